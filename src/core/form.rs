@@ -1,0 +1,443 @@
+//! A form: labelled fields, one focused, each a text buffer or a choice, with per-field errors.
+//!
+//! Pure state. The owning screen builds the fields, reads the values on save and puts validation
+//! errors back on their fields; nothing typed is ever cleared by a failed save.
+
+use super::keymap::Action;
+use super::log::LogField;
+use super::text_buffer::{Inserted, TextBuffer};
+
+/// Identifies a field within any form of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldKey {
+    Log(LogField),
+    /// Which field an amendment corrects.
+    AmendTarget,
+    /// The corrected value.
+    NewValue,
+    /// Why it is corrected.
+    Reason,
+    Leader,
+    InstructionText,
+    GivenAt,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Text(TextBuffer),
+    Choice { options: Vec<String>, selected: usize },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub key: FieldKey,
+    pub label: String,
+    pub input: Input,
+    pub required: bool,
+    pub hidden: bool,
+    pub error: Option<String>,
+    /// Greyed explanation shown when the value is empty (e.g. "默认为现在").
+    pub placeholder: String,
+    /// A section title shown above this field ("办理情况").
+    pub heading: Option<String>,
+}
+
+impl Field {
+    #[must_use]
+    pub fn text(key: FieldKey, label: &str, multiline: bool, max_chars: usize) -> Self {
+        Self {
+            key,
+            label: label.into(),
+            input: Input::Text(TextBuffer::new(multiline, max_chars)),
+            required: false,
+            hidden: false,
+            error: None,
+            placeholder: String::new(),
+            heading: None,
+        }
+    }
+
+    #[must_use]
+    pub fn choice(key: FieldKey, label: &str, options: Vec<String>, selected: usize) -> Self {
+        Self {
+            key,
+            label: label.into(),
+            input: Input::Choice { options, selected },
+            required: false,
+            hidden: false,
+            error: None,
+            placeholder: String::new(),
+            heading: None,
+        }
+    }
+
+    #[must_use]
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    #[must_use]
+    pub fn with_placeholder(mut self, p: &str) -> Self {
+        self.placeholder = p.into();
+        self
+    }
+
+    #[must_use]
+    pub fn with_heading(mut self, h: &str) -> Self {
+        self.heading = Some(h.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_value(mut self, value: &str) -> Self {
+        self.set_value(value);
+        self
+    }
+
+    /// The value as text (a choice gives its label).
+    #[must_use]
+    pub fn value(&self) -> String {
+        match &self.input {
+            Input::Text(b) => b.text().to_string(),
+            Input::Choice { options, selected } => options.get(*selected).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// Sets a text value, or selects the matching option of a choice.
+    pub fn set_value(&mut self, value: &str) {
+        match &mut self.input {
+            Input::Text(b) => b.set_text(value),
+            Input::Choice { options, selected } => {
+                if let Some(i) = options.iter().position(|o| o == value) {
+                    *selected = i;
+                }
+            }
+        }
+    }
+
+    #[must_use]
+    pub fn is_multiline(&self) -> bool {
+        matches!(&self.input, Input::Text(b) if b.is_multiline())
+    }
+}
+
+/// What a key did to the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormEvent {
+    /// Nothing the owner needs to react to.
+    None,
+    /// A value changed (the owner may re-derive dependent fields).
+    Changed(FieldKey),
+    /// Something worth telling the officer (shown in the form).
+    Notice(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Something was typed since the form opened.
+    pub dirty: bool,
+    /// A save is on its way to the store; keys that edit are refused meanwhile.
+    pub saving: bool,
+    /// A message for the whole form (the reason a save failed, a paste that was cut).
+    pub notice: Option<String>,
+}
+
+impl Form {
+    #[must_use]
+    pub fn new(title: &str, fields: Vec<Field>) -> Self {
+        let mut f = Self { title: title.into(), fields, focus: 0, dirty: false, saving: false, notice: None };
+        if f.fields.get(f.focus).is_some_and(|x| x.hidden) {
+            f.next_field();
+        }
+        f
+    }
+
+    #[must_use]
+    pub fn field(&self, key: FieldKey) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    pub fn field_mut(&mut self, key: FieldKey) -> Option<&mut Field> {
+        self.fields.iter_mut().find(|f| f.key == key)
+    }
+
+    #[must_use]
+    pub fn value(&self, key: FieldKey) -> String {
+        self.field(key).map(Field::value).unwrap_or_default()
+    }
+
+    #[must_use]
+    pub fn focused(&self) -> Option<&Field> {
+        self.fields.get(self.focus)
+    }
+
+    /// Moves focus to a field (used to jump to the first error).
+    pub fn focus_on(&mut self, key: FieldKey) {
+        if let Some(i) = self.fields.iter().position(|f| f.key == key && !f.hidden) {
+            self.focus = i;
+        }
+    }
+
+    pub fn clear_errors(&mut self) {
+        for f in &mut self.fields {
+            f.error = None;
+        }
+        self.notice = None;
+    }
+
+    /// Puts each error on its field and focuses the first one.
+    pub fn set_errors(&mut self, errors: &[(FieldKey, String)]) {
+        for (key, msg) in errors {
+            if let Some(f) = self.field_mut(*key) {
+                f.error = Some(msg.clone());
+            }
+        }
+        if let Some((key, _)) = errors.first() {
+            self.focus_on(*key);
+        }
+        self.notice = Some(format!("有 {} 处需要修改，已标在对应项下；改好后再按 Ctrl-S 保存", errors.len()));
+    }
+
+    /// Checks required fields; returns their errors.
+    #[must_use]
+    pub fn missing_required(&self) -> Vec<(FieldKey, String)> {
+        self.fields
+            .iter()
+            .filter(|f| f.required && !f.hidden && f.value().trim().is_empty())
+            .map(|f| (f.key, format!("“{}”必须填写", f.label)))
+            .collect()
+    }
+
+    pub fn next_field(&mut self) {
+        let n = self.fields.len();
+        for step in 1..=n {
+            let i = (self.focus + step) % n;
+            if !self.fields[i].hidden {
+                self.focus = i;
+                return;
+            }
+        }
+    }
+
+    pub fn prev_field(&mut self) {
+        let n = self.fields.len();
+        for step in 1..=n {
+            let i = (self.focus + n - step) % n;
+            if !self.fields[i].hidden {
+                self.focus = i;
+                return;
+            }
+        }
+    }
+
+    /// Types a character into the focused field.
+    pub fn type_char(&mut self, c: char) -> FormEvent {
+        if self.saving {
+            return FormEvent::None;
+        }
+        let Some(field) = self.fields.get_mut(self.focus) else { return FormEvent::None };
+        match &mut field.input {
+            Input::Text(b) => {
+                let outcome = b.insert_char(c);
+                self.dirty = true;
+                field.error = None;
+                match outcome {
+                    Inserted::All => FormEvent::Changed(field.key),
+                    Inserted::Truncated { .. } => FormEvent::Notice(format!("“{}”最多 {} 个字，已满", field.label, b.max_chars())),
+                }
+            }
+            Input::Choice { options, selected } if c == ' ' => {
+                *selected = (*selected + 1) % options.len().max(1);
+                self.dirty = true;
+                FormEvent::Changed(field.key)
+            }
+            Input::Choice { .. } => FormEvent::Notice(format!("“{}”是选择项：用 Left/Right 或空格切换", field.label)),
+        }
+    }
+
+    /// Inserts pasted text into the focused field.
+    pub fn paste(&mut self, text: &str) -> FormEvent {
+        if self.saving {
+            return FormEvent::None;
+        }
+        let Some(field) = self.fields.get_mut(self.focus) else { return FormEvent::None };
+        let Input::Text(b) = &mut field.input else {
+            return FormEvent::Notice(format!("“{}”是选择项，不能粘贴：用 Left/Right 切换", field.label));
+        };
+        self.dirty = true;
+        field.error = None;
+        match b.insert_str(text) {
+            Inserted::All => FormEvent::Changed(field.key),
+            Inserted::Truncated { kept } => FormEvent::Notice(format!(
+                "粘贴内容过长：“{}”最多 {} 个字，只粘贴了前 {kept} 个字",
+                field.label,
+                b.max_chars()
+            )),
+        }
+    }
+
+    /// Applies an editing or navigation action. Returns `None` if the action is not a form action.
+    pub fn apply(&mut self, action: Action) -> Option<FormEvent> {
+        if self.saving {
+            return Some(FormEvent::None);
+        }
+        let focus = self.focus;
+        let field = self.fields.get_mut(focus)?;
+        let key = field.key;
+        let mut changed = false;
+        match (&mut field.input, action) {
+            (_, Action::NextField) => self.next_field(),
+            (_, Action::PrevField) => self.prev_field(),
+            (Input::Text(b), Action::Up) if b.is_multiline() => {
+                if !b.up() {
+                    self.prev_field();
+                }
+            }
+            (Input::Text(b), Action::Down) if b.is_multiline() => {
+                if !b.down() {
+                    self.next_field();
+                }
+            }
+            (_, Action::Up) => self.prev_field(),
+            (_, Action::Down) => self.next_field(),
+            (Input::Text(b), Action::Newline) if b.is_multiline() => {
+                b.insert_char('\n');
+                changed = true;
+            }
+            (_, Action::Newline) => self.next_field(),
+            (Input::Text(b), Action::CursorLeft) => b.left(),
+            (Input::Text(b), Action::CursorRight) => b.right(),
+            (Input::Text(b), Action::LineStart) => b.home(),
+            (Input::Text(b), Action::LineEnd) => b.end(),
+            (Input::Text(b), Action::DeleteBack) => {
+                b.backspace();
+                changed = true;
+            }
+            (Input::Text(b), Action::DeleteForward) => {
+                b.delete();
+                changed = true;
+            }
+            (Input::Text(b), Action::DeleteToLineStart) => {
+                b.delete_to_line_start();
+                changed = true;
+            }
+            (Input::Choice { options, selected }, Action::CursorLeft) => {
+                *selected = (*selected + options.len() - 1) % options.len().max(1);
+                changed = true;
+            }
+            (Input::Choice { options, selected }, Action::CursorRight) => {
+                *selected = (*selected + 1) % options.len().max(1);
+                changed = true;
+            }
+            (Input::Choice { .. }, _) => {}
+            _ => return None,
+        }
+        if changed {
+            self.dirty = true;
+            if let Some(f) = self.fields.get_mut(focus) {
+                f.error = None;
+            }
+            return Some(FormEvent::Changed(key));
+        }
+        Some(FormEvent::None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Form {
+        Form::new(
+            "测试",
+            vec![
+                Field::text(FieldKey::Reason, "原因", false, 10).required(),
+                Field::choice(FieldKey::AmendTarget, "项目", vec!["甲".into(), "乙".into()], 0),
+                Field::text(FieldKey::InstructionText, "批示", true, 100),
+            ],
+        )
+    }
+
+    #[test]
+    fn letters_go_into_the_field_and_mark_dirty() {
+        let mut f = sample();
+        assert!(!f.dirty);
+        for c in "q张".chars() {
+            f.type_char(c);
+        }
+        assert_eq!(f.value(FieldKey::Reason), "q张");
+        assert!(f.dirty);
+    }
+
+    #[test]
+    fn choices_cycle_and_refuse_letters_with_a_hint() {
+        let mut f = sample();
+        f.next_field();
+        assert!(matches!(f.type_char('x'), FormEvent::Notice(m) if m.contains("选择项")));
+        f.apply(Action::CursorRight);
+        assert_eq!(f.value(FieldKey::AmendTarget), "乙");
+        f.apply(Action::CursorRight);
+        assert_eq!(f.value(FieldKey::AmendTarget), "甲");
+    }
+
+    #[test]
+    fn enter_makes_newline_in_multiline_and_moves_on_in_single_line() {
+        let mut f = sample();
+        f.apply(Action::Newline);
+        assert_eq!(f.focus, 1);
+        f.apply(Action::Newline);
+        f.type_char('一');
+        f.apply(Action::Newline);
+        f.type_char('二');
+        assert_eq!(f.value(FieldKey::InstructionText), "一\n二");
+        // Up inside a multi-line field moves between its lines before leaving it.
+        f.apply(Action::Up);
+        assert_eq!(f.focus, 2);
+        f.apply(Action::Up);
+        assert_eq!(f.focus, 1);
+    }
+
+    #[test]
+    fn hidden_fields_are_skipped() {
+        let mut f = sample();
+        f.fields[1].hidden = true;
+        f.next_field();
+        assert_eq!(f.focus, 2);
+        f.prev_field();
+        assert_eq!(f.focus, 0);
+    }
+
+    #[test]
+    fn errors_land_on_fields_and_focus_the_first() {
+        let mut f = sample();
+        f.focus = 2;
+        let missing = f.missing_required();
+        assert_eq!(missing.len(), 1);
+        f.set_errors(&missing);
+        assert_eq!(f.focus, 0);
+        assert!(f.fields[0].error.as_deref().unwrap().contains("原因"));
+        f.type_char('a');
+        assert_eq!(f.fields[0].error, None);
+    }
+
+    #[test]
+    fn saving_form_ignores_edits() {
+        let mut f = sample();
+        f.saving = true;
+        f.type_char('a');
+        f.paste("bcd");
+        assert_eq!(f.value(FieldKey::Reason), "");
+    }
+
+    #[test]
+    fn overlong_paste_reports_what_was_kept() {
+        let mut f = sample();
+        let ev = f.paste("一二三四五六七八九十十一");
+        assert!(matches!(ev, FormEvent::Notice(m) if m.contains("前 10 个字")));
+        assert_eq!(f.value(FieldKey::Reason), "一二三四五六七八九十");
+    }
+}

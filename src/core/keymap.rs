@@ -1,0 +1,364 @@
+//! The keymap registry: every key the app answers to, per mode, with its Chinese description.
+//!
+//! Key resolution, the bottom hint bar and the `?` help overlay are all built from [`BINDINGS`],
+//! so what the screen says a key does is what it does. Keys here are the core's own type: the
+//! runtime translates terminal events into [`Key`], so the core never sees a terminal crate.
+//!
+//! Rule enforced by a test: no binding in [`Mode::Form`] is a printable character without Ctrl or
+//! Alt, so letters typed into a field always go into the field.
+
+/// A key as the core understands it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyCode {
+    Char(char),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Up,
+    Down,
+    Home,
+    End,
+    PageUp,
+    PageDown,
+    F(u8),
+}
+
+/// A key press: the key and whether Ctrl or Alt was held (Shift is already in the character).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+impl Key {
+    #[must_use]
+    pub const fn plain(code: KeyCode) -> Self {
+        Self { code, ctrl: false, alt: false }
+    }
+
+    #[must_use]
+    pub const fn ch(c: char) -> Self {
+        Self::plain(KeyCode::Char(c))
+    }
+
+    #[must_use]
+    pub const fn ctrl(c: char) -> Self {
+        Self { code: KeyCode::Char(c), ctrl: true, alt: false }
+    }
+
+    /// A character that should be typed into a focused field.
+    #[must_use]
+    pub fn typed_char(self) -> Option<char> {
+        match self.code {
+            KeyCode::Char(c) if !self.ctrl && !self.alt && !c.is_control() => Some(c),
+            _ => None,
+        }
+    }
+
+    /// How the key is written in hints and help.
+    #[must_use]
+    pub fn display(self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "空格".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Delete => "Del".into(),
+            KeyCode::Left => "Left".into(),
+            KeyCode::Right => "Right".into(),
+            KeyCode::Up => "Up".into(),
+            KeyCode::Down => "Down".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::F(n) => format!("F{n}"),
+        };
+        match (self.ctrl, self.alt, self.code) {
+            (true, _, KeyCode::Char(c)) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+            (true, _, _) => format!("Ctrl-{base}"),
+            (_, true, _) => format!("Alt-{base}"),
+            _ => base,
+        }
+    }
+}
+
+/// Which set of bindings is live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// Active in every mode (only non-printable keys may live here).
+    Global,
+    /// Choosing who is on duty at start.
+    Picker,
+    /// The duty log list.
+    List,
+    /// One entry's detail and history.
+    Detail,
+    /// Any form (new entry, amendment, instruction, progress).
+    Form,
+    /// A yes/no question.
+    Confirm,
+    /// The help overlay.
+    Help,
+    /// A tab whose feature has not landed yet.
+    Placeholder,
+}
+
+/// Everything a key can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    Help,
+    NextTab,
+    PrevTab,
+    GoTab(usize),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    NewEntry,
+    Back,
+    Amend,
+    Instruct,
+    Progress,
+    Pick,
+    Save,
+    Cancel,
+    NextField,
+    PrevField,
+    CursorLeft,
+    CursorRight,
+    LineStart,
+    LineEnd,
+    DeleteBack,
+    DeleteForward,
+    DeleteToLineStart,
+    Newline,
+    Yes,
+    No,
+}
+
+impl Action {
+    /// What the key does, in Chinese, for hints and help.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Quit => "退出",
+            Self::Help => "帮助",
+            Self::NextTab => "下一栏",
+            Self::PrevTab => "上一栏",
+            Self::GoTab(_) => "切换栏目",
+            Self::Up => "上移",
+            Self::Down => "下移",
+            Self::PageUp => "上一页",
+            Self::PageDown => "下一页",
+            Self::Top => "最新",
+            Self::Bottom => "最早",
+            Self::Open => "查看",
+            Self::NewEntry => "新建记录",
+            Self::Back => "返回",
+            Self::Amend => "更正/补充",
+            Self::Instruct => "领导批示",
+            Self::Progress => "办理/办结",
+            Self::Pick => "选定",
+            Self::Save => "保存",
+            Self::Cancel => "取消",
+            Self::NextField => "下一项",
+            Self::PrevField => "上一项",
+            Self::CursorLeft => "光标左移/上一选项",
+            Self::CursorRight => "光标右移/下一选项",
+            Self::LineStart => "行首",
+            Self::LineEnd => "行尾",
+            Self::DeleteBack => "删除前一字",
+            Self::DeleteForward => "删除后一字",
+            Self::DeleteToLineStart => "删至行首",
+            Self::Newline => "换行（多行项）/下一项",
+            Self::Yes => "是",
+            Self::No => "否",
+        }
+    }
+}
+
+/// One entry of the registry.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub mode: Mode,
+    pub keys: &'static [Key],
+    pub action: Action,
+    /// Shown in the bottom hint bar (all bindings are shown in help).
+    pub hint: bool,
+}
+
+use KeyCode as C;
+
+const fn b(mode: Mode, keys: &'static [Key], action: Action, hint: bool) -> Binding {
+    Binding { mode, keys, action, hint }
+}
+
+const fn p(code: KeyCode) -> Key {
+    Key::plain(code)
+}
+
+/// The registry. Order is display order in hints and help.
+pub static BINDINGS: &[Binding] = &[
+    // Global: never printable, so they are safe inside forms.
+    b(Mode::Global, &[Key::ctrl('c')], Action::Quit, false),
+    b(Mode::Global, &[p(C::F(1))], Action::Help, false),
+    // Operator picker.
+    b(Mode::Picker, &[p(C::Up), Key::ch('k')], Action::Up, true),
+    b(Mode::Picker, &[p(C::Down), Key::ch('j')], Action::Down, true),
+    b(Mode::Picker, &[p(C::Enter)], Action::Pick, true),
+    b(Mode::Picker, &[Key::ch('q')], Action::Quit, true),
+    // Duty log list.
+    b(Mode::List, &[Key::ch('n')], Action::NewEntry, true),
+    b(Mode::List, &[p(C::Enter)], Action::Open, true),
+    b(Mode::List, &[p(C::Up), Key::ch('k')], Action::Up, true),
+    b(Mode::List, &[p(C::Down), Key::ch('j')], Action::Down, true),
+    b(Mode::List, &[p(C::PageUp)], Action::PageUp, true),
+    b(Mode::List, &[p(C::PageDown), Key::ch(' ')], Action::PageDown, true),
+    b(Mode::List, &[p(C::Home), Key::ch('g')], Action::Top, false),
+    b(Mode::List, &[p(C::End), Key::ch('G')], Action::Bottom, false),
+    b(Mode::List, &[p(C::Tab)], Action::NextTab, true),
+    b(Mode::List, &[p(C::BackTab)], Action::PrevTab, false),
+    b(Mode::List, &[Key::ch('1'), Key::ch('2'), Key::ch('3'), Key::ch('4'), Key::ch('5')], Action::GoTab(0), false),
+    b(Mode::List, &[Key::ch('?')], Action::Help, true),
+    b(Mode::List, &[Key::ch('q')], Action::Quit, true),
+    // Entry detail.
+    b(Mode::Detail, &[Key::ch('e')], Action::Amend, true),
+    b(Mode::Detail, &[Key::ch('i')], Action::Instruct, true),
+    b(Mode::Detail, &[Key::ch('s')], Action::Progress, true),
+    b(Mode::Detail, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::Detail, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Detail, &[p(C::PageUp)], Action::PageUp, false),
+    b(Mode::Detail, &[p(C::PageDown), Key::ch(' ')], Action::PageDown, false),
+    b(Mode::Detail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Detail, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Detail, &[Key::ch('q')], Action::Quit, false),
+    // Forms: no printable keys here.
+    b(Mode::Form, &[Key::ctrl('s')], Action::Save, true),
+    b(Mode::Form, &[p(C::Esc)], Action::Cancel, true),
+    b(Mode::Form, &[p(C::Tab)], Action::NextField, true),
+    b(Mode::Form, &[p(C::BackTab)], Action::PrevField, true),
+    b(Mode::Form, &[p(C::Up)], Action::Up, false),
+    b(Mode::Form, &[p(C::Down)], Action::Down, false),
+    b(Mode::Form, &[p(C::Left)], Action::CursorLeft, true),
+    b(Mode::Form, &[p(C::Right)], Action::CursorRight, false),
+    b(Mode::Form, &[p(C::Home), Key::ctrl('a')], Action::LineStart, false),
+    b(Mode::Form, &[p(C::End), Key::ctrl('e')], Action::LineEnd, false),
+    b(Mode::Form, &[p(C::Backspace)], Action::DeleteBack, false),
+    b(Mode::Form, &[p(C::Delete)], Action::DeleteForward, false),
+    b(Mode::Form, &[Key::ctrl('u')], Action::DeleteToLineStart, false),
+    b(Mode::Form, &[p(C::Enter)], Action::Newline, false),
+    // Yes/no questions.
+    b(Mode::Confirm, &[Key::ch('y'), Key::ch('Y')], Action::Yes, true),
+    b(Mode::Confirm, &[Key::ch('n'), Key::ch('N'), p(C::Esc)], Action::No, true),
+    // Help overlay.
+    b(Mode::Help, &[p(C::Esc), Key::ch('?'), Key::ch('q')], Action::Back, true),
+    // Tabs that have not landed.
+    b(Mode::Placeholder, &[p(C::Tab)], Action::NextTab, true),
+    b(Mode::Placeholder, &[p(C::BackTab)], Action::PrevTab, false),
+    b(Mode::Placeholder, &[Key::ch('1'), Key::ch('2'), Key::ch('3'), Key::ch('4'), Key::ch('5')], Action::GoTab(0), false),
+    b(Mode::Placeholder, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Placeholder, &[Key::ch('q')], Action::Quit, true),
+];
+
+/// The action bound to `key` in `mode` (mode bindings first, then global ones).
+#[must_use]
+pub fn resolve(mode: Mode, key: Key) -> Option<Action> {
+    let find = |m: Mode| {
+        BINDINGS
+            .iter()
+            .filter(|b| b.mode == m)
+            .find_map(|b| b.keys.iter().position(|k| *k == key).map(|i| (b.action, i)))
+    };
+    let (action, index) = find(mode).or_else(|| find(Mode::Global))?;
+    // Digit bindings carry which tab: the n-th key of the binding.
+    Some(match action {
+        Action::GoTab(_) => Action::GoTab(index),
+        a => a,
+    })
+}
+
+/// The bindings shown for `mode`: its own, then the global ones.
+pub fn bindings_for(mode: Mode) -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().filter(move |b| b.mode == mode).chain(BINDINGS.iter().filter(move |b| b.mode == Mode::Global && mode != Mode::Global))
+}
+
+/// "n 新建记录  Enter 查看 …" pieces for the hint bar.
+#[must_use]
+pub fn hints(mode: Mode) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = bindings_for(mode)
+        .filter(|b| b.hint)
+        .map(|b| (keys_label(b), b.action.describe()))
+        .collect();
+    if mode != Mode::Help && mode != Mode::Confirm && !out.iter().any(|(_, d)| *d == Action::Help.describe()) {
+        out.push(("F1".into(), Action::Help.describe()));
+    }
+    out
+}
+
+/// How a binding's keys are written: "Up/k".
+#[must_use]
+pub fn keys_label(binding: &Binding) -> String {
+    if matches!(binding.action, Action::GoTab(_)) {
+        return "1-5".into();
+    }
+    binding.keys.iter().map(|k| k.display()).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_never_bind_printable_keys() {
+        for b in BINDINGS.iter().filter(|b| matches!(b.mode, Mode::Form | Mode::Global)) {
+            for k in b.keys {
+                assert!(k.typed_char().is_none(), "{:?} binds printable {:?}", b.action, k);
+            }
+        }
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_mode() {
+        for b1 in BINDINGS {
+            for b2 in BINDINGS {
+                if std::ptr::eq(b1, b2) || b1.mode != b2.mode {
+                    continue;
+                }
+                for k in b1.keys {
+                    assert!(!b2.keys.contains(k), "{} bound to {:?} and {:?}", k.display(), b1.action, b2.action);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn resolve_prefers_mode_then_global() {
+        assert_eq!(resolve(Mode::List, Key::ch('q')), Some(Action::Quit));
+        assert_eq!(resolve(Mode::Form, Key::ch('q')), None);
+        assert_eq!(resolve(Mode::Form, Key::ctrl('s')), Some(Action::Save));
+        assert_eq!(resolve(Mode::Form, Key::ctrl('c')), Some(Action::Quit));
+        assert_eq!(resolve(Mode::List, Key::ch('3')), Some(Action::GoTab(2)));
+    }
+
+    #[test]
+    fn hints_come_from_the_registry() {
+        let hints = hints(Mode::Form);
+        assert!(hints.contains(&("Ctrl-S".into(), "保存")));
+        assert!(hints.contains(&("Esc".into(), "取消")));
+        assert!(hints.iter().any(|(k, _)| k == "F1"));
+    }
+}

@@ -1,0 +1,636 @@
+//! The 值班记录 screen's state and transitions: a keyset-paged list, an entry's detail with its
+//! history, and the forms that create, amend, instruct and progress entries. Pure: it returns
+//! effects for the runtime to execute and learns their results through `on_*` methods.
+
+use chrono::NaiveDateTime;
+
+use super::app::{Effect, Settings};
+use super::form::{Field, FieldKey, Form, FormEvent, Input};
+use super::keymap::{Action, Mode};
+use super::log::{
+    AmendRequest, Entry, EntryId, EntryKey, EntryKind, EntrySummary, Instruction, InstructionRequest, LogField,
+    RawValues, ReadBack, Status, Triage, build_entry, check_amended_value,
+};
+use super::validate;
+
+/// Where a page of the list starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Newest,
+    Oldest,
+    /// Entries strictly older than the key.
+    Before(EntryKey),
+    /// Entries strictly newer than the key.
+    After(EntryKey),
+    /// The entry at the key and those older (used to show a just-saved entry).
+    AtOrBefore(EntryKey),
+}
+
+/// A page to load: always returned newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub anchor: Anchor,
+    pub limit: usize,
+    /// Select this entry once loaded, if it is in the page.
+    pub select: Option<EntryId>,
+}
+
+/// The loaded window of the list. Only a few screens' worth of rows are ever held, however long
+/// the log is: moving near either edge of the window loads the next page by key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogList {
+    pub rows: Vec<EntrySummary>,
+    pub selected: usize,
+    /// Index of the first visible row.
+    pub top: usize,
+    /// Visible rows, as laid out by the UI.
+    pub viewport: usize,
+    pub more_newer: bool,
+    pub more_older: bool,
+    /// The first page has arrived.
+    pub loaded: bool,
+    /// A page request is on its way; no second one is sent meanwhile.
+    pub loading: bool,
+}
+
+impl LogList {
+    fn page_size(&self) -> usize {
+        (self.viewport * 2).max(50)
+    }
+
+    fn cap(&self) -> usize {
+        self.page_size() * 4
+    }
+
+    #[must_use]
+    pub fn selected_row(&self) -> Option<&EntrySummary> {
+        self.rows.get(self.selected)
+    }
+
+    fn request(&mut self, anchor: Anchor, select: Option<EntryId>) -> Effect {
+        self.loading = true;
+        Effect::LoadPage(PageRequest { anchor, limit: self.page_size(), select })
+    }
+
+    /// The page to load when the list is first shown.
+    pub fn initial(&mut self) -> Effect {
+        self.request(Anchor::Newest, None)
+    }
+
+    /// Reloads around the current position (after a save, or when another terminal wrote).
+    pub fn reload(&mut self, select: Option<EntryId>) -> Effect {
+        match self.rows.get(self.top) {
+            Some(first) if self.more_newer => self.request(Anchor::AtOrBefore(first.key()), select),
+            _ => self.request(Anchor::Newest, select),
+        }
+    }
+
+    pub fn on_page(&mut self, req: PageRequest, rows: Vec<EntrySummary>) {
+        self.loading = false;
+        self.loaded = true;
+        let full = rows.len() >= req.limit;
+        match req.anchor {
+            Anchor::Newest | Anchor::AtOrBefore(_) => {
+                self.more_newer = matches!(req.anchor, Anchor::AtOrBefore(_));
+                self.more_older = full;
+                self.rows = rows;
+                self.selected = 0;
+                self.top = 0;
+            }
+            Anchor::Oldest => {
+                self.more_newer = full;
+                self.more_older = false;
+                self.rows = rows;
+                self.selected = self.rows.len().saturating_sub(1);
+                self.top = self.selected.saturating_sub(self.viewport.saturating_sub(1));
+            }
+            Anchor::Before(_) => {
+                self.more_older = full;
+                self.rows.extend(rows);
+                let excess = self.rows.len().saturating_sub(self.cap());
+                if excess > 0 {
+                    self.rows.drain(..excess);
+                    self.selected = self.selected.saturating_sub(excess);
+                    self.top = self.top.saturating_sub(excess);
+                    self.more_newer = true;
+                }
+            }
+            Anchor::After(_) => {
+                self.more_newer = full;
+                let added = rows.len();
+                self.rows.splice(0..0, rows);
+                self.selected += added;
+                self.top += added;
+                if self.rows.len() > self.cap() {
+                    self.rows.truncate(self.cap());
+                    self.more_older = true;
+                }
+            }
+        }
+        if let Some(id) = req.select
+            && let Some(i) = self.rows.iter().position(|r| r.id == id)
+        {
+            self.selected = i;
+        }
+        self.keep_visible();
+    }
+
+    /// Moves the selection by `delta` rows and asks for the next page when near an edge.
+    pub fn move_by(&mut self, delta: isize) -> Option<Effect> {
+        if self.rows.is_empty() {
+            return None;
+        }
+        let last = self.rows.len() - 1;
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+        self.keep_visible();
+        self.prefetch()
+    }
+
+    fn keep_visible(&mut self) {
+        let vp = self.viewport.max(1);
+        if self.selected < self.top {
+            self.top = self.selected;
+        } else if self.selected >= self.top + vp {
+            self.top = self.selected + 1 - vp;
+        }
+    }
+
+    fn prefetch(&mut self) -> Option<Effect> {
+        if self.loading {
+            return None;
+        }
+        let vp = self.viewport.max(1);
+        if self.more_older && self.rows.len() - self.selected <= vp * 2 {
+            let key = self.rows.last()?.key();
+            return Some(self.request(Anchor::Before(key), None));
+        }
+        if self.more_newer && self.selected < vp {
+            let key = self.rows.first()?.key();
+            return Some(self.request(Anchor::After(key), None));
+        }
+        None
+    }
+}
+
+/// One entry opened from the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailView {
+    pub id: EntryId,
+    pub entry: Option<Entry>,
+    /// First line shown; the UI clamps it to the content.
+    pub scroll: usize,
+}
+
+/// Why a form is open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purpose {
+    NewEntry,
+    Amend(Box<Entry>),
+    Instruct(EntryId),
+    Progress(Box<Entry>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogForm {
+    pub purpose: Purpose,
+    pub form: Form,
+}
+
+/// What a transition asks of the world, plus a line for the status bar.
+#[derive(Debug, Default)]
+pub struct Out {
+    pub effects: Vec<Effect>,
+    pub message: Option<String>,
+}
+
+impl Out {
+    fn say(&mut self, m: impl Into<String>) {
+        self.message = Some(m.into());
+    }
+}
+
+/// Context a transition reads but does not own.
+pub struct Ctx<'a> {
+    pub settings: &'a Settings,
+    pub operator: &'a str,
+    pub now: NaiveDateTime,
+}
+
+impl<'a> Ctx<'a> {
+    #[must_use]
+    pub fn new(settings: &'a Settings, operator: Option<&'a str>, now: NaiveDateTime) -> Self {
+        Self { settings, operator: operator.unwrap_or(""), now }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogScreen {
+    pub list: LogList,
+    pub detail: Option<DetailView>,
+    pub form: Option<LogForm>,
+}
+
+impl LogScreen {
+    #[must_use]
+    pub fn mode(&self) -> Mode {
+        if self.form.is_some() {
+            Mode::Form
+        } else if self.detail.is_some() {
+            Mode::Detail
+        } else {
+            Mode::List
+        }
+    }
+
+    /// A form with unsaved typing.
+    #[must_use]
+    pub fn has_unsaved_form(&self) -> bool {
+        self.form.as_ref().is_some_and(|f| f.form.dirty)
+    }
+
+    pub fn discard_form(&mut self) {
+        self.form = None;
+    }
+
+    pub fn on_action(&mut self, action: Action, ctx: &Ctx<'_>, out: &mut Out) {
+        if let Some(lf) = &mut self.form {
+            match action {
+                Action::Save => self.save(ctx, out),
+                // Cancel on a dirty form is confirmed by the app before it gets here.
+                Action::Cancel => self.form = None,
+                a => {
+                    if let Some(ev) = lf.form.apply(a) {
+                        self.after_form_event(ev, ctx, out);
+                    }
+                }
+            }
+            return;
+        }
+        if let Some(detail) = &mut self.detail {
+            match action {
+                Action::Back => self.detail = None,
+                Action::Up => detail.scroll = detail.scroll.saturating_sub(1),
+                Action::Down => detail.scroll += 1,
+                Action::PageUp => detail.scroll = detail.scroll.saturating_sub(10),
+                Action::PageDown => detail.scroll += 10,
+                Action::Amend | Action::Instruct | Action::Progress => match &detail.entry {
+                    Some(entry) => self.form = Some(open_form(action, entry, ctx)),
+                    None => out.say("记录尚未载入，请稍候"),
+                },
+                _ => {}
+            }
+            return;
+        }
+        let vp = self.list.viewport.max(1).cast_signed();
+        let effect = match action {
+            Action::Up => self.list.move_by(-1),
+            Action::Down => self.list.move_by(1),
+            Action::PageUp => self.list.move_by(-vp),
+            Action::PageDown => self.list.move_by(vp),
+            Action::Top => Some(self.list.request(Anchor::Newest, None)),
+            Action::Bottom => Some(self.list.request(Anchor::Oldest, None)),
+            Action::NewEntry => {
+                self.form = Some(LogForm { purpose: Purpose::NewEntry, form: new_entry_form(ctx) });
+                None
+            }
+            Action::Open => self.list.selected_row().map(|row| {
+                self.detail = Some(DetailView { id: row.id, entry: None, scroll: 0 });
+                Effect::LoadEntry(row.id)
+            }),
+            _ => None,
+        };
+        out.effects.extend(effect);
+    }
+
+    pub fn on_char(&mut self, c: char, ctx: &Ctx<'_>, out: &mut Out) {
+        if let Some(lf) = &mut self.form {
+            let ev = lf.form.type_char(c);
+            self.after_form_event(ev, ctx, out);
+        }
+    }
+
+    pub fn on_paste(&mut self, text: &str, ctx: &Ctx<'_>, out: &mut Out) {
+        match &mut self.form {
+            Some(lf) => {
+                let ev = lf.form.paste(text);
+                self.after_form_event(ev, ctx, out);
+            }
+            None => out.say("粘贴只能在填写表单时使用：先按 n 新建记录"),
+        }
+    }
+
+    fn after_form_event(&mut self, ev: FormEvent, ctx: &Ctx<'_>, out: &mut Out) {
+        let Some(lf) = &mut self.form else { return };
+        match ev {
+            FormEvent::Changed(FieldKey::Log(LogField::Kind)) => relabel_entry_form(&mut lf.form),
+            FormEvent::Changed(FieldKey::AmendTarget) => {
+                if let Purpose::Amend(entry) = &lf.purpose {
+                    reset_amend_value(&mut lf.form, entry, ctx);
+                }
+            }
+            FormEvent::Notice(m) => {
+                lf.form.notice = Some(m.clone());
+                out.say(m);
+            }
+            FormEvent::Changed(_) | FormEvent::None => {}
+        }
+    }
+
+    fn save(&mut self, ctx: &Ctx<'_>, out: &mut Out) {
+        let Some(lf) = &mut self.form else { return };
+        if lf.form.saving {
+            return;
+        }
+        lf.form.clear_errors();
+        let result = match &lf.purpose {
+            Purpose::NewEntry => save_new_entry(&lf.form, ctx),
+            Purpose::Amend(entry) => save_amendment(&lf.form, entry, ctx),
+            Purpose::Instruct(id) => save_instruction(&lf.form, *id, ctx),
+            Purpose::Progress(entry) => save_progress(&lf.form, entry, ctx),
+        };
+        match result {
+            Ok(effect) => {
+                lf.form.saving = true;
+                out.effects.push(effect);
+                out.say("正在保存…");
+            }
+            Err(errors) => {
+                lf.form.set_errors(&errors);
+                out.say(lf.form.notice.clone().unwrap_or_default());
+            }
+        }
+    }
+
+    /// A write committed: close the form and show the result.
+    pub fn on_saved(&mut self, entry_id: EntryId, key: EntryKey, out: &mut Out) {
+        let purpose = self.form.take().map(|f| f.purpose);
+        match purpose {
+            Some(Purpose::NewEntry) | None => {
+                out.say(format!("已保存：第 {entry_id} 号记录"));
+                out.effects.push(self.list.request(Anchor::AtOrBefore(key), Some(entry_id)));
+            }
+            Some(p) => {
+                out.say(match p {
+                    Purpose::Instruct(_) => format!("已保存：第 {entry_id} 号记录的领导批示"),
+                    _ => format!("已保存：第 {entry_id} 号记录的更正，原值留在修改记录里"),
+                });
+                out.effects.push(Effect::LoadEntry(entry_id));
+                out.effects.push(self.list.reload(Some(entry_id)));
+            }
+        }
+    }
+
+    /// A write failed: keep every character typed and say why.
+    pub fn on_save_failed(&mut self, message: &str, out: &mut Out) {
+        let text = format!("保存失败：{message}。已填写的内容都还在，处理后可再按 Ctrl-S 重试");
+        if let Some(lf) = &mut self.form {
+            lf.form.saving = false;
+            lf.form.notice = Some(text.clone());
+        }
+        out.say(text);
+    }
+
+    pub fn on_page(&mut self, req: PageRequest, rows: Vec<EntrySummary>, out: &mut Out) {
+        self.list.on_page(req, rows);
+        out.effects.extend(self.list.prefetch());
+    }
+
+    pub fn on_entry(&mut self, entry: Entry) {
+        if let Some(d) = &mut self.detail
+            && d.id == entry.id
+        {
+            d.entry = Some(entry);
+        }
+    }
+
+    pub fn on_load_failed(&mut self, message: &str, out: &mut Out) {
+        self.list.loading = false;
+        out.say(format!("读取失败：{message}"));
+    }
+}
+
+fn labels<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<String> {
+    all.iter().map(|v| label(*v).to_string()).collect()
+}
+
+fn log_text(field: LogField, kind: EntryKind) -> Field {
+    Field::text(FieldKey::Log(field), field.label(kind), field.is_multiline(), field.max_chars())
+}
+
+/// The new-entry form: the record part, then the handling part (domain.md §2.1).
+#[must_use]
+pub fn new_entry_form(ctx: &Ctx<'_>) -> Form {
+    let kind = EntryKind::IncomingCall;
+    let mut categories = ctx.settings.categories.clone();
+    if categories.is_empty() {
+        categories.push(String::new());
+    }
+    let fields = vec![
+        Field::choice(FieldKey::Log(LogField::Kind), "类型", labels(EntryKind::ALL, EntryKind::label), 0)
+            .with_heading("记录"),
+        log_text(LogField::OccurredAt, kind).with_placeholder("默认为现在；可填 09:30 或 2026-11-23 09:30"),
+        Field::choice(FieldKey::Log(LogField::Category), "类别", categories, 0),
+        log_text(LogField::Unit, kind),
+        log_text(LogField::Person, kind).with_placeholder("姓名/职务"),
+        log_text(LogField::Phone, kind).with_placeholder("手机 11 位，或 区号-号码"),
+        log_text(LogField::Content, kind).required().with_placeholder("何时、何地、何人、何事、已采取措施、现状、请求"),
+        log_text(LogField::ReportedElsewhere, kind).with_placeholder("对方是否已向其他单位报告，报给谁"),
+        Field::choice(FieldKey::Log(LogField::ReadBack), "复述核对", labels(ReadBack::ALL, ReadBack::label), 0),
+        log_text(LogField::ForwardedTo, kind).with_placeholder("转交给谁（单位/姓名）"),
+        log_text(LogField::ForwardedAt, kind).with_placeholder("填写转交对象后默认为现在"),
+        log_text(LogField::Receiver, kind).with_placeholder(&format!("默认为当前值班员 {}", ctx.operator)),
+        Field::choice(FieldKey::Log(LogField::Triage), "分级", labels(Triage::ALL, Triage::label), 3)
+            .with_heading("办理"),
+        log_text(LogField::Proposal, kind),
+        Field::choice(FieldKey::Log(LogField::Status), "状态", labels(Status::ALL, Status::label), 0),
+        log_text(LogField::Result, kind),
+        log_text(LogField::Handler, kind),
+        log_text(LogField::ClosedAt, kind).with_placeholder("已办结时默认为现在"),
+    ];
+    let mut form = Form::new("新建值班记录", fields);
+    relabel_entry_form(&mut form);
+    form
+}
+
+/// Shows the fields that apply to the chosen kind, with that kind's labels.
+fn relabel_entry_form(form: &mut Form) {
+    let kind = EntryKind::parse(&form.value(FieldKey::Log(LogField::Kind))).unwrap_or(EntryKind::IncomingCall);
+    for f in &mut form.fields {
+        if let FieldKey::Log(lf) = f.key {
+            f.label = lf.label(kind).to_string();
+            f.hidden = !lf.applies_to(kind);
+        }
+    }
+    form.title = format!("新建值班记录：{}", kind.label());
+}
+
+fn save_new_entry(form: &Form, ctx: &Ctx<'_>) -> Result<Effect, Vec<(FieldKey, String)>> {
+    let raw: RawValues = form
+        .fields
+        .iter()
+        .filter(|f| !f.hidden)
+        .filter_map(|f| match f.key {
+            FieldKey::Log(lf) => Some((lf, f.value())),
+            _ => None,
+        })
+        .collect();
+    build_entry(&raw, ctx.operator, ctx.now)
+        .map(Effect::SaveEntry)
+        .map_err(|errs| errs.into_iter().map(|(f, m)| (FieldKey::Log(f), m)).collect())
+}
+
+fn open_form(action: Action, entry: &Entry, ctx: &Ctx<'_>) -> LogForm {
+    match action {
+        Action::Instruct => LogForm { purpose: Purpose::Instruct(entry.id), form: instruction_form(entry.id, ctx) },
+        Action::Progress => LogForm { purpose: Purpose::Progress(Box::new(entry.clone())), form: progress_form(entry) },
+        _ => LogForm { purpose: Purpose::Amend(Box::new(entry.clone())), form: amend_form(entry, ctx) },
+    }
+}
+
+fn amendable(kind: EntryKind) -> Vec<LogField> {
+    LogField::AMENDABLE.iter().copied().filter(|f| f.applies_to(kind)).collect()
+}
+
+fn amend_form(entry: &Entry, ctx: &Ctx<'_>) -> Form {
+    let kind = entry.fields.kind;
+    let targets = amendable(kind).into_iter().map(|f| f.label(kind).to_string()).collect();
+    let mut form = Form::new(
+        &format!("更正/补充第 {} 号记录（原值保留在修改记录中）", entry.id),
+        vec![
+            Field::choice(FieldKey::AmendTarget, "更正项", targets, 0),
+            Field::text(FieldKey::NewValue, "新值", false, 100),
+            Field::text(FieldKey::Reason, "原因", false, 200).with_placeholder("更正已有内容须写明原因；补填空项可不写"),
+        ],
+    );
+    reset_amend_value(&mut form, entry, ctx);
+    form
+}
+
+/// Puts the chosen field's current value into the 新值 field, as text or as a choice.
+fn reset_amend_value(form: &mut Form, entry: &Entry, ctx: &Ctx<'_>) {
+    let kind = entry.fields.kind;
+    let targets = amendable(kind);
+    let Some(Input::Choice { selected, .. }) = form.field(FieldKey::AmendTarget).map(|f| &f.input) else { return };
+    let Some(&target) = targets.get(*selected) else { return };
+    let current = entry.fields.value(target);
+    let options: Option<Vec<String>> = match target {
+        LogField::Triage => Some(labels(Triage::ALL, Triage::label)),
+        LogField::Status => Some(labels(Status::ALL, Status::label)),
+        LogField::ReadBack => Some(vec![ReadBack::Done.label().into(), ReadBack::NotDone.label().into()]),
+        LogField::Category => Some(ctx.settings.categories.clone()).filter(|c| !c.is_empty()),
+        _ => None,
+    };
+    let new_field = match options {
+        Some(opts) => Field::choice(FieldKey::NewValue, "新值", opts, 0).with_value(&current),
+        None => Field::text(FieldKey::NewValue, "新值", target.is_multiline(), target.max_chars()).with_value(&current),
+    };
+    let placeholder = if target.is_time() { "如 2026-11-23 09:30 或 09:30" } else { "" };
+    if let Some(f) = form.field_mut(FieldKey::NewValue) {
+        *f = new_field.with_placeholder(placeholder);
+    }
+}
+
+fn save_amendment(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Effect, Vec<(FieldKey, String)>> {
+    let kind = entry.fields.kind;
+    let targets = amendable(kind);
+    let target = match form.field(FieldKey::AmendTarget).map(|f| &f.input) {
+        Some(Input::Choice { selected, .. }) => targets.get(*selected).copied(),
+        _ => None,
+    }
+    .ok_or_else(|| vec![(FieldKey::AmendTarget, "请选择要更正的项目".to_string())])?;
+    let old = entry.fields.value(target);
+    let new = check_amended_value(target, kind, &form.value(FieldKey::NewValue), ctx.now)
+        .map_err(|e| vec![(FieldKey::NewValue, e)])?;
+    if new == old {
+        return Err(vec![(FieldKey::NewValue, "新值与原值相同：请修改后再保存，或按 Esc 取消".into())]);
+    }
+    let reason = form.value(FieldKey::Reason).trim().to_string();
+    if reason.is_empty() && !old.is_empty() {
+        return Err(vec![(FieldKey::Reason, "更正已有内容须写明原因（如“记错号码”“对方补充说明”）".into())]);
+    }
+    Ok(Effect::Amend(AmendRequest {
+        entry_id: entry.id,
+        changes: vec![(target, new)],
+        reason: if reason.is_empty() { "补填".into() } else { reason },
+        amended_by: ctx.operator.to_string(),
+        amended_at: ctx.now,
+    }))
+}
+
+fn instruction_form(entry_id: EntryId, ctx: &Ctx<'_>) -> Form {
+    let leaders: Vec<String> = ctx.settings.people.iter().filter(|p| p.role.is_leader()).map(|p| p.name.clone()).collect();
+    let leader = if leaders.is_empty() {
+        Field::text(FieldKey::Leader, "批示领导", false, 50).required()
+    } else {
+        Field::choice(FieldKey::Leader, "批示领导", leaders, 0)
+    };
+    Form::new(
+        &format!("第 {entry_id} 号记录：领导批示"),
+        vec![
+            leader,
+            Field::text(FieldKey::InstructionText, "批示内容", true, 2000).required(),
+            Field::text(FieldKey::GivenAt, "批示时间", false, 19).with_placeholder("默认为现在；可填 09:30"),
+        ],
+    )
+}
+
+fn save_instruction(form: &Form, entry_id: EntryId, ctx: &Ctx<'_>) -> Result<Effect, Vec<(FieldKey, String)>> {
+    let missing = form.missing_required();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let given_at = match form.value(FieldKey::GivenAt).trim() {
+        "" => ctx.now,
+        s => validate::time(s, ctx.now).map_err(|e| vec![(FieldKey::GivenAt, e)])?,
+    };
+    Ok(Effect::Instruct(InstructionRequest {
+        entry_id,
+        instruction: Instruction {
+            leader: form.value(FieldKey::Leader).trim().to_string(),
+            text: form.value(FieldKey::InstructionText).trim().to_string(),
+            given_at,
+            recorded_by: ctx.operator.to_string(),
+            recorded_at: ctx.now,
+        },
+    }))
+}
+
+fn progress_form(entry: &Entry) -> Form {
+    let kind = entry.fields.kind;
+    let status = Status::ALL.iter().position(|s| *s == entry.fields.status).unwrap_or(0);
+    Form::new(
+        &format!("第 {} 号记录：办理进展", entry.id),
+        vec![
+            Field::choice(FieldKey::Log(LogField::Status), "状态", labels(Status::ALL, Status::label), status),
+            log_text(LogField::Result, kind).with_value(&entry.fields.result),
+            log_text(LogField::Handler, kind).with_value(&entry.fields.handler),
+        ],
+    )
+}
+
+fn save_progress(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Effect, Vec<(FieldKey, String)>> {
+    let mut changes = Vec::new();
+    for field in [LogField::Status, LogField::Result, LogField::Handler] {
+        let new = form.value(FieldKey::Log(field)).trim().to_string();
+        if new != entry.fields.value(field) {
+            changes.push((field, new));
+        }
+    }
+    let done = form.value(FieldKey::Log(LogField::Status)) == Status::Done.label();
+    if done && form.value(FieldKey::Log(LogField::Result)).trim().is_empty() {
+        return Err(vec![(FieldKey::Log(LogField::Result), "办结须填写办理结果".into())]);
+    }
+    if done && entry.fields.closed_at.is_none() {
+        changes.push((LogField::ClosedAt, validate::format_minute(ctx.now)));
+    }
+    if changes.is_empty() {
+        return Err(vec![(FieldKey::Log(LogField::Status), "没有改动：修改状态、结果或承办人后再保存，或按 Esc 取消".into())]);
+    }
+    Ok(Effect::Amend(AmendRequest {
+        entry_id: entry.id,
+        changes,
+        reason: "办理进展".into(),
+        amended_by: ctx.operator.to_string(),
+        amended_at: ctx.now,
+    }))
+}
