@@ -4,4 +4,9 @@
 //! `config.toml`; [`ui`] renders state; [`runtime`] owns the terminal and executes effects;
 //! [`cli`] is the command line.
 
+pub mod cli;
+pub mod config;
 pub mod core;
+pub mod store;
+pub mod runtime;
+pub mod ui;

@@ -372,6 +372,7 @@ impl LogScreen {
             Some(p) => {
                 out.say(match p {
                     Purpose::Instruct(_) => format!("已保存：第 {entry_id} 号记录的领导批示"),
+                    Purpose::Progress(_) => format!("已保存：第 {entry_id} 号记录的办理进展"),
                     _ => format!("已保存：第 {entry_id} 号记录的更正，原值留在修改记录里"),
                 });
                 out.effects.push(Effect::LoadEntry(entry_id));

@@ -1,0 +1,363 @@
+//! The command line: the full-screen app by default, and verbs for scripts (`log add`,
+//! `log list`, `config check`, `config default`). Conventions for every verb: `--json` prints an
+//! array of objects with snake_case keys; exit 0 ok, 2 bad input, 1 other failure; errors go to
+//! stderr in Chinese.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Parser, Subcommand};
+
+use crate::config::{self, Config};
+use crate::core::app::App;
+use crate::core::log::{EntryKind, LogField, NewEntry, RawValues, ReadBack, Triage, build_entry, read_back_label};
+use crate::core::text::sanitize;
+use crate::core::validate;
+use crate::store::Store;
+
+/// Exit codes.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILURE: i32 = 1;
+pub const EXIT_BAD_INPUT: i32 = 2;
+
+/// Operator recorded for entries added by a script without --operator.
+const SCRIPT_OPERATOR: &str = "（命令行）";
+
+#[derive(Parser, Debug)]
+#[command(name = "zhiban", version, about = "值班 — 值班室终端应用：值班记录、来访登记、紧急信息报送、交接班")]
+pub struct Cli {
+    /// 数据库文件路径（默认：数据目录下的 zhiban/zhiban.db；也可用环境变量 ZHIBAN_DB）
+    #[arg(long, global = true, env = "ZHIBAN_DB", value_name = "路径")]
+    db: Option<PathBuf>,
+    /// 配置文件路径（默认：配置目录下的 zhiban/config.toml，没有则用内置默认配置）
+    #[arg(long, global = true, value_name = "路径")]
+    config: Option<PathBuf>,
+    /// 直接以此人身份进入（须是配置中的人员），不显示选择界面
+    #[arg(long, value_name = "姓名")]
+    operator: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// 值班记录
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
+    /// 配置文件
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum LogCommand {
+    /// 新增一条值班记录，成功后输出记录编号
+    Add {
+        /// 类型：来电、去电、传真、电报、来信/文件、事件、其他
+        #[arg(long)]
+        kind: String,
+        /// 单位（来电单位/受话单位/来文单位）
+        #[arg(long, default_value = "")]
+        unit: String,
+        /// 来电人（去电时为接电人），姓名/职务
+        #[arg(long, default_value = "")]
+        caller: String,
+        /// 电话号码
+        #[arg(long, default_value = "")]
+        phone: String,
+        /// 内容
+        #[arg(long)]
+        content: String,
+        /// 分级：急办、请示、次日办理、一般（默认一般）
+        #[arg(long)]
+        triage: Option<String>,
+        /// 记录人（须是配置中的人员；不填记为“（命令行）”）
+        #[arg(long)]
+        operator: Option<String>,
+        /// 发生时间 'YYYY-MM-DD HH:MM'（默认现在）
+        #[arg(long)]
+        time: Option<String>,
+        /// 事项类别（须是配置中的类别）
+        #[arg(long)]
+        category: Option<String>,
+        /// 去电是否已复述核对：yes 或 no
+        #[arg(long, value_name = "yes|no")]
+        read_back: Option<String>,
+    },
+    /// 列出值班记录（最新在前）
+    List {
+        /// 输出 JSON 数组
+        #[arg(long)]
+        json: bool,
+        /// 只列出此时间及以后的记录 'YYYY-MM-DD HH:MM'
+        #[arg(long)]
+        since: Option<String>,
+        /// 最多列出多少条（默认 100，0 表示不限）
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ConfigCommand {
+    /// 检查配置文件，报告第一个错误所在的行和改法
+    Check,
+    /// 打印内置的默认配置（带中文说明）
+    Default,
+}
+
+/// A failure with its exit code and Chinese message.
+struct Failure {
+    code: i32,
+    message: String,
+}
+
+fn bad_input(message: impl Into<String>) -> Failure {
+    Failure { code: EXIT_BAD_INPUT, message: message.into() }
+}
+
+fn failure(message: impl Into<String>) -> Failure {
+    Failure { code: EXIT_FAILURE, message: message.into() }
+}
+
+/// Runs the command line; returns the process exit code.
+#[must_use]
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return report_clap_error(&e),
+    };
+    match run(cli) {
+        Ok(()) => EXIT_OK,
+        Err(f) => {
+            eprintln!("zhiban：{}", f.message);
+            f.code
+        }
+    }
+}
+
+fn report_clap_error(e: &clap::Error) -> i32 {
+    let context = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        _ => String::new(),
+    };
+    let message = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return EXIT_OK;
+        }
+        ErrorKind::UnknownArgument => format!("不认识的参数 {}", context(ContextKind::InvalidArg)),
+        ErrorKind::InvalidSubcommand => format!("不认识的命令 {}", context(ContextKind::InvalidSubcommand)),
+        ErrorKind::MissingRequiredArgument => format!("缺少必填参数 {}", context(ContextKind::InvalidArg)),
+        ErrorKind::MissingSubcommand => "缺少子命令".to_string(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
+            "参数 {} 的取值“{}”无效",
+            context(ContextKind::InvalidArg),
+            context(ContextKind::InvalidValue)
+        ),
+        ErrorKind::InvalidUtf8 => "参数不是有效的 UTF-8 文字".to_string(),
+        _ => "命令行参数有误".to_string(),
+    };
+    eprintln!("zhiban：{message}。用法见 zhiban --help");
+    EXIT_BAD_INPUT
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Some(Command::Config { command: ConfigCommand::Default }) => {
+            print!("{}", config::DEFAULT_TOML);
+            Ok(())
+        }
+        Some(Command::Config { command: ConfigCommand::Check }) => {
+            let c = load_config(&cli.config)?;
+            let source = c.source.as_ref().map_or_else(|| "内置默认配置".to_string(), |p| p.display().to_string());
+            println!(
+                "配置正确：{source}（单位：{}；人员 {} 名；记录类别 {} 个）",
+                c.settings.office_name,
+                c.settings.people.len(),
+                c.settings.categories.len()
+            );
+            Ok(())
+        }
+        Some(Command::Log { command }) => {
+            let config = load_config(&cli.config)?;
+            let mut store = open_store(&cli.db)?;
+            match command {
+                LogCommand::Add { kind, unit, caller, phone, content, triage, operator, time, category, read_back } => {
+                    let args = AddArgs { kind, unit, caller, phone, content, triage, operator, time, category, read_back };
+                    let entry = entry_from_args(&args, &config, crate::runtime::now())?;
+                    let (id, _) = store.insert_entry(&entry).map_err(|e| failure(e.to_string()))?;
+                    println!("{id}");
+                    Ok(())
+                }
+                LogCommand::List { json, since, limit } => {
+                    let now = crate::runtime::now();
+                    let since = since.map(|s| validate::time(&s, now).map_err(|e| bad_input(format!("--since：{e}")))).transpose()?;
+                    let limit = if limit == 0 { usize::MAX } else { limit };
+                    let rows = store.entries_since(since, limit).map_err(|e| failure(e.to_string()))?;
+                    print_entries(&rows, json);
+                    Ok(())
+                }
+            }
+        }
+        None => run_app(&cli),
+    }
+}
+
+fn load_config(path: &Option<PathBuf>) -> Result<Config, Failure> {
+    config::load(path.as_deref()).map_err(|e| bad_input(e.to_string()))
+}
+
+/// The database path: `--db`, `ZHIBAN_DB`, or the XDG data directory.
+fn db_path(explicit: &Option<PathBuf>) -> Result<PathBuf, Failure> {
+    if let Some(p) = explicit {
+        return Ok(p.clone());
+    }
+    directories::BaseDirs::new()
+        .map(|d| d.data_dir().join("zhiban").join("zhiban.db"))
+        .ok_or_else(|| failure("找不到用户数据目录（HOME 未设置）：请用 --db 指定数据库文件"))
+}
+
+fn open_store(explicit: &Option<PathBuf>) -> Result<Store, Failure> {
+    let path = db_path(explicit)?;
+    Store::open(&path).map_err(|e| failure(e.to_string()))
+}
+
+fn run_app(cli: &Cli) -> Result<(), Failure> {
+    let config = load_config(&cli.config)?;
+    if let Some(name) = &cli.operator
+        && config.settings.person(name).is_none()
+    {
+        return Err(bad_input(format!("--operator：配置中没有“{name}”，可选：{}", people_names(&config))));
+    }
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(bad_input("全屏界面需要在终端中运行；脚本请使用 zhiban log add / zhiban log list"));
+    }
+    let store = open_store(&cli.db)?;
+    let app = App::new(config.settings, cli.operator.clone(), crate::runtime::now());
+    crate::runtime::run(app, store).map_err(|e| failure(format!("终端出错：{e}")))
+}
+
+fn people_names(config: &Config) -> String {
+    config.settings.people.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("、")
+}
+
+struct AddArgs {
+    kind: String,
+    unit: String,
+    caller: String,
+    phone: String,
+    content: String,
+    triage: Option<String>,
+    operator: Option<String>,
+    time: Option<String>,
+    category: Option<String>,
+    read_back: Option<String>,
+}
+
+/// Applies the same rules as the form: sanitized text, length caps, validation.
+fn entry_from_args(a: &AddArgs, config: &Config, now: chrono::NaiveDateTime) -> Result<NewEntry, Failure> {
+    let kind = EntryKind::parse(&a.kind).ok_or_else(|| bad_input(format!("--kind：类型“{}”无效，可写：{}", a.kind, EntryKind::choices())))?;
+    if let Some(t) = &a.triage
+        && Triage::parse(t).is_none()
+    {
+        return Err(bad_input(format!("--triage：分级“{t}”无效，可写：{}", Triage::choices())));
+    }
+    if let Some(c) = &a.category
+        && !config.settings.categories.contains(c)
+    {
+        return Err(bad_input(format!("--category：类别“{c}”不在配置中，可写：{}", config.settings.categories.join("、"))));
+    }
+    let operator = match &a.operator {
+        Some(name) if config.settings.person(name).is_some() => name.clone(),
+        Some(name) => return Err(bad_input(format!("--operator：配置中没有“{name}”，可选：{}", people_names(config)))),
+        None => SCRIPT_OPERATOR.to_string(),
+    };
+    let read_back = match a.read_back.as_deref() {
+        None => "",
+        Some("yes" | "是") => ReadBack::Done.label(),
+        Some("no" | "否") => ReadBack::NotDone.label(),
+        Some(other) => return Err(bad_input(format!("--read-back：取值“{other}”无效，请写 yes 或 no"))),
+    };
+    let mut raw = RawValues::new();
+    let mut put = |field: LogField, value: &str| -> Result<(), Failure> {
+        let clean = sanitize(value, field.is_multiline());
+        let n = clean.chars().count();
+        if n > field.max_chars() {
+            return Err(bad_input(format!("“{}”过长（{n} 字），最多 {} 字", field.label(kind), field.max_chars())));
+        }
+        raw.insert(field, clean);
+        Ok(())
+    };
+    put(LogField::Kind, kind.label())?;
+    put(LogField::Unit, &a.unit)?;
+    put(LogField::Person, &a.caller)?;
+    put(LogField::Phone, &a.phone)?;
+    put(LogField::Content, &a.content)?;
+    put(LogField::Triage, a.triage.as_deref().unwrap_or(Triage::Routine.label()))?;
+    put(LogField::OccurredAt, a.time.as_deref().unwrap_or(""))?;
+    put(LogField::Category, a.category.as_deref().unwrap_or(""))?;
+    put(LogField::ReadBack, read_back)?;
+    build_entry(&raw, &operator, now).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|(f, m)| format!("{}：{m}", f.label(kind))).collect();
+        bad_input(lines.join("；"))
+    })
+}
+
+fn print_entries(rows: &[(i64, NewEntry)], json: bool) {
+    let time = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    if json {
+        let items: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(id, e)| {
+                serde_json::json!({
+                    "id": id,
+                    "kind": e.kind.label(),
+                    "category": e.category,
+                    "occurred_at": time(e.occurred_at),
+                    "unit": e.unit,
+                    "person": e.person,
+                    "phone": e.phone,
+                    "receiver": e.receiver,
+                    "content": e.content,
+                    "reported_elsewhere": e.reported_elsewhere,
+                    "read_back": e.read_back,
+                    "forwarded_to": e.forwarded_to,
+                    "forwarded_at": e.forwarded_at.map(time),
+                    "triage": e.triage.label(),
+                    "status": e.status.label(),
+                    "proposal": e.proposal,
+                    "result": e.result,
+                    "handler": e.handler,
+                    "closed_at": e.closed_at.map(time),
+                    "recorded_by": e.recorded_by,
+                    "recorded_at": time(e.recorded_at),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(items));
+        return;
+    }
+    for (id, e) in rows {
+        println!(
+            "{id}\t{}\t{}\t{}\t{}\t{}\t{}\t{}{}",
+            validate::format_minute(e.occurred_at),
+            e.kind.label(),
+            sanitize(&e.unit, false),
+            sanitize(&e.person, false),
+            e.triage.label(),
+            e.status.label(),
+            sanitize(&e.content, false),
+            match read_back_label(e.read_back) {
+                "" => String::new(),
+                l => format!("（{l}）"),
+            }
+        );
+    }
+}

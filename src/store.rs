@@ -1,0 +1,173 @@
+//! The store: one SQLite file, and the only module that speaks SQL.
+//!
+//! Opening creates the file private to its owner (0600) before SQLite touches it, refuses a file
+//! written by a newer zhiban without changing a byte of it, then turns on WAL, foreign keys,
+//! `synchronous=FULL` (a duty log must survive a power cut) and a busy timeout, and applies the
+//! missing migrations in one exclusive transaction tracked by `PRAGMA user_version`.
+//! Every write is one transaction; callers report "saved" only after it returned.
+
+pub mod log;
+
+use std::fs::OpenOptions;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+
+/// Append-only list of migrations; the position in the list is the schema version.
+/// Never remove or edit an entry once shipped.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long a write waits for another terminal's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Everything that can go wrong in the store, with messages an officer can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库文件 {path} 由更新版本的 zhiban 创建（数据版本 {found}，本程序支持到 {supported}）：请升级 zhiban 后再打开；文件未作任何改动")]
+    NewerVersion { path: PathBuf, found: i64, supported: i64 },
+    #[error("{path} 是一个目录，不是数据库文件：请用 --db 指定一个文件路径")]
+    IsDirectory { path: PathBuf },
+    #[error("无法读写数据库文件 {path}：没有权限。请检查文件属主和权限（应为当前用户可读写），或用 --db 指定其他文件")]
+    PermissionDenied { path: PathBuf },
+    #[error("{path} 不是 zhiban 数据库，或文件已损坏：请用 --db 指定正确的文件，或从备份恢复；文件未作任何改动")]
+    NotADatabase { path: PathBuf },
+    #[error("数据库正被另一个终端长时间占用（等待 {}秒后仍未释放）：请稍后重试", BUSY_TIMEOUT.as_secs())]
+    Busy,
+    #[error("无法创建数据目录 {path}：{source}")]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("无法打开数据库文件 {path}：{source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("记录不存在：第 {0} 号")]
+    NotFound(i64),
+    #[error("数据库拒绝了这次写入：{0}")]
+    Refused(String),
+    #[error("数据库错误：{0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Busy,
+            Some(ErrorCode::ConstraintViolation) => Self::Refused(e.to_string()),
+            _ => Self::Sqlite(e),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        if path.is_dir() {
+            return Err(StoreError::IsDirectory { path: path.into() });
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(parent)
+                .map_err(|source| StoreError::CreateDir { path: parent.into(), source })?;
+        }
+        // Create the file ourselves so it is private from its first byte; SQLite gives the WAL
+        // and shared-memory files the same mode as the database file.
+        let io_err = |source: std::io::Error| match source.kind() {
+            std::io::ErrorKind::PermissionDenied => StoreError::PermissionDenied { path: path.into() },
+            _ => StoreError::Io { path: path.into(), source },
+        };
+        OpenOptions::new().read(true).append(true).create(true).mode(0o600).open(path).map_err(io_err)?;
+
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| classify_open_error(e, path))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Read the version before anything writes to the file: a newer file must stay untouched,
+        // and a file that is not a database must be reported as such.
+        let found: i64 =
+            conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| classify_open_error(e, path))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerVersion { path: path.into(), found, supported: SCHEMA_VERSION });
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(())).map_err(|e| classify_open_error(e, path))?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let mut store = Self { conn, path: path.into() };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version recorded in the file.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        // Re-checked inside the lock: another process may have upgraded the file meanwhile.
+        if current > SCHEMA_VERSION {
+            return Err(StoreError::NewerVersion { path: self.path.clone(), found: current, supported: SCHEMA_VERSION });
+        }
+        let start = usize::try_from(current).unwrap_or(0);
+        for sql in MIGRATIONS.iter().skip(start) {
+            tx.execute_batch(sql)?;
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction (the write lock is taken at BEGIN, so two terminals
+    /// wait for each other instead of failing halfway) and commits it.
+    fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
+fn classify_open_error(e: rusqlite::Error, path: &Path) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: path.into() },
+        Some(ErrorCode::PermissionDenied | ErrorCode::ReadOnly | ErrorCode::CannotOpen) => {
+            StoreError::PermissionDenied { path: path.into() }
+        }
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
+        _ => StoreError::Sqlite(e),
+    }
+}
+
+/// Stored time format: local wall-clock seconds.
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+pub(crate) fn time_to_sql(t: NaiveDateTime) -> String {
+    t.format(TIME_FORMAT).to_string()
+}
+
+pub(crate) fn time_from_sql(s: &str) -> rusqlite::Result<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, TIME_FORMAT).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// Whether the file's permission bits let only its owner in.
+pub fn is_private(path: &Path) -> std::io::Result<bool> {
+    Ok(std::fs::metadata(path)?.permissions().mode() & 0o077 == 0)
+}

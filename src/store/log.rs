@@ -1,0 +1,270 @@
+//! SQL for the duty log: insert, keyset pages, one entry with its history, amendments and
+//! leader instructions.
+
+use chrono::NaiveDateTime;
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Result, Store, StoreError, time_from_sql, time_to_sql};
+use crate::core::log::{
+    AmendRequest, Amendment, Entry, EntryId, EntryKey, EntryKind, EntrySummary, Instruction, InstructionRequest,
+    LogField, NewEntry, ReadBack, Status, Triage,
+};
+use crate::core::log_screen::{Anchor, PageRequest};
+
+const SUMMARY_COLUMNS: &str = "id, occurred_at, kind, unit, person, content, triage, status";
+
+const ENTRY_COLUMNS: &str = "id, kind, category, occurred_at, unit, person, phone, receiver, content, \
+     reported_elsewhere, read_back, forwarded_to, forwarded_at, triage, status, proposal, result, handler, \
+     closed_at, recorded_by, recorded_at";
+
+fn opt_time(t: Option<NaiveDateTime>) -> Option<String> {
+    t.map(time_to_sql)
+}
+
+fn get_time(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDateTime> {
+    time_from_sql(&row.get::<_, String>(i)?)
+}
+
+fn get_opt_time(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDateTime>> {
+    row.get::<_, Option<String>>(i)?.as_deref().map(time_from_sql).transpose()
+}
+
+/// Parses a stored label; a label this build does not know is a corrupt row, not a panic.
+fn label<T>(row: &Row<'_>, i: usize, parse: impl Fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let s: String = row.get(i)?;
+    parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("未知取值“{s}”").into())
+    })
+}
+
+fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EntrySummary> {
+    Ok(EntrySummary {
+        id: row.get(0)?,
+        occurred_at: get_time(row, 1)?,
+        kind: label(row, 2, EntryKind::parse)?,
+        unit: row.get(3)?,
+        person: row.get(4)?,
+        content: row.get(5)?,
+        triage: label(row, 6, Triage::parse)?,
+        status: label(row, 7, Status::parse)?,
+    })
+}
+
+fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<(EntryId, NewEntry)> {
+    Ok((
+        row.get(0)?,
+        NewEntry {
+            kind: label(row, 1, EntryKind::parse)?,
+            category: row.get(2)?,
+            occurred_at: get_time(row, 3)?,
+            unit: row.get(4)?,
+            person: row.get(5)?,
+            phone: row.get(6)?,
+            receiver: row.get(7)?,
+            content: row.get(8)?,
+            reported_elsewhere: row.get(9)?,
+            read_back: row.get::<_, Option<bool>>(10)?,
+            forwarded_to: row.get(11)?,
+            forwarded_at: get_opt_time(row, 12)?,
+            triage: label(row, 13, Triage::parse)?,
+            status: label(row, 14, Status::parse)?,
+            proposal: row.get(15)?,
+            result: row.get(16)?,
+            handler: row.get(17)?,
+            closed_at: get_opt_time(row, 18)?,
+            recorded_by: row.get(19)?,
+            recorded_at: get_time(row, 20)?,
+        },
+    ))
+}
+
+/// Turns an amended text value back into the column's stored form.
+fn column_value(field: LogField, value: &str) -> rusqlite::types::Value {
+    use rusqlite::types::Value;
+    match field {
+        _ if value.is_empty() && (field.is_time() || field == LogField::ReadBack) => Value::Null,
+        f if f.is_time() => {
+            // Amended times arrive as 'YYYY-MM-DD HH:MM'; store with seconds like every other time.
+            Value::Text(format!("{value}:00"))
+        }
+        LogField::ReadBack => Value::Integer(i64::from(ReadBack::parse(value) == Some(ReadBack::Done))),
+        _ => Value::Text(value.to_string()),
+    }
+}
+
+impl Store {
+    /// Saves a new entry in one committed transaction; returns its id and list position.
+    pub fn insert_entry(&mut self, e: &NewEntry) -> Result<(EntryId, EntryKey)> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO log_entry (kind, category, occurred_at, unit, person, phone, receiver, content, \
+                 reported_elsewhere, read_back, forwarded_to, forwarded_at, triage, status, proposal, result, \
+                 handler, closed_at, recorded_by, recorded_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                params![
+                    e.kind.label(),
+                    e.category,
+                    time_to_sql(e.occurred_at),
+                    e.unit,
+                    e.person,
+                    e.phone,
+                    e.receiver,
+                    e.content,
+                    e.reported_elsewhere,
+                    e.read_back,
+                    e.forwarded_to,
+                    opt_time(e.forwarded_at),
+                    e.triage.label(),
+                    e.status.label(),
+                    e.proposal,
+                    e.result,
+                    e.handler,
+                    opt_time(e.closed_at),
+                    e.recorded_by,
+                    time_to_sql(e.recorded_at),
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            Ok((id, EntryKey { occurred_at: e.occurred_at, id }))
+        })
+    }
+
+    /// One page of the list, newest first, reading only `limit` rows through the time index
+    /// however long the log is.
+    pub fn page(&self, req: &PageRequest) -> Result<Vec<EntrySummary>> {
+        use rusqlite::types::Value;
+        let limit = Value::Integer(i64::try_from(req.limit).unwrap_or(i64::MAX));
+        let (condition, order, key) = match req.anchor {
+            Anchor::Newest => ("", "DESC", None),
+            Anchor::Oldest => ("", "ASC", None),
+            Anchor::Before(k) => ("WHERE (occurred_at, id) < (?2, ?3)", "DESC", Some(k)),
+            Anchor::AtOrBefore(k) => ("WHERE (occurred_at, id) <= (?2, ?3)", "DESC", Some(k)),
+            Anchor::After(k) => ("WHERE (occurred_at, id) > (?2, ?3)", "ASC", Some(k)),
+        };
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM log_entry {condition} ORDER BY occurred_at {order}, id {order} LIMIT ?1"
+        );
+        let mut args = vec![limit];
+        if let Some(k) = key {
+            args.extend([Value::Text(time_to_sql(k.occurred_at)), Value::Integer(k.id)]);
+        }
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt
+            .query_map(rusqlite::params_from_iter(args), summary_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if order == "ASC" {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// One entry with its amendments and instructions, oldest change first.
+    pub fn entry(&self, id: EntryId) -> Result<Entry> {
+        let (id, fields) = self
+            .conn
+            .query_row(&format!("SELECT {ENTRY_COLUMNS} FROM log_entry WHERE id = ?1"), [id], entry_from_row)
+            .optional()?
+            .ok_or(StoreError::NotFound(id))?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT field, old_value, new_value, reason, amended_by, amended_at FROM log_amendment \
+             WHERE entry_id = ?1 ORDER BY id",
+        )?;
+        let amendments = stmt
+            .query_map([id], |r| {
+                Ok(Amendment {
+                    field: label(r, 0, LogField::from_column)?,
+                    old_value: r.get(1)?,
+                    new_value: r.get(2)?,
+                    reason: r.get(3)?,
+                    amended_by: r.get(4)?,
+                    amended_at: get_time(r, 5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT leader, text, given_at, recorded_by, recorded_at FROM log_instruction \
+             WHERE entry_id = ?1 ORDER BY id",
+        )?;
+        let instructions = stmt
+            .query_map([id], |r| {
+                Ok(Instruction {
+                    leader: r.get(0)?,
+                    text: r.get(1)?,
+                    given_at: get_time(r, 2)?,
+                    recorded_by: r.get(3)?,
+                    recorded_at: get_time(r, 4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Entry { id, fields, amendments, instructions })
+    }
+
+    /// Applies corrections: for each field, an amendment row with the old and new value, then
+    /// the new value — all in one transaction, so the history and the record never disagree.
+    pub fn amend(&mut self, req: &AmendRequest) -> Result<EntryKey> {
+        let current = self.entry(req.entry_id)?;
+        self.write(|tx| {
+            for (field, new_value) in &req.changes {
+                if !LogField::AMENDABLE.contains(field) {
+                    return Err(StoreError::Refused(format!("“{}”不能更正", field.label(current.fields.kind))));
+                }
+                tx.execute(
+                    "INSERT INTO log_amendment (entry_id, field, old_value, new_value, reason, amended_by, amended_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        req.entry_id,
+                        field.column(),
+                        current.fields.value(*field),
+                        new_value,
+                        req.reason,
+                        req.amended_by,
+                        time_to_sql(req.amended_at),
+                    ],
+                )?;
+                // The column name comes from a closed enum, never from input.
+                tx.execute(
+                    &format!("UPDATE log_entry SET {} = ?1 WHERE id = ?2", field.column()),
+                    params![column_value(*field, new_value), req.entry_id],
+                )?;
+            }
+            let key = tx.query_row("SELECT occurred_at FROM log_entry WHERE id = ?1", [req.entry_id], |r| {
+                Ok(EntryKey { occurred_at: get_time(r, 0)?, id: req.entry_id })
+            })?;
+            Ok(key)
+        })
+    }
+
+    /// Records a leader's instruction on an entry.
+    pub fn add_instruction(&mut self, req: &InstructionRequest) -> Result<EntryKey> {
+        self.write(|tx| {
+            let occurred_at = tx
+                .query_row("SELECT occurred_at FROM log_entry WHERE id = ?1", [req.entry_id], |r| get_time(r, 0))
+                .optional()?
+                .ok_or(StoreError::NotFound(req.entry_id))?;
+            let i = &req.instruction;
+            tx.execute(
+                "INSERT INTO log_instruction (entry_id, leader, text, given_at, recorded_by, recorded_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![req.entry_id, i.leader, i.text, time_to_sql(i.given_at), i.recorded_by, time_to_sql(i.recorded_at)],
+            )?;
+            Ok(EntryKey { occurred_at, id: req.entry_id })
+        })
+    }
+
+    /// Entries for the command line, newest first: since a time (inclusive), at most `limit`.
+    pub fn entries_since(&self, since: Option<NaiveDateTime>, limit: usize) -> Result<Vec<(EntryId, NewEntry)>> {
+        let since = since.map_or_else(String::new, time_to_sql);
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM log_entry WHERE occurred_at >= ?1 ORDER BY occurred_at DESC, id DESC LIMIT ?2"
+        ))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![since, limit], entry_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Runs raw SQL; only for tests that prove the database itself refuses forbidden changes.
+    #[doc(hidden)]
+    pub fn execute_raw_for_tests(&self, sql: &str) -> Result<usize> {
+        Ok(self.conn.execute(sql, [])?)
+    }
+}

@@ -1,0 +1,155 @@
+//! The UI layer: draws the state, never changes it. `render(&App, frame)` lays out the shell —
+//! tab bar, the current screen, the status line (time, operator, alert area, last message) and
+//! the hint bar — then any overlay (operator picker, help, yes/no question).
+
+pub mod form;
+pub mod log_screen;
+pub mod theme;
+pub mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::core::app::{App, Tab};
+use crate::core::keymap::{self, Mode};
+use crate::core::text::{truncate, width};
+use widgets::{centered, clean, dialog, to_u16};
+
+/// Rows taken by the tab bar, the status line and the hint bar.
+const CHROME_ROWS: u16 = 3;
+
+/// How many list rows fit on a terminal `height` rows tall (the core pages by this).
+#[must_use]
+pub fn list_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(CHROME_ROWS + log_screen::LIST_CHROME_ROWS)).max(1)
+}
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let [tabs, main, status, hints] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)])
+            .areas(frame.area());
+    render_tabs(frame, tabs, app);
+    if app.operator.is_none() {
+        render_picker(frame, main, app);
+    } else if app.tab == Tab::Log {
+        log_screen::render(frame, main, &app.log);
+    } else {
+        render_placeholder(frame, main, app.tab);
+    }
+    render_status(frame, status, app);
+    render_hints(frame, hints, app.mode());
+    if app.help {
+        render_help(frame, main, app.mode_under_help());
+    }
+    if let Some(confirm) = app.confirm {
+        let area = centered(main, 50, 6);
+        let lines = vec![
+            Line::raw(""),
+            Line::raw(format!(" {}", confirm.question())),
+            Line::raw(""),
+            Line::from(vec![Span::styled(" y", theme::HINT_KEY), Span::raw(" 是    "), Span::styled("n", theme::HINT_KEY), Span::raw(" 否")]),
+        ];
+        dialog(frame, area, "请确认", lines, theme::DIALOG);
+    }
+}
+
+fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
+    let mut spans = Vec::new();
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        let style = if *tab == app.tab && app.operator.is_some() {
+            theme::TAB_ACTIVE
+        } else if tab.is_available() {
+            theme::TAB_INACTIVE
+        } else {
+            theme::TAB_UNAVAILABLE
+        };
+        spans.push(Span::styled(format!(" {} {} ", i + 1, tab.label()), style));
+        spans.push(Span::raw(" "));
+    }
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    let room = usize::from(area.width).saturating_sub(used + 1);
+    if room >= 6 {
+        let office = truncate(&clean(&app.settings.office_name), room);
+        spans.push(Span::raw(" ".repeat(room - width(&office))));
+        spans.push(Span::styled(office, theme::HEADER));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_status(frame: &mut Frame, area: Rect, app: &App) {
+    let time = if area.width >= 100 { app.now.format("%Y-%m-%d %H:%M:%S") } else { app.now.format("%m-%d %H:%M:%S") };
+    let operator = app.operator.as_deref().map_or_else(|| "值班员：未选择".to_string(), |o| format!("值班员：{}", clean(o)));
+    let mut spans = vec![
+        Span::styled(format!(" {time} "), theme::STATUS_BAR),
+        Span::styled(format!(" {operator} "), theme::STATUS_OPERATOR),
+        // The alert area: urgent events (issue 3) will be raised here on every screen.
+        Span::styled(" 告警：无 ", theme::STATUS_BAR),
+    ];
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    let room = usize::from(area.width).saturating_sub(used);
+    let message = app.message.as_ref().map(|m| clean(&m.text)).unwrap_or_default();
+    let style = if message.contains("失败") { theme::ERROR } else if message.starts_with("已保存") { theme::OK } else { theme::NOTICE };
+    spans.push(Span::styled(format!(" {}", truncate(&message, room.saturating_sub(1))), style.patch(ratatui::style::Style::new().bg(ratatui::style::Color::DarkGray))));
+    let filled: usize = spans.iter().map(|s| width(&s.content)).sum();
+    spans.push(Span::styled(" ".repeat(usize::from(area.width).saturating_sub(filled)), theme::STATUS_BAR));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_hints(frame: &mut Frame, area: Rect, mode: Mode) {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (keys, what) in keymap::hints(mode) {
+        let piece = width(&keys) + width(what) + 3;
+        if used + piece > usize::from(area.width) {
+            break;
+        }
+        used += piece;
+        spans.push(Span::styled(format!(" {keys}"), theme::HINT_KEY));
+        spans.push(Span::styled(format!(" {what} "), theme::HINT_TEXT));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_picker(frame: &mut Frame, area: Rect, app: &App) {
+    let people = &app.settings.people;
+    let h = to_u16(people.len() + 6).min(area.height);
+    let box_area = centered(area, 56, h);
+    let mut lines = vec![Line::raw(""), Line::raw(" 请选择本班值班人员（Up/Down 选择，Enter 确认）："), Line::raw("")];
+    for (i, p) in people.iter().enumerate() {
+        let text = format!("  {}  {}  {}", crate::core::text::pad(&clean(&p.name), 12), crate::core::text::pad(p.role.label(), 10), clean(&p.phone));
+        let style = if i == app.picker_selected { theme::SELECTED } else { ratatui::style::Style::new() };
+        lines.push(Line::styled(text, style));
+    }
+    dialog(frame, box_area, &format!("{} · 值班登录", clean(&app.settings.office_name)), lines, theme::HEADER);
+}
+
+fn render_placeholder(frame: &mut Frame, area: Rect, tab: Tab) {
+    let block = Block::bordered().title(Span::styled(format!(" {} ", tab.label()), theme::HEADER)).border_style(theme::BORDER);
+    let lines = vec![
+        Line::raw(""),
+        Line::raw(format!("  “{}”功能尚未上线，此处暂无内容。", tab.label())),
+        Line::raw(""),
+        Line::raw("  已可使用：值班记录。按 1 返回值班记录。"),
+    ];
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn render_help(frame: &mut Frame, area: Rect, mode: Mode) {
+    let bindings: Vec<_> = keymap::bindings_for(mode).collect();
+    let h = to_u16(bindings.len() + 5).min(area.height);
+    let box_area = centered(area, 64, h);
+    let mut lines = vec![Line::raw("")];
+    for b in bindings {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {}", crate::core::text::pad(&keymap::keys_label(b), 22)), theme::HINT_KEY),
+            Span::raw(b.action.describe()),
+        ]));
+    }
+    if mode == Mode::Form {
+        lines.push(Line::styled("  在表单中直接输入文字（含中文输入法）；字母不会触发命令。", theme::NOTICE));
+    }
+    lines.push(Line::styled("  Esc 关闭帮助", theme::PLACEHOLDER));
+    dialog(frame, box_area, "帮助 · 按键", lines, theme::HEADER);
+}

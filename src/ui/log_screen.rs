@@ -1,0 +1,201 @@
+//! Draws the 值班记录 screen: the list, an entry's detail with its history, and its forms.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row, Table};
+
+use super::form::render_form;
+use super::theme;
+use super::widgets::clean;
+use crate::core::log::{Entry, EntryKind, EntrySummary, LogField, Status, Triage};
+use crate::core::log_screen::{DetailView, LogList, LogScreen};
+use crate::core::text::{first_line, pad, truncate, wrap};
+use crate::core::validate::format_minute;
+
+/// Rows of chrome around the list inside its area: two borders and the header.
+pub const LIST_CHROME_ROWS: u16 = 3;
+
+pub fn render(frame: &mut Frame, area: Rect, screen: &LogScreen) {
+    if let Some(form) = &screen.form {
+        render_form(frame, area, &form.form);
+    } else if let Some(detail) = &screen.detail {
+        render_detail(frame, area, detail);
+    } else {
+        render_list(frame, area, &screen.list);
+    }
+}
+
+fn row_style(row: &EntrySummary) -> Style {
+    match (row.status, row.triage) {
+        (Status::Done, _) => theme::DONE,
+        (_, Triage::Urgent) => theme::URGENT,
+        (_, Triage::AskLeader) => theme::ASK_LEADER,
+        _ => Style::new(),
+    }
+}
+
+/// Who: unit and person together, whichever exist.
+fn who(row: &EntrySummary) -> String {
+    match (row.unit.is_empty(), row.person.is_empty()) {
+        (false, false) => format!("{} {}", row.unit, row.person),
+        (false, true) => row.unit.clone(),
+        _ => row.person.clone(),
+    }
+}
+
+fn render_list(frame: &mut Frame, area: Rect, list: &LogList) {
+    let wide = area.width >= 120;
+    let title = if list.more_newer { " 值班记录（按时间，最新在上；上方还有更新的记录）" } else { " 值班记录（按时间，最新在上） " };
+    let block = Block::bordered().title(Span::styled(title, theme::HEADER)).border_style(theme::BORDER);
+    if !list.loaded {
+        frame.render_widget(Paragraph::new("正在读取…").block(block), area);
+        return;
+    }
+    if list.rows.is_empty() {
+        let text = vec![Line::raw(""), Line::raw("  还没有值班记录。按 n 新建第一条。")];
+        frame.render_widget(Paragraph::new(text).block(block), area);
+        return;
+    }
+    let (time_w, who_w) = if wide { (16u16, 28u16) } else { (11, 14) };
+    let widths = [
+        Constraint::Length(time_w),
+        Constraint::Length(9),
+        Constraint::Length(who_w),
+        Constraint::Fill(1),
+        Constraint::Length(8),
+        Constraint::Length(6),
+    ];
+    let content_cells = usize::from(area.width.saturating_sub(2 + time_w + 9 + who_w + 8 + 6 + 5));
+    let header = Row::new(["时间", "类型", "单位/人员", "内容摘要", "分级", "状态"]).style(theme::HEADER);
+    let visible = usize::from(area.height.saturating_sub(LIST_CHROME_ROWS)).max(1);
+    let rows = list.rows.iter().enumerate().skip(list.top).take(visible).map(|(i, r)| {
+        let time = if wide { format_minute(r.occurred_at) } else { r.occurred_at.format("%m-%d %H:%M").to_string() };
+        let style = if i == list.selected { row_style(r).patch(theme::SELECTED) } else { row_style(r) };
+        Row::new([
+            time,
+            r.kind.label().to_string(),
+            truncate(&clean(&who(r)), usize::from(who_w)),
+            truncate(&clean(first_line(&r.content)), content_cells),
+            r.triage.label().to_string(),
+            r.status.label().to_string(),
+        ])
+        .style(style)
+    });
+    let table = Table::new(rows, widths).header(header).block(block).column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+/// "label：value" lines, the value wrapped under itself.
+fn field_lines(out: &mut Vec<Line<'static>>, label: &str, value: &str, cells: usize) {
+    let label_cells = 12;
+    let value = crate::core::text::sanitize(value, true);
+    let value = if value.is_empty() { "（无）".to_string() } else { value };
+    let value_cells = cells.saturating_sub(label_cells).max(10);
+    for (i, r) in wrap(&value, value_cells).into_iter().enumerate() {
+        let head = if i == 0 { pad(&format!("{label}："), label_cells) } else { " ".repeat(label_cells) };
+        out.push(Line::from(vec![Span::styled(head, theme::LABEL), Span::raw(value.get(r).unwrap_or("").to_string())]));
+    }
+}
+
+fn heading(out: &mut Vec<Line<'static>>, title: &str) {
+    out.push(Line::raw(""));
+    out.push(Line::from(Span::styled(format!("【{title}】"), theme::HEADER)));
+}
+
+/// Every line of an entry's detail, already wrapped to `cells`.
+#[must_use]
+pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
+    let f = &entry.fields;
+    let kind: EntryKind = f.kind;
+    let mut out = Vec::new();
+    let title_style = match f.triage {
+        Triage::Urgent => theme::URGENT,
+        Triage::AskLeader => theme::ASK_LEADER,
+        _ => theme::HEADER,
+    };
+    out.push(Line::from(Span::styled(
+        format!("第 {} 号  {}  {}  {}", entry.id, kind.label(), f.triage.label(), f.status.label()),
+        title_style,
+    )));
+    heading(&mut out, "记录");
+    for field in [
+        LogField::OccurredAt,
+        LogField::Category,
+        LogField::Unit,
+        LogField::Person,
+        LogField::Phone,
+        LogField::Receiver,
+        LogField::Content,
+        LogField::ReportedElsewhere,
+        LogField::ReadBack,
+        LogField::ForwardedTo,
+        LogField::ForwardedAt,
+    ] {
+        if field.applies_to(kind) {
+            field_lines(&mut out, field.label(kind), &f.value(field), cells);
+        }
+    }
+    field_lines(&mut out, "记录人", &f.recorded_by, cells);
+    field_lines(&mut out, "记录时间", &format_minute(f.recorded_at), cells);
+    heading(&mut out, "办理");
+    for field in [LogField::Triage, LogField::Proposal, LogField::Status, LogField::Result, LogField::Handler, LogField::ClosedAt] {
+        field_lines(&mut out, field.label(kind), &f.value(field), cells);
+    }
+    heading(&mut out, &format!("领导批示（{} 条）", entry.instructions.len()));
+    if entry.instructions.is_empty() {
+        out.push(Line::styled("  暂无。按 i 记录领导批示。", theme::PLACEHOLDER));
+    }
+    for i in &entry.instructions {
+        field_lines(&mut out, &clean(&i.leader), &i.text, cells);
+        out.push(Line::styled(
+            format!("{}批示于 {}，{} 记录于 {}", " ".repeat(12), format_minute(i.given_at), clean(&i.recorded_by), format_minute(i.recorded_at)),
+            theme::PLACEHOLDER,
+        ));
+    }
+    heading(&mut out, &format!("修改记录（{} 条）", entry.amendments.len()));
+    if entry.amendments.is_empty() {
+        out.push(Line::styled("  无。记录保存后不能直接修改；按 e 更正或补充，原值会留在这里。", theme::PLACEHOLDER));
+    }
+    for a in &entry.amendments {
+        let text = format!(
+            "{} {} 更正“{}”：{} 改为 {}（原因：{}）",
+            format_minute(a.amended_at),
+            a.amended_by,
+            a.field.label(kind),
+            if a.old_value.is_empty() { "（空）" } else { &a.old_value },
+            if a.new_value.is_empty() { "（空）" } else { &a.new_value },
+            a.reason
+        );
+        let text = crate::core::text::sanitize(&text, false);
+        for r in wrap(&text, cells.max(10)) {
+            out.push(Line::raw(format!("  {}", text.get(r).unwrap_or(""))));
+        }
+    }
+    out
+}
+
+fn render_detail(frame: &mut Frame, area: Rect, detail: &DetailView) {
+    let mut block = Block::bordered()
+        .title(Span::styled(format!(" 第 {} 号记录 ", detail.id), theme::HEADER))
+        .border_style(theme::BORDER);
+    let Some(entry) = &detail.entry else {
+        frame.render_widget(Paragraph::new("正在读取…").block(block), area);
+        return;
+    };
+    let inner = block.inner(area);
+    let lines = detail_lines(entry, usize::from(inner.width).saturating_sub(2));
+    let height = usize::from(inner.height);
+    let max_scroll = lines.len().saturating_sub(height);
+    let scroll = detail.scroll.min(max_scroll);
+    if max_scroll > 0 {
+        // A block title, not a paragraph drawn over the border: ratatui's paragraph leaves the
+        // cell under a wide glyph stale, which the next frame's diff then fails to repaint.
+        block = block.title_bottom(
+            Line::from(Span::styled(format!(" 第 {}/{} 行 ", scroll + 1, max_scroll + 1), theme::PLACEHOLDER)).right_aligned(),
+        );
+    }
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
+    frame.render_widget(Paragraph::new(shown).block(block), area);
+}
