@@ -272,3 +272,265 @@ impl Out {
         self.message = Some(m.to_string());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Transition tests: keys in, state and effects out. No terminal, no disk, a fixed clock.
+    use super::*;
+    use crate::core::form::FieldKey;
+    use crate::core::keymap::KeyCode;
+    use crate::core::log::{LogField, Status};
+    use crate::core::log_screen::Anchor;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+
+    fn settings() -> Settings {
+        let person = |name: &str, role| Person { name: name.into(), role, phone: String::new() };
+        Settings {
+            office_name: "测试值班室".into(),
+            people: vec![person("张三", Role::DutyOfficer), person("李四", Role::DutyOfficer), person("王五", Role::DutyLeader)],
+            categories: vec!["综合".into(), "防汛抗旱".into()],
+        }
+    }
+
+    const NOW: &str = "2026-11-23 03:10:00";
+
+    fn app() -> App {
+        let mut a = App::new(settings(), Some("张三".into()), at(NOW));
+        a.update(Msg::Viewport(10), at(NOW));
+        a
+    }
+
+    fn key(a: &mut App, k: Key) -> Vec<Effect> {
+        a.update(Msg::Key(k), at(NOW))
+    }
+
+    fn type_text(a: &mut App, s: &str) {
+        for c in s.chars() {
+            key(a, Key::ch(c));
+        }
+    }
+
+    fn form_value(a: &App, f: LogField) -> String {
+        a.log.form.as_ref().unwrap().form.value(FieldKey::Log(f))
+    }
+
+    /// Opens the new-entry form and moves focus to `field`.
+    fn focus(a: &mut App, field: LogField) {
+        let form = &mut a.log.form.as_mut().unwrap().form;
+        form.focus_on(FieldKey::Log(field));
+    }
+
+    fn open_form(a: &mut App) {
+        key(a, Key::ch('n'));
+        assert_eq!(a.mode(), Mode::Form);
+        let form = &a.log.form.as_ref().unwrap().form;
+        assert_eq!(form.focused().unwrap().key, FieldKey::Log(LogField::Unit), "typing starts at 来电单位");
+    }
+
+    #[test]
+    fn letters_typed_into_a_field_never_trigger_commands() {
+        let mut a = app();
+        open_form(&mut a);
+        focus(&mut a, LogField::Content);
+        type_text(&mut a, "q?n1张三");
+        assert_eq!(form_value(&a, LogField::Content), "q?n1张三");
+        assert!(!a.quit && !a.help && a.confirm.is_none());
+        assert_eq!(a.tab, Tab::Log);
+    }
+
+    #[test]
+    fn save_with_missing_fields_marks_them_and_sends_nothing() {
+        let mut a = app();
+        open_form(&mut a);
+        let effects = key(&mut a, Key::ctrl('s'));
+        assert!(effects.is_empty());
+        let form = &a.log.form.as_ref().unwrap().form;
+        assert!(form.field(FieldKey::Log(LogField::Content)).unwrap().error.is_some());
+        assert!(form.field(FieldKey::Log(LogField::Person)).unwrap().error.is_some());
+        assert!(!form.saving);
+        assert!(a.message.as_ref().unwrap().text.contains("需要修改"));
+    }
+
+    fn fill_call(a: &mut App) {
+        focus(a, LogField::Unit);
+        type_text(a, "城关镇");
+        focus(a, LogField::Content);
+        type_text(a, "河堤渗水");
+    }
+
+    #[test]
+    fn save_sends_one_entry_stamped_with_operator_and_time() {
+        let mut a = app();
+        open_form(&mut a);
+        fill_call(&mut a);
+        let effects = key(&mut a, Key::ctrl('s'));
+        let [Effect::SaveEntry(e)] = effects.as_slice() else { panic!("{effects:?}") };
+        assert_eq!((e.unit.as_str(), e.content.as_str()), ("城关镇", "河堤渗水"));
+        assert_eq!((e.recorded_by.as_str(), e.recorded_at, e.occurred_at), ("张三", at(NOW), at(NOW)));
+        assert!(a.log.form.as_ref().unwrap().form.saving);
+        // While the save is in flight a second Ctrl-S does not send a second save.
+        assert!(key(&mut a, Key::ctrl('s')).is_empty());
+    }
+
+    #[test]
+    fn a_failed_save_keeps_every_character_and_says_why() {
+        let mut a = app();
+        open_form(&mut a);
+        fill_call(&mut a);
+        key(&mut a, Key::ctrl('s'));
+        a.update(Msg::SaveFailed("数据库正忙".into()), at(NOW));
+        let form = &a.log.form.as_ref().unwrap().form;
+        assert!(!form.saving);
+        assert_eq!(form_value(&a, LogField::Content), "河堤渗水");
+        assert_eq!(form_value(&a, LogField::Unit), "城关镇");
+        assert!(form.notice.as_ref().unwrap().contains("保存失败：数据库正忙"));
+        // And it can be retried.
+        assert!(matches!(key(&mut a, Key::ctrl('s')).as_slice(), [Effect::SaveEntry(_)]));
+    }
+
+    #[test]
+    fn saved_closes_the_form_says_so_and_shows_the_entry() {
+        let mut a = app();
+        open_form(&mut a);
+        fill_call(&mut a);
+        key(&mut a, Key::ctrl('s'));
+        let k = crate::core::log::EntryKey { occurred_at: at(NOW), id: 7 };
+        let effects = a.update(Msg::Saved { entry_id: 7, key: k }, at(NOW));
+        assert!(a.log.form.is_none());
+        assert_eq!(a.message.as_ref().unwrap().text, "已保存：第 7 号记录");
+        let [Effect::LoadPage(req)] = effects.as_slice() else { panic!("{effects:?}") };
+        assert_eq!((req.anchor, req.select), (Anchor::AtOrBefore(k), Some(7)));
+    }
+
+    #[test]
+    fn quitting_with_a_half_typed_form_asks_first() {
+        let mut a = app();
+        open_form(&mut a);
+        type_text(&mut a, "半");
+        assert!(key(&mut a, Key::ctrl('c')).is_empty());
+        assert_eq!(a.confirm, Some(Confirm::QuitDiscarding));
+        key(&mut a, Key::ch('n'));
+        assert_eq!(a.confirm, None);
+        assert!(!a.quit);
+        assert_eq!(a.mode(), Mode::Form);
+        key(&mut a, Key::ctrl('c'));
+        assert_eq!(key(&mut a, Key::ch('y')), vec![Effect::Quit]);
+        assert!(a.quit);
+    }
+
+    #[test]
+    fn quitting_from_the_list_is_confirmed_too() {
+        let mut a = app();
+        key(&mut a, Key::ch('q'));
+        assert_eq!(a.confirm, Some(Confirm::Quit));
+        key(&mut a, Key::plain(KeyCode::Esc));
+        assert!(!a.quit && a.confirm.is_none());
+    }
+
+    #[test]
+    fn escape_discards_a_clean_form_but_asks_for_a_dirty_one() {
+        let mut a = app();
+        open_form(&mut a);
+        key(&mut a, Key::plain(KeyCode::Esc));
+        assert!(a.log.form.is_none());
+        open_form(&mut a);
+        type_text(&mut a, "x");
+        key(&mut a, Key::plain(KeyCode::Esc));
+        assert_eq!(a.confirm, Some(Confirm::DiscardForm));
+        key(&mut a, Key::ch('y'));
+        assert!(a.log.form.is_none());
+    }
+
+    #[test]
+    fn the_operator_is_picked_first_and_the_log_loads_after() {
+        let mut a = App::new(settings(), None, at(NOW));
+        assert!(a.start().is_empty());
+        assert_eq!(a.mode(), Mode::Picker);
+        // Letters in the picker do nothing harmful.
+        key(&mut a, Key::ch('n'));
+        assert_eq!(a.mode(), Mode::Picker);
+        key(&mut a, Key::plain(KeyCode::Down));
+        let effects = key(&mut a, Key::plain(KeyCode::Enter));
+        assert_eq!(a.operator.as_deref(), Some("李四"));
+        assert!(matches!(effects.as_slice(), [Effect::LoadPage(r)] if r.anchor == Anchor::Newest));
+    }
+
+    #[test]
+    fn tabs_switch_from_the_list_but_tab_moves_fields_in_a_form() {
+        let mut a = app();
+        key(&mut a, Key::plain(KeyCode::Tab));
+        assert_eq!((a.tab, a.mode()), (Tab::Visitors, Mode::Placeholder));
+        key(&mut a, Key::ch('1'));
+        assert_eq!(a.tab, Tab::Log);
+        open_form(&mut a);
+        let before = a.log.form.as_ref().unwrap().form.focus;
+        key(&mut a, Key::plain(KeyCode::Tab));
+        assert_eq!(a.tab, Tab::Log);
+        assert_ne!(a.log.form.as_ref().unwrap().form.focus, before);
+    }
+
+    #[test]
+    fn paste_goes_into_the_field_sanitized() {
+        let mut a = app();
+        a.update(Msg::Paste("ignored".into()), at(NOW));
+        open_form(&mut a);
+        focus(&mut a, LogField::Content);
+        a.update(Msg::Paste("第一行\u{1b}[31m红\u{1b}[0m\r\n第二行\u{7}".into()), at(NOW));
+        assert_eq!(form_value(&a, LogField::Content), "第一行红\n第二行");
+    }
+
+    #[test]
+    fn choosing_outgoing_call_relabels_and_shows_read_back() {
+        let mut a = app();
+        open_form(&mut a);
+        let form = |a: &App| a.log.form.as_ref().unwrap().form.clone();
+        assert!(form(&a).field(FieldKey::Log(LogField::ReadBack)).unwrap().hidden);
+        focus(&mut a, LogField::Kind);
+        key(&mut a, Key::plain(KeyCode::Right)); // 类型: 来电 -> 去电
+        let f = form(&a);
+        assert_eq!(f.value(FieldKey::Log(LogField::Kind)), "去电");
+        assert!(!f.field(FieldKey::Log(LogField::ReadBack)).unwrap().hidden);
+        assert!(f.field(FieldKey::Log(LogField::ForwardedTo)).unwrap().hidden);
+        assert_eq!(f.field(FieldKey::Log(LogField::Person)).unwrap().label, "接电人");
+    }
+
+    #[test]
+    fn progress_to_done_requires_a_result_and_records_amendments() {
+        use crate::core::log::{Entry, build_entry};
+        let mut a = app();
+        let raw = [(LogField::Kind, "来电"), (LogField::Person, "群众"), (LogField::Content, "路灯不亮")]
+            .into_iter()
+            .map(|(f, v)| (f, v.to_string()))
+            .collect();
+        let fields = build_entry(&raw, "张三", at(NOW)).unwrap();
+        a.log.detail = Some(crate::core::log_screen::DetailView { id: 3, entry: None, scroll: 0 });
+        a.update(Msg::Entry(Entry { id: 3, fields, amendments: vec![], instructions: vec![] }), at(NOW));
+        key(&mut a, Key::ch('s'));
+        key(&mut a, Key::plain(KeyCode::Right));
+        key(&mut a, Key::plain(KeyCode::Right)); // 待办 -> 已办结
+        assert!(key(&mut a, Key::ctrl('s')).is_empty(), "done without a result must not save");
+        // The failed save put the focus on 办理结果, where the error is.
+        type_text(&mut a, "已修复");
+        let effects = key(&mut a, Key::ctrl('s'));
+        let [Effect::Amend(req)] = effects.as_slice() else { panic!("{effects:?}") };
+        let fields: Vec<LogField> = req.changes.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, [LogField::Status, LogField::Result, LogField::ClosedAt]);
+        assert_eq!(req.changes[0].1, Status::Done.label());
+        assert_eq!(req.amended_by, "张三");
+    }
+
+    #[test]
+    fn status_messages_fade_after_half_a_minute() {
+        let mut a = app();
+        a.update(Msg::SaveFailed("x".into()), at(NOW));
+        assert!(a.message.is_some());
+        a.update(Msg::Tick, at("2026-11-23 03:10:20"));
+        assert!(a.message.is_some());
+        a.update(Msg::Tick, at("2026-11-23 03:10:31"));
+        assert!(a.message.is_none());
+        assert_eq!(a.now, at("2026-11-23 03:10:31"));
+    }
+}

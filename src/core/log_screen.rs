@@ -450,6 +450,9 @@ pub fn new_entry_form(ctx: &Ctx<'_>) -> Form {
     ];
     let mut form = Form::new("新建值班记录", fields);
     relabel_entry_form(&mut form);
+    // Most entries are incoming calls: start where the officer starts typing. The kind, time and
+    // category above keep their defaults unless changed (Shift-Tab/Up reaches them).
+    form.focus_on(FieldKey::Log(LogField::Unit));
     form
 }
 
@@ -634,4 +637,103 @@ fn save_progress(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Effect, Ve
         amended_by: ctx.operator.to_string(),
         amended_at: ctx.now,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn rows(from_id: i64, n: usize) -> Vec<EntrySummary> {
+        let base = NaiveDateTime::parse_from_str("2026-01-01 00:00", "%Y-%m-%d %H:%M").unwrap();
+        (0..n)
+            .map(|i| {
+                let id = from_id - i64::try_from(i).unwrap();
+                EntrySummary {
+                    id,
+                    occurred_at: base + Duration::minutes(id),
+                    kind: EntryKind::IncomingCall,
+                    unit: format!("单位{id}"),
+                    person: String::new(),
+                    content: "内容".into(),
+                    triage: Triage::Routine,
+                    status: Status::Pending,
+                }
+            })
+            .collect()
+    }
+
+    fn list(viewport: usize) -> LogList {
+        LogList { viewport, ..LogList::default() }
+    }
+
+    fn page_of(effect: Option<Effect>) -> PageRequest {
+        match effect {
+            Some(Effect::LoadPage(r)) => r,
+            other => panic!("expected a page request, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn first_page_then_older_pages_as_the_selection_nears_the_end() {
+        let mut l = list(10);
+        let req = page_of(Some(l.initial()));
+        assert_eq!((req.anchor, req.limit), (Anchor::Newest, 50));
+        l.on_page(req, rows(1000, 50));
+        assert!(l.more_older && !l.more_newer);
+        // Far from the end of the window: no load.
+        assert!(l.move_by(5).is_none());
+        // Within two screens of the end: ask for the page after the last row, by key.
+        let req = page_of(l.move_by(25));
+        assert_eq!(req.anchor, Anchor::Before(l.rows.last().unwrap().key()));
+        l.on_page(req, rows(950, 50));
+        assert_eq!(l.rows.len(), 100);
+        assert_eq!(l.selected_row().unwrap().id, 970);
+    }
+
+    #[test]
+    fn the_window_is_capped_and_reopens_upwards() {
+        let mut l = list(10);
+        l.on_page(PageRequest { anchor: Anchor::Newest, limit: 50, select: None }, rows(10_000, 50));
+        let mut next_id = 9_950;
+        for _ in 0..10 {
+            l.selected = l.rows.len() - 5;
+            let req = page_of(l.prefetch());
+            l.on_page(req, rows(next_id, 50));
+            next_id -= 50;
+        }
+        assert!(l.rows.len() <= 200, "window holds at most four pages, holds {}", l.rows.len());
+        assert!(l.more_newer);
+        // Scrolling back to the top of the window asks for newer rows.
+        l.selected = 3;
+        l.top = 3;
+        let first = l.rows[0].key();
+        let req = page_of(l.move_by(-1));
+        assert_eq!(req.anchor, Anchor::After(first));
+        let selected_id = l.selected_row().unwrap().id;
+        l.on_page(req, rows(first.id + 50, 50));
+        assert_eq!(l.selected_row().unwrap().id, selected_id, "prepending keeps the same row selected");
+    }
+
+    #[test]
+    fn at_or_before_selects_the_saved_entry() {
+        let mut l = list(10);
+        let page = rows(500, 50);
+        let key = page[0].key();
+        l.on_page(PageRequest { anchor: Anchor::AtOrBefore(key), limit: 50, select: Some(490) }, page);
+        assert_eq!(l.selected_row().unwrap().id, 490);
+        assert!(l.more_newer, "newer entries may exist above a saved back-dated entry");
+    }
+
+    #[test]
+    fn moves_are_clamped_and_keep_the_selection_visible() {
+        let mut l = list(10);
+        l.on_page(PageRequest { anchor: Anchor::Newest, limit: 50, select: None }, rows(30, 30));
+        assert!(!l.more_older);
+        assert!(l.move_by(100).is_none());
+        assert_eq!(l.selected, 29);
+        assert_eq!(l.top, 20);
+        l.move_by(-100);
+        assert_eq!((l.selected, l.top), (0, 0));
+    }
 }
