@@ -25,7 +25,11 @@ pub const EXIT_BAD_INPUT: i32 = 2;
 const SCRIPT_OPERATOR: &str = "（命令行）";
 
 #[derive(Parser, Debug)]
-#[command(name = "zhiban", version, about = "值班 — 值班室终端应用：值班记录、来访登记、紧急信息报送、交接班")]
+#[command(
+    name = "zhiban",
+    version,
+    about = "值班 — 值班室终端应用：值班记录、来访登记、紧急信息报送、交接班"
+)]
 pub struct Cli {
     /// 数据库文件路径（默认：数据目录下的 zhiban/zhiban.db；也可用环境变量 ZHIBAN_DB）
     #[arg(long, global = true, env = "ZHIBAN_DB", value_name = "路径")]
@@ -40,6 +44,8 @@ pub struct Cli {
     command: Option<Command>,
 }
 
+// Parsed once per run: the size difference between variants does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 enum Command {
     /// 值班记录
@@ -54,6 +60,7 @@ enum Command {
     },
 }
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 enum LogCommand {
     /// 新增一条值班记录，成功后输出记录编号
@@ -118,11 +125,17 @@ struct Failure {
 }
 
 fn bad_input(message: impl Into<String>) -> Failure {
-    Failure { code: EXIT_BAD_INPUT, message: message.into() }
+    Failure {
+        code: EXIT_BAD_INPUT,
+        message: message.into(),
+    }
 }
 
 fn failure(message: impl Into<String>) -> Failure {
-    Failure { code: EXIT_FAILURE, message: message.into() }
+    Failure {
+        code: EXIT_FAILURE,
+        message: message.into(),
+    }
 }
 
 /// Runs the command line; returns the process exit code.
@@ -170,13 +183,20 @@ fn report_clap_error(e: &clap::Error) -> i32 {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Some(Command::Config { command: ConfigCommand::Default }) => {
+        Some(Command::Config {
+            command: ConfigCommand::Default,
+        }) => {
             print!("{}", config::DEFAULT_TOML);
             Ok(())
         }
-        Some(Command::Config { command: ConfigCommand::Check }) => {
+        Some(Command::Config {
+            command: ConfigCommand::Check,
+        }) => {
             let c = load_config(&cli.config)?;
-            let source = c.source.as_ref().map_or_else(|| "内置默认配置".to_string(), |p| p.display().to_string());
+            let source = c
+                .source
+                .as_ref()
+                .map_or_else(|| "内置默认配置".to_string(), |p| p.display().to_string());
             println!(
                 "配置正确：{source}（单位：{}；人员 {} 名；记录类别 {} 个）",
                 c.settings.office_name,
@@ -189,8 +209,30 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let config = load_config(&cli.config)?;
             let mut store = open_store(&cli.db)?;
             match command {
-                LogCommand::Add { kind, unit, caller, phone, content, triage, operator, time, category, read_back } => {
-                    let args = AddArgs { kind, unit, caller, phone, content, triage, operator, time, category, read_back };
+                LogCommand::Add {
+                    kind,
+                    unit,
+                    caller,
+                    phone,
+                    content,
+                    triage,
+                    operator,
+                    time,
+                    category,
+                    read_back,
+                } => {
+                    let args = AddArgs {
+                        kind,
+                        unit,
+                        caller,
+                        phone,
+                        content,
+                        triage,
+                        operator,
+                        time,
+                        category,
+                        read_back,
+                    };
                     let entry = entry_from_args(&args, &config, crate::runtime::now())?;
                     let (id, _) = store.insert_entry(&entry).map_err(|e| failure(e.to_string()))?;
                     println!("{id}");
@@ -198,7 +240,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
                 LogCommand::List { json, since, limit } => {
                     let now = crate::runtime::now();
-                    let since = since.map(|s| validate::time(&s, now).map_err(|e| bad_input(format!("--since：{e}")))).transpose()?;
+                    let since = since
+                        .map(|s| validate::time(&s, now).map_err(|e| bad_input(format!("--since：{e}"))))
+                        .transpose()?;
                     let limit = if limit == 0 { usize::MAX } else { limit };
                     let rows = store.entries_since(since, limit).map_err(|e| failure(e.to_string()))?;
                     print_entries(&rows, json);
@@ -234,10 +278,15 @@ fn run_app(cli: &Cli) -> Result<(), Failure> {
     if let Some(name) = &cli.operator
         && config.settings.person(name).is_none()
     {
-        return Err(bad_input(format!("--operator：配置中没有“{name}”，可选：{}", people_names(&config))));
+        return Err(bad_input(format!(
+            "--operator：配置中没有“{name}”，可选：{}",
+            people_names(&config)
+        )));
     }
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(bad_input("全屏界面需要在终端中运行；脚本请使用 zhiban log add / zhiban log list"));
+        return Err(bad_input(
+            "全屏界面需要在终端中运行；脚本请使用 zhiban log add / zhiban log list",
+        ));
     }
     let store = open_store(&cli.db)?;
     let app = App::new(config.settings, cli.operator.clone(), crate::runtime::now());
@@ -245,7 +294,13 @@ fn run_app(cli: &Cli) -> Result<(), Failure> {
 }
 
 fn people_names(config: &Config) -> String {
-    config.settings.people.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("、")
+    config
+        .settings
+        .people
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 struct AddArgs {
@@ -263,20 +318,32 @@ struct AddArgs {
 
 /// Applies the same rules as the form: sanitized text, length caps, validation.
 fn entry_from_args(a: &AddArgs, config: &Config, now: chrono::NaiveDateTime) -> Result<NewEntry, Failure> {
-    let kind = EntryKind::parse(&a.kind).ok_or_else(|| bad_input(format!("--kind：类型“{}”无效，可写：{}", a.kind, EntryKind::choices())))?;
+    let kind = EntryKind::parse(&a.kind)
+        .ok_or_else(|| bad_input(format!("--kind：类型“{}”无效，可写：{}", a.kind, EntryKind::choices())))?;
     if let Some(t) = &a.triage
         && Triage::parse(t).is_none()
     {
-        return Err(bad_input(format!("--triage：分级“{t}”无效，可写：{}", Triage::choices())));
+        return Err(bad_input(format!(
+            "--triage：分级“{t}”无效，可写：{}",
+            Triage::choices()
+        )));
     }
     if let Some(c) = &a.category
         && !config.settings.categories.contains(c)
     {
-        return Err(bad_input(format!("--category：类别“{c}”不在配置中，可写：{}", config.settings.categories.join("、"))));
+        return Err(bad_input(format!(
+            "--category：类别“{c}”不在配置中，可写：{}",
+            config.settings.categories.join("、")
+        )));
     }
     let operator = match &a.operator {
         Some(name) if config.settings.person(name).is_some() => name.clone(),
-        Some(name) => return Err(bad_input(format!("--operator：配置中没有“{name}”，可选：{}", people_names(config)))),
+        Some(name) => {
+            return Err(bad_input(format!(
+                "--operator：配置中没有“{name}”，可选：{}",
+                people_names(config)
+            )));
+        }
         None => SCRIPT_OPERATOR.to_string(),
     };
     let read_back = match a.read_back.as_deref() {
@@ -290,7 +357,11 @@ fn entry_from_args(a: &AddArgs, config: &Config, now: chrono::NaiveDateTime) -> 
         let clean = sanitize(value, field.is_multiline());
         let n = clean.chars().count();
         if n > field.max_chars() {
-            return Err(bad_input(format!("“{}”过长（{n} 字），最多 {} 字", field.label(kind), field.max_chars())));
+            return Err(bad_input(format!(
+                "“{}”过长（{n} 字），最多 {} 字",
+                field.label(kind),
+                field.max_chars()
+            )));
         }
         raw.insert(field, clean);
         Ok(())

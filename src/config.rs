@@ -125,8 +125,16 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
 pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     let file_name = path.map_or_else(|| "（内置默认配置）".to_string(), |p| p.display().to_string());
     let user = parse_file(text, &file_name)?;
-    let defaults = if path.is_some() { Some(parse_file(DEFAULT_TOML, "（内置默认配置）")?) } else { None };
-    let err = |span: Range<usize>, message: String| ConfigError { file: file_name.clone(), line: Some(line_of(text, span.start)), message };
+    let defaults = if path.is_some() {
+        Some(parse_file(DEFAULT_TOML, "（内置默认配置）")?)
+    } else {
+        None
+    };
+    let err = |span: Range<usize>, message: String| ConfigError {
+        file: file_name.clone(),
+        line: Some(line_of(text, span.start)),
+        message,
+    };
     // Each section: the user's if written, else the default's. Default sections are known to be
     // valid (tested), so every located error below points into the user's text.
     let (d_office, d_ui, d_people, d_log) = match defaults {
@@ -147,13 +155,19 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     let office = office.into_inner();
     let office_name = office.name.get_ref().trim().to_string();
     if office_name.is_empty() {
-        return Err(err(office.name.span(), "单位名称 name 不能为空：如 name = \"某某县人民政府办公室值班室\"".into()));
+        return Err(err(
+            office.name.span(),
+            "单位名称 name 不能为空：如 name = \"某某县人民政府办公室值班室\"".into(),
+        ));
     }
     let ui = ui.into_inner();
     if ui.language.get_ref() != "zh-CN" {
         return Err(err(
             ui.language.span(),
-            format!("界面语言“{}”不支持：目前只能写 language = \"zh-CN\"", ui.language.get_ref()),
+            format!(
+                "界面语言“{}”不支持：目前只能写 language = \"zh-CN\"",
+                ui.language.get_ref()
+            ),
         ));
     }
 
@@ -170,7 +184,10 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
             return Err(err(p.name.span(), "姓名中有控制字符：请只写姓名".into()));
         }
         if !names.insert(name.clone()) {
-            return Err(err(p.name.span(), format!("人员“{name}”重复：每人只写一节 [[people]]，重名请加区分（如“张三（办公室）”）")));
+            return Err(err(
+                p.name.span(),
+                format!("人员“{name}”重复：每人只写一节 [[people]]，重名请加区分（如“张三（办公室）”）"),
+            ));
         }
         let role = Role::parse(p.role.get_ref()).ok_or_else(|| {
             err(
@@ -191,7 +208,11 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
         resolved.push(Person { name, role, phone });
     }
     if !resolved.iter().any(|p| p.role == Role::DutyOfficer) {
-        let line = if people_is_user { Some(line_of(text, people_span.start)) } else { None };
+        let line = if people_is_user {
+            Some(line_of(text, people_span.start))
+        } else {
+            None
+        };
         return Err(ConfigError {
             file: file_name,
             line,
@@ -209,11 +230,18 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
         categories.push(name);
     }
     if categories.is_empty() {
-        return Err(err(log.categories.span(), "categories 至少要有一项，如 categories = [\"综合\"]".into()));
+        return Err(err(
+            log.categories.span(),
+            "categories 至少要有一项，如 categories = [\"综合\"]".into(),
+        ));
     }
 
     Ok(Config {
-        settings: Settings { office_name, people: resolved, categories },
+        settings: Settings {
+            office_name,
+            people: resolved,
+            categories,
+        },
         language: ui.language.into_inner(),
         source: path.map(Path::to_path_buf),
     })
@@ -238,19 +266,26 @@ fn translate(message: &str) -> String {
     let m = message.trim();
     if m.starts_with("unknown field") {
         let names = ticked(m);
-        let (bad, allowed) = names.split_first().map_or((String::new(), Vec::new()), |(b, rest)| (b.clone(), rest.to_vec()));
+        let (bad, allowed) = names
+            .split_first()
+            .map_or((String::new(), Vec::new()), |(b, rest)| (b.clone(), rest.to_vec()));
         return format!("未知的配置项“{bad}”：这里可写的只有 {}（检查拼写）", allowed.join("、"));
     }
     if m.starts_with("missing field") {
         let names = ticked(m);
-        return format!("缺少必填项“{}”：请补上，参照 zhiban config default", names.first().cloned().unwrap_or_default());
+        return format!(
+            "缺少必填项“{}”：请补上，参照 zhiban config default",
+            names.first().cloned().unwrap_or_default()
+        );
     }
     if m.starts_with("invalid type") {
         let expected = m.split("expected").nth(1).unwrap_or("").trim();
         let want = match expected {
             e if e.contains("string") => "文字，并用英文双引号括起来，如 \"张三\"",
             e if e.contains("sequence") => "列表，如 [\"综合\", \"其他\"]",
-            e if e.contains("struct") || e.contains("map") || e.contains("table") => "一节（表），如 [office] 或 [[people]]",
+            e if e.contains("struct") || e.contains("map") || e.contains("table") => {
+                "一节（表），如 [office] 或 [[people]]"
+            }
             _ => "正确类型的值",
         };
         return format!("取值类型不对：这里应写{want}");
@@ -292,7 +327,10 @@ mod tests {
         let e = user("[office]\nname = \"x\"\nnmae = \"y\"\n").unwrap_err();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("nmae") && e.message.contains("name"), "{e}");
-        assert!(e.to_string().starts_with("配置文件 /tmp/zhiban-test.toml 第 3 行："), "{e}");
+        assert!(
+            e.to_string().starts_with("配置文件 /tmp/zhiban-test.toml 第 3 行："),
+            "{e}"
+        );
     }
 
     #[test]
@@ -328,7 +366,8 @@ mod tests {
 
     #[test]
     fn duplicate_people_and_missing_officer_are_refused() {
-        let e = user("[[people]]\nname = \"甲\"\nrole = \"值班员\"\n[[people]]\nname = \"甲\"\nrole = \"值班员\"\n").unwrap_err();
+        let e = user("[[people]]\nname = \"甲\"\nrole = \"值班员\"\n[[people]]\nname = \"甲\"\nrole = \"值班员\"\n")
+            .unwrap_err();
         assert_eq!(e.line, Some(5));
         assert!(e.message.contains("重复"));
         let e = user("[[people]]\nname = \"甲\"\nrole = \"带班领导\"\n").unwrap_err();

@@ -7,6 +7,6 @@
 pub mod cli;
 pub mod config;
 pub mod core;
-pub mod store;
 pub mod runtime;
+pub mod store;
 pub mod ui;

@@ -32,7 +32,7 @@ pub fn execute(store: &mut Store, effect: Effect) -> Option<Msg> {
             Err(e) => Msg::LoadFailed(e.to_string()),
         },
         Effect::LoadEntry(id) => match store.entry(id) {
-            Ok(entry) => Msg::Entry(entry),
+            Ok(entry) => Msg::Entry(Box::new(entry)),
             Err(e) => Msg::LoadFailed(e.to_string()),
         },
         Effect::SaveEntry(entry) => match store.insert_entry(&entry) {
@@ -40,11 +40,17 @@ pub fn execute(store: &mut Store, effect: Effect) -> Option<Msg> {
             Err(e) => Msg::SaveFailed(e.to_string()),
         },
         Effect::Amend(req) => match store.amend(&req) {
-            Ok(key) => Msg::Saved { entry_id: req.entry_id, key },
+            Ok(key) => Msg::Saved {
+                entry_id: req.entry_id,
+                key,
+            },
             Err(e) => Msg::SaveFailed(e.to_string()),
         },
         Effect::Instruct(req) => match store.add_instruction(&req) {
-            Ok(key) => Msg::Saved { entry_id: req.entry_id, key },
+            Ok(key) => Msg::Saved {
+                entry_id: req.entry_id,
+                key,
+            },
             Err(e) => Msg::SaveFailed(e.to_string()),
         },
         Effect::Quit => return None,
@@ -97,7 +103,11 @@ pub fn translate_key(key: event::KeyEvent) -> Option<Key> {
         KeyCode::Char(c) if key.modifiers.contains(KeyModifiers::CONTROL) => KeyCode::Char(c.to_ascii_lowercase()),
         c => c,
     };
-    Some(Key { code, ctrl: key.modifiers.contains(KeyModifiers::CONTROL), alt: key.modifiers.contains(KeyModifiers::ALT) })
+    Some(Key {
+        code,
+        ctrl: key.modifiers.contains(KeyModifiers::CONTROL),
+        alt: key.modifiers.contains(KeyModifiers::ALT),
+    })
 }
 
 fn restore_terminal() {

@@ -29,7 +29,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Everything that can go wrong in the store, with messages an officer can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("数据库文件 {path} 由更新版本的 zhiban 创建（数据版本 {found}，本程序支持到 {supported}）：请升级 zhiban 后再打开；文件未作任何改动")]
+    #[error(
+        "数据库文件 {path} 由更新版本的 zhiban 创建（数据版本 {found}，本程序支持到 {supported}）：请升级 zhiban 后再打开；文件未作任何改动"
+    )]
     NewerVersion { path: PathBuf, found: i64, supported: i64 },
     #[error("{path} 是一个目录，不是数据库文件：请用 --db 指定一个文件路径")]
     IsDirectory { path: PathBuf },
@@ -79,30 +81,54 @@ impl Store {
                 .recursive(true)
                 .mode(0o700)
                 .create(parent)
-                .map_err(|source| StoreError::CreateDir { path: parent.into(), source })?;
+                .map_err(|source| StoreError::CreateDir {
+                    path: parent.into(),
+                    source,
+                })?;
         }
         // Create the file ourselves so it is private from its first byte; SQLite gives the WAL
         // and shared-memory files the same mode as the database file.
         let io_err = |source: std::io::Error| match source.kind() {
             std::io::ErrorKind::PermissionDenied => StoreError::PermissionDenied { path: path.into() },
-            _ => StoreError::Io { path: path.into(), source },
+            _ => StoreError::Io {
+                path: path.into(),
+                source,
+            },
         };
-        OpenOptions::new().read(true).append(true).create(true).mode(0o600).open(path).map_err(io_err)?;
+        OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(io_err)?;
 
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| classify_open_error(e, path))?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| classify_open_error(e, path))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Read the version before anything writes to the file: a newer file must stay untouched,
         // and a file that is not a database must be reported as such.
-        let found: i64 =
-            conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| classify_open_error(e, path))?;
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| classify_open_error(e, path))?;
         if found > SCHEMA_VERSION {
-            return Err(StoreError::NewerVersion { path: path.into(), found, supported: SCHEMA_VERSION });
+            return Err(StoreError::NewerVersion {
+                path: path.into(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(())).map_err(|e| classify_open_error(e, path))?;
+        conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
+            .map_err(|e| classify_open_error(e, path))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        let mut store = Self { conn, path: path.into() };
+        let mut store = Self {
+            conn,
+            path: path.into(),
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -122,7 +148,11 @@ impl Store {
         let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         // Re-checked inside the lock: another process may have upgraded the file meanwhile.
         if current > SCHEMA_VERSION {
-            return Err(StoreError::NewerVersion { path: self.path.clone(), found: current, supported: SCHEMA_VERSION });
+            return Err(StoreError::NewerVersion {
+                path: self.path.clone(),
+                found: current,
+                supported: SCHEMA_VERSION,
+            });
         }
         let start = usize::try_from(current).unwrap_or(0);
         for sql in MIGRATIONS.iter().skip(start) {
@@ -162,9 +192,8 @@ pub(crate) fn time_to_sql(t: NaiveDateTime) -> String {
 }
 
 pub(crate) fn time_from_sql(s: &str) -> rusqlite::Result<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(s, TIME_FORMAT).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
+    NaiveDateTime::parse_from_str(s, TIME_FORMAT)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 /// Whether the file's permission bits let only its owner in.

@@ -27,9 +27,13 @@ pub fn list_rows(height: u16) -> usize {
 }
 
 pub fn render(app: &App, frame: &mut Frame) {
-    let [tabs, main, status, hints] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)])
-            .areas(frame.area());
+    let [tabs, main, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
     render_tabs(frame, tabs, app);
     if app.operator.is_none() {
         render_picker(frame, main, app);
@@ -49,7 +53,12 @@ pub fn render(app: &App, frame: &mut Frame) {
             Line::raw(""),
             Line::raw(format!(" {}", confirm.question())),
             Line::raw(""),
-            Line::from(vec![Span::styled(" y", theme::HINT_KEY), Span::raw(" 是    "), Span::styled("n", theme::HINT_KEY), Span::raw(" 否")]),
+            Line::from(vec![
+                Span::styled(" y", theme::HINT_KEY),
+                Span::raw(" 是    "),
+                Span::styled("n", theme::HINT_KEY),
+                Span::raw(" 否"),
+            ]),
         ];
         dialog(frame, area, "请确认", lines, theme::DIALOG);
     }
@@ -79,8 +88,15 @@ fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 fn render_status(frame: &mut Frame, area: Rect, app: &App) {
-    let time = if area.width >= 100 { app.now.format("%Y-%m-%d %H:%M:%S") } else { app.now.format("%m-%d %H:%M:%S") };
-    let operator = app.operator.as_deref().map_or_else(|| "值班员：未选择".to_string(), |o| format!("值班员：{}", clean(o)));
+    let time = if area.width >= 100 {
+        app.now.format("%Y-%m-%d %H:%M:%S")
+    } else {
+        app.now.format("%m-%d %H:%M:%S")
+    };
+    let operator = app
+        .operator
+        .as_deref()
+        .map_or_else(|| "值班员：未选择".to_string(), |o| format!("值班员：{}", clean(o)));
     let mut spans = vec![
         Span::styled(format!(" {time} "), theme::STATUS_BAR),
         Span::styled(format!(" {operator} "), theme::STATUS_OPERATOR),
@@ -90,10 +106,22 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
     let room = usize::from(area.width).saturating_sub(used);
     let message = app.message.as_ref().map(|m| clean(&m.text)).unwrap_or_default();
-    let style = if message.contains("失败") { theme::ERROR } else if message.starts_with("已保存") { theme::OK } else { theme::NOTICE };
-    spans.push(Span::styled(format!(" {}", truncate(&message, room.saturating_sub(1))), style.patch(ratatui::style::Style::new().bg(ratatui::style::Color::DarkGray))));
+    let style = if message.contains("失败") {
+        theme::ERROR
+    } else if message.starts_with("已保存") {
+        theme::OK
+    } else {
+        theme::NOTICE
+    };
+    spans.push(Span::styled(
+        format!(" {}", truncate(&message, room.saturating_sub(1))),
+        style.patch(ratatui::style::Style::new().bg(ratatui::style::Color::DarkGray)),
+    ));
     let filled: usize = spans.iter().map(|s| width(&s.content)).sum();
-    spans.push(Span::styled(" ".repeat(usize::from(area.width).saturating_sub(filled)), theme::STATUS_BAR));
+    spans.push(Span::styled(
+        " ".repeat(usize::from(area.width).saturating_sub(filled)),
+        theme::STATUS_BAR,
+    ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -116,17 +144,38 @@ fn render_picker(frame: &mut Frame, area: Rect, app: &App) {
     let people = &app.settings.people;
     let h = to_u16(people.len() + 6).min(area.height);
     let box_area = centered(area, 56, h);
-    let mut lines = vec![Line::raw(""), Line::raw(" 请选择本班值班人员（Up/Down 选择，Enter 确认）："), Line::raw("")];
+    let mut lines = vec![
+        Line::raw(""),
+        Line::raw(" 请选择本班值班人员（Up/Down 选择，Enter 确认）："),
+        Line::raw(""),
+    ];
     for (i, p) in people.iter().enumerate() {
-        let text = format!("  {}  {}  {}", crate::core::text::pad(&clean(&p.name), 12), crate::core::text::pad(p.role.label(), 10), clean(&p.phone));
-        let style = if i == app.picker_selected { theme::SELECTED } else { ratatui::style::Style::new() };
+        let text = format!(
+            "  {}  {}  {}",
+            crate::core::text::pad(&clean(&p.name), 12),
+            crate::core::text::pad(p.role.label(), 10),
+            clean(&p.phone)
+        );
+        let style = if i == app.picker_selected {
+            theme::SELECTED
+        } else {
+            ratatui::style::Style::new()
+        };
         lines.push(Line::styled(text, style));
     }
-    dialog(frame, box_area, &format!("{} · 值班登录", clean(&app.settings.office_name)), lines, theme::HEADER);
+    dialog(
+        frame,
+        box_area,
+        &format!("{} · 值班登录", clean(&app.settings.office_name)),
+        lines,
+        theme::HEADER,
+    );
 }
 
 fn render_placeholder(frame: &mut Frame, area: Rect, tab: Tab) {
-    let block = Block::bordered().title(Span::styled(format!(" {} ", tab.label()), theme::HEADER)).border_style(theme::BORDER);
+    let block = Block::bordered()
+        .title(Span::styled(format!(" {} ", tab.label()), theme::HEADER))
+        .border_style(theme::BORDER);
     let lines = vec![
         Line::raw(""),
         Line::raw(format!("  “{}”功能尚未上线，此处暂无内容。", tab.label())),
@@ -143,12 +192,18 @@ fn render_help(frame: &mut Frame, area: Rect, mode: Mode) {
     let mut lines = vec![Line::raw("")];
     for b in bindings {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {}", crate::core::text::pad(&keymap::keys_label(b), 22)), theme::HINT_KEY),
+            Span::styled(
+                format!("  {}", crate::core::text::pad(&keymap::keys_label(b), 22)),
+                theme::HINT_KEY,
+            ),
             Span::raw(b.action.describe()),
         ]));
     }
     if mode == Mode::Form {
-        lines.push(Line::styled("  在表单中直接输入文字（含中文输入法）；字母不会触发命令。", theme::NOTICE));
+        lines.push(Line::styled(
+            "  在表单中直接输入文字（含中文输入法）；字母不会触发命令。",
+            theme::NOTICE,
+        ));
     }
     lines.push(Line::styled("  Esc 关闭帮助", theme::PLACEHOLDER));
     dialog(frame, box_area, "帮助 · 按键", lines, theme::HEADER);

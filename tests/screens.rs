@@ -37,7 +37,12 @@ impl Harness {
         let start = app.start();
         run_effects(&mut app, &mut store, start, now());
         let terminal = Terminal::new(TestBackend::new(cols, rows)).unwrap();
-        Self { app, store, terminal, _dir: dir }
+        Self {
+            app,
+            store,
+            terminal,
+            _dir: dir,
+        }
     }
 
     fn key(&mut self, k: Key) {
@@ -130,8 +135,15 @@ fn status_line_shows_time_operator_and_alert_area_at_both_sizes() {
         let mut h = Harness::new(cols, rows, Some("张三"));
         let screen = h.screen();
         let status = &screen[usize::from(rows) - 2];
-        assert!(status.contains(time) && status.contains("值班员：张三") && status.contains("告警：无"), "{status}");
-        assert!(screen[0].contains("1 值班记录") && screen[0].contains("5 查询"), "{}", screen[0]);
+        assert!(
+            status.contains(time) && status.contains("值班员：张三") && status.contains("告警：无"),
+            "{status}"
+        );
+        assert!(
+            screen[0].contains("1 值班记录") && screen[0].contains("5 查询"),
+            "{}",
+            screen[0]
+        );
     }
 }
 
@@ -160,15 +172,26 @@ fn a_saved_call_is_listed_with_its_chinese_text_at_both_sizes() {
     h.save_call("城关镇人民政府", "王建国", "河堤出现渗水，已组织人员巡查");
     let text = h.text();
     assert!(text.contains("已保存：第 1 号记录"), "{text}");
-    let row = h.screen().into_iter().find(|l| l.contains("河堤出现")).expect("entry row");
+    let row = h
+        .screen()
+        .into_iter()
+        .find(|l| l.contains("河堤出现"))
+        .expect("entry row");
     for part in ["11-23 03:10", "来电", "城关镇", "一般", "待办"] {
         assert!(row.contains(part), "{part} not in {row}");
     }
 
     let mut wide = Harness::new(160, 48, Some("张三"));
     wide.save_call("城关镇人民政府", "王建国", "河堤出现渗水，已组织人员巡查");
-    let row = wide.screen().into_iter().find(|l| l.contains("河堤出现渗水，已组织人员巡查")).expect("full content on a wide screen");
-    assert!(row.contains("2026-11-23 03:10") && row.contains("城关镇人民政府 王建国"), "{row}");
+    let row = wide
+        .screen()
+        .into_iter()
+        .find(|l| l.contains("河堤出现渗水，已组织人员巡查"))
+        .expect("full content on a wide screen");
+    assert!(
+        row.contains("2026-11-23 03:10") && row.contains("城关镇人民政府 王建国"),
+        "{row}"
+    );
 }
 
 #[test]
@@ -177,7 +200,15 @@ fn detail_shows_both_parts_and_the_amendment_history() {
     h.save_call("城关镇", "王建国", "河堤渗水");
     h.key(Key::plain(KeyCode::Enter));
     let text = h.text();
-    for part in ["第 1 号", "【记录】", "来电单位：", "城关镇", "【办理】", "记录人：", "张三"] {
+    for part in [
+        "第 1 号",
+        "【记录】",
+        "来电单位：",
+        "城关镇",
+        "【办理】",
+        "记录人：",
+        "张三",
+    ] {
         assert!(text.contains(part), "{part}:\n{text}");
     }
     // Correct the caller: 更正项 starts on the first amendable field; move to 来电人.
@@ -206,7 +237,10 @@ fn failed_validation_keeps_the_form_and_says_how_to_fix_it() {
     h.type_text("12812345678");
     h.key(Key::ctrl('s'));
     let text = h.text();
-    assert!(text.contains("王建国") && text.contains("12812345678"), "typed text must stay:\n{text}");
+    assert!(
+        text.contains("王建国") && text.contains("12812345678"),
+        "typed text must stay:\n{text}"
+    );
     assert!(text.contains("第二位应为 3-9"), "{text}");
     assert!(text.contains("“内容”必须填写"), "{text}");
     assert!(!text.contains("已保存"), "{text}");
@@ -236,7 +270,11 @@ fn escape_sequences_in_a_paste_never_reach_the_screen() {
     h.paste("报告\u{1b}[2J\u{1b}]0;标题\u{7}险情\u{1b}[31m");
     h.screen();
     let buf = h.terminal.backend().buffer().clone();
-    assert!(buf.content.iter().all(|c| !c.symbol().contains('\u{1b}') && !c.symbol().chars().any(char::is_control)));
+    assert!(
+        buf.content
+            .iter()
+            .all(|c| !c.symbol().contains('\u{1b}') && !c.symbol().chars().any(char::is_control))
+    );
     assert!(h.text().contains("报告险情"), "{}", h.text());
 }
 
@@ -245,14 +283,25 @@ fn hint_bar_and_help_come_from_the_same_registry() {
     let mut h = Harness::new(160, 48, Some("张三"));
     let hints = h.screen()[47].clone();
     for (keys, what) in keymap::hints(Mode::List) {
-        assert!(hints.contains(&format!("{keys} {what}")), "hint {keys} {what} missing: {hints}");
+        assert!(
+            hints.contains(&format!("{keys} {what}")),
+            "hint {keys} {what} missing: {hints}"
+        );
     }
     h.key(Key::ch('?'));
     let text = h.text();
     assert!(text.contains("帮助 · 按键"), "{text}");
     for b in keymap::bindings_for(Mode::List) {
-        assert!(text.contains(b.action.describe()), "help lacks {}:\n{text}", b.action.describe());
-        assert!(text.contains(&keymap::keys_label(b)), "help lacks {}:\n{text}", keymap::keys_label(b));
+        assert!(
+            text.contains(b.action.describe()),
+            "help lacks {}:\n{text}",
+            b.action.describe()
+        );
+        assert!(
+            text.contains(&keymap::keys_label(b)),
+            "help lacks {}:\n{text}",
+            keymap::keys_label(b)
+        );
     }
     h.key(Key::plain(KeyCode::Esc));
     assert!(!h.text().contains("帮助 · 按键"));
@@ -303,7 +352,10 @@ fn scrolling_pages_through_many_entries_newest_first() {
     h.keys(KeyCode::PageDown, 5);
     h.keys(KeyCode::Down, 100);
     let text = h.text();
-    assert!(text.contains("单位000"), "the oldest entry is reachable by scrolling:\n{text}");
+    assert!(
+        text.contains("单位000"),
+        "the oldest entry is reachable by scrolling:\n{text}"
+    );
     h.key(Key::plain(KeyCode::Home));
     assert!(h.screen()[3].contains("单位119"));
 }

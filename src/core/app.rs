@@ -55,9 +55,12 @@ pub enum Msg {
     /// How many list rows fit on screen, from the UI layout.
     Viewport(usize),
     Page(PageRequest, Vec<EntrySummary>),
-    Entry(Entry),
+    Entry(Box<Entry>),
     /// A write committed; `key` is where the entry now sits in the log.
-    Saved { entry_id: EntryId, key: EntryKey },
+    Saved {
+        entry_id: EntryId,
+        key: EntryKey,
+    },
     SaveFailed(String),
     LoadFailed(String),
 }
@@ -67,7 +70,7 @@ pub enum Msg {
 pub enum Effect {
     LoadPage(PageRequest),
     LoadEntry(EntryId),
-    SaveEntry(NewEntry),
+    SaveEntry(Box<NewEntry>),
     Amend(AmendRequest),
     Instruct(InstructionRequest),
     Quit,
@@ -136,7 +139,11 @@ impl App {
 
     /// Effects to run once at start (the first page, if the operator is already known).
     pub fn start(&mut self) -> Vec<Effect> {
-        if self.operator.is_some() { vec![self.log.list.initial()] } else { Vec::new() }
+        if self.operator.is_some() {
+            vec![self.log.list.initial()]
+        } else {
+            Vec::new()
+        }
     }
 
     /// The live keymap mode.
@@ -176,7 +183,11 @@ impl App {
         let mut out = Out::default();
         match msg {
             Msg::Tick => {
-                if self.message.as_ref().is_some_and(|m| now - m.at > Duration::seconds(MESSAGE_SECONDS)) {
+                if self
+                    .message
+                    .as_ref()
+                    .is_some_and(|m| now - m.at > Duration::seconds(MESSAGE_SECONDS))
+                {
                     self.message = None;
                 }
             }
@@ -194,7 +205,7 @@ impl App {
                 }
             }
             Msg::Page(req, rows) => self.log.on_page(req, rows, &mut out),
-            Msg::Entry(entry) => self.log.on_entry(entry),
+            Msg::Entry(entry) => self.log.on_entry(*entry),
             Msg::Saved { entry_id, key } => self.log.on_saved(entry_id, key, &mut out),
             Msg::SaveFailed(m) => self.log.on_save_failed(&m, &mut out),
             Msg::LoadFailed(m) => self.log.on_load_failed(&m, &mut out),
@@ -242,7 +253,11 @@ impl App {
             }
             (_, Action::Quit) => {
                 self.help = false;
-                self.confirm = Some(if self.log.has_unsaved_form() { Confirm::QuitDiscarding } else { Confirm::Quit });
+                self.confirm = Some(if self.log.has_unsaved_form() {
+                    Confirm::QuitDiscarding
+                } else {
+                    Confirm::Quit
+                });
             }
             (Mode::Picker, Action::Up) => self.picker_selected = self.picker_selected.saturating_sub(1),
             (Mode::Picker, Action::Down) => {
@@ -287,10 +302,18 @@ mod tests {
     }
 
     fn settings() -> Settings {
-        let person = |name: &str, role| Person { name: name.into(), role, phone: String::new() };
+        let person = |name: &str, role| Person {
+            name: name.into(),
+            role,
+            phone: String::new(),
+        };
         Settings {
             office_name: "测试值班室".into(),
-            people: vec![person("张三", Role::DutyOfficer), person("李四", Role::DutyOfficer), person("王五", Role::DutyLeader)],
+            people: vec![
+                person("张三", Role::DutyOfficer),
+                person("李四", Role::DutyOfficer),
+                person("王五", Role::DutyLeader),
+            ],
             categories: vec!["综合".into(), "防汛抗旱".into()],
         }
     }
@@ -327,7 +350,11 @@ mod tests {
         key(a, Key::ch('n'));
         assert_eq!(a.mode(), Mode::Form);
         let form = &a.log.form.as_ref().unwrap().form;
-        assert_eq!(form.focused().unwrap().key, FieldKey::Log(LogField::Unit), "typing starts at 来电单位");
+        assert_eq!(
+            form.focused().unwrap().key,
+            FieldKey::Log(LogField::Unit),
+            "typing starts at 来电单位"
+        );
     }
 
     #[test]
@@ -367,9 +394,14 @@ mod tests {
         open_form(&mut a);
         fill_call(&mut a);
         let effects = key(&mut a, Key::ctrl('s'));
-        let [Effect::SaveEntry(e)] = effects.as_slice() else { panic!("{effects:?}") };
+        let [Effect::SaveEntry(e)] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
         assert_eq!((e.unit.as_str(), e.content.as_str()), ("城关镇", "河堤渗水"));
-        assert_eq!((e.recorded_by.as_str(), e.recorded_at, e.occurred_at), ("张三", at(NOW), at(NOW)));
+        assert_eq!(
+            (e.recorded_by.as_str(), e.recorded_at, e.occurred_at),
+            ("张三", at(NOW), at(NOW))
+        );
         assert!(a.log.form.as_ref().unwrap().form.saving);
         // While the save is in flight a second Ctrl-S does not send a second save.
         assert!(key(&mut a, Key::ctrl('s')).is_empty());
@@ -397,11 +429,16 @@ mod tests {
         open_form(&mut a);
         fill_call(&mut a);
         key(&mut a, Key::ctrl('s'));
-        let k = crate::core::log::EntryKey { occurred_at: at(NOW), id: 7 };
+        let k = crate::core::log::EntryKey {
+            occurred_at: at(NOW),
+            id: 7,
+        };
         let effects = a.update(Msg::Saved { entry_id: 7, key: k }, at(NOW));
         assert!(a.log.form.is_none());
         assert_eq!(a.message.as_ref().unwrap().text, "已保存：第 7 号记录");
-        let [Effect::LoadPage(req)] = effects.as_slice() else { panic!("{effects:?}") };
+        let [Effect::LoadPage(req)] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
         assert_eq!((req.anchor, req.select), (Anchor::AtOrBefore(k), Some(7)));
     }
 
@@ -501,21 +538,42 @@ mod tests {
     fn progress_to_done_requires_a_result_and_records_amendments() {
         use crate::core::log::{Entry, build_entry};
         let mut a = app();
-        let raw = [(LogField::Kind, "来电"), (LogField::Person, "群众"), (LogField::Content, "路灯不亮")]
-            .into_iter()
-            .map(|(f, v)| (f, v.to_string()))
-            .collect();
+        let raw = [
+            (LogField::Kind, "来电"),
+            (LogField::Person, "群众"),
+            (LogField::Content, "路灯不亮"),
+        ]
+        .into_iter()
+        .map(|(f, v)| (f, v.to_string()))
+        .collect();
         let fields = build_entry(&raw, "张三", at(NOW)).unwrap();
-        a.log.detail = Some(crate::core::log_screen::DetailView { id: 3, entry: None, scroll: 0 });
-        a.update(Msg::Entry(Entry { id: 3, fields, amendments: vec![], instructions: vec![] }), at(NOW));
+        a.log.detail = Some(crate::core::log_screen::DetailView {
+            id: 3,
+            entry: None,
+            scroll: 0,
+        });
+        a.update(
+            Msg::Entry(Box::new(Entry {
+                id: 3,
+                fields,
+                amendments: vec![],
+                instructions: vec![],
+            })),
+            at(NOW),
+        );
         key(&mut a, Key::ch('s'));
         key(&mut a, Key::plain(KeyCode::Right));
         key(&mut a, Key::plain(KeyCode::Right)); // 待办 -> 已办结
-        assert!(key(&mut a, Key::ctrl('s')).is_empty(), "done without a result must not save");
+        assert!(
+            key(&mut a, Key::ctrl('s')).is_empty(),
+            "done without a result must not save"
+        );
         // The failed save put the focus on 办理结果, where the error is.
         type_text(&mut a, "已修复");
         let effects = key(&mut a, Key::ctrl('s'));
-        let [Effect::Amend(req)] = effects.as_slice() else { panic!("{effects:?}") };
+        let [Effect::Amend(req)] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
         let fields: Vec<LogField> = req.changes.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, [LogField::Status, LogField::Result, LogField::ClosedAt]);
         assert_eq!(req.changes[0].1, Status::Done.label());

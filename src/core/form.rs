@@ -149,7 +149,14 @@ pub struct Form {
 impl Form {
     #[must_use]
     pub fn new(title: &str, fields: Vec<Field>) -> Self {
-        let mut f = Self { title: title.into(), fields, focus: 0, dirty: false, saving: false, notice: None };
+        let mut f = Self {
+            title: title.into(),
+            fields,
+            focus: 0,
+            dirty: false,
+            saving: false,
+            notice: None,
+        };
         if f.fields.get(f.focus).is_some_and(|x| x.hidden) {
             f.next_field();
         }
@@ -199,7 +206,10 @@ impl Form {
         if let Some((key, _)) = errors.first() {
             self.focus_on(*key);
         }
-        self.notice = Some(format!("有 {} 处需要修改，已标在对应项下；改好后再按 Ctrl-S 保存", errors.len()));
+        self.notice = Some(format!(
+            "有 {} 处需要修改，已标在对应项下；改好后再按 Ctrl-S 保存",
+            errors.len()
+        ));
     }
 
     /// Checks required fields; returns their errors.
@@ -239,7 +249,9 @@ impl Form {
         if self.saving {
             return FormEvent::None;
         }
-        let Some(field) = self.fields.get_mut(self.focus) else { return FormEvent::None };
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return FormEvent::None;
+        };
         match &mut field.input {
             Input::Text(b) => {
                 let outcome = b.insert_char(c);
@@ -247,7 +259,9 @@ impl Form {
                 field.error = None;
                 match outcome {
                     Inserted::All => FormEvent::Changed(field.key),
-                    Inserted::Truncated { .. } => FormEvent::Notice(format!("“{}”最多 {} 个字，已满", field.label, b.max_chars())),
+                    Inserted::Truncated { .. } => {
+                        FormEvent::Notice(format!("“{}”最多 {} 个字，已满", field.label, b.max_chars()))
+                    }
                 }
             }
             Input::Choice { options, selected } if c == ' ' => {
@@ -264,7 +278,9 @@ impl Form {
         if self.saving {
             return FormEvent::None;
         }
-        let Some(field) = self.fields.get_mut(self.focus) else { return FormEvent::None };
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return FormEvent::None;
+        };
         let Input::Text(b) = &mut field.input else {
             return FormEvent::Notice(format!("“{}”是选择项，不能粘贴：用 Left/Right 切换", field.label));
         };

@@ -39,7 +39,11 @@ pub struct Key {
 impl Key {
     #[must_use]
     pub const fn plain(code: KeyCode) -> Self {
-        Self { code, ctrl: false, alt: false }
+        Self {
+            code,
+            ctrl: false,
+            alt: false,
+        }
     }
 
     #[must_use]
@@ -49,7 +53,11 @@ impl Key {
 
     #[must_use]
     pub const fn ctrl(c: char) -> Self {
-        Self { code: KeyCode::Char(c), ctrl: true, alt: false }
+        Self {
+            code: KeyCode::Char(c),
+            ctrl: true,
+            alt: false,
+        }
     }
 
     /// A character that should be typed into a focused field.
@@ -204,7 +212,12 @@ pub struct Binding {
 use KeyCode as C;
 
 const fn b(mode: Mode, keys: &'static [Key], action: Action, hint: bool) -> Binding {
-    Binding { mode, keys, action, hint }
+    Binding {
+        mode,
+        keys,
+        action,
+        hint,
+    }
 }
 
 const fn p(code: KeyCode) -> Key {
@@ -232,7 +245,12 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::List, &[p(C::End), Key::ch('G')], Action::Bottom, false),
     b(Mode::List, &[p(C::Tab)], Action::NextTab, true),
     b(Mode::List, &[p(C::BackTab)], Action::PrevTab, false),
-    b(Mode::List, &[Key::ch('1'), Key::ch('2'), Key::ch('3'), Key::ch('4'), Key::ch('5')], Action::GoTab(0), false),
+    b(
+        Mode::List,
+        &[Key::ch('1'), Key::ch('2'), Key::ch('3'), Key::ch('4'), Key::ch('5')],
+        Action::GoTab(0),
+        false,
+    ),
     b(Mode::List, &[Key::ch('?')], Action::Help, true),
     b(Mode::List, &[Key::ch('q')], Action::Quit, true),
     // Entry detail.
@@ -263,13 +281,23 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Form, &[p(C::Enter)], Action::Newline, false),
     // Yes/no questions.
     b(Mode::Confirm, &[Key::ch('y'), Key::ch('Y')], Action::Yes, true),
-    b(Mode::Confirm, &[Key::ch('n'), Key::ch('N'), p(C::Esc)], Action::No, true),
+    b(
+        Mode::Confirm,
+        &[Key::ch('n'), Key::ch('N'), p(C::Esc)],
+        Action::No,
+        true,
+    ),
     // Help overlay.
     b(Mode::Help, &[p(C::Esc), Key::ch('?'), Key::ch('q')], Action::Back, true),
     // Tabs that have not landed.
     b(Mode::Placeholder, &[p(C::Tab)], Action::NextTab, true),
     b(Mode::Placeholder, &[p(C::BackTab)], Action::PrevTab, false),
-    b(Mode::Placeholder, &[Key::ch('1'), Key::ch('2'), Key::ch('3'), Key::ch('4'), Key::ch('5')], Action::GoTab(0), false),
+    b(
+        Mode::Placeholder,
+        &[Key::ch('1'), Key::ch('2'), Key::ch('3'), Key::ch('4'), Key::ch('5')],
+        Action::GoTab(0),
+        false,
+    ),
     b(Mode::Placeholder, &[Key::ch('?')], Action::Help, true),
     b(Mode::Placeholder, &[Key::ch('q')], Action::Quit, true),
 ];
@@ -293,7 +321,11 @@ pub fn resolve(mode: Mode, key: Key) -> Option<Action> {
 
 /// The bindings shown for `mode`: its own, then the global ones.
 pub fn bindings_for(mode: Mode) -> impl Iterator<Item = &'static Binding> {
-    BINDINGS.iter().filter(move |b| b.mode == mode).chain(BINDINGS.iter().filter(move |b| b.mode == Mode::Global && mode != Mode::Global))
+    BINDINGS.iter().filter(move |b| b.mode == mode).chain(
+        BINDINGS
+            .iter()
+            .filter(move |b| b.mode == Mode::Global && mode != Mode::Global),
+    )
 }
 
 /// "n 新建记录  Enter 查看 …" pieces for the hint bar.
@@ -339,7 +371,13 @@ mod tests {
                     continue;
                 }
                 for k in b1.keys {
-                    assert!(!b2.keys.contains(k), "{} bound to {:?} and {:?}", k.display(), b1.action, b2.action);
+                    assert!(
+                        !b2.keys.contains(k),
+                        "{} bound to {:?} and {:?}",
+                        k.display(),
+                        b1.action,
+                        b2.action
+                    );
                 }
             }
         }

@@ -160,7 +160,9 @@ impl LogField {
 
     #[must_use]
     pub fn from_column(column: &str) -> Option<Self> {
-        std::iter::once(Self::Kind).chain(Self::AMENDABLE.iter().copied()).find(|f| f.column() == column)
+        std::iter::once(Self::Kind)
+            .chain(Self::AMENDABLE.iter().copied())
+            .find(|f| f.column() == column)
     }
 
     /// The label an officer reads for this field on an entry of `kind`.
@@ -289,7 +291,10 @@ impl EntrySummary {
     /// The list's sort key: newest first by time, then by id.
     #[must_use]
     pub fn key(&self) -> EntryKey {
-        EntryKey { occurred_at: self.occurred_at, id: self.id }
+        EntryKey {
+            occurred_at: self.occurred_at,
+            id: self.id,
+        }
     }
 }
 
@@ -379,11 +384,7 @@ pub fn read_back_label(v: Option<bool>) -> &'static str {
 pub type RawValues = std::collections::HashMap<LogField, String>;
 
 /// Turns what was typed into an entry, or returns every problem at once, each on its field.
-pub fn build_entry(
-    raw: &RawValues,
-    operator: &str,
-    now: NaiveDateTime,
-) -> Result<NewEntry, Vec<(LogField, String)>> {
+pub fn build_entry(raw: &RawValues, operator: &str, now: NaiveDateTime) -> Result<NewEntry, Vec<(LogField, String)>> {
     use crate::core::validate;
     let get = |f: LogField| raw.get(&f).map_or("", |s| s.trim());
     let mut errors = Vec::new();
@@ -407,7 +408,13 @@ pub fn build_entry(
 
     let content = get(LogField::Content);
     if content.is_empty() {
-        errors.push((LogField::Content, format!("“{}”必须填写：记下对方说了什么、要办什么", LogField::Content.label(kind))));
+        errors.push((
+            LogField::Content,
+            format!(
+                "“{}”必须填写：记下对方说了什么、要办什么",
+                LogField::Content.label(kind)
+            ),
+        ));
     }
     let unit = get(LogField::Unit);
     let person = get(LogField::Person);
@@ -459,7 +466,11 @@ pub fn build_entry(
         content: content.to_string(),
         reported_elsewhere: text(LogField::ReportedElsewhere),
         read_back,
-        forwarded_to: if kind.is_document() { forwarded_to } else { String::new() },
+        forwarded_to: if kind.is_document() {
+            forwarded_to
+        } else {
+            String::new()
+        },
         forwarded_at,
         triage: Triage::parse(get(LogField::Triage)).unwrap_or(Triage::Routine),
         status,
@@ -473,7 +484,12 @@ pub fn build_entry(
 }
 
 /// Checks one amended value and returns it as it will be stored.
-pub fn check_amended_value(field: LogField, kind: EntryKind, value: &str, now: NaiveDateTime) -> Result<String, String> {
+pub fn check_amended_value(
+    field: LogField,
+    kind: EntryKind,
+    value: &str,
+    now: NaiveDateTime,
+) -> Result<String, String> {
     use crate::core::validate;
     let v = value.trim();
     match field {
@@ -481,8 +497,12 @@ pub fn check_amended_value(field: LogField, kind: EntryKind, value: &str, now: N
         f if f.is_time() && !v.is_empty() => validate::time(v, now).map(validate::format_minute),
         LogField::OccurredAt => Err("时间不能为空".into()),
         LogField::Content if v.is_empty() => Err(format!("“{}”不能改为空", field.label(kind))),
-        LogField::Triage => Triage::parse(v).map(|t| t.label().into()).ok_or_else(|| format!("分级只能是：{}", Triage::choices())),
-        LogField::Status => Status::parse(v).map(|t| t.label().into()).ok_or_else(|| format!("状态只能是：{}", Status::choices())),
+        LogField::Triage => Triage::parse(v)
+            .map(|t| t.label().into())
+            .ok_or_else(|| format!("分级只能是：{}", Triage::choices())),
+        LogField::Status => Status::parse(v)
+            .map(|t| t.label().into())
+            .ok_or_else(|| format!("状态只能是：{}", Status::choices())),
         LogField::ReadBack => match ReadBack::parse(v) {
             Some(ReadBack::Done | ReadBack::NotDone) => Ok(v.into()),
             _ => Err("请选择“已复述核对”或“未复述”".into()),
@@ -506,7 +526,11 @@ mod tests {
     #[test]
     fn incoming_call_defaults_time_receiver_and_triage() {
         let e = build_entry(
-            &raw(&[(LogField::Kind, "来电"), (LogField::Unit, "城关镇"), (LogField::Content, "河堤渗水")]),
+            &raw(&[
+                (LogField::Kind, "来电"),
+                (LogField::Unit, "城关镇"),
+                (LogField::Content, "河堤渗水"),
+            ]),
             "张三",
             now(),
         )
@@ -521,7 +545,12 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported_on_its_field() {
-        let errs = build_entry(&raw(&[(LogField::Kind, "来电"), (LogField::Phone, "123")]), "张三", now()).unwrap_err();
+        let errs = build_entry(
+            &raw(&[(LogField::Kind, "来电"), (LogField::Phone, "123")]),
+            "张三",
+            now(),
+        )
+        .unwrap_err();
         let fields: Vec<LogField> = errs.iter().map(|(f, _)| *f).collect();
         assert!(fields.contains(&LogField::Content));
         assert!(fields.contains(&LogField::Person));
@@ -530,7 +559,12 @@ mod tests {
 
     #[test]
     fn outgoing_call_needs_receiver_name_and_read_back() {
-        let errs = build_entry(&raw(&[(LogField::Kind, "去电"), (LogField::Content, "通知开会")]), "张三", now()).unwrap_err();
+        let errs = build_entry(
+            &raw(&[(LogField::Kind, "去电"), (LogField::Content, "通知开会")]),
+            "张三",
+            now(),
+        )
+        .unwrap_err();
         assert!(errs.iter().any(|(f, m)| *f == LogField::Person && m.contains("接电人")));
         assert!(errs.iter().any(|(f, _)| *f == LogField::ReadBack));
         let ok = build_entry(
@@ -550,14 +584,23 @@ mod tests {
     #[test]
     fn forwarding_only_applies_to_documents_and_defaults_its_time() {
         let fax = build_entry(
-            &raw(&[(LogField::Kind, "传真"), (LogField::Content, "防汛通知"), (LogField::ForwardedTo, "应急局王科长")]),
+            &raw(&[
+                (LogField::Kind, "传真"),
+                (LogField::Content, "防汛通知"),
+                (LogField::ForwardedTo, "应急局王科长"),
+            ]),
             "张三",
             now(),
         )
         .unwrap();
         assert_eq!(fax.forwarded_at, Some(now()));
         let call = build_entry(
-            &raw(&[(LogField::Kind, "来电"), (LogField::Person, "群众"), (LogField::Content, "x"), (LogField::ForwardedTo, "y")]),
+            &raw(&[
+                (LogField::Kind, "来电"),
+                (LogField::Person, "群众"),
+                (LogField::Content, "x"),
+                (LogField::ForwardedTo, "y"),
+            ]),
             "张三",
             now(),
         )
@@ -567,7 +610,11 @@ mod tests {
 
     #[test]
     fn done_requires_a_result_and_sets_closing_time() {
-        let base = [(LogField::Kind, "事件"), (LogField::Content, "停电"), (LogField::Status, "已办结")];
+        let base = [
+            (LogField::Kind, "事件"),
+            (LogField::Content, "停电"),
+            (LogField::Status, "已办结"),
+        ];
         let errs = build_entry(&raw(&base), "张三", now()).unwrap_err();
         assert_eq!(errs[0].0, LogField::Result);
         let mut with_result = raw(&base);
@@ -589,7 +636,10 @@ mod tests {
     #[test]
     fn amended_values_are_checked() {
         assert!(check_amended_value(LogField::Phone, EntryKind::IncomingCall, "12", now()).is_err());
-        assert_eq!(check_amended_value(LogField::Status, EntryKind::IncomingCall, "已办结", now()), Ok("已办结".into()));
+        assert_eq!(
+            check_amended_value(LogField::Status, EntryKind::IncomingCall, "已办结", now()),
+            Ok("已办结".into())
+        );
         assert!(check_amended_value(LogField::Content, EntryKind::IncomingCall, " ", now()).is_err());
         assert_eq!(
             check_amended_value(LogField::OccurredAt, EntryKind::IncomingCall, "03:00", now()),

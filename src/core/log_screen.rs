@@ -69,7 +69,11 @@ impl LogList {
 
     fn request(&mut self, anchor: Anchor, select: Option<EntryId>) -> Effect {
         self.loading = true;
-        Effect::LoadPage(PageRequest { anchor, limit: self.page_size(), select })
+        Effect::LoadPage(PageRequest {
+            anchor,
+            limit: self.page_size(),
+            select,
+        })
     }
 
     /// The page to load when the list is first shown.
@@ -219,7 +223,11 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     #[must_use]
     pub fn new(settings: &'a Settings, operator: Option<&'a str>, now: NaiveDateTime) -> Self {
-        Self { settings, operator: operator.unwrap_or(""), now }
+        Self {
+            settings,
+            operator: operator.unwrap_or(""),
+            now,
+        }
     }
 }
 
@@ -290,11 +298,18 @@ impl LogScreen {
             Action::Top => Some(self.list.request(Anchor::Newest, None)),
             Action::Bottom => Some(self.list.request(Anchor::Oldest, None)),
             Action::NewEntry => {
-                self.form = Some(LogForm { purpose: Purpose::NewEntry, form: new_entry_form(ctx) });
+                self.form = Some(LogForm {
+                    purpose: Purpose::NewEntry,
+                    form: new_entry_form(ctx),
+                });
                 None
             }
             Action::Open => self.list.selected_row().map(|row| {
-                self.detail = Some(DetailView { id: row.id, entry: None, scroll: 0 });
+                self.detail = Some(DetailView {
+                    id: row.id,
+                    entry: None,
+                    scroll: 0,
+                });
                 Effect::LoadEntry(row.id)
             }),
             _ => None,
@@ -367,7 +382,8 @@ impl LogScreen {
         match purpose {
             Some(Purpose::NewEntry) | None => {
                 out.say(format!("已保存：第 {entry_id} 号记录"));
-                out.effects.push(self.list.request(Anchor::AtOrBefore(key), Some(entry_id)));
+                out.effects
+                    .push(self.list.request(Anchor::AtOrBefore(key), Some(entry_id)));
             }
             Some(p) => {
                 out.say(match p {
@@ -415,7 +431,12 @@ fn labels<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<String> 
 }
 
 fn log_text(field: LogField, kind: EntryKind) -> Field {
-    Field::text(FieldKey::Log(field), field.label(kind), field.is_multiline(), field.max_chars())
+    Field::text(
+        FieldKey::Log(field),
+        field.label(kind),
+        field.is_multiline(),
+        field.max_chars(),
+    )
 }
 
 /// The new-entry form: the record part, then the handling part (domain.md §2.1).
@@ -427,23 +448,45 @@ pub fn new_entry_form(ctx: &Ctx<'_>) -> Form {
         categories.push(String::new());
     }
     let fields = vec![
-        Field::choice(FieldKey::Log(LogField::Kind), "类型", labels(EntryKind::ALL, EntryKind::label), 0)
-            .with_heading("记录"),
+        Field::choice(
+            FieldKey::Log(LogField::Kind),
+            "类型",
+            labels(EntryKind::ALL, EntryKind::label),
+            0,
+        )
+        .with_heading("记录"),
         log_text(LogField::OccurredAt, kind).with_placeholder("默认为现在；可填 09:30 或 2026-11-23 09:30"),
         Field::choice(FieldKey::Log(LogField::Category), "类别", categories, 0),
         log_text(LogField::Unit, kind),
         log_text(LogField::Person, kind).with_placeholder("姓名/职务"),
         log_text(LogField::Phone, kind).with_placeholder("手机 11 位，或 区号-号码"),
-        log_text(LogField::Content, kind).required().with_placeholder("何时、何地、何人、何事、已采取措施、现状、请求"),
+        log_text(LogField::Content, kind)
+            .required()
+            .with_placeholder("何时、何地、何人、何事、已采取措施、现状、请求"),
         log_text(LogField::ReportedElsewhere, kind).with_placeholder("对方是否已向其他单位报告，报给谁"),
-        Field::choice(FieldKey::Log(LogField::ReadBack), "复述核对", labels(ReadBack::ALL, ReadBack::label), 0),
+        Field::choice(
+            FieldKey::Log(LogField::ReadBack),
+            "复述核对",
+            labels(ReadBack::ALL, ReadBack::label),
+            0,
+        ),
         log_text(LogField::ForwardedTo, kind).with_placeholder("转交给谁（单位/姓名）"),
         log_text(LogField::ForwardedAt, kind).with_placeholder("填写转交对象后默认为现在"),
         log_text(LogField::Receiver, kind).with_placeholder(&format!("默认为当前值班员 {}", ctx.operator)),
-        Field::choice(FieldKey::Log(LogField::Triage), "分级", labels(Triage::ALL, Triage::label), 3)
-            .with_heading("办理"),
+        Field::choice(
+            FieldKey::Log(LogField::Triage),
+            "分级",
+            labels(Triage::ALL, Triage::label),
+            3,
+        )
+        .with_heading("办理"),
         log_text(LogField::Proposal, kind),
-        Field::choice(FieldKey::Log(LogField::Status), "状态", labels(Status::ALL, Status::label), 0),
+        Field::choice(
+            FieldKey::Log(LogField::Status),
+            "状态",
+            labels(Status::ALL, Status::label),
+            0,
+        ),
         log_text(LogField::Result, kind),
         log_text(LogField::Handler, kind),
         log_text(LogField::ClosedAt, kind).with_placeholder("已办结时默认为现在"),
@@ -479,20 +522,33 @@ fn save_new_entry(form: &Form, ctx: &Ctx<'_>) -> Result<Effect, Vec<(FieldKey, S
         })
         .collect();
     build_entry(&raw, ctx.operator, ctx.now)
-        .map(Effect::SaveEntry)
+        .map(|e| Effect::SaveEntry(Box::new(e)))
         .map_err(|errs| errs.into_iter().map(|(f, m)| (FieldKey::Log(f), m)).collect())
 }
 
 fn open_form(action: Action, entry: &Entry, ctx: &Ctx<'_>) -> LogForm {
     match action {
-        Action::Instruct => LogForm { purpose: Purpose::Instruct(entry.id), form: instruction_form(entry.id, ctx) },
-        Action::Progress => LogForm { purpose: Purpose::Progress(Box::new(entry.clone())), form: progress_form(entry) },
-        _ => LogForm { purpose: Purpose::Amend(Box::new(entry.clone())), form: amend_form(entry, ctx) },
+        Action::Instruct => LogForm {
+            purpose: Purpose::Instruct(entry.id),
+            form: instruction_form(entry.id, ctx),
+        },
+        Action::Progress => LogForm {
+            purpose: Purpose::Progress(Box::new(entry.clone())),
+            form: progress_form(entry),
+        },
+        _ => LogForm {
+            purpose: Purpose::Amend(Box::new(entry.clone())),
+            form: amend_form(entry, ctx),
+        },
     }
 }
 
 fn amendable(kind: EntryKind) -> Vec<LogField> {
-    LogField::AMENDABLE.iter().copied().filter(|f| f.applies_to(kind)).collect()
+    LogField::AMENDABLE
+        .iter()
+        .copied()
+        .filter(|f| f.applies_to(kind))
+        .collect()
 }
 
 fn amend_form(entry: &Entry, ctx: &Ctx<'_>) -> Form {
@@ -503,7 +559,8 @@ fn amend_form(entry: &Entry, ctx: &Ctx<'_>) -> Form {
         vec![
             Field::choice(FieldKey::AmendTarget, "更正项", targets, 0),
             Field::text(FieldKey::NewValue, "新值", false, 100),
-            Field::text(FieldKey::Reason, "原因", false, 200).with_placeholder("更正已有内容须写明原因；补填空项可不写"),
+            Field::text(FieldKey::Reason, "原因", false, 200)
+                .with_placeholder("更正已有内容须写明原因；补填空项可不写"),
         ],
     );
     reset_amend_value(&mut form, entry, ctx);
@@ -514,7 +571,9 @@ fn amend_form(entry: &Entry, ctx: &Ctx<'_>) -> Form {
 fn reset_amend_value(form: &mut Form, entry: &Entry, ctx: &Ctx<'_>) {
     let kind = entry.fields.kind;
     let targets = amendable(kind);
-    let Some(Input::Choice { selected, .. }) = form.field(FieldKey::AmendTarget).map(|f| &f.input) else { return };
+    let Some(Input::Choice { selected, .. }) = form.field(FieldKey::AmendTarget).map(|f| &f.input) else {
+        return;
+    };
     let Some(&target) = targets.get(*selected) else { return };
     let current = entry.fields.value(target);
     let options: Option<Vec<String>> = match target {
@@ -528,7 +587,11 @@ fn reset_amend_value(form: &mut Form, entry: &Entry, ctx: &Ctx<'_>) {
         Some(opts) => Field::choice(FieldKey::NewValue, "新值", opts, 0).with_value(&current),
         None => Field::text(FieldKey::NewValue, "新值", target.is_multiline(), target.max_chars()).with_value(&current),
     };
-    let placeholder = if target.is_time() { "如 2026-11-23 09:30 或 09:30" } else { "" };
+    let placeholder = if target.is_time() {
+        "如 2026-11-23 09:30 或 09:30"
+    } else {
+        ""
+    };
     if let Some(f) = form.field_mut(FieldKey::NewValue) {
         *f = new_field.with_placeholder(placeholder);
     }
@@ -546,11 +609,17 @@ fn save_amendment(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Effect, V
     let new = check_amended_value(target, kind, &form.value(FieldKey::NewValue), ctx.now)
         .map_err(|e| vec![(FieldKey::NewValue, e)])?;
     if new == old {
-        return Err(vec![(FieldKey::NewValue, "新值与原值相同：请修改后再保存，或按 Esc 取消".into())]);
+        return Err(vec![(
+            FieldKey::NewValue,
+            "新值与原值相同：请修改后再保存，或按 Esc 取消".into(),
+        )]);
     }
     let reason = form.value(FieldKey::Reason).trim().to_string();
     if reason.is_empty() && !old.is_empty() {
-        return Err(vec![(FieldKey::Reason, "更正已有内容须写明原因（如“记错号码”“对方补充说明”）".into())]);
+        return Err(vec![(
+            FieldKey::Reason,
+            "更正已有内容须写明原因（如“记错号码”“对方补充说明”）".into(),
+        )]);
     }
     Ok(Effect::Amend(AmendRequest {
         entry_id: entry.id,
@@ -562,7 +631,13 @@ fn save_amendment(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Effect, V
 }
 
 fn instruction_form(entry_id: EntryId, ctx: &Ctx<'_>) -> Form {
-    let leaders: Vec<String> = ctx.settings.people.iter().filter(|p| p.role.is_leader()).map(|p| p.name.clone()).collect();
+    let leaders: Vec<String> = ctx
+        .settings
+        .people
+        .iter()
+        .filter(|p| p.role.is_leader())
+        .map(|p| p.name.clone())
+        .collect();
     let leader = if leaders.is_empty() {
         Field::text(FieldKey::Leader, "批示领导", false, 50).required()
     } else {
@@ -605,7 +680,12 @@ fn progress_form(entry: &Entry) -> Form {
     Form::new(
         &format!("第 {} 号记录：办理进展", entry.id),
         vec![
-            Field::choice(FieldKey::Log(LogField::Status), "状态", labels(Status::ALL, Status::label), status),
+            Field::choice(
+                FieldKey::Log(LogField::Status),
+                "状态",
+                labels(Status::ALL, Status::label),
+                status,
+            ),
             log_text(LogField::Result, kind).with_value(&entry.fields.result),
             log_text(LogField::Handler, kind).with_value(&entry.fields.handler),
         ],
@@ -628,7 +708,10 @@ fn save_progress(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Effect, Ve
         changes.push((LogField::ClosedAt, validate::format_minute(ctx.now)));
     }
     if changes.is_empty() {
-        return Err(vec![(FieldKey::Log(LogField::Status), "没有改动：修改状态、结果或承办人后再保存，或按 Esc 取消".into())]);
+        return Err(vec![(
+            FieldKey::Log(LogField::Status),
+            "没有改动：修改状态、结果或承办人后再保存，或按 Esc 取消".into(),
+        )]);
     }
     Ok(Effect::Amend(AmendRequest {
         entry_id: entry.id,
@@ -664,7 +747,10 @@ mod tests {
     }
 
     fn list(viewport: usize) -> LogList {
-        LogList { viewport, ..LogList::default() }
+        LogList {
+            viewport,
+            ..LogList::default()
+        }
     }
 
     fn page_of(effect: Option<Effect>) -> PageRequest {
@@ -694,7 +780,14 @@ mod tests {
     #[test]
     fn the_window_is_capped_and_reopens_upwards() {
         let mut l = list(10);
-        l.on_page(PageRequest { anchor: Anchor::Newest, limit: 50, select: None }, rows(10_000, 50));
+        l.on_page(
+            PageRequest {
+                anchor: Anchor::Newest,
+                limit: 50,
+                select: None,
+            },
+            rows(10_000, 50),
+        );
         let mut next_id = 9_950;
         for _ in 0..10 {
             l.selected = l.rows.len() - 5;
@@ -702,7 +795,11 @@ mod tests {
             l.on_page(req, rows(next_id, 50));
             next_id -= 50;
         }
-        assert!(l.rows.len() <= 200, "window holds at most four pages, holds {}", l.rows.len());
+        assert!(
+            l.rows.len() <= 200,
+            "window holds at most four pages, holds {}",
+            l.rows.len()
+        );
         assert!(l.more_newer);
         // Scrolling back to the top of the window asks for newer rows.
         l.selected = 3;
@@ -712,7 +809,11 @@ mod tests {
         assert_eq!(req.anchor, Anchor::After(first));
         let selected_id = l.selected_row().unwrap().id;
         l.on_page(req, rows(first.id + 50, 50));
-        assert_eq!(l.selected_row().unwrap().id, selected_id, "prepending keeps the same row selected");
+        assert_eq!(
+            l.selected_row().unwrap().id,
+            selected_id,
+            "prepending keeps the same row selected"
+        );
     }
 
     #[test]
@@ -720,7 +821,14 @@ mod tests {
         let mut l = list(10);
         let page = rows(500, 50);
         let key = page[0].key();
-        l.on_page(PageRequest { anchor: Anchor::AtOrBefore(key), limit: 50, select: Some(490) }, page);
+        l.on_page(
+            PageRequest {
+                anchor: Anchor::AtOrBefore(key),
+                limit: 50,
+                select: Some(490),
+            },
+            page,
+        );
         assert_eq!(l.selected_row().unwrap().id, 490);
         assert!(l.more_newer, "newer entries may exist above a saved back-dated entry");
     }
@@ -728,7 +836,14 @@ mod tests {
     #[test]
     fn moves_are_clamped_and_keep_the_selection_visible() {
         let mut l = list(10);
-        l.on_page(PageRequest { anchor: Anchor::Newest, limit: 50, select: None }, rows(30, 30));
+        l.on_page(
+            PageRequest {
+                anchor: Anchor::Newest,
+                limit: 50,
+                select: None,
+            },
+            rows(30, 30),
+        );
         assert!(!l.more_older);
         assert!(l.move_by(100).is_none());
         assert_eq!(l.selected, 29);

@@ -48,7 +48,10 @@ impl Role {
     /// Leaders give instructions (领导批示).
     #[must_use]
     pub fn is_leader(self) -> bool {
-        matches!(self, Self::DutyLeader | Self::DutyLeaderAlt | Self::Director | Self::DeputyDirector)
+        matches!(
+            self,
+            Self::DutyLeader | Self::DutyLeaderAlt | Self::Director | Self::DeputyDirector
+        )
     }
 }
 

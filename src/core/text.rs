@@ -39,9 +39,8 @@ pub fn sanitize(input: &str, keep_newlines: bool) -> String {
 /// True if `s` contains nothing that [`sanitize`] would remove or change.
 #[must_use]
 pub fn is_clean(s: &str, allow_newlines: bool) -> bool {
-    s.chars().all(|c| {
-        !(c.is_control() && !(allow_newlines && c == '\n')) && !is_bidi_control(c) && c != '\t'
-    })
+    s.chars()
+        .all(|c| !(c.is_control() && !(allow_newlines && c == '\n')) && !is_bidi_control(c) && c != '\t')
 }
 
 fn is_bidi_control(c: char) -> bool {
@@ -226,7 +225,7 @@ mod tests {
     #[test]
     fn wrap_breaks_cjk_per_glyph_and_at_newlines() {
         let t = "一二三四五\n六";
-        let lines: Vec<&str> = wrap(t, 4).into_iter().map(|r| &t[r]).collect();
+        let lines: Vec<&str> = wrap(t, 4).into_iter().map(|r| t.get(r).unwrap()).collect();
         assert_eq!(lines, ["一二", "三四", "五", "六"]);
     }
 

@@ -29,7 +29,12 @@ pub struct TextBuffer {
 impl TextBuffer {
     #[must_use]
     pub fn new(multiline: bool, max_chars: usize) -> Self {
-        Self { text: String::new(), cursor: 0, multiline, max_chars }
+        Self {
+            text: String::new(),
+            cursor: 0,
+            multiline,
+            max_chars,
+        }
     }
 
     /// A buffer holding `text` (sanitized and capped), caret at the end.
@@ -203,11 +208,18 @@ impl TextBuffer {
     }
 
     fn line_end(&self, pos: usize) -> usize {
-        self.text.get(pos..).and_then(|s| s.find('\n')).map_or(self.text.len(), |i| pos + i)
+        self.text
+            .get(pos..)
+            .and_then(|s| s.find('\n'))
+            .map_or(self.text.len(), |i| pos + i)
     }
 
     fn prev_boundary(&self) -> Option<usize> {
-        self.text.get(..self.cursor)?.grapheme_indices(true).next_back().map(|(i, _)| i)
+        self.text
+            .get(..self.cursor)?
+            .grapheme_indices(true)
+            .next_back()
+            .map(|(i, _)| i)
     }
 
     fn next_boundary(&self) -> Option<usize> {

@@ -15,11 +15,17 @@ pub fn phone(input: &str) -> Result<String, String> {
     }
     let national = s.strip_prefix("+86").or_else(|| s.strip_prefix("0086")).unwrap_or(&s);
     let digits_only = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
-    if let Some(bad) = s.chars().find(|c| !(c.is_ascii_digit() || matches!(c, '-' | '+' | '转'))) {
+    if let Some(bad) = s
+        .chars()
+        .find(|c| !(c.is_ascii_digit() || matches!(c, '-' | '+' | '转')))
+    {
         return Err(format!("电话号码含有不允许的字符“{bad}”：只能填写数字、“-”和分机“转”"));
     }
     // Mobile: 11 digits starting 13-19.
-    let mobile = national.strip_prefix("86").filter(|r| r.len() == 11).unwrap_or(national);
+    let mobile = national
+        .strip_prefix("86")
+        .filter(|r| r.len() == 11)
+        .unwrap_or(national);
     if digits_only(mobile) && mobile.len() == 11 && mobile.starts_with('1') {
         let second = mobile.as_bytes()[1];
         if (b'3'..=b'9').contains(&second) {
@@ -50,7 +56,7 @@ pub fn phone(input: &str) -> Result<String, String> {
 
 fn landline(s: &str) -> Result<String, String> {
     let (main, ext) = match s.find(['转']).or_else(|| s.match_indices('-').nth(1).map(|(i, _)| i)) {
-        Some(i) => (&s[..i], Some(&s[i..])),
+        Some(i) => s.split_at_checked(i).map_or((s, None), |(a, b)| (a, Some(b))),
         None => (s, None),
     };
     let digits: String = main.chars().filter(char::is_ascii_digit).collect();
@@ -77,7 +83,7 @@ fn landline(s: &str) -> Result<String, String> {
 /// at 00:10 an officer logging a 23:50 call means last night). A time more than five minutes in
 /// the future is refused: the log records what has happened.
 pub fn time(input: &str, now: NaiveDateTime) -> Result<NaiveDateTime, String> {
-    let s = input.trim().replace('：', ":").replace('／', "-").replace('/', "-");
+    let s = input.trim().replace('：', ":").replace(['／', '/'], "-");
     if s.is_empty() {
         return Err("时间为空：请按“2026-11-23 09:30”或“09:30”填写".into());
     }
@@ -91,10 +97,17 @@ pub fn time(input: &str, now: NaiveDateTime) -> Result<NaiveDateTime, String> {
         .or_else(|| {
             let t = NaiveTime::parse_from_str(&s, "%H:%M").ok()?;
             let today = now.date().and_time(t);
-            Some(if today > now + Duration::minutes(5) { today - Duration::days(1) } else { today })
+            Some(if today > now + Duration::minutes(5) {
+                today - Duration::days(1)
+            } else {
+                today
+            })
         });
     let Some(t) = parsed else {
-        return Err(format!("无法识别的时间“{}”：请按“2026-11-23 09:30”或“09:30”填写", input.trim()));
+        return Err(format!(
+            "无法识别的时间“{}”：请按“2026-11-23 09:30”或“09:30”填写",
+            input.trim()
+        ));
     };
     if t > now + Duration::minutes(5) {
         return Err(format!(
@@ -103,7 +116,10 @@ pub fn time(input: &str, now: NaiveDateTime) -> Result<NaiveDateTime, String> {
             format_minute(now)
         ));
     }
-    if t < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default().and_time(NaiveTime::MIN) {
+    if t < NaiveDate::from_ymd_opt(2000, 1, 1)
+        .unwrap_or_default()
+        .and_time(NaiveTime::MIN)
+    {
         return Err("时间早于 2000 年：请核对年份".into());
     }
     Ok(t)
@@ -117,7 +133,11 @@ pub fn format_minute(t: NaiveDateTime) -> String {
 
 /// Checks a required text value: not empty after trimming.
 pub fn required(label: &str, value: &str) -> Result<(), String> {
-    if value.trim().is_empty() { Err(format!("“{label}”必须填写")) } else { Ok(()) }
+    if value.trim().is_empty() {
+        Err(format!("“{label}”必须填写"))
+    } else {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -26,7 +26,10 @@ fn get_time(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDateTime> {
 }
 
 fn get_opt_time(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDateTime>> {
-    row.get::<_, Option<String>>(i)?.as_deref().map(time_from_sql).transpose()
+    row.get::<_, Option<String>>(i)?
+        .as_deref()
+        .map(time_from_sql)
+        .transpose()
 }
 
 /// Parses a stored label; a label this build does not know is a corrupt row, not a panic.
@@ -125,7 +128,13 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
-            Ok((id, EntryKey { occurred_at: e.occurred_at, id }))
+            Ok((
+                id,
+                EntryKey {
+                    occurred_at: e.occurred_at,
+                    id,
+                },
+            ))
         })
     }
 
@@ -162,7 +171,11 @@ impl Store {
     pub fn entry(&self, id: EntryId) -> Result<Entry> {
         let (id, fields) = self
             .conn
-            .query_row(&format!("SELECT {ENTRY_COLUMNS} FROM log_entry WHERE id = ?1"), [id], entry_from_row)
+            .query_row(
+                &format!("SELECT {ENTRY_COLUMNS} FROM log_entry WHERE id = ?1"),
+                [id],
+                entry_from_row,
+            )
             .optional()?
             .ok_or(StoreError::NotFound(id))?;
         let mut stmt = self.conn.prepare_cached(
@@ -196,7 +209,12 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(Entry { id, fields, amendments, instructions })
+        Ok(Entry {
+            id,
+            fields,
+            amendments,
+            instructions,
+        })
     }
 
     /// Applies corrections: for each field, an amendment row with the old and new value, then
@@ -206,7 +224,10 @@ impl Store {
         self.write(|tx| {
             for (field, new_value) in &req.changes {
                 if !LogField::AMENDABLE.contains(field) {
-                    return Err(StoreError::Refused(format!("“{}”不能更正", field.label(current.fields.kind))));
+                    return Err(StoreError::Refused(format!(
+                        "“{}”不能更正",
+                        field.label(current.fields.kind)
+                    )));
                 }
                 tx.execute(
                     "INSERT INTO log_amendment (entry_id, field, old_value, new_value, reason, amended_by, amended_at) \
@@ -228,7 +249,10 @@ impl Store {
                 )?;
             }
             let key = tx.query_row("SELECT occurred_at FROM log_entry WHERE id = ?1", [req.entry_id], |r| {
-                Ok(EntryKey { occurred_at: get_time(r, 0)?, id: req.entry_id })
+                Ok(EntryKey {
+                    occurred_at: get_time(r, 0)?,
+                    id: req.entry_id,
+                })
             })?;
             Ok(key)
         })
@@ -238,16 +262,28 @@ impl Store {
     pub fn add_instruction(&mut self, req: &InstructionRequest) -> Result<EntryKey> {
         self.write(|tx| {
             let occurred_at = tx
-                .query_row("SELECT occurred_at FROM log_entry WHERE id = ?1", [req.entry_id], |r| get_time(r, 0))
+                .query_row("SELECT occurred_at FROM log_entry WHERE id = ?1", [req.entry_id], |r| {
+                    get_time(r, 0)
+                })
                 .optional()?
                 .ok_or(StoreError::NotFound(req.entry_id))?;
             let i = &req.instruction;
             tx.execute(
                 "INSERT INTO log_instruction (entry_id, leader, text, given_at, recorded_by, recorded_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![req.entry_id, i.leader, i.text, time_to_sql(i.given_at), i.recorded_by, time_to_sql(i.recorded_at)],
+                params![
+                    req.entry_id,
+                    i.leader,
+                    i.text,
+                    time_to_sql(i.given_at),
+                    i.recorded_by,
+                    time_to_sql(i.recorded_at)
+                ],
             )?;
-            Ok(EntryKey { occurred_at, id: req.entry_id })
+            Ok(EntryKey {
+                occurred_at,
+                id: req.entry_id,
+            })
         })
     }
 
@@ -258,7 +294,9 @@ impl Store {
             "SELECT {ENTRY_COLUMNS} FROM log_entry WHERE occurred_at >= ?1 ORDER BY occurred_at DESC, id DESC LIMIT ?2"
         ))?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = stmt.query_map(params![since, limit], entry_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = stmt
+            .query_map(params![since, limit], entry_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 

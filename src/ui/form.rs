@@ -20,10 +20,18 @@ const LABEL_CELLS: usize = 11;
 fn value_rows(field: &Field, tall: bool) -> usize {
     match (&field.input, field.key) {
         (Input::Text(b), crate::core::form::FieldKey::Log(LogField::Content)) if b.is_multiline() => {
-            if tall { 8 } else { 4 }
+            if tall {
+                8
+            } else {
+                4
+            }
         }
         (Input::Text(b), _) if b.is_multiline() => {
-            if tall { 4 } else { 2 }
+            if tall {
+                4
+            } else {
+                2
+            }
         }
         _ => 1,
     }
@@ -45,7 +53,9 @@ impl Placed {
 }
 
 pub fn render_form(frame: &mut Frame, area: Rect, form: &Form) {
-    let block = Block::bordered().title(Span::styled(format!(" {} ", clean(&form.title)), theme::HEADER)).border_style(theme::BORDER);
+    let block = Block::bordered()
+        .title(Span::styled(format!(" {} ", clean(&form.title)), theme::HEADER))
+        .border_style(theme::BORDER);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width < 20 || inner.height < 3 {
@@ -55,7 +65,13 @@ pub fn render_form(frame: &mut Frame, area: Rect, form: &Form) {
     let notice_lines: Vec<String> = form
         .notice
         .as_deref()
-        .map(|n| wrap(&clean(n), usize::from(inner.width)).iter().map(|r| clean(n).get(r.clone()).unwrap_or("").to_string()).take(2).collect())
+        .map(|n| {
+            wrap(&clean(n), usize::from(inner.width))
+                .iter()
+                .map(|r| clean(n).get(r.clone()).unwrap_or("").to_string())
+                .take(2)
+                .collect()
+        })
         .unwrap_or_default();
     let body_height = usize::from(inner.height).saturating_sub(notice_lines.len());
     let tall = inner.height >= 40;
@@ -65,8 +81,17 @@ pub fn render_form(frame: &mut Frame, area: Rect, form: &Form) {
     for (index, field) in form.fields.iter().enumerate().filter(|(_, f)| !f.hidden) {
         let heading = usize::from(field.heading.is_some());
         let value = value_rows(field, tall);
-        let error = field.error.as_deref().map_or(0, |e| wrap(e, value_cells.max(10)).len().min(2));
-        let p = Placed { index, top: y, heading, value, error };
+        let error = field
+            .error
+            .as_deref()
+            .map_or(0, |e| wrap(e, value_cells.max(10)).len().min(2));
+        let p = Placed {
+            index,
+            top: y,
+            heading,
+            value,
+            error,
+        };
         y = p.bottom();
         placed.push(p);
     }
@@ -77,7 +102,10 @@ pub fn render_form(frame: &mut Frame, area: Rect, form: &Form) {
         .map_or(0, |p| p.bottom().saturating_sub(body_height).min(p.top));
 
     let mut caret = None;
-    for p in placed.iter().filter(|p| p.top >= scroll && p.bottom() <= scroll + body_height) {
+    for p in placed
+        .iter()
+        .filter(|p| p.top >= scroll && p.bottom() <= scroll + body_height)
+    {
         let field = &form.fields[p.index];
         let focused = p.index == form.focus;
         let mut row = inner.y + to_u16(p.top - scroll);
@@ -88,10 +116,25 @@ pub fn render_form(frame: &mut Frame, area: Rect, form: &Form) {
         }
         let label_style = if focused { theme::LABEL_FOCUSED } else { theme::LABEL };
         let marker = if focused { ">" } else { " " };
-        let mut label = vec![Span::styled(marker, label_style), Span::styled(pad(&clean(&field.label), LABEL_CELLS - 2), label_style)];
-        label.push(if field.required { Span::styled("*", theme::LABEL_REQUIRED) } else { Span::raw(" ") });
-        frame.render_widget(Paragraph::new(Line::from(label)), Rect::new(inner.x, row, to_u16(LABEL_CELLS), 1));
-        let value_area = Rect::new(inner.x + to_u16(LABEL_CELLS + 1), row, to_u16(value_cells), to_u16(p.value));
+        let mut label = vec![
+            Span::styled(marker, label_style),
+            Span::styled(pad(&clean(&field.label), LABEL_CELLS - 2), label_style),
+        ];
+        label.push(if field.required {
+            Span::styled("*", theme::LABEL_REQUIRED)
+        } else {
+            Span::raw(" ")
+        });
+        frame.render_widget(
+            Paragraph::new(Line::from(label)),
+            Rect::new(inner.x, row, to_u16(LABEL_CELLS), 1),
+        );
+        let value_area = Rect::new(
+            inner.x + to_u16(LABEL_CELLS + 1),
+            row,
+            to_u16(value_cells),
+            to_u16(p.value),
+        );
         match &field.input {
             Input::Text(buf) => {
                 if let Some(pos) = text_field(frame, value_area, buf, focused && !form.saving, &field.placeholder) {
@@ -112,9 +155,15 @@ pub fn render_form(frame: &mut Frame, area: Rect, form: &Form) {
         }
     }
     if !notice_lines.is_empty() {
-        let lines: Vec<Line> = notice_lines.into_iter().map(|l| Line::from(Span::styled(l, theme::NOTICE))).collect();
+        let lines: Vec<Line> = notice_lines
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, theme::NOTICE)))
+            .collect();
         let h = to_u16(lines.len());
-        frame.render_widget(Paragraph::new(lines), Rect::new(inner.x, inner.bottom() - h, inner.width, h));
+        frame.render_widget(
+            Paragraph::new(lines),
+            Rect::new(inner.x, inner.bottom() - h, inner.width, h),
+        );
     }
     if let Some(pos) = caret {
         frame.set_cursor_position(pos);
@@ -126,4 +175,3 @@ pub fn render_form(frame: &mut Frame, area: Rect, form: &Form) {
 pub fn value_column_offset() -> u16 {
     to_u16(LABEL_CELLS + 1)
 }
-

@@ -47,8 +47,14 @@ fn who(row: &EntrySummary) -> String {
 
 fn render_list(frame: &mut Frame, area: Rect, list: &LogList) {
     let wide = area.width >= 120;
-    let title = if list.more_newer { " 值班记录（按时间，最新在上；上方还有更新的记录）" } else { " 值班记录（按时间，最新在上） " };
-    let block = Block::bordered().title(Span::styled(title, theme::HEADER)).border_style(theme::BORDER);
+    let title = if list.more_newer {
+        " 值班记录（按时间，最新在上；上方还有更新的记录）"
+    } else {
+        " 值班记录（按时间，最新在上） "
+    };
+    let block = Block::bordered()
+        .title(Span::styled(title, theme::HEADER))
+        .border_style(theme::BORDER);
     if !list.loaded {
         frame.render_widget(Paragraph::new("正在读取…").block(block), area);
         return;
@@ -71,8 +77,16 @@ fn render_list(frame: &mut Frame, area: Rect, list: &LogList) {
     let header = Row::new(["时间", "类型", "单位/人员", "内容摘要", "分级", "状态"]).style(theme::HEADER);
     let visible = usize::from(area.height.saturating_sub(LIST_CHROME_ROWS)).max(1);
     let rows = list.rows.iter().enumerate().skip(list.top).take(visible).map(|(i, r)| {
-        let time = if wide { format_minute(r.occurred_at) } else { r.occurred_at.format("%m-%d %H:%M").to_string() };
-        let style = if i == list.selected { row_style(r).patch(theme::SELECTED) } else { row_style(r) };
+        let time = if wide {
+            format_minute(r.occurred_at)
+        } else {
+            r.occurred_at.format("%m-%d %H:%M").to_string()
+        };
+        let style = if i == list.selected {
+            row_style(r).patch(theme::SELECTED)
+        } else {
+            row_style(r)
+        };
         Row::new([
             time,
             r.kind.label().to_string(),
@@ -91,11 +105,22 @@ fn render_list(frame: &mut Frame, area: Rect, list: &LogList) {
 fn field_lines(out: &mut Vec<Line<'static>>, label: &str, value: &str, cells: usize) {
     let label_cells = 12;
     let value = crate::core::text::sanitize(value, true);
-    let value = if value.is_empty() { "（无）".to_string() } else { value };
+    let value = if value.is_empty() {
+        "（无）".to_string()
+    } else {
+        value
+    };
     let value_cells = cells.saturating_sub(label_cells).max(10);
     for (i, r) in wrap(&value, value_cells).into_iter().enumerate() {
-        let head = if i == 0 { pad(&format!("{label}："), label_cells) } else { " ".repeat(label_cells) };
-        out.push(Line::from(vec![Span::styled(head, theme::LABEL), Span::raw(value.get(r).unwrap_or("").to_string())]));
+        let head = if i == 0 {
+            pad(&format!("{label}："), label_cells)
+        } else {
+            " ".repeat(label_cells)
+        };
+        out.push(Line::from(vec![
+            Span::styled(head, theme::LABEL),
+            Span::raw(value.get(r).unwrap_or("").to_string()),
+        ]));
     }
 }
 
@@ -116,7 +141,13 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
         _ => theme::HEADER,
     };
     out.push(Line::from(Span::styled(
-        format!("第 {} 号  {}  {}  {}", entry.id, kind.label(), f.triage.label(), f.status.label()),
+        format!(
+            "第 {} 号  {}  {}  {}",
+            entry.id,
+            kind.label(),
+            f.triage.label(),
+            f.status.label()
+        ),
         title_style,
     )));
     heading(&mut out, "记录");
@@ -140,7 +171,14 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
     field_lines(&mut out, "记录人", &f.recorded_by, cells);
     field_lines(&mut out, "记录时间", &format_minute(f.recorded_at), cells);
     heading(&mut out, "办理");
-    for field in [LogField::Triage, LogField::Proposal, LogField::Status, LogField::Result, LogField::Handler, LogField::ClosedAt] {
+    for field in [
+        LogField::Triage,
+        LogField::Proposal,
+        LogField::Status,
+        LogField::Result,
+        LogField::Handler,
+        LogField::ClosedAt,
+    ] {
         field_lines(&mut out, field.label(kind), &f.value(field), cells);
     }
     heading(&mut out, &format!("领导批示（{} 条）", entry.instructions.len()));
@@ -150,13 +188,22 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
     for i in &entry.instructions {
         field_lines(&mut out, &clean(&i.leader), &i.text, cells);
         out.push(Line::styled(
-            format!("{}批示于 {}，{} 记录于 {}", " ".repeat(12), format_minute(i.given_at), clean(&i.recorded_by), format_minute(i.recorded_at)),
+            format!(
+                "{}批示于 {}，{} 记录于 {}",
+                " ".repeat(12),
+                format_minute(i.given_at),
+                clean(&i.recorded_by),
+                format_minute(i.recorded_at)
+            ),
             theme::PLACEHOLDER,
         ));
     }
     heading(&mut out, &format!("修改记录（{} 条）", entry.amendments.len()));
     if entry.amendments.is_empty() {
-        out.push(Line::styled("  无。记录保存后不能直接修改；按 e 更正或补充，原值会留在这里。", theme::PLACEHOLDER));
+        out.push(Line::styled(
+            "  无。记录保存后不能直接修改；按 e 更正或补充，原值会留在这里。",
+            theme::PLACEHOLDER,
+        ));
     }
     for a in &entry.amendments {
         let text = format!(
@@ -164,8 +211,16 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
             format_minute(a.amended_at),
             a.amended_by,
             a.field.label(kind),
-            if a.old_value.is_empty() { "（空）" } else { &a.old_value },
-            if a.new_value.is_empty() { "（空）" } else { &a.new_value },
+            if a.old_value.is_empty() {
+                "（空）"
+            } else {
+                &a.old_value
+            },
+            if a.new_value.is_empty() {
+                "（空）"
+            } else {
+                &a.new_value
+            },
             a.reason
         );
         let text = crate::core::text::sanitize(&text, false);
@@ -193,7 +248,11 @@ fn render_detail(frame: &mut Frame, area: Rect, detail: &DetailView) {
         // A block title, not a paragraph drawn over the border: ratatui's paragraph leaves the
         // cell under a wide glyph stale, which the next frame's diff then fails to repaint.
         block = block.title_bottom(
-            Line::from(Span::styled(format!(" 第 {}/{} 行 ", scroll + 1, max_scroll + 1), theme::PLACEHOLDER)).right_aligned(),
+            Line::from(Span::styled(
+                format!(" 第 {}/{} 行 ", scroll + 1, max_scroll + 1),
+                theme::PLACEHOLDER,
+            ))
+            .right_aligned(),
         );
     }
     let shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();

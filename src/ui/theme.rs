@@ -2,11 +2,17 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-pub const TAB_ACTIVE: Style = Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD);
+pub const TAB_ACTIVE: Style = Style::new()
+    .fg(Color::Black)
+    .bg(Color::Cyan)
+    .add_modifier(Modifier::BOLD);
 pub const TAB_INACTIVE: Style = Style::new().fg(Color::Gray);
 pub const TAB_UNAVAILABLE: Style = Style::new().fg(Color::DarkGray);
 pub const STATUS_BAR: Style = Style::new().fg(Color::White).bg(Color::DarkGray);
-pub const STATUS_OPERATOR: Style = Style::new().fg(Color::Yellow).bg(Color::DarkGray).add_modifier(Modifier::BOLD);
+pub const STATUS_OPERATOR: Style = Style::new()
+    .fg(Color::Yellow)
+    .bg(Color::DarkGray)
+    .add_modifier(Modifier::BOLD);
 pub const HINT_KEY: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
 pub const HINT_TEXT: Style = Style::new().fg(Color::Gray);
 pub const HEADER: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);

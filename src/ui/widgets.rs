@@ -45,7 +45,13 @@ pub fn visible_slice(s: &str, from: usize, cells: usize) -> String {
 }
 
 /// Draws a text field; returns where the caret is on screen.
-pub fn text_field(frame: &mut Frame, area: Rect, buf: &TextBuffer, focused: bool, placeholder: &str) -> Option<Position> {
+pub fn text_field(
+    frame: &mut Frame,
+    area: Rect,
+    buf: &TextBuffer,
+    focused: bool,
+    placeholder: &str,
+) -> Option<Position> {
     if area.width == 0 || area.height == 0 {
         return None;
     }
@@ -89,18 +95,30 @@ pub fn choice_field(frame: &mut Frame, area: Rect, options: &[String], selected:
         let mut spans = Vec::new();
         for (i, o) in options.iter().enumerate() {
             let style = if i == selected {
-                if focused { theme::CHOICE_SELECTED } else { theme::LABEL_FOCUSED }
+                if focused {
+                    theme::CHOICE_SELECTED
+                } else {
+                    theme::LABEL_FOCUSED
+                }
             } else {
                 theme::PLACEHOLDER
             };
-            let text = if i == selected { format!("[{}]", clean(o)) } else { format!(" {} ", clean(o)) };
+            let text = if i == selected {
+                format!("[{}]", clean(o))
+            } else {
+                format!(" {} ", clean(o))
+            };
             spans.push(Span::styled(text, style));
             spans.push(Span::raw(" "));
         }
         Line::from(spans)
     } else {
         let current = options.get(selected).map_or("", String::as_str);
-        let style = if focused { theme::CHOICE_SELECTED } else { theme::LABEL_FOCUSED };
+        let style = if focused {
+            theme::CHOICE_SELECTED
+        } else {
+            theme::LABEL_FOCUSED
+        };
         Line::from(vec![
             Span::styled(format!("< {} >", clean(current)), style),
             Span::styled(format!(" {}/{}", selected + 1, options.len()), theme::PLACEHOLDER),
@@ -120,7 +138,9 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 /// Draws a bordered dialog with a title and lines, over whatever is below.
 pub fn dialog(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, style: Style) {
     frame.render_widget(Clear, area);
-    let block = Block::bordered().title(Span::styled(format!(" {title} "), style)).border_style(style);
+    let block = Block::bordered()
+        .title(Span::styled(format!(" {title} "), style))
+        .border_style(style);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
