@@ -6,37 +6,6 @@ use chrono::NaiveDateTime;
 /// Database id of a log entry.
 pub type EntryId = i64;
 
-/// Defines a closed set of Chinese labels with parsing and listing, so the database, the CLI and
-/// the form all use the same words.
-macro_rules! labelled_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $label:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($variant),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            #[must_use]
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-            #[must_use]
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.label() == s.trim())
-            }
-            /// "来电、去电、…" for error messages that list what may be written.
-            #[must_use]
-            pub fn choices() -> String {
-                Self::ALL.iter().map(|v| v.label()).collect::<Vec<_>>().join("、")
-            }
-        }
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.label())
-            }
-        }
-    };
-}
-
 labelled_enum!(
     /// What arrived or went out.
     EntryKind {
