@@ -12,7 +12,11 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::core::settings::{Person, Role, Settings};
+use chrono::NaiveTime;
+
+use crate::core::escalation::Rung;
+use crate::core::settings::{Person, Role, Settings, UrgentSettings};
+use crate::core::urgent::{ClockFrom, DeadlineRule, Level};
 use crate::core::validate;
 
 /// The documented default, shipped inside the binary.
@@ -54,6 +58,42 @@ struct FileConfig {
     ui: Option<Spanned<UiSection>>,
     people: Option<Spanned<Vec<Spanned<PersonEntry>>>>,
     log: Option<Spanned<LogSection>>,
+    urgent: Option<Spanned<UrgentSection>>,
+    deadline: Option<Spanned<Vec<Spanned<DeadlineEntry>>>>,
+    escalation: Option<Spanned<Vec<Spanned<RungEntry>>>>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct UrgentSection {
+    categories: Spanned<Vec<Spanned<String>>>,
+    recipient: Spanned<String>,
+    followup_times: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct DeadlineEntry {
+    level: Spanned<String>,
+    recipient: Spanned<String>,
+    #[serde(default)]
+    category: Option<Spanned<String>>,
+    phone_minutes: Spanned<u32>,
+    written_minutes: Spanned<u32>,
+    clock: Spanned<String>,
+    source: Spanned<String>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct RungEntry {
+    name: Spanned<String>,
+    #[serde(default)]
+    role: Option<Spanned<String>>,
+    #[serde(default)]
+    phone: Option<Spanned<String>>,
+    delay_minutes: Spanned<u32>,
+    repeat: Spanned<u32>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -137,9 +177,9 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     };
     // Each section: the user's if written, else the default's. Default sections are known to be
     // valid (tested), so every located error below points into the user's text.
-    let (d_office, d_ui, d_people, d_log) = match defaults {
-        Some(d) => (d.office, d.ui, d.people, d.log),
-        None => (None, None, None, None),
+    let (d_office, d_ui, d_people, d_log, d_urgent, d_deadline, d_escalation) = match defaults {
+        Some(d) => (d.office, d.ui, d.people, d.log, d.urgent, d.deadline, d.escalation),
+        None => (None, None, None, None, None, None, None),
     };
     let missing = |section: &str| ConfigError {
         file: file_name.clone(),
@@ -151,6 +191,11 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     let people_is_user = user.people.is_some();
     let people = user.people.or(d_people).ok_or_else(|| missing("[[people]]"))?;
     let log = user.log.or(d_log).ok_or_else(|| missing("[log]"))?;
+    let urgent_is_user = user.urgent.is_some();
+    let urgent = user.urgent.or(d_urgent).ok_or_else(|| missing("[urgent]"))?;
+    let deadline_is_user = user.deadline.is_some();
+    let deadline = user.deadline.or(d_deadline).ok_or_else(|| missing("[[deadline]]"))?;
+    let escalation = user.escalation.or(d_escalation).ok_or_else(|| missing("[[escalation]]"))?;
 
     let office = office.into_inner();
     let office_name = office.name.get_ref().trim().to_string();
@@ -236,15 +281,147 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
         ));
     }
 
+    let urgent = urgent_settings(
+        urgent.into_inner(),
+        deadline,
+        escalation.into_inner(),
+        &|span: Range<usize>, message: String| err(span, message),
+        (urgent_is_user, deadline_is_user),
+        &file_name,
+    )?;
+
     Ok(Config {
-        settings: Settings {
-            office_name,
-            people: resolved,
-            categories,
-        },
+        settings: Settings { office_name, people: resolved, categories, urgent },
         language: ui.language.into_inner(),
         source: path.map(Path::to_path_buf),
     })
+}
+
+type Locate<'a> = &'a dyn Fn(Range<usize>, String) -> ConfigError;
+
+/// Checks and resolves the urgent-reporting sections.
+fn urgent_settings(
+    urgent: UrgentSection,
+    deadline: Spanned<Vec<Spanned<DeadlineEntry>>>,
+    ladder: Vec<Spanned<RungEntry>>,
+    err: Locate<'_>,
+    (urgent_is_user, deadline_is_user): (bool, bool),
+    file_name: &str,
+) -> Result<UrgentSettings, ConfigError> {
+    let mut categories = Vec::new();
+    for c in urgent.categories.get_ref() {
+        let name = c.get_ref().trim().to_string();
+        if name.is_empty() || categories.contains(&name) {
+            return Err(err(c.span(), format!("突发事件类别“{name}”为空或重复：每个类别写一次")));
+        }
+        categories.push(name);
+    }
+    if categories.is_empty() {
+        return Err(err(urgent.categories.span(), "[urgent] categories 至少要有一项".into()));
+    }
+    let mut followup_times = Vec::new();
+    for t in urgent.followup_times.get_ref() {
+        let time = NaiveTime::parse_from_str(t.get_ref().trim(), "%H:%M").map_err(|_| {
+            err(t.span(), format!("续报时刻“{}”无效：请按 \"08:00\" 的样子写 24 小时制时刻", t.get_ref()))
+        })?;
+        followup_times.push(time);
+    }
+
+    let mut rules = Vec::new();
+    for entry in deadline.get_ref() {
+        let d = entry.get_ref();
+        let level = Level::parse(d.level.get_ref())
+            .ok_or_else(|| err(d.level.span(), format!("等级“{}”无效：可写 {}", d.level.get_ref(), Level::choices())))?;
+        let clock = ClockFrom::parse(d.clock.get_ref()).ok_or_else(|| {
+            err(d.clock.span(), format!("计时起点“{}”无效：只能写 \"事发\" 或 \"接报\"", d.clock.get_ref()))
+        })?;
+        let phone = *d.phone_minutes.get_ref();
+        let written = *d.written_minutes.get_ref();
+        if phone == 0 || written == 0 {
+            return Err(err(d.phone_minutes.span(), "时限须大于 0 分钟".into()));
+        }
+        if written < phone {
+            return Err(err(
+                d.written_minutes.span(),
+                format!("书面时限（{written} 分钟）短于电话时限（{phone} 分钟）：书面报告一般在电话之后，请核对"),
+            ));
+        }
+        let category = match &d.category {
+            Some(c) if !categories.contains(c.get_ref()) => {
+                return Err(err(
+                    c.span(),
+                    format!("类别“{}”不在 [urgent] categories 中：可写 {}", c.get_ref(), categories.join("、")),
+                ));
+            }
+            Some(c) => Some(c.get_ref().clone()),
+            None => None,
+        };
+        let recipient = d.recipient.get_ref().trim().to_string();
+        let source = d.source.get_ref().trim().to_string();
+        if recipient.is_empty() || source.is_empty() {
+            return Err(err(entry.span(), "每条 [[deadline]] 都要写明 recipient（报送对象）和 source（依据）".into()));
+        }
+        rules.push(DeadlineRule { category, level, recipient, phone_minutes: phone, written_minutes: written, clock, source });
+    }
+    let recipient = urgent.recipient.get_ref().trim().to_string();
+    for level in Level::ALL {
+        if !rules.iter().any(|r| r.level == *level && r.recipient == recipient && r.category.is_none()) {
+            let message = format!(
+                "没有“{}”级事件报“{recipient}”的通用时限规则：请加一条 [[deadline]]（level = \"{}\"，recipient = \"{recipient}\"，不写 category）",
+                level.label(),
+                level.label()
+            );
+            return Err(if urgent_is_user {
+                err(urgent.recipient.span(), message)
+            } else if deadline_is_user {
+                err(deadline.span(), message)
+            } else {
+                ConfigError { file: file_name.to_string(), line: None, message }
+            });
+        }
+    }
+
+    let mut rungs = Vec::new();
+    for entry in &ladder {
+        let r = entry.get_ref();
+        let role = match &r.role {
+            Some(role) => Some(Role::parse(role.get_ref()).ok_or_else(|| {
+                let roles = Role::ALL.iter().map(|r| r.label()).collect::<Vec<_>>().join("、");
+                err(role.span(), format!("角色“{}”无效：可写 {roles}", role.get_ref()))
+            })?),
+            None => None,
+        };
+        let phone = match &r.phone {
+            Some(p) if !p.get_ref().trim().is_empty() => {
+                validate::phone(p.get_ref()).map_err(|e| err(p.span(), format!("{} 的电话：{e}", r.name.get_ref())))?
+            }
+            _ => String::new(),
+        };
+        if role.is_none() && phone.is_empty() {
+            return Err(err(
+                entry.span(),
+                format!("提醒级别“{}”须写 role（按角色找人）或 phone（直接写电话）", r.name.get_ref()),
+            ));
+        }
+        if *r.delay_minutes.get_ref() == 0 || *r.repeat.get_ref() > 60 {
+            return Err(err(r.delay_minutes.span(), "delay_minutes 须大于 0，repeat 不超过 60".into()));
+        }
+        rungs.push(Rung {
+            name: r.name.get_ref().trim().to_string(),
+            delay_minutes: *r.delay_minutes.get_ref(),
+            repeat: *r.repeat.get_ref(),
+            role,
+            phone,
+        });
+    }
+    if rungs.is_empty() {
+        return Err(ConfigError {
+            file: file_name.to_string(),
+            line: None,
+            message: "至少要有一级 [[escalation]] 提醒".into(),
+        });
+    }
+    Ok(UrgentSettings { categories, recipient, followup_times, rules, ladder: rungs })
 }
 
 fn parse_file(text: &str, file: &str) -> Result<FileConfig, ConfigError> {
@@ -372,6 +549,42 @@ mod tests {
         assert!(e.message.contains("重复"));
         let e = user("[[people]]\nname = \"甲\"\nrole = \"带班领导\"\n").unwrap_err();
         assert!(e.message.contains("值班员"));
+    }
+
+    #[test]
+    fn deadline_rules_and_ladder_come_from_the_default_with_sources() {
+        let c = parse(DEFAULT_TOML, None).unwrap();
+        let u = &c.settings.urgent;
+        assert_eq!(u.rules.len(), 4);
+        assert!(u.rules.iter().all(|r| !r.source.is_empty()));
+        let major = crate::core::urgent::match_rule(&u.rules, "自然灾害", Level::Major, &u.recipient).unwrap();
+        assert_eq!((major.phone_minutes, major.written_minutes, major.clock), (30, 60, ClockFrom::Received));
+        let names: Vec<&str> = u.ladder.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["值班员", "带班领导", "办公室主任", "上级总值班室"]);
+        assert_eq!(u.followup_times.len(), 2);
+    }
+
+    #[test]
+    fn a_bad_deadline_rule_is_located() {
+        let base = "[[deadline]]\nlevel = \"重大\"\nrecipient = \"上级总值班室\"\nphone_minutes = 30\nwritten_minutes = 60\n";
+        let e = user(&format!("{base}clock = \"报告\"\nsource = \"x\"\n")).unwrap_err();
+        assert_eq!(e.line, Some(6));
+        assert!(e.message.contains("事发") && e.message.contains("接报"), "{e}");
+        // The user's rules leave other levels without a general rule for the default recipient.
+        let e = user(&format!("{base}clock = \"接报\"\nsource = \"x\"\n")).unwrap_err();
+        assert!(e.message.contains("特别重大") && e.message.contains("[[deadline]]"), "{e}");
+        assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn a_rung_needs_someone_to_phone_and_times_are_checked() {
+        let e = user("[[escalation]]\nname = \"带班领导\"\ndelay_minutes = 10\nrepeat = 2\n").unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(e.message.contains("role") && e.message.contains("phone"), "{e}");
+        let e = user("[urgent]\ncategories = [\"其他\"]\nrecipient = \"上级总值班室\"\nfollowup_times = [\"8点\"]\n")
+            .unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert!(e.message.contains("08:00"), "{e}");
     }
 
     #[test]

@@ -315,6 +315,7 @@ mod tests {
                 person("王五", Role::DutyLeader),
             ],
             categories: vec!["综合".into(), "防汛抗旱".into()],
+            urgent: crate::core::settings::UrgentSettings::default(),
         }
     }
 

@@ -20,6 +20,10 @@ pub struct Rung {
     pub delay_minutes: u32,
     /// Reminders at this rung, evenly spaced within the delay.
     pub repeat: u32,
+    /// Whom to phone: the people with this role…
+    pub role: Option<super::settings::Role>,
+    /// …or this number (a body outside the people list).
+    pub phone: String,
 }
 
 impl Rung {
@@ -172,7 +176,7 @@ mod tests {
     }
 
     fn ladder() -> Vec<Rung> {
-        let r = |name: &str, delay, repeat| Rung { name: name.into(), delay_minutes: delay, repeat };
+        let r = |name: &str, delay, repeat| Rung { name: name.into(), delay_minutes: delay, repeat, role: None, phone: String::new() };
         vec![r("值班员", 5, 1), r("带班领导", 10, 1), r("办公室主任", 10, 0), r("上级总值班室", 15, 2)]
     }
 

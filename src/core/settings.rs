@@ -68,6 +68,18 @@ pub struct Settings {
     pub people: Vec<Person>,
     /// 事项类别 offered on the log form.
     pub categories: Vec<String>,
+    pub urgent: UrgentSettings,
+}
+
+/// 紧急信息报送 configuration: categories, the default recipient, follow-up times, the deadline
+/// rules and the escalation ladder.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UrgentSettings {
+    pub categories: Vec<String>,
+    pub recipient: String,
+    pub followup_times: Vec<chrono::NaiveTime>,
+    pub rules: Vec<crate::core::urgent::DeadlineRule>,
+    pub ladder: Vec<crate::core::escalation::Rung>,
 }
 
 impl Settings {
