@@ -53,6 +53,11 @@ enum Command {
         #[command(subcommand)]
         command: LogCommand,
     },
+    /// 紧急事件（突发事件）
+    Event {
+        #[command(subcommand)]
+        command: EventCommand,
+    },
     /// 配置文件
     Config {
         #[command(subcommand)]
@@ -107,6 +112,48 @@ enum LogCommand {
         /// 最多列出多少条（默认 100，0 表示不限）
         #[arg(long, default_value_t = 100)]
         limit: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum EventCommand {
+    /// 新建紧急事件，报送时限随即开始计时；成功后输出事件编号
+    Add {
+        /// 类别（须是配置 [urgent] categories 中的一项）
+        #[arg(long)]
+        category: String,
+        /// 等级：特别重大、重大、较大、一般
+        #[arg(long)]
+        level: String,
+        /// 事发时间 'YYYY-MM-DD HH:MM'
+        #[arg(long)]
+        occurred: String,
+        /// 接报时间 'YYYY-MM-DD HH:MM'（默认现在）
+        #[arg(long)]
+        received: Option<String>,
+        /// 事发地点（不清楚可不填，记为待核实）
+        #[arg(long, default_value = "")]
+        place: String,
+        /// 事件概况
+        #[arg(long)]
+        summary: String,
+        /// 记录人（须是配置中的人员；不填记为“（命令行）”）
+        #[arg(long)]
+        operator: Option<String>,
+    },
+    /// 列出未结束的紧急事件及其电话、书面报送时限
+    List {
+        /// 输出 JSON 数组
+        #[arg(long)]
+        json: bool,
+    },
+    /// 确认紧急事件（停止逐级提醒；报送时限继续计时）
+    Ack {
+        /// 事件编号
+        id: i64,
+        /// 确认人（须是配置中的人员；不填记为“（命令行）”）
+        #[arg(long)]
+        operator: Option<String>,
     },
 }
 
@@ -250,7 +297,130 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
         }
+        Some(Command::Event { command }) => {
+            let config = load_config(&cli.config)?;
+            let mut store = open_store(&cli.db)?;
+            run_event(command, &config, &mut store, crate::runtime::now())
+        }
         None => run_app(&cli),
+    }
+}
+
+fn operator_or_script(name: Option<&str>, config: &Config) -> Result<String, Failure> {
+    match name {
+        Some(name) if config.settings.person(name).is_some() => Ok(name.to_string()),
+        Some(name) => Err(bad_input(format!("--operator：配置中没有“{name}”，可选：{}", people_names(config)))),
+        None => Ok(SCRIPT_OPERATOR.to_string()),
+    }
+}
+
+fn run_event(command: EventCommand, config: &Config, store: &mut Store, now: chrono::NaiveDateTime) -> Result<(), Failure> {
+    use crate::core::escalation::{Input, Output};
+    use crate::core::urgent::{EventDraft, Level, TimelineLine, new_event};
+    let urgent = &config.settings.urgent;
+    match command {
+        EventCommand::Add { category, level, occurred, received, place, summary, operator } => {
+            let operator = operator_or_script(operator.as_deref(), config)?;
+            let level = Level::parse(&level)
+                .ok_or_else(|| bad_input(format!("--level：等级“{level}”无效，可写：{}", Level::choices())))?;
+            let occurred_at = validate::time(&occurred, now).map_err(|e| bad_input(format!("--occurred：{e}")))?;
+            let received_at = received
+                .map(|r| validate::time(&r, now).map_err(|e| bad_input(format!("--received：{e}"))))
+                .transpose()?;
+            let mut draft = EventDraft::essentials(&sanitize(&category, false), level, occurred_at, &sanitize(&place, false), &sanitize(&summary, true));
+            draft.received_at = received_at;
+            let event = new_event(draft, urgent, &operator, now).map_err(bad_input)?;
+            let mut esc = crate::core::escalation::Escalation::new(now);
+            let lines: Vec<TimelineLine> = esc
+                .handle(Input::Raise, now, &urgent.ladder)
+                .into_iter()
+                .filter_map(|o| match o {
+                    Output::Timeline { at, who, text } => Some(TimelineLine { at, who, text }),
+                    _ => None,
+                })
+                .collect();
+            let id = store.insert_event(&event, &lines).map_err(|e| failure(e.to_string()))?;
+            println!("{id}");
+            Ok(())
+        }
+        EventCommand::List { json } => {
+            let events = store.open_events().map_err(|e| failure(e.to_string()))?;
+            print_events(&events, json, now);
+            Ok(())
+        }
+        EventCommand::Ack { id, operator } => {
+            let by = operator_or_script(operator.as_deref(), config)?;
+            let mut event = store.event(id).map_err(|e| match e {
+                crate::store::StoreError::NotFound(_) => bad_input(format!("没有第 {id} 号紧急事件：用 zhiban event list 查看编号")),
+                e => failure(e.to_string()),
+            })?;
+            let before = event.escalation.clone();
+            // Steps that came due while nobody ran the app are recorded first, then the ack.
+            let mut outputs = event.escalation.handle(Input::Tick, now, &urgent.ladder);
+            outputs.extend(event.escalation.handle(Input::Acknowledge { by }, now, &urgent.ladder));
+            if let Some(Output::Refused(why)) = outputs.iter().find(|o| matches!(o, Output::Refused(_))) {
+                return Err(bad_input(format!("第 {id} 号事件：{why}")));
+            }
+            let lines: Vec<TimelineLine> = outputs
+                .into_iter()
+                .filter_map(|o| match o {
+                    Output::Timeline { at, who, text } => Some(TimelineLine { at, who, text }),
+                    _ => None,
+                })
+                .collect();
+            let saved = store.save_escalation(id, &before, &event.escalation, &lines).map_err(|e| failure(e.to_string()))?;
+            if !saved {
+                return Err(failure(format!("第 {id} 号事件刚被另一个终端改动：请重试")));
+            }
+            println!("已确认第 {id} 号紧急事件");
+            Ok(())
+        }
+    }
+}
+
+fn print_events(events: &[crate::core::urgent::Event], json: bool, now: chrono::NaiveDateTime) {
+    let time = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    if json {
+        let items: Vec<serde_json::Value> = events
+            .iter()
+            .map(|e| {
+                let r = &e.record;
+                serde_json::json!({
+                    "id": e.id,
+                    "category": r.category,
+                    "level": r.level.label(),
+                    "state": e.escalation.state.label(),
+                    "occurred_at": time(r.occurred_at),
+                    "received_at": time(r.received_at),
+                    "place": r.place,
+                    "summary": r.summary,
+                    "phone_due_at": time(e.deadlines.phone_due),
+                    "written_due_at": time(e.deadlines.written_due),
+                    "phone_reported_at": e.phone_sent.map(time),
+                    "written_reported_at": e.written_sent.map(time),
+                    "phone_clock": e.phone_clock(now).describe(),
+                    "written_clock": e.written_clock(now).describe(),
+                    "rule_source": r.rule.source,
+                    "escalation_level": e.escalation.rung,
+                    "unverified": r.unverified(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(items));
+        return;
+    }
+    for e in events {
+        let r = &e.record;
+        println!(
+            "{}\t{}\t{}\t{}\t接报 {}\t{}\t{}",
+            e.id,
+            r.level.label(),
+            sanitize(&r.category, false),
+            e.escalation.state.label(),
+            validate::format_minute(r.received_at),
+            sanitize(&e.clock_strip(now), false),
+            sanitize(&r.summary, false),
+        );
     }
 }
 

@@ -42,4 +42,5 @@ pub mod settings;
 pub mod text;
 pub mod text_buffer;
 pub mod urgent;
+pub mod urgent_screen;
 pub mod validate;

@@ -12,7 +12,10 @@ use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPast
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use ratatui::crossterm::{cursor, event::KeyCode as TermKey, execute};
 
+pub mod notify;
+
 use crate::core::app::{App, Effect, Msg};
+use notify::{Alerter, TerminalAlerter};
 use crate::core::keymap::{Key, KeyCode};
 use crate::store::Store;
 use crate::ui;
@@ -25,8 +28,41 @@ pub fn now() -> NaiveDateTime {
 }
 
 /// Executes one effect; returns the message that reports its result.
-pub fn execute(store: &mut Store, effect: Effect) -> Option<Msg> {
+pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect) -> Option<Msg> {
     Some(match effect {
+        Effect::LoadEvents => match store.open_events() {
+            Ok(events) => Msg::Events(events),
+            Err(e) => Msg::LoadFailed(e.to_string()),
+        },
+        Effect::LoadTimeline(id) => match store.timeline(id) {
+            Ok(lines) => Msg::Timeline(id, lines),
+            Err(e) => Msg::LoadFailed(e.to_string()),
+        },
+        Effect::CreateEvent(event, lines) => match store.insert_event(&event, &lines) {
+            Ok(id) => Msg::EventCreated(id),
+            Err(e) => Msg::SaveFailed(e.to_string()),
+        },
+        Effect::AddReport { event_id, kind, report } => match store.add_report(event_id, kind, &report) {
+            Ok(name) => Msg::EventSaved(event_id, format!("已保存：第 {event_id} 号事件 {}{name}", report.channel.label())),
+            Err(e) => Msg::SaveFailed(e.to_string()),
+        },
+        Effect::AppendTimeline(event_id, line) => match store.append_timeline(event_id, &line) {
+            Ok(()) => Msg::EventSaved(event_id, format!("已记入第 {event_id} 号事件时间线：{}", line.text)),
+            Err(e) => Msg::SaveFailed(e.to_string()),
+        },
+        Effect::SaveEscalation { id, before, after, lines } => match store.save_escalation(id, &before, &after, &lines) {
+            // Saved, or another terminal took this step first: either way re-read the truth.
+            Ok(_) => Msg::Events(store.open_events().unwrap_or_default()),
+            Err(e) => Msg::SaveFailed(e.to_string()),
+        },
+        Effect::Ring => {
+            alerter.ring();
+            return None;
+        }
+        Effect::Notify(notice) => {
+            alerter.notify(&notice);
+            return None;
+        }
         Effect::LoadPage(req) => match store.page(&req) {
             Ok(rows) => Msg::Page(req, rows),
             Err(e) => Msg::LoadFailed(e.to_string()),
@@ -58,20 +94,20 @@ pub fn execute(store: &mut Store, effect: Effect) -> Option<Msg> {
 }
 
 /// Feeds `msg` to the app and runs every effect that follows, results included, until quiet.
-pub fn dispatch(app: &mut App, store: &mut Store, msg: Msg, now: NaiveDateTime) {
+pub fn dispatch(app: &mut App, store: &mut Store, alerter: &mut dyn Alerter, msg: Msg, now: NaiveDateTime) {
     let mut pending: std::collections::VecDeque<Effect> = app.update(msg, now).into();
     while let Some(effect) = pending.pop_front() {
-        if let Some(reply) = execute(store, effect) {
+        if let Some(reply) = execute(store, alerter, effect) {
             pending.extend(app.update(reply, now));
         }
     }
 }
 
 /// Runs effects returned outside `update` (at start).
-pub fn run_effects(app: &mut App, store: &mut Store, effects: Vec<Effect>, now: NaiveDateTime) {
+pub fn run_effects(app: &mut App, store: &mut Store, alerter: &mut dyn Alerter, effects: Vec<Effect>, now: NaiveDateTime) {
     for effect in effects {
-        if let Some(reply) = execute(store, effect) {
-            dispatch(app, store, reply, now);
+        if let Some(reply) = execute(store, alerter, effect) {
+            dispatch(app, store, alerter, reply, now);
         }
     }
 }
@@ -144,13 +180,20 @@ fn enter_terminal() -> io::Result<(TerminalGuard, Terminal<CrosstermBackend<Stdo
 /// Runs the full-screen app until the officer quits.
 pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
     let (_guard, mut terminal) = enter_terminal()?;
-    let size = terminal.size()?;
+    let mut alerter = TerminalAlerter::start();
     let t = now();
-    dispatch(&mut app, &mut store, Msg::Viewport(ui::list_rows(size.height)), t);
     let start = app.start();
-    run_effects(&mut app, &mut store, start, t);
-    dispatch(&mut app, &mut store, Msg::Tick, t);
+    run_effects(&mut app, &mut store, &mut alerter, start, t);
+    dispatch(&mut app, &mut store, &mut alerter, Msg::Tick, t);
     while !app.quit {
+        // The list's height depends on the terminal and on whether the alert banner is showing.
+        let rows = ui::list_rows_for(&app, terminal.size()?.height);
+        if rows != app.log.list.viewport {
+            dispatch(&mut app, &mut store, &mut alerter, Msg::Viewport(rows), now());
+        }
+        if let Some(why) = alerter.take_failure() {
+            dispatch(&mut app, &mut store, &mut alerter, Msg::NotifyFailed(why), now());
+        }
         terminal.draw(|frame| ui::render(&app, frame))?;
         // Wake at the next whole second so the status-line clock never lags.
         let wait = Duration::from_millis(1000 - u64::from(Local::now().timestamp_subsec_millis().min(999)));
@@ -161,13 +204,13 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                     None => continue,
                 },
                 Event::Paste(text) => Msg::Paste(text),
-                Event::Resize(_, height) => Msg::Viewport(ui::list_rows(height)),
+                Event::Resize(_, height) => Msg::Viewport(ui::list_rows_for(&app, height)),
                 _ => continue,
             }
         } else {
             Msg::Tick
         };
-        dispatch(&mut app, &mut store, msg, now());
+        dispatch(&mut app, &mut store, &mut alerter, msg, now());
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 pub mod form;
 pub mod log_screen;
 pub mod theme;
+pub mod urgent_screen;
 pub mod widgets;
 
 use ratatui::Frame;
@@ -26,21 +27,37 @@ pub fn list_rows(height: u16) -> usize {
     usize::from(height.saturating_sub(CHROME_ROWS + log_screen::LIST_CHROME_ROWS)).max(1)
 }
 
+/// Rows the alert banner takes: two while any event needs someone, none otherwise.
+#[must_use]
+pub fn banner_rows(app: &App) -> u16 {
+    if app.alerts().is_empty() { 0 } else { 2 }
+}
+
+/// List rows for this app on a terminal `height` rows tall (the banner takes its share).
+#[must_use]
+pub fn list_rows_for(app: &App, height: u16) -> usize {
+    list_rows(height.saturating_sub(banner_rows(app)))
+}
+
 pub fn render(app: &App, frame: &mut Frame) {
-    let [tabs, main, status, hints] = Layout::vertical([
+    let [tabs, banner, main, status, hints] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(banner_rows(app)),
         Constraint::Fill(1),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(frame.area());
     render_tabs(frame, tabs, app);
+    urgent_screen::render_banner(frame, banner, app);
     if app.operator.is_none() {
         render_picker(frame, main, app);
-    } else if app.tab == Tab::Log {
-        log_screen::render(frame, main, &app.log);
     } else {
-        render_placeholder(frame, main, app.tab);
+        match app.tab {
+            Tab::Log => log_screen::render(frame, main, &app.log),
+            Tab::Urgent => urgent_screen::render(frame, main, app),
+            tab => render_placeholder(frame, main, tab),
+        }
     }
     render_status(frame, status, app);
     render_hints(frame, hints, app.mode());
@@ -100,8 +117,7 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
     let mut spans = vec![
         Span::styled(format!(" {time} "), theme::STATUS_BAR),
         Span::styled(format!(" {operator} "), theme::STATUS_OPERATOR),
-        // The alert area: urgent events (issue 3) will be raised here on every screen.
-        Span::styled(" 告警：无 ", theme::STATUS_BAR),
+        alert_area(app),
     ];
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
     let room = usize::from(area.width).saturating_sub(used);
@@ -123,6 +139,17 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
         theme::STATUS_BAR,
     ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The status line's alert area: how many events need someone.
+fn alert_area(app: &App) -> Span<'static> {
+    let alerts = app.alerts();
+    let unacked = alerts.iter().filter(|e| e.escalation.state == crate::core::urgent::EventState::New).count();
+    match (alerts.len(), unacked) {
+        (0, _) => Span::styled(" 告警：无 ", theme::STATUS_BAR),
+        (_, 0) => Span::styled(format!(" 告警：{} 件报送未完成 ", alerts.len()), theme::STATUS_ALERT),
+        (_, n) => Span::styled(format!(" 告警：{n} 件未确认 F2 "), theme::STATUS_ALERT),
+    }
 }
 
 fn render_hints(frame: &mut Frame, area: Rect, mode: Mode) {

@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use zhiban::config::{DEFAULT_TOML, parse};
 use zhiban::core::app::{App, Msg};
 use zhiban::core::keymap::{self, Key, KeyCode, Mode};
+use zhiban::runtime::notify::RecordingAlerter;
 use zhiban::runtime::{dispatch, run_effects};
 use zhiban::store::Store;
 use zhiban::ui;
@@ -24,6 +25,7 @@ struct Harness {
     app: App,
     store: Store,
     terminal: Terminal<TestBackend>,
+    alerter: RecordingAlerter,
     _dir: tempfile::TempDir,
 }
 
@@ -33,20 +35,22 @@ impl Harness {
         let mut store = Store::open(&dir.path().join("zhiban.db")).unwrap();
         let settings = parse(DEFAULT_TOML, None).unwrap().settings;
         let mut app = App::new(settings, operator.map(str::to_string), now());
-        dispatch(&mut app, &mut store, Msg::Viewport(ui::list_rows(rows)), now());
+        let mut alerter = RecordingAlerter::default();
+        dispatch(&mut app, &mut store, &mut alerter, Msg::Viewport(ui::list_rows(rows)), now());
         let start = app.start();
-        run_effects(&mut app, &mut store, start, now());
+        run_effects(&mut app, &mut store, &mut alerter, start, now());
         let terminal = Terminal::new(TestBackend::new(cols, rows)).unwrap();
         Self {
             app,
             store,
             terminal,
+            alerter,
             _dir: dir,
         }
     }
 
     fn key(&mut self, k: Key) {
-        dispatch(&mut self.app, &mut self.store, Msg::Key(k), now());
+        dispatch(&mut self.app, &mut self.store, &mut self.alerter, Msg::Key(k), now());
     }
 
     fn keys(&mut self, code: KeyCode, times: usize) {
@@ -62,7 +66,7 @@ impl Harness {
     }
 
     fn paste(&mut self, s: &str) {
-        dispatch(&mut self.app, &mut self.store, Msg::Paste(s.into()), now());
+        dispatch(&mut self.app, &mut self.store, &mut self.alerter, Msg::Paste(s.into()), now());
     }
 
     /// The screen as lines of text, wide characters counted once.

@@ -4,9 +4,15 @@
 
 use chrono::{Duration, NaiveDateTime};
 
+use super::escalation::{self, Escalation, Input};
+use super::form::{Form, FormEvent};
 use super::keymap::{Action, Key, Mode, resolve};
 use super::log::{AmendRequest, Entry, EntryId, EntryKey, EntrySummary, InstructionRequest, NewEntry};
 use super::log_screen::{Ctx, LogScreen, Out, PageRequest};
+use super::urgent::{Event, EventId, EventState, NewEvent, Report, ReportType, TimelineLine, followups_due};
+use super::urgent_screen::{
+    UrgentPurpose, UrgentScreen, call_form, new_event_form, read_call_form, read_event_form, read_report_form, report_form,
+};
 pub use super::settings::{Person, Role, Settings};
 
 /// The areas of the app, one tab each.
@@ -36,7 +42,7 @@ impl Tab {
     /// Whether the feature behind the tab exists yet; the others say so plainly.
     #[must_use]
     pub fn is_available(self) -> bool {
-        self == Self::Log
+        matches!(self, Self::Log | Self::Urgent)
     }
 
     fn index(self) -> usize {
@@ -63,6 +69,31 @@ pub enum Msg {
     },
     SaveFailed(String),
     LoadFailed(String),
+    /// The open urgent events, as stored.
+    Events(Vec<Event>),
+    EventCreated(EventId),
+    /// A report or timeline line was saved: (event, what to say).
+    EventSaved(EventId, String),
+    Timeline(EventId, Vec<TimelineLine>),
+    /// The desktop notifier could not deliver (said once on the status line).
+    NotifyFailed(String),
+}
+
+/// A desktop notification: category, level and time only — never the content (保密).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub title: String,
+    pub body: String,
+}
+
+impl Notice {
+    #[must_use]
+    pub fn for_event(e: &Event) -> Self {
+        Self {
+            title: "值班提醒：紧急事项".into(),
+            body: format!("{} {} 接报 {}", e.record.level.label(), e.record.category, e.record.received_at.format("%H:%M")),
+        }
+    }
 }
 
 /// Everything the app may ask the outside world to do. Only the runtime executes these.
@@ -73,6 +104,17 @@ pub enum Effect {
     SaveEntry(Box<NewEntry>),
     Amend(AmendRequest),
     Instruct(InstructionRequest),
+    LoadEvents,
+    LoadTimeline(EventId),
+    CreateEvent(Box<NewEvent>, Vec<TimelineLine>),
+    AddReport { event_id: EventId, kind: ReportType, report: Box<Report> },
+    AppendTimeline(EventId, TimelineLine),
+    /// Save an escalation step, only if the stored state is still `before` (another terminal may
+    /// have taken the same step).
+    SaveEscalation { id: EventId, before: Escalation, after: Escalation, lines: Vec<TimelineLine> },
+    /// The terminal bell.
+    Ring,
+    Notify(Notice),
     Quit,
 }
 
@@ -118,7 +160,17 @@ pub struct App {
     /// The time of the last message, for the status-line clock.
     pub now: NaiveDateTime,
     pub quit: bool,
+    /// Urgent events not yet 已结束, shown on every screen.
+    pub events: Vec<Event>,
+    pub urgent: UrgentScreen,
+    /// When the events were last read from the store (another terminal or a script may add one).
+    events_loaded_at: Option<NaiveDateTime>,
+    /// The previous tick, to see which scheduled times passed in between.
+    last_tick: Option<NaiveDateTime>,
 }
+
+/// How often open events are re-read from the store.
+const EVENTS_RELOAD_SECONDS: i64 = 2;
 
 impl App {
     #[must_use]
@@ -134,17 +186,42 @@ impl App {
             message: None,
             now,
             quit: false,
+            events: Vec::new(),
+            urgent: UrgentScreen::default(),
+            events_loaded_at: None,
+            last_tick: None,
         }
     }
 
     /// Effects to run once at start (the first page, if the operator is already known).
     pub fn start(&mut self) -> Vec<Effect> {
+        let mut effects = vec![Effect::LoadEvents];
         if self.operator.is_some() {
-            vec![self.log.list.initial()]
-        } else {
-            Vec::new()
+            effects.push(self.log.list.initial());
+        }
+        effects
+    }
+
+    /// Events that still need someone, most pressing first: unacknowledged, then by clock.
+    #[must_use]
+    pub fn alerts(&self) -> Vec<&Event> {
+        let mut v: Vec<&Event> = self.events.iter().filter(|e| e.needs_attention()).collect();
+        v.sort_by_key(|e| (e.escalation.state != EventState::New, std::cmp::Reverse(e.urgency(self.now)), e.id));
+        v
+    }
+
+    /// The form being typed in, whichever screen owns it.
+    fn active_form(&self) -> Option<&Form> {
+        match self.tab {
+            Tab::Urgent => self.urgent.form.as_ref(),
+            _ => self.log.form.as_ref().map(|f| &f.form),
         }
     }
+
+    fn has_unsaved_form(&self) -> bool {
+        self.log.has_unsaved_form() || self.urgent.form.as_ref().is_some_and(|f| f.dirty)
+    }
+
 
     /// The live keymap mode.
     #[must_use]
@@ -155,10 +232,17 @@ impl App {
             Mode::Help
         } else if self.operator.is_none() {
             Mode::Picker
-        } else if self.tab != Tab::Log {
-            Mode::Placeholder
         } else {
-            self.log.mode()
+            self.screen_mode()
+        }
+    }
+
+    fn screen_mode(&self) -> Mode {
+        match self.tab {
+            Tab::Log => self.log.mode(),
+            Tab::Urgent if self.urgent.form.is_some() => Mode::Form,
+            Tab::Urgent => Mode::Urgent,
+            _ => Mode::Placeholder,
         }
     }
 
@@ -167,13 +251,7 @@ impl App {
     pub fn mode_under_help(&self) -> Mode {
         let mut copy_mode = self.mode();
         if copy_mode == Mode::Help {
-            copy_mode = if self.operator.is_none() {
-                Mode::Picker
-            } else if self.tab != Tab::Log {
-                Mode::Placeholder
-            } else {
-                self.log.mode()
-            };
+            copy_mode = if self.operator.is_none() { Mode::Picker } else { self.screen_mode() };
         }
         copy_mode
     }
@@ -190,7 +268,44 @@ impl App {
                 {
                     self.message = None;
                 }
+                self.tick_events(now, &mut out);
             }
+            Msg::Events(events) => {
+                // An unacknowledged event this app has not seen before (the app just started, or
+                // another terminal or a script raised it) rings here too.
+                for e in events.iter().filter(|e| e.escalation.state == EventState::New) {
+                    if !self.events.iter().any(|known| known.id == e.id) {
+                        out.effects.extend([Effect::Ring, Effect::Notify(Notice::for_event(e))]);
+                    }
+                }
+                if self.tab == Tab::Urgent
+                    && let Some(e) = events.get(self.urgent.selected.min(events.len().saturating_sub(1)))
+                {
+                    out.effects.push(Effect::LoadTimeline(e.id));
+                }
+                self.events = events;
+                self.events_loaded_at = Some(now);
+                self.urgent.selected = self.urgent.selected.min(self.events.len().saturating_sub(1));
+                // Catch up at once: an app closed for hours shows and records the overdue steps now.
+                self.tick_events(now, &mut out);
+            }
+            Msg::EventCreated(id) => {
+                self.urgent.form = None;
+                self.urgent.promoting = None;
+                out.say_str(&format!("已保存：第 {id} 号紧急事件，报送时限开始计时"));
+                // Reloading rings and notifies for the new unacknowledged event.
+                out.effects.push(Effect::LoadEvents);
+            }
+            Msg::Timeline(id, lines) => self.urgent.timeline = Some((id, lines)),
+            Msg::EventSaved(id, said) => {
+                // Background saves (a follow-up reminder) must not close a form being typed.
+                if self.urgent.form.as_ref().is_some_and(|f| f.saving) {
+                    self.urgent.form = None;
+                }
+                out.say_str(&said);
+                out.effects.extend([Effect::LoadEvents, Effect::LoadTimeline(id)]);
+            }
+            Msg::NotifyFailed(why) => out.say_str(&why),
             Msg::Viewport(rows) => {
                 self.log.list.viewport = rows;
                 if let Some(e) = self.log.list.move_by(0) {
@@ -199,7 +314,14 @@ impl App {
             }
             Msg::Key(key) => self.on_key(key, &mut out),
             Msg::Paste(text) => {
-                if self.mode() == Mode::Form {
+                if self.mode() == Mode::Form && self.tab == Tab::Urgent {
+                    if let Some(form) = &mut self.urgent.form
+                        && let FormEvent::Notice(m) = form.paste(&text)
+                    {
+                        form.notice = Some(m.clone());
+                        out.say_str(&m);
+                    }
+                } else if self.mode() == Mode::Form {
                     let ctx = Ctx::new(&self.settings, self.operator.as_deref(), self.now);
                     self.log.on_paste(&text, &ctx, &mut out);
                 }
@@ -207,6 +329,14 @@ impl App {
             Msg::Page(req, rows) => self.log.on_page(req, rows, &mut out),
             Msg::Entry(entry) => self.log.on_entry(*entry),
             Msg::Saved { entry_id, key } => self.log.on_saved(entry_id, key, &mut out),
+            Msg::SaveFailed(m) if self.urgent.form.as_ref().is_some_and(|f| f.saving) => {
+                let text = format!("保存失败：{m}。已填写的内容都还在，处理后可再按 Ctrl-S 重试");
+                if let Some(f) = &mut self.urgent.form {
+                    f.saving = false;
+                    f.notice = Some(text.clone());
+                }
+                out.say_str(&text);
+            }
             Msg::SaveFailed(m) => self.log.on_save_failed(&m, &mut out),
             Msg::LoadFailed(m) => self.log.on_load_failed(&m, &mut out),
         }
@@ -224,8 +354,17 @@ impl App {
                 if mode == Mode::Form
                     && let Some(c) = key.typed_char()
                 {
-                    let ctx = Ctx::new(&self.settings, self.operator.as_deref(), self.now);
-                    self.log.on_char(c, &ctx, out);
+                    if self.tab == Tab::Urgent {
+                        if let Some(form) = &mut self.urgent.form
+                            && let FormEvent::Notice(m) = form.type_char(c)
+                        {
+                            form.notice = Some(m.clone());
+                            out.say_str(&m);
+                        }
+                    } else {
+                        let ctx = Ctx::new(&self.settings, self.operator.as_deref(), self.now);
+                        self.log.on_char(c, &ctx, out);
+                    }
                 }
             }
         }
@@ -239,7 +378,12 @@ impl App {
                     out.effects.push(Effect::Quit);
                 }
                 Some(Confirm::DiscardForm) => {
-                    self.log.discard_form();
+                    if self.tab == Tab::Urgent {
+                        self.urgent.form = None;
+                        self.urgent.promoting = None;
+                    } else {
+                        self.log.discard_form();
+                    }
                     out.say_str("已放弃填写");
                 }
                 None => {}
@@ -253,7 +397,7 @@ impl App {
             }
             (_, Action::Quit) => {
                 self.help = false;
-                self.confirm = Some(if self.log.has_unsaved_form() {
+                self.confirm = Some(if self.has_unsaved_form() {
                     Confirm::QuitDiscarding
                 } else {
                     Confirm::Quit
@@ -270,13 +414,213 @@ impl App {
                     out.effects.push(self.log.list.initial());
                 }
             }
-            (_, Action::NextTab) => self.tab = Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()],
-            (_, Action::PrevTab) => self.tab = Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()],
-            (_, Action::GoTab(i)) => self.tab = Tab::ALL.get(i).copied().unwrap_or(self.tab),
-            (Mode::Form, Action::Cancel) if self.log.has_unsaved_form() => self.confirm = Some(Confirm::DiscardForm),
+            (_, Action::NextTab) => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()], out),
+            (_, Action::PrevTab) => {
+                self.switch_tab(Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()], out);
+            }
+            (_, Action::GoTab(i)) => self.switch_tab(Tab::ALL.get(i).copied().unwrap_or(self.tab), out),
+            (Mode::Form, Action::Cancel) if self.active_form().is_some_and(|f| f.dirty) => {
+                self.confirm = Some(Confirm::DiscardForm);
+            }
+            (_, Action::Acknowledge) => self.acknowledge(out),
+            (Mode::Detail, Action::Promote) => {
+                if let Some(entry) = self.log.detail.as_ref().and_then(|d| d.entry.as_ref()) {
+                    self.urgent.form = Some(new_event_form(&self.settings.urgent, Some(entry)));
+                    self.urgent.promoting = Some(entry.id);
+                    self.urgent.purpose = UrgentPurpose::NewEvent;
+                    self.tab = Tab::Urgent;
+                }
+            }
+            (Mode::Form, action) if self.tab == Tab::Urgent => self.urgent_form_action(action, out),
+            (Mode::Urgent, action) => self.urgent_action(action, out),
             _ => {
                 let ctx = Ctx::new(&self.settings, self.operator.as_deref(), self.now);
                 self.log.on_action(action, &ctx, out);
+            }
+        }
+    }
+}
+
+impl App {
+    /// Runs the escalation machine of every open event, and re-reads the events now and then
+    /// (another terminal or a script may have added or acknowledged one).
+    fn tick_events(&mut self, now: NaiveDateTime, out: &mut Out) {
+        let ladder = self.settings.urgent.ladder.clone();
+        for i in 0..self.events.len() {
+            let before = self.events[i].escalation.clone();
+            let outputs = self.events[i].escalation.handle(Input::Tick, now, &ladder);
+            self.apply_outputs(i, before, outputs, out);
+        }
+        // Follow-up times (e.g. 08:00, 17:00) ask for a 续报 until the 终报. Only times passed
+        // while this app was running are announced, so a restart does not ring for old ones.
+        if let Some(since) = self.last_tick {
+            for e in &self.events {
+                for at in followups_due(e, &self.settings.urgent.followup_times, since, now) {
+                    let text = format!("续报时刻 {}：请报送续报", at.format("%H:%M"));
+                    out.effects.push(Effect::AppendTimeline(e.id, TimelineLine { at, who: escalation::SYSTEM.into(), text }));
+                    out.effects.extend([Effect::Ring, Effect::Notify(Notice::for_event(e))]);
+                    out.say_str(&format!("第 {} 号事件到了续报时刻 {}：请报送续报（紧急事项栏按 p）", e.id, at.format("%H:%M")));
+                }
+            }
+        }
+        self.last_tick = Some(now);
+        if self.events_loaded_at.is_none_or(|t| now - t >= Duration::seconds(EVENTS_RELOAD_SECONDS)) {
+            self.events_loaded_at = Some(now);
+            out.effects.push(Effect::LoadEvents);
+        }
+    }
+
+    /// Turns the machine's outputs into effects: save, ring, notify.
+    fn apply_outputs(&mut self, index: usize, before: Escalation, outputs: Vec<escalation::Output>, out: &mut Out) {
+        let event = &self.events[index];
+        let mut lines = Vec::new();
+        let mut changed = false;
+        for o in outputs {
+            match o {
+                escalation::Output::Timeline { at, who, text } => lines.push(TimelineLine { at, who, text }),
+                escalation::Output::Alert { .. } => {
+                    out.effects.push(Effect::Ring);
+                    out.effects.push(Effect::Notify(Notice::for_event(event)));
+                }
+                escalation::Output::Changed => changed = true,
+                escalation::Output::Refused(m) => out.say_str(&m),
+            }
+        }
+        if changed {
+            out.effects.push(Effect::SaveEscalation { id: event.id, before, after: event.escalation.clone(), lines });
+        }
+    }
+
+    fn switch_tab(&mut self, tab: Tab, out: &mut Out) {
+        self.tab = tab;
+        if tab == Tab::Urgent
+            && let Some(e) = self.events.get(self.urgent.selected)
+        {
+            out.effects.push(Effect::LoadTimeline(e.id));
+        }
+    }
+
+    fn acknowledge(&mut self, out: &mut Out) {
+        let by = self.operator.clone().unwrap_or_else(|| "（未登录）".into());
+        // On the events tab, the selected event; elsewhere (or if that one needs no ack) the most
+        // pressing unacknowledged one.
+        let selected = match self.tab {
+            Tab::Urgent => {
+                self.events.get(self.urgent.selected).filter(|e| e.escalation.state == EventState::New).map(|e| e.id)
+            }
+            _ => None,
+        };
+        let target = selected.or_else(|| self.alerts().into_iter().find(|e| e.escalation.state == EventState::New).map(|e| e.id));
+        let Some(i) = target.and_then(|id| self.events.iter().position(|e| e.id == id)) else {
+            out.say_str("没有待确认的紧急事项");
+            return;
+        };
+        let ladder = self.settings.urgent.ladder.clone();
+        let before = self.events[i].escalation.clone();
+        let outputs = self.events[i].escalation.handle(Input::Acknowledge { by: by.clone() }, self.now, &ladder);
+        let id = self.events[i].id;
+        self.apply_outputs(i, before, outputs, out);
+        out.say_str(&format!("{by} 已确认第 {id} 号紧急事件；报送时限仍在计时，报告后请记录"));
+    }
+
+    fn urgent_action(&mut self, action: Action, out: &mut Out) {
+        let n = self.events.len();
+        match action {
+            Action::Up => self.urgent.selected = self.urgent.selected.saturating_sub(1),
+            Action::Down => self.urgent.selected = (self.urgent.selected + 1).min(n.saturating_sub(1)),
+            Action::NewEvent => {
+                self.urgent.form = Some(new_event_form(&self.settings.urgent, None));
+                self.urgent.promoting = None;
+                self.urgent.purpose = UrgentPurpose::NewEvent;
+            }
+            Action::Report | Action::CallOutcome => {
+                let Some(e) = self.events.get(self.urgent.selected) else {
+                    out.say_str("没有选中的事件：先按 n 新建");
+                    return;
+                };
+                let (form, purpose) = if action == Action::Report {
+                    (report_form(e, &self.settings), UrgentPurpose::Report(e.id))
+                } else {
+                    (call_form(e, &self.settings), UrgentPurpose::Call(e.id))
+                };
+                self.urgent.form = Some(form);
+                self.urgent.purpose = purpose;
+            }
+            Action::Resolve | Action::CloseEvent => {
+                let Some(i) = (self.urgent.selected < n).then_some(self.urgent.selected) else { return };
+                let by = self.operator.clone().unwrap_or_default();
+                let input = if action == Action::Resolve { Input::Resolve { by } } else { Input::Close { by } };
+                let ladder = self.settings.urgent.ladder.clone();
+                let before = self.events[i].escalation.clone();
+                let outputs = self.events[i].escalation.handle(input, self.now, &ladder);
+                self.apply_outputs(i, before, outputs, out);
+            }
+            _ => {}
+        }
+        if let Some(e) = self.events.get(self.urgent.selected)
+            && self.urgent.timeline.as_ref().is_none_or(|(id, _)| *id != e.id)
+        {
+            out.effects.push(Effect::LoadTimeline(e.id));
+        }
+    }
+
+    fn urgent_form_action(&mut self, action: Action, out: &mut Out) {
+        let Some(form) = &mut self.urgent.form else { return };
+        match action {
+            Action::Cancel => {
+                self.urgent.form = None;
+                self.urgent.promoting = None;
+            }
+            Action::Save if !form.saving && self.urgent.purpose != UrgentPurpose::NewEvent => {
+                form.clear_errors();
+                let operator = self.operator.clone().unwrap_or_default();
+                let effect = match self.urgent.purpose {
+                    UrgentPurpose::Report(event_id) => read_report_form(form, &operator, self.now)
+                        .map(|(kind, report)| Effect::AddReport { event_id, kind, report: Box::new(report) }),
+                    UrgentPurpose::Call(id) => read_call_form(form, &operator, self.now).map(|line| Effect::AppendTimeline(id, line)),
+                    UrgentPurpose::NewEvent => return,
+                };
+                match effect {
+                    Ok(effect) => {
+                        form.saving = true;
+                        out.effects.push(effect);
+                        out.say_str("正在保存…");
+                    }
+                    Err(errors) => {
+                        form.set_errors(&errors);
+                        out.say_str(&form.notice.clone().unwrap_or_default());
+                    }
+                }
+            }
+            Action::Save if !form.saving => {
+                form.clear_errors();
+                let operator = self.operator.clone().unwrap_or_default();
+                match read_event_form(form, &self.settings.urgent, self.urgent.promoting, &operator, self.now) {
+                    Ok(event) => {
+                        // The first timeline line comes from the machine's Raise.
+                        let mut esc = Escalation::new(self.now);
+                        let lines = esc
+                            .handle(Input::Raise, self.now, &self.settings.urgent.ladder)
+                            .into_iter()
+                            .filter_map(|o| match o {
+                                escalation::Output::Timeline { at, who, text } => Some(TimelineLine { at, who, text }),
+                                _ => None,
+                            })
+                            .collect();
+                        form.saving = true;
+                        out.effects.push(Effect::CreateEvent(Box::new(event), lines));
+                        out.say_str("正在保存…");
+                    }
+                    Err(errors) => {
+                        form.set_errors(&errors);
+                        out.say_str(&form.notice.clone().unwrap_or_default());
+                    }
+                }
+            }
+            a => {
+                if let Some(FormEvent::Notice(m)) = form.apply(a) {
+                    out.say_str(&m);
+                }
             }
         }
     }
@@ -485,7 +829,8 @@ mod tests {
     #[test]
     fn the_operator_is_picked_first_and_the_log_loads_after() {
         let mut a = App::new(settings(), None, at(NOW));
-        assert!(a.start().is_empty());
+        // Urgent events load even before anyone picks a name: an alert must show on the login screen.
+        assert_eq!(a.start(), vec![Effect::LoadEvents]);
         assert_eq!(a.mode(), Mode::Picker);
         // Letters in the picker do nothing harmful.
         key(&mut a, Key::ch('n'));

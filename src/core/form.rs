@@ -20,6 +20,7 @@ pub enum FieldKey {
     Leader,
     InstructionText,
     GivenAt,
+    Urgent(super::urgent_screen::UrgentField),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

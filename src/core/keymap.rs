@@ -119,6 +119,8 @@ pub enum Mode {
     Help,
     /// A tab whose feature has not landed yet.
     Placeholder,
+    /// The 紧急事项 list.
+    Urgent,
 }
 
 /// Everything a key can ask for.
@@ -156,6 +158,17 @@ pub enum Action {
     Newline,
     Yes,
     No,
+    /// Acknowledge the most urgent unacknowledged event, from any screen.
+    Acknowledge,
+    NewEvent,
+    /// Turn a log entry into an urgent event.
+    Promote,
+    Resolve,
+    CloseEvent,
+    /// Record a report (初报/续报/终报).
+    Report,
+    /// Record the outcome of a phone call.
+    CallOutcome,
 }
 
 impl Action {
@@ -195,6 +208,13 @@ impl Action {
             Self::Newline => "换行（多行项）/下一项",
             Self::Yes => "是",
             Self::No => "否",
+            Self::Acknowledge => "确认紧急事项",
+            Self::NewEvent => "新建紧急事件",
+            Self::Promote => "转为紧急事件",
+            Self::Resolve => "标为已处置",
+            Self::CloseEvent => "结束事件",
+            Self::Report => "记录报告",
+            Self::CallOutcome => "记录通话结果",
         }
     }
 }
@@ -229,6 +249,7 @@ pub static BINDINGS: &[Binding] = &[
     // Global: never printable, so they are safe inside forms.
     b(Mode::Global, &[Key::ctrl('c')], Action::Quit, false),
     b(Mode::Global, &[p(C::F(1))], Action::Help, false),
+    b(Mode::Global, &[p(C::F(2))], Action::Acknowledge, false),
     // Operator picker.
     b(Mode::Picker, &[p(C::Up), Key::ch('k')], Action::Up, true),
     b(Mode::Picker, &[p(C::Down), Key::ch('j')], Action::Down, true),
@@ -257,6 +278,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Detail, &[Key::ch('e')], Action::Amend, true),
     b(Mode::Detail, &[Key::ch('i')], Action::Instruct, true),
     b(Mode::Detail, &[Key::ch('s')], Action::Progress, true),
+    b(Mode::Detail, &[Key::ch('u')], Action::Promote, true),
     b(Mode::Detail, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::Detail, &[p(C::Down), Key::ch('j')], Action::Down, false),
     b(Mode::Detail, &[p(C::PageUp)], Action::PageUp, false),
@@ -289,6 +311,20 @@ pub static BINDINGS: &[Binding] = &[
     ),
     // Help overlay.
     b(Mode::Help, &[p(C::Esc), Key::ch('?'), Key::ch('q')], Action::Back, true),
+    // Urgent events.
+    b(Mode::Urgent, &[Key::ch('n')], Action::NewEvent, true),
+    b(Mode::Urgent, &[p(C::F(2)), Key::ch('a')], Action::Acknowledge, true),
+    b(Mode::Urgent, &[Key::ch('p')], Action::Report, true),
+    b(Mode::Urgent, &[Key::ch('o')], Action::CallOutcome, true),
+    b(Mode::Urgent, &[Key::ch('r')], Action::Resolve, true),
+    b(Mode::Urgent, &[Key::ch('c')], Action::CloseEvent, true),
+    b(Mode::Urgent, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::Urgent, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Urgent, &[p(C::Tab)], Action::NextTab, false),
+    b(Mode::Urgent, &[p(C::BackTab)], Action::PrevTab, false),
+    b(Mode::Urgent, &[Key::ch('1'), Key::ch('2'), Key::ch('3'), Key::ch('4'), Key::ch('5')], Action::GoTab(0), false),
+    b(Mode::Urgent, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Urgent, &[Key::ch('q')], Action::Quit, true),
     // Tabs that have not landed.
     b(Mode::Placeholder, &[p(C::Tab)], Action::NextTab, true),
     b(Mode::Placeholder, &[p(C::BackTab)], Action::PrevTab, false),

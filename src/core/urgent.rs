@@ -46,6 +46,15 @@ labelled_enum!(
 );
 
 labelled_enum!(
+    /// Place of a report in the chain; 续报 are numbered per channel when saved.
+    ReportType {
+        Initial => "初报",
+        FollowUp => "续报",
+        Final => "终报",
+    }
+);
+
+labelled_enum!(
     /// Outcome of a phone call the app asked for.
     CallOutcome {
         Reached => "接通",
@@ -186,6 +195,279 @@ pub fn clock_text(d: Duration) -> String {
     if h > 0 { format!("{h}:{m:02}:{sec:02}") } else { format!("{m:02}:{sec:02}") }
 }
 
+/// An urgent event as first recorded: what is known now; missing elements are 待核实.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    pub category: String,
+    pub level: Level,
+    /// 事发时间.
+    pub occurred_at: NaiveDateTime,
+    /// 接报时间.
+    pub received_at: NaiveDateTime,
+    pub place: String,
+    /// 信息来源.
+    pub source: String,
+    pub summary: String,
+    /// Casualties; `None` means 待核实 (not yet verified), never "none".
+    pub deaths: Option<u32>,
+    pub missing: Option<u32>,
+    pub injured: Option<u32>,
+    pub measures: String,
+    pub trend: String,
+    pub requests: String,
+    /// 现场联系人.
+    pub contact: String,
+    /// The log entry it was promoted from.
+    pub log_entry_id: Option<i64>,
+    pub rule: RuleSnapshot,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// An event as the app tracks it: its record, deadlines, escalation and first reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub id: EventId,
+    pub record: NewEvent,
+    pub deadlines: Deadlines,
+    pub escalation: super::escalation::Escalation,
+    /// First report sent by phone / in writing, if any.
+    pub phone_sent: Option<NaiveDateTime>,
+    pub written_sent: Option<NaiveDateTime>,
+    /// When the 终报 was sent, if it was.
+    pub final_sent: Option<NaiveDateTime>,
+    /// Reports recorded so far.
+    pub reports: u32,
+}
+
+impl Event {
+    #[must_use]
+    pub fn phone_clock(&self, now: NaiveDateTime) -> Countdown {
+        let allowed = Duration::minutes(i64::from(self.record.rule.phone_minutes));
+        Countdown::of(self.deadlines.phone_due, allowed, self.phone_sent, now)
+    }
+
+    #[must_use]
+    pub fn written_clock(&self, now: NaiveDateTime) -> Countdown {
+        let allowed = Duration::minutes(i64::from(self.record.rule.written_minutes));
+        Countdown::of(self.deadlines.written_due, allowed, self.written_sent, now)
+    }
+
+    /// The worse of the two clocks.
+    #[must_use]
+    pub fn urgency(&self, now: NaiveDateTime) -> Urgency {
+        self.phone_clock(now).urgency().max(self.written_clock(now).urgency())
+    }
+
+    /// Still needs someone: not acknowledged, or a first report (phone or written) not yet made.
+    /// Either keeps the banner and the clocks on every screen.
+    #[must_use]
+    pub fn needs_attention(&self) -> bool {
+        self.escalation.state == EventState::New
+            || (self.escalation.state != EventState::Closed && (self.phone_sent.is_none() || self.written_sent.is_none()))
+    }
+
+    /// The name the next report gets: 初报, 续报一, 续报二 …; `final_report` makes it 终报.
+    #[must_use]
+    pub fn next_report_kind(&self, final_report: bool) -> String {
+        match (final_report, self.reports) {
+            (true, _) => "终报".into(),
+            (false, 0) => "初报".into(),
+            (false, n) => format!("续报{}", chinese_number(n)),
+        }
+    }
+
+    /// "电话报告 剩 12:40；书面 剩 42:40；依据 …"
+    #[must_use]
+    pub fn clock_strip(&self, now: NaiveDateTime) -> String {
+        format!(
+            "电话报告 {}；书面 {}；依据 {}",
+            self.phone_clock(now).describe(),
+            self.written_clock(now).describe(),
+            self.record.rule.source
+        )
+    }
+}
+
+impl NewEvent {
+    /// Elements not yet known, to be marked 待核实 and asked for in the next report.
+    #[must_use]
+    pub fn unverified(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.place.trim().is_empty() {
+            out.push("事发地点");
+        }
+        if self.source.trim().is_empty() {
+            out.push("信息来源");
+        }
+        if self.deaths.is_none() || self.missing.is_none() || self.injured.is_none() {
+            out.push("伤亡情况");
+        }
+        if self.measures.trim().is_empty() {
+            out.push("已采取措施");
+        }
+        if self.trend.trim().is_empty() {
+            out.push("发展趋势");
+        }
+        if self.contact.trim().is_empty() {
+            out.push("现场联系人");
+        }
+        out
+    }
+}
+
+/// 1 → 一, 12 → 十二, 20 → 二十 (report numbers stay well under a hundred).
+#[must_use]
+pub fn chinese_number(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let digit = |d: u32| DIGITS[usize::try_from(d % 10).unwrap_or(0)];
+    match n {
+        0..=9 => digit(n).into(),
+        10 => "十".into(),
+        11..=19 => format!("十{}", digit(n - 10)),
+        20..=99 if n % 10 == 0 => format!("{}十", digit(n / 10)),
+        20..=99 => format!("{}十{}", digit(n / 10), digit(n % 10)),
+        _ => n.to_string(),
+    }
+}
+
+/// A report in the chain (初报 → 续报 → 终报).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// 初报, 续报一 …, 终报 — decided from the chain when saved.
+    pub kind: String,
+    pub channel: Channel,
+    pub recipient: String,
+    pub sent_at: NaiveDateTime,
+    /// 签发: the leader who signed it off.
+    pub signed_by: String,
+    pub content: String,
+    pub recorded_by: String,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// Follow-up times (e.g. 08:00, 17:00) that fell in `(since, now]`, for an event still without
+/// a 终报 and created before them.
+#[must_use]
+pub fn followups_due(event: &Event, times: &[chrono::NaiveTime], since: NaiveDateTime, now: NaiveDateTime) -> Vec<NaiveDateTime> {
+    if event.final_sent.is_some() || event.escalation.state == EventState::Closed || since >= now {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut day = since.date();
+    while day <= now.date() {
+        for t in times {
+            let at = day.and_time(*t);
+            if at > since && at <= now && at > event.record.created_at {
+                out.push(at);
+            }
+        }
+        day = day.succ_opt().unwrap_or(now.date() + Duration::days(1));
+    }
+    out.sort();
+    out
+}
+
+/// One line of an event's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineLine {
+    pub at: NaiveDateTime,
+    pub who: String,
+    pub text: String,
+}
+
+/// Creates an event from what was typed: picks the deadline rule and copies it on.
+pub fn new_event(
+    draft: EventDraft,
+    settings: &super::settings::UrgentSettings,
+    operator: &str,
+    now: NaiveDateTime,
+) -> Result<NewEvent, String> {
+    let rule = match_rule(&settings.rules, &draft.category, draft.level, &settings.recipient).ok_or_else(|| {
+        format!(
+            "没有适用于“{}”“{}”级事件报“{}”的时限规则：请在配置 [[deadline]] 中补上",
+            draft.category,
+            draft.level.label(),
+            settings.recipient
+        )
+    })?;
+    if !settings.categories.contains(&draft.category) {
+        return Err(format!("类别“{}”无效：可写 {}", draft.category, settings.categories.join("、")));
+    }
+    if draft.summary.trim().is_empty() {
+        return Err("事件概况必须填写：先报已知的情况，未知的标“待核实”".into());
+    }
+    let received_at = draft.received_at.unwrap_or(now);
+    if draft.occurred_at > received_at {
+        return Err("事发时间晚于接报时间：请核对".into());
+    }
+    Ok(NewEvent {
+        category: draft.category,
+        level: draft.level,
+        occurred_at: draft.occurred_at,
+        received_at,
+        place: draft.place,
+        source: draft.source,
+        summary: draft.summary,
+        deaths: draft.deaths,
+        missing: draft.missing,
+        injured: draft.injured,
+        measures: draft.measures,
+        trend: draft.trend,
+        requests: draft.requests,
+        contact: draft.contact,
+        log_entry_id: draft.log_entry_id,
+        rule: rule.into(),
+        created_by: operator.to_string(),
+        created_at: now,
+    })
+}
+
+/// What an officer (or a script) gives when creating an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventDraft {
+    pub category: String,
+    pub level: Level,
+    pub occurred_at: NaiveDateTime,
+    /// Defaults to now.
+    pub received_at: Option<NaiveDateTime>,
+    pub place: String,
+    pub source: String,
+    pub summary: String,
+    pub deaths: Option<u32>,
+    pub missing: Option<u32>,
+    pub injured: Option<u32>,
+    pub measures: String,
+    pub trend: String,
+    pub requests: String,
+    pub contact: String,
+    pub log_entry_id: Option<i64>,
+}
+
+impl EventDraft {
+    /// A draft with only the essentials; everything else 待核实.
+    #[must_use]
+    pub fn essentials(category: &str, level: Level, occurred_at: NaiveDateTime, place: &str, summary: &str) -> Self {
+        Self {
+            category: category.into(),
+            level,
+            occurred_at,
+            received_at: None,
+            place: place.into(),
+            source: String::new(),
+            summary: summary.into(),
+            deaths: None,
+            missing: None,
+            injured: None,
+            measures: String::new(),
+            trend: String::new(),
+            requests: String::new(),
+            contact: String::new(),
+            log_entry_id: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +486,31 @@ mod tests {
             clock: ClockFrom::Received,
             source: "测试依据".into(),
         }
+    }
+
+    #[test]
+    fn the_rule_in_force_is_copied_onto_the_event() {
+        let mut settings = crate::core::settings::UrgentSettings {
+            categories: vec!["自然灾害".into()],
+            recipient: "上级总值班室".into(),
+            rules: vec![rule(None, Level::Major, 30, 60)],
+            ..Default::default()
+        };
+        let draft = EventDraft::essentials("自然灾害", Level::Major, at("2026-11-23 02:50"), "李家集镇", "山体滑坡");
+        let e = new_event(draft.clone(), &settings, "张三", at("2026-11-23 03:00")).unwrap();
+        assert_eq!((e.rule.phone_minutes, e.rule.source.as_str()), (30, "测试依据"));
+        assert_eq!(e.received_at, at("2026-11-23 03:00"));
+        assert_eq!(e.unverified(), ["信息来源", "伤亡情况", "已采取措施", "发展趋势", "现场联系人"]);
+        // Editing the rules afterwards changes nothing already copied.
+        settings.rules[0].phone_minutes = 15;
+        assert_eq!(e.rule.phone_minutes, 30);
+        assert!(new_event(EventDraft { summary: " ".into(), ..draft.clone() }, &settings, "张三", at("2026-11-23 03:00")).is_err());
+        assert!(new_event(EventDraft { level: Level::Large, ..draft }, &settings, "张三", at("2026-11-23 03:00")).unwrap_err().contains("时限规则"));
+    }
+
+    #[test]
+    fn reports_are_numbered_in_chinese() {
+        assert_eq!([1, 2, 10, 11, 20, 23].map(chinese_number), ["一", "二", "十", "十一", "二十", "二十三"]);
     }
 
     #[test]
@@ -237,4 +544,17 @@ mod tests {
         let met = Countdown::of(due, allowed, Some(at("2026-11-23 03:40")), at("2026-11-23 05:00"));
         assert_eq!((met.urgency(), met.describe()), (Urgency::Calm, "已报 03:40（迟 10:00）".into()));
     }
+}
+
+/// Whom to phone at a rung of the ladder: the configured people with its role, or its number.
+#[must_use]
+pub fn contacts(settings: &super::settings::Settings, rung: &super::escalation::Rung) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = match rung.role {
+        Some(role) => settings.people.iter().filter(|p| p.role == role).map(|p| (p.name.clone(), p.phone.clone())).collect(),
+        None => Vec::new(),
+    };
+    if !rung.phone.is_empty() {
+        out.push((rung.name.clone(), rung.phone.clone()));
+    }
+    out
 }

@@ -1,0 +1,274 @@
+//! SQL for urgent events: create (with the rule copied on), the open ones, escalation state and
+//! timeline, reports.
+
+use chrono::NaiveDateTime;
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Result, Store, StoreError, time_from_sql, time_to_sql};
+use crate::core::escalation::Escalation;
+use crate::core::urgent::{
+    Channel, ClockFrom, Event, EventId, EventState, Level, NewEvent, Report, ReportType, RuleSnapshot, TimelineLine,
+    chinese_number,
+};
+
+const EVENT_COLUMNS: &str = "e.id, e.category, e.level, e.occurred_at, e.received_at, e.place, e.source, e.summary, \
+     e.deaths, e.missing, e.injured, e.measures, e.trend, e.requests, e.contact, e.log_entry_id, \
+     e.rule_recipient, e.rule_phone_minutes, e.rule_written_minutes, e.rule_clock, e.rule_source, \
+     e.state, e.rung, e.rung_since, e.reminders, e.created_by, e.created_at, \
+     (SELECT min(sent_at) FROM urgent_report r WHERE r.event_id = e.id AND r.channel = '电话'), \
+     (SELECT min(sent_at) FROM urgent_report r WHERE r.event_id = e.id AND r.channel = '书面'), \
+     (SELECT min(sent_at) FROM urgent_report r WHERE r.event_id = e.id AND r.kind = '终报'), \
+     (SELECT count(*) FROM urgent_report r WHERE r.event_id = e.id)";
+
+fn time(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDateTime> {
+    time_from_sql(&row.get::<_, String>(i)?)
+}
+
+fn opt_time(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDateTime>> {
+    row.get::<_, Option<String>>(i)?.as_deref().map(time_from_sql).transpose()
+}
+
+fn parsed<T>(row: &Row<'_>, i: usize, parse: impl Fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let s: String = row.get(i)?;
+    parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("未知取值“{s}”").into())
+    })
+}
+
+fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
+    let record = NewEvent {
+        category: row.get(1)?,
+        level: parsed(row, 2, Level::parse)?,
+        occurred_at: time(row, 3)?,
+        received_at: time(row, 4)?,
+        place: row.get(5)?,
+        source: row.get(6)?,
+        summary: row.get(7)?,
+        deaths: row.get(8)?,
+        missing: row.get(9)?,
+        injured: row.get(10)?,
+        measures: row.get(11)?,
+        trend: row.get(12)?,
+        requests: row.get(13)?,
+        contact: row.get(14)?,
+        log_entry_id: row.get(15)?,
+        rule: RuleSnapshot {
+            recipient: row.get(16)?,
+            phone_minutes: row.get(17)?,
+            written_minutes: row.get(18)?,
+            clock: parsed(row, 19, ClockFrom::parse)?,
+            source: row.get(20)?,
+        },
+        created_by: row.get(25)?,
+        created_at: time(row, 26)?,
+    };
+    let deadlines = record.rule.deadlines(record.occurred_at, record.received_at);
+    Ok(Event {
+        id: row.get(0)?,
+        escalation: Escalation {
+            state: parsed(row, 21, EventState::parse)?,
+            rung: usize::try_from(row.get::<_, i64>(22)?).unwrap_or(0),
+            rung_since: time(row, 23)?,
+            reminders: row.get(24)?,
+        },
+        record,
+        deadlines,
+        phone_sent: opt_time(row, 27)?,
+        written_sent: opt_time(row, 28)?,
+        final_sent: opt_time(row, 29)?,
+        reports: row.get(30)?,
+    })
+}
+
+fn insert_timeline(tx: &rusqlite::Transaction<'_>, event_id: EventId, lines: &[TimelineLine]) -> Result<()> {
+    let mut stmt = tx.prepare_cached("INSERT INTO urgent_timeline (event_id, at, who, text) VALUES (?1, ?2, ?3, ?4)")?;
+    for l in lines {
+        stmt.execute(params![event_id, time_to_sql(l.at), l.who, l.text])?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Records a new event with its copied rule, its deadlines and its first timeline lines.
+    pub fn insert_event(&mut self, e: &NewEvent, timeline: &[TimelineLine]) -> Result<EventId> {
+        let d = e.rule.deadlines(e.occurred_at, e.received_at);
+        let esc = Escalation::new(e.created_at);
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO urgent_event (category, level, occurred_at, received_at, place, source, summary, deaths, \
+                 missing, injured, measures, trend, requests, contact, log_entry_id, rule_recipient, rule_phone_minutes, \
+                 rule_written_minutes, rule_clock, rule_source, phone_due_at, written_due_at, state, rung, rung_since, \
+                 reminders, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
+                 ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+                params![
+                    e.category,
+                    e.level.label(),
+                    time_to_sql(e.occurred_at),
+                    time_to_sql(e.received_at),
+                    e.place,
+                    e.source,
+                    e.summary,
+                    e.deaths,
+                    e.missing,
+                    e.injured,
+                    e.measures,
+                    e.trend,
+                    e.requests,
+                    e.contact,
+                    e.log_entry_id,
+                    e.rule.recipient,
+                    e.rule.phone_minutes,
+                    e.rule.written_minutes,
+                    e.rule.clock.label(),
+                    e.rule.source,
+                    time_to_sql(d.phone_due),
+                    time_to_sql(d.written_due),
+                    esc.state.label(),
+                    i64::try_from(esc.rung).unwrap_or(0),
+                    time_to_sql(esc.rung_since),
+                    esc.reminders,
+                    e.created_by,
+                    time_to_sql(e.created_at),
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            insert_timeline(tx, id, timeline)?;
+            Ok(id)
+        })
+    }
+
+    /// Events not yet 已结束, oldest first (recomputed from the database at every start).
+    pub fn open_events(&self) -> Result<Vec<Event>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS} FROM urgent_event e WHERE e.state != '已结束' ORDER BY e.id"
+        ))?;
+        Ok(stmt.query_map([], event_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The newest events, for the command line.
+    pub fn recent_events(&self, limit: usize) -> Result<Vec<Event>> {
+        let mut stmt =
+            self.conn.prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM urgent_event e ORDER BY e.id DESC LIMIT ?1"))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        Ok(stmt.query_map([limit], event_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn event(&self, id: EventId) -> Result<Event> {
+        self.conn
+            .query_row(&format!("SELECT {EVENT_COLUMNS} FROM urgent_event e WHERE e.id = ?1"), [id], event_from_row)
+            .optional()?
+            .ok_or(StoreError::NotFound(id))
+    }
+
+    /// Saves an escalation step — the new state and its timeline lines, in one transaction — but
+    /// only if the stored state is still `before`. Returns false when another terminal already
+    /// took this step (nothing is written twice).
+    pub fn save_escalation(
+        &mut self,
+        id: EventId,
+        before: &Escalation,
+        esc: &Escalation,
+        lines: &[TimelineLine],
+    ) -> Result<bool> {
+        self.write(|tx| {
+            let current = tx
+                .query_row("SELECT state, rung, rung_since, reminders FROM urgent_event WHERE id = ?1", [id], |r| {
+                    Ok(Escalation {
+                        state: parsed(r, 0, EventState::parse)?,
+                        rung: usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                        rung_since: time(r, 2)?,
+                        reminders: r.get(3)?,
+                    })
+                })
+                .optional()?
+                .ok_or(StoreError::NotFound(id))?;
+            if current != *before {
+                return Ok(false);
+            }
+            tx.execute(
+                "UPDATE urgent_event SET state = ?1, rung = ?2, rung_since = ?3, reminders = ?4 WHERE id = ?5",
+                params![esc.state.label(), i64::try_from(esc.rung).unwrap_or(0), time_to_sql(esc.rung_since), esc.reminders, id],
+            )?;
+            insert_timeline(tx, id, lines)?;
+            Ok(true)
+        })
+    }
+
+    /// Records a report; 续报 are numbered per channel (续报一, 续报二 …). Returns the name given
+    /// (初报 / 续报N / 终报). The report and its timeline line are one transaction.
+    pub fn add_report(&mut self, event_id: EventId, kind: ReportType, r: &Report) -> Result<String> {
+        self.write(|tx| {
+            let state: String = tx
+                .query_row("SELECT state FROM urgent_event WHERE id = ?1", [event_id], |row| row.get(0))
+                .optional()?
+                .ok_or(StoreError::NotFound(event_id))?;
+            if state == EventState::Closed.label() {
+                return Err(StoreError::Refused(format!("第 {event_id} 号事件已结束，不能再记报告")));
+            }
+            let followups: u32 = tx.query_row(
+                "SELECT count(*) FROM urgent_report WHERE event_id = ?1 AND channel = ?2 AND kind LIKE '续报%'",
+                params![event_id, r.channel.label()],
+                |row| row.get(0),
+            )?;
+            let (seq, name) = match kind {
+                ReportType::Initial => (0, "初报".to_string()),
+                ReportType::FollowUp => (followups + 1, format!("续报{}", chinese_number(followups + 1))),
+                ReportType::Final => (u32::MAX, "终报".to_string()),
+            };
+            tx.execute(
+                "INSERT INTO urgent_report (event_id, seq, kind, channel, recipient, sent_at, signed_by, content, \
+                 recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    event_id,
+                    seq,
+                    name,
+                    r.channel.label(),
+                    r.recipient,
+                    time_to_sql(r.sent_at),
+                    r.signed_by,
+                    r.content,
+                    r.recorded_by,
+                    time_to_sql(r.recorded_at),
+                ],
+            )?;
+            let text = format!("{}{}已报{}（签发：{}）", r.channel.label(), name, r.recipient, r.signed_by);
+            insert_timeline(tx, event_id, &[TimelineLine { at: r.sent_at, who: r.recorded_by.clone(), text }])?;
+            Ok(name)
+        })
+    }
+
+    /// An event's reports, in the order recorded.
+    pub fn reports(&self, event_id: EventId) -> Result<Vec<Report>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, channel, recipient, sent_at, signed_by, content, recorded_by, recorded_at \
+             FROM urgent_report WHERE event_id = ?1 ORDER BY id",
+        )?;
+        Ok(stmt
+            .query_map([event_id], |r| {
+                Ok(Report {
+                    kind: r.get(0)?,
+                    channel: parsed(r, 1, Channel::parse)?,
+                    recipient: r.get(2)?,
+                    sent_at: time(r, 3)?,
+                    signed_by: r.get(4)?,
+                    content: r.get(5)?,
+                    recorded_by: r.get(6)?,
+                    recorded_at: time(r, 7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Appends one line to an event's timeline (follow-up reminders, call outcomes).
+    pub fn append_timeline(&mut self, event_id: EventId, line: &TimelineLine) -> Result<()> {
+        self.write(|tx| insert_timeline(tx, event_id, std::slice::from_ref(line)))
+    }
+
+    /// An event's timeline, oldest first.
+    pub fn timeline(&self, id: EventId) -> Result<Vec<TimelineLine>> {
+        let mut stmt = self.conn.prepare_cached("SELECT at, who, text FROM urgent_timeline WHERE event_id = ?1 ORDER BY at, id")?;
+        Ok(stmt
+            .query_map([id], |r| Ok(TimelineLine { at: time(r, 0)?, who: r.get(1)?, text: r.get(2)? }))?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
