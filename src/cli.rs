@@ -309,17 +309,33 @@ fn run(cli: Cli) -> Result<(), Failure> {
 fn operator_or_script(name: Option<&str>, config: &Config) -> Result<String, Failure> {
     match name {
         Some(name) if config.settings.person(name).is_some() => Ok(name.to_string()),
-        Some(name) => Err(bad_input(format!("--operator：配置中没有“{name}”，可选：{}", people_names(config)))),
+        Some(name) => Err(bad_input(format!(
+            "--operator：配置中没有“{name}”，可选：{}",
+            people_names(config)
+        ))),
         None => Ok(SCRIPT_OPERATOR.to_string()),
     }
 }
 
-fn run_event(command: EventCommand, config: &Config, store: &mut Store, now: chrono::NaiveDateTime) -> Result<(), Failure> {
+fn run_event(
+    command: EventCommand,
+    config: &Config,
+    store: &mut Store,
+    now: chrono::NaiveDateTime,
+) -> Result<(), Failure> {
     use crate::core::escalation::{Input, Output};
     use crate::core::urgent::{EventDraft, Level, TimelineLine, new_event};
     let urgent = &config.settings.urgent;
     match command {
-        EventCommand::Add { category, level, occurred, received, place, summary, operator } => {
+        EventCommand::Add {
+            category,
+            level,
+            occurred,
+            received,
+            place,
+            summary,
+            operator,
+        } => {
             let operator = operator_or_script(operator.as_deref(), config)?;
             let level = Level::parse(&level)
                 .ok_or_else(|| bad_input(format!("--level：等级“{level}”无效，可写：{}", Level::choices())))?;
@@ -327,7 +343,13 @@ fn run_event(command: EventCommand, config: &Config, store: &mut Store, now: chr
             let received_at = received
                 .map(|r| validate::time(&r, now).map_err(|e| bad_input(format!("--received：{e}"))))
                 .transpose()?;
-            let mut draft = EventDraft::essentials(&sanitize(&category, false), level, occurred_at, &sanitize(&place, false), &sanitize(&summary, true));
+            let mut draft = EventDraft::essentials(
+                &sanitize(&category, false),
+                level,
+                occurred_at,
+                &sanitize(&place, false),
+                &sanitize(&summary, true),
+            );
             draft.received_at = received_at;
             let event = new_event(draft, urgent, &operator, now).map_err(bad_input)?;
             let mut esc = crate::core::escalation::Escalation::new(now);
@@ -351,7 +373,9 @@ fn run_event(command: EventCommand, config: &Config, store: &mut Store, now: chr
         EventCommand::Ack { id, operator } => {
             let by = operator_or_script(operator.as_deref(), config)?;
             let mut event = store.event(id).map_err(|e| match e {
-                crate::store::StoreError::NotFound(_) => bad_input(format!("没有第 {id} 号紧急事件：用 zhiban event list 查看编号")),
+                crate::store::StoreError::NotFound(_) => {
+                    bad_input(format!("没有第 {id} 号紧急事件：用 zhiban event list 查看编号"))
+                }
                 e => failure(e.to_string()),
             })?;
             let before = event.escalation.clone();
@@ -368,7 +392,9 @@ fn run_event(command: EventCommand, config: &Config, store: &mut Store, now: chr
                     _ => None,
                 })
                 .collect();
-            let saved = store.save_escalation(id, &before, &event.escalation, &lines).map_err(|e| failure(e.to_string()))?;
+            let saved = store
+                .save_escalation(id, &before, &event.escalation, &lines)
+                .map_err(|e| failure(e.to_string()))?;
             if !saved {
                 return Err(failure(format!("第 {id} 号事件刚被另一个终端改动：请重试")));
             }

@@ -195,7 +195,10 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     let urgent = user.urgent.or(d_urgent).ok_or_else(|| missing("[urgent]"))?;
     let deadline_is_user = user.deadline.is_some();
     let deadline = user.deadline.or(d_deadline).ok_or_else(|| missing("[[deadline]]"))?;
-    let escalation = user.escalation.or(d_escalation).ok_or_else(|| missing("[[escalation]]"))?;
+    let escalation = user
+        .escalation
+        .or(d_escalation)
+        .ok_or_else(|| missing("[[escalation]]"))?;
 
     let office = office.into_inner();
     let office_name = office.name.get_ref().trim().to_string();
@@ -291,7 +294,12 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     )?;
 
     Ok(Config {
-        settings: Settings { office_name, people: resolved, categories, urgent },
+        settings: Settings {
+            office_name,
+            people: resolved,
+            categories,
+            urgent,
+        },
         language: ui.language.into_inner(),
         source: path.map(Path::to_path_buf),
     })
@@ -322,7 +330,10 @@ fn urgent_settings(
     let mut followup_times = Vec::new();
     for t in urgent.followup_times.get_ref() {
         let time = NaiveTime::parse_from_str(t.get_ref().trim(), "%H:%M").map_err(|_| {
-            err(t.span(), format!("续报时刻“{}”无效：请按 \"08:00\" 的样子写 24 小时制时刻", t.get_ref()))
+            err(
+                t.span(),
+                format!("续报时刻“{}”无效：请按 \"08:00\" 的样子写 24 小时制时刻", t.get_ref()),
+            )
         })?;
         followup_times.push(time);
     }
@@ -330,10 +341,17 @@ fn urgent_settings(
     let mut rules = Vec::new();
     for entry in deadline.get_ref() {
         let d = entry.get_ref();
-        let level = Level::parse(d.level.get_ref())
-            .ok_or_else(|| err(d.level.span(), format!("等级“{}”无效：可写 {}", d.level.get_ref(), Level::choices())))?;
+        let level = Level::parse(d.level.get_ref()).ok_or_else(|| {
+            err(
+                d.level.span(),
+                format!("等级“{}”无效：可写 {}", d.level.get_ref(), Level::choices()),
+            )
+        })?;
         let clock = ClockFrom::parse(d.clock.get_ref()).ok_or_else(|| {
-            err(d.clock.span(), format!("计时起点“{}”无效：只能写 \"事发\" 或 \"接报\"", d.clock.get_ref()))
+            err(
+                d.clock.span(),
+                format!("计时起点“{}”无效：只能写 \"事发\" 或 \"接报\"", d.clock.get_ref()),
+            )
         })?;
         let phone = *d.phone_minutes.get_ref();
         let written = *d.written_minutes.get_ref();
@@ -350,7 +368,11 @@ fn urgent_settings(
             Some(c) if !categories.contains(c.get_ref()) => {
                 return Err(err(
                     c.span(),
-                    format!("类别“{}”不在 [urgent] categories 中：可写 {}", c.get_ref(), categories.join("、")),
+                    format!(
+                        "类别“{}”不在 [urgent] categories 中：可写 {}",
+                        c.get_ref(),
+                        categories.join("、")
+                    ),
                 ));
             }
             Some(c) => Some(c.get_ref().clone()),
@@ -359,13 +381,27 @@ fn urgent_settings(
         let recipient = d.recipient.get_ref().trim().to_string();
         let source = d.source.get_ref().trim().to_string();
         if recipient.is_empty() || source.is_empty() {
-            return Err(err(entry.span(), "每条 [[deadline]] 都要写明 recipient（报送对象）和 source（依据）".into()));
+            return Err(err(
+                entry.span(),
+                "每条 [[deadline]] 都要写明 recipient（报送对象）和 source（依据）".into(),
+            ));
         }
-        rules.push(DeadlineRule { category, level, recipient, phone_minutes: phone, written_minutes: written, clock, source });
+        rules.push(DeadlineRule {
+            category,
+            level,
+            recipient,
+            phone_minutes: phone,
+            written_minutes: written,
+            clock,
+            source,
+        });
     }
     let recipient = urgent.recipient.get_ref().trim().to_string();
     for level in Level::ALL {
-        if !rules.iter().any(|r| r.level == *level && r.recipient == recipient && r.category.is_none()) {
+        if !rules
+            .iter()
+            .any(|r| r.level == *level && r.recipient == recipient && r.category.is_none())
+        {
             let message = format!(
                 "没有“{}”级事件报“{recipient}”的通用时限规则：请加一条 [[deadline]]（level = \"{}\"，recipient = \"{recipient}\"，不写 category）",
                 level.label(),
@@ -376,7 +412,11 @@ fn urgent_settings(
             } else if deadline_is_user {
                 err(deadline.span(), message)
             } else {
-                ConfigError { file: file_name.to_string(), line: None, message }
+                ConfigError {
+                    file: file_name.to_string(),
+                    line: None,
+                    message,
+                }
             });
         }
     }
@@ -400,11 +440,17 @@ fn urgent_settings(
         if role.is_none() && phone.is_empty() {
             return Err(err(
                 entry.span(),
-                format!("提醒级别“{}”须写 role（按角色找人）或 phone（直接写电话）", r.name.get_ref()),
+                format!(
+                    "提醒级别“{}”须写 role（按角色找人）或 phone（直接写电话）",
+                    r.name.get_ref()
+                ),
             ));
         }
         if *r.delay_minutes.get_ref() == 0 || *r.repeat.get_ref() > 60 {
-            return Err(err(r.delay_minutes.span(), "delay_minutes 须大于 0，repeat 不超过 60".into()));
+            return Err(err(
+                r.delay_minutes.span(),
+                "delay_minutes 须大于 0，repeat 不超过 60".into(),
+            ));
         }
         rungs.push(Rung {
             name: r.name.get_ref().trim().to_string(),
@@ -421,7 +467,13 @@ fn urgent_settings(
             message: "至少要有一级 [[escalation]] 提醒".into(),
         });
     }
-    Ok(UrgentSettings { categories, recipient, followup_times, rules, ladder: rungs })
+    Ok(UrgentSettings {
+        categories,
+        recipient,
+        followup_times,
+        rules,
+        ladder: rungs,
+    })
 }
 
 fn parse_file(text: &str, file: &str) -> Result<FileConfig, ConfigError> {
@@ -558,7 +610,10 @@ mod tests {
         assert_eq!(u.rules.len(), 4);
         assert!(u.rules.iter().all(|r| !r.source.is_empty()));
         let major = crate::core::urgent::match_rule(&u.rules, "自然灾害", Level::Major, &u.recipient).unwrap();
-        assert_eq!((major.phone_minutes, major.written_minutes, major.clock), (30, 60, ClockFrom::Received));
+        assert_eq!(
+            (major.phone_minutes, major.written_minutes, major.clock),
+            (30, 60, ClockFrom::Received)
+        );
         let names: Vec<&str> = u.ladder.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["值班员", "带班领导", "办公室主任", "上级总值班室"]);
         assert_eq!(u.followup_times.len(), 2);
@@ -566,13 +621,17 @@ mod tests {
 
     #[test]
     fn a_bad_deadline_rule_is_located() {
-        let base = "[[deadline]]\nlevel = \"重大\"\nrecipient = \"上级总值班室\"\nphone_minutes = 30\nwritten_minutes = 60\n";
+        let base =
+            "[[deadline]]\nlevel = \"重大\"\nrecipient = \"上级总值班室\"\nphone_minutes = 30\nwritten_minutes = 60\n";
         let e = user(&format!("{base}clock = \"报告\"\nsource = \"x\"\n")).unwrap_err();
         assert_eq!(e.line, Some(6));
         assert!(e.message.contains("事发") && e.message.contains("接报"), "{e}");
         // The user's rules leave other levels without a general rule for the default recipient.
         let e = user(&format!("{base}clock = \"接报\"\nsource = \"x\"\n")).unwrap_err();
-        assert!(e.message.contains("特别重大") && e.message.contains("[[deadline]]"), "{e}");
+        assert!(
+            e.message.contains("特别重大") && e.message.contains("[[deadline]]"),
+            "{e}"
+        );
         assert_eq!(e.line, Some(1));
     }
 

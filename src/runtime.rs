@@ -15,10 +15,10 @@ use ratatui::crossterm::{cursor, event::KeyCode as TermKey, execute};
 pub mod notify;
 
 use crate::core::app::{App, Effect, Msg};
-use notify::{Alerter, TerminalAlerter};
 use crate::core::keymap::{Key, KeyCode};
 use crate::store::Store;
 use crate::ui;
+use notify::{Alerter, TerminalAlerter};
 
 /// The wall clock, to the second (stored times have no fractions).
 #[must_use]
@@ -43,14 +43,22 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect) -> 
             Err(e) => Msg::SaveFailed(e.to_string()),
         },
         Effect::AddReport { event_id, kind, report } => match store.add_report(event_id, kind, &report) {
-            Ok(name) => Msg::EventSaved(event_id, format!("已保存：第 {event_id} 号事件 {}{name}", report.channel.label())),
+            Ok(name) => Msg::EventSaved(
+                event_id,
+                format!("已保存：第 {event_id} 号事件 {}{name}", report.channel.label()),
+            ),
             Err(e) => Msg::SaveFailed(e.to_string()),
         },
         Effect::AppendTimeline(event_id, line) => match store.append_timeline(event_id, &line) {
             Ok(()) => Msg::EventSaved(event_id, format!("已记入第 {event_id} 号事件时间线：{}", line.text)),
             Err(e) => Msg::SaveFailed(e.to_string()),
         },
-        Effect::SaveEscalation { id, before, after, lines } => match store.save_escalation(id, &before, &after, &lines) {
+        Effect::SaveEscalation {
+            id,
+            before,
+            after,
+            lines,
+        } => match store.save_escalation(id, &before, &after, &lines) {
             // Saved, or another terminal took this step first: either way re-read the truth.
             Ok(_) => Msg::Events(store.open_events().unwrap_or_default()),
             Err(e) => Msg::SaveFailed(e.to_string()),
@@ -104,7 +112,13 @@ pub fn dispatch(app: &mut App, store: &mut Store, alerter: &mut dyn Alerter, msg
 }
 
 /// Runs effects returned outside `update` (at start).
-pub fn run_effects(app: &mut App, store: &mut Store, alerter: &mut dyn Alerter, effects: Vec<Effect>, now: NaiveDateTime) {
+pub fn run_effects(
+    app: &mut App,
+    store: &mut Store,
+    alerter: &mut dyn Alerter,
+    effects: Vec<Effect>,
+    now: NaiveDateTime,
+) {
     for effect in effects {
         if let Some(reply) = execute(store, alerter, effect) {
             dispatch(app, store, alerter, reply, now);

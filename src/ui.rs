@@ -144,7 +144,10 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
 /// The status line's alert area: how many events need someone.
 fn alert_area(app: &App) -> Span<'static> {
     let alerts = app.alerts();
-    let unacked = alerts.iter().filter(|e| e.escalation.state == crate::core::urgent::EventState::New).count();
+    let unacked = alerts
+        .iter()
+        .filter(|e| e.escalation.state == crate::core::urgent::EventState::New)
+        .count();
     match (alerts.len(), unacked) {
         (0, _) => Span::styled(" 告警：无 ", theme::STATUS_BAR),
         (_, 0) => Span::styled(format!(" 告警：{} 件报送未完成 ", alerts.len()), theme::STATUS_ALERT),

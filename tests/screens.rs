@@ -2,122 +2,11 @@
 //! runtime's effect loop, rendered into ratatui's `TestBackend` at 80x24 and 160x48, asserting
 //! what a person reads and where the terminal cursor is. Fixed clock throughout.
 
-use chrono::NaiveDateTime;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use unicode_width::UnicodeWidthStr;
-
-use zhiban::config::{DEFAULT_TOML, parse};
-use zhiban::core::app::{App, Msg};
 use zhiban::core::keymap::{self, Key, KeyCode, Mode};
-use zhiban::runtime::notify::RecordingAlerter;
-use zhiban::runtime::{dispatch, run_effects};
-use zhiban::store::Store;
-use zhiban::ui;
 
-const NOW: &str = "2026-11-23 03:10:00";
+mod common;
 
-fn now() -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(NOW, "%Y-%m-%d %H:%M:%S").unwrap()
-}
-
-struct Harness {
-    app: App,
-    store: Store,
-    terminal: Terminal<TestBackend>,
-    alerter: RecordingAlerter,
-    _dir: tempfile::TempDir,
-}
-
-impl Harness {
-    fn new(cols: u16, rows: u16, operator: Option<&str>) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("zhiban.db")).unwrap();
-        let settings = parse(DEFAULT_TOML, None).unwrap().settings;
-        let mut app = App::new(settings, operator.map(str::to_string), now());
-        let mut alerter = RecordingAlerter::default();
-        dispatch(&mut app, &mut store, &mut alerter, Msg::Viewport(ui::list_rows(rows)), now());
-        let start = app.start();
-        run_effects(&mut app, &mut store, &mut alerter, start, now());
-        let terminal = Terminal::new(TestBackend::new(cols, rows)).unwrap();
-        Self {
-            app,
-            store,
-            terminal,
-            alerter,
-            _dir: dir,
-        }
-    }
-
-    fn key(&mut self, k: Key) {
-        dispatch(&mut self.app, &mut self.store, &mut self.alerter, Msg::Key(k), now());
-    }
-
-    fn keys(&mut self, code: KeyCode, times: usize) {
-        for _ in 0..times {
-            self.key(Key::plain(code));
-        }
-    }
-
-    fn type_text(&mut self, s: &str) {
-        for c in s.chars() {
-            self.key(Key::ch(c));
-        }
-    }
-
-    fn paste(&mut self, s: &str) {
-        dispatch(&mut self.app, &mut self.store, &mut self.alerter, Msg::Paste(s.into()), now());
-    }
-
-    /// The screen as lines of text, wide characters counted once.
-    fn screen(&mut self) -> Vec<String> {
-        self.terminal.draw(|f| ui::render(&self.app, f)).unwrap();
-        let buf = self.terminal.backend().buffer();
-        (0..buf.area.height)
-            .map(|y| {
-                let mut line = String::new();
-                let mut x = 0;
-                while x < buf.area.width {
-                    let sym = buf[(x, y)].symbol();
-                    line.push_str(sym);
-                    x += u16::try_from(sym.width().max(1)).unwrap();
-                }
-                line
-            })
-            .collect()
-    }
-
-    fn text(&mut self) -> String {
-        self.screen().join("\n")
-    }
-
-    fn cursor(&mut self) -> (u16, u16) {
-        self.screen();
-        let p = self.terminal.get_cursor_position().unwrap();
-        (p.x, p.y)
-    }
-
-    /// Row and display column where `label` starts.
-    fn find(&mut self, label: &str) -> (u16, u16) {
-        for (y, line) in self.screen().iter().enumerate() {
-            if let Some(i) = line.find(label) {
-                let col = line.get(..i).unwrap().width();
-                return (u16::try_from(col).unwrap(), u16::try_from(y).unwrap());
-            }
-        }
-        panic!("“{label}” is not on screen:\n{}", self.text());
-    }
-
-    fn save_call(&mut self, unit: &str, person: &str, content: &str) {
-        self.key(Key::ch('n'));
-        self.type_text(unit); // the form opens on 来电单位
-        self.key(Key::plain(KeyCode::Tab));
-        self.type_text(person);
-        self.keys(KeyCode::Tab, 2);
-        self.type_text(content);
-        self.key(Key::ctrl('s'));
-    }
-}
+use common::Harness;
 
 #[test]
 fn operator_picker_lists_the_configured_people() {
@@ -314,7 +203,7 @@ fn hint_bar_and_help_come_from_the_same_registry() {
 #[test]
 fn areas_not_built_yet_say_so_plainly() {
     let mut h = Harness::new(80, 24, Some("张三"));
-    for (key, label) in [('2', "来访登记"), ('3', "紧急事项"), ('4', "交接班"), ('5', "查询")] {
+    for (key, label) in [('2', "来访登记"), ('4', "交接班"), ('5', "查询")] {
         h.key(Key::ch(key));
         let text = h.text();
         assert!(text.contains(&format!("“{label}”功能尚未上线")), "{text}");

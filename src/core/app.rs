@@ -9,11 +9,12 @@ use super::form::{Form, FormEvent};
 use super::keymap::{Action, Key, Mode, resolve};
 use super::log::{AmendRequest, Entry, EntryId, EntryKey, EntrySummary, InstructionRequest, NewEntry};
 use super::log_screen::{Ctx, LogScreen, Out, PageRequest};
+pub use super::settings::{Person, Role, Settings};
 use super::urgent::{Event, EventId, EventState, NewEvent, Report, ReportType, TimelineLine, followups_due};
 use super::urgent_screen::{
-    UrgentPurpose, UrgentScreen, call_form, new_event_form, read_call_form, read_event_form, read_report_form, report_form,
+    UrgentPurpose, UrgentScreen, call_form, new_event_form, read_call_form, read_event_form, read_report_form,
+    report_form,
 };
-pub use super::settings::{Person, Role, Settings};
 
 /// The areas of the app, one tab each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +92,12 @@ impl Notice {
     pub fn for_event(e: &Event) -> Self {
         Self {
             title: "值班提醒：紧急事项".into(),
-            body: format!("{} {} 接报 {}", e.record.level.label(), e.record.category, e.record.received_at.format("%H:%M")),
+            body: format!(
+                "{} {} 接报 {}",
+                e.record.level.label(),
+                e.record.category,
+                e.record.received_at.format("%H:%M")
+            ),
         }
     }
 }
@@ -107,11 +113,20 @@ pub enum Effect {
     LoadEvents,
     LoadTimeline(EventId),
     CreateEvent(Box<NewEvent>, Vec<TimelineLine>),
-    AddReport { event_id: EventId, kind: ReportType, report: Box<Report> },
+    AddReport {
+        event_id: EventId,
+        kind: ReportType,
+        report: Box<Report>,
+    },
     AppendTimeline(EventId, TimelineLine),
     /// Save an escalation step, only if the stored state is still `before` (another terminal may
     /// have taken the same step).
-    SaveEscalation { id: EventId, before: Escalation, after: Escalation, lines: Vec<TimelineLine> },
+    SaveEscalation {
+        id: EventId,
+        before: Escalation,
+        after: Escalation,
+        lines: Vec<TimelineLine>,
+    },
     /// The terminal bell.
     Ring,
     Notify(Notice),
@@ -206,7 +221,13 @@ impl App {
     #[must_use]
     pub fn alerts(&self) -> Vec<&Event> {
         let mut v: Vec<&Event> = self.events.iter().filter(|e| e.needs_attention()).collect();
-        v.sort_by_key(|e| (e.escalation.state != EventState::New, std::cmp::Reverse(e.urgency(self.now)), e.id));
+        v.sort_by_key(|e| {
+            (
+                e.escalation.state != EventState::New,
+                std::cmp::Reverse(e.urgency(self.now)),
+                e.id,
+            )
+        });
         v
     }
 
@@ -221,7 +242,6 @@ impl App {
     fn has_unsaved_form(&self) -> bool {
         self.log.has_unsaved_form() || self.urgent.form.as_ref().is_some_and(|f| f.dirty)
     }
-
 
     /// The live keymap mode.
     #[must_use]
@@ -251,7 +271,11 @@ impl App {
     pub fn mode_under_help(&self) -> Mode {
         let mut copy_mode = self.mode();
         if copy_mode == Mode::Help {
-            copy_mode = if self.operator.is_none() { Mode::Picker } else { self.screen_mode() };
+            copy_mode = if self.operator.is_none() {
+                Mode::Picker
+            } else {
+                self.screen_mode()
+            };
         }
         copy_mode
     }
@@ -298,11 +322,12 @@ impl App {
             }
             Msg::Timeline(id, lines) => self.urgent.timeline = Some((id, lines)),
             Msg::EventSaved(id, said) => {
-                // Background saves (a follow-up reminder) must not close a form being typed.
+                // Background saves (a follow-up reminder) must not close a form being typed, nor
+                // push the reminder's own message off the status line.
                 if self.urgent.form.as_ref().is_some_and(|f| f.saving) {
                     self.urgent.form = None;
+                    out.say_str(&said);
                 }
-                out.say_str(&said);
                 out.effects.extend([Effect::LoadEvents, Effect::LoadTimeline(id)]);
             }
             Msg::NotifyFailed(why) => out.say_str(&why),
@@ -457,14 +482,30 @@ impl App {
             for e in &self.events {
                 for at in followups_due(e, &self.settings.urgent.followup_times, since, now) {
                     let text = format!("续报时刻 {}：请报送续报", at.format("%H:%M"));
-                    out.effects.push(Effect::AppendTimeline(e.id, TimelineLine { at, who: escalation::SYSTEM.into(), text }));
+                    out.effects.push(Effect::AppendTimeline(
+                        e.id,
+                        TimelineLine {
+                            at,
+                            who: escalation::SYSTEM.into(),
+                            text,
+                        },
+                    ));
                     out.effects.extend([Effect::Ring, Effect::Notify(Notice::for_event(e))]);
-                    out.say_str(&format!("第 {} 号事件到了续报时刻 {}：请报送续报（紧急事项栏按 p）", e.id, at.format("%H:%M")));
+                    out.say_str(&format!(
+                        "续报时刻 {}：第 {} 号事件请报续报（紧急事项栏按 p）",
+                        at.format("%H:%M"),
+                        e.id
+                    ));
                 }
             }
         }
         self.last_tick = Some(now);
-        if self.events_loaded_at.is_none_or(|t| now - t >= Duration::seconds(EVENTS_RELOAD_SECONDS)) {
+        // Re-read every few seconds, and at once if the clock jumped backwards (a corrected clock
+        // must not stall the reloads until it catches up with the old time).
+        if self
+            .events_loaded_at
+            .is_none_or(|t| now - t >= Duration::seconds(EVENTS_RELOAD_SECONDS) || now < t)
+        {
             self.events_loaded_at = Some(now);
             out.effects.push(Effect::LoadEvents);
         }
@@ -487,7 +528,12 @@ impl App {
             }
         }
         if changed {
-            out.effects.push(Effect::SaveEscalation { id: event.id, before, after: event.escalation.clone(), lines });
+            out.effects.push(Effect::SaveEscalation {
+                id: event.id,
+                before,
+                after: event.escalation.clone(),
+                lines,
+            });
         }
     }
 
@@ -505,22 +551,33 @@ impl App {
         // On the events tab, the selected event; elsewhere (or if that one needs no ack) the most
         // pressing unacknowledged one.
         let selected = match self.tab {
-            Tab::Urgent => {
-                self.events.get(self.urgent.selected).filter(|e| e.escalation.state == EventState::New).map(|e| e.id)
-            }
+            Tab::Urgent => self
+                .events
+                .get(self.urgent.selected)
+                .filter(|e| e.escalation.state == EventState::New)
+                .map(|e| e.id),
             _ => None,
         };
-        let target = selected.or_else(|| self.alerts().into_iter().find(|e| e.escalation.state == EventState::New).map(|e| e.id));
+        let target = selected.or_else(|| {
+            self.alerts()
+                .into_iter()
+                .find(|e| e.escalation.state == EventState::New)
+                .map(|e| e.id)
+        });
         let Some(i) = target.and_then(|id| self.events.iter().position(|e| e.id == id)) else {
             out.say_str("没有待确认的紧急事项");
             return;
         };
         let ladder = self.settings.urgent.ladder.clone();
         let before = self.events[i].escalation.clone();
-        let outputs = self.events[i].escalation.handle(Input::Acknowledge { by: by.clone() }, self.now, &ladder);
+        let outputs = self.events[i]
+            .escalation
+            .handle(Input::Acknowledge { by: by.clone() }, self.now, &ladder);
         let id = self.events[i].id;
         self.apply_outputs(i, before, outputs, out);
-        out.say_str(&format!("{by} 已确认第 {id} 号紧急事件；报送时限仍在计时，报告后请记录"));
+        out.say_str(&format!(
+            "{by} 已确认第 {id} 号紧急事件；报送时限仍在计时，报告后请记录"
+        ));
     }
 
     fn urgent_action(&mut self, action: Action, out: &mut Out) {
@@ -547,9 +604,15 @@ impl App {
                 self.urgent.purpose = purpose;
             }
             Action::Resolve | Action::CloseEvent => {
-                let Some(i) = (self.urgent.selected < n).then_some(self.urgent.selected) else { return };
+                let Some(i) = (self.urgent.selected < n).then_some(self.urgent.selected) else {
+                    return;
+                };
                 let by = self.operator.clone().unwrap_or_default();
-                let input = if action == Action::Resolve { Input::Resolve { by } } else { Input::Close { by } };
+                let input = if action == Action::Resolve {
+                    Input::Resolve { by }
+                } else {
+                    Input::Close { by }
+                };
                 let ladder = self.settings.urgent.ladder.clone();
                 let before = self.events[i].escalation.clone();
                 let outputs = self.events[i].escalation.handle(input, self.now, &ladder);
@@ -575,9 +638,16 @@ impl App {
                 form.clear_errors();
                 let operator = self.operator.clone().unwrap_or_default();
                 let effect = match self.urgent.purpose {
-                    UrgentPurpose::Report(event_id) => read_report_form(form, &operator, self.now)
-                        .map(|(kind, report)| Effect::AddReport { event_id, kind, report: Box::new(report) }),
-                    UrgentPurpose::Call(id) => read_call_form(form, &operator, self.now).map(|line| Effect::AppendTimeline(id, line)),
+                    UrgentPurpose::Report(event_id) => {
+                        read_report_form(form, &operator, self.now).map(|(kind, report)| Effect::AddReport {
+                            event_id,
+                            kind,
+                            report: Box::new(report),
+                        })
+                    }
+                    UrgentPurpose::Call(id) => {
+                        read_call_form(form, &operator, self.now).map(|line| Effect::AppendTimeline(id, line))
+                    }
                     UrgentPurpose::NewEvent => return,
                 };
                 match effect {
@@ -924,6 +994,28 @@ mod tests {
         assert_eq!(fields, [LogField::Status, LogField::Result, LogField::ClosedAt]);
         assert_eq!(req.changes[0].1, Status::Done.label());
         assert_eq!(req.amended_by, "张三");
+    }
+
+    #[test]
+    fn a_clock_jumping_backwards_still_reloads_events() {
+        let mut a = app();
+        assert!(
+            a.update(Msg::Tick, at("2026-11-23 03:10:05"))
+                .contains(&Effect::LoadEvents)
+        );
+        assert!(
+            !a.update(Msg::Tick, at("2026-11-23 03:10:06"))
+                .contains(&Effect::LoadEvents)
+        );
+        // The clock is corrected back by an hour.
+        assert!(
+            a.update(Msg::Tick, at("2026-11-23 02:10:06"))
+                .contains(&Effect::LoadEvents)
+        );
+        assert!(
+            a.update(Msg::Tick, at("2026-11-23 02:10:08"))
+                .contains(&Effect::LoadEvents)
+        );
     }
 
     #[test]

@@ -55,9 +55,15 @@ pub enum Input {
     Raise,
     /// Time passed.
     Tick,
-    Acknowledge { by: String },
-    Resolve { by: String },
-    Close { by: String },
+    Acknowledge {
+        by: String,
+    },
+    Resolve {
+        by: String,
+    },
+    Close {
+        by: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +71,11 @@ pub enum Output {
     /// Ring the bell, send the desktop notification, show the banner: rung and reminder number.
     Alert { rung: usize, reminder: u32 },
     /// A line for the event's timeline (who is 系统 for automatic steps).
-    Timeline { at: NaiveDateTime, who: String, text: String },
+    Timeline {
+        at: NaiveDateTime,
+        who: String,
+        text: String,
+    },
     /// The state changed and must be saved.
     Changed,
     /// The input does not apply in this state; the message says why.
@@ -81,7 +91,12 @@ const CATCH_UP_SLACK: i64 = 60;
 impl Escalation {
     #[must_use]
     pub fn new(now: NaiveDateTime) -> Self {
-        Self { state: EventState::New, rung: 0, rung_since: now, reminders: 0 }
+        Self {
+            state: EventState::New,
+            rung: 0,
+            rung_since: now,
+            reminders: 0,
+        }
     }
 
     /// When the next automatic step is due (for the runtime's wake-up), if any.
@@ -101,25 +116,43 @@ impl Escalation {
         match (self.state, input) {
             (_, Input::Raise) => {
                 let who = rungs.first().map_or("值班员", |r| r.name.as_str());
-                out.push(Output::Timeline { at: now, who: SYSTEM.into(), text: format!("接报，提醒{who}") });
+                out.push(Output::Timeline {
+                    at: now,
+                    who: SYSTEM.into(),
+                    text: format!("接报，提醒{who}"),
+                });
                 out.push(Output::Alert { rung: 0, reminder: 0 });
             }
             (EventState::New, Input::Tick) => self.catch_up(now, rungs, &mut out),
             (_, Input::Tick) => {}
             (EventState::New, Input::Acknowledge { by }) => {
                 self.state = EventState::Acknowledged;
-                let on = rungs.get(self.rung).map_or(String::new(), |r| format!("（提醒已到{}）", r.name));
-                out.push(Output::Timeline { at: now, who: by, text: format!("确认{on}") });
+                let on = rungs
+                    .get(self.rung)
+                    .map_or(String::new(), |r| format!("（提醒已到{}）", r.name));
+                out.push(Output::Timeline {
+                    at: now,
+                    who: by,
+                    text: format!("确认{on}"),
+                });
                 out.push(Output::Changed);
             }
             (EventState::Acknowledged, Input::Resolve { by }) => {
                 self.state = EventState::Handled;
-                out.push(Output::Timeline { at: now, who: by, text: "已处置".into() });
+                out.push(Output::Timeline {
+                    at: now,
+                    who: by,
+                    text: "已处置".into(),
+                });
                 out.push(Output::Changed);
             }
             (EventState::Handled, Input::Close { by }) => {
                 self.state = EventState::Closed;
-                out.push(Output::Timeline { at: now, who: by, text: "已结束".into() });
+                out.push(Output::Timeline {
+                    at: now,
+                    who: by,
+                    text: "已结束".into(),
+                });
                 out.push(Output::Changed);
             }
             (state, input) => {
@@ -144,23 +177,41 @@ impl Escalation {
             if due > now {
                 break;
             }
-            let late = if (now - due).num_seconds() > CATCH_UP_SLACK { "（补记：程序当时未运行）" } else { "" };
+            let late = if (now - due).num_seconds() > CATCH_UP_SLACK {
+                "（补记：程序当时未运行）"
+            } else {
+                ""
+            };
             let escalate_at = self.rung_since + rung.delay();
             if self.rung + 1 < rungs.len() && due == escalate_at {
                 self.rung += 1;
                 self.rung_since = escalate_at;
                 self.reminders = 0;
-                let text = format!("{}分钟无人确认，升级至{}{late}", rung.delay_minutes, rungs[self.rung].name);
-                out.push(Output::Timeline { at: due, who: SYSTEM.into(), text });
+                let text = format!(
+                    "{}分钟无人确认，升级至{}{late}",
+                    rung.delay_minutes, rungs[self.rung].name
+                );
+                out.push(Output::Timeline {
+                    at: due,
+                    who: SYSTEM.into(),
+                    text,
+                });
             } else {
                 self.reminders += 1;
                 let text = format!("第 {} 次提醒{}{late}", self.reminders, rung.name);
-                out.push(Output::Timeline { at: due, who: SYSTEM.into(), text });
+                out.push(Output::Timeline {
+                    at: due,
+                    who: SYSTEM.into(),
+                    text,
+                });
             }
             stepped = true;
         }
         if stepped {
-            out.push(Output::Alert { rung: self.rung, reminder: self.reminders });
+            out.push(Output::Alert {
+                rung: self.rung,
+                reminder: self.reminders,
+            });
             out.push(Output::Changed);
         }
     }
@@ -176,8 +227,19 @@ mod tests {
     }
 
     fn ladder() -> Vec<Rung> {
-        let r = |name: &str, delay, repeat| Rung { name: name.into(), delay_minutes: delay, repeat, role: None, phone: String::new() };
-        vec![r("值班员", 5, 1), r("带班领导", 10, 1), r("办公室主任", 10, 0), r("上级总值班室", 15, 2)]
+        let r = |name: &str, delay, repeat| Rung {
+            name: name.into(),
+            delay_minutes: delay,
+            repeat,
+            role: None,
+            phone: String::new(),
+        };
+        vec![
+            r("值班员", 5, 1),
+            r("带班领导", 10, 1),
+            r("办公室主任", 10, 0),
+            r("上级总值班室", 15, 2),
+        ]
     }
 
     fn texts(out: &[Output]) -> Vec<String> {
@@ -246,7 +308,12 @@ mod tests {
     #[test]
     fn the_last_rung_keeps_reminding_until_acknowledged() {
         let rungs = ladder();
-        let mut e = Escalation { state: EventState::New, rung: 3, rung_since: at("04:00:00"), reminders: 0 };
+        let mut e = Escalation {
+            state: EventState::New,
+            rung: 3,
+            rung_since: at("04:00:00"),
+            reminders: 0,
+        };
         let out = e.handle(Input::Tick, at("04:20:00"), &rungs);
         assert_eq!(
             texts(&out),
@@ -274,10 +341,19 @@ mod tests {
         let out = resumed.handle(Input::Tick, at("05:06:00"), &rungs);
         let log = texts(&out);
         assert_eq!(log[0], "03:10:00 第 1 次提醒带班领导（补记：程序当时未运行）");
-        assert_eq!(log[1], "03:15:00 10分钟无人确认，升级至办公室主任（补记：程序当时未运行）");
-        assert_eq!(log[2], "03:25:00 10分钟无人确认，升级至上级总值班室（补记：程序当时未运行）");
+        assert_eq!(
+            log[1],
+            "03:15:00 10分钟无人确认，升级至办公室主任（补记：程序当时未运行）"
+        );
+        assert_eq!(
+            log[2],
+            "03:25:00 10分钟无人确认，升级至上级总值班室（补记：程序当时未运行）"
+        );
         assert_eq!(resumed.rung, 3);
-        assert_eq!(resumed.reminders, 20, "reminders every 5 min from 03:25: the 20th is at 05:05");
+        assert_eq!(
+            resumed.reminders, 20,
+            "reminders every 5 min from 03:25: the 20th is at 05:05"
+        );
         assert!(out.contains(&Output::Changed));
         // The same result as if it had never stopped.
         let mut continuous = e;
@@ -296,12 +372,18 @@ mod tests {
         let refused = e.handle(Input::Resolve { by: "张三".into() }, at("03:01:00"), &rungs);
         assert!(matches!(&refused[..], [Output::Refused(m)] if m.contains("须先确认")));
         e.handle(Input::Acknowledge { by: "张三".into() }, at("03:01:00"), &rungs);
-        assert!(matches!(&e.handle(Input::Close { by: "张三".into() }, at("03:02:00"), &rungs)[..], [Output::Refused(_)]));
+        assert!(matches!(
+            &e.handle(Input::Close { by: "张三".into() }, at("03:02:00"), &rungs)[..],
+            [Output::Refused(_)]
+        ));
         e.handle(Input::Resolve { by: "张三".into() }, at("03:30:00"), &rungs);
         assert_eq!(e.state, EventState::Handled);
         let out = e.handle(Input::Close { by: "王五".into() }, at("04:00:00"), &rungs);
         assert_eq!(texts(&out), ["04:00:00 已结束"]);
         assert_eq!(e.state, EventState::Closed);
-        assert!(matches!(&e.handle(Input::Acknowledge { by: "x".into() }, at("04:01:00"), &rungs)[..], [Output::Refused(_)]));
+        assert!(matches!(
+            &e.handle(Input::Acknowledge { by: "x".into() }, at("04:01:00"), &rungs)[..],
+            [Output::Refused(_)]
+        ));
     }
 }

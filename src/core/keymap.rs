@@ -322,7 +322,12 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Urgent, &[p(C::Down), Key::ch('j')], Action::Down, false),
     b(Mode::Urgent, &[p(C::Tab)], Action::NextTab, false),
     b(Mode::Urgent, &[p(C::BackTab)], Action::PrevTab, false),
-    b(Mode::Urgent, &[Key::ch('1'), Key::ch('2'), Key::ch('3'), Key::ch('4'), Key::ch('5')], Action::GoTab(0), false),
+    b(
+        Mode::Urgent,
+        &[Key::ch('1'), Key::ch('2'), Key::ch('3'), Key::ch('4'), Key::ch('5')],
+        Action::GoTab(0),
+        false,
+    ),
     b(Mode::Urgent, &[Key::ch('?')], Action::Help, true),
     b(Mode::Urgent, &[Key::ch('q')], Action::Quit, true),
     // Tabs that have not landed.

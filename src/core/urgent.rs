@@ -80,7 +80,12 @@ pub struct DeadlineRule {
 /// Chooses the rule for an event: same level and recipient, a rule naming the category wins
 /// over a rule for every category; among equals, the first in the configuration.
 #[must_use]
-pub fn match_rule<'a>(rules: &'a [DeadlineRule], category: &str, level: Level, recipient: &str) -> Option<&'a DeadlineRule> {
+pub fn match_rule<'a>(
+    rules: &'a [DeadlineRule],
+    category: &str,
+    level: Level,
+    recipient: &str,
+) -> Option<&'a DeadlineRule> {
     let candidates = rules.iter().filter(|r| r.level == level && r.recipient == recipient);
     let specific = candidates.clone().find(|r| r.category.as_deref() == Some(category));
     specific.or_else(|| candidates.clone().find(|r| r.category.is_none()))
@@ -156,13 +161,20 @@ impl Countdown {
     #[must_use]
     pub fn of(due: NaiveDateTime, allowed: Duration, sent: Option<NaiveDateTime>, now: NaiveDateTime) -> Self {
         if let Some(at) = sent {
-            return Self::Met { at, late: (at > due).then(|| at - due) };
+            return Self::Met {
+                at,
+                late: (at > due).then(|| at - due),
+            };
         }
         if now > due {
             return Self::Overdue { late: now - due };
         }
         let left = due - now;
-        let urgency = if left * 3 <= allowed || left <= Duration::minutes(10) { Urgency::Amber } else { Urgency::Calm };
+        let urgency = if left * 3 <= allowed || left <= Duration::minutes(10) {
+            Urgency::Amber
+        } else {
+            Urgency::Calm
+        };
         Self::Remaining { left, urgency }
     }
 
@@ -192,7 +204,11 @@ impl Countdown {
 pub fn clock_text(d: Duration) -> String {
     let s = d.num_seconds().max(0);
     let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
-    if h > 0 { format!("{h}:{m:02}:{sec:02}") } else { format!("{m:02}:{sec:02}") }
+    if h > 0 {
+        format!("{h}:{m:02}:{sec:02}")
+    } else {
+        format!("{m:02}:{sec:02}")
+    }
 }
 
 /// An urgent event as first recorded: what is known now; missing elements are 待核实.
@@ -264,7 +280,8 @@ impl Event {
     #[must_use]
     pub fn needs_attention(&self) -> bool {
         self.escalation.state == EventState::New
-            || (self.escalation.state != EventState::Closed && (self.phone_sent.is_none() || self.written_sent.is_none()))
+            || (self.escalation.state != EventState::Closed
+                && (self.phone_sent.is_none() || self.written_sent.is_none()))
     }
 
     /// The name the next report gets: 初报, 续报一, 续报二 …; `final_report` makes it 终报.
@@ -325,7 +342,7 @@ pub fn chinese_number(n: u32) -> String {
         0..=9 => digit(n).into(),
         10 => "十".into(),
         11..=19 => format!("十{}", digit(n - 10)),
-        20..=99 if n % 10 == 0 => format!("{}十", digit(n / 10)),
+        20..=99 if n.is_multiple_of(10) => format!("{}十", digit(n / 10)),
         20..=99 => format!("{}十{}", digit(n / 10), digit(n % 10)),
         _ => n.to_string(),
     }
@@ -349,7 +366,12 @@ pub struct Report {
 /// Follow-up times (e.g. 08:00, 17:00) that fell in `(since, now]`, for an event still without
 /// a 终报 and created before them.
 #[must_use]
-pub fn followups_due(event: &Event, times: &[chrono::NaiveTime], since: NaiveDateTime, now: NaiveDateTime) -> Vec<NaiveDateTime> {
+pub fn followups_due(
+    event: &Event,
+    times: &[chrono::NaiveTime],
+    since: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Vec<NaiveDateTime> {
     if event.final_sent.is_some() || event.escalation.state == EventState::Closed || since >= now {
         return Vec::new();
     }
@@ -392,7 +414,11 @@ pub fn new_event(
         )
     })?;
     if !settings.categories.contains(&draft.category) {
-        return Err(format!("类别“{}”无效：可写 {}", draft.category, settings.categories.join("、")));
+        return Err(format!(
+            "类别“{}”无效：可写 {}",
+            draft.category,
+            settings.categories.join("、")
+        ));
     }
     if draft.summary.trim().is_empty() {
         return Err("事件概况必须填写：先报已知的情况，未知的标“待核实”".into());
@@ -468,6 +494,24 @@ impl EventDraft {
     }
 }
 
+/// Whom to phone at a rung of the ladder: the configured people with its role, or its number.
+#[must_use]
+pub fn contacts(settings: &super::settings::Settings, rung: &super::escalation::Rung) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = match rung.role {
+        Some(role) => settings
+            .people
+            .iter()
+            .filter(|p| p.role == role)
+            .map(|p| (p.name.clone(), p.phone.clone()))
+            .collect(),
+        None => Vec::new(),
+    };
+    if !rung.phone.is_empty() {
+        out.push((rung.name.clone(), rung.phone.clone()));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,24 +544,66 @@ mod tests {
         let e = new_event(draft.clone(), &settings, "张三", at("2026-11-23 03:00")).unwrap();
         assert_eq!((e.rule.phone_minutes, e.rule.source.as_str()), (30, "测试依据"));
         assert_eq!(e.received_at, at("2026-11-23 03:00"));
-        assert_eq!(e.unverified(), ["信息来源", "伤亡情况", "已采取措施", "发展趋势", "现场联系人"]);
+        assert_eq!(
+            e.unverified(),
+            ["信息来源", "伤亡情况", "已采取措施", "发展趋势", "现场联系人"]
+        );
         // Editing the rules afterwards changes nothing already copied.
         settings.rules[0].phone_minutes = 15;
         assert_eq!(e.rule.phone_minutes, 30);
-        assert!(new_event(EventDraft { summary: " ".into(), ..draft.clone() }, &settings, "张三", at("2026-11-23 03:00")).is_err());
-        assert!(new_event(EventDraft { level: Level::Large, ..draft }, &settings, "张三", at("2026-11-23 03:00")).unwrap_err().contains("时限规则"));
+        assert!(
+            new_event(
+                EventDraft {
+                    summary: " ".into(),
+                    ..draft.clone()
+                },
+                &settings,
+                "张三",
+                at("2026-11-23 03:00")
+            )
+            .is_err()
+        );
+        assert!(
+            new_event(
+                EventDraft {
+                    level: Level::Large,
+                    ..draft
+                },
+                &settings,
+                "张三",
+                at("2026-11-23 03:00")
+            )
+            .unwrap_err()
+            .contains("时限规则")
+        );
     }
 
     #[test]
     fn reports_are_numbered_in_chinese() {
-        assert_eq!([1, 2, 10, 11, 20, 23].map(chinese_number), ["一", "二", "十", "十一", "二十", "二十三"]);
+        assert_eq!(
+            [1, 2, 10, 11, 20, 23].map(chinese_number),
+            ["一", "二", "十", "十一", "二十", "二十三"]
+        );
     }
 
     #[test]
     fn a_rule_naming_the_category_wins_over_a_general_one() {
-        let rules = [rule(None, Level::Major, 30, 60), rule(Some("事故灾难"), Level::Major, 15, 35)];
-        assert_eq!(match_rule(&rules, "事故灾难", Level::Major, "上级总值班室").unwrap().phone_minutes, 15);
-        assert_eq!(match_rule(&rules, "自然灾害", Level::Major, "上级总值班室").unwrap().phone_minutes, 30);
+        let rules = [
+            rule(None, Level::Major, 30, 60),
+            rule(Some("事故灾难"), Level::Major, 15, 35),
+        ];
+        assert_eq!(
+            match_rule(&rules, "事故灾难", Level::Major, "上级总值班室")
+                .unwrap()
+                .phone_minutes,
+            15
+        );
+        assert_eq!(
+            match_rule(&rules, "自然灾害", Level::Major, "上级总值班室")
+                .unwrap()
+                .phone_minutes,
+            30
+        );
         assert!(match_rule(&rules, "自然灾害", Level::Large, "上级总值班室").is_none());
         assert!(match_rule(&rules, "自然灾害", Level::Major, "带班领导").is_none());
     }
@@ -529,7 +615,10 @@ mod tests {
         assert_eq!(snap.deadlines(occurred, received).phone_due, at("2026-11-23 03:30"));
         snap.clock = ClockFrom::Occurred;
         let d = snap.deadlines(occurred, received);
-        assert_eq!((d.phone_due, d.written_due), (at("2026-11-23 03:10"), at("2026-11-23 03:40")));
+        assert_eq!(
+            (d.phone_due, d.written_due),
+            (at("2026-11-23 03:10"), at("2026-11-23 03:40"))
+        );
     }
 
     #[test]
@@ -538,23 +627,16 @@ mod tests {
         let allowed = Duration::minutes(30);
         let c = Countdown::of(due, allowed, None, at("2026-11-23 03:05"));
         assert_eq!((c.urgency(), c.describe()), (Urgency::Calm, "剩 25:00".into()));
-        assert_eq!(Countdown::of(due, allowed, None, at("2026-11-23 03:21")).urgency(), Urgency::Amber);
+        assert_eq!(
+            Countdown::of(due, allowed, None, at("2026-11-23 03:21")).urgency(),
+            Urgency::Amber
+        );
         let late = Countdown::of(due, allowed, None, at("2026-11-23 05:35"));
         assert_eq!((late.urgency(), late.describe()), (Urgency::Red, "超时 2:05:00".into()));
         let met = Countdown::of(due, allowed, Some(at("2026-11-23 03:40")), at("2026-11-23 05:00"));
-        assert_eq!((met.urgency(), met.describe()), (Urgency::Calm, "已报 03:40（迟 10:00）".into()));
+        assert_eq!(
+            (met.urgency(), met.describe()),
+            (Urgency::Calm, "已报 03:40（迟 10:00）".into())
+        );
     }
-}
-
-/// Whom to phone at a rung of the ladder: the configured people with its role, or its number.
-#[must_use]
-pub fn contacts(settings: &super::settings::Settings, rung: &super::escalation::Rung) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = match rung.role {
-        Some(role) => settings.people.iter().filter(|p| p.role == role).map(|p| (p.name.clone(), p.phone.clone())).collect(),
-        None => Vec::new(),
-    };
-    if !rung.phone.is_empty() {
-        out.push((rung.name.clone(), rung.phone.clone()));
-    }
-    out
 }

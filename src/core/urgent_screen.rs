@@ -5,10 +5,11 @@ use chrono::NaiveDateTime;
 
 use super::form::{Field, FieldKey, Form};
 use super::log::{Entry, EntryId};
-use super::settings::UrgentSettings;
 use super::settings::Settings;
+use super::settings::UrgentSettings;
 use super::urgent::{
-    CallOutcome, Channel, Event, EventDraft, EventId, Level, NewEvent, Report, ReportType, TimelineLine, contacts, new_event,
+    CallOutcome, Channel, Event, EventDraft, EventId, Level, NewEvent, Report, ReportType, TimelineLine, contacts,
+    new_event,
 };
 use super::validate;
 
@@ -69,14 +70,24 @@ fn text(key: UrgentField, label: &str, multiline: bool, max: usize) -> Field {
 pub fn new_event_form(settings: &UrgentSettings, from: Option<&Entry>) -> Form {
     let levels = Level::ALL.iter().map(|l| l.label().to_string()).collect();
     let mut fields = vec![
-        Field::choice(FieldKey::Urgent(UrgentField::Category), "类别", settings.categories.clone(), 0),
+        Field::choice(
+            FieldKey::Urgent(UrgentField::Category),
+            "类别",
+            settings.categories.clone(),
+            0,
+        ),
         Field::choice(FieldKey::Urgent(UrgentField::Level), "等级", levels, 1),
-        text(UrgentField::OccurredAt, "事发时间", false, 19).with_placeholder("默认为现在；可填 02:50 或 2026-11-23 02:50"),
+        text(UrgentField::OccurredAt, "事发时间", false, 19)
+            .with_placeholder("默认为现在；可填 02:50 或 2026-11-23 02:50"),
         text(UrgentField::ReceivedAt, "接报时间", false, 19).with_placeholder("默认为现在"),
         text(UrgentField::Place, "事发地点", false, 100).with_placeholder("不清楚的先空着，记为待核实"),
         text(UrgentField::Source, "信息来源", false, 100).with_placeholder("谁报来的，如 县应急局值班室 王科长"),
-        text(UrgentField::Summary, "事件概况", true, 4000).required().with_placeholder("已知的先报：何时、何地、何事"),
-        text(UrgentField::Deaths, "死亡", false, 6).with_placeholder("人数；不清楚空着（待核实）").with_heading("伤亡"),
+        text(UrgentField::Summary, "事件概况", true, 4000)
+            .required()
+            .with_placeholder("已知的先报：何时、何地、何事"),
+        text(UrgentField::Deaths, "死亡", false, 6)
+            .with_placeholder("人数；不清楚空着（待核实）")
+            .with_heading("伤亡"),
         text(UrgentField::Missing, "失踪", false, 6).with_placeholder("人数；不清楚空着（待核实）"),
         text(UrgentField::Injured, "受伤", false, 6).with_placeholder("人数；不清楚空着（待核实）"),
         text(UrgentField::Measures, "已采取措施", true, 2000).with_heading("处置"),
@@ -91,13 +102,21 @@ pub fn new_event_form(settings: &UrgentSettings, from: Option<&Entry>) -> Form {
                 FieldKey::Urgent(UrgentField::OccurredAt) => f.set_value(&validate::format_minute(e.occurred_at)),
                 FieldKey::Urgent(UrgentField::Summary) => f.set_value(&e.content),
                 FieldKey::Urgent(UrgentField::Source) => {
-                    f.set_value(&format!("{} {} {}", e.unit, e.person, e.phone).split_whitespace().collect::<Vec<_>>().join(" "));
+                    f.set_value(
+                        &format!("{} {} {}", e.unit, e.person, e.phone)
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    );
                 }
                 _ => {}
             }
         }
     }
-    let title = from.map_or_else(|| "新建紧急事件（突发事件）".to_string(), |e| format!("由第 {} 号值班记录转为紧急事件", e.id));
+    let title = from.map_or_else(
+        || "新建紧急事件（突发事件）".to_string(),
+        |e| format!("由第 {} 号值班记录转为紧急事件", e.id),
+    );
     let mut form = Form::new(&title, fields);
     form.focus_on(FieldKey::Urgent(UrgentField::Level));
     form
@@ -109,7 +128,14 @@ fn count(form: &Form, key: UrgentField, errors: &mut Vec<(FieldKey, String)>) ->
     if v.is_empty() {
         return None;
     }
-    v.parse().map_err(|_| errors.push((FieldKey::Urgent(key), "请填写人数（数字），不清楚就空着，记为待核实".into()))).ok()
+    v.parse()
+        .map_err(|_| {
+            errors.push((
+                FieldKey::Urgent(key),
+                "请填写人数（数字），不清楚就空着，记为待核实".into(),
+            ))
+        })
+        .ok()
 }
 
 /// Reads the form into a new event, or the problems, each on its field.
@@ -178,15 +204,28 @@ pub fn report_form(event: &Event, settings: &Settings) -> Form {
         _ => (ReportType::FollowUp, Channel::Phone),
     };
     let pos = |all: &[ReportType], k| all.iter().position(|x| *x == k).unwrap_or(0);
-    let leaders: Vec<String> = settings.people.iter().filter(|p| p.role.is_leader()).map(|p| p.name.clone()).collect();
+    let leaders: Vec<String> = settings
+        .people
+        .iter()
+        .filter(|p| p.role.is_leader())
+        .map(|p| p.name.clone())
+        .collect();
     let unverified = r.unverified();
     let content = if kind == ReportType::Initial {
         format!(
             "{}，{}发生{}。{}",
             r.occurred_at.format("%m月%d日%H时%M分"),
-            if r.place.is_empty() { "（地点待核实）" } else { &r.place },
+            if r.place.is_empty() {
+                "（地点待核实）"
+            } else {
+                &r.place
+            },
             r.summary,
-            if unverified.is_empty() { String::new() } else { format!("待核实：{}。", unverified.join("、")) }
+            if unverified.is_empty() {
+                String::new()
+            } else {
+                format!("待核实：{}。", unverified.join("、"))
+            }
         )
     } else if unverified.is_empty() {
         "续报：".to_string()
@@ -201,23 +240,36 @@ pub fn report_form(event: &Event, settings: &Settings) -> Form {
     Form::new(
         &format!("第 {} 号事件：记录报告（初报、续报、终报）", event.id),
         vec![
-            Field::choice(FieldKey::Urgent(UrgentField::ReportType), "报告", labels(ReportType::ALL, ReportType::label), pos(ReportType::ALL, kind)),
+            Field::choice(
+                FieldKey::Urgent(UrgentField::ReportType),
+                "报告",
+                labels(ReportType::ALL, ReportType::label),
+                pos(ReportType::ALL, kind),
+            ),
             Field::choice(
                 FieldKey::Urgent(UrgentField::Channel),
                 "方式",
                 labels(Channel::ALL, Channel::label),
                 usize::from(channel == Channel::Written),
             ),
-            text(UrgentField::Recipient, "报送对象", false, 100).with_value(&r.rule.recipient).required(),
+            text(UrgentField::Recipient, "报送对象", false, 100)
+                .with_value(&r.rule.recipient)
+                .required(),
             text(UrgentField::SentAt, "报送时间", false, 19).with_placeholder("默认为现在；可填 03:25"),
             signer,
-            text(UrgentField::ReportContent, "内容", true, 4000).with_value(&content).required(),
+            text(UrgentField::ReportContent, "内容", true, 4000)
+                .with_value(&content)
+                .required(),
         ],
     )
 }
 
 /// Reads the report form.
-pub fn read_report_form(form: &Form, operator: &str, now: NaiveDateTime) -> Result<(ReportType, Report), Vec<(FieldKey, String)>> {
+pub fn read_report_form(
+    form: &Form,
+    operator: &str,
+    now: NaiveDateTime,
+) -> Result<(ReportType, Report), Vec<(FieldKey, String)>> {
     let missing = form.missing_required();
     if !missing.is_empty() {
         return Err(missing);
@@ -251,7 +303,12 @@ pub fn call_form(event: &Event, settings: &Settings) -> Form {
         .urgent
         .ladder
         .get(event.escalation.rung)
-        .map(|rung| contacts(settings, rung).into_iter().map(|(n, p)| format!("{n} {p}").trim().to_string()).collect())
+        .map(|rung| {
+            contacts(settings, rung)
+                .into_iter()
+                .map(|(n, p)| format!("{n} {p}").trim().to_string())
+                .collect()
+        })
         .unwrap_or_default();
     for rung in &settings.urgent.ladder {
         for (n, p) in contacts(settings, rung) {
@@ -265,14 +322,23 @@ pub fn call_form(event: &Event, settings: &Settings) -> Form {
         &format!("第 {} 号事件：记录电话联系结果", event.id),
         vec![
             Field::choice(FieldKey::Urgent(UrgentField::Callee), "联系对象", callees, 0),
-            Field::choice(FieldKey::Urgent(UrgentField::Outcome), "结果", labels(CallOutcome::ALL, CallOutcome::label), 0),
+            Field::choice(
+                FieldKey::Urgent(UrgentField::Outcome),
+                "结果",
+                labels(CallOutcome::ALL, CallOutcome::label),
+                0,
+            ),
             text(UrgentField::CalledAt, "时间", false, 19).with_placeholder("默认为现在"),
         ],
     )
 }
 
 /// Reads the call form into a timeline line.
-pub fn read_call_form(form: &Form, operator: &str, now: NaiveDateTime) -> Result<TimelineLine, Vec<(FieldKey, String)>> {
+pub fn read_call_form(
+    form: &Form,
+    operator: &str,
+    now: NaiveDateTime,
+) -> Result<TimelineLine, Vec<(FieldKey, String)>> {
     let get = |k: UrgentField| form.value(FieldKey::Urgent(k)).trim().to_string();
     let at = match get(UrgentField::CalledAt).as_str() {
         "" => now,
@@ -280,7 +346,14 @@ pub fn read_call_form(form: &Form, operator: &str, now: NaiveDateTime) -> Result
     };
     let callee = get(UrgentField::Callee);
     if callee.is_empty() {
-        return Err(vec![(FieldKey::Urgent(UrgentField::Callee), "配置中没有可联系的人：请在 [[people]] 或 [[escalation]] 中写上电话".into())]);
+        return Err(vec![(
+            FieldKey::Urgent(UrgentField::Callee),
+            "配置中没有可联系的人：请在 [[people]] 或 [[escalation]] 中写上电话".into(),
+        )]);
     }
-    Ok(TimelineLine { at, who: operator.to_string(), text: format!("电话联系 {callee}：{}", get(UrgentField::Outcome)) })
+    Ok(TimelineLine {
+        at,
+        who: operator.to_string(),
+        text: format!("电话联系 {callee}：{}", get(UrgentField::Outcome)),
+    })
 }

@@ -81,7 +81,10 @@ pub fn send_with_limit(notice: &Notice, limit: Duration) -> Result<(), String> {
     match result.recv_timeout(limit) {
         Ok(Ok(())) => Ok(()),
         Ok(Err(_)) => Err("桌面通知不可用（没有通知服务或 D-Bus）：提醒改用屏幕横幅和响铃".into()),
-        Err(_) => Err(format!("桌面通知服务 {} 秒内无响应：提醒改用屏幕横幅和响铃", limit.as_secs())),
+        Err(_) => Err(format!(
+            "桌面通知服务 {} 秒内无响应：提醒改用屏幕横幅和响铃",
+            limit.as_secs()
+        )),
     }
 }
 

@@ -25,7 +25,10 @@ fn time(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDateTime> {
 }
 
 fn opt_time(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDateTime>> {
-    row.get::<_, Option<String>>(i)?.as_deref().map(time_from_sql).transpose()
+    row.get::<_, Option<String>>(i)?
+        .as_deref()
+        .map(time_from_sql)
+        .transpose()
 }
 
 fn parsed<T>(row: &Row<'_>, i: usize, parse: impl Fn(&str) -> Option<T>) -> rusqlite::Result<T> {
@@ -81,7 +84,8 @@ fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
 }
 
 fn insert_timeline(tx: &rusqlite::Transaction<'_>, event_id: EventId, lines: &[TimelineLine]) -> Result<()> {
-    let mut stmt = tx.prepare_cached("INSERT INTO urgent_timeline (event_id, at, who, text) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut stmt =
+        tx.prepare_cached("INSERT INTO urgent_timeline (event_id, at, who, text) VALUES (?1, ?2, ?3, ?4)")?;
     for l in lines {
         stmt.execute(params![event_id, time_to_sql(l.at), l.who, l.text])?;
     }
@@ -142,20 +146,29 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {EVENT_COLUMNS} FROM urgent_event e WHERE e.state != '已结束' ORDER BY e.id"
         ))?;
-        Ok(stmt.query_map([], event_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(stmt
+            .query_map([], event_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// The newest events, for the command line.
     pub fn recent_events(&self, limit: usize) -> Result<Vec<Event>> {
-        let mut stmt =
-            self.conn.prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM urgent_event e ORDER BY e.id DESC LIMIT ?1"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS} FROM urgent_event e ORDER BY e.id DESC LIMIT ?1"
+        ))?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        Ok(stmt.query_map([limit], event_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(stmt
+            .query_map([limit], event_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     pub fn event(&self, id: EventId) -> Result<Event> {
         self.conn
-            .query_row(&format!("SELECT {EVENT_COLUMNS} FROM urgent_event e WHERE e.id = ?1"), [id], event_from_row)
+            .query_row(
+                &format!("SELECT {EVENT_COLUMNS} FROM urgent_event e WHERE e.id = ?1"),
+                [id],
+                event_from_row,
+            )
             .optional()?
             .ok_or(StoreError::NotFound(id))
     }
@@ -172,14 +185,18 @@ impl Store {
     ) -> Result<bool> {
         self.write(|tx| {
             let current = tx
-                .query_row("SELECT state, rung, rung_since, reminders FROM urgent_event WHERE id = ?1", [id], |r| {
-                    Ok(Escalation {
-                        state: parsed(r, 0, EventState::parse)?,
-                        rung: usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-                        rung_since: time(r, 2)?,
-                        reminders: r.get(3)?,
-                    })
-                })
+                .query_row(
+                    "SELECT state, rung, rung_since, reminders FROM urgent_event WHERE id = ?1",
+                    [id],
+                    |r| {
+                        Ok(Escalation {
+                            state: parsed(r, 0, EventState::parse)?,
+                            rung: usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                            rung_since: time(r, 2)?,
+                            reminders: r.get(3)?,
+                        })
+                    },
+                )
                 .optional()?
                 .ok_or(StoreError::NotFound(id))?;
             if current != *before {
@@ -187,7 +204,13 @@ impl Store {
             }
             tx.execute(
                 "UPDATE urgent_event SET state = ?1, rung = ?2, rung_since = ?3, reminders = ?4 WHERE id = ?5",
-                params![esc.state.label(), i64::try_from(esc.rung).unwrap_or(0), time_to_sql(esc.rung_since), esc.reminders, id],
+                params![
+                    esc.state.label(),
+                    i64::try_from(esc.rung).unwrap_or(0),
+                    time_to_sql(esc.rung_since),
+                    esc.reminders,
+                    id
+                ],
             )?;
             insert_timeline(tx, id, lines)?;
             Ok(true)
@@ -199,7 +222,9 @@ impl Store {
     pub fn add_report(&mut self, event_id: EventId, kind: ReportType, r: &Report) -> Result<String> {
         self.write(|tx| {
             let state: String = tx
-                .query_row("SELECT state FROM urgent_event WHERE id = ?1", [event_id], |row| row.get(0))
+                .query_row("SELECT state FROM urgent_event WHERE id = ?1", [event_id], |row| {
+                    row.get(0)
+                })
                 .optional()?
                 .ok_or(StoreError::NotFound(event_id))?;
             if state == EventState::Closed.label() {
@@ -231,8 +256,22 @@ impl Store {
                     time_to_sql(r.recorded_at),
                 ],
             )?;
-            let text = format!("{}{}已报{}（签发：{}）", r.channel.label(), name, r.recipient, r.signed_by);
-            insert_timeline(tx, event_id, &[TimelineLine { at: r.sent_at, who: r.recorded_by.clone(), text }])?;
+            let text = format!(
+                "{}{}已报{}（签发：{}）",
+                r.channel.label(),
+                name,
+                r.recipient,
+                r.signed_by
+            );
+            insert_timeline(
+                tx,
+                event_id,
+                &[TimelineLine {
+                    at: r.sent_at,
+                    who: r.recorded_by.clone(),
+                    text,
+                }],
+            )?;
             Ok(name)
         })
     }
@@ -266,9 +305,17 @@ impl Store {
 
     /// An event's timeline, oldest first.
     pub fn timeline(&self, id: EventId) -> Result<Vec<TimelineLine>> {
-        let mut stmt = self.conn.prepare_cached("SELECT at, who, text FROM urgent_timeline WHERE event_id = ?1 ORDER BY at, id")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT at, who, text FROM urgent_timeline WHERE event_id = ?1 ORDER BY at, id")?;
         Ok(stmt
-            .query_map([id], |r| Ok(TimelineLine { at: time(r, 0)?, who: r.get(1)?, text: r.get(2)? }))?
+            .query_map([id], |r| {
+                Ok(TimelineLine {
+                    at: time(r, 0)?,
+                    who: r.get(1)?,
+                    text: r.get(2)?,
+                })
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }

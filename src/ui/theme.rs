@@ -8,7 +8,10 @@ pub const TAB_ACTIVE: Style = Style::new()
     .add_modifier(Modifier::BOLD);
 pub const TAB_INACTIVE: Style = Style::new().fg(Color::Gray);
 pub const TAB_UNAVAILABLE: Style = Style::new().fg(Color::DarkGray);
-pub const STATUS_ALERT: Style = Style::new().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD);
+pub const STATUS_ALERT: Style = Style::new()
+    .fg(Color::White)
+    .bg(Color::Red)
+    .add_modifier(Modifier::BOLD);
 pub const STATUS_BAR: Style = Style::new().fg(Color::White).bg(Color::DarkGray);
 pub const STATUS_OPERATOR: Style = Style::new()
     .fg(Color::Yellow)

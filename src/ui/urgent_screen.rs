@@ -15,8 +15,14 @@ use crate::core::app::App;
 use crate::core::text::{truncate, width};
 use crate::core::urgent::{Event, EventState, Urgency, contacts};
 
-const BANNER_RED: Style = Style::new().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD);
-const BANNER_AMBER: Style = Style::new().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD);
+const BANNER_RED: Style = Style::new()
+    .fg(Color::White)
+    .bg(Color::Red)
+    .add_modifier(Modifier::BOLD);
+const BANNER_AMBER: Style = Style::new()
+    .fg(Color::Black)
+    .bg(Color::Yellow)
+    .add_modifier(Modifier::BOLD);
 
 fn urgency_style(u: Urgency) -> Style {
     match u {
@@ -28,9 +34,18 @@ fn urgency_style(u: Urgency) -> Style {
 
 /// "带班领导 王五 13800000003"
 fn who_to_phone(app: &App, e: &Event) -> String {
-    let Some(rung) = app.settings.urgent.ladder.get(e.escalation.rung) else { return String::new() };
-    let people: Vec<String> = contacts(&app.settings, rung).into_iter().map(|(n, p)| format!("{n} {p}").trim().to_string()).collect();
-    if people.is_empty() { rung.name.clone() } else { format!("{}：{}", rung.name, people.join("、")) }
+    let Some(rung) = app.settings.urgent.ladder.get(e.escalation.rung) else {
+        return String::new();
+    };
+    let people: Vec<String> = contacts(&app.settings, rung)
+        .into_iter()
+        .map(|(n, p)| format!("{n} {p}").trim().to_string())
+        .collect();
+    if people.is_empty() {
+        rung.name.clone()
+    } else {
+        format!("{}：{}", rung.name, people.join("、"))
+    }
 }
 
 /// The banner: two rows that cannot be missed, on every screen, while any event needs someone.
@@ -39,9 +54,17 @@ pub fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
     let Some(top) = alerts.first() else { return };
     let now = app.now;
     let unacked = top.escalation.state == EventState::New;
-    let style = if unacked || top.urgency(now) == Urgency::Red { BANNER_RED } else { BANNER_AMBER };
+    let style = if unacked || top.urgency(now) == Urgency::Red {
+        BANNER_RED
+    } else {
+        BANNER_AMBER
+    };
     let cells = usize::from(area.width);
-    let more = if alerts.len() > 1 { format!("（另有 {} 件）", alerts.len() - 1) } else { String::new() };
+    let more = if alerts.len() > 1 {
+        format!("（另有 {} 件）", alerts.len() - 1)
+    } else {
+        String::new()
+    };
     let first = if unacked {
         format!(
             " 【紧急·未确认】按 F2 确认  第{}号 {} {} {} {}接报{more}",
@@ -52,14 +75,26 @@ pub fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
             top.record.received_at.format("%H:%M"),
         )
     } else {
-        format!(" 【紧急·报送未完成】第{}号 {} {} 已确认{more}", top.id, top.record.level.label(), top.record.category)
+        format!(
+            " 【紧急·报送未完成】第{}号 {} {} 已确认{more}",
+            top.id,
+            top.record.level.label(),
+            top.record.category
+        )
     };
     let phone = top.phone_clock(now).describe();
     let written = top.written_clock(now).describe();
     let second = if unacked {
-        format!(" 电话报告 {phone}；书面 {written}；请电话 {}；依据 {}", who_to_phone(app, top), clean(&top.record.rule.source))
+        format!(
+            " 电话报告 {phone}；书面 {written}；请电话 {}；依据 {}",
+            who_to_phone(app, top),
+            clean(&top.record.rule.source)
+        )
     } else {
-        format!(" 电话报告 {phone}；书面 {written}；依据 {}", clean(&top.record.rule.source))
+        format!(
+            " 电话报告 {phone}；书面 {written}；依据 {}",
+            clean(&top.record.rule.source)
+        )
     };
     let line = |s: &str| {
         let t = truncate(s, cells);
@@ -74,11 +109,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         render_form(frame, area, form);
         return;
     }
-    let list_height = u16::try_from(app.events.len()).unwrap_or(u16::MAX).saturating_add(3).clamp(4, area.height / 2);
+    let list_height = u16::try_from(app.events.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(3)
+        .clamp(4, area.height / 2);
     let [list_area, detail_area] = Layout::vertical([Constraint::Length(list_height), Constraint::Fill(1)]).areas(area);
-    let block = Block::bordered().title(Span::styled(" 紧急事项（未结束） ", theme::HEADER)).border_style(theme::BORDER);
+    let block = Block::bordered()
+        .title(Span::styled(" 紧急事项（未结束） ", theme::HEADER))
+        .border_style(theme::BORDER);
     if app.events.is_empty() {
-        let text = vec![Line::raw("  没有未结束的紧急事件。按 n 新建；在值班记录详情中按 u 可由记录转为紧急事件。")];
+        let text = vec![Line::raw(
+            "  没有未结束的紧急事件。按 n 新建；在值班记录详情中按 u 可由记录转为紧急事件。",
+        )];
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     }
@@ -86,12 +128,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let rows = app.events.iter().enumerate().map(|(i, e)| {
         let phone = e.phone_clock(app.now);
         let written = e.written_clock(app.now);
-        let style = if i == app.urgent.selected { theme::SELECTED } else { Style::new() };
+        let style = if i == app.urgent.selected {
+            theme::SELECTED
+        } else {
+            Style::new()
+        };
         Row::new(vec![
             Line::raw(format!("{}", e.id)),
             Line::raw(e.record.level.label()),
             Line::raw(clean(&e.record.category)),
-            Line::raw(e.record.received_at.format(if wide { "%m-%d %H:%M" } else { "%H:%M" }).to_string()),
+            Line::raw(
+                e.record
+                    .received_at
+                    .format(if wide { "%m-%d %H:%M" } else { "%H:%M" })
+                    .to_string(),
+            ),
             Line::raw(e.escalation.state.label()),
             Line::styled(phone.describe(), urgency_style(phone.urgency())),
             Line::styled(written.describe(), urgency_style(written.urgency())),
@@ -109,15 +160,30 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Length(if wide { 22 } else { 14 }),
         Constraint::Fill(1),
     ];
-    let header = Row::new(["编号", "等级", "类别", "接报", "状态", "电话报告", "书面报告", "地点/概况"]).style(theme::HEADER);
-    frame.render_widget(Table::new(rows, widths).header(header).block(block).column_spacing(1), list_area);
+    let header = Row::new([
+        "编号",
+        "等级",
+        "类别",
+        "接报",
+        "状态",
+        "电话报告",
+        "书面报告",
+        "地点/概况",
+    ])
+    .style(theme::HEADER);
+    frame.render_widget(
+        Table::new(rows, widths).header(header).block(block).column_spacing(1),
+        list_area,
+    );
     if let Some(e) = app.events.get(app.urgent.selected) {
         render_event_detail(frame, detail_area, app, e, app.now);
     }
 }
 
 fn render_event_detail(frame: &mut Frame, area: Rect, app: &App, e: &Event, now: NaiveDateTime) {
-    let block = Block::bordered().title(Span::styled(format!(" 第 {} 号事件 ", e.id), theme::HEADER)).border_style(theme::BORDER);
+    let block = Block::bordered()
+        .title(Span::styled(format!(" 第 {} 号事件 ", e.id), theme::HEADER))
+        .border_style(theme::BORDER);
     let r = &e.record;
     let count = |n: Option<u32>| n.map_or_else(|| "待核实".to_string(), |n| n.to_string());
     let mut lines = vec![
@@ -129,24 +195,43 @@ fn render_event_detail(frame: &mut Frame, area: Rect, app: &App, e: &Event, now:
             if r.source.is_empty() { "待核实" } else { &r.source }
         ))),
         Line::raw(clean(&format!("概况：{}", r.summary))),
-        Line::raw(format!("伤亡：死亡 {}，失踪 {}，受伤 {}", count(r.deaths), count(r.missing), count(r.injured))),
+        Line::raw(format!(
+            "伤亡：死亡 {}，失踪 {}，受伤 {}",
+            count(r.deaths),
+            count(r.missing),
+            count(r.injured)
+        )),
         Line::styled(clean(&e.clock_strip(now)), urgency_style(e.urgency(now))),
     ];
     let unverified = r.unverified();
     if !unverified.is_empty() {
-        lines.push(Line::styled(format!("待核实：{}", unverified.join("、")), theme::NOTICE));
+        lines.push(Line::styled(
+            format!("待核实：{}", unverified.join("、")),
+            theme::NOTICE,
+        ));
     }
     if e.escalation.state == EventState::New {
-        lines.push(Line::styled(format!("未确认，当前提醒：{}（F2 或 a 确认）", who_to_phone(app, e)), theme::URGENT));
+        lines.push(Line::styled(
+            format!("未确认，当前提醒：{}（F2 或 a 确认）", who_to_phone(app, e)),
+            theme::URGENT,
+        ));
     } else {
-        lines.push(Line::raw(format!("状态：{}（r 标为已处置，c 结束）", e.escalation.state.label())));
+        lines.push(Line::raw(format!(
+            "状态：{}（r 标为已处置，c 结束）",
+            e.escalation.state.label()
+        )));
     }
     lines.push(Line::styled("时间线：", theme::HEADER));
     if let Some((id, timeline)) = &app.urgent.timeline
         && *id == e.id
     {
         for t in timeline.iter().rev() {
-            lines.push(Line::raw(clean(&format!("  {} {} {}", t.at.format("%m-%d %H:%M:%S"), t.who, t.text))));
+            lines.push(Line::raw(clean(&format!(
+                "  {} {} {}",
+                t.at.format("%m-%d %H:%M:%S"),
+                t.who,
+                t.text
+            ))));
         }
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);

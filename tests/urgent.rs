@@ -1,0 +1,280 @@
+//! Urgent events end to end inside the library: the real app and store on a temporary file,
+//! the fixed clock moved second by second, the screen read from `TestBackend`, the bell and the
+//! desktop notifications recorded by a double.
+
+mod common;
+
+use common::{Harness, at};
+use zhiban::config::{DEFAULT_TOML, parse};
+use zhiban::core::app::Notice;
+use zhiban::core::escalation::{Escalation, Input, Output};
+use zhiban::core::keymap::{Key, KeyCode};
+use zhiban::core::urgent::{EventDraft, EventState, Level, ReportType, TimelineLine, new_event};
+
+/// Records a 重大 event the way `zhiban event add` does, received at `received`.
+fn add_event(h: &mut Harness, received: &str, summary: &str) -> i64 {
+    let settings = parse(DEFAULT_TOML, None).unwrap().settings;
+    let t = at(received);
+    let mut draft = EventDraft::essentials(
+        "自然灾害",
+        Level::Major,
+        t - chrono::Duration::minutes(10),
+        "李家集镇",
+        summary,
+    );
+    draft.received_at = Some(t);
+    let event = new_event(draft, &settings.urgent, "张三", t).unwrap();
+    let lines: Vec<TimelineLine> = Escalation::new(t)
+        .handle(Input::Raise, t, &settings.urgent.ladder)
+        .into_iter()
+        .filter_map(|o| match o {
+            Output::Timeline { at, who, text } => Some(TimelineLine { at, who, text }),
+            _ => None,
+        })
+        .collect();
+    let id = h.store.insert_event(&event, &lines).unwrap();
+    // The running app notices new events on its next reload (every 2 s), as it would one
+    // written by another terminal or a script.
+    h.clock = t;
+    h.tick_to(t + chrono::Duration::seconds(2));
+    id
+}
+
+fn banner(h: &mut Harness) -> String {
+    let s = h.screen();
+    format!("{}\n{}", s[1], s[2])
+}
+
+#[test]
+fn banner_and_countdown_show_on_another_tab_at_80x24_and_f2_acknowledges() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    let id = add_event(&mut h, "2026-11-23 03:10:00", "山体滑坡，两户房屋受损");
+    h.tick_to(at("2026-11-23 03:27:20"));
+    assert_eq!(
+        h.app.tab,
+        zhiban::core::app::Tab::Log,
+        "the officer is on the duty log, not the events tab"
+    );
+    let b = banner(&mut h);
+    assert!(
+        b.contains("【紧急·未确认】按 F2 确认") && b.contains("第1号 重大 自然灾害"),
+        "{b}"
+    );
+    assert!(b.contains("电话报告 剩 12:40；书面 剩 42:40"), "{b}");
+    assert!(h.text().contains("告警：1 件未确认"), "{}", h.text());
+    assert!(h.alerter.rings >= 1, "an unacknowledged event rings");
+
+    h.key(Key::plain(KeyCode::F(2)));
+    let b = banner(&mut h);
+    assert!(
+        b.contains("已确认") && b.contains("电话报告 剩 12:40"),
+        "after ack the clocks stay on screen:\n{b}"
+    );
+    let event = h.store.event(id).unwrap();
+    assert_eq!(event.escalation.state, EventState::Acknowledged);
+    let timeline = h.store.timeline(id).unwrap();
+    assert!(
+        timeline.iter().any(|l| l.who == "张三" && l.text.starts_with("确认")),
+        "{timeline:?}"
+    );
+}
+
+#[test]
+fn an_overdue_report_turns_red_and_says_how_late() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    add_event(&mut h, "2026-11-23 03:10:00", "化工厂泄漏");
+    h.key(Key::plain(KeyCode::F(2)));
+    h.tick_to(at("2026-11-23 03:55:00"));
+    let b = banner(&mut h);
+    assert!(b.contains("电话报告 超时 15:00；书面 剩 15:00"), "{b}");
+    let buf = h.terminal.backend().buffer().clone();
+    assert_eq!(buf[(0, 1)].bg, ratatui::style::Color::Red, "overdue is red");
+}
+
+#[test]
+fn nobody_acknowledges_so_it_escalates_with_whom_to_phone() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    let id = add_event(&mut h, "2026-11-23 03:10:00", "河堤决口");
+    let rings_at_start = h.alerter.rings;
+    h.tick_to(at("2026-11-23 03:16:00"));
+    let timeline: Vec<String> = h.store.timeline(id).unwrap().into_iter().map(|l| l.text).collect();
+    assert!(
+        timeline.contains(&"5分钟无人确认，升级至带班领导".to_string()),
+        "{timeline:?}"
+    );
+    assert!(
+        h.alerter.rings > rings_at_start + 1,
+        "reminders and the escalation ring"
+    );
+    h.key(Key::ch('3'));
+    let text = h.text();
+    assert!(
+        text.contains("带班领导：王五 13800000003"),
+        "the screen says whom to phone:\n{text}"
+    );
+}
+
+#[test]
+fn reopened_two_hours_later_the_clocks_and_the_ladder_are_right() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    let id = add_event(&mut h, "2026-11-23 01:00:00", "危化品车辆侧翻");
+    // The app is closed at 01:02 and started again at 03:00.
+    h.tick_to(at("2026-11-23 01:02:00"));
+    let mut h = h.restart(at("2026-11-23 03:00:00"));
+    let b = banner(&mut h);
+    assert!(b.contains("电话报告 超时 1:30:00；书面 超时 1:00:00"), "{b}");
+    assert!(h.alerter.rings >= 1, "reopening with an unacknowledged event rings");
+    let event = h.store.event(id).unwrap();
+    assert_eq!(event.escalation.rung, 3, "climbed the whole ladder while closed");
+    let timeline = h.store.timeline(id).unwrap();
+    let catch_up: Vec<&TimelineLine> = timeline.iter().filter(|l| l.text.contains("补记")).collect();
+    assert!(!catch_up.is_empty());
+    // Reminders every 1:40 on the first rung (5 min, 2 repeats): 01:01:40 happened live, the
+    // next one, due at 01:03:20 while the app was closed, is recorded at its due time.
+    assert!(
+        timeline
+            .iter()
+            .any(|l| l.at == at("2026-11-23 01:01:40") && !l.text.contains("补记")),
+        "{timeline:#?}"
+    );
+    assert_eq!(
+        catch_up[0].at,
+        at("2026-11-23 01:03:20"),
+        "each missed step is stamped when it was due"
+    );
+}
+
+#[test]
+fn a_new_event_from_the_form_rings_and_notifies_without_its_content() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    h.key(Key::ch('3'));
+    h.key(Key::ch('n'));
+    // The form opens on 等级 (default 重大); fill place and summary.
+    for _ in 0..3 {
+        h.key(Key::plain(KeyCode::Tab));
+    }
+    h.type_text("城关镇张庄村");
+    h.key(Key::plain(KeyCode::Tab));
+    h.key(Key::plain(KeyCode::Tab));
+    h.type_text("民房倒塌，三人被困");
+    h.key(Key::ctrl('s'));
+    let text = h.text();
+    assert!(text.contains("已保存：第 1 号紧急事件"), "{text}");
+    assert!(text.contains("民房倒塌"), "{text}");
+    assert!(h.alerter.rings >= 1);
+    let Notice { title, body } = h.alerter.notices.first().cloned().expect("a desktop notification");
+    assert_eq!(body, "重大 自然灾害 接报 03:10");
+    for secret in ["民房", "张庄", "被困"] {
+        assert!(
+            !title.contains(secret) && !body.contains(secret),
+            "notification leaks {secret}: {title} {body}"
+        );
+    }
+}
+
+#[test]
+fn reports_stop_the_clocks_and_follow_ups_are_numbered() {
+    let mut h = Harness::new(160, 48, Some("张三"));
+    let id = add_event(&mut h, "2026-11-23 03:10:00", "山洪");
+    h.key(Key::plain(KeyCode::F(2)));
+    h.key(Key::ch('3'));
+    h.tick_to(at("2026-11-23 03:20:00"));
+    for _ in 0..3 {
+        h.key(Key::ch('p')); // defaults: 电话初报, then 书面初报, then 电话续报
+        h.key(Key::ctrl('s'));
+    }
+    let names: Vec<String> = h
+        .store
+        .reports(id)
+        .unwrap()
+        .into_iter()
+        .map(|r| format!("{}{}", r.channel.label(), r.kind))
+        .collect();
+    assert_eq!(names, ["电话初报", "书面初报", "电话续报一"]);
+    let event = h.store.event(id).unwrap();
+    assert_eq!(
+        (event.phone_sent, event.written_sent),
+        (Some(at("2026-11-23 03:20:00")), Some(at("2026-11-23 03:20:00")))
+    );
+    assert!(
+        !h.screen()[1].contains("【紧急"),
+        "with both first reports made and acknowledged, the banner goes away"
+    );
+    assert!(h.text().contains("已报 03:20"), "{}", h.text());
+    let r = h
+        .store
+        .add_report(id, ReportType::Final, &h.store.reports(id).unwrap()[0])
+        .unwrap();
+    assert_eq!(r, "终报");
+}
+
+#[test]
+fn follow_up_times_ask_for_a_report_until_the_final_one() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    let id = add_event(&mut h, "2026-11-23 07:50:00", "森林火情");
+    h.key(Key::plain(KeyCode::F(2)));
+    h.tick_to(at("2026-11-23 07:59:50"));
+    let rings = h.alerter.rings;
+    h.tick_to(at("2026-11-23 08:00:05"));
+    assert!(h.alerter.rings > rings, "the follow-up time rings");
+    let said = h.app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(said.contains("续报时刻 08:00"), "{said}");
+    let timeline = h.store.timeline(id).unwrap();
+    assert!(
+        timeline
+            .iter()
+            .any(|l| l.text == "续报时刻 08:00：请报送续报" && l.at == at("2026-11-23 08:00:00"))
+    );
+}
+
+#[test]
+fn a_config_change_never_rewrites_an_existing_events_deadlines() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    let id = add_event(&mut h, "2026-11-23 03:10:00", "x");
+    let stricter = DEFAULT_TOML.replace("phone_minutes = 30", "phone_minutes = 15");
+    let settings = parse(&stricter, None).unwrap().settings;
+    assert!(settings.urgent.rules.iter().any(|r| r.phone_minutes == 15));
+    let event = h.store.event(id).unwrap();
+    assert_eq!(event.record.rule.phone_minutes, 30);
+    assert_eq!(event.deadlines.phone_due, at("2026-11-23 03:40:00"));
+    // And the database refuses to change the copied rule.
+    assert!(
+        h.store
+            .execute_raw_for_tests("UPDATE urgent_event SET rule_phone_minutes = 15")
+            .is_err()
+    );
+}
+
+#[test]
+fn a_step_taken_by_another_terminal_is_not_written_twice() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    let id = add_event(&mut h, "2026-11-23 03:10:00", "x");
+    let before = h.store.event(id).unwrap().escalation;
+    let mut after = before.clone();
+    after.state = EventState::Acknowledged;
+    assert!(h.store.save_escalation(id, &before, &after, &[]).unwrap());
+    assert!(
+        !h.store.save_escalation(id, &before, &after, &[]).unwrap(),
+        "the second writer sees the state moved on"
+    );
+}
+
+#[test]
+fn the_real_desktop_notifier_gives_up_within_its_limit() {
+    // On a machine without a session bus this fails fast; with a stuck notification server it
+    // must still return at the limit. Either way the caller is never held longer.
+    let notice = Notice {
+        title: "值班提醒：测试".into(),
+        body: "一般 其他 接报 00:00".into(),
+    };
+    let started = std::time::Instant::now();
+    let result = zhiban::runtime::notify::send_with_limit(&notice, std::time::Duration::from_secs(2));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "took {:?}",
+        started.elapsed()
+    );
+    if let Err(why) = result {
+        assert!(why.contains("桌面通知") && why.contains("横幅"), "{why}");
+    }
+}
