@@ -13,8 +13,8 @@ use crate::core::form::{Field, Form, Input};
 use crate::core::log::LogField;
 use crate::core::text::{pad, wrap};
 
-/// Cells for the label column ("转交/转办 " is 10).
-const LABEL_CELLS: usize = 11;
+/// Cells for the label column: a marker, the longest label ("已采取措施", 10 cells), a required mark.
+const LABEL_CELLS: usize = 13;
 
 /// Rows a field's value gets.
 fn value_rows(field: &Field, tall: bool) -> usize {
