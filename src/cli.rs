@@ -352,15 +352,7 @@ fn run_event(
             );
             draft.received_at = received_at;
             let event = new_event(draft, urgent, &operator, now).map_err(bad_input)?;
-            let mut esc = crate::core::escalation::Escalation::new(now);
-            let lines: Vec<TimelineLine> = esc
-                .handle(Input::Raise, now, &urgent.ladder)
-                .into_iter()
-                .filter_map(|o| match o {
-                    Output::Timeline { at, who, text } => Some(TimelineLine { at, who, text }),
-                    _ => None,
-                })
-                .collect();
+            let lines = crate::core::urgent::raised(now, &urgent.ladder);
             let id = store.insert_event(&event, &lines).map_err(|e| failure(e.to_string()))?;
             println!("{id}");
             Ok(())
@@ -393,7 +385,12 @@ fn run_event(
                 })
                 .collect();
             let saved = store
-                .save_escalation(id, &before, &event.escalation, &lines)
+                .save_escalation(
+                    crate::core::urgent::AlertTarget::Event(id),
+                    &before,
+                    &event.escalation,
+                    &lines,
+                )
                 .map_err(|e| failure(e.to_string()))?;
             if !saved {
                 return Err(failure(format!("第 {id} 号事件刚被另一个终端改动：请重试")));

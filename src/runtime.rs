@@ -30,8 +30,11 @@ pub fn now() -> NaiveDateTime {
 /// Executes one effect; returns the message that reports its result.
 pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect) -> Option<Msg> {
     Some(match effect {
-        Effect::LoadEvents => match store.open_events() {
-            Ok(events) => Msg::Events(events),
+        Effect::LoadEvents => match store
+            .open_events()
+            .and_then(|events| Ok((events, store.open_entry_alerts()?)))
+        {
+            Ok((events, entries)) => Msg::Events(events, entries),
             Err(e) => Msg::LoadFailed(e.to_string()),
         },
         Effect::LoadTimeline(id) => match store.timeline(id) {
@@ -54,15 +57,17 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect) -> 
             Err(e) => Msg::SaveFailed(e.to_string()),
         },
         Effect::SaveEscalation {
-            id,
+            target,
             before,
             after,
             lines,
-        } => match store.save_escalation(id, &before, &after, &lines) {
-            // Saved, or another terminal took this step first: either way re-read the truth.
-            Ok(_) => Msg::Events(store.open_events().unwrap_or_default()),
-            Err(e) => Msg::SaveFailed(e.to_string()),
-        },
+        } => {
+            match store.save_escalation(target, &before, &after, &lines) {
+                // Saved, or another terminal took this step first: either way re-read the truth.
+                Ok(_) => return execute(store, alerter, Effect::LoadEvents),
+                Err(e) => Msg::SaveFailed(e.to_string()),
+            }
+        }
         Effect::Ring => {
             alerter.ring();
             return None;
@@ -79,7 +84,7 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect) -> 
             Ok(entry) => Msg::Entry(Box::new(entry)),
             Err(e) => Msg::LoadFailed(e.to_string()),
         },
-        Effect::SaveEntry(entry) => match store.insert_entry(&entry) {
+        Effect::SaveEntry(entry, alert) => match store.insert_entry_raising(&entry, alert.as_deref()) {
             Ok((entry_id, key)) => Msg::Saved { entry_id, key },
             Err(e) => Msg::SaveFailed(e.to_string()),
         },

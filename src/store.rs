@@ -22,6 +22,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_urgent.sql"),
+    include_str!("../migrations/0003_entry_alert.sql"),
 ];
 
 /// The schema version this build writes.

@@ -30,7 +30,11 @@ pub fn list_rows(height: u16) -> usize {
 /// Rows the alert banner takes: two while any event needs someone, none otherwise.
 #[must_use]
 pub fn banner_rows(app: &App) -> u16 {
-    if app.alerts().is_empty() { 0 } else { 2 }
+    if app.alerts().is_empty() && app.unacked_entry_alerts().is_empty() {
+        0
+    } else {
+        2
+    }
 }
 
 /// List rows for this app on a terminal `height` rows tall (the banner takes its share).
@@ -144,11 +148,13 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
 /// The status line's alert area: how many events need someone.
 fn alert_area(app: &App) -> Span<'static> {
     let alerts = app.alerts();
+    let entries = app.unacked_entry_alerts().len();
     let unacked = alerts
         .iter()
         .filter(|e| e.escalation.state == crate::core::urgent::EventState::New)
-        .count();
-    match (alerts.len(), unacked) {
+        .count()
+        + entries;
+    match (alerts.len() + entries, unacked) {
         (0, _) => Span::styled(" 告警：无 ", theme::STATUS_BAR),
         (_, 0) => Span::styled(format!(" 告警：{} 件报送未完成 ", alerts.len()), theme::STATUS_ALERT),
         (_, n) => Span::styled(format!(" 告警：{n} 件未确认 F2 "), theme::STATUS_ALERT),

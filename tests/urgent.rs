@@ -7,9 +7,8 @@ mod common;
 use common::{Harness, at};
 use zhiban::config::{DEFAULT_TOML, parse};
 use zhiban::core::app::Notice;
-use zhiban::core::escalation::{Escalation, Input, Output};
 use zhiban::core::keymap::{Key, KeyCode};
-use zhiban::core::urgent::{EventDraft, EventState, Level, ReportType, TimelineLine, new_event};
+use zhiban::core::urgent::{AlertTarget, EventDraft, EventState, Level, ReportType, TimelineLine, new_event};
 
 /// Records a 重大 event the way `zhiban event add` does, received at `received`.
 fn add_event(h: &mut Harness, received: &str, summary: &str) -> i64 {
@@ -24,14 +23,7 @@ fn add_event(h: &mut Harness, received: &str, summary: &str) -> i64 {
     );
     draft.received_at = Some(t);
     let event = new_event(draft, &settings.urgent, "张三", t).unwrap();
-    let lines: Vec<TimelineLine> = Escalation::new(t)
-        .handle(Input::Raise, t, &settings.urgent.ladder)
-        .into_iter()
-        .filter_map(|o| match o {
-            Output::Timeline { at, who, text } => Some(TimelineLine { at, who, text }),
-            _ => None,
-        })
-        .collect();
+    let lines = zhiban::core::urgent::raised(t, &settings.urgent.ladder);
     let id = h.store.insert_event(&event, &lines).unwrap();
     // The running app notices new events on its next reload (every 2 s), as it would one
     // written by another terminal or a script.
@@ -252,9 +244,15 @@ fn a_step_taken_by_another_terminal_is_not_written_twice() {
     let before = h.store.event(id).unwrap().escalation;
     let mut after = before.clone();
     after.state = EventState::Acknowledged;
-    assert!(h.store.save_escalation(id, &before, &after, &[]).unwrap());
     assert!(
-        !h.store.save_escalation(id, &before, &after, &[]).unwrap(),
+        h.store
+            .save_escalation(AlertTarget::Event(id), &before, &after, &[])
+            .unwrap()
+    );
+    assert!(
+        !h.store
+            .save_escalation(AlertTarget::Event(id), &before, &after, &[])
+            .unwrap(),
         "the second writer sees the state moved on"
     );
 }
@@ -277,4 +275,60 @@ fn the_real_desktop_notifier_gives_up_within_its_limit() {
     if let Err(why) = result {
         assert!(why.contains("桌面通知") && why.contains("横幅"), "{why}");
     }
+}
+
+#[test]
+fn an_urgent_log_entry_raises_an_alert_that_escalates_and_is_acknowledged_with_f2() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    h.key(Key::ch('n'));
+    h.type_text("城关镇");
+    h.key(Key::plain(KeyCode::Tab));
+    h.type_text("王建国");
+    h.key(Key::plain(KeyCode::Tab));
+    h.key(Key::plain(KeyCode::Tab));
+    h.type_text("河堤出现管涌，请示是否转移群众");
+    // To 分级 and 紧急提醒: asking for an alert on a 一般 item is refused with the fix.
+    while h.app.log.form.as_ref().unwrap().form.focused().unwrap().label != "紧急提醒" {
+        h.key(Key::plain(KeyCode::Tab));
+    }
+    h.key(Key::plain(KeyCode::Right));
+    h.key(Key::ctrl('s'));
+    assert!(
+        h.text().contains("只有“急办”或“请示”的事项可设紧急提醒"),
+        "{}",
+        h.text()
+    );
+    h.key(Key::plain(KeyCode::BackTab)); // 分级
+    h.key(Key::plain(KeyCode::Left)); // 一般 -> 次日办理
+    h.key(Key::plain(KeyCode::Left)); // -> 请示
+    h.key(Key::ctrl('s'));
+    assert!(h.text().contains("已保存：第 1 号记录"), "{}", h.text());
+    let b = banner(&mut h);
+    assert!(
+        b.contains("【紧急·未确认】按 F2 确认  第1号值班记录 请示 来电 城关镇 王建国"),
+        "{b}"
+    );
+    assert!(
+        h.alerter.notices.iter().all(|n| !n.body.contains("管涌")),
+        "no content in notifications"
+    );
+    let rings = h.alerter.rings;
+    assert!(rings >= 1);
+    // Nobody acknowledges: it climbs the same ladder as an event.
+    h.tick_to(at("2026-11-23 03:15:30"));
+    assert!(h.alerter.rings > rings);
+    assert!(
+        banner(&mut h).contains("带班领导：王五 13800000003"),
+        "{}",
+        banner(&mut h)
+    );
+    h.key(Key::plain(KeyCode::F(2)));
+    assert!(!banner(&mut h).contains("【紧急"), "acknowledged, the banner goes");
+    h.key(Key::plain(KeyCode::Enter));
+    h.keys(KeyCode::PageDown, 3);
+    let text = h.text();
+    assert!(
+        text.contains("【紧急提醒】") && text.contains("升级至带班领导") && text.contains("张三 确认"),
+        "{text}"
+    );
 }

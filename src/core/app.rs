@@ -10,7 +10,9 @@ use super::keymap::{Action, Key, Mode, resolve};
 use super::log::{AmendRequest, Entry, EntryId, EntryKey, EntrySummary, InstructionRequest, NewEntry};
 use super::log_screen::{Ctx, LogScreen, Out, PageRequest};
 pub use super::settings::{Person, Role, Settings};
-use super::urgent::{Event, EventId, EventState, NewEvent, Report, ReportType, TimelineLine, followups_due};
+use super::urgent::{
+    AlertTarget, EntryAlert, Event, EventId, EventState, NewEvent, Report, ReportType, TimelineLine, followups_due,
+};
 use super::urgent_screen::{
     UrgentPurpose, UrgentScreen, call_form, new_event_form, read_call_form, read_event_form, read_report_form,
     report_form,
@@ -70,8 +72,8 @@ pub enum Msg {
     },
     SaveFailed(String),
     LoadFailed(String),
-    /// The open urgent events, as stored.
-    Events(Vec<Event>),
+    /// The open urgent events and log-entry alerts, as stored.
+    Events(Vec<Event>, Vec<EntryAlert>),
     EventCreated(EventId),
     /// A report or timeline line was saved: (event, what to say).
     EventSaved(EventId, String),
@@ -88,6 +90,15 @@ pub struct Notice {
 }
 
 impl Notice {
+    /// An urgent log entry: no category or level, so the notice says only that one is waiting.
+    #[must_use]
+    pub fn for_entry() -> Self {
+        Self {
+            title: "值班提醒：紧急事项".into(),
+            body: "有急办/请示事项待确认".into(),
+        }
+    }
+
     #[must_use]
     pub fn for_event(e: &Event) -> Self {
         Self {
@@ -107,7 +118,8 @@ impl Notice {
 pub enum Effect {
     LoadPage(PageRequest),
     LoadEntry(EntryId),
-    SaveEntry(Box<NewEntry>),
+    /// Save a new entry; with timeline lines, it also raises an urgent alert.
+    SaveEntry(Box<NewEntry>, Option<Vec<TimelineLine>>),
     Amend(AmendRequest),
     Instruct(InstructionRequest),
     LoadEvents,
@@ -122,7 +134,7 @@ pub enum Effect {
     /// Save an escalation step, only if the stored state is still `before` (another terminal may
     /// have taken the same step).
     SaveEscalation {
-        id: EventId,
+        target: AlertTarget,
         before: Escalation,
         after: Escalation,
         lines: Vec<TimelineLine>,
@@ -177,6 +189,8 @@ pub struct App {
     pub quit: bool,
     /// Urgent events not yet 已结束, shown on every screen.
     pub events: Vec<Event>,
+    /// Alerts raised by urgent log entries, not yet acknowledged or closed.
+    pub entry_alerts: Vec<EntryAlert>,
     pub urgent: UrgentScreen,
     /// When the events were last read from the store (another terminal or a script may add one).
     events_loaded_at: Option<NaiveDateTime>,
@@ -202,6 +216,7 @@ impl App {
             now,
             quit: false,
             events: Vec::new(),
+            entry_alerts: Vec::new(),
             urgent: UrgentScreen::default(),
             events_loaded_at: None,
             last_tick: None,
@@ -229,6 +244,15 @@ impl App {
             )
         });
         v
+    }
+
+    /// Alerts raised by urgent log entries that nobody has acknowledged yet.
+    #[must_use]
+    pub fn unacked_entry_alerts(&self) -> Vec<&EntryAlert> {
+        self.entry_alerts
+            .iter()
+            .filter(|a| a.escalation.state == EventState::New)
+            .collect()
     }
 
     /// The form being typed in, whichever screen owns it.
@@ -294,7 +318,13 @@ impl App {
                 }
                 self.tick_events(now, &mut out);
             }
-            Msg::Events(events) => {
+            Msg::Events(events, entry_alerts) => {
+                for a in entry_alerts.iter().filter(|a| a.escalation.state == EventState::New) {
+                    if !self.entry_alerts.iter().any(|known| known.id == a.id) {
+                        out.effects.extend([Effect::Ring, Effect::Notify(Notice::for_entry())]);
+                    }
+                }
+                self.entry_alerts = entry_alerts;
                 // An unacknowledged event this app has not seen before (the app just started, or
                 // another terminal or a script raised it) rings here too.
                 for e in events.iter().filter(|e| e.escalation.state == EventState::New) {
@@ -476,6 +506,11 @@ impl App {
             let outputs = self.events[i].escalation.handle(Input::Tick, now, &ladder);
             self.apply_outputs(i, before, outputs, out);
         }
+        for i in 0..self.entry_alerts.len() {
+            let before = self.entry_alerts[i].escalation.clone();
+            let outputs = self.entry_alerts[i].escalation.handle(Input::Tick, now, &ladder);
+            self.apply_entry_outputs(i, before, outputs, out);
+        }
         // Follow-up times (e.g. 08:00, 17:00) ask for a 续报 until the 终报. Only times passed
         // while this app was running are announced, so a restart does not ring for old ones.
         if let Some(since) = self.last_tick {
@@ -528,10 +563,43 @@ impl App {
             }
         }
         if changed {
+            let target = AlertTarget::Event(event.id);
             out.effects.push(Effect::SaveEscalation {
-                id: event.id,
+                target,
                 before,
                 after: event.escalation.clone(),
+                lines,
+            });
+        }
+    }
+
+    /// The same for an alert raised by a log entry (its notification carries no content at all).
+    fn apply_entry_outputs(
+        &mut self,
+        index: usize,
+        before: Escalation,
+        outputs: Vec<escalation::Output>,
+        out: &mut Out,
+    ) {
+        let alert = &self.entry_alerts[index];
+        let mut lines = Vec::new();
+        let mut changed = false;
+        for o in outputs {
+            match o {
+                escalation::Output::Timeline { at, who, text } => lines.push(TimelineLine { at, who, text }),
+                escalation::Output::Alert { .. } => {
+                    out.effects.extend([Effect::Ring, Effect::Notify(Notice::for_entry())])
+                }
+                escalation::Output::Changed => changed = true,
+                escalation::Output::Refused(m) => out.say_str(&m),
+            }
+        }
+        if changed {
+            let target = AlertTarget::Entry(alert.id);
+            out.effects.push(Effect::SaveEscalation {
+                target,
+                before,
+                after: alert.escalation.clone(),
                 lines,
             });
         }
@@ -565,7 +633,22 @@ impl App {
                 .map(|e| e.id)
         });
         let Some(i) = target.and_then(|id| self.events.iter().position(|e| e.id == id)) else {
-            out.say_str("没有待确认的紧急事项");
+            // No event waits: an urgent log entry may.
+            if let Some(j) = self
+                .entry_alerts
+                .iter()
+                .position(|a| a.escalation.state == EventState::New)
+            {
+                let ladder = self.settings.urgent.ladder.clone();
+                let before = self.entry_alerts[j].escalation.clone();
+                let input = Input::Acknowledge { by: by.clone() };
+                let outputs = self.entry_alerts[j].escalation.handle(input, self.now, &ladder);
+                let entry_id = self.entry_alerts[j].entry_id;
+                self.apply_entry_outputs(j, before, outputs, out);
+                out.say_str(&format!("{by} 已确认第 {entry_id} 号值班记录的紧急提醒"));
+            } else {
+                out.say_str("没有待确认的紧急事项");
+            }
             return;
         };
         let ladder = self.settings.urgent.ladder.clone();
@@ -668,15 +751,7 @@ impl App {
                 match read_event_form(form, &self.settings.urgent, self.urgent.promoting, &operator, self.now) {
                     Ok(event) => {
                         // The first timeline line comes from the machine's Raise.
-                        let mut esc = Escalation::new(self.now);
-                        let lines = esc
-                            .handle(Input::Raise, self.now, &self.settings.urgent.ladder)
-                            .into_iter()
-                            .filter_map(|o| match o {
-                                escalation::Output::Timeline { at, who, text } => Some(TimelineLine { at, who, text }),
-                                _ => None,
-                            })
-                            .collect();
+                        let lines = crate::core::urgent::raised(self.now, &self.settings.urgent.ladder);
                         form.saving = true;
                         out.effects.push(Effect::CreateEvent(Box::new(event), lines));
                         out.say_str("正在保存…");
@@ -809,7 +884,7 @@ mod tests {
         open_form(&mut a);
         fill_call(&mut a);
         let effects = key(&mut a, Key::ctrl('s'));
-        let [Effect::SaveEntry(e)] = effects.as_slice() else {
+        let [Effect::SaveEntry(e, None)] = effects.as_slice() else {
             panic!("{effects:?}")
         };
         assert_eq!((e.unit.as_str(), e.content.as_str()), ("城关镇", "河堤渗水"));
@@ -835,7 +910,10 @@ mod tests {
         assert_eq!(form_value(&a, LogField::Unit), "城关镇");
         assert!(form.notice.as_ref().unwrap().contains("保存失败：数据库正忙"));
         // And it can be retried.
-        assert!(matches!(key(&mut a, Key::ctrl('s')).as_slice(), [Effect::SaveEntry(_)]));
+        assert!(matches!(
+            key(&mut a, Key::ctrl('s')).as_slice(),
+            [Effect::SaveEntry(..)]
+        ));
     }
 
     #[test]
@@ -851,7 +929,8 @@ mod tests {
         let effects = a.update(Msg::Saved { entry_id: 7, key: k }, at(NOW));
         assert!(a.log.form.is_none());
         assert_eq!(a.message.as_ref().unwrap().text, "已保存：第 7 号记录");
-        let [Effect::LoadPage(req)] = effects.as_slice() else {
+        // The list reloads around the new entry; events reload in case it raised an alert.
+        let [Effect::LoadPage(req), Effect::LoadEvents] = effects.as_slice() else {
             panic!("{effects:?}")
         };
         assert_eq!((req.anchor, req.select), (Anchor::AtOrBefore(k), Some(7)));
@@ -974,6 +1053,7 @@ mod tests {
                 fields,
                 amendments: vec![],
                 instructions: vec![],
+                alert: vec![],
             })),
             at(NOW),
         );

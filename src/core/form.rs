@@ -21,6 +21,8 @@ pub enum FieldKey {
     InstructionText,
     GivenAt,
     Urgent(super::urgent_screen::UrgentField),
+    /// Whether a new log entry raises an urgent alert.
+    RaiseAlert,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -241,6 +241,8 @@ pub struct Entry {
     pub fields: NewEntry,
     pub amendments: Vec<Amendment>,
     pub instructions: Vec<Instruction>,
+    /// The timeline of the urgent alert this entry raised, if it raised one.
+    pub alert: Vec<crate::core::urgent::TimelineLine>,
 }
 
 /// One row of the list.

@@ -384,6 +384,8 @@ impl LogScreen {
                 out.say(format!("已保存：第 {entry_id} 号记录"));
                 out.effects
                     .push(self.list.request(Anchor::AtOrBefore(key), Some(entry_id)));
+                // An urgent entry raised an alert with it: show and ring it now, not at the next reload.
+                out.effects.push(Effect::LoadEvents);
             }
             Some(p) => {
                 out.say(match p {
@@ -480,6 +482,12 @@ pub fn new_entry_form(ctx: &Ctx<'_>) -> Form {
             3,
         )
         .with_heading("办理"),
+        Field::choice(
+            FieldKey::RaiseAlert,
+            "紧急提醒",
+            vec!["否".into(), RAISE_ALERT_YES.into()],
+            0,
+        ),
         log_text(LogField::Proposal, kind),
         Field::choice(
             FieldKey::Log(LogField::Status),
@@ -511,7 +519,19 @@ fn relabel_entry_form(form: &mut Form) {
     form.title = format!("新建值班记录：{}", kind.label());
 }
 
+/// The 紧急提醒 choice that raises an alert.
+const RAISE_ALERT_YES: &str = "是：逐级提醒直到有人确认";
+
 fn save_new_entry(form: &Form, ctx: &Ctx<'_>) -> Result<Effect, Vec<(FieldKey, String)>> {
+    let raise = form.value(FieldKey::RaiseAlert) == RAISE_ALERT_YES;
+    let triage = Triage::parse(&form.value(FieldKey::Log(LogField::Triage)));
+    if raise && !matches!(triage, Some(Triage::Urgent | Triage::AskLeader)) {
+        return Err(vec![(
+            FieldKey::RaiseAlert,
+            "只有“急办”或“请示”的事项可设紧急提醒：先把分级改为急办或请示".into(),
+        )]);
+    }
+    let alert = raise.then(|| crate::core::urgent::raised(ctx.now, &ctx.settings.urgent.ladder));
     let raw: RawValues = form
         .fields
         .iter()
@@ -522,7 +542,7 @@ fn save_new_entry(form: &Form, ctx: &Ctx<'_>) -> Result<Effect, Vec<(FieldKey, S
         })
         .collect();
     build_entry(&raw, ctx.operator, ctx.now)
-        .map(|e| Effect::SaveEntry(Box::new(e)))
+        .map(|e| Effect::SaveEntry(Box::new(e), alert))
         .map_err(|errs| errs.into_iter().map(|(f, m)| (FieldKey::Log(f), m)).collect())
 }
 

@@ -494,6 +494,40 @@ impl EventDraft {
     }
 }
 
+/// The timeline lines that raising an alert writes (its first step, 接报，提醒…).
+#[must_use]
+pub fn raised(now: NaiveDateTime, rungs: &[super::escalation::Rung]) -> Vec<TimelineLine> {
+    use super::escalation::{Escalation, Input, Output};
+    Escalation::new(now)
+        .handle(Input::Raise, now, rungs)
+        .into_iter()
+        .filter_map(|o| match o {
+            Output::Timeline { at, who, text } => Some(TimelineLine { at, who, text }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Which alert an escalation step belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AlertTarget {
+    Event(EventId),
+    /// An alert raised by a log entry (its own id, not the entry's).
+    Entry(i64),
+}
+
+/// An alert raised by a log entry triaged 急办 or 请示 and marked urgent: escalates like an
+/// event, without reporting clocks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryAlert {
+    pub id: i64,
+    pub entry_id: i64,
+    /// "请示 来电 城关镇 王建国：河堤渗水" — for the banner (shown on screen, never notified).
+    pub title: String,
+    pub escalation: super::escalation::Escalation,
+    pub created_at: NaiveDateTime,
+}
+
 /// Whom to phone at a rung of the ladder: the configured people with its role, or its number.
 #[must_use]
 pub fn contacts(settings: &super::settings::Settings, rung: &super::escalation::Rung) -> Vec<(String, String)> {

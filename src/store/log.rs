@@ -98,6 +98,16 @@ fn column_value(field: LogField, value: &str) -> rusqlite::types::Value {
 impl Store {
     /// Saves a new entry in one committed transaction; returns its id and list position.
     pub fn insert_entry(&mut self, e: &NewEntry) -> Result<(EntryId, EntryKey)> {
+        self.insert_entry_raising(e, None)
+    }
+
+    /// Saves a new entry and, if `alert` carries the first timeline lines, raises its urgent
+    /// alert — one transaction, so an urgent entry never exists without its alert.
+    pub fn insert_entry_raising(
+        &mut self,
+        e: &NewEntry,
+        alert: Option<&[crate::core::urgent::TimelineLine]>,
+    ) -> Result<(EntryId, EntryKey)> {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO log_entry (kind, category, occurred_at, unit, person, phone, receiver, content, \
@@ -128,6 +138,9 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
+            if let Some(lines) = alert {
+                super::urgent::raise_entry_alert(tx, id, &e.recorded_by, e.recorded_at, lines)?;
+            }
             Ok((
                 id,
                 EntryKey {
@@ -209,11 +222,13 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let alert = self.entry_alert_timeline(id)?;
         Ok(Entry {
             id,
             fields,
             amendments,
             instructions,
+            alert,
         })
     }
 

@@ -7,8 +7,8 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{Result, Store, StoreError, time_from_sql, time_to_sql};
 use crate::core::escalation::Escalation;
 use crate::core::urgent::{
-    Channel, ClockFrom, Event, EventId, EventState, Level, NewEvent, Report, ReportType, RuleSnapshot, TimelineLine,
-    chinese_number,
+    AlertTarget, Channel, ClockFrom, EntryAlert, Event, EventId, EventState, Level, NewEvent, Report, ReportType,
+    RuleSnapshot, TimelineLine, chinese_number,
 };
 
 const EVENT_COLUMNS: &str = "e.id, e.category, e.level, e.occurred_at, e.received_at, e.place, e.source, e.summary, \
@@ -81,6 +81,34 @@ fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
         final_sent: opt_time(row, 29)?,
         reports: row.get(30)?,
     })
+}
+
+fn insert_entry_alert_timeline(tx: &rusqlite::Transaction<'_>, alert_id: i64, lines: &[TimelineLine]) -> Result<()> {
+    let mut stmt =
+        tx.prepare_cached("INSERT INTO entry_alert_timeline (alert_id, at, who, text) VALUES (?1, ?2, ?3, ?4)")?;
+    for l in lines {
+        stmt.execute(params![alert_id, time_to_sql(l.at), l.who, l.text])?;
+    }
+    Ok(())
+}
+
+/// Raises an alert for a log entry inside the transaction that saves the entry.
+pub(super) fn raise_entry_alert(
+    tx: &rusqlite::Transaction<'_>,
+    entry_id: i64,
+    by: &str,
+    at: NaiveDateTime,
+    lines: &[TimelineLine],
+) -> Result<i64> {
+    let esc = Escalation::new(at);
+    tx.execute(
+        "INSERT INTO entry_alert (entry_id, state, rung, rung_since, reminders, created_by, created_at) \
+         VALUES (?1, ?2, 0, ?3, 0, ?4, ?3)",
+        params![entry_id, esc.state.label(), time_to_sql(at), by],
+    )?;
+    let id = tx.last_insert_rowid();
+    insert_entry_alert_timeline(tx, id, lines)?;
+    Ok(id)
 }
 
 fn insert_timeline(tx: &rusqlite::Transaction<'_>, event_id: EventId, lines: &[TimelineLine]) -> Result<()> {
@@ -178,15 +206,20 @@ impl Store {
     /// took this step (nothing is written twice).
     pub fn save_escalation(
         &mut self,
-        id: EventId,
+        target: AlertTarget,
         before: &Escalation,
         esc: &Escalation,
         lines: &[TimelineLine],
     ) -> Result<bool> {
+        // Table names come from a closed enum, never from input.
+        let (table, id) = match target {
+            AlertTarget::Event(id) => ("urgent_event", id),
+            AlertTarget::Entry(id) => ("entry_alert", id),
+        };
         self.write(|tx| {
             let current = tx
                 .query_row(
-                    "SELECT state, rung, rung_since, reminders FROM urgent_event WHERE id = ?1",
+                    &format!("SELECT state, rung, rung_since, reminders FROM {table} WHERE id = ?1"),
                     [id],
                     |r| {
                         Ok(Escalation {
@@ -203,7 +236,7 @@ impl Store {
                 return Ok(false);
             }
             tx.execute(
-                "UPDATE urgent_event SET state = ?1, rung = ?2, rung_since = ?3, reminders = ?4 WHERE id = ?5",
+                &format!("UPDATE {table} SET state = ?1, rung = ?2, rung_since = ?3, reminders = ?4 WHERE id = ?5"),
                 params![
                     esc.state.label(),
                     i64::try_from(esc.rung).unwrap_or(0),
@@ -212,9 +245,64 @@ impl Store {
                     id
                 ],
             )?;
-            insert_timeline(tx, id, lines)?;
+            match target {
+                AlertTarget::Event(id) => insert_timeline(tx, id, lines)?,
+                AlertTarget::Entry(id) => insert_entry_alert_timeline(tx, id, lines)?,
+            }
             Ok(true)
         })
+    }
+
+    /// Alerts raised by log entries that are not yet 已结束, oldest first.
+    pub fn open_entry_alerts(&self) -> Result<Vec<EntryAlert>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, a.entry_id, a.state, a.rung, a.rung_since, a.reminders, a.created_at, \
+             l.triage, l.kind, l.unit, l.person, l.content \
+             FROM entry_alert a JOIN log_entry l ON l.id = a.entry_id WHERE a.state != '已结束' ORDER BY a.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let who: Vec<String> = [r.get::<_, String>(9)?, r.get::<_, String>(10)?]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect();
+            let content: String = r.get(11)?;
+            Ok(EntryAlert {
+                id: r.get(0)?,
+                entry_id: r.get(1)?,
+                title: format!(
+                    "{} {} {}：{}",
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
+                    who.join(" "),
+                    content.lines().next().unwrap_or("")
+                ),
+                escalation: Escalation {
+                    state: parsed(r, 2, EventState::parse)?,
+                    rung: usize::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                    rung_since: time(r, 4)?,
+                    reminders: r.get(5)?,
+                },
+                created_at: time(r, 6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The timeline of the alert raised by a log entry, if it has one.
+    pub fn entry_alert_timeline(&self, entry_id: i64) -> Result<Vec<TimelineLine>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.at, t.who, t.text FROM entry_alert_timeline t JOIN entry_alert a ON a.id = t.alert_id \
+             WHERE a.entry_id = ?1 ORDER BY t.at, t.id",
+        )?;
+        Ok(stmt
+            .query_map([entry_id], |r| {
+                Ok(TimelineLine {
+                    at: time(r, 0)?,
+                    who: r.get(1)?,
+                    text: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Records a report; 续报 are numbered per channel (续报一, 续报二 …). Returns the name given

@@ -198,6 +198,13 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
             theme::PLACEHOLDER,
         ));
     }
+    if !entry.alert.is_empty() {
+        heading(&mut out, "紧急提醒");
+        for t in &entry.alert {
+            let text = crate::core::text::sanitize(&format!("  {} {} {}", format_minute(t.at), t.who, t.text), false);
+            out.push(Line::raw(text));
+        }
+    }
     heading(&mut out, &format!("修改记录（{} 条）", entry.amendments.len()));
     if entry.amendments.is_empty() {
         out.push(Line::styled(

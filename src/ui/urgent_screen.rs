@@ -34,9 +34,15 @@ fn urgency_style(u: Urgency) -> Style {
 
 /// "带班领导 王五 13800000003"
 fn who_to_phone(app: &App, e: &Event) -> String {
-    let Some(rung) = app.settings.urgent.ladder.get(e.escalation.rung) else {
-        return String::new();
-    };
+    app.settings
+        .urgent
+        .ladder
+        .get(e.escalation.rung)
+        .map(|rung| who_to_phone_at(app, rung))
+        .unwrap_or_default()
+}
+
+fn who_to_phone_at(app: &App, rung: &crate::core::escalation::Rung) -> String {
     let people: Vec<String> = contacts(&app.settings, rung)
         .into_iter()
         .map(|(n, p)| format!("{n} {p}").trim().to_string())
@@ -51,6 +57,29 @@ fn who_to_phone(app: &App, e: &Event) -> String {
 /// The banner: two rows that cannot be missed, on every screen, while any event needs someone.
 pub fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
     let alerts = app.alerts();
+    let styled_line = |s: &str, style: Style| {
+        let cells = usize::from(area.width);
+        let t = truncate(s, cells);
+        let pad = cells.saturating_sub(width(&t));
+        Line::from(Span::styled(format!("{t}{}", " ".repeat(pad)), style))
+    };
+    // An unacknowledged event comes first; an urgent log entry shows when no event waits.
+    let entry_first = alerts.first().is_none_or(|e| e.escalation.state != EventState::New);
+    if let Some(a) = app.unacked_entry_alerts().first().filter(|_| entry_first) {
+        let rung = app.settings.urgent.ladder.get(a.escalation.rung);
+        let phone = rung.map(|r| who_to_phone_at(app, r)).unwrap_or_default();
+        let first = format!(
+            " 【紧急·未确认】按 F2 确认  第{}号值班记录 {}",
+            a.entry_id,
+            clean(&a.title)
+        );
+        let second = format!(" {} 起提醒；请电话 {phone}", a.created_at.format("%H:%M"));
+        frame.render_widget(
+            Paragraph::new(vec![styled_line(&first, BANNER_RED), styled_line(&second, BANNER_RED)]),
+            area,
+        );
+        return;
+    }
     let Some(top) = alerts.first() else { return };
     let now = app.now;
     let unacked = top.escalation.state == EventState::New;
