@@ -569,7 +569,15 @@ fn entry_from_args(a: &AddArgs, config: &Config, now: chrono::NaiveDateTime) -> 
     put(LogField::Category, a.category.as_deref().unwrap_or(""))?;
     put(LogField::ReadBack, read_back)?;
     build_entry(&raw, &operator, now).map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(|(f, m)| format!("{}：{m}", f.label(kind))).collect();
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|(f, m)| match f {
+                // The form's wording names a choice; a script needs the flag.
+                LogField::ReadBack => "去电须写明对方是否已复述核对：加 --read-back yes 或 --read-back no".to_string(),
+                f if m.contains(f.label(kind)) => m.clone(),
+                f => format!("{}：{m}", f.label(kind)),
+            })
+            .collect();
         bad_input(lines.join("；"))
     })
 }

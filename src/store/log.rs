@@ -81,6 +81,17 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<(EntryId, NewEntry)> {
     ))
 }
 
+/// The value an amendment records as "old": as shown, except times keep their seconds so the
+/// history loses nothing.
+fn old_value(e: &NewEntry, field: LogField) -> String {
+    match field {
+        LogField::OccurredAt => time_to_sql(e.occurred_at),
+        LogField::ForwardedAt => e.forwarded_at.map(time_to_sql).unwrap_or_default(),
+        LogField::ClosedAt => e.closed_at.map(time_to_sql).unwrap_or_default(),
+        f => e.value(f),
+    }
+}
+
 /// Turns an amended text value back into the column's stored form.
 fn column_value(field: LogField, value: &str) -> rusqlite::types::Value {
     use rusqlite::types::Value;
@@ -250,7 +261,7 @@ impl Store {
                     params![
                         req.entry_id,
                         field.column(),
-                        current.fields.value(*field),
+                        old_value(&current.fields, *field),
                         new_value,
                         req.reason,
                         req.amended_by,
