@@ -68,6 +68,11 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect) -> 
                 Err(e) => Msg::SaveFailed(e.to_string()),
             }
         }
+        Effect::CheckForeignWrites => match store.changed_elsewhere() {
+            Ok(true) => Msg::ForeignWrites,
+            Ok(false) => return None,
+            Err(e) => Msg::LoadFailed(e.to_string()),
+        },
         Effect::Ring => {
             alerter.ring();
             return None;

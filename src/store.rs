@@ -73,6 +73,9 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// `PRAGMA data_version` when last looked at: it changes only when another connection (a
+    /// second terminal, a script) commits.
+    seen_data_version: Option<i64>,
 }
 
 impl Store {
@@ -133,6 +136,7 @@ impl Store {
         let mut store = Self {
             conn,
             path: path.into(),
+            seen_data_version: None,
         };
         store.migrate()?;
         Ok(store)
@@ -141,6 +145,14 @@ impl Store {
     #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether another connection committed since the last call (cheap: one pragma).
+    pub fn changed_elsewhere(&mut self) -> Result<bool> {
+        let now: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let changed = self.seen_data_version.is_some_and(|seen| seen != now);
+        self.seen_data_version = Some(now);
+        Ok(changed)
     }
 
     /// The schema version recorded in the file.

@@ -252,3 +252,28 @@ fn scrolling_pages_through_many_entries_newest_first() {
     h.key(Key::plain(KeyCode::Home));
     assert!(h.screen()[3].contains("单位119"));
 }
+
+#[test]
+fn a_call_logged_by_another_terminal_appears_within_a_tick() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    h.save_call("城关镇", "王建国", "本机记录");
+    // The gate terminal (or a phone system's hook) writes through its own connection.
+    let mut other = zhiban::store::Store::open(h.store.path()).unwrap();
+    let raw = [
+        (zhiban::core::log::LogField::Kind, "来电"),
+        (zhiban::core::log::LogField::Unit, "县公安局"),
+        (zhiban::core::log::LogField::Content, "另一终端记录的来电"),
+    ]
+    .into_iter()
+    .map(|(f, v)| (f, v.to_string()))
+    .collect();
+    let entry = zhiban::core::log::build_entry(&raw, "李四", h.clock).unwrap();
+    other.insert_entry(&entry).unwrap();
+    assert!(!h.text().contains("另一终端记录的来电"));
+    h.tick_to(h.clock + chrono::Duration::seconds(1));
+    let text = h.text();
+    assert!(
+        text.contains("另一终端记录的来电") && text.contains("本机记录"),
+        "{text}"
+    );
+}

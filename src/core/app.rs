@@ -78,6 +78,8 @@ pub enum Msg {
     /// A report or timeline line was saved: (event, what to say).
     EventSaved(EventId, String),
     Timeline(EventId, Vec<TimelineLine>),
+    /// Another terminal or a script wrote to the database: re-read what is on screen.
+    ForeignWrites,
     /// The desktop notifier could not deliver (said once on the status line).
     NotifyFailed(String),
 }
@@ -124,6 +126,8 @@ pub enum Effect {
     Instruct(InstructionRequest),
     LoadEvents,
     LoadTimeline(EventId),
+    /// Ask the store whether another terminal or a script wrote since the last look.
+    CheckForeignWrites,
     CreateEvent(Box<NewEvent>, Vec<TimelineLine>),
     AddReport {
         event_id: EventId,
@@ -317,6 +321,17 @@ impl App {
                     self.message = None;
                 }
                 self.tick_events(now, &mut out);
+                out.effects.push(Effect::CheckForeignWrites);
+            }
+            Msg::ForeignWrites => {
+                if self.log.list.loaded {
+                    let selected = self.log.list.selected_row().map(|r| r.id);
+                    out.effects.push(self.log.list.reload(selected));
+                }
+                if let Some(d) = &self.log.detail {
+                    out.effects.push(Effect::LoadEntry(d.id));
+                }
+                out.effects.push(Effect::LoadEvents);
             }
             Msg::Events(events, entry_alerts) => {
                 for a in entry_alerts.iter().filter(|a| a.escalation.state == EventState::New) {

@@ -411,7 +411,10 @@ pub fn build_entry(raw: &RawValues, operator: &str, now: NaiveDateTime) -> Resul
         Some(ReadBack::Done) => Some(true),
         Some(ReadBack::NotDone) => Some(false),
         _ => {
-            errors.push((LogField::ReadBack, "去电须确认对方是否已复述核对：选“已复述核对”或“未复述”".into()));
+            errors.push((
+                LogField::ReadBack,
+                "去电须确认对方是否已复述核对：选“已复述核对”或“未复述”".into(),
+            ));
             None
         }
     };
