@@ -213,6 +213,31 @@ pub(crate) fn time_from_sql(s: &str) -> rusqlite::Result<NaiveDateTime> {
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
+/// Reads a stored time column.
+pub(crate) fn row_time(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDateTime> {
+    time_from_sql(&row.get::<_, String>(i)?)
+}
+
+/// Reads a stored time column that may be NULL.
+pub(crate) fn row_opt_time(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDateTime>> {
+    row.get::<_, Option<String>>(i)?
+        .as_deref()
+        .map(time_from_sql)
+        .transpose()
+}
+
+/// Parses a stored label; a label this build does not know is a corrupt row, not a panic.
+pub(crate) fn row_label<T>(
+    row: &rusqlite::Row<'_>,
+    i: usize,
+    parse: impl Fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let s: String = row.get(i)?;
+    parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("未知取值“{s}”").into())
+    })
+}
+
 /// Whether the file's permission bits let only its owner in.
 pub fn is_private(path: &Path) -> std::io::Result<bool> {
     Ok(std::fs::metadata(path)?.permissions().mode() & 0o077 == 0)

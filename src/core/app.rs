@@ -564,28 +564,15 @@ impl App {
     /// Turns the machine's outputs into effects: save, ring, notify.
     fn apply_outputs(&mut self, index: usize, before: Escalation, outputs: Vec<escalation::Output>, out: &mut Out) {
         let event = &self.events[index];
-        let mut lines = Vec::new();
-        let mut changed = false;
-        for o in outputs {
-            match o {
-                escalation::Output::Timeline { at, who, text } => lines.push(TimelineLine { at, who, text }),
-                escalation::Output::Alert { .. } => {
-                    out.effects.push(Effect::Ring);
-                    out.effects.push(Effect::Notify(Notice::for_event(event)));
-                }
-                escalation::Output::Changed => changed = true,
-                escalation::Output::Refused(m) => out.say_str(&m),
-            }
-        }
-        if changed {
-            let target = AlertTarget::Event(event.id);
-            out.effects.push(Effect::SaveEscalation {
-                target,
-                before,
-                after: event.escalation.clone(),
-                lines,
-            });
-        }
+        let target = AlertTarget::Event(event.id);
+        emit_outputs(
+            target,
+            Notice::for_event(event),
+            before,
+            &event.escalation,
+            outputs,
+            out,
+        );
     }
 
     /// The same for an alert raised by a log entry (its notification carries no content at all).
@@ -597,27 +584,14 @@ impl App {
         out: &mut Out,
     ) {
         let alert = &self.entry_alerts[index];
-        let mut lines = Vec::new();
-        let mut changed = false;
-        for o in outputs {
-            match o {
-                escalation::Output::Timeline { at, who, text } => lines.push(TimelineLine { at, who, text }),
-                escalation::Output::Alert { .. } => {
-                    out.effects.extend([Effect::Ring, Effect::Notify(Notice::for_entry())])
-                }
-                escalation::Output::Changed => changed = true,
-                escalation::Output::Refused(m) => out.say_str(&m),
-            }
-        }
-        if changed {
-            let target = AlertTarget::Entry(alert.id);
-            out.effects.push(Effect::SaveEscalation {
-                target,
-                before,
-                after: alert.escalation.clone(),
-                lines,
-            });
-        }
+        emit_outputs(
+            AlertTarget::Entry(alert.id),
+            Notice::for_entry(),
+            before,
+            &alert.escalation,
+            outputs,
+            out,
+        );
     }
 
     fn switch_tab(&mut self, tab: Tab, out: &mut Out) {
@@ -783,6 +757,36 @@ impl App {
                 }
             }
         }
+    }
+}
+
+/// Turns the escalation machine's outputs into effects: ring and notify on an alert, and save the
+/// step (with its timeline lines) when the state changed.
+fn emit_outputs(
+    target: AlertTarget,
+    notice: Notice,
+    before: Escalation,
+    after: &Escalation,
+    outputs: Vec<escalation::Output>,
+    out: &mut Out,
+) {
+    let mut lines = Vec::new();
+    let mut changed = false;
+    for o in outputs {
+        match o {
+            escalation::Output::Timeline { at, who, text } => lines.push(TimelineLine { at, who, text }),
+            escalation::Output::Alert { .. } => out.effects.extend([Effect::Ring, Effect::Notify(notice.clone())]),
+            escalation::Output::Changed => changed = true,
+            escalation::Output::Refused(m) => out.say_str(&m),
+        }
+    }
+    if changed {
+        out.effects.push(Effect::SaveEscalation {
+            target,
+            before,
+            after: after.clone(),
+            lines,
+        });
     }
 }
 

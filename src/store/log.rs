@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, Store, StoreError, time_from_sql, time_to_sql};
+use super::{Result, Store, StoreError, row_label, row_opt_time, row_time, time_to_sql};
 use crate::core::log::{
     AmendRequest, Amendment, Entry, EntryId, EntryKey, EntryKind, EntrySummary, Instruction, InstructionRequest,
     LogField, NewEntry, ReadBack, Status, Triage,
@@ -21,35 +21,16 @@ fn opt_time(t: Option<NaiveDateTime>) -> Option<String> {
     t.map(time_to_sql)
 }
 
-fn get_time(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDateTime> {
-    time_from_sql(&row.get::<_, String>(i)?)
-}
-
-fn get_opt_time(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDateTime>> {
-    row.get::<_, Option<String>>(i)?
-        .as_deref()
-        .map(time_from_sql)
-        .transpose()
-}
-
-/// Parses a stored label; a label this build does not know is a corrupt row, not a panic.
-fn label<T>(row: &Row<'_>, i: usize, parse: impl Fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    let s: String = row.get(i)?;
-    parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("未知取值“{s}”").into())
-    })
-}
-
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EntrySummary> {
     Ok(EntrySummary {
         id: row.get(0)?,
-        occurred_at: get_time(row, 1)?,
-        kind: label(row, 2, EntryKind::parse)?,
+        occurred_at: row_time(row, 1)?,
+        kind: row_label(row, 2, EntryKind::parse)?,
         unit: row.get(3)?,
         person: row.get(4)?,
         content: row.get(5)?,
-        triage: label(row, 6, Triage::parse)?,
-        status: label(row, 7, Status::parse)?,
+        triage: row_label(row, 6, Triage::parse)?,
+        status: row_label(row, 7, Status::parse)?,
     })
 }
 
@@ -57,9 +38,9 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<(EntryId, NewEntry)> {
     Ok((
         row.get(0)?,
         NewEntry {
-            kind: label(row, 1, EntryKind::parse)?,
+            kind: row_label(row, 1, EntryKind::parse)?,
             category: row.get(2)?,
-            occurred_at: get_time(row, 3)?,
+            occurred_at: row_time(row, 3)?,
             unit: row.get(4)?,
             person: row.get(5)?,
             phone: row.get(6)?,
@@ -68,15 +49,15 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<(EntryId, NewEntry)> {
             reported_elsewhere: row.get(9)?,
             read_back: row.get::<_, Option<bool>>(10)?,
             forwarded_to: row.get(11)?,
-            forwarded_at: get_opt_time(row, 12)?,
-            triage: label(row, 13, Triage::parse)?,
-            status: label(row, 14, Status::parse)?,
+            forwarded_at: row_opt_time(row, 12)?,
+            triage: row_label(row, 13, Triage::parse)?,
+            status: row_label(row, 14, Status::parse)?,
             proposal: row.get(15)?,
             result: row.get(16)?,
             handler: row.get(17)?,
-            closed_at: get_opt_time(row, 18)?,
+            closed_at: row_opt_time(row, 18)?,
             recorded_by: row.get(19)?,
-            recorded_at: get_time(row, 20)?,
+            recorded_at: row_time(row, 20)?,
         },
     ))
 }
@@ -209,12 +190,12 @@ impl Store {
         let amendments = stmt
             .query_map([id], |r| {
                 Ok(Amendment {
-                    field: label(r, 0, LogField::from_column)?,
+                    field: row_label(r, 0, LogField::from_column)?,
                     old_value: r.get(1)?,
                     new_value: r.get(2)?,
                     reason: r.get(3)?,
                     amended_by: r.get(4)?,
-                    amended_at: get_time(r, 5)?,
+                    amended_at: row_time(r, 5)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -227,9 +208,9 @@ impl Store {
                 Ok(Instruction {
                     leader: r.get(0)?,
                     text: r.get(1)?,
-                    given_at: get_time(r, 2)?,
+                    given_at: row_time(r, 2)?,
                     recorded_by: r.get(3)?,
-                    recorded_at: get_time(r, 4)?,
+                    recorded_at: row_time(r, 4)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -276,7 +257,7 @@ impl Store {
             }
             let key = tx.query_row("SELECT occurred_at FROM log_entry WHERE id = ?1", [req.entry_id], |r| {
                 Ok(EntryKey {
-                    occurred_at: get_time(r, 0)?,
+                    occurred_at: row_time(r, 0)?,
                     id: req.entry_id,
                 })
             })?;
@@ -289,7 +270,7 @@ impl Store {
         self.write(|tx| {
             let occurred_at = tx
                 .query_row("SELECT occurred_at FROM log_entry WHERE id = ?1", [req.entry_id], |r| {
-                    get_time(r, 0)
+                    row_time(r, 0)
                 })
                 .optional()?
                 .ok_or(StoreError::NotFound(req.entry_id))?;

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, Store, StoreError, time_from_sql, time_to_sql};
+use super::{Result, Store, StoreError, row_label, row_opt_time, row_time, time_to_sql};
 use crate::core::escalation::Escalation;
 use crate::core::urgent::{
     AlertTarget, Channel, ClockFrom, EntryAlert, Event, EventId, EventState, Level, NewEvent, Report, ReportType,
@@ -20,30 +20,12 @@ const EVENT_COLUMNS: &str = "e.id, e.category, e.level, e.occurred_at, e.receive
      (SELECT min(sent_at) FROM urgent_report r WHERE r.event_id = e.id AND r.kind = '终报'), \
      (SELECT count(*) FROM urgent_report r WHERE r.event_id = e.id)";
 
-fn time(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDateTime> {
-    time_from_sql(&row.get::<_, String>(i)?)
-}
-
-fn opt_time(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDateTime>> {
-    row.get::<_, Option<String>>(i)?
-        .as_deref()
-        .map(time_from_sql)
-        .transpose()
-}
-
-fn parsed<T>(row: &Row<'_>, i: usize, parse: impl Fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    let s: String = row.get(i)?;
-    parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("未知取值“{s}”").into())
-    })
-}
-
 fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
     let record = NewEvent {
         category: row.get(1)?,
-        level: parsed(row, 2, Level::parse)?,
-        occurred_at: time(row, 3)?,
-        received_at: time(row, 4)?,
+        level: row_label(row, 2, Level::parse)?,
+        occurred_at: row_time(row, 3)?,
+        received_at: row_time(row, 4)?,
         place: row.get(5)?,
         source: row.get(6)?,
         summary: row.get(7)?,
@@ -59,26 +41,26 @@ fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
             recipient: row.get(16)?,
             phone_minutes: row.get(17)?,
             written_minutes: row.get(18)?,
-            clock: parsed(row, 19, ClockFrom::parse)?,
+            clock: row_label(row, 19, ClockFrom::parse)?,
             source: row.get(20)?,
         },
         created_by: row.get(25)?,
-        created_at: time(row, 26)?,
+        created_at: row_time(row, 26)?,
     };
     let deadlines = record.rule.deadlines(record.occurred_at, record.received_at);
     Ok(Event {
         id: row.get(0)?,
         escalation: Escalation {
-            state: parsed(row, 21, EventState::parse)?,
+            state: row_label(row, 21, EventState::parse)?,
             rung: usize::try_from(row.get::<_, i64>(22)?).unwrap_or(0),
-            rung_since: time(row, 23)?,
+            rung_since: row_time(row, 23)?,
             reminders: row.get(24)?,
         },
         record,
         deadlines,
-        phone_sent: opt_time(row, 27)?,
-        written_sent: opt_time(row, 28)?,
-        final_sent: opt_time(row, 29)?,
+        phone_sent: row_opt_time(row, 27)?,
+        written_sent: row_opt_time(row, 28)?,
+        final_sent: row_opt_time(row, 29)?,
         reports: row.get(30)?,
     })
 }
@@ -223,9 +205,9 @@ impl Store {
                     [id],
                     |r| {
                         Ok(Escalation {
-                            state: parsed(r, 0, EventState::parse)?,
+                            state: row_label(r, 0, EventState::parse)?,
                             rung: usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-                            rung_since: time(r, 2)?,
+                            rung_since: row_time(r, 2)?,
                             reminders: r.get(3)?,
                         })
                     },
@@ -277,12 +259,12 @@ impl Store {
                     content.lines().next().unwrap_or("")
                 ),
                 escalation: Escalation {
-                    state: parsed(r, 2, EventState::parse)?,
+                    state: row_label(r, 2, EventState::parse)?,
                     rung: usize::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
-                    rung_since: time(r, 4)?,
+                    rung_since: row_time(r, 4)?,
                     reminders: r.get(5)?,
                 },
-                created_at: time(r, 6)?,
+                created_at: row_time(r, 6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -297,7 +279,7 @@ impl Store {
         Ok(stmt
             .query_map([entry_id], |r| {
                 Ok(TimelineLine {
-                    at: time(r, 0)?,
+                    at: row_time(r, 0)?,
                     who: r.get(1)?,
                     text: r.get(2)?,
                 })
@@ -374,13 +356,13 @@ impl Store {
             .query_map([event_id], |r| {
                 Ok(Report {
                     kind: r.get(0)?,
-                    channel: parsed(r, 1, Channel::parse)?,
+                    channel: row_label(r, 1, Channel::parse)?,
                     recipient: r.get(2)?,
-                    sent_at: time(r, 3)?,
+                    sent_at: row_time(r, 3)?,
                     signed_by: r.get(4)?,
                     content: r.get(5)?,
                     recorded_by: r.get(6)?,
-                    recorded_at: time(r, 7)?,
+                    recorded_at: row_time(r, 7)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?)
@@ -399,7 +381,7 @@ impl Store {
         Ok(stmt
             .query_map([id], |r| {
                 Ok(TimelineLine {
-                    at: time(r, 0)?,
+                    at: row_time(r, 0)?,
                     who: r.get(1)?,
                     text: r.get(2)?,
                 })
