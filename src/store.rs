@@ -161,6 +161,11 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
+        // Already current (every start but the first after an upgrade): write nothing, so opening
+        // never waits on an fsync or behind another terminal's write.
+        if self.schema_version()? == SCHEMA_VERSION {
+            return Ok(());
+        }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
         let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         // Re-checked inside the lock: another process may have upgraded the file meanwhile.
