@@ -332,3 +332,22 @@ fn an_urgent_log_entry_raises_an_alert_that_escalates_and_is_acknowledged_with_f
         "{text}"
     );
 }
+
+#[test]
+fn a_log_entry_promoted_with_one_key_stays_linked() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    h.save_call("县应急管理局", "刘科长", "李家集镇山体滑坡，两户房屋受损");
+    h.key(Key::plain(KeyCode::Enter));
+    h.key(Key::ch('u'));
+    let text = h.text();
+    assert!(text.contains("由第 1 号值班记录转为紧急事件"), "{text}");
+    assert!(
+        text.contains("李家集镇山体滑坡"),
+        "the entry's content fills the summary:\n{text}"
+    );
+    h.key(Key::ctrl('s'));
+    let event = h.store.open_events().unwrap().pop().expect("an event");
+    assert_eq!(event.record.log_entry_id, Some(1));
+    assert_eq!(event.record.source, "县应急管理局 刘科长");
+    assert!(h.text().contains("由第 1 号值班记录转来"), "{}", h.text());
+}

@@ -232,6 +232,12 @@ fn render_event_detail(frame: &mut Frame, area: Rect, app: &App, e: &Event, now:
         )),
         Line::styled(clean(&e.clock_strip(now)), urgency_style(e.urgency(now))),
     ];
+    if let Some(entry_id) = r.log_entry_id {
+        lines.push(Line::styled(
+            format!("由第 {entry_id} 号值班记录转来"),
+            theme::PLACEHOLDER,
+        ));
+    }
     let unverified = r.unverified();
     if !unverified.is_empty() {
         lines.push(Line::styled(
