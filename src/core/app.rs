@@ -394,6 +394,9 @@ impl App {
                 } else if self.mode() == Mode::Form {
                     let ctx = Ctx::new(&self.settings, self.operator.as_deref(), self.now);
                     self.log.on_paste(&text, &ctx, &mut out);
+                } else {
+                    // Never run pasted text as keys; say why nothing happened.
+                    out.say_str("粘贴只能在填写表单时使用：先按 n 新建记录");
                 }
             }
             Msg::Page(req, rows) => self.log.on_page(req, rows, &mut out),
@@ -1026,7 +1029,9 @@ mod tests {
     #[test]
     fn paste_goes_into_the_field_sanitized() {
         let mut a = app();
-        a.update(Msg::Paste("ignored".into()), at(NOW));
+        assert!(a.update(Msg::Paste("n".into()), at(NOW)).is_empty());
+        assert_eq!(a.mode(), Mode::List, "pasted text outside a form is never run as keys");
+        assert!(a.message.as_ref().unwrap().text.contains("粘贴只能在填写表单时使用"));
         open_form(&mut a);
         focus(&mut a, LogField::Content);
         a.update(Msg::Paste("第一行\u{1b}[31m红\u{1b}[0m\r\n第二行\u{7}".into()), at(NOW));

@@ -206,8 +206,9 @@ impl Form {
                 f.error = Some(msg.clone());
             }
         }
-        if let Some((key, _)) = errors.first() {
-            self.focus_on(*key);
+        // Focus the first wrong field as it stands on screen, not in the order rules ran.
+        if let Some(i) = self.fields.iter().position(|f| !f.hidden && f.error.is_some()) {
+            self.focus = i;
         }
         self.notice = Some(format!(
             "有 {} 处需要修改，已标在对应项下；改好后再按 Ctrl-S 保存",
@@ -441,6 +442,14 @@ mod tests {
         assert!(f.fields[0].error.as_deref().unwrap().contains("原因"));
         f.type_char('a');
         assert_eq!(f.fields[0].error, None);
+    }
+
+    #[test]
+    fn after_a_failed_save_focus_goes_to_the_first_wrong_field_on_screen() {
+        let mut f = sample();
+        // Rules report the later field first; the earlier one on screen gets the focus.
+        f.set_errors(&[(FieldKey::InstructionText, "b".into()), (FieldKey::Reason, "a".into())]);
+        assert_eq!(f.focus, 0);
     }
 
     #[test]

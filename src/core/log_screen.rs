@@ -325,12 +325,9 @@ impl LogScreen {
     }
 
     pub fn on_paste(&mut self, text: &str, ctx: &Ctx<'_>, out: &mut Out) {
-        match &mut self.form {
-            Some(lf) => {
-                let ev = lf.form.paste(text);
-                self.after_form_event(ev, ctx, out);
-            }
-            None => out.say("粘贴只能在填写表单时使用：先按 n 新建记录"),
+        if let Some(lf) = &mut self.form {
+            let ev = lf.form.paste(text);
+            self.after_form_event(ev, ctx, out);
         }
     }
 

@@ -1,0 +1,563 @@
+//! End-to-end tests: the real `zhiban` binary in a real terminal. Each test runs the app inside
+//! its own private tmux server (killed when the test ends, pass or fail), with a temporary
+//! directory for the database and for `XDG_CONFIG_HOME`/`XDG_DATA_HOME`, so the user's real
+//! configuration and data are never touched.
+//!
+//! The tests never sleep to wait for the app: every wait polls the screen until the expected
+//! text (or cursor) is there, with a generous deadline, and fails showing the last screen.
+//! tmux is required: without it these tests fail with a clear message, they never skip.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use unicode_width::UnicodeWidthStr;
+
+/// The binary under test.
+const BIN: &str = env!("CARGO_BIN_EXE_zhiban");
+
+/// How long any wait may take before the test fails. Generous: CI machines are slow and busy.
+const DEADLINE: Duration = Duration::from_secs(15);
+
+/// How often the screen is polled while waiting.
+const POLL: Duration = Duration::from_millis(50);
+
+/// The tmux session (and so window and pane) the app runs in.
+const TARGET: &str = "zhiban-e2e";
+
+/// Starts the line the wrapper shell prints when the app exits: `[zhiban exited: 0]`.
+const EXIT_MARK: &str = "[zhiban exited: ";
+
+/// Fails with a clear message unless `program` (tmux) can be run. Never skips.
+fn require_tmux(program: &str) {
+    match Command::new(program).arg("-V").output() {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => panic!(
+            "the end-to-end tests need tmux, but `{program} -V` failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => panic!(
+            "the end-to-end tests need tmux, but `{program}` could not be run ({e}). \
+             Install it (e.g. `apt-get install -y tmux`); these tests never skip."
+        ),
+    }
+}
+
+/// A temporary home for one test: the database and the XDG directories live here.
+struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Self {
+        require_tmux("tmux");
+        let dir = tempfile::Builder::new()
+            .prefix("zhiban-e2e-")
+            .tempdir()
+            .expect("create a temporary directory");
+        for sub in ["config", "data", "home"] {
+            std::fs::create_dir_all(dir.path().join(sub)).expect("create a sandbox directory");
+        }
+        Self { dir }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("zhiban.db")
+    }
+
+    /// The whole environment the app sees: nothing is inherited from the test process.
+    fn env(&self) -> Vec<(String, String)> {
+        let path = |sub: &str| self.dir.path().join(sub).display().to_string();
+        vec![
+            ("HOME".into(), path("home")),
+            ("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into()),
+            ("LANG".into(), "C.UTF-8".into()),
+            ("TERM".into(), "tmux-256color".into()),
+            ("XDG_CONFIG_HOME".into(), path("config")),
+            ("XDG_DATA_HOME".into(), path("data")),
+        ]
+    }
+
+    /// Starts the full-screen app on this sandbox's database in a fresh `cols`x`rows` terminal.
+    fn start(&self, cols: u16, rows: u16, args: &[&str]) -> Term {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let socket = format!(
+            "zhiban-e2e-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let term = Term { socket };
+        let (cols_s, rows_s, db) = (cols.to_string(), rows.to_string(), self.db().display().to_string());
+        // The pane stays after the app exits (remain-on-exit) with a line giving its exit status,
+        // written by a wrapper shell; `env -i`: the app gets exactly the sandbox environment. No
+        // tmux status line takes a row. Arguments go to execvp as they are: no quoting needed.
+        let wrapper = format!("\"$@\"; echo \"{EXIT_MARK}$?]\"");
+        let mut argv: Vec<String> = ["set-option", "-g", "remain-on-exit", "on", ";"]
+            .into_iter()
+            .chain(["set-option", "-g", "status", "off", ";"])
+            .chain(["new-session", "-d", "-s", TARGET, "-x", &cols_s, "-y", &rows_s])
+            .chain(["/bin/sh", "-c", &wrapper, "sh", "env", "-i"])
+            .map(str::to_string)
+            .collect();
+        argv.extend(self.env().into_iter().map(|(k, v)| format!("{k}={v}")));
+        argv.extend([BIN.to_string(), "--db".into(), db]);
+        argv.extend(args.iter().map(|a| (*a).to_string()));
+        term.tmux(&argv);
+        let size = term.tmux(&["display-message", "-p", "-t", TARGET, "#{pane_width}x#{pane_height}"]);
+        assert_eq!(size.trim(), format!("{cols}x{rows}"), "the pane has the asked size");
+        term
+    }
+
+    /// Runs the binary as a script would (no terminal), on this sandbox's database.
+    fn cli(&self, args: &[&str]) -> Output {
+        let out = Command::new(BIN)
+            .env_clear()
+            .envs(self.env())
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .output()
+            .expect("run zhiban");
+        assert!(
+            out.status.success(),
+            "zhiban {args:?} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+}
+
+/// The app running in a private tmux server; the server is killed on drop.
+struct Term {
+    socket: String,
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        let socket = self
+            .command()
+            .args(["display-message", "-p", "#{socket_path}"])
+            .output();
+        let _ = self.command().arg("kill-server").output();
+        // tmux leaves its socket file behind when the server exits.
+        if let Ok(out) = socket
+            && out.status.success()
+            && let Ok(path) = String::from_utf8(out.stdout)
+            && !path.trim().is_empty()
+        {
+            let _ = std::fs::remove_file(path.trim());
+        }
+    }
+}
+
+/// One look at the terminal: its text, one string per row, and where the cursor is.
+struct Snapshot {
+    rows: Vec<String>,
+    cursor: (usize, usize),
+}
+
+impl Snapshot {
+    fn text(&self) -> String {
+        self.rows.join("\n")
+    }
+
+    fn contains(&self, needle: &str) -> bool {
+        self.rows.iter().any(|r| r.contains(needle))
+    }
+
+    /// The first row containing every one of `needles`, with its index.
+    fn row_with(&self, needles: &[&str]) -> Option<(usize, &str)> {
+        self.rows
+            .iter()
+            .enumerate()
+            .find(|(_, r)| needles.iter().all(|n| r.contains(n)))
+            .map(|(i, r)| (i, r.as_str()))
+    }
+}
+
+/// The terminal column (in cells) where `needle` starts in `row`.
+fn column_of(row: &str, needle: &str) -> Option<usize> {
+    row.find(needle).map(|i| row.get(..i).unwrap_or("").width())
+}
+
+/// The screen with row numbers, for failure messages.
+fn framed(rows: &[String]) -> String {
+    rows.iter()
+        .enumerate()
+        .map(|(i, r)| format!("{i:>3}|{r}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Term {
+    fn command(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-u", "-L", &self.socket, "-f", "/dev/null"])
+            .env_remove("TMUX")
+            .env_remove("TMUX_PANE");
+        c
+    }
+
+    /// Runs a tmux command against this server; panics if it fails.
+    fn tmux<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> String {
+        let out = self
+            .command()
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("could not run tmux: {e}"));
+        assert!(
+            out.status.success(),
+            "tmux {:?} failed ({}): {}",
+            args.iter().map(|a| a.as_ref().to_string_lossy()).collect::<Vec<_>>(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("tmux prints UTF-8")
+    }
+
+    /// Presses keys by tmux name: "Enter", "Tab", "C-s", "n" …
+    fn send_keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", TARGET];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    /// Types literal UTF-8 text, as a person (or an input method) would.
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", TARGET, "-l", "--", text]);
+    }
+
+    /// Pastes `text` as a terminal does: bracketed, since the app asks for bracketed paste.
+    fn paste(&self, text: &str) {
+        self.tmux(&["set-buffer", "-b", "e2e", "--", text]);
+        self.tmux(&["paste-buffer", "-p", "-d", "-b", "e2e", "-t", TARGET]);
+    }
+
+    /// The visible screen, one string per row.
+    fn screen(&self) -> Vec<String> {
+        self.tmux(&["capture-pane", "-p", "-t", TARGET])
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The terminal cursor: (column, row), both from 0.
+    fn cursor(&self) -> (usize, usize) {
+        let out = self.tmux(&["display-message", "-p", "-t", TARGET, "#{cursor_x} #{cursor_y}"]);
+        let mut it = out.split_whitespace().map(|n| n.parse().expect("a cursor coordinate"));
+        (it.next().expect("cursor_x"), it.next().expect("cursor_y"))
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            rows: self.screen(),
+            cursor: self.cursor(),
+        }
+    }
+
+    /// Polls until `ok` holds for what is on screen; panics with the last screen at `deadline`.
+    fn wait_until(&self, what: &str, deadline: Duration, ok: impl Fn(&Snapshot) -> bool) -> Snapshot {
+        let start = Instant::now();
+        loop {
+            let snap = self.snapshot();
+            if ok(&snap) {
+                return snap;
+            }
+            if start.elapsed() >= deadline {
+                panic!(
+                    "waited {deadline:?} for {what}, in vain. Last screen (cursor at column {}, row {}):\n{}",
+                    snap.cursor.0,
+                    snap.cursor.1,
+                    framed(&snap.rows)
+                );
+            }
+            thread::sleep(POLL);
+        }
+    }
+
+    /// Polls until `text` is on screen; panics with the last screen at `deadline`.
+    fn wait_for(&self, text: &str, deadline: Duration) -> Snapshot {
+        self.wait_until(&format!("“{text}” to appear"), deadline, |s| s.contains(text))
+    }
+
+    /// [`Term::wait_for`] with the standard deadline.
+    fn see(&self, text: &str) -> Snapshot {
+        self.wait_for(text, DEADLINE)
+    }
+
+    fn wait_gone(&self, text: &str) -> Snapshot {
+        self.wait_until(&format!("“{text}” to disappear"), DEADLINE, |s| !s.contains(text))
+    }
+
+    /// Polls until the app has exited; returns its exit status.
+    fn wait_for_exit(&self, deadline: Duration) -> i32 {
+        // The status comes from the wrapper's line, not from tmux's #{pane_dead_status}: tmux
+        // built with libutempter can miss the SIGCHLD of a pane that exits while it is removing
+        // the utmp record (tmux/tmux#311), leaving the pane dead with no status, ever. The line
+        // is looked for in the history too: tmux's "Pane is dead" line can scroll it off screen.
+        let start = Instant::now();
+        loop {
+            let all = self.tmux(&["capture-pane", "-p", "-S", "-", "-t", TARGET]);
+            if let Some(line) = all.lines().find(|r| r.starts_with(EXIT_MARK)) {
+                return line
+                    .trim_start_matches(EXIT_MARK)
+                    .trim_end_matches(']')
+                    .parse()
+                    .unwrap_or_else(|_| panic!("an exit status in {line:?}"));
+            }
+            if start.elapsed() >= deadline {
+                panic!(
+                    "waited {deadline:?} for the app to exit, in vain. Last screen:\n{}",
+                    framed(&self.screen())
+                );
+            }
+            thread::sleep(POLL);
+        }
+    }
+
+    /// The label of the focused form field (the row marked `>`).
+    fn focused_label(snap: &Snapshot) -> Option<String> {
+        snap.rows.iter().find_map(|r| {
+            let rest = r.split_once("│>")?.1;
+            rest.split_whitespace().next().map(str::to_string)
+        })
+    }
+
+    /// Moves the form's focus with Tab until the field labelled `label` has it.
+    fn focus(&self, label: &str) {
+        for _ in 0..40 {
+            let snap = self.wait_until("a focused form field", DEADLINE, |s| Self::focused_label(s).is_some());
+            let current = Self::focused_label(&snap);
+            if current.as_deref() == Some(label) {
+                return;
+            }
+            self.send_keys(&["Tab"]);
+            self.wait_until(&format!("focus to leave {current:?}"), DEADLINE, |s| {
+                Self::focused_label(s).is_some_and(|l| Some(&l) != current.as_ref())
+            });
+        }
+        panic!("Tab never reached the field {label}:\n{}", framed(&self.screen()));
+    }
+
+    /// Chooses the first configured person (张三) in the start-up picker.
+    fn pick_operator(&self) {
+        self.see("请选择本班值班人员");
+        self.send_keys(&["Enter"]);
+        self.see("值班员：张三");
+    }
+
+    /// Opens the new-entry form from the list.
+    fn open_new_entry(&self) {
+        self.send_keys(&["n"]);
+        self.see("新建值班记录");
+    }
+
+    /// Asks to quit from the list, confirms, and checks the app exits cleanly.
+    fn quit(&self) {
+        self.send_keys(&["q"]);
+        self.see("确定退出值班系统吗？");
+        self.send_keys(&["y"]);
+        assert_eq!(self.wait_for_exit(DEADLINE), 0, "zhiban exits with status 0");
+    }
+
+    /// Waits for the list to show one row holding every one of `needles`.
+    fn wait_for_list_row(&self, needles: &[&str]) -> Snapshot {
+        self.wait_until(&format!("a list row with {needles:?}"), DEADLINE, |s| {
+            s.contains("值班记录（按时间") && s.row_with(needles).is_some()
+        })
+    }
+}
+
+const UNIT: &str = "城关镇人民政府";
+const CALLER: &str = "王建国";
+const PHONE: &str = "13812345678";
+const CONTENT: &str = "河堤出现渗水，已组织人员巡查";
+
+/// Fills an incoming call (unit, caller, phone, content) into the open form, checking the
+/// terminal cursor sits right after the caller's name, and saves it as entry 1.
+fn type_call_and_save(t: &Term) {
+    t.focus("来电单位");
+    t.type_text(UNIT);
+    t.see(UNIT);
+
+    t.focus("来电人");
+    // Where the 来电人 value starts, read off the screen: its placeholder's column, on its row.
+    let snap = t.see("姓名/职务");
+    let (row, line) = snap.row_with(&["来电人", "姓名/职务"]).unwrap_or_else(|| {
+        panic!("no 来电人 row with its placeholder:\n{}", framed(&snap.rows));
+    });
+    let column = column_of(line, "姓名/职务").expect("placeholder column");
+    t.type_text(CALLER);
+    // 3 Han characters take 2 cells each: the caret is 6 cells after the value's start.
+    let expected = (column + 6, row);
+    t.wait_until(
+        &format!("{CALLER} at column {column} of row {row}, cursor at {expected:?}"),
+        DEADLINE,
+        |s| {
+            s.rows
+                .get(row)
+                .is_some_and(|r| r.contains("来电人") && column_of(r, CALLER) == Some(column))
+                && s.cursor == expected
+        },
+    );
+
+    t.focus("来电号码");
+    t.type_text(PHONE);
+    t.see(PHONE);
+    t.focus("内容");
+    t.type_text(CONTENT);
+    t.see(CONTENT);
+    t.send_keys(&["C-s"]);
+    t.see("已保存：第 1 号记录");
+}
+
+#[test]
+fn a_call_typed_in_chinese_is_saved_listed_and_still_there_after_a_restart() {
+    let sandbox = Sandbox::new();
+    let t = sandbox.start(80, 24, &[]);
+    t.pick_operator();
+    t.see("还没有值班记录");
+    t.open_new_entry();
+    type_call_and_save(&t);
+    t.wait_for_list_row(&["城关镇", "河堤出现渗水"]);
+    t.quit();
+    drop(t);
+
+    let t = sandbox.start(80, 24, &[]);
+    t.pick_operator();
+    t.wait_for_list_row(&["城关镇", "河堤出现渗水"]);
+    t.quit();
+}
+
+#[test]
+fn a_call_is_saved_and_listed_in_full_on_a_wide_screen() {
+    let sandbox = Sandbox::new();
+    let t = sandbox.start(200, 50, &[]);
+    t.pick_operator();
+    t.open_new_entry();
+    type_call_and_save(&t);
+    // Wide columns: the whole unit, the caller and the whole content fit on the row.
+    t.wait_for_list_row(&[&format!("{UNIT} {CALLER}"), CONTENT, "来电", "一般", "待办"]);
+    t.quit();
+}
+
+#[test]
+fn a_failed_validation_keeps_the_typed_text_and_a_fixed_form_saves() {
+    let sandbox = Sandbox::new();
+    let t = sandbox.start(80, 24, &[]);
+    t.pick_operator();
+    t.open_new_entry();
+    t.focus("来电人");
+    t.type_text(CALLER);
+    t.focus("来电号码");
+    t.type_text("12812345678");
+    t.send_keys(&["C-s"]);
+    t.see("第二位");
+    // Nothing typed is lost.
+    t.see(CALLER);
+    t.see("12812345678");
+    // The form stays open: the phone is fixed, and the required content filled in.
+    t.focus("来电号码");
+    t.send_keys(&["End", "C-u"]);
+    t.wait_gone("12812345678");
+    t.type_text(PHONE);
+    t.see(PHONE);
+    t.focus("内容");
+    t.type_text(CONTENT);
+    t.see(CONTENT);
+    t.send_keys(&["C-s"]);
+    t.see("已保存：第 1 号记录");
+    t.wait_for_list_row(&[CALLER, "河堤出现渗水"]);
+    t.quit();
+
+    let listed = String::from_utf8(sandbox.cli(&["log", "list", "--json"]).stdout).expect("UTF-8");
+    let rows: serde_json::Value = serde_json::from_str(&listed).expect("JSON");
+    assert_eq!(rows[0]["person"], CALLER, "{listed}");
+    assert_eq!(rows[0]["phone"], PHONE, "{listed}");
+}
+
+#[test]
+fn quitting_with_a_half_typed_form_asks_first_and_no_keeps_the_text() {
+    let sandbox = Sandbox::new();
+    let t = sandbox.start(80, 24, &[]);
+    t.pick_operator();
+    t.open_new_entry();
+    t.focus("来电单位");
+    t.type_text(UNIT);
+    t.see(UNIT);
+    t.send_keys(&["C-c"]);
+    t.see("放弃已填写的内容并退出");
+    t.send_keys(&["n"]);
+    t.wait_gone("放弃已填写的内容并退出");
+    let snap = t.see(UNIT);
+    assert!(
+        snap.contains("新建值班记录"),
+        "the form is still open:\n{}",
+        snap.text()
+    );
+    // Asked again and confirmed, the app does quit.
+    t.send_keys(&["C-c"]);
+    t.see("放弃已填写的内容并退出");
+    t.send_keys(&["y"]);
+    assert_eq!(t.wait_for_exit(DEADLINE), 0);
+}
+
+#[test]
+fn a_bracketed_paste_with_escape_sequences_is_stored_as_plain_text() {
+    let sandbox = Sandbox::new();
+    let t = sandbox.start(80, 24, &[]);
+    t.pick_operator();
+    // The harness's paste is a bracketed paste, not keys: pasted in the list, "n" does not open
+    // the form (the app ignores pastes outside forms), so the "?" after it opens the list's help.
+    t.paste("n");
+    t.send_keys(&["?"]);
+    let snap = t.see("帮助 · 按键");
+    assert!(
+        !snap.contains("新建值班记录"),
+        "the paste was typed as keys:\n{}",
+        snap.text()
+    );
+    t.send_keys(&["?"]);
+    t.wait_gone("帮助 · 按键");
+    t.open_new_entry();
+    t.focus("来电单位");
+    t.type_text(UNIT);
+    t.see(UNIT);
+    t.focus("内容");
+    t.paste("第一行\u{1b}[31m红色\u{1b}[0m\n第二行");
+    t.see("第一行红色");
+    t.see("第二行");
+    t.send_keys(&["C-s"]);
+    t.see("已保存：第 1 号记录");
+    t.quit();
+
+    let listed = String::from_utf8(sandbox.cli(&["log", "list", "--json"]).stdout).expect("UTF-8");
+    let rows: serde_json::Value = serde_json::from_str(&listed).expect("JSON");
+    let content = rows[0]["content"].as_str().expect("a content string");
+    assert!(
+        !content.chars().any(|c| c.is_control() && c != '\n'),
+        "control characters stored: {content:?}"
+    );
+    assert!(!content.contains("[31m") && !content.contains("[0m"), "{content:?}");
+    // The visible text survives, line break included (内容 is a multi-line field).
+    assert_eq!(content, "第一行红色\n第二行");
+}
+
+#[test]
+#[should_panic(expected = "in vain")]
+fn the_harness_fails_when_the_text_never_appears() {
+    let sandbox = Sandbox::new();
+    let t = sandbox.start(80, 24, &[]);
+    t.see("请选择本班值班人员");
+    t.wait_for("这行字永远不会出现", Duration::from_secs(2));
+}
+
+#[test]
+#[should_panic(expected = "the end-to-end tests need tmux")]
+fn a_missing_tmux_fails_loudly() {
+    require_tmux("tmux-is-not-installed-zhiban-e2e");
+}
