@@ -561,3 +561,88 @@ fn the_harness_fails_when_the_text_never_appears() {
 fn a_missing_tmux_fails_loudly() {
     require_tmux("tmux-is-not-installed-zhiban-e2e");
 }
+
+/// The phone clock as the banner shows it ("剩 29:57"), if the banner is up.
+fn phone_countdown(snap: &Snapshot) -> Option<String> {
+    let text = snap.text();
+    let start = text.find("电话报告 剩 ")? + "电话报告 剩 ".len();
+    text.get(start..)
+        .map(|rest| rest.chars().take_while(|c| c.is_ascii_digit() || *c == ':').collect())
+}
+
+#[test]
+fn a_major_event_shows_its_banner_and_ticking_countdown_on_another_tab_and_one_key_acknowledges_it() {
+    require_tmux("tmux");
+    let sandbox = Sandbox::new();
+    let t = sandbox.start(80, 24, &[]);
+    t.pick_operator();
+    // Create a 重大 event in the 紧急事项 tab, typing Chinese into the form.
+    t.send_keys(&["3"]);
+    t.see("没有未结束的紧急事件");
+    t.send_keys(&["n"]);
+    t.see("新建紧急事件");
+    t.focus("事发地点");
+    t.type_text("李家集镇");
+    t.focus("事件概况");
+    t.type_text("山体滑坡，两户房屋受损");
+    t.send_keys(&["C-s"]);
+    t.see("已保存：第 1 号紧急事件");
+    // Go back to the duty log: the banner and the reporting clocks follow.
+    t.send_keys(&["1"]);
+    let first = t.wait_until("the banner on the duty log", DEADLINE, |s| {
+        s.contains("值班记录（按时间") && s.contains("【紧急·未确认】按 F2 确认") && phone_countdown(s).is_some()
+    });
+    assert!(first.contains("第1号 重大 自然灾害 李家集镇"), "{}", first.text());
+    assert!(first.contains("告警：1 件未确认"), "{}", first.text());
+    let start = phone_countdown(&first).unwrap();
+    // The countdown runs on its own, without a key press.
+    t.wait_until("the countdown to tick", DEADLINE, |s| {
+        phone_countdown(s).is_some_and(|now| now != start)
+    });
+    // One key, from this tab.
+    t.send_keys(&["F2"]);
+    let acked = t.see("【紧急·报送未完成】");
+    assert!(
+        acked.contains("张三 已确认第 1 号紧急事件") || acked.contains("已确认"),
+        "{}",
+        acked.text()
+    );
+    assert!(!acked.contains("未确认】"), "{}", acked.text());
+    let out = sandbox.cli(&["event", "list", "--json"]);
+    let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(events[0]["state"], "已确认");
+    assert_eq!(events[0]["level"], "重大");
+    t.quit();
+}
+
+#[test]
+fn an_event_added_by_a_script_reaches_the_running_app_and_is_acknowledged_there() {
+    require_tmux("tmux");
+    let sandbox = Sandbox::new();
+    let t = sandbox.start(80, 24, &[]);
+    t.pick_operator();
+    t.see("还没有值班记录");
+    let out = sandbox.cli(&[
+        "event",
+        "add",
+        "--category",
+        "事故灾难",
+        "--level",
+        "重大",
+        "--occurred",
+        &chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+        "--place",
+        "高速公路K12",
+        "--summary",
+        "危化品运输车侧翻",
+    ]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
+    let snap = t.see("【紧急·未确认】按 F2 确认  第1号 重大 事故灾难 高速公路K12");
+    assert!(snap.contains("电话报告 剩"), "{}", snap.text());
+    t.send_keys(&["F2"]);
+    t.see("【紧急·报送未完成】");
+    let out = sandbox.cli(&["event", "list", "--json"]);
+    let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(events[0]["state"], "已确认");
+    t.quit();
+}

@@ -375,7 +375,14 @@ impl App {
                 }
                 out.effects.extend([Effect::LoadEvents, Effect::LoadTimeline(id)]);
             }
-            Msg::NotifyFailed(why) => out.say_str(&why),
+            Msg::NotifyFailed(why) => {
+                // Said once; it must not push a fresh "已保存" off the status line, so it follows it.
+                let text = match &self.message {
+                    Some(m) if now - m.at < Duration::seconds(5) => format!("{}；{why}", m.text),
+                    _ => why,
+                };
+                out.say_str(&text);
+            }
             Msg::Viewport(rows) => {
                 self.log.list.viewport = rows;
                 if let Some(e) = self.log.list.move_by(0) {
@@ -1120,6 +1127,22 @@ mod tests {
             a.update(Msg::Tick, at("2026-11-23 02:10:08"))
                 .contains(&Effect::LoadEvents)
         );
+    }
+
+    #[test]
+    fn a_notifier_failure_follows_a_fresh_confirmation_instead_of_replacing_it() {
+        let mut a = app();
+        a.message = Some(StatusMessage {
+            text: "已保存：第 1 号紧急事件".into(),
+            at: at(NOW),
+        });
+        a.update(Msg::NotifyFailed("桌面通知不可用".into()), at("2026-11-23 03:10:01"));
+        assert_eq!(
+            a.message.as_ref().unwrap().text,
+            "已保存：第 1 号紧急事件；桌面通知不可用"
+        );
+        a.update(Msg::NotifyFailed("again".into()), at("2026-11-23 03:11:00"));
+        assert_eq!(a.message.as_ref().unwrap().text, "again");
     }
 
     #[test]
