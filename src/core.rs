@@ -35,6 +35,7 @@ macro_rules! labelled_enum {
 pub mod app;
 pub mod escalation;
 pub mod form;
+pub mod handover;
 pub mod keymap;
 pub mod log;
 pub mod log_screen;

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod config;
 pub mod core;
+pub mod pin;
 pub mod runtime;
 pub mod store;
 pub mod ui;

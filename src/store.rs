@@ -6,6 +6,7 @@
 //! missing migrations in one exclusive transaction tracked by `PRAGMA user_version`.
 //! Every write is one transaction; callers report "saved" only after it returned.
 
+pub mod handover;
 pub mod log;
 pub mod urgent;
 
@@ -23,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_urgent.sql"),
     include_str!("../migrations/0003_entry_alert.sql"),
+    include_str!("../migrations/0005_handover.sql"),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,256 @@
+//! SQL for 交接班: gathering what is open, signing (one transaction, PINs included), reading
+//! signed handovers back. The tables refuse UPDATE and DELETE (migration 0005).
+
+use chrono::NaiveDateTime;
+use rusqlite::{OptionalExtension, params};
+
+use super::{Result, Store, StoreError, row_label, row_time, time_to_sql};
+use crate::core::handover::{
+    Check, Draft, Handover, HandoverId, HandoverSummary, Item, ItemKind, OpenEntry, OpenState, Previous,
+};
+use crate::core::log::{EntryKind, Status, Triage};
+
+/// A PIN to store with the signatures: the person's first signature sets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPin {
+    pub name: String,
+    pub hash: String,
+}
+
+impl Store {
+    /// Everything still open at `now`, and this shift's record counts since `shift_start` (or,
+    /// when `None`, since the last signed handover).
+    pub fn open_state(&self, now: NaiveDateTime) -> Result<OpenState> {
+        let previous = self.last_handover()?;
+        let since = previous.as_ref().map(|p| p.signed_at);
+        let entries = self.open_entries()?;
+        let events = self.open_events()?;
+        let visitors = self.visitors_inside_for_handover()?;
+        let mut first_handed = std::collections::BTreeMap::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT kind, ref_id, min(handover_id) FROM handover_item GROUP BY kind, ref_id",
+            )?;
+            let rows = stmt.query_map([], |r| Ok(((r.get::<_, String>(0)?, r.get::<_, i64>(1)?), r.get(2)?)))?;
+            for row in rows {
+                let (k, v) = row?;
+                first_handed.insert(k, v);
+            }
+        }
+        let mut shift_counts = Vec::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT kind, count(*) FROM log_entry WHERE occurred_at >= ?1 AND occurred_at <= ?2 GROUP BY kind",
+            )?;
+            let from = since.map_or_else(|| "0000".to_string(), time_to_sql);
+            let rows = stmt.query_map(params![from, time_to_sql(now)], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+            })?;
+            for row in rows {
+                shift_counts.push(row?);
+            }
+        }
+        // In the order of the kinds on the form, not alphabetical.
+        shift_counts.sort_by_key(|(k, _)| EntryKind::ALL.iter().position(|x| x.label() == k));
+        Ok(OpenState {
+            entries,
+            events,
+            visitors,
+            first_handed,
+            previous,
+            shift_counts,
+        })
+    }
+
+    /// Log entries not 已办结, with their newest 领导批示 when nothing was amended after it.
+    fn open_entries(&self) -> Result<Vec<OpenEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.id, e.occurred_at, e.kind, e.unit, e.person, e.content, e.triage, e.status, \
+                    i.leader, i.text, i.given_at, \
+                    (SELECT count(*) FROM log_amendment a WHERE a.entry_id = e.id AND a.amended_at > i.recorded_at) \
+             FROM log_entry e \
+             LEFT JOIN log_instruction i ON i.id = \
+                  (SELECT max(id) FROM log_instruction WHERE entry_id = e.id) \
+             WHERE e.status <> '已办结' ORDER BY e.occurred_at, e.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let leader: Option<String> = r.get(8)?;
+            let acted_after: i64 = r.get(11)?;
+            let pending_instruction = match leader {
+                Some(leader) if acted_after == 0 => Some((leader, r.get(9)?, row_time(r, 10)?)),
+                _ => None,
+            };
+            Ok(OpenEntry {
+                id: r.get(0)?,
+                occurred_at: row_time(r, 1)?,
+                kind: row_label(r, 2, EntryKind::parse)?,
+                unit: r.get(3)?,
+                person: r.get(4)?,
+                content: r.get(5)?,
+                triage: row_label(r, 6, Triage::parse)?,
+                status: row_label(r, 7, Status::parse)?,
+                pending_instruction,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn last_handover(&self) -> Result<Option<Previous>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, signed_at, incoming, handed_items FROM handover ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(Previous {
+                        id: r.get(0)?,
+                        signed_at: row_time(r, 1)?,
+                        incoming: r.get(2)?,
+                        handed_items: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The stored PIN hash of a person, if they have signed before.
+    pub fn pin_hash(&self, name: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT hash FROM person_pin WHERE name = ?1", [name], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Signs the draft: the handover, every item and any first-time PINs in one transaction.
+    /// Every item must have been checked; the core's `sign_blockers` says so earlier, this is
+    /// the last line of defence.
+    pub fn sign_handover(&mut self, d: &Draft, pins: &[NewPin], now: NaiveDateTime) -> Result<HandoverId> {
+        if d.items.iter().any(|i| i.check == Check::Pending) {
+            return Err(StoreError::Refused("还有未经接班人确认的移交事项".into()));
+        }
+        self.write(|tx| {
+            for p in pins {
+                // OR IGNORE would hide a race; a second first-signature must fail loudly.
+                tx.execute(
+                    "INSERT INTO person_pin (name, hash, set_at) VALUES (?1, ?2, ?3)",
+                    params![p.name, p.hash, time_to_sql(now)],
+                )?;
+            }
+            tx.execute(
+                "INSERT INTO handover (outgoing, incoming, shift_start, built_at, signed_at, summary, handed_items, \
+                 records, item_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    d.outgoing,
+                    d.incoming,
+                    time_to_sql(d.shift_start),
+                    time_to_sql(d.built_at),
+                    time_to_sql(now),
+                    d.summary,
+                    d.handed_items,
+                    d.records,
+                    i64::try_from(d.items.len()).unwrap_or(i64::MAX)
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO handover_item (handover_id, seq, kind, ref_id, title, detail, must_carry, first_handed, \
+                 check_state, question) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            for (seq, item) in d.items.iter().enumerate() {
+                let (state, question) = match &item.check {
+                    Check::Question(q) => ("有疑问", q.as_str()),
+                    _ => ("已确认", ""),
+                };
+                stmt.execute(params![
+                    id,
+                    i64::try_from(seq).unwrap_or(i64::MAX),
+                    item.kind.label(),
+                    item.ref_id,
+                    item.title,
+                    item.detail,
+                    item.must_carry,
+                    item.first_handed,
+                    state,
+                    question
+                ])?;
+            }
+            Ok(id)
+        })
+    }
+
+    /// Signed handovers, newest first.
+    pub fn handovers(&self, limit: usize) -> Result<Vec<HandoverSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT h.id, h.outgoing, h.incoming, h.shift_start, h.signed_at, h.item_count, \
+                    (SELECT count(*) FROM handover_item i WHERE i.handover_id = h.id AND i.check_state = '有疑问') \
+             FROM handover h ORDER BY h.id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            Ok(HandoverSummary {
+                id: r.get(0)?,
+                outgoing: r.get(1)?,
+                incoming: r.get(2)?,
+                shift_start: row_time(r, 3)?,
+                signed_at: row_time(r, 4)?,
+                items: r.get(5)?,
+                questions: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One signed handover with its items.
+    pub fn handover(&self, id: HandoverId) -> Result<Handover> {
+        let (mut draft, signed_at) = self
+            .conn
+            .query_row(
+                "SELECT outgoing, incoming, shift_start, built_at, signed_at, summary, handed_items, records \
+                 FROM handover WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        Draft {
+                            outgoing: r.get(0)?,
+                            incoming: r.get(1)?,
+                            shift_start: row_time(r, 2)?,
+                            built_at: row_time(r, 3)?,
+                            summary: r.get(5)?,
+                            handed_items: r.get(6)?,
+                            records: r.get(7)?,
+                            items: Vec::new(),
+                        },
+                        row_time(r, 4)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound(id))?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, ref_id, title, detail, must_carry, first_handed, check_state, question \
+             FROM handover_item WHERE handover_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            let state: String = r.get(6)?;
+            Ok(Item {
+                kind: row_label(r, 0, ItemKind::parse)?,
+                ref_id: r.get(1)?,
+                title: r.get(2)?,
+                detail: r.get(3)?,
+                must_carry: r.get(4)?,
+                first_handed: r.get(5)?,
+                check: if state == "有疑问" {
+                    Check::Question(r.get(7)?)
+                } else {
+                    Check::Confirmed
+                },
+            })
+        })?;
+        draft.items = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(Handover { id, draft, signed_at })
+    }
+
+    /// Visitors still inside, once visitor registration has landed (none before).
+    fn visitors_inside_for_handover(&self) -> Result<Vec<crate::core::handover::VisitorInside>> {
+        Ok(Vec::new())
+    }
+}
