@@ -36,6 +36,7 @@ pub mod app;
 pub mod escalation;
 pub mod form;
 pub mod handover;
+pub mod handover_screen;
 pub mod keymap;
 pub mod log;
 pub mod log_screen;

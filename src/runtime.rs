@@ -15,6 +15,7 @@ use ratatui::crossterm::{cursor, event::KeyCode as TermKey, execute};
 pub mod notify;
 
 use crate::core::app::{App, Effect, Msg};
+use crate::core::handover_screen::SignRequest;
 use crate::core::keymap::{Key, KeyCode};
 use crate::store::Store;
 use crate::ui;
@@ -28,7 +29,7 @@ pub fn now() -> NaiveDateTime {
 }
 
 /// Executes one effect; returns the message that reports its result.
-pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect) -> Option<Msg> {
+pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect, now: NaiveDateTime) -> Option<Msg> {
     Some(match effect {
         Effect::LoadEvents => match store
             .open_events()
@@ -64,7 +65,7 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect) -> 
         } => {
             match store.save_escalation(target, &before, &after, &lines) {
                 // Saved, or another terminal took this step first: either way re-read the truth.
-                Ok(_) => return execute(store, alerter, Effect::LoadEvents),
+                Ok(_) => return execute(store, alerter, Effect::LoadEvents, now),
                 Err(e) => Msg::SaveFailed(e.to_string()),
             }
         }
@@ -107,15 +108,127 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect) -> 
             },
             Err(e) => Msg::SaveFailed(e.to_string()),
         },
+        Effect::LoadOpenState => match store.open_state(now) {
+            Ok(state) => Msg::OpenState(Box::new(state)),
+            Err(e) => Msg::LoadFailed(e.to_string()),
+        },
+        Effect::LoadHandovers => match store.handovers(HANDOVER_HISTORY) {
+            Ok(list) => Msg::Handovers(list),
+            Err(e) => Msg::LoadFailed(e.to_string()),
+        },
+        Effect::LoadHandover(id) => match store.handover(id) {
+            Ok(h) => Msg::HandoverLoaded(Box::new(h)),
+            Err(e) => Msg::LoadFailed(e.to_string()),
+        },
+        Effect::SignHandover(req) => sign_handover(store, &req, now),
+        Effect::ExportHandover { id, office } => match export_handover(store, id, &office) {
+            Ok(path) => Msg::Said(format!("已导出交接班记录：{}（可打印签字）", path.display())),
+            Err(e) => Msg::Said(format!("导出失败：{e}")),
+        },
         Effect::Quit => return None,
     })
+}
+
+/// How many past handovers the history list shows (four shifts a day for a year and more).
+const HANDOVER_HISTORY: usize = 2000;
+
+/// Checks both PINs (a person's first signature sets theirs), makes sure nothing became open
+/// since the draft was built, then signs in one transaction.
+fn sign_handover(store: &mut Store, req: &SignRequest, now: NaiveDateTime) -> Msg {
+    use crate::core::handover::build_draft;
+    use crate::core::handover_screen::HandoverField;
+    use crate::store::handover::NewPin;
+
+    let d = &req.draft;
+    let mut new_pins = Vec::new();
+    let mut notes = Vec::new();
+    for (name, pin, field) in [
+        (&d.outgoing, &req.outgoing_pin, HandoverField::OutgoingPin),
+        (&d.incoming, &req.incoming_pin, HandoverField::IncomingPin),
+    ] {
+        match store.pin_hash(name) {
+            Ok(Some(hash)) => {
+                if !crate::pin::verify(pin, &hash) {
+                    return Msg::SignFailed {
+                        pin_of: Some(field),
+                        message: format!("{name} 的 PIN 不对：请本人重新输入"),
+                    };
+                }
+            }
+            Ok(None) => match crate::pin::hash(pin) {
+                Ok(hash) => {
+                    new_pins.push(NewPin {
+                        name: name.clone(),
+                        hash,
+                    });
+                    notes.push(format!("{name} 首次签名，PIN 已设定"));
+                }
+                Err(e) => return Msg::SignFailed { pin_of: None, message: e },
+            },
+            Err(e) => {
+                return Msg::SignFailed {
+                    pin_of: None,
+                    message: format!("签字未保存：{e}"),
+                };
+            }
+        }
+    }
+    // Nothing open may be dropped: anything that became open while the incoming officer was
+    // checking goes back to them first.
+    match store.open_state(now) {
+        Ok(state) => {
+            let fresh = build_draft(&state, &d.outgoing, &d.incoming, d.shift_start, now);
+            let missing = fresh
+                .items
+                .iter()
+                .any(|f| !d.items.iter().any(|i| i.kind == f.kind && i.ref_id == f.ref_id));
+            if missing {
+                return Msg::HandoverStale(Box::new(state));
+            }
+        }
+        Err(e) => {
+            return Msg::SignFailed {
+                pin_of: None,
+                message: format!("签字未保存：{e}"),
+            };
+        }
+    }
+    match store.sign_handover(d, &new_pins, now) {
+        Ok(id) => Msg::HandoverSigned {
+            id,
+            incoming: d.incoming.clone(),
+            note: notes.iter().map(|n| format!("；{n}")).collect(),
+        },
+        Err(e) => Msg::SignFailed {
+            pin_of: None,
+            message: format!("签字未保存：{e}。交班单和确认都还在，处理后可再签"),
+        },
+    }
+}
+
+/// Writes the handover as Markdown next to the database, private to its owner like the database.
+fn export_handover(store: &Store, id: i64, office: &str) -> Result<std::path::PathBuf, String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let h = store.handover(id).map_err(|e| e.to_string())?;
+    let dir = store.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let path = dir.join(format!("handover-{id}.md"));
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+    f.write_all(crate::core::handover::to_markdown(&h, office).as_bytes())
+        .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+    Ok(path)
 }
 
 /// Feeds `msg` to the app and runs every effect that follows, results included, until quiet.
 pub fn dispatch(app: &mut App, store: &mut Store, alerter: &mut dyn Alerter, msg: Msg, now: NaiveDateTime) {
     let mut pending: std::collections::VecDeque<Effect> = app.update(msg, now).into();
     while let Some(effect) = pending.pop_front() {
-        if let Some(reply) = execute(store, alerter, effect) {
+        if let Some(reply) = execute(store, alerter, effect, now) {
             pending.extend(app.update(reply, now));
         }
     }
@@ -130,7 +243,7 @@ pub fn run_effects(
     now: NaiveDateTime,
 ) {
     for effect in effects {
-        if let Some(reply) = execute(store, alerter, effect) {
+        if let Some(reply) = execute(store, alerter, effect, now) {
             dispatch(app, store, alerter, reply, now);
         }
     }

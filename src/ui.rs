@@ -3,6 +3,7 @@
 //! the hint bar — then any overlay (operator picker, help, yes/no question).
 
 pub mod form;
+pub mod handover_screen;
 pub mod log_screen;
 pub mod theme;
 pub mod urgent_screen;
@@ -60,6 +61,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         match app.tab {
             Tab::Log => log_screen::render(frame, main, &app.log),
             Tab::Urgent => urgent_screen::render(frame, main, app),
+            Tab::Handover => handover_screen::render(frame, main, &app.handover),
             tab => render_placeholder(frame, main, tab),
         }
     }
@@ -216,7 +218,15 @@ fn render_placeholder(frame: &mut Frame, area: Rect, tab: Tab) {
         Line::raw(""),
         Line::raw(format!("  “{}”功能尚未上线，此处暂无内容。", tab.label())),
         Line::raw(""),
-        Line::raw("  已可使用：值班记录。按 1 返回值班记录。"),
+        Line::raw(format!(
+            "  已可使用：{}。按 1 返回值班记录。",
+            Tab::ALL
+                .iter()
+                .filter(|t| t.is_available())
+                .map(|t| t.label())
+                .collect::<Vec<_>>()
+                .join("、")
+        )),
     ];
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

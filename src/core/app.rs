@@ -6,6 +6,8 @@ use chrono::{Duration, NaiveDateTime};
 
 use super::escalation::{self, Escalation, Input};
 use super::form::{Form, FormEvent};
+use super::handover::{Handover, HandoverId, HandoverSummary, OpenState};
+use super::handover_screen::{HandoverField, HandoverScreen, SignRequest};
 use super::keymap::{Action, Key, Mode, resolve};
 use super::log::{AmendRequest, Entry, EntryId, EntryKey, EntrySummary, InstructionRequest, NewEntry};
 use super::log_screen::{Ctx, LogScreen, Out, PageRequest};
@@ -45,7 +47,7 @@ impl Tab {
     /// Whether the feature behind the tab exists yet; the others say so plainly.
     #[must_use]
     pub fn is_available(self) -> bool {
-        matches!(self, Self::Log | Self::Urgent)
+        matches!(self, Self::Log | Self::Urgent | Self::Handover)
     }
 
     fn index(self) -> usize {
@@ -82,6 +84,25 @@ pub enum Msg {
     ForeignWrites,
     /// The desktop notifier could not deliver (said once on the status line).
     NotifyFailed(String),
+    /// Something to say on the status line (an export's path, or why it failed).
+    Said(String),
+    /// What is open, for the handover draft.
+    OpenState(Box<OpenState>),
+    /// Something new became open while signing: the draft is refreshed, not signed.
+    HandoverStale(Box<OpenState>),
+    Handovers(Vec<HandoverSummary>),
+    HandoverLoaded(Box<Handover>),
+    /// Both signed; the incoming officer takes over the keyboard. `note` says e.g. a PIN was set.
+    HandoverSigned {
+        id: HandoverId,
+        incoming: String,
+        note: String,
+    },
+    /// Signing was refused; `pin_of` names the PIN that did not match.
+    SignFailed {
+        pin_of: Option<HandoverField>,
+        message: String,
+    },
 }
 
 /// A desktop notification: category, level and time only — never the content (保密).
@@ -143,6 +164,11 @@ pub enum Effect {
         after: Escalation,
         lines: Vec<TimelineLine>,
     },
+    LoadOpenState,
+    LoadHandovers,
+    LoadHandover(HandoverId),
+    SignHandover(Box<SignRequest>),
+    ExportHandover { id: HandoverId, office: String },
     /// The terminal bell.
     Ring,
     Notify(Notice),
@@ -155,6 +181,7 @@ pub enum Confirm {
     Quit,
     QuitDiscarding,
     DiscardForm,
+    DiscardDraft,
 }
 
 impl Confirm {
@@ -164,6 +191,7 @@ impl Confirm {
             Self::Quit => "确定退出值班系统吗？",
             Self::QuitDiscarding => "表单还没有保存。放弃已填写的内容并退出吗？",
             Self::DiscardForm => "放弃本次填写的内容吗？",
+            Self::DiscardDraft => "放弃这份交班单吗？接班人的逐项确认也会一并放弃",
         }
     }
 }
@@ -196,6 +224,7 @@ pub struct App {
     /// Alerts raised by urgent log entries, not yet acknowledged or closed.
     pub entry_alerts: Vec<EntryAlert>,
     pub urgent: UrgentScreen,
+    pub handover: HandoverScreen,
     /// When the events were last read from the store (another terminal or a script may add one).
     events_loaded_at: Option<NaiveDateTime>,
     /// The previous tick, to see which scheduled times passed in between.
@@ -222,6 +251,7 @@ impl App {
             events: Vec::new(),
             entry_alerts: Vec::new(),
             urgent: UrgentScreen::default(),
+            handover: HandoverScreen::default(),
             events_loaded_at: None,
             last_tick: None,
         }
@@ -263,12 +293,15 @@ impl App {
     fn active_form(&self) -> Option<&Form> {
         match self.tab {
             Tab::Urgent => self.urgent.form.as_ref(),
+            Tab::Handover => self.handover.form.as_ref().map(|(f, _)| f),
             _ => self.log.form.as_ref().map(|f| &f.form),
         }
     }
 
     fn has_unsaved_form(&self) -> bool {
-        self.log.has_unsaved_form() || self.urgent.form.as_ref().is_some_and(|f| f.dirty)
+        self.log.has_unsaved_form()
+            || self.urgent.form.as_ref().is_some_and(|f| f.dirty)
+            || self.handover.has_unsaved_work()
     }
 
     /// The live keymap mode.
@@ -290,6 +323,7 @@ impl App {
             Tab::Log => self.log.mode(),
             Tab::Urgent if self.urgent.form.is_some() => Mode::Form,
             Tab::Urgent => Mode::Urgent,
+            Tab::Handover => self.handover.mode(),
             _ => Mode::Placeholder,
         }
     }
@@ -391,7 +425,14 @@ impl App {
             }
             Msg::Key(key) => self.on_key(key, &mut out),
             Msg::Paste(text) => {
-                if self.mode() == Mode::Form && self.tab == Tab::Urgent {
+                if self.mode() == Mode::Form && self.tab == Tab::Handover {
+                    if let Some((form, _)) = &mut self.handover.form
+                        && let FormEvent::Notice(m) = form.paste(&text)
+                    {
+                        form.notice = Some(m.clone());
+                        out.say_str(&m);
+                    }
+                } else if self.mode() == Mode::Form && self.tab == Tab::Urgent {
                     if let Some(form) = &mut self.urgent.form
                         && let FormEvent::Notice(m) = form.paste(&text)
                     {
@@ -419,6 +460,7 @@ impl App {
             }
             Msg::SaveFailed(m) => self.log.on_save_failed(&m, &mut out),
             Msg::LoadFailed(m) => self.log.on_load_failed(&m, &mut out),
+            msg => self.on_handover_msg(msg, &mut out),
         }
         if let Some(text) = out.message {
             self.message = Some(StatusMessage { text, at: now });
@@ -434,7 +476,14 @@ impl App {
                 if mode == Mode::Form
                     && let Some(c) = key.typed_char()
                 {
-                    if self.tab == Tab::Urgent {
+                    if self.tab == Tab::Handover {
+                        if let Some((form, _)) = &mut self.handover.form
+                            && let FormEvent::Notice(m) = form.type_char(c)
+                        {
+                            form.notice = Some(m.clone());
+                            out.say_str(&m);
+                        }
+                    } else if self.tab == Tab::Urgent {
                         if let Some(form) = &mut self.urgent.form
                             && let FormEvent::Notice(m) = form.type_char(c)
                         {
@@ -457,8 +506,14 @@ impl App {
                     self.quit = true;
                     out.effects.push(Effect::Quit);
                 }
+                Some(Confirm::DiscardDraft) => {
+                    self.handover.draft = None;
+                    out.say_str("已放弃交班单");
+                }
                 Some(Confirm::DiscardForm) => {
-                    if self.tab == Tab::Urgent {
+                    if self.tab == Tab::Handover {
+                        self.handover.form = None;
+                    } else if self.tab == Tab::Urgent {
                         self.urgent.form = None;
                         self.urgent.promoting = None;
                     } else {
@@ -512,6 +567,10 @@ impl App {
                 }
             }
             (Mode::Form, action) if self.tab == Tab::Urgent => self.urgent_form_action(action, out),
+            (Mode::Form, action) if self.tab == Tab::Handover => self.handover_form_action(action, out),
+            (Mode::Handover | Mode::HandoverDraft | Mode::HandoverDetail, action) => {
+                self.handover_action(mode, action, out);
+            }
             (Mode::Urgent, action) => self.urgent_action(action, out),
             _ => {
                 let ctx = Ctx::new(&self.settings, self.operator.as_deref(), self.now);
@@ -606,6 +665,9 @@ impl App {
 
     fn switch_tab(&mut self, tab: Tab, out: &mut Out) {
         self.tab = tab;
+        if tab == Tab::Handover {
+            out.effects.push(Effect::LoadHandovers);
+        }
         if tab == Tab::Urgent
             && let Some(e) = self.events.get(self.urgent.selected)
         {
@@ -799,6 +861,8 @@ fn emit_outputs(
         });
     }
 }
+
+mod handover;
 
 impl Out {
     fn say_str(&mut self, m: &str) {

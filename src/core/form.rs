@@ -23,6 +23,7 @@ pub enum FieldKey {
     Urgent(super::urgent_screen::UrgentField),
     /// Whether a new log entry raises an urgent alert.
     RaiseAlert,
+    Handover(super::handover_screen::HandoverField),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +44,8 @@ pub struct Field {
     pub placeholder: String,
     /// A section title shown above this field ("办理情况").
     pub heading: Option<String>,
+    /// A PIN: drawn as stars, never as typed.
+    pub secret: bool,
 }
 
 impl Field {
@@ -57,6 +60,7 @@ impl Field {
             error: None,
             placeholder: String::new(),
             heading: None,
+            secret: false,
         }
     }
 
@@ -71,6 +75,7 @@ impl Field {
             error: None,
             placeholder: String::new(),
             heading: None,
+            secret: false,
         }
     }
 
@@ -83,6 +88,12 @@ impl Field {
     #[must_use]
     pub fn with_placeholder(mut self, p: &str) -> Self {
         self.placeholder = p.into();
+        self
+    }
+
+    #[must_use]
+    pub fn secret(mut self) -> Self {
+        self.secret = true;
         self
     }
 

@@ -121,6 +121,12 @@ pub enum Mode {
     Placeholder,
     /// The 紧急事项 list.
     Urgent,
+    /// The 交接班 history.
+    Handover,
+    /// A handover being prepared and checked.
+    HandoverDraft,
+    /// A signed handover, read-only.
+    HandoverDetail,
 }
 
 /// Everything a key can ask for.
@@ -169,6 +175,17 @@ pub enum Action {
     Report,
     /// Record the outcome of a phone call.
     CallOutcome,
+    NewHandover,
+    /// The incoming officer takes over the selected item.
+    ConfirmItem,
+    /// The incoming officer has a question on the selected item.
+    QuestionItem,
+    EditDraft,
+    Sign,
+    /// Re-read what is open into the draft.
+    Refresh,
+    /// Write the handover record as a Markdown file.
+    Export,
 }
 
 impl Action {
@@ -215,6 +232,13 @@ impl Action {
             Self::CloseEvent => "结束事件",
             Self::Report => "记录报告",
             Self::CallOutcome => "记录通话结果",
+            Self::NewHandover => "开始交班",
+            Self::ConfirmItem => "确认接手",
+            Self::QuestionItem => "提出疑问",
+            Self::EditDraft => "填写接班人/当班情况",
+            Self::Sign => "双方签字",
+            Self::Refresh => "刷新交班单",
+            Self::Export => "导出交接班记录",
         }
     }
 }
@@ -330,6 +354,41 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b(Mode::Urgent, &[Key::ch('?')], Action::Help, true),
     b(Mode::Urgent, &[Key::ch('q')], Action::Quit, true),
+    // 交接班: the history of signed handovers.
+    b(Mode::Handover, &[Key::ch('n')], Action::NewHandover, true),
+    b(Mode::Handover, &[p(C::Enter)], Action::Open, true),
+    b(Mode::Handover, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::Handover, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Handover, &[p(C::Tab)], Action::NextTab, false),
+    b(Mode::Handover, &[p(C::BackTab)], Action::PrevTab, false),
+    b(
+        Mode::Handover,
+        &[Key::ch('1'), Key::ch('2'), Key::ch('3'), Key::ch('4'), Key::ch('5')],
+        Action::GoTab(0),
+        false,
+    ),
+    b(Mode::Handover, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Handover, &[Key::ch('q')], Action::Quit, true),
+    // The draft: the incoming officer goes through each item.
+    b(Mode::HandoverDraft, &[Key::ch('y')], Action::ConfirmItem, true),
+    b(Mode::HandoverDraft, &[Key::ch('x')], Action::QuestionItem, true),
+    b(Mode::HandoverDraft, &[Key::ch('e')], Action::EditDraft, true),
+    b(Mode::HandoverDraft, &[Key::ctrl('s')], Action::Sign, true),
+    b(Mode::HandoverDraft, &[Key::ch('R')], Action::Refresh, false),
+    b(Mode::HandoverDraft, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::HandoverDraft, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::HandoverDraft, &[p(C::Esc)], Action::Cancel, true),
+    b(Mode::HandoverDraft, &[p(C::Tab)], Action::NextTab, false),
+    b(Mode::HandoverDraft, &[p(C::BackTab)], Action::PrevTab, false),
+    b(Mode::HandoverDraft, &[Key::ch('?')], Action::Help, false),
+    b(Mode::HandoverDraft, &[Key::ch('q')], Action::Quit, false),
+    // A signed handover.
+    b(Mode::HandoverDetail, &[Key::ch('w')], Action::Export, true),
+    b(Mode::HandoverDetail, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::HandoverDetail, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::HandoverDetail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::HandoverDetail, &[Key::ch('?')], Action::Help, true),
+    b(Mode::HandoverDetail, &[Key::ch('q')], Action::Quit, false),
     // Tabs that have not landed.
     b(Mode::Placeholder, &[p(C::Tab)], Action::NextTab, true),
     b(Mode::Placeholder, &[p(C::BackTab)], Action::PrevTab, false),

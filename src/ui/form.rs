@@ -11,6 +11,7 @@ use super::theme;
 use super::widgets::{choice_field, clean, text_field, to_u16};
 use crate::core::form::{Field, Form, Input};
 use crate::core::log::LogField;
+use crate::core::text_buffer::TextBuffer;
 use crate::core::text::{pad, wrap};
 
 /// Cells for the label column: a marker, the longest label ("已采取措施", 10 cells), a required mark.
@@ -137,7 +138,9 @@ pub fn render_form(frame: &mut Frame, area: Rect, form: &Form) {
         );
         match &field.input {
             Input::Text(buf) => {
-                if let Some(pos) = text_field(frame, value_area, buf, focused && !form.saving, &field.placeholder) {
+                let masked = field.secret.then(|| masked(buf));
+                let shown = masked.as_ref().unwrap_or(buf);
+                if let Some(pos) = text_field(frame, value_area, shown, focused && !form.saving, &field.placeholder) {
                     caret = Some(pos);
                 }
             }
@@ -168,6 +171,17 @@ pub fn render_form(frame: &mut Frame, area: Rect, form: &Form) {
     if let Some(pos) = caret {
         frame.set_cursor_position(pos);
     }
+}
+
+/// A secret field as stars, with the caret where it is in the real text.
+fn masked(buf: &TextBuffer) -> TextBuffer {
+    let n = buf.text().chars().count();
+    let mut out = TextBuffer::with_text(false, buf.max_chars().max(n), &"*".repeat(n));
+    let before = buf.text().get(..buf.cursor()).map_or(n, |s| s.chars().count());
+    for _ in before..n {
+        out.left();
+    }
+    out
 }
 
 /// How many cells a label takes (for tests that look for the caret).
