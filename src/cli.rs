@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
 
+mod handover;
+
 use crate::config::{self, Config};
 use crate::core::app::App;
 use crate::core::log::{EntryKind, LogField, NewEntry, RawValues, ReadBack, Triage, build_entry, read_back_label};
@@ -57,6 +59,11 @@ enum Command {
     Event {
         #[command(subcommand)]
         command: EventCommand,
+    },
+    /// 交接班记录
+    Handover {
+        #[command(subcommand)]
+        command: handover::HandoverCommand,
     },
     /// 配置文件
     Config {
@@ -301,6 +308,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let config = load_config(&cli.config)?;
             let mut store = open_store(&cli.db)?;
             run_event(command, &config, &mut store, crate::runtime::now())
+        }
+        Some(Command::Handover { command }) => {
+            let config = load_config(&cli.config)?;
+            let store = open_store(&cli.db)?;
+            handover::run(command, &store, &config.settings.office_name)
         }
         None => run_app(&cli),
     }
