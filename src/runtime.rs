@@ -163,7 +163,12 @@ fn sign_handover(store: &mut Store, req: &SignRequest, now: NaiveDateTime) -> Ms
                     });
                     notes.push(format!("{name} 首次签名，PIN 已设定"));
                 }
-                Err(e) => return Msg::SignFailed { pin_of: None, message: e },
+                Err(e) => {
+                    return Msg::SignFailed {
+                        pin_of: None,
+                        message: e,
+                    };
+                }
             },
             Err(e) => {
                 return Msg::SignFailed {
@@ -210,7 +215,11 @@ fn sign_handover(store: &mut Store, req: &SignRequest, now: NaiveDateTime) -> Ms
 fn export_handover(store: &Store, id: i64, office: &str) -> Result<std::path::PathBuf, String> {
     use std::os::unix::fs::OpenOptionsExt;
     let h = store.handover(id).map_err(|e| e.to_string())?;
-    let dir = store.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let dir = store
+        .path()
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
     let path = dir.join(format!("handover-{id}.md"));
     let mut f = std::fs::OpenOptions::new()
         .write(true)

@@ -646,3 +646,91 @@ fn an_event_added_by_a_script_reaches_the_running_app_and_is_acknowledged_there(
     assert_eq!(events[0]["state"], "已确认");
     t.quit();
 }
+
+#[test]
+fn a_handover_with_one_open_item_is_confirmed_signed_by_both_and_then_read_only() {
+    require_tmux("tmux");
+    let sandbox = Sandbox::new();
+    let added = sandbox.cli(&[
+        "log",
+        "add",
+        "--kind",
+        "来电",
+        "--unit",
+        "城关镇",
+        "--content",
+        "河堤管涌，请求派员支援",
+        "--triage",
+        "急办",
+    ]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let t = sandbox.start(80, 24, &[]);
+    t.pick_operator();
+    t.send_keys(&["4"]);
+    t.see("还没有已签字的交接班记录");
+    t.send_keys(&["n"]);
+    let draft = t.see("待确认 1 / 1 项");
+    assert!(draft.contains("河堤管涌，请求派员支援"), "{}", draft.text());
+    // Signing before the check is refused, with what to do.
+    t.send_keys(&["C-s"]);
+    t.see("还不能签字");
+    // The outgoing officer names the incoming one and writes the summary in Chinese.
+    t.send_keys(&["e"]);
+    t.see("交班单：接班人、当班情况、交接物品");
+    t.send_keys(&["Right"]);
+    t.focus("当班情况");
+    t.type_text("管涌已报县应急局，支援队伍在途");
+    t.focus("交接物品");
+    t.type_text("值班室钥匙一把");
+    t.send_keys(&["C-s"]);
+    t.see("接班人 李四");
+    // The incoming officer confirms the one open item.
+    t.send_keys(&["y"]);
+    t.see("待确认 0 / 1 项");
+    t.send_keys(&["C-s"]);
+    t.see("签字交接：双方输入 PIN");
+    t.type_text("1234");
+    // A PIN is never shown.
+    t.see("****");
+    assert!(!t.snapshot().contains("1234"));
+    t.send_keys(&["Tab"]);
+    t.type_text("5678");
+    t.send_keys(&["C-s"]);
+    let signed = t.see("第 1 号交接班记录已由双方签字");
+    assert!(
+        signed.contains("值班员：李四"),
+        "the incoming officer takes over:\n{}",
+        signed.text()
+    );
+    // Read-only: the record opens with no way to edit it.
+    t.send_keys(&["Enter"]);
+    let record = t.see("已签字，不可更改");
+    assert!(
+        record.contains("[已确认]") && record.contains("管涌已报县应急局"),
+        "{}",
+        record.text()
+    );
+    for key in ["e", "y", "x", "C-s"] {
+        t.send_keys(&[key]);
+    }
+    let after = t.see("已签字，不可更改");
+    assert!(
+        !after.contains("签字交接") && !after.contains("交班单："),
+        "{}",
+        after.text()
+    );
+    t.send_keys(&["Escape"]);
+    t.see("交接班记录（最新在上）");
+    t.quit();
+    // The paper form and the list agree with the screen.
+    let printed = sandbox.cli(&["handover", "print", "1"]);
+    let md = String::from_utf8(printed.stdout).unwrap();
+    assert!(md.contains("- 交班人：张三\n- 接班人：李四"), "{md}");
+    assert!(
+        md.contains("河堤管涌，请求派员支援") && md.contains("| 已确认 |"),
+        "{md}"
+    );
+    let list: serde_json::Value = serde_json::from_slice(&sandbox.cli(&["handover", "list", "--json"]).stdout).unwrap();
+    assert_eq!(list[0]["incoming"], "李四");
+    assert_eq!(list[0]["items"], 1);
+}

@@ -65,10 +65,16 @@ fn close(s: &mut Store, id: i64, now: NaiveDateTime) {
 #[test]
 fn the_draft_gathers_open_entries_counts_the_shift_and_leaves_closed_ones_out() {
     let (_d, mut s, _) = store();
-    let (open_id, _) = s.insert_entry(&call("河堤管涌，请求支援", "急办", at("2026-11-23 09:00"))).unwrap();
-    let (done_id, _) = s.insert_entry(&call("会议通知", "一般", at("2026-11-23 10:00"))).unwrap();
+    let (open_id, _) = s
+        .insert_entry(&call("河堤管涌，请求支援", "急办", at("2026-11-23 09:00")))
+        .unwrap();
+    let (done_id, _) = s
+        .insert_entry(&call("会议通知", "一般", at("2026-11-23 10:00")))
+        .unwrap();
     close(&mut s, done_id, at("2026-11-23 10:30"));
-    let (ask_id, _) = s.insert_entry(&call("请求调拨物资", "请示", at("2026-11-23 11:00"))).unwrap();
+    let (ask_id, _) = s
+        .insert_entry(&call("请求调拨物资", "请示", at("2026-11-23 11:00")))
+        .unwrap();
     s.add_instruction(&InstructionRequest {
         entry_id: ask_id,
         instruction: Instruction {
@@ -101,7 +107,8 @@ fn the_draft_gathers_open_entries_counts_the_shift_and_leaves_closed_ones_out() 
 #[test]
 fn a_signed_handover_reads_back_whole_and_refuses_update_delete_and_new_items_through_raw_sql() {
     let (_d, mut s, path) = store();
-    s.insert_entry(&call("河堤管涌", "急办", at("2026-11-23 09:00"))).unwrap();
+    s.insert_entry(&call("河堤管涌", "急办", at("2026-11-23 09:00")))
+        .unwrap();
     let now = at("2026-11-23 16:30");
     let state = s.open_state(now).unwrap();
     let mut d = build_draft(&state, "张三", "李四", at("2026-11-23 08:30"), now);
@@ -141,7 +148,8 @@ fn a_signed_handover_reads_back_whole_and_refuses_update_delete_and_new_items_th
 #[test]
 fn an_unchecked_item_is_refused_by_the_store_too() {
     let (_d, mut s, _) = store();
-    s.insert_entry(&call("河堤管涌", "急办", at("2026-11-23 09:00"))).unwrap();
+    s.insert_entry(&call("河堤管涌", "急办", at("2026-11-23 09:00")))
+        .unwrap();
     let now = at("2026-11-23 16:30");
     let mut d = build_draft(&s.open_state(now).unwrap(), "张三", "李四", at("2026-11-23 08:30"), now);
     d.summary = "x".into();
@@ -152,7 +160,9 @@ fn an_unchecked_item_is_refused_by_the_store_too() {
 #[test]
 fn an_open_item_is_carried_across_three_shifts_until_it_is_closed() {
     let (_d, mut s, _) = store();
-    let (id, _) = s.insert_entry(&call("下周一前报送统计表", "次日办理", at("2026-11-23 09:00"))).unwrap();
+    let (id, _) = s
+        .insert_entry(&call("下周一前报送统计表", "次日办理", at("2026-11-23 09:00")))
+        .unwrap();
     let (h1, d1) = hand_over(&mut s, "张三", "李四", at("2026-11-23 17:30"));
     let (h2, d2) = hand_over(&mut s, "李四", "王五", at("2026-11-24 08:30"));
     let (_h3, d3) = hand_over(&mut s, "王五", "张三", at("2026-11-24 17:30"));

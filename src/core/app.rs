@@ -168,7 +168,10 @@ pub enum Effect {
     LoadHandovers,
     LoadHandover(HandoverId),
     SignHandover(Box<SignRequest>),
-    ExportHandover { id: HandoverId, office: String },
+    ExportHandover {
+        id: HandoverId,
+        office: String,
+    },
     /// The terminal bell.
     Ring,
     Notify(Notice),

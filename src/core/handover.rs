@@ -169,7 +169,13 @@ fn key(kind: ItemKind, id: i64) -> (String, i64) {
 /// Builds the outgoing officer's draft. Order: visitors inside, running events, open entries by
 /// urgency then time, then leader instructions not yet carried out.
 #[must_use]
-pub fn build_draft(state: &OpenState, outgoing: &str, incoming: &str, shift_start: NaiveDateTime, now: NaiveDateTime) -> Draft {
+pub fn build_draft(
+    state: &OpenState,
+    outgoing: &str,
+    incoming: &str,
+    shift_start: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Draft {
     let first = |kind: ItemKind, id: i64| state.first_handed.get(&key(kind, id)).copied();
     let mut items = Vec::new();
     for v in &state.visitors {
@@ -217,11 +223,14 @@ pub fn build_draft(state: &OpenState, outgoing: &str, incoming: &str, shift_star
             .collect::<Vec<_>>()
             .join(" ");
         let deadline = entry_deadline(e, now);
-        let detail = [format!("{}，{}", format_minute(e.occurred_at), e.status.label()), deadline]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("；");
+        let detail = [
+            format!("{}，{}", format_minute(e.occurred_at), e.status.label()),
+            deadline,
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("；");
         items.push(Item {
             kind: ItemKind::Entry,
             ref_id: e.id,
@@ -265,7 +274,11 @@ pub fn build_draft(state: &OpenState, outgoing: &str, incoming: &str, shift_star
         built_at: now,
         summary: String::new(),
         // Keys, phones and documents rarely change: start from what the last shift handed over.
-        handed_items: state.previous.as_ref().map(|p| p.handed_items.clone()).unwrap_or_default(),
+        handed_items: state
+            .previous
+            .as_ref()
+            .map(|p| p.handed_items.clone())
+            .unwrap_or_default(),
         records,
         items,
     }
@@ -347,7 +360,11 @@ pub fn to_markdown(h: &Handover, office: &str) -> String {
     }
     s.push_str(&format!(
         "## 交接物品\n\n{}\n\n",
-        if d.handed_items.trim().is_empty() { "无" } else { d.handed_items.trim() }
+        if d.handed_items.trim().is_empty() {
+            "无"
+        } else {
+            d.handed_items.trim()
+        }
     ));
     s.push_str("交班人签字：________________　　接班人签字：________________\n");
     s
@@ -364,7 +381,10 @@ mod tests {
     use chrono::NaiveDate;
 
     fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(2026, 11, d).unwrap().and_hms_opt(h, m, 0).unwrap()
+        NaiveDate::from_ymd_opt(2026, 11, d)
+            .unwrap()
+            .and_hms_opt(h, m, 0)
+            .unwrap()
     }
 
     fn entry(id: i64, triage: Triage, status: Status, when: NaiveDateTime) -> OpenEntry {
@@ -414,7 +434,11 @@ mod tests {
         assert!(d.items[0].must_carry);
         assert_eq!(d.items[0].detail, "2026-11-23 14:00 进入，已在楼 2 小时 30 分");
         assert_eq!(d.items[2].first_handed, Some(7));
-        assert!(d.items[2].detail.contains("11-22 内办理（已逾期）"), "{}", d.items[2].detail);
+        assert!(
+            d.items[2].detail.contains("11-22 内办理（已逾期）"),
+            "{}",
+            d.items[2].detail
+        );
         assert_eq!(d.records, "本班共记录 4 条：来电 3、传真 1");
     }
 

@@ -107,16 +107,16 @@ impl HandoverScreen {
                 fresh.handed_items = old.handed_items;
                 let mut added = 0;
                 for item in &mut fresh.items {
-                    match old.items.iter().find(|o| o.kind == item.kind && o.ref_id == item.ref_id) {
+                    match old
+                        .items
+                        .iter()
+                        .find(|o| o.kind == item.kind && o.ref_id == item.ref_id)
+                    {
                         Some(o) => item.check = o.check.clone(),
                         None => added += 1,
                     }
                 }
-                self.item_selected = fresh
-                    .items
-                    .iter()
-                    .position(|i| i.check == Check::Pending)
-                    .unwrap_or(0);
+                self.item_selected = fresh.items.iter().position(|i| i.check == Check::Pending).unwrap_or(0);
                 self.draft = Some(fresh);
                 Request::Say(if added == 0 {
                     "交班单已按最新情况刷新".into()
@@ -216,14 +216,24 @@ impl HandoverScreen {
                 let form = Form::new(
                     "签字交接：双方输入 PIN",
                     vec![
-                        field(HandoverField::OutgoingPin, &format!("交班 {}", draft.outgoing), false, 8)
-                            .secret()
-                            .required()
-                            .with_placeholder("4-8 位数字；首次签名即设定"),
-                        field(HandoverField::IncomingPin, &format!("接班 {}", draft.incoming), false, 8)
-                            .secret()
-                            .required()
-                            .with_placeholder("4-8 位数字；首次签名即设定"),
+                        field(
+                            HandoverField::OutgoingPin,
+                            &format!("交班 {}", draft.outgoing),
+                            false,
+                            8,
+                        )
+                        .secret()
+                        .required()
+                        .with_placeholder("4-8 位数字；首次签名即设定"),
+                        field(
+                            HandoverField::IncomingPin,
+                            &format!("接班 {}", draft.incoming),
+                            false,
+                            8,
+                        )
+                        .secret()
+                        .required()
+                        .with_placeholder("4-8 位数字；首次签名即设定"),
                     ],
                 );
                 let mut form = form;
@@ -250,7 +260,8 @@ impl HandoverScreen {
         let missing = form.missing_required();
         // "（请选择）" is a value, not a choice.
         let mut errors = missing;
-        if *purpose == HandoverForm::Edit && form.value(FieldKey::Handover(HandoverField::Incoming)) == "（请选择）" {
+        if *purpose == HandoverForm::Edit && form.value(FieldKey::Handover(HandoverField::Incoming)) == "（请选择）"
+        {
             errors.push((
                 FieldKey::Handover(HandoverField::Incoming),
                 "请选择接班人（用 Left/Right 切换）".into(),
@@ -350,4 +361,108 @@ fn next_pending(d: &Draft, from: usize) -> usize {
         .map(|k| (from + k) % n.max(1))
         .find(|&i| d.items.get(i).is_some_and(|x| x.check == Check::Pending))
         .unwrap_or(from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::handover::VisitorInside;
+    use crate::core::log::{EntryKind, Status, Triage};
+    use chrono::NaiveDate;
+
+    fn at(h: u32, m: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, 23)
+            .unwrap()
+            .and_hms_opt(h, m, 0)
+            .unwrap()
+    }
+
+    fn settings() -> Settings {
+        let person = |name: &str| crate::core::settings::Person {
+            name: name.into(),
+            role: crate::core::settings::Role::DutyOfficer,
+            phone: String::new(),
+        };
+        Settings {
+            office_name: "办公室".into(),
+            people: vec![person("张三"), person("李四")],
+            categories: Vec::new(),
+            urgent: crate::core::settings::UrgentSettings::default(),
+        }
+    }
+
+    fn state(entries: &[i64], visitors: &[i64]) -> OpenState {
+        OpenState {
+            entries: entries
+                .iter()
+                .map(|&id| crate::core::handover::OpenEntry {
+                    id,
+                    occurred_at: at(9, 0),
+                    kind: EntryKind::IncomingCall,
+                    unit: "城关镇".into(),
+                    person: String::new(),
+                    content: format!("事项{id}"),
+                    triage: Triage::Routine,
+                    status: Status::Pending,
+                    pending_instruction: None,
+                })
+                .collect(),
+            visitors: visitors
+                .iter()
+                .map(|&id| VisitorInside {
+                    id,
+                    name: "王五".into(),
+                    host: "信访科".into(),
+                    entered_at: at(10, 0),
+                })
+                .collect(),
+            ..OpenState::default()
+        }
+    }
+
+    #[test]
+    fn a_refresh_keeps_every_check_and_adds_what_became_open_unchecked() {
+        let mut s = HandoverScreen::default();
+        s.on_open_state(&state(&[1, 2], &[]), "张三", "李四", at(8, 30), at(16, 0));
+        s.on_draft_action(Action::ConfirmItem, &settings());
+        assert_eq!(s.item_selected, 1, "y walks on to the next unchecked item");
+        // A visitor came in while the incoming officer was checking; entry 2 was closed.
+        let said = s.on_open_state(&state(&[1], &[7]), "张三", "李四", at(8, 30), at(16, 5));
+        assert!(
+            matches!(said, Request::Say(ref m) if m.contains("新增 1 项")),
+            "{said:?}"
+        );
+        let d = s.draft.as_ref().unwrap();
+        let checks: Vec<(i64, &Check)> = d.items.iter().map(|i| (i.ref_id, &i.check)).collect();
+        assert_eq!(checks, vec![(7, &Check::Pending), (1, &Check::Confirmed)]);
+        assert_eq!(s.item_selected, 0, "the cursor goes to what still needs a check");
+        assert_eq!(d.incoming, "李四");
+    }
+
+    #[test]
+    fn signing_is_refused_with_the_reason_until_everything_is_checked() {
+        let mut s = HandoverScreen::default();
+        s.on_open_state(&state(&[1], &[]), "张三", "李四", at(8, 30), at(16, 0));
+        let r = s.on_draft_action(Action::Sign, &settings());
+        assert!(
+            matches!(r, Request::Say(ref m) if m.starts_with("还不能签字：当班情况还没有填写")),
+            "{r:?}"
+        );
+        assert!(s.form.is_none());
+        if let Some(d) = &mut s.draft {
+            d.summary = "平稳".into();
+        }
+        s.on_draft_action(Action::ConfirmItem, &settings());
+        s.on_draft_action(Action::Sign, &settings());
+        assert!(matches!(s.form, Some((_, HandoverForm::Sign))));
+        // A PIN that is not 4-8 digits never leaves the form.
+        if let Some((f, _)) = &mut s.form {
+            for c in "12".chars() {
+                f.type_char(c);
+            }
+        }
+        let r = s.save_form();
+        assert!(matches!(r, Request::Say(_)), "{r:?}");
+        assert!(s.form.as_ref().is_some_and(|(f, _)| !f.saving));
+    }
 }

@@ -28,9 +28,9 @@ impl Store {
         let visitors = self.visitors_inside_for_handover()?;
         let mut first_handed = std::collections::BTreeMap::new();
         {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT kind, ref_id, min(handover_id) FROM handover_item GROUP BY kind, ref_id",
-            )?;
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT kind, ref_id, min(handover_id) FROM handover_item GROUP BY kind, ref_id")?;
             let rows = stmt.query_map([], |r| Ok(((r.get::<_, String>(0)?, r.get::<_, i64>(1)?), r.get(2)?)))?;
             for row in rows {
                 let (k, v) = row?;

@@ -11,8 +11,8 @@ use super::theme;
 use super::widgets::{choice_field, clean, text_field, to_u16};
 use crate::core::form::{Field, Form, Input};
 use crate::core::log::LogField;
-use crate::core::text_buffer::TextBuffer;
 use crate::core::text::{pad, wrap};
+use crate::core::text_buffer::TextBuffer;
 
 /// Cells for the label column: a marker, the longest label ("已采取措施", 10 cells), a required mark.
 const LABEL_CELLS: usize = 13;

@@ -29,7 +29,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &HandoverScreen) {
         let mut lines = document(&shown, usize::from(area.width).saturating_sub(2), None);
         lines.insert(
             1,
-            Line::styled(format!("签字时间  {}（交班、接班双方）", format_minute(h.signed_at)), theme::OK),
+            Line::styled(
+                format!("签字时间  {}（交班、接班双方）", format_minute(h.signed_at)),
+                theme::OK,
+            ),
         );
         let inner_h = usize::from(area.height.saturating_sub(2));
         let scroll = s.detail_scroll.min(lines.len().saturating_sub(inner_h));
@@ -55,7 +58,9 @@ fn render_history(frame: &mut Frame, area: Rect, s: &HandoverScreen) {
     if s.history.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::raw("  还没有已签字的交接班记录。"));
-        lines.push(Line::raw("  交班时按 n：列出本班记录和一切未办结事项，接班人逐项确认后双方签字。"));
+        lines.push(Line::raw(
+            "  交班时按 n：列出本班记录和一切未办结事项，接班人逐项确认后双方签字。",
+        ));
     } else {
         lines.push(Line::styled(
             format!(
@@ -108,7 +113,11 @@ fn render_draft(frame: &mut Frame, area: Rect, d: &Draft, selected: usize) {
 /// draft's cursor (a signed record has none) and appends what still blocks signing.
 fn document(d: &Draft, cells: usize, selected: Option<usize>) -> Vec<Line<'static>> {
     let fit = |s: &str| truncate(&clean(s), cells);
-    let incoming = if d.incoming.is_empty() { "（未选择，按 e）" } else { &d.incoming };
+    let incoming = if d.incoming.is_empty() {
+        "（未选择，按 e）"
+    } else {
+        &d.incoming
+    };
     let mut lines = vec![
         Line::from(vec![
             Span::styled("交班人 ", theme::LABEL),
@@ -148,7 +157,10 @@ fn document(d: &Draft, cells: usize, selected: Option<usize>) -> Vec<Line<'stati
         Span::raw(truncate(&clean(&handed), text_cells)),
     ]));
     lines.push(Line::styled(
-        fit(&format!("── 移交事项 {} 项（在楼访客、计时中的事件在前）──", d.items.len())),
+        fit(&format!(
+            "── 移交事项 {} 项（在楼访客、计时中的事件在前）──",
+            d.items.len()
+        )),
         theme::HEADER,
     ));
     if d.items.is_empty() {
@@ -162,7 +174,11 @@ fn document(d: &Draft, cells: usize, selected: Option<usize>) -> Vec<Line<'stati
             Check::Question(_) => ("[有疑问]", theme::ASK_LEADER),
         };
         let cursor = if selected == Some(i) { ">" } else { " " };
-        let title_style = if selected == Some(i) { theme::SELECTED } else { Style::new() };
+        let title_style = if selected == Some(i) {
+            theme::SELECTED
+        } else {
+            Style::new()
+        };
         let since = item
             .first_handed
             .map(|id| format!("（自第{id}号交接起）"))
@@ -171,7 +187,10 @@ fn document(d: &Draft, cells: usize, selected: Option<usize>) -> Vec<Line<'stati
         lines.push(Line::from(vec![
             Span::raw(cursor),
             Span::styled(mark, mark_style),
-            Span::styled(truncate(&clean(&format!(" {head}{since}")), cells.saturating_sub(9)), title_style),
+            Span::styled(
+                truncate(&clean(&format!(" {head}{since}")), cells.saturating_sub(9)),
+                title_style,
+            ),
         ]));
         let detail = match &item.check {
             Check::Question(q) => format!("{}；疑问：{q}", item.detail),

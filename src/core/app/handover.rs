@@ -39,7 +39,9 @@ impl App {
     }
 
     pub(super) fn handover_form_action(&mut self, action: Action, out: &mut Out) {
-        let Some((form, _)) = &mut self.handover.form else { return };
+        let Some((form, _)) = &mut self.handover.form else {
+            return;
+        };
         match action {
             Action::Cancel => self.handover.form = None,
             Action::Save if !form.saving => {
