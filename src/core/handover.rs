@@ -206,7 +206,15 @@ pub fn build_draft(
                 e.record.category,
                 truncate(first_line(&e.record.summary), 40)
             ),
-            detail: format!("{}；{}", e.escalation.state.label(), e.clock_strip(now)),
+            detail: format!(
+                "{}；{}",
+                if e.escalation.state == EventState::New {
+                    "未确认"
+                } else {
+                    e.escalation.state.label()
+                },
+                e.clock_strip(now)
+            ),
             must_carry: true,
             first_handed: first(ItemKind::Event, e.id),
             check: Check::Pending,

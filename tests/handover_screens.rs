@@ -1,0 +1,127 @@
+//! The 交接班 tab inside the library: the real app and store on a temporary file, the fixed
+//! clock, the screen read from `TestBackend` at 80x24 and 200x50.
+
+mod common;
+
+use common::{Harness, at};
+use zhiban::config::{DEFAULT_TOML, parse};
+use zhiban::core::keymap::{Key, KeyCode};
+use zhiban::core::urgent::{EventDraft, Level, new_event};
+
+fn add_event(h: &mut Harness, received: &str) {
+    let settings = parse(DEFAULT_TOML, None).unwrap().settings;
+    let t = at(received);
+    let mut draft = EventDraft::essentials("自然灾害", Level::Major, t, "李家集镇", "山体滑坡");
+    draft.received_at = Some(t);
+    let event = new_event(draft, &settings.urgent, "张三", t).unwrap();
+    let lines = zhiban::core::urgent::raised(t, &settings.urgent.ladder);
+    h.store.insert_event(&event, &lines).unwrap();
+    h.tick_to(t + chrono::Duration::seconds(2));
+}
+
+/// Opens the draft, names 李四, writes a summary and confirms every item.
+fn prepare(h: &mut Harness) {
+    h.key(Key::ch('4'));
+    h.key(Key::ch('n'));
+    h.key(Key::ch('e'));
+    h.key(Key::plain(KeyCode::Right));
+    h.key(Key::plain(KeyCode::Tab));
+    h.type_text("滑坡已报，续报待发");
+    h.key(Key::ctrl('s'));
+    while h.text().contains("[须接手]") || h.text().contains("[待确认]") {
+        h.key(Key::ch('y'));
+    }
+}
+
+fn sign(h: &mut Harness, out_pin: &str, in_pin: &str) {
+    h.key(Key::ctrl('s'));
+    assert!(h.text().contains("签字交接：双方输入 PIN"), "{}", h.text());
+    h.type_text(out_pin);
+    h.key(Key::plain(KeyCode::Tab));
+    h.type_text(in_pin);
+    h.key(Key::ctrl('s'));
+}
+
+#[test]
+fn a_running_clock_comes_first_and_must_be_taken_over_at_80x24() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    h.save_call("城关镇", "李站长", "请求调拨沙袋");
+    add_event(&mut h, "2026-11-23 03:20:00");
+    h.key(Key::ch('4'));
+    h.key(Key::ch('n'));
+    let screen = h.screen();
+    let event_row = screen
+        .iter()
+        .position(|l| l.contains("紧急事件 第 1 号紧急事件"))
+        .expect("event listed");
+    let entry_row = screen
+        .iter()
+        .position(|l| l.contains("请求调拨沙袋"))
+        .expect("entry listed");
+    assert!(event_row < entry_row, "{}", h.text());
+    assert!(screen[event_row].contains("[须接手]"), "{}", screen[event_row]);
+    // Its clock is carried with it.
+    assert!(
+        screen[event_row + 1].contains("未确认；电话报告"),
+        "{}",
+        screen[event_row + 1]
+    );
+    for line in h.screen() {
+        assert!(unicode_width::UnicodeWidthStr::width(line.as_str()) <= 80, "{line}");
+    }
+}
+
+#[test]
+fn a_wrong_pin_keeps_the_draft_and_a_set_pin_is_required_next_time() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    h.save_call("城关镇", "李站长", "请求调拨沙袋");
+    prepare(&mut h);
+    sign(&mut h, "1111", "2222");
+    assert!(h.text().contains("第 1 号交接班记录已由双方签字"), "{}", h.text());
+    assert_eq!(h.app.operator.as_deref(), Some("李四"));
+
+    // Next shift: 李四 hands back to 张三, whose PIN is now set.
+    h.tick_to(at("2026-11-23 03:30:00"));
+    h.key(Key::ch('n'));
+    h.key(Key::ch('e'));
+    // 张三 is the first name offered after “（请选择）”.
+    h.key(Key::plain(KeyCode::Right));
+    h.key(Key::plain(KeyCode::Tab));
+    h.type_text("平稳");
+    h.key(Key::ctrl('s'));
+    while h.text().contains("[待确认]") {
+        h.key(Key::ch('y'));
+    }
+    let draft = h.text();
+    assert!(draft.contains("（自第1号交接起）"), "carried over:\n{draft}");
+    sign(&mut h, "2222", "9999");
+    let text = h.text();
+    assert!(text.contains("张三 的 PIN 不对"), "{text}");
+    assert!(text.contains("签字交接"), "the form stays:\n{text}");
+    assert_eq!(h.app.operator.as_deref(), Some("李四"));
+    assert!(h.app.handover.draft.is_some());
+    assert!(h.store.handovers(10).unwrap().len() == 1);
+    // Typed again, right this time.
+    h.type_text("1111");
+    h.key(Key::ctrl('s'));
+    assert!(h.text().contains("第 2 号交接班记录已由双方签字"), "{}", h.text());
+    assert_eq!(h.app.operator.as_deref(), Some("张三"));
+}
+
+#[test]
+fn a_visitor_or_entry_added_while_checking_is_sent_back_not_signed_over() {
+    let mut h = Harness::new(200, 50, Some("张三"));
+    h.save_call("城关镇", "李站长", "请求调拨沙袋");
+    prepare(&mut h);
+    // Another terminal logs a new call before the signatures.
+    h.store
+        .insert_entry(&h.store.entries_since(None, 1).unwrap()[0].1.clone())
+        .unwrap();
+    sign(&mut h, "1111", "2222");
+    let text = h.text();
+    assert!(text.contains("交接期间新增 1 项未办结事项"), "{text}");
+    // On a wide screen the reasons signing is still blocked are all in view.
+    assert!(text.contains("签字前：还有 1 项未经接班人确认"), "{text}");
+    assert!(text.contains("待确认 1 / 2 项"), "{text}");
+    assert!(h.store.handovers(10).unwrap().is_empty());
+}
