@@ -7,6 +7,7 @@
 //! Every write is one transaction; callers report "saved" only after it returned.
 
 pub mod log;
+pub mod roster;
 pub mod urgent;
 
 use std::fs::OpenOptions;
@@ -23,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_urgent.sql"),
     include_str!("../migrations/0003_entry_alert.sql"),
+    include_str!("../migrations/0004_roster.sql"),
 ];
 
 /// The schema version this build writes.
