@@ -40,6 +40,7 @@ pub mod handover_screen;
 pub mod keymap;
 pub mod log;
 pub mod log_screen;
+pub mod roster;
 pub mod settings;
 pub mod text;
 pub mod text_buffer;

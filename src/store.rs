@@ -8,6 +8,7 @@
 
 pub mod handover;
 pub mod log;
+pub mod roster;
 pub mod urgent;
 
 use std::fs::OpenOptions;
@@ -24,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_urgent.sql"),
     include_str!("../migrations/0003_entry_alert.sql"),
+    include_str!("../migrations/0004_roster.sql"),
     include_str!("../migrations/0005_handover.sql"),
 ];
 
