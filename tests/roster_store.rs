@@ -441,5 +441,5 @@ fn the_later_migrations_apply_to_a_version_3_database_and_keep_its_records() {
         assert_eq!(n, 1, "table {table} is missing");
     }
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, SCHEMA_VERSION);
 }
