@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 
 use crate::core::escalation::Rung;
+use crate::core::roster::{Calendar, Rotation};
 use crate::core::settings::{Person, Role, Settings, UrgentSettings};
 use crate::core::urgent::{ClockFrom, DeadlineRule, Level};
 use crate::core::validate;
@@ -61,6 +62,34 @@ struct FileConfig {
     urgent: Option<Spanned<UrgentSection>>,
     deadline: Option<Spanned<Vec<Spanned<DeadlineEntry>>>>,
     escalation: Option<Spanned<Vec<Spanned<RungEntry>>>>,
+    roster: Option<Spanned<RosterSection>>,
+    calendar: Option<Spanned<CalendarSection>>,
+}
+
+type Names = Spanned<Vec<Spanned<String>>>;
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct RosterSection {
+    first_day: Spanned<String>,
+    shift_starts: Names,
+    leaders: Names,
+    primaries: Names,
+    #[serde(default)]
+    deputies: Option<Names>,
+    #[serde(default)]
+    rest_leaders: Option<Names>,
+    #[serde(default)]
+    rest_primaries: Option<Names>,
+    #[serde(default)]
+    rest_deputies: Option<Names>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct CalendarSection {
+    holidays: Names,
+    workdays: Names,
 }
 
 #[derive(Deserialize, Clone)]
@@ -177,9 +206,19 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     };
     // Each section: the user's if written, else the default's. Default sections are known to be
     // valid (tested), so every located error below points into the user's text.
-    let (d_office, d_ui, d_people, d_log, d_urgent, d_deadline, d_escalation) = match defaults {
-        Some(d) => (d.office, d.ui, d.people, d.log, d.urgent, d.deadline, d.escalation),
-        None => (None, None, None, None, None, None, None),
+    let (d_office, d_ui, d_people, d_log, d_urgent, d_deadline, d_escalation, d_roster, d_calendar) = match defaults {
+        Some(d) => (
+            d.office,
+            d.ui,
+            d.people,
+            d.log,
+            d.urgent,
+            d.deadline,
+            d.escalation,
+            d.roster,
+            d.calendar,
+        ),
+        None => (None, None, None, None, None, None, None, None, None),
     };
     let missing = |section: &str| ConfigError {
         file: file_name.clone(),
@@ -199,6 +238,10 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
         .escalation
         .or(d_escalation)
         .ok_or_else(|| missing("[[escalation]]"))?;
+
+    let roster_is_user = user.roster.is_some();
+    let roster = user.roster.or(d_roster).ok_or_else(|| missing("[roster]"))?;
+    let calendar = user.calendar.or(d_calendar).ok_or_else(|| missing("[calendar]"))?;
 
     let office = office.into_inner();
     let office_name = office.name.get_ref().trim().to_string();
@@ -293,12 +336,22 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
         &file_name,
     )?;
 
+    let calendar = calendar_settings(calendar.into_inner(), &err)?;
+    // The default rotation names the default people; with the user's own [[people]] and no
+    // [roster] of theirs it does not fit, so there is simply no rotation (the roster screen says so).
+    let roster = match roster_settings(roster, &resolved, &err) {
+        Err(_) if !roster_is_user => None,
+        r => r?,
+    };
+
     Ok(Config {
         settings: Settings {
             office_name,
             people: resolved,
             categories,
             urgent,
+            roster,
+            calendar,
         },
         language: ui.language.into_inner(),
         source: path.map(Path::to_path_buf),
@@ -476,6 +529,94 @@ fn urgent_settings(
     })
 }
 
+/// Dates as written: "YYYY-MM-DD", each located when wrong.
+fn dates(list: &Names, what: &str, err: Locate<'_>) -> Result<std::collections::BTreeSet<NaiveDate>, ConfigError> {
+    list.get_ref()
+        .iter()
+        .map(|d| {
+            NaiveDate::parse_from_str(d.get_ref().trim(), "%Y-%m-%d").map_err(|_| {
+                err(
+                    d.span(),
+                    format!("{what}日期“{}”无效：请按 \"2026-10-01\" 的样子写", d.get_ref()),
+                )
+            })
+        })
+        .collect()
+}
+
+fn calendar_settings(c: CalendarSection, err: Locate<'_>) -> Result<Calendar, ConfigError> {
+    let holidays = dates(&c.holidays, "节假日", err)?;
+    let workdays = dates(&c.workdays, "调休上班", err)?;
+    if let Some(both) = holidays.intersection(&workdays).next() {
+        return Err(err(
+            c.workdays.span(),
+            format!("{both} 既写在 holidays 又写在 workdays：同一天只能是其中之一"),
+        ));
+    }
+    Ok(Calendar { holidays, workdays })
+}
+
+/// The rotation, or `None` when `primaries = []` (shifts come only from imported rosters).
+fn roster_settings(
+    section: Spanned<RosterSection>,
+    people: &[Person],
+    err: Locate<'_>,
+) -> Result<Option<Rotation>, ConfigError> {
+    let span = section.span();
+    let r = section.into_inner();
+    if r.primaries.get_ref().is_empty() {
+        return Ok(None);
+    }
+    let first_day = NaiveDate::parse_from_str(r.first_day.get_ref().trim(), "%Y-%m-%d").map_err(|_| {
+        err(
+            r.first_day.span(),
+            format!("first_day“{}”无效：请按 \"2026-11-01\" 的样子写", r.first_day.get_ref()),
+        )
+    })?;
+    let mut shift_starts = Vec::new();
+    for t in r.shift_starts.get_ref() {
+        shift_starts.push(NaiveTime::parse_from_str(t.get_ref().trim(), "%H:%M").map_err(|_| {
+            err(
+                t.span(),
+                format!("交班时刻“{}”无效：请按 \"08:30\" 的样子写 24 小时制时刻", t.get_ref()),
+            )
+        })?);
+    }
+    let names = |list: &Option<Names>| -> Vec<String> {
+        list.as_ref()
+            .map(|l| l.get_ref().iter().map(|n| n.get_ref().trim().to_string()).collect())
+            .unwrap_or_default()
+    };
+    let rotation = Rotation {
+        first_day,
+        shift_starts,
+        leaders: names(&Some(r.leaders.clone())),
+        primaries: names(&Some(r.primaries.clone())),
+        deputies: names(&r.deputies),
+        rest_leaders: names(&r.rest_leaders),
+        rest_primaries: names(&r.rest_primaries),
+        rest_deputies: names(&r.rest_deputies),
+    };
+    // Point at the name itself when one is unknown; otherwise at the section.
+    let all_lists = [
+        Some(&r.leaders),
+        Some(&r.primaries),
+        r.deputies.as_ref(),
+        r.rest_leaders.as_ref(),
+        r.rest_primaries.as_ref(),
+        r.rest_deputies.as_ref(),
+    ];
+    if let Some(problem) = rotation.problems(people).into_iter().next() {
+        let unknown = all_lists
+            .into_iter()
+            .flatten()
+            .flat_map(|l| l.get_ref().iter())
+            .find(|n| !people.iter().any(|p| p.name == n.get_ref().trim()));
+        return Err(err(unknown.map_or(span, Spanned::span), problem));
+    }
+    Ok(Some(rotation))
+}
+
 fn parse_file(text: &str, file: &str) -> Result<FileConfig, ConfigError> {
     toml::from_str(text).map_err(|e| ConfigError {
         file: file.to_string(),
@@ -644,6 +785,42 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.line, Some(4));
         assert!(e.message.contains("08:00"), "{e}");
+    }
+
+    #[test]
+    fn the_rotation_and_calendar_come_from_the_default_and_bad_ones_are_located() {
+        let c = parse(DEFAULT_TOML, None).unwrap();
+        let rotation = c.settings.roster.expect("the default has a rotation");
+        assert_eq!(rotation.primaries, vec!["张三", "李四"]);
+        assert!(
+            c.settings
+                .calendar
+                .holidays
+                .contains(&NaiveDate::from_ymd_opt(2026, 10, 1).unwrap())
+        );
+        let e = user(
+            "[roster]\nfirst_day = \"2026-11-01\"\nshift_starts = [\"8点半\"]\nleaders = []\nprimaries = [\"张三\"]\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("08:30"), "{e}");
+        let e = user("[roster]\nfirst_day = \"2026-11-01\"\nshift_starts = [\"08:30\"]\nleaders = []\nprimaries = [\"张三\", \"外单位老王\"]\n")
+            .unwrap_err();
+        assert_eq!(e.line, Some(5), "{e}");
+        assert!(e.message.contains("严禁外单位职工或亲属代值"), "{e}");
+        let none =
+            user("[roster]\nfirst_day = \"2026-11-01\"\nshift_starts = []\nleaders = []\nprimaries = []\n").unwrap();
+        assert!(
+            none.settings.roster.is_none(),
+            "primaries = [] means imported rosters only"
+        );
+        let e = user("[calendar]\nholidays = [\"2026-10-01\"]\nworkdays = [\"2026-10-01\"]\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        let own_people = user("[[people]]\nname = \"钱七\"\nrole = \"值班员\"\n").unwrap();
+        assert!(
+            own_people.settings.roster.is_none(),
+            "the default rotation does not fit other people"
+        );
     }
 
     #[test]

@@ -901,6 +901,8 @@ mod tests {
             ],
             categories: vec!["综合".into(), "防汛抗旱".into()],
             urgent: crate::core::settings::UrgentSettings::default(),
+            roster: None,
+            calendar: crate::core::roster::Calendar::default(),
         }
     }
 

@@ -388,6 +388,8 @@ mod tests {
             people: vec![person("张三"), person("李四")],
             categories: Vec::new(),
             urgent: crate::core::settings::UrgentSettings::default(),
+            roster: None,
+            calendar: crate::core::roster::Calendar::default(),
         }
     }
 

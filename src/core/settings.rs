@@ -69,6 +69,10 @@ pub struct Settings {
     /// 事项类别 offered on the log form.
     pub categories: Vec<String>,
     pub urgent: UrgentSettings,
+    /// The rotation from `[roster]`; `None` when shifts come only from imported rosters.
+    pub roster: Option<crate::core::roster::Rotation>,
+    /// Public holidays and 调休 working days.
+    pub calendar: crate::core::roster::Calendar,
 }
 
 /// 紧急信息报送 configuration: categories, the default recipient, follow-up times, the deadline
