@@ -669,8 +669,10 @@ fn a_handover_with_one_open_item_is_confirmed_signed_by_both_and_then_read_only(
     t.send_keys(&["4"]);
     t.see("还没有已签字的交接班记录");
     t.send_keys(&["n"]);
-    let draft = t.see("待确认 1 / 1 项");
-    assert!(draft.contains("河堤管涌，请求派员支援"), "{}", draft.text());
+    // Waits for the whole frame: tmux may show a frame half drawn.
+    t.wait_until("the draft listing the open entry", DEADLINE, |s| {
+        s.contains("待确认 1 / 1 项") && s.contains("河堤管涌，请求派员支援")
+    });
     // Signing before the check is refused, with what to do.
     t.send_keys(&["C-s"]);
     t.see("还不能签字");
