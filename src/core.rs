@@ -41,6 +41,7 @@ pub mod keymap;
 pub mod log;
 pub mod log_screen;
 pub mod roster;
+pub mod roster_screen;
 pub mod settings;
 pub mod text;
 pub mod text_buffer;

@@ -120,6 +120,28 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect, now
             Ok(h) => Msg::HandoverLoaded(Box::new(h)),
             Err(e) => Msg::LoadFailed(e.to_string()),
         },
+        Effect::LoadRoster(from, to) => match store
+            .imported_shifts(from, to)
+            .and_then(|imported| Ok((imported, store.swaps(from, to)?)))
+        {
+            Ok((imported, swaps)) => Msg::Roster {
+                window: (from, to),
+                imported,
+                swaps,
+            },
+            Err(e) => Msg::LoadFailed(e.to_string()),
+        },
+        Effect::AddSwap(swap) => match store.add_swap(&swap) {
+            Ok(_) => Msg::SwapSaved(format!(
+                "已保存：{} {} {} 由 {} 替班（{} 批准）",
+                swap.shift_start.format("%m-%d %H:%M"),
+                swap.post.label(),
+                swap.from,
+                swap.to,
+                swap.approved_by
+            )),
+            Err(e) => Msg::SaveFailed(e.to_string()),
+        },
         Effect::SignHandover(req) => sign_handover(store, &req, now),
         Effect::ExportHandover { id, office } => match export_handover(store, id, &office) {
             Ok(path) => Msg::Said(format!("已导出交接班记录：{}（可打印签字）", path.display())),

@@ -5,6 +5,7 @@
 pub mod form;
 pub mod handover_screen;
 pub mod log_screen;
+pub mod roster_screen;
 pub mod theme;
 pub mod urgent_screen;
 pub mod widgets;
@@ -61,7 +62,11 @@ pub fn render(app: &App, frame: &mut Frame) {
         match app.tab {
             Tab::Log => log_screen::render(frame, main, &app.log),
             Tab::Urgent => urgent_screen::render(frame, main, app),
-            Tab::Handover => handover_screen::render(frame, main, &app.handover),
+            Tab::Handover => match &app.roster.form {
+                Some(form) => form::render_form(frame, main, form),
+                None if app.roster.open => roster_screen::render(frame, main, app),
+                None => handover_screen::render(frame, main, &app.handover),
+            },
             tab => render_placeholder(frame, main, tab),
         }
     }
@@ -125,9 +130,17 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(format!(" {operator} "), theme::STATUS_OPERATOR),
         alert_area(app),
     ];
+    let message = app.message.as_ref().map(|m| clean(&m.text)).unwrap_or_default();
+    // The roster strip (duty leader and phone; the next shift when wide). On a narrow screen a
+    // fresh message takes its place until the message expires; a gap in the roster never yields.
+    let wide = area.width >= 120;
+    if let Some((text, style)) = roster_screen::strip(app, app.now, wide)
+        && (wide || message.is_empty() || style == theme::STATUS_ALERT)
+    {
+        spans.push(Span::styled(format!(" {text} "), style));
+    }
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
     let room = usize::from(area.width).saturating_sub(used);
-    let message = app.message.as_ref().map(|m| clean(&m.text)).unwrap_or_default();
     let style = if message.contains("失败") {
         theme::ERROR
     } else if message.starts_with("已保存") {

@@ -664,6 +664,14 @@ fn a_handover_with_one_open_item_is_confirmed_signed_by_both_and_then_read_only(
         "急办",
     ]);
     assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    // No rotation: who the roster would suggest must not depend on today's date.
+    let config = sandbox.dir.path().join("config").join("zhiban");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[roster]\nfirst_day = \"2026-11-01\"\nshift_starts = []\nleaders = []\nprimaries = []\n",
+    )
+    .unwrap();
     let t = sandbox.start(80, 24, &[]);
     t.pick_operator();
     t.send_keys(&["4"]);
@@ -698,24 +706,23 @@ fn a_handover_with_one_open_item_is_confirmed_signed_by_both_and_then_read_only(
     t.send_keys(&["Tab"]);
     t.type_text("5678");
     t.send_keys(&["C-s"]);
-    let signed = t.see("第 1 号交接班记录已由双方签字");
-    assert!(
-        signed.contains("值班员：李四"),
-        "the incoming officer takes over:\n{}",
-        signed.text()
-    );
+    // The incoming officer takes over the keyboard (waiting for the whole frame: tmux may show
+    // one half drawn).
+    t.wait_until("signed, and 李四 on duty", DEADLINE, |s| {
+        s.contains("第 1 号交接班记录已由双方签字") && s.contains("值班员：李四")
+    });
     // Read-only: the record opens with no way to edit it.
     t.send_keys(&["Enter"]);
-    let record = t.see("已签字，不可更改");
-    assert!(
-        record.contains("[已确认]") && record.contains("管涌已报县应急局"),
-        "{}",
-        record.text()
-    );
+    t.wait_until("the signed record", DEADLINE, |s| {
+        s.contains("已签字，不可更改") && s.contains("[已确认]") && s.contains("管涌已报县应急局")
+    });
     for key in ["e", "y", "x", "C-s"] {
         t.send_keys(&[key]);
     }
-    let after = t.see("已签字，不可更改");
+    // Keys are handled in order: once the export answers, the keys before it were handled too.
+    t.send_keys(&["w"]);
+    let after = t.see("已导出交接班记录");
+    assert!(after.contains("已签字，不可更改"), "{}", after.text());
     assert!(
         !after.contains("签字交接") && !after.contains("交班单："),
         "{}",

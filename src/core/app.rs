@@ -8,6 +8,8 @@ use super::escalation::{self, Escalation, Input};
 use super::form::{Form, FormEvent};
 use super::handover::{Handover, HandoverId, HandoverSummary, OpenState};
 use super::handover_screen::{HandoverField, HandoverScreen, SignRequest};
+use super::roster::{Shift, Swap};
+use super::roster_screen::RosterScreen;
 use super::keymap::{Action, Key, Mode, resolve};
 use super::log::{AmendRequest, Entry, EntryId, EntryKey, EntrySummary, InstructionRequest, NewEntry};
 use super::log_screen::{Ctx, LogScreen, Out, PageRequest};
@@ -91,6 +93,13 @@ pub enum Msg {
     /// Something new became open while signing: the draft is refreshed, not signed.
     HandoverStale(Box<OpenState>),
     Handovers(Vec<HandoverSummary>),
+    /// Imported shifts and swaps read for a window.
+    Roster {
+        window: (NaiveDateTime, NaiveDateTime),
+        imported: Vec<Shift>,
+        swaps: Vec<Swap>,
+    },
+    SwapSaved(String),
     HandoverLoaded(Box<Handover>),
     /// Both signed; the incoming officer takes over the keyboard. `note` says e.g. a PIN was set.
     HandoverSigned {
@@ -166,6 +175,8 @@ pub enum Effect {
     },
     LoadOpenState,
     LoadHandovers,
+    LoadRoster(NaiveDateTime, NaiveDateTime),
+    AddSwap(Box<Swap>),
     LoadHandover(HandoverId),
     SignHandover(Box<SignRequest>),
     ExportHandover {
@@ -228,6 +239,7 @@ pub struct App {
     pub entry_alerts: Vec<EntryAlert>,
     pub urgent: UrgentScreen,
     pub handover: HandoverScreen,
+    pub roster: RosterScreen,
     /// When the events were last read from the store (another terminal or a script may add one).
     events_loaded_at: Option<NaiveDateTime>,
     /// The previous tick, to see which scheduled times passed in between.
@@ -255,6 +267,7 @@ impl App {
             entry_alerts: Vec::new(),
             urgent: UrgentScreen::default(),
             handover: HandoverScreen::default(),
+            roster: RosterScreen::default(),
             events_loaded_at: None,
             last_tick: None,
         }
@@ -296,7 +309,11 @@ impl App {
     fn active_form(&self) -> Option<&Form> {
         match self.tab {
             Tab::Urgent => self.urgent.form.as_ref(),
-            Tab::Handover => self.handover.form.as_ref().map(|(f, _)| f),
+            Tab::Handover => self
+                .roster
+                .form
+                .as_ref()
+                .or(self.handover.form.as_ref().map(|(f, _)| f)),
             _ => self.log.form.as_ref().map(|f| &f.form),
         }
     }
@@ -305,6 +322,7 @@ impl App {
         self.log.has_unsaved_form()
             || self.urgent.form.as_ref().is_some_and(|f| f.dirty)
             || self.handover.has_unsaved_work()
+            || self.roster.form.as_ref().is_some_and(|f| f.dirty)
     }
 
     /// The live keymap mode.
@@ -326,6 +344,8 @@ impl App {
             Tab::Log => self.log.mode(),
             Tab::Urgent if self.urgent.form.is_some() => Mode::Form,
             Tab::Urgent => Mode::Urgent,
+            Tab::Handover if self.roster.form.is_some() => Mode::Form,
+            Tab::Handover if self.roster.open => Mode::Roster,
             Tab::Handover => self.handover.mode(),
             _ => Mode::Placeholder,
         }
@@ -358,6 +378,7 @@ impl App {
                     self.message = None;
                 }
                 self.tick_events(now, &mut out);
+                self.load_roster_if_needed(&mut out);
                 out.effects.push(Effect::CheckForeignWrites);
             }
             Msg::ForeignWrites => {
@@ -369,6 +390,8 @@ impl App {
                     out.effects.push(Effect::LoadEntry(d.id));
                 }
                 out.effects.push(Effect::LoadEvents);
+                self.roster.invalidate();
+                self.load_roster_if_needed(&mut out);
             }
             Msg::Events(events, entry_alerts) => {
                 for a in entry_alerts.iter().filter(|a| a.escalation.state == EventState::New) {
@@ -429,7 +452,7 @@ impl App {
             Msg::Key(key) => self.on_key(key, &mut out),
             Msg::Paste(text) => {
                 if self.mode() == Mode::Form && self.tab == Tab::Handover {
-                    if let Some((form, _)) = &mut self.handover.form
+                    if let Some(form) = self.roster.form.as_mut().or(self.handover.form.as_mut().map(|(f, _)| f))
                         && let FormEvent::Notice(m) = form.paste(&text)
                     {
                         form.notice = Some(m.clone());
@@ -461,6 +484,14 @@ impl App {
                 }
                 out.say_str(&text);
             }
+            Msg::SaveFailed(m) if self.roster.form.as_ref().is_some_and(|f| f.saving) => {
+                let text = format!("保存失败：{m}。已填写的内容都还在，处理后可再按 Ctrl-S 重试");
+                if let Some(f) = &mut self.roster.form {
+                    f.saving = false;
+                    f.notice = Some(text.clone());
+                }
+                out.say_str(&text);
+            }
             Msg::SaveFailed(m) => self.log.on_save_failed(&m, &mut out),
             Msg::LoadFailed(m) => self.log.on_load_failed(&m, &mut out),
             msg => self.on_handover_msg(msg, &mut out),
@@ -480,7 +511,7 @@ impl App {
                     && let Some(c) = key.typed_char()
                 {
                     if self.tab == Tab::Handover {
-                        if let Some((form, _)) = &mut self.handover.form
+                        if let Some(form) = self.roster.form.as_mut().or(self.handover.form.as_mut().map(|(f, _)| f))
                             && let FormEvent::Notice(m) = form.type_char(c)
                         {
                             form.notice = Some(m.clone());
@@ -515,7 +546,9 @@ impl App {
                 }
                 Some(Confirm::DiscardForm) => {
                     if self.tab == Tab::Handover {
-                        self.handover.form = None;
+                        if self.roster.form.take().is_none() {
+                            self.handover.form = None;
+                        }
                     } else if self.tab == Tab::Urgent {
                         self.urgent.form = None;
                         self.urgent.promoting = None;
@@ -571,6 +604,7 @@ impl App {
             }
             (Mode::Form, action) if self.tab == Tab::Urgent => self.urgent_form_action(action, out),
             (Mode::Form, action) if self.tab == Tab::Handover => self.handover_form_action(action, out),
+            (Mode::Roster, action) => self.roster_action(action, out),
             (Mode::Handover | Mode::HandoverDraft | Mode::HandoverDetail, action) => {
                 self.handover_action(mode, action, out);
             }

@@ -24,6 +24,7 @@ pub enum FieldKey {
     /// Whether a new log entry raises an urgent alert.
     RaiseAlert,
     Handover(super::handover_screen::HandoverField),
+    Roster(super::roster_screen::RosterField),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

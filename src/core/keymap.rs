@@ -127,6 +127,8 @@ pub enum Mode {
     HandoverDraft,
     /// A signed handover, read-only.
     HandoverDetail,
+    /// The roster's month screen.
+    Roster,
 }
 
 /// Everything a key can ask for.
@@ -186,6 +188,16 @@ pub enum Action {
     Refresh,
     /// Write the handover record as a Markdown file.
     Export,
+    OpenRoster,
+    PrevDay,
+    NextDay,
+    PrevWeek,
+    NextWeek,
+    PrevMonth,
+    NextMonth,
+    Today,
+    /// Record a swap (调班) on the roster.
+    Swap,
 }
 
 impl Action {
@@ -239,6 +251,15 @@ impl Action {
             Self::Sign => "双方签字",
             Self::Refresh => "刷新交班单",
             Self::Export => "导出交接班记录",
+            Self::OpenRoster => "排班表",
+            Self::PrevDay => "前一天",
+            Self::NextDay => "后一天",
+            Self::PrevWeek => "上一周",
+            Self::NextWeek => "下一周",
+            Self::PrevMonth => "上个月",
+            Self::NextMonth => "下个月",
+            Self::Today => "回到今天",
+            Self::Swap => "登记调班",
         }
     }
 }
@@ -357,6 +378,7 @@ pub static BINDINGS: &[Binding] = &[
     // 交接班: the history of signed handovers.
     b(Mode::Handover, &[Key::ch('n')], Action::NewHandover, true),
     b(Mode::Handover, &[p(C::Enter)], Action::Open, true),
+    b(Mode::Handover, &[Key::ch('r')], Action::OpenRoster, true),
     b(Mode::Handover, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::Handover, &[p(C::Down), Key::ch('j')], Action::Down, false),
     b(Mode::Handover, &[p(C::Tab)], Action::NextTab, false),
@@ -389,6 +411,18 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::HandoverDetail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
     b(Mode::HandoverDetail, &[Key::ch('?')], Action::Help, true),
     b(Mode::HandoverDetail, &[Key::ch('q')], Action::Quit, false),
+    // The roster's month.
+    b(Mode::Roster, &[Key::ch('s')], Action::Swap, true),
+    b(Mode::Roster, &[p(C::Left), Key::ch('h')], Action::PrevDay, false),
+    b(Mode::Roster, &[p(C::Right), Key::ch('l')], Action::NextDay, false),
+    b(Mode::Roster, &[p(C::Up), Key::ch('k')], Action::PrevWeek, false),
+    b(Mode::Roster, &[p(C::Down), Key::ch('j')], Action::NextWeek, false),
+    b(Mode::Roster, &[p(C::PageUp)], Action::PrevMonth, true),
+    b(Mode::Roster, &[p(C::PageDown)], Action::NextMonth, true),
+    b(Mode::Roster, &[p(C::Home), Key::ch('t')], Action::Today, false),
+    b(Mode::Roster, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Roster, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Roster, &[Key::ch('q')], Action::Quit, false),
     // Tabs that have not landed.
     b(Mode::Placeholder, &[p(C::Tab)], Action::NextTab, true),
     b(Mode::Placeholder, &[p(C::BackTab)], Action::PrevTab, false),

@@ -1,0 +1,354 @@
+//! The roster as the app holds it: imported shifts and swaps read from the store for a window,
+//! combined with the configured rotation into the shifts people see — the now/next strip on the
+//! status line, the month screen (opened with `r` on the 交接班 tab) and the swap form.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
+
+use super::form::{Field, FieldKey, Form};
+use super::keymap::Action;
+use super::roster::{Gap, Post, Shift, Swap, effective_shifts, gaps, now_and_next, source_window, validate_swap};
+use super::settings::Settings;
+use super::validate::format_minute;
+
+/// Fields of the swap form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RosterField {
+    Shift,
+    Post,
+    To,
+    Reason,
+    ApprovedBy,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RosterScreen {
+    /// Imported shifts and swaps read for `loaded`.
+    pub imported: Vec<Shift>,
+    pub swaps: Vec<Swap>,
+    /// The window (already widened by `source_window`) those were read for.
+    pub loaded: Option<(NaiveDateTime, NaiveDateTime)>,
+    /// The month screen is open.
+    pub open: bool,
+    /// The day the cursor is on (its month is the one shown).
+    pub cursor: Option<NaiveDate>,
+    pub form: Option<Form>,
+    /// Shifts offered in the form, in the order of its 班次 choice.
+    pub form_shifts: Vec<Shift>,
+}
+
+/// What a transition asks the app to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RosterRequest {
+    None,
+    Say(String),
+    Load(NaiveDateTime, NaiveDateTime),
+    AddSwap(Box<Swap>),
+}
+
+/// The first moment of the month holding `d`, and of the next month.
+fn month_bounds(d: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+    let first = d.with_day(1).unwrap_or(d);
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    };
+    (
+        first.and_time(NaiveTime::MIN),
+        next.unwrap_or(first).and_time(NaiveTime::MIN),
+    )
+}
+
+impl RosterScreen {
+    /// The range the app needs shifts for: around now (for the strip) and the month shown.
+    #[must_use]
+    pub fn needed(&self, now: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime) {
+        let mut from = now - Duration::days(2);
+        let mut to = now + Duration::days(3);
+        if let Some(day) = self.cursor.filter(|_| self.open) {
+            let (f, t) = month_bounds(day);
+            from = from.min(f);
+            to = to.max(t);
+        }
+        (from, to)
+    }
+
+    /// A load request when what is needed is not already loaded.
+    #[must_use]
+    pub fn load_if_needed(&self, now: NaiveDateTime) -> Option<RosterRequest> {
+        let (from, to) = self.needed(now);
+        match self.loaded {
+            Some((lf, lt)) if lf <= from - Duration::hours(super::roster::MAX_SHIFT_HOURS) && to < lt => None,
+            _ => {
+                let (f, t) = source_window(from, to);
+                Some(RosterRequest::Load(f, t))
+            }
+        }
+    }
+
+    /// Forget what was loaded (another terminal imported or swapped), so the next tick re-reads.
+    pub fn invalidate(&mut self) {
+        self.loaded = None;
+    }
+
+    #[must_use]
+    pub fn shifts(&self, settings: &Settings, from: NaiveDateTime, to: NaiveDateTime) -> Vec<Shift> {
+        effective_shifts(
+            settings.roster.as_ref(),
+            &settings.calendar,
+            &self.imported,
+            &self.swaps,
+            from,
+            to,
+        )
+    }
+
+    /// The shift on now and the one after it.
+    #[must_use]
+    pub fn now_next(&self, settings: &Settings, now: NaiveDateTime) -> (Option<Shift>, Option<Shift>) {
+        let shifts = self.shifts(settings, now - Duration::days(2), now + Duration::days(3));
+        let (a, b) = now_and_next(&shifts, now);
+        (a.cloned(), b.cloned())
+    }
+
+    /// Gaps from now over the next day: warned about on the status line.
+    #[must_use]
+    pub fn gaps_ahead(&self, settings: &Settings, now: NaiveDateTime) -> Vec<Gap> {
+        let to = now + Duration::days(1);
+        gaps(&self.shifts(settings, now - Duration::days(2), to), now, to)
+    }
+
+    pub fn open_month(&mut self, today: NaiveDate) -> RosterRequest {
+        self.open = true;
+        self.cursor = Some(today);
+        RosterRequest::None
+    }
+
+    /// Keys on the month screen.
+    pub fn on_action(&mut self, action: Action, settings: &Settings, operator: &str, now: NaiveDateTime) -> RosterRequest {
+        let day = self.cursor.unwrap_or(now.date());
+        let moved = |d: i64| day + Duration::days(d);
+        match action {
+            Action::Back => {
+                self.open = false;
+                return RosterRequest::None;
+            }
+            Action::PrevDay => self.cursor = Some(moved(-1)),
+            Action::NextDay => self.cursor = Some(moved(1)),
+            Action::PrevWeek => self.cursor = Some(moved(-7)),
+            Action::NextWeek => self.cursor = Some(moved(7)),
+            Action::PrevMonth => self.cursor = day.checked_sub_months(chrono::Months::new(1)).or(Some(day)),
+            Action::NextMonth => self.cursor = day.checked_add_months(chrono::Months::new(1)).or(Some(day)),
+            Action::Today => self.cursor = Some(now.date()),
+            Action::Swap => return self.open_swap_form(settings, operator, now),
+            _ => {}
+        }
+        RosterRequest::None
+    }
+
+    fn open_swap_form(&mut self, settings: &Settings, _operator: &str, _now: NaiveDateTime) -> RosterRequest {
+        let day = self.cursor.unwrap_or_default();
+        let from = day.and_time(NaiveTime::MIN);
+        let shifts: Vec<Shift> = self
+            .shifts(settings, from, from + Duration::days(1))
+            .into_iter()
+            .filter(|s| s.start.date() == day)
+            .collect();
+        if shifts.is_empty() {
+            return RosterRequest::Say(format!(
+                "{} 没有班次可调：先配置轮值或导入排班表（zhiban roster import）",
+                day.format("%m-%d")
+            ));
+        }
+        let shift_labels = shifts.iter().map(shift_label).collect();
+        let posts = Post::ALL.iter().map(|p| p.label().to_string()).collect();
+        let people = settings.people.iter().map(|p| p.name.clone()).collect();
+        let leaders: Vec<String> = settings
+            .people
+            .iter()
+            .filter(|p| p.role.is_leader())
+            .map(|p| p.name.clone())
+            .collect();
+        let key = FieldKey::Roster;
+        let form = Form::new(
+            &format!("登记调班：{}", day.format("%Y-%m-%d")),
+            vec![
+                Field::choice(key(RosterField::Shift), "班次", shift_labels, 0),
+                Field::choice(key(RosterField::Post), "岗位", posts, 1),
+                Field::choice(key(RosterField::To), "替班人", people, 0).required(),
+                Field::text(key(RosterField::Reason), "原因", false, 200)
+                    .required()
+                    .with_placeholder("如：本人出差"),
+                Field::choice(key(RosterField::ApprovedBy), "批准人", leaders, 0).required(),
+            ],
+        );
+        self.form = Some(form);
+        self.form_shifts = shifts;
+        RosterRequest::None
+    }
+
+    /// Ctrl-S on the swap form: checked by the roster rules, then saved as a record.
+    pub fn save_form(&mut self, settings: &Settings, operator: &str, now: NaiveDateTime) -> RosterRequest {
+        let Some(form) = &mut self.form else {
+            return RosterRequest::None;
+        };
+        let key = FieldKey::Roster;
+        let index = match &form.field(key(RosterField::Shift)).map(|f| &f.input) {
+            Some(super::form::Input::Choice { selected, .. }) => *selected,
+            _ => 0,
+        };
+        let Some(shift) = self.form_shifts.get(index) else {
+            return RosterRequest::None;
+        };
+        let post = Post::parse(&form.value(key(RosterField::Post))).unwrap_or(Post::Primary);
+        let to = form.value(key(RosterField::To));
+        let reason = form.value(key(RosterField::Reason));
+        let approved_by = form.value(key(RosterField::ApprovedBy));
+        let mut errors = form.missing_required();
+        if errors.is_empty()
+            && let Err(e) = validate_swap(shift, post, &to, &reason, &approved_by, &settings.people)
+        {
+            let field = if e.contains("批准") {
+                RosterField::ApprovedBy
+            } else if e.contains("原因") {
+                RosterField::Reason
+            } else {
+                RosterField::To
+            };
+            errors.push((key(field), e));
+        }
+        if let Some((_, first)) = errors.first() {
+            let first = first.clone();
+            form.set_errors(&errors);
+            return RosterRequest::Say(first);
+        }
+        form.saving = true;
+        RosterRequest::AddSwap(Box::new(Swap {
+            shift_start: shift.start,
+            post,
+            from: shift.holder(post).to_string(),
+            to,
+            reason: reason.trim().to_string(),
+            approved_by,
+            recorded_by: operator.to_string(),
+            recorded_at: now,
+        }))
+    }
+}
+
+/// "11-23 08:30–11-24 08:30 主班 张三"
+#[must_use]
+pub fn shift_label(s: &Shift) -> String {
+    format!(
+        "{}–{} 主班 {}",
+        s.start.format("%m-%d %H:%M"),
+        s.end.format("%m-%d %H:%M"),
+        if s.primary.is_empty() { "（空缺）" } else { &s.primary }
+    )
+}
+
+/// One line describing a shift's people, for the month screen and the strip.
+#[must_use]
+pub fn shift_people(s: &Shift, settings: &Settings) -> String {
+    let phone = settings.person(&s.leader).map(|p| p.phone.as_str()).unwrap_or("");
+    let mut out = format!(
+        "{}至{}  带班 {} {}  主班 {}",
+        format_minute(s.start),
+        s.end.format("%m-%d %H:%M"),
+        or_gap(&s.leader),
+        phone,
+        or_gap(&s.primary)
+    );
+    if !s.deputy.is_empty() {
+        out.push_str(&format!("  副班 {}", s.deputy));
+    }
+    out.push_str(&format!("  [{}]", s.source.label()));
+    for w in &s.swaps {
+        out.push_str(&format!("  调班：{} {}→{}（{}，{} 批准）", w.post.label(), w.from, w.to, w.reason, w.approved_by));
+    }
+    out
+}
+
+fn or_gap(name: &str) -> &str {
+    if name.is_empty() { "（空缺）" } else { name }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::roster::{Calendar, Rotation};
+    use crate::core::settings::{Person, Role, UrgentSettings};
+
+    fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap().and_hms_opt(h, m, 0).unwrap()
+    }
+
+    fn settings() -> Settings {
+        let p = |name: &str, role| Person {
+            name: name.into(),
+            role,
+            phone: "13800000003".into(),
+        };
+        Settings {
+            office_name: "值班室".into(),
+            people: vec![
+                p("张三", Role::DutyOfficer),
+                p("李四", Role::DutyOfficer),
+                p("王五", Role::DutyLeader),
+            ],
+            categories: Vec::new(),
+            urgent: UrgentSettings::default(),
+            roster: Some(Rotation {
+                first_day: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                shift_starts: vec![NaiveTime::from_hms_opt(8, 30, 0).unwrap()],
+                leaders: vec!["王五".into()],
+                primaries: vec!["张三".into(), "李四".into()],
+                ..Rotation::default()
+            }),
+            calendar: Calendar::default(),
+        }
+    }
+
+    #[test]
+    fn the_strip_knows_who_is_on_before_and_after_the_handover_time() {
+        let s = settings();
+        let r = RosterScreen::default();
+        // 11-23 is an even number of days after 11-01: 张三's turn from 08:30.
+        let (now, next) = r.now_next(&s, at(23, 8, 0));
+        assert_eq!(now.unwrap().primary, "李四", "before 08:30 the shift that began yesterday");
+        assert_eq!(next.unwrap().primary, "张三");
+        let (now, _) = r.now_next(&s, at(23, 8, 30));
+        assert_eq!(now.unwrap().primary, "张三");
+    }
+
+    #[test]
+    fn a_swap_to_an_outsider_or_without_a_reason_stays_in_the_form() {
+        let s = settings();
+        let mut r = RosterScreen::default();
+        r.open_month(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        r.on_action(Action::Swap, &s, "张三", at(23, 9, 0));
+        let req = r.save_form(&s, "张三", at(23, 9, 0));
+        assert!(matches!(req, RosterRequest::Say(ref m) if m.contains("原因")), "{req:?}");
+        if let Some(f) = &mut r.form {
+            f.focus_on(FieldKey::Roster(RosterField::Reason));
+            for c in "出差".chars() {
+                f.type_char(c);
+            }
+        }
+        // 替班人 defaults to 张三, who already holds 主班 that day.
+        let req = r.save_form(&s, "张三", at(23, 9, 0));
+        assert!(matches!(req, RosterRequest::Say(_)), "{req:?}");
+        if let Some(f) = &mut r.form {
+            f.field_mut(FieldKey::Roster(RosterField::To)).unwrap().set_value("李四");
+            f.clear_errors();
+        }
+        match r.save_form(&s, "张三", at(23, 9, 0)) {
+            RosterRequest::AddSwap(w) => {
+                assert_eq!((w.from.as_str(), w.to.as_str(), w.post), ("张三", "李四", Post::Primary));
+                assert_eq!(w.approved_by, "王五");
+                assert_eq!(w.shift_start, at(23, 8, 30));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
