@@ -38,6 +38,7 @@ pub mod form;
 pub mod keymap;
 pub mod log;
 pub mod log_screen;
+pub mod name_pinyin;
 pub mod settings;
 pub mod text;
 pub mod text_buffer;
