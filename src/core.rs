@@ -35,6 +35,7 @@ macro_rules! labelled_enum {
 pub mod app;
 pub mod escalation;
 pub mod form;
+pub mod idcard;
 pub mod keymap;
 pub mod log;
 pub mod log_screen;
@@ -45,3 +46,4 @@ pub mod text_buffer;
 pub mod urgent;
 pub mod urgent_screen;
 pub mod validate;
+pub mod visit;
