@@ -8,6 +8,7 @@
 
 pub mod log;
 pub mod urgent;
+pub mod visit;
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -23,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_urgent.sql"),
     include_str!("../migrations/0003_entry_alert.sql"),
+    include_str!("../migrations/0006_visit.sql"),
 ];
 
 /// The schema version this build writes.

@@ -957,6 +957,14 @@ pub struct VisitorMatch {
     pub inside: bool,
 }
 
+/// One time a full ID number was shown on screen (domain.md §6: revealing is logged).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reveal {
+    pub visit_id: VisitId,
+    pub revealed_by: String,
+    pub revealed_at: NaiveDateTime,
+}
+
 // ---------------------------------------------------------------------------------------------
 // Watch list (关注名单)
 // ---------------------------------------------------------------------------------------------
