@@ -214,7 +214,7 @@ pub fn matches(query: &str, name: &str) -> bool {
     latin.contains(&q) || search_keys(name).has_prefix(&q)
 }
 
-/// Normalises an ASCII pinyin query the way [`matches`] does (lower-case, no spaces or
+/// Normalises an ASCII pinyin query the way [`matches()`] does (lower-case, no spaces or
 /// apostrophes), for the store's lookup. Returns `None` for a query that is not pinyin.
 #[must_use]
 pub fn pinyin_query(query: &str) -> Option<String> {
