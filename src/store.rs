@@ -10,6 +10,7 @@ pub mod handover;
 pub mod log;
 pub mod roster;
 pub mod urgent;
+pub mod visit;
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -27,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_entry_alert.sql"),
     include_str!("../migrations/0004_roster.sql"),
     include_str!("../migrations/0005_handover.sql"),
+    include_str!("../migrations/0006_visit.sql"),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,415 @@
+//! SQL for visitor registration: register a visit (with its representatives and its 重访 link, in
+//! one transaction), check out once, who is inside, recent visits, look a visitor up, the reveal
+//! log for full ID numbers, and the watch list.
+//!
+//! A visit's full document number is stored and returned in [`Visit`]; screens show
+//! [`crate::core::idcard::mask`] of it and call [`Store::record_reveal`] to show it in full, which
+//! logs who saw it and when.
+
+use chrono::NaiveDateTime;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::{Result, Store, StoreError, row_label, row_opt_time, row_time, time_to_sql};
+use crate::core::idcard;
+use crate::core::name_pinyin::{pinyin_query, search_keys};
+use crate::core::validate::format_minute;
+use crate::core::visit::{
+    Gender, IdType, NewVisit, NewWatchEntry, Petition, PreviousVisit, RepeatKey, Representative, Reveal, Visit,
+    VisitId, VisitorMatch, WatchEntry, WatchId, find_repeat, normalise_id,
+};
+
+/// The most people [`Store::lookup`] returns.
+pub const LOOKUP_LIMIT: usize = 50;
+
+const VISIT_COLUMNS: &str = "v.id, v.name, v.gender, v.id_type, v.id_number, v.employer, v.phone, v.people_count, \
+     v.companions, v.purpose, v.host, v.plate, v.belongings, v.handling, v.entered_at, v.is_petition, \
+     v.petition_address, v.petition_matter, v.registered_by, v.registered_at, v.checked_out_at, v.checked_out_by, \
+     v.repeat_of";
+
+/// A visit row without its representatives and previous-visit summary (see [`complete`]).
+fn visit_from_row(row: &Row<'_>) -> rusqlite::Result<Visit> {
+    let is_petition: bool = row.get(15)?;
+    Ok(Visit {
+        id: row.get(0)?,
+        fields: NewVisit {
+            name: row.get(1)?,
+            gender: row_label(row, 2, Gender::parse)?,
+            id_type: row_label(row, 3, IdType::parse)?,
+            id_number: row.get(4)?,
+            employer: row.get(5)?,
+            phone: row.get(6)?,
+            people_count: row.get(7)?,
+            companions: row.get(8)?,
+            purpose: row.get(9)?,
+            host: row.get(10)?,
+            plate: row.get(11)?,
+            belongings: row.get(12)?,
+            handling: row.get(13)?,
+            entered_at: row_time(row, 14)?,
+            petition: if is_petition {
+                Some(Petition {
+                    address: row.get(16)?,
+                    matter: row.get(17)?,
+                })
+            } else {
+                None
+            },
+            representatives: Vec::new(),
+            registered_by: row.get(18)?,
+            registered_at: row_time(row, 19)?,
+        },
+        checked_out_at: row_opt_time(row, 20)?,
+        checked_out_by: row.get(21)?,
+        repeat_of: row.get(22)?,
+        previous: None,
+    })
+}
+
+/// Reads visits matching `tail` (a `WHERE … ORDER BY …` on alias `v`) with their representatives
+/// and the summary of the visit each repeats.
+fn read_visits(conn: &Connection, tail: &str, params: impl rusqlite::Params) -> Result<Vec<Visit>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {VISIT_COLUMNS} FROM visit v {tail}"))?;
+    let visits = stmt
+        .query_map(params, visit_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    visits.into_iter().map(|v| complete(conn, v)).collect()
+}
+
+/// Adds the representatives and the previous-visit summary to a bare visit row.
+fn complete(conn: &Connection, mut visit: Visit) -> Result<Visit> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, id_number, phone, is_liaison FROM visit_representative WHERE visit_id = ?1 ORDER BY id",
+    )?;
+    visit.fields.representatives = stmt
+        .query_map([visit.id], |r| {
+            Ok(Representative {
+                name: r.get(0)?,
+                id_number: r.get(1)?,
+                phone: r.get(2)?,
+                is_liaison: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if let Some(prev) = visit.repeat_of {
+        visit.previous = bare_visit(conn, prev)?.map(|p| p.summary());
+    }
+    Ok(visit)
+}
+
+fn bare_visit(conn: &Connection, id: VisitId) -> Result<Option<Visit>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {VISIT_COLUMNS} FROM visit v WHERE v.id = ?1"),
+            [id],
+            visit_from_row,
+        )
+        .optional()?)
+}
+
+/// The stored visits a visit with `key` might repeat, narrowed by SQL; [`find_repeat`] decides.
+fn repeat_candidates(conn: &Connection, key: &RepeatKey) -> Result<Vec<PreviousVisit>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {VISIT_COLUMNS} FROM visit v \
+         WHERE (?1 != '' AND v.id_key = ?1) OR (?2 IS NOT NULL AND v.is_petition = 1 AND v.name = ?3) \
+         ORDER BY v.entered_at DESC, v.id DESC LIMIT 500"
+    ))?;
+    Ok(stmt
+        .query_map(params![key.id_number, key.matter, key.name], visit_from_row)?
+        .map(|v| v.map(|v| v.summary()))
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn last_visit(conn: &Connection, key: &RepeatKey) -> Result<Option<PreviousVisit>> {
+    let candidates = repeat_candidates(conn, key)?;
+    Ok(find_repeat(key, &candidates).cloned())
+}
+
+/// Who a visit's visitor is, for one row per person: the document number, or the name without one.
+const PERSON: &str = "CASE WHEN v.id_key != '' THEN 'i' || v.id_key ELSE 'n' || v.name END";
+
+/// `%` and `_` typed by an officer are searched for literally.
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+impl Store {
+    /// Registers a visit and its representatives in one transaction. If it repeats an earlier
+    /// visit (same document number, or for 信访 the same name and matter — see
+    /// [`crate::core::visit::is_repeat`]), `repeat_of` is set to the most recent one; read it back
+    /// with [`Store::visit`] to show 上次来访时间 and outcome.
+    pub fn add_visit(&mut self, v: &NewVisit) -> Result<VisitId> {
+        let key = v.repeat_key();
+        let keys = search_keys(&v.name);
+        self.write(|tx| {
+            let repeat_of = last_visit(tx, &key)?.map(|p| p.id);
+            let (address, matter) = v
+                .petition
+                .as_ref()
+                .map_or(("", ""), |p| (p.address.as_str(), p.matter.as_str()));
+            tx.execute(
+                "INSERT INTO visit (name, gender, id_type, id_number, id_key, id_last4, employer, phone, people_count, \
+                 companions, purpose, host, plate, belongings, handling, entered_at, is_petition, petition_address, \
+                 petition_matter, py_initials, py_full, py_alt, repeat_of, registered_by, registered_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
+                 ?21, ?22, ?23, ?24, ?25)",
+                params![
+                    v.name,
+                    v.gender.label(),
+                    v.id_type.label(),
+                    v.id_number,
+                    key.id_number,
+                    idcard::last4(&key.id_number),
+                    v.employer,
+                    v.phone,
+                    v.people_count,
+                    v.companions,
+                    v.purpose,
+                    v.host,
+                    v.plate,
+                    v.belongings,
+                    v.handling,
+                    time_to_sql(v.entered_at),
+                    v.petition.is_some(),
+                    address,
+                    matter,
+                    keys.initials,
+                    keys.full,
+                    keys.alternates_line(),
+                    repeat_of,
+                    v.registered_by,
+                    time_to_sql(v.registered_at),
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO visit_representative (visit_id, name, id_number, phone, is_liaison) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for r in &v.representatives {
+                stmt.execute(params![id, r.name, r.id_number, r.phone, r.is_liaison])?;
+            }
+            Ok(id)
+        })
+    }
+
+    /// Records that the visitor left, once. Refused (naming when and by whom) if the departure was
+    /// already recorded, e.g. from another terminal, and if `now` is before the entry.
+    pub fn checkout(&mut self, id: VisitId, by: &str, now: NaiveDateTime) -> Result<()> {
+        self.write(|tx| {
+            let (name, entered_at, out_at, out_by): (String, NaiveDateTime, Option<NaiveDateTime>, Option<String>) = tx
+                .query_row(
+                    "SELECT name, entered_at, checked_out_at, checked_out_by FROM visit WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, row_time(r, 1)?, row_opt_time(r, 2)?, r.get(3)?)),
+                )
+                .optional()?
+                .ok_or(StoreError::NotFound(id))?;
+            if let Some(at) = out_at {
+                return Err(StoreError::Refused(format!(
+                    "第 {id} 号来访（{name}）已于 {} 由{}登记离开，不能重复登记：请刷新在楼人员名单",
+                    format_minute(at),
+                    out_by.unwrap_or_default()
+                )));
+            }
+            if now < entered_at {
+                return Err(StoreError::Refused(format!(
+                    "离开时间 {} 早于第 {id} 号来访（{name}）的进入时间 {}：请核对本机时间",
+                    format_minute(now),
+                    format_minute(entered_at)
+                )));
+            }
+            tx.execute(
+                "UPDATE visit SET checked_out_at = ?1, checked_out_by = ?2 WHERE id = ?3 AND checked_out_at IS NULL",
+                params![time_to_sql(now), by, id],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// 在楼人员: visitors who had entered by `now` and had not left at `now`, oldest entry first.
+    /// With the current time this is who is inside; with a shift's end, who was inside then.
+    pub fn visits_inside(&self, now: NaiveDateTime) -> Result<Vec<Visit>> {
+        read_visits(
+            &self.conn,
+            "WHERE v.entered_at <= ?1 AND (v.checked_out_at IS NULL OR v.checked_out_at > ?1) \
+             ORDER BY v.entered_at, v.id",
+            [time_to_sql(now)],
+        )
+    }
+
+    /// The newest visits by entry time, at most `limit`.
+    pub fn recent_visits(&self, limit: usize) -> Result<Vec<Visit>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        read_visits(&self.conn, "ORDER BY v.entered_at DESC, v.id DESC LIMIT ?1", [limit])
+    }
+
+    /// One visit with its representatives and, for a 重访, the earlier visit's summary.
+    pub fn visit(&self, id: VisitId) -> Result<Visit> {
+        read_visits(&self.conn, "WHERE v.id = ?1", [id])?
+            .pop()
+            .ok_or(StoreError::NotFound(id))
+    }
+
+    /// Finds visitors by what an officer types: a full document number, the last 4 characters of
+    /// one, part of a name in Chinese, or the name's pinyin (initials `zs` or a prefix of the full
+    /// pinyin `zhangs`, case-insensitive, surname readings included). One row per person — the
+    /// same document number, or the same name where there is no number — carrying their latest
+    /// visit; newest first, at most [`LOOKUP_LIMIT`].
+    pub fn lookup(&self, query: &str) -> Result<Vec<VisitorMatch>> {
+        let q = query.trim();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let id = normalise_id(q);
+        let last4 = if id.chars().count() == 4 && id.chars().all(|c| c.is_ascii_digit() || c == 'X') {
+            id.clone()
+        } else {
+            String::new()
+        };
+        let py = pinyin_query(q).map(|p| like_escape(&p));
+        // Window functions pick each person's latest visit among the hits; the outer query orders
+        // by column position (15 = entered_at, 1 = id) so it needs no column names from inside.
+        let sql = format!(
+            "SELECT * FROM ( \
+               SELECT {VISIT_COLUMNS}, \
+                 row_number() OVER (PARTITION BY {PERSON} ORDER BY v.entered_at DESC, v.id DESC) AS rn, \
+                 count(*) OVER (PARTITION BY {PERSON}) AS n \
+               FROM visit v \
+               WHERE (?1 != '' AND v.id_key = ?1) \
+                  OR (?2 != '' AND v.id_last4 = ?2) \
+                  OR v.name LIKE '%' || ?3 || '%' ESCAPE '\\' \
+                  OR (?4 IS NOT NULL AND (v.py_initials LIKE ?4 || '%' ESCAPE '\\' \
+                       OR v.py_full LIKE ?4 || '%' ESCAPE '\\' \
+                       OR ' ' || v.py_alt LIKE '% ' || ?4 || '%' ESCAPE '\\')) \
+             ) WHERE rn = 1 ORDER BY 15 DESC, 1 DESC LIMIT ?5"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let limit = i64::try_from(LOOKUP_LIMIT).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![id, last4, like_escape(q), py, limit], |r| {
+            // Columns: the visit's 23, then rn, n.
+            Ok((visit_from_row(r)?, r.get::<_, u32>(24)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (v, visits) = row?;
+            out.push(VisitorMatch {
+                visit_id: v.id,
+                last_outcome: v.outcome(),
+                inside: v.is_inside(),
+                name: v.fields.name,
+                gender: v.fields.gender,
+                id_type: v.fields.id_type,
+                id_number: v.fields.id_number,
+                employer: v.fields.employer,
+                phone: v.fields.phone,
+                last_entered_at: v.fields.entered_at,
+                last_purpose: v.fields.purpose,
+                visits,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The most recent visit a visit with `key` would repeat, if any — ask it while the form is
+    /// being typed to show 重访 and 上次来访时间 before saving. [`Store::add_visit`] applies the
+    /// same rule when it saves.
+    pub fn last_visit_of(&self, key: &RepeatKey) -> Result<Option<PreviousVisit>> {
+        last_visit(&self.conn, key)
+    }
+
+    /// Logs that `by` revealed the full document number of a visit at `now`, and returns that
+    /// number. One transaction: the number is never handed out without its log row.
+    pub fn record_reveal(&mut self, visit_id: VisitId, by: &str, now: NaiveDateTime) -> Result<String> {
+        self.write(|tx| {
+            let number: String = tx
+                .query_row("SELECT id_number FROM visit WHERE id = ?1", [visit_id], |r| r.get(0))
+                .optional()?
+                .ok_or(StoreError::NotFound(visit_id))?;
+            tx.execute(
+                "INSERT INTO id_reveal_log (visit_id, revealed_by, revealed_at) VALUES (?1, ?2, ?3)",
+                params![visit_id, by, time_to_sql(now)],
+            )?;
+            Ok(number)
+        })
+    }
+
+    /// Who revealed a visit's full document number, and when, oldest first.
+    pub fn reveals(&self, visit_id: VisitId) -> Result<Vec<Reveal>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT visit_id, revealed_by, revealed_at FROM id_reveal_log WHERE visit_id = ?1 ORDER BY id",
+        )?;
+        Ok(stmt
+            .query_map([visit_id], |r| {
+                Ok(Reveal {
+                    visit_id: r.get(0)?,
+                    revealed_by: r.get(1)?,
+                    revealed_at: row_time(r, 2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Puts a person on the watch list.
+    pub fn add_watch(&mut self, e: &NewWatchEntry) -> Result<WatchId> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO watch_entry (name, aliases, id_number, reason, added_by, added_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    e.name,
+                    e.aliases.join("\n"),
+                    e.id_number,
+                    e.reason,
+                    e.added_by,
+                    time_to_sql(e.added_at)
+                ],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    /// The watch list in force (lifted entries left out), oldest first. Match a visitor against it
+    /// with [`crate::core::visit::watch_matches`].
+    pub fn watch_list(&self) -> Result<Vec<WatchEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, aliases, id_number, reason, added_by, added_at FROM watch_entry \
+             WHERE lifted_at IS NULL ORDER BY id",
+        )?;
+        Ok(stmt
+            .query_map([], |r| {
+                let aliases: String = r.get(2)?;
+                Ok(WatchEntry {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    aliases: aliases.lines().filter(|a| !a.is_empty()).map(String::from).collect(),
+                    id_number: r.get(3)?,
+                    reason: r.get(4)?,
+                    added_by: r.get(5)?,
+                    added_at: row_time(r, 6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Takes an entry off the watch list (it stays in the file with who lifted it and when).
+    pub fn lift_watch(&mut self, id: WatchId, by: &str, now: NaiveDateTime) -> Result<()> {
+        self.write(|tx| {
+            let lifted: Option<Option<String>> = tx
+                .query_row("SELECT lifted_at FROM watch_entry WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?;
+            match lifted {
+                None => Err(StoreError::NotFound(id)),
+                Some(Some(at)) => Err(StoreError::Refused(format!(
+                    "关注名单第 {id} 条已于 {at} 撤销，无需再次撤销"
+                ))),
+                Some(None) => {
+                    tx.execute(
+                        "UPDATE watch_entry SET lifted_at = ?1, lifted_by = ?2 WHERE id = ?3",
+                        params![time_to_sql(now), by, id],
+                    )?;
+                    Ok(())
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,445 @@
+//! Visitor registration on a real SQLite file in a temporary directory: register and read back,
+//! 重访 found on the second visit, departure recorded once, the database's own refusals, lookup by
+//! pinyin, last 4 digits and full number, the watch list and the reveal log.
+//!
+//! Every time is fixed; nothing here reads the wall clock.
+
+use chrono::{Duration, NaiveDateTime};
+use rusqlite::Connection;
+use tempfile::TempDir;
+use zhiban::core::idcard;
+use zhiban::core::visit::{
+    Gender, IdType, NewVisit, RepeatKey, RepresentativeDraft, VisitDraft, WatchDraft, build_visit, build_watch_entry,
+    watch_matches,
+};
+use zhiban::store::{Store, StoreError};
+
+const ZHANG_ID: &str = "11010519491231002X";
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("a valid test time")
+}
+
+/// A valid 18-digit number with its check character computed here (GB 11643-1999).
+fn resident_id(first17: &str) -> String {
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .chars()
+        .zip(weights)
+        .map(|(c, w)| c.to_digit(10).expect("a digit") * w)
+        .sum();
+    let check = "10X98765432"
+        .chars()
+        .nth((sum % 11) as usize)
+        .expect("an index below 11");
+    format!("{first17}{check}")
+}
+
+fn draft(name: &str, id_number: &str) -> VisitDraft {
+    VisitDraft {
+        name: name.into(),
+        id_type: "居民身份证".into(),
+        id_number: id_number.into(),
+        employer: "市水利局".into(),
+        phone: "13812345678".into(),
+        purpose: "联系工作".into(),
+        host: "办公室 王主任".into(),
+        plate: "云A·12345".into(),
+        ..VisitDraft::default()
+    }
+}
+
+fn build(d: &VisitDraft, now: NaiveDateTime) -> NewVisit {
+    match build_visit(d, "李四", now, now.date()) {
+        Ok(v) => v,
+        Err(errors) => panic!("the test draft should be valid: {errors:?}"),
+    }
+}
+
+fn store(dir: &TempDir) -> Store {
+    Store::open(&dir.path().join("zhiban.db")).expect("open the store")
+}
+
+fn raw(dir: &TempDir) -> Connection {
+    Connection::open(dir.path().join("zhiban.db")).expect("open the file directly")
+}
+
+fn refused(result: rusqlite::Result<usize>) -> String {
+    match result {
+        Ok(n) => panic!("the database should have refused; {n} rows changed"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn a_visit_is_read_back_as_registered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let mut d = draft("张三", "110105 19491231 002x");
+    d.petition = true;
+    d.people_count = "12".into();
+    d.petition_address = "城关镇河西村".into();
+    d.petition_matter = "征地补偿款未发放".into();
+    d.representatives = vec![
+        RepresentativeDraft {
+            name: "张三".into(),
+            id_number: ZHANG_ID.into(),
+            phone: "13812345678".into(),
+        },
+        RepresentativeDraft::default(),
+        RepresentativeDraft {
+            name: "王五".into(),
+            ..RepresentativeDraft::default()
+        },
+    ];
+    d.liaison = Some(2);
+    let now = at("2026-11-23 09:00");
+    let v = build(&d, now);
+    let id = s.add_visit(&v).unwrap();
+    let back = s.visit(id).unwrap();
+    assert_eq!(back.fields, v);
+    assert_eq!(back.fields.id_number, ZHANG_ID, "stored in full, normalised");
+    assert_eq!(back.fields.plate, "云A12345");
+    assert_eq!(back.fields.gender, Gender::Female);
+    assert_eq!(back.fields.representatives.len(), 2);
+    assert_eq!(back.fields.liaison().map(|r| r.name.as_str()), Some("王五"));
+    assert!(back.fields.is_collective());
+    assert_eq!(back.repeat_of, None);
+    assert!(back.is_inside());
+    assert!(matches!(s.visit(id + 100), Err(StoreError::NotFound(_))));
+}
+
+#[test]
+fn the_second_visit_is_a_repeat_of_the_latest_earlier_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let first = s
+        .add_visit(&build(&draft("张三", ZHANG_ID), at("2026-11-01 09:00")))
+        .unwrap();
+    s.checkout(first, "李四", at("2026-11-01 10:00")).unwrap();
+    let second = s
+        .add_visit(&build(&draft("张三", ZHANG_ID), at("2026-11-10 09:00")))
+        .unwrap();
+    // Someone else in between is not a repeat of anyone.
+    let other = s
+        .add_visit(&build(
+            &draft("李雷", &resident_id("53010219800101123")),
+            at("2026-11-11 09:00"),
+        ))
+        .unwrap();
+    assert_eq!(s.visit(first).unwrap().repeat_of, None);
+    assert_eq!(s.visit(other).unwrap().repeat_of, None);
+    let v2 = s.visit(second).unwrap();
+    assert_eq!(v2.repeat_of, Some(first));
+    let prev = v2.previous.expect("the earlier visit's summary");
+    assert_eq!(prev.entered_at, at("2026-11-01 09:00"));
+    assert_eq!(prev.outcome, "已离开（2026-11-01 10:00）");
+
+    // Before a third is saved, the form can ask; the latest earlier visit is the one shown.
+    let key = RepeatKey::new(IdType::ResidentId, "11010519491231002x", "张三", None);
+    assert_eq!(s.last_visit_of(&key).unwrap().map(|p| p.id), Some(second));
+    let third = s
+        .add_visit(&build(&draft("张三", ZHANG_ID), at("2026-11-23 09:00")))
+        .unwrap();
+    assert_eq!(s.visit(third).unwrap().repeat_of, Some(second));
+    let stranger = RepeatKey::new(IdType::ResidentId, &resident_id("44030419900307451"), "韩梅梅", None);
+    assert_eq!(s.last_visit_of(&stranger).unwrap(), None);
+}
+
+#[test]
+fn a_petition_repeats_by_name_and_matter_without_a_document_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let petition = |matter: &str| VisitDraft {
+        id_type: "其他".into(),
+        id_number: "介绍信 城关镇政府".into(),
+        petition: true,
+        petition_address: "城关镇河西村".into(),
+        petition_matter: matter.into(),
+        handling: "已登记，转国土分局办理".into(),
+        ..draft("赵六", "")
+    };
+    let first = s
+        .add_visit(&build(&petition("征地补偿款未发放"), at("2026-11-01 09:00")))
+        .unwrap();
+    let unrelated = s
+        .add_visit(&build(&petition("噪音扰民"), at("2026-11-02 09:00")))
+        .unwrap();
+    let again = s
+        .add_visit(&build(&petition("征地补偿款 未发放"), at("2026-11-20 09:00")))
+        .unwrap();
+    assert_eq!(s.visit(unrelated).unwrap().repeat_of, None);
+    let v = s.visit(again).unwrap();
+    assert_eq!(v.repeat_of, Some(first));
+    assert_eq!(
+        v.previous.map(|p| p.outcome),
+        Some("已登记，转国土分局办理".to_string())
+    );
+    // The same letter of introduction shown by someone else is not an identity.
+    let other = VisitDraft {
+        petition: false,
+        ..petition("")
+    };
+    let other = VisitDraft {
+        name: "钱七".into(),
+        ..other
+    };
+    let id = s.add_visit(&build(&other, at("2026-11-21 09:00"))).unwrap();
+    assert_eq!(s.visit(id).unwrap().repeat_of, None);
+}
+
+#[test]
+fn departure_is_recorded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let id = s
+        .add_visit(&build(&draft("张三", ZHANG_ID), at("2026-11-23 09:00")))
+        .unwrap();
+    let before = s.checkout(id, "李四", at("2026-11-23 08:00")).unwrap_err().to_string();
+    assert!(before.contains("早于") && before.contains("进入时间"), "{before}");
+    s.checkout(id, "李四", at("2026-11-23 10:15")).unwrap();
+    let err = s.checkout(id, "王五", at("2026-11-23 10:20")).unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, StoreError::Refused(_)), "{err:?}");
+    assert!(
+        msg.contains("2026-11-23 10:15") && msg.contains("李四") && msg.contains("不能重复"),
+        "{msg}"
+    );
+    let v = s.visit(id).unwrap();
+    assert_eq!(v.checked_out_at, Some(at("2026-11-23 10:15")));
+    assert_eq!(v.checked_out_by.as_deref(), Some("李四"));
+    assert!(matches!(
+        s.checkout(999, "李四", at("2026-11-23 10:20")),
+        Err(StoreError::NotFound(999))
+    ));
+}
+
+#[test]
+fn who_is_inside_at_a_given_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let a = s
+        .add_visit(&build(&draft("张三", ZHANG_ID), at("2026-11-23 08:00")))
+        .unwrap();
+    let b = s
+        .add_visit(&build(
+            &draft("李雷", &resident_id("53010219800101123")),
+            at("2026-11-23 09:00"),
+        ))
+        .unwrap();
+    s.checkout(a, "李四", at("2026-11-23 10:00")).unwrap();
+    let ids = |t: &str| s.visits_inside(at(t)).unwrap().iter().map(|v| v.id).collect::<Vec<_>>();
+    assert_eq!(ids("2026-11-23 08:30"), [a]);
+    assert_eq!(ids("2026-11-23 09:30"), [a, b], "oldest entry first");
+    assert_eq!(ids("2026-11-23 11:00"), [b]);
+    let recent: Vec<_> = s.recent_visits(1).unwrap().iter().map(|v| v.id).collect();
+    assert_eq!(recent, [b]);
+    let inside = s.visits_inside(at("2026-11-23 15:00")).unwrap();
+    assert!(zhiban::core::visit::is_overstay(
+        &inside[0],
+        at("2026-11-23 15:00"),
+        Duration::hours(4)
+    ));
+}
+
+#[test]
+fn the_database_refuses_deletes_and_rewrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let mut d = draft("张三", ZHANG_ID);
+    d.petition = true;
+    d.petition_address = "城关镇".into();
+    d.petition_matter = "补偿".into();
+    d.representatives = vec![RepresentativeDraft {
+        name: "张三".into(),
+        ..RepresentativeDraft::default()
+    }];
+    d.liaison = Some(0);
+    let id = s.add_visit(&build(&d, at("2026-11-23 09:00"))).unwrap();
+    s.record_reveal(id, "李四", at("2026-11-23 09:05")).unwrap();
+    let conn = raw(&dir);
+    assert!(refused(conn.execute("DELETE FROM visit WHERE id = ?1", [id])).contains("never deleted"));
+    assert!(refused(conn.execute("DELETE FROM id_reveal_log", [])).contains("never deleted"));
+    assert!(refused(conn.execute("UPDATE id_reveal_log SET revealed_by = 'x'", [])).contains("never changes"));
+    assert!(refused(conn.execute("DELETE FROM visit_representative", [])).contains("never deleted"));
+    assert!(refused(conn.execute("UPDATE visit SET name = '李四' WHERE id = ?1", [id])).contains("never changes"));
+    assert!(refused(conn.execute("UPDATE visit SET repeat_of = ?1 WHERE id = ?1", [id])).contains("never changes"));
+    // A departure without who recorded it, or before the entry, is refused even by raw SQL.
+    assert!(
+        refused(conn.execute(
+            "UPDATE visit SET checked_out_at = '2026-11-23 10:00:00' WHERE id = ?1",
+            [id]
+        ))
+        .contains("departure")
+    );
+    assert!(
+        refused(conn.execute(
+            "UPDATE visit SET checked_out_at = '2026-11-23 08:00:00', checked_out_by = '李四' WHERE id = ?1",
+            [id]
+        ))
+        .contains("not before the entry")
+    );
+    s.checkout(id, "李四", at("2026-11-23 10:00")).unwrap();
+    assert!(
+        refused(conn.execute(
+            "UPDATE visit SET checked_out_at = '2026-11-23 11:00:00' WHERE id = ?1",
+            [id]
+        ))
+        .contains("recorded once")
+    );
+    assert!(
+        refused(conn.execute(
+            "UPDATE visit SET checked_out_at = NULL, checked_out_by = NULL WHERE id = ?1",
+            [id]
+        ))
+        .contains("recorded once")
+    );
+    // A second liaison on the same visit.
+    assert!(
+        refused(conn.execute(
+            "INSERT INTO visit_representative (visit_id, name, is_liaison) VALUES (?1, '王五', 1)",
+            [id]
+        ))
+        .contains("UNIQUE")
+    );
+    assert_eq!(s.visit(id).unwrap().checked_out_at, Some(at("2026-11-23 10:00")));
+}
+
+#[test]
+fn lookup_by_pinyin_last4_full_number_and_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let zhang1 = s
+        .add_visit(&build(&draft("张三", ZHANG_ID), at("2026-11-01 09:00")))
+        .unwrap();
+    let zhang2 = s
+        .add_visit(&build(&draft("张三", ZHANG_ID), at("2026-11-20 09:00")))
+        .unwrap();
+    let li = s
+        .add_visit(&build(
+            &draft("李四", &resident_id("53010219800101123")),
+            at("2026-11-21 09:00"),
+        ))
+        .unwrap();
+    let names = |q: &str| s.lookup(q).unwrap().iter().map(|m| m.name.clone()).collect::<Vec<_>>();
+    for q in [
+        "zs",
+        "ZS",
+        "zhangsan",
+        "zhangs",
+        "张",
+        "张三",
+        ZHANG_ID,
+        "11010519491231002x",
+        "002X",
+        "002x",
+    ] {
+        assert_eq!(names(q), ["张三"], "query {q:?}");
+    }
+    let m = &s.lookup("zs").unwrap()[0];
+    assert_eq!(m.visit_id, zhang2, "one row per person, the latest visit");
+    assert_eq!(m.visits, 2);
+    assert_eq!(m.last_entered_at, at("2026-11-20 09:00"));
+    assert_eq!(m.last_purpose, "联系工作");
+    assert_eq!(m.last_outcome, "未登记离开");
+    assert!(m.inside);
+    assert_ne!(m.visit_id, zhang1);
+    assert_eq!(names("ls"), ["李四"]);
+    assert_eq!(s.lookup("ls").unwrap()[0].visit_id, li);
+    assert!(names("wangwu").is_empty());
+    assert!(names("san").is_empty(), "pinyin matches are prefixes");
+    assert!(names("%").is_empty(), "a typed % is literal");
+    assert!(names("").is_empty());
+    // Newest first.
+    s.add_visit(&build(
+        &draft("张四", &resident_id("44030419900307451")),
+        at("2026-11-22 09:00"),
+    ))
+    .unwrap();
+    let both: Vec<String> = s.lookup("z").unwrap().into_iter().map(|m| m.name).collect();
+    assert_eq!(both, ["张四", "张三"]);
+}
+
+#[test]
+fn a_polyphonic_surname_is_found_by_its_surname_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    s.add_visit(&build(
+        &draft("曾国藩", &resident_id("43010219800101123")),
+        at("2026-11-20 09:00"),
+    ))
+    .unwrap();
+    s.add_visit(&build(
+        &draft("尉迟恭", &resident_id("14010219800101123")),
+        at("2026-11-20 10:00"),
+    ))
+    .unwrap();
+    let names = |q: &str| s.lookup(q).unwrap().iter().map(|m| m.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names("zeng"), ["曾国藩"]);
+    assert_eq!(names("zgf"), ["曾国藩"]);
+    assert_eq!(names("zengguofan"), ["曾国藩"]);
+    assert_eq!(names("ceng"), ["曾国藩"], "the common reading is kept as an alternate");
+    assert_eq!(names("yuchi"), ["尉迟恭"]);
+    assert_eq!(names("ycg"), ["尉迟恭"]);
+}
+
+#[test]
+fn watch_list_add_match_and_lift() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let now = at("2026-11-23 09:00");
+    let e = build_watch_entry(
+        &WatchDraft {
+            name: "王五".into(),
+            aliases: "王老五、王武".into(),
+            id_number: "11010519491231002x".into(),
+            reason: "来访即报带班领导".into(),
+        },
+        "李四",
+        now,
+    )
+    .unwrap();
+    let id = s.add_watch(&e).unwrap();
+    let list = s.watch_list().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].id, id);
+    assert_eq!(list[0].aliases, ["王老五", "王武"]);
+    assert_eq!(list[0].id_number.as_deref(), Some(ZHANG_ID));
+    assert_eq!(list[0].added_by, "李四");
+    assert_eq!(watch_matches("王老五", "", &list).len(), 1);
+    assert_eq!(watch_matches("张三", ZHANG_ID, &list).len(), 1);
+    assert!(watch_matches("张三", "", &list).is_empty());
+    s.lift_watch(id, "带班领导", now + Duration::days(1)).unwrap();
+    assert!(s.watch_list().unwrap().is_empty());
+    let again = s
+        .lift_watch(id, "李四", now + Duration::days(2))
+        .unwrap_err()
+        .to_string();
+    assert!(again.contains("已于") && again.contains("撤销"), "{again}");
+    assert!(refused(raw(&dir).execute("DELETE FROM watch_entry", [])).contains("never deleted"));
+}
+
+#[test]
+fn revealing_a_number_is_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let id = s
+        .add_visit(&build(&draft("张三", ZHANG_ID), at("2026-11-23 09:00")))
+        .unwrap();
+    let shown = idcard::mask(&s.visit(id).unwrap().fields.id_number);
+    assert_eq!(shown, "1101**********002X");
+    assert!(s.reveals(id).unwrap().is_empty());
+    let full = s.record_reveal(id, "李四", at("2026-11-23 09:05")).unwrap();
+    assert_eq!(full, ZHANG_ID);
+    s.record_reveal(id, "王五", at("2026-11-23 09:10")).unwrap();
+    let log = s.reveals(id).unwrap();
+    let who: Vec<(&str, NaiveDateTime)> = log.iter().map(|r| (r.revealed_by.as_str(), r.revealed_at)).collect();
+    assert_eq!(
+        who,
+        [("李四", at("2026-11-23 09:05")), ("王五", at("2026-11-23 09:10"))]
+    );
+    assert!(matches!(
+        s.record_reveal(99, "李四", at("2026-11-23 09:10")),
+        Err(StoreError::NotFound(99))
+    ));
+}
