@@ -10,6 +10,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
 
 mod handover;
+mod roster;
 
 use crate::config::{self, Config};
 use crate::core::app::App;
@@ -59,6 +60,11 @@ enum Command {
     Event {
         #[command(subcommand)]
         command: EventCommand,
+    },
+    /// 排班表：导入、查看
+    Roster {
+        #[command(subcommand)]
+        command: roster::RosterCommand,
     },
     /// 交接班记录
     Handover {
@@ -308,6 +314,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let config = load_config(&cli.config)?;
             let mut store = open_store(&cli.db)?;
             run_event(command, &config, &mut store, crate::runtime::now())
+        }
+        Some(Command::Roster { command }) => {
+            let config = load_config(&cli.config)?;
+            let operator = match &command {
+                roster::RosterCommand::Import { operator, .. } => operator_or_script(operator.as_deref(), &config)?,
+                roster::RosterCommand::Show { .. } => String::new(),
+            };
+            let mut store = open_store(&cli.db)?;
+            roster::run(command, &config, &mut store, operator)
         }
         Some(Command::Handover { command }) => {
             let config = load_config(&cli.config)?;

@@ -559,3 +559,66 @@ fn a_file_that_is_not_a_database_exits_1_and_is_left_unchanged() {
         );
     }
 }
+
+#[test]
+fn a_roster_with_bad_rows_is_refused_whole_with_every_line_named_and_a_good_one_is_shown() {
+    let s = Sandbox::new();
+    let bad = s.file(
+        "bad.csv",
+        "开始,结束,带班领导,主班,副班\n\
+         2026-12-01 08:30,2026-12-02 08:30,王五,张三,李四\n\
+         2026-12-02 08:30,2026-12-03 08:30,王五,外单位老王,李四\n\
+         2026-12-03 08:30,2026-12-03 08:00,王五,张三,李四\n",
+    );
+    let err = failure(&s.run(&["roster", "import", bad.to_str().unwrap()]), 2);
+    assert!(err.contains("2 处错误，一行也没有导入"), "{err}");
+    assert!(
+        err.contains("第 3 行") && err.contains("严禁外单位职工或亲属代值"),
+        "{err}"
+    );
+    assert!(err.contains("第 4 行"), "{err}");
+    // Nothing was imported: December is still the rotation's.
+    let shown = success(&s.run(&["roster", "show", "--month", "2026-12", "--json"]));
+    let shifts: Value = serde_json::from_str(&shown).unwrap();
+    assert!(
+        shifts.as_array().unwrap().iter().all(|x| x["source"] == "轮值"),
+        "{shown}"
+    );
+
+    let good = s.file(
+        "good.csv",
+        "\u{feff}开始,结束,带班领导,主班,副班\r\n2026-12-01 08:30,2026-12-02 08:30,赵六,李四,\r\n",
+    );
+    let out = success(&s.run(&["roster", "import", good.to_str().unwrap(), "--operator", "张三"]));
+    assert!(out.contains("已导入 1 个班次"), "{out}");
+    let shown: Value =
+        serde_json::from_str(&success(&s.run(&["roster", "show", "--month", "2026-12", "--json"]))).unwrap();
+    let dec1 = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["start"] == "2026-12-01 08:30")
+        .expect("the imported shift");
+    assert_eq!(
+        (dec1["primary"].as_str(), dec1["source"].as_str()),
+        (Some("李四"), Some("导入"))
+    );
+    // Each shift says what kind of day it starts on: 2026-12-05 is a Saturday.
+    let dec5 = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["start"] == "2026-12-05 08:30")
+        .expect("a rotation shift on the 5th");
+    assert_eq!(dec5["day_kind"], "周末");
+    let bad_month = failure(&s.run(&["roster", "show", "--month", "十二月"]), 2);
+    assert!(bad_month.contains("2026-11"), "{bad_month}");
+}
+
+#[test]
+fn handover_print_of_a_missing_record_says_how_to_find_one() {
+    let s = Sandbox::new();
+    assert_eq!(success(&s.run(&["handover", "list", "--json"])).trim(), "[]");
+    let err = failure(&s.run(&["handover", "print", "7"]), 2);
+    assert!(err.contains("没有第 7 号交接班记录"), "{err}");
+}

@@ -5,6 +5,8 @@ mod common;
 
 use common::{Harness, at};
 use zhiban::config::{DEFAULT_TOML, parse};
+use zhiban::core::form::FieldKey;
+use zhiban::core::handover_screen::HandoverField;
 use zhiban::core::keymap::{Key, KeyCode};
 use zhiban::core::urgent::{EventDraft, Level, new_event};
 
@@ -19,12 +21,25 @@ fn add_event(h: &mut Harness, received: &str) {
     h.tick_to(t + chrono::Duration::seconds(2));
 }
 
+/// In the open edit form, moves the 接班人 choice to `name` (the roster may already suggest it).
+fn choose_incoming(h: &mut Harness, name: &str) {
+    let key = FieldKey::Handover(HandoverField::Incoming);
+    for _ in 0..10 {
+        let now = h.app.handover.form.as_ref().map(|(f, _)| f.value(key));
+        if now.as_deref() == Some(name) {
+            return;
+        }
+        h.key(Key::plain(KeyCode::Right));
+    }
+    panic!("{name} is not offered as 接班人:\n{}", h.text());
+}
+
 /// Opens the draft, names 李四, writes a summary and confirms every item.
 fn prepare(h: &mut Harness) {
     h.key(Key::ch('4'));
     h.key(Key::ch('n'));
     h.key(Key::ch('e'));
-    h.key(Key::plain(KeyCode::Right));
+    choose_incoming(h, "李四");
     h.key(Key::plain(KeyCode::Tab));
     h.type_text("滑坡已报，续报待发");
     h.key(Key::ctrl('s'));
@@ -84,8 +99,7 @@ fn a_wrong_pin_keeps_the_draft_and_a_set_pin_is_required_next_time() {
     h.tick_to(at("2026-11-23 03:30:00"));
     h.key(Key::ch('n'));
     h.key(Key::ch('e'));
-    // 张三 is the first name offered after “（请选择）”.
-    h.key(Key::plain(KeyCode::Right));
+    choose_incoming(&mut h, "张三");
     h.key(Key::plain(KeyCode::Tab));
     h.type_text("平稳");
     h.key(Key::ctrl('s'));

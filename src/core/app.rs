@@ -8,11 +8,11 @@ use super::escalation::{self, Escalation, Input};
 use super::form::{Form, FormEvent};
 use super::handover::{Handover, HandoverId, HandoverSummary, OpenState};
 use super::handover_screen::{HandoverField, HandoverScreen, SignRequest};
-use super::roster::{Shift, Swap};
-use super::roster_screen::RosterScreen;
 use super::keymap::{Action, Key, Mode, resolve};
 use super::log::{AmendRequest, Entry, EntryId, EntryKey, EntrySummary, InstructionRequest, NewEntry};
 use super::log_screen::{Ctx, LogScreen, Out, PageRequest};
+use super::roster::{Shift, Swap};
+use super::roster_screen::RosterScreen;
 pub use super::settings::{Person, Role, Settings};
 use super::urgent::{
     AlertTarget, EntryAlert, Event, EventId, EventState, NewEvent, Report, ReportType, TimelineLine, followups_due,
@@ -452,7 +452,11 @@ impl App {
             Msg::Key(key) => self.on_key(key, &mut out),
             Msg::Paste(text) => {
                 if self.mode() == Mode::Form && self.tab == Tab::Handover {
-                    if let Some(form) = self.roster.form.as_mut().or(self.handover.form.as_mut().map(|(f, _)| f))
+                    if let Some(form) = self
+                        .roster
+                        .form
+                        .as_mut()
+                        .or(self.handover.form.as_mut().map(|(f, _)| f))
                         && let FormEvent::Notice(m) = form.paste(&text)
                     {
                         form.notice = Some(m.clone());
@@ -511,7 +515,11 @@ impl App {
                     && let Some(c) = key.typed_char()
                 {
                     if self.tab == Tab::Handover {
-                        if let Some(form) = self.roster.form.as_mut().or(self.handover.form.as_mut().map(|(f, _)| f))
+                        if let Some(form) = self
+                            .roster
+                            .form
+                            .as_mut()
+                            .or(self.handover.form.as_mut().map(|(f, _)| f))
                             && let FormEvent::Notice(m) = form.type_char(c)
                         {
                             form.notice = Some(m.clone());

@@ -125,7 +125,13 @@ impl RosterScreen {
     }
 
     /// Keys on the month screen.
-    pub fn on_action(&mut self, action: Action, settings: &Settings, operator: &str, now: NaiveDateTime) -> RosterRequest {
+    pub fn on_action(
+        &mut self,
+        action: Action,
+        settings: &Settings,
+        operator: &str,
+        now: NaiveDateTime,
+    ) -> RosterRequest {
         let day = self.cursor.unwrap_or(now.date());
         let moved = |d: i64| day + Duration::days(d);
         match action {
@@ -243,7 +249,11 @@ pub fn shift_label(s: &Shift) -> String {
         "{}–{} 主班 {}",
         s.start.format("%m-%d %H:%M"),
         s.end.format("%m-%d %H:%M"),
-        if s.primary.is_empty() { "（空缺）" } else { &s.primary }
+        if s.primary.is_empty() {
+            "（空缺）"
+        } else {
+            &s.primary
+        }
     )
 }
 
@@ -264,7 +274,14 @@ pub fn shift_people(s: &Shift, settings: &Settings) -> String {
     }
     out.push_str(&format!("  [{}]", s.source.label()));
     for w in &s.swaps {
-        out.push_str(&format!("  调班：{} {}→{}（{}，{} 批准）", w.post.label(), w.from, w.to, w.reason, w.approved_by));
+        out.push_str(&format!(
+            "  调班：{} {}→{}（{}，{} 批准）",
+            w.post.label(),
+            w.from,
+            w.to,
+            w.reason,
+            w.approved_by
+        ));
     }
     out
 }
@@ -280,7 +297,10 @@ mod tests {
     use crate::core::settings::{Person, Role, UrgentSettings};
 
     fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(2026, 11, d).unwrap().and_hms_opt(h, m, 0).unwrap()
+        NaiveDate::from_ymd_opt(2026, 11, d)
+            .unwrap()
+            .and_hms_opt(h, m, 0)
+            .unwrap()
     }
 
     fn settings() -> Settings {
@@ -315,7 +335,11 @@ mod tests {
         let r = RosterScreen::default();
         // 11-23 is an even number of days after 11-01: 张三's turn from 08:30.
         let (now, next) = r.now_next(&s, at(23, 8, 0));
-        assert_eq!(now.unwrap().primary, "李四", "before 08:30 the shift that began yesterday");
+        assert_eq!(
+            now.unwrap().primary,
+            "李四",
+            "before 08:30 the shift that began yesterday"
+        );
         assert_eq!(next.unwrap().primary, "张三");
         let (now, _) = r.now_next(&s, at(23, 8, 30));
         assert_eq!(now.unwrap().primary, "张三");
@@ -328,7 +352,10 @@ mod tests {
         r.open_month(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
         r.on_action(Action::Swap, &s, "张三", at(23, 9, 0));
         let req = r.save_form(&s, "张三", at(23, 9, 0));
-        assert!(matches!(req, RosterRequest::Say(ref m) if m.contains("原因")), "{req:?}");
+        assert!(
+            matches!(req, RosterRequest::Say(ref m) if m.contains("原因")),
+            "{req:?}"
+        );
         if let Some(f) = &mut r.form {
             f.focus_on(FieldKey::Roster(RosterField::Reason));
             for c in "出差".chars() {
@@ -339,12 +366,17 @@ mod tests {
         let req = r.save_form(&s, "张三", at(23, 9, 0));
         assert!(matches!(req, RosterRequest::Say(_)), "{req:?}");
         if let Some(f) = &mut r.form {
-            f.field_mut(FieldKey::Roster(RosterField::To)).unwrap().set_value("李四");
+            f.field_mut(FieldKey::Roster(RosterField::To))
+                .unwrap()
+                .set_value("李四");
             f.clear_errors();
         }
         match r.save_form(&s, "张三", at(23, 9, 0)) {
             RosterRequest::AddSwap(w) => {
-                assert_eq!((w.from.as_str(), w.to.as_str(), w.post), ("张三", "李四", Post::Primary));
+                assert_eq!(
+                    (w.from.as_str(), w.to.as_str(), w.post),
+                    ("张三", "李四", Post::Primary)
+                );
                 assert_eq!(w.approved_by, "王五");
                 assert_eq!(w.shift_start, at(23, 8, 30));
             }

@@ -23,7 +23,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let day = r.cursor.unwrap_or(app.now.date());
     let first = day.with_day(1).unwrap_or(day);
     let month_start = first.and_time(NaiveTime::MIN);
-    let month_end = (first + Duration::days(32)).with_day(1).unwrap_or(first).and_time(NaiveTime::MIN);
+    let month_end = (first + Duration::days(32))
+        .with_day(1)
+        .unwrap_or(first)
+        .and_time(NaiveTime::MIN);
     let shifts = r.shifts(&app.settings, month_start, month_end);
     let cells = month_days(
         first.year(),
@@ -69,11 +72,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             let who = c
                 .shifts
                 .iter()
-                .map(|s| if s.primary.is_empty() { "空缺".to_string() } else { clean(&s.primary) })
+                .map(|s| {
+                    if s.primary.is_empty() {
+                        "空缺".to_string()
+                    } else {
+                        clean(&s.primary)
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("/");
             let selected = c.date == day;
-            let mut style = if c.kind.is_rest() { theme::ASK_LEADER } else { Style::new() };
+            let mut style = if c.kind.is_rest() {
+                theme::ASK_LEADER
+            } else {
+                Style::new()
+            };
             if c.is_today {
                 style = theme::OK;
             }
@@ -86,8 +99,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 style
             };
             if two_rows {
-                top.push(Span::styled(pad(&format!("{:>2}{mark}{today}", c.date.day()), col), style));
-                bottom.push(Span::styled(pad(&truncate(&who, col.saturating_sub(1)), col), gap_style));
+                top.push(Span::styled(
+                    pad(&format!("{:>2}{mark}{today}", c.date.day()), col),
+                    style,
+                ));
+                bottom.push(Span::styled(
+                    pad(&truncate(&who, col.saturating_sub(1)), col),
+                    gap_style,
+                ));
             } else {
                 let text = format!("{:>2}{mark}{today} {who}", c.date.day());
                 top.push(Span::styled(pad(&truncate(&text, col.saturating_sub(1)), col), style));
@@ -101,23 +120,44 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     // The chosen day in full.
     let kind = app.settings.calendar.day_kind(day);
     lines.push(Line::styled(
-        format!("{} 周{} {}", day.format("%Y-%m-%d"), WEEKDAYS[day.weekday().num_days_from_monday() as usize], kind.label()),
+        format!(
+            "{} 周{} {}",
+            day.format("%Y-%m-%d"),
+            WEEKDAYS[day.weekday().num_days_from_monday() as usize],
+            kind.label()
+        ),
         theme::HEADER,
     ));
     let from = day.and_time(NaiveTime::MIN);
-    let of_day: Vec<_> = shifts.iter().filter(|s| s.overlaps(from, from + Duration::days(1))).collect();
+    let of_day: Vec<_> = shifts
+        .iter()
+        .filter(|s| s.overlaps(from, from + Duration::days(1)))
+        .collect();
     if of_day.is_empty() {
-        lines.push(Line::styled("  无人值班：未配置轮值，也没有导入这一天的排班表", theme::URGENT));
+        lines.push(Line::styled(
+            "  无人值班：未配置轮值，也没有导入这一天的排班表",
+            theme::URGENT,
+        ));
     }
     for s in of_day {
-        lines.push(Line::raw(truncate(&clean(&format!("  {}", shift_people(s, &app.settings))), inner_w)));
+        lines.push(Line::raw(truncate(
+            &clean(&format!("  {}", shift_people(s, &app.settings))),
+            inner_w,
+        )));
     }
     let month_gaps = gaps(&shifts, month_start, month_end);
     if !month_gaps.is_empty() {
         let list = month_gaps
             .iter()
             .take(4)
-            .map(|g| format!("{}–{} {}", g.from.format("%m-%d %H:%M"), g.to.format("%m-%d %H:%M"), g.reason.label()))
+            .map(|g| {
+                format!(
+                    "{}–{} {}",
+                    g.from.format("%m-%d %H:%M"),
+                    g.to.format("%m-%d %H:%M"),
+                    g.reason.label()
+                )
+            })
             .collect::<Vec<_>>()
             .join("；");
         lines.push(Line::styled(
@@ -153,7 +193,10 @@ pub fn strip(app: &App, now: NaiveDateTime, wide: bool) -> Option<(String, Style
     let Some(cur) = current else {
         return Some(("排班：此刻无人值班！".into(), theme::STATUS_ALERT));
     };
-    let phone = settings.person(&cur.leader).map(|p| p.phone.clone()).unwrap_or_default();
+    let phone = settings
+        .person(&cur.leader)
+        .map(|p| p.phone.clone())
+        .unwrap_or_default();
     let mut text = format!("带班 {} {phone}", or_gap(&cur.leader));
     if wide {
         text.push_str(&format!("  主班 {}", or_gap(&cur.primary)));
@@ -163,7 +206,11 @@ pub fn strip(app: &App, now: NaiveDateTime, wide: bool) -> Option<(String, Style
     }
     let ahead = app.roster.gaps_ahead(settings, now);
     if let Some(g) = ahead.first() {
-        text.push_str(&format!("  排班空缺 {} {}", g.from.format("%m-%d %H:%M"), g.reason.label()));
+        text.push_str(&format!(
+            "  排班空缺 {} {}",
+            g.from.format("%m-%d %H:%M"),
+            g.reason.label()
+        ));
         return Some((clean(&text), theme::STATUS_ALERT));
     }
     Some((clean(&text), theme::STATUS_OPERATOR))

@@ -147,7 +147,9 @@ impl App {
                     .map_or_else(|| self.now.date().and_time(NaiveTime::MIN), |s| s.start);
                 let incoming = next.map(|s| s.primary).filter(|p| *p != operator).unwrap_or_default();
                 self.handover.form = None;
-                let request = self.handover.on_open_state(&state, &operator, &incoming, fallback, self.now);
+                let request = self
+                    .handover
+                    .on_open_state(&state, &operator, &incoming, fallback, self.now);
                 self.handover_request(request, out);
             }
             Msg::Handovers(list) => {
