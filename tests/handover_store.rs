@@ -181,3 +181,47 @@ fn an_open_item_is_carried_across_three_shifts_until_it_is_closed() {
     let (_h4, d4) = hand_over(&mut s, "张三", "李四", at("2026-11-25 08:30"));
     assert!(d4.items.is_empty(), "a closed entry is no longer handed over");
 }
+
+#[test]
+fn a_visitor_still_inside_is_handed_over_first_and_dropped_once_checked_out() {
+    use zhiban::core::visit::{VisitDraft, build_visit};
+    let (_d, mut s, _) = store();
+    s.insert_entry(&call("请求调拨沙袋", "一般", at("2026-11-23 09:00")))
+        .unwrap();
+    let draft = VisitDraft {
+        name: "王五".into(),
+        id_type: "护照".into(),
+        id_number: "E12345678".into(),
+        purpose: "反映拆迁补偿".into(),
+        host: "信访科".into(),
+        people_count: "2".into(),
+        entered_at: "2026-11-23 14:00".into(),
+        ..VisitDraft::default()
+    };
+    let now = at("2026-11-23 16:30");
+    let visit = build_visit(&draft, "张三", now, now.date()).expect("a valid visit");
+    let id = s.add_visit(&visit).unwrap();
+    let d = build_draft(&s.open_state(now).unwrap(), "张三", "李四", at("2026-11-23 08:30"), now);
+    assert_eq!((d.items[0].kind, d.items[0].ref_id), (ItemKind::Visitor, id));
+    assert!(d.items[0].must_carry);
+    assert!(
+        d.items[0].title.contains("王五 等 2 人 访 信访科"),
+        "{}",
+        d.items[0].title
+    );
+    assert!(
+        d.items[0].detail.contains("已在楼 2 小时 30 分"),
+        "{}",
+        d.items[0].detail
+    );
+    s.checkout(id, "张三", at("2026-11-23 16:40")).unwrap();
+    let later = at("2026-11-23 16:45");
+    let d = build_draft(
+        &s.open_state(later).unwrap(),
+        "张三",
+        "李四",
+        at("2026-11-23 08:30"),
+        later,
+    );
+    assert!(d.items.iter().all(|i| i.kind != ItemKind::Visitor));
+}

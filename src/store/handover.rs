@@ -25,7 +25,20 @@ impl Store {
         let since = previous.as_ref().map(|p| p.signed_at);
         let entries = self.open_entries()?;
         let events = self.open_events()?;
-        let visitors = self.visitors_inside_for_handover()?;
+        let visitors = self
+            .visits_inside(now)?
+            .into_iter()
+            .map(|v| crate::core::handover::VisitorInside {
+                id: v.id,
+                name: if v.fields.people_count > 1 {
+                    format!("{} 等 {} 人", v.fields.name, v.fields.people_count)
+                } else {
+                    v.fields.name
+                },
+                host: v.fields.host,
+                entered_at: v.fields.entered_at,
+            })
+            .collect();
         let mut first_handed = std::collections::BTreeMap::new();
         {
             let mut stmt = self
@@ -247,10 +260,5 @@ impl Store {
         })?;
         draft.items = rows.collect::<rusqlite::Result<_>>()?;
         Ok(Handover { id, draft, signed_at })
-    }
-
-    /// Visitors still inside, once visitor registration has landed (none before).
-    fn visitors_inside_for_handover(&self) -> Result<Vec<crate::core::handover::VisitorInside>> {
-        Ok(Vec::new())
     }
 }
