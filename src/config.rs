@@ -16,7 +16,7 @@ use chrono::{NaiveDate, NaiveTime};
 
 use crate::core::escalation::Rung;
 use crate::core::roster::{Calendar, Rotation};
-use crate::core::settings::{Person, Role, Settings, UrgentSettings};
+use crate::core::settings::{Person, Role, Settings, UrgentSettings, VisitSettings};
 use crate::core::urgent::{ClockFrom, DeadlineRule, Level};
 use crate::core::validate;
 
@@ -52,7 +52,7 @@ pub struct Config {
     pub source: Option<PathBuf>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     office: Option<Spanned<OfficeSection>>,
@@ -62,11 +62,19 @@ struct FileConfig {
     urgent: Option<Spanned<UrgentSection>>,
     deadline: Option<Spanned<Vec<Spanned<DeadlineEntry>>>>,
     escalation: Option<Spanned<Vec<Spanned<RungEntry>>>>,
+    visit: Option<Spanned<VisitSection>>,
     roster: Option<Spanned<RosterSection>>,
     calendar: Option<Spanned<CalendarSection>>,
 }
 
 type Names = Spanned<Vec<Spanned<String>>>;
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct VisitSection {
+    hosts: Names,
+    overstay_minutes: Spanned<u32>,
+}
 
 #[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
@@ -206,42 +214,30 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     };
     // Each section: the user's if written, else the default's. Default sections are known to be
     // valid (tested), so every located error below points into the user's text.
-    let (d_office, d_ui, d_people, d_log, d_urgent, d_deadline, d_escalation, d_roster, d_calendar) = match defaults {
-        Some(d) => (
-            d.office,
-            d.ui,
-            d.people,
-            d.log,
-            d.urgent,
-            d.deadline,
-            d.escalation,
-            d.roster,
-            d.calendar,
-        ),
-        None => (None, None, None, None, None, None, None, None, None),
-    };
+    let d = defaults.unwrap_or_default();
     let missing = |section: &str| ConfigError {
         file: file_name.clone(),
         line: None,
         message: format!("缺少 {section} 一节：请参照 zhiban config default 补上"),
     };
-    let office = user.office.or(d_office).ok_or_else(|| missing("[office]"))?;
-    let ui = user.ui.or(d_ui).ok_or_else(|| missing("[ui]"))?;
+    let office = user.office.or(d.office).ok_or_else(|| missing("[office]"))?;
+    let ui = user.ui.or(d.ui).ok_or_else(|| missing("[ui]"))?;
     let people_is_user = user.people.is_some();
-    let people = user.people.or(d_people).ok_or_else(|| missing("[[people]]"))?;
-    let log = user.log.or(d_log).ok_or_else(|| missing("[log]"))?;
+    let people = user.people.or(d.people).ok_or_else(|| missing("[[people]]"))?;
+    let log = user.log.or(d.log).ok_or_else(|| missing("[log]"))?;
     let urgent_is_user = user.urgent.is_some();
-    let urgent = user.urgent.or(d_urgent).ok_or_else(|| missing("[urgent]"))?;
+    let urgent = user.urgent.or(d.urgent).ok_or_else(|| missing("[urgent]"))?;
     let deadline_is_user = user.deadline.is_some();
-    let deadline = user.deadline.or(d_deadline).ok_or_else(|| missing("[[deadline]]"))?;
+    let deadline = user.deadline.or(d.deadline).ok_or_else(|| missing("[[deadline]]"))?;
     let escalation = user
         .escalation
-        .or(d_escalation)
+        .or(d.escalation)
         .ok_or_else(|| missing("[[escalation]]"))?;
 
     let roster_is_user = user.roster.is_some();
-    let roster = user.roster.or(d_roster).ok_or_else(|| missing("[roster]"))?;
-    let calendar = user.calendar.or(d_calendar).ok_or_else(|| missing("[calendar]"))?;
+    let roster = user.roster.or(d.roster).ok_or_else(|| missing("[roster]"))?;
+    let calendar = user.calendar.or(d.calendar).ok_or_else(|| missing("[calendar]"))?;
+    let visit = user.visit.or(d.visit).ok_or_else(|| missing("[visit]"))?;
 
     let office = office.into_inner();
     let office_name = office.name.get_ref().trim().to_string();
@@ -337,6 +333,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     )?;
 
     let calendar = calendar_settings(calendar.into_inner(), &err)?;
+    let visit = visit_settings(visit.into_inner(), &err)?;
     // The default rotation names the default people; with the user's own [[people]] and no
     // [roster] of theirs it does not fit, so there is simply no rotation (the roster screen says so).
     let roster = match roster_settings(roster, &resolved, &err) {
@@ -352,6 +349,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
             urgent,
             roster,
             calendar,
+            visit,
         },
         language: ui.language.into_inner(),
         source: path.map(Path::to_path_buf),
@@ -526,6 +524,37 @@ fn urgent_settings(
         followup_times,
         rules,
         ladder: rungs,
+    })
+}
+
+fn visit_settings(v: VisitSection, err: Locate<'_>) -> Result<VisitSettings, ConfigError> {
+    let mut hosts = Vec::new();
+    for h in v.hosts.get_ref() {
+        let name = h.get_ref().trim().to_string();
+        if name.is_empty() || hosts.contains(&name) || !crate::core::text::is_clean(&name, false) {
+            return Err(err(
+                h.span(),
+                format!("被访部门/人“{name}”为空、重复或含控制字符：每项写一次"),
+            ));
+        }
+        hosts.push(name);
+    }
+    if hosts.is_empty() {
+        return Err(err(
+            v.hosts.span(),
+            "hosts 至少要有一项，如 hosts = [\"办公室\"]".into(),
+        ));
+    }
+    let overstay_minutes = *v.overstay_minutes.get_ref();
+    if overstay_minutes == 0 {
+        return Err(err(
+            v.overstay_minutes.span(),
+            "overstay_minutes 须大于 0，如 240（4 小时）".into(),
+        ));
+    }
+    Ok(VisitSettings {
+        hosts,
+        overstay_minutes,
     })
 }
 

@@ -945,6 +945,7 @@ mod tests {
             urgent: crate::core::settings::UrgentSettings::default(),
             roster: None,
             calendar: crate::core::roster::Calendar::default(),
+            visit: crate::core::settings::VisitSettings::default(),
         }
     }
 

@@ -390,6 +390,7 @@ mod tests {
             urgent: crate::core::settings::UrgentSettings::default(),
             roster: None,
             calendar: crate::core::roster::Calendar::default(),
+            visit: crate::core::settings::VisitSettings::default(),
         }
     }
 

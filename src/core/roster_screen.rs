@@ -326,6 +326,7 @@ mod tests {
                 ..Rotation::default()
             }),
             calendar: Calendar::default(),
+            visit: crate::core::settings::VisitSettings::default(),
         }
     }
 

@@ -73,6 +73,25 @@ pub struct Settings {
     pub roster: Option<crate::core::roster::Rotation>,
     /// Public holidays and 调休 working days.
     pub calendar: crate::core::roster::Calendar,
+    pub visit: VisitSettings,
+}
+
+/// 来访登记 configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitSettings {
+    /// 被访部门/人 offered on the form.
+    pub hosts: Vec<String>,
+    /// A visitor inside longer than this is highlighted on the on-site board.
+    pub overstay_minutes: u32,
+}
+
+impl Default for VisitSettings {
+    fn default() -> Self {
+        Self {
+            hosts: vec!["办公室".into()],
+            overstay_minutes: 240,
+        }
+    }
 }
 
 /// 紧急信息报送 configuration: categories, the default recipient, follow-up times, the deadline
