@@ -51,3 +51,4 @@ pub mod urgent;
 pub mod urgent_screen;
 pub mod validate;
 pub mod visit;
+pub mod visit_screen;

@@ -13,6 +13,7 @@ use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, d
 use ratatui::crossterm::{cursor, event::KeyCode as TermKey, execute};
 
 pub mod notify;
+mod visit;
 
 use crate::core::app::{App, Effect, Msg};
 use crate::core::handover_screen::SignRequest;
@@ -142,6 +143,13 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect, now
             )),
             Err(e) => Msg::SaveFailed(e.to_string()),
         },
+        e @ (Effect::LoadVisits
+        | Effect::LookupVisitors(_)
+        | Effect::SaveVisit(..)
+        | Effect::Checkout { .. }
+        | Effect::LoadVisit(_)
+        | Effect::RevealId { .. }
+        | Effect::AddWatch(_)) => return visit::execute(store, e, now),
         Effect::SignHandover(req) => sign_handover(store, &req, now),
         Effect::ExportHandover { id, office } => match export_handover(store, id, &office) {
             Ok(path) => Msg::Said(format!("已导出交接班记录：{}（可打印签字）", path.display())),

@@ -8,6 +8,7 @@ pub mod log_screen;
 pub mod roster_screen;
 pub mod theme;
 pub mod urgent_screen;
+pub mod visit_screen;
 pub mod widgets;
 
 use ratatui::Frame;
@@ -62,6 +63,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         match app.tab {
             Tab::Log => log_screen::render(frame, main, &app.log),
             Tab::Urgent => urgent_screen::render(frame, main, app),
+            Tab::Visitors => visit_screen::render(frame, main, app),
             Tab::Handover => match &app.roster.form {
                 Some(form) => form::render_form(frame, main, form),
                 None if app.roster.open => roster_screen::render(frame, main, app),
@@ -76,10 +78,14 @@ pub fn render(app: &App, frame: &mut Frame) {
         render_help(frame, main, app.mode_under_help());
     }
     if let Some(confirm) = app.confirm {
-        let area = centered(main, 50, 6);
+        let question = match confirm {
+            crate::core::app::Confirm::Checkout(id) => app.checkout_question(id),
+            c => c.question().to_string(),
+        };
+        let area = centered(main, to_u16(width(&question) + 4).max(50), 6);
         let lines = vec![
             Line::raw(""),
-            Line::raw(format!(" {}", confirm.question())),
+            Line::raw(format!(" {question}")),
             Line::raw(""),
             Line::from(vec![
                 Span::styled(" y", theme::HINT_KEY),

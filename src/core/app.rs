@@ -21,6 +21,8 @@ use super::urgent_screen::{
     UrgentPurpose, UrgentScreen, call_form, new_event_form, read_call_form, read_event_form, read_report_form,
     report_form,
 };
+use super::visit::{NewVisit, NewWatchEntry, Reveal, Visit, VisitId, VisitorMatch, WatchEntry};
+use super::visit_screen::{AlertEntry, VisitScreen};
 
 /// The areas of the app, one tab each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +51,7 @@ impl Tab {
     /// Whether the feature behind the tab exists yet; the others say so plainly.
     #[must_use]
     pub fn is_available(self) -> bool {
-        matches!(self, Self::Log | Self::Urgent | Self::Handover)
+        matches!(self, Self::Log | Self::Visitors | Self::Urgent | Self::Handover)
     }
 
     fn index(self) -> usize {
@@ -100,6 +102,25 @@ pub enum Msg {
         swaps: Vec<Swap>,
     },
     SwapSaved(String),
+    Visits {
+        inside: Vec<Visit>,
+        recent: Vec<Visit>,
+        watch: Vec<WatchEntry>,
+    },
+    LookupResults(String, Vec<VisitorMatch>),
+    /// A visit was saved; `alerts` says whether it raised any.
+    VisitSaved {
+        said: String,
+        alerts: bool,
+    },
+    VisitLoaded(Box<Visit>, Vec<Reveal>),
+    Revealed {
+        id: VisitId,
+        full: String,
+        reveals: Vec<Reveal>,
+    },
+    /// A check-out or watch-list entry was saved, or refused: what to say.
+    VisitDone(String),
     HandoverLoaded(Box<Handover>),
     /// Both signed; the incoming officer takes over the keyboard. `note` says e.g. a PIN was set.
     HandoverSigned {
@@ -176,6 +197,21 @@ pub enum Effect {
     LoadOpenState,
     LoadHandovers,
     LoadRoster(NaiveDateTime, NaiveDateTime),
+    LoadVisits,
+    LookupVisitors(String),
+    /// Save a visit, then raise each alert (as an urgent log entry).
+    SaveVisit(Box<NewVisit>, Vec<AlertEntry>),
+    Checkout {
+        id: VisitId,
+        by: String,
+    },
+    LoadVisit(VisitId),
+    /// Show one full ID number, logging who looked and when.
+    RevealId {
+        id: VisitId,
+        by: String,
+    },
+    AddWatch(Box<NewWatchEntry>),
     AddSwap(Box<Swap>),
     LoadHandover(HandoverId),
     SignHandover(Box<SignRequest>),
@@ -196,6 +232,7 @@ pub enum Confirm {
     QuitDiscarding,
     DiscardForm,
     DiscardDraft,
+    Checkout(VisitId),
 }
 
 impl Confirm {
@@ -206,6 +243,7 @@ impl Confirm {
             Self::QuitDiscarding => "表单还没有保存。放弃已填写的内容并退出吗？",
             Self::DiscardForm => "放弃本次填写的内容吗？",
             Self::DiscardDraft => "放弃这份交班单吗？接班人的逐项确认也会一并放弃",
+            Self::Checkout(_) => "离开登记？",
         }
     }
 }
@@ -240,6 +278,7 @@ pub struct App {
     pub urgent: UrgentScreen,
     pub handover: HandoverScreen,
     pub roster: RosterScreen,
+    pub visits: VisitScreen,
     /// When the events were last read from the store (another terminal or a script may add one).
     events_loaded_at: Option<NaiveDateTime>,
     /// The previous tick, to see which scheduled times passed in between.
@@ -268,6 +307,7 @@ impl App {
             urgent: UrgentScreen::default(),
             handover: HandoverScreen::default(),
             roster: RosterScreen::default(),
+            visits: VisitScreen::default(),
             events_loaded_at: None,
             last_tick: None,
         }
@@ -309,6 +349,7 @@ impl App {
     fn active_form(&self) -> Option<&Form> {
         match self.tab {
             Tab::Urgent => self.urgent.form.as_ref(),
+            Tab::Visitors => self.visits.form.as_ref().map(|(f, _)| f),
             Tab::Handover => self
                 .roster
                 .form
@@ -323,6 +364,7 @@ impl App {
             || self.urgent.form.as_ref().is_some_and(|f| f.dirty)
             || self.handover.has_unsaved_work()
             || self.roster.form.as_ref().is_some_and(|f| f.dirty)
+            || self.visits.has_unsaved_work()
     }
 
     /// The live keymap mode.
@@ -344,6 +386,7 @@ impl App {
             Tab::Log => self.log.mode(),
             Tab::Urgent if self.urgent.form.is_some() => Mode::Form,
             Tab::Urgent => Mode::Urgent,
+            Tab::Visitors => self.visits.mode(),
             Tab::Handover if self.roster.form.is_some() => Mode::Form,
             Tab::Handover if self.roster.open => Mode::Roster,
             Tab::Handover => self.handover.mode(),
@@ -390,6 +433,9 @@ impl App {
                     out.effects.push(Effect::LoadEntry(d.id));
                 }
                 out.effects.push(Effect::LoadEvents);
+                if self.tab == Tab::Visitors {
+                    out.effects.push(Effect::LoadVisits);
+                }
                 self.roster.invalidate();
                 self.load_roster_if_needed(&mut out);
             }
@@ -451,7 +497,9 @@ impl App {
             }
             Msg::Key(key) => self.on_key(key, &mut out),
             Msg::Paste(text) => {
-                if self.mode() == Mode::Form && self.tab == Tab::Handover {
+                if matches!(self.mode(), Mode::Form | Mode::VisitLookup) && self.tab == Tab::Visitors {
+                    self.visit_paste(&text, &mut out);
+                } else if self.mode() == Mode::Form && self.tab == Tab::Handover {
                     if let Some(form) = self
                         .roster
                         .form
@@ -488,6 +536,14 @@ impl App {
                 }
                 out.say_str(&text);
             }
+            Msg::SaveFailed(m) if self.visits.form.as_ref().is_some_and(|(f, _)| f.saving) => {
+                let text = format!("保存失败：{m}。已填写的内容都还在，处理后可再按 Ctrl-S 重试");
+                if let Some((f, _)) = &mut self.visits.form {
+                    f.saving = false;
+                    f.notice = Some(text.clone());
+                }
+                out.say_str(&text);
+            }
             Msg::SaveFailed(m) if self.roster.form.as_ref().is_some_and(|f| f.saving) => {
                 let text = format!("保存失败：{m}。已填写的内容都还在，处理后可再按 Ctrl-S 重试");
                 if let Some(f) = &mut self.roster.form {
@@ -498,6 +554,12 @@ impl App {
             }
             Msg::SaveFailed(m) => self.log.on_save_failed(&m, &mut out),
             Msg::LoadFailed(m) => self.log.on_load_failed(&m, &mut out),
+            msg @ (Msg::Visits { .. }
+            | Msg::LookupResults(..)
+            | Msg::VisitSaved { .. }
+            | Msg::VisitLoaded(..)
+            | Msg::Revealed { .. }
+            | Msg::VisitDone(_)) => self.on_visit_msg(msg, &mut out),
             msg => self.on_handover_msg(msg, &mut out),
         }
         if let Some(text) = out.message {
@@ -511,10 +573,12 @@ impl App {
         match resolve(mode, key) {
             Some(action) => self.on_action(mode, action, out),
             None => {
-                if mode == Mode::Form
+                if matches!(mode, Mode::Form | Mode::VisitLookup)
                     && let Some(c) = key.typed_char()
                 {
-                    if self.tab == Tab::Handover {
+                    if self.tab == Tab::Visitors {
+                        self.visit_char(c, out);
+                    } else if self.tab == Tab::Handover {
                         if let Some(form) = self
                             .roster
                             .form
@@ -548,12 +612,18 @@ impl App {
                     self.quit = true;
                     out.effects.push(Effect::Quit);
                 }
+                Some(Confirm::Checkout(id)) => out.effects.push(Effect::Checkout {
+                    id,
+                    by: self.operator.clone().unwrap_or_default(),
+                }),
                 Some(Confirm::DiscardDraft) => {
                     self.handover.draft = None;
                     out.say_str("已放弃交班单");
                 }
                 Some(Confirm::DiscardForm) => {
-                    if self.tab == Tab::Handover {
+                    if self.tab == Tab::Visitors {
+                        self.visits.form = None;
+                    } else if self.tab == Tab::Handover {
                         if self.roster.form.take().is_none() {
                             self.handover.form = None;
                         }
@@ -613,6 +683,10 @@ impl App {
             (Mode::Form, action) if self.tab == Tab::Urgent => self.urgent_form_action(action, out),
             (Mode::Form, action) if self.tab == Tab::Handover => self.handover_form_action(action, out),
             (Mode::Roster, action) => self.roster_action(action, out),
+            (Mode::Form, action) if self.tab == Tab::Visitors => self.visit_form_action(action, out),
+            (Mode::Visitors | Mode::VisitLookup | Mode::VisitDetail | Mode::Watch, action) => {
+                self.visit_action(mode, action, out);
+            }
             (Mode::Handover | Mode::HandoverDraft | Mode::HandoverDetail, action) => {
                 self.handover_action(mode, action, out);
             }
@@ -712,6 +786,9 @@ impl App {
         self.tab = tab;
         if tab == Tab::Handover {
             out.effects.push(Effect::LoadHandovers);
+        }
+        if tab == Tab::Visitors {
+            out.effects.push(Effect::LoadVisits);
         }
         if tab == Tab::Urgent
             && let Some(e) = self.events.get(self.urgent.selected)
@@ -908,6 +985,7 @@ fn emit_outputs(
 }
 
 mod handover;
+mod visit;
 
 impl Out {
     fn say_str(&mut self, m: &str) {
@@ -1135,7 +1213,7 @@ mod tests {
     fn tabs_switch_from_the_list_but_tab_moves_fields_in_a_form() {
         let mut a = app();
         key(&mut a, Key::plain(KeyCode::Tab));
-        assert_eq!((a.tab, a.mode()), (Tab::Visitors, Mode::Placeholder));
+        assert_eq!((a.tab, a.mode()), (Tab::Visitors, Mode::Visitors));
         key(&mut a, Key::ch('1'));
         assert_eq!(a.tab, Tab::Log);
         open_form(&mut a);

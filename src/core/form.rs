@@ -25,6 +25,8 @@ pub enum FieldKey {
     RaiseAlert,
     Handover(super::handover_screen::HandoverField),
     Roster(super::roster_screen::RosterField),
+    Visit(super::visit::VisitField),
+    Watch(super::visit::WatchField),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

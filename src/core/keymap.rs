@@ -129,6 +129,14 @@ pub enum Mode {
     HandoverDetail,
     /// The roster's month screen.
     Roster,
+    /// 来访登记: the on-site board (or all recent visits).
+    Visitors,
+    /// The lookup box before registering: typed text goes into the box.
+    VisitLookup,
+    /// One visit.
+    VisitDetail,
+    /// The watch list (关注名单).
+    Watch,
 }
 
 /// Everything a key can ask for.
@@ -198,6 +206,18 @@ pub enum Action {
     Today,
     /// Record a swap (调班) on the roster.
     Swap,
+    RegisterVisit,
+    /// Register a visitor without looking them up first.
+    NewBlank,
+    /// Switch the board between who is inside and all recent visits.
+    ToggleAll,
+    Checkout,
+    /// A crowd forcing its way in: an urgent event at once.
+    RaiseCrowd,
+    OpenWatch,
+    AddWatch,
+    /// Show a full ID number (the reveal is logged).
+    Reveal,
 }
 
 impl Action {
@@ -260,6 +280,14 @@ impl Action {
             Self::NextMonth => "下个月",
             Self::Today => "回到今天",
             Self::Swap => "登记调班",
+            Self::RegisterVisit => "登记来访",
+            Self::NewBlank => "新来访人（不查找）",
+            Self::ToggleAll => "在楼/全部来访",
+            Self::Checkout => "离开登记",
+            Self::RaiseCrowd => "强行闯入：报紧急事件",
+            Self::OpenWatch => "关注名单",
+            Self::AddWatch => "新增关注",
+            Self::Reveal => "显示完整证件号（留痕）",
         }
     }
 }
@@ -423,6 +451,57 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Roster, &[p(C::Esc), Key::ch('b')], Action::Back, true),
     b(Mode::Roster, &[Key::ch('?')], Action::Help, true),
     b(Mode::Roster, &[Key::ch('q')], Action::Quit, false),
+    // 来访登记: the on-site board.
+    b(Mode::Visitors, &[Key::ch('n')], Action::RegisterVisit, true),
+    b(Mode::Visitors, &[Key::ch('c')], Action::Checkout, true),
+    b(Mode::Visitors, &[p(C::Enter)], Action::Open, true),
+    b(Mode::Visitors, &[Key::ch('a')], Action::ToggleAll, true),
+    b(Mode::Visitors, &[Key::ch('w')], Action::OpenWatch, false),
+    b(Mode::Visitors, &[Key::ch('!')], Action::RaiseCrowd, false),
+    b(Mode::Visitors, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::Visitors, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Visitors, &[p(C::Tab)], Action::NextTab, false),
+    b(Mode::Visitors, &[p(C::BackTab)], Action::PrevTab, false),
+    b(
+        Mode::Visitors,
+        &[Key::ch('1'), Key::ch('2'), Key::ch('3'), Key::ch('4'), Key::ch('5')],
+        Action::GoTab(0),
+        false,
+    ),
+    b(Mode::Visitors, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Visitors, &[Key::ch('q')], Action::Quit, true),
+    // The lookup box: no printable keys, they go into the box.
+    b(Mode::VisitLookup, &[p(C::Enter)], Action::Pick, true),
+    b(Mode::VisitLookup, &[Key::ctrl('n')], Action::NewBlank, true),
+    b(Mode::VisitLookup, &[p(C::Up)], Action::Up, false),
+    b(Mode::VisitLookup, &[p(C::Down)], Action::Down, false),
+    b(Mode::VisitLookup, &[p(C::Esc)], Action::Back, true),
+    b(Mode::VisitLookup, &[p(C::Left)], Action::CursorLeft, false),
+    b(Mode::VisitLookup, &[p(C::Right)], Action::CursorRight, false),
+    b(
+        Mode::VisitLookup,
+        &[p(C::Home), Key::ctrl('a')],
+        Action::LineStart,
+        false,
+    ),
+    b(Mode::VisitLookup, &[p(C::End), Key::ctrl('e')], Action::LineEnd, false),
+    b(Mode::VisitLookup, &[p(C::Backspace)], Action::DeleteBack, false),
+    b(Mode::VisitLookup, &[p(C::Delete)], Action::DeleteForward, false),
+    b(Mode::VisitLookup, &[Key::ctrl('u')], Action::DeleteToLineStart, false),
+    // One visit.
+    b(Mode::VisitDetail, &[Key::ch('c')], Action::Checkout, true),
+    b(Mode::VisitDetail, &[Key::ch('v')], Action::Reveal, true),
+    b(Mode::VisitDetail, &[Key::ch('!')], Action::RaiseCrowd, false),
+    b(Mode::VisitDetail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::VisitDetail, &[Key::ch('?')], Action::Help, true),
+    b(Mode::VisitDetail, &[Key::ch('q')], Action::Quit, false),
+    // The watch list.
+    b(Mode::Watch, &[Key::ch('n')], Action::AddWatch, true),
+    b(Mode::Watch, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::Watch, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Watch, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Watch, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Watch, &[Key::ch('q')], Action::Quit, false),
     // Tabs that have not landed.
     b(Mode::Placeholder, &[p(C::Tab)], Action::NextTab, true),
     b(Mode::Placeholder, &[p(C::BackTab)], Action::PrevTab, false),
@@ -490,7 +569,10 @@ mod tests {
 
     #[test]
     fn forms_never_bind_printable_keys() {
-        for b in BINDINGS.iter().filter(|b| matches!(b.mode, Mode::Form | Mode::Global)) {
+        for b in BINDINGS
+            .iter()
+            .filter(|b| matches!(b.mode, Mode::Form | Mode::Global | Mode::VisitLookup))
+        {
             for k in b.keys {
                 assert!(k.typed_char().is_none(), "{:?} binds printable {:?}", b.action, k);
             }

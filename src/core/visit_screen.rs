@@ -1,0 +1,572 @@
+//! The 来访登记 tab's state and transitions: the on-site board (在楼人员) or all recent visits,
+//! the lookup before registering (name, pinyin, ID number or its last 4), the registration form
+//! (信访 and 集体访 rows appear when 信访 is 是), a visit's detail with the logged ID reveal, and
+//! the watch list. Alerts (watch-list match, 集体访, a crowd forcing entry) go through the same
+//! escalation as urgent log entries and events.
+
+use chrono::{Duration, NaiveDateTime};
+
+use super::form::{Field, FieldKey, Form, Input};
+use super::idcard::mask;
+use super::keymap::Action;
+use super::log::{LogField, NewEntry, RawValues, build_entry};
+use super::settings::Settings;
+use super::text_buffer::TextBuffer;
+use super::urgent::{EventDraft, Level, NewEvent, TimelineLine, new_event, raised};
+use super::visit::{
+    Gender, IdType, MAX_REPRESENTATIVES, NewVisit, NewWatchEntry, RepresentativeDraft, Reveal, Visit, VisitDraft,
+    VisitField, VisitId, VisitorMatch, WatchDraft, WatchEntry, WatchField, build_visit, build_watch_entry,
+    watch_matches,
+};
+
+/// How many recent visits the 全部来访 list shows.
+pub const RECENT_VISITS: usize = 500;
+
+/// The lookup box before registering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookup {
+    pub query: TextBuffer,
+    pub results: Vec<VisitorMatch>,
+    pub selected: usize,
+}
+
+/// What the open form is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitForm {
+    Register,
+    Watch,
+}
+
+/// A log entry that raises an alert through the escalation ladder, with its first timeline lines.
+pub type AlertEntry = (Box<NewEntry>, Vec<TimelineLine>);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VisitScreen {
+    /// Who is inside now (oldest first), and recent visits (newest first).
+    pub inside: Vec<Visit>,
+    pub recent: Vec<Visit>,
+    pub watch: Vec<WatchEntry>,
+    /// The board shows every recent visit instead of who is inside.
+    pub show_all: bool,
+    pub selected: usize,
+    pub detail: Option<Visit>,
+    /// The full ID number of the visit in `detail`, once revealed (and logged).
+    pub revealed: Option<String>,
+    pub reveals: Vec<Reveal>,
+    pub lookup: Option<Lookup>,
+    pub form: Option<(Form, VisitForm)>,
+    pub watch_open: bool,
+    pub watch_selected: usize,
+}
+
+/// What a transition asks the app to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VisitRequest {
+    None,
+    Say(String),
+    Lookup(String),
+    Save(Box<NewVisit>, Vec<AlertEntry>),
+    AskCheckout(VisitId),
+    LoadDetail(VisitId),
+    Reveal(VisitId),
+    AddWatch(Box<NewWatchEntry>),
+    RaiseEvent(Box<NewEvent>, Vec<TimelineLine>),
+}
+
+fn key(f: VisitField) -> FieldKey {
+    FieldKey::Visit(f)
+}
+
+fn text(f: VisitField) -> Field {
+    Field::text(key(f), &f.label(), f.is_multiline(), f.max_chars())
+}
+
+const NO: &str = "否";
+const YES: &str = "是";
+
+/// The registration form; petition fields hidden until 信访 is 是.
+#[must_use]
+pub fn register_form(settings: &Settings) -> Form {
+    let labels = |all: &[&str]| all.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
+    let genders: Vec<&str> = Gender::ALL.iter().map(|g| g.label()).collect();
+    let id_types: Vec<&str> = IdType::ALL.iter().map(|t| t.label()).collect();
+    let mut fields = vec![
+        text(VisitField::Name).required(),
+        Field::choice(
+            key(VisitField::Gender),
+            "性别",
+            labels(&genders),
+            genders.len().saturating_sub(1),
+        ),
+        Field::choice(key(VisitField::IdType), "证件类型", labels(&id_types), 0),
+        text(VisitField::IdNumber)
+            .required()
+            .with_placeholder("居民身份证 18 位；“其他”写明出示的证明"),
+        text(VisitField::Employer),
+        text(VisitField::Phone).with_placeholder("手机 11 位或 区号-号码"),
+        text(VisitField::PeopleCount).with_placeholder("默认 1"),
+        text(VisitField::Companions),
+        text(VisitField::Purpose).required(),
+        Field::choice(key(VisitField::Host), "被访部门/人", settings.visit.hosts.clone(), 0).required(),
+        text(VisitField::Plate).with_placeholder("如 云A12345，可不填"),
+        text(VisitField::Belongings),
+        text(VisitField::EnteredAt).with_placeholder("默认现在"),
+        Field::choice(key(VisitField::Petition), "信访", labels(&[NO, YES]), 0),
+        text(VisitField::PetitionAddress).with_heading("信访（5 人以上为集体访：须 1-5 名代表，其中 1 名联络人）"),
+        text(VisitField::PetitionMatter),
+    ];
+    for i in 0..MAX_REPRESENTATIVES {
+        fields.push(text(VisitField::RepName(i)));
+        fields.push(text(VisitField::RepIdNumber(i)));
+        fields.push(text(VisitField::RepPhone(i)));
+    }
+    let mut liaison = vec!["（无）".to_string()];
+    liaison.extend((1..=MAX_REPRESENTATIVES).map(|i| format!("代表{i}")));
+    fields.push(Field::choice(key(VisitField::Liaison), "联络人", liaison, 0));
+    fields.push(text(VisitField::Handling));
+    let mut form = Form::new("登记来访", fields);
+    show_petition_fields(&mut form);
+    form
+}
+
+/// Petition fields are shown only on a 信访 visit.
+pub fn show_petition_fields(form: &mut Form) {
+    let petition = form.value(key(VisitField::Petition)) == YES;
+    for f in &mut form.fields {
+        if let FieldKey::Visit(v) = f.key
+            && v.is_petition_only()
+        {
+            f.hidden = !petition;
+        }
+    }
+}
+
+/// Reads the form into a draft, exactly as typed.
+#[must_use]
+pub fn read_form(form: &Form) -> VisitDraft {
+    let v = |f: VisitField| form.value(key(f));
+    let representatives = (0..MAX_REPRESENTATIVES)
+        .map(|i| RepresentativeDraft {
+            name: v(VisitField::RepName(i)),
+            id_number: v(VisitField::RepIdNumber(i)),
+            phone: v(VisitField::RepPhone(i)),
+        })
+        .collect();
+    let liaison = match form.field(key(VisitField::Liaison)).map(|f| &f.input) {
+        Some(Input::Choice { selected, .. }) if *selected > 0 => Some(selected - 1),
+        _ => None,
+    };
+    VisitDraft {
+        name: v(VisitField::Name),
+        gender: v(VisitField::Gender),
+        id_type: v(VisitField::IdType),
+        id_number: v(VisitField::IdNumber),
+        employer: v(VisitField::Employer),
+        phone: v(VisitField::Phone),
+        people_count: v(VisitField::PeopleCount),
+        companions: v(VisitField::Companions),
+        purpose: v(VisitField::Purpose),
+        host: v(VisitField::Host),
+        plate: v(VisitField::Plate),
+        belongings: v(VisitField::Belongings),
+        handling: v(VisitField::Handling),
+        entered_at: v(VisitField::EnteredAt),
+        petition: v(VisitField::Petition) == YES,
+        petition_address: v(VisitField::PetitionAddress),
+        petition_matter: v(VisitField::PetitionMatter),
+        representatives,
+        liaison,
+    }
+}
+
+/// An alert raised as a 请示 log entry that nags up the ladder until someone acknowledges it.
+fn alert_entry(content: &str, settings: &Settings, operator: &str, now: NaiveDateTime) -> Option<AlertEntry> {
+    let category = if settings.categories.iter().any(|c| c == "信访") {
+        "信访".to_string()
+    } else {
+        settings.categories.first().cloned().unwrap_or_default()
+    };
+    let raw: RawValues = [
+        (LogField::Kind, "事件".to_string()),
+        (LogField::Category, category),
+        (LogField::Unit, "值班室（来访登记）".to_string()),
+        (LogField::Content, content.to_string()),
+        (LogField::Triage, "请示".to_string()),
+    ]
+    .into_iter()
+    .collect();
+    let entry = build_entry(&raw, operator, now).ok()?;
+    Some((Box::new(entry), raised(now, &settings.urgent.ladder)))
+}
+
+/// The alerts a saved visit raises: a watch-list match, and a 集体访 (reported to the leaders at
+/// once, 002:1652). The notifications carry no content; the log entry does.
+#[must_use]
+pub fn alerts_for(
+    visit: &NewVisit,
+    watch: &[WatchEntry],
+    settings: &Settings,
+    operator: &str,
+    now: NaiveDateTime,
+) -> Vec<AlertEntry> {
+    let mut out = Vec::new();
+    let mut hits: Vec<&WatchEntry> = watch_matches(&visit.name, &visit.id_number, watch);
+    for r in &visit.representatives {
+        for w in watch_matches(&r.name, &r.id_number, watch) {
+            if !hits.iter().any(|h| h.id == w.id) {
+                hits.push(w);
+            }
+        }
+    }
+    for w in hits {
+        let content = format!(
+            "关注名单人员来访：{} 访 {}（关注原因：{}，由 {} 列入）。请立即报告带班领导。",
+            w.name, visit.host, w.reason, w.added_by
+        );
+        out.extend(alert_entry(&content, settings, operator, now));
+    }
+    if visit.is_collective() {
+        let reps: Vec<&str> = visit.representatives.iter().map(|r| r.name.as_str()).collect();
+        let liaison = visit.liaison().map_or("", |r| r.name.as_str());
+        let matter = visit.petition.as_ref().map_or("", |p| p.matter.as_str());
+        let content = format!(
+            "集体访 {} 人，代表 {}，联络人 {}，访 {}；信访事项：{}。请立即报告带班领导。",
+            visit.people_count,
+            reps.join("、"),
+            liaison,
+            visit.host,
+            super::text::first_line(matter)
+        );
+        out.extend(alert_entry(&content, settings, operator, now));
+    }
+    out
+}
+
+impl VisitScreen {
+    /// The visits the board lists.
+    #[must_use]
+    pub fn rows(&self) -> &[Visit] {
+        if self.show_all { &self.recent } else { &self.inside }
+    }
+
+    #[must_use]
+    pub fn selected_visit(&self) -> Option<&Visit> {
+        self.rows().get(self.selected)
+    }
+
+    #[must_use]
+    pub fn has_unsaved_work(&self) -> bool {
+        self.form.as_ref().is_some_and(|(f, _)| f.dirty)
+    }
+
+    /// Keys on the board.
+    pub fn on_board_action(
+        &mut self,
+        action: Action,
+        settings: &Settings,
+        operator: &str,
+        now: NaiveDateTime,
+    ) -> VisitRequest {
+        let n = self.rows().len();
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
+            Action::RegisterVisit => {
+                self.lookup = Some(Lookup {
+                    query: TextBuffer::new(false, 40),
+                    results: Vec::new(),
+                    selected: 0,
+                });
+            }
+            Action::ToggleAll => {
+                self.show_all = !self.show_all;
+                self.selected = 0;
+            }
+            Action::Open => {
+                if let Some(v) = self.selected_visit() {
+                    return VisitRequest::LoadDetail(v.id);
+                }
+            }
+            Action::Checkout => return self.ask_checkout(),
+            Action::RaiseCrowd => return self.crowd_event(settings, operator, now),
+            Action::OpenWatch => {
+                self.watch_open = true;
+                self.watch_selected = 0;
+            }
+            _ => {}
+        }
+        VisitRequest::None
+    }
+
+    fn ask_checkout(&self) -> VisitRequest {
+        let visit = self.detail.as_ref().or(self.selected_visit());
+        match visit {
+            Some(v) if v.is_inside() => VisitRequest::AskCheckout(v.id),
+            Some(v) => VisitRequest::Say(format!(
+                "{} 已于 {} 离开",
+                v.fields.name,
+                v.checked_out_at.map(super::validate::format_minute).unwrap_or_default()
+            )),
+            None => VisitRequest::Say("没有在楼的来访人员".into()),
+        }
+    }
+
+    /// One key: a crowd forcing its way in (000:377-379) becomes an urgent event at once, its
+    /// clocks running; details follow in the reports.
+    fn crowd_event(&self, settings: &Settings, operator: &str, now: NaiveDateTime) -> VisitRequest {
+        let category = settings
+            .urgent
+            .categories
+            .iter()
+            .find(|c| c.as_str() == "社会安全")
+            .or(settings.urgent.categories.first())
+            .cloned()
+            .unwrap_or_default();
+        let who = self
+            .detail
+            .as_ref()
+            .or(self.selected_visit())
+            .map(|v| {
+                format!(
+                    "（第 {} 号来访 {} 等 {} 人）",
+                    v.id, v.fields.name, v.fields.people_count
+                )
+            })
+            .unwrap_or_default();
+        let summary = format!("来访群众强行进入机关{who}，值班室已按规定报告");
+        let draft = EventDraft::essentials(&category, Level::Ordinary, now, &settings.office_name, &summary);
+        match new_event(draft, &settings.urgent, operator, now) {
+            Ok(event) => VisitRequest::RaiseEvent(Box::new(event), raised(now, &settings.urgent.ladder)),
+            Err(e) => VisitRequest::Say(e),
+        }
+    }
+
+    /// A typed character in the lookup box.
+    pub fn lookup_char(&mut self, c: char) -> VisitRequest {
+        let Some(l) = &mut self.lookup else {
+            return VisitRequest::None;
+        };
+        l.query.insert_char(c);
+        VisitRequest::Lookup(l.query.text().to_string())
+    }
+
+    pub fn lookup_paste(&mut self, s: &str) -> VisitRequest {
+        let Some(l) = &mut self.lookup else {
+            return VisitRequest::None;
+        };
+        l.query.insert_str(s);
+        VisitRequest::Lookup(l.query.text().to_string())
+    }
+
+    /// Results for a query; results for an older query are dropped.
+    pub fn on_lookup_results(&mut self, query: &str, results: Vec<VisitorMatch>) {
+        if let Some(l) = &mut self.lookup
+            && l.query.text() == query
+        {
+            l.results = results;
+            l.selected = 0;
+        }
+    }
+
+    /// Keys in the lookup box.
+    pub fn on_lookup_action(&mut self, action: Action, settings: &Settings) -> VisitRequest {
+        let Some(l) = &mut self.lookup else {
+            return VisitRequest::None;
+        };
+        match action {
+            Action::Back => self.lookup = None,
+            Action::Up => l.selected = l.selected.saturating_sub(1),
+            Action::Down => l.selected = (l.selected + 1).min(l.results.len().saturating_sub(1)),
+            Action::Pick => {
+                let chosen = l.results.get(l.selected).cloned();
+                let query = l.query.text().to_string();
+                self.lookup = None;
+                let mut form = register_form(settings);
+                match chosen {
+                    Some(m) => {
+                        fill_from_match(&mut form, &m);
+                        self.form = Some((form, VisitForm::Register));
+                        return VisitRequest::Say(format!(
+                            "已按上次登记填好：{}。核对来访事由和被访部门后按 Ctrl-S 保存",
+                            m.name
+                        ));
+                    }
+                    None => {
+                        // Nobody found: a new visitor, with what was typed where it belongs.
+                        let q = query.trim();
+                        let field = if q.chars().any(|c| c.is_ascii_digit()) {
+                            VisitField::IdNumber
+                        } else {
+                            VisitField::Name
+                        };
+                        if q.chars().all(|c| !c.is_ascii_alphabetic()) && !q.is_empty() {
+                            if let Some(f) = form.field_mut(key(field)) {
+                                f.set_value(q);
+                            }
+                            form.dirty = true;
+                        }
+                        self.form = Some((form, VisitForm::Register));
+                    }
+                }
+            }
+            Action::NewBlank => {
+                self.lookup = None;
+                self.form = Some((register_form(settings), VisitForm::Register));
+            }
+            Action::CursorLeft => l.query.left(),
+            Action::CursorRight => l.query.right(),
+            Action::LineStart => l.query.home(),
+            Action::LineEnd => l.query.end(),
+            Action::DeleteBack | Action::DeleteForward | Action::DeleteToLineStart => {
+                match action {
+                    Action::DeleteBack => l.query.backspace(),
+                    Action::DeleteForward => l.query.delete(),
+                    _ => l.query.delete_to_line_start(),
+                }
+                return VisitRequest::Lookup(l.query.text().to_string());
+            }
+            _ => {}
+        }
+        VisitRequest::None
+    }
+
+    /// Ctrl-S on a form.
+    pub fn save_form(&mut self, settings: &Settings, operator: &str, now: NaiveDateTime) -> VisitRequest {
+        let Some((form, kind)) = &mut self.form else {
+            return VisitRequest::None;
+        };
+        match kind {
+            VisitForm::Register => {
+                let draft = read_form(form);
+                match build_visit(&draft, operator, now, now.date()) {
+                    Ok(visit) => {
+                        form.saving = true;
+                        let alerts = alerts_for(&visit, &self.watch, settings, operator, now);
+                        VisitRequest::Save(Box::new(visit), alerts)
+                    }
+                    Err(errors) => {
+                        let errors: Vec<(FieldKey, String)> = errors.into_iter().map(|(f, m)| (key(f), m)).collect();
+                        // A petition error on a hidden field: show the petition fields first.
+                        show_petition_fields(form);
+                        form.set_errors(&errors);
+                        VisitRequest::Say(format!("未保存：{}", errors[0].1))
+                    }
+                }
+            }
+            VisitForm::Watch => {
+                let v = |f: WatchField| form.value(FieldKey::Watch(f));
+                let draft = WatchDraft {
+                    name: v(WatchField::Name),
+                    aliases: v(WatchField::Aliases),
+                    id_number: v(WatchField::IdNumber),
+                    reason: v(WatchField::Reason),
+                };
+                match build_watch_entry(&draft, operator, now) {
+                    Ok(entry) => {
+                        form.saving = true;
+                        VisitRequest::AddWatch(Box::new(entry))
+                    }
+                    Err(errors) => {
+                        let errors: Vec<(FieldKey, String)> =
+                            errors.into_iter().map(|(f, m)| (FieldKey::Watch(f), m)).collect();
+                        form.set_errors(&errors);
+                        VisitRequest::Say(format!("未保存：{}", errors[0].1))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Keys on a visit's detail.
+    pub fn on_detail_action(
+        &mut self,
+        action: Action,
+        settings: &Settings,
+        operator: &str,
+        now: NaiveDateTime,
+    ) -> VisitRequest {
+        match action {
+            Action::Back => {
+                self.detail = None;
+                self.revealed = None;
+                self.reveals.clear();
+            }
+            Action::Reveal => {
+                if let Some(v) = &self.detail {
+                    return VisitRequest::Reveal(v.id);
+                }
+            }
+            Action::Checkout => return self.ask_checkout(),
+            Action::RaiseCrowd => return self.crowd_event(settings, operator, now),
+            _ => {}
+        }
+        VisitRequest::None
+    }
+
+    /// Keys on the watch list.
+    pub fn on_watch_action(&mut self, action: Action, settings: &Settings, operator: &str) -> VisitRequest {
+        match action {
+            Action::Back => self.watch_open = false,
+            Action::Up => self.watch_selected = self.watch_selected.saturating_sub(1),
+            Action::Down => self.watch_selected = (self.watch_selected + 1).min(self.watch.len().saturating_sub(1)),
+            Action::AddWatch => {
+                // Kept by the duty leader: a duty officer may type it in, but says so.
+                let leader = settings.person(operator).is_some_and(|p| p.role.is_leader());
+                let wf = |f: WatchField, label: &str, max: usize| Field::text(FieldKey::Watch(f), label, false, max);
+                let mut form = Form::new(
+                    "关注名单：新增",
+                    vec![
+                        wf(WatchField::Name, "姓名", 50).required(),
+                        wf(WatchField::Aliases, "别名", 200).with_placeholder("多个用、分隔"),
+                        wf(WatchField::IdNumber, "证件号码", 60),
+                        wf(WatchField::Reason, "原因", 500).required(),
+                    ],
+                );
+                if !leader {
+                    form.notice = Some("关注名单由带班领导掌握：请在原因中写明是哪位领导交代的".into());
+                }
+                self.form = Some((form, VisitForm::Watch));
+            }
+            _ => {}
+        }
+        VisitRequest::None
+    }
+}
+
+/// A returning visitor's details, and the previous visit's purpose to confirm or change. Focus
+/// goes to 来访事由: the person is known, the reason for this visit is what needs checking.
+pub fn fill_from_match(form: &mut Form, m: &VisitorMatch) {
+    let set = |form: &mut Form, f: VisitField, v: &str| {
+        if let Some(field) = form.field_mut(key(f)) {
+            field.set_value(v);
+        }
+    };
+    set(form, VisitField::Name, &m.name);
+    set(form, VisitField::Gender, m.gender.label());
+    set(form, VisitField::IdType, m.id_type.label());
+    set(form, VisitField::IdNumber, &m.id_number);
+    set(form, VisitField::Employer, &m.employer);
+    set(form, VisitField::Phone, &m.phone);
+    set(form, VisitField::Purpose, &m.last_purpose);
+    form.focus_on(key(VisitField::Purpose));
+    form.notice = Some(format!(
+        "重访：上次来访 {}，事由：{}；结果：{}（共 {} 次）",
+        super::validate::format_minute(m.last_entered_at),
+        m.last_purpose,
+        m.last_outcome,
+        m.visits
+    ));
+}
+
+/// How long a visitor has been inside, "2小时05分".
+#[must_use]
+pub fn inside_for(v: &Visit, now: NaiveDateTime) -> String {
+    let d = (now - v.fields.entered_at).max(Duration::zero());
+    format!("{}小时{:02}分", d.num_hours(), d.num_minutes() % 60)
+}
+
+/// The ID number as shown in lists: always masked.
+#[must_use]
+pub fn masked_id(v: &Visit) -> String {
+    mask(&v.fields.id_number)
+}
