@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 mod handover;
 mod roster;
+mod visit;
 
 use crate::config::{self, Config};
 use crate::core::app::App;
@@ -60,6 +61,11 @@ enum Command {
     Event {
         #[command(subcommand)]
         command: EventCommand,
+    },
+    /// 来访登记：登记、离开、列表
+    Visit {
+        #[command(subcommand)]
+        command: visit::VisitCommand,
     },
     /// 排班表：导入、查看
     Roster {
@@ -314,6 +320,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let config = load_config(&cli.config)?;
             let mut store = open_store(&cli.db)?;
             run_event(command, &config, &mut store, crate::runtime::now())
+        }
+        Some(Command::Visit { command }) => {
+            let config = load_config(&cli.config)?;
+            visit::run(command, &config, || open_store(&cli.db), crate::runtime::now())
         }
         Some(Command::Roster { command }) => {
             let config = load_config(&cli.config)?;

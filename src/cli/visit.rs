@@ -1,0 +1,333 @@
+//! `zhiban visit add|checkout|list`: 来访登记 for scripts (a gate terminal, a card reader).
+//!
+//! Every visit goes through [`build_visit`], the rules the 来访登记 form uses too. Document numbers are
+//! never printed in full: lists show [`idcard::mask`] only (JSON key `id_number_masked`).
+
+use chrono::NaiveDateTime;
+use clap::Subcommand;
+
+use super::{Failure, bad_input, failure, operator_or_script};
+use crate::config::Config;
+use crate::core::idcard;
+use crate::core::text::sanitize;
+use crate::core::validate::format_minute;
+use crate::core::visit::{
+    IdType, NewVisit, Visit, VisitDraft, VisitField, build_visit, describe_repeat, format_plate, watch_matches,
+};
+use crate::store::{Store, StoreError};
+
+/// What `--id-type` also accepts for 居民身份证.
+const RESIDENT_ID_ALIAS: &str = "身份证";
+
+// Parsed once per run: the size difference between variants does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand, Debug)]
+pub(super) enum VisitCommand {
+    /// 登记一位来访人（按来访登记规则校验），成功后只输出来访编号；重访或在关注名单上时另在 stderr 提示
+    Add {
+        /// 姓名（照证件填写）
+        #[arg(long, value_name = "姓名")]
+        name: String,
+        /// 证件类型：居民身份证（可写“身份证”）、护照、港澳通行证、军官证、其他
+        #[arg(long, value_name = "类型")]
+        id_type: String,
+        /// 证件号码（证件类型为“其他”时写明所持证件，如“介绍信 市水利局”）
+        #[arg(long, value_name = "号码")]
+        id_number: String,
+        /// 联系电话（没有可写 ''）
+        #[arg(long, value_name = "电话")]
+        phone: String,
+        /// 来访事由
+        #[arg(long, value_name = "事由")]
+        purpose: String,
+        /// 被访部门/人（须是配置 [visit] hosts 中的一项）
+        #[arg(long, value_name = "部门")]
+        host: String,
+        /// 来访人数（默认 1）
+        #[arg(long, value_name = "人数")]
+        people: Option<String>,
+        /// 工作单位
+        #[arg(long, value_name = "单位")]
+        employer: Option<String>,
+        /// 车牌号，如 云A12345
+        #[arg(long, value_name = "车牌")]
+        plate: Option<String>,
+        /// 性别：男 或 女（不填时按身份证号码第 17 位）
+        #[arg(long, value_name = "男|女")]
+        gender: Option<String>,
+        /// 进入时间 'YYYY-MM-DD HH:MM'（默认现在）
+        #[arg(long, value_name = "时间")]
+        time: Option<String>,
+        /// 登记人（须是配置中的人员；不填记为“（命令行）”）
+        #[arg(long, value_name = "姓名")]
+        operator: Option<String>,
+    },
+    /// 登记来访人离开（离开时间为现在）
+    Checkout {
+        /// 来访编号（zhiban visit list 第一列）
+        id: i64,
+        /// 登记人（须是配置中的人员；不填记为“（命令行）”）
+        #[arg(long, value_name = "姓名")]
+        operator: Option<String>,
+    },
+    /// 列出来访登记（最新在前），证件号码只显示首尾几位
+    List {
+        /// 只列出现在仍在楼内的访客（最早进入的在前，最新在后）
+        #[arg(long)]
+        inside: bool,
+        /// 输出 JSON 数组
+        #[arg(long)]
+        json: bool,
+        /// 最多列出多少条（默认 100，0 表示不限；与 --inside 同用时默认不限，给了则只列最近进入的几位）
+        #[arg(long, value_name = "条数")]
+        limit: Option<usize>,
+    },
+}
+
+/// Runs a `visit` command. The store is opened only once the input has been checked, so a refused
+/// `visit add` leaves no trace, not even a new database file.
+pub(super) fn run(
+    command: VisitCommand,
+    config: &Config,
+    open_store: impl FnOnce() -> Result<Store, Failure>,
+    now: NaiveDateTime,
+) -> Result<(), Failure> {
+    match command {
+        VisitCommand::Add {
+            name,
+            id_type,
+            id_number,
+            phone,
+            purpose,
+            host,
+            people,
+            employer,
+            plate,
+            gender,
+            time,
+            operator,
+        } => {
+            let operator = operator_or_script(operator.as_deref(), config)?;
+            let draft = VisitDraft {
+                name,
+                gender: gender.unwrap_or_default(),
+                id_type: if id_type.trim() == RESIDENT_ID_ALIAS {
+                    IdType::ResidentId.label().to_string()
+                } else {
+                    id_type
+                },
+                id_number,
+                employer: employer.unwrap_or_default(),
+                phone,
+                people_count: people.unwrap_or_default(),
+                purpose,
+                host,
+                plate: plate.unwrap_or_default(),
+                entered_at: time.unwrap_or_default(),
+                ..VisitDraft::default()
+            };
+            let visit = checked_visit(&draft, config, &operator, now)?;
+            let mut store = open_store()?;
+            add(&mut store, &visit)
+        }
+        VisitCommand::Checkout { id, operator } => {
+            let by = operator_or_script(operator.as_deref(), config)?;
+            let mut store = open_store()?;
+            checkout(&mut store, id, &by, now)
+        }
+        VisitCommand::List { inside, json, limit } => {
+            let store = open_store()?;
+            let visits = if inside {
+                let mut all = store.visits_inside(now).map_err(|e| failure(e.to_string()))?;
+                if let Some(n) = limit.filter(|n| *n > 0 && *n < all.len()) {
+                    let total = all.len();
+                    all.drain(..total - n);
+                    eprintln!("zhiban：在楼共 {total} 位访客，只列出最近进入的 {n} 位；去掉 --limit 可全部列出");
+                }
+                all
+            } else {
+                let limit = match limit {
+                    None => 100,
+                    Some(0) => usize::MAX,
+                    Some(n) => n,
+                };
+                store.recent_visits(limit).map_err(|e| failure(e.to_string()))?
+            };
+            print_visits(&visits, json);
+            Ok(())
+        }
+    }
+}
+
+/// The option each field of the form is typed with on the command line.
+fn option(field: VisitField) -> &'static str {
+    match field {
+        VisitField::Name => "--name",
+        VisitField::Gender => "--gender",
+        VisitField::IdType => "--id-type",
+        VisitField::IdNumber => "--id-number",
+        VisitField::Employer => "--employer",
+        VisitField::Phone => "--phone",
+        VisitField::PeopleCount => "--people",
+        VisitField::Purpose => "--purpose",
+        VisitField::Host => "--host",
+        VisitField::Plate => "--plate",
+        VisitField::EnteredAt => "--time",
+        // Not offered on the command line; the core never complains about them for a draft that
+        // leaves them blank, but name the field rather than an option if it ever does.
+        _ => "",
+    }
+}
+
+/// The core's rules plus the command line's own: `--host` must be a configured 被访部门/人. Every
+/// problem is reported at once, each on its own line prefixed with its option.
+fn checked_visit(draft: &VisitDraft, config: &Config, operator: &str, now: NaiveDateTime) -> Result<NewVisit, Failure> {
+    let hosts = &config.settings.visit.hosts;
+    let host = sanitize(&draft.host, false).trim().to_string();
+    let host_error = (!hosts.contains(&host)).then(|| {
+        let what = if host.is_empty() {
+            "被访部门/人必须填写".to_string()
+        } else {
+            format!("被访部门/人“{host}”不在配置中")
+        };
+        format!(
+            "--host：{what}，可写：{}（要增加请改配置文件 [visit] hosts）",
+            hosts.join("、")
+        )
+    });
+    let result = build_visit(draft, operator, now, now.date());
+    let mut lines: Vec<String> = match &result {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors
+            .iter()
+            // The host is checked against the configured list above, with a better hint.
+            .filter(|(field, _)| !(*field == VisitField::Host && host_error.is_some()))
+            .map(|(field, message)| {
+                let alias = if *field == VisitField::IdType {
+                    format!("（居民身份证也可写“{RESIDENT_ID_ALIAS}”）")
+                } else {
+                    String::new()
+                };
+                match option(*field) {
+                    "" => format!("{}：{message}", field.label()),
+                    flag => format!("{flag}：{message}{alias}"),
+                }
+            })
+            .collect(),
+    };
+    lines.extend(host_error);
+    match (result, lines.len()) {
+        (Ok(visit), 0) => Ok(visit),
+        (_, 1) => Err(bad_input(lines.concat())),
+        (_, n) => Err(bad_input(format!("有 {n} 处要改正，没有登记：\n{}", lines.join("\n")))),
+    }
+}
+
+fn add(store: &mut Store, visit: &NewVisit) -> Result<(), Failure> {
+    let watch = store.watch_list().map_err(|e| failure(e.to_string()))?;
+    let watched = watch_matches(&visit.name, &visit.id_number, &watch);
+    let id = store.add_visit(visit).map_err(|e| failure(e.to_string()))?;
+    println!("{id}");
+    for entry in watched {
+        eprintln!(
+            "zhiban：注意：来访人“{}”与关注名单第 {} 条（{}）相符，关注原因：{}。已照常登记为第 {id} 号来访，请立即按关注原因处置",
+            sanitize(&visit.name, false),
+            entry.id,
+            sanitize(&entry.name, false),
+            sanitize(&entry.reason, false),
+        );
+    }
+    // Read back what the store linked, so the line names the visit actually recorded as the
+    // previous one. The visit is saved either way: a failed read only loses the hint.
+    match store.visit(id) {
+        Ok(saved) => {
+            if let Some(previous) = &saved.previous {
+                eprintln!("zhiban：{}", sanitize(&describe_repeat(previous), false));
+            }
+        }
+        Err(e) => eprintln!("zhiban：第 {id} 号来访已登记，但读取上次来访情况失败（{e}）：可用 zhiban visit list 查看"),
+    }
+    Ok(())
+}
+
+fn checkout(store: &mut Store, id: i64, by: &str, now: NaiveDateTime) -> Result<(), Failure> {
+    let visit = store.visit(id).map_err(|e| match e {
+        StoreError::NotFound(_) => bad_input(format!(
+            "没有第 {id} 号来访：用 zhiban visit list 或 zhiban visit list --inside 查看编号"
+        )),
+        e => failure(e.to_string()),
+    })?;
+    let name = sanitize(&visit.fields.name, false);
+    if let Some(at) = visit.checked_out_at {
+        return Err(bad_input(format!(
+            "第 {id} 号来访（{name}）已于 {} 由{}登记离开，不能重复登记：用 zhiban visit list --inside 查看仍在楼内的访客",
+            format_minute(at),
+            sanitize(visit.checked_out_by.as_deref().unwrap_or("（未记录）"), false)
+        )));
+    }
+    store.checkout(id, by, now).map_err(|e| match e {
+        StoreError::Refused(why) => bad_input(why),
+        e => failure(e.to_string()),
+    })?;
+    println!("已登记第 {id} 号来访（{name}）于 {} 离开", format_minute(now));
+    Ok(())
+}
+
+fn print_visits(visits: &[Visit], json: bool) {
+    let time = |t: NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    if json {
+        let items: Vec<serde_json::Value> = visits
+            .iter()
+            .map(|v| {
+                let f = &v.fields;
+                serde_json::json!({
+                    "id": v.id,
+                    "name": f.name,
+                    "gender": f.gender.label(),
+                    "id_type": f.id_type.label(),
+                    "id_number_masked": idcard::mask(&f.id_number),
+                    "employer": f.employer,
+                    "phone": f.phone,
+                    "people": f.people_count,
+                    "purpose": f.purpose,
+                    "host": f.host,
+                    "plate": f.plate,
+                    "entered_at": time(f.entered_at),
+                    "checked_out_at": v.checked_out_at.map(time),
+                    "registered_by": f.registered_by,
+                    "petition": f.petition.is_some(),
+                    "repeat_of": v.repeat_of,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(items));
+        return;
+    }
+    for v in visits {
+        let f = &v.fields;
+        let status = match v.checked_out_at {
+            Some(t) => format!("已离开 {}", format_minute(t)),
+            None => "在楼".to_string(),
+        };
+        let repeat = v
+            .repeat_of
+            .map(|p| format!("重访（上次第 {p} 号）"))
+            .unwrap_or_default();
+        let clean = |s: &str| sanitize(s, false);
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{} 人\t{}\t{}\t{}\t{status}\t{repeat}",
+            v.id,
+            format_minute(f.entered_at),
+            clean(&f.name),
+            f.gender.label(),
+            f.id_type.label(),
+            clean(&idcard::mask(&f.id_number)),
+            clean(&f.employer),
+            clean(&f.phone),
+            f.people_count,
+            clean(&f.purpose),
+            clean(&f.host),
+            clean(&format_plate(&f.plate)),
+        );
+    }
+}
