@@ -445,7 +445,14 @@ impl VisitScreen {
                         VisitRequest::Save(Box::new(visit), alerts)
                     }
                     Err(errors) => {
-                        let errors: Vec<(FieldKey, String)> = errors.into_iter().map(|(f, m)| (key(f), m)).collect();
+                        // "How many representatives" belongs to the first representative's row.
+                        let errors: Vec<(FieldKey, String)> = errors
+                            .into_iter()
+                            .map(|(f, m)| match f {
+                                VisitField::Representatives => (key(VisitField::RepName(0)), m),
+                                f => (key(f), m),
+                            })
+                            .collect();
                         // A petition error on a hidden field: show the petition fields first.
                         show_petition_fields(form);
                         form.set_errors(&errors);

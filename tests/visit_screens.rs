@@ -1,0 +1,209 @@
+//! The 来访登记 tab inside the library: the real app and store on a temporary file, the fixed
+//! clock, the screen read from `TestBackend`. Keys are counted where the issue sets a limit.
+
+mod common;
+
+use common::{Harness, at};
+use zhiban::core::form::FieldKey;
+use zhiban::core::keymap::{Key, KeyCode};
+use zhiban::core::visit::VisitField;
+
+/// 11010519491231002X: a valid 居民身份证 number (GB 11643 check digit X).
+const ID: &str = "11010519491231002X";
+
+/// Counts the keys a test presses (typing text is counted separately, as "the lookup text").
+struct Keys<'a> {
+    h: &'a mut Harness,
+    pressed: usize,
+}
+
+impl Keys<'_> {
+    fn press(&mut self, k: Key) {
+        self.pressed += 1;
+        self.h.key(k);
+    }
+}
+
+fn focus(h: &mut Harness, f: VisitField) {
+    if let Some((form, _)) = &mut h.app.visits.form {
+        form.focus_on(FieldKey::Visit(f));
+    }
+}
+
+fn set(h: &mut Harness, f: VisitField, text: &str) {
+    focus(h, f);
+    h.type_text(text);
+}
+
+/// Registers 张三 (a first visit) from the lookup, typing Chinese.
+fn register_first_visit(h: &mut Harness) {
+    h.key(Key::ch('2'));
+    h.key(Key::ch('n'));
+    h.type_text("张三");
+    h.key(Key::plain(KeyCode::Enter));
+    assert!(h.text().contains("登记来访"), "{}", h.text());
+    set(h, VisitField::IdNumber, ID);
+    set(h, VisitField::Purpose, "商谈防汛物资调拨");
+    h.key(Key::ctrl('s'));
+    assert!(h.text().contains("已保存：第 1 号来访 张三"), "{}", h.text());
+}
+
+#[test]
+fn a_returning_visitor_is_found_by_pinyin_initials_and_registered_in_three_keys_and_checked_out_in_two() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    register_first_visit(&mut h);
+    let board = h.text();
+    assert!(board.contains("1101**********002X"), "masked on the board:\n{board}");
+    assert!(!board.contains(ID), "never in full on the board:\n{board}");
+    // Out, and back the next day.
+    h.key(Key::ch('c'));
+    h.key(Key::ch('y'));
+    h.tick_to(at("2026-11-24 09:00:00"));
+
+    let mut k = Keys { h: &mut h, pressed: 0 };
+    k.press(Key::ch('n'));
+    k.h.type_text("zs");
+    let found = k.h.text();
+    assert!(found.contains("张三") && found.contains("商谈防汛物资"), "{found}");
+    k.press(Key::plain(KeyCode::Enter));
+    let filled = k.h.text();
+    assert!(
+        filled.contains("重访：上次来访 2026-11-23 03:10"),
+        "the last visit is shown:\n{filled}"
+    );
+    k.press(Key::ctrl('s'));
+    let registered = k.pressed;
+    assert!(k.h.text().contains("已保存：第 2 号来访 张三（重访"), "{}", k.h.text());
+    assert!(registered <= 8, "a returning visitor in {registered} keys");
+    assert_eq!(registered, 3);
+
+    // Check-out: two keys from the board, the visitor selected.
+    let mut k = Keys { h: &mut h, pressed: 0 };
+    k.press(Key::ch('c'));
+    assert!(k.h.text().contains("张三 离开登记？"), "{}", k.h.text());
+    k.press(Key::ch('y'));
+    assert_eq!(k.pressed, 2);
+    assert!(h.text().contains("已登记离开：第 2 号来访 张三"), "{}", h.text());
+    assert!(h.text().contains("在楼人员 0 人"), "{}", h.text());
+    let v = h.store.visit(2).unwrap();
+    assert_eq!(v.checked_out_at, Some(at("2026-11-24 09:00:00")));
+    assert_eq!(v.repeat_of, Some(1));
+}
+
+#[test]
+fn a_petition_group_of_twelve_needs_one_to_five_representatives_and_a_liaison() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    h.key(Key::ch('2'));
+    h.key(Key::ch('n'));
+    h.key(Key::ctrl('n'));
+    set(&mut h, VisitField::Name, "李四");
+    set(&mut h, VisitField::IdNumber, ID);
+    set(&mut h, VisitField::PeopleCount, "12");
+    set(&mut h, VisitField::Purpose, "反映征地补偿");
+    focus(&mut h, VisitField::Petition);
+    h.key(Key::plain(KeyCode::Right));
+    assert!(
+        h.app
+            .visits
+            .form
+            .as_ref()
+            .unwrap()
+            .0
+            .field(FieldKey::Visit(VisitField::RepName(0)))
+            .is_some_and(|f| !f.hidden)
+    );
+    set(&mut h, VisitField::PetitionAddress, "城关镇东街 8 号");
+    set(&mut h, VisitField::PetitionMatter, "征地补偿标准");
+    h.key(Key::ctrl('s'));
+    let refused = h.text();
+    assert!(refused.contains("未保存"), "no representatives:\n{refused}");
+    assert!(
+        refused.contains("集体访须推选代表"),
+        "the reason is on the form:\n{refused}"
+    );
+    assert!(h.store.recent_visits(10).unwrap().is_empty());
+
+    set(&mut h, VisitField::RepName(0), "王五");
+    h.key(Key::ctrl('s'));
+    assert!(h.text().contains("未保存"), "no liaison:\n{}", h.text());
+    assert!(h.store.recent_visits(10).unwrap().is_empty());
+
+    focus(&mut h, VisitField::Liaison);
+    h.key(Key::plain(KeyCode::Right));
+    h.key(Key::ctrl('s'));
+    let saved = h.text();
+    assert!(saved.contains("已保存：第 1 号来访 李四"), "{saved}");
+    // 集体访 goes to the leaders at once: an alert that nags until someone acknowledges it.
+    assert_eq!(h.store.open_entry_alerts().unwrap().len(), 1);
+    h.tick_to(at("2026-11-23 03:10:03"));
+    assert!(h.text().contains("告警：1 件未确认"), "{}", h.text());
+    let v = h.store.visit(1).unwrap();
+    assert_eq!(v.fields.representatives.len(), 1);
+    assert!(v.fields.representatives[0].is_liaison);
+}
+
+#[test]
+fn a_watch_list_match_raises_an_alert_and_the_id_is_shown_only_when_asked_and_logged() {
+    let mut h = Harness::new(200, 50, Some("张三"));
+    h.key(Key::ch('2'));
+    h.key(Key::ch('w'));
+    h.key(Key::ch('n'));
+    if let Some((form, _)) = &mut h.app.visits.form {
+        form.focus_on(FieldKey::Watch(zhiban::core::visit::WatchField::Name));
+    }
+    h.type_text("张三");
+    if let Some((form, _)) = &mut h.app.visits.form {
+        form.focus_on(FieldKey::Watch(zhiban::core::visit::WatchField::Reason));
+    }
+    h.type_text("王五主任交代：来访即报");
+    h.key(Key::ctrl('s'));
+    assert!(h.text().contains("已保存：关注名单第 1 条 张三"), "{}", h.text());
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::ch('n'));
+    h.type_text("张三");
+    h.key(Key::plain(KeyCode::Enter));
+    set(&mut h, VisitField::IdNumber, ID);
+    set(&mut h, VisitField::Purpose, "咨询");
+    h.key(Key::ctrl('s'));
+    assert!(h.text().contains("已发出 1 条紧急提醒"), "{}", h.text());
+    h.tick_to(at("2026-11-23 03:10:03"));
+    assert!(h.text().contains("告警：1 件未确认"), "{}", h.text());
+    // The desktop notification carries no name and no reason.
+    for n in &h.alerter.notices {
+        assert!(!n.body.contains("张三") && !n.title.contains("张三"), "{n:?}");
+    }
+    // The detail masks the number until v, and v is logged.
+    h.key(Key::plain(KeyCode::Enter));
+    assert!(h.text().contains("1101**********002X"), "{}", h.text());
+    assert!(!h.text().contains(ID));
+    h.key(Key::ch('v'));
+    let shown = h.text();
+    assert!(shown.contains(ID), "{shown}");
+    assert!(shown.contains("证件号查看：张三 2026-11-23 03:10"), "{shown}");
+    assert_eq!(h.store.reveals(1).unwrap().len(), 1);
+    h.key(Key::plain(KeyCode::Esc));
+    assert!(!h.text().contains(ID), "masked again once the detail is closed");
+}
+
+#[test]
+fn a_visitor_inside_too_long_is_flagged_and_a_crowd_forcing_entry_is_one_key() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    register_first_visit(&mut h);
+    assert!(!h.text().contains("超时"));
+    h.tick_to(at("2026-11-23 07:11:00"));
+    h.key(Key::ch('2'));
+    assert!(h.text().contains("超时 1"), "{}", h.text());
+    h.key(Key::ch('!'));
+    let after = h.text();
+    assert!(after.contains("已保存：第 1 号紧急事件"), "{after}");
+    let events = h.store.open_events().unwrap();
+    assert_eq!(events.len(), 1);
+    assert!(
+        events[0]
+            .record
+            .summary
+            .contains("来访群众强行进入机关（第 1 号来访 张三"),
+        "{}",
+        events[0].record.summary
+    );
+}
