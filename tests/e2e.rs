@@ -743,3 +743,52 @@ fn a_handover_with_one_open_item_is_confirmed_signed_by_both_and_then_read_only(
     assert_eq!(list[0]["incoming"], "李四");
     assert_eq!(list[0]["items"], 1);
 }
+
+#[test]
+fn a_visitor_with_a_chinese_name_is_registered_found_again_by_pinyin_initials_and_checked_out() {
+    let sandbox = Sandbox::new();
+    let t = sandbox.start(80, 24, &[]);
+    t.pick_operator();
+    t.send_keys(&["2"]);
+    t.see("楼内没有未离开的来访人员");
+    // First visit: nobody found, so the typed name goes into the form.
+    t.send_keys(&["n"]);
+    t.see("登记来访：先查找是否来过");
+    t.type_text("曾国藩");
+    t.see("没有找到");
+    t.send_keys(&["Enter"]);
+    t.see("登记来访");
+    t.focus("证件号码");
+    t.type_text("11010519491231002X");
+    t.focus("来访事由");
+    t.type_text("商谈防汛物资调拨");
+    t.send_keys(&["C-s"]);
+    t.wait_until("the visitor on the board, number masked", DEADLINE, |s| {
+        s.contains("在楼人员 1 人") && s.contains("曾国藩") && s.contains("1101**********002X")
+    });
+    assert!(
+        !t.snapshot().contains("11010519491231002X"),
+        "the full number is never on the board"
+    );
+    // Found again by the surname's reading, zeng (not ceng): z g f.
+    t.send_keys(&["n"]);
+    t.type_text("zgf");
+    t.wait_until("the match for zgf", DEADLINE, |s| {
+        s.row_with(&["曾国藩", "仍在楼内"]).is_some()
+    });
+    t.send_keys(&["Escape"]);
+    t.see("在楼人员 1 人");
+    // Check-out: two keys.
+    t.send_keys(&["c"]);
+    t.see("曾国藩 离开登记？");
+    t.send_keys(&["y"]);
+    t.wait_until("checked out", DEADLINE, |s| {
+        s.contains("在楼人员 0 人") && s.contains("已登记离开：第 1 号来访 曾国藩")
+    });
+    t.quit();
+    let listed = sandbox.cli(&["visit", "list", "--json"]);
+    let visits: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(visits[0]["name"], "曾国藩");
+    assert!(visits[0]["checked_out_at"].is_string());
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains("11010519491231002X"));
+}

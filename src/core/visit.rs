@@ -306,8 +306,8 @@ impl VisitField {
             Self::Representatives => "代表".into(),
             Self::Liaison => "联络人".into(),
             Self::RepName(i) => format!("代表{}姓名", i + 1),
-            Self::RepIdNumber(i) => format!("代表{}证件号码", i + 1),
-            Self::RepPhone(i) => format!("代表{}联系电话", i + 1),
+            Self::RepIdNumber(i) => format!("代表{}证件号", i + 1),
+            Self::RepPhone(i) => format!("代表{}电话", i + 1),
         }
     }
 

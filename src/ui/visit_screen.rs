@@ -68,12 +68,13 @@ fn render_board(frame: &mut Frame, area: Rect, app: &App) {
         )
     };
     let mut cols: Vec<(&str, usize)> = vec![
-        ("编号", 6),
-        ("姓名", 12),
-        ("证件号码", 20),
-        ("被访", 12),
+        ("编号", 5),
+        ("姓名", 11),
+        ("人数", 5),
+        ("证件号码", 19),
+        ("被访", 11),
         ("进入", 12),
-        (if s.show_all { "离开" } else { "在楼" }, 12),
+        (if s.show_all { "离开" } else { "在楼" }, 11),
     ];
     if wide {
         cols.extend([("单位", 20), ("事由", 30)]);
@@ -89,16 +90,12 @@ fn render_board(frame: &mut Frame, area: Rect, app: &App) {
     let inner_h = usize::from(area.height.saturating_sub(3));
     let scroll = (s.selected + 1).saturating_sub(inner_h);
     for (i, v) in rows.iter().enumerate().skip(scroll).take(inner_h) {
-        let name = if v.fields.people_count > 1 {
-            format!("{}等{}人", v.fields.name, v.fields.people_count)
+        let name = if v.fields.petition.is_some() {
+            format!("{}(访)", v.fields.name)
         } else {
             v.fields.name.clone()
         };
-        let name = if v.fields.petition.is_some() {
-            format!("{name}[访]")
-        } else {
-            name
-        };
+        let people = v.fields.people_count.to_string();
         let last = match v.checked_out_at {
             Some(t) => t.format("%m-%d %H:%M").to_string(),
             None if s.show_all => "在楼".into(),
@@ -110,16 +107,17 @@ fn render_board(frame: &mut Frame, area: Rect, app: &App) {
             v.fields.id_type.label().chars().take(2).collect::<String>(),
             id
         );
-        let id_cell = if width(&id_label) < 20 { id_label } else { id };
+        let id_cell = if width(&id_label) < 19 { id_label } else { id };
         let entered = v.fields.entered_at.format("%m-%d %H:%M").to_string();
         let id_text = format!("{}", v.id);
         let mut cells: Vec<(&str, usize)> = vec![
-            (&id_text, 6),
-            (&name, 12),
-            (&id_cell, 20),
-            (&v.fields.host, 12),
+            (&id_text, 5),
+            (&name, 11),
+            (&people, 5),
+            (&id_cell, 19),
+            (&v.fields.host, 11),
             (&entered, 12),
-            (&last, 12),
+            (&last, 11),
         ];
         if wide {
             cells.extend([(v.fields.employer.as_str(), 20), (v.fields.purpose.as_str(), 30)]);
@@ -188,10 +186,11 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
         let room = usize::from(inner.height).saturating_sub(3);
         let scroll = (l.selected + 1).saturating_sub(room);
         for (i, m) in l.results.iter().enumerate().skip(scroll).take(room) {
-            let name = if m.inside {
-                format!("{}（在楼）", m.name)
+            let name = m.name.clone();
+            let outcome = if m.inside {
+                "仍在楼内".to_string()
             } else {
-                m.name.clone()
+                m.last_outcome.clone()
             };
             let id = mask(&m.id_number);
             // This year's visits to the minute; older ones by date.
@@ -206,7 +205,7 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
                 (&id, 20),
                 (&when, 12),
                 (&m.last_purpose, 16),
-                (&m.last_outcome, 14),
+                (&outcome, 14),
             ];
             if wide {
                 cells.extend([(m.employer.as_str(), 20), (count.as_str(), 6)]);
