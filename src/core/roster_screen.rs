@@ -273,17 +273,20 @@ pub fn shift_people(s: &Shift, settings: &Settings) -> String {
         out.push_str(&format!("  副班 {}", s.deputy));
     }
     out.push_str(&format!("  [{}]", s.source.label()));
-    for w in &s.swaps {
-        out.push_str(&format!(
-            "  调班：{} {}→{}（{}，{} 批准）",
-            w.post.label(),
-            w.from,
-            w.to,
-            w.reason,
-            w.approved_by
-        ));
-    }
     out
+}
+
+/// "调班：主班 张三→赵六（本人出差，王五 批准）"
+#[must_use]
+pub fn swap_text(w: &super::roster::Swap) -> String {
+    format!(
+        "调班：{} {}→{}（{}，{} 批准）",
+        w.post.label(),
+        w.from,
+        w.to,
+        w.reason,
+        w.approved_by
+    )
 }
 
 fn or_gap(name: &str) -> &str {

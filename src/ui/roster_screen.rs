@@ -13,7 +13,7 @@ use super::theme;
 use super::widgets::clean;
 use crate::core::app::App;
 use crate::core::roster::{DayKind, gaps, month_days};
-use crate::core::roster_screen::shift_people;
+use crate::core::roster_screen::{shift_people, swap_text};
 use crate::core::text::{pad, truncate, width};
 
 const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
@@ -144,6 +144,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             &clean(&format!("  {}", shift_people(s, &app.settings))),
             inner_w,
         )));
+        for w in &s.swaps {
+            lines.push(Line::styled(
+                truncate(&clean(&format!("    {}", swap_text(w))), inner_w),
+                theme::ASK_LEADER,
+            ));
+        }
     }
     let month_gaps = gaps(&shifts, month_start, month_end);
     if !month_gaps.is_empty() {
