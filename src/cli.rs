@@ -77,6 +77,8 @@ enum Command {
         #[command(subcommand)]
         command: handover::HandoverCommand,
     },
+    /// 完整性检查：核对审计链和每条记录，列出在程序之外被改动、删除或写入的行（有问题时退出码 1）
+    Verify,
     /// 配置文件
     Config {
         #[command(subcommand)]
@@ -324,6 +326,27 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Visit { command }) => {
             let config = load_config(&cli.config)?;
             visit::run(command, &config, || open_store(&cli.db), crate::runtime::now())
+        }
+        Some(Command::Verify) => {
+            let store = open_store(&cli.db)?;
+            let report = store.verify(true).map_err(|e| failure(e.to_string()))?;
+            if report.is_ok() {
+                println!(
+                    "完整性检查通过：审计记录 {} 条，核对记录 {} 条，未发现程序之外的改动",
+                    report.audit_rows, report.records_checked
+                );
+                Ok(())
+            } else {
+                for p in &report.problems {
+                    println!("{p}");
+                }
+                Err(failure(format!(
+                    "完整性检查发现 {} 处问题（审计记录 {} 条，核对记录 {} 条）：请保留数据库文件并报告",
+                    report.problems.len(),
+                    report.audit_rows,
+                    report.records_checked
+                )))
+            }
         }
         Some(Command::Roster { command }) => {
             let config = load_config(&cli.config)?;

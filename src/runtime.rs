@@ -109,6 +109,10 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect, now
             },
             Err(e) => Msg::SaveFailed(e.to_string()),
         },
+        Effect::QuickVerify => match store.verify(false) {
+            Ok(report) => Msg::Integrity(report.problems),
+            Err(e) => Msg::Integrity(vec![format!("无法完成检查：{e}")]),
+        },
         Effect::LoadOpenState => match store.open_state(now) {
             Ok(state) => Msg::OpenState(Box::new(state)),
             Err(e) => Msg::LoadFailed(e.to_string()),

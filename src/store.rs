@@ -6,6 +6,7 @@
 //! missing migrations in one exclusive transaction tracked by `PRAGMA user_version`.
 //! Every write is one transaction; callers report "saved" only after it returned.
 
+pub mod audit;
 pub mod handover;
 pub mod log;
 pub mod roster;
@@ -29,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_roster.sql"),
     include_str!("../migrations/0005_handover.sql"),
     include_str!("../migrations/0006_visit.sql"),
+    include_str!("../migrations/0007_audit.sql"),
 ];
 
 /// The schema version this build writes.
@@ -82,6 +84,8 @@ pub struct Store {
     /// `PRAGMA data_version` when last looked at: it changes only when another connection (a
     /// second terminal, a script) commits.
     seen_data_version: Option<i64>,
+    /// Rows changed in the current write, from SQLite's update hook, for the audit chain.
+    pending: audit::Pending,
 }
 
 impl Store {
@@ -143,8 +147,20 @@ impl Store {
             conn,
             path: path.into(),
             seen_data_version: None,
+            pending: audit::Pending::default(),
         };
         store.migrate()?;
+        // Registered after the migrations: schema steps are not records.
+        let pending = store.pending.clone();
+        store.conn.update_hook(Some(
+            move |action: rusqlite::hooks::Action, _db: &str, table: &str, rowid: i64| {
+                if table != "audit_log"
+                    && let Ok(mut p) = pending.lock()
+                {
+                    p.push((action, table.to_string(), rowid));
+                }
+            },
+        ))?;
         Ok(store)
     }
 
@@ -193,9 +209,16 @@ impl Store {
 
     /// Runs `f` in one IMMEDIATE transaction (the write lock is taken at BEGIN, so two terminals
     /// wait for each other instead of failing halfway) and commits it.
+    /// Every row it changed gets its audit row in the same transaction.
     fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let pending = self.pending.clone();
+        let take = || pending.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
+        take();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
+        let value = f(&tx);
+        let changes = take();
+        let value = value?;
+        audit::append(&tx, &changes)?;
         tx.commit()?;
         Ok(value)
     }

@@ -136,6 +136,10 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(format!(" {operator} "), theme::STATUS_OPERATOR),
         alert_area(app),
     ];
+    // Tampering found at start stays in view, whatever else is said.
+    if let Some(w) = &app.integrity {
+        spans.push(Span::styled(format!(" {} ", clean(w)), theme::STATUS_ALERT));
+    }
     let message = app.message.as_ref().map(|m| clean(&m.text)).unwrap_or_default();
     // The roster strip (duty leader and phone; the next shift when wide). On a narrow screen a
     // fresh message takes its place until the message expires; a gap in the roster never yields.

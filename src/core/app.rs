@@ -90,6 +90,8 @@ pub enum Msg {
     NotifyFailed(String),
     /// Something to say on the status line (an export's path, or why it failed).
     Said(String),
+    /// The start-up integrity check: problems found (empty when all is well).
+    Integrity(Vec<String>),
     /// What is open, for the handover draft.
     OpenState(Box<OpenState>),
     /// Something new became open while signing: the draft is refreshed, not signed.
@@ -194,6 +196,8 @@ pub enum Effect {
         after: Escalation,
         lines: Vec<TimelineLine>,
     },
+    /// The quick integrity check of the audit chain and the newest records.
+    QuickVerify,
     LoadOpenState,
     LoadHandovers,
     LoadRoster(NaiveDateTime, NaiveDateTime),
@@ -279,6 +283,8 @@ pub struct App {
     pub handover: HandoverScreen,
     pub roster: RosterScreen,
     pub visits: VisitScreen,
+    /// What the start-up integrity check found, shown on the status line until the app closes.
+    pub integrity: Option<String>,
     /// When the events were last read from the store (another terminal or a script may add one).
     events_loaded_at: Option<NaiveDateTime>,
     /// The previous tick, to see which scheduled times passed in between.
@@ -308,6 +314,7 @@ impl App {
             handover: HandoverScreen::default(),
             roster: RosterScreen::default(),
             visits: VisitScreen::default(),
+            integrity: None,
             events_loaded_at: None,
             last_tick: None,
         }
@@ -315,7 +322,7 @@ impl App {
 
     /// Effects to run once at start (the first page, if the operator is already known).
     pub fn start(&mut self) -> Vec<Effect> {
-        let mut effects = vec![Effect::LoadEvents];
+        let mut effects = vec![Effect::LoadEvents, Effect::QuickVerify];
         if self.operator.is_some() {
             effects.push(self.log.list.initial());
         }
@@ -554,6 +561,14 @@ impl App {
             }
             Msg::SaveFailed(m) => self.log.on_save_failed(&m, &mut out),
             Msg::LoadFailed(m) => self.log.on_load_failed(&m, &mut out),
+            Msg::Integrity(problems) => {
+                self.integrity = problems.first().map(|p| {
+                    format!(
+                        "完整性检查发现 {} 处问题（如：{p}），请运行 zhiban verify 查看并报告",
+                        problems.len()
+                    )
+                });
+            }
             msg @ (Msg::Visits { .. }
             | Msg::LookupResults(..)
             | Msg::VisitSaved { .. }
@@ -1198,7 +1213,7 @@ mod tests {
     fn the_operator_is_picked_first_and_the_log_loads_after() {
         let mut a = App::new(settings(), None, at(NOW));
         // Urgent events load even before anyone picks a name: an alert must show on the login screen.
-        assert_eq!(a.start(), vec![Effect::LoadEvents]);
+        assert_eq!(a.start(), vec![Effect::LoadEvents, Effect::QuickVerify]);
         assert_eq!(a.mode(), Mode::Picker);
         // Letters in the picker do nothing harmful.
         key(&mut a, Key::ch('n'));

@@ -1,0 +1,193 @@
+//! The tamper-evident history: every change the app makes is in the audit chain, and
+//! `zhiban verify` names a record changed, removed or added outside the app, and a broken chain.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use chrono::NaiveDateTime;
+use rusqlite::Connection;
+use tempfile::TempDir;
+use zhiban::core::log::{
+    AmendRequest, Instruction, InstructionRequest, LogField, NewEntry, RawValues, Status, build_entry,
+};
+use zhiban::core::visit::{VisitDraft, build_visit};
+use zhiban::store::Store;
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn call(content: &str) -> NewEntry {
+    let raw: RawValues = [
+        (LogField::Kind, "来电"),
+        (LogField::Unit, "城关镇"),
+        (LogField::Content, content),
+    ]
+    .iter()
+    .map(|(f, v)| (*f, (*v).to_string()))
+    .collect();
+    build_entry(&raw, "张三", at("2026-11-23 09:00")).unwrap()
+}
+
+/// A database with a little of everything, written through the store.
+fn busy_day(dir: &TempDir) -> std::path::PathBuf {
+    let path = dir.path().join("zhiban.db");
+    let mut s = Store::open(&path).unwrap();
+    let (id, _) = s.insert_entry(&call("河堤管涌")).unwrap();
+    s.amend(&AmendRequest {
+        entry_id: id,
+        changes: vec![(LogField::Status, Status::Done.label().into())],
+        reason: "已处置".into(),
+        amended_by: "李四".into(),
+        amended_at: at("2026-11-23 10:00"),
+    })
+    .unwrap();
+    s.add_instruction(&InstructionRequest {
+        entry_id: id,
+        instruction: Instruction {
+            leader: "王五".into(),
+            text: "加强巡查".into(),
+            given_at: at("2026-11-23 10:05"),
+            recorded_by: "李四".into(),
+            recorded_at: at("2026-11-23 10:06"),
+        },
+    })
+    .unwrap();
+    let visit = VisitDraft {
+        name: "赵六".into(),
+        id_type: "居民身份证".into(),
+        id_number: "11010519491231002X".into(),
+        purpose: "咨询".into(),
+        host: "办公室".into(),
+        entered_at: "2026-11-23 11:00".into(),
+        ..VisitDraft::default()
+    };
+    let now = at("2026-11-23 11:05");
+    let vid = s
+        .add_visit(&build_visit(&visit, "张三", now, now.date()).unwrap())
+        .unwrap();
+    s.record_reveal(vid, "张三", now).unwrap();
+    s.checkout(vid, "张三", at("2026-11-23 12:00")).unwrap();
+    path
+}
+
+fn verify(path: &Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_zhiban"))
+        .args(["verify", "--db"])
+        .arg(path)
+        .env("HOME", path.parent().unwrap())
+        .env("XDG_CONFIG_HOME", path.parent().unwrap())
+        .env_remove("ZHIBAN_DB")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_change_made_by_the_app_is_chained_with_who_and_verify_passes() {
+    let dir = TempDir::new().unwrap();
+    let path = busy_day(&dir);
+    let conn = Connection::open(&path).unwrap();
+    let rows: Vec<(String, String, String)> = conn
+        .prepare("SELECT tbl, action, who FROM audit_log ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let has = |tbl: &str, action: &str, who: &str| rows.iter().any(|r| r == &(tbl.into(), action.into(), who.into()));
+    assert!(has("log_entry", "新增", "张三"), "{rows:?}");
+    assert!(has("log_amendment", "新增", "李四"), "{rows:?}");
+    assert!(
+        has("log_entry", "修改", "张三"),
+        "the amended entry is audited too: {rows:?}"
+    );
+    assert!(has("log_instruction", "新增", "李四"), "{rows:?}");
+    assert!(has("visit", "新增", "张三"), "{rows:?}");
+    assert!(
+        has("id_reveal_log", "新增", "张三"),
+        "an ID reveal is audited: {rows:?}"
+    );
+    assert!(has("visit", "修改", "张三"), "the check-out: {rows:?}");
+    let (code, out, err) = verify(&path);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("完整性检查通过"), "{out}");
+    let report = Store::open(&path).unwrap().verify(false).unwrap();
+    assert!(report.is_ok(), "{report:?}");
+}
+
+#[test]
+fn a_record_changed_removed_or_added_outside_the_app_is_named_and_exits_1() {
+    let dir = TempDir::new().unwrap();
+    let path = busy_day(&dir);
+    let conn = Connection::open(&path).unwrap();
+    // Someone with the sqlite3 shell removes the protections and rewrites history.
+    conn.execute_batch(
+        "DROP TRIGGER log_entry_no_delete; \
+         DROP TRIGGER log_entry_content_needs_amendment; DROP TRIGGER log_instruction_no_delete; \
+         UPDATE log_entry SET content = '没有发生' WHERE id = 1; \
+         DELETE FROM log_instruction WHERE id = 1; \
+         INSERT INTO log_entry (kind, occurred_at, content, triage, status, recorded_by, recorded_at) \
+           VALUES ('来电', '2026-11-23 13:00:00', '补写的记录', '一般', '待办', '张三', '2026-11-23 13:00:00');",
+    )
+    .unwrap();
+    drop(conn);
+    let (code, out, err) = verify(&path);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("log_entry 第 1 行在程序之外被改动过"), "{out}");
+    assert!(out.contains("log_instruction 第 1 行被删除了"), "{out}");
+    assert!(out.contains("log_entry 有 1 行（至第 2 行）没有审计记录"), "{out}");
+    assert!(err.contains("完整性检查发现 3 处问题"), "{err}");
+    // The app's quick check at start finds them too.
+    let quick = Store::open(&path).unwrap().verify(false).unwrap();
+    assert!(!quick.is_ok());
+}
+
+#[test]
+fn a_removed_or_edited_audit_row_breaks_the_chain() {
+    let dir = TempDir::new().unwrap();
+    let path = busy_day(&dir);
+    let conn = Connection::open(&path).unwrap();
+    assert!(
+        conn.execute("DELETE FROM audit_log WHERE id = 2", []).is_err(),
+        "append-only"
+    );
+    assert!(
+        conn.execute("UPDATE audit_log SET who = '王五' WHERE id = 3", [])
+            .is_err()
+    );
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_delete; DROP TRIGGER audit_no_update; \
+         DELETE FROM audit_log WHERE id = 2; UPDATE audit_log SET who = '王五' WHERE id = 4;",
+    )
+    .unwrap();
+    drop(conn);
+    let (code, out, _) = verify(&path);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("审计记录第 2 至 2 条缺失"), "{out}");
+    assert!(out.contains("审计记录第 4 条的内容被改动过"), "{out}");
+}
+
+#[test]
+fn the_app_warns_on_the_status_line_at_start_when_a_record_was_changed_outside() {
+    let mut h = common::Harness::new(120, 30, Some("张三"));
+    h.save_call("城关镇", "李站长", "河堤管涌");
+    let clean = h.restart(common::now());
+    let mut h = clean;
+    assert!(!h.text().contains("完整性检查发现"), "{}", h.text());
+    let conn = Connection::open(h.store.path()).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER log_entry_content_needs_amendment; UPDATE log_entry SET content = '没有发生' WHERE id = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut h = h.restart(common::now());
+    let status = h.screen()[28].clone();
+    assert!(status.contains("完整性检查发现 1 处问题"), "{status}");
+}
