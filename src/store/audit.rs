@@ -83,18 +83,13 @@ fn row_digest(tx: &rusqlite::Connection, table: &str, rowid: i64) -> Result<Opti
         .optional()?)
 }
 
-fn chain_hash(prev: &str, id: i64, at: &str, who: &str, action: &str, table: &str, rowid: i64, digest: &str) -> String {
+/// The audit row's hash over the previous hash and its own fields (id, at, who, action, table,
+/// row, digest), in that order.
+fn chain_hash(prev: &str, fields: [&str; 7]) -> String {
     let mut h = Sha256::new();
-    for part in [
-        prev,
-        &id.to_string(),
-        at,
-        who,
-        action,
-        table,
-        &rowid.to_string(),
-        digest,
-    ] {
+    h.update(prev.as_bytes());
+    h.update(b"\x1f");
+    for part in fields {
         h.update(part.as_bytes());
         h.update(b"\x1f");
     }
@@ -147,7 +142,10 @@ pub(crate) fn append(tx: &Transaction<'_>, changes: &[(Action, String, i64)]) ->
             who
         };
         let id = last_id + 1;
-        let hash = chain_hash(&prev, id, &at, &who, action, table, *rowid, &digest);
+        let hash = chain_hash(
+            &prev,
+            [&id.to_string(), &at, &who, action, table, &rowid.to_string(), &digest],
+        );
         tx.execute(
             "INSERT INTO audit_log (id, at, who, action, tbl, row_id, digest, prev_hash, hash) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -220,7 +218,8 @@ impl Store {
                         problems.push(format!("审计记录第 {id} 条与前一条接不上：审计链被改动过"));
                     }
                 }
-                if chain_hash(&prev, id, &at, &who, &action, &table, rowid, &digest) != hash {
+                let fields = [&id.to_string(), &at, &who, &action, &table, &rowid.to_string(), &digest];
+                if chain_hash(&prev, fields.map(String::as_str)) != hash {
                     problems.push(format!("审计记录第 {id} 条的内容被改动过（{table} 第 {rowid} 行）"));
                 }
                 expected_prev = Some((id, hash));
