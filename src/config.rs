@@ -143,6 +143,8 @@ struct OfficeSection {
 #[serde(deny_unknown_fields)]
 struct UiSection {
     language: Spanned<String>,
+    #[serde(default)]
+    lock_minutes: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -341,8 +343,18 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
         r => r?,
     };
 
+    let lock_minutes = ui.lock_minutes.as_ref().map_or(15, |m| *m.get_ref());
+    if lock_minutes > 24 * 60 {
+        let span = ui.lock_minutes.as_ref().map_or(0..0, Spanned::span);
+        return Err(err(
+            span,
+            "lock_minutes 不能超过 1440（一天）；写 0 表示不自动锁屏".into(),
+        ));
+    }
+
     Ok(Config {
         settings: Settings {
+            lock_minutes,
             office_name,
             people: resolved,
             categories,

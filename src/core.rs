@@ -39,6 +39,7 @@ pub mod handover;
 pub mod handover_screen;
 pub mod idcard;
 pub mod keymap;
+pub mod lock;
 pub mod log;
 pub mod log_screen;
 pub mod name_pinyin;

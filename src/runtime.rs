@@ -109,6 +109,18 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect, now
             },
             Err(e) => Msg::SaveFailed(e.to_string()),
         },
+        Effect::Unlock { name, pin } => match store.pin_hash(&name) {
+            Ok(Some(hash)) if crate::pin::verify(&pin, &hash) => Msg::Unlocked("已解锁".into()),
+            Ok(Some(_)) => Msg::UnlockFailed(format!("{name} 的 PIN 不对：请重新输入")),
+            Ok(None) => match crate::pin::hash(&pin)
+                .map_err(crate::store::StoreError::Refused)
+                .and_then(|h| store.set_pin(&name, &h, now))
+            {
+                Ok(()) => Msg::Unlocked(format!("已解锁；{name} 的 PIN 已设定，交接班签字也用这个 PIN")),
+                Err(e) => Msg::UnlockFailed(format!("无法设定 PIN：{e}")),
+            },
+            Err(e) => Msg::UnlockFailed(format!("无法核对 PIN：{e}")),
+        },
         Effect::QuickVerify => match store.verify(false) {
             Ok(report) => Msg::Integrity(report.problems),
             Err(e) => Msg::Integrity(vec![format!("无法完成检查：{e}")]),

@@ -33,7 +33,8 @@ pub fn list_rows(height: u16) -> usize {
 /// Rows the alert banner takes: two while any event needs someone, none otherwise.
 #[must_use]
 pub fn banner_rows(app: &App) -> u16 {
-    if app.alerts().is_empty() && app.unacked_entry_alerts().is_empty() {
+    // A locked screen shows alerts without their content, inside the lock box.
+    if app.locked.is_some() || app.alerts().is_empty() && app.unacked_entry_alerts().is_empty() {
         0
     } else {
         2
@@ -56,6 +57,12 @@ pub fn render(app: &App, frame: &mut Frame) {
     ])
     .areas(frame.area());
     render_tabs(frame, tabs, app);
+    if let Some(lock) = &app.locked {
+        render_lock(frame, main, app, lock);
+        render_status(frame, status, app);
+        render_hints(frame, hints, app.mode());
+        return;
+    }
     urgent_screen::render_banner(frame, banner, app);
     if app.operator.is_none() {
         render_picker(frame, main, app);
@@ -140,7 +147,12 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(w) = &app.integrity {
         spans.push(Span::styled(format!(" {} ", clean(w)), theme::STATUS_ALERT));
     }
-    let message = app.message.as_ref().map(|m| clean(&m.text)).unwrap_or_default();
+    // A locked screen says nothing of what was last done.
+    let message = if app.locked.is_some() {
+        String::new()
+    } else {
+        app.message.as_ref().map(|m| clean(&m.text)).unwrap_or_default()
+    };
     // The roster strip (duty leader and phone; the next shift when wide). On a narrow screen a
     // fresh message takes its place until the message expires; a gap in the roster never yields.
     let wide = area.width >= 120;
@@ -231,6 +243,68 @@ fn render_picker(frame: &mut Frame, area: Rect, app: &App) {
         lines,
         theme::HEADER,
     );
+}
+
+/// The lock screen: no record, no message; alerts by category and time only.
+fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::lock::Lock) {
+    let block = Block::bordered()
+        .title(Span::styled(" 屏幕已锁定 ", theme::DIALOG))
+        .border_style(theme::BORDER);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let operator = app.operator.as_deref().map(clean).unwrap_or_default();
+    let stars = "*".repeat(lock.pin.text().chars().count());
+    let mut lines = vec![
+        Line::raw(""),
+        Line::raw(format!("  值班员：{operator}")),
+        Line::raw("  输入本人 PIN（4-8 位数字）后按 Enter 解锁；尚未设定 PIN 的，此次输入即设为 PIN。"),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("  PIN：", theme::LABEL_FOCUSED),
+            Span::raw(stars.clone()),
+        ]),
+    ];
+    if let Some(e) = &lock.error {
+        lines.push(Line::styled(format!("  {}", clean(e)), theme::ERROR));
+    } else if lock.checking {
+        lines.push(Line::styled("  正在核对…", theme::NOTICE));
+    } else {
+        lines.push(Line::raw(""));
+    }
+    let alerts = app.alerts();
+    let entries = app.unacked_entry_alerts();
+    if !alerts.is_empty() || !entries.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("  紧急事项（锁屏时不显示内容）：", theme::URGENT));
+        for e in alerts {
+            let state = if e.escalation.state == crate::core::urgent::EventState::New {
+                "未确认"
+            } else {
+                "报送未完成"
+            };
+            lines.push(Line::styled(
+                truncate(
+                    &format!(
+                        "  {} {} {} 接报 · {state} · 电话报告 {}",
+                        e.record.level.label(),
+                        clean(&e.record.category),
+                        e.record.received_at.format("%H:%M"),
+                        e.phone_clock(app.now).describe()
+                    ),
+                    usize::from(inner.width),
+                ),
+                theme::URGENT,
+            ));
+        }
+        for a in entries {
+            lines.push(Line::styled(
+                format!("  值班记录紧急提醒 {} · 未确认", a.created_at.format("%H:%M")),
+                theme::URGENT,
+            ));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    frame.set_cursor_position((inner.x + to_u16(7 + stars.len()), inner.y + 4));
 }
 
 fn render_placeholder(frame: &mut Frame, area: Rect, tab: Tab) {

@@ -90,6 +90,9 @@ pub enum Msg {
     NotifyFailed(String),
     /// Something to say on the status line (an export's path, or why it failed).
     Said(String),
+    /// The PIN matched (or, at a first lock, was set): `note` says which.
+    Unlocked(String),
+    UnlockFailed(String),
     /// The start-up integrity check: problems found (empty when all is well).
     Integrity(Vec<String>),
     /// What is open, for the handover draft.
@@ -198,6 +201,11 @@ pub enum Effect {
     },
     /// The quick integrity check of the audit chain and the newest records.
     QuickVerify,
+    /// Check the operator's PIN (a first lock sets it).
+    Unlock {
+        name: String,
+        pin: String,
+    },
     LoadOpenState,
     LoadHandovers,
     LoadRoster(NaiveDateTime, NaiveDateTime),
@@ -285,6 +293,10 @@ pub struct App {
     pub visits: VisitScreen,
     /// What the start-up integrity check found, shown on the status line until the app closes.
     pub integrity: Option<String>,
+    /// The screen lock, when locked.
+    pub locked: Option<super::lock::Lock>,
+    /// The last key or paste, for the idle lock.
+    last_input: NaiveDateTime,
     /// When the events were last read from the store (another terminal or a script may add one).
     events_loaded_at: Option<NaiveDateTime>,
     /// The previous tick, to see which scheduled times passed in between.
@@ -315,6 +327,8 @@ impl App {
             roster: RosterScreen::default(),
             visits: VisitScreen::default(),
             integrity: None,
+            locked: None,
+            last_input: now,
             events_loaded_at: None,
             last_tick: None,
         }
@@ -377,7 +391,9 @@ impl App {
     /// The live keymap mode.
     #[must_use]
     pub fn mode(&self) -> Mode {
-        if self.confirm.is_some() {
+        if self.locked.is_some() {
+            Mode::Locked
+        } else if self.confirm.is_some() {
             Mode::Confirm
         } else if self.help {
             Mode::Help
@@ -429,6 +445,14 @@ impl App {
                 }
                 self.tick_events(now, &mut out);
                 self.load_roster_if_needed(&mut out);
+                let idle = Duration::minutes(i64::from(self.settings.lock_minutes));
+                if self.settings.lock_minutes > 0
+                    && self.operator.is_some()
+                    && self.locked.is_none()
+                    && now - self.last_input >= idle
+                {
+                    self.locked = Some(super::lock::Lock::default());
+                }
                 out.effects.push(Effect::CheckForeignWrites);
             }
             Msg::ForeignWrites => {
@@ -502,8 +526,28 @@ impl App {
                     out.effects.push(e);
                 }
             }
-            Msg::Key(key) => self.on_key(key, &mut out),
+            Msg::Key(key) if self.locked.is_some() => {
+                self.last_input = now;
+                self.on_locked_key(key, &mut out);
+            }
+            // Nothing pasted reaches a locked screen.
+            Msg::Paste(_) if self.locked.is_some() => {}
+            Msg::Unlocked(note) => {
+                self.locked = None;
+                self.last_input = now;
+                out.say_str(&note);
+            }
+            Msg::UnlockFailed(why) => {
+                if let Some(l) = &mut self.locked {
+                    l.failed(&why);
+                }
+            }
+            Msg::Key(key) => {
+                self.last_input = now;
+                self.on_key(key, &mut out);
+            }
             Msg::Paste(text) => {
+                self.last_input = now;
                 if matches!(self.mode(), Mode::Form | Mode::VisitLookup) && self.tab == Tab::Visitors {
                     self.visit_paste(&text, &mut out);
                 } else if self.mode() == Mode::Form && self.tab == Tab::Handover {
@@ -687,6 +731,10 @@ impl App {
                 self.confirm = Some(Confirm::DiscardForm);
             }
             (_, Action::Acknowledge) => self.acknowledge(out),
+            (_, Action::Lock) if self.operator.is_some() => {
+                self.help = false;
+                self.locked = Some(super::lock::Lock::default());
+            }
             (Mode::Detail, Action::Promote) => {
                 if let Some(entry) = self.log.detail.as_ref().and_then(|d| d.entry.as_ref()) {
                     self.urgent.form = Some(new_event_form(&self.settings.urgent, Some(entry)));
@@ -715,6 +763,31 @@ impl App {
 }
 
 impl App {
+    /// Keys on the lock screen: digits into the PIN, Backspace, Enter to check; nothing else.
+    fn on_locked_key(&mut self, key: Key, out: &mut Out) {
+        let Some(lock) = &mut self.locked else { return };
+        match resolve(Mode::Locked, key) {
+            Some(Action::Unlock) => {
+                if let Some(pin) = lock.submit() {
+                    out.effects.push(Effect::Unlock {
+                        name: self.operator.clone().unwrap_or_default(),
+                        pin,
+                    });
+                }
+            }
+            Some(Action::DeleteBack) => lock.backspace(),
+            Some(Action::Acknowledge) => {
+                // Acknowledging needs to know who: unlock first.
+                lock.error = Some("请先输入 PIN 解锁，再按 F2 确认".into());
+            }
+            _ => {
+                if let Some(c) = key.typed_char() {
+                    lock.type_char(c);
+                }
+            }
+        }
+    }
+
     /// Runs the escalation machine of every open event, and re-reads the events now and then
     /// (another terminal or a script may have added or acknowledged one).
     fn tick_events(&mut self, now: NaiveDateTime, out: &mut Out) {
@@ -1039,6 +1112,7 @@ mod tests {
             roster: None,
             calendar: crate::core::roster::Calendar::default(),
             visit: crate::core::settings::VisitSettings::default(),
+            lock_minutes: 0,
         }
     }
 

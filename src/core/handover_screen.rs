@@ -391,6 +391,7 @@ mod tests {
             roster: None,
             calendar: crate::core::roster::Calendar::default(),
             visit: crate::core::settings::VisitSettings::default(),
+            lock_minutes: 0,
         }
     }
 

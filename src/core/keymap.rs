@@ -137,6 +137,8 @@ pub enum Mode {
     VisitDetail,
     /// The watch list (关注名单).
     Watch,
+    /// The screen is locked: digits go into the PIN.
+    Locked,
 }
 
 /// Everything a key can ask for.
@@ -218,6 +220,8 @@ pub enum Action {
     AddWatch,
     /// Show a full ID number (the reveal is logged).
     Reveal,
+    Lock,
+    Unlock,
 }
 
 impl Action {
@@ -288,6 +292,8 @@ impl Action {
             Self::OpenWatch => "关注名单",
             Self::AddWatch => "新增关注",
             Self::Reveal => "显示完整证件号（留痕）",
+            Self::Lock => "锁屏",
+            Self::Unlock => "解锁",
         }
     }
 }
@@ -323,6 +329,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Global, &[Key::ctrl('c')], Action::Quit, false),
     b(Mode::Global, &[p(C::F(1))], Action::Help, false),
     b(Mode::Global, &[p(C::F(2))], Action::Acknowledge, false),
+    b(Mode::Global, &[Key::ctrl('l')], Action::Lock, false),
     // Operator picker.
     b(Mode::Picker, &[p(C::Up), Key::ch('k')], Action::Up, true),
     b(Mode::Picker, &[p(C::Down), Key::ch('j')], Action::Down, true),
@@ -502,6 +509,9 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Watch, &[p(C::Esc), Key::ch('b')], Action::Back, true),
     b(Mode::Watch, &[Key::ch('?')], Action::Help, true),
     b(Mode::Watch, &[Key::ch('q')], Action::Quit, false),
+    // The lock screen: digits go into the PIN.
+    b(Mode::Locked, &[p(C::Enter)], Action::Unlock, true),
+    b(Mode::Locked, &[p(C::Backspace)], Action::DeleteBack, true),
     // Tabs that have not landed.
     b(Mode::Placeholder, &[p(C::Tab)], Action::NextTab, true),
     b(Mode::Placeholder, &[p(C::BackTab)], Action::PrevTab, false),
@@ -571,7 +581,7 @@ mod tests {
     fn forms_never_bind_printable_keys() {
         for b in BINDINGS
             .iter()
-            .filter(|b| matches!(b.mode, Mode::Form | Mode::Global | Mode::VisitLookup))
+            .filter(|b| matches!(b.mode, Mode::Form | Mode::Global | Mode::VisitLookup | Mode::Locked))
         {
             for k in b.keys {
                 assert!(k.typed_char().is_none(), "{:?} binds printable {:?}", b.action, k);

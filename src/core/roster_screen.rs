@@ -330,6 +330,7 @@ mod tests {
             }),
             calendar: Calendar::default(),
             visit: crate::core::settings::VisitSettings::default(),
+            lock_minutes: 0,
         }
     }
 

@@ -74,6 +74,8 @@ pub struct Settings {
     /// Public holidays and 调休 working days.
     pub calendar: crate::core::roster::Calendar,
     pub visit: VisitSettings,
+    /// Idle minutes before the screen locks itself; 0 never.
+    pub lock_minutes: u32,
 }
 
 /// 来访登记 configuration.

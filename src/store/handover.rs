@@ -134,6 +134,17 @@ impl Store {
             .optional()?)
     }
 
+    /// Sets a person's PIN the first time they need one (a second first-time insert fails).
+    pub fn set_pin(&mut self, name: &str, hash: &str, now: NaiveDateTime) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO person_pin (name, hash, set_at) VALUES (?1, ?2, ?3)",
+                params![name, hash, time_to_sql(now)],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Signs the draft: the handover, every item and any first-time PINs in one transaction.
     /// Every item must have been checked; the core's `sign_blockers` says so earlier, this is
     /// the last line of defence.

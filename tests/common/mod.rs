@@ -65,7 +65,9 @@ impl Harness {
         clock: NaiveDateTime,
     ) -> Self {
         let mut store = Store::open(path).unwrap();
-        let settings = parse(DEFAULT_TOML, None).unwrap().settings;
+        let mut settings = parse(DEFAULT_TOML, None).unwrap().settings;
+        // Tests that move the clock for hours are not about the idle lock; tests/lock.rs turns it on.
+        settings.lock_minutes = 0;
         let mut app = App::new(settings, operator.map(str::to_string), clock);
         let mut alerter = RecordingAlerter::default();
         dispatch(
