@@ -49,7 +49,7 @@ fn idle_time_locks_the_screen_hiding_records_and_the_pin_unlocks_it_with_the_for
     assert!(h.app.locked.is_some());
     unlock(&mut h, "2468");
     assert!(h.app.locked.is_none());
-    assert_eq!(h.store.pin_hash("张三").unwrap().is_some(), true);
+    assert!(h.store.pin_hash("张三").unwrap().is_some());
 }
 
 #[test]
