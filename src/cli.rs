@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
 
+mod backup;
 mod handover;
 mod roster;
 mod visit;
@@ -76,6 +77,19 @@ enum Command {
     Handover {
         #[command(subcommand)]
         command: handover::HandoverCommand,
+    },
+    /// 立即备份数据库（SQLite 在线备份，文件权限 0600），输出备份文件路径
+    Backup {
+        /// 备份目录（默认：配置 [backup] dir，未配置则为数据库旁的 backups 目录）
+        dir: Option<PathBuf>,
+    },
+    /// 从备份恢复：先检查备份文件，再把现有数据库另存一份，然后替换
+    Restore {
+        /// 备份文件
+        file: PathBuf,
+        /// 确认执行（不加只做检查）
+        #[arg(long)]
+        yes: bool,
     },
     /// 完整性检查：核对审计链和每条记录，列出在程序之外被改动、删除或写入的行（有问题时退出码 1）
     Verify,
@@ -326,6 +340,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Visit { command }) => {
             let config = load_config(&cli.config)?;
             visit::run(command, &config, || open_store(&cli.db), crate::runtime::now())
+        }
+        Some(Command::Backup { dir }) => {
+            let config = load_config(&cli.config)?;
+            backup::run_backup(&config, &db_path(&cli.db)?, dir)
+        }
+        Some(Command::Restore { file, yes }) => {
+            let config = load_config(&cli.config)?;
+            backup::run_restore(&config, &db_path(&cli.db)?, &file, yes)
         }
         Some(Command::Verify) => {
             let store = open_store(&cli.db)?;

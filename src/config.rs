@@ -16,7 +16,7 @@ use chrono::{NaiveDate, NaiveTime};
 
 use crate::core::escalation::Rung;
 use crate::core::roster::{Calendar, Rotation};
-use crate::core::settings::{Person, Role, Settings, UrgentSettings, VisitSettings};
+use crate::core::settings::{BackupSettings, Person, Role, Settings, UrgentSettings, VisitSettings};
 use crate::core::urgent::{ClockFrom, DeadlineRule, Level};
 use crate::core::validate;
 
@@ -63,11 +63,20 @@ struct FileConfig {
     deadline: Option<Spanned<Vec<Spanned<DeadlineEntry>>>>,
     escalation: Option<Spanned<Vec<Spanned<RungEntry>>>>,
     visit: Option<Spanned<VisitSection>>,
+    backup: Option<Spanned<BackupSection>>,
     roster: Option<Spanned<RosterSection>>,
     calendar: Option<Spanned<CalendarSection>>,
 }
 
 type Names = Spanned<Vec<Spanned<String>>>;
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct BackupSection {
+    dir: Spanned<String>,
+    keep_days: Spanned<u32>,
+    daily: Spanned<bool>,
+}
 
 #[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
@@ -240,6 +249,21 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     let roster = user.roster.or(d.roster).ok_or_else(|| missing("[roster]"))?;
     let calendar = user.calendar.or(d.calendar).ok_or_else(|| missing("[calendar]"))?;
     let visit = user.visit.or(d.visit).ok_or_else(|| missing("[visit]"))?;
+    let backup = user
+        .backup
+        .or(d.backup)
+        .ok_or_else(|| missing("[backup]"))?
+        .into_inner();
+    if *backup.keep_days.get_ref() == 0 {
+        return Err(err(backup.keep_days.span(), "keep_days 须至少为 1（天）".into()));
+    }
+    let backup = BackupSettings {
+        dir: Some(backup.dir.get_ref().trim())
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from),
+        keep_days: *backup.keep_days.get_ref(),
+        daily: *backup.daily.get_ref(),
+    };
 
     let office = office.into_inner();
     let office_name = office.name.get_ref().trim().to_string();
@@ -362,6 +386,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
             roster,
             calendar,
             visit,
+            backup,
         },
         language: ui.language.into_inner(),
         source: path.map(Path::to_path_buf),

@@ -12,6 +12,7 @@ use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPast
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use ratatui::crossterm::{cursor, event::KeyCode as TermKey, execute};
 
+pub mod backup;
 pub mod notify;
 mod visit;
 
@@ -373,6 +374,7 @@ fn enter_terminal() -> io::Result<(TerminalGuard, Terminal<CrosstermBackend<Stdo
 pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
     let (_guard, mut terminal) = enter_terminal()?;
     let mut alerter = TerminalAlerter::start();
+    let mut auto_backup = backup::AutoBackup::new(&app.settings.backup, store.path().to_path_buf());
     let t = now();
     let start = app.start();
     run_effects(&mut app, &mut store, &mut alerter, start, t);
@@ -382,6 +384,9 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
         let rows = ui::list_rows_for(&app, terminal.size()?.height);
         if rows != app.log.list.viewport {
             dispatch(&mut app, &mut store, &mut alerter, Msg::Viewport(rows), now());
+        }
+        if let Some(said) = auto_backup.poll(now()) {
+            dispatch(&mut app, &mut store, &mut alerter, Msg::Said(said), now());
         }
         if let Some(why) = alerter.take_failure() {
             dispatch(&mut app, &mut store, &mut alerter, Msg::NotifyFailed(why), now());

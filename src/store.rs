@@ -7,6 +7,7 @@
 //! Every write is one transaction; callers report "saved" only after it returned.
 
 pub mod audit;
+pub mod backup;
 pub mod handover;
 pub mod log;
 pub mod roster;

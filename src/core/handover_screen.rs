@@ -392,6 +392,7 @@ mod tests {
             calendar: crate::core::roster::Calendar::default(),
             visit: crate::core::settings::VisitSettings::default(),
             lock_minutes: 0,
+            backup: crate::core::settings::BackupSettings::default(),
         }
     }
 

@@ -331,6 +331,7 @@ mod tests {
             calendar: Calendar::default(),
             visit: crate::core::settings::VisitSettings::default(),
             lock_minutes: 0,
+            backup: crate::core::settings::BackupSettings::default(),
         }
     }
 

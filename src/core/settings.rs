@@ -76,6 +76,38 @@ pub struct Settings {
     pub visit: VisitSettings,
     /// Idle minutes before the screen locks itself; 0 never.
     pub lock_minutes: u32,
+    pub backup: BackupSettings,
+}
+
+/// Where and how long backups are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupSettings {
+    /// `None`: a `backups` directory next to the database.
+    pub dir: Option<std::path::PathBuf>,
+    pub keep_days: u32,
+    /// Take one automatically each day while the app runs.
+    pub daily: bool,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        Self {
+            dir: None,
+            keep_days: 30,
+            daily: false,
+        }
+    }
+}
+
+impl BackupSettings {
+    /// The backup directory for a database at `db`.
+    #[must_use]
+    pub fn dir_for(&self, db: &std::path::Path) -> std::path::PathBuf {
+        self.dir.clone().unwrap_or_else(|| {
+            db.parent()
+                .map_or_else(|| std::path::PathBuf::from("backups"), |p| p.join("backups"))
+        })
+    }
 }
 
 /// 来访登记 configuration.
