@@ -350,4 +350,8 @@ fn a_log_entry_promoted_with_one_key_stays_linked() {
     assert_eq!(event.record.log_entry_id, Some(1));
     assert_eq!(event.record.source, "县应急管理局 刘科长");
     assert!(h.text().contains("由第 1 号值班记录转来"), "{}", h.text());
+    // And the entry points to its event.
+    assert_eq!(h.store.entry(1).unwrap().events, vec![event.id]);
+    h.key(Key::ch('1'));
+    assert!(h.text().contains("已转为第 1 号紧急事件"), "{}", h.text());
 }

@@ -497,7 +497,12 @@ impl App {
             }
             Msg::EventCreated(id) => {
                 self.urgent.form = None;
-                self.urgent.promoting = None;
+                // The entry it came from now says so.
+                if let Some(entry_id) = self.urgent.promoting.take()
+                    && self.log.detail.as_ref().is_some_and(|d| d.id == entry_id)
+                {
+                    out.effects.push(Effect::LoadEntry(entry_id));
+                }
                 out.say_str(&format!("已保存：第 {id} 号紧急事件，报送时限开始计时"));
                 // Reloading rings and notifies for the new unacknowledged event.
                 out.effects.push(Effect::LoadEvents);
@@ -1365,6 +1370,7 @@ mod tests {
                 amendments: vec![],
                 instructions: vec![],
                 alert: vec![],
+                events: vec![],
             })),
             at(NOW),
         );

@@ -243,6 +243,8 @@ pub struct Entry {
     pub instructions: Vec<Instruction>,
     /// The timeline of the urgent alert this entry raised, if it raised one.
     pub alert: Vec<crate::core::urgent::TimelineLine>,
+    /// Urgent events made from this entry (转为紧急事件).
+    pub events: Vec<i64>,
 }
 
 /// One row of the list.

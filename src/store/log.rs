@@ -215,12 +215,18 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let alert = self.entry_alert_timeline(id)?;
+        let events = self
+            .conn
+            .prepare_cached("SELECT id FROM urgent_event WHERE log_entry_id = ?1 ORDER BY id")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
         Ok(Entry {
             id,
             fields,
             amendments,
             instructions,
             alert,
+            events,
         })
     }
 

@@ -198,6 +198,13 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
             theme::PLACEHOLDER,
         ));
     }
+    if !entry.events.is_empty() {
+        let ids: Vec<String> = entry.events.iter().map(|id| format!("第 {id} 号")).collect();
+        out.push(Line::styled(
+            format!("  已转为{}紧急事件（在“紧急事项”栏查看报送时限和报告）", ids.join("、")),
+            theme::URGENT,
+        ));
+    }
     if !entry.alert.is_empty() {
         heading(&mut out, "紧急提醒");
         for t in &entry.alert {
