@@ -150,6 +150,13 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
         ),
         title_style,
     )));
+    if !entry.events.is_empty() {
+        let ids: Vec<String> = entry.events.iter().map(|id| format!("第 {id} 号")).collect();
+        out.push(Line::styled(
+            format!("已转为{}紧急事件（在“紧急事项”栏查看报送时限和报告）", ids.join("、")),
+            theme::URGENT,
+        ));
+    }
     heading(&mut out, "记录");
     for field in [
         LogField::OccurredAt,
@@ -196,13 +203,6 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
                 format_minute(i.recorded_at)
             ),
             theme::PLACEHOLDER,
-        ));
-    }
-    if !entry.events.is_empty() {
-        let ids: Vec<String> = entry.events.iter().map(|id| format!("第 {id} 号")).collect();
-        out.push(Line::styled(
-            format!("  已转为{}紧急事件（在“紧急事项”栏查看报送时限和报告）", ids.join("、")),
-            theme::URGENT,
         ));
     }
     if !entry.alert.is_empty() {
