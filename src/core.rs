@@ -45,6 +45,7 @@ pub mod log_screen;
 pub mod name_pinyin;
 pub mod roster;
 pub mod roster_screen;
+pub mod search;
 pub mod settings;
 pub mod text;
 pub mod text_buffer;

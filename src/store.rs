@@ -11,6 +11,7 @@ pub mod backup;
 pub mod handover;
 pub mod log;
 pub mod roster;
+pub mod search;
 pub mod urgent;
 pub mod visit;
 
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_handover.sql"),
     include_str!("../migrations/0006_visit.sql"),
     include_str!("../migrations/0007_audit.sql"),
+    include_str!("../migrations/0008_search.sql"),
 ];
 
 /// The schema version this build writes.
@@ -151,17 +153,21 @@ impl Store {
             pending: audit::Pending::default(),
         };
         store.migrate()?;
-        // Registered after the migrations: schema steps are not records.
+        // Registered after the migrations: schema steps are not records. Neither are the audit
+        // rows nor the search index (derived from the records).
         let pending = store.pending.clone();
         store.conn.update_hook(Some(
             move |action: rusqlite::hooks::Action, _db: &str, table: &str, rowid: i64| {
-                if table != "audit_log"
+                if audit::is_audited(table)
                     && let Ok(mut p) = pending.lock()
                 {
                     p.push((action, table.to_string(), rowid));
                 }
             },
         ))?;
+        // Records without search documents (a database from before migration 0008, or loaded in
+        // bulk): index them now, once.
+        store.backfill_search()?;
         Ok(store)
     }
 
@@ -210,7 +216,8 @@ impl Store {
 
     /// Runs `f` in one IMMEDIATE transaction (the write lock is taken at BEGIN, so two terminals
     /// wait for each other instead of failing halfway) and commits it.
-    /// Every row it changed gets its audit row in the same transaction.
+    /// Every row it changed gets its audit row, and every record its search document, in the
+    /// same transaction.
     fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
         let pending = self.pending.clone();
         let take = || pending.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
@@ -219,6 +226,7 @@ impl Store {
         let value = f(&tx);
         let changes = take();
         let value = value?;
+        search::reindex(&tx, &changes)?;
         audit::append(&tx, &changes)?;
         tx.commit()?;
         Ok(value)

@@ -38,6 +38,12 @@ const WHO_COLUMNS: &[&str] = &[
     "by_whom",
 ];
 
+/// Whether changes to `table` are records that get audit rows: not the audit log itself, and not
+/// the search index, which is derived from the records (`store/search.rs`).
+pub(crate) fn is_audited(table: &str) -> bool {
+    table != "audit_log" && !super::search::is_search_table(table)
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -231,7 +237,9 @@ impl Store {
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
                  AND name <> 'audit_log' ORDER BY name",
             )?;
-            stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+            stmt.query_map([], |r| r.get::<_, String>(0))?
+                .filter(|t| t.as_ref().map_or(true, |t| is_audited(t)))
+                .collect::<rusqlite::Result<_>>()?
         };
         for table in &tables {
             let quoted = table.replace('"', "\"\"");

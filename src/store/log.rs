@@ -13,7 +13,7 @@ use crate::core::log_screen::{Anchor, PageRequest};
 
 const SUMMARY_COLUMNS: &str = "id, occurred_at, kind, unit, person, content, triage, status";
 
-const ENTRY_COLUMNS: &str = "id, kind, category, occurred_at, unit, person, phone, receiver, content, \
+pub(super) const ENTRY_COLUMNS: &str = "id, kind, category, occurred_at, unit, person, phone, receiver, content, \
      reported_elsewhere, read_back, forwarded_to, forwarded_at, triage, status, proposal, result, handler, \
      closed_at, recorded_by, recorded_at";
 
@@ -34,7 +34,7 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EntrySummary> {
     })
 }
 
-fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<(EntryId, NewEntry)> {
+pub(super) fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<(EntryId, NewEntry)> {
     Ok((
         row.get(0)?,
         NewEntry {

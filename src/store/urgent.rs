@@ -11,7 +11,7 @@ use crate::core::urgent::{
     RuleSnapshot, TimelineLine, chinese_number,
 };
 
-const EVENT_COLUMNS: &str = "e.id, e.category, e.level, e.occurred_at, e.received_at, e.place, e.source, e.summary, \
+pub(super) const EVENT_COLUMNS: &str = "e.id, e.category, e.level, e.occurred_at, e.received_at, e.place, e.source, e.summary, \
      e.deaths, e.missing, e.injured, e.measures, e.trend, e.requests, e.contact, e.log_entry_id, \
      e.rule_recipient, e.rule_phone_minutes, e.rule_written_minutes, e.rule_clock, e.rule_source, \
      e.state, e.rung, e.rung_since, e.reminders, e.created_by, e.created_at, \
@@ -20,7 +20,7 @@ const EVENT_COLUMNS: &str = "e.id, e.category, e.level, e.occurred_at, e.receive
      (SELECT min(sent_at) FROM urgent_report r WHERE r.event_id = e.id AND r.kind = '终报'), \
      (SELECT count(*) FROM urgent_report r WHERE r.event_id = e.id)";
 
-fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
+pub(super) fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
     let record = NewEvent {
         category: row.get(1)?,
         level: row_label(row, 2, Level::parse)?,

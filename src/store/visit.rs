@@ -67,7 +67,7 @@ fn visit_from_row(row: &Row<'_>) -> rusqlite::Result<Visit> {
 
 /// Reads visits matching `tail` (a `WHERE … ORDER BY …` on alias `v`) with their representatives
 /// and the summary of the visit each repeats.
-fn read_visits(conn: &Connection, tail: &str, params: impl rusqlite::Params) -> Result<Vec<Visit>> {
+pub(super) fn read_visits(conn: &Connection, tail: &str, params: impl rusqlite::Params) -> Result<Vec<Visit>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {VISIT_COLUMNS} FROM visit v {tail}"))?;
     let visits = stmt
         .query_map(params, visit_from_row)?

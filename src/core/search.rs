@@ -1,0 +1,1126 @@
+//! 查询 — full-text search over duty-log entries, visits and urgent events: the query an officer
+//! types, which index answers it, FTS5 query strings that user text can never break, the search
+//! documents built from the records, and the byte ranges to highlight. Pure: the store
+//! (`store/search.rs`) keeps the index current and runs the SQL.
+//!
+//! # What an officer types
+//!
+//! Words separated by spaces (also the full-width space), all of which must be found:
+//! `城关镇 火灾`. A word is found as a substring anywhere in the record's searchable text
+//! (Chinese, Latin letters case-insensitively, digits: `A123` finds the plate 云A12345,
+//! `1234567` the phone 13812345678, `0871-6312` a landline). `"…"` or `“…”` keeps spaces inside one
+//! word. A word of ASCII letters (`zgf`, `zengguofan`, `zs`) is also read as pinyin: it finds a
+//! person or unit whose name's initials or full pinyin start with it (surname readings: 曾国藩 is
+//! `zgf`); several such words are also tried joined (`zhang san` = `zhangsan`). There are no
+//! operators: `AND`, `*`, `-`, brackets and quotes are text like any other.
+//!
+//! Filters, each one word: `类型:来访` (值班记录/记录, 来访, 紧急事件/事件; several with `,` or `、`),
+//! `状态:待办` (any status of the three kinds, see [`STATUSES`]), `从:2024-05-01` and
+//! `到:2024-05-31` (inclusive days; `2024/5/1` and `20240501` too). The colon may be full-width.
+//! Anything else with a colon (a time `10:30`) is text.
+//!
+//! # Two indexes
+//!
+//! Measured in tech-probe.md §2: the FTS5 `trigram` tokenizer answers words of 3+ characters in
+//! well under a millisecond for the first page in rowid order, but returns nothing for 1–2
+//! characters. So every document is indexed twice:
+//!
+//! * `search_tri` (trigram) over the text, the pinyin keys and the filter tags — used when every
+//!   word has 3+ characters;
+//! * `search_uni` (unicode61 over the text with every letter, digit and Han character made its own
+//!   token, [`unigram_body`]) — used when any word has 1–2 characters. A word becomes a phrase of
+//!   single characters (`张三` → `"张 三"`), so it is still a substring match. Punctuation and field
+//!   boundaries become a separator token `_`, so a phrase never matches across them; inside a
+//!   short query, punctuation matches any punctuation.
+//!
+//! Pinyin keys are prefix-matched: in the trigram index each key is stored after a space and
+//! searched as `" zgf"` (which also makes a 2-letter key query 3 characters long); in the unigram
+//! index each key is a token, searched as a prefix (`"zs"*`).
+//!
+//! # Order
+//!
+//! A document's id is its time key: the seconds of its time ([`SearchDoc::at`]: an entry's
+//! 发生时间, a visit's entry time, an event's 接报时间) × 65,536, plus a sequence number among the
+//! documents of the same second ([`doc_id_floor`]). So "newest first" is simply `rowid DESC`,
+//! which FTS5 returns without sorting (tech-probe: 0.07 ms against ~100 ms for sorting hits by a
+//! time column), back-dated entries (补录) land in their place, a date range is a rowid range
+//! inside the index, and the cursor of a page is the last document's id. A correction of an
+//! entry's time moves its document to its new place. Within one second, the document indexed last
+//! comes first.
+
+use std::ops::Range;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::log::{EntryId, NewEntry};
+use super::name_pinyin::search_keys;
+use super::urgent::{EventId, EventState, NewEvent};
+use super::visit::Visit;
+
+labelled_enum!(
+    /// What kind of record a search document stands for.
+    DocKind {
+        Log => "值班记录",
+        Visit => "来访",
+        Event => "紧急事件",
+    }
+);
+
+/// A visit's status while the visitor is inside.
+pub const VISIT_INSIDE: &str = "在楼";
+/// A visit's status once the departure is recorded.
+pub const VISIT_LEFT: &str = "已离开";
+
+/// Every status a search document can have: the duty log's, a visit's, an event's.
+pub const STATUSES: &[&str] = &[
+    "待办",
+    "办理中",
+    "已办结",
+    VISIT_INSIDE,
+    VISIT_LEFT,
+    "新",
+    "已确认",
+    "已处置",
+    "已结束",
+];
+
+/// Documents a second can hold in its id range (see [`doc_id_floor`]).
+pub const IDS_PER_SECOND: i64 = 1 << 16;
+
+/// Characters of text a hit's snippet shows.
+pub const SNIPPET_CHARS: usize = 60;
+
+/// The first document id of the second `at` falls in: seconds since 1970-01-01 00:00:00 (local
+/// wall-clock time read as is) × [`IDS_PER_SECOND`].
+#[must_use]
+pub fn doc_id_floor(at: NaiveDateTime) -> i64 {
+    at.and_utc().timestamp().saturating_mul(IDS_PER_SECOND)
+}
+
+/// The first document id of a day.
+fn day_floor(day: NaiveDate) -> i64 {
+    doc_id_floor(day.and_time(chrono::NaiveTime::MIN))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The query
+// ---------------------------------------------------------------------------------------------
+
+/// What to search for: free text and filters. Build it with [`SearchQuery::parse`] from what an
+/// officer typed, or set the fields from a screen's own filter controls.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchQuery {
+    /// Words (and `"quoted phrases"`), all of which must be found. Filter words are not
+    /// interpreted here; [`SearchQuery::parse`] takes them out.
+    pub text: String,
+    /// First day (inclusive).
+    pub from: Option<NaiveDate>,
+    /// Last day (inclusive).
+    pub to: Option<NaiveDate>,
+    /// Only these kinds; empty means all.
+    pub kinds: Vec<DocKind>,
+    /// Only this status (one of [`STATUSES`]).
+    pub status: Option<String>,
+}
+
+/// One word of the query, normalised (full-width Latin and digits made half-width).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub text: String,
+    /// Typed in quotes: never read as pinyin.
+    pub quoted: bool,
+}
+
+impl Term {
+    fn chars(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    /// 1–2 characters: only the unigram index can find it.
+    #[must_use]
+    pub fn is_short(&self) -> bool {
+        self.chars() <= 2
+    }
+
+    /// The pinyin key this word may be (lower-case ASCII letters, apostrophes dropped, at least
+    /// two letters), unless it was quoted.
+    #[must_use]
+    pub fn pinyin(&self) -> Option<String> {
+        if self.quoted {
+            return None;
+        }
+        let p: String = self
+            .text
+            .chars()
+            .filter(|c| *c != '\'')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        (p.len() >= 2 && p.chars().all(|c| c.is_ascii_lowercase())).then_some(p)
+    }
+
+    /// All digits, 3 or more: also looked for in the digits-only forms of phone numbers.
+    fn is_number(&self) -> bool {
+        self.chars() >= 3 && self.text.chars().all(|c| c.is_ascii_digit())
+    }
+}
+
+/// A piece of the typed text: where it is, its value without quotes, whether it had any.
+struct Piece {
+    raw: Range<usize>,
+    value: String,
+    quoted: bool,
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”')
+}
+
+/// Splits at whitespace outside quotes; quote characters toggle quoting and are dropped.
+fn pieces(text: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut current: Option<Piece> = None;
+    let mut inside = false;
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        if c.is_whitespace() && !inside {
+            out.extend(current.take());
+            continue;
+        }
+        let p = current.get_or_insert(Piece {
+            raw: i..end,
+            value: String::new(),
+            quoted: false,
+        });
+        p.raw.end = end;
+        if is_quote(c) {
+            inside = !inside;
+            p.quoted = true;
+        } else {
+            p.value.push(c);
+        }
+    }
+    out.extend(current);
+    out
+}
+
+/// The filter words [`SearchQuery::parse`] knows.
+const FILTERS: &[&str] = &["类型", "状态", "从", "到"];
+
+fn parse_kind(s: &str) -> Option<DocKind> {
+    match s {
+        "记录" | "值班" | "日志" => Some(DocKind::Log),
+        "事件" | "紧急" | "突发事件" | "紧急事项" => Some(DocKind::Event),
+        "访客" => Some(DocKind::Visit),
+        s => DocKind::parse(s),
+    }
+}
+
+/// `2024-05-01`, `2024/5/1`, `2024.5.1` or `20240501`.
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    let s = normalize(s);
+    if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) {
+        return NaiveDate::parse_from_str(&s, "%Y%m%d").ok();
+    }
+    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
+    match parts.as_slice() {
+        [y, m, d] => {
+            let num = |p: &str| p.parse::<u32>().ok();
+            let y = i32::try_from(num(y)?).ok()?;
+            NaiveDate::from_ymd_opt(y, num(m)?, num(d)?)
+        }
+        _ => None,
+    }
+}
+
+impl SearchQuery {
+    /// Free text only, no filters.
+    #[must_use]
+    pub fn text(text: &str) -> Self {
+        Self {
+            text: text.to_string(),
+            ..Self::default()
+        }
+    }
+
+    /// Reads what an officer typed (see the module documentation). Errors are in Chinese and
+    /// say how to fix the filter; free text never fails.
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let input = super::text::sanitize(input, false);
+        let mut q = Self::default();
+        let mut kept: Vec<&str> = Vec::new();
+        for p in pieces(&input) {
+            let filter = (!p.quoted)
+                .then(|| p.value.split_once([':', '：']))
+                .flatten()
+                .filter(|(k, _)| FILTERS.contains(k));
+            let Some((key, value)) = filter else {
+                kept.push(input.get(p.raw.clone()).unwrap_or_default());
+                continue;
+            };
+            if value.is_empty() {
+                return Err(format!("“{key}:”后面缺少取值，如 类型:来访、状态:待办、从:2024-05-01"));
+            }
+            match key {
+                "类型" => {
+                    for v in value.split([',', '，', '、']).filter(|v| !v.is_empty()) {
+                        let kind =
+                            parse_kind(v).ok_or_else(|| format!("没有“{v}”这种类型：可写 {}", DocKind::choices()))?;
+                        if !q.kinds.contains(&kind) {
+                            q.kinds.push(kind);
+                        }
+                    }
+                }
+                "状态" => {
+                    if !STATUSES.contains(&value) {
+                        return Err(format!("没有“{value}”这种状态：可写 {}", STATUSES.join("、")));
+                    }
+                    q.status = Some(value.to_string());
+                }
+                _ => {
+                    let day = parse_day(value)
+                        .ok_or_else(|| format!("日期“{value}”看不懂：请写成 2024-05-01 这样的年-月-日"))?;
+                    if key == "从" {
+                        q.from = Some(day);
+                    } else {
+                        q.to = Some(day);
+                    }
+                }
+            }
+        }
+        if let (Some(from), Some(to)) = (q.from, q.to)
+            && from > to
+        {
+            return Err(format!("起始日期 {from} 晚于截止日期 {to}：请对调或改正"));
+        }
+        q.text = kept.join(" ");
+        Ok(q)
+    }
+
+    /// The words to find, normalised. Words that are only punctuation and 1–2 characters long
+    /// are left out: they would match nearly everything.
+    #[must_use]
+    pub fn terms(&self) -> Vec<Term> {
+        pieces(&self.text)
+            .into_iter()
+            .map(|p| Term {
+                text: normalize(p.value.trim()),
+                quoted: p.quoted,
+            })
+            .filter(|t| !t.text.is_empty() && (!t.is_short() || t.text.chars().any(char::is_alphanumeric)))
+            .collect()
+    }
+
+    /// Whether only the kinds that match `kinds` are wanted (empty or all of them: no filter).
+    fn kind_filter(&self) -> Option<Vec<DocKind>> {
+        let all = DocKind::ALL.iter().all(|k| self.kinds.contains(k));
+        (!self.kinds.is_empty() && !all).then(|| self.kinds.clone())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which index, and the MATCH expression
+// ---------------------------------------------------------------------------------------------
+
+/// The two FTS5 indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Index {
+    /// `search_tri`: every word has 3+ characters.
+    Trigram,
+    /// `search_uni`: some word has 1–2 characters, or only filters were given.
+    Unigram,
+}
+
+impl Index {
+    /// The FTS5 table.
+    #[must_use]
+    pub fn table(self) -> &'static str {
+        match self {
+            Self::Trigram => "search_tri",
+            Self::Unigram => "search_uni",
+        }
+    }
+}
+
+/// How the store answers a query. `ids` is the range of document ids (times) to look in; the
+/// store narrows its end to the page cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// Nothing can match (text typed, but nothing searchable in it; or `from` after `to`).
+    Nothing,
+    /// Every document in the range, newest first (no words, no kind or status filter).
+    All { ids: Range<i64> },
+    /// One FTS5 MATCH expression on one index.
+    Match {
+        index: Index,
+        expr: String,
+        ids: Range<i64>,
+    },
+}
+
+/// An FTS5 string literal: user text can never break out of it.
+#[must_use]
+pub fn fts_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// The tag a kind gets in the trigram index's `tags` column (`^k来访$`) or, without the anchors,
+/// as one token in the unigram index.
+fn kind_tag(kind: DocKind) -> String {
+    format!("k{}", kind.label())
+}
+
+fn status_tag(status: &str) -> String {
+    format!("s{status}")
+}
+
+fn tag_match(index: Index, tag: &str) -> String {
+    match index {
+        Index::Trigram => format!("tags : {}", fts_string(&format!("^{tag}$"))),
+        Index::Unigram => format!("tags : {}", fts_string(tag)),
+    }
+}
+
+/// One word's expression: its text, or (for pinyin) a key starting with it, or (for a number)
+/// the digits of a phone number.
+fn term_match(index: Index, t: &Term) -> String {
+    let mut alternatives = Vec::new();
+    match index {
+        Index::Trigram => {
+            alternatives.push(format!("text : {}", fts_string(&t.text)));
+            if let Some(p) = t.pinyin() {
+                alternatives.push(format!("keys : {}", fts_string(&format!(" {p}"))));
+            }
+            if t.is_number() {
+                alternatives.push(format!("keys : {}", fts_string(&t.text)));
+            }
+        }
+        Index::Unigram => {
+            alternatives.push(format!("body : {}", fts_string(&unigram_body(&t.text))));
+            if let Some(p) = t.pinyin() {
+                alternatives.push(format!("keys : {}*", fts_string(&p)));
+            }
+        }
+    }
+    format!("({})", alternatives.join(" OR "))
+}
+
+/// Decides how `q` is answered: which index, and the MATCH expression (see the module
+/// documentation). Every piece of user text in `expr` is inside an FTS5 string.
+#[must_use]
+pub fn plan(q: &SearchQuery) -> Plan {
+    let lo = q.from.map_or(i64::MIN, day_floor);
+    let hi = q.to.and_then(|d| d.succ_opt()).map_or(i64::MAX, day_floor);
+    if lo >= hi {
+        return Plan::Nothing;
+    }
+    let ids = lo..hi;
+    let terms = q.terms();
+    if terms.is_empty() && !q.text.trim().is_empty() {
+        return Plan::Nothing;
+    }
+    let kinds = q.kind_filter();
+    if terms.is_empty() && kinds.is_none() && q.status.is_none() {
+        return Plan::All { ids };
+    }
+    let index = if terms.is_empty() || terms.iter().any(Term::is_short) {
+        Index::Unigram
+    } else {
+        Index::Trigram
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if !terms.is_empty() {
+        let mut words = terms
+            .iter()
+            .map(|t| term_match(index, t))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        // `zhang san`: also the joined key.
+        let joined: Option<String> = (terms.len() >= 2)
+            .then(|| terms.iter().map(Term::pinyin).collect::<Option<Vec<_>>>())
+            .flatten()
+            .map(|p| p.concat());
+        if let Some(j) = joined {
+            let key = match index {
+                Index::Trigram => format!("keys : {}", fts_string(&format!(" {j}"))),
+                Index::Unigram => format!("keys : {}*", fts_string(&j)),
+            };
+            words = format!("({words}) OR {key}");
+        }
+        parts.push(format!("({words})"));
+    }
+    if let Some(kinds) = kinds {
+        let any: Vec<String> = kinds.iter().map(|k| tag_match(index, &kind_tag(*k))).collect();
+        parts.push(format!("({})", any.join(" OR ")));
+    }
+    if let Some(s) = &q.status {
+        parts.push(tag_match(index, &status_tag(s)));
+    }
+    Plan::Match {
+        index,
+        expr: parts.join(" AND "),
+        ids,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+// ---------------------------------------------------------------------------------------------
+
+/// What the index holds for one record. `text` is the searchable fields, normalised, one per
+/// line; `keys` the pinyin keys of names and units (and the digits of phone numbers written
+/// with separators), space-separated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchDoc {
+    pub kind: DocKind,
+    pub ref_id: i64,
+    pub at: NaiveDateTime,
+    pub status: String,
+    /// Short: who, or which unit; what a result row shows first.
+    pub title: String,
+    pub text: String,
+    pub keys: String,
+}
+
+/// Full-width Latin letters, digits and punctuation (as a Chinese input method types them) made
+/// half-width; the ideographic space made a space.
+fn fold(c: char) -> char {
+    match c {
+        '！'..='～' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        c => c,
+    }
+}
+
+/// [`fold`] over a string.
+#[must_use]
+pub fn normalize(s: &str) -> String {
+    s.chars().map(fold).collect()
+}
+
+/// The unigram index's form of a text: every letter, digit and Han character a token of its own;
+/// each run of anything else (punctuation, spaces, line breaks between fields) one `_` token;
+/// nothing at either end.
+#[must_use]
+pub fn unigram_body(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut gap = false;
+    for c in text.chars().map(fold) {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push_str("_ ");
+            }
+            gap = false;
+            out.push(c);
+            out.push(' ');
+        } else {
+            gap = true;
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+impl SearchDoc {
+    /// The columns of `search_tri`: text, keys (each after a space, for prefix matching), tags.
+    #[must_use]
+    pub fn trigram_columns(&self) -> [String; 3] {
+        let keys: String = self.keys.split_whitespace().map(|k| format!(" {k}")).collect();
+        [
+            self.text.clone(),
+            keys,
+            format!("^{}$ ^{}$", kind_tag(self.kind), status_tag(&self.status)),
+        ]
+    }
+
+    /// The columns of `search_uni`: body ([`unigram_body`]), keys, tags.
+    #[must_use]
+    pub fn unigram_columns(&self) -> [String; 3] {
+        [
+            unigram_body(&self.text),
+            self.keys.clone(),
+            format!("{} {}", kind_tag(self.kind), status_tag(&self.status)),
+        ]
+    }
+}
+
+/// Joins the non-empty fields, normalised, one per line.
+fn join_fields(fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| f.trim())
+        .filter(|f| !f.is_empty())
+        .map(normalize)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Pinyin keys of names and units, and the digits of phone numbers that have separators.
+fn build_keys(names: &[&str], phones: &[&str]) -> String {
+    let mut keys: Vec<String> = Vec::new();
+    let mut add = |k: String| {
+        if !k.is_empty() && !keys.contains(&k) {
+            keys.push(k);
+        }
+    };
+    for name in names.iter().map(|n| normalize(n.trim())).filter(|n| !n.is_empty()) {
+        let k = search_keys(&name);
+        add(k.initials);
+        add(k.full);
+        for (i, f) in k.alternates {
+            add(i);
+            add(f);
+        }
+    }
+    for phone in phones {
+        for piece in phone.split(['/', ',', '，', '、', ';', '；']) {
+            let piece = normalize(piece.trim());
+            let digits: String = piece.chars().filter(char::is_ascii_digit).collect();
+            if digits.len() >= 3 && digits != piece {
+                add(digits);
+            }
+        }
+    }
+    keys.join(" ")
+}
+
+fn title(parts: &[&str], fallback: &str) -> String {
+    let t = parts
+        .iter()
+        .map(|p| super::text::first_line(p.trim()))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if t.is_empty() { fallback.to_string() } else { t }
+}
+
+/// A duty-log entry's document: its content, result, unit, person, phone, forwarding and
+/// category are searchable; the person's and the unit's names by pinyin too.
+#[must_use]
+pub fn log_doc(id: EntryId, e: &NewEntry) -> SearchDoc {
+    SearchDoc {
+        kind: DocKind::Log,
+        ref_id: id,
+        at: e.occurred_at,
+        status: e.status.label().to_string(),
+        title: title(&[&e.person, &e.unit], e.kind.label()),
+        text: join_fields(&[
+            &e.content,
+            &e.result,
+            &e.unit,
+            &e.person,
+            &e.phone,
+            &e.forwarded_to,
+            &e.category,
+        ]),
+        keys: build_keys(&[&e.person, &e.unit], &[&e.phone]),
+    }
+}
+
+/// A visit's document: the visitor, employer, phone, purpose, host, plate, the last 4 of the
+/// document number (never the whole number), companions, handling, the 信访 matter and address,
+/// and the representatives.
+#[must_use]
+pub fn visit_doc(v: &Visit) -> SearchDoc {
+    let f = &v.fields;
+    let id_tail = super::idcard::last4(&super::visit::normalise_id(&f.id_number));
+    let (address, matter) = f
+        .petition
+        .as_ref()
+        .map_or(("", ""), |p| (p.address.as_str(), p.matter.as_str()));
+    let mut fields: Vec<&str> = vec![
+        &f.name,
+        &f.employer,
+        &f.phone,
+        &f.purpose,
+        &f.host,
+        &f.plate,
+        &id_tail,
+        &f.companions,
+        &f.handling,
+        matter,
+        address,
+    ];
+    let mut names: Vec<&str> = vec![&f.name, &f.employer, &f.host];
+    let mut phones: Vec<&str> = vec![&f.phone];
+    for r in &f.representatives {
+        fields.push(&r.name);
+        fields.push(&r.phone);
+        names.push(&r.name);
+        phones.push(&r.phone);
+    }
+    SearchDoc {
+        kind: DocKind::Visit,
+        ref_id: v.id,
+        at: f.entered_at,
+        status: if v.is_inside() { VISIT_INSIDE } else { VISIT_LEFT }.to_string(),
+        title: title(&[&f.name, &f.employer], "来访"),
+        text: join_fields(&fields),
+        keys: build_keys(&names, &phones),
+    }
+}
+
+/// An urgent event's document: category, level, place, summary, source, measures, trend,
+/// requests and contact.
+#[must_use]
+pub fn event_doc(id: EventId, e: &NewEvent, state: EventState) -> SearchDoc {
+    SearchDoc {
+        kind: DocKind::Event,
+        ref_id: id,
+        at: e.received_at,
+        status: state.label().to_string(),
+        title: title(&[&e.category, &e.place], "紧急事件"),
+        text: join_fields(&[
+            &e.category,
+            e.level.label(),
+            &e.place,
+            &e.summary,
+            &e.source,
+            &e.measures,
+            &e.trend,
+            &e.requests,
+            &e.contact,
+        ]),
+        keys: build_keys(&[&e.source, &e.contact], &[&e.contact]),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+// ---------------------------------------------------------------------------------------------
+
+/// Where a page of results ended: pass it as `before` to get the next (older) page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SearchCursor(i64);
+
+impl SearchCursor {
+    pub(crate) fn new(doc_id: i64) -> Self {
+        Self(doc_id)
+    }
+
+    /// The document id (its time key) the cursor stands at.
+    #[must_use]
+    pub fn doc_id(self) -> i64 {
+        self.0
+    }
+}
+
+/// One result, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub kind: DocKind,
+    /// The record: a log entry's, visit's or event's id, by `kind`.
+    pub ref_id: i64,
+    /// The record's time (entry 发生时间, visit entry time, event 接报时间).
+    pub at: NaiveDateTime,
+    /// Who, or which unit.
+    pub title: String,
+    /// The text around the first match, on one line (see [`snippet`]); highlight it with
+    /// [`highlight`].
+    pub snippet: String,
+    pub status: String,
+    /// This hit's place in the order.
+    pub cursor: SearchCursor,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Highlighting
+// ---------------------------------------------------------------------------------------------
+
+/// The character as compared: half-width, lower-case.
+fn fold_case(c: char) -> char {
+    let c = fold(c);
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}')
+}
+
+/// Byte ranges of every occurrence of `needle` in `text`, compared by [`fold_case`].
+fn literal_ranges(text: &str, needle: &str, out: &mut Vec<Range<usize>>) {
+    let needle: Vec<char> = needle.chars().map(fold_case).collect();
+    if needle.is_empty() {
+        return;
+    }
+    let chars: Vec<(usize, char)> = text.char_indices().map(|(i, c)| (i, fold_case(c))).collect();
+    let mut i = 0;
+    while i + needle.len() <= chars.len() {
+        if chars[i..i + needle.len()]
+            .iter()
+            .map(|(_, c)| *c)
+            .eq(needle.iter().copied())
+        {
+            let start = chars[i].0;
+            let end = chars.get(i + needle.len()).map_or(text.len(), |(b, _)| *b);
+            out.push(start..end);
+            i += needle.len();
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// The most characters at the start of a run of Han characters a pinyin key is looked for in.
+const PINYIN_RUN: usize = 16;
+
+/// For a pinyin word: at the start of each run of Han characters (a name field, a word after
+/// punctuation or a space), the characters whose pinyin the word spells (`zgf` in `曾国藩来电`
+/// marks `曾国藩`).
+fn pinyin_ranges(text: &str, pinyin: &str, out: &mut Vec<Range<usize>>) {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_han(chars[i].1) {
+            i += 1;
+            continue;
+        }
+        let run_end = chars[i..]
+            .iter()
+            .position(|(_, c)| !is_han(*c))
+            .map_or(chars.len(), |n| i + n);
+        let run: String = chars[i..run_end.min(i + PINYIN_RUN)].iter().map(|(_, c)| *c).collect();
+        let run_chars: Vec<char> = run.chars().collect();
+        for k in 1..=run_chars.len().min(pinyin.len()) {
+            let prefix: String = run_chars[..k].iter().collect();
+            if search_keys(&prefix).has_prefix(pinyin) {
+                let end = chars.get(i + k).map_or(text.len(), |(b, _)| *b);
+                out.push(chars[i].0..end);
+                break;
+            }
+        }
+        i = run_end;
+    }
+}
+
+/// Byte ranges of `text` to highlight for `query`, sorted, merged where they touch: every
+/// occurrence of every word (Latin case-insensitively, full-width as half-width), and for a
+/// pinyin word the Han characters at the start of a run that spell it.
+#[must_use]
+pub fn highlight(text: &str, query: &SearchQuery) -> Vec<Range<usize>> {
+    let terms = query.terms();
+    let mut ranges = Vec::new();
+    for t in &terms {
+        literal_ranges(text, &t.text, &mut ranges);
+        if let Some(p) = t.pinyin() {
+            pinyin_ranges(text, &p, &mut ranges);
+        }
+    }
+    if terms.len() >= 2
+        && let Some(joined) = terms.iter().map(Term::pinyin).collect::<Option<Vec<_>>>()
+    {
+        pinyin_ranges(text, &joined.concat(), &mut ranges);
+    }
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// About `max_chars` characters of `text` around the first highlighted match (from the start of
+/// that line, or a quarter of the width before the match), fields joined with ` · `, with `…` where
+/// cut. Without a match in the text (a pinyin key matched), the start of the text.
+#[must_use]
+pub fn snippet(text: &str, query: &SearchQuery, max_chars: usize) -> String {
+    let anchor = highlight(text, query).first().map_or(0, |r| r.start);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let a = chars.iter().position(|(b, _)| *b >= anchor).unwrap_or(0);
+    let lead = (max_chars / 4).min(a);
+    let mut start = a - lead;
+    if let Some(nl) = chars[start..a].iter().rposition(|(_, c)| *c == '\n') {
+        start += nl + 1;
+    }
+    let end = (start + max_chars).min(chars.len());
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    for (_, c) in &chars[start..end] {
+        if *c == '\n' {
+            out.push_str(" · ");
+        } else {
+            out.push(*c);
+        }
+    }
+    if end < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> SearchQuery {
+        SearchQuery::parse(s).expect("a valid query")
+    }
+
+    fn texts(s: &str) -> Vec<String> {
+        q(s).terms().into_iter().map(|t| t.text).collect()
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn marked<'a>(text: &'a str, query: &str) -> Vec<&'a str> {
+        highlight(text, &q(query))
+            .into_iter()
+            .map(|r| text.get(r).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn words_split_on_spaces_and_quotes_keep_phrases() {
+        assert_eq!(texts("城关镇  火灾"), ["城关镇", "火灾"]);
+        assert_eq!(texts("城关镇\u{3000}火灾"), ["城关镇", "火灾"]);
+        assert_eq!(texts("\"城关镇 张庄\" 火灾"), ["城关镇 张庄", "火灾"]);
+        assert_eq!(texts("“城关镇 张庄”"), ["城关镇 张庄"]);
+        assert_eq!(texts("\"未闭合 引号"), ["未闭合 引号"]);
+        assert!(q("\"城关镇 张庄\"").terms()[0].quoted);
+    }
+
+    #[test]
+    fn full_width_latin_and_digits_are_half_width() {
+        assert_eq!(texts("ＡＢ１２３"), ["AB123"]);
+    }
+
+    #[test]
+    fn punctuation_only_short_words_are_dropped() {
+        assert_eq!(texts("， 火 -"), ["火"]);
+        assert_eq!(texts("..."), ["..."], "three characters are a real substring search");
+    }
+
+    #[test]
+    fn filters_are_taken_out_of_the_text() {
+        let got = q("类型:来访 张三 状态：在楼 从:2024-05-01 到:2024/5/31");
+        assert_eq!(got.text, "张三");
+        assert_eq!(got.kinds, [DocKind::Visit]);
+        assert_eq!(got.status.as_deref(), Some("在楼"));
+        assert_eq!(got.from, Some(day("2024-05-01")));
+        assert_eq!(got.to, Some(day("2024-05-31")));
+        assert_eq!(q("类型:记录、事件").kinds, [DocKind::Log, DocKind::Event]);
+        assert_eq!(q("从:20240501").from, Some(day("2024-05-01")));
+    }
+
+    #[test]
+    fn colons_that_are_not_filters_stay_text() {
+        assert_eq!(q("10:30 来电").text, "10:30 来电");
+        assert_eq!(q("\"类型:来访\"").text, "\"类型:来访\"");
+        assert!(q("\"类型:来访\"").kinds.is_empty());
+    }
+
+    #[test]
+    fn bad_filters_say_how_to_fix_them() {
+        assert!(
+            SearchQuery::parse("类型:猫")
+                .unwrap_err()
+                .contains("值班记录、来访、紧急事件")
+        );
+        assert!(SearchQuery::parse("状态:完成").unwrap_err().contains("已办结"));
+        assert!(SearchQuery::parse("从:昨天").unwrap_err().contains("2024-05-01"));
+        assert!(SearchQuery::parse("从:2024-02-30").is_err());
+        assert!(SearchQuery::parse("类型:").unwrap_err().contains("缺少取值"));
+        assert!(
+            SearchQuery::parse("从:2024-06-01 到:2024-05-01")
+                .unwrap_err()
+                .contains("晚于")
+        );
+    }
+
+    #[test]
+    fn short_words_go_to_the_unigram_index_long_ones_to_trigram() {
+        let index = |s: &str| match plan(&q(s)) {
+            Plan::Match { index, .. } => Some(index),
+            _ => None,
+        };
+        assert_eq!(index("张"), Some(Index::Unigram));
+        assert_eq!(index("张三"), Some(Index::Unigram));
+        assert_eq!(index("曾国藩"), Some(Index::Trigram));
+        assert_eq!(index("城关镇 火灾"), Some(Index::Unigram), "one short word decides");
+        assert_eq!(index("城关镇 燃气泄漏"), Some(Index::Trigram));
+        assert_eq!(index("A123"), Some(Index::Trigram));
+        assert_eq!(index("zs"), Some(Index::Unigram));
+        assert_eq!(index("类型:来访"), Some(Index::Unigram));
+        assert_eq!(
+            plan(&q("")),
+            Plan::All {
+                ids: i64::MIN..i64::MAX
+            }
+        );
+        assert_eq!(plan(&q("，")), Plan::Nothing);
+    }
+
+    #[test]
+    fn expressions_quote_every_word() {
+        let Plan::Match { expr, .. } = plan(&q("B*C AND (x) -y")) else {
+            panic!("a match plan")
+        };
+        assert_eq!(
+            expr,
+            "((body : \"B _ C\") AND (body : \"A N D\" OR keys : \"and\"*) AND (body : \"x\") AND (body : \"y\"))"
+        );
+        let Plan::Match { expr, .. } = plan(&q("B*C NEAR(a) -yz")) else {
+            panic!("a match plan")
+        };
+        assert_eq!(expr, "((text : \"B*C\") AND (text : \"NEAR(a)\") AND (text : \"-yz\"))");
+        assert_eq!(fts_string("a\"b"), "\"a\"\"b\"");
+        let Plan::Match { expr, .. } = plan(&q("张三 zs 类型:来访,紧急事件 状态:在楼")) else {
+            panic!("a match plan")
+        };
+        assert_eq!(
+            expr,
+            "((body : \"张 三\") AND (body : \"z s\" OR keys : \"zs\"*)) AND \
+             (tags : \"k来访\" OR tags : \"k紧急事件\") AND tags : \"s在楼\""
+        );
+    }
+
+    #[test]
+    fn pinyin_words_search_keys_and_join() {
+        let Plan::Match { expr, .. } = plan(&q("zhang san")) else {
+            panic!("a match plan")
+        };
+        assert_eq!(
+            expr,
+            "(((text : \"zhang\" OR keys : \" zhang\") AND (text : \"san\" OR keys : \" san\")) OR \
+             keys : \" zhangsan\")"
+        );
+        let Plan::Match { expr, .. } = plan(&q("1234567")) else {
+            panic!("a match plan")
+        };
+        assert_eq!(expr, "((text : \"1234567\" OR keys : \"1234567\"))");
+        assert_eq!(q("\"zgf\"").terms()[0].pinyin(), None, "quoted: text only");
+        assert_eq!(q("xi'an").terms()[0].pinyin().as_deref(), Some("xian"));
+        assert_eq!(q("A123").terms()[0].pinyin(), None);
+    }
+
+    #[test]
+    fn all_kinds_is_no_kind_filter() {
+        assert_eq!(
+            plan(&q("类型:值班记录,来访,紧急事件")),
+            Plan::All {
+                ids: i64::MIN..i64::MAX
+            }
+        );
+    }
+
+    #[test]
+    fn dates_become_a_range_of_document_ids() {
+        let got = plan(&q("从:2024-05-01 到:2024-05-01"));
+        let from = doc_id_floor(day("2024-05-01").and_hms_opt(0, 0, 0).unwrap());
+        let next = doc_id_floor(day("2024-05-02").and_hms_opt(0, 0, 0).unwrap());
+        assert_eq!(got, Plan::All { ids: from..next });
+        assert_eq!(next - from, 86_400 * IDS_PER_SECOND);
+        let mut inverted = SearchQuery::text("火");
+        inverted.from = Some(day("2024-05-02"));
+        inverted.to = Some(day("2024-05-01"));
+        assert_eq!(plan(&inverted), Plan::Nothing);
+    }
+
+    #[test]
+    fn document_ids_follow_time() {
+        let t = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap();
+        let a = doc_id_floor(t("2016-01-01 00:00:00"));
+        let b = doc_id_floor(t("2016-01-01 00:00:01"));
+        assert_eq!(b - a, IDS_PER_SECOND);
+        assert!(doc_id_floor(t("2099-12-31 23:59:59")) > b);
+        assert_eq!(doc_id_floor(t("1970-01-01 00:00:00")), 0);
+    }
+
+    #[test]
+    fn unigram_body_splits_characters_and_marks_gaps() {
+        assert_eq!(unigram_body("张三来电"), "张 三 来 电");
+        assert_eq!(unigram_body("事故，无人\n县局"), "事 故 _ 无 人 _ 县 局");
+        assert_eq!(unigram_body("，云A·12 "), "云 A _ 1 2");
+        assert_eq!(
+            unigram_body("Ａ_b"),
+            "A _ b",
+            "an underscore typed is a gap, never the gap token"
+        );
+        assert_eq!(unigram_body("——"), "");
+    }
+
+    #[test]
+    fn highlight_finds_every_occurrence_case_insensitively() {
+        assert_eq!(marked("张三来电，张三再来", "张三"), ["张三", "张三"]);
+        assert_eq!(marked("云A12345", "a123"), ["A123"]);
+        assert_eq!(marked("电话０８７１-6312", "0871"), ["０８７１"]);
+        assert_eq!(marked("城关镇火灾", "城关 火灾"), ["城关", "火灾"]);
+        assert_eq!(marked("城关镇火灾", "关镇 镇火"), ["关镇火"], "touching matches merge");
+        assert!(marked("城关镇", "类型:来访").is_empty());
+    }
+
+    #[test]
+    fn highlight_marks_the_name_a_pinyin_word_spells() {
+        assert_eq!(marked("曾国藩 市水利局", "zgf"), ["曾国藩"]);
+        assert_eq!(marked("曾国藩来电反映", "zengguofan"), ["曾国藩"]);
+        assert_eq!(marked("曾国藩来电反映", "zengg"), ["曾国"]);
+        assert_eq!(marked("王五 张三", "zhang san"), ["张三"]);
+        assert!(marked("李四来电", "zgf").is_empty());
+        assert!(marked("来电人曾国藩", "zgf").is_empty(), "only at the start of a run");
+    }
+
+    #[test]
+    fn highlight_ranges_are_char_boundaries() {
+        let text = "ＡＢ张三ab";
+        for r in highlight(text, &q("ab")) {
+            assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+        }
+        assert_eq!(marked(text, "ab"), ["ＡＢ", "ab"]);
+    }
+
+    #[test]
+    fn snippet_shows_the_match_on_one_line() {
+        let text = "县应急管理局报告：城关镇张庄村发生交通事故，无人员伤亡，交警已到场处置，已安排专人跟进。\n\
+                    已处置完毕\n县应急管理局\n张三";
+        let s = snippet(text, &q("专人"), 20);
+        assert_eq!(s, "…置，已安排专人跟进。 · 已处置完毕 · 县应急…");
+        let s = snippet(text, &q("张三"), 20);
+        assert_eq!(s, "…张三", "from the start of the match's line");
+        let s = snippet(text, &q("zs"), 10);
+        assert_eq!(s, "…张三");
+        let s = snippet("短\n文本", &q("不在"), 20);
+        assert_eq!(s, "短 · 文本");
+    }
+
+    #[test]
+    fn keys_hold_names_units_and_phone_digits() {
+        let keys = build_keys(&["曾国藩", "县应急管理局"], &["0871-63121234 / 13812345678"]);
+        let keys: Vec<&str> = keys.split(' ').collect();
+        assert!(keys.contains(&"zgf") && keys.contains(&"zengguofan") && keys.contains(&"cengguofan"));
+        assert!(keys.contains(&"xyjglj"));
+        assert!(keys.contains(&"087163121234"));
+        assert!(!keys.contains(&"13812345678"), "already in the text as typed");
+    }
+
+    #[test]
+    fn trigram_columns_anchor_keys_and_tags() {
+        let doc = SearchDoc {
+            kind: DocKind::Visit,
+            ref_id: 1,
+            at: NaiveDateTime::default(),
+            status: VISIT_INSIDE.into(),
+            title: "曾国藩".into(),
+            text: "曾国藩\n市水利局".into(),
+            keys: "zgf zengguofan".into(),
+        };
+        let [text, keys, tags] = doc.trigram_columns();
+        assert_eq!(text, "曾国藩\n市水利局");
+        assert_eq!(keys, " zgf zengguofan");
+        assert_eq!(tags, "^k来访$ ^s在楼$");
+        let [body, keys, tags] = doc.unigram_columns();
+        assert_eq!(body, "曾 国 藩 _ 市 水 利 局");
+        assert_eq!(keys, "zgf zengguofan");
+        assert_eq!(tags, "k来访 s在楼");
+    }
+}

@@ -1,0 +1,329 @@
+//! The search index (查询): one document per duty-log entry, visit and urgent event in
+//! `search_doc`, indexed by `search_tri` (trigram) and `search_uni` (one token per character);
+//! the design is in [`crate::core::search`].
+//!
+//! Kept current by [`reindex`], which [`Store::write`] calls before every commit with the record
+//! rows SQLite's update hook saw change: the document is rebuilt from the record as it now is, in
+//! the same transaction, so a record is searchable as soon as its save returns and a correction
+//! is found by its new text only. A database whose records have no documents (written before
+//! migration 0008, or loaded in bulk without the store) is indexed by [`Store::backfill_search`]
+//! when it is opened, in batches of [`BACKFILL_BATCH`] records, each its own transaction, so an
+//! interrupted backfill resumes where it stopped.
+//!
+//! The search tables are derived data: the update hook leaves them out, so they get no audit rows,
+//! and `verify` does not check them.
+
+use rusqlite::hooks::Action;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::log::{ENTRY_COLUMNS, entry_from_row};
+use super::urgent::{EVENT_COLUMNS, event_from_row};
+use super::visit::read_visits;
+use super::{Result, Store, row_label, row_time, time_to_sql};
+use crate::core::search::{
+    DocKind, IDS_PER_SECOND, Plan, SNIPPET_CHARS, SearchCursor, SearchDoc, SearchHit, SearchQuery, doc_id_floor,
+    event_doc, log_doc, plan, snippet, visit_doc,
+};
+
+/// Records indexed per transaction when a database is indexed at open.
+pub const BACKFILL_BATCH: usize = 5_000;
+
+/// Whether a table holds derived search data (never a record).
+pub(crate) fn is_search_table(table: &str) -> bool {
+    table.starts_with("search_")
+}
+
+fn source_table(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Log => "log_entry",
+        DocKind::Visit => "visit",
+        DocKind::Event => "urgent_event",
+    }
+}
+
+/// Rebuilds the documents of the records among `changes` (from the update hook, inside the
+/// transaction that made them): log entries, visits (also when a representative row was
+/// written), urgent events. Other tables are ignored.
+pub(crate) fn reindex(tx: &Connection, changes: &[(Action, String, i64)]) -> Result<()> {
+    let mut done: Vec<(DocKind, i64)> = Vec::new();
+    for (_, table, rowid) in changes {
+        let target = match table.as_str() {
+            "log_entry" => Some((DocKind::Log, *rowid)),
+            "visit" => Some((DocKind::Visit, *rowid)),
+            "urgent_event" => Some((DocKind::Event, *rowid)),
+            "visit_representative" => tx
+                .query_row(
+                    "SELECT visit_id FROM visit_representative WHERE id = ?1",
+                    [rowid],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .map(|v| (DocKind::Visit, v)),
+            _ => None,
+        };
+        if let Some(t) = target
+            && !done.contains(&t)
+        {
+            done.push(t);
+            match read_doc(tx, t.0, t.1)? {
+                Some(doc) => upsert(tx, &doc)?,
+                None => remove(tx, t.0, t.1)?,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The document of one record as it is now, or `None` if there is no such record.
+fn read_doc(conn: &Connection, kind: DocKind, id: i64) -> Result<Option<SearchDoc>> {
+    Ok(match kind {
+        DocKind::Log => conn
+            .prepare_cached(&format!("SELECT {ENTRY_COLUMNS} FROM log_entry WHERE id = ?1"))?
+            .query_row([id], entry_from_row)
+            .optional()?
+            .map(|(id, e)| log_doc(id, &e)),
+        DocKind::Visit => read_visits(conn, "WHERE v.id = ?1", [id])?.pop().map(|v| visit_doc(&v)),
+        DocKind::Event => conn
+            .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM urgent_event e WHERE e.id = ?1"))?
+            .query_row([id], event_from_row)
+            .optional()?
+            .map(|e| event_doc(e.id, &e.record, e.escalation.state)),
+    })
+}
+
+/// Writes `doc`, replacing the record's old document. Unchanged: nothing is written (an event's
+/// escalation steps change the row but not what is searchable). A new time moves the document
+/// to a new id, its place in the order.
+fn upsert(tx: &Connection, doc: &SearchDoc) -> Result<()> {
+    let at = time_to_sql(doc.at);
+    let existing: Option<(i64, String, String, String, String, String)> = tx
+        .prepare_cached("SELECT id, at, status, title, text, keys FROM search_doc WHERE kind = ?1 AND ref_id = ?2")?
+        .query_row(params![doc.kind.label(), doc.ref_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })
+        .optional()?;
+    if let Some((id, old_at, status, title, text, keys)) = existing {
+        if (old_at == at, status, title, text, keys)
+            == (
+                true,
+                doc.status.clone(),
+                doc.title.clone(),
+                doc.text.clone(),
+                doc.keys.clone(),
+            )
+        {
+            return Ok(());
+        }
+        delete_fts(tx, id)?;
+        if old_at == at {
+            tx.prepare_cached("UPDATE search_doc SET status = ?2, title = ?3, text = ?4, keys = ?5 WHERE id = ?1")?
+                .execute(params![id, doc.status, doc.title, doc.text, doc.keys])?;
+            return insert_fts(tx, id, doc);
+        }
+        tx.prepare_cached("DELETE FROM search_doc WHERE id = ?1")?
+            .execute([id])?;
+    }
+    insert_new(tx, doc)
+}
+
+/// Removes a record's document (records are never deleted; this keeps the index honest if one
+/// were).
+fn remove(tx: &Connection, kind: DocKind, ref_id: i64) -> Result<()> {
+    let id: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM search_doc WHERE kind = ?1 AND ref_id = ?2",
+            params![kind.label(), ref_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = id {
+        delete_fts(tx, id)?;
+        tx.execute("DELETE FROM search_doc WHERE id = ?1", [id])?;
+    }
+    Ok(())
+}
+
+/// The next free id in the second of `at` (after the documents already there); a full second
+/// (65,536 documents) spills into the next.
+fn allocate(tx: &Connection, at: chrono::NaiveDateTime) -> Result<i64> {
+    let mut floor = doc_id_floor(at);
+    let mut stmt = tx.prepare_cached("SELECT max(id) FROM search_doc WHERE id >= ?1 AND id < ?2")?;
+    loop {
+        let end = floor.saturating_add(IDS_PER_SECOND);
+        let top: Option<i64> = stmt.query_row([floor, end], |r| r.get(0))?;
+        match top {
+            None => return Ok(floor),
+            Some(t) if t + 1 < end => return Ok(t + 1),
+            Some(_) => floor = end,
+        }
+    }
+}
+
+fn insert_new(tx: &Connection, doc: &SearchDoc) -> Result<()> {
+    let id = allocate(tx, doc.at)?;
+    tx.prepare_cached(
+        "INSERT INTO search_doc (id, kind, ref_id, at, status, title, text, keys) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        id,
+        doc.kind.label(),
+        doc.ref_id,
+        time_to_sql(doc.at),
+        doc.status,
+        doc.title,
+        doc.text,
+        doc.keys
+    ])?;
+    insert_fts(tx, id, doc)
+}
+
+fn insert_fts(tx: &Connection, id: i64, doc: &SearchDoc) -> Result<()> {
+    let [text, keys, tags] = doc.trigram_columns();
+    tx.prepare_cached("INSERT INTO search_tri (rowid, text, keys, tags) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id, text, keys, tags])?;
+    let [body, keys, tags] = doc.unigram_columns();
+    tx.prepare_cached("INSERT INTO search_uni (rowid, body, keys, tags) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id, body, keys, tags])?;
+    Ok(())
+}
+
+fn delete_fts(tx: &Connection, id: i64) -> Result<()> {
+    tx.prepare_cached("DELETE FROM search_tri WHERE rowid = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM search_uni WHERE rowid = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// Whether the newest record of `kind` has no document: true of a database written before
+/// migration 0008, one loaded in bulk, and one whose backfill was interrupted (the backfill goes
+/// oldest first, and nothing is indexed live until it has finished at open). Two index lookups.
+fn is_missing(conn: &Connection, kind: DocKind) -> Result<bool> {
+    let newest: Option<i64> =
+        conn.query_row(&format!("SELECT max(id) FROM {}", source_table(kind)), [], |r| r.get(0))?;
+    let indexed: Option<i64> = conn.query_row(
+        "SELECT max(ref_id) FROM search_doc WHERE kind = ?1",
+        [kind.label()],
+        |r| r.get(0),
+    )?;
+    Ok(match (newest, indexed) {
+        (Some(n), Some(i)) => n > i,
+        (Some(_), None) => true,
+        (None, _) => false,
+    })
+}
+
+/// Indexes up to `limit` records of `kind` after id `after` that have no document; returns how
+/// many and the last id.
+fn backfill_batch(tx: &Connection, kind: DocKind, after: i64, limit: usize) -> Result<(u64, i64)> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let table = source_table(kind);
+    let alias = match kind {
+        DocKind::Log => "l",
+        DocKind::Visit => "v",
+        DocKind::Event => "e",
+    };
+    let tail = format!(
+        "WHERE {alias}.id > ?1 AND NOT EXISTS \
+         (SELECT 1 FROM search_doc d WHERE d.kind = ?3 AND d.ref_id = {alias}.id) ORDER BY {alias}.id LIMIT ?2"
+    );
+    let args = params![after, limit, kind.label()];
+    let docs: Vec<SearchDoc> = match kind {
+        DocKind::Log => tx
+            .prepare_cached(&format!("SELECT {ENTRY_COLUMNS} FROM {table} l {tail}"))?
+            .query_map(args, |r| entry_from_row(r).map(|(id, e)| log_doc(id, &e)))?
+            .collect::<rusqlite::Result<_>>()?,
+        DocKind::Visit => read_visits(tx, &tail, args)?.iter().map(visit_doc).collect(),
+        DocKind::Event => tx
+            .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM {table} e {tail}"))?
+            .query_map(args, |r| {
+                event_from_row(r).map(|e| event_doc(e.id, &e.record, e.escalation.state))
+            })?
+            .collect::<rusqlite::Result<_>>()?,
+    };
+    for doc in &docs {
+        insert_new(tx, doc)?;
+    }
+    let last = docs.iter().map(|d| d.ref_id).max().unwrap_or(after);
+    Ok((docs.len() as u64, last))
+}
+
+impl Store {
+    /// Whether some records are not in the search index yet (see [`Store::backfill_search`]).
+    pub fn search_index_missing(&self) -> Result<bool> {
+        for kind in DocKind::ALL {
+            if is_missing(&self.conn, *kind)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Indexes every record that has no search document, oldest first, [`BACKFILL_BATCH`]
+    /// records per transaction; returns how many. Runs at open when [`Store::search_index_missing`]
+    /// — once after the upgrade to migration 0008, or for a database loaded in bulk. Cheap when
+    /// nothing is missing.
+    pub fn backfill_search(&mut self) -> Result<u64> {
+        let mut total = 0;
+        for kind in DocKind::ALL {
+            if !is_missing(&self.conn, *kind)? {
+                continue;
+            }
+            let mut after = i64::MIN;
+            loop {
+                let (n, last) = self.write(|tx| backfill_batch(tx, *kind, after, BACKFILL_BATCH))?;
+                if n == 0 {
+                    break;
+                }
+                total += n;
+                after = last;
+            }
+        }
+        Ok(total)
+    }
+
+    /// Records matching `q`, newest first by their time, at most `limit`, older than `before`
+    /// (the [`SearchHit::cursor`] of the last hit of the previous page). Pages never repeat or
+    /// skip a record that did not change meanwhile.
+    pub fn search(&self, q: &SearchQuery, limit: usize, before: Option<SearchCursor>) -> Result<Vec<SearchHit>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let end = |ids: &std::ops::Range<i64>| before.map_or(ids.end, |c| c.doc_id().min(ids.end));
+        const COLUMNS: &str = "d.id, d.kind, d.ref_id, d.at, d.status, d.title, d.text";
+        let (sql, args): (String, Vec<rusqlite::types::Value>) = match plan(q) {
+            Plan::Nothing => return Ok(Vec::new()),
+            Plan::All { ids } => (
+                format!(
+                    "SELECT {COLUMNS} FROM search_doc d WHERE d.id >= ?1 AND d.id < ?2 ORDER BY d.id DESC LIMIT ?3"
+                ),
+                vec![ids.start.into(), end(&ids).into(), limit.into()],
+            ),
+            Plan::Match { index, expr, ids } => {
+                let t = index.table();
+                (
+                    format!(
+                        "SELECT {COLUMNS} FROM {t} JOIN search_doc d ON d.id = {t}.rowid \
+                         WHERE {t} MATCH ?1 AND {t}.rowid >= ?2 AND {t}.rowid < ?3 ORDER BY {t}.rowid DESC LIMIT ?4"
+                    ),
+                    vec![expr.into(), ids.start.into(), end(&ids).into(), limit.into()],
+                )
+            }
+        };
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let hits = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                let text: String = r.get(6)?;
+                Ok(SearchHit {
+                    cursor: SearchCursor::new(r.get(0)?),
+                    kind: row_label(r, 1, DocKind::parse)?,
+                    ref_id: r.get(2)?,
+                    at: row_time(r, 3)?,
+                    status: r.get(4)?,
+                    title: r.get(5)?,
+                    snippet: snippet(&text, q, SNIPPET_CHARS),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(hits)
+    }
+}

@@ -1,0 +1,715 @@
+//! The search engine (查询) on a real SQLite file in a temporary directory, every record written
+//! through the store's own APIs: 1, 2, 3 and 5 character Chinese words, a sentence boundary,
+//! plates and phone numbers, pinyin of people and units, date, kind and status filters, a
+//! corrected entry, a record found right after its save, user text full of FTS5 syntax, newest
+//! first, paging, the index kept out of the audit, and the backfill of a database without one.
+//!
+//! Every time is fixed; nothing here reads the wall clock or measures time.
+
+use std::collections::HashSet;
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use rusqlite::Connection;
+use tempfile::TempDir;
+use zhiban::config::{DEFAULT_TOML, parse};
+use zhiban::core::escalation::Escalation;
+use zhiban::core::log::{AmendRequest, EntryId, EntryKind, LogField, NewEntry, Status, Triage};
+use zhiban::core::search::{DocKind, SearchHit, SearchQuery, highlight};
+use zhiban::core::urgent::{AlertTarget, EventDraft, EventState, Level, new_event};
+use zhiban::core::visit::{VisitDraft, build_visit};
+use zhiban::store::Store;
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").expect("a valid test time")
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a valid test day")
+}
+
+fn entry(when: &str, unit: &str, person: &str, phone: &str, content: &str, status: Status) -> NewEntry {
+    let t = at(when);
+    NewEntry {
+        kind: EntryKind::IncomingCall,
+        category: "综合".into(),
+        occurred_at: t,
+        unit: unit.into(),
+        person: person.into(),
+        phone: phone.into(),
+        receiver: "李四".into(),
+        content: content.into(),
+        reported_elsewhere: String::new(),
+        read_back: None,
+        forwarded_to: String::new(),
+        forwarded_at: None,
+        triage: Triage::Routine,
+        status,
+        proposal: String::new(),
+        result: if status == Status::Done {
+            "已按领导要求通知到位".into()
+        } else {
+            String::new()
+        },
+        handler: String::new(),
+        closed_at: (status == Status::Done).then_some(t),
+        recorded_by: "李四".into(),
+        recorded_at: t,
+    }
+}
+
+/// A valid 18-digit number with its check character (GB 11643-1999).
+fn resident_id(first17: &str) -> String {
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .chars()
+        .zip(weights)
+        .map(|(c, w)| c.to_digit(10).expect("a digit") * w)
+        .sum();
+    let check = "10X98765432".chars().nth((sum % 11) as usize).expect("an index");
+    format!("{first17}{check}")
+}
+
+/// The records every test starts from, by name.
+struct Fixture {
+    _dir: TempDir,
+    store: Store,
+    /// 城关镇 张三: 交通事故, 待办, 2026-11-01 08:00.
+    l1: EntryId,
+    /// 县应急管理局 曾国藩, landline: 河堤渗水, 办理中, 2026-11-02 09:00.
+    l2: EntryId,
+    /// 县水利局 王五: 强降雨, 已办结, 2026-11-03 10:00.
+    l3: EntryId,
+    /// 北城街道办事处 李四: 燃气泄漏, 待办, 2026-11-04 11:00.
+    l4: EntryId,
+    /// 赵六 of 市水利局, plate 云A12345, still inside, 2026-11-02 14:00.
+    v1: i64,
+    /// 单雄信, 信访 土地征收补偿, left, 2026-11-05 09:30.
+    v2: i64,
+    /// 自然灾害 at 李家集镇: 山体滑坡, received 2026-11-03 16:00.
+    e1: i64,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut store = Store::open(&dir.path().join("zhiban.db")).expect("open the store");
+    let mut add = |e: NewEntry| store.insert_entry(&e).expect("insert an entry").0;
+    let l1 = add(entry(
+        "2026-11-01 08:00:00",
+        "城关镇人民政府",
+        "张三",
+        "13812345678",
+        "城关镇张庄村发生交通事故，无人员伤亡。交警已到场处置。",
+        Status::Pending,
+    ));
+    let l2 = add(entry(
+        "2026-11-02 09:00:00",
+        "县应急管理局",
+        "曾国藩",
+        "0871-63121234",
+        "李家集镇河堤渗水，请求派员查看。",
+        Status::InProgress,
+    ));
+    let l3 = add(entry(
+        "2026-11-03 10:00:00",
+        "县水利局",
+        "王五",
+        "",
+        "通知县水利局：明日有强降雨，请做好防汛准备。",
+        Status::Done,
+    ));
+    let l4 = add(entry(
+        "2026-11-04 11:00:00",
+        "北城街道办事处",
+        "李四",
+        "13600001111",
+        "北城街道幸福小区燃气泄漏，已疏散群众。",
+        Status::Pending,
+    ));
+    let visit = |name: &str, id17: &str, when: &str| VisitDraft {
+        name: name.into(),
+        id_type: "居民身份证".into(),
+        id_number: resident_id(id17),
+        employer: "市水利局".into(),
+        phone: "13955556666".into(),
+        purpose: "联系防汛工作".into(),
+        host: "办公室 王主任".into(),
+        entered_at: when.into(),
+        ..VisitDraft::default()
+    };
+    let mut d1 = visit("赵六", "11010519800101001", "2026-11-02 14:00");
+    d1.plate = "云A·12345".into();
+    let now = at("2026-11-02 14:00:00");
+    let v1 = store
+        .add_visit(&build_visit(&d1, "李四", now, now.date()).expect("a valid visit"))
+        .expect("add a visit");
+    let mut d2 = visit("单雄信", "11010519750505002", "2026-11-05 09:30");
+    d2.employer = String::new();
+    d2.purpose = "反映土地问题".into();
+    d2.petition = true;
+    d2.petition_address = "柳河乡李庄村".into();
+    d2.petition_matter = "土地征收补偿".into();
+    let now = at("2026-11-05 09:30:00");
+    let v2 = store
+        .add_visit(&build_visit(&d2, "李四", now, now.date()).expect("a valid petition visit"))
+        .expect("add a visit");
+    store
+        .checkout(v2, "李四", at("2026-11-05 10:00:00"))
+        .expect("check out");
+    let settings = parse(DEFAULT_TOML, None).expect("the default config").settings;
+    let received = at("2026-11-03 16:00:00");
+    let mut draft = EventDraft::essentials(
+        "自然灾害",
+        Level::Major,
+        received - Duration::minutes(10),
+        "李家集镇",
+        "李家集镇山体滑坡，2人受伤。",
+    );
+    draft.received_at = Some(received);
+    draft.contact = "刘主任 13700003333".into();
+    let event = new_event(draft, &settings.urgent, "张三", received).expect("a valid event");
+    let e1 = store.insert_event(&event, &[]).expect("insert an event");
+    Fixture {
+        _dir: dir,
+        store,
+        l1,
+        l2,
+        l3,
+        l4,
+        v1,
+        v2,
+        e1,
+    }
+}
+
+fn search(store: &Store, q: &str) -> Vec<SearchHit> {
+    let q = SearchQuery::parse(q).expect("a valid query");
+    store.search(&q, 100, None).expect("search")
+}
+
+/// The hits as (kind, record id), in order.
+fn found(store: &Store, q: &str) -> Vec<(DocKind, i64)> {
+    search(store, q).iter().map(|h| (h.kind, h.ref_id)).collect()
+}
+
+fn log(id: EntryId) -> (DocKind, i64) {
+    (DocKind::Log, id)
+}
+
+fn visit(id: i64) -> (DocKind, i64) {
+    (DocKind::Visit, id)
+}
+
+fn event(id: i64) -> (DocKind, i64) {
+    (DocKind::Event, id)
+}
+
+#[test]
+fn chinese_words_of_one_two_three_and_five_characters_find_exactly_their_records() {
+    let f = fixture();
+    let s = &f.store;
+    // One character.
+    assert_eq!(found(s, "雨"), [log(f.l3)]);
+    assert_eq!(found(s, "滑"), [event(f.e1)]);
+    let one = found(s, "镇");
+    assert_eq!(one, [event(f.e1), log(f.l2), log(f.l1)], "城关镇 and 李家集镇 only");
+    assert!(one.len() < 7, "a one-character word does not return everything");
+    // Two.
+    assert_eq!(found(s, "渗水"), [log(f.l2)]);
+    assert_eq!(found(s, "张三"), [log(f.l1)]);
+    assert_eq!(found(s, "征收"), [visit(f.v2)]);
+    // Three.
+    assert_eq!(found(s, "强降雨"), [log(f.l3)]);
+    assert_eq!(found(s, "水利局"), [log(f.l3), visit(f.v1)]);
+    // Five.
+    assert_eq!(found(s, "城关镇张庄"), [log(f.l1)]);
+    assert_eq!(found(s, "幸福小区燃"), [log(f.l4)]);
+    // Nothing.
+    assert!(found(s, "地震").is_empty());
+    assert!(found(s, "龙").is_empty());
+    assert!(found(s, "城关镇地震").is_empty());
+}
+
+#[test]
+fn several_words_must_all_be_found() {
+    let f = fixture();
+    let s = &f.store;
+    assert_eq!(found(s, "李家集镇 渗水"), [log(f.l2)]);
+    assert_eq!(found(s, "李家集镇 滑坡"), [event(f.e1)]);
+    assert_eq!(found(s, "李家集镇 山体滑坡"), [event(f.e1)]);
+    assert!(found(s, "城关镇 渗水").is_empty());
+    assert_eq!(
+        found(s, "\"办公室 王主任\""),
+        [visit(f.v2), visit(f.v1)],
+        "a quoted phrase keeps its space"
+    );
+}
+
+#[test]
+fn a_word_spanning_a_sentence_boundary_is_found_as_typed_never_across_it() {
+    let f = fixture();
+    let s = &f.store;
+    assert_eq!(found(s, "伤亡。交警"), [log(f.l1)]);
+    assert_eq!(found(s, "亡。交"), [log(f.l1)]);
+    // Without the full stop it is not in the text.
+    assert!(found(s, "伤亡交警").is_empty());
+    assert!(found(s, "亡交").is_empty());
+    // Nor across two fields (unit 城关镇人民政府, then person 张三).
+    assert!(found(s, "府张").is_empty());
+    assert!(found(s, "政府张三").is_empty());
+    assert_eq!(found(s, "政府"), [log(f.l1)]);
+}
+
+#[test]
+fn plates_and_phone_numbers_are_found_by_fragments() {
+    let f = fixture();
+    let s = &f.store;
+    assert_eq!(found(s, "A123"), [visit(f.v1)]);
+    assert_eq!(found(s, "a12345"), [visit(f.v1)], "Latin letters case-insensitively");
+    assert_eq!(found(s, "云A1"), [visit(f.v1)]);
+    assert_eq!(found(s, "ＡＢ").len(), 0);
+    assert_eq!(
+        found(s, "Ａ１２３"),
+        [visit(f.v1)],
+        "full-width as typed with an input method"
+    );
+    assert_eq!(found(s, "1234567"), [log(f.l1)]);
+    assert_eq!(found(s, "0871-6312"), [log(f.l2)]);
+    assert_eq!(found(s, "08716312"), [log(f.l2)], "a landline without its dash");
+    assert_eq!(found(s, "3333"), [event(f.e1)]);
+    assert_eq!(found(s, "002"), [visit(f.v2)], "the last 4 of the document number");
+    let full_id = resident_id("11010519800101001");
+    assert!(found(s, &full_id).is_empty(), "never the whole document number");
+    assert!(found(s, "19800101").is_empty());
+}
+
+#[test]
+fn pinyin_finds_people_and_units_by_initials_and_full_pinyin() {
+    let f = fixture();
+    let s = &f.store;
+    assert_eq!(found(s, "zgf"), [log(f.l2)], "曾 read as a surname: zeng");
+    assert_eq!(found(s, "zengguofan"), [log(f.l2)]);
+    assert_eq!(found(s, "ZengGuo"), [log(f.l2)], "a prefix, any case");
+    assert_eq!(found(s, "cengguofan"), [log(f.l2)], "the common reading too");
+    assert_eq!(found(s, "zeng guo fan"), [log(f.l2)], "words joined");
+    assert!(found(s, "guofan").is_empty(), "keys match from their start");
+    assert_eq!(found(s, "zs"), [log(f.l1)]);
+    assert_eq!(found(s, "zhangsan"), [log(f.l1)]);
+    assert_eq!(found(s, "sxx"), [visit(f.v2)], "单 read as shan");
+    assert_eq!(found(s, "shanxiongxin"), [visit(f.v2)]);
+    // Units.
+    assert_eq!(found(s, "xyjglj"), [log(f.l2)]);
+    assert_eq!(found(s, "xianshuili"), [log(f.l3)]);
+    assert_eq!(found(s, "ssljj"), Vec::<(DocKind, i64)>::new());
+    assert_eq!(
+        found(s, "sslj"),
+        [visit(f.v1)],
+        "市水利局, the first visitor's employer"
+    );
+    // A pinyin word together with a Chinese one.
+    assert_eq!(found(s, "zgf 渗水"), [log(f.l2)]);
+    assert!(found(s, "zgf 滑坡").is_empty());
+    // The hit marks the name the pinyin spells.
+    let hit = &search(s, "zgf")[0];
+    let q = SearchQuery::parse("zgf").unwrap();
+    let marks: Vec<&str> = highlight(&hit.title, &q)
+        .into_iter()
+        .map(|r| hit.title.get(r).unwrap())
+        .collect();
+    assert_eq!(marks, ["曾国藩"]);
+}
+
+#[test]
+fn dates_kinds_and_statuses_filter() {
+    let mut f = fixture();
+    let s = &f.store;
+    assert_eq!(
+        found(s, "从:2026-11-02 到:2026-11-03"),
+        [event(f.e1), log(f.l3), visit(f.v1), log(f.l2)]
+    );
+    assert_eq!(
+        found(s, "类型:值班记录 从:2026-11-02 到:2026-11-03"),
+        [log(f.l3), log(f.l2)]
+    );
+    assert_eq!(found(s, "水利局 类型:来访"), [visit(f.v1)]);
+    assert_eq!(found(s, "镇 类型:事件"), [event(f.e1)]);
+    assert_eq!(found(s, "镇 类型:事件,记录"), [event(f.e1), log(f.l2), log(f.l1)]);
+    assert_eq!(found(s, "状态:待办"), [log(f.l4), log(f.l1)]);
+    assert_eq!(found(s, "状态:在楼"), [visit(f.v1)]);
+    assert_eq!(found(s, "状态:已离开"), [visit(f.v2)]);
+    assert_eq!(found(s, "状态:新"), [event(f.e1)]);
+    assert_eq!(found(s, "城关镇 状态:待办"), [log(f.l1)]);
+    assert!(found(s, "城关镇 状态:已办结").is_empty());
+    // Set by a screen rather than typed.
+    let q = SearchQuery {
+        text: "镇".into(),
+        from: Some(day("2026-11-02")),
+        to: None,
+        kinds: vec![DocKind::Log],
+        status: None,
+    };
+    let hits = f.store.search(&q, 10, None).unwrap();
+    assert_eq!(hits.iter().map(|h| h.ref_id).collect::<Vec<_>>(), [f.l2]);
+    // A status change is searchable at once: the event acknowledged, the visitor gone.
+    let before = f.store.event(f.e1).unwrap().escalation;
+    let acknowledged = Escalation {
+        state: EventState::Acknowledged,
+        ..before.clone()
+    };
+    assert!(
+        f.store
+            .save_escalation(AlertTarget::Event(f.e1), &before, &acknowledged, &[])
+            .unwrap()
+    );
+    f.store.checkout(f.v1, "李四", at("2026-11-02 16:00:00")).unwrap();
+    let s = &f.store;
+    assert!(found(s, "状态:新").is_empty());
+    assert_eq!(found(s, "状态:已确认"), [event(f.e1)]);
+    assert_eq!(found(s, "状态:在楼"), Vec::<(DocKind, i64)>::new());
+    assert_eq!(found(s, "状态:已离开"), [visit(f.v2), visit(f.v1)]);
+}
+
+#[test]
+fn a_hit_carries_its_time_title_status_and_a_snippet_around_the_match() {
+    let f = fixture();
+    let hits = search(&f.store, "渗水");
+    let h = &hits[0];
+    assert_eq!((h.kind, h.ref_id), log(f.l2));
+    assert_eq!(h.at, at("2026-11-02 09:00:00"));
+    assert_eq!(h.title, "曾国藩 县应急管理局");
+    assert_eq!(h.status, "办理中");
+    assert!(h.snippet.starts_with("李家集镇河堤渗水"), "{}", h.snippet);
+    let v = &search(&f.store, "A123")[0];
+    assert_eq!(v.title, "赵六 市水利局");
+    assert_eq!(v.status, "在楼");
+    assert!(v.snippet.contains("云A12345"), "{}", v.snippet);
+    let e = &search(&f.store, "滑坡")[0];
+    assert_eq!(e.title, "自然灾害 李家集镇");
+    assert_eq!(e.at, at("2026-11-03 16:00:00"));
+    let q = SearchQuery::parse("滑坡").unwrap();
+    let marks: Vec<&str> = highlight(&e.snippet, &q)
+        .into_iter()
+        .map(|r| e.snippet.get(r).unwrap())
+        .collect();
+    assert_eq!(marks, ["滑坡"]);
+}
+
+#[test]
+fn an_amended_entry_is_found_by_its_new_text_and_not_its_old() {
+    let mut f = fixture();
+    f.store
+        .amend(&AmendRequest {
+            entry_id: f.l4,
+            changes: vec![
+                (
+                    LogField::Content,
+                    "北城街道幸福小区自来水管爆裂，已通知自来水公司。".into(),
+                ),
+                (LogField::Status, "已办结".into()),
+            ],
+            reason: "来电人更正".into(),
+            amended_by: "李四".into(),
+            amended_at: at("2026-11-04 12:00:00"),
+        })
+        .expect("amend");
+    let s = &f.store;
+    assert!(found(s, "燃气泄漏").is_empty());
+    assert!(found(s, "燃").is_empty());
+    assert_eq!(found(s, "水管爆裂"), [log(f.l4)]);
+    assert_eq!(found(s, "爆"), [log(f.l4)]);
+    assert_eq!(found(s, "状态:待办"), [log(f.l1)]);
+    assert_eq!(found(s, "幸福小区 状态:已办结"), [log(f.l4)]);
+}
+
+#[test]
+fn a_corrected_time_moves_the_entry_to_its_place() {
+    let mut f = fixture();
+    f.store
+        .amend(&AmendRequest {
+            entry_id: f.l4,
+            changes: vec![(LogField::OccurredAt, "2026-10-30 07:00".into())],
+            reason: "时间记错".into(),
+            amended_by: "李四".into(),
+            amended_at: at("2026-11-04 12:00:00"),
+        })
+        .expect("amend the time");
+    let s = &f.store;
+    assert_eq!(found(s, "北城街道"), [log(f.l4)]);
+    assert_eq!(search(s, "北城街道")[0].at, at("2026-10-30 07:00:00"));
+    assert_eq!(found(s, "类型:记录"), [log(f.l3), log(f.l2), log(f.l1), log(f.l4)]);
+    assert!(found(s, "北城 从:2026-11-01").is_empty());
+    assert_eq!(found(s, "北城 到:2026-10-31"), [log(f.l4)]);
+}
+
+#[test]
+fn a_new_record_is_searchable_right_after_its_save() {
+    let mut f = fixture();
+    assert!(found(&f.store, "龙卷风").is_empty());
+    let (id, _) = f
+        .store
+        .insert_entry(&entry(
+            "2026-11-06 08:00:00",
+            "王庄镇人民政府",
+            "欧阳建国",
+            "",
+            "王庄镇遭遇龙卷风，部分大棚受损。",
+            Status::Pending,
+        ))
+        .unwrap();
+    assert_eq!(found(&f.store, "龙卷风"), [log(id)]);
+    assert_eq!(found(&f.store, "龙"), [log(id)]);
+    assert_eq!(found(&f.store, "oyjg"), [log(id)]);
+}
+
+#[test]
+fn user_text_with_fts_syntax_never_errors() {
+    let f = fixture();
+    let nasty = [
+        "\"",
+        "\"\"",
+        "\"张三",
+        "张三\"",
+        "*",
+        "张*",
+        "张三*",
+        "AND",
+        "OR",
+        "NOT",
+        "张三 AND",
+        "AND 张三",
+        "张三 OR 李四",
+        "NOT 张三",
+        "(",
+        ")",
+        "(张三)",
+        "((交通事故",
+        "-",
+        "-张三",
+        "交通-事故",
+        "NEAR(张三 李四)",
+        "^张",
+        "text:张三",
+        "keys:zs",
+        "tags:k来访",
+        "{text}:张",
+        "张三:",
+        ":",
+        "+",
+        "'",
+        "\\",
+        "%",
+        "_",
+        "a_b",
+        "0871-6312 -",
+        "“",
+        "”张三“",
+        "、。，",
+        "\u{1b}[31m张三",
+        "\u{0}",
+    ];
+    for q in nasty {
+        let query = SearchQuery::parse(q).expect("free text never fails to parse");
+        if let Err(e) = f.store.search(&query, 20, None) {
+            panic!("{q:?} failed: {e}");
+        }
+        // A screen may also set the text directly, quotes and all.
+        if let Err(e) = f.store.search(&SearchQuery::text(q), 20, None) {
+            panic!("text {q:?} failed: {e}");
+        }
+    }
+    // Operators are text: the literal word, not an operator.
+    assert!(
+        found(&f.store, "张三 OR 李四").is_empty(),
+        "OR is a word that must be found too"
+    );
+    assert_eq!(found(&f.store, "张三 李四"), Vec::<(DocKind, i64)>::new());
+    assert_eq!(found(&f.store, "(张三)"), Vec::<(DocKind, i64)>::new());
+    assert_eq!(found(&f.store, "\"张三"), [log(f.l1)]);
+    assert_eq!(found(&f.store, "交通事故*"), Vec::<(DocKind, i64)>::new());
+}
+
+#[test]
+fn results_are_newest_first_by_the_records_time_back_dated_entries_included() {
+    let mut f = fixture();
+    // Entered last, happened first (补录).
+    let (late, _) = f
+        .store
+        .insert_entry(&entry(
+            "2026-10-20 06:00:00",
+            "石桥镇人民政府",
+            "马超",
+            "",
+            "补录：石桥镇集贸市场火情，已扑灭。",
+            Status::Done,
+        ))
+        .unwrap();
+    let hits = search(&f.store, "镇");
+    let times: Vec<NaiveDateTime> = hits.iter().map(|h| h.at).collect();
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted);
+    assert_eq!(hits.last().map(|h| h.ref_id), Some(late));
+    let all = found(&f.store, "");
+    assert_eq!(all.len(), 8);
+    assert_eq!(all.first(), Some(&visit(f.v2)));
+    assert_eq!(all.last(), Some(&log(late)));
+}
+
+/// Many entries sharing words, in shuffled time order with ties in one second.
+fn crowd(store: &mut Store, n: usize) -> Vec<(NaiveDateTime, EntryId)> {
+    let mut out = Vec::new();
+    let mut x: u64 = 0x2545_F491;
+    for i in 0..n {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        // Times over ten days, a third of them in a handful of shared seconds.
+        let secs = if i % 3 == 0 {
+            i64::try_from(x % 4).unwrap() * 3_600
+        } else {
+            i64::try_from(x % 864_000).unwrap()
+        };
+        let t = at("2026-09-01 00:00:00") + Duration::seconds(secs);
+        let e = entry(
+            &t.format("%Y-%m-%d %H:%M:%S").to_string(),
+            "县应急管理局",
+            "周敏",
+            "",
+            &format!("夜间巡查河堤第{i}段，未见异常。"),
+            Status::Done,
+        );
+        let (id, _) = store.insert_entry(&e).unwrap();
+        out.push((t, id));
+    }
+    out
+}
+
+#[test]
+fn paging_never_repeats_or_skips_and_keeps_the_order() {
+    let mut f = fixture();
+    let records = crowd(&mut f.store, 150);
+    for (query, expect) in [
+        ("巡查河堤", 150),
+        ("巡", 150),
+        ("类型:记录 状态:已办结", 151),
+        ("", 157),
+    ] {
+        let q = SearchQuery::parse(query).unwrap();
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = f.store.search(&q, 7, cursor).unwrap();
+            assert!(page.len() <= 7);
+            let Some(last) = page.last() else { break };
+            cursor = Some(last.cursor);
+            seen.extend(page);
+        }
+        assert_eq!(seen.len(), expect, "{query}");
+        let ids: HashSet<(DocKind, i64)> = seen.iter().map(|h| (h.kind, h.ref_id)).collect();
+        assert_eq!(ids.len(), seen.len(), "{query}: a record repeated");
+        assert!(seen.windows(2).all(|w| w[0].at >= w[1].at), "{query}: out of order");
+        assert!(seen.windows(2).all(|w| w[0].cursor > w[1].cursor), "{query}");
+    }
+    // Every crowd entry is there, and a page of the unigram index equals the trigram one.
+    let tri: Vec<i64> = search(&f.store, "巡查河堤").iter().map(|h| h.ref_id).collect();
+    let uni: Vec<i64> = search(&f.store, "巡").iter().map(|h| h.ref_id).collect();
+    assert_eq!(tri, uni);
+    let mut expected = records.clone();
+    expected.sort_by_key(|r| std::cmp::Reverse(r.0));
+    let times: Vec<NaiveDateTime> = search(&f.store, "巡查河堤").iter().map(|h| h.at).collect();
+    assert_eq!(times, expected.iter().take(100).map(|r| r.0).collect::<Vec<_>>());
+}
+
+#[test]
+fn the_index_is_not_audited_and_verify_still_passes() {
+    let mut f = fixture();
+    f.store
+        .amend(&AmendRequest {
+            entry_id: f.l1,
+            changes: vec![(LogField::Content, "城关镇张庄村交通事故已处置完毕。".into())],
+            reason: "补充".into(),
+            amended_by: "李四".into(),
+            amended_at: at("2026-11-04 12:00:00"),
+        })
+        .unwrap();
+    let path = f.store.path().to_path_buf();
+    let conn = Connection::open(&path).unwrap();
+    let search_rows: i64 = conn
+        .query_row("SELECT count(*) FROM audit_log WHERE tbl LIKE 'search%'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(search_rows, 0);
+    let log_rows: i64 = conn
+        .query_row("SELECT count(*) FROM audit_log WHERE tbl = 'log_entry'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(log_rows, 5, "four entries and one amendment of the record");
+    let report = f.store.verify(true).unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}
+
+#[test]
+fn a_database_from_before_the_index_is_indexed_when_opened() {
+    let f = fixture();
+    let path = f.store.path().to_path_buf();
+    let expected = found(&f.store, "镇");
+    drop(f.store);
+    // Back to schema 7: no search tables at all.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE search_doc; DROP TABLE search_tri; DROP TABLE search_uni; PRAGMA user_version = 7;")
+        .unwrap();
+    drop(conn);
+    let mut store = Store::open(&path).expect("open and migrate");
+    assert!(!store.search_index_missing().unwrap());
+    assert_eq!(found(&store, "镇"), expected);
+    assert_eq!(found(&store, "zgf"), [log(f.l2)]);
+    assert_eq!(found(&store, "A123"), [visit(f.v1)]);
+    assert_eq!(found(&store, "滑坡"), [event(f.e1)]);
+    assert_eq!(found(&store, "").len(), 7);
+    assert_eq!(store.backfill_search().unwrap(), 0, "nothing left to do");
+}
+
+#[test]
+fn records_loaded_in_bulk_without_the_store_are_indexed_at_the_next_open() {
+    let f = fixture();
+    let path = f.store.path().to_path_buf();
+    drop(f.store);
+    let conn = Connection::open(&path).unwrap();
+    // As benches/log_list.rs loads a million rows: straight into the table.
+    for i in 0..12 {
+        conn.execute(
+            "INSERT INTO log_entry (kind, category, occurred_at, unit, person, phone, receiver, content, triage, \
+             status, recorded_by, recorded_at) VALUES ('来电', '综合', ?1, '县气象局', '吴洋', '', '李四', ?2, '一般', \
+             '待办', '李四', ?1)",
+            rusqlite::params![format!("2026-08-{:02} 12:00:00", i + 1), format!("冰雹预警第{i}次")],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(found(&store, "冰雹").len(), 12);
+    assert_eq!(found(&store, "冰雹预警").len(), 12);
+    assert_eq!(found(&store, "").len(), 19);
+    assert!(!store.search_index_missing().unwrap());
+    assert_eq!(store.backfill_search().unwrap(), 0);
+}
+
+#[test]
+fn two_terminals_see_each_others_records() {
+    let mut f = fixture();
+    let mut other = Store::open(f.store.path()).unwrap();
+    let (id, _) = other
+        .insert_entry(&entry(
+            "2026-11-07 08:00:00",
+            "县气象局",
+            "吴洋",
+            "",
+            "发布暴雨蓝色预警。",
+            Status::Pending,
+        ))
+        .unwrap();
+    assert_eq!(found(&f.store, "暴雨"), [log(id)]);
+    f.store.checkout(f.v1, "李四", at("2026-11-02 18:00:00")).unwrap();
+    assert_eq!(found(&other, "状态:已离开"), [visit(f.v2), visit(f.v1)]);
+}
