@@ -1,5 +1,5 @@
 //! The command line: the full-screen app by default, and verbs for scripts (`log add`,
-//! `log list`, `config check`, `config default`). Conventions for every verb: `--json` prints an
+//! `log list`, `report daily`, `export`, `config check`, `config default` …). Conventions for every verb: `--json` prints an
 //! array of objects with snake_case keys; exit 0 ok, 2 bad input, 1 other failure; errors go to
 //! stderr in Chinese.
 
@@ -10,7 +10,9 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
 
 mod backup;
+mod export;
 mod handover;
+mod report;
 mod roster;
 mod visit;
 
@@ -78,6 +80,13 @@ enum Command {
         #[command(subcommand)]
         command: handover::HandoverCommand,
     },
+    /// 值班日报（24 小时报告，无重要情况时为零报告）
+    Report {
+        #[command(subcommand)]
+        command: report::ReportCommand,
+    },
+    /// 按日期导出记录（CSV 或 JSON）：值班记录、来访、紧急事件、交接班；证件号码一律遮掩
+    Export(export::ExportArgs),
     /// 立即备份数据库（SQLite 在线备份，文件权限 0600），输出备份文件路径
     Backup {
         /// 备份目录（默认：配置 [backup] dir，未配置则为数据库旁的 backups 目录）
@@ -341,6 +350,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let config = load_config(&cli.config)?;
             visit::run(command, &config, || open_store(&cli.db), crate::runtime::now())
         }
+        Some(Command::Report { command }) => {
+            let config = load_config(&cli.config)?;
+            report::run(command, &config, || open_store(&cli.db), crate::runtime::now())
+        }
+        Some(Command::Export(args)) => export::run(args, || open_store(&cli.db)),
         Some(Command::Backup { dir }) => {
             let config = load_config(&cli.config)?;
             backup::run_backup(&config, &db_path(&cli.db)?, dir)

@@ -34,6 +34,7 @@ macro_rules! labelled_enum {
 
 pub mod app;
 pub mod escalation;
+pub mod export;
 pub mod form;
 pub mod handover;
 pub mod handover_screen;
@@ -43,6 +44,7 @@ pub mod lock;
 pub mod log;
 pub mod log_screen;
 pub mod name_pinyin;
+pub mod report;
 pub mod roster;
 pub mod roster_screen;
 pub mod search;

@@ -8,8 +8,10 @@
 
 pub mod audit;
 pub mod backup;
+pub mod export;
 pub mod handover;
 pub mod log;
+pub mod report;
 pub mod roster;
 pub mod search;
 pub mod urgent;

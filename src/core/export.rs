@@ -1,0 +1,607 @@
+//! Records as exported by `zhiban export`: one JSON object (snake_case keys) or one CSV row
+//! (Chinese headers) per record, for each kind — 值班记录, 来访, 紧急事件, 交接班 — and the CSV
+//! helpers shared with the 值班日报. Pure: the store streams the records, the command line writes.
+//!
+//! # Decisions
+//!
+//! - **A record with its parts is one object / one row.** JSON nests the parts as arrays
+//!   (`amendments`, `instructions`, `alert_timeline`; `representatives`; `reports`, `timeline`;
+//!   `items`). CSV keeps one row per record and puts each list in one cell, one part per line, so a
+//!   sheet has one line per record and nothing to join.
+//! - **ID numbers are always masked** (`id_number_masked`, [`idcard::mask`]), the visitor's and
+//!   every representative's. The export has no option to reveal them: a full number is seen only on
+//!   screen, one at a time, and every reveal is logged (domain.md §6).
+//! - **Times** are `YYYY-MM-DD HH:MM:SS`, as stored; a missing time is `null` in JSON and empty in
+//!   CSV. Casualties not yet known are `null` in JSON and 待核实 in CSV.
+//! - **CSV is for reading in Excel or WPS**: UTF-8 with a BOM, RFC 4180 quoting (commas, quotes and
+//!   line breaks stay inside their cell), and a cell that would start a formula (`=`, `+`, `-`, `@`,
+//!   tab, CR) gets a leading `'` ([`spreadsheet_safe`]) so a typed `=HYPERLINK(…)` is shown, never
+//!   run. JSON is the exact copy.
+
+use chrono::NaiveDateTime;
+use serde_json::{Value, json};
+
+use super::handover::{Check, Handover};
+use super::idcard;
+use super::log::{Entry, read_back_label};
+use super::report::ReportEvent;
+use super::visit::{Visit, format_plate};
+
+/// The byte-order mark that tells Excel and WPS a CSV file is UTF-8.
+pub const BOM: &[u8] = "\u{feff}".as_bytes();
+
+labelled_enum!(
+    /// The kinds of record `zhiban export` writes.
+    RecordKind {
+        Log => "值班记录",
+        Visit => "来访",
+        Event => "紧急事件",
+        Handover => "交接班",
+    }
+);
+
+impl RecordKind {
+    /// The key of this kind's array when several kinds are written as one JSON object.
+    #[must_use]
+    pub fn json_key(self) -> &'static str {
+        match self {
+            Self::Log => "log_entries",
+            Self::Visit => "visits",
+            Self::Event => "events",
+            Self::Handover => "handovers",
+        }
+    }
+
+    /// The CSV header row.
+    #[must_use]
+    pub fn csv_header(self) -> &'static [&'static str] {
+        match self {
+            Self::Log => &[
+                "编号",
+                "类型",
+                "类别",
+                "发生时间",
+                "单位",
+                "来电人/接电人",
+                "电话",
+                "受话人",
+                "内容",
+                "已报其他",
+                "复述核对",
+                "转交/转办",
+                "转交时间",
+                "分级",
+                "状态",
+                "拟办意见",
+                "办理结果",
+                "承办人",
+                "办结时间",
+                "记录人",
+                "记录时间",
+                "修改记录",
+                "领导批示",
+                "紧急提醒记录",
+            ],
+            Self::Visit => &[
+                "编号",
+                "姓名",
+                "性别",
+                "证件类型",
+                "证件号码（遮掩）",
+                "工作单位",
+                "联系电话",
+                "人数",
+                "同行人",
+                "来访事由",
+                "被访部门/人",
+                "车牌号",
+                "携带物品",
+                "处理情况",
+                "进入时间",
+                "离开时间",
+                "离开登记人",
+                "登记人",
+                "登记时间",
+                "信访",
+                "住址",
+                "信访事项",
+                "集体访",
+                "重访（上次编号）",
+                "代表",
+            ],
+            Self::Event => &[
+                "编号",
+                "类别",
+                "等级",
+                "状态",
+                "事发时间",
+                "接报时间",
+                "事发地点",
+                "信息来源",
+                "事件概况",
+                "死亡",
+                "失踪",
+                "受伤",
+                "已采取措施",
+                "发展趋势",
+                "请求事项",
+                "现场联系人",
+                "值班记录编号",
+                "报送对象",
+                "电话时限（分钟）",
+                "书面时限（分钟）",
+                "起算",
+                "依据",
+                "电话报告时限",
+                "书面报告时限",
+                "记录人",
+                "记录时间",
+                "报告",
+                "时间线",
+            ],
+            Self::Handover => &[
+                "编号",
+                "交班人",
+                "接班人",
+                "值班开始",
+                "交班单生成时间",
+                "交接时间",
+                "当班情况",
+                "交接物品",
+                "本班记录",
+                "移交事项",
+            ],
+        }
+    }
+}
+
+fn time(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+fn opt_time(t: Option<NaiveDateTime>) -> String {
+    t.map(time).unwrap_or_default()
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "是" } else { "否" }.into()
+}
+
+/// A CSV cell as Excel and WPS should show it: text that would start a formula gets a leading `'`.
+#[must_use]
+pub fn spreadsheet_safe(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+/// A whole CSV document in memory: the BOM, then the rows, every cell quoted as needed.
+#[must_use]
+pub fn csv_document<R, C>(rows: impl IntoIterator<Item = R>) -> Vec<u8>
+where
+    R: IntoIterator<Item = C>,
+    C: AsRef<[u8]>,
+{
+    let mut w = csv::Writer::from_writer(BOM.to_vec());
+    for r in rows {
+        // Writing into memory cannot fail.
+        let _ = w.write_record(r);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// A 值班记录 with its amendments, instructions and alert timeline.
+#[must_use]
+pub fn entry_json(e: &Entry) -> Value {
+    let f = &e.fields;
+    json!({
+        "id": e.id,
+        "kind": f.kind.label(),
+        "category": f.category,
+        "occurred_at": time(f.occurred_at),
+        "unit": f.unit,
+        "person": f.person,
+        "phone": f.phone,
+        "receiver": f.receiver,
+        "content": f.content,
+        "reported_elsewhere": f.reported_elsewhere,
+        "read_back": f.read_back,
+        "forwarded_to": f.forwarded_to,
+        "forwarded_at": f.forwarded_at.map(time),
+        "triage": f.triage.label(),
+        "status": f.status.label(),
+        "proposal": f.proposal,
+        "result": f.result,
+        "handler": f.handler,
+        "closed_at": f.closed_at.map(time),
+        "recorded_by": f.recorded_by,
+        "recorded_at": time(f.recorded_at),
+        "amendments": e.amendments.iter().map(|a| json!({
+            "field": a.field.column(),
+            "old_value": a.old_value,
+            "new_value": a.new_value,
+            "reason": a.reason,
+            "amended_by": a.amended_by,
+            "amended_at": time(a.amended_at),
+        })).collect::<Vec<_>>(),
+        "instructions": e.instructions.iter().map(|i| json!({
+            "leader": i.leader,
+            "text": i.text,
+            "given_at": time(i.given_at),
+            "recorded_by": i.recorded_by,
+            "recorded_at": time(i.recorded_at),
+        })).collect::<Vec<_>>(),
+        "alert_timeline": e.alert.iter().map(|l| json!({
+            "at": time(l.at),
+            "who": l.who,
+            "text": l.text,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The same, as a CSV row under [`RecordKind::Log`]'s header.
+#[must_use]
+pub fn entry_csv(e: &Entry) -> Vec<String> {
+    let f = &e.fields;
+    let amendments: Vec<String> = e
+        .amendments
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {} 更正“{}”：{} → {}（原因：{}）",
+                time(a.amended_at),
+                a.amended_by,
+                a.field.label(f.kind),
+                a.old_value,
+                a.new_value,
+                a.reason
+            )
+        })
+        .collect();
+    let instructions: Vec<String> = e
+        .instructions
+        .iter()
+        .map(|i| {
+            format!(
+                "{} {}：{}（{} 记录）",
+                time(i.given_at),
+                i.leader,
+                i.text,
+                i.recorded_by
+            )
+        })
+        .collect();
+    let alert: Vec<String> = e
+        .alert
+        .iter()
+        .map(|l| format!("{} {}：{}", time(l.at), l.who, l.text))
+        .collect();
+    vec![
+        e.id.to_string(),
+        f.kind.label().into(),
+        f.category.clone(),
+        time(f.occurred_at),
+        f.unit.clone(),
+        f.person.clone(),
+        f.phone.clone(),
+        f.receiver.clone(),
+        f.content.clone(),
+        f.reported_elsewhere.clone(),
+        read_back_label(f.read_back).into(),
+        f.forwarded_to.clone(),
+        opt_time(f.forwarded_at),
+        f.triage.label().into(),
+        f.status.label().into(),
+        f.proposal.clone(),
+        f.result.clone(),
+        f.handler.clone(),
+        opt_time(f.closed_at),
+        f.recorded_by.clone(),
+        time(f.recorded_at),
+        amendments.join("\n"),
+        instructions.join("\n"),
+        alert.join("\n"),
+    ]
+}
+
+/// A visit with its representatives; every ID number masked.
+#[must_use]
+pub fn visit_json(v: &Visit) -> Value {
+    let f = &v.fields;
+    json!({
+        "id": v.id,
+        "name": f.name,
+        "gender": f.gender.label(),
+        "id_type": f.id_type.label(),
+        "id_number_masked": idcard::mask(&f.id_number),
+        "employer": f.employer,
+        "phone": f.phone,
+        "people": f.people_count,
+        "companions": f.companions,
+        "purpose": f.purpose,
+        "host": f.host,
+        "plate": f.plate,
+        "belongings": f.belongings,
+        "handling": f.handling,
+        "entered_at": time(f.entered_at),
+        "checked_out_at": v.checked_out_at.map(time),
+        "checked_out_by": v.checked_out_by,
+        "registered_by": f.registered_by,
+        "registered_at": time(f.registered_at),
+        "petition": f.petition.is_some(),
+        "petition_address": f.petition.as_ref().map(|p| p.address.as_str()),
+        "petition_matter": f.petition.as_ref().map(|p| p.matter.as_str()),
+        "collective": f.is_collective(),
+        "repeat_of": v.repeat_of,
+        "representatives": f.representatives.iter().map(|r| json!({
+            "name": r.name,
+            "id_number_masked": idcard::mask(&r.id_number),
+            "phone": r.phone,
+            "is_liaison": r.is_liaison,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The same, as a CSV row under [`RecordKind::Visit`]'s header.
+#[must_use]
+pub fn visit_csv(v: &Visit) -> Vec<String> {
+    let f = &v.fields;
+    let reps: Vec<String> = f
+        .representatives
+        .iter()
+        .map(|r| {
+            let parts: Vec<String> = [
+                format!("{}{}", r.name, if r.is_liaison { "（联络人）" } else { "" }),
+                idcard::mask(&r.id_number),
+                r.phone.clone(),
+            ]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect();
+            parts.join(" ")
+        })
+        .collect();
+    vec![
+        v.id.to_string(),
+        f.name.clone(),
+        f.gender.label().into(),
+        f.id_type.label().into(),
+        idcard::mask(&f.id_number),
+        f.employer.clone(),
+        f.phone.clone(),
+        f.people_count.to_string(),
+        f.companions.clone(),
+        f.purpose.clone(),
+        f.host.clone(),
+        format_plate(&f.plate),
+        f.belongings.clone(),
+        f.handling.clone(),
+        time(f.entered_at),
+        opt_time(v.checked_out_at),
+        v.checked_out_by.clone().unwrap_or_default(),
+        f.registered_by.clone(),
+        time(f.registered_at),
+        yes_no(f.petition.is_some()),
+        f.petition.as_ref().map(|p| p.address.clone()).unwrap_or_default(),
+        f.petition.as_ref().map(|p| p.matter.clone()).unwrap_or_default(),
+        yes_no(f.is_collective()),
+        v.repeat_of.map(|id| id.to_string()).unwrap_or_default(),
+        reps.join("\n"),
+    ]
+}
+
+/// An urgent event with its reports and timeline.
+#[must_use]
+pub fn event_json(re: &ReportEvent) -> Value {
+    let e = &re.event;
+    let r = &e.record;
+    json!({
+        "id": e.id,
+        "category": r.category,
+        "level": r.level.label(),
+        "state": e.escalation.state.label(),
+        "occurred_at": time(r.occurred_at),
+        "received_at": time(r.received_at),
+        "place": r.place,
+        "source": r.source,
+        "summary": r.summary,
+        "deaths": r.deaths,
+        "missing": r.missing,
+        "injured": r.injured,
+        "measures": r.measures,
+        "trend": r.trend,
+        "requests": r.requests,
+        "contact": r.contact,
+        "log_entry_id": r.log_entry_id,
+        "rule_recipient": r.rule.recipient,
+        "rule_phone_minutes": r.rule.phone_minutes,
+        "rule_written_minutes": r.rule.written_minutes,
+        "rule_clock": r.rule.clock.label(),
+        "rule_source": r.rule.source,
+        "phone_due_at": time(e.deadlines.phone_due),
+        "written_due_at": time(e.deadlines.written_due),
+        "created_by": r.created_by,
+        "created_at": time(r.created_at),
+        "reports": re.reports.iter().map(|p| json!({
+            "kind": p.kind,
+            "channel": p.channel.label(),
+            "recipient": p.recipient,
+            "sent_at": time(p.sent_at),
+            "signed_by": p.signed_by,
+            "content": p.content,
+            "recorded_by": p.recorded_by,
+            "recorded_at": time(p.recorded_at),
+        })).collect::<Vec<_>>(),
+        "timeline": re.timeline.iter().map(|l| json!({
+            "at": time(l.at),
+            "who": l.who,
+            "text": l.text,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The same, as a CSV row under [`RecordKind::Event`]'s header.
+#[must_use]
+pub fn event_csv(re: &ReportEvent) -> Vec<String> {
+    let e = &re.event;
+    let r = &e.record;
+    let count = |n: Option<u32>| n.map_or_else(|| "待核实".to_string(), |n| n.to_string());
+    let reports: Vec<String> = re
+        .reports
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}（{}）报{}，签发 {}：{}",
+                time(p.sent_at),
+                p.kind,
+                p.channel.label(),
+                p.recipient,
+                p.signed_by,
+                p.content
+            )
+        })
+        .collect();
+    let timeline: Vec<String> = re
+        .timeline
+        .iter()
+        .map(|l| format!("{} {}：{}", time(l.at), l.who, l.text))
+        .collect();
+    vec![
+        e.id.to_string(),
+        r.category.clone(),
+        r.level.label().into(),
+        e.escalation.state.label().into(),
+        time(r.occurred_at),
+        time(r.received_at),
+        r.place.clone(),
+        r.source.clone(),
+        r.summary.clone(),
+        count(r.deaths),
+        count(r.missing),
+        count(r.injured),
+        r.measures.clone(),
+        r.trend.clone(),
+        r.requests.clone(),
+        r.contact.clone(),
+        r.log_entry_id.map(|id| id.to_string()).unwrap_or_default(),
+        r.rule.recipient.clone(),
+        r.rule.phone_minutes.to_string(),
+        r.rule.written_minutes.to_string(),
+        r.rule.clock.label().into(),
+        r.rule.source.clone(),
+        time(e.deadlines.phone_due),
+        time(e.deadlines.written_due),
+        r.created_by.clone(),
+        time(r.created_at),
+        reports.join("\n"),
+        timeline.join("\n"),
+    ]
+}
+
+fn check_state(c: &Check) -> (&'static str, &str) {
+    match c {
+        Check::Question(q) => ("有疑问", q.as_str()),
+        Check::Confirmed => ("已确认", ""),
+        Check::Pending => ("待确认", ""),
+    }
+}
+
+/// A signed handover with its items.
+#[must_use]
+pub fn handover_json(h: &Handover) -> Value {
+    let d = &h.draft;
+    json!({
+        "id": h.id,
+        "outgoing": d.outgoing,
+        "incoming": d.incoming,
+        "shift_start": time(d.shift_start),
+        "built_at": time(d.built_at),
+        "signed_at": time(h.signed_at),
+        "summary": d.summary,
+        "handed_items": d.handed_items,
+        "records": d.records,
+        "items": d.items.iter().enumerate().map(|(seq, i)| {
+            let (state, question) = check_state(&i.check);
+            json!({
+                "seq": seq,
+                "kind": i.kind.label(),
+                "ref_id": i.ref_id,
+                "title": i.title,
+                "detail": i.detail,
+                "must_carry": i.must_carry,
+                "first_handed": i.first_handed,
+                "check_state": state,
+                "question": question,
+            })
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// The same, as a CSV row under [`RecordKind::Handover`]'s header.
+#[must_use]
+pub fn handover_csv(h: &Handover) -> Vec<String> {
+    let d = &h.draft;
+    let items: Vec<String> = d
+        .items
+        .iter()
+        .enumerate()
+        .map(|(n, i)| {
+            let (state, question) = check_state(&i.check);
+            let question = if question.is_empty() {
+                String::new()
+            } else {
+                format!("：{question}")
+            };
+            format!(
+                "{}. [{}] {}；{}；{state}{question}",
+                n + 1,
+                i.kind.label(),
+                i.title,
+                i.detail
+            )
+        })
+        .collect();
+    vec![
+        h.id.to_string(),
+        d.outgoing.clone(),
+        d.incoming.clone(),
+        time(d.shift_start),
+        time(d.built_at),
+        time(h.signed_at),
+        d.summary.clone(),
+        d.handed_items.clone(),
+        d.records.clone(),
+        items.join("\n"),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_shown_not_run() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("-1"), "'-1");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("河堤渗水，请求=支援"), "河堤渗水，请求=支援");
+        assert_eq!(spreadsheet_safe(""), "");
+    }
+
+    #[test]
+    fn a_csv_document_starts_with_the_bom_and_quotes_what_needs_it() {
+        let doc = csv_document([["甲,乙", "说“是\"的"], ["两\n行", "平常"]]);
+        assert!(doc.starts_with(BOM));
+        let text = std::str::from_utf8(&doc[BOM.len()..]).unwrap();
+        assert_eq!(text, "\"甲,乙\",\"说“是\"\"的\"\n\"两\n行\",平常\n");
+    }
+
+    #[test]
+    fn every_kind_has_a_header_and_a_json_key() {
+        for k in RecordKind::ALL {
+            assert!(!k.csv_header().is_empty());
+            assert!(k.json_key().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        }
+    }
+}
