@@ -48,6 +48,7 @@ pub mod report;
 pub mod roster;
 pub mod roster_screen;
 pub mod search;
+pub mod search_screen;
 pub mod settings;
 pub mod text;
 pub mod text_buffer;

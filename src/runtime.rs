@@ -122,6 +122,24 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect, now
             },
             Err(e) => Msg::UnlockFailed(format!("无法核对 PIN：{e}")),
         },
+        Effect::Search { input, before } => match crate::core::search::SearchQuery::parse(&input) {
+            Err(why) => Msg::SearchFailed { input, why },
+            Ok(q) => match store.search(&q, crate::core::search_screen::PAGE, before) {
+                Ok(hits) => Msg::SearchResults {
+                    input,
+                    hits,
+                    append: before.is_some(),
+                },
+                Err(e) => Msg::SearchFailed {
+                    input,
+                    why: format!("查询失败：{e}"),
+                },
+            },
+        },
+        Effect::DailyReport { date, office } => match store.daily_report(date, crate::core::app::DAY_ENDS, now) {
+            Ok(report) => Msg::Report(report.to_text(&office).lines().map(str::to_string).collect()),
+            Err(e) => Msg::Said(format!("值班日报生成失败：{e}")),
+        },
         Effect::QuickVerify => match store.verify(false) {
             Ok(report) => Msg::Integrity(report.problems),
             Err(e) => Msg::Integrity(vec![format!("无法完成检查：{e}")]),

@@ -6,6 +6,7 @@ pub mod form;
 pub mod handover_screen;
 pub mod log_screen;
 pub mod roster_screen;
+pub mod search_screen;
 pub mod theme;
 pub mod urgent_screen;
 pub mod visit_screen;
@@ -76,7 +77,7 @@ pub fn render(app: &App, frame: &mut Frame) {
                 None if app.roster.open => roster_screen::render(frame, main, app),
                 None => handover_screen::render(frame, main, &app.handover),
             },
-            tab => render_placeholder(frame, main, tab),
+            Tab::Search => search_screen::render(frame, main, &app.search),
         }
     }
     render_status(frame, status, app);
@@ -305,27 +306,6 @@ fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::loc
     }
     frame.render_widget(Paragraph::new(lines), inner);
     frame.set_cursor_position((inner.x + to_u16(7 + stars.len()), inner.y + 4));
-}
-
-fn render_placeholder(frame: &mut Frame, area: Rect, tab: Tab) {
-    let block = Block::bordered()
-        .title(Span::styled(format!(" {} ", tab.label()), theme::HEADER))
-        .border_style(theme::BORDER);
-    let lines = vec![
-        Line::raw(""),
-        Line::raw(format!("  “{}”功能尚未上线，此处暂无内容。", tab.label())),
-        Line::raw(""),
-        Line::raw(format!(
-            "  已可使用：{}。按 1 返回值班记录。",
-            Tab::ALL
-                .iter()
-                .filter(|t| t.is_available())
-                .map(|t| t.label())
-                .collect::<Vec<_>>()
-                .join("、")
-        )),
-    ];
-    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 fn render_help(frame: &mut Frame, area: Rect, mode: Mode) {

@@ -201,16 +201,6 @@ fn hint_bar_and_help_come_from_the_same_registry() {
 }
 
 #[test]
-fn areas_not_built_yet_say_so_plainly() {
-    let mut h = Harness::new(80, 24, Some("张三"));
-    h.key(Key::ch('5'));
-    let text = h.text();
-    assert!(text.contains("“查询”功能尚未上线"), "{text}");
-    h.key(Key::ch('1'));
-    assert!(h.text().contains("还没有值班记录"));
-}
-
-#[test]
 fn quitting_a_half_typed_form_asks_on_screen() {
     let mut h = Harness::new(80, 24, Some("张三"));
     h.key(Key::ch('n'));

@@ -13,6 +13,8 @@ use super::log::{AmendRequest, Entry, EntryId, EntryKey, EntrySummary, Instructi
 use super::log_screen::{Ctx, LogScreen, Out, PageRequest};
 use super::roster::{Shift, Swap};
 use super::roster_screen::RosterScreen;
+use super::search::{SearchCursor, SearchHit};
+use super::search_screen::SearchScreen;
 pub use super::settings::{Person, Role, Settings};
 use super::urgent::{
     AlertTarget, EntryAlert, Event, EventId, EventState, NewEvent, Report, ReportType, TimelineLine, followups_due,
@@ -51,7 +53,10 @@ impl Tab {
     /// Whether the feature behind the tab exists yet; the others say so plainly.
     #[must_use]
     pub fn is_available(self) -> bool {
-        matches!(self, Self::Log | Self::Visitors | Self::Urgent | Self::Handover)
+        matches!(
+            self,
+            Self::Log | Self::Visitors | Self::Urgent | Self::Handover | Self::Search
+        )
     }
 
     fn index(self) -> usize {
@@ -95,6 +100,18 @@ pub enum Msg {
     UnlockFailed(String),
     /// The start-up integrity check: problems found (empty when all is well).
     Integrity(Vec<String>),
+    /// Search results for what was typed; `append` adds a page.
+    SearchResults {
+        input: String,
+        hits: Vec<SearchHit>,
+        append: bool,
+    },
+    SearchFailed {
+        input: String,
+        why: String,
+    },
+    /// The 值班日报, as lines to read.
+    Report(Vec<String>),
     /// What is open, for the handover draft.
     OpenState(Box<OpenState>),
     /// Something new became open while signing: the draft is refreshed, not signed.
@@ -201,6 +218,16 @@ pub enum Effect {
     },
     /// The quick integrity check of the audit chain and the newest records.
     QuickVerify,
+    /// Search what was typed; `before` asks for the page after a cursor.
+    Search {
+        input: String,
+        before: Option<SearchCursor>,
+    },
+    /// The 值班日报 for the 24 hours ending at 08:00 on `date`.
+    DailyReport {
+        date: chrono::NaiveDate,
+        office: String,
+    },
     /// Check the operator's PIN (a first lock sets it).
     Unlock {
         name: String,
@@ -291,6 +318,7 @@ pub struct App {
     pub handover: HandoverScreen,
     pub roster: RosterScreen,
     pub visits: VisitScreen,
+    pub search: SearchScreen,
     /// What the start-up integrity check found, shown on the status line until the app closes.
     pub integrity: Option<String>,
     /// The screen lock, when locked.
@@ -326,6 +354,7 @@ impl App {
             handover: HandoverScreen::default(),
             roster: RosterScreen::default(),
             visits: VisitScreen::default(),
+            search: SearchScreen::default(),
             integrity: None,
             locked: None,
             last_input: now,
@@ -410,10 +439,10 @@ impl App {
             Tab::Urgent if self.urgent.form.is_some() => Mode::Form,
             Tab::Urgent => Mode::Urgent,
             Tab::Visitors => self.visits.mode(),
+            Tab::Search => self.search.mode(),
             Tab::Handover if self.roster.form.is_some() => Mode::Form,
             Tab::Handover if self.roster.open => Mode::Roster,
             Tab::Handover => self.handover.mode(),
-            _ => Mode::Placeholder,
         }
     }
 
@@ -553,7 +582,9 @@ impl App {
             }
             Msg::Paste(text) => {
                 self.last_input = now;
-                if matches!(self.mode(), Mode::Form | Mode::VisitLookup) && self.tab == Tab::Visitors {
+                if self.mode() == Mode::Search {
+                    self.search_paste(&text, &mut out);
+                } else if matches!(self.mode(), Mode::Form | Mode::VisitLookup) && self.tab == Tab::Visitors {
                     self.visit_paste(&text, &mut out);
                 } else if self.mode() == Mode::Form && self.tab == Tab::Handover {
                     if let Some(form) = self
@@ -618,6 +649,9 @@ impl App {
                     )
                 });
             }
+            msg @ (Msg::SearchResults { .. } | Msg::SearchFailed { .. } | Msg::Report(_)) => {
+                self.on_search_msg(msg, &mut out);
+            }
             msg @ (Msg::Visits { .. }
             | Msg::LookupResults(..)
             | Msg::VisitSaved { .. }
@@ -637,10 +671,12 @@ impl App {
         match resolve(mode, key) {
             Some(action) => self.on_action(mode, action, out),
             None => {
-                if matches!(mode, Mode::Form | Mode::VisitLookup)
+                if matches!(mode, Mode::Form | Mode::VisitLookup | Mode::Search)
                     && let Some(c) = key.typed_char()
                 {
-                    if self.tab == Tab::Visitors {
+                    if mode == Mode::Search {
+                        self.search_char(c, out);
+                    } else if self.tab == Tab::Visitors {
                         self.visit_char(c, out);
                     } else if self.tab == Tab::Handover {
                         if let Some(form) = self
@@ -751,6 +787,8 @@ impl App {
             (Mode::Form, action) if self.tab == Tab::Urgent => self.urgent_form_action(action, out),
             (Mode::Form, action) if self.tab == Tab::Handover => self.handover_form_action(action, out),
             (Mode::Roster, action) => self.roster_action(action, out),
+            (_, Action::Search) => self.switch_tab(Tab::Search, out),
+            (Mode::Search | Mode::Report, action) => self.search_action(action, out),
             (Mode::Form, action) if self.tab == Tab::Visitors => self.visit_form_action(action, out),
             (Mode::Visitors | Mode::VisitLookup | Mode::VisitDetail | Mode::Watch, action) => {
                 self.visit_action(mode, action, out);
@@ -1078,6 +1116,8 @@ fn emit_outputs(
 }
 
 mod handover;
+mod search;
+pub use search::DAY_ENDS;
 mod visit;
 
 impl Out {

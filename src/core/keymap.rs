@@ -117,8 +117,6 @@ pub enum Mode {
     Confirm,
     /// The help overlay.
     Help,
-    /// A tab whose feature has not landed yet.
-    Placeholder,
     /// The 紧急事项 list.
     Urgent,
     /// The 交接班 history.
@@ -139,6 +137,10 @@ pub enum Mode {
     Watch,
     /// The screen is locked: digits go into the PIN.
     Locked,
+    /// 查询: typed text goes into the query box.
+    Search,
+    /// Reading the 值班日报.
+    Report,
 }
 
 /// Everything a key can ask for.
@@ -222,6 +224,9 @@ pub enum Action {
     Reveal,
     Lock,
     Unlock,
+    /// Go to 查询 from a list.
+    Search,
+    DailyReport,
 }
 
 impl Action {
@@ -293,6 +298,8 @@ impl Action {
             Self::AddWatch => "新增关注",
             Self::Reveal => "显示完整证件号（留痕）",
             Self::Lock => "锁屏",
+            Self::Search => "查询",
+            Self::DailyReport => "值班日报",
             Self::Unlock => "解锁",
         }
     }
@@ -352,6 +359,7 @@ pub static BINDINGS: &[Binding] = &[
         Action::GoTab(0),
         false,
     ),
+    b(Mode::List, &[Key::ch('/')], Action::Search, true),
     b(Mode::List, &[Key::ch('?')], Action::Help, true),
     b(Mode::List, &[Key::ch('q')], Action::Quit, true),
     // Entry detail.
@@ -408,6 +416,7 @@ pub static BINDINGS: &[Binding] = &[
         Action::GoTab(0),
         false,
     ),
+    b(Mode::Urgent, &[Key::ch('/')], Action::Search, false),
     b(Mode::Urgent, &[Key::ch('?')], Action::Help, true),
     b(Mode::Urgent, &[Key::ch('q')], Action::Quit, true),
     // 交接班: the history of signed handovers.
@@ -424,6 +433,7 @@ pub static BINDINGS: &[Binding] = &[
         Action::GoTab(0),
         false,
     ),
+    b(Mode::Handover, &[Key::ch('/')], Action::Search, false),
     b(Mode::Handover, &[Key::ch('?')], Action::Help, true),
     b(Mode::Handover, &[Key::ch('q')], Action::Quit, true),
     // The draft: the incoming officer goes through each item.
@@ -475,6 +485,7 @@ pub static BINDINGS: &[Binding] = &[
         Action::GoTab(0),
         false,
     ),
+    b(Mode::Visitors, &[Key::ch('/')], Action::Search, false),
     b(Mode::Visitors, &[Key::ch('?')], Action::Help, true),
     b(Mode::Visitors, &[Key::ch('q')], Action::Quit, true),
     // The lookup box: no printable keys, they go into the box.
@@ -512,17 +523,31 @@ pub static BINDINGS: &[Binding] = &[
     // The lock screen: digits go into the PIN.
     b(Mode::Locked, &[p(C::Enter)], Action::Unlock, true),
     b(Mode::Locked, &[p(C::Backspace)], Action::DeleteBack, true),
-    // Tabs that have not landed.
-    b(Mode::Placeholder, &[p(C::Tab)], Action::NextTab, true),
-    b(Mode::Placeholder, &[p(C::BackTab)], Action::PrevTab, false),
-    b(
-        Mode::Placeholder,
-        &[Key::ch('1'), Key::ch('2'), Key::ch('3'), Key::ch('4'), Key::ch('5')],
-        Action::GoTab(0),
-        false,
-    ),
-    b(Mode::Placeholder, &[Key::ch('?')], Action::Help, true),
-    b(Mode::Placeholder, &[Key::ch('q')], Action::Quit, true),
+    // 查询: no printable keys, they go into the query.
+    b(Mode::Search, &[p(C::Enter)], Action::Open, true),
+    b(Mode::Search, &[Key::ctrl('r')], Action::DailyReport, true),
+    b(Mode::Search, &[p(C::Esc)], Action::Back, true),
+    b(Mode::Search, &[p(C::Up)], Action::Up, false),
+    b(Mode::Search, &[p(C::Down)], Action::Down, false),
+    b(Mode::Search, &[p(C::PageUp)], Action::PageUp, false),
+    b(Mode::Search, &[p(C::PageDown)], Action::PageDown, false),
+    b(Mode::Search, &[p(C::Left)], Action::CursorLeft, false),
+    b(Mode::Search, &[p(C::Right)], Action::CursorRight, false),
+    b(Mode::Search, &[p(C::Home), Key::ctrl('a')], Action::LineStart, false),
+    b(Mode::Search, &[p(C::End), Key::ctrl('e')], Action::LineEnd, false),
+    b(Mode::Search, &[p(C::Backspace)], Action::DeleteBack, false),
+    b(Mode::Search, &[p(C::Delete)], Action::DeleteForward, false),
+    b(Mode::Search, &[Key::ctrl('u')], Action::DeleteToLineStart, false),
+    b(Mode::Search, &[p(C::Tab)], Action::NextTab, true),
+    b(Mode::Search, &[p(C::BackTab)], Action::PrevTab, false),
+    // The 值班日报.
+    b(Mode::Report, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::Report, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Report, &[p(C::PageUp)], Action::PageUp, true),
+    b(Mode::Report, &[p(C::PageDown), Key::ch(' ')], Action::PageDown, true),
+    b(Mode::Report, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Report, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Report, &[Key::ch('q')], Action::Quit, false),
 ];
 
 /// The action bound to `key` in `mode` (mode bindings first, then global ones).
@@ -579,10 +604,12 @@ mod tests {
 
     #[test]
     fn forms_never_bind_printable_keys() {
-        for b in BINDINGS
-            .iter()
-            .filter(|b| matches!(b.mode, Mode::Form | Mode::Global | Mode::VisitLookup | Mode::Locked))
-        {
+        for b in BINDINGS.iter().filter(|b| {
+            matches!(
+                b.mode,
+                Mode::Form | Mode::Global | Mode::VisitLookup | Mode::Locked | Mode::Search
+            )
+        }) {
             for k in b.keys {
                 assert!(k.typed_char().is_none(), "{:?} binds printable {:?}", b.action, k);
             }

@@ -689,7 +689,7 @@ pub fn event_doc(id: EventId, e: &NewEvent, state: EventState) -> SearchDoc {
 // ---------------------------------------------------------------------------------------------
 
 /// Where a page of results ended: pass it as `before` to get the next (older) page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SearchCursor(i64);
 
 impl SearchCursor {

@@ -30,6 +30,8 @@ pub const LABEL_REQUIRED: Style = Style::new().fg(Color::Red);
 pub const PLACEHOLDER: Style = Style::new().fg(Color::DarkGray);
 pub const ERROR: Style = Style::new().fg(Color::Red);
 pub const NOTICE: Style = Style::new().fg(Color::Yellow);
+/// A search match.
+pub const HIGHLIGHT: Style = Style::new().fg(Color::Black).bg(Color::Yellow);
 pub const OK: Style = Style::new().fg(Color::Green);
 pub const CHOICE_SELECTED: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
 pub const BORDER: Style = Style::new().fg(Color::Gray);

@@ -1,0 +1,118 @@
+//! Draws the 查询 tab: the query box (the real cursor at its caret), the results newest first
+//! with the matched text highlighted, and the 值班日报 when it is being read.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::theme;
+use super::widgets::{clean, to_u16, visible_slice};
+use crate::core::search::highlight;
+use crate::core::search_screen::SearchScreen;
+use crate::core::text::{pad, truncate, width};
+
+pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
+    if let Some((lines, scroll)) = &s.report {
+        let block = Block::bordered()
+            .title(Span::styled(" 值班日报（Esc 返回） ", theme::HEADER))
+            .border_style(theme::BORDER);
+        let shown: Vec<Line> = lines.iter().skip(*scroll).map(|l| Line::raw(clean(l))).collect();
+        frame.render_widget(Paragraph::new(shown).block(block), area);
+        return;
+    }
+    let title = if s.hits.is_empty() {
+        " 查询 ".to_string()
+    } else {
+        format!(
+            " 查询：{} 条{}（最新在上） ",
+            s.hits.len(),
+            if s.more { "以上" } else { "" }
+        )
+    };
+    let block = Block::bordered()
+        .title(Span::styled(title, theme::HEADER))
+        .border_style(theme::BORDER);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height < 4 || inner.width < 20 {
+        return;
+    }
+    let cells = usize::from(inner.width);
+    let prompt = "查找：";
+    let prompt_w = width(prompt);
+    let field_w = cells.saturating_sub(prompt_w + 1);
+    let text = s.query.text();
+    let before = text.get(..s.query.cursor()).map_or(0, width);
+    let scroll = (before + 1).saturating_sub(field_w);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(prompt, theme::LABEL_FOCUSED),
+            Span::raw(visible_slice(text, scroll, field_w)),
+        ]),
+        match &s.error {
+            Some(e) => Line::styled(truncate(&clean(e), cells), theme::ERROR),
+            None => Line::styled(
+                truncate(
+                    "值班记录、来访、紧急事件；中文片段、电话、车牌、拼音（zs/zhangsan）；类型:来访 状态:待办 从:2026-11-01 到:2026-11-30",
+                    cells,
+                ),
+                theme::PLACEHOLDER,
+            ),
+        },
+    ];
+    if s.hits.is_empty() && !text.trim().is_empty() && s.error.is_none() {
+        lines.push(Line::raw(""));
+        lines.push(Line::raw("  没有找到。试试更短的片段、拼音首字母，或去掉筛选条件。"));
+    } else if text.trim().is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::raw("  输入即查找；Enter 打开选中的记录；Ctrl-R 生成值班日报。"));
+    }
+    // Two rows a hit: who and when, then the text with the match highlighted.
+    let room = usize::from(inner.height).saturating_sub(2) / 2;
+    let first = (s.selected + 1).saturating_sub(room);
+    for (i, h) in s.hits.iter().enumerate().skip(first).take(room) {
+        let selected = i == s.selected;
+        let head = format!(
+            "{}{}{}{}",
+            pad(&h.at.format("%Y-%m-%d %H:%M").to_string(), 17),
+            pad(h.kind.label(), 9),
+            pad(&format!("第{}号", h.ref_id), 9),
+            pad(&h.status, 9),
+        );
+        let head_style = if selected { theme::SELECTED } else { theme::LABEL };
+        let title = truncate(&clean(&h.title), cells.saturating_sub(width(&head) + 1));
+        lines.push(Line::from(vec![
+            Span::styled(head, head_style),
+            Span::styled(title, if selected { theme::SELECTED } else { Style::new() }),
+        ]));
+        lines.push(snippet_line(&clean(&h.snippet), s, cells));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    frame.set_cursor_position(Position::new(inner.x + to_u16(prompt_w + before - scroll), inner.y));
+}
+
+/// The snippet, indented, cut to the width, with every match in the highlight style.
+fn snippet_line(snippet: &str, s: &SearchScreen, cells: usize) -> Line<'static> {
+    let shown = truncate(snippet, cells.saturating_sub(3));
+    let ranges = s.parsed.as_ref().map(|q| highlight(&shown, q)).unwrap_or_default();
+    let mut spans = vec![Span::raw("   ")];
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at || r.end > shown.len() {
+            continue;
+        }
+        if let Some(plain) = shown.get(at..r.start) {
+            spans.push(Span::raw(plain.to_string()));
+        }
+        if let Some(hit) = shown.get(r.clone()) {
+            spans.push(Span::styled(hit.to_string(), theme::HIGHLIGHT));
+        }
+        at = r.end;
+    }
+    if let Some(rest) = shown.get(at..) {
+        spans.push(Span::raw(rest.to_string()));
+    }
+    Line::from(spans)
+}
