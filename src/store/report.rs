@@ -37,7 +37,10 @@ const IMPORTANT: &str = "SELECT id FROM log_entry WHERE occurred_at >= ?1 AND oc
 const OPEN_NOW: &str = "SELECT id FROM log_entry WHERE status <> '已办结' AND occurred_at < ?1 \
      AND (triage <> ?2 OR status = ?3) ORDER BY occurred_at DESC, id DESC LIMIT ?4";
 
-const RECENT_AMENDMENTS: &str = "SELECT entry_id, field, amended_at FROM log_amendment ORDER BY id DESC";
+/// Newest first; the walk stops a day before the window's end. Each row looks up its entry's time
+/// by primary key, so only entries that straddle the end are loaded.
+const RECENT_STATUS_CHANGES: &str = "SELECT a.entry_id, a.amended_at, e.occurred_at \
+     FROM log_amendment a JOIN log_entry e ON e.id = a.entry_id WHERE a.field = ?1 ORDER BY a.id DESC";
 
 const EVENTS: &str = "SELECT e.id FROM urgent_event e WHERE e.received_at < ?2 AND ( \
        e.received_at >= ?1 \
@@ -161,21 +164,20 @@ impl Store {
         Ok(build(&self.daily_report_data(window.from, window.to)?, now))
     }
 
-    /// Entries whose status was amended after `t`: the amendment log walked back from its newest
-    /// row until a day before `t`.
-    fn status_changed_since(&self, t: NaiveDateTime) -> Result<Vec<i64>> {
+    /// Entries that occurred before `t` and whose status was amended after it: the amendment log
+    /// walked back from its newest row until a day before `t`.
+    fn status_changed_since(&self, t: NaiveDateTime) -> Result<BTreeSet<i64>> {
         let stop = t - CLOCK_SLACK;
-        let mut stmt = self.conn.prepare_cached(RECENT_AMENDMENTS)?;
-        let mut rows = stmt.query([])?;
-        let mut ids = Vec::new();
+        let mut stmt = self.conn.prepare_cached(RECENT_STATUS_CHANGES)?;
+        let mut rows = stmt.query([LogField::Status.column()])?;
+        let mut ids = BTreeSet::new();
         while let Some(r) = rows.next()? {
-            let at = row_time(r, 2)?;
+            let at = row_time(r, 1)?;
             if at < stop {
                 break;
             }
-            let field: String = r.get(1)?;
-            if at > t && field == LogField::Status.column() {
-                ids.push(r.get(0)?);
+            if at > t && row_time(r, 2)? < t {
+                ids.insert(r.get(0)?);
             }
         }
         Ok(ids)
@@ -217,7 +219,7 @@ impl Store {
             KIND_COUNTS,
             IMPORTANT,
             OPEN_NOW,
-            RECENT_AMENDMENTS,
+            RECENT_STATUS_CHANGES,
             EVENTS,
             VISITS_IN_WINDOW,
             VISITS_INSIDE,
