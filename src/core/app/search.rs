@@ -1,7 +1,7 @@
 //! The app's side of the 查询 tab: typing searches, results, opening a hit on its own tab, and
 //! the 值班日报.
 
-use chrono::{Duration, NaiveTime};
+use chrono::Duration;
 
 use super::{App, Effect, Msg, Out, Tab};
 use crate::core::keymap::{Action, Mode};
@@ -10,10 +10,7 @@ use crate::core::search::DocKind;
 use crate::core::search_screen::{SearchRequest, SearchScreen};
 
 /// The 值班日报 covers the 24 hours ending at this time of day.
-pub const DAY_ENDS: NaiveTime = match NaiveTime::from_hms_opt(8, 0, 0) {
-    Some(t) => t,
-    None => NaiveTime::MIN,
-};
+pub use crate::core::report::DEFAULT_DAY_ENDS as DAY_ENDS;
 
 impl SearchScreen {
     #[must_use]
