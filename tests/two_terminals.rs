@@ -10,7 +10,11 @@
 //!   app in tmux while two `log add` loops write; the list shows the other processes' entries
 //!   without a key, never a "busy"/failed message; `zhiban event add` from outside puts up the
 //!   banner and rings (a BEL byte in what the app writes to its terminal).
+//! - `a_night_of_calls_logged_elsewhere_keeps_the_newest_on_screen`: the library app with a phone
+//!   system's hook logging a call every few minutes for a night, nobody at the keyboard: the
+//!   newest entry is always on screen.
 
+mod common;
 mod tmux;
 
 use std::collections::{HashMap, HashSet};
@@ -286,4 +290,24 @@ fn the_running_app_shows_another_process_s_entries_and_rings_for_its_urgent_even
          screens checked while they wrote, none busy or failed; the script's urgent event shown and rung",
         written.len() + 1
     );
+}
+
+#[test]
+fn a_night_of_calls_logged_elsewhere_keeps_the_newest_on_screen() {
+    let mut h = common::Harness::new(80, 24, Some("张三"));
+    h.save_call("城关镇", "王建国", "本机记录的第一条");
+    // The phone system's hook writes through its own connection, one call every 7 minutes from
+    // 03:10 to 09:10; nobody touches the keyboard.
+    let mut hook = Store::open(h.store.path()).unwrap();
+    for i in 1..=50 {
+        let t = h.clock + Duration::minutes(7);
+        let content = format!("自动记录的来电第{i}次");
+        hook.insert_entry(&entry(&content, t)).unwrap();
+        h.tick_to(t);
+        let text = h.text();
+        assert!(
+            text.contains(&content),
+            "call {i} at {t}: the newest entry is not on screen:\n{text}"
+        );
+    }
 }
