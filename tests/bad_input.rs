@@ -712,8 +712,12 @@ fn pasted_escape_sequences_are_never_stored_nor_written_to_the_terminal() {
     t.send_keys(&["C-s"]);
     t.see("已保存：第 1 号来访");
     t.send_keys(&["Enter"]);
-    t.see("曾国藩");
+    t.see("按 v 显示完整号码"); // the visit's detail
+    // Escape, then wait for the board: an Esc followed at once by a key reads as Alt+key.
     t.send_keys(&["Escape"]);
+    t.wait_until("the board", tmux::DEADLINE, |s| {
+        s.contains("在楼人员") && !s.contains("按 v 显示完整号码")
+    });
     t.send_keys(&["1"]);
     t.see("值班记录（按时间");
     t.quit();

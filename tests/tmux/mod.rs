@@ -98,9 +98,12 @@ impl Sandbox {
         );
         let term = Term { socket };
         let (cols_s, rows_s, db) = (cols.to_string(), rows.to_string(), db.display().to_string());
-        // As in tests/e2e.rs: the pane stays after the app exits, with a line giving its status;
-        // `env -i`: the app gets exactly the sandbox environment; no tmux status line.
-        let wrapper = format!("\"$@\"; echo \"{EXIT_MARK}$?]\"");
+        // As in tests/e2e.rs: a line giving the app's exit status, `env -i` (the app gets exactly
+        // the sandbox environment), no tmux status line. Unlike there, the wrapper then waits for
+        // a line of input, keeping the pane alive: an app that exits at once (a bad database or
+        // config) would otherwise take the pane with it before tmux has read what it printed, and
+        // its message and the status line would be lost now and then on a busy machine.
+        let wrapper = format!("\"$@\"; echo \"{EXIT_MARK}$?]\"; read line");
         let mut argv: Vec<String> = ["set-option", "-g", "remain-on-exit", "on", ";"]
             .into_iter()
             .chain(["set-option", "-g", "status", "off", ";"])
