@@ -28,7 +28,7 @@
 //!     text options of `log add`, `visit add` and `event add`, and the listings printing them:
 //!     `control_characters_on_the_command_line_are_never_stored` (times given with control
 //!     characters: `log add`/`visit add` clean them, `event add` refuses them — both fine)
-//!   - an error message that repeats a bad argument never repeats it raw (21 arguments):
+//!   - an error message that repeats a bad argument never repeats it raw (20 arguments):
 //!     `a_bad_argument_is_never_echoed_raw_in_the_error_message`
 //!
 //! Database paths (command line / app); each: Chinese message, exit 1, the file byte for byte
