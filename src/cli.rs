@@ -239,7 +239,8 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(()) => EXIT_OK,
         Err(f) => {
-            eprintln!("zhiban：{}", f.message);
+            // Messages repeat what was given ("分级“…”无效"): never write it to a terminal raw.
+            eprintln!("zhiban：{}", sanitize(&f.message, true));
             f.code
         }
     }
@@ -268,7 +269,7 @@ fn report_clap_error(e: &clap::Error) -> i32 {
         ErrorKind::InvalidUtf8 => "参数不是有效的 UTF-8 文字".to_string(),
         _ => "命令行参数有误".to_string(),
     };
-    eprintln!("zhiban：{message}。用法见 zhiban --help");
+    eprintln!("zhiban：{}。用法见 zhiban --help", sanitize(&message, true));
     EXIT_BAD_INPUT
 }
 

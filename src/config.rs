@@ -719,6 +719,7 @@ fn translate(message: &str) -> String {
         let want = match expected {
             e if e.contains("string") => "文字，并用英文双引号括起来，如 \"张三\"",
             e if e.contains("sequence") => "列表，如 [\"综合\", \"其他\"]",
+            e if e.contains("u32") || e.contains("integer") => "整数（分钟数、次数），不加引号，如 30",
             e if e.contains("struct") || e.contains("map") || e.contains("table") => {
                 "一节（表），如 [office] 或 [[people]]"
             }
@@ -798,6 +799,9 @@ mod tests {
         let e = user("[office]\nname = \"未闭合\n").unwrap_err();
         assert_eq!(e.line, Some(2));
         assert!(e.message.contains("语法错误"), "{e}");
+        let e = user("[visit]\nhosts = [\"办公室\"]\noverstay_minutes = \"很久\"\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("整数"), "{e}");
     }
 
     #[test]

@@ -59,6 +59,10 @@ pub enum StoreError {
     NotADatabase { path: PathBuf },
     #[error("数据库正被另一个终端长时间占用（等待 {}秒后仍未释放）：请稍后重试", BUSY_TIMEOUT.as_secs())]
     Busy,
+    #[error("数据库路径 {path} 无法使用：其中的 {file} 是一个文件，不是目录。请用 --db 指定一个目录中的文件路径")]
+    NotADirectory { path: PathBuf, file: PathBuf },
+    #[error("数据库文件已损坏：请停止使用此文件，从备份恢复，或用 --db 指定其他文件")]
+    Corrupt,
     #[error("无法创建数据目录 {path}：{source}")]
     CreateDir { path: PathBuf, source: std::io::Error },
     #[error("无法打开数据库文件 {path}：{source}")]
@@ -76,6 +80,7 @@ impl From<rusqlite::Error> for StoreError {
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Busy,
             Some(ErrorCode::ConstraintViolation) => Self::Refused(e.to_string()),
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => Self::Corrupt,
             _ => Self::Sqlite(e),
         }
     }
@@ -99,20 +104,29 @@ impl Store {
         if path.is_dir() {
             return Err(StoreError::IsDirectory { path: path.into() });
         }
+        // A regular file where a directory should be: say which, in words (not "os error 20").
+        let not_a_directory = || StoreError::NotADirectory {
+            path: path.into(),
+            file: path.ancestors().skip(1).find(|a| a.is_file()).unwrap_or(path).into(),
+        };
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
             std::fs::DirBuilder::new()
                 .recursive(true)
                 .mode(0o700)
                 .create(parent)
-                .map_err(|source| StoreError::CreateDir {
-                    path: parent.into(),
-                    source,
+                .map_err(|source| match source.kind() {
+                    std::io::ErrorKind::NotADirectory => not_a_directory(),
+                    _ => StoreError::CreateDir {
+                        path: parent.into(),
+                        source,
+                    },
                 })?;
         }
         // Create the file ourselves so it is private from its first byte; SQLite gives the WAL
         // and shared-memory files the same mode as the database file.
         let io_err = |source: std::io::Error| match source.kind() {
             std::io::ErrorKind::PermissionDenied => StoreError::PermissionDenied { path: path.into() },
+            std::io::ErrorKind::NotADirectory => not_a_directory(),
             _ => StoreError::Io {
                 path: path.into(),
                 source,
@@ -237,7 +251,7 @@ impl Store {
 
 fn classify_open_error(e: rusqlite::Error, path: &Path) -> StoreError {
     match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: path.into() },
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::NotADatabase { path: path.into() },
         Some(ErrorCode::PermissionDenied | ErrorCode::ReadOnly | ErrorCode::CannotOpen) => {
             StoreError::PermissionDenied { path: path.into() }
         }

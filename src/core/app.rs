@@ -486,7 +486,11 @@ impl App {
             }
             Msg::ForeignWrites => {
                 if self.log.list.loaded {
-                    let selected = self.log.list.selected_row().map(|r| r.id);
+                    // On the newest row the officer follows the log: stay on the newest, which is
+                    // what another terminal just wrote. Elsewhere, keep the row they selected.
+                    let list = &self.log.list;
+                    let following = list.selected == 0 && !list.more_newer;
+                    let selected = list.selected_row().map(|r| r.id).filter(|_| !following);
                     out.effects.push(self.log.list.reload(selected));
                 }
                 if let Some(d) = &self.log.detail {

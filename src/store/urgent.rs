@@ -235,14 +235,16 @@ impl Store {
         })
     }
 
-    /// Alerts raised by log entries that are not yet 已结束, oldest first.
+    /// Alerts raised by log entries that still wait for someone to acknowledge them, oldest first.
+    /// Once acknowledged an alert has nothing left to do (nothing ends it later), so the app must
+    /// not be handed it: it would hold, and tick every second, every alert ever raised.
     pub fn open_entry_alerts(&self) -> Result<Vec<EntryAlert>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.id, a.entry_id, a.state, a.rung, a.rung_since, a.reminders, a.created_at, \
              l.triage, l.kind, l.unit, l.person, l.content \
-             FROM entry_alert a JOIN log_entry l ON l.id = a.entry_id WHERE a.state != '已结束' ORDER BY a.id",
+             FROM entry_alert a JOIN log_entry l ON l.id = a.entry_id WHERE a.state = ?1 ORDER BY a.id",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([EventState::New.label()], |r| {
             let who: Vec<String> = [r.get::<_, String>(9)?, r.get::<_, String>(10)?]
                 .into_iter()
                 .filter(|s| !s.is_empty())
