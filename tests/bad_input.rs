@@ -44,10 +44,11 @@
 //! - corrupt: random bytes; an SQLite header, then random bytes; a real database with page 1
 //!   overwritten; a real database cut in half — refused at open; the same two tests (a text file:
 //!   existing, tests/cli.rs `a_file_that_is_not_a_database_exits_1_and_is_left_unchanged`)
-//! - corrupt where SQLite looks only when it reads: a real database with its last pages
-//!   overwritten opens; the app says 读取失败：数据库文件已损坏 on its status line and quits
-//!   cleanly, `log list`/`log add` refuse; the file is unchanged. (A visit or an event, stored on
-//!   undamaged pages, still goes in: SQLite checks the pages it reads, not the whole file.)
+//! - corrupt where SQLite looks only when it reads: a real database with the duty log's pages
+//!   overwritten is refused at open (opening reads the log to check the search index), by the
+//!   app and the CLI alike, with 数据库文件已损坏; the file is unchanged. Damage on pages nothing
+//!   reads at open (a table not read until used) is still found only when read: SQLite checks
+//!   the pages it reads, not the whole file (`zhiban verify` and `restore` run the full check).
 //! - locked by another process's EXCLUSIVE transaction: `log add` gives up after the busy
 //!   timeout with a Chinese message while reads go on, and an older file that needs upgrading is
 //!   refused untouched: `a_database_locked_by_another_process_fails_writes_within_the_busy_timeout`;
@@ -966,20 +967,30 @@ fn bad_databases(root: &Path) -> Vec<BadDb> {
         found_on_read: false,
     });
 
-    // Damage SQLite meets only when it reads those pages: the newest entries' pages.
+    // Damage SQLite meets only when it reads those pages: the duty log's own pages (its root
+    // and the pages after it), wherever the other tables and indexes put them in the file.
     let d = dir("tail");
     let path = d.join("zhiban.db");
     let mut bytes = real_database(&path);
-    let n = bytes.len();
-    bytes.splice(n - 3 * 4096.., noise(3 * 4096, 17));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let root: i64 = conn
+        .query_row("SELECT rootpage FROM sqlite_master WHERE name = 'log_entry'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let page: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    let (root, page) = (usize::try_from(root).unwrap(), usize::try_from(page).unwrap());
+    drop(conn);
+    let start = (root - 1) * page;
+    bytes.splice(start..start + page, noise(page, 17));
     std::fs::write(&path, bytes).unwrap();
     cases.push(BadDb {
-        what: "a real database with its last pages overwritten",
+        what: "a real database with the duty log's pages overwritten",
         path: path.clone(),
         needle: "已损坏",
         keep: path,
         cli_existing: None,
-        found_on_read: true,
+        found_on_read: false,
     });
 
     let d = dir("newer");
