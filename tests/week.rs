@@ -161,6 +161,10 @@ impl Week {
             "at {}: a form was left open",
             self.now()
         );
+        // In 查询 digits are text: Tab (from the last tab) wraps to the duty log.
+        if self.h.app.tab == Tab::Search {
+            self.h.key(Key::plain(KeyCode::Tab));
+        }
         self.h.key(Key::ch('1'));
         if self.h.app.log.detail.is_some() {
             self.h.key(Key::plain(KeyCode::Esc));
