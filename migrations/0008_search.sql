@@ -18,15 +18,15 @@ CREATE TABLE search_doc (
     UNIQUE (kind, ref_id)
 );
 
--- Words of 3+ characters: trigram over the text, the keys (each after a space, so a key is
--- matched from its start) and the tags (^k<kind>$ ^s<status>$).
+-- Words of 3+ characters (no pinyin, no kind or status filter): trigram over the text.
 CREATE VIRTUAL TABLE search_tri USING fts5 (
-    text, keys, tags,
+    text,
     content = '', contentless_delete = 1, tokenize = 'trigram'
 );
 
--- Words of 1–2 characters: every letter, digit and Han character its own token, `_` between
--- fields and at punctuation; keys and tags (k<kind> s<status>) as whole tokens.
+-- Everything else (1–2 characters, pinyin, filters): every letter, digit and Han character its
+-- own token, `_` between fields and at punctuation; keys (prefix queries) and tags (k<kind>
+-- s<status>) as whole tokens.
 CREATE VIRTUAL TABLE search_uni USING fts5 (
     body, keys, tags,
     content = '', contentless_delete = 1, tokenize = "unicode61 tokenchars '_'"

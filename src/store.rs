@@ -99,8 +99,16 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date,
+    /// search index included ([`Store::backfill_search`]: once, after the upgrade to a version
+    /// with search, a large file takes a while; see [`Store::open_with_progress`]).
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with_progress(path, &mut |_| {})
+    }
+
+    /// [`Store::open`], telling `progress` how building the search index goes when it has to be
+    /// built (say so on the terminal before the screen starts: 正在建立查询索引 …).
+    pub fn open_with_progress(path: &Path, progress: &mut dyn FnMut(search::BackfillProgress)) -> Result<Self> {
         if path.is_dir() {
             return Err(StoreError::IsDirectory { path: path.into() });
         }
@@ -183,7 +191,7 @@ impl Store {
         ))?;
         // Records without search documents (a database from before migration 0008, or loaded in
         // bulk): index them now, once.
-        store.backfill_search()?;
+        store.backfill_search_with(progress)?;
         Ok(store)
     }
 

@@ -713,3 +713,50 @@ fn two_terminals_see_each_others_records() {
     f.store.checkout(f.v1, "李四", at("2026-11-02 18:00:00")).unwrap();
     assert_eq!(found(&other, "状态:已离开"), [visit(f.v2), visit(f.v1)]);
 }
+
+#[test]
+fn an_interrupted_backfill_is_finished_at_the_next_open() {
+    let f = fixture();
+    let path = f.store.path().to_path_buf();
+    let expected = found(&f.store, "");
+    drop(f.store);
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE search_doc; DROP TABLE search_tri; DROP TABLE search_uni; PRAGMA user_version = 7;")
+        .unwrap();
+    drop(conn);
+    let mut seen = Vec::new();
+    let store = Store::open_with_progress(&path, &mut |p| seen.push(p)).unwrap();
+    assert_eq!(seen.first().map(|p| (p.done, p.merging)), Some((0, false)));
+    assert_eq!(seen.last().map(|p| (p.done, p.merging)), Some((7, true)));
+    drop(store);
+    // Stopped after the newest entries' batch was lost and before the merge: the newest log
+    // documents are gone (with their index rows) and automatic merging is still off.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DELETE FROM search_tri WHERE rowid IN (SELECT id FROM search_doc WHERE kind = '值班记录' AND ref_id > 2);
+         DELETE FROM search_uni WHERE rowid IN (SELECT id FROM search_doc WHERE kind = '值班记录' AND ref_id > 2);
+         DELETE FROM search_doc WHERE kind = '值班记录' AND ref_id > 2;
+         INSERT INTO search_tri (search_tri, rank) VALUES ('automerge', 0);
+         INSERT INTO search_uni (search_uni, rank) VALUES ('automerge', 0);",
+    )
+    .unwrap();
+    drop(conn);
+    let mut seen = Vec::new();
+    let store = Store::open_with_progress(&path, &mut |p| seen.push(p)).unwrap();
+    assert_eq!(seen.last().map(|p| (p.done, p.merging)), Some((2, true)));
+    assert_eq!(found(&store, ""), expected);
+    let conn = Connection::open(&path).unwrap();
+    for table in ["search_tri_config", "search_uni_config"] {
+        let automerge: i64 = conn
+            .query_row(&format!("SELECT v FROM {table} WHERE k = 'automerge'"), [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(automerge, 4, "{table}: merging is back on");
+    }
+    // Opened again: nothing to do, nothing reported.
+    drop(store);
+    let mut seen = Vec::new();
+    drop(Store::open_with_progress(&path, &mut |p| seen.push(p)).unwrap());
+    assert!(seen.is_empty());
+}

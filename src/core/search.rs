@@ -8,11 +8,12 @@
 //! Words separated by spaces (also the full-width space), all of which must be found:
 //! `城关镇 火灾`. A word is found as a substring anywhere in the record's searchable text
 //! (Chinese, Latin letters case-insensitively, digits: `A123` finds the plate 云A12345,
-//! `1234567` the phone 13812345678, `0871-6312` a landline). `"…"` or `“…”` keeps spaces inside one
-//! word. A word of ASCII letters (`zgf`, `zengguofan`, `zs`) is also read as pinyin: it finds a
-//! person or unit whose name's initials or full pinyin start with it (surname readings: 曾国藩 is
-//! `zgf`); several such words are also tried joined (`zhang san` = `zhangsan`). There are no
-//! operators: `AND`, `*`, `-`, brackets and quotes are text like any other.
+//! `1234567` the phone 13812345678, `0871-6312` or `08716312` a landline). `"…"` or `“…”` keeps
+//! spaces inside one word. A word of ASCII letters (`zgf`, `zengguofan`, `zs`) is also read as
+//! pinyin: it finds a person or unit whose name's initials or full pinyin start with it (surname
+//! readings: 曾国藩 is `zgf`); several such words are also tried joined (`zhang san` =
+//! `zhangsan`). There are no operators: `AND`, `*`, `-`, brackets and quotes are text like any
+//! other.
 //!
 //! Filters, each one word: `类型:来访` (值班记录/记录, 来访, 紧急事件/事件; several with `,` or `、`),
 //! `状态:待办` (any status of the three kinds, see [`STATUSES`]), `从:2024-05-01` and
@@ -25,17 +26,18 @@
 //! well under a millisecond for the first page in rowid order, but returns nothing for 1–2
 //! characters. So every document is indexed twice:
 //!
-//! * `search_tri` (trigram) over the text, the pinyin keys and the filter tags — used when every
-//!   word has 3+ characters;
+//! * `search_tri` (trigram) over the text — used when every word has 3+ characters, none is
+//!   pinyin and there is no kind or status filter;
 //! * `search_uni` (unicode61 over the text with every letter, digit and Han character made its own
-//!   token, [`unigram_body`]) — used when any word has 1–2 characters. A word becomes a phrase of
-//!   single characters (`张三` → `"张 三"`), so it is still a substring match. Punctuation and field
-//!   boundaries become a separator token `_`, so a phrase never matches across them; inside a
-//!   short query, punctuation matches any punctuation.
-//!
-//! Pinyin keys are prefix-matched: in the trigram index each key is stored after a space and
-//! searched as `" zgf"` (which also makes a 2-letter key query 3 characters long); in the unigram
-//! index each key is a token, searched as a prefix (`"zs"*`).
+//!   token, [`unigram_body`]; over the pinyin keys, each a whole token; and over the kind and
+//!   status tags) — used for everything else. A word becomes a phrase of single characters (`张三` →
+//!   `"张 三"`), so it is still a substring match. Punctuation and field boundaries become a
+//!   separator token `_`, so a phrase never matches across them; inside a short query,
+//!   punctuation matches any punctuation. A pinyin word is also a prefix query on the keys
+//!   (`keys : "zs"*`), which FTS5 answers from its term dictionary. (Pinyin in the trigram index
+//!   was measured and dropped: 26 letters make few, huge trigram lists — 90 ms for `zengguofan` at
+//!   a million records — and the keys doubled its size. Tags were dropped from it too: 12 more
+//!   trigrams per record for filters the per-character index answers as fast.)
 //!
 //! # Order
 //!
@@ -142,6 +144,12 @@ impl Term {
         self.chars() <= 2
     }
 
+    /// Whether only the unigram index can answer it: short, or maybe pinyin.
+    #[must_use]
+    pub fn needs_unigram(&self) -> bool {
+        self.is_short() || self.pinyin().is_some()
+    }
+
     /// The pinyin key this word may be (lower-case ASCII letters, apostrophes dropped, at least
     /// two letters), unless it was quoted.
     #[must_use]
@@ -156,11 +164,6 @@ impl Term {
             .map(|c| c.to_ascii_lowercase())
             .collect();
         (p.len() >= 2 && p.chars().all(|c| c.is_ascii_lowercase())).then_some(p)
-    }
-
-    /// All digits, 3 or more: also looked for in the digits-only forms of phone numbers.
-    fn is_number(&self) -> bool {
-        self.chars() >= 3 && self.text.chars().all(|c| c.is_ascii_digit())
     }
 }
 
@@ -324,9 +327,9 @@ impl SearchQuery {
 /// The two FTS5 indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Index {
-    /// `search_tri`: every word has 3+ characters.
+    /// `search_tri`: every word has 3+ characters, none is pinyin, no kind or status filter.
     Trigram,
-    /// `search_uni`: some word has 1–2 characters, or only filters were given.
+    /// `search_uni`: some word has 1–2 characters or may be pinyin, or a kind or status filter.
     Unigram,
 }
 
@@ -363,45 +366,32 @@ pub fn fts_string(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-/// The tag a kind gets in the trigram index's `tags` column (`^k来访$`) or, without the anchors,
-/// as one token in the unigram index.
+/// The token a kind is tagged with in the unigram index's `tags` column (`k来访`).
 fn kind_tag(kind: DocKind) -> String {
     format!("k{}", kind.label())
 }
 
+/// The token a status is tagged with (`s待办`).
 fn status_tag(status: &str) -> String {
     format!("s{status}")
 }
 
-fn tag_match(index: Index, tag: &str) -> String {
-    match index {
-        Index::Trigram => format!("tags : {}", fts_string(&format!("^{tag}$"))),
-        Index::Unigram => format!("tags : {}", fts_string(tag)),
-    }
+fn tag_match(tag: &str) -> String {
+    format!("tags : {}", fts_string(tag))
 }
 
-/// One word's expression: its text, or (for pinyin) a key starting with it, or (for a number)
-/// the digits of a phone number.
+/// One word's expression: its text, or (for pinyin) a key starting with it.
 fn term_match(index: Index, t: &Term) -> String {
-    let mut alternatives = Vec::new();
     match index {
-        Index::Trigram => {
-            alternatives.push(format!("text : {}", fts_string(&t.text)));
-            if let Some(p) = t.pinyin() {
-                alternatives.push(format!("keys : {}", fts_string(&format!(" {p}"))));
-            }
-            if t.is_number() {
-                alternatives.push(format!("keys : {}", fts_string(&t.text)));
-            }
-        }
+        Index::Trigram => format!("text : {}", fts_string(&t.text)),
         Index::Unigram => {
-            alternatives.push(format!("body : {}", fts_string(&unigram_body(&t.text))));
-            if let Some(p) = t.pinyin() {
-                alternatives.push(format!("keys : {}*", fts_string(&p)));
+            let body = format!("body : {}", fts_string(&unigram_body(&t.text)));
+            match t.pinyin() {
+                Some(p) => format!("({body} OR keys : {}*)", fts_string(&p)),
+                None => body,
             }
         }
     }
-    format!("({})", alternatives.join(" OR "))
 }
 
 /// Decides how `q` is answered: which index, and the MATCH expression (see the module
@@ -422,7 +412,7 @@ pub fn plan(q: &SearchQuery) -> Plan {
     if terms.is_empty() && kinds.is_none() && q.status.is_none() {
         return Plan::All { ids };
     }
-    let index = if terms.is_empty() || terms.iter().any(Term::is_short) {
+    let index = if terms.is_empty() || kinds.is_some() || q.status.is_some() || terms.iter().any(Term::needs_unigram) {
         Index::Unigram
     } else {
         Index::Trigram
@@ -440,20 +430,16 @@ pub fn plan(q: &SearchQuery) -> Plan {
             .flatten()
             .map(|p| p.concat());
         if let Some(j) = joined {
-            let key = match index {
-                Index::Trigram => format!("keys : {}", fts_string(&format!(" {j}"))),
-                Index::Unigram => format!("keys : {}*", fts_string(&j)),
-            };
-            words = format!("({words}) OR {key}");
+            words = format!("({words}) OR keys : {}*", fts_string(&j));
         }
         parts.push(format!("({words})"));
     }
     if let Some(kinds) = kinds {
-        let any: Vec<String> = kinds.iter().map(|k| tag_match(index, &kind_tag(*k))).collect();
+        let any: Vec<String> = kinds.iter().map(|k| tag_match(&kind_tag(*k))).collect();
         parts.push(format!("({})", any.join(" OR ")));
     }
     if let Some(s) = &q.status {
-        parts.push(tag_match(index, &status_tag(s)));
+        parts.push(tag_match(&status_tag(s)));
     }
     Plan::Match {
         index,
@@ -467,8 +453,8 @@ pub fn plan(q: &SearchQuery) -> Plan {
 // ---------------------------------------------------------------------------------------------
 
 /// What the index holds for one record. `text` is the searchable fields, normalised, one per
-/// line; `keys` the pinyin keys of names and units (and the digits of phone numbers written
-/// with separators), space-separated.
+/// line (and a last line with the digits of phone numbers written with separators);
+/// `keys` the pinyin keys of names and units, space-separated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchDoc {
     pub kind: DocKind,
@@ -521,17 +507,6 @@ pub fn unigram_body(text: &str) -> String {
 }
 
 impl SearchDoc {
-    /// The columns of `search_tri`: text, keys (each after a space, for prefix matching), tags.
-    #[must_use]
-    pub fn trigram_columns(&self) -> [String; 3] {
-        let keys: String = self.keys.split_whitespace().map(|k| format!(" {k}")).collect();
-        [
-            self.text.clone(),
-            keys,
-            format!("^{}$ ^{}$", kind_tag(self.kind), status_tag(&self.status)),
-        ]
-    }
-
     /// The columns of `search_uni`: body ([`unigram_body`]), keys, tags.
     #[must_use]
     pub fn unigram_columns(&self) -> [String; 3] {
@@ -543,44 +518,93 @@ impl SearchDoc {
     }
 }
 
-/// Joins the non-empty fields, normalised, one per line.
-fn join_fields(fields: &[&str]) -> String {
-    fields
+/// Joins the non-empty fields, normalised, one per line, then the digits of the phone numbers
+/// written with separators (`0871-63121234` is also found as `08716312`).
+fn join_fields(fields: &[&str], phones: &[&str]) -> String {
+    let mut lines: Vec<String> = fields
         .iter()
         .map(|f| f.trim())
         .filter(|f| !f.is_empty())
         .map(normalize)
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    let mut digits_only: Vec<String> = Vec::new();
+    for phone in phones {
+        for piece in phone.split(['/', ',', '，', '、', ';', '；']) {
+            let piece = normalize(piece.trim());
+            let digits: String = piece.chars().filter(char::is_ascii_digit).collect();
+            if digits.len() >= 3 && digits != piece && !digits_only.contains(&digits) {
+                digits_only.push(digits);
+            }
+        }
+    }
+    if !digits_only.is_empty() {
+        lines.push(digits_only.join(" "));
+    }
+    lines.join("\n")
 }
 
-/// Pinyin keys of names and units, and the digits of phone numbers that have separators.
-fn build_keys(names: &[&str], phones: &[&str]) -> String {
+/// Other readings kept per person (the surname's common reading first, see
+/// [`crate::core::name_pinyin::search_keys`]); units keep their main reading only.
+const PERSON_ALTERNATES: usize = 2;
+
+/// Pinyin keys of people's names (with [`PERSON_ALTERNATES`] other readings) and of units. A
+/// field is split at anything but letters (`张三、李四`, `刘主任 13700003333`): each name its keys.
+fn build_keys(people: &[&str], units: &[&str]) -> String {
     let mut keys: Vec<String> = Vec::new();
     let mut add = |k: String| {
         if !k.is_empty() && !keys.contains(&k) {
             keys.push(k);
         }
     };
-    for name in names.iter().map(|n| normalize(n.trim())).filter(|n| !n.is_empty()) {
-        let k = search_keys(&name);
-        add(k.initials);
-        add(k.full);
-        for (i, f) in k.alternates {
-            add(i);
-            add(f);
-        }
-    }
-    for phone in phones {
-        for piece in phone.split(['/', ',', '，', '、', ';', '；']) {
-            let piece = normalize(piece.trim());
-            let digits: String = piece.chars().filter(char::is_ascii_digit).collect();
-            if digits.len() >= 3 && digits != piece {
-                add(digits);
-            }
+    let names = people
+        .iter()
+        .map(|n| (n, PERSON_ALTERNATES))
+        .chain(units.iter().map(|n| (n, 0)));
+    let split = |field: &str| -> Vec<String> {
+        normalize(field)
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    for (name, alternates) in names.flat_map(|(f, a)| split(f).into_iter().map(move |n| (n, a))) {
+        for k in name_keys(name, alternates) {
+            add(k);
         }
     }
     keys.join(" ")
+}
+
+/// Names remembered by [`name_keys`] (per thread), before it starts over.
+const NAME_CACHE: usize = 4096;
+
+thread_local! {
+    /// Units and people recur from record to record; their pinyin is the costly part of a
+    /// document (3 µs a name, measured; the backfill builds a million documents).
+    static NAME_KEYS: std::cell::RefCell<std::collections::HashMap<(String, usize), Vec<String>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// A name's keys: initials, full pinyin, then up to `alternates` other readings (both forms).
+fn name_keys(name: String, alternates: usize) -> Vec<String> {
+    let key = (name, alternates);
+    if let Some(hit) = NAME_KEYS.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let k = search_keys(&key.0);
+    let mut out = vec![k.initials, k.full];
+    for (i, f) in k.alternates.into_iter().take(alternates) {
+        out.push(i);
+        out.push(f);
+    }
+    NAME_KEYS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= NAME_CACHE {
+            c.clear();
+        }
+        c.insert(key, out.clone());
+    });
+    out
 }
 
 fn title(parts: &[&str], fallback: &str) -> String {
@@ -603,16 +627,19 @@ pub fn log_doc(id: EntryId, e: &NewEntry) -> SearchDoc {
         at: e.occurred_at,
         status: e.status.label().to_string(),
         title: title(&[&e.person, &e.unit], e.kind.label()),
-        text: join_fields(&[
-            &e.content,
-            &e.result,
-            &e.unit,
-            &e.person,
-            &e.phone,
-            &e.forwarded_to,
-            &e.category,
-        ]),
-        keys: build_keys(&[&e.person, &e.unit], &[&e.phone]),
+        text: join_fields(
+            &[
+                &e.content,
+                &e.result,
+                &e.unit,
+                &e.person,
+                &e.phone,
+                &e.forwarded_to,
+                &e.category,
+            ],
+            &[&e.phone],
+        ),
+        keys: build_keys(&[&e.person], &[&e.unit]),
     }
 }
 
@@ -640,12 +667,12 @@ pub fn visit_doc(v: &Visit) -> SearchDoc {
         matter,
         address,
     ];
-    let mut names: Vec<&str> = vec![&f.name, &f.employer, &f.host];
+    let mut people: Vec<&str> = vec![&f.name];
     let mut phones: Vec<&str> = vec![&f.phone];
     for r in &f.representatives {
         fields.push(&r.name);
         fields.push(&r.phone);
-        names.push(&r.name);
+        people.push(&r.name);
         phones.push(&r.phone);
     }
     SearchDoc {
@@ -654,8 +681,8 @@ pub fn visit_doc(v: &Visit) -> SearchDoc {
         at: f.entered_at,
         status: if v.is_inside() { VISIT_INSIDE } else { VISIT_LEFT }.to_string(),
         title: title(&[&f.name, &f.employer], "来访"),
-        text: join_fields(&fields),
-        keys: build_keys(&names, &phones),
+        text: join_fields(&fields, &phones),
+        keys: build_keys(&people, &[&f.employer, &f.host]),
     }
 }
 
@@ -669,18 +696,21 @@ pub fn event_doc(id: EventId, e: &NewEvent, state: EventState) -> SearchDoc {
         at: e.received_at,
         status: state.label().to_string(),
         title: title(&[&e.category, &e.place], "紧急事件"),
-        text: join_fields(&[
-            &e.category,
-            e.level.label(),
-            &e.place,
-            &e.summary,
-            &e.source,
-            &e.measures,
-            &e.trend,
-            &e.requests,
-            &e.contact,
-        ]),
-        keys: build_keys(&[&e.source, &e.contact], &[&e.contact]),
+        text: join_fields(
+            &[
+                &e.category,
+                e.level.label(),
+                &e.place,
+                &e.summary,
+                &e.source,
+                &e.measures,
+                &e.trend,
+                &e.requests,
+                &e.contact,
+            ],
+            &[&e.contact],
+        ),
+        keys: build_keys(&[&e.contact], &[&e.source]),
     }
 }
 
@@ -787,9 +817,18 @@ fn pinyin_ranges(text: &str, pinyin: &str, out: &mut Vec<Range<usize>>) {
         let run_chars: Vec<char> = run.chars().collect();
         for k in 1..=run_chars.len().min(pinyin.len()) {
             let prefix: String = run_chars[..k].iter().collect();
-            if search_keys(&prefix).has_prefix(pinyin) {
+            let keys = search_keys(&prefix);
+            if keys.has_prefix(pinyin) {
                 let end = chars.get(i + k).map_or(text.len(), |(b, _)| *b);
                 out.push(chars[i].0..end);
+                break;
+            }
+            // One more character helps only if a key so far starts the word (most runs stop at
+            // their first character: this runs for every hit's snippet).
+            let started = std::iter::once((&keys.initials, &keys.full))
+                .chain(keys.alternates.iter().map(|(i, f)| (i, f)))
+                .any(|(i, f)| pinyin.starts_with(i.as_str()) || pinyin.starts_with(f.as_str()));
+            if !started {
                 break;
             }
         }
@@ -950,8 +989,25 @@ mod tests {
         assert_eq!(index("城关镇 火灾"), Some(Index::Unigram), "one short word decides");
         assert_eq!(index("城关镇 燃气泄漏"), Some(Index::Trigram));
         assert_eq!(index("A123"), Some(Index::Trigram));
+        assert_eq!(index("0871-6312"), Some(Index::Trigram));
         assert_eq!(index("zs"), Some(Index::Unigram));
+        assert_eq!(
+            index("zgf"),
+            Some(Index::Unigram),
+            "pinyin keys are in the unigram index"
+        );
+        assert_eq!(index("zgf 城关镇"), Some(Index::Unigram));
         assert_eq!(index("类型:来访"), Some(Index::Unigram));
+        assert_eq!(
+            index("城关镇 状态:待办"),
+            Some(Index::Unigram),
+            "tags are in the unigram index"
+        );
+        assert_eq!(
+            index("城关镇 类型:来访,记录,事件"),
+            Some(Index::Trigram),
+            "all kinds: no filter"
+        );
         assert_eq!(
             plan(&q("")),
             Plan::All {
@@ -968,19 +1024,19 @@ mod tests {
         };
         assert_eq!(
             expr,
-            "((body : \"B _ C\") AND (body : \"A N D\" OR keys : \"and\"*) AND (body : \"x\") AND (body : \"y\"))"
+            "(body : \"B _ C\" AND (body : \"A N D\" OR keys : \"and\"*) AND body : \"x\" AND body : \"y\")"
         );
         let Plan::Match { expr, .. } = plan(&q("B*C NEAR(a) -yz")) else {
             panic!("a match plan")
         };
-        assert_eq!(expr, "((text : \"B*C\") AND (text : \"NEAR(a)\") AND (text : \"-yz\"))");
+        assert_eq!(expr, "(text : \"B*C\" AND text : \"NEAR(a)\" AND text : \"-yz\")");
         assert_eq!(fts_string("a\"b"), "\"a\"\"b\"");
         let Plan::Match { expr, .. } = plan(&q("张三 zs 类型:来访,紧急事件 状态:在楼")) else {
             panic!("a match plan")
         };
         assert_eq!(
             expr,
-            "((body : \"张 三\") AND (body : \"z s\" OR keys : \"zs\"*)) AND \
+            "(body : \"张 三\" AND (body : \"z s\" OR keys : \"zs\"*)) AND \
              (tags : \"k来访\" OR tags : \"k紧急事件\") AND tags : \"s在楼\""
         );
     }
@@ -992,13 +1048,13 @@ mod tests {
         };
         assert_eq!(
             expr,
-            "(((text : \"zhang\" OR keys : \" zhang\") AND (text : \"san\" OR keys : \" san\")) OR \
-             keys : \" zhangsan\")"
+            "(((body : \"z h a n g\" OR keys : \"zhang\"*) AND (body : \"s a n\" OR keys : \"san\"*)) OR \
+             keys : \"zhangsan\"*)"
         );
-        let Plan::Match { expr, .. } = plan(&q("1234567")) else {
+        let Plan::Match { index, expr, .. } = plan(&q("1234567")) else {
             panic!("a match plan")
         };
-        assert_eq!(expr, "((text : \"1234567\" OR keys : \"1234567\"))");
+        assert_eq!((index, expr.as_str()), (Index::Trigram, "(text : \"1234567\")"));
         assert_eq!(q("\"zgf\"").terms()[0].pinyin(), None, "quoted: text only");
         assert_eq!(q("xi'an").terms()[0].pinyin().as_deref(), Some("xian"));
         assert_eq!(q("A123").terms()[0].pinyin(), None);
@@ -1094,17 +1150,32 @@ mod tests {
     }
 
     #[test]
-    fn keys_hold_names_units_and_phone_digits() {
-        let keys = build_keys(&["曾国藩", "县应急管理局"], &["0871-63121234 / 13812345678"]);
+    fn keys_hold_names_and_units() {
+        let keys = build_keys(&["曾国藩", "刘主任 13700003333、王五"], &["县住房和城乡建设局"]);
         let keys: Vec<&str> = keys.split(' ').collect();
         assert!(keys.contains(&"zgf") && keys.contains(&"zengguofan") && keys.contains(&"cengguofan"));
-        assert!(keys.contains(&"xyjglj"));
-        assert!(keys.contains(&"087163121234"));
-        assert!(!keys.contains(&"13812345678"), "already in the text as typed");
+        assert!(keys.contains(&"lzr") && keys.contains(&"ww"), "{keys:?}");
+        assert!(keys.contains(&"xzfhcxjsj"));
+        assert_eq!(
+            keys.iter().filter(|k| k.starts_with("xian")).count(),
+            1,
+            "a unit keeps its main reading only: {keys:?}"
+        );
+        assert!(!keys.iter().any(|k| k.contains("137")));
     }
 
     #[test]
-    fn trigram_columns_anchor_keys_and_tags() {
+    fn text_ends_with_the_digits_of_phone_numbers_with_separators() {
+        let text = join_fields(
+            &["来电", "0871-63121234 / 13812345678"],
+            &["0871-63121234 / 13812345678"],
+        );
+        assert_eq!(text, "来电\n0871-63121234 / 13812345678\n087163121234");
+        assert_eq!(join_fields(&["来电", ""], &["13812345678"]), "来电");
+    }
+
+    #[test]
+    fn unigram_columns_hold_characters_keys_and_tags() {
         let doc = SearchDoc {
             kind: DocKind::Visit,
             ref_id: 1,
@@ -1114,10 +1185,6 @@ mod tests {
             text: "曾国藩\n市水利局".into(),
             keys: "zgf zengguofan".into(),
         };
-        let [text, keys, tags] = doc.trigram_columns();
-        assert_eq!(text, "曾国藩\n市水利局");
-        assert_eq!(keys, " zgf zengguofan");
-        assert_eq!(tags, "^k来访$ ^s在楼$");
         let [body, keys, tags] = doc.unigram_columns();
         assert_eq!(body, "曾 国 藩 _ 市 水 利 局");
         assert_eq!(keys, "zgf zengguofan");

@@ -231,7 +231,8 @@ impl Store {
                 expected_prev = Some((id, hash));
             }
         }
-        // The records: each audited record against its last digest.
+        // The records: each audited record against its last digest (the search_* tables are derived
+        // from the records and never audited).
         let tables: Vec<String> = {
             let mut stmt = self.conn.prepare(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \

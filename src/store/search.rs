@@ -28,6 +28,16 @@ use crate::core::search::{
 /// Records indexed per transaction when a database is indexed at open.
 pub const BACKFILL_BATCH: usize = 5_000;
 
+/// The FTS5 tables.
+const FTS_TABLES: [&str; 2] = ["search_tri", "search_uni"];
+
+/// FTS5's in-memory buffer during a backfill (default 1 MiB): fewer, larger segments to merge.
+const BACKFILL_HASHSIZE: i64 = 4 << 20;
+
+/// FTS5's defaults for what a backfill changes (sqlite3.c: FTS5_DEFAULT_AUTOMERGE, _HASHSIZE).
+const DEFAULT_AUTOMERGE: i64 = 4;
+const DEFAULT_HASHSIZE: i64 = 1 << 20;
+
 /// Whether a table holds derived search data (never a record).
 pub(crate) fn is_search_table(table: &str) -> bool {
     table.starts_with("search_")
@@ -179,9 +189,8 @@ fn insert_new(tx: &Connection, doc: &SearchDoc) -> Result<()> {
 }
 
 fn insert_fts(tx: &Connection, id: i64, doc: &SearchDoc) -> Result<()> {
-    let [text, keys, tags] = doc.trigram_columns();
-    tx.prepare_cached("INSERT INTO search_tri (rowid, text, keys, tags) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![id, text, keys, tags])?;
+    tx.prepare_cached("INSERT INTO search_tri (rowid, text) VALUES (?1, ?2)")?
+        .execute(params![id, doc.text])?;
     let [body, keys, tags] = doc.unigram_columns();
     tx.prepare_cached("INSERT INTO search_uni (rowid, body, keys, tags) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![id, body, keys, tags])?;
@@ -196,10 +205,27 @@ fn delete_fts(tx: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// How far a backfill has come, for a message while the database opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackfillProgress {
+    /// Records indexed so far.
+    pub done: u64,
+    /// About how many records need indexing (from the highest ids, never counted).
+    pub total: u64,
+    /// All records are in; the indexes are being merged (the last few seconds).
+    pub merging: bool,
+}
+
 /// Whether the newest record of `kind` has no document: true of a database written before
 /// migration 0008, one loaded in bulk, and one whose backfill was interrupted (the backfill goes
 /// oldest first, and nothing is indexed live until it has finished at open). Two index lookups.
 fn is_missing(conn: &Connection, kind: DocKind) -> Result<bool> {
+    Ok(missing_estimate(conn, kind)? > 0)
+}
+
+/// The newest record's id minus the newest indexed one's: 0 when the newest is indexed; for a
+/// database never indexed, about the number of records.
+fn missing_estimate(conn: &Connection, kind: DocKind) -> Result<u64> {
     let newest: Option<i64> =
         conn.query_row(&format!("SELECT max(id) FROM {}", source_table(kind)), [], |r| r.get(0))?;
     let indexed: Option<i64> = conn.query_row(
@@ -207,11 +233,44 @@ fn is_missing(conn: &Connection, kind: DocKind) -> Result<bool> {
         [kind.label()],
         |r| r.get(0),
     )?;
-    Ok(match (newest, indexed) {
-        (Some(n), Some(i)) => n > i,
-        (Some(_), None) => true,
-        (None, _) => false,
-    })
+    let gap = match (newest, indexed) {
+        (Some(n), Some(i)) => n.saturating_sub(i),
+        (Some(n), None) => n.max(1),
+        (None, _) => 0,
+    };
+    Ok(u64::try_from(gap).unwrap_or(0))
+}
+
+/// Turns FTS5's automatic merging off and its buffer up for a backfill (`on`), or back to the
+/// defaults.
+fn bulk_settings(tx: &Connection, on: bool) -> Result<()> {
+    let values = if on {
+        [("automerge", 0), ("hashsize", BACKFILL_HASHSIZE)]
+    } else {
+        [("automerge", DEFAULT_AUTOMERGE), ("hashsize", DEFAULT_HASHSIZE)]
+    };
+    for table in FTS_TABLES {
+        for (key, value) in values {
+            tx.execute(
+                &format!("INSERT INTO {table} ({table}, rank) VALUES (?1, ?2)"),
+                params![key, value],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a backfill stopped before restoring the settings (its merge still to do).
+fn in_bulk_mode(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM search_tri_config WHERE k = 'automerge' AND v = 0 UNION ALL \
+             SELECT 1 FROM search_uni_config WHERE k = 'automerge' AND v = 0",
+            [],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// Indexes up to `limit` records of `kind` after id `after` that have no document; returns how
@@ -263,9 +322,38 @@ impl Store {
     /// Indexes every record that has no search document, oldest first, [`BACKFILL_BATCH`]
     /// records per transaction; returns how many. Runs at open when [`Store::search_index_missing`]
     /// — once after the upgrade to migration 0008, or for a database loaded in bulk. Cheap when
-    /// nothing is missing.
+    /// nothing is missing (a few index lookups).
+    ///
+    /// While it runs, FTS5's automatic merging is off and its buffer larger; at the end each index
+    /// is merged into one segment (`optimize`) and the settings are restored. Measured at 200,000
+    /// records against merging as it goes: a little faster to build, first pages 20–40 % faster,
+    /// and no half-done merges for later saves to continue (their worst case 3.5 ms and 44 pages
+    /// written instead of 71 ms and 219). If the backfill is interrupted, the next open finishes
+    /// it, merge included.
     pub fn backfill_search(&mut self) -> Result<u64> {
-        let mut total = 0;
+        self.backfill_search_with(&mut |_| {})
+    }
+
+    /// [`Store::backfill_search`], calling `progress` before it starts, after every batch and
+    /// before the merge (never when nothing is missing).
+    pub fn backfill_search_with(&mut self, progress: &mut dyn FnMut(BackfillProgress)) -> Result<u64> {
+        let mut estimate = 0;
+        for kind in DocKind::ALL {
+            estimate += missing_estimate(&self.conn, *kind)?;
+        }
+        let resume_merge = in_bulk_mode(&self.conn)?;
+        if estimate == 0 && !resume_merge {
+            return Ok(0);
+        }
+        let mut report = BackfillProgress {
+            done: 0,
+            total: estimate,
+            merging: false,
+        };
+        if estimate > 0 {
+            progress(report);
+            self.write(|tx| bulk_settings(tx, true))?;
+        }
         for kind in DocKind::ALL {
             if !is_missing(&self.conn, *kind)? {
                 continue;
@@ -276,11 +364,19 @@ impl Store {
                 if n == 0 {
                     break;
                 }
-                total += n;
+                report.done += n;
+                report.total = report.total.max(report.done);
+                progress(report);
                 after = last;
             }
         }
-        Ok(total)
+        report.merging = true;
+        progress(report);
+        for table in FTS_TABLES {
+            self.write(|tx| Ok(tx.execute(&format!("INSERT INTO {table} ({table}) VALUES ('optimize')"), [])?))?;
+        }
+        self.write(|tx| bulk_settings(tx, false))?;
+        Ok(report.done)
     }
 
     /// Records matching `q`, newest first by their time, at most `limit`, older than `before`
