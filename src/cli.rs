@@ -560,7 +560,21 @@ fn db_path(explicit: &Option<PathBuf>) -> Result<PathBuf, Failure> {
 
 fn open_store(explicit: &Option<PathBuf>) -> Result<Store, Failure> {
     let path = db_path(explicit)?;
-    Store::open(&path).map_err(|e| failure(e.to_string()))
+    // The first start after an upgrade may build the search index over years of records: say
+    // so, on stderr, so a minute of work never looks like a hang.
+    let mut last_said = 0;
+    let mut progress = |p: crate::store::search::BackfillProgress| {
+        if p.merging {
+            eprintln!("正在建立查询索引：合并中…");
+        } else if p.done == 0 || p.done >= last_said + 50_000 {
+            last_said = p.done;
+            eprintln!(
+                "正在建立查询索引（只在升级后第一次运行时进行）：{} / 约 {} 条",
+                p.done, p.total
+            );
+        }
+    };
+    Store::open_with_progress(&path, &mut progress).map_err(|e| failure(e.to_string()))
 }
 
 fn run_app(cli: &Cli) -> Result<(), Failure> {

@@ -497,6 +497,13 @@ impl App {
                     out.effects.push(Effect::LoadEntry(d.id));
                 }
                 out.effects.push(Effect::LoadEvents);
+                // Results on screen follow what another terminal wrote.
+                if self.tab == Tab::Search && !self.search.query.text().trim().is_empty() {
+                    out.effects.push(Effect::Search {
+                        input: self.search.query.text().to_string(),
+                        before: None,
+                    });
+                }
                 if self.tab == Tab::Visitors {
                     out.effects.push(Effect::LoadVisits);
                 }

@@ -78,7 +78,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
             "{}{}{}{}",
             pad(&h.at.format("%Y-%m-%d %H:%M").to_string(), 17),
             pad(h.kind.label(), 9),
-            pad(&format!("第{}号", h.ref_id), 9),
+            pad(&format!("第{}号", h.ref_id), 11),
             pad(&h.status, 9),
         );
         let head_style = if selected { theme::SELECTED } else { theme::LABEL };
