@@ -265,3 +265,24 @@ fn a_call_logged_by_another_terminal_appears_within_a_tick() {
         "{text}"
     );
 }
+
+#[test]
+fn a_failed_first_read_says_why_instead_of_reading_forever() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    h.app.log.list.loaded = false;
+    let t = h.clock;
+    zhiban::runtime::dispatch(
+        &mut h.app,
+        &mut h.store,
+        &mut h.alerter,
+        zhiban::core::app::Msg::LoadFailed("数据库文件已损坏".into()),
+        t,
+    );
+    // Long after the status message is gone, the list still says what happened.
+    h.tick_to(t + chrono::Duration::seconds(60));
+    let text = h.text();
+    assert!(text.contains("读取失败：数据库文件已损坏"), "{text}");
+    assert!(!text.contains("正在读取"), "{text}");
+    h.key(Key::ch('g'));
+    assert!(h.text().contains("还没有值班记录"), "{}", h.text());
+}

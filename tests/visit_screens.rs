@@ -207,3 +207,14 @@ fn a_visitor_inside_too_long_is_flagged_and_a_crowd_forcing_entry_is_one_key() {
         events[0].record.summary
     );
 }
+
+#[test]
+fn a_long_paste_into_the_lookup_box_is_cut_and_says_so() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    h.key(Key::ch('2'));
+    h.key(Key::ch('n'));
+    h.paste(&"张".repeat(100));
+    let text = h.text();
+    assert!(text.contains("只取了前 40 个字"), "{text}");
+    assert_eq!(h.app.visits.lookup.as_ref().unwrap().query.text().chars().count(), 40);
+}

@@ -51,6 +51,8 @@ pub struct LogList {
     pub loaded: bool,
     /// A page request is on its way; no second one is sent meanwhile.
     pub loading: bool,
+    /// Why the last read failed, until a page arrives (shown instead of 正在读取).
+    pub load_error: Option<String>,
 }
 
 impl LogList {
@@ -92,6 +94,7 @@ impl LogList {
     pub fn on_page(&mut self, req: PageRequest, rows: Vec<EntrySummary>) {
         self.loading = false;
         self.loaded = true;
+        self.load_error = None;
         let full = rows.len() >= req.limit;
         match req.anchor {
             Anchor::Newest | Anchor::AtOrBefore(_) => {
@@ -421,6 +424,7 @@ impl LogScreen {
 
     pub fn on_load_failed(&mut self, message: &str, out: &mut Out) {
         self.list.loading = false;
+        self.list.load_error = Some(message.to_string());
         out.say(format!("读取失败：{message}"));
     }
 }

@@ -26,6 +26,8 @@ pub const RECENT_VISITS: usize = 500;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lookup {
     pub query: TextBuffer,
+    /// Said under the box (a paste that was cut).
+    pub notice: Option<String>,
     pub results: Vec<VisitorMatch>,
     pub selected: usize,
 }
@@ -274,6 +276,7 @@ impl VisitScreen {
             Action::RegisterVisit => {
                 self.lookup = Some(Lookup {
                     query: TextBuffer::new(false, 40),
+                    notice: None,
                     results: Vec::new(),
                     selected: 0,
                 });
@@ -354,7 +357,12 @@ impl VisitScreen {
         let Some(l) = &mut self.lookup else {
             return VisitRequest::None;
         };
-        l.query.insert_str(s);
+        l.notice = match l.query.insert_str(s) {
+            super::text_buffer::Inserted::Truncated { kept } => Some(format!(
+                "粘贴的内容太长，只取了前 {kept} 个字：查找时输入姓名、拼音或证件号码即可"
+            )),
+            super::text_buffer::Inserted::All => None,
+        };
         VisitRequest::Lookup(l.query.text().to_string())
     }
 

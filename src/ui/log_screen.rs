@@ -56,7 +56,16 @@ fn render_list(frame: &mut Frame, area: Rect, list: &LogList) {
         .title(Span::styled(title, theme::HEADER))
         .border_style(theme::BORDER);
     if !list.loaded {
-        frame.render_widget(Paragraph::new("正在读取…").block(block), area);
+        let text = match &list.load_error {
+            Some(e) => format!("读取失败：{}。处理后按 g（或 Home）重新读取", clean(e)),
+            None => "正在读取…".to_string(),
+        };
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .block(block),
+            area,
+        );
         return;
     }
     if list.rows.is_empty() {

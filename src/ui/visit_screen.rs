@@ -154,13 +154,16 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
     let shown = visible_slice(text, scroll, field_w);
     let mut lines = vec![
         Line::from(vec![Span::styled(prompt, theme::LABEL_FOCUSED), Span::raw(shown)]),
-        Line::styled(
-            truncate(
-                "姓名、拼音首字母（zs）或全拼（zhangsan）、证件号码或后 4 位",
-                usize::from(inner.width),
+        match &l.notice {
+            Some(n) => Line::styled(truncate(&clean(n), usize::from(inner.width)), theme::NOTICE),
+            None => Line::styled(
+                truncate(
+                    "姓名、拼音首字母（zs）或全拼（zhangsan）、证件号码或后 4 位",
+                    usize::from(inner.width),
+                ),
+                theme::PLACEHOLDER,
             ),
-            theme::PLACEHOLDER,
-        ),
+        },
     ];
     let wide = inner.width >= 118;
     let mut cols: Vec<(&str, usize)> = vec![
