@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 mod backup;
 mod export;
 mod handover;
+mod pin;
 mod report;
 mod roster;
 mod visit;
@@ -99,6 +100,11 @@ enum Command {
         /// 确认执行（不加只做检查）
         #[arg(long)]
         yes: bool,
+    },
+    /// PIN（交接班签字、解锁用）
+    Pin {
+        #[command(subcommand)]
+        command: PinCommand,
     },
     /// 完整性检查：核对审计链和每条记录，列出在程序之外被改动、删除或写入的行（有问题时退出码 1）
     Verify,
@@ -198,6 +204,18 @@ enum EventCommand {
         /// 确认人（须是配置中的人员；不填记为“（命令行）”）
         #[arg(long)]
         operator: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum PinCommand {
+    /// 重置某人忘记的 PIN（须由领导操作：从标准输入读入领导本人的 PIN）；此人下次签字或解锁时设定新 PIN
+    Reset {
+        /// 要重置 PIN 的人员（配置中的姓名）
+        name: String,
+        /// 操作的领导（配置中角色为领导的人员）
+        #[arg(long)]
+        by: String,
     },
 }
 
@@ -363,6 +381,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Restore { file, yes }) => {
             let config = load_config(&cli.config)?;
             backup::run_restore(&config, &db_path(&cli.db)?, &file, yes)
+        }
+        Some(Command::Pin {
+            command: PinCommand::Reset { name, by },
+        }) => {
+            let config = load_config(&cli.config)?;
+            let mut store = open_store(&cli.db)?;
+            pin::reset(&config, &mut store, &name, &by)
         }
         Some(Command::Verify) => {
             let store = open_store(&cli.db)?;

@@ -622,3 +622,55 @@ fn handover_print_of_a_missing_record_says_how_to_find_one() {
     let err = failure(&s.run(&["handover", "print", "7"]), 2);
     assert!(err.contains("没有第 7 号交接班记录"), "{err}");
 }
+
+#[test]
+fn a_leader_resets_a_forgotten_pin_with_their_own_and_nobody_else_can() {
+    use std::io::Write;
+    let s = Sandbox::new();
+    let db = s.db();
+    {
+        let mut store = zhiban::store::Store::open(&db).unwrap();
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        store.set_pin("王五", &zhiban::pin::hash("1357").unwrap(), t).unwrap();
+        store.set_pin("张三", &zhiban::pin::hash("2468").unwrap(), t).unwrap();
+    }
+    let reset = |by: &str, pin: &str| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zhiban"))
+            .args(["pin", "reset", "张三", "--by", by, "--db"])
+            .arg(&db)
+            .env("HOME", s.dir.path().join("home"))
+            .env("XDG_CONFIG_HOME", s.dir.path().join("xdg-config"))
+            .env_remove("ZHIBAN_DB")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{pin}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let not_leader = reset("李四", "1357");
+    assert!(failure(&not_leader, 2).contains("不是配置中的领导"));
+    let wrong = reset("王五", "0000");
+    assert!(failure(&wrong, 2).contains("PIN 不对"));
+    let store = zhiban::store::Store::open(&db).unwrap();
+    assert!(store.pin_hash("张三").unwrap().is_some(), "nothing changed yet");
+    drop(store);
+    let ok = reset("王五", "1357");
+    assert!(success(&ok).contains("已由 王五 重置 张三 的 PIN"));
+    assert!(
+        zhiban::store::Store::open(&db)
+            .unwrap()
+            .pin_hash("张三")
+            .unwrap()
+            .is_none()
+    );
+}

@@ -134,6 +134,12 @@ impl Store {
             .optional()?)
     }
 
+    /// Clears a person's PIN (a leader's reset; the audit chain records the deletion). Returns
+    /// whether there was one.
+    pub fn clear_pin(&mut self, name: &str) -> Result<bool> {
+        self.write(|tx| Ok(tx.execute("DELETE FROM person_pin WHERE name = ?1", [name])? > 0))
+    }
+
     /// Sets a person's PIN the first time they need one (a second first-time insert fails).
     pub fn set_pin(&mut self, name: &str, hash: &str, now: NaiveDateTime) -> Result<()> {
         self.write(|tx| {

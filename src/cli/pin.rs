@@ -1,0 +1,48 @@
+//! `zhiban pin reset NAME --by LEADER`: a leader clears a person's forgotten PIN (the person sets
+//! a new one at their next signature or screen unlock). The leader's own PIN is read from stdin.
+
+use std::io::BufRead;
+
+use super::{Failure, bad_input, failure};
+use crate::config::Config;
+use crate::store::Store;
+
+pub(super) fn reset(config: &Config, store: &mut Store, name: &str, by: &str) -> Result<(), Failure> {
+    if config.settings.person(name).is_none() {
+        return Err(bad_input(format!("配置中没有“{name}”")));
+    }
+    let leader = config
+        .settings
+        .person(by)
+        .filter(|p| p.role.is_leader())
+        .ok_or_else(|| {
+            bad_input(format!(
+                "--by：“{by}”不是配置中的领导（带班领导、办公室主任等）：PIN 须由领导重置"
+            ))
+        })?;
+    let Some(leader_hash) = store.pin_hash(&leader.name).map_err(|e| failure(e.to_string()))? else {
+        return Err(bad_input(format!(
+            "{} 还没有设定 PIN：请先在程序中锁屏（Ctrl-L）并输入一次以设定，再来重置他人的 PIN",
+            leader.name
+        )));
+    };
+    eprintln!("请 {} 输入本人 PIN 后按回车：", leader.name);
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| failure(format!("无法读取 PIN：{e}")))?;
+    if !crate::pin::verify(line.trim(), &leader_hash) {
+        return Err(bad_input(format!("{} 的 PIN 不对：没有重置", leader.name)));
+    }
+    let cleared = store.clear_pin(name).map_err(|e| failure(e.to_string()))?;
+    if cleared {
+        println!(
+            "已由 {} 重置 {name} 的 PIN：{name} 下次签字或解锁时输入的 PIN 即为新 PIN",
+            leader.name
+        );
+    } else {
+        println!("{name} 还没有设定 PIN，无需重置");
+    }
+    Ok(())
+}
