@@ -1961,8 +1961,8 @@ fn print_plans(path: &Path) {
     print_plan(
         &conn,
         "visits_inside",
-        "SELECT v.id FROM visit v WHERE v.entered_at <= ?1 AND (v.checked_out_at IS NULL OR v.checked_out_at > ?1) \
-         ORDER BY v.entered_at, v.id",
+        "SELECT v.id FROM visit v WHERE (v.checked_out_at IS NULL OR v.checked_out_at > ?1) AND +v.entered_at <= ?1 \
+         ORDER BY +v.entered_at, v.id",
         &[&now],
     );
     print_plan(
@@ -2106,8 +2106,8 @@ fn handover(store: &Store, path: &Path) -> Vec<Stats> {
     time_sql(
         &conn,
         "      of which: visitors inside",
-        "SELECT v.id FROM visit v WHERE v.entered_at <= ?1 AND (v.checked_out_at IS NULL OR v.checked_out_at > ?1) \
-         ORDER BY v.entered_at, v.id",
+        "SELECT v.id FROM visit v WHERE (v.checked_out_at IS NULL OR v.checked_out_at > ?1) AND +v.entered_at <= ?1 \
+         ORDER BY +v.entered_at, v.id",
         &[&now_sql],
         20,
     );
