@@ -1916,22 +1916,55 @@ fn saves(path: &Path, dir: &Path, entries: usize, n: usize) -> Vec<Stats> {
     let mut t = at(NOW);
     let (mut entry_samples, mut visit_samples) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let mut repeats = 0;
-    for _ in 0..n {
+    // The WAL header's checkpoint sequence number changes when a writer starts the WAL over
+    // after a checkpoint: the save after the one whose commit ran the automatic checkpoint.
+    let wal = with_suffix(&copy, "-wal");
+    let wal_seq = || {
+        std::fs::read(&wal)
+            .ok()
+            .and_then(|b| b.get(12..16).map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]])))
+    };
+    let mut restarts = Vec::new();
+    for i in 0..n {
         t += chrono::Duration::seconds(40);
         let e = new_entry(&mut rng, t);
+        let before = wal_seq();
         let (d, saved) = time(|| store.insert_entry(&e));
         saved.expect("insert_entry");
         entry_samples.push(d);
+        if wal_seq() != before {
+            restarts.push(format!("entry #{i}"));
+        }
         let draft = gen_visit_draft(&mut vrng, &pools);
         let v = build_visit(&draft, "张三", t, t.date()).expect("a valid visit");
+        let before = wal_seq();
         let (d, saved) = time(|| store.add_visit(&v));
         let id = saved.expect("add_visit");
         visit_samples.push(d);
+        if wal_seq() != before {
+            restarts.push(format!("visit #{i}"));
+        }
         if store.visit(id).map(|v| v.repeat_of.is_some()).unwrap_or(false) {
             repeats += 1;
         }
     }
     println!("      {repeats} of the {n} saved visits were found to be 重访");
+    // Which saves were slow, in order (periodic ones are WAL checkpoints or FTS5 merges).
+    let slow = |samples: &[Duration]| {
+        samples
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| **d > Duration::from_millis(5))
+            .map(|(i, d)| format!("#{i} {:.1} ms", d.as_secs_f64() * 1000.0))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!("      entry saves over 5 ms: {}", slow(&entry_samples));
+    println!("      visit saves over 5 ms: {}", slow(&visit_samples));
+    println!(
+        "      WAL started over (after a checkpoint) in: {}",
+        restarts.join(", ")
+    );
     drop(store);
     remove_db(&copy);
     vec![
