@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Result, Store, StoreError, row_label, row_time, time_to_sql};
 use crate::core::handover::{
-    Check, Draft, Handover, HandoverId, HandoverSummary, Item, ItemKind, OpenEntry, OpenState, Previous,
+    Check, Draft, Handover, HandoverId, HandoverSummary, Item, ItemKind, OpenEntry, OpenState, Previous, VisitorInside,
 };
 use crate::core::log::{EntryKind, Status, Triage};
 
@@ -25,10 +25,10 @@ impl Store {
         let since = previous.as_ref().map(|p| p.signed_at);
         let entries = self.open_entries()?;
         let events = self.open_events()?;
-        let visitors = self
+        let visitors: Vec<VisitorInside> = self
             .visits_inside(now)?
             .into_iter()
-            .map(|v| crate::core::handover::VisitorInside {
+            .map(|v| VisitorInside {
                 id: v.id,
                 name: if v.fields.people_count > 1 {
                     format!("{} 等 {} 人", v.fields.name, v.fields.people_count)
@@ -39,15 +39,27 @@ impl Store {
                 entered_at: v.fields.entered_at,
             })
             .collect();
+        // "Carried since handover N" for what is open now only: one index lookup per item, not
+        // every item ever handed over (hundreds of thousands after ten years).
         let mut first_handed = std::collections::BTreeMap::new();
         {
             let mut stmt = self
                 .conn
-                .prepare_cached("SELECT kind, ref_id, min(handover_id) FROM handover_item GROUP BY kind, ref_id")?;
-            let rows = stmt.query_map([], |r| Ok(((r.get::<_, String>(0)?, r.get::<_, i64>(1)?), r.get(2)?)))?;
-            for row in rows {
-                let (k, v) = row?;
-                first_handed.insert(k, v);
+                .prepare_cached("SELECT min(handover_id) FROM handover_item WHERE kind = ?1 AND ref_id = ?2")?;
+            let wanted = visitors
+                .iter()
+                .map(|v| (ItemKind::Visitor, v.id))
+                .chain(events.iter().map(|e| (ItemKind::Event, e.id)))
+                .chain(
+                    entries
+                        .iter()
+                        .flat_map(|e| [(ItemKind::Entry, e.id), (ItemKind::Instruction, e.id)]),
+                );
+            for (kind, id) in wanted {
+                let first: Option<HandoverId> = stmt.query_row(params![kind.label(), id], |r| r.get(0))?;
+                if let Some(first) = first {
+                    first_handed.insert((kind.label().to_string(), id), first);
+                }
             }
         }
         let mut shift_counts = Vec::new();
