@@ -26,9 +26,8 @@
 //! would take about ten minutes here and hours on an ordinary disk. So the import does per batch
 //! what `Store::write` does per record: the store's own INSERT statements on a connection with the
 //! store's settings (WAL, `synchronous=FULL`, foreign keys), and before each commit one audit row
-//! per record, chained by hash exactly as `store::audit::append` computes it (that function is
-//! private to the crate, so its computation is repeated here; `zhiban verify` — the full check —
-//! passes on the result). The search index is then built by the store itself: `Store::open` finds
+//! per record, chained by `store::audit::append` itself (the function `Store::write` uses;
+//! `zhiban verify` — the full check — passes on the result). The search index is then built by the store itself: `Store::open` finds
 //! records without documents and backfills them, as it does for any database loaded in bulk.
 //! Records are written in their final state (a closed entry with its result, a visit with its
 //! departure), as an import from an older system would; the generation of the text is inside the
@@ -42,9 +41,8 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use rusqlite::types::ValueRef;
+use rusqlite::hooks::Action;
 use rusqlite::{Connection, OpenFlags, params};
-use sha2::{Digest, Sha256};
 
 use zhiban::core::app::{App, Msg};
 use zhiban::core::form::FieldKey;
@@ -918,80 +916,6 @@ fn gen_visit_draft(rng: &mut Rng, pools: &Pools) -> VisitDraft {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The audit chain, as `Store::write` appends it (src/store/audit.rs; the functions there are
-// private to the crate, so the same computation is repeated here: digest of the row as stored,
-// who from the row's own who-column, hash chained to the previous audit row).
-
-const GENESIS: &str = "zhiban-audit-v1";
-const WHO_COLUMNS: &[&str] = &[
-    "amended_by",
-    "checked_out_by",
-    "revealed_by",
-    "recorded_by",
-    "registered_by",
-    "created_by",
-    "added_by",
-    "imported_by",
-    "lifted_by",
-    "outgoing",
-    "who",
-    "by_whom",
-];
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn row_digest(conn: &Connection, table: &str, rowid: i64) -> rusqlite::Result<(String, String)> {
-    let sql = format!("SELECT * FROM \"{}\" WHERE rowid = ?1", table.replace('"', "\"\""));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let names: Vec<String> = stmt.column_names().iter().map(|s| (*s).to_string()).collect();
-    stmt.query_row([rowid], |r| {
-        let mut h = Sha256::new();
-        let mut who = String::new();
-        for (i, name) in names.iter().enumerate() {
-            h.update(name.as_bytes());
-            h.update(b"=");
-            match r.get_ref(i)? {
-                ValueRef::Null => h.update(b"\0N"),
-                ValueRef::Integer(n) => h.update(format!("i:{n}").as_bytes()),
-                ValueRef::Real(x) => h.update(format!("r:{x}").as_bytes()),
-                ValueRef::Text(t) => {
-                    h.update(b"t:");
-                    h.update(t);
-                }
-                ValueRef::Blob(b) => {
-                    h.update(b"b:");
-                    h.update(b);
-                }
-            }
-            h.update(b"\x1f");
-        }
-        for w in WHO_COLUMNS {
-            if let Some(i) = names.iter().position(|n| n == w)
-                && let Ok(Some(v)) = r.get::<_, Option<String>>(i)
-                && !v.is_empty()
-            {
-                who = v;
-                break;
-            }
-        }
-        Ok((hex(&h.finalize()), who))
-    })
-}
-
-fn chain_hash(prev: &str, fields: [&str; 7]) -> String {
-    let mut h = Sha256::new();
-    h.update(prev.as_bytes());
-    h.update(b"\x1f");
-    for part in fields {
-        h.update(part.as_bytes());
-        h.update(b"\x1f");
-    }
-    hex(&h.finalize())
-}
-
-// ---------------------------------------------------------------------------------------------
 // The import
 
 /// Writes records the way `Store::write` does — the store's INSERT statements, foreign keys on,
@@ -1001,8 +925,6 @@ struct Loader<'c> {
     conn: &'c Connection,
     /// Rows written in the open transaction: (table, rowid), in order.
     changes: Vec<(&'static str, i64)>,
-    audit_id: i64,
-    audit_prev: String,
     audit_time: Duration,
     commit_time: Duration,
     rows: u64,
@@ -1014,8 +936,6 @@ impl<'c> Loader<'c> {
         Self {
             conn,
             changes: Vec::with_capacity(BATCH + 200),
-            audit_id: 0,
-            audit_prev: GENESIS.to_string(),
             audit_time: Duration::ZERO,
             commit_time: Duration::ZERO,
             rows: 0,
@@ -1037,45 +957,11 @@ impl<'c> Loader<'c> {
 
     fn commit(&mut self) {
         let started = Instant::now();
-        let now = chrono::Local::now()
-            .naive_local()
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string();
-        let mut insert = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO audit_log (id, at, who, action, tbl, row_id, digest, prev_hash, hash) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )
-            .expect("prepare audit");
-        for (table, rowid) in std::mem::take(&mut self.changes) {
-            let (digest, who) = row_digest(self.conn, table, rowid).expect("digest");
-            let who = if who.is_empty() {
-                "（系统）".to_string()
-            } else {
-                who
-            };
-            let id = self.audit_id + 1;
-            let hash = chain_hash(
-                &self.audit_prev,
-                [&id.to_string(), &now, &who, "新增", table, &rowid.to_string(), &digest],
-            );
-            insert
-                .execute(params![
-                    id,
-                    now,
-                    who,
-                    "新增",
-                    table,
-                    rowid,
-                    digest,
-                    self.audit_prev,
-                    hash
-                ])
-                .expect("audit row");
-            self.audit_id = id;
-            self.audit_prev = hash;
-        }
+        let changes: Vec<(Action, String, i64)> = std::mem::take(&mut self.changes)
+            .into_iter()
+            .map(|(table, rowid)| (Action::SQLITE_INSERT, table.to_string(), rowid))
+            .collect();
+        zhiban::store::audit::append(self.conn, &changes).expect("audit rows");
         self.audit_time += started.elapsed();
         let started = Instant::now();
         self.conn.execute_batch("COMMIT").expect("commit");
@@ -1612,7 +1498,12 @@ fn generate(path: &Path, entries: usize) -> ImportReport {
         }
     }
     loader.commit();
-    report.audit_rows = u64::try_from(loader.audit_id).unwrap_or(0);
+    report.audit_rows = loader
+        .conn
+        .query_row("SELECT count(*) FROM audit_log", [], |r| r.get::<_, i64>(0))
+        .ok()
+        .and_then(|n| u64::try_from(n).ok())
+        .unwrap_or(0);
     report.audit = loader.audit_time;
     report.commits = loader.commit_time;
     report.generate = gen_time;

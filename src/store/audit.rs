@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::hooks::Action;
 use rusqlite::types::ValueRef;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use super::{Result, Store};
@@ -110,8 +110,10 @@ fn action_label(a: Action) -> &'static str {
     }
 }
 
-/// Appends the audit rows for `changes`, inside the transaction that made them.
-pub(crate) fn append(tx: &Transaction<'_>, changes: &[(Action, String, i64)]) -> Result<()> {
+/// Appends the audit rows for `changes`, inside the transaction that made them. Public for bulk
+/// loaders (the ten-year benchmark) that write many records per transaction on their own
+/// connection: they must chain exactly as the app does.
+pub fn append(tx: &rusqlite::Connection, changes: &[(Action, String, i64)]) -> Result<()> {
     if changes.is_empty() {
         return Ok(());
     }
