@@ -5,58 +5,17 @@
 //! Nothing here depends on the wall clock: times given with `--time` are in 2001, and the time
 //! `log add` records by default is only checked for its format.
 
+mod cli_common;
+
+use cli_common::{Sandbox, failure, has_chinese, stderr, stdout, success};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use rusqlite::Connection;
 use serde_json::Value;
-use tempfile::TempDir;
 
 const REPO_CONFIG: &str = include_str!("../config.toml");
 
-/// A private directory for one test: the database, config files and an empty home.
-struct Sandbox {
-    dir: TempDir,
-}
-
 impl Sandbox {
-    fn new() -> Self {
-        let dir = TempDir::new().expect("temp dir");
-        for sub in ["home", "xdg-config", "xdg-data"] {
-            std::fs::create_dir(dir.path().join(sub)).expect("create sandbox dir");
-        }
-        Self { dir }
-    }
-
-    /// The database: in a directory that does not exist yet.
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("data").join("zhiban.db")
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, text).expect("write sandbox file");
-        path
-    }
-
-    /// Runs the binary with `args` and `--db <db>`.
-    fn run_with_db(&self, db: &Path, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_zhiban"))
-            .args(args)
-            .arg("--db")
-            .arg(db)
-            .env("HOME", self.dir.path().join("home"))
-            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
-            .env_remove("ZHIBAN_DB")
-            .output()
-            .expect("run zhiban")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_with_db(&self.db(), args)
-    }
-
     /// `log list --json`, parsed.
     fn list(&self) -> Vec<Value> {
         let out = self.run(&["log", "list", "--json"]);
@@ -66,44 +25,6 @@ impl Sandbox {
             other => panic!("log list --json did not print a JSON array: {other:?}\n{stdout}"),
         }
     }
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
-}
-
-fn has_chinese(s: &str) -> bool {
-    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-}
-
-/// Asserts exit 0 and returns stdout.
-fn success(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "expected success\nstdout: {}\nstderr: {}",
-        stdout(out),
-        stderr(out)
-    );
-    stdout(out)
-}
-
-/// Asserts the exit code, an empty stdout and a Chinese stderr; returns stderr.
-fn failure(out: &Output, code: i32) -> String {
-    let err = stderr(out);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "wrong exit code\nstdout: {}\nstderr: {err}",
-        stdout(out)
-    );
-    assert!(out.stdout.is_empty(), "stdout should be empty, got: {}", stdout(out));
-    assert!(has_chinese(&err), "stderr is not Chinese: {err}");
-    err
 }
 
 fn string<'a>(item: &'a Value, key: &str) -> &'a str {

@@ -6,12 +6,13 @@
 //! (accepted: after 2000, not in the future), and the departure time `checkout` records is never
 //! compared with anything.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod cli_common;
+
+use cli_common::{Sandbox, failure, stderr, stdout, success};
+use std::process::Output;
 
 use chrono::NaiveDate;
 use serde_json::Value;
-use tempfile::TempDir;
 
 use zhiban::core::visit::{WatchDraft, build_watch_entry};
 use zhiban::store::Store;
@@ -24,45 +25,7 @@ const ID_15: &str = "110105491231002";
 /// Another valid number, for a second person.
 const ID_OTHER: &str = "530102198001011237";
 
-/// A private directory for one test: the database, config files and an empty home.
-struct Sandbox {
-    dir: TempDir,
-}
-
 impl Sandbox {
-    fn new() -> Self {
-        let dir = TempDir::new().expect("temp dir");
-        for sub in ["home", "xdg-config", "xdg-data"] {
-            std::fs::create_dir(dir.path().join(sub)).expect("create sandbox dir");
-        }
-        Self { dir }
-    }
-
-    /// The database: in a directory that does not exist yet.
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("data").join("zhiban.db")
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, text).expect("write sandbox file");
-        path
-    }
-
-    /// Runs the binary with `args` and `--db <db>`.
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_zhiban"))
-            .args(args)
-            .arg("--db")
-            .arg(self.db())
-            .env("HOME", self.dir.path().join("home"))
-            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
-            .env_remove("ZHIBAN_DB")
-            .output()
-            .expect("run zhiban")
-    }
-
     /// `visit add` with the required options for 张三 (valid ID number, host 办公室) at `time`,
     /// then `extra` as option/value pairs: one already given replaces its value, a new one is added.
     fn add(&self, time: &str, extra: &[&str]) -> Output {
@@ -100,44 +63,6 @@ impl Sandbox {
             other => panic!("visit list --json did not print a JSON array: {other:?}\n{text}"),
         }
     }
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
-}
-
-fn has_chinese(s: &str) -> bool {
-    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-}
-
-/// Asserts exit 0 and returns stdout.
-fn success(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "expected success\nstdout: {}\nstderr: {}",
-        stdout(out),
-        stderr(out)
-    );
-    stdout(out)
-}
-
-/// Asserts the exit code, an empty stdout and a Chinese stderr; returns stderr.
-fn failure(out: &Output, code: i32) -> String {
-    let err = stderr(out);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "wrong exit code\nstdout: {}\nstderr: {err}",
-        stdout(out)
-    );
-    assert!(out.stdout.is_empty(), "stdout should be empty, got: {}", stdout(out));
-    assert!(has_chinese(&err), "stderr is not Chinese: {err}");
-    err
 }
 
 /// Asserts `visit add` succeeded and printed only a number; returns it.

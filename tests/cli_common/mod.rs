@@ -1,0 +1,91 @@
+//! The command-line tests' sandbox: a private directory with the database, config files and an
+//! empty HOME / XDG_CONFIG_HOME / XDG_DATA_HOME, so the user's own configuration and data are
+//! never read or written; and the checks every command test makes on an exit.
+#![allow(dead_code)] // each test crate uses a different part
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+/// A private directory for one test: the database, config files and an empty home.
+pub struct Sandbox {
+    pub dir: TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        let dir = TempDir::new().expect("temp dir");
+        for sub in ["home", "xdg-config", "xdg-data"] {
+            std::fs::create_dir(dir.path().join(sub)).expect("create sandbox dir");
+        }
+        Self { dir }
+    }
+
+    /// The database: in a directory that does not exist yet.
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("data").join("zhiban.db")
+    }
+
+    pub fn file(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).expect("write sandbox file");
+        path
+    }
+
+    /// Runs the binary with `args` and `--db <db>`.
+    pub fn run_with_db(&self, db: &Path, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_zhiban"))
+            .args(args)
+            .arg("--db")
+            .arg(db)
+            .env("HOME", self.dir.path().join("home"))
+            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
+            .env_remove("ZHIBAN_DB")
+            .output()
+            .expect("run zhiban")
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_db(&self.db(), args)
+    }
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
+}
+
+pub fn has_chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Asserts exit 0 and returns stdout.
+pub fn success(out: &Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "expected success\nstdout: {}\nstderr: {}",
+        stdout(out),
+        stderr(out)
+    );
+    stdout(out)
+}
+
+/// Asserts the exit code, an empty stdout and a Chinese stderr; returns stderr.
+pub fn failure(out: &Output, code: i32) -> String {
+    let err = stderr(out);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "wrong exit code\nstdout: {}\nstderr: {err}",
+        stdout(out)
+    );
+    assert!(out.stdout.is_empty(), "stdout should be empty, got: {}", stdout(out));
+    assert!(has_chinese(&err), "stderr is not Chinese: {err}");
+    err
+}
