@@ -1806,7 +1806,6 @@ fn search(store: &Store) -> Vec<(String, usize, i64, Stats)> {
 fn sizes(path: &Path) -> Vec<(String, u64)> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("read-only");
     let sql = "SELECT CASE \
-                 WHEN s.name LIKE 'search_tri%' THEN 'search_tri (trigram FTS5)' \
                  WHEN s.name LIKE 'search_uni%' THEN 'search_uni (per-character FTS5)' \
                  ELSE coalesce(m.tbl_name, s.name) END AS what, sum(s.pgsize) \
                FROM dbstat s LEFT JOIN sqlite_master m ON m.name = s.name GROUP BY what ORDER BY 2 DESC";

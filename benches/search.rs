@@ -10,9 +10,7 @@
 //! * the size: the file before and after (WAL checkpointed), and `dbstat` per table and index;
 //! * the first page (50 hits) of 1, 2, 3 and 5 character words, common and rare, pinyin, phone
 //!   fragments, filters, and a deep page: nearest-rank median and p95 over many repetitions, with
-//!   the hit count of each query and which index answered;
-//! * the same 3 and 5 character words forced through the one-token-per-character index, to
-//!   compare the two designs;
+//!   the hit count of each query;
 //! * saving an entry (`Store::insert_entry`, committed, re-indexed in the same transaction)
 //!   against a save the index does not see (`Store::add_instruction`), interleaved so both meet
 //!   the same disk, and the pages each writes;
@@ -28,7 +26,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags};
 
 use zhiban::core::log::{EntryKind, Instruction, InstructionRequest, NewEntry, Status, Triage};
-use zhiban::core::search::{Plan, SearchQuery, fts_string, plan, unigram_body};
+use zhiban::core::search::{Plan, SearchQuery, plan};
 use zhiban::store::Store;
 use zhiban::store::search::BackfillProgress;
 
@@ -137,16 +135,15 @@ fn count(conn: &Connection, q: &SearchQuery) -> (i64, &'static str) {
             .expect("count"),
             "doc",
         ),
-        Plan::Match { index, expr, ids } => {
-            let t = index.table();
+        Plan::Match { expr, ids } => {
             let n = conn
                 .query_row(
-                    &format!("SELECT count(*) FROM {t} WHERE {t} MATCH ?1 AND rowid >= ?2 AND rowid < ?3"),
+                    "SELECT count(*) FROM search_uni WHERE search_uni MATCH ?1 AND rowid >= ?2 AND rowid < ?3",
                     rusqlite::params![expr, ids.start, ids.end],
                     |r| r.get(0),
                 )
                 .expect("count");
-            (n, if t == "search_tri" { "trigram" } else { "unigram" })
+            (n, "unigram")
         }
     }
 }
@@ -290,8 +287,7 @@ fn main() {
     println!("documents {docs}");
     let mut sizes: Vec<(String, i64)> = Vec::new();
     match conn.prepare(
-        "SELECT CASE WHEN name LIKE 'search_tri%' THEN 'search_tri (trigram, all shadow tables)' \
-                     WHEN name LIKE 'search_uni%' THEN 'search_uni (per character, all shadow tables)' \
+        "SELECT CASE WHEN name LIKE 'search_uni%' THEN 'search_uni (per character, all shadow tables)' \
                      WHEN name IN ('search_doc', 'sqlite_autoindex_search_doc_1') THEN 'search_doc (+ unique index)' \
                      ELSE 'records and their indexes' END AS what, sum(pgsize) FROM dbstat GROUP BY what ORDER BY 2 DESC",
     ) {
@@ -364,30 +360,6 @@ fn main() {
             store.search(&q, PAGE, cursor).expect("search").len()
         }));
     }
-    // The same long words through the per-character index only.
-    println!("\nlong words through the per-character index (design comparison):");
-    for text in ["城关镇", "张建华", "龙卷风", "危化品车辆", "龙卷风过境", "核电站泄漏"] {
-        let expr = format!("body : {}", fts_string(&unigram_body(text)));
-        let hits: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM search_uni WHERE search_uni MATCH ?1",
-                [&expr],
-                |r| r.get(0),
-            )
-            .expect("count");
-        let mut stmt = conn
-            .prepare(
-                "SELECT d.id, d.title, d.text FROM search_uni JOIN search_doc d ON d.id = search_uni.rowid \
-                 WHERE search_uni MATCH ?1 ORDER BY search_uni.rowid DESC LIMIT ?2",
-            )
-            .expect("prepare");
-        rows.push(measure(&format!("(per character) {text}"), "unigram", hits, || {
-            stmt.query_map(rusqlite::params![expr, PAGE as i64], |r| r.get::<_, i64>(0))
-                .expect("query")
-                .count()
-        }));
-    }
-
     // Saving with the index kept current in the same transaction, against a save of a row the
     // index does not see (a leader's instruction: one row and its audit row), interleaved.
     println!("\nsaves:");

@@ -388,6 +388,10 @@ fn enter_terminal() -> io::Result<(TerminalGuard, Terminal<CrosstermBackend<Stdo
     Ok((guard, terminal))
 }
 
+/// How long the keyboard must be still before the app merges the search index's new segments
+/// (a step of a few milliseconds per second; never while someone types).
+const IDLE_BEFORE_HOUSEKEEPING: Duration = Duration::from_secs(2);
+
 /// Runs the full-screen app until the officer quits.
 pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
     let (_guard, mut terminal) = enter_terminal()?;
@@ -397,6 +401,7 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
     let start = app.start();
     run_effects(&mut app, &mut store, &mut alerter, start, t);
     dispatch(&mut app, &mut store, &mut alerter, Msg::Tick, t);
+    let mut last_input = std::time::Instant::now();
     while !app.quit {
         // The list's height depends on the terminal and on whether the alert banner is showing.
         let rows = ui::list_rows_for(&app, terminal.size()?.height);
@@ -413,6 +418,7 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
         // Wake at the next whole second so the status-line clock never lags.
         let wait = Duration::from_millis(1000 - u64::from(Local::now().timestamp_subsec_millis().min(999)));
         let msg = if event::poll(wait)? {
+            last_input = std::time::Instant::now();
             match event::read()? {
                 Event::Key(k) if k.kind == KeyEventKind::Press => match translate_key(k) {
                     Some(key) => Msg::Key(key),
@@ -425,7 +431,13 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
         } else {
             Msg::Tick
         };
+        let idle = matches!(msg, Msg::Tick) && last_input.elapsed() >= IDLE_BEFORE_HOUSEKEEPING;
         dispatch(&mut app, &mut store, &mut alerter, msg, now());
+        if idle {
+            // Housekeeping only: a failure (another terminal holding the lock) is tried again at
+            // the next idle tick, and the index answers correctly unmerged.
+            let _ = store.tidy_search_index();
+        }
     }
     Ok(())
 }

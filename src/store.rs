@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_visit.sql"),
     include_str!("../migrations/0007_audit.sql"),
     include_str!("../migrations/0008_search.sql"),
+    include_str!("../migrations/0009_search_compact.sql"),
 ];
 
 /// The schema version this build writes.
@@ -96,6 +97,9 @@ pub struct Store {
     seen_data_version: Option<i64>,
     /// Rows changed in the current write, from SQLite's update hook, for the audit chain.
     pending: audit::Pending,
+    /// Something was written (here or by another connection) since the search index last had
+    /// nothing to merge: [`Store::tidy_search_index`] has work to look for.
+    merge_wanted: bool,
 }
 
 impl Store {
@@ -174,6 +178,7 @@ impl Store {
             conn,
             path: path.into(),
             seen_data_version: None,
+            merge_wanted: true,
             pending: audit::Pending::default(),
         };
         store.migrate()?;
@@ -205,6 +210,7 @@ impl Store {
         let now: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
         let changed = self.seen_data_version.is_some_and(|seen| seen != now);
         self.seen_data_version = Some(now);
+        self.merge_wanted |= changed;
         Ok(changed)
     }
 
@@ -253,6 +259,7 @@ impl Store {
         search::reindex(&tx, &changes)?;
         audit::append(&tx, &changes)?;
         tx.commit()?;
+        self.merge_wanted = true;
         Ok(value)
     }
 }

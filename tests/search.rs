@@ -522,9 +522,16 @@ fn user_text_with_fts_syntax_never_errors() {
         "OR is a word that must be found too"
     );
     assert_eq!(found(&f.store, "张三 李四"), Vec::<(DocKind, i64)>::new());
-    assert_eq!(found(&f.store, "(张三)"), Vec::<(DocKind, i64)>::new());
+    // Brackets, stars and quotes at a word's edges are punctuation: the word is found, never an
+    // FTS5 group, prefix or phrase.
+    assert_eq!(found(&f.store, "(张三)"), [log(f.l1)]);
     assert_eq!(found(&f.store, "\"张三"), [log(f.l1)]);
-    assert_eq!(found(&f.store, "交通事故*"), Vec::<(DocKind, i64)>::new());
+    assert_eq!(found(&f.store, "交通事故*"), found(&f.store, "交通事故"));
+    assert_eq!(
+        found(&f.store, "交通*事故"),
+        Vec::<(DocKind, i64)>::new(),
+        "inside a word: a gap"
+    );
 }
 
 #[test]
@@ -609,10 +616,10 @@ fn paging_never_repeats_or_skips_and_keeps_the_order() {
         assert!(seen.windows(2).all(|w| w[0].at >= w[1].at), "{query}: out of order");
         assert!(seen.windows(2).all(|w| w[0].cursor > w[1].cursor), "{query}");
     }
-    // Every crowd entry is there, and a page of the unigram index equals the trigram one.
-    let tri: Vec<i64> = search(&f.store, "巡查河堤").iter().map(|h| h.ref_id).collect();
-    let uni: Vec<i64> = search(&f.store, "巡").iter().map(|h| h.ref_id).collect();
-    assert_eq!(tri, uni);
+    // Every crowd entry is there, and a page of a long word equals a page of one of its characters.
+    let long: Vec<i64> = search(&f.store, "巡查河堤").iter().map(|h| h.ref_id).collect();
+    let one: Vec<i64> = search(&f.store, "巡").iter().map(|h| h.ref_id).collect();
+    assert_eq!(long, one);
     let mut expected = records.clone();
     expected.sort_by_key(|r| std::cmp::Reverse(r.0));
     let times: Vec<NaiveDateTime> = search(&f.store, "巡查河堤").iter().map(|h| h.at).collect();
@@ -657,7 +664,7 @@ fn a_database_from_before_the_index_is_indexed_when_opened() {
     drop(f.store);
     // Back to schema 7: no search tables at all.
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE search_doc; DROP TABLE search_tri; DROP TABLE search_uni; PRAGMA user_version = 7;")
+    conn.execute_batch("DROP TABLE search_doc; DROP TABLE search_uni; PRAGMA user_version = 7;")
         .unwrap();
     drop(conn);
     let mut store = Store::open(&path).expect("open and migrate");
@@ -721,7 +728,7 @@ fn an_interrupted_backfill_is_finished_at_the_next_open() {
     let expected = found(&f.store, "");
     drop(f.store);
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE search_doc; DROP TABLE search_tri; DROP TABLE search_uni; PRAGMA user_version = 7;")
+    conn.execute_batch("DROP TABLE search_doc; DROP TABLE search_uni; PRAGMA user_version = 7;")
         .unwrap();
     drop(conn);
     let mut seen = Vec::new();
@@ -730,14 +737,12 @@ fn an_interrupted_backfill_is_finished_at_the_next_open() {
     assert_eq!(seen.last().map(|p| (p.done, p.merging)), Some((7, true)));
     drop(store);
     // Stopped after the newest entries' batch was lost and before the merge: the newest log
-    // documents are gone (with their index rows) and automatic merging is still off.
+    // documents are gone (with their index rows) and the backfill's larger buffer is still set.
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DELETE FROM search_tri WHERE rowid IN (SELECT id FROM search_doc WHERE kind = '值班记录' AND ref_id > 2);
-         DELETE FROM search_uni WHERE rowid IN (SELECT id FROM search_doc WHERE kind = '值班记录' AND ref_id > 2);
+        "DELETE FROM search_uni WHERE rowid IN (SELECT id FROM search_doc WHERE kind = '值班记录' AND ref_id > 2);
          DELETE FROM search_doc WHERE kind = '值班记录' AND ref_id > 2;
-         INSERT INTO search_tri (search_tri, rank) VALUES ('automerge', 0);
-         INSERT INTO search_uni (search_uni, rank) VALUES ('automerge', 0);",
+         INSERT INTO search_uni (search_uni, rank) VALUES ('hashsize', 4194304);",
     )
     .unwrap();
     drop(conn);
@@ -746,17 +751,58 @@ fn an_interrupted_backfill_is_finished_at_the_next_open() {
     assert_eq!(seen.last().map(|p| (p.done, p.merging)), Some((2, true)));
     assert_eq!(found(&store, ""), expected);
     let conn = Connection::open(&path).unwrap();
-    for table in ["search_tri_config", "search_uni_config"] {
-        let automerge: i64 = conn
-            .query_row(&format!("SELECT v FROM {table} WHERE k = 'automerge'"), [], |r| {
-                r.get(0)
-            })
-            .unwrap();
-        assert_eq!(automerge, 4, "{table}: merging is back on");
-    }
+    let setting = |k: &str| -> i64 {
+        conn.query_row("SELECT v FROM search_uni_config WHERE k = ?1", [k], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(setting("hashsize"), 1 << 20, "the buffer is back to FTS5's default");
+    assert_eq!(setting("automerge"), 0, "saves never merge: the idle tick does");
     // Opened again: nothing to do, nothing reported.
     drop(store);
     let mut seen = Vec::new();
     drop(Store::open_with_progress(&path, &mut |p| seen.push(p)).unwrap());
     assert!(seen.is_empty());
+}
+
+#[test]
+fn the_index_is_merged_in_steps_outside_the_saves_and_a_step_with_nothing_to_do_writes_nothing() {
+    let mut f = fixture();
+    // Saves add segments and never merge them beyond FTS5's crisis limit; as soon as one level
+    // holds enough of them (FTS5's usermerge: 4), an idle step has work.
+    let mut saves = 0;
+    let mut steps = 0;
+    while saves < 64 {
+        f.store
+            .insert_entry(&entry(
+                &format!("2026-11-06 {:02}:{:02}:00", saves / 60, saves % 60),
+                "县水利局",
+                "周平",
+                "",
+                &format!("河道水位第{saves}次上涨报告"),
+                Status::Pending,
+            ))
+            .unwrap();
+        saves += 1;
+        let expected = found(&f.store, "水位");
+        while f.store.merge_search_index(200).unwrap() {
+            steps += 1;
+            assert!(steps < 200, "merging never ends");
+        }
+        assert_eq!(found(&f.store, "水位"), expected, "merging changes no result");
+        if steps > 0 {
+            break;
+        }
+    }
+    assert!(steps >= 1, "{saves} saves left nothing to merge");
+    assert_eq!(found(&f.store, "水位").len(), saves);
+    // Nothing left: another terminal sees no write.
+    let other = Connection::open(f.store.path()).unwrap();
+    let version = |c: &Connection| -> i64 { c.query_row("PRAGMA data_version", [], |r| r.get(0)).unwrap() };
+    let seen = version(&other);
+    assert!(!f.store.merge_search_index(200).unwrap());
+    assert_eq!(
+        version(&other),
+        seen,
+        "an idle step with nothing to merge wrote something"
+    );
 }

@@ -20,24 +20,22 @@
 //! `到:2024-05-31` (inclusive days; `2024/5/1` and `20240501` too). The colon may be full-width.
 //! Anything else with a colon (a time `10:30`) is text.
 //!
-//! # Two indexes
+//! # One index, one token per character
 //!
-//! Measured in tech-probe.md §2: the FTS5 `trigram` tokenizer answers words of 3+ characters in
-//! well under a millisecond for the first page in rowid order, but returns nothing for 1–2
-//! characters. So every document is indexed twice:
+//! `search_uni` is FTS5's unicode61 tokenizer over the text with every letter, digit and Han
+//! character made its own token ([`unigram_body`]), over the pinyin keys, each a whole token, and
+//! over the kind and status tags. A word of any length becomes a phrase of single characters
+//! (`张三` → `"张 三"`), so it is a substring match. Punctuation and field boundaries become a
+//! separator token `_`, so a phrase never matches across them; inside a word, punctuation matches
+//! any punctuation. A pinyin word is also a prefix query on the keys (`keys : "zs"*`), which FTS5
+//! answers from its term dictionary.
 //!
-//! * `search_tri` (trigram) over the text — used when every word has 3+ characters, none is
-//!   pinyin and there is no kind or status filter;
-//! * `search_uni` (unicode61 over the text with every letter, digit and Han character made its own
-//!   token, [`unigram_body`]; over the pinyin keys, each a whole token; and over the kind and
-//!   status tags) — used for everything else. A word becomes a phrase of single characters (`张三` →
-//!   `"张 三"`), so it is still a substring match. Punctuation and field boundaries become a
-//!   separator token `_`, so a phrase never matches across them; inside a short query,
-//!   punctuation matches any punctuation. A pinyin word is also a prefix query on the keys
-//!   (`keys : "zs"*`), which FTS5 answers from its term dictionary. (Pinyin in the trigram index
-//!   was measured and dropped: 26 letters make few, huge trigram lists — 90 ms for `zengguofan` at
-//!   a million records — and the keys doubled its size. Tags were dropped from it too: 12 more
-//!   trigrams per record for filters the per-character index answers as fast.)
+//! Until migration 0009 a second, trigram index answered words of 3+ characters (FTS5's
+//! `trigram` tokenizer finds nothing shorter, tech-probe.md §2). At ten years (1,200,000
+//! documents) it was 623 MiB of a 2.7 GB file, and the phrase of characters answers the same
+//! words on the first page in 0.1–0.6 ms; only a long word that occurs nowhere but whose
+//! characters are all common costs more (about 20 ms, as FTS5 intersects long position lists). The
+//! documents keep no copy of the text either: a hit's snippet is built from its record.
 //!
 //! # Order
 //!
@@ -142,12 +140,6 @@ impl Term {
     #[must_use]
     pub fn is_short(&self) -> bool {
         self.chars() <= 2
-    }
-
-    /// Whether only the unigram index can answer it: short, or maybe pinyin.
-    #[must_use]
-    pub fn needs_unigram(&self) -> bool {
-        self.is_short() || self.pinyin().is_some()
     }
 
     /// The pinyin key this word may be (lower-case ASCII letters, apostrophes dropped, at least
@@ -324,26 +316,6 @@ impl SearchQuery {
 // Which index, and the MATCH expression
 // ---------------------------------------------------------------------------------------------
 
-/// The two FTS5 indexes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Index {
-    /// `search_tri`: every word has 3+ characters, none is pinyin, no kind or status filter.
-    Trigram,
-    /// `search_uni`: some word has 1–2 characters or may be pinyin, or a kind or status filter.
-    Unigram,
-}
-
-impl Index {
-    /// The FTS5 table.
-    #[must_use]
-    pub fn table(self) -> &'static str {
-        match self {
-            Self::Trigram => "search_tri",
-            Self::Unigram => "search_uni",
-        }
-    }
-}
-
 /// How the store answers a query. `ids` is the range of document ids (times) to look in; the
 /// store narrows its end to the page cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -352,12 +324,8 @@ pub enum Plan {
     Nothing,
     /// Every document in the range, newest first (no words, no kind or status filter).
     All { ids: Range<i64> },
-    /// One FTS5 MATCH expression on one index.
-    Match {
-        index: Index,
-        expr: String,
-        ids: Range<i64>,
-    },
+    /// One FTS5 MATCH expression on `search_uni`.
+    Match { expr: String, ids: Range<i64> },
 }
 
 /// An FTS5 string literal: user text can never break out of it.
@@ -380,21 +348,17 @@ fn tag_match(tag: &str) -> String {
     format!("tags : {}", fts_string(tag))
 }
 
-/// One word's expression: its text, or (for pinyin) a key starting with it.
-fn term_match(index: Index, t: &Term) -> String {
-    match index {
-        Index::Trigram => format!("text : {}", fts_string(&t.text)),
-        Index::Unigram => {
-            let body = format!("body : {}", fts_string(&unigram_body(&t.text)));
-            match t.pinyin() {
-                Some(p) => format!("({body} OR keys : {}*)", fts_string(&p)),
-                None => body,
-            }
-        }
+/// One word's expression: its text as a phrase of single characters, or (for pinyin) also a key
+/// starting with it.
+fn term_match(t: &Term) -> String {
+    let body = format!("body : {}", fts_string(&unigram_body(&t.text)));
+    match t.pinyin() {
+        Some(p) => format!("({body} OR keys : {}*)", fts_string(&p)),
+        None => body,
     }
 }
 
-/// Decides how `q` is answered: which index, and the MATCH expression (see the module
+/// Decides how `q` is answered: every document in a range, or a MATCH expression (see the module
 /// documentation). Every piece of user text in `expr` is inside an FTS5 string.
 #[must_use]
 pub fn plan(q: &SearchQuery) -> Plan {
@@ -412,18 +376,9 @@ pub fn plan(q: &SearchQuery) -> Plan {
     if terms.is_empty() && kinds.is_none() && q.status.is_none() {
         return Plan::All { ids };
     }
-    let index = if terms.is_empty() || kinds.is_some() || q.status.is_some() || terms.iter().any(Term::needs_unigram) {
-        Index::Unigram
-    } else {
-        Index::Trigram
-    };
     let mut parts: Vec<String> = Vec::new();
     if !terms.is_empty() {
-        let mut words = terms
-            .iter()
-            .map(|t| term_match(index, t))
-            .collect::<Vec<_>>()
-            .join(" AND ");
+        let mut words = terms.iter().map(term_match).collect::<Vec<_>>().join(" AND ");
         // `zhang san`: also the joined key.
         let joined: Option<String> = (terms.len() >= 2)
             .then(|| terms.iter().map(Term::pinyin).collect::<Option<Vec<_>>>())
@@ -442,7 +397,6 @@ pub fn plan(q: &SearchQuery) -> Plan {
         parts.push(tag_match(&status_tag(s)));
     }
     Plan::Match {
-        index,
         expr: parts.join(" AND "),
         ids,
     }
@@ -454,7 +408,8 @@ pub fn plan(q: &SearchQuery) -> Plan {
 
 /// What the index holds for one record. `text` is the searchable fields, normalised, one per
 /// line (and a last line with the digits of phone numbers written with separators);
-/// `keys` the pinyin keys of names and units, space-separated.
+/// `keys` the pinyin keys of names and units, space-separated. The store keeps `text` and `keys`
+/// only as index tokens and a [`SearchDoc::digest`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchDoc {
     pub kind: DocKind,
@@ -507,6 +462,25 @@ pub fn unigram_body(text: &str) -> String {
 }
 
 impl SearchDoc {
+    /// A fingerprint of what is indexed from `text` and `keys` (the first 8 bytes of SHA-256):
+    /// equal digests mean the index needs no rewrite. Never 0 (0 marks a document written before
+    /// digests were kept).
+    #[must_use]
+    pub fn digest(&self) -> i64 {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.text.as_bytes());
+        h.update([0]);
+        h.update(self.keys.as_bytes());
+        let bytes = h.finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&bytes[..8]);
+        match i64::from_le_bytes(first) {
+            0 => 1,
+            d => d,
+        }
+    }
+
     /// The columns of `search_uni`: body ([`unigram_body`]), keys, tags.
     #[must_use]
     pub fn unigram_columns(&self) -> [String; 3] {
@@ -978,34 +952,26 @@ mod tests {
     }
 
     #[test]
-    fn short_words_go_to_the_unigram_index_long_ones_to_trigram() {
-        let index = |s: &str| match plan(&q(s)) {
-            Plan::Match { index, .. } => Some(index),
+    fn every_word_is_a_phrase_of_single_characters_whatever_its_length() {
+        let expr = |s: &str| match plan(&q(s)) {
+            Plan::Match { expr, .. } => Some(expr),
             _ => None,
         };
-        assert_eq!(index("张"), Some(Index::Unigram));
-        assert_eq!(index("张三"), Some(Index::Unigram));
-        assert_eq!(index("曾国藩"), Some(Index::Trigram));
-        assert_eq!(index("城关镇 火灾"), Some(Index::Unigram), "one short word decides");
-        assert_eq!(index("城关镇 燃气泄漏"), Some(Index::Trigram));
-        assert_eq!(index("A123"), Some(Index::Trigram));
-        assert_eq!(index("0871-6312"), Some(Index::Trigram));
-        assert_eq!(index("zs"), Some(Index::Unigram));
+        assert_eq!(expr("张").as_deref(), Some("(body : \"张\")"));
+        assert_eq!(expr("曾国藩").as_deref(), Some("(body : \"曾 国 藩\")"));
         assert_eq!(
-            index("zgf"),
-            Some(Index::Unigram),
-            "pinyin keys are in the unigram index"
+            expr("城关镇 燃气泄漏").as_deref(),
+            Some("(body : \"城 关 镇\" AND body : \"燃 气 泄 漏\")")
         );
-        assert_eq!(index("zgf 城关镇"), Some(Index::Unigram));
-        assert_eq!(index("类型:来访"), Some(Index::Unigram));
+        assert_eq!(expr("A123").as_deref(), Some("(body : \"A 1 2 3\")"));
         assert_eq!(
-            index("城关镇 状态:待办"),
-            Some(Index::Unigram),
-            "tags are in the unigram index"
+            expr("0871-6312").as_deref(),
+            Some("(body : \"0 8 7 1 _ 6 3 1 2\")"),
+            "punctuation inside a word matches a field's punctuation"
         );
         assert_eq!(
-            index("城关镇 类型:来访,记录,事件"),
-            Some(Index::Trigram),
+            expr("城关镇 类型:来访,记录,事件").as_deref(),
+            Some("(body : \"城 关 镇\")"),
             "all kinds: no filter"
         );
         assert_eq!(
@@ -1029,7 +995,7 @@ mod tests {
         let Plan::Match { expr, .. } = plan(&q("B*C NEAR(a) -yz")) else {
             panic!("a match plan")
         };
-        assert_eq!(expr, "(text : \"B*C\" AND text : \"NEAR(a)\" AND text : \"-yz\")");
+        assert_eq!(expr, "(body : \"B _ C\" AND body : \"N E A R _ a\" AND body : \"y z\")");
         assert_eq!(fts_string("a\"b"), "\"a\"\"b\"");
         let Plan::Match { expr, .. } = plan(&q("张三 zs 类型:来访,紧急事件 状态:在楼")) else {
             panic!("a match plan")
@@ -1051,10 +1017,10 @@ mod tests {
             "(((body : \"z h a n g\" OR keys : \"zhang\"*) AND (body : \"s a n\" OR keys : \"san\"*)) OR \
              keys : \"zhangsan\"*)"
         );
-        let Plan::Match { index, expr, .. } = plan(&q("1234567")) else {
+        let Plan::Match { expr, .. } = plan(&q("1234567")) else {
             panic!("a match plan")
         };
-        assert_eq!((index, expr.as_str()), (Index::Trigram, "(text : \"1234567\")"));
+        assert_eq!(expr, "(body : \"1 2 3 4 5 6 7\")");
         assert_eq!(q("\"zgf\"").terms()[0].pinyin(), None, "quoted: text only");
         assert_eq!(q("xi'an").terms()[0].pinyin().as_deref(), Some("xian"));
         assert_eq!(q("A123").terms()[0].pinyin(), None);

@@ -1,6 +1,6 @@
 //! The search index (查询): one document per duty-log entry, visit and urgent event in
-//! `search_doc`, indexed by `search_tri` (trigram) and `search_uni` (one token per character);
-//! the design is in [`crate::core::search`].
+//! `search_doc` (where, when, status, title and a digest — not the text), indexed by `search_uni`
+//! (one token per character); the design is in [`crate::core::search`].
 //!
 //! Kept current by [`reindex`], which [`Store::write`] calls before every commit with the record
 //! rows SQLite's update hook saw change: the document is rebuilt from the record as it now is, in
@@ -28,15 +28,15 @@ use crate::core::search::{
 /// Records indexed per transaction when a database is indexed at open.
 pub const BACKFILL_BATCH: usize = 5_000;
 
-/// The FTS5 tables.
-const FTS_TABLES: [&str; 2] = ["search_tri", "search_uni"];
-
 /// FTS5's in-memory buffer during a backfill (default 1 MiB): fewer, larger segments to merge.
+/// Also the mark of a backfill in progress (see [`in_bulk_mode`]).
 const BACKFILL_HASHSIZE: i64 = 4 << 20;
 
-/// FTS5's defaults for what a backfill changes (sqlite3.c: FTS5_DEFAULT_AUTOMERGE, _HASHSIZE).
-const DEFAULT_AUTOMERGE: i64 = 4;
+/// FTS5's default buffer (sqlite3.c: FTS5_DEFAULT_HASHSIZE), restored after a backfill.
 const DEFAULT_HASHSIZE: i64 = 1 << 20;
+
+/// Pages of merge work one idle step does ([`Store::merge_search_index`]): a few milliseconds.
+pub const MERGE_STEP_PAGES: i64 = 200;
 
 /// Whether a table holds derived search data (never a record).
 pub(crate) fn is_search_table(table: &str) -> bool {
@@ -106,28 +106,21 @@ fn read_doc(conn: &Connection, kind: DocKind, id: i64) -> Result<Option<SearchDo
 /// to a new id, its place in the order.
 fn upsert(tx: &Connection, doc: &SearchDoc) -> Result<()> {
     let at = time_to_sql(doc.at);
-    let existing: Option<(i64, String, String, String, String, String)> = tx
-        .prepare_cached("SELECT id, at, status, title, text, keys FROM search_doc WHERE kind = ?1 AND ref_id = ?2")?
+    let digest = doc.digest();
+    let existing: Option<(i64, String, String, String, i64)> = tx
+        .prepare_cached("SELECT id, at, status, title, digest FROM search_doc WHERE kind = ?1 AND ref_id = ?2")?
         .query_row(params![doc.kind.label(), doc.ref_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?;
-    if let Some((id, old_at, status, title, text, keys)) = existing {
-        if (old_at == at, status, title, text, keys)
-            == (
-                true,
-                doc.status.clone(),
-                doc.title.clone(),
-                doc.text.clone(),
-                doc.keys.clone(),
-            )
-        {
+    if let Some((id, old_at, status, title, old_digest)) = existing {
+        if old_at == at && status == doc.status && title == doc.title && old_digest == digest {
             return Ok(());
         }
         delete_fts(tx, id)?;
         if old_at == at {
-            tx.prepare_cached("UPDATE search_doc SET status = ?2, title = ?3, text = ?4, keys = ?5 WHERE id = ?1")?
-                .execute(params![id, doc.status, doc.title, doc.text, doc.keys])?;
+            tx.prepare_cached("UPDATE search_doc SET status = ?2, title = ?3, digest = ?4 WHERE id = ?1")?
+                .execute(params![id, doc.status, doc.title, digest])?;
             return insert_fts(tx, id, doc);
         }
         tx.prepare_cached("DELETE FROM search_doc WHERE id = ?1")?
@@ -172,8 +165,7 @@ fn allocate(tx: &Connection, at: chrono::NaiveDateTime) -> Result<i64> {
 fn insert_new(tx: &Connection, doc: &SearchDoc) -> Result<()> {
     let id = allocate(tx, doc.at)?;
     tx.prepare_cached(
-        "INSERT INTO search_doc (id, kind, ref_id, at, status, title, text, keys) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO search_doc (id, kind, ref_id, at, status, title, digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         id,
@@ -182,15 +174,12 @@ fn insert_new(tx: &Connection, doc: &SearchDoc) -> Result<()> {
         time_to_sql(doc.at),
         doc.status,
         doc.title,
-        doc.text,
-        doc.keys
+        doc.digest()
     ])?;
     insert_fts(tx, id, doc)
 }
 
 fn insert_fts(tx: &Connection, id: i64, doc: &SearchDoc) -> Result<()> {
-    tx.prepare_cached("INSERT INTO search_tri (rowid, text) VALUES (?1, ?2)")?
-        .execute(params![id, doc.text])?;
     let [body, keys, tags] = doc.unigram_columns();
     tx.prepare_cached("INSERT INTO search_uni (rowid, body, keys, tags) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![id, body, keys, tags])?;
@@ -198,8 +187,6 @@ fn insert_fts(tx: &Connection, id: i64, doc: &SearchDoc) -> Result<()> {
 }
 
 fn delete_fts(tx: &Connection, id: i64) -> Result<()> {
-    tx.prepare_cached("DELETE FROM search_tri WHERE rowid = ?1")?
-        .execute([id])?;
     tx.prepare_cached("DELETE FROM search_uni WHERE rowid = ?1")?
         .execute([id])?;
     Ok(())
@@ -241,22 +228,14 @@ fn missing_estimate(conn: &Connection, kind: DocKind) -> Result<u64> {
     Ok(u64::try_from(gap).unwrap_or(0))
 }
 
-/// Turns FTS5's automatic merging off and its buffer up for a backfill (`on`), or back to the
-/// defaults.
+/// Turns FTS5's buffer up for a backfill (`on`), or back to the default. (Automatic merging is
+/// always off, migration 0009.)
 fn bulk_settings(tx: &Connection, on: bool) -> Result<()> {
-    let values = if on {
-        [("automerge", 0), ("hashsize", BACKFILL_HASHSIZE)]
-    } else {
-        [("automerge", DEFAULT_AUTOMERGE), ("hashsize", DEFAULT_HASHSIZE)]
-    };
-    for table in FTS_TABLES {
-        for (key, value) in values {
-            tx.execute(
-                &format!("INSERT INTO {table} ({table}, rank) VALUES (?1, ?2)"),
-                params![key, value],
-            )?;
-        }
-    }
+    let size = if on { BACKFILL_HASHSIZE } else { DEFAULT_HASHSIZE };
+    tx.execute(
+        "INSERT INTO search_uni (search_uni, rank) VALUES ('hashsize', ?1)",
+        [size],
+    )?;
     Ok(())
 }
 
@@ -264,9 +243,8 @@ fn bulk_settings(tx: &Connection, on: bool) -> Result<()> {
 fn in_bulk_mode(conn: &Connection) -> Result<bool> {
     Ok(conn
         .query_row(
-            "SELECT 1 FROM search_tri_config WHERE k = 'automerge' AND v = 0 UNION ALL \
-             SELECT 1 FROM search_uni_config WHERE k = 'automerge' AND v = 0",
-            [],
+            "SELECT 1 FROM search_uni_config WHERE k = 'hashsize' AND v = ?1",
+            [BACKFILL_HASHSIZE],
             |_| Ok(()),
         )
         .optional()?
@@ -324,8 +302,8 @@ impl Store {
     /// — once after the upgrade to migration 0008, or for a database loaded in bulk. Cheap when
     /// nothing is missing (a few index lookups).
     ///
-    /// While it runs, FTS5's automatic merging is off and its buffer larger; at the end each index
-    /// is merged into one segment (`optimize`) and the settings are restored. Measured at 200,000
+    /// While it runs, FTS5's buffer is larger; at the end the index is merged into one segment
+    /// (`optimize`) and the setting is restored. Measured at 200,000
     /// records against merging as it goes: a little faster to build, first pages 20–40 % faster,
     /// and no half-done merges for later saves to continue (their worst case 3.5 ms and 44 pages
     /// written instead of 71 ms and 219). If the backfill is interrupted, the next open finishes
@@ -372,11 +350,39 @@ impl Store {
         }
         report.merging = true;
         progress(report);
-        for table in FTS_TABLES {
-            self.write(|tx| Ok(tx.execute(&format!("INSERT INTO {table} ({table}) VALUES ('optimize')"), [])?))?;
-        }
+        self.write(|tx| Ok(tx.execute("INSERT INTO search_uni (search_uni) VALUES ('optimize')", [])?))?;
         self.write(|tx| bulk_settings(tx, false))?;
         Ok(report.done)
+    }
+
+    /// One step of merging the search index's segments: at most `pages` pages of work, in its own
+    /// transaction; returns whether there was work (call again while it says so). Every save adds
+    /// a small segment; FTS5 would merge them inside whichever save crossed its counter (one in
+    /// 64 took 65–100 ms at ten years), so automatic merging is off and the app calls this when
+    /// the keyboard is idle. With nothing to merge it writes nothing.
+    pub fn merge_search_index(&mut self, pages: i64) -> Result<bool> {
+        let worked = self.write(|tx| {
+            let before = tx.total_changes();
+            tx.execute(
+                "INSERT INTO search_uni (search_uni, rank) VALUES ('merge', ?1)",
+                [pages],
+            )?;
+            // FTS5's documented test: a difference of 2 or more means the command merged.
+            Ok(tx.total_changes().saturating_sub(before) >= 2)
+        })?;
+        self.merge_wanted = worked;
+        Ok(worked)
+    }
+
+    /// The app's idle step: [`Store::merge_search_index`] with [`MERGE_STEP_PAGES`], but only
+    /// when something was written since the index last had nothing to merge (by this store or,
+    /// as [`Store::changed_elsewhere`] saw, by another terminal or a script) — an idle app does
+    /// not take the write lock every second for nothing.
+    pub fn tidy_search_index(&mut self) -> Result<bool> {
+        if !self.merge_wanted {
+            return Ok(false);
+        }
+        self.merge_search_index(MERGE_STEP_PAGES)
     }
 
     /// Records matching `q`, newest first by their time, at most `limit`, older than `before`
@@ -385,7 +391,7 @@ impl Store {
     pub fn search(&self, q: &SearchQuery, limit: usize, before: Option<SearchCursor>) -> Result<Vec<SearchHit>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let end = |ids: &std::ops::Range<i64>| before.map_or(ids.end, |c| c.doc_id().min(ids.end));
-        const COLUMNS: &str = "d.id, d.kind, d.ref_id, d.at, d.status, d.title, d.text";
+        const COLUMNS: &str = "d.id, d.kind, d.ref_id, d.at, d.status, d.title";
         let (sql, args): (String, Vec<rusqlite::types::Value>) = match plan(q) {
             Plan::Nothing => return Ok(Vec::new()),
             Plan::All { ids } => (
@@ -394,21 +400,18 @@ impl Store {
                 ),
                 vec![ids.start.into(), end(&ids).into(), limit.into()],
             ),
-            Plan::Match { index, expr, ids } => {
-                let t = index.table();
-                (
-                    format!(
-                        "SELECT {COLUMNS} FROM {t} JOIN search_doc d ON d.id = {t}.rowid \
-                         WHERE {t} MATCH ?1 AND {t}.rowid >= ?2 AND {t}.rowid < ?3 ORDER BY {t}.rowid DESC LIMIT ?4"
-                    ),
-                    vec![expr.into(), ids.start.into(), end(&ids).into(), limit.into()],
-                )
-            }
+            Plan::Match { expr, ids } => (
+                format!(
+                    "SELECT {COLUMNS} FROM search_uni JOIN search_doc d ON d.id = search_uni.rowid \
+                     WHERE search_uni MATCH ?1 AND search_uni.rowid >= ?2 AND search_uni.rowid < ?3 \
+                     ORDER BY search_uni.rowid DESC LIMIT ?4"
+                ),
+                vec![expr.into(), ids.start.into(), end(&ids).into(), limit.into()],
+            ),
         };
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let hits = stmt
+        let mut hits = stmt
             .query_map(rusqlite::params_from_iter(args), |r| {
-                let text: String = r.get(6)?;
                 Ok(SearchHit {
                     cursor: SearchCursor::new(r.get(0)?),
                     kind: row_label(r, 1, DocKind::parse)?,
@@ -416,10 +419,17 @@ impl Store {
                     at: row_time(r, 3)?,
                     status: r.get(4)?,
                     title: r.get(5)?,
-                    snippet: snippet(&text, q, SNIPPET_CHARS),
+                    snippet: String::new(),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        // The index keeps no text: each snippet comes from its record as it is now (the same
+        // text the document was built from, in the same transaction as any change to it).
+        for hit in &mut hits {
+            if let Some(doc) = read_doc(&self.conn, hit.kind, hit.ref_id)? {
+                hit.snippet = snippet(&doc.text, q, SNIPPET_CHARS);
+            }
+        }
         Ok(hits)
     }
 }
