@@ -283,6 +283,52 @@ fn plates_and_phone_numbers_are_found_by_fragments() {
 }
 
 #[test]
+fn digit_fragments_match_as_the_characters_would_never_across_other_text() {
+    let mut f = fixture();
+    let mut add = |content: &str| {
+        f.store
+            .insert_entry(&entry(
+                "2026-11-08 09:00:00",
+                "县电信局",
+                "吴敏",
+                "",
+                content,
+                Status::Pending,
+            ))
+            .unwrap()
+            .0
+    };
+    let dashed = add("请回电0591-7788，找值班室。");
+    let han_between = add("分机0591转7788。");
+    let short_between = add("号码0591-12-7788。");
+    let s = &f.store;
+    assert_eq!(found(s, "0591-7788"), [log(dashed)], "only punctuation may be between");
+    assert_eq!(found(s, "0591/7788"), [log(dashed)], "any punctuation");
+    assert_eq!(
+        found(s, "591-778"),
+        [log(dashed)],
+        "the end of one run, the start of the next"
+    );
+    assert!(found(s, "0591-778899").is_empty());
+    assert_eq!(
+        found(s, "0591"),
+        [log(short_between), log(han_between), log(dashed)],
+        "newest first within the same second: the last indexed first"
+    );
+    assert_eq!(
+        found(s, "0591转7788"),
+        [log(han_between)],
+        "Han characters between: as typed"
+    );
+    assert_eq!(
+        found(s, "12-7788"),
+        [log(short_between)],
+        "with a run under 3 the characters decide"
+    );
+    assert_eq!(found(s, "号码0591-12"), [log(short_between)]);
+}
+
+#[test]
 fn pinyin_finds_people_and_units_by_initials_and_full_pinyin() {
     let f = fixture();
     let s = &f.store;

@@ -28,7 +28,11 @@
 //! (`张三` → `"张 三"`), so it is a substring match. Punctuation and field boundaries become a
 //! separator token `_`, so a phrase never matches across them; inside a word, punctuation matches
 //! any punctuation. A pinyin word is also a prefix query on the keys (`keys : "zs"*`), which FTS5
-//! answers from its term dictionary.
+//! answers from its term dictionary. Runs of Latin letters and digits are also indexed as their
+//! overlapping three-character pieces in a fourth column, `nums` ([`alnum_trigrams`]): ten digits
+//! as tokens are in nearly every document, so a phone fragment as a phrase of digits checked
+//! positions across most of the index; a word of only letters, digits and punctuation is
+//! answered from `nums` alone, with the same matches.
 //!
 //! Until migration 0009 a second, trigram index answered words of 3+ characters (FTS5's
 //! `trigram` tokenizer finds nothing shorter, tech-probe.md §2). At ten years (1,200,000
@@ -349,9 +353,26 @@ fn tag_match(tag: &str) -> String {
 }
 
 /// One word's expression: its text as a phrase of single characters, or (for pinyin) also a key
-/// starting with it.
+/// starting with it. Latin letters and digits go through `nums` ([`alnum_trigrams`]): a word of
+/// only those and punctuation there alone, exactly; in a word with Han characters, each run of
+/// 3+ as a second condition that narrows the candidates.
 fn term_match(t: &Term) -> String {
-    let body = format!("body : {}", fts_string(&unigram_body(&t.text)));
+    let body = match exact_nums_phrase(&t.text) {
+        Some(phrase) => format!("nums : {}", fts_string(&phrase)),
+        None => {
+            let mut parts = vec![format!("body : {}", fts_string(&unigram_body(&t.text)))];
+            for (run, _) in alnum_runs(&t.text) {
+                if run.len() >= 3 {
+                    parts.push(format!("nums : {}", fts_string(&alnum_trigrams(&run))));
+                }
+            }
+            if parts.len() == 1 {
+                parts.remove(0)
+            } else {
+                format!("({})", parts.join(" AND "))
+            }
+        }
+    };
     match t.pinyin() {
         Some(p) => format!("({body} OR keys : {}*)", fts_string(&p)),
         None => body,
@@ -481,15 +502,85 @@ impl SearchDoc {
         }
     }
 
-    /// The columns of `search_uni`: body ([`unigram_body`]), keys, tags.
+    /// The columns of `search_uni`: body ([`unigram_body`]), keys, tags, nums
+    /// ([`alnum_trigrams`]).
     #[must_use]
-    pub fn unigram_columns(&self) -> [String; 3] {
+    pub fn unigram_columns(&self) -> [String; 4] {
         [
             unigram_body(&self.text),
             self.keys.clone(),
             format!("{} {}", kind_tag(self.kind), status_tag(&self.status)),
+            alnum_trigrams(&self.text),
         ]
     }
+}
+
+/// Pieces of a text for the `nums` column: each run of Latin letters and digits (after [`fold`],
+/// lower-case), and whether only punctuation, spaces or line breaks (no other letter, digit or
+/// Han character) separate it from the previous run.
+fn alnum_runs(text: &str) -> Vec<(String, bool)> {
+    let mut runs = Vec::new();
+    let mut run = String::new();
+    let mut clean_gap = true;
+    for c in text.chars().map(fold).chain(std::iter::once(' ')) {
+        if c.is_ascii_alphanumeric() {
+            run.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !run.is_empty() {
+            runs.push((std::mem::take(&mut run), clean_gap));
+            clean_gap = true;
+        }
+        if c.is_alphanumeric() {
+            clean_gap = false;
+        }
+    }
+    runs
+}
+
+/// A run's overlapping three-character pieces (`13812` → `138 381 812`).
+fn pieces_of(run: &str) -> impl Iterator<Item = &str> {
+    (0..run.len().saturating_sub(2)).filter_map(|i| run.get(i..i + 3))
+}
+
+/// The `nums` column: every run of Latin letters and digits of 3 or more (phone numbers, plates,
+/// the last 4 of a document number) as its overlapping three-character pieces, each a token,
+/// and between two runs `_` when only punctuation separates them, `__` otherwise. Ten digits as
+/// single tokens are in nearly every document, so a phrase of them (`1381234`) meant checking
+/// positions in most of the index (120–180 ms at a million records); a phrase of pieces is rare.
+#[must_use]
+pub fn alnum_trigrams(text: &str) -> String {
+    let mut tokens: Vec<&str> = Vec::new();
+    let runs = alnum_runs(text);
+    let mut clean = true;
+    for (run, clean_gap) in &runs {
+        clean &= *clean_gap;
+        if run.len() < 3 {
+            // A short run is still something between its neighbours.
+            clean = false;
+            continue;
+        }
+        if !tokens.is_empty() {
+            tokens.push(if clean { "_" } else { "__" });
+        }
+        tokens.extend(pieces_of(run));
+        clean = true;
+    }
+    tokens.join(" ")
+}
+
+/// A word made only of Latin letters, digits and punctuation, each run of letters and digits at
+/// least 3 long (`13812345`, `A123`, `0871-6312`): its phrase in `nums`, which matches exactly
+/// where the phrase of single characters would (runs in the same order, only punctuation between
+/// them), but fast. `None` for anything else.
+fn exact_nums_phrase(word: &str) -> Option<String> {
+    let word = normalize(word);
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    if word.chars().any(|c| c.is_alphanumeric() && !c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let runs = alnum_runs(word);
+    (!runs.is_empty() && runs.iter().all(|(r, _)| r.len() >= 3)).then(|| alnum_trigrams(word))
 }
 
 /// Joins the non-empty fields, normalised, one per line, then the digits of the phone numbers
@@ -963,11 +1054,20 @@ mod tests {
             expr("城关镇 燃气泄漏").as_deref(),
             Some("(body : \"城 关 镇\" AND body : \"燃 气 泄 漏\")")
         );
-        assert_eq!(expr("A123").as_deref(), Some("(body : \"A 1 2 3\")"));
+        assert_eq!(
+            expr("A123").as_deref(),
+            Some("(nums : \"a12 123\")"),
+            "Latin letters and digits through their three-character pieces"
+        );
         assert_eq!(
             expr("0871-6312").as_deref(),
-            Some("(body : \"0 8 7 1 _ 6 3 1 2\")"),
+            Some("(nums : \"087 871 _ 631 312\")"),
             "punctuation inside a word matches a field's punctuation"
+        );
+        assert_eq!(
+            expr("云A123").as_deref(),
+            Some("((body : \"云 A 1 2 3\" AND nums : \"a12 123\"))"),
+            "with Han characters: the pieces narrow, the characters decide"
         );
         assert_eq!(
             expr("城关镇 类型:来访,记录,事件").as_deref(),
@@ -990,12 +1090,15 @@ mod tests {
         };
         assert_eq!(
             expr,
-            "(body : \"B _ C\" AND (body : \"A N D\" OR keys : \"and\"*) AND body : \"x\" AND body : \"y\")"
+            "(body : \"B _ C\" AND (nums : \"and\" OR keys : \"and\"*) AND body : \"x\" AND body : \"y\")"
         );
         let Plan::Match { expr, .. } = plan(&q("B*C NEAR(a) -yz")) else {
             panic!("a match plan")
         };
-        assert_eq!(expr, "(body : \"B _ C\" AND body : \"N E A R _ a\" AND body : \"y z\")");
+        assert_eq!(
+            expr,
+            "(body : \"B _ C\" AND (body : \"N E A R _ a\" AND nums : \"nea ear\") AND body : \"y z\")"
+        );
         assert_eq!(fts_string("a\"b"), "\"a\"\"b\"");
         let Plan::Match { expr, .. } = plan(&q("张三 zs 类型:来访,紧急事件 状态:在楼")) else {
             panic!("a match plan")
@@ -1014,13 +1117,13 @@ mod tests {
         };
         assert_eq!(
             expr,
-            "(((body : \"z h a n g\" OR keys : \"zhang\"*) AND (body : \"s a n\" OR keys : \"san\"*)) OR \
+            "(((nums : \"zha han ang\" OR keys : \"zhang\"*) AND (nums : \"san\" OR keys : \"san\"*)) OR \
              keys : \"zhangsan\"*)"
         );
         let Plan::Match { expr, .. } = plan(&q("1234567")) else {
             panic!("a match plan")
         };
-        assert_eq!(expr, "(body : \"1 2 3 4 5 6 7\")");
+        assert_eq!(expr, "(nums : \"123 234 345 456 567\")");
         assert_eq!(q("\"zgf\"").terms()[0].pinyin(), None, "quoted: text only");
         assert_eq!(q("xi'an").terms()[0].pinyin().as_deref(), Some("xian"));
         assert_eq!(q("A123").terms()[0].pinyin(), None);
@@ -1151,9 +1254,30 @@ mod tests {
             text: "曾国藩\n市水利局".into(),
             keys: "zgf zengguofan".into(),
         };
-        let [body, keys, tags] = doc.unigram_columns();
+        let [body, keys, tags, nums] = doc.unigram_columns();
         assert_eq!(body, "曾 国 藩 _ 市 水 利 局");
         assert_eq!(keys, "zgf zengguofan");
         assert_eq!(tags, "k来访 s在楼");
+        assert_eq!(nums, "");
+    }
+
+    #[test]
+    fn latin_and_digit_runs_are_indexed_as_three_character_pieces() {
+        assert_eq!(alnum_trigrams("电话13812，云Ａ1234"), "138 381 812 __ a12 123 234");
+        assert_eq!(alnum_trigrams("0871-6312\n139"), "087 871 _ 631 312 _ 139");
+        assert_eq!(
+            alnum_trigrams("0871-63-6312"),
+            "087 871 __ 631 312",
+            "a short run is something between"
+        );
+        assert_eq!(alnum_trigrams("张三 ab"), "");
+    }
+
+    #[test]
+    fn words_of_latin_letters_digits_and_punctuation_are_found_through_their_pieces_alone() {
+        assert_eq!(exact_nums_phrase("1381234").as_deref(), Some("138 381 812 123 234"));
+        assert_eq!(exact_nums_phrase("（0871）6312").as_deref(), Some("087 871 _ 631 312"));
+        assert_eq!(exact_nums_phrase("A-12"), None, "a run under 3");
+        assert_eq!(exact_nums_phrase("云A123"), None, "a Han character");
     }
 }

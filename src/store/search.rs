@@ -180,9 +180,9 @@ fn insert_new(tx: &Connection, doc: &SearchDoc) -> Result<()> {
 }
 
 fn insert_fts(tx: &Connection, id: i64, doc: &SearchDoc) -> Result<()> {
-    let [body, keys, tags] = doc.unigram_columns();
-    tx.prepare_cached("INSERT INTO search_uni (rowid, body, keys, tags) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![id, body, keys, tags])?;
+    let [body, keys, tags, nums] = doc.unigram_columns();
+    tx.prepare_cached("INSERT INTO search_uni (rowid, body, keys, tags, nums) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![id, body, keys, tags, nums])?;
     Ok(())
 }
 
