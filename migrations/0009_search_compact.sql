@@ -6,7 +6,7 @@
 -- * No trigram index: the per-character index answers words of any length as a phrase of single
 --   characters (first page 0.1–1.5 ms at a million records for words that occur) and the trigram
 --   index was 600 MiB of the file. Runs of Latin letters and digits (phones, plates) get their
---   own column of three-character pieces, `nums`, because ten digits as tokens are in nearly
+--   own column of four-character pieces, `nums`, because ten digits as tokens are in nearly
 --   every document (a phone fragment took 120–180 ms as a phrase of digits alone).
 -- * `search_doc` keeps no copy of the searchable text or the pinyin keys (250 MiB): a hit's
 --   snippet is built from its record, and `digest` (the first 8 bytes of SHA-256 over the text
@@ -33,7 +33,7 @@ CREATE TABLE search_doc (
 
 -- body: every letter, digit and Han character its own token, `_` between fields and at
 -- punctuation; keys: pinyin keys (prefix queries); tags: k<kind> s<status>; nums: runs of
--- Latin letters and digits as overlapping three-character pieces.
+-- Latin letters and digits as overlapping four-character pieces.
 CREATE VIRTUAL TABLE search_uni USING fts5 (
     body, keys, tags, nums,
     content = '', contentless_delete = 1, tokenize = "unicode61 tokenchars '_'"

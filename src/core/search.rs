@@ -29,7 +29,7 @@
 //! separator token `_`, so a phrase never matches across them; inside a word, punctuation matches
 //! any punctuation. A pinyin word is also a prefix query on the keys (`keys : "zs"*`), which FTS5
 //! answers from its term dictionary. Runs of Latin letters and digits are also indexed as their
-//! overlapping three-character pieces in a fourth column, `nums` ([`alnum_trigrams`]): ten digits
+//! overlapping four-character pieces in a fourth column, `nums` ([`alnum_pieces`]): ten digits
 //! as tokens are in nearly every document, so a phone fragment as a phrase of digits checked
 //! positions across most of the index; a word of only letters, digits and punctuation is
 //! answered from `nums` alone, with the same matches.
@@ -353,17 +353,17 @@ fn tag_match(tag: &str) -> String {
 }
 
 /// One word's expression: its text as a phrase of single characters, or (for pinyin) also a key
-/// starting with it. Latin letters and digits go through `nums` ([`alnum_trigrams`]): a word of
-/// only those and punctuation there alone, exactly; in a word with Han characters, each run of
-/// 3+ as a second condition that narrows the candidates.
+/// starting with it. Latin letters and digits go through `nums` ([`alnum_pieces`]): a word of
+/// only those and punctuation there alone, exactly; otherwise each run of [`PIECE`]+ as a second
+/// condition that narrows the candidates.
 fn term_match(t: &Term) -> String {
     let body = match exact_nums_phrase(&t.text) {
         Some(phrase) => format!("nums : {}", fts_string(&phrase)),
         None => {
             let mut parts = vec![format!("body : {}", fts_string(&unigram_body(&t.text)))];
             for (run, _) in alnum_runs(&t.text) {
-                if run.len() >= 3 {
-                    parts.push(format!("nums : {}", fts_string(&alnum_trigrams(&run))));
+                if run.len() >= PIECE {
+                    parts.push(format!("nums : {}", fts_string(&alnum_pieces(&run))));
                 }
             }
             if parts.len() == 1 {
@@ -503,14 +503,14 @@ impl SearchDoc {
     }
 
     /// The columns of `search_uni`: body ([`unigram_body`]), keys, tags, nums
-    /// ([`alnum_trigrams`]).
+    /// ([`alnum_pieces`]).
     #[must_use]
     pub fn unigram_columns(&self) -> [String; 4] {
         [
             unigram_body(&self.text),
             self.keys.clone(),
             format!("{} {}", kind_tag(self.kind), status_tag(&self.status)),
-            alnum_trigrams(&self.text),
+            alnum_pieces(&self.text),
         ]
     }
 }
@@ -538,24 +538,29 @@ fn alnum_runs(text: &str) -> Vec<(String, bool)> {
     runs
 }
 
-/// A run's overlapping three-character pieces (`13812` → `138 381 812`).
+/// Characters in a piece of a run of Latin letters and digits (see [`alnum_pieces`]).
+const PIECE: usize = 4;
+
+/// A run's overlapping pieces of [`PIECE`] characters (`13812` → `1381 3812`).
 fn pieces_of(run: &str) -> impl Iterator<Item = &str> {
-    (0..run.len().saturating_sub(2)).filter_map(|i| run.get(i..i + 3))
+    (0..(run.len() + 1).saturating_sub(PIECE)).filter_map(|i| run.get(i..i + PIECE))
 }
 
-/// The `nums` column: every run of Latin letters and digits of 3 or more (phone numbers, plates,
-/// the last 4 of a document number) as its overlapping three-character pieces, each a token,
-/// and between two runs `_` when only punctuation separates them, `__` otherwise. Ten digits as
-/// single tokens are in nearly every document, so a phrase of them (`1381234`) meant checking
-/// positions in most of the index (120–180 ms at a million records); a phrase of pieces is rare.
+/// The `nums` column: every run of Latin letters and digits of [`PIECE`] or more (phone numbers,
+/// plates, the last 4 of a document number) as its overlapping pieces of [`PIECE`] characters,
+/// each a token, and between two runs `_` when only punctuation separates them, `__` otherwise.
+/// Ten digits as single tokens are in nearly every document, so a phrase of them (`1381234`)
+/// meant checking positions in most of the index (120–180 ms at a million records). Pieces of 3
+/// were still too common (a landline's area code and `_` are in a third of the documents: 16 ms
+/// for `0871-6312`); pieces of 4 are rare.
 #[must_use]
-pub fn alnum_trigrams(text: &str) -> String {
+pub fn alnum_pieces(text: &str) -> String {
     let mut tokens: Vec<&str> = Vec::new();
     let runs = alnum_runs(text);
     let mut clean = true;
     for (run, clean_gap) in &runs {
         clean &= *clean_gap;
-        if run.len() < 3 {
+        if run.len() < PIECE {
             // A short run is still something between its neighbours.
             clean = false;
             continue;
@@ -570,7 +575,7 @@ pub fn alnum_trigrams(text: &str) -> String {
 }
 
 /// A word made only of Latin letters, digits and punctuation, each run of letters and digits at
-/// least 3 long (`13812345`, `A123`, `0871-6312`): its phrase in `nums`, which matches exactly
+/// least [`PIECE`] long (`13812345`, `A123`, `0871-6312`): its phrase in `nums`, which matches exactly
 /// where the phrase of single characters would (runs in the same order, only punctuation between
 /// them), but fast. `None` for anything else.
 fn exact_nums_phrase(word: &str) -> Option<String> {
@@ -580,7 +585,7 @@ fn exact_nums_phrase(word: &str) -> Option<String> {
         return None;
     }
     let runs = alnum_runs(word);
-    (!runs.is_empty() && runs.iter().all(|(r, _)| r.len() >= 3)).then(|| alnum_trigrams(word))
+    (!runs.is_empty() && runs.iter().all(|(r, _)| r.len() >= PIECE)).then(|| alnum_pieces(word))
 }
 
 /// Joins the non-empty fields, normalised, one per line, then the digits of the phone numbers
@@ -1056,17 +1061,17 @@ mod tests {
         );
         assert_eq!(
             expr("A123").as_deref(),
-            Some("(nums : \"a12 123\")"),
-            "Latin letters and digits through their three-character pieces"
+            Some("(nums : \"a123\")"),
+            "Latin letters and digits through their pieces"
         );
         assert_eq!(
             expr("0871-6312").as_deref(),
-            Some("(nums : \"087 871 _ 631 312\")"),
+            Some("(nums : \"0871 _ 6312\")"),
             "punctuation inside a word matches a field's punctuation"
         );
         assert_eq!(
             expr("云A123").as_deref(),
-            Some("((body : \"云 A 1 2 3\" AND nums : \"a12 123\"))"),
+            Some("((body : \"云 A 1 2 3\" AND nums : \"a123\"))"),
             "with Han characters: the pieces narrow, the characters decide"
         );
         assert_eq!(
@@ -1090,14 +1095,14 @@ mod tests {
         };
         assert_eq!(
             expr,
-            "(body : \"B _ C\" AND (nums : \"and\" OR keys : \"and\"*) AND body : \"x\" AND body : \"y\")"
+            "(body : \"B _ C\" AND (body : \"A N D\" OR keys : \"and\"*) AND body : \"x\" AND body : \"y\")"
         );
         let Plan::Match { expr, .. } = plan(&q("B*C NEAR(a) -yz")) else {
             panic!("a match plan")
         };
         assert_eq!(
             expr,
-            "(body : \"B _ C\" AND (body : \"N E A R _ a\" AND nums : \"nea ear\") AND body : \"y z\")"
+            "(body : \"B _ C\" AND (body : \"N E A R _ a\" AND nums : \"near\") AND body : \"y z\")"
         );
         assert_eq!(fts_string("a\"b"), "\"a\"\"b\"");
         let Plan::Match { expr, .. } = plan(&q("张三 zs 类型:来访,紧急事件 状态:在楼")) else {
@@ -1117,13 +1122,13 @@ mod tests {
         };
         assert_eq!(
             expr,
-            "(((nums : \"zha han ang\" OR keys : \"zhang\"*) AND (nums : \"san\" OR keys : \"san\"*)) OR \
+            "(((nums : \"zhan hang\" OR keys : \"zhang\"*) AND (body : \"s a n\" OR keys : \"san\"*)) OR \
              keys : \"zhangsan\"*)"
         );
         let Plan::Match { expr, .. } = plan(&q("1234567")) else {
             panic!("a match plan")
         };
-        assert_eq!(expr, "(nums : \"123 234 345 456 567\")");
+        assert_eq!(expr, "(nums : \"1234 2345 3456 4567\")");
         assert_eq!(q("\"zgf\"").terms()[0].pinyin(), None, "quoted: text only");
         assert_eq!(q("xi'an").terms()[0].pinyin().as_deref(), Some("xian"));
         assert_eq!(q("A123").terms()[0].pinyin(), None);
@@ -1262,22 +1267,23 @@ mod tests {
     }
 
     #[test]
-    fn latin_and_digit_runs_are_indexed_as_three_character_pieces() {
-        assert_eq!(alnum_trigrams("电话13812，云Ａ1234"), "138 381 812 __ a12 123 234");
-        assert_eq!(alnum_trigrams("0871-6312\n139"), "087 871 _ 631 312 _ 139");
+    fn latin_and_digit_runs_are_indexed_as_pieces_of_four() {
+        assert_eq!(alnum_pieces("电话13812，云Ａ1234"), "1381 3812 __ a123 1234");
+        assert_eq!(alnum_pieces("0871-6312\n139"), "0871 _ 6312");
         assert_eq!(
-            alnum_trigrams("0871-63-6312"),
-            "087 871 __ 631 312",
+            alnum_pieces("0871-63-6312"),
+            "0871 __ 6312",
             "a short run is something between"
         );
-        assert_eq!(alnum_trigrams("张三 ab"), "");
+        assert_eq!(alnum_pieces("张三 ab"), "");
     }
 
     #[test]
     fn words_of_latin_letters_digits_and_punctuation_are_found_through_their_pieces_alone() {
-        assert_eq!(exact_nums_phrase("1381234").as_deref(), Some("138 381 812 123 234"));
-        assert_eq!(exact_nums_phrase("（0871）6312").as_deref(), Some("087 871 _ 631 312"));
-        assert_eq!(exact_nums_phrase("A-12"), None, "a run under 3");
+        assert_eq!(exact_nums_phrase("1381234").as_deref(), Some("1381 3812 8123 1234"));
+        assert_eq!(exact_nums_phrase("（0871）6312").as_deref(), Some("0871 _ 6312"));
+        assert_eq!(exact_nums_phrase("A-123"), None, "a run under 4");
+        assert_eq!(exact_nums_phrase("A123").as_deref(), Some("a123"));
         assert_eq!(exact_nums_phrase("云A123"), None, "a Han character");
     }
 }
