@@ -74,6 +74,9 @@ pub enum StoreError {
     Refused(String),
     #[error("数据库错误：{0}")]
     Sqlite(rusqlite::Error),
+    /// The system refused a thread (building the search index uses a second one).
+    #[error("无法建立查询索引：系统不允许再开线程（{0}）。请关闭其他程序后重试")]
+    Thread(String),
 }
 
 impl From<rusqlite::Error> for StoreError {

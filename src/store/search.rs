@@ -101,6 +101,26 @@ fn read_doc(conn: &Connection, kind: DocKind, id: i64) -> Result<Option<SearchDo
     })
 }
 
+/// What a document adds to the index, computed from it: its digest and the four columns of
+/// `search_uni`. Pure work, so a backfill computes it on a second thread.
+pub(crate) struct IndexRow {
+    doc: SearchDoc,
+    at: String,
+    digest: i64,
+    columns: [String; 4],
+}
+
+impl IndexRow {
+    fn new(doc: SearchDoc) -> Self {
+        Self {
+            at: time_to_sql(doc.at),
+            digest: doc.digest(),
+            columns: doc.unigram_columns(),
+            doc,
+        }
+    }
+}
+
 /// Writes `doc`, replacing the record's old document. Unchanged: nothing is written (an event's
 /// escalation steps change the row but not what is searchable). A new time moves the document
 /// to a new id, its place in the order.
@@ -121,12 +141,12 @@ fn upsert(tx: &Connection, doc: &SearchDoc) -> Result<()> {
         if old_at == at {
             tx.prepare_cached("UPDATE search_doc SET status = ?2, title = ?3, digest = ?4 WHERE id = ?1")?
                 .execute(params![id, doc.status, doc.title, digest])?;
-            return insert_fts(tx, id, doc);
+            return insert_fts(tx, id, &doc.unigram_columns());
         }
         tx.prepare_cached("DELETE FROM search_doc WHERE id = ?1")?
             .execute([id])?;
     }
-    insert_new(tx, doc)
+    insert_new(tx, &IndexRow::new(doc.clone()))
 }
 
 /// Removes a record's document (records are never deleted; this keeps the index honest if one
@@ -162,7 +182,8 @@ fn allocate(tx: &Connection, at: chrono::NaiveDateTime) -> Result<i64> {
     }
 }
 
-fn insert_new(tx: &Connection, doc: &SearchDoc) -> Result<()> {
+fn insert_new(tx: &Connection, row: &IndexRow) -> Result<()> {
+    let doc = &row.doc;
     let id = allocate(tx, doc.at)?;
     tx.prepare_cached(
         "INSERT INTO search_doc (id, kind, ref_id, at, status, title, digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -171,16 +192,16 @@ fn insert_new(tx: &Connection, doc: &SearchDoc) -> Result<()> {
         id,
         doc.kind.label(),
         doc.ref_id,
-        time_to_sql(doc.at),
+        row.at,
         doc.status,
         doc.title,
-        doc.digest()
+        row.digest
     ])?;
-    insert_fts(tx, id, doc)
+    insert_fts(tx, id, &row.columns)
 }
 
-fn insert_fts(tx: &Connection, id: i64, doc: &SearchDoc) -> Result<()> {
-    let [body, keys, tags, nums] = doc.unigram_columns();
+fn insert_fts(tx: &Connection, id: i64, columns: &[String; 4]) -> Result<()> {
+    let [body, keys, tags, nums] = columns;
     tx.prepare_cached("INSERT INTO search_uni (rowid, body, keys, tags, nums) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![id, body, keys, tags, nums])?;
     Ok(())
@@ -251,9 +272,9 @@ fn in_bulk_mode(conn: &Connection) -> Result<bool> {
         .is_some())
 }
 
-/// Indexes up to `limit` records of `kind` after id `after` that have no document; returns how
-/// many and the last id.
-fn backfill_batch(tx: &Connection, kind: DocKind, after: i64, limit: usize) -> Result<(u64, i64)> {
+/// Reads up to `limit` records of `kind` after id `after` that have no document, oldest first,
+/// and makes their index rows.
+fn backfill_read(conn: &Connection, kind: DocKind, after: i64, limit: usize) -> Result<Vec<IndexRow>> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let table = source_table(kind);
     let alias = match kind {
@@ -267,23 +288,84 @@ fn backfill_batch(tx: &Connection, kind: DocKind, after: i64, limit: usize) -> R
     );
     let args = params![after, limit, kind.label()];
     let docs: Vec<SearchDoc> = match kind {
-        DocKind::Log => tx
+        DocKind::Log => conn
             .prepare_cached(&format!("SELECT {ENTRY_COLUMNS} FROM {table} l {tail}"))?
             .query_map(args, |r| entry_from_row(r).map(|(id, e)| log_doc(id, &e)))?
             .collect::<rusqlite::Result<_>>()?,
-        DocKind::Visit => read_visits(tx, &tail, args)?.iter().map(visit_doc).collect(),
-        DocKind::Event => tx
+        DocKind::Visit => read_visits(conn, &tail, args)?.iter().map(visit_doc).collect(),
+        DocKind::Event => conn
             .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM {table} e {tail}"))?
             .query_map(args, |r| {
                 event_from_row(r).map(|e| event_doc(e.id, &e.record, e.escalation.state))
             })?
             .collect::<rusqlite::Result<_>>()?,
     };
-    for doc in &docs {
-        insert_new(tx, doc)?;
-    }
-    let last = docs.iter().map(|d| d.ref_id).max().unwrap_or(after);
-    Ok((docs.len() as u64, last))
+    Ok(docs.into_iter().map(IndexRow::new).collect())
+}
+
+/// Reads the records of `kind` that have no document and makes their index rows on a thread of
+/// its own, with its own read-only connection, a batch ahead of the writer: the two cores share
+/// the backfill (reading records and making documents is about a third of it, measured). The
+/// reader's snapshot may not show the writer's latest documents, but it only reads records after
+/// the ones it has already handed over.
+fn backfill_kind(
+    store: &mut Store,
+    kind: DocKind,
+    report: &mut BackfillProgress,
+    progress: &mut dyn FnMut(BackfillProgress),
+) -> Result<()> {
+    let reader = Connection::open_with_flags(
+        store.path(),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    std::thread::scope(|scope| {
+        let (send, batches) = std::sync::mpsc::sync_channel::<Result<Vec<IndexRow>>>(1);
+        let reading = move || {
+            let mut after = i64::MIN;
+            loop {
+                let batch = backfill_read(&reader, kind, after, BACKFILL_BATCH);
+                let done = match &batch {
+                    Ok(rows) => match rows.iter().map(|r| r.doc.ref_id).max() {
+                        Some(last) => {
+                            after = last;
+                            false
+                        }
+                        None => true,
+                    },
+                    Err(_) => true,
+                };
+                // The writer stopped (an error): nothing more to do.
+                if send.send(batch).is_err() || done {
+                    return;
+                }
+            }
+        };
+        std::thread::Builder::new()
+            .name("zhiban-index".into())
+            .spawn_scoped(scope, reading)
+            .map_err(|e| super::StoreError::Thread(e.to_string()))?;
+        for batch in batches {
+            let rows = batch?;
+            if rows.is_empty() {
+                break;
+            }
+            store.write(|tx| {
+                // Another terminal may have saved (and so indexed) one of these records since
+                // the reader looked.
+                let mut present = tx.prepare_cached("SELECT 1 FROM search_doc WHERE kind = ?1 AND ref_id = ?2")?;
+                for row in &rows {
+                    if !present.exists(params![kind.label(), row.doc.ref_id])? {
+                        insert_new(tx, row)?;
+                    }
+                }
+                Ok(())
+            })?;
+            report.done += rows.len() as u64;
+            report.total = report.total.max(report.done);
+            progress(*report);
+        }
+        Ok(())
+    })
 }
 
 impl Store {
@@ -336,17 +418,7 @@ impl Store {
             if !is_missing(&self.conn, *kind)? {
                 continue;
             }
-            let mut after = i64::MIN;
-            loop {
-                let (n, last) = self.write(|tx| backfill_batch(tx, *kind, after, BACKFILL_BATCH))?;
-                if n == 0 {
-                    break;
-                }
-                report.done += n;
-                report.total = report.total.max(report.done);
-                progress(report);
-                after = last;
-            }
+            backfill_kind(self, *kind, &mut report, progress)?;
         }
         report.merging = true;
         progress(report);
