@@ -379,6 +379,24 @@ fn term_match(t: &Term) -> String {
     }
 }
 
+/// The expression that finds `word` anywhere in a document's text, as a typed word is found but
+/// never read as pinyin (the visitor lookup's name fragments); `None` if nothing in it is
+/// searchable (only punctuation).
+#[must_use]
+pub fn text_match(word: &str) -> Option<String> {
+    let t = Term {
+        text: normalize(word.trim()),
+        quoted: true,
+    };
+    (!unigram_body(&t.text).is_empty()).then(|| term_match(&t))
+}
+
+/// The expression that keeps documents of one kind.
+#[must_use]
+pub fn kind_match(kind: DocKind) -> String {
+    tag_match(&kind_tag(kind))
+}
+
 /// Decides how `q` is answered: every document in a range, or a MATCH expression (see the module
 /// documentation). Every piece of user text in `expr` is inside an FTS5 string.
 #[must_use]
