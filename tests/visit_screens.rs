@@ -91,6 +91,47 @@ fn a_returning_visitor_is_found_by_pinyin_initials_and_registered_in_three_keys_
 }
 
 #[test]
+fn the_lookup_waits_for_a_pause_in_typing_but_enter_acts_on_what_was_typed() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    register_first_visit(&mut h);
+    h.key(Key::ch('c'));
+    h.key(Key::ch('y'));
+    h.key(Key::ch('n'));
+    // Keys without a pause: the box shows them, the store has not been asked.
+    h.key(Key::ch('z'));
+    h.key(Key::ch('s'));
+    let typing = h.text();
+    assert!(typing.contains("查找：zs"), "{typing}");
+    assert!(
+        typing.contains("查找中…") && !typing.contains("商谈防汛物资"),
+        "{typing}"
+    );
+    // The pause: found.
+    h.pause();
+    let found = h.text();
+    assert!(found.contains("张三") && found.contains("商谈防汛物资"), "{found}");
+    // More keys and Enter at once: it acts on what is in the box, not on the answer for "zs".
+    h.key(Key::ctrl('u'));
+    for c in "wangwu".chars() {
+        h.key(Key::ch(c));
+    }
+    h.key(Key::plain(KeyCode::Enter));
+    let blank = h.text();
+    assert!(
+        blank.contains("登记来访") && !blank.contains("重访"),
+        "nobody is wangwu:\n{blank}"
+    );
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::ch('n'));
+    for c in "zhangs".chars() {
+        h.key(Key::ch(c));
+    }
+    h.key(Key::plain(KeyCode::Enter));
+    let filled = h.text();
+    assert!(filled.contains("重访：上次来访 2026-11-23 03:10"), "{filled}");
+}
+
+#[test]
 fn a_petition_group_of_twelve_needs_one_to_five_representatives_and_a_liaison() {
     let mut h = Harness::new(80, 24, Some("张三"));
     h.key(Key::ch('2'));

@@ -22,6 +22,10 @@ use super::visit::{
 /// How many recent visits the 全部来访 list shows.
 pub const RECENT_VISITS: usize = 500;
 
+/// How long the keyboard must be still before the lookup box asks the store: a fast typist's
+/// keys do not each start a lookup, and the answer follows the last key by about this much.
+pub const LOOKUP_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
+
 /// The lookup box before registering.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lookup {
@@ -30,6 +34,57 @@ pub struct Lookup {
     pub notice: Option<String>,
     pub results: Vec<VisitorMatch>,
     pub selected: usize,
+    /// The text `results` answer: an earlier one while the officer is typing.
+    pub answered: String,
+    /// The text changed since the store was asked: ask after [`LOOKUP_PAUSE`] without a key.
+    pub waiting: bool,
+    /// Enter came before the answer for the current text: act when it arrives.
+    pub pick_on_answer: bool,
+}
+
+impl Lookup {
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            query: TextBuffer::new(false, 40),
+            notice: None,
+            results: Vec::new(),
+            selected: 0,
+            answered: String::new(),
+            waiting: false,
+            pick_on_answer: false,
+        }
+    }
+
+    /// Whether the results shown answer what is in the box.
+    #[must_use]
+    pub fn is_current(&self) -> bool {
+        self.answered == self.query.text()
+    }
+
+    /// After the text changed: nothing typed means nothing found, at once; otherwise ask after a
+    /// pause.
+    fn edited(&mut self) {
+        self.pick_on_answer = false;
+        if self.query.text().trim().is_empty() {
+            self.results.clear();
+            self.selected = 0;
+            self.answered = self.query.text().to_string();
+        }
+        self.waiting = !self.is_current();
+    }
+
+    /// Ask the store now for what is in the box.
+    fn ask(&mut self) -> VisitRequest {
+        self.waiting = false;
+        VisitRequest::Lookup(self.query.text().to_string())
+    }
+}
+
+impl Default for Lookup {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// What the open form is for.
@@ -273,14 +328,7 @@ impl VisitScreen {
         match action {
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
-            Action::RegisterVisit => {
-                self.lookup = Some(Lookup {
-                    query: TextBuffer::new(false, 40),
-                    notice: None,
-                    results: Vec::new(),
-                    selected: 0,
-                });
-            }
+            Action::RegisterVisit => self.lookup = Some(Lookup::new()),
             Action::ToggleAll => {
                 self.show_all = !self.show_all;
                 self.selected = 0;
@@ -344,15 +392,17 @@ impl VisitScreen {
         }
     }
 
-    /// A typed character in the lookup box.
+    /// A typed character in the lookup box: the store is asked once typing pauses.
     pub fn lookup_char(&mut self, c: char) -> VisitRequest {
         let Some(l) = &mut self.lookup else {
             return VisitRequest::None;
         };
         l.query.insert_char(c);
-        VisitRequest::Lookup(l.query.text().to_string())
+        l.edited();
+        VisitRequest::None
     }
 
+    /// A paste arrives whole: asked at once.
     pub fn lookup_paste(&mut self, s: &str) -> VisitRequest {
         let Some(l) = &mut self.lookup else {
             return VisitRequest::None;
@@ -363,16 +413,71 @@ impl VisitScreen {
             )),
             super::text_buffer::Inserted::All => None,
         };
-        VisitRequest::Lookup(l.query.text().to_string())
+        l.edited();
+        if l.waiting { l.ask() } else { VisitRequest::None }
     }
 
-    /// Results for a query; results for an older query are dropped.
-    pub fn on_lookup_results(&mut self, query: &str, results: Vec<VisitorMatch>) {
-        if let Some(l) = &mut self.lookup
-            && l.query.text() == query
-        {
-            l.results = results;
-            l.selected = 0;
+    /// Typing paused ([`LOOKUP_PAUSE`]): ask the store for what is in the box, if not yet asked.
+    pub fn on_pause(&mut self) -> VisitRequest {
+        match &mut self.lookup {
+            Some(l) if l.waiting => l.ask(),
+            _ => VisitRequest::None,
+        }
+    }
+
+    /// Results for a query; results for an older query are dropped. If Enter is waiting for
+    /// them, it acts now.
+    pub fn on_lookup_results(&mut self, query: &str, results: Vec<VisitorMatch>, settings: &Settings) -> VisitRequest {
+        let Some(l) = &mut self.lookup else {
+            return VisitRequest::None;
+        };
+        if l.query.text() != query {
+            return VisitRequest::None;
+        }
+        l.results = results;
+        l.selected = 0;
+        l.answered = query.to_string();
+        if std::mem::take(&mut l.pick_on_answer) {
+            return self.pick(settings);
+        }
+        VisitRequest::None
+    }
+
+    /// Enter in the lookup box: the selected person's last registration filled in, or a new
+    /// visitor with what was typed where it belongs.
+    fn pick(&mut self, settings: &Settings) -> VisitRequest {
+        let Some(l) = self.lookup.take() else {
+            return VisitRequest::None;
+        };
+        let chosen = l.results.get(l.selected).cloned();
+        let query = l.query.text().to_string();
+        let mut form = register_form(settings);
+        match chosen {
+            Some(m) => {
+                fill_from_match(&mut form, &m);
+                self.form = Some((form, VisitForm::Register));
+                VisitRequest::Say(format!(
+                    "已按上次登记填好：{}。核对来访事由和被访部门后按 Ctrl-S 保存",
+                    m.name
+                ))
+            }
+            None => {
+                // Nobody found: a new visitor, with what was typed where it belongs.
+                let q = query.trim();
+                let field = if q.chars().any(|c| c.is_ascii_digit()) {
+                    VisitField::IdNumber
+                } else {
+                    VisitField::Name
+                };
+                if q.chars().all(|c| !c.is_ascii_alphabetic()) && !q.is_empty() {
+                    if let Some(f) = form.field_mut(key(field)) {
+                        f.set_value(q);
+                    }
+                    form.dirty = true;
+                }
+                self.form = Some((form, VisitForm::Register));
+                VisitRequest::None
+            }
         }
     }
 
@@ -385,38 +490,13 @@ impl VisitScreen {
             Action::Back => self.lookup = None,
             Action::Up => l.selected = l.selected.saturating_sub(1),
             Action::Down => l.selected = (l.selected + 1).min(l.results.len().saturating_sub(1)),
-            Action::Pick => {
-                let chosen = l.results.get(l.selected).cloned();
-                let query = l.query.text().to_string();
-                self.lookup = None;
-                let mut form = register_form(settings);
-                match chosen {
-                    Some(m) => {
-                        fill_from_match(&mut form, &m);
-                        self.form = Some((form, VisitForm::Register));
-                        return VisitRequest::Say(format!(
-                            "已按上次登记填好：{}。核对来访事由和被访部门后按 Ctrl-S 保存",
-                            m.name
-                        ));
-                    }
-                    None => {
-                        // Nobody found: a new visitor, with what was typed where it belongs.
-                        let q = query.trim();
-                        let field = if q.chars().any(|c| c.is_ascii_digit()) {
-                            VisitField::IdNumber
-                        } else {
-                            VisitField::Name
-                        };
-                        if q.chars().all(|c| !c.is_ascii_alphabetic()) && !q.is_empty() {
-                            if let Some(f) = form.field_mut(key(field)) {
-                                f.set_value(q);
-                            }
-                            form.dirty = true;
-                        }
-                        self.form = Some((form, VisitForm::Register));
-                    }
-                }
+            // Enter acts on what is in the box now: if its answer has not come yet (typing has
+            // not paused), the store is asked at once and the answer acted on.
+            Action::Pick if !l.is_current() => {
+                l.pick_on_answer = true;
+                return l.ask();
             }
+            Action::Pick => return self.pick(settings),
             Action::NewBlank => {
                 self.lookup = None;
                 self.form = Some((register_form(settings), VisitForm::Register));
@@ -431,7 +511,7 @@ impl VisitScreen {
                     Action::DeleteForward => l.query.delete(),
                     _ => l.query.delete_to_line_start(),
                 }
-                return VisitRequest::Lookup(l.query.text().to_string());
+                l.edited();
             }
             _ => {}
         }

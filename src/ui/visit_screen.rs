@@ -179,6 +179,8 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
     if l.results.is_empty() {
         let none = if text.trim().is_empty() {
             "输入后即时查找。Enter 选定；没有来过的人按 Ctrl-N 直接登记。"
+        } else if !l.is_current() {
+            "查找中…"
         } else {
             "没有找到：按 Enter 或 Ctrl-N 登记新来访人。"
         };

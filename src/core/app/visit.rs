@@ -26,6 +26,14 @@ impl VisitScreen {
 }
 
 impl App {
+    /// How long the keyboard must be still before [`Msg::Paused`] is wanted: while the lookup box
+    /// has text it has not asked the store about. `None`: no pause is waited for.
+    #[must_use]
+    pub fn pause_wanted(&self) -> Option<std::time::Duration> {
+        (self.mode() == Mode::VisitLookup && self.visits.lookup.as_ref().is_some_and(|l| l.waiting))
+            .then_some(crate::core::visit_screen::LOOKUP_PAUSE)
+    }
+
     pub(super) fn visit_action(&mut self, mode: Mode, action: Action, out: &mut Out) {
         let operator = self.operator.clone().unwrap_or_default();
         let request = match mode {
@@ -85,7 +93,7 @@ impl App {
         }
     }
 
-    fn visit_request(&mut self, request: VisitRequest, out: &mut Out) {
+    pub(super) fn visit_request(&mut self, request: VisitRequest, out: &mut Out) {
         match request {
             VisitRequest::None => {}
             VisitRequest::Say(m) => out.say_str(&m),
@@ -143,7 +151,10 @@ impl App {
                 let n = self.visits.rows().len();
                 self.visits.selected = self.visits.selected.min(n.saturating_sub(1));
             }
-            Msg::LookupResults(query, results) => self.visits.on_lookup_results(&query, results),
+            Msg::LookupResults(query, results) => {
+                let request = self.visits.on_lookup_results(&query, results, &self.settings);
+                self.visit_request(request, out);
+            }
             Msg::VisitSaved { said, alerts } => {
                 self.visits.form = None;
                 self.visits.show_all = false;
