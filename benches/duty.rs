@@ -1415,16 +1415,42 @@ fn typing(store: &mut Store, names: &[String]) -> Vec<Stats> {
         screen.press(store, Key::ch('y'));
     }
 
-    // Opening the 来访登记 tab (在楼人员, 500 recent visits and the watch list are read).
+    // Opening the 来访登记 tab (在楼人员 and the watch list are read).
     let mut samples = Vec::new();
     for _ in 0..30 {
         screen.press(store, Key::ch('1'));
         samples.push(screen.timed(store, Key::ch('2')));
     }
     out.push(stats(
-        "key '2': open the 来访登记 tab (loads in-building + 500 recent)",
+        "key '2': open the 来访登记 tab (loads in-building + watch list)",
         samples,
     ));
+    // 全部来访: `a` reads its first page; scrolling reads the next ones by key.
+    let mut samples = Vec::new();
+    for _ in 0..30 {
+        samples.push(screen.timed(store, Key::ch('a')));
+        screen.press(store, Key::ch('a'));
+    }
+    out.push(stats("key 'a': 全部来访, its first page", samples));
+    screen.press(store, Key::ch('a'));
+    let (mut samples, mut loading) = (Vec::with_capacity(2_000), Vec::new());
+    for _ in 0..2_000 {
+        let held = screen.app.visits.all.rows.last().map(|v| v.id);
+        let d = screen.timed(store, Key::plain(KeyCode::Down));
+        samples.push(d);
+        if screen.app.visits.all.rows.last().map(|v| v.id) != held {
+            loading.push(d);
+        }
+    }
+    out.push(stats("scroll: Down ×2,000 through 全部来访 at 80x24", samples));
+    loading.sort_unstable();
+    println!(
+        "      {} presses read a page (median {}); {} visits held",
+        loading.len(),
+        loading.get(loading.len() / 2).map_or_else(|| "-".into(), |d| ms(*d)),
+        screen.app.visits.all.rows.len()
+    );
+    screen.press(store, Key::ch('a'));
 
     // The lookup box: a key only edits the box; the store is asked once typing pauses
     // (`LOOKUP_PAUSE`, the runtime's `Msg::Paused`). So each key is timed to its frame, and
@@ -1603,20 +1629,38 @@ fn print_plans(path: &Path) {
     );
     print_plan(
         &conn,
-        "recent_visits",
-        "SELECT v.id FROM visit v ORDER BY v.entered_at DESC, v.id DESC LIMIT 500",
-        &[],
+        "visits_page (全部来访, a page older than a key)",
+        "SELECT v.id FROM visit v WHERE (v.entered_at, v.id) < (?1, ?2) ORDER BY v.entered_at DESC, v.id DESC LIMIT 50",
+        &[&now, &1_000_000],
     );
     print_plan(
         &conn,
-        "lookup",
-        "SELECT * FROM (SELECT v.id, v.entered_at, row_number() OVER (PARTITION BY \
-         CASE WHEN v.id_key != '' THEN 'i' || v.id_key ELSE 'n' || v.name END ORDER BY v.entered_at DESC, v.id DESC) AS rn \
-         FROM visit v WHERE (?1 != '' AND v.id_key = ?1) OR (?2 != '' AND v.id_last4 = ?2) \
-         OR v.name LIKE '%' || ?3 || '%' ESCAPE '\\' OR (?4 IS NOT NULL AND (v.py_initials LIKE ?4 || '%' ESCAPE '\\' \
-         OR v.py_full LIKE ?4 || '%' ESCAPE '\\' OR ' ' || v.py_alt LIKE '% ' || ?4 || '%' ESCAPE '\\'))) \
-         WHERE rn = 1 ORDER BY 2 DESC, 1 DESC LIMIT 50",
-        &[&"", &"", &"张", &None::<String>],
+        "lookup: candidates from search_uni, checked on the visit",
+        "SELECT v.id_key, v.name, v.entered_at, v.id, v.name LIKE ?2 ESCAPE '\\' FROM search_uni u \
+         JOIN search_doc d ON d.id = u.rowid JOIN visit v ON v.id = d.ref_id \
+         WHERE search_uni MATCH ?1 AND d.kind = ?3 ORDER BY u.rowid DESC",
+        &[&"body : \"张\" AND tags : \"k来访\"", &"%张%", &"来访"],
+    );
+    print_plan(
+        &conn,
+        "lookup: the newest visits",
+        "SELECT v.id_key, v.name, v.entered_at, v.id, v.py_initials LIKE ?1 || '%' FROM visit v \
+         ORDER BY v.entered_at DESC, v.id DESC",
+        &[&"zs"],
+    );
+    print_plan(
+        &conn,
+        "lookup: every name (past the budget)",
+        "SELECT v.id_key, v.name, v.entered_at, v.id FROM visit v \
+         WHERE v.name IN (SELECT name FROM visit WHERE name LIKE ?1 ESCAPE '\\')",
+        &[&"%科%"],
+    );
+    print_plan(
+        &conn,
+        "lookup: a person's latest visit and count",
+        "SELECT v.id, (SELECT count(*) FROM (SELECT id FROM visit WHERE id_key = ?1)) FROM visit v \
+         WHERE v.id = (SELECT id FROM visit WHERE id_key = ?1 ORDER BY entered_at DESC, id DESC LIMIT 1)",
+        &[&"530102199001011234"],
     );
     print_plan(
         &conn,

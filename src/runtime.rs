@@ -179,6 +179,7 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect, now
             Err(e) => Msg::SaveFailed(e.to_string()),
         },
         e @ (Effect::LoadVisits
+        | Effect::LoadVisitPage(_)
         | Effect::LookupVisitors(_)
         | Effect::SaveVisit(..)
         | Effect::Checkout { .. }

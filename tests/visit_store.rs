@@ -245,6 +245,62 @@ fn who_is_inside_at_a_given_time() {
 }
 
 #[test]
+fn all_visits_are_read_by_key_a_page_at_a_time() {
+    use zhiban::core::visit_screen::{VisitAnchor, VisitKey, VisitPageRequest};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        let id = s
+            .add_visit(&build(
+                &draft(
+                    &format!("访客{i}"),
+                    &resident_id(&format!("530102198001{:05}", 10_000 + i)),
+                ),
+                at("2026-11-20 09:00") + Duration::minutes(i),
+            ))
+            .unwrap();
+        ids.push(id);
+    }
+    // Registered last, entered earliest (补登): its place is by entry time, not by id.
+    let mut late = draft("补登", &resident_id("53010219800101123"));
+    late.petition = true;
+    late.people_count = "6".into();
+    late.petition_address = "城关镇".into();
+    late.petition_matter = "征地补偿".into();
+    late.representatives = vec![RepresentativeDraft {
+        name: "王五".into(),
+        ..RepresentativeDraft::default()
+    }];
+    late.liaison = Some(0);
+    let back_dated = s.add_visit(&build(&late, at("2026-11-20 08:00"))).unwrap();
+    let page = |anchor, limit| {
+        s.visits_page(&VisitPageRequest {
+            anchor,
+            limit,
+            select: None,
+        })
+        .unwrap()
+    };
+    let id_list = |v: Vec<zhiban::core::visit::Visit>| v.iter().map(|v| v.id).collect::<Vec<_>>();
+    let newest = page(VisitAnchor::Newest, 3);
+    assert_eq!(id_list(newest.clone()), [ids[6], ids[5], ids[4]]);
+    let after = VisitKey::of(&newest[2]);
+    assert_eq!(id_list(page(VisitAnchor::Before(after), 3)), [ids[3], ids[2], ids[1]]);
+    assert_eq!(id_list(page(VisitAnchor::AtOrBefore(after), 2)), [ids[4], ids[3]]);
+    assert_eq!(
+        id_list(page(VisitAnchor::After(after), 5)),
+        [ids[6], ids[5]],
+        "newer ones, newest first"
+    );
+    let oldest = page(VisitAnchor::Before(VisitKey::of(&page(VisitAnchor::Newest, 7)[6])), 5);
+    assert_eq!(id_list(oldest.clone()), [back_dated], "the back-dated visit comes last");
+    // The rows are the visits alone: a visit's representatives are read with it whole.
+    assert!(oldest[0].fields.representatives.is_empty());
+    assert_eq!(s.visit(back_dated).unwrap().fields.representatives.len(), 1);
+}
+
+#[test]
 fn the_database_refuses_deletes_and_rewrites() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = store(&dir);

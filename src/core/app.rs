@@ -24,7 +24,7 @@ use super::urgent_screen::{
     report_form,
 };
 use super::visit::{NewVisit, NewWatchEntry, Reveal, Visit, VisitId, VisitorMatch, WatchEntry};
-use super::visit_screen::{AlertEntry, VisitScreen};
+use super::visit_screen::{AlertEntry, VisitPageRequest, VisitScreen};
 
 /// The areas of the app, one tab each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,11 +127,13 @@ pub enum Msg {
         swaps: Vec<Swap>,
     },
     SwapSaved(String),
+    /// Who is inside, and the watch list.
     Visits {
         inside: Vec<Visit>,
-        recent: Vec<Visit>,
         watch: Vec<WatchEntry>,
     },
+    /// A page of 全部来访.
+    VisitPage(VisitPageRequest, Vec<Visit>),
     LookupResults(String, Vec<VisitorMatch>),
     /// A visit was saved; `alerts` says whether it raised any.
     VisitSaved {
@@ -239,7 +241,9 @@ pub enum Effect {
     LoadOpenState,
     LoadHandovers,
     LoadRoster(NaiveDateTime, NaiveDateTime),
+    /// Who is inside, and the watch list.
     LoadVisits,
+    LoadVisitPage(VisitPageRequest),
     LookupVisitors(String),
     /// Save a visit, then raise each alert (as an urgent log entry).
     SaveVisit(Box<NewVisit>, Vec<AlertEntry>),
@@ -509,6 +513,8 @@ impl App {
                 }
                 if self.tab == Tab::Visitors {
                     out.effects.push(Effect::LoadVisits);
+                    let request = self.visits.reload_all();
+                    self.visit_request(request, &mut out);
                 }
                 self.roster.invalidate();
                 self.load_roster_if_needed(&mut out);
@@ -673,6 +679,7 @@ impl App {
                 self.on_search_msg(msg, &mut out);
             }
             msg @ (Msg::Visits { .. }
+            | Msg::VisitPage(..)
             | Msg::LookupResults(..)
             | Msg::VisitSaved { .. }
             | Msg::VisitLoaded(..)
@@ -940,6 +947,8 @@ impl App {
         }
         if tab == Tab::Visitors {
             out.effects.push(Effect::LoadVisits);
+            let request = self.visits.reload_all();
+            self.visit_request(request, out);
         }
         if tab == Tab::Urgent
             && let Some(e) = self.events.get(self.urgent.selected)

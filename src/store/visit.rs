@@ -19,6 +19,7 @@ use crate::core::visit::{
     VisitId, VisitorMatch, WatchEntry, WatchId, find_repeat,
 };
 use crate::core::visit_lookup::{LookupBudget, lookup_plan};
+use crate::core::visit_screen::{VisitAnchor, VisitPageRequest};
 
 pub use crate::core::visit_lookup::LOOKUP_LIMIT;
 
@@ -405,6 +406,34 @@ impl Store {
     pub fn recent_visits(&self, limit: usize) -> Result<Vec<Visit>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         read_visits(&self.conn, "ORDER BY v.entered_at DESC, v.id DESC LIMIT ?1", [limit])
+    }
+
+    /// A page of 全部来访, newest first, read by key through the index on entry time however
+    /// many visits there are: the visits alone, without representatives or the previous visit's
+    /// summary (one statement; [`Store::visit`] reads a visit whole).
+    pub fn visits_page(&self, req: &VisitPageRequest) -> Result<Vec<Visit>> {
+        use rusqlite::types::Value;
+        let limit = Value::Integer(i64::try_from(req.limit).unwrap_or(i64::MAX));
+        let (condition, order, key) = match req.anchor {
+            VisitAnchor::Newest => ("", "DESC", None),
+            VisitAnchor::Before(k) => ("WHERE (v.entered_at, v.id) < (?2, ?3)", "DESC", Some(k)),
+            VisitAnchor::AtOrBefore(k) => ("WHERE (v.entered_at, v.id) <= (?2, ?3)", "DESC", Some(k)),
+            VisitAnchor::After(k) => ("WHERE (v.entered_at, v.id) > (?2, ?3)", "ASC", Some(k)),
+        };
+        let mut args = vec![limit];
+        if let Some(k) = key {
+            args.extend([Value::Text(time_to_sql(k.entered_at)), Value::Integer(k.id)]);
+        }
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {VISIT_COLUMNS} FROM visit v {condition} ORDER BY v.entered_at {order}, v.id {order} LIMIT ?1"
+        ))?;
+        let mut rows = stmt
+            .query_map(rusqlite::params_from_iter(args), visit_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if order == "ASC" {
+            rows.reverse();
+        }
+        Ok(rows)
     }
 
     /// One visit with its representatives and, for a 重访, the earlier visit's summary.

@@ -42,7 +42,9 @@ impl App {
             Mode::VisitDetail => self
                 .visits
                 .on_detail_action(action, &self.settings, &operator, self.now),
-            _ => self.visits.on_board_action(action, &self.settings, &operator, self.now),
+            _ => self
+                .visits
+                .on_board_action(action, &self.settings, &operator, self.now, self.log.list.viewport),
         };
         self.visit_request(request, out);
     }
@@ -106,6 +108,7 @@ impl App {
                 self.confirm = Some(Confirm::Checkout(id));
             }
             VisitRequest::LoadDetail(id) => out.effects.push(Effect::LoadVisit(id)),
+            VisitRequest::LoadPage(req) => out.effects.push(Effect::LoadVisitPage(req)),
             VisitRequest::Reveal(id) => out.effects.push(Effect::RevealId {
                 id,
                 by: self.operator.clone().unwrap_or_default(),
@@ -144,13 +147,13 @@ impl App {
     /// Store answers for the visitors tab.
     pub(super) fn on_visit_msg(&mut self, msg: Msg, out: &mut Out) {
         match msg {
-            Msg::Visits { inside, recent, watch } => {
+            Msg::Visits { inside, watch } => {
                 self.visits.inside = inside;
-                self.visits.recent = recent;
                 self.visits.watch = watch;
                 let n = self.visits.rows().len();
                 self.visits.selected = self.visits.selected.min(n.saturating_sub(1));
             }
+            Msg::VisitPage(req, rows) => self.visits.on_visit_page(req, rows),
             Msg::LookupResults(query, results) => {
                 let request = self.visits.on_lookup_results(&query, results, &self.settings);
                 self.visit_request(request, out);
@@ -158,6 +161,7 @@ impl App {
             Msg::VisitSaved { said, alerts } => {
                 self.visits.form = None;
                 self.visits.show_all = false;
+                self.visits.all = crate::core::visit_screen::VisitList::default();
                 out.say_str(&said);
                 out.effects.push(Effect::LoadVisits);
                 if alerts {
@@ -186,6 +190,8 @@ impl App {
                 }
                 out.say_str(&said);
                 out.effects.push(Effect::LoadVisits);
+                let request = self.visits.reload_all();
+                self.visit_request(request, out);
                 if let Some(id) = self.visits.detail.as_ref().map(|v| v.id) {
                     out.effects.push(Effect::LoadVisit(id));
                 }
