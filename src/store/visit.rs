@@ -207,22 +207,24 @@ impl Found {
     /// [`LOOKUP_LIMIT`] persons matched, a visit older than the floor, or `budget` rows read.
     /// True if that answers it (the first two, or no rows left); false if the budget ran out.
     fn walk(&mut self, mut rows: rusqlite::Rows<'_>, budget: usize) -> Result<bool> {
-        let floor = self.floor();
+        let mut floor = self.floor();
         let mut persons = std::collections::HashSet::new();
         for _ in 0..budget {
             let Some(r) = rows.next()? else {
                 return Ok(true);
             };
             let (person, key) = hit_from_row(r)?;
+            // Older than the floor: not among the newest. (Visits of the floor's own second are
+            // still read: the search index orders a second's visits by when they were indexed.)
             if floor.as_ref().is_some_and(|f| key.0 < *f) {
                 return Ok(true);
             }
             if r.get::<_, bool>(4)? {
                 persons.insert(person.clone());
-                self.add(person, key);
-                if persons.len() >= LOOKUP_LIMIT {
-                    return Ok(true);
+                if persons.len() >= LOOKUP_LIMIT && floor.as_ref().is_none_or(|f| key.0 > *f) {
+                    floor = Some(key.0.clone());
                 }
+                self.add(person, key);
             }
         }
         Ok(rows.next()?.is_none())
