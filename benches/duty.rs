@@ -10,8 +10,8 @@
 //!   quick audit check, the first page — a tick and one render at 80x24), and the real binary
 //!   `zhiban log list --limit 50` as a process;
 //! * key press to frame: scrolling the log (80x24, 200x50), typing Chinese into the new-entry
-//!   form, into the visitor lookup box (each key queries the store) and into the visit form;
-//!   opening the 来访登记 tab;
+//!   form, into the visitor lookup box and into the visit form; opening the 来访登记 tab; and the
+//!   lookup a pause in typing starts (the box asks the store only then);
 //! * search, first page newest first: 1, 2, 3 and 5 character words and pinyin;
 //! * saves, committed: a log entry and a visit (on a copy of the file);
 //! * the handover draft (`Store::open_state` + `build_draft`);
@@ -1332,6 +1332,16 @@ impl Screen {
         self.terminal.draw(|f| zhiban::ui::render(&self.app, f)).expect("draw");
     }
 
+    /// The pause the app waits for after typing in the lookup box (`Msg::Paused`, sent by the
+    /// runtime `LOOKUP_PAUSE` after the last key), to its frame: the lookup it starts.
+    fn timed_pause(&mut self, store: &mut Store) -> Duration {
+        time(|| {
+            dispatch(&mut self.app, store, &mut self.alerter, Msg::Paused, at(NOW));
+            self.terminal.draw(|f| zhiban::ui::render(&self.app, f)).expect("draw");
+        })
+        .0
+    }
+
     fn timed(&mut self, store: &mut Store, key: Key) -> Duration {
         time(|| self.press(store, key)).0
     }
@@ -1381,8 +1391,8 @@ fn tab_to(screen: &mut Screen, store: &mut Store, key: FieldKey, form: impl Fn(&
     panic!("could not reach {key:?}");
 }
 
-/// Typing: the new-entry form's 内容, the visitor lookup box (every key asks the store) and the
-/// visit form's 来访事由; and the key that opens the 来访登记 tab.
+/// Typing: the new-entry form's 内容, the visitor lookup box (and the lookup a pause starts) and
+/// the visit form's 来访事由; and the key that opens the 来访登记 tab.
 fn typing(store: &mut Store, names: &[String]) -> Vec<Stats> {
     let mut out = Vec::new();
     let mut screen = Screen::new(store, 80, 24);
@@ -1405,25 +1415,54 @@ fn typing(store: &mut Store, names: &[String]) -> Vec<Stats> {
         screen.press(store, Key::ch('y'));
     }
 
-    // Opening the 来访登记 tab (在楼人员, 500 recent visits and the watch list are read).
+    // Opening the 来访登记 tab (在楼人员 and the watch list are read).
     let mut samples = Vec::new();
     for _ in 0..30 {
         screen.press(store, Key::ch('1'));
         samples.push(screen.timed(store, Key::ch('2')));
     }
     out.push(stats(
-        "key '2': open the 来访登记 tab (loads in-building + 500 recent)",
+        "key '2': open the 来访登记 tab (loads in-building + watch list)",
         samples,
     ));
+    // 全部来访: `a` reads its first page; scrolling reads the next ones by key.
+    let mut samples = Vec::new();
+    for _ in 0..30 {
+        samples.push(screen.timed(store, Key::ch('a')));
+        screen.press(store, Key::ch('a'));
+    }
+    out.push(stats("key 'a': 全部来访, its first page", samples));
+    screen.press(store, Key::ch('a'));
+    let (mut samples, mut loading) = (Vec::with_capacity(2_000), Vec::new());
+    for _ in 0..2_000 {
+        let held = screen.app.visits.all.rows.last().map(|v| v.id);
+        let d = screen.timed(store, Key::plain(KeyCode::Down));
+        samples.push(d);
+        if screen.app.visits.all.rows.last().map(|v| v.id) != held {
+            loading.push(d);
+        }
+    }
+    out.push(stats("scroll: Down ×2,000 through 全部来访 at 80x24", samples));
+    loading.sort_unstable();
+    println!(
+        "      {} presses read a page (median {}); {} visits held",
+        loading.len(),
+        loading.get(loading.len() / 2).map_or_else(|| "-".into(), |d| ms(*d)),
+        screen.app.visits.all.rows.len()
+    );
+    screen.press(store, Key::ch('a'));
 
-    // The lookup box: each character queries the store (name, pinyin, number or last 4).
+    // The lookup box: a key only edits the box; the store is asked once typing pauses
+    // (`LOOKUP_PAUSE`, the runtime's `Msg::Paused`). So each key is timed to its frame, and
+    // separately the lookup a pause starts (to its frame) — after every prefix, as if the officer
+    // stopped at each one: the worst case of a slow typist.
     screen.press(store, Key::ch('n'));
     assert!(screen.app.visits.lookup.is_some(), "n opens the lookup box");
-    let mut samples = Vec::new();
-    let mut hits = Vec::new();
+    let (mut keys, mut lookups, mut hits) = (Vec::new(), Vec::new(), Vec::new());
     for name in names {
         for c in name.chars() {
-            samples.push(screen.timed(store, Key::ch(c)));
+            keys.push(screen.timed(store, Key::ch(c)));
+            lookups.push(screen.timed_pause(store));
         }
         hits.push(screen.app.visits.lookup.as_ref().map_or(0, |l| l.results.len()));
         screen.press(store, Key::ctrl('u'));
@@ -1433,22 +1472,42 @@ fn typing(store: &mut Store, names: &[String]) -> Vec<Stats> {
             "typing: a visitor's name into the lookup box ({} names), 80x24",
             names.len()
         ),
-        samples,
+        keys,
     ));
-    let mut samples = Vec::new();
+    out.push(stats(
+        "lookup after a pause: each prefix of those names, 80x24",
+        lookups,
+    ));
+    let (mut keys, mut lookups) = (Vec::new(), Vec::new());
+    let mut slow = Vec::new();
     for q in ["zjh", "wjg", "zengj", "ouyangx", "lxy", "0425", "1234"] {
+        let mut typed = String::new();
         for c in q.chars() {
-            samples.push(screen.timed(store, Key::ch(c)));
+            typed.push(c);
+            keys.push(screen.timed(store, Key::ch(c)));
+            let d = screen.timed_pause(store);
+            lookups.push(d);
+            slow.push((d, typed.clone()));
         }
         screen.press(store, Key::ctrl('u'));
     }
     out.push(stats(
         "typing: pinyin / last 4 of an ID into the lookup box, 80x24",
-        samples,
+        keys,
     ));
+    out.push(stats(
+        "lookup after a pause: each prefix of pinyin / last 4, 80x24",
+        lookups,
+    ));
+    slow.sort_by_key(|s| std::cmp::Reverse(s.0));
     println!(
-        "      lookup results per full name: median {}",
-        hits.get(hits.len() / 2).copied().unwrap_or(0)
+        "      lookup results per full name: median {}; slowest pinyin / last-4 lookups: {}",
+        hits.get(hits.len() / 2).copied().unwrap_or(0),
+        slow.iter()
+            .take(4)
+            .map(|(d, q)| format!("{q} {}", ms(*d)))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
 
     // The visit form (Ctrl-N: a blank form), 来访事由.
@@ -1570,20 +1629,38 @@ fn print_plans(path: &Path) {
     );
     print_plan(
         &conn,
-        "recent_visits",
-        "SELECT v.id FROM visit v ORDER BY v.entered_at DESC, v.id DESC LIMIT 500",
-        &[],
+        "visits_page (全部来访, a page older than a key)",
+        "SELECT v.id FROM visit v WHERE (v.entered_at, v.id) < (?1, ?2) ORDER BY v.entered_at DESC, v.id DESC LIMIT 50",
+        &[&now, &1_000_000],
     );
     print_plan(
         &conn,
-        "lookup",
-        "SELECT * FROM (SELECT v.id, v.entered_at, row_number() OVER (PARTITION BY \
-         CASE WHEN v.id_key != '' THEN 'i' || v.id_key ELSE 'n' || v.name END ORDER BY v.entered_at DESC, v.id DESC) AS rn \
-         FROM visit v WHERE (?1 != '' AND v.id_key = ?1) OR (?2 != '' AND v.id_last4 = ?2) \
-         OR v.name LIKE '%' || ?3 || '%' ESCAPE '\\' OR (?4 IS NOT NULL AND (v.py_initials LIKE ?4 || '%' ESCAPE '\\' \
-         OR v.py_full LIKE ?4 || '%' ESCAPE '\\' OR ' ' || v.py_alt LIKE '% ' || ?4 || '%' ESCAPE '\\'))) \
-         WHERE rn = 1 ORDER BY 2 DESC, 1 DESC LIMIT 50",
-        &[&"", &"", &"张", &None::<String>],
+        "lookup: candidates from search_uni, checked on the visit",
+        "SELECT v.id_key, v.name, v.entered_at, v.id, v.name LIKE ?2 ESCAPE '\\' FROM search_uni u \
+         JOIN search_doc d ON d.id = u.rowid JOIN visit v ON v.id = d.ref_id \
+         WHERE search_uni MATCH ?1 AND d.kind = ?3 ORDER BY u.rowid DESC",
+        &[&"body : \"张\" AND tags : \"k来访\"", &"%张%", &"来访"],
+    );
+    print_plan(
+        &conn,
+        "lookup: the newest visits",
+        "SELECT v.id_key, v.name, v.entered_at, v.id, v.py_initials LIKE ?1 || '%' FROM visit v \
+         ORDER BY v.entered_at DESC, v.id DESC",
+        &[&"zs"],
+    );
+    print_plan(
+        &conn,
+        "lookup: every name (past the budget)",
+        "SELECT v.id_key, v.name, v.entered_at, v.id FROM visit v \
+         WHERE v.name IN (SELECT name FROM visit WHERE name LIKE ?1 ESCAPE '\\')",
+        &[&"%科%"],
+    );
+    print_plan(
+        &conn,
+        "lookup: a person's latest visit and count",
+        "SELECT v.id, (SELECT count(*) FROM (SELECT id FROM visit WHERE id_key = ?1)) FROM visit v \
+         WHERE v.id = (SELECT id FROM visit WHERE id_key = ?1 ORDER BY entered_at DESC, id DESC LIMIT 1)",
+        &[&"530102199001011234"],
     );
     print_plan(
         &conn,
@@ -2185,11 +2262,26 @@ fn main() {
             pick(prefix, |s| s.p99)
         };
         let med = pick(prefix, |s| s.median).unwrap_or_default();
+        // The lookup box asks the store only after a pause: say what that lookup costs too.
+        let lookup = if prefix == "typing: a visitor" {
+            let worst = |f: fn(&Stats) -> Duration| {
+                pick("lookup after a pause: each prefix of those", f)
+                    .unwrap_or_default()
+                    .max(pick("lookup after a pause: each prefix of pinyin", f).unwrap_or_default())
+            };
+            format!(
+                "; the lookup after a pause (not a key press): median {:.2} ms, p99 {:.2} ms, worst row",
+                msf(worst(|s| s.median)),
+                msf(worst(|s| s.p99))
+            )
+        } else {
+            String::new()
+        };
         goal(
             name,
             p99.map(|p| {
                 (
-                    format!("p99 {:.2} ms (median {:.2} ms), worst row", msf(p), msf(med)),
+                    format!("p99 {:.2} ms (median {:.2} ms), worst row{lookup}", msf(p), msf(med)),
                     msf(p) <= 2.0,
                 )
             }),

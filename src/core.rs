@@ -56,4 +56,5 @@ pub mod urgent;
 pub mod urgent_screen;
 pub mod validate;
 pub mod visit;
+pub mod visit_lookup;
 pub mod visit_screen;

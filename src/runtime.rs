@@ -179,6 +179,7 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect, now
             Err(e) => Msg::SaveFailed(e.to_string()),
         },
         e @ (Effect::LoadVisits
+        | Effect::LoadVisitPage(_)
         | Effect::LookupVisitors(_)
         | Effect::SaveVisit(..)
         | Effect::Checkout { .. }
@@ -392,6 +393,16 @@ fn enter_terminal() -> io::Result<(TerminalGuard, Terminal<CrosstermBackend<Stdo
 /// (a step of a few milliseconds per second; never while someone types).
 const IDLE_BEFORE_HOUSEKEEPING: Duration = Duration::from_secs(2);
 
+/// How long to wait for the next key: until the next whole second, or sooner if the app wants a
+/// pause in typing (`pause`, counted from the last key `since_input` ago) that ends first — then
+/// true: the wait ending without a key is that pause.
+fn next_wake(to_next_second: Duration, pause: Option<Duration>, since_input: Duration) -> (Duration, bool) {
+    match pause.map(|p| p.saturating_sub(since_input)) {
+        Some(left) if left <= to_next_second => (left, true),
+        _ => (to_next_second, false),
+    }
+}
+
 /// Runs the full-screen app until the officer quits.
 pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
     let (_guard, mut terminal) = enter_terminal()?;
@@ -415,8 +426,10 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
             dispatch(&mut app, &mut store, &mut alerter, Msg::NotifyFailed(why), now());
         }
         terminal.draw(|frame| ui::render(&app, frame))?;
-        // Wake at the next whole second so the status-line clock never lags.
-        let wait = Duration::from_millis(1000 - u64::from(Local::now().timestamp_subsec_millis().min(999)));
+        // Wake at the next whole second so the status-line clock never lags, or when the pause
+        // the app waits for (the lookup box asks the store once typing stops) is over.
+        let to_next_second = Duration::from_millis(1000 - u64::from(Local::now().timestamp_subsec_millis().min(999)));
+        let (wait, pause_ends) = next_wake(to_next_second, app.pause_wanted(), last_input.elapsed());
         let msg = if event::poll(wait)? {
             last_input = std::time::Instant::now();
             match event::read()? {
@@ -428,6 +441,8 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                 Event::Resize(_, height) => Msg::Viewport(ui::list_rows_for(&app, height)),
                 _ => continue,
             }
+        } else if pause_ends {
+            Msg::Paused
         } else {
             Msg::Tick
         };
@@ -440,4 +455,26 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn the_wait_ends_at_the_next_second_or_at_the_end_of_a_wanted_pause() {
+        // Nothing wanted: the next second.
+        assert_eq!(next_wake(ms(700), None, ms(10)), (ms(700), false));
+        // A key 10 ms ago, a 150 ms pause wanted: 140 ms more, and that wait is the pause.
+        assert_eq!(next_wake(ms(700), Some(ms(150)), ms(10)), (ms(140), true));
+        // The second comes first: tick then, the pause is waited for after it.
+        assert_eq!(next_wake(ms(30), Some(ms(150)), ms(10)), (ms(30), false));
+        assert_eq!(next_wake(ms(1000), Some(ms(150)), ms(40)), (ms(110), true));
+        // Already over (a tick came in between): at once.
+        assert_eq!(next_wake(ms(500), Some(ms(150)), ms(400)), (ms(0), true));
+    }
 }

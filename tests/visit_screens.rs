@@ -91,6 +91,47 @@ fn a_returning_visitor_is_found_by_pinyin_initials_and_registered_in_three_keys_
 }
 
 #[test]
+fn the_lookup_waits_for_a_pause_in_typing_but_enter_acts_on_what_was_typed() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    register_first_visit(&mut h);
+    h.key(Key::ch('c'));
+    h.key(Key::ch('y'));
+    h.key(Key::ch('n'));
+    // Keys without a pause: the box shows them, the store has not been asked.
+    h.key(Key::ch('z'));
+    h.key(Key::ch('s'));
+    let typing = h.text();
+    assert!(typing.contains("查找：zs"), "{typing}");
+    assert!(
+        typing.contains("查找中…") && !typing.contains("商谈防汛物资"),
+        "{typing}"
+    );
+    // The pause: found.
+    h.pause();
+    let found = h.text();
+    assert!(found.contains("张三") && found.contains("商谈防汛物资"), "{found}");
+    // More keys and Enter at once: it acts on what is in the box, not on the answer for "zs".
+    h.key(Key::ctrl('u'));
+    for c in "wangwu".chars() {
+        h.key(Key::ch(c));
+    }
+    h.key(Key::plain(KeyCode::Enter));
+    let blank = h.text();
+    assert!(
+        blank.contains("登记来访") && !blank.contains("重访"),
+        "nobody is wangwu:\n{blank}"
+    );
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::ch('n'));
+    for c in "zhangs".chars() {
+        h.key(Key::ch(c));
+    }
+    h.key(Key::plain(KeyCode::Enter));
+    let filled = h.text();
+    assert!(filled.contains("重访：上次来访 2026-11-23 03:10"), "{filled}");
+}
+
+#[test]
 fn a_petition_group_of_twelve_needs_one_to_five_representatives_and_a_liaison() {
     let mut h = Harness::new(80, 24, Some("张三"));
     h.key(Key::ch('2'));
@@ -217,4 +258,106 @@ fn a_long_paste_into_the_lookup_box_is_cut_and_says_so() {
     let text = h.text();
     assert!(text.contains("只取了前 40 个字"), "{text}");
     assert_eq!(h.app.visits.lookup.as_ref().unwrap().query.text().chars().count(), 40);
+}
+
+/// A visit registered straight into the store (another terminal, or days gone by): 访客N at
+/// `minutes` past 2026-11-01 00:00, under 其他 so it needs no ID number.
+fn add_visitor(store: &mut zhiban::store::Store, n: usize, minutes: i64) -> i64 {
+    use zhiban::core::visit::{VisitDraft, build_visit};
+    let t = at("2026-11-01 00:00:00") + chrono::Duration::minutes(minutes);
+    let draft = VisitDraft {
+        name: format!("访客{n}"),
+        id_type: "其他".into(),
+        id_number: format!("介绍信 {n}"),
+        purpose: "联系工作".into(),
+        host: "办公室".into(),
+        entered_at: t.format("%Y-%m-%d %H:%M").to_string(),
+        ..VisitDraft::default()
+    };
+    let visit = build_visit(&draft, "李四", t, t.date()).unwrap_or_else(|e| panic!("a valid visit: {e:?}"));
+    store.add_visit(&visit).unwrap()
+}
+
+#[test]
+fn all_visits_are_read_a_page_at_a_time_as_the_officer_scrolls() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    // 260 visits, one a minute; 访客259 is the newest.
+    for n in 0..260 {
+        add_visitor(&mut h.store, n, i64::try_from(n).unwrap());
+    }
+    h.key(Key::ch('2'));
+    assert!(
+        h.app.visits.all.rows.is_empty(),
+        "opening the tab reads who is inside only"
+    );
+    h.key(Key::ch('a'));
+    let first = h.text();
+    assert!(first.contains("全部来访") && first.contains("访客259"), "{first}");
+    assert_eq!(h.app.visits.all.rows.len(), 50, "one page read");
+    // Down past the first page: the next one is read before the officer gets there.
+    for _ in 0..60 {
+        h.key(Key::plain(KeyCode::Down));
+    }
+    let moved = h.text();
+    assert!(moved.contains("访客199"), "the 61st newest is on screen:\n{moved}");
+    assert_eq!(h.app.visits.selected_visit().unwrap().fields.name, "访客199");
+    assert!(h.app.visits.all.rows.len() >= 100, "a second page was read");
+    // Page down to the oldest: never more than four pages held.
+    for _ in 0..20 {
+        h.key(Key::plain(KeyCode::PageDown));
+        assert!(h.app.visits.all.rows.len() <= 200);
+    }
+    let oldest = h.text();
+    assert!(oldest.contains("访客0"), "{oldest}");
+    assert_eq!(h.app.visits.selected_visit().unwrap().fields.name, "访客0");
+    assert!(!h.app.visits.all.more_older);
+    // And back up to the newest: the dropped pages are read again.
+    for _ in 0..20 {
+        h.key(Key::plain(KeyCode::PageUp));
+    }
+    for _ in 0..5 {
+        h.key(Key::plain(KeyCode::Up));
+    }
+    assert_eq!(h.app.visits.selected_visit().unwrap().fields.name, "访客259");
+    assert!(!h.app.visits.all.more_newer);
+    // Enter opens the visit read whole.
+    h.key(Key::plain(KeyCode::Enter));
+    assert!(h.text().contains("第 260 号来访"), "{}", h.text());
+    h.key(Key::plain(KeyCode::Esc));
+    // 'a' again: who is inside; the pages are let go.
+    h.key(Key::ch('a'));
+    assert!(h.app.visits.all.rows.is_empty());
+}
+
+#[test]
+fn all_visits_follow_what_another_terminal_registers() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    for n in 0..120 {
+        add_visitor(&mut h.store, n, i64::try_from(n).unwrap());
+    }
+    h.key(Key::ch('2'));
+    h.key(Key::ch('a'));
+    let mut other = zhiban::store::Store::open(h.store.path()).unwrap();
+    // On the newest visit: the new one appears on top, and is selected.
+    let newer = add_visitor(&mut other, 500, 500);
+    h.tick_to(at("2026-11-23 03:10:01"));
+    let top = h.text();
+    assert!(top.contains("访客500"), "{top}");
+    assert_eq!(h.app.visits.selected_visit().unwrap().id, newer);
+    // Further down: the officer stays on the visit they selected.
+    for _ in 0..70 {
+        h.key(Key::plain(KeyCode::Down));
+    }
+    let chosen = h.app.visits.selected_visit().unwrap().id;
+    add_visitor(&mut other, 501, 501);
+    h.tick_to(at("2026-11-23 03:10:02"));
+    assert_eq!(h.app.visits.selected_visit().unwrap().id, chosen);
+    assert!(
+        h.app.visits.all.more_newer,
+        "newer visits are above, to be read when scrolled to"
+    );
+    for _ in 0..75 {
+        h.key(Key::plain(KeyCode::Up));
+    }
+    assert_eq!(h.app.visits.selected_visit().unwrap().fields.name, "访客501");
 }

@@ -12,6 +12,8 @@ use zhiban::core::visit::{
     Gender, IdType, NewVisit, RepeatKey, RepresentativeDraft, VisitDraft, WatchDraft, build_visit, build_watch_entry,
     watch_matches,
 };
+use zhiban::core::visit_lookup::LookupBudget;
+use zhiban::store::visit::LOOKUP_LIMIT;
 use zhiban::store::{Store, StoreError};
 
 const ZHANG_ID: &str = "11010519491231002X";
@@ -243,6 +245,62 @@ fn who_is_inside_at_a_given_time() {
 }
 
 #[test]
+fn all_visits_are_read_by_key_a_page_at_a_time() {
+    use zhiban::core::visit_screen::{VisitAnchor, VisitKey, VisitPageRequest};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        let id = s
+            .add_visit(&build(
+                &draft(
+                    &format!("访客{i}"),
+                    &resident_id(&format!("530102198001{:05}", 10_000 + i)),
+                ),
+                at("2026-11-20 09:00") + Duration::minutes(i),
+            ))
+            .unwrap();
+        ids.push(id);
+    }
+    // Registered last, entered earliest (补登): its place is by entry time, not by id.
+    let mut late = draft("补登", &resident_id("53010219800101123"));
+    late.petition = true;
+    late.people_count = "6".into();
+    late.petition_address = "城关镇".into();
+    late.petition_matter = "征地补偿".into();
+    late.representatives = vec![RepresentativeDraft {
+        name: "王五".into(),
+        ..RepresentativeDraft::default()
+    }];
+    late.liaison = Some(0);
+    let back_dated = s.add_visit(&build(&late, at("2026-11-20 08:00"))).unwrap();
+    let page = |anchor, limit| {
+        s.visits_page(&VisitPageRequest {
+            anchor,
+            limit,
+            select: None,
+        })
+        .unwrap()
+    };
+    let id_list = |v: Vec<zhiban::core::visit::Visit>| v.iter().map(|v| v.id).collect::<Vec<_>>();
+    let newest = page(VisitAnchor::Newest, 3);
+    assert_eq!(id_list(newest.clone()), [ids[6], ids[5], ids[4]]);
+    let after = VisitKey::of(&newest[2]);
+    assert_eq!(id_list(page(VisitAnchor::Before(after), 3)), [ids[3], ids[2], ids[1]]);
+    assert_eq!(id_list(page(VisitAnchor::AtOrBefore(after), 2)), [ids[4], ids[3]]);
+    assert_eq!(
+        id_list(page(VisitAnchor::After(after), 5)),
+        [ids[6], ids[5]],
+        "newer ones, newest first"
+    );
+    let oldest = page(VisitAnchor::Before(VisitKey::of(&page(VisitAnchor::Newest, 7)[6])), 5);
+    assert_eq!(id_list(oldest.clone()), [back_dated], "the back-dated visit comes last");
+    // The rows are the visits alone: a visit's representatives are read with it whole.
+    assert!(oldest[0].fields.representatives.is_empty());
+    assert_eq!(s.visit(back_dated).unwrap().fields.representatives.len(), 1);
+}
+
+#[test]
 fn the_database_refuses_deletes_and_rewrites() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = store(&dir);
@@ -381,6 +439,204 @@ fn a_polyphonic_surname_is_found_by_its_surname_reading() {
     assert_eq!(names("ceng"), ["曾国藩"], "the common reading is kept as an alternate");
     assert_eq!(names("yuchi"), ["尉迟恭"]);
     assert_eq!(names("ycg"), ["尉迟恭"]);
+}
+
+/// The ways of answering a lookup (see `core::visit_lookup`): the newest visits walked first, the
+/// search index's candidates, and reading every name or every visit's pinyin.
+const WAYS: [(&str, LookupBudget); 3] = [
+    ("as configured", LookupBudget::DEFAULT),
+    (
+        "from the search index",
+        LookupBudget {
+            newest_visits: 0,
+            ..LookupBudget::DEFAULT
+        },
+    ),
+    (
+        "reading every name and visit",
+        LookupBudget {
+            newest_visits: 0,
+            name_candidates: 0,
+            pinyin_candidates: 0,
+        },
+    ),
+];
+
+/// (name, latest visit, visits) per person found, the same whichever way answers.
+fn found(s: &Store, q: &str) -> Vec<(String, i64, u32)> {
+    let mut answers = WAYS.iter().map(|(way, budget)| {
+        let rows = s.lookup_with(q, *budget).unwrap();
+        let rows: Vec<(String, i64, u32)> = rows.into_iter().map(|m| (m.name, m.visit_id, m.visits)).collect();
+        (*way, rows)
+    });
+    let (_, first) = answers.next().unwrap();
+    for (way, rows) in answers {
+        assert_eq!(rows, first, "{q:?} answered {way}");
+    }
+    first
+}
+
+fn found_names(s: &Store, q: &str) -> Vec<String> {
+    found(s, q).into_iter().map(|(n, _, _)| n).collect()
+}
+
+#[test]
+fn a_fragment_is_looked_for_in_the_name_not_in_the_rest_of_the_visit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let mut d = draft("王五", &resident_id("53010219800101123"));
+    d.purpose = "找张三商量事情".into();
+    d.employer = "张庄村委会".into();
+    s.add_visit(&build(&d, at("2026-11-20 09:00"))).unwrap();
+    s.add_visit(&build(&draft("张三", ZHANG_ID), at("2026-11-19 09:00")))
+        .unwrap();
+    let mut other = draft("李四", "村委会证明");
+    other.id_type = "其他".into();
+    other.companions = "张三丰".into();
+    s.add_visit(&build(&other, at("2026-11-21 09:00"))).unwrap();
+    assert_eq!(
+        found_names(&s, "张三"),
+        ["张三"],
+        "not 王五 (purpose), nor 李四 (companions)"
+    );
+    assert_eq!(found_names(&s, "张"), ["张三"], "not the employer 张庄村委会");
+    assert_eq!(found_names(&s, "三"), ["张三"], "a fragment inside the name");
+    assert!(found_names(&s, "商量").is_empty());
+    assert!(
+        found_names(&s, "zz").is_empty(),
+        "the employer's pinyin is not the name's"
+    );
+    assert_eq!(found_names(&s, "li"), ["李四"], "a person without a number, by name");
+    assert!(found_names(&s, "_").is_empty() && found_names(&s, "·").is_empty());
+}
+
+#[test]
+fn every_reading_of_a_name_finds_it_and_pinyin_runs_across_a_separator() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    s.add_visit(&build(
+        &draft("潘长青", &resident_id("53010219800101123")),
+        at("2026-11-20 09:00"),
+    ))
+    .unwrap();
+    let mut d = draft("阿卜杜·热合曼", "E12345678");
+    d.id_type = "护照".into();
+    s.add_visit(&build(&d, at("2026-11-21 09:00"))).unwrap();
+    // 潘 is also read bo and fan, 长 zhang or chang: pcq is its third other reading.
+    for q in ["pzq", "pcq", "panchangq", "fanzhangqing", "PanZhang"] {
+        assert_eq!(found_names(&s, q), ["潘长青"], "{q:?}");
+    }
+    for q in ["abdrhm", "abudur", "abodureheman", "阿卜杜·热", "杜·热", "热合曼"] {
+        assert_eq!(found_names(&s, q), ["阿卜杜·热合曼"], "{q:?}");
+    }
+    assert_eq!(found_names(&s, "E12345678"), ["阿卜杜·热合曼"], "a passport number");
+    assert!(
+        found_names(&s, "changq").is_empty(),
+        "pinyin matches from the start of the name"
+    );
+}
+
+#[test]
+fn one_row_per_person_with_the_latest_visit_and_every_visit_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let zhang = |name: &str| draft(name, ZHANG_ID);
+    let first = s.add_visit(&build(&zhang("张三"), at("2026-11-01 09:00"))).unwrap();
+    // The same number, the name written differently once: still one person, all three visits.
+    s.add_visit(&build(&zhang("张叁"), at("2026-11-10 09:00"))).unwrap();
+    let mut last = zhang("张三");
+    last.purpose = "送文件".into();
+    let latest = s.add_visit(&build(&last, at("2026-11-20 09:00"))).unwrap();
+    // Two people without a number and one with: one row each.
+    let mut other = draft("张三", "介绍信 市水利局");
+    other.id_type = "其他".into();
+    let no_number = s.add_visit(&build(&other, at("2026-11-15 09:00"))).unwrap();
+    s.add_visit(&build(&other, at("2026-11-05 09:00"))).unwrap();
+    let li = s
+        .add_visit(&build(
+            &draft("张三", &resident_id("53010219800101123")),
+            at("2026-11-12 09:00"),
+        ))
+        .unwrap();
+    let rows = found(&s, "张三");
+    assert_eq!(
+        rows,
+        [
+            ("张三".to_string(), latest, 3),
+            ("张三".to_string(), no_number, 2),
+            ("张三".to_string(), li, 1),
+        ],
+        "newest first by the latest visit"
+    );
+    assert_ne!(rows[0].1, first);
+    let m = &s.lookup("002X").unwrap()[0];
+    assert_eq!((m.visit_id, m.visits, m.last_purpose.as_str()), (latest, 3, "送文件"));
+    assert_eq!(m.last_entered_at, at("2026-11-20 09:00"));
+    assert_eq!(
+        found(&s, "张叁"),
+        [("张三".to_string(), latest, 3)],
+        "found by an old spelling"
+    );
+}
+
+#[test]
+fn at_most_the_limit_newest_first_even_when_the_character_is_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let given = [
+        "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰",
+    ];
+    let start = at("2026-01-01 08:00");
+    let mut expected = Vec::new();
+    for i in 0..LOOKUP_LIMIT + 20 {
+        // Every visit has 张 somewhere; every other one in the visitor's name.
+        let name = if i % 2 == 0 {
+            format!("张{}{}", given[i % given.len()], given[(i / given.len()) % given.len()])
+        } else {
+            format!("李{}", given[i % given.len()])
+        };
+        let mut d = draft(&name, &resident_id(&format!("530102198001{:05}", 10_000 + i)));
+        d.purpose = "找张主任".into();
+        d.petition = i % 3 == 0;
+        d.petition_address = "城关镇张庄村".into();
+        d.petition_matter = "征地补偿".into();
+        let id = s.add_visit(&build(&d, start + Duration::hours(i as i64))).unwrap();
+        if i % 2 == 0 {
+            expected.push((name, id, 1));
+        }
+    }
+    expected.reverse();
+    let rows = found(&s, "张");
+    assert_eq!(rows, expected, "all 35 named 张…, newest first");
+    let rows = found(&s, "z");
+    assert_eq!(rows.len(), 35);
+    assert_eq!(rows, expected, "z: 张 (zhang) only, not 主任 in the purpose");
+    let rows = found(&s, "wei");
+    assert!(
+        rows.is_empty(),
+        "伟 is the second character: pinyin matches from the start"
+    );
+    let everyone = found(&s, "05");
+    assert!(everyone.is_empty(), "digits are a number, never part of a name");
+    for i in 0..20 {
+        let d = draft(
+            &format!("张{}", given[i % given.len()]),
+            &resident_id(&format!("530102199001{:05}", 20_000 + i)),
+        );
+        s.add_visit(&build(&d, at("2026-06-01 08:00") + Duration::hours(i as i64)))
+            .unwrap();
+    }
+    // 55 people now: the newest LOOKUP_LIMIT.
+    let rows = found(&s, "张");
+    assert_eq!(rows.len(), LOOKUP_LIMIT);
+    assert_eq!(rows.last().map(|r| r.1), Some(expected[LOOKUP_LIMIT - 21].1));
+    let times: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let mut newest_first: Vec<(NaiveDateTime, i64)> = rows
+        .iter()
+        .map(|r| (s.visit(r.1).unwrap().fields.entered_at, r.1))
+        .collect();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(times, newest_first.iter().map(|t| t.1).collect::<Vec<_>>());
 }
 
 #[test]

@@ -37,7 +37,8 @@ const CHECK_EVERY: i64 = 600;
 const MAX_LIST_PAGES: usize = 4;
 const MAX_OPEN_EVENTS: usize = 2;
 const MAX_ENTRY_ALERTS: usize = 2;
-const MAX_VISITS_LISTED: usize = 500;
+/// 全部来访: four pages of 50.
+const MAX_VISITS_LISTED: usize = 200;
 const MAX_TIMELINE_LINES: usize = 200;
 const MAX_HANDOVERS_LISTED: usize = 2000;
 const MESSAGE_SECONDS: i64 = 30;
@@ -377,6 +378,16 @@ impl Week {
             self.h.key(Key::ch(tab));
             self.h.screen();
         }
+        // 全部来访, pages back, and back to who is inside.
+        self.h.key(Key::ch('2'));
+        self.h.key(Key::ch('a'));
+        for _ in 0..20 {
+            self.h.key(Key::plain(KeyCode::PageDown));
+        }
+        self.h.screen();
+        let held = self.h.app.visits.all.rows.len();
+        assert!(held <= MAX_VISITS_LISTED, "全部来访 holds {held} visits");
+        self.h.key(Key::ch('a'));
         self.back_to_list();
     }
 
@@ -389,7 +400,7 @@ impl Week {
             ("open events", app.events.len(), MAX_OPEN_EVENTS),
             ("entry alerts", app.entry_alerts.len(), MAX_ENTRY_ALERTS),
             ("visitors inside", app.visits.inside.len(), VISITORS.len()),
-            ("recent visits", app.visits.recent.len(), MAX_VISITS_LISTED),
+            ("全部来访 rows held", app.visits.all.rows.len(), MAX_VISITS_LISTED),
             ("watch list", app.visits.watch.len(), 10),
             (
                 "timeline lines",

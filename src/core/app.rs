@@ -24,7 +24,7 @@ use super::urgent_screen::{
     report_form,
 };
 use super::visit::{NewVisit, NewWatchEntry, Reveal, Visit, VisitId, VisitorMatch, WatchEntry};
-use super::visit_screen::{AlertEntry, VisitScreen};
+use super::visit_screen::{AlertEntry, VisitPageRequest, VisitScreen};
 
 /// The areas of the app, one tab each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +72,9 @@ pub enum Msg {
     Paste(String),
     /// Time passed (the runtime ticks at least once a second).
     Tick,
+    /// The keyboard has been still for as long as [`App::pause_wanted`] asked (the runtime
+    /// sends it only then).
+    Paused,
     /// How many list rows fit on screen, from the UI layout.
     Viewport(usize),
     Page(PageRequest, Vec<EntrySummary>),
@@ -124,11 +127,13 @@ pub enum Msg {
         swaps: Vec<Swap>,
     },
     SwapSaved(String),
+    /// Who is inside, and the watch list.
     Visits {
         inside: Vec<Visit>,
-        recent: Vec<Visit>,
         watch: Vec<WatchEntry>,
     },
+    /// A page of 全部来访.
+    VisitPage(VisitPageRequest, Vec<Visit>),
     LookupResults(String, Vec<VisitorMatch>),
     /// A visit was saved; `alerts` says whether it raised any.
     VisitSaved {
@@ -236,7 +241,9 @@ pub enum Effect {
     LoadOpenState,
     LoadHandovers,
     LoadRoster(NaiveDateTime, NaiveDateTime),
+    /// Who is inside, and the watch list.
     LoadVisits,
+    LoadVisitPage(VisitPageRequest),
     LookupVisitors(String),
     /// Save a visit, then raise each alert (as an urgent log entry).
     SaveVisit(Box<NewVisit>, Vec<AlertEntry>),
@@ -506,6 +513,8 @@ impl App {
                 }
                 if self.tab == Tab::Visitors {
                     out.effects.push(Effect::LoadVisits);
+                    let request = self.visits.reload_all();
+                    self.visit_request(request, &mut out);
                 }
                 self.roster.invalidate();
                 self.load_roster_if_needed(&mut out);
@@ -564,6 +573,12 @@ impl App {
                     _ => why,
                 };
                 out.say_str(&text);
+            }
+            Msg::Paused => {
+                if self.mode() == Mode::VisitLookup {
+                    let request = self.visits.on_pause();
+                    self.visit_request(request, &mut out);
+                }
             }
             Msg::Viewport(rows) => {
                 self.log.list.viewport = rows;
@@ -664,6 +679,7 @@ impl App {
                 self.on_search_msg(msg, &mut out);
             }
             msg @ (Msg::Visits { .. }
+            | Msg::VisitPage(..)
             | Msg::LookupResults(..)
             | Msg::VisitSaved { .. }
             | Msg::VisitLoaded(..)
@@ -931,6 +947,8 @@ impl App {
         }
         if tab == Tab::Visitors {
             out.effects.push(Effect::LoadVisits);
+            let request = self.visits.reload_all();
+            self.visit_request(request, out);
         }
         if tab == Tab::Urgent
             && let Some(e) = self.events.get(self.urgent.selected)
@@ -1353,6 +1371,105 @@ mod tests {
         let effects = key(&mut a, Key::plain(KeyCode::Enter));
         assert_eq!(a.operator.as_deref(), Some("李四"));
         assert!(matches!(effects.as_slice(), [Effect::LoadPage(r)] if r.anchor == Anchor::Newest));
+    }
+
+    fn visitor(name: &str, visit_id: i64) -> VisitorMatch {
+        use crate::core::visit::{Gender, IdType};
+        VisitorMatch {
+            visit_id,
+            name: name.into(),
+            gender: Gender::parse("男").unwrap(),
+            id_type: IdType::parse("居民身份证").unwrap(),
+            id_number: "11010519491231002X".into(),
+            employer: "市水利局".into(),
+            phone: String::new(),
+            last_entered_at: at("2026-11-20 09:00:00"),
+            last_purpose: "联系工作".into(),
+            last_outcome: "已离开".into(),
+            visits: 2,
+            inside: false,
+        }
+    }
+
+    fn lookups(effects: &[Effect]) -> Vec<&str> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::LookupVisitors(q) => Some(q.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_lookup_box_asks_the_store_after_a_pause_not_on_every_key() {
+        let mut a = app();
+        key(&mut a, Key::ch('2'));
+        key(&mut a, Key::ch('n'));
+        assert_eq!(a.mode(), Mode::VisitLookup);
+        assert_eq!(a.pause_wanted(), None, "nothing typed, nothing to wait for");
+        // A fast typist: no key asks the store.
+        for c in "zsan".chars() {
+            assert!(lookups(&key(&mut a, Key::ch(c))).is_empty(), "{c}");
+            assert_eq!(a.pause_wanted(), Some(crate::core::visit_screen::LOOKUP_PAUSE));
+        }
+        key(&mut a, Key::plain(KeyCode::Backspace));
+        key(&mut a, Key::plain(KeyCode::Backspace));
+        assert!(lookups(&key(&mut a, Key::plain(KeyCode::Backspace))).is_empty());
+        // The pause: one lookup, for what is in the box.
+        assert_eq!(lookups(&a.update(Msg::Paused, at(NOW))), ["z"]);
+        assert_eq!(a.pause_wanted(), None);
+        assert!(a.update(Msg::Paused, at(NOW)).is_empty(), "asked once");
+        key(&mut a, Key::ch('s'));
+        let effects = a.update(Msg::LookupResults("z".into(), vec![visitor("赵六", 1)]), at(NOW));
+        assert!(effects.is_empty());
+        let l = a.visits.lookup.as_ref().unwrap();
+        assert!(
+            l.results.is_empty() && !l.is_current(),
+            "an answer for an older text is dropped"
+        );
+        assert_eq!(lookups(&a.update(Msg::Paused, at(NOW))), ["zs"]);
+        a.update(Msg::LookupResults("zs".into(), vec![visitor("张三", 7)]), at(NOW));
+        assert_eq!(a.visits.lookup.as_ref().unwrap().results.len(), 1);
+        // Emptied: nothing found, at once, and nothing to ask.
+        key(&mut a, Key::ctrl('u'));
+        let l = a.visits.lookup.as_ref().unwrap();
+        assert!(l.results.is_empty() && l.is_current());
+        assert_eq!(a.pause_wanted(), None);
+    }
+
+    #[test]
+    fn enter_acts_on_the_text_in_the_box_without_waiting_for_the_pause() {
+        let mut a = app();
+        key(&mut a, Key::ch('2'));
+        key(&mut a, Key::ch('n'));
+        type_text(&mut a, "zs");
+        // Enter before the pause: the store is asked at once, and its answer picked.
+        let effects = key(&mut a, Key::plain(KeyCode::Enter));
+        assert_eq!(lookups(&effects), ["zs"]);
+        assert_eq!(a.mode(), Mode::VisitLookup, "the form opens with the answer");
+        assert_eq!(a.pause_wanted(), None);
+        a.update(Msg::LookupResults("zs".into(), vec![visitor("张三", 7)]), at(NOW));
+        assert_eq!(a.mode(), Mode::Form);
+        let (form, _) = a.visits.form.as_ref().unwrap();
+        assert_eq!(
+            form.value(FieldKey::Visit(crate::core::visit::VisitField::Name)),
+            "张三"
+        );
+        assert!(a.message.as_ref().unwrap().text.contains("已按上次登记填好：张三"));
+        // Answered already: Enter picks without asking again; nobody found, the name is kept.
+        key(&mut a, Key::plain(KeyCode::Esc));
+        key(&mut a, Key::ch('y'));
+        key(&mut a, Key::ch('n'));
+        type_text(&mut a, "王五");
+        assert_eq!(lookups(&a.update(Msg::Paused, at(NOW))), ["王五"]);
+        a.update(Msg::LookupResults("王五".into(), Vec::new()), at(NOW));
+        assert!(lookups(&key(&mut a, Key::plain(KeyCode::Enter))).is_empty());
+        let (form, _) = a.visits.form.as_ref().unwrap();
+        assert_eq!(
+            form.value(FieldKey::Visit(crate::core::visit::VisitField::Name)),
+            "王五"
+        );
     }
 
     #[test]

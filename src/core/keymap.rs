@@ -477,6 +477,8 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Visitors, &[Key::ch('!')], Action::RaiseCrowd, false),
     b(Mode::Visitors, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::Visitors, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Visitors, &[p(C::PageUp)], Action::PageUp, false),
+    b(Mode::Visitors, &[p(C::PageDown)], Action::PageDown, false),
     b(Mode::Visitors, &[p(C::Tab)], Action::NextTab, false),
     b(Mode::Visitors, &[p(C::BackTab)], Action::PrevTab, false),
     b(

@@ -379,6 +379,24 @@ fn term_match(t: &Term) -> String {
     }
 }
 
+/// The expression that finds `word` anywhere in a document's text, as a typed word is found but
+/// never read as pinyin (the visitor lookup's name fragments); `None` if nothing in it is
+/// searchable (only punctuation).
+#[must_use]
+pub fn text_match(word: &str) -> Option<String> {
+    let t = Term {
+        text: normalize(word.trim()),
+        quoted: true,
+    };
+    (!unigram_body(&t.text).is_empty()).then(|| term_match(&t))
+}
+
+/// The expression that keeps documents of one kind.
+#[must_use]
+pub fn kind_match(kind: DocKind) -> String {
+    tag_match(&kind_tag(kind))
+}
+
 /// Decides how `q` is answered: every document in a range, or a MATCH expression (see the module
 /// documentation). Every piece of user text in `expr` is inside an FTS5 string.
 #[must_use]
@@ -645,6 +663,20 @@ fn build_keys(people: &[&str], units: &[&str]) -> String {
     keys.join(" ")
 }
 
+/// The visitor's own name first, with every reading and as one whole (阿卜杜·热合曼 also as
+/// `abudureheman`), as the visit row keeps it: the visitor lookup finds a name by any of these,
+/// and takes its candidates from them ([`crate::core::visit_lookup`]). Then `keys`.
+fn with_visitor_keys(name: &str, keys: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let own = name_keys(name.to_string(), super::name_pinyin::MAX_ALTERNATES);
+    for k in own.into_iter().chain(keys.split(' ').map(str::to_string)) {
+        if !k.is_empty() && !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    out.join(" ")
+}
+
 /// Names remembered by [`name_keys`] (per thread), before it starts over.
 const NAME_CACHE: usize = 4096;
 
@@ -752,7 +784,7 @@ pub fn visit_doc(v: &Visit) -> SearchDoc {
         status: if v.is_inside() { VISIT_INSIDE } else { VISIT_LEFT }.to_string(),
         title: title(&[&f.name, &f.employer], "来访"),
         text: join_fields(&fields, &phones),
-        keys: build_keys(&people, &[&f.employer, &f.host]),
+        keys: with_visitor_keys(&f.name, &build_keys(&people, &[&f.employer, &f.host])),
     }
 }
 
@@ -1236,6 +1268,30 @@ mod tests {
             "a unit keeps its main reading only: {keys:?}"
         );
         assert!(!keys.iter().any(|k| k.contains("137")));
+    }
+
+    #[test]
+    fn a_visitor_keeps_every_reading_of_the_whole_name_first() {
+        for name in ["潘长青", "阿卜杜·热合曼", "尉迟长乐"] {
+            let all = search_keys(name);
+            let keys = with_visitor_keys(name, &build_keys(&[name], &["办公室"]));
+            let keys: Vec<&str> = keys.split(' ').collect();
+            assert_eq!(keys[0], all.initials, "the initials come first: {keys:?}");
+            assert!(keys.contains(&all.full.as_str()), "{name}: {keys:?}");
+            for (i, f) in &all.alternates {
+                assert!(
+                    keys.contains(&i.as_str()) && keys.contains(&f.as_str()),
+                    "{name}: {keys:?}"
+                );
+            }
+            assert!(keys.contains(&"bgs"), "units still follow: {keys:?}");
+            let mut unique = keys.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), keys.len(), "no key twice: {keys:?}");
+        }
+        let split = with_visitor_keys("阿卜杜·热合曼", "");
+        assert!(split.split(' ').any(|k| k == "abudureheman"), "{split}");
     }
 
     #[test]

@@ -951,7 +951,7 @@ pub struct VisitorMatch {
     pub last_purpose: String,
     /// See [`Visit::outcome`].
     pub last_outcome: String,
-    /// How many visits of this person the lookup found.
+    /// How many visits this person made (all of them, not only those the query matched).
     pub visits: u32,
     /// The latest visit is still inside.
     pub inside: bool,

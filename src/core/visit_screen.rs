@@ -1,4 +1,4 @@
-//! The 来访登记 tab's state and transitions: the on-site board (在楼人员) or all recent visits,
+//! The 来访登记 tab's state and transitions: the on-site board (在楼人员) or all visits (paged by key),
 //! the lookup before registering (name, pinyin, ID number or its last 4), the registration form
 //! (信访 and 集体访 rows appear when 信访 is 是), a visit's detail with the logged ID reveal, and
 //! the watch list. Alerts (watch-list match, 集体访, a crowd forcing entry) go through the same
@@ -19,8 +19,78 @@ use super::visit::{
     watch_matches,
 };
 
-/// How many recent visits the 全部来访 list shows.
-pub const RECENT_VISITS: usize = 500;
+/// Visits read per page of 全部来访 (two screens and more at 80x24).
+pub const VISIT_PAGE: usize = 50;
+
+/// Pages of 全部来访 held at most: moving on reads the next page and drops the farthest.
+pub const VISIT_PAGES_HELD: usize = 4;
+
+/// Where a visit sits in 全部来访: by entry time, then id (the index `visit_by_time`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct VisitKey {
+    pub entered_at: NaiveDateTime,
+    pub id: VisitId,
+}
+
+impl VisitKey {
+    #[must_use]
+    pub fn of(v: &Visit) -> Self {
+        Self {
+            entered_at: v.fields.entered_at,
+            id: v.id,
+        }
+    }
+}
+
+/// Where a page of 全部来访 starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitAnchor {
+    Newest,
+    /// Visits strictly older than the key.
+    Before(VisitKey),
+    /// Visits strictly newer than the key.
+    After(VisitKey),
+    /// The visit at the key and older ones (to read again around a position).
+    AtOrBefore(VisitKey),
+}
+
+/// A page of 全部来访 to read: always returned newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisitPageRequest {
+    pub anchor: VisitAnchor,
+    pub limit: usize,
+    /// Select this visit once read, if it is in the page.
+    pub select: Option<VisitId>,
+}
+
+/// 全部来访: a window of at most [`VISIT_PAGES_HELD`] pages over every visit, newest first, read
+/// a page at a time by key like the duty log ([`super::log_screen::LogList`]). The rows are
+/// visits without their representatives and previous-visit summary (the detail reads those).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VisitList {
+    pub rows: Vec<Visit>,
+    pub more_newer: bool,
+    pub more_older: bool,
+    /// The first page has arrived.
+    pub loaded: bool,
+    /// A page is on its way; no second one is asked for meanwhile.
+    pub loading: bool,
+}
+
+impl VisitList {
+    fn request(&mut self, anchor: VisitAnchor, select: Option<VisitId>) -> VisitRequest {
+        self.loading = true;
+        VisitRequest::LoadPage(VisitPageRequest {
+            anchor,
+            limit: VISIT_PAGE,
+            select,
+        })
+    }
+}
+
+/// How long the keyboard must be still before the lookup box asks the store: a fast typist's
+/// keys do not each start a lookup, and the answer follows the last key by about this much.
+pub const LOOKUP_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// The lookup box before registering.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +100,57 @@ pub struct Lookup {
     pub notice: Option<String>,
     pub results: Vec<VisitorMatch>,
     pub selected: usize,
+    /// The text `results` answer: an earlier one while the officer is typing.
+    pub answered: String,
+    /// The text changed since the store was asked: ask after [`LOOKUP_PAUSE`] without a key.
+    pub waiting: bool,
+    /// Enter came before the answer for the current text: act when it arrives.
+    pub pick_on_answer: bool,
+}
+
+impl Lookup {
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            query: TextBuffer::new(false, 40),
+            notice: None,
+            results: Vec::new(),
+            selected: 0,
+            answered: String::new(),
+            waiting: false,
+            pick_on_answer: false,
+        }
+    }
+
+    /// Whether the results shown answer what is in the box.
+    #[must_use]
+    pub fn is_current(&self) -> bool {
+        self.answered == self.query.text()
+    }
+
+    /// After the text changed: nothing typed means nothing found, at once; otherwise ask after a
+    /// pause.
+    fn edited(&mut self) {
+        self.pick_on_answer = false;
+        if self.query.text().trim().is_empty() {
+            self.results.clear();
+            self.selected = 0;
+            self.answered = self.query.text().to_string();
+        }
+        self.waiting = !self.is_current();
+    }
+
+    /// Ask the store now for what is in the box.
+    fn ask(&mut self) -> VisitRequest {
+        self.waiting = false;
+        VisitRequest::Lookup(self.query.text().to_string())
+    }
+}
+
+impl Default for Lookup {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// What the open form is for.
@@ -44,11 +165,12 @@ pub type AlertEntry = (Box<NewEntry>, Vec<TimelineLine>);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VisitScreen {
-    /// Who is inside now (oldest first), and recent visits (newest first).
+    /// Who is inside now (oldest first).
     pub inside: Vec<Visit>,
-    pub recent: Vec<Visit>,
+    /// 全部来访, read only while the board shows it.
+    pub all: VisitList,
     pub watch: Vec<WatchEntry>,
-    /// The board shows every recent visit instead of who is inside.
+    /// The board shows every visit instead of who is inside.
     pub show_all: bool,
     pub selected: usize,
     pub detail: Option<Visit>,
@@ -70,6 +192,7 @@ pub enum VisitRequest {
     Save(Box<NewVisit>, Vec<AlertEntry>),
     AskCheckout(VisitId),
     LoadDetail(VisitId),
+    LoadPage(VisitPageRequest),
     Reveal(VisitId),
     AddWatch(Box<NewWatchEntry>),
     RaiseEvent(Box<NewEvent>, Vec<TimelineLine>),
@@ -248,7 +371,7 @@ impl VisitScreen {
     /// The visits the board lists.
     #[must_use]
     pub fn rows(&self) -> &[Visit] {
-        if self.show_all { &self.recent } else { &self.inside }
+        if self.show_all { &self.all.rows } else { &self.inside }
     }
 
     #[must_use]
@@ -261,29 +384,29 @@ impl VisitScreen {
         self.form.as_ref().is_some_and(|(f, _)| f.dirty)
     }
 
-    /// Keys on the board.
+    /// Keys on the board. `page`: rows a page key moves.
     pub fn on_board_action(
         &mut self,
         action: Action,
         settings: &Settings,
         operator: &str,
         now: NaiveDateTime,
+        page: usize,
     ) -> VisitRequest {
-        let n = self.rows().len();
+        let page = isize::try_from(page.max(1)).unwrap_or(1);
         match action {
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
-            Action::RegisterVisit => {
-                self.lookup = Some(Lookup {
-                    query: TextBuffer::new(false, 40),
-                    notice: None,
-                    results: Vec::new(),
-                    selected: 0,
-                });
-            }
+            Action::Up => return self.move_by(-1),
+            Action::Down => return self.move_by(1),
+            Action::PageUp => return self.move_by(-page),
+            Action::PageDown => return self.move_by(page),
+            Action::RegisterVisit => self.lookup = Some(Lookup::new()),
             Action::ToggleAll => {
                 self.show_all = !self.show_all;
                 self.selected = 0;
+                self.all = VisitList::default();
+                if self.show_all {
+                    return self.all.request(VisitAnchor::Newest, None);
+                }
             }
             Action::Open => {
                 if let Some(v) = self.selected_visit() {
@@ -299,6 +422,100 @@ impl VisitScreen {
             _ => {}
         }
         VisitRequest::None
+    }
+
+    /// Moves the selection; in 全部来访, reads the next page when it comes near an edge of the
+    /// rows held.
+    fn move_by(&mut self, delta: isize) -> VisitRequest {
+        let n = self.rows().len();
+        self.selected = self.selected.saturating_add_signed(delta).min(n.saturating_sub(1));
+        if self.show_all {
+            self.prefetch()
+        } else {
+            VisitRequest::None
+        }
+    }
+
+    fn prefetch(&mut self) -> VisitRequest {
+        let all = &mut self.all;
+        if all.loading {
+            return VisitRequest::None;
+        }
+        let near = VISIT_PAGE / 2;
+        let anchor = if all.more_older && all.rows.len().saturating_sub(self.selected) <= near {
+            all.rows.last().map(|v| VisitAnchor::Before(VisitKey::of(v)))
+        } else if all.more_newer && self.selected < near {
+            all.rows.first().map(|v| VisitAnchor::After(VisitKey::of(v)))
+        } else {
+            None
+        };
+        anchor.map_or(VisitRequest::None, |a| all.request(a, None))
+    }
+
+    /// Reads 全部来访 again around the selected visit (another terminal wrote, a visit left), if
+    /// it is shown; on the newest visit it stays on the newest.
+    pub fn reload_all(&mut self) -> VisitRequest {
+        if !self.show_all {
+            return VisitRequest::None;
+        }
+        let all = &mut self.all;
+        let following = self.selected == 0 && !all.more_newer;
+        match all.rows.get(self.selected.saturating_sub(VISIT_PAGE / 2)) {
+            Some(from) if !following => {
+                let select = all.rows.get(self.selected).map(|v| v.id);
+                let key = VisitKey::of(from);
+                all.request(VisitAnchor::AtOrBefore(key), select)
+            }
+            _ => all.request(VisitAnchor::Newest, None),
+        }
+    }
+
+    /// A page of 全部来访 arrived.
+    pub fn on_visit_page(&mut self, req: VisitPageRequest, rows: Vec<Visit>) {
+        if !self.show_all {
+            return;
+        }
+        let all = &mut self.all;
+        all.loading = false;
+        all.loaded = true;
+        let full = rows.len() >= req.limit;
+        let cap = VISIT_PAGE * VISIT_PAGES_HELD;
+        match req.anchor {
+            VisitAnchor::Newest | VisitAnchor::AtOrBefore(_) => {
+                // Read again from a visit that was not the first held: newer ones are still there.
+                all.more_newer = match req.anchor {
+                    VisitAnchor::AtOrBefore(k) => all.more_newer || all.rows.first().map(VisitKey::of) != Some(k),
+                    _ => false,
+                };
+                all.more_older = full;
+                all.rows = rows;
+                self.selected = 0;
+            }
+            VisitAnchor::Before(_) => {
+                all.more_older = full;
+                all.rows.extend(rows);
+                let excess = all.rows.len().saturating_sub(cap);
+                if excess > 0 {
+                    all.rows.drain(..excess);
+                    self.selected = self.selected.saturating_sub(excess);
+                    all.more_newer = true;
+                }
+            }
+            VisitAnchor::After(_) => {
+                all.more_newer = full;
+                let added = rows.len();
+                all.rows.splice(0..0, rows);
+                self.selected += added;
+                if all.rows.len() > cap {
+                    all.rows.truncate(cap);
+                    all.more_older = true;
+                }
+            }
+        }
+        if let Some(i) = req.select.and_then(|id| all.rows.iter().position(|v| v.id == id)) {
+            self.selected = i;
+        }
+        self.selected = self.selected.min(all.rows.len().saturating_sub(1));
     }
 
     fn ask_checkout(&self) -> VisitRequest {
@@ -344,15 +561,17 @@ impl VisitScreen {
         }
     }
 
-    /// A typed character in the lookup box.
+    /// A typed character in the lookup box: the store is asked once typing pauses.
     pub fn lookup_char(&mut self, c: char) -> VisitRequest {
         let Some(l) = &mut self.lookup else {
             return VisitRequest::None;
         };
         l.query.insert_char(c);
-        VisitRequest::Lookup(l.query.text().to_string())
+        l.edited();
+        VisitRequest::None
     }
 
+    /// A paste arrives whole: asked at once.
     pub fn lookup_paste(&mut self, s: &str) -> VisitRequest {
         let Some(l) = &mut self.lookup else {
             return VisitRequest::None;
@@ -363,16 +582,71 @@ impl VisitScreen {
             )),
             super::text_buffer::Inserted::All => None,
         };
-        VisitRequest::Lookup(l.query.text().to_string())
+        l.edited();
+        if l.waiting { l.ask() } else { VisitRequest::None }
     }
 
-    /// Results for a query; results for an older query are dropped.
-    pub fn on_lookup_results(&mut self, query: &str, results: Vec<VisitorMatch>) {
-        if let Some(l) = &mut self.lookup
-            && l.query.text() == query
-        {
-            l.results = results;
-            l.selected = 0;
+    /// Typing paused ([`LOOKUP_PAUSE`]): ask the store for what is in the box, if not yet asked.
+    pub fn on_pause(&mut self) -> VisitRequest {
+        match &mut self.lookup {
+            Some(l) if l.waiting => l.ask(),
+            _ => VisitRequest::None,
+        }
+    }
+
+    /// Results for a query; results for an older query are dropped. If Enter is waiting for
+    /// them, it acts now.
+    pub fn on_lookup_results(&mut self, query: &str, results: Vec<VisitorMatch>, settings: &Settings) -> VisitRequest {
+        let Some(l) = &mut self.lookup else {
+            return VisitRequest::None;
+        };
+        if l.query.text() != query {
+            return VisitRequest::None;
+        }
+        l.results = results;
+        l.selected = 0;
+        l.answered = query.to_string();
+        if std::mem::take(&mut l.pick_on_answer) {
+            return self.pick(settings);
+        }
+        VisitRequest::None
+    }
+
+    /// Enter in the lookup box: the selected person's last registration filled in, or a new
+    /// visitor with what was typed where it belongs.
+    fn pick(&mut self, settings: &Settings) -> VisitRequest {
+        let Some(l) = self.lookup.take() else {
+            return VisitRequest::None;
+        };
+        let chosen = l.results.get(l.selected).cloned();
+        let query = l.query.text().to_string();
+        let mut form = register_form(settings);
+        match chosen {
+            Some(m) => {
+                fill_from_match(&mut form, &m);
+                self.form = Some((form, VisitForm::Register));
+                VisitRequest::Say(format!(
+                    "已按上次登记填好：{}。核对来访事由和被访部门后按 Ctrl-S 保存",
+                    m.name
+                ))
+            }
+            None => {
+                // Nobody found: a new visitor, with what was typed where it belongs.
+                let q = query.trim();
+                let field = if q.chars().any(|c| c.is_ascii_digit()) {
+                    VisitField::IdNumber
+                } else {
+                    VisitField::Name
+                };
+                if q.chars().all(|c| !c.is_ascii_alphabetic()) && !q.is_empty() {
+                    if let Some(f) = form.field_mut(key(field)) {
+                        f.set_value(q);
+                    }
+                    form.dirty = true;
+                }
+                self.form = Some((form, VisitForm::Register));
+                VisitRequest::None
+            }
         }
     }
 
@@ -385,38 +659,13 @@ impl VisitScreen {
             Action::Back => self.lookup = None,
             Action::Up => l.selected = l.selected.saturating_sub(1),
             Action::Down => l.selected = (l.selected + 1).min(l.results.len().saturating_sub(1)),
-            Action::Pick => {
-                let chosen = l.results.get(l.selected).cloned();
-                let query = l.query.text().to_string();
-                self.lookup = None;
-                let mut form = register_form(settings);
-                match chosen {
-                    Some(m) => {
-                        fill_from_match(&mut form, &m);
-                        self.form = Some((form, VisitForm::Register));
-                        return VisitRequest::Say(format!(
-                            "已按上次登记填好：{}。核对来访事由和被访部门后按 Ctrl-S 保存",
-                            m.name
-                        ));
-                    }
-                    None => {
-                        // Nobody found: a new visitor, with what was typed where it belongs.
-                        let q = query.trim();
-                        let field = if q.chars().any(|c| c.is_ascii_digit()) {
-                            VisitField::IdNumber
-                        } else {
-                            VisitField::Name
-                        };
-                        if q.chars().all(|c| !c.is_ascii_alphabetic()) && !q.is_empty() {
-                            if let Some(f) = form.field_mut(key(field)) {
-                                f.set_value(q);
-                            }
-                            form.dirty = true;
-                        }
-                        self.form = Some((form, VisitForm::Register));
-                    }
-                }
+            // Enter acts on what is in the box now: if its answer has not come yet (typing has
+            // not paused), the store is asked at once and the answer acted on.
+            Action::Pick if !l.is_current() => {
+                l.pick_on_answer = true;
+                return l.ask();
             }
+            Action::Pick => return self.pick(settings),
             Action::NewBlank => {
                 self.lookup = None;
                 self.form = Some((register_form(settings), VisitForm::Register));
@@ -431,7 +680,7 @@ impl VisitScreen {
                     Action::DeleteForward => l.query.delete(),
                     _ => l.query.delete_to_line_start(),
                 }
-                return VisitRequest::Lookup(l.query.text().to_string());
+                l.edited();
             }
             _ => {}
         }

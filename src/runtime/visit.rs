@@ -4,7 +4,6 @@ use chrono::NaiveDateTime;
 
 use crate::core::app::{Effect, Msg};
 use crate::core::visit::describe_repeat;
-use crate::core::visit_screen::RECENT_VISITS;
 use crate::store::Store;
 
 pub(super) fn execute(store: &mut Store, effect: Effect, now: NaiveDateTime) -> Option<Msg> {
@@ -12,11 +11,14 @@ pub(super) fn execute(store: &mut Store, effect: Effect, now: NaiveDateTime) -> 
         Effect::LoadVisits => match store.visits_inside(now).and_then(|inside| {
             Ok(Msg::Visits {
                 inside,
-                recent: store.recent_visits(RECENT_VISITS)?,
                 watch: store.watch_list()?,
             })
         }) {
             Ok(msg) => msg,
+            Err(e) => Msg::LoadFailed(e.to_string()),
+        },
+        Effect::LoadVisitPage(req) => match store.visits_page(&req) {
+            Ok(rows) => Msg::VisitPage(req, rows),
             Err(e) => Msg::LoadFailed(e.to_string()),
         },
         Effect::LookupVisitors(query) => match store.lookup(&query) {

@@ -11,15 +11,17 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Result, Store, StoreError, row_label, row_opt_time, row_time, time_to_sql};
 use crate::core::idcard;
-use crate::core::name_pinyin::{pinyin_query, search_keys};
+use crate::core::name_pinyin::search_keys;
+use crate::core::search::DocKind;
 use crate::core::validate::format_minute;
 use crate::core::visit::{
     Gender, IdType, NewVisit, NewWatchEntry, Petition, PreviousVisit, RepeatKey, Representative, Reveal, Visit,
-    VisitId, VisitorMatch, WatchEntry, WatchId, find_repeat, normalise_id,
+    VisitId, VisitorMatch, WatchEntry, WatchId, find_repeat,
 };
+use crate::core::visit_lookup::{LookupBudget, lookup_plan};
+use crate::core::visit_screen::{VisitAnchor, VisitPageRequest};
 
-/// The most people [`Store::lookup`] returns.
-pub const LOOKUP_LIMIT: usize = 50;
+pub use crate::core::visit_lookup::LOOKUP_LIMIT;
 
 const VISIT_COLUMNS: &str = "v.id, v.name, v.gender, v.id_type, v.id_number, v.employer, v.phone, v.people_count, \
      v.companions, v.purpose, v.host, v.plate, v.belongings, v.handling, v.entered_at, v.is_petition, \
@@ -124,12 +126,175 @@ fn last_visit(conn: &Connection, key: &RepeatKey) -> Result<Option<PreviousVisit
     Ok(find_repeat(key, &candidates).cloned())
 }
 
-/// Who a visit's visitor is, for one row per person: the document number, or the name without one.
-const PERSON: &str = "CASE WHEN v.id_key != '' THEN 'i' || v.id_key ELSE 'n' || v.name END";
-
 /// `%` and `_` typed by an officer are searched for literally.
 fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// A visit's name contains the fragment (`?N`: the `LIKE` pattern).
+const NAME_HIT: &str = "v.name LIKE ?N ESCAPE '\\'";
+
+/// A visit's name has pinyin starting with the prefix (`?N`, lower-case letters): initials, full,
+/// or another reading.
+const PINYIN_HIT: &str = "(v.py_initials LIKE ?N || '%' ESCAPE '\\' OR v.py_full LIKE ?N || '%' ESCAPE '\\' \
+     OR ' ' || v.py_alt LIKE '% ' || ?N || '%' ESCAPE '\\')";
+
+/// Who a visit's visitor is, for one row per person: the document number, or the name without one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Person {
+    Number(String),
+    Name(String),
+}
+
+/// A visit's place in time: the entry time as stored (it sorts as text), then the id.
+type Key = (String, VisitId);
+
+/// The columns every way of answering reads first.
+const HIT_COLUMNS: &str = "v.id_key, v.name, v.entered_at, v.id";
+
+fn hit_from_row(r: &Row<'_>) -> rusqlite::Result<(Person, Key)> {
+    let id_key: String = r.get(0)?;
+    let person = if id_key.is_empty() {
+        Person::Name(r.get(1)?)
+    } else {
+        Person::Number(id_key)
+    };
+    Ok((person, (r.get(2)?, r.get(3)?)))
+}
+
+/// The persons found so far, each with their newest matching visit. Every way of answering adds
+/// either all its matches, or walks newest first and stops once the rest could not be among the
+/// newest [`LOOKUP_LIMIT`] persons — so those are always here.
+#[derive(Default)]
+struct Found {
+    newest: std::collections::HashMap<Person, Key>,
+}
+
+impl Found {
+    fn add(&mut self, person: Person, key: Key) {
+        match self.newest.get_mut(&person) {
+            Some(newest) if *newest >= key => {}
+            Some(newest) => *newest = key,
+            None => {
+                self.newest.insert(person, key);
+            }
+        }
+    }
+
+    /// The entry time of the [`LOOKUP_LIMIT`]th newest person found, once there are that many: a
+    /// walk can stop at a visit older than it.
+    fn floor(&self) -> Option<String> {
+        if self.newest.len() < LOOKUP_LIMIT {
+            return None;
+        }
+        let mut times: Vec<&String> = self.newest.values().map(|k| &k.0).collect();
+        times.sort_unstable_by(|a, b| b.cmp(a));
+        times.get(LOOKUP_LIMIT - 1).map(|t| (*t).clone())
+    }
+
+    /// Every visit matching `condition` (on alias `v`, its parameter `?1` or `?N`).
+    fn all(&mut self, conn: &Connection, condition: &str, args: impl rusqlite::Params) -> Result<()> {
+        let condition = condition.replace("?N", "?1");
+        let mut stmt = conn.prepare_cached(&format!("SELECT {HIT_COLUMNS} FROM visit v WHERE {condition}"))?;
+        for hit in stmt.query_map(args, hit_from_row)? {
+            let (person, key) = hit?;
+            self.add(person, key);
+        }
+        Ok(())
+    }
+
+    /// Walks `rows` (newest first: the hit columns, then whether the visit matches) until
+    /// [`LOOKUP_LIMIT`] persons matched, a visit older than the floor, or `budget` rows read.
+    /// True if that answers it (the first two, or no rows left); false if the budget ran out.
+    fn walk(&mut self, mut rows: rusqlite::Rows<'_>, budget: usize) -> Result<bool> {
+        let mut floor = self.floor();
+        let mut persons = std::collections::HashSet::new();
+        for _ in 0..budget {
+            let Some(r) = rows.next()? else {
+                return Ok(true);
+            };
+            let (person, key) = hit_from_row(r)?;
+            // Older than the floor: not among the newest. (Visits of the floor's own second are
+            // still read: the search index orders a second's visits by when they were indexed.)
+            if floor.as_ref().is_some_and(|f| key.0 < *f) {
+                return Ok(true);
+            }
+            if r.get::<_, bool>(4)? {
+                persons.insert(person.clone());
+                if persons.len() >= LOOKUP_LIMIT && floor.as_ref().is_none_or(|f| key.0 > *f) {
+                    floor = Some(key.0.clone());
+                }
+                self.add(person, key);
+            }
+        }
+        Ok(rows.next()?.is_none())
+    }
+
+    /// The newest visits in entry order, each checked against the whole rule.
+    fn newest_visits(&mut self, conn: &Connection, name: &str, pinyin: Option<&str>, budget: usize) -> Result<bool> {
+        let rule = format!(
+            "({} OR (?2 IS NOT NULL AND {}))",
+            NAME_HIT.replace("?N", "?1"),
+            PINYIN_HIT.replace("?N", "?2")
+        );
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {HIT_COLUMNS}, {rule} FROM visit v ORDER BY v.entered_at DESC, v.id DESC"
+        ))?;
+        let rows = stmt.query(params![name, pinyin])?;
+        self.walk(rows, budget)
+    }
+
+    /// Candidates from the search index (MATCH `expr`) newest first, `rule` (its `?N` = `arg`)
+    /// checked on each visit.
+    fn candidates(&mut self, conn: &Connection, expr: &str, rule: &str, arg: &str, budget: usize) -> Result<bool> {
+        let rule = rule.replace("?N", "?2");
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {HIT_COLUMNS}, {rule} FROM search_uni u JOIN search_doc d ON d.id = u.rowid \
+             JOIN visit v ON v.id = d.ref_id WHERE search_uni MATCH ?1 AND d.kind = ?3 ORDER BY u.rowid DESC"
+        ))?;
+        let rows = stmt.query(params![expr, arg, DocKind::Visit.label()])?;
+        self.walk(rows, budget)
+    }
+
+    /// The `limit` persons whose newest matching visit is newest.
+    fn newest(self, limit: usize) -> Vec<Person> {
+        let mut all: Vec<(Person, Key)> = self.newest.into_iter().collect();
+        all.sort_unstable_by(|a, b| b.1.cmp(&a.1));
+        all.into_iter().take(limit).map(|(p, _)| p).collect()
+    }
+}
+
+/// A person's latest visit and how many visits they made, through the index on `id_key` (or on
+/// `name`, for a person without a number).
+fn latest_visit(conn: &Connection, person: &Person) -> Result<Option<VisitorMatch>> {
+    let (visits, arg) = match person {
+        Person::Number(n) => ("SELECT id FROM visit WHERE id_key = ?1", n),
+        Person::Name(n) => ("SELECT id FROM visit WHERE name = ?1 AND id_key = ''", n),
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {VISIT_COLUMNS}, (SELECT count(*) FROM ({visits})) FROM visit v \
+         WHERE v.id = ({visits} ORDER BY entered_at DESC, id DESC LIMIT 1)"
+    ))?;
+    Ok(stmt
+        .query_row([arg], |r| {
+            // Columns: the visit's 23, then the count.
+            Ok((visit_from_row(r)?, r.get::<_, u32>(23)?))
+        })
+        .optional()?
+        .map(|(v, visits)| VisitorMatch {
+            visit_id: v.id,
+            last_outcome: v.outcome(),
+            inside: v.is_inside(),
+            name: v.fields.name,
+            gender: v.fields.gender,
+            id_type: v.fields.id_type,
+            id_number: v.fields.id_number,
+            employer: v.fields.employer,
+            phone: v.fields.phone,
+            last_entered_at: v.fields.entered_at,
+            last_purpose: v.fields.purpose,
+            visits,
+        }))
 }
 
 impl Store {
@@ -245,6 +410,34 @@ impl Store {
         read_visits(&self.conn, "ORDER BY v.entered_at DESC, v.id DESC LIMIT ?1", [limit])
     }
 
+    /// A page of 全部来访, newest first, read by key through the index on entry time however
+    /// many visits there are: the visits alone, without representatives or the previous visit's
+    /// summary (one statement; [`Store::visit`] reads a visit whole).
+    pub fn visits_page(&self, req: &VisitPageRequest) -> Result<Vec<Visit>> {
+        use rusqlite::types::Value;
+        let limit = Value::Integer(i64::try_from(req.limit).unwrap_or(i64::MAX));
+        let (condition, order, key) = match req.anchor {
+            VisitAnchor::Newest => ("", "DESC", None),
+            VisitAnchor::Before(k) => ("WHERE (v.entered_at, v.id) < (?2, ?3)", "DESC", Some(k)),
+            VisitAnchor::AtOrBefore(k) => ("WHERE (v.entered_at, v.id) <= (?2, ?3)", "DESC", Some(k)),
+            VisitAnchor::After(k) => ("WHERE (v.entered_at, v.id) > (?2, ?3)", "ASC", Some(k)),
+        };
+        let mut args = vec![limit];
+        if let Some(k) = key {
+            args.extend([Value::Text(time_to_sql(k.entered_at)), Value::Integer(k.id)]);
+        }
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {VISIT_COLUMNS} FROM visit v {condition} ORDER BY v.entered_at {order}, v.id {order} LIMIT ?1"
+        ))?;
+        let mut rows = stmt
+            .query_map(rusqlite::params_from_iter(args), visit_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if order == "ASC" {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
     /// One visit with its representatives and, for a 重访, the earlier visit's summary.
     pub fn visit(&self, id: VisitId) -> Result<Visit> {
         read_visits(&self.conn, "WHERE v.id = ?1", [id])?
@@ -253,62 +446,62 @@ impl Store {
     }
 
     /// Finds visitors by what an officer types: a full document number, the last 4 characters of
-    /// one, part of a name in Chinese, or the name's pinyin (initials `zs` or a prefix of the full
-    /// pinyin `zhangs`, case-insensitive, surname readings included). One row per person — the
-    /// same document number, or the same name where there is no number — carrying their latest
-    /// visit; newest first, at most [`LOOKUP_LIMIT`].
+    /// one, part of a name, or the name's pinyin (initials `zs` or a prefix of the full pinyin
+    /// `zhangs`, case-insensitive, surname readings included). One row per person — the same
+    /// document number, or the same name where there is no number — with their latest visit and
+    /// how many visits they made; newest first, at most [`LOOKUP_LIMIT`]. How it stays fast at
+    /// ten years: [`crate::core::visit_lookup`].
     pub fn lookup(&self, query: &str) -> Result<Vec<VisitorMatch>> {
-        let q = query.trim();
-        if q.is_empty() {
+        self.lookup_with(query, LookupBudget::DEFAULT)
+    }
+
+    /// [`Store::lookup`] with other budgets: tests give tiny ones to take every way of answering,
+    /// which must give the same answer.
+    #[doc(hidden)]
+    pub fn lookup_with(&self, query: &str, budget: LookupBudget) -> Result<Vec<VisitorMatch>> {
+        let Some(plan) = lookup_plan(query) else {
             return Ok(Vec::new());
-        }
-        let id = normalise_id(q);
-        let last4 = if id.chars().count() == 4 && id.chars().all(|c| c.is_ascii_digit() || c == 'X') {
-            id.clone()
-        } else {
-            String::new()
         };
-        let py = pinyin_query(q).map(|p| like_escape(&p));
-        // Window functions pick each person's latest visit among the hits; the outer query orders
-        // by column position (15 = entered_at, 1 = id) so it needs no column names from inside.
-        let sql = format!(
-            "SELECT * FROM ( \
-               SELECT {VISIT_COLUMNS}, \
-                 row_number() OVER (PARTITION BY {PERSON} ORDER BY v.entered_at DESC, v.id DESC) AS rn, \
-                 count(*) OVER (PARTITION BY {PERSON}) AS n \
-               FROM visit v \
-               WHERE (?1 != '' AND v.id_key = ?1) \
-                  OR (?2 != '' AND v.id_last4 = ?2) \
-                  OR v.name LIKE '%' || ?3 || '%' ESCAPE '\\' \
-                  OR (?4 IS NOT NULL AND (v.py_initials LIKE ?4 || '%' ESCAPE '\\' \
-                       OR v.py_full LIKE ?4 || '%' ESCAPE '\\' \
-                       OR ' ' || v.py_alt LIKE '% ' || ?4 || '%' ESCAPE '\\')) \
-             ) WHERE rn = 1 ORDER BY 15 DESC, 1 DESC LIMIT ?5"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let limit = i64::try_from(LOOKUP_LIMIT).unwrap_or(i64::MAX);
-        let rows = stmt.query_map(params![id, last4, like_escape(q), py, limit], |r| {
-            // Columns: the visit's 23, then rn, n.
-            Ok((visit_from_row(r)?, r.get::<_, u32>(24)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (v, visits) = row?;
-            out.push(VisitorMatch {
-                visit_id: v.id,
-                last_outcome: v.outcome(),
-                inside: v.is_inside(),
-                name: v.fields.name,
-                gender: v.fields.gender,
-                id_type: v.fields.id_type,
-                id_number: v.fields.id_number,
-                employer: v.fields.employer,
-                phone: v.fields.phone,
-                last_entered_at: v.fields.entered_at,
-                last_purpose: v.fields.purpose,
-                visits,
-            });
+        let conn = &self.conn;
+        let mut found = Found::default();
+        if let Some(id) = &plan.id_number {
+            found.all(conn, "v.id_key = ?1", [id])?;
         }
+        if let Some(last4) = &plan.last4 {
+            found.all(conn, "v.id_last4 = ?1", [last4])?;
+        }
+        if let Some(t) = &plan.text {
+            let name = format!("%{}%", like_escape(&t.fragment));
+            let pinyin = t.pinyin.as_deref().map(like_escape);
+            let answered =
+                t.newest_first && found.newest_visits(conn, &name, pinyin.as_deref(), budget.newest_visits)?;
+            if !answered {
+                // The pinyin first: its persons are usually many, and the name's candidates then
+                // need only be read back to the oldest of them.
+                if let (Some(m), Some(p)) = (&t.pinyin_match, &pinyin)
+                    && !found.candidates(conn, m, PINYIN_HIT, p, budget.pinyin_candidates)?
+                {
+                    found.all(conn, PINYIN_HIT, [p])?;
+                }
+                let by_index = match &t.name_match {
+                    Some(m) => found.candidates(conn, m, NAME_HIT, &name, budget.name_candidates)?,
+                    None => false,
+                };
+                if !by_index {
+                    // Every name, from the index on `name` alone.
+                    found.all(
+                        conn,
+                        "v.name IN (SELECT name FROM visit WHERE name LIKE ?1 ESCAPE '\\')",
+                        [&name],
+                    )?;
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for person in found.newest(LOOKUP_LIMIT) {
+            out.extend(latest_visit(conn, &person)?);
+        }
+        out.sort_by_key(|m| std::cmp::Reverse((m.last_entered_at, m.visit_id)));
         Ok(out)
     }
 

@@ -53,7 +53,7 @@ fn render_board(frame: &mut Frame, area: Rect, app: &App) {
     let limit = Duration::minutes(i64::from(app.settings.visit.overstay_minutes));
     let rows = s.rows();
     let title = if s.show_all {
-        format!(" 全部来访（最近 {} 次，最新在上） ", rows.len())
+        " 全部来访（按进入时间，最新在上） ".to_string()
     } else {
         let over = rows.iter().filter(|v| is_overstay(v, app.now, limit)).count();
         let over = if over > 0 {
@@ -81,7 +81,9 @@ fn render_board(frame: &mut Frame, area: Rect, app: &App) {
     }
     let mut lines = vec![Line::styled(row(&cols), theme::HEADER)];
     if rows.is_empty() {
-        lines.push(Line::raw(if s.show_all {
+        lines.push(Line::raw(if s.show_all && !s.all.loaded {
+            "  正在读取…"
+        } else if s.show_all {
             "  还没有来访登记。按 n 登记来访。"
         } else {
             "  楼内没有未离开的来访人员。按 n 登记来访，a 查看全部来访。"
@@ -179,6 +181,8 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
     if l.results.is_empty() {
         let none = if text.trim().is_empty() {
             "输入后即时查找。Enter 选定；没有来过的人按 Ctrl-N 直接登记。"
+        } else if !l.is_current() {
+            "查找中…"
         } else {
             "没有找到：按 Enter 或 Ctrl-N 登记新来访人。"
         };

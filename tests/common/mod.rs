@@ -111,9 +111,21 @@ impl Harness {
         }
     }
 
+    /// Types `s` as an officer does: the keys, then a pause (the visitor lookup box asks the
+    /// store after one; elsewhere it changes nothing).
     pub fn type_text(&mut self, s: &str) {
         for c in s.chars() {
             self.key(Key::ch(c));
+        }
+        self.pause();
+    }
+
+    /// The keyboard still for as long as the app wants ([`App::pause_wanted`]), if it wants a
+    /// pause; the clock does not move (a pause is well under a second).
+    pub fn pause(&mut self) {
+        if self.app.pause_wanted().is_some() {
+            let t = self.clock;
+            dispatch(&mut self.app, &mut self.store, &mut self.alerter, Msg::Paused, t);
         }
     }
 

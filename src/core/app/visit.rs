@@ -26,6 +26,14 @@ impl VisitScreen {
 }
 
 impl App {
+    /// How long the keyboard must be still before [`Msg::Paused`] is wanted: while the lookup box
+    /// has text it has not asked the store about. `None`: no pause is waited for.
+    #[must_use]
+    pub fn pause_wanted(&self) -> Option<std::time::Duration> {
+        (self.mode() == Mode::VisitLookup && self.visits.lookup.as_ref().is_some_and(|l| l.waiting))
+            .then_some(crate::core::visit_screen::LOOKUP_PAUSE)
+    }
+
     pub(super) fn visit_action(&mut self, mode: Mode, action: Action, out: &mut Out) {
         let operator = self.operator.clone().unwrap_or_default();
         let request = match mode {
@@ -34,7 +42,9 @@ impl App {
             Mode::VisitDetail => self
                 .visits
                 .on_detail_action(action, &self.settings, &operator, self.now),
-            _ => self.visits.on_board_action(action, &self.settings, &operator, self.now),
+            _ => self
+                .visits
+                .on_board_action(action, &self.settings, &operator, self.now, self.log.list.viewport),
         };
         self.visit_request(request, out);
     }
@@ -85,7 +95,7 @@ impl App {
         }
     }
 
-    fn visit_request(&mut self, request: VisitRequest, out: &mut Out) {
+    pub(super) fn visit_request(&mut self, request: VisitRequest, out: &mut Out) {
         match request {
             VisitRequest::None => {}
             VisitRequest::Say(m) => out.say_str(&m),
@@ -98,6 +108,7 @@ impl App {
                 self.confirm = Some(Confirm::Checkout(id));
             }
             VisitRequest::LoadDetail(id) => out.effects.push(Effect::LoadVisit(id)),
+            VisitRequest::LoadPage(req) => out.effects.push(Effect::LoadVisitPage(req)),
             VisitRequest::Reveal(id) => out.effects.push(Effect::RevealId {
                 id,
                 by: self.operator.clone().unwrap_or_default(),
@@ -136,17 +147,21 @@ impl App {
     /// Store answers for the visitors tab.
     pub(super) fn on_visit_msg(&mut self, msg: Msg, out: &mut Out) {
         match msg {
-            Msg::Visits { inside, recent, watch } => {
+            Msg::Visits { inside, watch } => {
                 self.visits.inside = inside;
-                self.visits.recent = recent;
                 self.visits.watch = watch;
                 let n = self.visits.rows().len();
                 self.visits.selected = self.visits.selected.min(n.saturating_sub(1));
             }
-            Msg::LookupResults(query, results) => self.visits.on_lookup_results(&query, results),
+            Msg::VisitPage(req, rows) => self.visits.on_visit_page(req, rows),
+            Msg::LookupResults(query, results) => {
+                let request = self.visits.on_lookup_results(&query, results, &self.settings);
+                self.visit_request(request, out);
+            }
             Msg::VisitSaved { said, alerts } => {
                 self.visits.form = None;
                 self.visits.show_all = false;
+                self.visits.all = crate::core::visit_screen::VisitList::default();
                 out.say_str(&said);
                 out.effects.push(Effect::LoadVisits);
                 if alerts {
@@ -175,6 +190,8 @@ impl App {
                 }
                 out.say_str(&said);
                 out.effects.push(Effect::LoadVisits);
+                let request = self.visits.reload_all();
+                self.visit_request(request, out);
                 if let Some(id) = self.visits.detail.as_ref().map(|v| v.id) {
                     out.effects.push(Effect::LoadVisit(id));
                 }
