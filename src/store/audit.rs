@@ -7,11 +7,13 @@
 //! app (the sqlite3 shell, an editor) leaves a record whose digest no longer matches, a record
 //! with no audit row, or a broken chain; [`Store::verify`] names each.
 
+use std::collections::{HashMap, HashSet};
+use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 
 use rusqlite::hooks::Action;
 use rusqlite::types::ValueRef;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use super::{Result, Store};
@@ -21,6 +23,12 @@ pub(crate) type Pending = Arc<Mutex<Vec<(Action, String, i64)>>>;
 
 /// The hash before the first audit row.
 const GENESIS: &str = "zhiban-audit-v1";
+
+/// The digest of a record that is gone.
+const DELETED: &str = "deleted";
+
+/// Who made a change when the record does not say.
+const SYSTEM: &str = "（系统）";
 
 /// Columns that say who made a record, most specific first.
 const WHO_COLUMNS: &[&str] = &[
@@ -44,62 +52,119 @@ pub(crate) fn is_audited(table: &str) -> bool {
     table != "audit_log" && !super::search::is_search_table(table)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+type Sha = [u8; 32];
 
-/// A row's digest and who made it, or `None` if the row is gone.
-fn row_digest(tx: &rusqlite::Connection, table: &str, rowid: i64) -> Result<Option<(String, String)>> {
-    let sql = format!("SELECT * FROM \"{}\" WHERE rowid = ?1", table.replace('"', "\"\""));
-    let mut stmt = tx.prepare_cached(&sql)?;
-    let names: Vec<String> = stmt.column_names().iter().map(|s| (*s).to_string()).collect();
-    Ok(stmt
-        .query_row([rowid], |r| {
-            let mut h = Sha256::new();
-            let mut who = String::new();
-            for (i, name) in names.iter().enumerate() {
-                h.update(name.as_bytes());
-                h.update(b"=");
-                match r.get_ref(i)? {
-                    ValueRef::Null => h.update(b"\0N"),
-                    ValueRef::Integer(n) => h.update(format!("i:{n}").as_bytes()),
-                    ValueRef::Real(x) => h.update(format!("r:{x}").as_bytes()),
-                    ValueRef::Text(t) => {
-                        h.update(b"t:");
-                        h.update(t);
-                    }
-                    ValueRef::Blob(b) => {
-                        h.update(b"b:");
-                        h.update(b);
-                    }
-                }
-                h.update(b"\x1f");
-            }
-            for w in WHO_COLUMNS {
-                if let Some(i) = names.iter().position(|n| n == w)
-                    && let Ok(Some(v)) = r.get::<_, Option<String>>(i)
-                    && !v.is_empty()
-                {
-                    who = v;
-                    break;
-                }
-            }
-            Ok((hex(&h.finalize()), who))
-        })
-        .optional()?)
-}
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
-/// The audit row's hash over the previous hash and its own fields (id, at, who, action, table,
-/// row, digest), in that order.
-fn chain_hash(prev: &str, fields: [&str; 7]) -> String {
-    let mut h = Sha256::new();
-    h.update(prev.as_bytes());
-    h.update(b"\x1f");
-    for part in fields {
-        h.update(part.as_bytes());
-        h.update(b"\x1f");
+/// A SHA-256 value in lowercase hex (the chain's text form of a digest or hash).
+fn hex(bytes: &Sha) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX_DIGITS[usize::from(b >> 4)];
+        pair[1] = HEX_DIGITS[usize::from(b & 0x0f)];
     }
-    hex(&h.finalize())
+    out
+}
+
+/// What the digest of a table's rows needs, found once per table.
+struct TableInfo {
+    sql: String,
+    names: Vec<String>,
+    /// Positions of the who-columns the table has, in the order of [`WHO_COLUMNS`].
+    who: Vec<usize>,
+}
+
+/// Digests rows: `SELECT *` by rowid through a cached statement, every column into one buffer,
+/// one SHA-256. Keeps what it learnt about each table for the next row.
+#[derive(Default)]
+struct Digester {
+    tables: HashMap<String, TableInfo>,
+    buf: Vec<u8>,
+}
+
+impl Digester {
+    /// A row's digest and who made it (empty if no who-column says), or `None` if the row is gone.
+    fn row(&mut self, conn: &Connection, table: &str, rowid: i64) -> Result<Option<(Sha, String)>> {
+        if !self.tables.contains_key(table) {
+            let sql = format!("SELECT * FROM \"{}\" WHERE rowid = ?1", table.replace('"', "\"\""));
+            let names: Vec<String> = conn
+                .prepare_cached(&sql)?
+                .column_names()
+                .iter()
+                .map(|s| (*s).to_string())
+                .collect();
+            let who = WHO_COLUMNS
+                .iter()
+                .filter_map(|w| names.iter().position(|n| n == w))
+                .collect();
+            self.tables.insert(table.to_string(), TableInfo { sql, names, who });
+        }
+        let Self { tables, buf } = self;
+        let info = &tables[table];
+        let mut stmt = conn.prepare_cached(&info.sql)?;
+        Ok(stmt
+            .query_row([rowid], |r| {
+                buf.clear();
+                for (i, name) in info.names.iter().enumerate() {
+                    buf.extend_from_slice(name.as_bytes());
+                    buf.push(b'=');
+                    match r.get_ref(i)? {
+                        ValueRef::Null => buf.extend_from_slice(b"\0N"),
+                        // Writing into a Vec cannot fail.
+                        ValueRef::Integer(n) => {
+                            let _ = write!(buf, "i:{n}");
+                        }
+                        ValueRef::Real(x) => {
+                            let _ = write!(buf, "r:{x}");
+                        }
+                        ValueRef::Text(t) => {
+                            buf.extend_from_slice(b"t:");
+                            buf.extend_from_slice(t);
+                        }
+                        ValueRef::Blob(b) => {
+                            buf.extend_from_slice(b"b:");
+                            buf.extend_from_slice(b);
+                        }
+                    }
+                    buf.push(0x1f);
+                }
+                let mut who = String::new();
+                for &i in &info.who {
+                    if let ValueRef::Text(t) = r.get_ref(i)?
+                        && !t.is_empty()
+                        && let Ok(s) = std::str::from_utf8(t)
+                    {
+                        who = s.to_string();
+                        break;
+                    }
+                }
+                Ok((Sha256::digest(&buf[..]).into(), who))
+            })
+            .optional()?)
+    }
+}
+
+/// The audit row's hash over the previous hash (as text) and its own fields: id, at, who, action,
+/// table, row and digest (as text), each followed by 0x1f.
+#[allow(clippy::too_many_arguments)]
+fn chain_hash(
+    buf: &mut Vec<u8>,
+    prev: &[u8],
+    id: i64,
+    at: &str,
+    who: &str,
+    action: &str,
+    table: &str,
+    rowid: i64,
+    digest: &[u8],
+) -> Sha {
+    buf.clear();
+    buf.extend_from_slice(prev);
+    // Writing into a Vec cannot fail.
+    let _ = write!(buf, "\x1f{id}\x1f{at}\x1f{who}\x1f{action}\x1f{table}\x1f{rowid}\x1f");
+    buf.extend_from_slice(digest);
+    buf.push(0x1f);
+    Sha256::digest(&buf[..]).into()
 }
 
 fn action_label(a: Action) -> &'static str {
@@ -113,7 +178,7 @@ fn action_label(a: Action) -> &'static str {
 /// Appends the audit rows for `changes`, inside the transaction that made them. Public for bulk
 /// loaders (the ten-year benchmark) that write many records per transaction on their own
 /// connection: they must chain exactly as the app does.
-pub fn append(tx: &rusqlite::Connection, changes: &[(Action, String, i64)]) -> Result<()> {
+pub fn append(tx: &Connection, changes: &[(Action, String, i64)]) -> Result<()> {
     if changes.is_empty() {
         return Ok(());
     }
@@ -121,46 +186,53 @@ pub fn append(tx: &rusqlite::Connection, changes: &[(Action, String, i64)]) -> R
         .naive_local()
         .format("%Y-%m-%d %H:%M:%S")
         .to_string();
-    let (mut last_id, mut prev): (i64, String) = tx
-        .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+    let (mut last_id, mut prev): (i64, Vec<u8>) = tx
+        .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get::<_, String>(1)?.into_bytes())))
         .optional()?
-        .unwrap_or((0, GENESIS.to_string()));
+        .unwrap_or((0, GENESIS.as_bytes().to_vec()));
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO audit_log (id, at, who, action, tbl, row_id, digest, prev_hash, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut digester = Digester::default();
+    let mut buf = Vec::new();
     // One row per record and action, in the order they happened (an insert then an update of
     // the same row in one transaction is one 新增 of its final state).
-    let mut seen: Vec<(&str, i64)> = Vec::new();
+    let mut seen: HashSet<(&str, i64)> = HashSet::with_capacity(changes.len());
     for (action, table, rowid) in changes {
-        if seen.contains(&(table.as_str(), *rowid)) {
+        if !seen.insert((table.as_str(), *rowid)) {
             continue;
         }
-        seen.push((table.as_str(), *rowid));
-        let (digest, who) = match row_digest(tx, table, *rowid)? {
-            Some(d) => d,
-            None => ("deleted".to_string(), String::new()),
+        let row = digester.row(tx, table, *rowid)?;
+        let (digest, action, who) = match &row {
+            Some((digest, who)) => (
+                hex(digest),
+                action_label(*action),
+                if who.is_empty() { SYSTEM } else { who.as_str() },
+            ),
+            None => ([0; 64], "删除", SYSTEM),
         };
-        let action = if digest == "deleted" {
-            "删除"
-        } else {
-            action_label(*action)
-        };
-        let who = if who.is_empty() {
-            "（系统）".to_string()
-        } else {
-            who
-        };
+        let digest: &[u8] = if row.is_some() { &digest } else { DELETED.as_bytes() };
         let id = last_id + 1;
-        let hash = chain_hash(
-            &prev,
-            [&id.to_string(), &at, &who, action, table, &rowid.to_string(), &digest],
-        );
-        tx.execute(
-            "INSERT INTO audit_log (id, at, who, action, tbl, row_id, digest, prev_hash, hash) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![id, at, who, action, table, rowid, digest, prev, hash],
-        )?;
+        let hash = hex(&chain_hash(
+            &mut buf, &prev, id, &at, who, action, table, *rowid, digest,
+        ));
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        insert.execute(params![
+            id,
+            at,
+            who,
+            action,
+            table,
+            rowid,
+            text(digest),
+            text(&prev),
+            text(&hash)
+        ])?;
         last_id = id;
-        prev = hash;
+        prev.clear();
+        prev.extend_from_slice(&hash);
     }
     Ok(())
 }
@@ -202,6 +274,8 @@ impl Store {
             )?
         };
         let mut problems = Vec::new();
+        let mut buf = Vec::new();
+        let mut digester = Digester::default();
         // The chain.
         {
             let mut stmt = self.conn.prepare(
@@ -232,8 +306,18 @@ impl Store {
                         problems.push(format!("审计记录第 {id} 条与前一条接不上：审计链被改动过"));
                     }
                 }
-                let fields = [&id.to_string(), &at, &who, &action, &table, &rowid.to_string(), &digest];
-                if chain_hash(&prev, fields.map(String::as_str)) != hash {
+                let computed = chain_hash(
+                    &mut buf,
+                    prev.as_bytes(),
+                    id,
+                    &at,
+                    &who,
+                    &action,
+                    &table,
+                    rowid,
+                    digest.as_bytes(),
+                );
+                if hex(&computed)[..] != *hash.as_bytes() {
                     problems.push(format!("审计记录第 {id} 条的内容被改动过（{table} 第 {rowid} 行）"));
                 }
                 expected_prev = Some((id, hash));
@@ -283,14 +367,14 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?;
             for (rowid, digest) in &audited {
                 report.records_checked += 1;
-                let now = row_digest(&self.conn, table, *rowid)?.map(|(d, _)| d);
+                let now = digester.row(&self.conn, table, *rowid)?.map(|(d, _)| hex(&d));
                 match (now, digest.as_str()) {
-                    (None, "deleted") => {}
+                    (None, DELETED) => {}
                     (None, _) => problems.push(format!("{table} 第 {rowid} 行被删除了（程序之外）")),
-                    (Some(_), "deleted") => {
+                    (Some(_), DELETED) => {
                         problems.push(format!("{table} 第 {rowid} 行已删除却又出现（程序之外写入）"));
                     }
-                    (Some(d), expected) if d != expected => {
+                    (Some(d), expected) if d[..] != *expected.as_bytes() => {
                         problems.push(format!("{table} 第 {rowid} 行在程序之外被改动过"));
                     }
                     _ => {}
