@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_visit.sql"),
     include_str!("../migrations/0007_audit.sql"),
     include_str!("../migrations/0008_search.sql"),
+    include_str!("../migrations/0009_placeholder.sql"),
 ];
 
 /// The schema version this build writes.

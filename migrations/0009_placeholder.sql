@@ -1,0 +1,2 @@
+-- Placeholder on branch audit-compact only: version 9 is the lead's migration in main
+-- (0009_search_compact.sql). Drop this file when merging, after main's 0009.
