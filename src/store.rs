@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_audit.sql"),
     include_str!("../migrations/0008_search.sql"),
     include_str!("../migrations/0009_placeholder.sql"),
+    include_str!("../migrations/0010_audit_compact.sql"),
 ];
 
 /// The schema version this build writes.

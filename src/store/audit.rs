@@ -6,6 +6,11 @@
 //! after the change, and a hash chaining it to the previous audit row. A change made outside the
 //! app (the sqlite3 shell, an editor) leaves a record whose digest no longer matches, a record
 //! with no audit row, or a broken chain; [`Store::verify`] names each.
+//!
+//! Stored compactly (migration 0010): the digest and hash as 32-byte blobs (a deleted record's
+//! digest NULL), and no copy of the previous row's hash — verify reads it from that row. The hash
+//! is computed over the text form the values had before (lowercase hex, `deleted`), so rows
+//! written before the upgrade keep their hashes and still verify.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
@@ -64,6 +69,33 @@ fn hex(bytes: &Sha) -> [u8; 64] {
         pair[1] = HEX_DIGITS[usize::from(b & 0x0f)];
     }
     out
+}
+
+/// Lowercase hex of any bytes, onto `out`.
+fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
+    for b in bytes {
+        out.push(HEX_DIGITS[usize::from(b >> 4)]);
+        out.push(HEX_DIGITS[usize::from(b & 0x0f)]);
+    }
+}
+
+/// A stored digest or hash in the text form the chain hashes and compares (the form it was stored
+/// in before migration 0010): 32 bytes as lowercase hex, a deleted record's digest (NULL) as
+/// `deleted`, and anything else — an edit outside the app, before or after the upgrade — as its
+/// text, so that it matches nothing the app computes.
+fn stored_text(v: ValueRef<'_>, out: &mut Vec<u8>) {
+    out.clear();
+    match v {
+        ValueRef::Null => out.extend_from_slice(DELETED.as_bytes()),
+        ValueRef::Blob(b) => push_hex(out, b),
+        ValueRef::Text(t) => out.extend_from_slice(t),
+        ValueRef::Integer(n) => {
+            let _ = write!(out, "{n}");
+        }
+        ValueRef::Real(x) => {
+            let _ = write!(out, "{x}");
+        }
+    }
 }
 
 /// What the digest of a table's rows needs, found once per table.
@@ -188,12 +220,15 @@ pub fn append(tx: &Connection, changes: &[(Action, String, i64)]) -> Result<()> 
         .to_string();
     let (mut last_id, mut prev): (i64, Vec<u8>) = tx
         .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get::<_, String>(1)?.into_bytes())))
+        .query_row([], |r| {
+            let mut hash = Vec::with_capacity(64);
+            stored_text(r.get_ref(1)?, &mut hash);
+            Ok((r.get(0)?, hash))
+        })
         .optional()?
         .unwrap_or((0, GENESIS.as_bytes().to_vec()));
     let mut insert = tx.prepare_cached(
-        "INSERT INTO audit_log (id, at, who, action, tbl, row_id, digest, prev_hash, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO audit_log (id, at, who, action, tbl, row_id, digest, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     let mut digester = Digester::default();
     let mut buf = Vec::new();
@@ -207,18 +242,16 @@ pub fn append(tx: &Connection, changes: &[(Action, String, i64)]) -> Result<()> 
         let row = digester.row(tx, table, *rowid)?;
         let (digest, action, who) = match &row {
             Some((digest, who)) => (
-                hex(digest),
+                Some(digest),
                 action_label(*action),
                 if who.is_empty() { SYSTEM } else { who.as_str() },
             ),
-            None => ([0; 64], "删除", SYSTEM),
+            None => (None, "删除", SYSTEM),
         };
-        let digest: &[u8] = if row.is_some() { &digest } else { DELETED.as_bytes() };
+        let digest_hex = digest.map(hex);
+        let digest_text = digest_hex.as_ref().map_or(DELETED.as_bytes(), |h| &h[..]);
         let id = last_id + 1;
-        let hash = hex(&chain_hash(
-            &mut buf, &prev, id, &at, who, action, table, *rowid, digest,
-        ));
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let hash = chain_hash(&mut buf, &prev, id, &at, who, action, table, *rowid, digest_text);
         insert.execute(params![
             id,
             at,
@@ -226,13 +259,12 @@ pub fn append(tx: &Connection, changes: &[(Action, String, i64)]) -> Result<()> 
             action,
             table,
             rowid,
-            text(digest),
-            text(&prev),
-            text(&hash)
+            digest.map(|d| &d[..]),
+            &hash[..]
         ])?;
         last_id = id;
         prev.clear();
-        prev.extend_from_slice(&hash);
+        prev.extend_from_slice(&hex(&hash));
     }
     Ok(())
 }
@@ -276,51 +308,44 @@ impl Store {
         let mut problems = Vec::new();
         let mut buf = Vec::new();
         let mut digester = Digester::default();
-        // The chain.
+        // The chain: each row's hash over the previous row's hash and its own fields. A quick
+        // check reads the row at `from` only for its hash.
         {
             let mut stmt = self.conn.prepare(
-                "SELECT id, at, who, action, tbl, row_id, digest, prev_hash, hash FROM audit_log \
-                 WHERE id > ?1 ORDER BY id",
+                "SELECT id, at, who, action, tbl, row_id, digest, hash FROM audit_log WHERE id >= ?1 ORDER BY id",
             )?;
-            let mut expected_prev: Option<(i64, String)> = if from == 0 {
-                Some((0, GENESIS.to_string()))
-            } else {
-                None
-            };
+            // The previous row's id and hash (as text); none when it is not known.
+            let mut prev: Option<(i64, Vec<u8>)> = (from == 0).then(|| (0, GENESIS.as_bytes().to_vec()));
+            let (mut digest, mut hash) = (Vec::new(), Vec::new());
             let mut rows = stmt.query([from])?;
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
+                stored_text(r.get_ref(7)?, &mut hash);
+                if from > 0 && id == from {
+                    prev = Some((id, std::mem::take(&mut hash)));
+                    continue;
+                }
                 let (at, who, action, table): (String, String, String, String) =
                     (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-                let (rowid, digest, prev, hash): (i64, String, String, String) =
-                    (r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?);
+                let rowid: i64 = r.get(5)?;
+                stored_text(r.get_ref(6)?, &mut digest);
                 report.audit_rows += 1;
-                if let Some((prev_id, prev_hash)) = &expected_prev {
-                    if id != prev_id + 1 {
-                        problems.push(format!(
-                            "审计记录第 {} 至 {} 条缺失：有人在程序之外删除了审计记录",
-                            prev_id + 1,
-                            id - 1
-                        ));
-                    } else if &prev != prev_hash {
-                        problems.push(format!("审计记录第 {id} 条与前一条接不上：审计链被改动过"));
+                match &prev {
+                    // The row after a gap chains to a hash that is gone: the gap is the finding.
+                    Some((prev_id, _)) if id != prev_id + 1 => problems.push(format!(
+                        "审计记录第 {} 至 {} 条缺失：有人在程序之外删除了审计记录",
+                        prev_id + 1,
+                        id - 1
+                    )),
+                    Some((_, prev_hash)) => {
+                        let computed = chain_hash(&mut buf, prev_hash, id, &at, &who, &action, &table, rowid, &digest);
+                        if hex(&computed)[..] != hash[..] {
+                            problems.push(format!("审计记录第 {id} 条的内容被改动过（{table} 第 {rowid} 行）"));
+                        }
                     }
+                    None => {}
                 }
-                let computed = chain_hash(
-                    &mut buf,
-                    prev.as_bytes(),
-                    id,
-                    &at,
-                    &who,
-                    &action,
-                    &table,
-                    rowid,
-                    digest.as_bytes(),
-                );
-                if hex(&computed)[..] != *hash.as_bytes() {
-                    problems.push(format!("审计记录第 {id} 条的内容被改动过（{table} 第 {rowid} 行）"));
-                }
-                expected_prev = Some((id, hash));
+                prev = Some((id, std::mem::take(&mut hash)));
             }
         }
         // The records: each audited record against its last digest (the search_* tables are derived
@@ -362,19 +387,24 @@ impl Store {
                  ORDER BY a.row_id"
             };
             let mut stmt = self.conn.prepare(sql)?;
-            let audited: Vec<(i64, String)> = stmt
-                .query_map(params![table, from], |r| Ok((r.get(0)?, r.get(1)?)))?
+            let audited: Vec<(i64, Vec<u8>)> = stmt
+                .query_map(params![table, from], |r| {
+                    let mut digest = Vec::with_capacity(64);
+                    stored_text(r.get_ref(1)?, &mut digest);
+                    Ok((r.get(0)?, digest))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
             for (rowid, digest) in &audited {
                 report.records_checked += 1;
                 let now = digester.row(&self.conn, table, *rowid)?.map(|(d, _)| hex(&d));
-                match (now, digest.as_str()) {
-                    (None, DELETED) => {}
-                    (None, _) => problems.push(format!("{table} 第 {rowid} 行被删除了（程序之外）")),
-                    (Some(_), DELETED) => {
+                let deleted = digest[..] == *DELETED.as_bytes();
+                match now {
+                    None if deleted => {}
+                    None => problems.push(format!("{table} 第 {rowid} 行被删除了（程序之外）")),
+                    Some(_) if deleted => {
                         problems.push(format!("{table} 第 {rowid} 行已删除却又出现（程序之外写入）"));
                     }
-                    (Some(d), expected) if d[..] != *expected.as_bytes() => {
+                    Some(d) if d[..] != digest[..] => {
                         problems.push(format!("{table} 第 {rowid} 行在程序之外被改动过"));
                     }
                     _ => {}
