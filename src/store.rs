@@ -101,6 +101,8 @@ pub struct Store {
     seen_data_version: Option<i64>,
     /// Rows changed in the current write, from SQLite's update hook, for the audit chain.
     pending: audit::Pending,
+    /// A bulk import is under way ([`Store::begin_import`]).
+    importing: bool,
 }
 
 impl Store {
@@ -183,6 +185,7 @@ impl Store {
             path: path.into(),
             seen_data_version: None,
             pending: audit::Pending::default(),
+            importing: false,
         };
         store.migrate()?;
         // Registered after the migrations: schema steps are not records. Neither are the audit
@@ -249,8 +252,11 @@ impl Store {
     /// Runs `f` in one IMMEDIATE transaction (the write lock is taken at BEGIN, so two terminals
     /// wait for each other instead of failing halfway) and commits it.
     /// Every row it changed gets its audit row, and every record its search document, in the
-    /// same transaction.
-    fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+    /// same transaction. During a bulk import, see [`Store::begin_import`].
+    fn write<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.importing {
+            return self.write_in_import(f);
+        }
         let pending = self.pending.clone();
         let take = || pending.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
         take();
@@ -262,6 +268,84 @@ impl Store {
         audit::append(&tx, &changes)?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// Starts a bulk import (records from an older system). Until [`Store::finish_import`], each
+    /// write (`insert_entry`, `add_visit`, `checkout`, `sign_handover`, …) runs its own statements
+    /// as always but joins one open transaction instead of committing on its own, and
+    /// [`Store::commit_import_batch`] commits the batch with its audit rows, chained as every
+    /// write's are. A write that fails rolls back the whole open batch: nothing of it is kept, and
+    /// the import resumes after the last committed batch (so does one stopped by a crash or a
+    /// power cut: `synchronous=FULL` stays, every committed batch is durable). Between batches the
+    /// WAL is not checkpointed (the automatic checkpoint would copy almost every batch into the
+    /// database file and wait for a second fsync), only once at the end. Search documents are not
+    /// written record by record: [`Store::backfill_search`], which the next [`Store::open`] runs,
+    /// indexes the imported records in bulk.
+    pub fn begin_import(&mut self) -> Result<()> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        self.importing = true;
+        Ok(())
+    }
+
+    /// Rows changed in the open import batch (commit every few thousand).
+    #[must_use]
+    pub fn import_batch_rows(&self) -> usize {
+        self.pending.lock().map_or(0, |p| p.len())
+    }
+
+    /// Commits the open import batch, with one audit row per record it changed. On an error the
+    /// batch is rolled back.
+    pub fn commit_import_batch(&mut self) -> Result<()> {
+        if self.conn.is_autocommit() {
+            return Ok(());
+        }
+        let changes = self
+            .pending
+            .lock()
+            .map(|mut p| std::mem::take(&mut *p))
+            .unwrap_or_default();
+        let committed = (|| {
+            audit::append(&self.conn, &changes)?;
+            self.conn.prepare_cached("COMMIT")?.execute([])?;
+            Ok(())
+        })();
+        if committed.is_err() {
+            self.roll_back_import_batch();
+        }
+        committed
+    }
+
+    /// Commits the last import batch, checkpoints the WAL once and goes back to one committed
+    /// transaction per write.
+    pub fn finish_import(&mut self) -> Result<()> {
+        self.commit_import_batch()?;
+        self.importing = false;
+        // SQLite's default, which every other connection to the file has.
+        self.conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// One write of an import, in the open batch (begun if none is).
+    fn write_in_import<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.conn.is_autocommit() {
+            self.conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+        }
+        let value = f(&self.conn);
+        if value.is_err() {
+            self.roll_back_import_batch();
+        }
+        value
+    }
+
+    fn roll_back_import_batch(&mut self) {
+        if !self.conn.is_autocommit() {
+            // The error that got us here is what the caller needs to see, not the rollback's.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.clear();
+        }
     }
 }
 

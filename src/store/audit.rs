@@ -207,10 +207,9 @@ fn action_label(a: Action) -> &'static str {
     }
 }
 
-/// Appends the audit rows for `changes`, inside the transaction that made them. Public for bulk
-/// loaders (the ten-year benchmark) that write many records per transaction on their own
-/// connection: they must chain exactly as the app does.
-pub fn append(tx: &Connection, changes: &[(Action, String, i64)]) -> Result<()> {
+/// Appends the audit rows for `changes`, inside the transaction that made them (by `Store::write`,
+/// or at the end of an import batch).
+pub(crate) fn append(tx: &Connection, changes: &[(Action, String, i64)]) -> Result<()> {
     if changes.is_empty() {
         return Ok(());
     }
