@@ -22,7 +22,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::NaiveDateTime;
+use chrono::{Datelike, NaiveDateTime, Timelike};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 /// Append-only list of migrations; the position in the list is the schema version.
@@ -37,10 +37,14 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_audit.sql"),
     include_str!("../migrations/0008_search.sql"),
     include_str!("../migrations/0009_search_compact.sql"),
+    include_str!("../migrations/0010_audit_compact.sql"),
 ];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 64;
 
 /// How long a write waits for another terminal's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -103,6 +107,8 @@ pub struct Store {
     /// Something was written (here or by another connection) since the search index last had
     /// nothing to merge: [`Store::tidy_search_index`] has work to look for.
     merge_wanted: bool,
+    /// A bulk import is under way ([`Store::begin_import`]).
+    importing: bool,
 }
 
 impl Store {
@@ -161,6 +167,9 @@ impl Store {
         )
         .map_err(|e| classify_open_error(e, path))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Every statement the store runs more than once is cached; a bulk import's writes and
+        // audit rows alone use about 25 (rusqlite keeps 16 by default).
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         // Read the version before anything writes to the file: a newer file must stay untouched,
         // and a file that is not a database must be reported as such.
         let found: i64 = conn
@@ -183,6 +192,7 @@ impl Store {
             seen_data_version: None,
             merge_wanted: true,
             pending: audit::Pending::default(),
+            importing: false,
         };
         store.migrate()?;
         // Registered after the migrations: schema steps are not records. Neither are the audit
@@ -250,8 +260,11 @@ impl Store {
     /// Runs `f` in one IMMEDIATE transaction (the write lock is taken at BEGIN, so two terminals
     /// wait for each other instead of failing halfway) and commits it.
     /// Every row it changed gets its audit row, and every record its search document, in the
-    /// same transaction.
-    fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+    /// same transaction. During a bulk import, see [`Store::begin_import`].
+    fn write<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.importing {
+            return self.write_in_import(f);
+        }
         let pending = self.pending.clone();
         let take = || pending.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
         take();
@@ -264,6 +277,84 @@ impl Store {
         tx.commit()?;
         self.merge_wanted = true;
         Ok(value)
+    }
+
+    /// Starts a bulk import (records from an older system). Until [`Store::finish_import`], each
+    /// write (`insert_entry`, `add_visit`, `checkout`, `sign_handover`, …) runs its own statements
+    /// as always but joins one open transaction instead of committing on its own, and
+    /// [`Store::commit_import_batch`] commits the batch with its audit rows, chained as every
+    /// write's are. A write that fails rolls back the whole open batch: nothing of it is kept, and
+    /// the import resumes after the last committed batch (so does one stopped by a crash or a
+    /// power cut: `synchronous=FULL` stays, every committed batch is durable). Between batches the
+    /// WAL is not checkpointed (the automatic checkpoint would copy almost every batch into the
+    /// database file and wait for a second fsync), only once at the end. Search documents are not
+    /// written record by record: [`Store::backfill_search`], which the next [`Store::open`] runs,
+    /// indexes the imported records in bulk.
+    pub fn begin_import(&mut self) -> Result<()> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        self.importing = true;
+        Ok(())
+    }
+
+    /// Rows changed in the open import batch (commit every few thousand).
+    #[must_use]
+    pub fn import_batch_rows(&self) -> usize {
+        self.pending.lock().map_or(0, |p| p.len())
+    }
+
+    /// Commits the open import batch, with one audit row per record it changed. On an error the
+    /// batch is rolled back.
+    pub fn commit_import_batch(&mut self) -> Result<()> {
+        if self.conn.is_autocommit() {
+            return Ok(());
+        }
+        let changes = self
+            .pending
+            .lock()
+            .map(|mut p| std::mem::take(&mut *p))
+            .unwrap_or_default();
+        let committed = (|| {
+            audit::append(&self.conn, &changes)?;
+            self.conn.prepare_cached("COMMIT")?.execute([])?;
+            Ok(())
+        })();
+        if committed.is_err() {
+            self.roll_back_import_batch();
+        }
+        committed
+    }
+
+    /// Commits the last import batch, checkpoints the WAL once and goes back to one committed
+    /// transaction per write.
+    pub fn finish_import(&mut self) -> Result<()> {
+        self.commit_import_batch()?;
+        self.importing = false;
+        // SQLite's default, which every other connection to the file has.
+        self.conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// One write of an import, in the open batch (begun if none is).
+    fn write_in_import<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.conn.is_autocommit() {
+            self.conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+        }
+        let value = f(&self.conn);
+        if value.is_err() {
+            self.roll_back_import_batch();
+        }
+        value
+    }
+
+    fn roll_back_import_batch(&mut self) {
+        if !self.conn.is_autocommit() {
+            // The error that got us here is what the caller needs to see, not the rollback's.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.clear();
+        }
     }
 }
 
@@ -282,10 +373,41 @@ fn classify_open_error(e: rusqlite::Error, path: &Path) -> StoreError {
 const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
 pub(crate) fn time_to_sql(t: NaiveDateTime) -> String {
-    t.format(TIME_FORMAT).to_string()
+    // `TIME_FORMAT` without parsing the format string at every call (an import writes millions).
+    if (0..=9999).contains(&t.year()) {
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    } else {
+        t.format(TIME_FORMAT).to_string()
+    }
 }
 
 pub(crate) fn time_from_sql(s: &str) -> rusqlite::Result<NaiveDateTime> {
+    // `TIME_FORMAT` read by hand (chrono parses the format string at every call); anything else
+    // goes to chrono, which says what is wrong.
+    let b = s.as_bytes();
+    let num = |from: usize, to: usize| {
+        b.get(from..to)
+            .filter(|d| d.iter().all(u8::is_ascii_digit))
+            .map(|d| d.iter().fold(0u32, |n, c| n * 10 + u32::from(c - b'0')))
+    };
+    if b.len() == 19 && b[4] == b'-' && b[7] == b'-' && b[10] == b' ' && b[13] == b':' && b[16] == b':' {
+        let (year, month, day) = (num(0, 4), num(5, 7), num(8, 10));
+        let (hour, minute, second) = (num(11, 13), num(14, 16), num(17, 19));
+        if let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(se)) = (year, month, day, hour, minute, second)
+            && let Some(t) = chrono::NaiveDate::from_ymd_opt(i32::try_from(y).unwrap_or(0), mo, d)
+                .and_then(|date| date.and_hms_opt(h, mi, se))
+        {
+            return Ok(t);
+        }
+    }
     NaiveDateTime::parse_from_str(s, TIME_FORMAT)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
@@ -318,4 +440,49 @@ pub(crate) fn row_label<T>(
 /// Whether the file's permission bits let only its owner in.
 pub fn is_private(path: &Path) -> std::io::Result<bool> {
     Ok(std::fs::metadata(path)?.permissions().mode() & 0o077 == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_times_are_the_format_s_text() {
+        for s in [
+            "2026-11-23 09:05:07",
+            "0001-01-01 00:00:00",
+            "9999-12-31 23:59:59",
+            "2024-02-29 12:00:59",
+        ] {
+            let t = NaiveDateTime::parse_from_str(s, TIME_FORMAT).unwrap();
+            assert_eq!(time_to_sql(t), s);
+            assert_eq!(time_to_sql(t), t.format(TIME_FORMAT).to_string());
+        }
+        let far = chrono::NaiveDate::from_ymd_opt(10000, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        assert_eq!(time_to_sql(far), far.format(TIME_FORMAT).to_string());
+    }
+
+    #[test]
+    fn stored_times_are_read_as_chrono_reads_them() {
+        for s in [
+            "2026-11-23 09:05:07",
+            "0001-01-01 00:00:00",
+            "2024-02-29 12:00:59",
+            "2023-02-29 12:00:00",
+            "2026-13-01 00:00:00",
+            "2026-11-23 24:00:00",
+            "2026-11-23 09:05",
+            "2026-11-23T09:05:07",
+            "2026-11-23 09:05:07 ",
+            "２０２６-11-23 09:05:07",
+            "+026-11-23 09:05:07",
+            "",
+        ] {
+            let chrono = NaiveDateTime::parse_from_str(s, TIME_FORMAT).ok();
+            assert_eq!(time_from_sql(s).ok(), chrono, "{s:?}");
+        }
+    }
 }

@@ -191,3 +191,206 @@ fn the_app_warns_on_the_status_line_at_start_when_a_record_was_changed_outside()
     let status = h.screen()[28].clone();
     assert!(status.contains("完整性检查发现 1 处问题"), "{status}");
 }
+
+#[test]
+fn digests_and_hashes_are_32_byte_blobs_and_a_deleted_record_has_none() {
+    let dir = TempDir::new().unwrap();
+    let path = busy_day(&dir);
+    let mut s = Store::open(&path).unwrap();
+    s.set_pin(
+        "王五",
+        "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+        at("2026-11-23 12:30"),
+    )
+    .unwrap();
+    assert!(s.clear_pin("王五").unwrap());
+    drop(s);
+    let conn = Connection::open(&path).unwrap();
+    let columns: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('audit_log') ORDER BY cid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        columns,
+        ["id", "at", "who", "action", "tbl", "row_id", "digest", "hash"]
+    );
+    let odd: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE typeof(hash) <> 'blob' OR length(hash) <> 32 \
+             OR (digest IS NOT NULL AND (typeof(digest) <> 'blob' OR length(digest) <> 32))",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(odd, 0);
+    let pins: Vec<(String, bool)> = conn
+        .prepare("SELECT action, digest IS NULL FROM audit_log WHERE tbl = 'person_pin' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(pins, [("新增".to_string(), false), ("删除".to_string(), true)]);
+    let (code, out, err) = verify(&path);
+    assert_eq!(code, 0, "{out}{err}");
+    // The PIN written back outside the app.
+    conn.execute(
+        "INSERT INTO person_pin (rowid, name, hash, set_at) VALUES (1, '王五', 'x', '2026-11-23 13:00:00')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let (code, out, _) = verify(&path);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("person_pin 第 1 行已删除却又出现"), "{out}");
+}
+
+#[test]
+fn an_audit_digest_or_hash_rewritten_outside_the_app_breaks_the_chain() {
+    let dir = TempDir::new().unwrap();
+    let path = busy_day(&dir);
+    let conn = Connection::open(&path).unwrap();
+    // Row 3 gets a made-up hash; row 6 (the ID reveal, its record's only audit row) the digest of
+    // row 1.
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update; \
+         UPDATE audit_log SET hash = randomblob(32) WHERE id = 3; \
+         UPDATE audit_log SET digest = (SELECT digest FROM audit_log WHERE id = 1) WHERE id = 6;",
+    )
+    .unwrap();
+    drop(conn);
+    let (code, out, _) = verify(&path);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("审计记录第 3 条的内容被改动过"), "{out}");
+    assert!(
+        out.contains("审计记录第 4 条的内容被改动过"),
+        "the next row chains to the real hash: {out}"
+    );
+    assert!(out.contains("审计记录第 6 条的内容被改动过"), "{out}");
+    assert!(out.contains("id_reveal_log 第 1 行在程序之外被改动过"), "{out}");
+    assert!(!out.contains("审计记录第 5 条"), "{out}");
+    let quick = Store::open(&path).unwrap().verify(false).unwrap();
+    assert_eq!(quick.problems.len(), 4, "{quick:?}");
+}
+
+/// A file at schema version 8 as zhiban wrote it before migration 0010: hex-text digests and
+/// hashes and `prev_hash` (tests/fixtures/audit_v8.sql, written by that build).
+fn version_8_file(dir: &TempDir) -> std::path::PathBuf {
+    let path = dir.path().join("v8.db");
+    let conn = Connection::open(&path).unwrap();
+    for sql in [
+        include_str!("../migrations/0001_init.sql"),
+        include_str!("../migrations/0002_urgent.sql"),
+        include_str!("../migrations/0003_entry_alert.sql"),
+        include_str!("../migrations/0004_roster.sql"),
+        include_str!("../migrations/0005_handover.sql"),
+        include_str!("../migrations/0006_visit.sql"),
+        include_str!("../migrations/0007_audit.sql"),
+        include_str!("../migrations/0008_search.sql"),
+        include_str!("fixtures/audit_v8.sql"),
+    ] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.pragma_update(None, "user_version", 8).unwrap();
+    path
+}
+
+type AuditHex = Vec<(i64, String, String)>;
+
+fn audit_hex(path: &Path, sql: &str) -> AuditHex {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn.prepare(sql).unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn a_file_from_before_the_compact_audit_upgrades_with_its_hashes_and_verifies() {
+    let dir = TempDir::new().unwrap();
+    let path = version_8_file(&dir);
+    let before = audit_hex(&path, "SELECT id, digest, hash FROM audit_log ORDER BY id");
+    assert_eq!(before.len(), 9);
+    assert_eq!(before[8].1, "deleted");
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), zhiban::store::SCHEMA_VERSION);
+    let after = audit_hex(
+        &path,
+        "SELECT id, CASE WHEN digest IS NULL THEN 'deleted' ELSE lower(hex(digest)) END, lower(hex(hash)) \
+         FROM audit_log ORDER BY id",
+    );
+    assert_eq!(after, before, "same ids, digests and hashes, as blobs");
+    let report = s.verify(true).unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!((report.audit_rows, report.records_checked), (9, 6));
+    // The chain goes on from the last row written before the upgrade.
+    s.insert_entry(&call("升级后的记录")).unwrap();
+    drop(s);
+    let (code, out, err) = verify(&path);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("审计记录 10 条"), "{out}");
+    assert!(Store::open(&path).unwrap().verify(false).unwrap().is_ok());
+}
+
+#[test]
+fn changes_made_outside_the_app_before_the_upgrade_are_still_named_after_it() {
+    let dir = TempDir::new().unwrap();
+    let path = version_8_file(&dir);
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; \
+         DROP TRIGGER log_entry_content_needs_amendment; \
+         UPDATE audit_log SET digest = 'not a digest' WHERE id = 4; \
+         DELETE FROM audit_log WHERE id = 6; \
+         UPDATE log_entry SET content = '没有发生' WHERE id = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let (code, out, _) = verify(&path);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("审计记录第 4 条的内容被改动过"), "{out}");
+    assert!(out.contains("log_instruction 第 1 行在程序之外被改动过"), "{out}");
+    assert!(out.contains("审计记录第 6 至 6 条缺失"), "{out}");
+    assert!(out.contains("id_reveal_log 有 1 行（至第 1 行）没有审计记录"), "{out}");
+    assert!(out.contains("log_entry 第 1 行在程序之外被改动过"), "{out}");
+    let conn = Connection::open(&path).unwrap();
+    let kept: String = conn
+        .query_row("SELECT digest FROM audit_log WHERE id = 4", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, "not a digest", "copied as it was");
+}
+
+#[test]
+fn the_quick_check_walks_the_newest_200_rows_from_the_hash_of_the_one_before() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("zhiban.db");
+    let mut s = Store::open(&path).unwrap();
+    for i in 0..205 {
+        s.insert_entry(&call(&format!("第{i}次来电"))).unwrap();
+    }
+    let report = s.verify(false).unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.audit_rows, 200, "rows 6 to 205, chained to row 5");
+    drop(s);
+    // The first row walked, and the row before it, which only lends its hash.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update; UPDATE audit_log SET who = '王五' WHERE id = 6; \
+         UPDATE audit_log SET at = '2020-01-01 00:00:00' WHERE id = 5;",
+    )
+    .unwrap();
+    drop(conn);
+    let quick = Store::open(&path).unwrap().verify(false).unwrap();
+    assert_eq!(
+        quick.problems,
+        ["审计记录第 6 条的内容被改动过（log_entry 第 6 行）"],
+        "row 5 is outside the quick check"
+    );
+    let (code, out, _) = verify(&path);
+    assert_eq!(code, 1);
+    assert!(out.contains("审计记录第 5 条的内容被改动过"), "{out}");
+}

@@ -1000,3 +1000,153 @@ fn entries_since_filters_by_time_respects_the_limit_and_lists_newest_first() {
     );
     assert!(store.entries_since(None, 0).unwrap().is_empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bulk import
+// ---------------------------------------------------------------------------------------------
+
+fn entry_count(path: &Path) -> i64 {
+    let conn = Connection::open(path).unwrap();
+    conn.query_row("SELECT count(*) FROM log_entry", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn audit_rows(path: &Path) -> Vec<(String, i64, String, String)> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT tbl, row_id, action, who FROM audit_log ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn an_import_commits_in_batches_with_one_audit_row_per_record_and_verifies() {
+    use zhiban::core::visit::{VisitDraft, build_visit};
+    let dir = TempDir::new().unwrap();
+    let path = db_in(&dir);
+    let mut store = open(&path);
+    store.begin_import().unwrap();
+    let t = at("2020-03-01 09:00:00");
+    let (id, _) = store.insert_entry(&call("旧系统的记录", t)).unwrap();
+    store
+        .add_instruction(&InstructionRequest {
+            entry_id: id,
+            instruction: Instruction {
+                leader: "王五".into(),
+                text: "妥善处理".into(),
+                given_at: t,
+                recorded_by: "李四".into(),
+                recorded_at: t,
+            },
+        })
+        .unwrap();
+    let draft = VisitDraft {
+        name: "赵六".into(),
+        id_type: "居民身份证".into(),
+        id_number: "11010519491231002X".into(),
+        purpose: "咨询".into(),
+        host: "办公室".into(),
+        entered_at: "2020-03-01 10:00".into(),
+        ..VisitDraft::default()
+    };
+    let registered = at("2020-03-01 10:05:00");
+    let visit = build_visit(&draft, "张三", registered, registered.date()).unwrap();
+    let vid = store.add_visit(&visit).unwrap();
+    store.checkout(vid, "王五", at("2020-03-01 11:00:00")).unwrap();
+    assert_eq!(store.import_batch_rows(), 4, "three rows, the visit changed twice");
+    assert_eq!(
+        entry_count(&path),
+        0,
+        "nothing committed yet: another handle sees nothing"
+    );
+    store.commit_import_batch().unwrap();
+    assert_eq!(store.import_batch_rows(), 0);
+    assert_eq!(entry_count(&path), 1);
+    for i in 0..3 {
+        store.insert_entry(&call(&format!("第{i}条"), t)).unwrap();
+    }
+    store.finish_import().unwrap();
+    assert_eq!(entry_count(&path), 4);
+    assert_eq!(
+        audit_rows(&path),
+        [
+            ("log_entry".to_string(), 1, "新增".to_string(), "李四".to_string()),
+            ("log_instruction".into(), 1, "新增".into(), "李四".into()),
+            ("visit".into(), vid, "新增".into(), "王五".into()),
+            ("log_entry".into(), 2, "新增".into(), "李四".into()),
+            ("log_entry".into(), 3, "新增".into(), "李四".into()),
+            ("log_entry".into(), 4, "新增".into(), "李四".into()),
+        ],
+        "a visit and its departure in one batch are one 新增 of its final state"
+    );
+    let report = store.verify(true).unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert!(
+        store.search_index_missing().unwrap(),
+        "the import leaves indexing to the backfill"
+    );
+    // Back to one committed transaction per write.
+    store.insert_entry(&call("导入之后", t)).unwrap();
+    assert_eq!(entry_count(&path), 5);
+    drop(store);
+    let store = open(&path);
+    assert!(!store.search_index_missing().unwrap(), "indexed at open");
+    assert!(store.verify(true).unwrap().is_ok());
+}
+
+#[test]
+fn a_failed_write_in_an_import_rolls_back_the_open_batch_and_the_import_goes_on() {
+    let dir = TempDir::new().unwrap();
+    let path = db_in(&dir);
+    let mut store = open(&path);
+    store.begin_import().unwrap();
+    let t = at("2020-03-01 09:00:00");
+    store.insert_entry(&call("已提交", t)).unwrap();
+    store.commit_import_batch().unwrap();
+    store.insert_entry(&call("未提交甲", t)).unwrap();
+    store.insert_entry(&call("未提交乙", t)).unwrap();
+    let err = store
+        .add_instruction(&InstructionRequest {
+            entry_id: 99,
+            instruction: Instruction {
+                leader: "王五".into(),
+                text: "没有这条记录".into(),
+                given_at: t,
+                recorded_by: "李四".into(),
+                recorded_at: t,
+            },
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(99)), "{err:?}");
+    assert_eq!(store.import_batch_rows(), 0, "the open batch is gone");
+    let (id, _) = store.insert_entry(&call("重新导入", t)).unwrap();
+    assert_eq!(id, 2, "the rolled-back rows left no trace");
+    store.finish_import().unwrap();
+    let contents: Vec<String> = page(&store, Anchor::Newest, 10)
+        .iter()
+        .map(|e| e.content.clone())
+        .collect();
+    assert_eq!(contents, ["重新导入", "已提交"]);
+    assert!(store.verify(true).unwrap().is_ok());
+}
+
+#[test]
+fn an_import_that_stops_keeps_its_committed_batches() {
+    let dir = TempDir::new().unwrap();
+    let path = db_in(&dir);
+    let mut store = open(&path);
+    store.begin_import().unwrap();
+    let t = at("2020-03-01 09:00:00");
+    store.insert_entry(&call("第一批", t)).unwrap();
+    store.commit_import_batch().unwrap();
+    store.insert_entry(&call("第二批", t)).unwrap();
+    drop(store);
+    let store = open(&path);
+    assert_eq!(entry_count(&path), 1);
+    let report = store.verify(true).unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.audit_rows, 1);
+}

@@ -6,12 +6,19 @@
 //! after the change, and a hash chaining it to the previous audit row. A change made outside the
 //! app (the sqlite3 shell, an editor) leaves a record whose digest no longer matches, a record
 //! with no audit row, or a broken chain; [`Store::verify`] names each.
+//!
+//! Stored compactly (migration 0010): the digest and hash as 32-byte blobs (a deleted record's
+//! digest NULL), and no copy of the previous row's hash — verify reads it from that row. The hash
+//! is computed over the text form the values had before (lowercase hex, `deleted`), so rows
+//! written before the upgrade keep their hashes and still verify.
 
+use std::collections::{HashMap, HashSet};
+use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 
 use rusqlite::hooks::Action;
 use rusqlite::types::ValueRef;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use super::{Result, Store};
@@ -21,6 +28,12 @@ pub(crate) type Pending = Arc<Mutex<Vec<(Action, String, i64)>>>;
 
 /// The hash before the first audit row.
 const GENESIS: &str = "zhiban-audit-v1";
+
+/// The digest of a record that is gone.
+const DELETED: &str = "deleted";
+
+/// Who made a change when the record does not say.
+const SYSTEM: &str = "（系统）";
 
 /// Columns that say who made a record, most specific first.
 const WHO_COLUMNS: &[&str] = &[
@@ -44,62 +57,146 @@ pub(crate) fn is_audited(table: &str) -> bool {
     table != "audit_log" && !super::search::is_search_table(table)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+type Sha = [u8; 32];
 
-/// A row's digest and who made it, or `None` if the row is gone.
-fn row_digest(tx: &rusqlite::Connection, table: &str, rowid: i64) -> Result<Option<(String, String)>> {
-    let sql = format!("SELECT * FROM \"{}\" WHERE rowid = ?1", table.replace('"', "\"\""));
-    let mut stmt = tx.prepare_cached(&sql)?;
-    let names: Vec<String> = stmt.column_names().iter().map(|s| (*s).to_string()).collect();
-    Ok(stmt
-        .query_row([rowid], |r| {
-            let mut h = Sha256::new();
-            let mut who = String::new();
-            for (i, name) in names.iter().enumerate() {
-                h.update(name.as_bytes());
-                h.update(b"=");
-                match r.get_ref(i)? {
-                    ValueRef::Null => h.update(b"\0N"),
-                    ValueRef::Integer(n) => h.update(format!("i:{n}").as_bytes()),
-                    ValueRef::Real(x) => h.update(format!("r:{x}").as_bytes()),
-                    ValueRef::Text(t) => {
-                        h.update(b"t:");
-                        h.update(t);
-                    }
-                    ValueRef::Blob(b) => {
-                        h.update(b"b:");
-                        h.update(b);
-                    }
-                }
-                h.update(b"\x1f");
-            }
-            for w in WHO_COLUMNS {
-                if let Some(i) = names.iter().position(|n| n == w)
-                    && let Ok(Some(v)) = r.get::<_, Option<String>>(i)
-                    && !v.is_empty()
-                {
-                    who = v;
-                    break;
-                }
-            }
-            Ok((hex(&h.finalize()), who))
-        })
-        .optional()?)
-}
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
-/// The audit row's hash over the previous hash and its own fields (id, at, who, action, table,
-/// row, digest), in that order.
-fn chain_hash(prev: &str, fields: [&str; 7]) -> String {
-    let mut h = Sha256::new();
-    h.update(prev.as_bytes());
-    h.update(b"\x1f");
-    for part in fields {
-        h.update(part.as_bytes());
-        h.update(b"\x1f");
+/// A SHA-256 value in lowercase hex (the chain's text form of a digest or hash).
+fn hex(bytes: &Sha) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX_DIGITS[usize::from(b >> 4)];
+        pair[1] = HEX_DIGITS[usize::from(b & 0x0f)];
     }
-    hex(&h.finalize())
+    out
+}
+
+/// Lowercase hex of any bytes, onto `out`.
+fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
+    for b in bytes {
+        out.push(HEX_DIGITS[usize::from(b >> 4)]);
+        out.push(HEX_DIGITS[usize::from(b & 0x0f)]);
+    }
+}
+
+/// A stored digest or hash in the text form the chain hashes and compares (the form it was stored
+/// in before migration 0010): 32 bytes as lowercase hex, a deleted record's digest (NULL) as
+/// `deleted`, and anything else — an edit outside the app, before or after the upgrade — as its
+/// text, so that it matches nothing the app computes.
+fn stored_text(v: ValueRef<'_>, out: &mut Vec<u8>) {
+    out.clear();
+    match v {
+        ValueRef::Null => out.extend_from_slice(DELETED.as_bytes()),
+        ValueRef::Blob(b) => push_hex(out, b),
+        ValueRef::Text(t) => out.extend_from_slice(t),
+        ValueRef::Integer(n) => {
+            let _ = write!(out, "{n}");
+        }
+        ValueRef::Real(x) => {
+            let _ = write!(out, "{x}");
+        }
+    }
+}
+
+/// What the digest of a table's rows needs, found once per table.
+struct TableInfo {
+    sql: String,
+    names: Vec<String>,
+    /// Positions of the who-columns the table has, in the order of [`WHO_COLUMNS`].
+    who: Vec<usize>,
+}
+
+/// Digests rows: `SELECT *` by rowid through a cached statement, every column into one buffer,
+/// one SHA-256. Keeps what it learnt about each table for the next row.
+#[derive(Default)]
+struct Digester {
+    tables: HashMap<String, TableInfo>,
+    buf: Vec<u8>,
+}
+
+impl Digester {
+    /// A row's digest and who made it (empty if no who-column says), or `None` if the row is gone.
+    fn row(&mut self, conn: &Connection, table: &str, rowid: i64) -> Result<Option<(Sha, String)>> {
+        if !self.tables.contains_key(table) {
+            let sql = format!("SELECT * FROM \"{}\" WHERE rowid = ?1", table.replace('"', "\"\""));
+            let names: Vec<String> = conn
+                .prepare_cached(&sql)?
+                .column_names()
+                .iter()
+                .map(|s| (*s).to_string())
+                .collect();
+            let who = WHO_COLUMNS
+                .iter()
+                .filter_map(|w| names.iter().position(|n| n == w))
+                .collect();
+            self.tables.insert(table.to_string(), TableInfo { sql, names, who });
+        }
+        let Self { tables, buf } = self;
+        let info = &tables[table];
+        let mut stmt = conn.prepare_cached(&info.sql)?;
+        Ok(stmt
+            .query_row([rowid], |r| {
+                buf.clear();
+                for (i, name) in info.names.iter().enumerate() {
+                    buf.extend_from_slice(name.as_bytes());
+                    buf.push(b'=');
+                    match r.get_ref(i)? {
+                        ValueRef::Null => buf.extend_from_slice(b"\0N"),
+                        // Writing into a Vec cannot fail.
+                        ValueRef::Integer(n) => {
+                            let _ = write!(buf, "i:{n}");
+                        }
+                        ValueRef::Real(x) => {
+                            let _ = write!(buf, "r:{x}");
+                        }
+                        ValueRef::Text(t) => {
+                            buf.extend_from_slice(b"t:");
+                            buf.extend_from_slice(t);
+                        }
+                        ValueRef::Blob(b) => {
+                            buf.extend_from_slice(b"b:");
+                            buf.extend_from_slice(b);
+                        }
+                    }
+                    buf.push(0x1f);
+                }
+                let mut who = String::new();
+                for &i in &info.who {
+                    if let ValueRef::Text(t) = r.get_ref(i)?
+                        && !t.is_empty()
+                        && let Ok(s) = std::str::from_utf8(t)
+                    {
+                        who = s.to_string();
+                        break;
+                    }
+                }
+                Ok((Sha256::digest(&buf[..]).into(), who))
+            })
+            .optional()?)
+    }
+}
+
+/// The audit row's hash over the previous hash (as text) and its own fields: id, at, who, action,
+/// table, row and digest (as text), each followed by 0x1f.
+#[allow(clippy::too_many_arguments)]
+fn chain_hash(
+    buf: &mut Vec<u8>,
+    prev: &[u8],
+    id: i64,
+    at: &str,
+    who: &str,
+    action: &str,
+    table: &str,
+    rowid: i64,
+    digest: &[u8],
+) -> Sha {
+    buf.clear();
+    buf.extend_from_slice(prev);
+    // Writing into a Vec cannot fail.
+    let _ = write!(buf, "\x1f{id}\x1f{at}\x1f{who}\x1f{action}\x1f{table}\x1f{rowid}\x1f");
+    buf.extend_from_slice(digest);
+    buf.push(0x1f);
+    Sha256::digest(&buf[..]).into()
 }
 
 fn action_label(a: Action) -> &'static str {
@@ -110,10 +207,9 @@ fn action_label(a: Action) -> &'static str {
     }
 }
 
-/// Appends the audit rows for `changes`, inside the transaction that made them. Public for bulk
-/// loaders (the ten-year benchmark) that write many records per transaction on their own
-/// connection: they must chain exactly as the app does.
-pub fn append(tx: &rusqlite::Connection, changes: &[(Action, String, i64)]) -> Result<()> {
+/// Appends the audit rows for `changes`, inside the transaction that made them (by `Store::write`,
+/// or at the end of an import batch).
+pub(crate) fn append(tx: &Connection, changes: &[(Action, String, i64)]) -> Result<()> {
     if changes.is_empty() {
         return Ok(());
     }
@@ -121,46 +217,53 @@ pub fn append(tx: &rusqlite::Connection, changes: &[(Action, String, i64)]) -> R
         .naive_local()
         .format("%Y-%m-%d %H:%M:%S")
         .to_string();
-    let (mut last_id, mut prev): (i64, String) = tx
-        .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+    let (mut last_id, mut prev): (i64, Vec<u8>) = tx
+        .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| {
+            let mut hash = Vec::with_capacity(64);
+            stored_text(r.get_ref(1)?, &mut hash);
+            Ok((r.get(0)?, hash))
         })
         .optional()?
-        .unwrap_or((0, GENESIS.to_string()));
+        .unwrap_or((0, GENESIS.as_bytes().to_vec()));
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO audit_log (id, at, who, action, tbl, row_id, digest, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    let mut digester = Digester::default();
+    let mut buf = Vec::new();
     // One row per record and action, in the order they happened (an insert then an update of
     // the same row in one transaction is one 新增 of its final state).
-    let mut seen: Vec<(&str, i64)> = Vec::new();
+    let mut seen: HashSet<(&str, i64)> = HashSet::with_capacity(changes.len());
     for (action, table, rowid) in changes {
-        if seen.contains(&(table.as_str(), *rowid)) {
+        if !seen.insert((table.as_str(), *rowid)) {
             continue;
         }
-        seen.push((table.as_str(), *rowid));
-        let (digest, who) = match row_digest(tx, table, *rowid)? {
-            Some(d) => d,
-            None => ("deleted".to_string(), String::new()),
+        let row = digester.row(tx, table, *rowid)?;
+        let (digest, action, who) = match &row {
+            Some((digest, who)) => (
+                Some(digest),
+                action_label(*action),
+                if who.is_empty() { SYSTEM } else { who.as_str() },
+            ),
+            None => (None, "删除", SYSTEM),
         };
-        let action = if digest == "deleted" {
-            "删除"
-        } else {
-            action_label(*action)
-        };
-        let who = if who.is_empty() {
-            "（系统）".to_string()
-        } else {
-            who
-        };
+        let digest_hex = digest.map(hex);
+        let digest_text = digest_hex.as_ref().map_or(DELETED.as_bytes(), |h| &h[..]);
         let id = last_id + 1;
-        let hash = chain_hash(
-            &prev,
-            [&id.to_string(), &at, &who, action, table, &rowid.to_string(), &digest],
-        );
-        tx.execute(
-            "INSERT INTO audit_log (id, at, who, action, tbl, row_id, digest, prev_hash, hash) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![id, at, who, action, table, rowid, digest, prev, hash],
-        )?;
+        let hash = chain_hash(&mut buf, &prev, id, &at, who, action, table, *rowid, digest_text);
+        insert.execute(params![
+            id,
+            at,
+            who,
+            action,
+            table,
+            rowid,
+            digest.map(|d| &d[..]),
+            &hash[..]
+        ])?;
         last_id = id;
-        prev = hash;
+        prev.clear();
+        prev.extend_from_slice(&hex(&hash));
     }
     Ok(())
 }
@@ -202,41 +305,46 @@ impl Store {
             )?
         };
         let mut problems = Vec::new();
-        // The chain.
+        let mut buf = Vec::new();
+        let mut digester = Digester::default();
+        // The chain: each row's hash over the previous row's hash and its own fields. A quick
+        // check reads the row at `from` only for its hash.
         {
             let mut stmt = self.conn.prepare(
-                "SELECT id, at, who, action, tbl, row_id, digest, prev_hash, hash FROM audit_log \
-                 WHERE id > ?1 ORDER BY id",
+                "SELECT id, at, who, action, tbl, row_id, digest, hash FROM audit_log WHERE id >= ?1 ORDER BY id",
             )?;
-            let mut expected_prev: Option<(i64, String)> = if from == 0 {
-                Some((0, GENESIS.to_string()))
-            } else {
-                None
-            };
+            // The previous row's id and hash (as text); none when it is not known.
+            let mut prev: Option<(i64, Vec<u8>)> = (from == 0).then(|| (0, GENESIS.as_bytes().to_vec()));
+            let (mut digest, mut hash) = (Vec::new(), Vec::new());
             let mut rows = stmt.query([from])?;
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
+                stored_text(r.get_ref(7)?, &mut hash);
+                if from > 0 && id == from {
+                    prev = Some((id, std::mem::take(&mut hash)));
+                    continue;
+                }
                 let (at, who, action, table): (String, String, String, String) =
                     (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-                let (rowid, digest, prev, hash): (i64, String, String, String) =
-                    (r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?);
+                let rowid: i64 = r.get(5)?;
+                stored_text(r.get_ref(6)?, &mut digest);
                 report.audit_rows += 1;
-                if let Some((prev_id, prev_hash)) = &expected_prev {
-                    if id != prev_id + 1 {
-                        problems.push(format!(
-                            "审计记录第 {} 至 {} 条缺失：有人在程序之外删除了审计记录",
-                            prev_id + 1,
-                            id - 1
-                        ));
-                    } else if &prev != prev_hash {
-                        problems.push(format!("审计记录第 {id} 条与前一条接不上：审计链被改动过"));
+                match &prev {
+                    // The row after a gap chains to a hash that is gone: the gap is the finding.
+                    Some((prev_id, _)) if id != prev_id + 1 => problems.push(format!(
+                        "审计记录第 {} 至 {} 条缺失：有人在程序之外删除了审计记录",
+                        prev_id + 1,
+                        id - 1
+                    )),
+                    Some((_, prev_hash)) => {
+                        let computed = chain_hash(&mut buf, prev_hash, id, &at, &who, &action, &table, rowid, &digest);
+                        if hex(&computed)[..] != hash[..] {
+                            problems.push(format!("审计记录第 {id} 条的内容被改动过（{table} 第 {rowid} 行）"));
+                        }
                     }
+                    None => {}
                 }
-                let fields = [&id.to_string(), &at, &who, &action, &table, &rowid.to_string(), &digest];
-                if chain_hash(&prev, fields.map(String::as_str)) != hash {
-                    problems.push(format!("审计记录第 {id} 条的内容被改动过（{table} 第 {rowid} 行）"));
-                }
-                expected_prev = Some((id, hash));
+                prev = Some((id, std::mem::take(&mut hash)));
             }
         }
         // The records: each audited record against its last digest (the search_* tables are derived
@@ -278,19 +386,24 @@ impl Store {
                  ORDER BY a.row_id"
             };
             let mut stmt = self.conn.prepare(sql)?;
-            let audited: Vec<(i64, String)> = stmt
-                .query_map(params![table, from], |r| Ok((r.get(0)?, r.get(1)?)))?
+            let audited: Vec<(i64, Vec<u8>)> = stmt
+                .query_map(params![table, from], |r| {
+                    let mut digest = Vec::with_capacity(64);
+                    stored_text(r.get_ref(1)?, &mut digest);
+                    Ok((r.get(0)?, digest))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
             for (rowid, digest) in &audited {
                 report.records_checked += 1;
-                let now = row_digest(&self.conn, table, *rowid)?.map(|(d, _)| d);
-                match (now, digest.as_str()) {
-                    (None, "deleted") => {}
-                    (None, _) => problems.push(format!("{table} 第 {rowid} 行被删除了（程序之外）")),
-                    (Some(_), "deleted") => {
+                let now = digester.row(&self.conn, table, *rowid)?.map(|(d, _)| hex(&d));
+                let deleted = digest[..] == *DELETED.as_bytes();
+                match now {
+                    None if deleted => {}
+                    None => problems.push(format!("{table} 第 {rowid} 行被删除了（程序之外）")),
+                    Some(_) if deleted => {
                         problems.push(format!("{table} 第 {rowid} 行已删除却又出现（程序之外写入）"));
                     }
-                    (Some(d), expected) if d != expected => {
+                    Some(d) if d[..] != digest[..] => {
                         problems.push(format!("{table} 第 {rowid} 行在程序之外被改动过"));
                     }
                     _ => {}

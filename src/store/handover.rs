@@ -151,16 +151,19 @@ impl Store {
     /// Clears a person's PIN (a leader's reset; the audit chain records the deletion). Returns
     /// whether there was one.
     pub fn clear_pin(&mut self, name: &str) -> Result<bool> {
-        self.write(|tx| Ok(tx.execute("DELETE FROM person_pin WHERE name = ?1", [name])? > 0))
+        self.write(|tx| {
+            Ok(tx
+                .prepare_cached("DELETE FROM person_pin WHERE name = ?1")?
+                .execute([name])?
+                > 0)
+        })
     }
 
     /// Sets a person's PIN the first time they need one (a second first-time insert fails).
     pub fn set_pin(&mut self, name: &str, hash: &str, now: NaiveDateTime) -> Result<()> {
         self.write(|tx| {
-            tx.execute(
-                "INSERT INTO person_pin (name, hash, set_at) VALUES (?1, ?2, ?3)",
-                params![name, hash, time_to_sql(now)],
-            )?;
+            tx.prepare_cached("INSERT INTO person_pin (name, hash, set_at) VALUES (?1, ?2, ?3)")?
+                .execute(params![name, hash, time_to_sql(now)])?;
             Ok(())
         })
     }
@@ -175,26 +178,24 @@ impl Store {
         self.write(|tx| {
             for p in pins {
                 // OR IGNORE would hide a race; a second first-signature must fail loudly.
-                tx.execute(
-                    "INSERT INTO person_pin (name, hash, set_at) VALUES (?1, ?2, ?3)",
-                    params![p.name, p.hash, time_to_sql(now)],
-                )?;
+                tx.prepare_cached("INSERT INTO person_pin (name, hash, set_at) VALUES (?1, ?2, ?3)")?
+                    .execute(params![p.name, p.hash, time_to_sql(now)])?;
             }
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO handover (outgoing, incoming, shift_start, built_at, signed_at, summary, handed_items, \
                  records, item_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    d.outgoing,
-                    d.incoming,
-                    time_to_sql(d.shift_start),
-                    time_to_sql(d.built_at),
-                    time_to_sql(now),
-                    d.summary,
-                    d.handed_items,
-                    d.records,
-                    i64::try_from(d.items.len()).unwrap_or(i64::MAX)
-                ],
-            )?;
+            )?
+            .execute(params![
+                d.outgoing,
+                d.incoming,
+                time_to_sql(d.shift_start),
+                time_to_sql(d.built_at),
+                time_to_sql(now),
+                d.summary,
+                d.handed_items,
+                d.records,
+                i64::try_from(d.items.len()).unwrap_or(i64::MAX)
+            ])?;
             let id = tx.last_insert_rowid();
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO handover_item (handover_id, seq, kind, ref_id, title, detail, must_carry, first_handed, \

@@ -101,34 +101,34 @@ impl Store {
         alert: Option<&[crate::core::urgent::TimelineLine]>,
     ) -> Result<(EntryId, EntryKey)> {
         self.write(|tx| {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO log_entry (kind, category, occurred_at, unit, person, phone, receiver, content, \
                  reported_elsewhere, read_back, forwarded_to, forwarded_at, triage, status, proposal, result, \
                  handler, closed_at, recorded_by, recorded_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-                params![
-                    e.kind.label(),
-                    e.category,
-                    time_to_sql(e.occurred_at),
-                    e.unit,
-                    e.person,
-                    e.phone,
-                    e.receiver,
-                    e.content,
-                    e.reported_elsewhere,
-                    e.read_back,
-                    e.forwarded_to,
-                    opt_time(e.forwarded_at),
-                    e.triage.label(),
-                    e.status.label(),
-                    e.proposal,
-                    e.result,
-                    e.handler,
-                    opt_time(e.closed_at),
-                    e.recorded_by,
-                    time_to_sql(e.recorded_at),
-                ],
-            )?;
+            )?
+            .execute(params![
+                e.kind.label(),
+                e.category,
+                time_to_sql(e.occurred_at),
+                e.unit,
+                e.person,
+                e.phone,
+                e.receiver,
+                e.content,
+                e.reported_elsewhere,
+                e.read_back,
+                e.forwarded_to,
+                opt_time(e.forwarded_at),
+                e.triage.label(),
+                e.status.label(),
+                e.proposal,
+                e.result,
+                e.handler,
+                opt_time(e.closed_at),
+                e.recorded_by,
+                time_to_sql(e.recorded_at),
+            ])?;
             let id = tx.last_insert_rowid();
             if let Some(lines) = alert {
                 super::urgent::raise_entry_alert(tx, id, &e.recorded_by, e.recorded_at, lines)?;
@@ -242,31 +242,33 @@ impl Store {
                         field.label(current.fields.kind)
                     )));
                 }
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO log_amendment (entry_id, field, old_value, new_value, reason, amended_by, amended_at) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![
-                        req.entry_id,
-                        field.column(),
-                        old_value(&current.fields, *field),
-                        new_value,
-                        req.reason,
-                        req.amended_by,
-                        time_to_sql(req.amended_at),
-                    ],
-                )?;
+                )?
+                .execute(params![
+                    req.entry_id,
+                    field.column(),
+                    old_value(&current.fields, *field),
+                    new_value,
+                    req.reason,
+                    req.amended_by,
+                    time_to_sql(req.amended_at),
+                ])?;
                 // The column name comes from a closed enum, never from input.
                 tx.execute(
                     &format!("UPDATE log_entry SET {} = ?1 WHERE id = ?2", field.column()),
                     params![column_value(*field, new_value), req.entry_id],
                 )?;
             }
-            let key = tx.query_row("SELECT occurred_at FROM log_entry WHERE id = ?1", [req.entry_id], |r| {
-                Ok(EntryKey {
-                    occurred_at: row_time(r, 0)?,
-                    id: req.entry_id,
-                })
-            })?;
+            let key = tx
+                .prepare_cached("SELECT occurred_at FROM log_entry WHERE id = ?1")?
+                .query_row([req.entry_id], |r| {
+                    Ok(EntryKey {
+                        occurred_at: row_time(r, 0)?,
+                        id: req.entry_id,
+                    })
+                })?;
             Ok(key)
         })
     }
@@ -275,24 +277,23 @@ impl Store {
     pub fn add_instruction(&mut self, req: &InstructionRequest) -> Result<EntryKey> {
         self.write(|tx| {
             let occurred_at = tx
-                .query_row("SELECT occurred_at FROM log_entry WHERE id = ?1", [req.entry_id], |r| {
-                    row_time(r, 0)
-                })
+                .prepare_cached("SELECT occurred_at FROM log_entry WHERE id = ?1")?
+                .query_row([req.entry_id], |r| row_time(r, 0))
                 .optional()?
                 .ok_or(StoreError::NotFound(req.entry_id))?;
             let i = &req.instruction;
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO log_instruction (entry_id, leader, text, given_at, recorded_by, recorded_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    req.entry_id,
-                    i.leader,
-                    i.text,
-                    time_to_sql(i.given_at),
-                    i.recorded_by,
-                    time_to_sql(i.recorded_at)
-                ],
-            )?;
+            )?
+            .execute(params![
+                req.entry_id,
+                i.leader,
+                i.text,
+                time_to_sql(i.given_at),
+                i.recorded_by,
+                time_to_sql(i.recorded_at)
+            ])?;
             Ok(EntryKey {
                 occurred_at,
                 id: req.entry_id,

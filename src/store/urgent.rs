@@ -2,7 +2,7 @@
 //! timeline, reports.
 
 use chrono::NaiveDateTime;
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Result, Store, StoreError, row_label, row_opt_time, row_time, time_to_sql};
 use crate::core::escalation::Escalation;
@@ -65,7 +65,7 @@ pub(super) fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
     })
 }
 
-fn insert_entry_alert_timeline(tx: &rusqlite::Transaction<'_>, alert_id: i64, lines: &[TimelineLine]) -> Result<()> {
+fn insert_entry_alert_timeline(tx: &Connection, alert_id: i64, lines: &[TimelineLine]) -> Result<()> {
     let mut stmt =
         tx.prepare_cached("INSERT INTO entry_alert_timeline (alert_id, at, who, text) VALUES (?1, ?2, ?3, ?4)")?;
     for l in lines {
@@ -76,7 +76,7 @@ fn insert_entry_alert_timeline(tx: &rusqlite::Transaction<'_>, alert_id: i64, li
 
 /// Raises an alert for a log entry inside the transaction that saves the entry.
 pub(super) fn raise_entry_alert(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     entry_id: i64,
     by: &str,
     at: NaiveDateTime,
@@ -93,7 +93,7 @@ pub(super) fn raise_entry_alert(
     Ok(id)
 }
 
-fn insert_timeline(tx: &rusqlite::Transaction<'_>, event_id: EventId, lines: &[TimelineLine]) -> Result<()> {
+fn insert_timeline(tx: &Connection, event_id: EventId, lines: &[TimelineLine]) -> Result<()> {
     let mut stmt =
         tx.prepare_cached("INSERT INTO urgent_timeline (event_id, at, who, text) VALUES (?1, ?2, ?3, ?4)")?;
     for l in lines {

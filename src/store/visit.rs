@@ -311,40 +311,40 @@ impl Store {
                 .petition
                 .as_ref()
                 .map_or(("", ""), |p| (p.address.as_str(), p.matter.as_str()));
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO visit (name, gender, id_type, id_number, id_key, id_last4, employer, phone, people_count, \
                  companions, purpose, host, plate, belongings, handling, entered_at, is_petition, petition_address, \
                  petition_matter, py_initials, py_full, py_alt, repeat_of, registered_by, registered_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
                  ?21, ?22, ?23, ?24, ?25)",
-                params![
-                    v.name,
-                    v.gender.label(),
-                    v.id_type.label(),
-                    v.id_number,
-                    key.id_number,
-                    idcard::last4(&key.id_number),
-                    v.employer,
-                    v.phone,
-                    v.people_count,
-                    v.companions,
-                    v.purpose,
-                    v.host,
-                    v.plate,
-                    v.belongings,
-                    v.handling,
-                    time_to_sql(v.entered_at),
-                    v.petition.is_some(),
-                    address,
-                    matter,
-                    keys.initials,
-                    keys.full,
-                    keys.alternates_line(),
-                    repeat_of,
-                    v.registered_by,
-                    time_to_sql(v.registered_at),
-                ],
-            )?;
+            )?
+            .execute(params![
+                v.name,
+                v.gender.label(),
+                v.id_type.label(),
+                v.id_number,
+                key.id_number,
+                idcard::last4(&key.id_number),
+                v.employer,
+                v.phone,
+                v.people_count,
+                v.companions,
+                v.purpose,
+                v.host,
+                v.plate,
+                v.belongings,
+                v.handling,
+                time_to_sql(v.entered_at),
+                v.petition.is_some(),
+                address,
+                matter,
+                keys.initials,
+                keys.full,
+                keys.alternates_line(),
+                repeat_of,
+                v.registered_by,
+                time_to_sql(v.registered_at),
+            ])?;
             let id = tx.last_insert_rowid();
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO visit_representative (visit_id, name, id_number, phone, is_liaison) \
@@ -362,11 +362,10 @@ impl Store {
     pub fn checkout(&mut self, id: VisitId, by: &str, now: NaiveDateTime) -> Result<()> {
         self.write(|tx| {
             let (name, entered_at, out_at, out_by): (String, NaiveDateTime, Option<NaiveDateTime>, Option<String>) = tx
-                .query_row(
-                    "SELECT name, entered_at, checked_out_at, checked_out_by FROM visit WHERE id = ?1",
-                    [id],
-                    |r| Ok((r.get(0)?, row_time(r, 1)?, row_opt_time(r, 2)?, r.get(3)?)),
-                )
+                .prepare_cached("SELECT name, entered_at, checked_out_at, checked_out_by FROM visit WHERE id = ?1")?
+                .query_row([id], |r| {
+                    Ok((r.get(0)?, row_time(r, 1)?, row_opt_time(r, 2)?, r.get(3)?))
+                })
                 .optional()?
                 .ok_or(StoreError::NotFound(id))?;
             if let Some(at) = out_at {
@@ -383,10 +382,10 @@ impl Store {
                     format_minute(entered_at)
                 )));
             }
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE visit SET checked_out_at = ?1, checked_out_by = ?2 WHERE id = ?3 AND checked_out_at IS NULL",
-                params![time_to_sql(now), by, id],
-            )?;
+            )?
+            .execute(params![time_to_sql(now), by, id])?;
             Ok(())
         })
     }
@@ -517,13 +516,12 @@ impl Store {
     pub fn record_reveal(&mut self, visit_id: VisitId, by: &str, now: NaiveDateTime) -> Result<String> {
         self.write(|tx| {
             let number: String = tx
-                .query_row("SELECT id_number FROM visit WHERE id = ?1", [visit_id], |r| r.get(0))
+                .prepare_cached("SELECT id_number FROM visit WHERE id = ?1")?
+                .query_row([visit_id], |r| r.get(0))
                 .optional()?
                 .ok_or(StoreError::NotFound(visit_id))?;
-            tx.execute(
-                "INSERT INTO id_reveal_log (visit_id, revealed_by, revealed_at) VALUES (?1, ?2, ?3)",
-                params![visit_id, by, time_to_sql(now)],
-            )?;
+            tx.prepare_cached("INSERT INTO id_reveal_log (visit_id, revealed_by, revealed_at) VALUES (?1, ?2, ?3)")?
+                .execute(params![visit_id, by, time_to_sql(now)])?;
             Ok(number)
         })
     }
@@ -547,18 +545,18 @@ impl Store {
     /// Puts a person on the watch list.
     pub fn add_watch(&mut self, e: &NewWatchEntry) -> Result<WatchId> {
         self.write(|tx| {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO watch_entry (name, aliases, id_number, reason, added_by, added_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    e.name,
-                    e.aliases.join("\n"),
-                    e.id_number,
-                    e.reason,
-                    e.added_by,
-                    time_to_sql(e.added_at)
-                ],
-            )?;
+            )?
+            .execute(params![
+                e.name,
+                e.aliases.join("\n"),
+                e.id_number,
+                e.reason,
+                e.added_by,
+                time_to_sql(e.added_at)
+            ])?;
             Ok(tx.last_insert_rowid())
         })
     }
@@ -590,7 +588,8 @@ impl Store {
     pub fn lift_watch(&mut self, id: WatchId, by: &str, now: NaiveDateTime) -> Result<()> {
         self.write(|tx| {
             let lifted: Option<Option<String>> = tx
-                .query_row("SELECT lifted_at FROM watch_entry WHERE id = ?1", [id], |r| r.get(0))
+                .prepare_cached("SELECT lifted_at FROM watch_entry WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
                 .optional()?;
             match lifted {
                 None => Err(StoreError::NotFound(id)),
@@ -598,10 +597,8 @@ impl Store {
                     "关注名单第 {id} 条已于 {at} 撤销，无需再次撤销"
                 ))),
                 Some(None) => {
-                    tx.execute(
-                        "UPDATE watch_entry SET lifted_at = ?1, lifted_by = ?2 WHERE id = ?3",
-                        params![time_to_sql(now), by, id],
-                    )?;
+                    tx.prepare_cached("UPDATE watch_entry SET lifted_at = ?1, lifted_by = ?2 WHERE id = ?3")?
+                        .execute(params![time_to_sql(now), by, id])?;
                     Ok(())
                 }
             }
