@@ -12,7 +12,8 @@ CREATE TABLE audit_log_compact (
     id      INTEGER PRIMARY KEY,
     at      TEXT NOT NULL,
     who     TEXT NOT NULL,
-    action  TEXT NOT NULL CHECK (action IN ('新增', '修改', '删除')),
+    -- Not `IN (…)`: a list of three builds a temporary index at every insert.
+    action  TEXT NOT NULL CHECK (action = '新增' OR action = '修改' OR action = '删除'),
     tbl     TEXT NOT NULL,
     row_id  INTEGER NOT NULL,
     digest  BLOB,

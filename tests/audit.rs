@@ -226,6 +226,15 @@ fn digests_and_hashes_are_32_byte_blobs_and_a_deleted_record_has_none() {
         )
         .unwrap();
     assert_eq!(odd, 0);
+    assert!(
+        conn.execute(
+            "INSERT INTO audit_log (id, at, who, action, tbl, row_id, digest, hash) \
+             VALUES (99, '2026-11-23 13:00:00', '王五', '改写', 'log_entry', 1, NULL, zeroblob(32))",
+            [],
+        )
+        .is_err(),
+        "only 新增, 修改 and 删除"
+    );
     let pins: Vec<(String, bool)> = conn
         .prepare("SELECT action, digest IS NULL FROM audit_log WHERE tbl = 'person_pin' ORDER BY id")
         .unwrap()
