@@ -22,7 +22,8 @@ DROP TABLE search_doc;
 -- id is the time key (see 0008 and src/core/search.rs).
 CREATE TABLE search_doc (
     id     INTEGER PRIMARY KEY,
-    kind   TEXT NOT NULL CHECK (kind IN ('值班记录', '来访', '紧急事件')),
+    -- Three comparisons, not IN (…): SQLite 3.53 builds a temporary index for IN at every insert.
+    kind   TEXT NOT NULL CHECK (kind = '值班记录' OR kind = '来访' OR kind = '紧急事件'),
     ref_id INTEGER NOT NULL,
     at     TEXT NOT NULL,
     status TEXT NOT NULL,
