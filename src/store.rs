@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_search.sql"),
     include_str!("../migrations/0009_search_compact.sql"),
     include_str!("../migrations/0010_audit_compact.sql"),
+    include_str!("../migrations/0011_visit_repeat_index.sql"),
 ];
 
 /// The schema version this build writes.

@@ -112,6 +112,34 @@ fn a_visit_is_read_back_as_registered() {
 }
 
 #[test]
+fn the_repeat_check_takes_the_newest_visit_of_a_number_from_its_index_without_sorting() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let newest = s
+        .add_visit(&build(&draft("张三", ZHANG_ID), at("2026-11-10 09:00")))
+        .unwrap();
+    // Registered afterwards but entered earlier (补录): not the latest.
+    s.add_visit(&build(&draft("张三", ZHANG_ID), at("2026-11-05 09:00")))
+        .unwrap();
+    let key = RepeatKey::new(IdType::ResidentId, ZHANG_ID, "张三", None);
+    assert_eq!(s.last_visit_of(&key).unwrap().map(|p| p.id), Some(newest));
+    let conn = Connection::open(s.path()).unwrap();
+    let plan: Vec<String> = conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT v.id FROM visit v WHERE v.id_key = ?1 \
+             ORDER BY v.entered_at DESC, v.id DESC LIMIT 1",
+        )
+        .unwrap()
+        .query_map(["X"], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let plan = plan.join(" | ");
+    assert!(plan.contains("visit_by_id_key_time"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+}
+
+#[test]
 fn the_second_visit_is_a_repeat_of_the_latest_earlier_one() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = store(&dir);

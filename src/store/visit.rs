@@ -110,15 +110,28 @@ fn bare_visit(conn: &Connection, id: VisitId) -> Result<Option<Visit>> {
 
 /// The stored visits a visit with `key` might repeat, narrowed by SQL; [`find_repeat`] decides.
 fn repeat_candidates(conn: &Connection, key: &RepeatKey) -> Result<Vec<PreviousVisit>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {VISIT_COLUMNS} FROM visit v \
-         WHERE (?1 != '' AND v.id_key = ?1) OR (?2 IS NOT NULL AND v.is_petition = 1 AND v.name = ?3) \
-         ORDER BY v.entered_at DESC, v.id DESC LIMIT 500"
-    ))?;
-    Ok(stmt
-        .query_map(params![key.id_number, key.matter, key.name], visit_from_row)?
-        .map(|v| v.map(|v| v.summary()))
-        .collect::<rusqlite::Result<Vec<_>>>()?)
+    let mut out = Vec::new();
+    // The same document number: the newest such visit is the one (`id_key` is empty for 其他, so
+    // every row found has a number that counts), straight from `visit_by_id_key_time`.
+    if !key.id_number.is_empty() {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {VISIT_COLUMNS} FROM visit v WHERE v.id_key = ?1 ORDER BY v.entered_at DESC, v.id DESC LIMIT 1"
+        ))?;
+        for v in stmt.query_map([&key.id_number], visit_from_row)? {
+            out.push(v?.summary());
+        }
+    }
+    // 信访 by the same name: the matter decides ([`find_repeat`]), so the newest few hundred.
+    if key.matter.is_some() {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {VISIT_COLUMNS} FROM visit v WHERE v.is_petition = 1 AND v.name = ?1 \
+             ORDER BY v.entered_at DESC, v.id DESC LIMIT 500"
+        ))?;
+        for v in stmt.query_map([&key.name], visit_from_row)? {
+            out.push(v?.summary());
+        }
+    }
+    Ok(out)
 }
 
 fn last_visit(conn: &Connection, key: &RepeatKey) -> Result<Option<PreviousVisit>> {
