@@ -282,7 +282,9 @@ impl Found {
 fn latest_visit(conn: &Connection, person: &Person) -> Result<Option<VisitorMatch>> {
     let (visits, arg) = match person {
         Person::Number(n) => ("SELECT id FROM visit WHERE id_key = ?1", n),
-        Person::Name(n) => ("SELECT id FROM visit WHERE name = ?1 AND id_key = ''", n),
+        // `+id_key`: through `visit_by_name` (a few rows), never the number index, which holds
+        // every visit without a number under ''.
+        Person::Name(n) => ("SELECT id FROM visit WHERE name = ?1 AND +id_key = ''", n),
     };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {VISIT_COLUMNS}, (SELECT count(*) FROM ({visits})) FROM visit v \
