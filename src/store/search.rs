@@ -28,6 +28,10 @@ use crate::core::search::{
 /// Records indexed per transaction when a database is indexed at open.
 pub const BACKFILL_BATCH: usize = 5_000;
 
+/// Records the backfill's reading thread hands over at a time: small, so that the documents in
+/// flight between the two threads stay a few megabytes.
+const BACKFILL_CHUNK: usize = 500;
+
 /// FTS5's in-memory buffer during a backfill (default 1 MiB): fewer, larger segments to merge.
 /// Also the mark of a backfill in progress (see [`in_bulk_mode`]).
 const BACKFILL_HASHSIZE: i64 = 4 << 20;
@@ -111,11 +115,16 @@ pub(crate) struct IndexRow {
 }
 
 impl IndexRow {
-    fn new(doc: SearchDoc) -> Self {
+    fn new(mut doc: SearchDoc) -> Self {
+        let row_columns = doc.unigram_columns();
+        let digest = doc.digest();
+        // The columns carry everything indexed; batches in flight need not hold the text twice.
+        doc.text = String::new();
+        doc.keys = String::new();
         Self {
             at: time_to_sql(doc.at),
-            digest: doc.digest(),
-            columns: doc.unigram_columns(),
+            digest,
+            columns: row_columns,
             doc,
         }
     }
@@ -323,7 +332,7 @@ fn backfill_kind(
         let reading = move || {
             let mut after = i64::MIN;
             loop {
-                let batch = backfill_read(&reader, kind, after, BACKFILL_BATCH);
+                let batch = backfill_read(&reader, kind, after, BACKFILL_CHUNK);
                 let done = match &batch {
                     Ok(rows) => match rows.iter().map(|r| r.doc.ref_id).max() {
                         Some(last) => {
@@ -344,25 +353,38 @@ fn backfill_kind(
             .name("zhiban-index".into())
             .spawn_scoped(scope, reading)
             .map_err(|e| super::StoreError::Thread(e.to_string()))?;
-        for batch in batches {
-            let rows = batch?;
-            if rows.is_empty() {
-                break;
-            }
-            store.write(|tx| {
+        let mut finished = false;
+        while !finished {
+            // One transaction takes chunks until it holds BACKFILL_BATCH records or the reader
+            // has no more.
+            let written = store.write(|tx| {
                 // Another terminal may have saved (and so indexed) one of these records since
                 // the reader looked.
                 let mut present = tx.prepare_cached("SELECT 1 FROM search_doc WHERE kind = ?1 AND ref_id = ?2")?;
-                for row in &rows {
-                    if !present.exists(params![kind.label(), row.doc.ref_id])? {
-                        insert_new(tx, row)?;
+                let mut written = 0;
+                while written < BACKFILL_BATCH {
+                    let rows = match batches.recv() {
+                        Ok(chunk) => chunk?,
+                        Err(_) => Vec::new(),
+                    };
+                    if rows.is_empty() {
+                        finished = true;
+                        break;
                     }
+                    for row in &rows {
+                        if !present.exists(params![kind.label(), row.doc.ref_id])? {
+                            insert_new(tx, row)?;
+                        }
+                    }
+                    written += rows.len();
                 }
-                Ok(())
+                Ok(written)
             })?;
-            report.done += rows.len() as u64;
-            report.total = report.total.max(report.done);
-            progress(*report);
+            if written > 0 {
+                report.done += written as u64;
+                report.total = report.total.max(report.done);
+                progress(*report);
+            }
         }
         Ok(())
     })
