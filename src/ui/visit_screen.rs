@@ -68,13 +68,14 @@ fn render_board(frame: &mut Frame, area: Rect, app: &App) {
         )
     };
     let mut cols: Vec<(&str, usize)> = vec![
-        ("编号", 5),
+        // Visit numbers reach six digits within a few years (200,000 in ten).
+        ("编号", 7),
         ("姓名", 11),
         ("人数", 5),
         ("证件号码", 19),
         ("被访", 11),
         ("进入", 12),
-        (if s.show_all { "离开" } else { "在楼" }, 11),
+        (if s.show_all { "离开" } else { "在楼" }, 12),
     ];
     if wide {
         cols.extend([("单位", 20), ("事由", 30)]);
@@ -113,13 +114,13 @@ fn render_board(frame: &mut Frame, area: Rect, app: &App) {
         let entered = v.fields.entered_at.format("%m-%d %H:%M").to_string();
         let id_text = format!("{}", v.id);
         let mut cells: Vec<(&str, usize)> = vec![
-            (&id_text, 5),
+            (&id_text, 7),
             (&name, 11),
             (&people, 5),
             (&id_cell, 19),
             (&v.fields.host, 11),
             (&entered, 12),
-            (&last, 11),
+            (&last, 12),
         ];
         if wide {
             cells.extend([(v.fields.employer.as_str(), 20), (v.fields.purpose.as_str(), 30)]);
