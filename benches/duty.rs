@@ -1636,14 +1636,15 @@ fn handover(store: &Store, path: &Path) -> Vec<Stats> {
         &[&since, &now_sql],
         20,
     );
-    // Without a signed handover (a file imported without its handover history) the shift counts
-    // run from the beginning of the log.
+    // Without a signed handover (a file imported without its handover history) the store counts
+    // the last day's records (it counted the whole log until 6a220f6: 0.3–0.4 s at ten years).
+    let day_before = sql_time(now - chrono::Duration::days(1));
     out.push(time_sql(
         &conn,
-        "handover: shift counts with no previous handover (whole log)",
+        "handover: shift counts with no previous handover (the last day)",
         "SELECT kind, count(*) FROM log_entry WHERE occurred_at >= ?1 AND occurred_at <= ?2 GROUP BY kind",
-        &[&"0000", &now_sql],
-        5,
+        &[&day_before, &now_sql],
+        20,
     ));
     out
 }
