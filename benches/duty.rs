@@ -39,7 +39,7 @@ mod common;
 use common::*;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
@@ -1944,26 +1944,7 @@ fn main() {
         }
         stats("      of which Store::open + the quick audit check alone", samples);
 
-        let exe = env!("CARGO_BIN_EXE_zhiban");
-        let xdg = dir.join("xdg-empty");
-        std::fs::create_dir_all(&xdg).expect("empty config dir");
-        let mut samples = Vec::new();
-        for _ in 0..50 {
-            let (d, status) = time(|| {
-                Command::new(exe)
-                    .arg("--db")
-                    .arg(&path)
-                    .args(["log", "list", "--limit", "50"])
-                    .env("XDG_CONFIG_HOME", &xdg)
-                    .env_remove("ZHIBAN_DB")
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status()
-                    .expect("run zhiban")
-            });
-            assert!(status.success(), "zhiban log list failed: {status}");
-            samples.push(d);
-        }
+        let samples = time_log_list_process(&dir, &path, 50);
         table.push(stats("cold start: process `zhiban log list --limit 50`", samples));
         memory("cold start");
     }

@@ -20,7 +20,7 @@ mod common;
 
 use common::*;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -401,26 +401,7 @@ fn main() {
     table.push(stats("(a) open → config, app, first page, first frame 80x24", samples));
 
     // The real binary, as a separate process: exec, config, open, 50 newest, printed.
-    let exe = env!("CARGO_BIN_EXE_zhiban");
-    let xdg = dir.join("xdg-empty");
-    std::fs::create_dir_all(&xdg).expect("empty config dir");
-    let mut samples = Vec::new();
-    for _ in 0..100 {
-        let (d, status) = time(|| {
-            Command::new(exe)
-                .arg("--db")
-                .arg(&path)
-                .args(["log", "list", "--limit", "50"])
-                .env("XDG_CONFIG_HOME", &xdg)
-                .env_remove("ZHIBAN_DB")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .expect("run zhiban")
-        });
-        assert!(status.success(), "zhiban log list failed: {status}");
-        samples.push(d);
-    }
+    let samples = time_log_list_process(&dir, &path, 100);
     table.push(stats("(a) process: `zhiban log list --limit 50`", samples));
     memory("(a)");
 

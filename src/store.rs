@@ -27,7 +27,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 /// Append-only list of migrations; the position in the list is the schema version.
 /// Never remove or edit an entry once shipped.
-const MIGRATIONS: &[&str] = &[
+pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_urgent.sql"),
     include_str!("../migrations/0003_entry_alert.sql"),

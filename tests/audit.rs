@@ -290,17 +290,11 @@ fn an_audit_digest_or_hash_rewritten_outside_the_app_breaks_the_chain() {
 fn version_8_file(dir: &TempDir) -> std::path::PathBuf {
     let path = dir.path().join("v8.db");
     let conn = Connection::open(&path).unwrap();
-    for sql in [
-        include_str!("../migrations/0001_init.sql"),
-        include_str!("../migrations/0002_urgent.sql"),
-        include_str!("../migrations/0003_entry_alert.sql"),
-        include_str!("../migrations/0004_roster.sql"),
-        include_str!("../migrations/0005_handover.sql"),
-        include_str!("../migrations/0006_visit.sql"),
-        include_str!("../migrations/0007_audit.sql"),
-        include_str!("../migrations/0008_search.sql"),
-        include_str!("fixtures/audit_v8.sql"),
-    ] {
+    // Migrations 0001–0008 are the first eight; the fixture sets user_version = 8.
+    for sql in zhiban::store::MIGRATIONS[..8]
+        .iter()
+        .chain([&include_str!("fixtures/audit_v8.sql")])
+    {
         conn.execute_batch(sql).unwrap();
     }
     conn.pragma_update(None, "user_version", 8).unwrap();

@@ -371,6 +371,31 @@ pub fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
     (start.elapsed(), v)
 }
 
+/// `runs` × the real binary as its own process, `zhiban --db DB log list --limit 50`, with an empty
+/// config directory under `dir`: exec, config, open, the 50 newest, printed.
+pub fn time_log_list_process(dir: &Path, db: &Path, runs: usize) -> Vec<Duration> {
+    let xdg = dir.join("xdg-empty");
+    std::fs::create_dir_all(&xdg).expect("empty config dir");
+    (0..runs)
+        .map(|_| {
+            let (d, status) = time(|| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_zhiban"))
+                    .arg("--db")
+                    .arg(db)
+                    .args(["log", "list", "--limit", "50"])
+                    .env("XDG_CONFIG_HOME", &xdg)
+                    .env_remove("ZHIBAN_DB")
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .status()
+                    .expect("run zhiban")
+            });
+            assert!(status.success(), "zhiban log list failed: {status}");
+            d
+        })
+        .collect()
+}
+
 pub fn settings() -> zhiban::core::app::Settings {
     zhiban::config::parse(zhiban::config::DEFAULT_TOML, None)
         .expect("built-in config")

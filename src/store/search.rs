@@ -107,7 +107,7 @@ fn read_doc(conn: &Connection, kind: DocKind, id: i64) -> Result<Option<SearchDo
 
 /// What a document adds to the index, computed from it: its digest and the four columns of
 /// `search_uni`. Pure work, so a backfill computes it on a second thread.
-pub(crate) struct IndexRow {
+struct IndexRow {
     doc: SearchDoc,
     at: String,
     digest: i64,
