@@ -1173,7 +1173,7 @@ impl Screen {
 }
 
 fn window(app: &App) -> (Option<EntryKey>, Option<EntryKey>) {
-    let rows = &app.log.list.rows;
+    let rows = &app.screens.log.list.rows;
     (rows.first().map(|r| r.key()), rows.last().map(|r| r.key()))
 }
 
@@ -1192,7 +1192,7 @@ fn scroll(store: &mut Store, size: (u16, u16), key: KeyCode, times: usize, label
         }
     }
     let s = stats(&format!("scroll: {label} at {cols}x{rows}"), samples);
-    let list = &screen.app.log.list;
+    let list = &screen.app.screens.log.list;
     loading.sort_unstable();
     println!(
         "      viewport {} rows, window {} rows; {} presses loaded a page (median {}); ended on entry {}",
@@ -1224,7 +1224,14 @@ fn typing(store: &mut Store, names: &[String]) -> Vec<Stats> {
 
     // The new-entry form.
     screen.press(store, Key::ch('n'));
-    let log_focus = |app: &App| app.log.form.as_ref().and_then(|f| f.form.focused()).map(|f| f.key);
+    let log_focus = |app: &App| {
+        app.screens
+            .log
+            .form
+            .as_ref()
+            .and_then(|f| f.form.focused())
+            .map(|f| f.key)
+    };
     tab_to(&mut screen, store, FieldKey::Log(LogField::Content), log_focus);
     let mut samples = Vec::with_capacity(2_000);
     for i in 0..2_000 {
@@ -1260,10 +1267,10 @@ fn typing(store: &mut Store, names: &[String]) -> Vec<Stats> {
     screen.press(store, Key::ch('a'));
     let (mut samples, mut loading) = (Vec::with_capacity(2_000), Vec::new());
     for _ in 0..2_000 {
-        let held = screen.app.visits.all.rows.last().map(|v| v.id);
+        let held = screen.app.screens.visits.all.rows.last().map(|v| v.id);
         let d = screen.timed(store, Key::plain(KeyCode::Down));
         samples.push(d);
-        if screen.app.visits.all.rows.last().map(|v| v.id) != held {
+        if screen.app.screens.visits.all.rows.last().map(|v| v.id) != held {
             loading.push(d);
         }
     }
@@ -1273,7 +1280,7 @@ fn typing(store: &mut Store, names: &[String]) -> Vec<Stats> {
         "      {} presses read a page (median {}); {} visits held",
         loading.len(),
         loading.get(loading.len() / 2).map_or_else(|| "-".into(), |d| ms(*d)),
-        screen.app.visits.all.rows.len()
+        screen.app.screens.visits.all.rows.len()
     );
     screen.press(store, Key::ch('a'));
 
@@ -1282,14 +1289,14 @@ fn typing(store: &mut Store, names: &[String]) -> Vec<Stats> {
     // separately the lookup a pause starts (to its frame) — after every prefix, as if the officer
     // stopped at each one: the worst case of a slow typist.
     screen.press(store, Key::ch('n'));
-    assert!(screen.app.visits.lookup.is_some(), "n opens the lookup box");
+    assert!(screen.app.screens.visits.lookup.is_some(), "n opens the lookup box");
     let (mut keys, mut lookups, mut hits) = (Vec::new(), Vec::new(), Vec::new());
     for name in names {
         for c in name.chars() {
             keys.push(screen.timed(store, Key::ch(c)));
             lookups.push(screen.timed_pause(store));
         }
-        hits.push(screen.app.visits.lookup.as_ref().map_or(0, |l| l.results.len()));
+        hits.push(screen.app.screens.visits.lookup.as_ref().map_or(0, |l| l.results.len()));
         screen.press(store, Key::ctrl('u'));
     }
     out.push(stats(
@@ -1337,7 +1344,14 @@ fn typing(store: &mut Store, names: &[String]) -> Vec<Stats> {
 
     // The visit form (Ctrl-N: a blank form), 来访事由.
     screen.press(store, Key::ctrl('n'));
-    let visit_focus = |app: &App| app.visits.form.as_ref().and_then(|(f, _)| f.focused()).map(|f| f.key);
+    let visit_focus = |app: &App| {
+        app.screens
+            .visits
+            .form
+            .as_ref()
+            .and_then(|(f, _)| f.focused())
+            .map(|f| f.key)
+    };
     tab_to(&mut screen, store, FieldKey::Visit(VisitField::Purpose), visit_focus);
     let mut samples = Vec::with_capacity(1_000);
     for i in 0..1_000 {
@@ -1926,7 +1940,7 @@ fn main() {
                 let screen = Screen::new(&mut store, 80, 24);
                 (screen, store)
             });
-            assert!(screen.0.app.log.list.loaded);
+            assert!(screen.0.app.screens.log.list.loaded);
             samples.push(d);
         }
         table.push(stats(

@@ -266,7 +266,7 @@ impl Screen {
 }
 
 fn window(app: &App) -> (Option<EntryKey>, Option<EntryKey>) {
-    let rows = &app.log.list.rows;
+    let rows = &app.screens.log.list.rows;
     (rows.first().map(|r| r.key()), rows.last().map(|r| r.key()))
 }
 
@@ -286,7 +286,7 @@ fn scroll(store: &mut Store, total: usize, size: (u16, u16), key: KeyCode, times
         }
     }
     let s = stats(&format!("(c) {label} at {cols}x{rows}"), samples);
-    let list = &screen.app.log.list;
+    let list = &screen.app.screens.log.list;
     let selected = list.selected_row().map_or(0, |r| r.id);
     // Ids were assigned in time order, so n rows down from the newest is entry `newest - n`.
     let step = if key == KeyCode::PageDown { list.viewport } else { 1 };
@@ -395,7 +395,7 @@ fn main() {
             (screen, store)
         });
         samples.push(d);
-        assert!(screen.0.app.log.list.loaded);
+        assert!(screen.0.app.screens.log.list.loaded);
         drop(screen);
     }
     table.push(stats("(a) open → config, app, first page, first frame 80x24", samples));
@@ -538,7 +538,14 @@ fn print_plans(path: &Path, key: EntryKey) {
 fn typing(store: &mut Store) -> Vec<Stats> {
     let mut screen = Screen::new(store, 80, 24);
     screen.press(store, Key::ch('n'));
-    let focused = |app: &App| app.log.form.as_ref().and_then(|f| f.form.focused()).map(|f| f.key);
+    let focused = |app: &App| {
+        app.screens
+            .log
+            .form
+            .as_ref()
+            .and_then(|f| f.form.focused())
+            .map(|f| f.key)
+    };
     for _ in 0..20 {
         if focused(&screen.app) == Some(FieldKey::Log(LogField::Content)) {
             break;
@@ -547,7 +554,8 @@ fn typing(store: &mut Store) -> Vec<Stats> {
     }
     assert_eq!(focused(&screen.app), Some(FieldKey::Log(LogField::Content)));
     let content = |app: &App| {
-        app.log
+        app.screens
+            .log
             .form
             .as_ref()
             .map(|f| f.form.value(FieldKey::Log(LogField::Content)))

@@ -32,6 +32,7 @@ macro_rules! labelled_enum {
     };
 }
 
+pub mod alerts;
 pub mod app;
 pub mod escalation;
 pub mod export;
@@ -47,9 +48,12 @@ pub mod name_pinyin;
 pub mod report;
 pub mod roster;
 pub mod roster_screen;
+pub mod screen;
+pub mod screens;
 pub mod search;
 pub mod search_screen;
 pub mod settings;
+pub mod shared;
 pub mod text;
 pub mod text_buffer;
 pub mod urgent;

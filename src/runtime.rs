@@ -16,8 +16,8 @@ pub mod backup;
 pub mod notify;
 mod visit;
 
-use crate::core::app::{App, Effect, Msg};
-use crate::core::handover_screen::SignRequest;
+use crate::core::app::{App, Effect, Msg, PinCheck, Reply, Request};
+use crate::core::handover::Draft;
 use crate::core::keymap::{Key, KeyCode};
 use crate::store::Store;
 use crate::ui;
@@ -30,251 +30,130 @@ pub fn now() -> NaiveDateTime {
     t.with_nanosecond(0).unwrap_or(t)
 }
 
-/// Executes one effect; returns the message that reports its result.
-pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect, now: NaiveDateTime) -> Option<Msg> {
-    Some(match effect {
-        Effect::LoadEvents => match store
+/// Executes one request against the store; answers with what happened, as facts.
+pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply {
+    let failed = |e: crate::store::StoreError| Reply::Failed(e.to_string());
+    match request {
+        Request::LoadEvents => store
             .open_events()
-            .and_then(|events| Ok((events, store.open_entry_alerts()?)))
-        {
-            Ok((events, entries)) => Msg::Events(events, entries),
-            Err(e) => Msg::LoadFailed(e.to_string()),
-        },
-        Effect::LoadTimeline(id) => match store.timeline(id) {
-            Ok(lines) => Msg::Timeline(id, lines),
-            Err(e) => Msg::LoadFailed(e.to_string()),
-        },
-        Effect::CreateEvent(event, lines) => match store.insert_event(&event, &lines) {
-            Ok(id) => Msg::EventCreated(id),
-            Err(e) => Msg::SaveFailed(e.to_string()),
-        },
-        Effect::AddReport { event_id, kind, report } => match store.add_report(event_id, kind, &report) {
-            Ok(name) => Msg::EventSaved(
-                event_id,
-                format!("已保存：第 {event_id} 号事件 {}{name}", report.channel.label()),
-            ),
-            Err(e) => Msg::SaveFailed(e.to_string()),
-        },
-        Effect::AppendTimeline(event_id, line) => match store.append_timeline(event_id, &line) {
-            Ok(()) => Msg::EventSaved(event_id, format!("已记入第 {event_id} 号事件时间线：{}", line.text)),
-            Err(e) => Msg::SaveFailed(e.to_string()),
-        },
-        Effect::SaveEscalation {
+            .and_then(|events| Ok(Reply::Events(events, store.open_entry_alerts()?)))
+            .unwrap_or_else(failed),
+        Request::LoadTimeline(id) => store
+            .timeline(id)
+            .map_or_else(failed, |lines| Reply::Timeline(id, lines)),
+        Request::CreateEvent(event, lines) => store
+            .insert_event(&event, &lines)
+            .map_or_else(failed, Reply::EventCreated),
+        Request::AddReport { event_id, kind, report } => store
+            .add_report(event_id, kind, &report)
+            .map_or_else(failed, Reply::ReportSaved),
+        Request::AppendTimeline(event_id, line) => store
+            .append_timeline(event_id, &line)
+            .map_or_else(failed, |()| Reply::TimelineAppended),
+        Request::SaveEscalation {
             target,
             before,
             after,
             lines,
-        } => {
-            match store.save_escalation(target, &before, &after, &lines) {
-                // Saved, or another terminal took this step first: either way re-read the truth.
-                Ok(_) => return execute(store, alerter, Effect::LoadEvents, now),
-                Err(e) => Msg::SaveFailed(e.to_string()),
-            }
-        }
-        Effect::CheckForeignWrites => match store.changed_elsewhere() {
-            Ok(true) => Msg::ForeignWrites,
-            Ok(false) => return None,
-            Err(e) => Msg::LoadFailed(e.to_string()),
-        },
-        Effect::Ring => {
-            alerter.ring();
-            return None;
-        }
-        Effect::Notify(notice) => {
-            alerter.notify(&notice);
-            return None;
-        }
-        Effect::LoadPage(req) => match store.page(&req) {
-            Ok(rows) => Msg::Page(req, rows),
-            Err(e) => Msg::LoadFailed(e.to_string()),
-        },
-        Effect::LoadEntry(id) => match store.entry(id) {
-            Ok(entry) => Msg::Entry(Box::new(entry)),
-            Err(e) => Msg::LoadFailed(e.to_string()),
-        },
-        Effect::SaveEntry(entry, alert) => match store.insert_entry_raising(&entry, alert.as_deref()) {
-            Ok((entry_id, key)) => Msg::Saved { entry_id, key },
-            Err(e) => Msg::SaveFailed(e.to_string()),
-        },
-        Effect::Amend(req) => match store.amend(&req) {
-            Ok(key) => Msg::Saved {
+        } => store
+            .save_escalation(target, &before, &after, &lines)
+            .map_or_else(failed, |_| Reply::EscalationSaved),
+        Request::CheckForeignWrites => store.changed_elsewhere().map_or_else(failed, Reply::ForeignWrites),
+        Request::LoadPage(req) => store.page(&req).map_or_else(failed, |rows| Reply::Page(req, rows)),
+        Request::LoadEntry(id) => store.entry(id).map_or_else(failed, |e| Reply::Entry(Box::new(e))),
+        Request::SaveEntry(entry, alert) => store
+            .insert_entry_raising(&entry, alert.as_deref())
+            .map_or_else(failed, |(entry_id, key)| Reply::EntrySaved { entry_id, key }),
+        Request::Amend(req) => store.amend(&req).map_or_else(failed, |key| Reply::EntrySaved {
+            entry_id: req.entry_id,
+            key,
+        }),
+        Request::Instruct(req) => store
+            .add_instruction(&req)
+            .map_or_else(failed, |key| Reply::EntrySaved {
                 entry_id: req.entry_id,
                 key,
-            },
-            Err(e) => Msg::SaveFailed(e.to_string()),
+            }),
+        Request::CheckPin { name, pin } => check_pin(store, &name, &pin).map_or_else(failed, Reply::Pin),
+        Request::SetPin { name, pin } => crate::pin::hash(&pin)
+            .map_err(crate::store::StoreError::Refused)
+            .and_then(|h| store.set_pin(&name, &h, now))
+            .map_or_else(failed, |()| Reply::PinSet),
+        Request::CheckPins(pins) => pins
+            .iter()
+            .map(|(name, pin)| check_pin(store, name, pin))
+            .collect::<Result<Vec<_>, _>>()
+            .map_or_else(failed, Reply::Pins),
+        Request::Search { input, before } => match crate::core::search::SearchQuery::parse(&input) {
+            Err(why) => Reply::Failed(why),
+            Ok(q) => store
+                .search(&q, crate::core::search_screen::PAGE, before)
+                .map_or_else(|e| Reply::Failed(format!("查询失败：{e}")), Reply::SearchResults),
         },
-        Effect::Instruct(req) => match store.add_instruction(&req) {
-            Ok(key) => Msg::Saved {
-                entry_id: req.entry_id,
-                key,
-            },
-            Err(e) => Msg::SaveFailed(e.to_string()),
+        Request::DailyReport(date) => store
+            .daily_report(date, crate::core::report::DEFAULT_DAY_ENDS, now)
+            .map_or_else(failed, |r| Reply::DailyReport(Box::new(r))),
+        Request::QuickVerify => store
+            .verify(false)
+            .map_or_else(failed, |report| Reply::Integrity(report.problems)),
+        Request::LoadOpenState => store
+            .open_state(now)
+            .map_or_else(failed, |state| Reply::OpenState(Box::new(state))),
+        Request::LoadHandovers => store.handovers(HANDOVER_HISTORY).map_or_else(failed, Reply::Handovers),
+        Request::LoadHandover(id) => store.handover(id).map_or_else(failed, |h| Reply::Handover(Box::new(h))),
+        Request::SignHandover { draft, new_pins } => sign_handover(store, &draft, &new_pins, now),
+        Request::ExportHandover { id, office } => match export_handover(store, id, &office) {
+            Ok(path) => Reply::Exported(path.display().to_string()),
+            Err(e) => Reply::Failed(e),
         },
-        Effect::Unlock { name, pin } => match store.pin_hash(&name) {
-            Ok(Some(hash)) if crate::pin::verify(&pin, &hash) => Msg::Unlocked("已解锁".into()),
-            Ok(Some(_)) => Msg::UnlockFailed(format!("{name} 的 PIN 不对：请重新输入")),
-            Ok(None) => match crate::pin::hash(&pin)
-                .map_err(crate::store::StoreError::Refused)
-                .and_then(|h| store.set_pin(&name, &h, now))
-            {
-                Ok(()) => Msg::Unlocked(format!("已解锁；{name} 的 PIN 已设定，交接班签字也用这个 PIN")),
-                Err(e) => Msg::UnlockFailed(format!("无法设定 PIN：{e}")),
-            },
-            Err(e) => Msg::UnlockFailed(format!("无法核对 PIN：{e}")),
-        },
-        Effect::Search { input, before } => match crate::core::search::SearchQuery::parse(&input) {
-            Err(why) => Msg::SearchFailed { input, why },
-            Ok(q) => match store.search(&q, crate::core::search_screen::PAGE, before) {
-                Ok(hits) => Msg::SearchResults {
-                    input,
-                    hits,
-                    append: before.is_some(),
-                },
-                Err(e) => Msg::SearchFailed {
-                    input,
-                    why: format!("查询失败：{e}"),
-                },
-            },
-        },
-        Effect::DailyReport { date, office } => match store.daily_report(date, crate::core::app::DAY_ENDS, now) {
-            Ok(report) => Msg::Report(report.to_text(&office).lines().map(str::to_string).collect()),
-            Err(e) => Msg::Said(format!("值班日报生成失败：{e}")),
-        },
-        Effect::QuickVerify => match store.verify(false) {
-            Ok(report) => Msg::Integrity(report.problems),
-            Err(e) => Msg::Integrity(vec![format!("无法完成检查：{e}")]),
-        },
-        Effect::LoadOpenState => match store.open_state(now) {
-            Ok(state) => Msg::OpenState(Box::new(state)),
-            Err(e) => Msg::LoadFailed(e.to_string()),
-        },
-        Effect::LoadHandovers => match store.handovers(HANDOVER_HISTORY) {
-            Ok(list) => Msg::Handovers(list),
-            Err(e) => Msg::LoadFailed(e.to_string()),
-        },
-        Effect::LoadHandover(id) => match store.handover(id) {
-            Ok(h) => Msg::HandoverLoaded(Box::new(h)),
-            Err(e) => Msg::LoadFailed(e.to_string()),
-        },
-        Effect::LoadRoster(from, to) => match store
+        Request::LoadRoster(from, to) => store
             .imported_shifts(from, to)
             .and_then(|imported| Ok((imported, store.swaps(from, to)?)))
-        {
-            Ok((imported, swaps)) => Msg::Roster {
+            .map_or_else(failed, |(imported, swaps)| Reply::Roster {
                 window: (from, to),
                 imported,
                 swaps,
-            },
-            Err(e) => Msg::LoadFailed(e.to_string()),
-        },
-        Effect::AddSwap(swap) => match store.add_swap(&swap) {
-            Ok(_) => Msg::SwapSaved(format!(
-                "已保存：{} {} {} 由 {} 替班（{} 批准）",
-                swap.shift_start.format("%m-%d %H:%M"),
-                swap.post.label(),
-                swap.from,
-                swap.to,
-                swap.approved_by
-            )),
-            Err(e) => Msg::SaveFailed(e.to_string()),
-        },
-        e @ (Effect::LoadVisits
-        | Effect::LoadVisitPage(_)
-        | Effect::LookupVisitors(_)
-        | Effect::SaveVisit(..)
-        | Effect::Checkout { .. }
-        | Effect::LoadVisit(_)
-        | Effect::RevealId { .. }
-        | Effect::AddWatch(_)) => return visit::execute(store, e, now),
-        Effect::SignHandover(req) => sign_handover(store, &req, now),
-        Effect::ExportHandover { id, office } => match export_handover(store, id, &office) {
-            Ok(path) => Msg::Said(format!("已导出交接班记录：{}（可打印签字）", path.display())),
-            Err(e) => Msg::Said(format!("导出失败：{e}")),
-        },
-        Effect::Quit => return None,
+            }),
+        Request::AddSwap(swap) => store.add_swap(&swap).map_or_else(failed, |_| Reply::SwapSaved),
+        r @ (Request::LoadVisits
+        | Request::LoadVisitPage(_)
+        | Request::LookupVisitors(_)
+        | Request::SaveVisit(..)
+        | Request::Checkout { .. }
+        | Request::LoadVisit(_)
+        | Request::RevealId { .. }
+        | Request::AddWatch(_)) => visit::execute(store, r, now),
+    }
+}
+
+/// A PIN against the stored hash: matches, wrong, or no PIN set yet.
+fn check_pin(store: &Store, name: &str, pin: &str) -> Result<PinCheck, crate::store::StoreError> {
+    Ok(match store.pin_hash(name)? {
+        Some(hash) if crate::pin::verify(pin, &hash) => PinCheck::Matches,
+        Some(_) => PinCheck::Wrong,
+        None => PinCheck::NotSet,
     })
 }
 
 /// How many past handovers the history list shows (four shifts a day for a year and more).
 const HANDOVER_HISTORY: usize = 2000;
 
-/// Checks both PINs (a person's first signature sets theirs), makes sure nothing became open
-/// since the draft was built, then signs in one transaction.
-fn sign_handover(store: &mut Store, req: &SignRequest, now: NaiveDateTime) -> Msg {
-    use crate::core::handover::build_draft;
-    use crate::core::handover_screen::HandoverField;
+/// Signs in one transaction, setting the first PINs the core decided to set.
+fn sign_handover(store: &mut Store, draft: &Draft, new_pins: &[(String, String)], now: NaiveDateTime) -> Reply {
     use crate::store::handover::NewPin;
-
-    let d = &req.draft;
-    let mut new_pins = Vec::new();
-    let mut notes = Vec::new();
-    for (name, pin, field) in [
-        (&d.outgoing, &req.outgoing_pin, HandoverField::OutgoingPin),
-        (&d.incoming, &req.incoming_pin, HandoverField::IncomingPin),
-    ] {
-        match store.pin_hash(name) {
-            Ok(Some(hash)) => {
-                if !crate::pin::verify(pin, &hash) {
-                    return Msg::SignFailed {
-                        pin_of: Some(field),
-                        message: format!("{name} 的 PIN 不对：请本人重新输入"),
-                    };
-                }
-            }
-            Ok(None) => match crate::pin::hash(pin) {
-                Ok(hash) => {
-                    new_pins.push(NewPin {
-                        name: name.clone(),
-                        hash,
-                    });
-                    notes.push(format!("{name} 首次签名，PIN 已设定"));
-                }
-                Err(e) => {
-                    return Msg::SignFailed {
-                        pin_of: None,
-                        message: e,
-                    };
-                }
-            },
-            Err(e) => {
-                return Msg::SignFailed {
-                    pin_of: None,
-                    message: format!("签字未保存：{e}"),
-                };
-            }
+    let mut pins = Vec::new();
+    for (name, pin) in new_pins {
+        match crate::pin::hash(pin) {
+            Ok(hash) => pins.push(NewPin {
+                name: name.clone(),
+                hash,
+            }),
+            Err(e) => return Reply::Failed(e),
         }
     }
-    // Nothing open may be dropped: anything that became open while the incoming officer was
-    // checking goes back to them first.
-    match store.open_state(now) {
-        Ok(state) => {
-            let fresh = build_draft(&state, &d.outgoing, &d.incoming, d.shift_start, now);
-            let missing = fresh
-                .items
-                .iter()
-                .any(|f| !d.items.iter().any(|i| i.kind == f.kind && i.ref_id == f.ref_id));
-            if missing {
-                return Msg::HandoverStale(Box::new(state));
-            }
-        }
-        Err(e) => {
-            return Msg::SignFailed {
-                pin_of: None,
-                message: format!("签字未保存：{e}"),
-            };
-        }
-    }
-    match store.sign_handover(d, &new_pins, now) {
-        Ok(id) => Msg::HandoverSigned {
-            id,
-            incoming: d.incoming.clone(),
-            note: notes.iter().map(|n| format!("；{n}")).collect(),
-        },
-        Err(e) => Msg::SignFailed {
-            pin_of: None,
-            message: format!("签字未保存：{e}。交班单和确认都还在，处理后可再签"),
-        },
-    }
+    store
+        .sign_handover(draft, &pins, now)
+        .map_or_else(|e| Reply::Failed(e.to_string()), Reply::HandoverSigned)
 }
 
 /// Writes the handover as Markdown next to the database, private to its owner like the database.
@@ -299,17 +178,8 @@ fn export_handover(store: &Store, id: i64, office: &str) -> Result<std::path::Pa
     Ok(path)
 }
 
-/// Feeds `msg` to the app and runs every effect that follows, results included, until quiet.
-pub fn dispatch(app: &mut App, store: &mut Store, alerter: &mut dyn Alerter, msg: Msg, now: NaiveDateTime) {
-    let mut pending: std::collections::VecDeque<Effect> = app.update(msg, now).into();
-    while let Some(effect) = pending.pop_front() {
-        if let Some(reply) = execute(store, alerter, effect, now) {
-            pending.extend(app.update(reply, now));
-        }
-    }
-}
-
-/// Runs effects returned outside `update` (at start).
+/// Runs effects: requests against the store (each reply fed back to the app, whose new
+/// effects run in turn, until quiet), the bell and notifications through the alerter.
 pub fn run_effects(
     app: &mut App,
     store: &mut Store,
@@ -317,11 +187,24 @@ pub fn run_effects(
     effects: Vec<Effect>,
     now: NaiveDateTime,
 ) {
-    for effect in effects {
-        if let Some(reply) = execute(store, alerter, effect, now) {
-            dispatch(app, store, alerter, reply, now);
+    let mut pending: std::collections::VecDeque<Effect> = effects.into();
+    while let Some(effect) = pending.pop_front() {
+        match effect {
+            Effect::Request(op, request) => {
+                let reply = execute(store, request, now);
+                pending.extend(app.update(Msg::Reply(op, reply), now));
+            }
+            Effect::Ring => alerter.ring(),
+            Effect::Notify(notice) => alerter.notify(&notice),
+            Effect::Quit => {}
         }
     }
+}
+
+/// Feeds `msg` to the app and runs every effect that follows, results included, until quiet.
+pub fn dispatch(app: &mut App, store: &mut Store, alerter: &mut dyn Alerter, msg: Msg, now: NaiveDateTime) {
+    let effects = app.update(msg, now);
+    run_effects(app, store, alerter, effects, now);
 }
 
 /// Translates a terminal key into the core's key; `None` for keys the app does not use.
@@ -416,11 +299,11 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
     while !app.quit {
         // The list's height depends on the terminal and on whether the alert banner is showing.
         let rows = ui::list_rows_for(&app, terminal.size()?.height);
-        if rows != app.log.list.viewport {
+        if rows != app.screens.log.list.viewport {
             dispatch(&mut app, &mut store, &mut alerter, Msg::Viewport(rows), now());
         }
-        if let Some(said) = auto_backup.poll(now()) {
-            dispatch(&mut app, &mut store, &mut alerter, Msg::Said(said), now());
+        if let Some(outcome) = auto_backup.poll(now()) {
+            dispatch(&mut app, &mut store, &mut alerter, Msg::Backup(outcome), now());
         }
         if let Some(why) = alerter.take_failure() {
             dispatch(&mut app, &mut store, &mut alerter, Msg::NotifyFailed(why), now());

@@ -17,7 +17,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::core::app::{App, Tab};
+use crate::core::app::{App, ScreenId};
 use crate::core::keymap::{self, Mode};
 use crate::core::text::{truncate, width};
 use widgets::{centered, clean, dialog, to_u16};
@@ -68,48 +68,86 @@ pub fn render(app: &App, frame: &mut Frame) {
     if app.operator.is_none() {
         render_picker(frame, main, app);
     } else {
-        match app.tab {
-            Tab::Log => log_screen::render(frame, main, &app.log),
-            Tab::Urgent => urgent_screen::render(frame, main, app),
-            Tab::Visitors => visit_screen::render(frame, main, app),
-            Tab::Handover => match &app.roster.form {
-                Some(form) => form::render_form(frame, main, form),
-                None if app.roster.open => roster_screen::render(frame, main, app),
-                None => handover_screen::render(frame, main, &app.handover),
-            },
-            Tab::Search => search_screen::render(frame, main, &app.search),
-        }
+        render_screen(frame, main, app);
     }
     render_status(frame, status, app);
     render_hints(frame, hints, app.mode());
     if app.help {
         render_help(frame, main, app.mode_under_help());
     }
-    if let Some(confirm) = app.confirm {
-        let question = match confirm {
-            crate::core::app::Confirm::Checkout(id) => app.checkout_question(id),
-            c => c.question().to_string(),
-        };
-        let area = centered(main, to_u16(width(&question) + 4).max(50), 6);
-        let lines = vec![
-            Line::raw(""),
-            Line::raw(format!(" {question}")),
-            Line::raw(""),
-            Line::from(vec![
-                Span::styled(" y", theme::HINT_KEY),
-                Span::raw(" 是    "),
-                Span::styled("n", theme::HINT_KEY),
-                Span::raw(" 否"),
-            ]),
-        ];
-        dialog(frame, area, "请确认", lines, theme::DIALOG);
+    if let Some(selected) = app.goto {
+        render_goto(frame, main, selected);
     }
+    if let Some(question) = &app.confirm {
+        render_question(frame, main, &question.text);
+    }
+}
+
+/// The shown screen: one arm per screen of the registry (`core::screens`).
+fn render_screen(frame: &mut Frame, area: Rect, app: &App) {
+    let s = &app.screens;
+    match app.screen {
+        ScreenId::Log => log_screen::render(frame, area, &s.log),
+        ScreenId::Urgent => urgent_screen::render(frame, area, app),
+        ScreenId::Visitors => visit_screen::render(frame, area, app),
+        ScreenId::Handover => handover_screen::render(frame, area, &s.handover),
+        ScreenId::Roster => match &s.roster.form {
+            Some(form) => form::render_form(frame, area, form),
+            None => roster_screen::render(frame, area, app),
+        },
+        ScreenId::Search => search_screen::render(frame, area, &s.search),
+    }
+}
+
+/// A yes/no question, wrapped to the window.
+fn render_question(frame: &mut Frame, area: Rect, question: &str) {
+    let inner = usize::from(area.width.saturating_sub(6)).clamp(10, 70);
+    let question = clean(question);
+    let rows: Vec<String> = crate::core::text::wrap(&question, inner)
+        .into_iter()
+        .filter_map(|r| question.get(r).map(|l| format!(" {}", l.trim_end_matches('\n'))))
+        .collect();
+    let w = rows.iter().map(|r| width(r)).max().unwrap_or(0) + 4;
+    let box_area = centered(area, to_u16(w).max(40), to_u16(rows.len() + 5));
+    let mut lines = vec![Line::raw("")];
+    lines.extend(rows.into_iter().map(Line::raw));
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled(" y", theme::HINT_KEY),
+        Span::raw(" 是    "),
+        Span::styled("n", theme::HINT_KEY),
+        Span::raw(" 否"),
+    ]));
+    dialog(frame, box_area, "请确认", lines, theme::DIALOG);
+}
+
+/// The go-to list: every screen of the registry, and views inside them.
+fn render_goto(frame: &mut Frame, area: Rect, selected: usize) {
+    let items = crate::core::app::goto_items();
+    let mut lines = vec![Line::raw("")];
+    for (i, item) in items.iter().enumerate() {
+        let text = format!("  {}  {}", crate::core::text::pad(item.label, 10), item.key);
+        let style = if i == selected {
+            theme::SELECTED
+        } else {
+            ratatui::style::Style::new()
+        };
+        lines.push(Line::styled(text, style));
+    }
+    let box_area = centered(area, 40, to_u16(items.len() + 3));
+    dialog(
+        frame,
+        box_area,
+        "转到（Up/Down 选择，Enter 打开，Esc 返回）",
+        lines,
+        theme::HEADER,
+    );
 }
 
 fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
     let mut spans = Vec::new();
-    for (i, tab) in Tab::ALL.iter().enumerate() {
-        let style = if *tab == app.tab && app.operator.is_some() {
+    for (i, tab) in ScreenId::tabs().iter().enumerate() {
+        let style = if *tab == app.tab() && app.operator.is_some() {
             theme::TAB_ACTIVE
         } else if tab.is_available() {
             theme::TAB_INACTIVE

@@ -156,9 +156,15 @@ fn the_daily_backup_runs_on_a_worker_and_says_where_it_went() {
         assert!(Instant::now() < deadline, "the backup never finished");
         std::thread::sleep(Duration::from_millis(20));
     };
-    assert!(said.starts_with("已自动备份："), "{said}");
+    let (path, pruned) = said.expect("the backup succeeded");
+    assert_eq!(pruned, 0, "nothing old to remove");
     let files = backup::list(&dir.path().join("daily"));
     assert_eq!(files.len(), 1);
+    assert_eq!(
+        std::path::Path::new(&path),
+        files[0].1.as_path(),
+        "the reported file is the one written"
+    );
     assert_eq!(contents(&files[0].1), vec!["自动备份"]);
     // Not due again the same day.
     assert_eq!(auto.poll(now), None);

@@ -200,13 +200,13 @@ fn assert_screen_plain(h: &mut Harness, when: &str) {
 
 /// The focused field of whichever form is open.
 fn focused_key(h: &Harness) -> Option<FieldKey> {
-    let form = h
+    let form = h.app.screens.log.form.as_ref().map(|f| &f.form).or(h
         .app
-        .log
+        .screens
+        .visits
         .form
         .as_ref()
-        .map(|f| &f.form)
-        .or(h.app.visits.form.as_ref().map(|(f, _)| f))?;
+        .map(|(f, _)| f))?;
     form.focused().map(|f| f.key)
 }
 
@@ -225,11 +225,12 @@ fn tab_to(h: &mut Harness, key: FieldKey) {
 fn focused_cap(h: &Harness) -> usize {
     let form = h
         .app
+        .screens
         .log
         .form
         .as_ref()
         .map(|f| &f.form)
-        .or(h.app.visits.form.as_ref().map(|(f, _)| f));
+        .or(h.app.screens.visits.form.as_ref().map(|(f, _)| f));
     match form.and_then(|f| f.focused()).map(|f| &f.input) {
         Some(Input::Text(b)) => b.max_chars(),
         _ => usize::MAX,
@@ -240,11 +241,12 @@ fn focused_cap(h: &Harness) -> usize {
 fn visible_text_fields(h: &Harness) -> Vec<FieldKey> {
     let form = h
         .app
+        .screens
         .log
         .form
         .as_ref()
         .map(|f| &f.form)
-        .or(h.app.visits.form.as_ref().map(|(f, _)| f))
+        .or(h.app.screens.visits.form.as_ref().map(|(f, _)| f))
         .expect("a form is open");
     form.fields
         .iter()
@@ -453,6 +455,7 @@ fn control_characters_in_every_field_of_the_visitor_form_are_never_stored_or_dra
         let name = enter(&mut h, how, "曾国藩", true);
         let query = h
             .app
+            .screens
             .visits
             .lookup
             .as_ref()
@@ -465,7 +468,7 @@ fn control_characters_in_every_field_of_the_visitor_form_are_never_stored_or_dra
         assert_screen_plain(&mut h, "the lookup box");
         // A new visitor, whatever was found.
         h.key(Key::ctrl('n'));
-        assert!(h.app.visits.form.is_some(), "{}", h.text());
+        assert!(h.app.screens.visits.form.is_some(), "{}", h.text());
         // 信访 on: the petition fields and the representatives appear.
         tab_to(&mut h, FieldKey::Visit(VisitField::Petition));
         h.key(Key::plain(KeyCode::Right));
@@ -555,6 +558,7 @@ fn a_megabyte_pasted_into_form_fields_is_capped_with_a_chinese_notice_and_saves(
     h.paste(&big);
     let query = h
         .app
+        .screens
         .visits
         .lookup
         .as_ref()

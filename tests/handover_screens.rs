@@ -25,7 +25,7 @@ fn add_event(h: &mut Harness, received: &str) {
 fn choose_incoming(h: &mut Harness, name: &str) {
     let key = FieldKey::Handover(HandoverField::Incoming);
     for _ in 0..10 {
-        let now = h.app.handover.form.as_ref().map(|(f, _)| f.value(key));
+        let now = h.app.screens.handover.form.as_ref().map(|(f, _)| f.value(key));
         if now.as_deref() == Some(name) {
             return;
         }
@@ -113,7 +113,7 @@ fn a_wrong_pin_keeps_the_draft_and_a_set_pin_is_required_next_time() {
     assert!(text.contains("张三 的 PIN 不对"), "{text}");
     assert!(text.contains("签字交接"), "the form stays:\n{text}");
     assert_eq!(h.app.operator.as_deref(), Some("李四"));
-    assert!(h.app.handover.draft.is_some());
+    assert!(h.app.screens.handover.draft.is_some());
     assert!(h.store.handovers(10).unwrap().len() == 1);
     // Typed again, right this time.
     h.type_text("1111");

@@ -48,11 +48,11 @@ fn the_month_marks_today_and_holidays_and_a_swap_is_recorded_with_its_reason_and
     assert!(h.text().contains("登记调班：2026-11-23"), "{}", h.text());
     h.key(Key::ctrl('s'));
     assert!(h.text().contains("原因"), "a reason is required:\n{}", h.text());
-    if let Some(form) = &mut h.app.roster.form {
+    if let Some(form) = &mut h.app.screens.roster.form {
         form.focus_on(FieldKey::Roster(RosterField::To));
     }
     h.key(Key::plain(KeyCode::Right)); // 李四: already 副班 of this shift
-    if let Some(form) = &mut h.app.roster.form {
+    if let Some(form) = &mut h.app.screens.roster.form {
         form.focus_on(FieldKey::Roster(RosterField::Reason));
     }
     h.type_text("本人出差");
@@ -64,7 +64,7 @@ fn the_month_marks_today_and_holidays_and_a_swap_is_recorded_with_its_reason_and
             .unwrap()
             .is_empty()
     );
-    if let Some(form) = &mut h.app.roster.form {
+    if let Some(form) = &mut h.app.screens.roster.form {
         form.focus_on(FieldKey::Roster(RosterField::To));
     }
     h.keys(KeyCode::Right, 2); // 赵六

@@ -16,10 +16,27 @@ fn operator_picker_lists_the_configured_people() {
     for name in ["张三", "李四", "王五", "带班领导", "值班员：未选择"] {
         assert!(text.contains(name), "{name} missing:\n{text}");
     }
+    // The picker starts on the officer the roster has on duty now (李四's 主班 at 03:10).
     h.key(Key::plain(KeyCode::Enter));
     let text = h.text();
-    assert!(text.contains("值班员：张三"), "{text}");
+    assert!(text.contains("值班员：李四"), "{text}");
     assert!(text.contains("还没有值班记录。按 n 新建第一条。"), "{text}");
+}
+
+#[test]
+fn the_picker_starts_on_the_officer_on_duty_and_q_asks_before_quitting() {
+    let mut h = Harness::new(80, 24, None);
+    let (col, row) = h.find("李四");
+    let line = &h.screen()[usize::from(row)];
+    assert!(line.contains("李四"), "{line} at {col}");
+    assert_eq!(h.app.picker_selected, 1, "李四 is the second configured person");
+    h.key(Key::ch('q'));
+    assert!(h.text().contains("确定退出值班系统吗？"), "{}", h.text());
+    h.key(Key::ch('n'));
+    assert!(!h.app.quit);
+    h.key(Key::plain(KeyCode::Up));
+    h.key(Key::plain(KeyCode::Enter));
+    assert!(h.text().contains("值班员：张三"), "{}", h.text());
 }
 
 #[test]
@@ -269,13 +286,23 @@ fn a_call_logged_by_another_terminal_appears_within_a_tick() {
 #[test]
 fn a_failed_first_read_says_why_instead_of_reading_forever() {
     let mut h = Harness::new(80, 24, Some("张三"));
-    h.app.log.list.loaded = false;
+    use zhiban::core::app::{Effect, Msg, Reply, Request};
+    h.app.screens.log.list.loaded = false;
     let t = h.clock;
+    // The page read that `g` asks for fails: its reply goes back to the list that asked.
+    let effects = h.app.update(Msg::Key(Key::ch('g')), t);
+    let op = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Request(op, Request::LoadPage(_)) => Some(*op),
+            _ => None,
+        })
+        .expect("g reads the newest page");
     zhiban::runtime::dispatch(
         &mut h.app,
         &mut h.store,
         &mut h.alerter,
-        zhiban::core::app::Msg::LoadFailed("数据库文件已损坏".into()),
+        Msg::Reply(op, Reply::Failed("数据库文件已损坏".into())),
         t,
     );
     // Long after the status message is gone, the list still says what happened.

@@ -28,7 +28,7 @@ fn slash_searches_as_you_type_highlights_and_opens_the_entry() {
     h.save_call("城关镇", "李站长", "河堤出现管涌，请求派员支援");
     h.save_call("市应急管理局", "王科长", "通知明日召开防汛会议");
     h.key(Key::ch('/'));
-    assert_eq!(h.app.tab, Tab::Search);
+    assert_eq!(h.app.tab(), Tab::Search);
     h.type_text("管涌");
     let text = h.text();
     assert!(text.contains("查询：1 条"), "{text}");
@@ -39,7 +39,7 @@ fn slash_searches_as_you_type_highlights_and_opens_the_entry() {
     let (x, y) = h.cursor();
     assert_eq!((x, y), (1 + 6 + 4, 2), "{text}");
     h.key(Key::plain(KeyCode::Enter));
-    assert_eq!(h.app.tab, Tab::Log);
+    assert_eq!(h.app.tab(), Tab::Log);
     assert!(h.text().contains("第 1 号记录"), "{}", h.text());
 }
 
@@ -60,13 +60,13 @@ fn a_visitor_is_found_by_pinyin_and_a_bad_filter_says_how_to_fix_it() {
     h.type_text("zgf");
     assert!(h.text().contains("曾国藩"), "{}", h.text());
     h.key(Key::plain(KeyCode::Enter));
-    assert_eq!(h.app.tab, Tab::Visitors);
+    assert_eq!(h.app.tab(), Tab::Visitors);
     assert!(h.text().contains("第 1 号来访"), "{}", h.text());
     assert!(!h.text().contains("11010519491231002X"), "still masked");
     // Back to the board, then `/` from its list; Esc clears the old query.
     h.key(Key::plain(KeyCode::Esc));
     h.key(Key::ch('/'));
-    assert_eq!(h.app.tab, Tab::Search);
+    assert_eq!(h.app.tab(), Tab::Search);
     h.key(Key::plain(KeyCode::Esc));
     h.type_text("类型:车辆 火");
     assert!(h.text().contains("没有“车辆”这种类型"), "{}", h.text());

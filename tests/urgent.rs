@@ -43,7 +43,7 @@ fn banner_and_countdown_show_on_another_tab_at_80x24_and_f2_acknowledges() {
     let id = add_event(&mut h, "2026-11-23 03:10:00", "山体滑坡，两户房屋受损");
     h.tick_to(at("2026-11-23 03:27:20"));
     assert_eq!(
-        h.app.tab,
+        h.app.tab(),
         zhiban::core::app::Tab::Log,
         "the officer is on the duty log, not the events tab"
     );
@@ -288,7 +288,7 @@ fn an_urgent_log_entry_raises_an_alert_that_escalates_and_is_acknowledged_with_f
     h.key(Key::plain(KeyCode::Tab));
     h.type_text("河堤出现管涌，请示是否转移群众");
     // To 分级 and 紧急提醒: asking for an alert on a 一般 item is refused with the fix.
-    while h.app.log.form.as_ref().unwrap().form.focused().unwrap().label != "紧急提醒" {
+    while h.app.screens.log.form.as_ref().unwrap().form.focused().unwrap().label != "紧急提醒" {
         h.key(Key::plain(KeyCode::Tab));
     }
     h.key(Key::plain(KeyCode::Right));

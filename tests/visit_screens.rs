@@ -25,7 +25,7 @@ impl Keys<'_> {
 }
 
 fn focus(h: &mut Harness, f: VisitField) {
-    if let Some((form, _)) = &mut h.app.visits.form {
+    if let Some((form, _)) = &mut h.app.screens.visits.form {
         form.focus_on(FieldKey::Visit(f));
     }
 }
@@ -145,6 +145,7 @@ fn a_petition_group_of_twelve_needs_one_to_five_representatives_and_a_liaison() 
     h.key(Key::plain(KeyCode::Right));
     assert!(
         h.app
+            .screens
             .visits
             .form
             .as_ref()
@@ -189,11 +190,11 @@ fn a_watch_list_match_raises_an_alert_and_the_id_is_shown_only_when_asked_and_lo
     h.key(Key::ch('2'));
     h.key(Key::ch('w'));
     h.key(Key::ch('n'));
-    if let Some((form, _)) = &mut h.app.visits.form {
+    if let Some((form, _)) = &mut h.app.screens.visits.form {
         form.focus_on(FieldKey::Watch(zhiban::core::visit::WatchField::Name));
     }
     h.type_text("张三");
-    if let Some((form, _)) = &mut h.app.visits.form {
+    if let Some((form, _)) = &mut h.app.screens.visits.form {
         form.focus_on(FieldKey::Watch(zhiban::core::visit::WatchField::Reason));
     }
     h.type_text("王五主任交代：来访即报");
@@ -257,7 +258,19 @@ fn a_long_paste_into_the_lookup_box_is_cut_and_says_so() {
     h.paste(&"张".repeat(100));
     let text = h.text();
     assert!(text.contains("只取了前 40 个字"), "{text}");
-    assert_eq!(h.app.visits.lookup.as_ref().unwrap().query.text().chars().count(), 40);
+    assert_eq!(
+        h.app
+            .screens
+            .visits
+            .lookup
+            .as_ref()
+            .unwrap()
+            .query
+            .text()
+            .chars()
+            .count(),
+        40
+    );
 }
 
 /// A visit registered straight into the store (another terminal, or days gone by): 访客N at
@@ -287,30 +300,30 @@ fn all_visits_are_read_a_page_at_a_time_as_the_officer_scrolls() {
     }
     h.key(Key::ch('2'));
     assert!(
-        h.app.visits.all.rows.is_empty(),
+        h.app.screens.visits.all.rows.is_empty(),
         "opening the tab reads who is inside only"
     );
     h.key(Key::ch('a'));
     let first = h.text();
     assert!(first.contains("全部来访") && first.contains("访客259"), "{first}");
-    assert_eq!(h.app.visits.all.rows.len(), 50, "one page read");
+    assert_eq!(h.app.screens.visits.all.rows.len(), 50, "one page read");
     // Down past the first page: the next one is read before the officer gets there.
     for _ in 0..60 {
         h.key(Key::plain(KeyCode::Down));
     }
     let moved = h.text();
     assert!(moved.contains("访客199"), "the 61st newest is on screen:\n{moved}");
-    assert_eq!(h.app.visits.selected_visit().unwrap().fields.name, "访客199");
-    assert!(h.app.visits.all.rows.len() >= 100, "a second page was read");
+    assert_eq!(h.app.screens.visits.selected_visit().unwrap().fields.name, "访客199");
+    assert!(h.app.screens.visits.all.rows.len() >= 100, "a second page was read");
     // Page down to the oldest: never more than four pages held.
     for _ in 0..20 {
         h.key(Key::plain(KeyCode::PageDown));
-        assert!(h.app.visits.all.rows.len() <= 200);
+        assert!(h.app.screens.visits.all.rows.len() <= 200);
     }
     let oldest = h.text();
     assert!(oldest.contains("访客0"), "{oldest}");
-    assert_eq!(h.app.visits.selected_visit().unwrap().fields.name, "访客0");
-    assert!(!h.app.visits.all.more_older);
+    assert_eq!(h.app.screens.visits.selected_visit().unwrap().fields.name, "访客0");
+    assert!(!h.app.screens.visits.all.more_older);
     // And back up to the newest: the dropped pages are read again.
     for _ in 0..20 {
         h.key(Key::plain(KeyCode::PageUp));
@@ -318,15 +331,15 @@ fn all_visits_are_read_a_page_at_a_time_as_the_officer_scrolls() {
     for _ in 0..5 {
         h.key(Key::plain(KeyCode::Up));
     }
-    assert_eq!(h.app.visits.selected_visit().unwrap().fields.name, "访客259");
-    assert!(!h.app.visits.all.more_newer);
+    assert_eq!(h.app.screens.visits.selected_visit().unwrap().fields.name, "访客259");
+    assert!(!h.app.screens.visits.all.more_newer);
     // Enter opens the visit read whole.
     h.key(Key::plain(KeyCode::Enter));
     assert!(h.text().contains("第 260 号来访"), "{}", h.text());
     h.key(Key::plain(KeyCode::Esc));
     // 'a' again: who is inside; the pages are let go.
     h.key(Key::ch('a'));
-    assert!(h.app.visits.all.rows.is_empty());
+    assert!(h.app.screens.visits.all.rows.is_empty());
 }
 
 #[test]
@@ -343,21 +356,21 @@ fn all_visits_follow_what_another_terminal_registers() {
     h.tick_to(at("2026-11-23 03:10:01"));
     let top = h.text();
     assert!(top.contains("访客500"), "{top}");
-    assert_eq!(h.app.visits.selected_visit().unwrap().id, newer);
+    assert_eq!(h.app.screens.visits.selected_visit().unwrap().id, newer);
     // Further down: the officer stays on the visit they selected.
     for _ in 0..70 {
         h.key(Key::plain(KeyCode::Down));
     }
-    let chosen = h.app.visits.selected_visit().unwrap().id;
+    let chosen = h.app.screens.visits.selected_visit().unwrap().id;
     add_visitor(&mut other, 501, 501);
     h.tick_to(at("2026-11-23 03:10:02"));
-    assert_eq!(h.app.visits.selected_visit().unwrap().id, chosen);
+    assert_eq!(h.app.screens.visits.selected_visit().unwrap().id, chosen);
     assert!(
-        h.app.visits.all.more_newer,
+        h.app.screens.visits.all.more_newer,
         "newer visits are above, to be read when scrolled to"
     );
     for _ in 0..75 {
         h.key(Key::plain(KeyCode::Up));
     }
-    assert_eq!(h.app.visits.selected_visit().unwrap().fields.name, "访客501");
+    assert_eq!(h.app.screens.visits.selected_visit().unwrap().fields.name, "访客501");
 }

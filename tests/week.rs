@@ -158,19 +158,21 @@ impl Week {
     /// Back to the duty log's list, whatever is open.
     fn back_to_list(&mut self) {
         assert!(
-            self.h.app.log.form.is_none() && self.h.app.visits.form.is_none() && self.h.app.urgent.form.is_none(),
+            self.h.app.screens.log.form.is_none()
+                && self.h.app.screens.visits.form.is_none()
+                && self.h.app.screens.urgent.form.is_none(),
             "at {}: a form was left open",
             self.now()
         );
         // In 查询 digits are text: Tab (from the last tab) wraps to the duty log.
-        if self.h.app.tab == Tab::Search {
+        if self.h.app.tab() == Tab::Search {
             self.h.key(Key::plain(KeyCode::Tab));
         }
         self.h.key(Key::ch('1'));
-        if self.h.app.log.detail.is_some() {
+        if self.h.app.screens.log.detail.is_some() {
             self.h.key(Key::plain(KeyCode::Esc));
         }
-        assert_eq!(self.h.app.tab, Tab::Log);
+        assert_eq!(self.h.app.tab(), Tab::Log);
     }
 
     fn call(&mut self) {
@@ -193,6 +195,7 @@ impl Week {
         self.h.type_text("李家集水库水位超汛限，请示是否开闸泄洪");
         let focused = |w: &Week| {
             w.h.app
+                .screens
                 .log
                 .form
                 .as_ref()
@@ -221,6 +224,7 @@ impl Week {
             let focused = self
                 .h
                 .app
+                .screens
                 .visits
                 .form
                 .as_ref()
@@ -242,7 +246,14 @@ impl Week {
         self.h.key(Key::ch('2'));
         self.h.key(Key::ch('n'));
         self.h.type_text(name);
-        let found = self.h.app.visits.lookup.as_ref().is_some_and(|l| !l.results.is_empty());
+        let found = self
+            .h
+            .app
+            .screens
+            .visits
+            .lookup
+            .as_ref()
+            .is_some_and(|l| !l.results.is_empty());
         self.h.key(Key::plain(KeyCode::Enter));
         if !found {
             self.tab_to(FieldKey::Visit(VisitField::IdNumber));
@@ -260,7 +271,7 @@ impl Week {
     fn visitor_leaves(&mut self) {
         self.back_to_list();
         self.h.key(Key::ch('2'));
-        if self.h.app.visits.inside.is_empty() {
+        if self.h.app.screens.visits.inside.is_empty() {
             self.back_to_list();
             return;
         }
@@ -297,6 +308,7 @@ impl Week {
         self.h.key(Key::ch('n'));
         let focus = |w: &Week| {
             w.h.app
+                .screens
                 .urgent
                 .form
                 .as_ref()
@@ -332,11 +344,11 @@ impl Week {
     fn handle_and_close(&mut self) {
         self.back_to_list();
         self.h.key(Key::ch('3'));
-        let before = self.h.app.events.len();
+        let before = self.h.app.shared.alerts.events.len();
         self.h.key(Key::ch('r'));
         self.h.key(Key::ch('c'));
         assert_eq!(
-            self.h.app.events.len(),
+            self.h.app.shared.alerts.events.len(),
             before - 1,
             "at {}: the event was not closed",
             self.now()
@@ -385,7 +397,7 @@ impl Week {
             self.h.key(Key::plain(KeyCode::PageDown));
         }
         self.h.screen();
-        let held = self.h.app.visits.all.rows.len();
+        let held = self.h.app.screens.visits.all.rows.len();
         assert!(held <= MAX_VISITS_LISTED, "全部来访 holds {held} visits");
         self.h.key(Key::ch('a'));
         self.back_to_list();
@@ -396,18 +408,30 @@ impl Week {
         let app = &self.h.app;
         let viewport = zhiban::ui::list_rows(self.h.terminal.backend().buffer().area.height);
         let holds = [
-            ("log list rows", app.log.list.rows.len(), MAX_LIST_PAGES * viewport),
-            ("open events", app.events.len(), MAX_OPEN_EVENTS),
-            ("entry alerts", app.entry_alerts.len(), MAX_ENTRY_ALERTS),
-            ("visitors inside", app.visits.inside.len(), VISITORS.len()),
-            ("全部来访 rows held", app.visits.all.rows.len(), MAX_VISITS_LISTED),
-            ("watch list", app.visits.watch.len(), 10),
+            (
+                "log list rows",
+                app.screens.log.list.rows.len(),
+                MAX_LIST_PAGES * viewport,
+            ),
+            ("open events", app.shared.alerts.events.len(), MAX_OPEN_EVENTS),
+            ("entry alerts", app.shared.alerts.entry_alerts.len(), MAX_ENTRY_ALERTS),
+            ("visitors inside", app.screens.visits.inside.len(), VISITORS.len()),
+            (
+                "全部来访 rows held",
+                app.screens.visits.all.rows.len(),
+                MAX_VISITS_LISTED,
+            ),
+            ("watch list", app.screens.visits.watch.len(), 10),
             (
                 "timeline lines",
-                app.urgent.timeline.as_ref().map_or(0, |(_, l)| l.len()),
+                app.screens.urgent.timeline.as_ref().map_or(0, |(_, l)| l.len()),
                 MAX_TIMELINE_LINES,
             ),
-            ("handovers listed", app.handover.history.len(), MAX_HANDOVERS_LISTED),
+            (
+                "handovers listed",
+                app.screens.handover.history.len(),
+                MAX_HANDOVERS_LISTED,
+            ),
         ];
         for (what, len, cap) in holds {
             assert!(len <= cap, "at {}: {what}: {len}, more than {cap}", self.now());
@@ -532,7 +556,7 @@ fn a_week_of_traffic_without_a_restart_keeps_memory_bounded() {
         }
     }
     assert!(plan.next().is_none(), "every planned step happened");
-    assert!(w.h.app.events.is_empty(), "both events were closed");
+    assert!(w.h.app.shared.alerts.events.is_empty(), "both events were closed");
 
     // The week really happened: every kind of traffic, stored.
     let entries = w.h.store.entries_since(None, usize::MAX).unwrap().len();

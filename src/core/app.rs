@@ -1,68 +1,29 @@
-//! The application model: which tab is open, who is on duty, overlays, the status line, and
-//! `update(msg, now) -> effects`, the one place state changes. Pure: no terminal, no disk, no
-//! clock — the runtime passes `now` in and executes the returned effects.
+//! The application model: who is at the keyboard, which screen is shown, the overlays (help,
+//! go-to list, a yes/no question, the lock), the status line, and `update(msg, now) -> effects`,
+//! the one place state changes. Pure: no terminal, no disk, no clock — the runtime passes `now`
+//! in and executes the returned effects.
+//!
+//! The app routes: keys to the shown screen (after the global ones), each reply to whoever made
+//! the request (by its [`OpId`]), and screens' [`Command`]s to where they belong. It knows no
+//! screen's internals: every screen is a [`Screen`] listed in [`super::screens`].
+
+use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::escalation::{self, Escalation, Input};
-use super::form::{Form, FormEvent};
-use super::handover::{Handover, HandoverId, HandoverSummary, OpenState};
-use super::handover_screen::{HandoverField, HandoverScreen, SignRequest};
+pub use super::alerts::Notice;
+use super::alerts::Step;
 use super::keymap::{Action, Key, Mode, resolve};
-use super::log::{AmendRequest, Entry, EntryId, EntryKey, EntrySummary, InstructionRequest, NewEntry};
-use super::log_screen::{Ctx, LogScreen, Out, PageRequest};
-use super::roster::{Shift, Swap};
-use super::roster_screen::RosterScreen;
-use super::search::{SearchCursor, SearchHit};
-use super::search_screen::SearchScreen;
+use super::lock::Lock;
+use super::screen::{Command, Cx, Outbox, Screen, Target};
+pub use super::screen::{Effect, OpId, PinCheck, Reply, Request};
+pub use super::screens::{ScreenId, Screens};
 pub use super::settings::{Person, Role, Settings};
-use super::urgent::{
-    AlertTarget, EntryAlert, Event, EventId, EventState, NewEvent, Report, ReportType, TimelineLine, followups_due,
-};
-use super::urgent_screen::{
-    UrgentPurpose, UrgentScreen, call_form, new_event_form, read_call_form, read_event_form, read_report_form,
-    report_form,
-};
-use super::visit::{NewVisit, NewWatchEntry, Reveal, Visit, VisitId, VisitorMatch, WatchEntry};
-use super::visit_screen::{AlertEntry, VisitPageRequest, VisitScreen};
+use super::shared::Shared;
+use super::urgent::{AlertTarget, EventId};
 
-/// The areas of the app, one tab each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Log,
-    Visitors,
-    Urgent,
-    Handover,
-    Search,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 5] = [Self::Log, Self::Visitors, Self::Urgent, Self::Handover, Self::Search];
-
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Log => "值班记录",
-            Self::Visitors => "来访登记",
-            Self::Urgent => "紧急事项",
-            Self::Handover => "交接班",
-            Self::Search => "查询",
-        }
-    }
-
-    /// Whether the feature behind the tab exists yet; the others say so plainly.
-    #[must_use]
-    pub fn is_available(self) -> bool {
-        matches!(
-            self,
-            Self::Log | Self::Visitors | Self::Urgent | Self::Handover | Self::Search
-        )
-    }
-
-    fn index(self) -> usize {
-        Self::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-}
+/// The screens that are tabs keep their old name for callers that switch by tab.
+pub type Tab = ScreenId;
 
 /// Everything that can happen to the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,226 +33,54 @@ pub enum Msg {
     Paste(String),
     /// Time passed (the runtime ticks at least once a second).
     Tick,
-    /// The keyboard has been still for as long as [`App::pause_wanted`] asked (the runtime
-    /// sends it only then).
+    /// The keyboard has been still for as long as [`App::pause_wanted`] asked.
     Paused,
     /// How many list rows fit on screen, from the UI layout.
     Viewport(usize),
-    Page(PageRequest, Vec<EntrySummary>),
-    Entry(Box<Entry>),
-    /// A write committed; `key` is where the entry now sits in the log.
-    Saved {
-        entry_id: EntryId,
-        key: EntryKey,
-    },
-    SaveFailed(String),
-    LoadFailed(String),
-    /// The open urgent events and log-entry alerts, as stored.
-    Events(Vec<Event>, Vec<EntryAlert>),
-    EventCreated(EventId),
-    /// A report or timeline line was saved: (event, what to say).
-    EventSaved(EventId, String),
-    Timeline(EventId, Vec<TimelineLine>),
-    /// Another terminal or a script wrote to the database: re-read what is on screen.
-    ForeignWrites,
+    /// The answer to the request sent under this id.
+    Reply(OpId, Reply),
     /// The desktop notifier could not deliver (said once on the status line).
     NotifyFailed(String),
-    /// Something to say on the status line (an export's path, or why it failed).
-    Said(String),
-    /// The PIN matched (or, at a first lock, was set): `note` says which.
-    Unlocked(String),
-    UnlockFailed(String),
-    /// The start-up integrity check: problems found (empty when all is well).
-    Integrity(Vec<String>),
-    /// Search results for what was typed; `append` adds a page.
-    SearchResults {
-        input: String,
-        hits: Vec<SearchHit>,
-        append: bool,
-    },
-    SearchFailed {
-        input: String,
-        why: String,
-    },
-    /// The 值班日报, as lines to read.
-    Report(Vec<String>),
-    /// What is open, for the handover draft.
-    OpenState(Box<OpenState>),
-    /// Something new became open while signing: the draft is refreshed, not signed.
-    HandoverStale(Box<OpenState>),
-    Handovers(Vec<HandoverSummary>),
-    /// Imported shifts and swaps read for a window.
-    Roster {
-        window: (NaiveDateTime, NaiveDateTime),
-        imported: Vec<Shift>,
-        swaps: Vec<Swap>,
-    },
-    SwapSaved(String),
-    /// Who is inside, and the watch list.
-    Visits {
-        inside: Vec<Visit>,
-        watch: Vec<WatchEntry>,
-    },
-    /// A page of 全部来访.
-    VisitPage(VisitPageRequest, Vec<Visit>),
-    LookupResults(String, Vec<VisitorMatch>),
-    /// A visit was saved; `alerts` says whether it raised any.
-    VisitSaved {
-        said: String,
-        alerts: bool,
-    },
-    VisitLoaded(Box<Visit>, Vec<Reveal>),
-    Revealed {
-        id: VisitId,
-        full: String,
-        reveals: Vec<Reveal>,
-    },
-    /// A check-out or watch-list entry was saved, or refused: what to say.
-    VisitDone(String),
-    HandoverLoaded(Box<Handover>),
-    /// Both signed; the incoming officer takes over the keyboard. `note` says e.g. a PIN was set.
-    HandoverSigned {
-        id: HandoverId,
-        incoming: String,
-        note: String,
-    },
-    /// Signing was refused; `pin_of` names the PIN that did not match.
-    SignFailed {
-        pin_of: Option<HandoverField>,
-        message: String,
-    },
+    /// The daily automatic backup finished: the file written and how many old ones were
+    /// removed, or why it failed.
+    Backup(Result<(String, usize), String>),
 }
 
-/// A desktop notification: category, level and time only — never the content (保密).
+/// Who made a request: its reply goes back there.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    pub title: String,
-    pub body: String,
+enum Owner {
+    Screen(ScreenId),
+    App(Job),
 }
 
-impl Notice {
-    /// An urgent log entry: no category or level, so the notice says only that one is waiting.
-    #[must_use]
-    pub fn for_entry() -> Self {
-        Self {
-            title: "值班提醒：紧急事项".into(),
-            body: "有急办/请示事项待确认".into(),
-        }
-    }
-
-    #[must_use]
-    pub fn for_event(e: &Event) -> Self {
-        Self {
-            title: "值班提醒：紧急事项".into(),
-            body: format!(
-                "{} {} 接报 {}",
-                e.record.level.label(),
-                e.record.category,
-                e.record.received_at.format("%H:%M")
-            ),
-        }
-    }
-}
-
-/// Everything the app may ask the outside world to do. Only the runtime executes these.
+/// The app's own requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    LoadPage(PageRequest),
-    LoadEntry(EntryId),
-    /// Save a new entry; with timeline lines, it also raises an urgent alert.
-    SaveEntry(Box<NewEntry>, Option<Vec<TimelineLine>>),
-    Amend(AmendRequest),
-    Instruct(InstructionRequest),
-    LoadEvents,
-    LoadTimeline(EventId),
-    /// Ask the store whether another terminal or a script wrote since the last look.
-    CheckForeignWrites,
-    CreateEvent(Box<NewEvent>, Vec<TimelineLine>),
-    AddReport {
-        event_id: EventId,
-        kind: ReportType,
-        report: Box<Report>,
-    },
-    AppendTimeline(EventId, TimelineLine),
-    /// Save an escalation step, only if the stored state is still `before` (another terminal may
-    /// have taken the same step).
-    SaveEscalation {
-        target: AlertTarget,
-        before: Escalation,
-        after: Escalation,
-        lines: Vec<TimelineLine>,
-    },
-    /// The quick integrity check of the audit chain and the newest records.
-    QuickVerify,
-    /// Search what was typed; `before` asks for the page after a cursor.
-    Search {
-        input: String,
-        before: Option<SearchCursor>,
-    },
-    /// The 值班日报 for the 24 hours ending at 08:00 on `date`.
-    DailyReport {
-        date: chrono::NaiveDate,
-        office: String,
-    },
-    /// Check the operator's PIN (a first lock sets it).
-    Unlock {
-        name: String,
-        pin: String,
-    },
-    LoadOpenState,
-    LoadHandovers,
-    LoadRoster(NaiveDateTime, NaiveDateTime),
-    /// Who is inside, and the watch list.
-    LoadVisits,
-    LoadVisitPage(VisitPageRequest),
-    LookupVisitors(String),
-    /// Save a visit, then raise each alert (as an urgent log entry).
-    SaveVisit(Box<NewVisit>, Vec<AlertEntry>),
-    Checkout {
-        id: VisitId,
-        by: String,
-    },
-    LoadVisit(VisitId),
-    /// Show one full ID number, logging who looked and when.
-    RevealId {
-        id: VisitId,
-        by: String,
-    },
-    AddWatch(Box<NewWatchEntry>),
-    AddSwap(Box<Swap>),
-    LoadHandover(HandoverId),
-    SignHandover(Box<SignRequest>),
-    ExportHandover {
-        id: HandoverId,
-        office: String,
-    },
-    /// The terminal bell.
-    Ring,
-    Notify(Notice),
+enum Job {
+    Events,
+    ForeignWrites,
+    Integrity,
+    Escalation(AlertTarget),
+    Followup(EventId),
+    Roster,
+    Unlock { name: String, pin: String },
+    FirstPin { name: String },
+}
+
+/// What a yes answer does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
     Quit,
+    /// Close the form on this screen, dropping what was typed.
+    DiscardForm(ScreenId),
+    /// Tell the screen that asked (with its token).
+    Screen(ScreenId, u64),
 }
 
 /// A question that needs y or n.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Confirm {
-    Quit,
-    QuitDiscarding,
-    DiscardForm,
-    DiscardDraft,
-    Checkout(VisitId),
-}
-
-impl Confirm {
-    #[must_use]
-    pub fn question(self) -> &'static str {
-        match self {
-            Self::Quit => "确定退出值班系统吗？",
-            Self::QuitDiscarding => "表单还没有保存。放弃已填写的内容并退出吗？",
-            Self::DiscardForm => "放弃本次填写的内容吗？",
-            Self::DiscardDraft => "放弃这份交班单吗？接班人的逐项确认也会一并放弃",
-            Self::Checkout(_) => "离开登记？",
-        }
-    }
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    pub text: String,
+    pub answer: Answer,
 }
 
 /// How long a status message stays on the status line.
@@ -303,125 +92,157 @@ pub struct StatusMessage {
     pub at: NaiveDateTime,
 }
 
+/// One line of the go-to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoToItem {
+    pub label: &'static str,
+    /// The key that reaches it directly ("1"…"5" for tabs), if any.
+    pub key: String,
+    pub to: GoToTarget,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GoToTarget {
+    Screen(ScreenId),
+    Open(Target),
+}
+
+/// The go-to list: every screen from the registry, then views inside screens.
+#[must_use]
+pub fn goto_items() -> Vec<GoToItem> {
+    let tabs = ScreenId::tabs();
+    let mut items: Vec<GoToItem> = ScreenId::ALL
+        .iter()
+        .map(|s| GoToItem {
+            label: s.label(),
+            key: tabs
+                .iter()
+                .position(|t| t == s)
+                .map_or_else(String::new, |i| (i + 1).to_string()),
+            to: GoToTarget::Screen(*s),
+        })
+        .collect();
+    items.push(GoToItem {
+        label: "值班日报",
+        key: "Ctrl-R（查询栏）".into(),
+        to: GoToTarget::Open(Target::DailyReport),
+    });
+    items
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct App {
     pub settings: Settings,
     /// Who is at the keyboard; `None` until picked.
     pub operator: Option<String>,
     pub picker_selected: usize,
-    pub tab: Tab,
-    pub log: LogScreen,
+    /// The officer moved the picker: the roster no longer chooses for them.
+    picker_moved: bool,
+    /// The screen shown.
+    pub screen: ScreenId,
+    /// Where a sub-screen was opened from (Back returns there).
+    came_from: Option<ScreenId>,
+    pub screens: Screens,
+    /// Alerts, roster and layout every screen reads.
+    pub shared: Shared,
     pub help: bool,
-    pub confirm: Option<Confirm>,
+    /// First line of the help overlay shown.
+    pub help_scroll: usize,
+    /// The go-to list, with its selected line.
+    pub goto: Option<usize>,
+    pub confirm: Option<Question>,
     pub message: Option<StatusMessage>,
     /// The time of the last message, for the status-line clock.
     pub now: NaiveDateTime,
     pub quit: bool,
-    /// Urgent events not yet 已结束, shown on every screen.
-    pub events: Vec<Event>,
-    /// Alerts raised by urgent log entries, not yet acknowledged or closed.
-    pub entry_alerts: Vec<EntryAlert>,
-    pub urgent: UrgentScreen,
-    pub handover: HandoverScreen,
-    pub roster: RosterScreen,
-    pub visits: VisitScreen,
-    pub search: SearchScreen,
     /// What the start-up integrity check found, shown on the status line until the app closes.
     pub integrity: Option<String>,
     /// The screen lock, when locked.
-    pub locked: Option<super::lock::Lock>,
+    pub locked: Option<Lock>,
     /// The last key or paste, for the idle lock.
     last_input: NaiveDateTime,
-    /// When the events were last read from the store (another terminal or a script may add one).
-    events_loaded_at: Option<NaiveDateTime>,
-    /// The previous tick, to see which scheduled times passed in between.
-    last_tick: Option<NaiveDateTime>,
+    outbox: OutboxState,
 }
 
-/// How often open events are re-read from the store.
-const EVENTS_RELOAD_SECONDS: i64 = 2;
+/// Requests in flight and what this transition collects.
+#[derive(Debug, Default)]
+struct OutboxState {
+    out: Outbox,
+    pending: BTreeMap<OpId, Owner>,
+}
+
+impl Clone for OutboxState {
+    fn clone(&self) -> Self {
+        // A copy of the app (tests, benches) starts with nothing in flight.
+        Self::default()
+    }
+}
+
+impl PartialEq for OutboxState {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for OutboxState {}
 
 impl App {
     #[must_use]
     pub fn new(settings: Settings, operator: Option<String>, now: NaiveDateTime) -> Self {
+        let picker_selected = 0;
         Self {
             settings,
             operator,
-            picker_selected: 0,
-            tab: Tab::Log,
-            log: LogScreen::default(),
+            picker_selected,
+            picker_moved: false,
+            screen: ScreenId::Log,
+            came_from: None,
+            screens: Screens::default(),
+            shared: Shared::default(),
             help: false,
+            help_scroll: 0,
+            goto: None,
             confirm: None,
             message: None,
             now,
             quit: false,
-            events: Vec::new(),
-            entry_alerts: Vec::new(),
-            urgent: UrgentScreen::default(),
-            handover: HandoverScreen::default(),
-            roster: RosterScreen::default(),
-            visits: VisitScreen::default(),
-            search: SearchScreen::default(),
             integrity: None,
             locked: None,
             last_input: now,
-            events_loaded_at: None,
-            last_tick: None,
+            outbox: OutboxState::default(),
         }
     }
 
-    /// Effects to run once at start (the first page, if the operator is already known).
+    /// Effects to run once at start: the alerts (shown even before anyone signs in), the
+    /// integrity check, and the screens' first reads if the operator is already known.
     pub fn start(&mut self) -> Vec<Effect> {
-        let mut effects = vec![Effect::LoadEvents, Effect::QuickVerify];
+        self.request(Job::Events, Request::LoadEvents);
+        self.request(Job::Integrity, Request::QuickVerify);
+        self.load_roster_if_needed();
         if self.operator.is_some() {
-            effects.push(self.log.list.initial());
+            self.start_screens();
+        } else {
+            self.preselect_on_duty();
         }
-        effects
+        self.finish(self.now)
     }
 
-    /// Events that still need someone, most pressing first: unacknowledged, then by clock.
+    /// Events that still need someone, most pressing first (the banner).
     #[must_use]
-    pub fn alerts(&self) -> Vec<&Event> {
-        let mut v: Vec<&Event> = self.events.iter().filter(|e| e.needs_attention()).collect();
-        v.sort_by_key(|e| {
-            (
-                e.escalation.state != EventState::New,
-                std::cmp::Reverse(e.urgency(self.now)),
-                e.id,
-            )
-        });
-        v
+    pub fn alerts(&self) -> Vec<&super::urgent::Event> {
+        self.shared.alerts.pressing(self.now)
     }
 
     /// Alerts raised by urgent log entries that nobody has acknowledged yet.
     #[must_use]
-    pub fn unacked_entry_alerts(&self) -> Vec<&EntryAlert> {
-        self.entry_alerts
-            .iter()
-            .filter(|a| a.escalation.state == EventState::New)
-            .collect()
+    pub fn unacked_entry_alerts(&self) -> Vec<&super::urgent::EntryAlert> {
+        self.shared.alerts.unacked_entry_alerts()
     }
 
-    /// The form being typed in, whichever screen owns it.
-    fn active_form(&self) -> Option<&Form> {
-        match self.tab {
-            Tab::Urgent => self.urgent.form.as_ref(),
-            Tab::Visitors => self.visits.form.as_ref().map(|(f, _)| f),
-            Tab::Handover => self
-                .roster
-                .form
-                .as_ref()
-                .or(self.handover.form.as_ref().map(|(f, _)| f)),
-            _ => self.log.form.as_ref().map(|f| &f.form),
-        }
-    }
-
-    fn has_unsaved_form(&self) -> bool {
-        self.log.has_unsaved_form()
-            || self.urgent.form.as_ref().is_some_and(|f| f.dirty)
-            || self.handover.has_unsaved_work()
-            || self.roster.form.as_ref().is_some_and(|f| f.dirty)
-            || self.visits.has_unsaved_work()
+    /// The tab highlighted in the tab bar.
+    #[must_use]
+    pub fn tab(&self) -> ScreenId {
+        self.screen.tab()
     }
 
     /// The live keymap mode.
@@ -431,140 +252,77 @@ impl App {
             Mode::Locked
         } else if self.confirm.is_some() {
             Mode::Confirm
+        } else if self.goto.is_some() {
+            Mode::GoTo
         } else if self.help {
             Mode::Help
         } else if self.operator.is_none() {
             Mode::Picker
         } else {
-            self.screen_mode()
-        }
-    }
-
-    fn screen_mode(&self) -> Mode {
-        match self.tab {
-            Tab::Log => self.log.mode(),
-            Tab::Urgent if self.urgent.form.is_some() => Mode::Form,
-            Tab::Urgent => Mode::Urgent,
-            Tab::Visitors => self.visits.mode(),
-            Tab::Search => self.search.mode(),
-            Tab::Handover if self.roster.form.is_some() => Mode::Form,
-            Tab::Handover if self.roster.open => Mode::Roster,
-            Tab::Handover => self.handover.mode(),
+            self.screens.get(self.screen).mode()
         }
     }
 
     /// The mode help describes (the one under the overlay).
     #[must_use]
     pub fn mode_under_help(&self) -> Mode {
-        let mut copy_mode = self.mode();
-        if copy_mode == Mode::Help {
-            copy_mode = if self.operator.is_none() {
-                Mode::Picker
-            } else {
-                self.screen_mode()
-            };
+        if self.operator.is_none() {
+            Mode::Picker
+        } else {
+            self.screens.get(self.screen).mode()
         }
-        copy_mode
+    }
+
+    /// How long the keyboard must be still before [`Msg::Paused`] is wanted. `None`: no pause
+    /// is waited for.
+    #[must_use]
+    pub fn pause_wanted(&self) -> Option<std::time::Duration> {
+        if self.locked.is_some() || self.confirm.is_some() || self.goto.is_some() || self.help {
+            return None;
+        }
+        self.operator.as_ref()?;
+        self.screens.get(self.screen).pause_wanted()
+    }
+
+    /// Whether any screen holds typing that quitting would lose.
+    fn has_unsaved(&self) -> bool {
+        ScreenId::ALL.iter().any(|s| self.screens.get(*s).has_unsaved())
     }
 
     pub fn update(&mut self, msg: Msg, now: NaiveDateTime) -> Vec<Effect> {
         self.now = now;
-        let mut out = Out::default();
         match msg {
-            Msg::Tick => {
-                if self
-                    .message
-                    .as_ref()
-                    .is_some_and(|m| now - m.at > Duration::seconds(MESSAGE_SECONDS))
-                {
-                    self.message = None;
+            Msg::Tick => self.on_tick(now),
+            Msg::Reply(op, reply) => self.on_reply(op, reply),
+            Msg::Paused => {
+                if self.pause_wanted().is_some() {
+                    self.with_screen(self.screen, |s, cx| s.on_pause(cx));
                 }
-                self.tick_events(now, &mut out);
-                self.load_roster_if_needed(&mut out);
-                let idle = Duration::minutes(i64::from(self.settings.lock_minutes));
-                if self.settings.lock_minutes > 0
-                    && self.operator.is_some()
-                    && self.locked.is_none()
-                    && now - self.last_input >= idle
-                {
-                    self.locked = Some(super::lock::Lock::default());
-                }
-                out.effects.push(Effect::CheckForeignWrites);
             }
-            Msg::ForeignWrites => {
-                if self.log.list.loaded {
-                    // On the newest row the officer follows the log: stay on the newest, which is
-                    // what another terminal just wrote. Elsewhere, keep the row they selected.
-                    let list = &self.log.list;
-                    let following = list.selected == 0 && !list.more_newer;
-                    let selected = list.selected_row().map(|r| r.id).filter(|_| !following);
-                    out.effects.push(self.log.list.reload(selected));
+            Msg::Viewport(rows) => {
+                self.shared.viewport = rows;
+                for s in ScreenId::ALL {
+                    self.with_screen(*s, |s, cx| s.on_viewport_changed(cx));
                 }
-                if let Some(d) = &self.log.detail {
-                    out.effects.push(Effect::LoadEntry(d.id));
-                }
-                out.effects.push(Effect::LoadEvents);
-                // Results on screen follow what another terminal wrote.
-                if self.tab == Tab::Search && !self.search.query.text().trim().is_empty() {
-                    out.effects.push(Effect::Search {
-                        input: self.search.query.text().to_string(),
-                        before: None,
-                    });
-                }
-                if self.tab == Tab::Visitors {
-                    out.effects.push(Effect::LoadVisits);
-                    let request = self.visits.reload_all();
-                    self.visit_request(request, &mut out);
-                }
-                self.roster.invalidate();
-                self.load_roster_if_needed(&mut out);
             }
-            Msg::Events(events, entry_alerts) => {
-                for a in entry_alerts.iter().filter(|a| a.escalation.state == EventState::New) {
-                    if !self.entry_alerts.iter().any(|known| known.id == a.id) {
-                        out.effects.extend([Effect::Ring, Effect::Notify(Notice::for_entry())]);
+            Msg::Key(key) => {
+                self.last_input = now;
+                if self.locked.is_some() {
+                    self.on_locked_key(key);
+                } else {
+                    self.on_key(key);
+                }
+            }
+            // Nothing pasted reaches a locked screen.
+            Msg::Paste(_) if self.locked.is_some() => {}
+            Msg::Paste(text) => {
+                self.last_input = now;
+                match self.mode() {
+                    Mode::Picker | Mode::Confirm | Mode::Help | Mode::GoTo => {
+                        self.say("粘贴只能在填写表单时使用");
                     }
+                    _ => self.with_screen(self.screen, |s, cx| s.on_paste(&text, cx)),
                 }
-                self.entry_alerts = entry_alerts;
-                // An unacknowledged event this app has not seen before (the app just started, or
-                // another terminal or a script raised it) rings here too.
-                for e in events.iter().filter(|e| e.escalation.state == EventState::New) {
-                    if !self.events.iter().any(|known| known.id == e.id) {
-                        out.effects.extend([Effect::Ring, Effect::Notify(Notice::for_event(e))]);
-                    }
-                }
-                if self.tab == Tab::Urgent
-                    && let Some(e) = events.get(self.urgent.selected.min(events.len().saturating_sub(1)))
-                {
-                    out.effects.push(Effect::LoadTimeline(e.id));
-                }
-                self.events = events;
-                self.events_loaded_at = Some(now);
-                self.urgent.selected = self.urgent.selected.min(self.events.len().saturating_sub(1));
-                // Catch up at once: an app closed for hours shows and records the overdue steps now.
-                self.tick_events(now, &mut out);
-            }
-            Msg::EventCreated(id) => {
-                self.urgent.form = None;
-                // The entry it came from now says so.
-                if let Some(entry_id) = self.urgent.promoting.take()
-                    && self.log.detail.as_ref().is_some_and(|d| d.id == entry_id)
-                {
-                    out.effects.push(Effect::LoadEntry(entry_id));
-                }
-                out.say_str(&format!("已保存：第 {id} 号紧急事件，报送时限开始计时"));
-                // Reloading rings and notifies for the new unacknowledged event.
-                out.effects.push(Effect::LoadEvents);
-            }
-            Msg::Timeline(id, lines) => self.urgent.timeline = Some((id, lines)),
-            Msg::EventSaved(id, said) => {
-                // Background saves (a follow-up reminder) must not close a form being typed, nor
-                // push the reminder's own message off the status line.
-                if self.urgent.form.as_ref().is_some_and(|f| f.saving) {
-                    self.urgent.form = None;
-                    out.say_str(&said);
-                }
-                out.effects.extend([Effect::LoadEvents, Effect::LoadTimeline(id)]);
             }
             Msg::NotifyFailed(why) => {
                 // Said once; it must not push a fresh "已保存" off the status line, so it follows it.
@@ -572,102 +330,163 @@ impl App {
                     Some(m) if now - m.at < Duration::seconds(5) => format!("{}；{why}", m.text),
                     _ => why,
                 };
-                out.say_str(&text);
+                self.say(&text);
             }
-            Msg::Paused => {
-                if self.mode() == Mode::VisitLookup {
-                    let request = self.visits.on_pause();
-                    self.visit_request(request, &mut out);
-                }
-            }
-            Msg::Viewport(rows) => {
-                self.log.list.viewport = rows;
-                if let Some(e) = self.log.list.move_by(0) {
-                    out.effects.push(e);
-                }
-            }
-            Msg::Key(key) if self.locked.is_some() => {
-                self.last_input = now;
-                self.on_locked_key(key, &mut out);
-            }
-            // Nothing pasted reaches a locked screen.
-            Msg::Paste(_) if self.locked.is_some() => {}
-            Msg::Unlocked(note) => {
-                self.locked = None;
-                self.last_input = now;
-                out.say_str(&note);
-            }
-            Msg::UnlockFailed(why) => {
-                if let Some(l) = &mut self.locked {
-                    l.failed(&why);
-                }
-            }
-            Msg::Key(key) => {
-                self.last_input = now;
-                self.on_key(key, &mut out);
-            }
-            Msg::Paste(text) => {
-                self.last_input = now;
-                if self.mode() == Mode::Search {
-                    self.search_paste(&text, &mut out);
-                } else if matches!(self.mode(), Mode::Form | Mode::VisitLookup) && self.tab == Tab::Visitors {
-                    self.visit_paste(&text, &mut out);
-                } else if self.mode() == Mode::Form && self.tab == Tab::Handover {
-                    if let Some(form) = self
-                        .roster
-                        .form
-                        .as_mut()
-                        .or(self.handover.form.as_mut().map(|(f, _)| f))
-                        && let FormEvent::Notice(m) = form.paste(&text)
-                    {
-                        form.notice = Some(m.clone());
-                        out.say_str(&m);
-                    }
-                } else if self.mode() == Mode::Form && self.tab == Tab::Urgent {
-                    if let Some(form) = &mut self.urgent.form
-                        && let FormEvent::Notice(m) = form.paste(&text)
-                    {
-                        form.notice = Some(m.clone());
-                        out.say_str(&m);
-                    }
-                } else if self.mode() == Mode::Form {
-                    let ctx = Ctx::new(&self.settings, self.operator.as_deref(), self.now);
-                    self.log.on_paste(&text, &ctx, &mut out);
+            Msg::Backup(Ok((path, pruned))) => {
+                let pruned = if pruned > 0 {
+                    format!("，删除过期备份 {pruned} 份")
                 } else {
-                    // Never run pasted text as keys; say why nothing happened.
-                    out.say_str("粘贴只能在填写表单时使用：先按 n 新建记录");
+                    String::new()
+                };
+                self.say(&format!("已自动备份：{path}{pruned}"));
+            }
+            Msg::Backup(Err(why)) => self.say(&format!("自动备份失败：{why}。请检查备份目录，或运行 zhiban backup")),
+        }
+        self.finish(now)
+    }
+
+    /// Drains what this transition collected into effects; the message goes on the status line.
+    fn finish(&mut self, now: NaiveDateTime) -> Vec<Effect> {
+        if let Some(text) = self.outbox.out.message.take() {
+            self.message = Some(StatusMessage { text, at: now });
+        }
+        std::mem::take(&mut self.outbox.out.effects)
+    }
+
+    fn say(&mut self, text: &str) {
+        self.outbox.out.message = Some(text.to_string());
+    }
+
+    /// Sends one of the app's own requests.
+    fn request(&mut self, job: Job, request: Request) {
+        let id = self.outbox.out.next_id();
+        self.outbox.pending.insert(id, Owner::App(job));
+        self.outbox.out.effects.push(Effect::Request(id, request));
+    }
+
+    /// Runs `f` on one screen with its context; tags the requests it made as that screen's and
+    /// carries out the commands it gave.
+    fn with_screen(&mut self, id: ScreenId, f: impl FnOnce(&mut dyn Screen, &mut Cx<'_>)) {
+        let first = self.outbox.out.effects.len();
+        {
+            let operator = self.operator.as_deref().unwrap_or("");
+            let mut cx = Cx::new(&self.settings, operator, self.now, &self.shared, &mut self.outbox.out);
+            f(self.screens.get_mut(id), &mut cx);
+        }
+        for e in &self.outbox.out.effects[first..] {
+            if let Effect::Request(op, _) = e {
+                self.outbox.pending.insert(*op, Owner::Screen(id));
+            }
+        }
+        let commands = std::mem::take(&mut self.outbox.out.commands);
+        for c in commands {
+            self.on_command(id, c);
+        }
+    }
+
+    fn on_tick(&mut self, now: NaiveDateTime) {
+        if self
+            .message
+            .as_ref()
+            .is_some_and(|m| now - m.at > Duration::seconds(MESSAGE_SECONDS))
+        {
+            self.message = None;
+        }
+        let steps = self.shared.alerts.tick(now, &self.settings.urgent);
+        self.run_steps(steps);
+        self.load_roster_if_needed();
+        let idle = Duration::minutes(i64::from(self.settings.lock_minutes));
+        if self.settings.lock_minutes > 0
+            && self.operator.is_some()
+            && self.locked.is_none()
+            && now - self.last_input >= idle
+        {
+            self.lock();
+        }
+        self.request(Job::ForeignWrites, Request::CheckForeignWrites);
+    }
+
+    fn lock(&mut self) {
+        self.help = false;
+        self.goto = None;
+        self.locked = Some(Lock::default());
+    }
+
+    /// Turns what the alerts asked for into requests and effects.
+    fn run_steps(&mut self, steps: Vec<Step>) {
+        for step in steps {
+            match step {
+                Step::Alert(notice) => self.outbox.out.effects.extend([Effect::Ring, Effect::Notify(notice)]),
+                Step::Save {
+                    target,
+                    before,
+                    after,
+                    lines,
+                } => self.request(
+                    Job::Escalation(target),
+                    Request::SaveEscalation {
+                        target,
+                        before,
+                        after,
+                        lines,
+                    },
+                ),
+                Step::Followup(id, line) => self.request(Job::Followup(id), Request::AppendTimeline(id, line)),
+                Step::Reload => self.request(Job::Events, Request::LoadEvents),
+                Step::Say(m) => self.say(&m),
+            }
+        }
+    }
+
+    fn load_roster_if_needed(&mut self) {
+        if let Some((from, to)) = self.shared.roster.load_if_needed(self.now) {
+            // Marked loaded at once so a slow store is not asked again every tick.
+            self.shared.roster.loaded = Some((from, to));
+            self.request(Job::Roster, Request::LoadRoster(from, to));
+        }
+    }
+
+    fn on_reply(&mut self, op: OpId, reply: Reply) {
+        match self.outbox.pending.remove(&op) {
+            Some(Owner::Screen(id)) => self.with_screen(id, |s, cx| s.on_reply(op, reply, cx)),
+            Some(Owner::App(job)) => self.on_job_reply(job, reply),
+            // Nobody waits for it any more (a reply from before a restart of the screen).
+            None => {}
+        }
+    }
+
+    /// Replies to the app's own requests. A failure is said as what failed and what happens next.
+    fn on_job_reply(&mut self, job: Job, reply: Reply) {
+        match (job, reply) {
+            (Job::Events, Reply::Events(events, entry_alerts)) => {
+                let steps = self
+                    .shared
+                    .alerts
+                    .on_loaded(events, entry_alerts, self.now, &self.settings.urgent);
+                self.run_steps(steps);
+                for s in ScreenId::ALL {
+                    let shown = *s == self.screen;
+                    self.with_screen(*s, |screen, cx| screen.on_alerts_changed(shown, cx));
                 }
             }
-            Msg::Page(req, rows) => self.log.on_page(req, rows, &mut out),
-            Msg::Entry(entry) => self.log.on_entry(*entry),
-            Msg::Saved { entry_id, key } => self.log.on_saved(entry_id, key, &mut out),
-            Msg::SaveFailed(m) if self.urgent.form.as_ref().is_some_and(|f| f.saving) => {
-                let text = format!("保存失败：{m}。已填写的内容都还在，处理后可再按 Ctrl-S 重试");
-                if let Some(f) = &mut self.urgent.form {
-                    f.saving = false;
-                    f.notice = Some(text.clone());
-                }
-                out.say_str(&text);
+            (Job::Events, Reply::Failed(why)) => {
+                self.say(&format!(
+                    "读取紧急事项失败：{why}。横幅显示的是上次读到的情况，2 秒后再读"
+                ));
             }
-            Msg::SaveFailed(m) if self.visits.form.as_ref().is_some_and(|(f, _)| f.saving) => {
-                let text = format!("保存失败：{m}。已填写的内容都还在，处理后可再按 Ctrl-S 重试");
-                if let Some((f, _)) = &mut self.visits.form {
-                    f.saving = false;
-                    f.notice = Some(text.clone());
+            (Job::ForeignWrites, Reply::ForeignWrites(true)) => {
+                for s in ScreenId::ALL {
+                    let shown = *s == self.screen;
+                    self.with_screen(*s, |screen, cx| screen.on_foreign_writes(shown, cx));
                 }
-                out.say_str(&text);
+                self.request(Job::Events, Request::LoadEvents);
+                self.shared.roster.invalidate();
+                self.load_roster_if_needed();
             }
-            Msg::SaveFailed(m) if self.roster.form.as_ref().is_some_and(|f| f.saving) => {
-                let text = format!("保存失败：{m}。已填写的内容都还在，处理后可再按 Ctrl-S 重试");
-                if let Some(f) = &mut self.roster.form {
-                    f.saving = false;
-                    f.notice = Some(text.clone());
-                }
-                out.say_str(&text);
+            (Job::ForeignWrites, Reply::Failed(why)) => {
+                self.say(&format!("无法检查其他终端的写入：{why}。下一秒再查"));
             }
-            Msg::SaveFailed(m) => self.log.on_save_failed(&m, &mut out),
-            Msg::LoadFailed(m) => self.log.on_load_failed(&m, &mut out),
-            Msg::Integrity(problems) => {
+            (Job::Integrity, Reply::Integrity(problems)) => {
                 self.integrity = problems.first().map(|p| {
                     format!(
                         "完整性检查发现 {} 处问题（如：{p}），请运行 zhiban verify 查看并报告",
@@ -675,174 +494,342 @@ impl App {
                     )
                 });
             }
-            msg @ (Msg::SearchResults { .. } | Msg::SearchFailed { .. } | Msg::Report(_)) => {
-                self.on_search_msg(msg, &mut out);
+            (Job::Integrity, Reply::Failed(why)) => {
+                self.integrity = Some(format!("无法完成完整性检查：{why}，请运行 zhiban verify"));
             }
-            msg @ (Msg::Visits { .. }
-            | Msg::VisitPage(..)
-            | Msg::LookupResults(..)
-            | Msg::VisitSaved { .. }
-            | Msg::VisitLoaded(..)
-            | Msg::Revealed { .. }
-            | Msg::VisitDone(_)) => self.on_visit_msg(msg, &mut out),
-            msg => self.on_handover_msg(msg, &mut out),
+            (Job::Escalation(_) | Job::Followup(_), Reply::EscalationSaved | Reply::TimelineAppended) => {
+                // Saved, or another terminal took this step first: either way re-read the truth.
+                self.request(Job::Events, Request::LoadEvents);
+            }
+            (Job::Escalation(target), Reply::Failed(why)) => {
+                let what = match target {
+                    AlertTarget::Event(id) => format!("第 {id} 号紧急事件的催办记录"),
+                    AlertTarget::Entry(_) => "紧急提醒的催办记录".to_string(),
+                };
+                self.say(&format!("{what}未能保存：{why}。提醒照常响铃和升级，稍后自动重试"));
+                self.request(Job::Events, Request::LoadEvents);
+            }
+            (Job::Followup(id), Reply::Failed(why)) => {
+                self.say(&format!(
+                    "第 {id} 号紧急事件的续报时刻未能记入时间线：{why}。请按时报送续报"
+                ));
+            }
+            (
+                Job::Roster,
+                Reply::Roster {
+                    window,
+                    imported,
+                    swaps,
+                },
+            ) => {
+                self.shared.roster.imported = imported;
+                self.shared.roster.swaps = swaps;
+                self.shared.roster.loaded = Some(window);
+                if self.operator.is_none() && !self.picker_moved {
+                    self.preselect_on_duty();
+                }
+            }
+            (Job::Roster, Reply::Failed(why)) => {
+                self.shared.roster.invalidate();
+                self.say(&format!("读取排班失败：{why}"));
+            }
+            (Job::Unlock { name, pin }, Reply::Pin(check)) => match check {
+                PinCheck::Matches => self.unlocked("已解锁"),
+                PinCheck::Wrong => {
+                    if let Some(l) = &mut self.locked {
+                        l.failed(&format!("{name} 的 PIN 不对：请重新输入"));
+                    }
+                }
+                // A first lock sets the PIN typed.
+                PinCheck::NotSet => self.request(Job::FirstPin { name: name.clone() }, Request::SetPin { name, pin }),
+            },
+            (Job::FirstPin { name }, Reply::PinSet) => {
+                self.unlocked(&format!("已解锁；{name} 的 PIN 已设定，交接班签字也用这个 PIN"));
+            }
+            (Job::Unlock { .. }, Reply::Failed(why)) => {
+                if let Some(l) = &mut self.locked {
+                    l.failed(&format!("无法核对 PIN：{why}"));
+                }
+            }
+            (Job::FirstPin { .. }, Reply::Failed(why)) => {
+                if let Some(l) = &mut self.locked {
+                    l.failed(&format!("无法设定 PIN：{why}"));
+                }
+            }
+            // Any other pairing is a reply this job does not expect: nothing to do.
+            _ => {}
         }
-        if let Some(text) = out.message {
-            self.message = Some(StatusMessage { text, at: now });
-        }
-        out.effects
     }
 
-    fn on_key(&mut self, key: Key, out: &mut Out) {
+    fn unlocked(&mut self, note: &str) {
+        self.locked = None;
+        self.last_input = self.now;
+        self.say(note);
+    }
+
+    /// What a screen asked of the app.
+    fn on_command(&mut self, from: ScreenId, command: Command) {
+        match command {
+            Command::Ask { question, token } => {
+                self.confirm = Some(Question {
+                    text: question,
+                    answer: Answer::Screen(from, token),
+                });
+            }
+            Command::Open(target) => self.open(target),
+            Command::Back => {
+                let to = self.came_from.take().or(self.screen.parent()).unwrap_or(ScreenId::Log);
+                self.show(to);
+            }
+            Command::Escalate(target, input) => {
+                let steps = self
+                    .shared
+                    .alerts
+                    .apply(target, input, self.now, &self.settings.urgent.ladder);
+                self.run_steps(steps);
+            }
+            Command::Acknowledge(preferred) => self.acknowledge(preferred),
+            Command::HandOver { to } => {
+                self.operator = Some(to);
+            }
+            Command::ReloadEvents => self.request(Job::Events, Request::LoadEvents),
+            Command::RecordsChanged => {
+                for s in ScreenId::ALL.iter().copied().filter(|s| *s != from) {
+                    let shown = s == self.screen;
+                    self.with_screen(s, |screen, cx| screen.on_foreign_writes(shown, cx));
+                }
+                self.request(Job::Events, Request::LoadEvents);
+            }
+            Command::RosterMonth(month) => {
+                self.shared.roster.month = month;
+                self.load_roster_if_needed();
+            }
+            Command::RosterChanged => {
+                self.shared.roster.invalidate();
+                self.load_roster_if_needed();
+            }
+        }
+    }
+
+    fn acknowledge(&mut self, preferred: Option<EventId>) {
+        let by = self.operator.clone().unwrap_or_else(|| "（未登录）".into());
+        let steps = self
+            .shared
+            .alerts
+            .acknowledge(preferred, &by, self.now, &self.settings.urgent.ladder);
+        self.run_steps(steps);
+    }
+
+    /// Offers `target` to each screen in registry order; the one that takes it is shown.
+    fn open(&mut self, target: Target) {
+        let mut target = Some(target);
+        for s in ScreenId::ALL.iter().copied() {
+            let Some(t) = target.take() else { break };
+            let mut taken = false;
+            self.with_screen(s, |screen, cx| match screen.open(t.clone(), cx) {
+                Ok(()) => taken = true,
+                Err(back) => target = Some(back),
+            });
+            if taken {
+                self.show(s);
+                return;
+            }
+        }
+    }
+
+    /// Shows a screen (its `on_show` reads what it needs); a sub-screen remembers where it
+    /// was opened from.
+    fn show(&mut self, to: ScreenId) {
+        if to.parent().is_some() && to != self.screen {
+            self.came_from = Some(self.screen);
+        } else if to.parent().is_none() {
+            self.came_from = None;
+        }
+        self.screen = to;
+        self.with_screen(to, |s, cx| s.on_show(cx));
+    }
+
+    /// The officer signed in, or another took over: every screen reads what it needs.
+    fn start_screens(&mut self) {
+        for s in ScreenId::ALL {
+            self.with_screen(*s, |screen, cx| screen.on_start(cx));
+        }
+    }
+
+    /// The picker starts on the officer the roster has on duty now.
+    fn preselect_on_duty(&mut self) {
+        let (current, _) = self.shared.roster.now_next(&self.settings, self.now);
+        if let Some(i) = current.and_then(|s| self.settings.people.iter().position(|p| p.name == s.primary)) {
+            self.picker_selected = i;
+        }
+    }
+
+    /// The quit question, saying first what is still running (the clocks do not stop when this
+    /// terminal closes, but nobody here will hear them).
+    fn quit_question(&self) -> String {
+        let mut parts = Vec::new();
+        let (unacked, running) = self.shared.alerts.open_counts();
+        if unacked > 0 {
+            parts.push(format!("{unacked} 项紧急提醒还没有人确认"));
+        }
+        if running > 0 {
+            parts.push(format!("{running} 个紧急事件的报送时限还在计时"));
+        }
+        let question = if self.has_unsaved() {
+            "表单还没有保存。放弃已填写的内容并退出吗？"
+        } else {
+            "确定退出值班系统吗？"
+        };
+        if parts.is_empty() {
+            question.into()
+        } else {
+            format!("注意：{}。{question}", parts.join("；"))
+        }
+    }
+
+    fn on_key(&mut self, key: Key) {
         let mode = self.mode();
         match resolve(mode, key) {
-            Some(action) => self.on_action(mode, action, out),
+            Some(action) => self.on_action(mode, action),
             None => {
                 if matches!(mode, Mode::Form | Mode::VisitLookup | Mode::Search)
                     && let Some(c) = key.typed_char()
                 {
-                    if mode == Mode::Search {
-                        self.search_char(c, out);
-                    } else if self.tab == Tab::Visitors {
-                        self.visit_char(c, out);
-                    } else if self.tab == Tab::Handover {
-                        if let Some(form) = self
-                            .roster
-                            .form
-                            .as_mut()
-                            .or(self.handover.form.as_mut().map(|(f, _)| f))
-                            && let FormEvent::Notice(m) = form.type_char(c)
-                        {
-                            form.notice = Some(m.clone());
-                            out.say_str(&m);
-                        }
-                    } else if self.tab == Tab::Urgent {
-                        if let Some(form) = &mut self.urgent.form
-                            && let FormEvent::Notice(m) = form.type_char(c)
-                        {
-                            form.notice = Some(m.clone());
-                            out.say_str(&m);
-                        }
-                    } else {
-                        let ctx = Ctx::new(&self.settings, self.operator.as_deref(), self.now);
-                        self.log.on_char(c, &ctx, out);
-                    }
+                    self.with_screen(self.screen, |s, cx| s.on_char(c, cx));
                 }
             }
         }
     }
 
-    fn on_action(&mut self, mode: Mode, action: Action, out: &mut Out) {
+    fn on_action(&mut self, mode: Mode, action: Action) {
         match (mode, action) {
-            (Mode::Confirm, Action::Yes) => match self.confirm.take() {
-                Some(Confirm::Quit | Confirm::QuitDiscarding) => {
-                    self.quit = true;
-                    out.effects.push(Effect::Quit);
+            (Mode::Confirm, Action::Yes) => {
+                if let Some(q) = self.confirm.take() {
+                    self.on_yes(q.answer);
                 }
-                Some(Confirm::Checkout(id)) => out.effects.push(Effect::Checkout {
-                    id,
-                    by: self.operator.clone().unwrap_or_default(),
-                }),
-                Some(Confirm::DiscardDraft) => {
-                    self.handover.draft = None;
-                    out.say_str("已放弃交班单");
-                }
-                Some(Confirm::DiscardForm) => {
-                    if self.tab == Tab::Visitors {
-                        self.visits.form = None;
-                    } else if self.tab == Tab::Handover {
-                        if self.roster.form.take().is_none() {
-                            self.handover.form = None;
-                        }
-                    } else if self.tab == Tab::Urgent {
-                        self.urgent.form = None;
-                        self.urgent.promoting = None;
-                    } else {
-                        self.log.discard_form();
-                    }
-                    out.say_str("已放弃填写");
-                }
-                None => {}
-            },
+            }
             (Mode::Confirm, _) => self.confirm = None,
+            (Mode::GoTo, a) => self.goto_action(a),
             (Mode::Help, Action::Back) | (_, Action::Help) if self.help => self.help = false,
-            (_, Action::Help) => self.help = true,
-            (Mode::Picker, Action::Quit) => {
-                self.quit = true;
-                out.effects.push(Effect::Quit);
+            (Mode::Help, a) => {
+                self.help_scroll = match a {
+                    Action::Up => self.help_scroll.saturating_sub(1),
+                    Action::Down => self.help_scroll + 1,
+                    Action::PageUp => self.help_scroll.saturating_sub(10),
+                    Action::PageDown => self.help_scroll + 10,
+                    _ => self.help_scroll,
+                };
+            }
+            (_, Action::Help) => {
+                self.help = true;
+                self.help_scroll = 0;
             }
             (_, Action::Quit) => {
                 self.help = false;
-                self.confirm = Some(if self.has_unsaved_form() {
-                    Confirm::QuitDiscarding
-                } else {
-                    Confirm::Quit
+                self.confirm = Some(Question {
+                    text: self.quit_question(),
+                    answer: Answer::Quit,
                 });
             }
-            (Mode::Picker, Action::Up) => self.picker_selected = self.picker_selected.saturating_sub(1),
+            (Mode::Picker, Action::Up) => {
+                self.picker_moved = true;
+                self.picker_selected = self.picker_selected.saturating_sub(1);
+            }
             (Mode::Picker, Action::Down) => {
+                self.picker_moved = true;
                 self.picker_selected = (self.picker_selected + 1).min(self.settings.people.len().saturating_sub(1));
             }
             (Mode::Picker, Action::Pick) => {
                 if let Some(p) = self.settings.people.get(self.picker_selected) {
                     self.operator = Some(p.name.clone());
-                    out.say_str(&format!("{} {} 开始值班", p.role.label(), p.name));
-                    out.effects.push(self.log.list.initial());
+                    self.say(&format!("{} {} 开始值班", p.role.label(), p.name));
+                    self.start_screens();
                 }
             }
-            (_, Action::NextTab) => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()], out),
-            (_, Action::PrevTab) => {
-                self.switch_tab(Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()], out);
+            (Mode::Picker, _) => {}
+            (_, Action::GoTo) => self.goto = Some(0),
+            (_, Action::NextTab | Action::PrevTab) => {
+                let tabs = ScreenId::tabs();
+                let i = tabs.iter().position(|t| *t == self.tab()).unwrap_or(0);
+                let n = tabs.len();
+                let next = if action == Action::NextTab {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                self.show(tabs[next]);
             }
-            (_, Action::GoTab(i)) => self.switch_tab(Tab::ALL.get(i).copied().unwrap_or(self.tab), out),
-            (Mode::Form, Action::Cancel) if self.active_form().is_some_and(|f| f.dirty) => {
-                self.confirm = Some(Confirm::DiscardForm);
-            }
-            (_, Action::Acknowledge) => self.acknowledge(out),
-            (_, Action::Lock) if self.operator.is_some() => {
-                self.help = false;
-                self.locked = Some(super::lock::Lock::default());
-            }
-            (Mode::Detail, Action::Promote) => {
-                if let Some(entry) = self.log.detail.as_ref().and_then(|d| d.entry.as_ref()) {
-                    self.urgent.form = Some(new_event_form(&self.settings.urgent, Some(entry)));
-                    self.urgent.promoting = Some(entry.id);
-                    self.urgent.purpose = UrgentPurpose::NewEvent;
-                    self.tab = Tab::Urgent;
+            (_, Action::GoTab(i)) => {
+                if let Some(t) = ScreenId::tabs().get(i) {
+                    self.show(*t);
                 }
             }
-            (Mode::Form, action) if self.tab == Tab::Urgent => self.urgent_form_action(action, out),
-            (Mode::Form, action) if self.tab == Tab::Handover => self.handover_form_action(action, out),
-            (Mode::Roster, action) => self.roster_action(action, out),
-            (_, Action::Search) => self.switch_tab(Tab::Search, out),
-            (Mode::Search | Mode::Report, action) => self.search_action(action, out),
-            (Mode::Form, action) if self.tab == Tab::Visitors => self.visit_form_action(action, out),
-            (Mode::Visitors | Mode::VisitLookup | Mode::VisitDetail | Mode::Watch, action) => {
-                self.visit_action(mode, action, out);
+            (_, Action::Search) => self.show(ScreenId::Search),
+            (_, Action::Lock) if self.operator.is_some() => self.lock(),
+            (_, Action::Acknowledge) => {
+                let preferred = self.screens.get(self.screen).selected_event();
+                self.acknowledge(preferred);
             }
-            (Mode::Handover | Mode::HandoverDraft | Mode::HandoverDetail, action) => {
-                self.handover_action(mode, action, out);
+            (Mode::Form, Action::Cancel) if self.screens.get(self.screen).form_dirty() => {
+                self.confirm = Some(Question {
+                    text: "放弃本次填写的内容吗？".into(),
+                    answer: Answer::DiscardForm(self.screen),
+                });
             }
-            (Mode::Urgent, action) => self.urgent_action(action, out),
-            _ => {
-                let ctx = Ctx::new(&self.settings, self.operator.as_deref(), self.now);
-                self.log.on_action(action, &ctx, out);
-            }
+            (_, a) => self.with_screen(self.screen, |s, cx| s.on_action(a, cx)),
         }
     }
-}
 
-impl App {
+    fn on_yes(&mut self, answer: Answer) {
+        match answer {
+            Answer::Quit => {
+                self.quit = true;
+                self.outbox.out.effects.push(Effect::Quit);
+            }
+            Answer::DiscardForm(id) => {
+                self.screens.get_mut(id).discard_form();
+                self.say("已放弃填写");
+            }
+            Answer::Screen(id, token) => self.with_screen(id, |s, cx| s.on_confirmed(token, cx)),
+        }
+    }
+
+    fn goto_action(&mut self, action: Action) {
+        let items = goto_items();
+        let Some(selected) = self.goto else { return };
+        match action {
+            Action::Up => self.goto = Some(selected.saturating_sub(1)),
+            Action::Down => self.goto = Some((selected + 1).min(items.len().saturating_sub(1))),
+            Action::Back => self.goto = None,
+            Action::Pick => {
+                self.goto = None;
+                if self.operator.is_none() {
+                    return;
+                }
+                match items.get(selected).map(|i| i.to.clone()) {
+                    Some(GoToTarget::Screen(s)) => self.show(s),
+                    Some(GoToTarget::Open(t)) => self.open(t),
+                    None => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Keys on the lock screen: digits into the PIN, Backspace, Enter to check; nothing else.
-    fn on_locked_key(&mut self, key: Key, out: &mut Out) {
+    fn on_locked_key(&mut self, key: Key) {
         let Some(lock) = &mut self.locked else { return };
         match resolve(Mode::Locked, key) {
             Some(Action::Unlock) => {
                 if let Some(pin) = lock.submit() {
-                    out.effects.push(Effect::Unlock {
-                        name: self.operator.clone().unwrap_or_default(),
-                        pin,
-                    });
+                    let name = self.operator.clone().unwrap_or_default();
+                    self.request(
+                        Job::Unlock {
+                            name: name.clone(),
+                            pin: pin.clone(),
+                        },
+                        Request::CheckPin { name, pin },
+                    );
                 }
             }
             Some(Action::DeleteBack) => lock.backspace(),
@@ -858,300 +845,10 @@ impl App {
         }
     }
 
-    /// Runs the escalation machine of every open event, and re-reads the events now and then
-    /// (another terminal or a script may have added or acknowledged one).
-    fn tick_events(&mut self, now: NaiveDateTime, out: &mut Out) {
-        let ladder = self.settings.urgent.ladder.clone();
-        for i in 0..self.events.len() {
-            let before = self.events[i].escalation.clone();
-            let outputs = self.events[i].escalation.handle(Input::Tick, now, &ladder);
-            self.apply_outputs(i, before, outputs, out);
-        }
-        for i in 0..self.entry_alerts.len() {
-            let before = self.entry_alerts[i].escalation.clone();
-            let outputs = self.entry_alerts[i].escalation.handle(Input::Tick, now, &ladder);
-            self.apply_entry_outputs(i, before, outputs, out);
-        }
-        // Follow-up times (e.g. 08:00, 17:00) ask for a 续报 until the 终报. Only times passed
-        // while this app was running are announced, so a restart does not ring for old ones.
-        if let Some(since) = self.last_tick {
-            for e in &self.events {
-                for at in followups_due(e, &self.settings.urgent.followup_times, since, now) {
-                    let text = format!("续报时刻 {}：请报送续报", at.format("%H:%M"));
-                    out.effects.push(Effect::AppendTimeline(
-                        e.id,
-                        TimelineLine {
-                            at,
-                            who: escalation::SYSTEM.into(),
-                            text,
-                        },
-                    ));
-                    out.effects.extend([Effect::Ring, Effect::Notify(Notice::for_event(e))]);
-                    out.say_str(&format!(
-                        "续报时刻 {}：第 {} 号事件请报续报（紧急事项栏按 p）",
-                        at.format("%H:%M"),
-                        e.id
-                    ));
-                }
-            }
-        }
-        self.last_tick = Some(now);
-        // Re-read every few seconds, and at once if the clock jumped backwards (a corrected clock
-        // must not stall the reloads until it catches up with the old time).
-        if self
-            .events_loaded_at
-            .is_none_or(|t| now - t >= Duration::seconds(EVENTS_RELOAD_SECONDS) || now < t)
-        {
-            self.events_loaded_at = Some(now);
-            out.effects.push(Effect::LoadEvents);
-        }
-    }
-
-    /// Turns the machine's outputs into effects: save, ring, notify.
-    fn apply_outputs(&mut self, index: usize, before: Escalation, outputs: Vec<escalation::Output>, out: &mut Out) {
-        let event = &self.events[index];
-        let target = AlertTarget::Event(event.id);
-        emit_outputs(
-            target,
-            Notice::for_event(event),
-            before,
-            &event.escalation,
-            outputs,
-            out,
-        );
-    }
-
-    /// The same for an alert raised by a log entry (its notification carries no content at all).
-    fn apply_entry_outputs(
-        &mut self,
-        index: usize,
-        before: Escalation,
-        outputs: Vec<escalation::Output>,
-        out: &mut Out,
-    ) {
-        let alert = &self.entry_alerts[index];
-        emit_outputs(
-            AlertTarget::Entry(alert.id),
-            Notice::for_entry(),
-            before,
-            &alert.escalation,
-            outputs,
-            out,
-        );
-    }
-
-    fn switch_tab(&mut self, tab: Tab, out: &mut Out) {
-        self.tab = tab;
-        if tab == Tab::Handover {
-            out.effects.push(Effect::LoadHandovers);
-        }
-        if tab == Tab::Visitors {
-            out.effects.push(Effect::LoadVisits);
-            let request = self.visits.reload_all();
-            self.visit_request(request, out);
-        }
-        if tab == Tab::Urgent
-            && let Some(e) = self.events.get(self.urgent.selected)
-        {
-            out.effects.push(Effect::LoadTimeline(e.id));
-        }
-    }
-
-    fn acknowledge(&mut self, out: &mut Out) {
-        let by = self.operator.clone().unwrap_or_else(|| "（未登录）".into());
-        // On the events tab, the selected event; elsewhere (or if that one needs no ack) the most
-        // pressing unacknowledged one.
-        let selected = match self.tab {
-            Tab::Urgent => self
-                .events
-                .get(self.urgent.selected)
-                .filter(|e| e.escalation.state == EventState::New)
-                .map(|e| e.id),
-            _ => None,
-        };
-        let target = selected.or_else(|| {
-            self.alerts()
-                .into_iter()
-                .find(|e| e.escalation.state == EventState::New)
-                .map(|e| e.id)
-        });
-        let Some(i) = target.and_then(|id| self.events.iter().position(|e| e.id == id)) else {
-            // No event waits: an urgent log entry may.
-            if let Some(j) = self
-                .entry_alerts
-                .iter()
-                .position(|a| a.escalation.state == EventState::New)
-            {
-                let ladder = self.settings.urgent.ladder.clone();
-                let before = self.entry_alerts[j].escalation.clone();
-                let input = Input::Acknowledge { by: by.clone() };
-                let outputs = self.entry_alerts[j].escalation.handle(input, self.now, &ladder);
-                let entry_id = self.entry_alerts[j].entry_id;
-                self.apply_entry_outputs(j, before, outputs, out);
-                out.say_str(&format!("{by} 已确认第 {entry_id} 号值班记录的紧急提醒"));
-            } else {
-                out.say_str("没有待确认的紧急事项");
-            }
-            return;
-        };
-        let ladder = self.settings.urgent.ladder.clone();
-        let before = self.events[i].escalation.clone();
-        let outputs = self.events[i]
-            .escalation
-            .handle(Input::Acknowledge { by: by.clone() }, self.now, &ladder);
-        let id = self.events[i].id;
-        self.apply_outputs(i, before, outputs, out);
-        out.say_str(&format!(
-            "{by} 已确认第 {id} 号紧急事件；报送时限仍在计时，报告后请记录"
-        ));
-    }
-
-    fn urgent_action(&mut self, action: Action, out: &mut Out) {
-        let n = self.events.len();
-        match action {
-            Action::Up => self.urgent.selected = self.urgent.selected.saturating_sub(1),
-            Action::Down => self.urgent.selected = (self.urgent.selected + 1).min(n.saturating_sub(1)),
-            Action::NewEvent => {
-                self.urgent.form = Some(new_event_form(&self.settings.urgent, None));
-                self.urgent.promoting = None;
-                self.urgent.purpose = UrgentPurpose::NewEvent;
-            }
-            Action::Report | Action::CallOutcome => {
-                let Some(e) = self.events.get(self.urgent.selected) else {
-                    out.say_str("没有选中的事件：先按 n 新建");
-                    return;
-                };
-                let (form, purpose) = if action == Action::Report {
-                    (report_form(e, &self.settings), UrgentPurpose::Report(e.id))
-                } else {
-                    (call_form(e, &self.settings), UrgentPurpose::Call(e.id))
-                };
-                self.urgent.form = Some(form);
-                self.urgent.purpose = purpose;
-            }
-            Action::Resolve | Action::CloseEvent => {
-                let Some(i) = (self.urgent.selected < n).then_some(self.urgent.selected) else {
-                    return;
-                };
-                let by = self.operator.clone().unwrap_or_default();
-                let input = if action == Action::Resolve {
-                    Input::Resolve { by }
-                } else {
-                    Input::Close { by }
-                };
-                let ladder = self.settings.urgent.ladder.clone();
-                let before = self.events[i].escalation.clone();
-                let outputs = self.events[i].escalation.handle(input, self.now, &ladder);
-                self.apply_outputs(i, before, outputs, out);
-            }
-            _ => {}
-        }
-        if let Some(e) = self.events.get(self.urgent.selected)
-            && self.urgent.timeline.as_ref().is_none_or(|(id, _)| *id != e.id)
-        {
-            out.effects.push(Effect::LoadTimeline(e.id));
-        }
-    }
-
-    fn urgent_form_action(&mut self, action: Action, out: &mut Out) {
-        let Some(form) = &mut self.urgent.form else { return };
-        match action {
-            Action::Cancel => {
-                self.urgent.form = None;
-                self.urgent.promoting = None;
-            }
-            Action::Save if !form.saving && self.urgent.purpose != UrgentPurpose::NewEvent => {
-                form.clear_errors();
-                let operator = self.operator.clone().unwrap_or_default();
-                let effect = match self.urgent.purpose {
-                    UrgentPurpose::Report(event_id) => {
-                        read_report_form(form, &operator, self.now).map(|(kind, report)| Effect::AddReport {
-                            event_id,
-                            kind,
-                            report: Box::new(report),
-                        })
-                    }
-                    UrgentPurpose::Call(id) => {
-                        read_call_form(form, &operator, self.now).map(|line| Effect::AppendTimeline(id, line))
-                    }
-                    UrgentPurpose::NewEvent => return,
-                };
-                match effect {
-                    Ok(effect) => {
-                        form.saving = true;
-                        out.effects.push(effect);
-                        out.say_str("正在保存…");
-                    }
-                    Err(errors) => {
-                        form.set_errors(&errors);
-                        out.say_str(&form.notice.clone().unwrap_or_default());
-                    }
-                }
-            }
-            Action::Save if !form.saving => {
-                form.clear_errors();
-                let operator = self.operator.clone().unwrap_or_default();
-                match read_event_form(form, &self.settings.urgent, self.urgent.promoting, &operator, self.now) {
-                    Ok(event) => {
-                        // The first timeline line comes from the machine's Raise.
-                        let lines = crate::core::urgent::raised(self.now, &self.settings.urgent.ladder);
-                        form.saving = true;
-                        out.effects.push(Effect::CreateEvent(Box::new(event), lines));
-                        out.say_str("正在保存…");
-                    }
-                    Err(errors) => {
-                        form.set_errors(&errors);
-                        out.say_str(&form.notice.clone().unwrap_or_default());
-                    }
-                }
-            }
-            a => {
-                if let Some(FormEvent::Notice(m)) = form.apply(a) {
-                    out.say_str(&m);
-                }
-            }
-        }
-    }
-}
-
-/// Turns the escalation machine's outputs into effects: ring and notify on an alert, and save the
-/// step (with its timeline lines) when the state changed.
-fn emit_outputs(
-    target: AlertTarget,
-    notice: Notice,
-    before: Escalation,
-    after: &Escalation,
-    outputs: Vec<escalation::Output>,
-    out: &mut Out,
-) {
-    let mut lines = Vec::new();
-    let mut changed = false;
-    for o in outputs {
-        match o {
-            escalation::Output::Timeline { at, who, text } => lines.push(TimelineLine { at, who, text }),
-            escalation::Output::Alert { .. } => out.effects.extend([Effect::Ring, Effect::Notify(notice.clone())]),
-            escalation::Output::Changed => changed = true,
-            escalation::Output::Refused(m) => out.say_str(&m),
-        }
-    }
-    if changed {
-        out.effects.push(Effect::SaveEscalation {
-            target,
-            before,
-            after: after.clone(),
-            lines,
-        });
-    }
-}
-
-mod handover;
-mod search;
-pub use search::DAY_ENDS;
-mod visit;
-
-impl Out {
-    fn say_str(&mut self, m: &str) {
-        self.message = Some(m.to_string());
+    /// The request in flight under `op`, if the app still waits for it (tests and benches).
+    #[must_use]
+    pub fn is_pending(&self, op: OpId) -> bool {
+        self.outbox.pending.contains_key(&op)
     }
 }
 
@@ -1161,8 +858,9 @@ mod tests {
     use super::*;
     use crate::core::form::FieldKey;
     use crate::core::keymap::KeyCode;
+    use crate::core::log::Anchor;
     use crate::core::log::{LogField, Status};
-    use crate::core::log_screen::Anchor;
+    use crate::core::visit::VisitorMatch;
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
@@ -1199,8 +897,36 @@ mod tests {
         a
     }
 
+    fn answer(a: &App) -> Option<Answer> {
+        a.confirm.as_ref().map(|q| q.answer)
+    }
+
     fn key(a: &mut App, k: Key) -> Vec<Effect> {
         a.update(Msg::Key(k), at(NOW))
+    }
+
+    /// The requests among `effects`, with their ids.
+    fn requests(effects: &[Effect]) -> Vec<(OpId, &Request)> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Request(op, r) => Some((*op, r)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The id of the first request `pick` accepts.
+    fn op_of(effects: &[Effect], pick: impl Fn(&Request) -> bool) -> OpId {
+        requests(effects)
+            .into_iter()
+            .find(|(_, r)| pick(r))
+            .map(|(op, _)| op)
+            .unwrap_or_else(|| panic!("no such request in {effects:?}"))
+    }
+
+    fn reply(a: &mut App, op: OpId, r: Reply) -> Vec<Effect> {
+        a.update(Msg::Reply(op, r), at(NOW))
     }
 
     fn type_text(a: &mut App, s: &str) {
@@ -1210,19 +936,19 @@ mod tests {
     }
 
     fn form_value(a: &App, f: LogField) -> String {
-        a.log.form.as_ref().unwrap().form.value(FieldKey::Log(f))
+        a.screens.log.form.as_ref().unwrap().form.value(FieldKey::Log(f))
     }
 
     /// Opens the new-entry form and moves focus to `field`.
     fn focus(a: &mut App, field: LogField) {
-        let form = &mut a.log.form.as_mut().unwrap().form;
+        let form = &mut a.screens.log.form.as_mut().unwrap().form;
         form.focus_on(FieldKey::Log(field));
     }
 
     fn open_form(a: &mut App) {
         key(a, Key::ch('n'));
         assert_eq!(a.mode(), Mode::Form);
-        let form = &a.log.form.as_ref().unwrap().form;
+        let form = &a.screens.log.form.as_ref().unwrap().form;
         assert_eq!(
             form.focused().unwrap().key,
             FieldKey::Log(LogField::Unit),
@@ -1238,7 +964,7 @@ mod tests {
         type_text(&mut a, "q?n1张三");
         assert_eq!(form_value(&a, LogField::Content), "q?n1张三");
         assert!(!a.quit && !a.help && a.confirm.is_none());
-        assert_eq!(a.tab, Tab::Log);
+        assert_eq!(a.tab(), Tab::Log);
     }
 
     #[test]
@@ -1247,7 +973,7 @@ mod tests {
         open_form(&mut a);
         let effects = key(&mut a, Key::ctrl('s'));
         assert!(effects.is_empty());
-        let form = &a.log.form.as_ref().unwrap().form;
+        let form = &a.screens.log.form.as_ref().unwrap().form;
         assert!(form.field(FieldKey::Log(LogField::Content)).unwrap().error.is_some());
         assert!(form.field(FieldKey::Log(LogField::Person)).unwrap().error.is_some());
         assert!(!form.saving);
@@ -1267,7 +993,7 @@ mod tests {
         open_form(&mut a);
         fill_call(&mut a);
         let effects = key(&mut a, Key::ctrl('s'));
-        let [Effect::SaveEntry(e, None)] = effects.as_slice() else {
+        let [(_, Request::SaveEntry(e, None))] = requests(&effects).as_slice() else {
             panic!("{effects:?}")
         };
         assert_eq!((e.unit.as_str(), e.content.as_str()), ("城关镇", "河堤渗水"));
@@ -1275,7 +1001,7 @@ mod tests {
             (e.recorded_by.as_str(), e.recorded_at, e.occurred_at),
             ("张三", at(NOW), at(NOW))
         );
-        assert!(a.log.form.as_ref().unwrap().form.saving);
+        assert!(a.screens.log.form.as_ref().unwrap().form.saving);
         // While the save is in flight a second Ctrl-S does not send a second save.
         assert!(key(&mut a, Key::ctrl('s')).is_empty());
     }
@@ -1285,17 +1011,17 @@ mod tests {
         let mut a = app();
         open_form(&mut a);
         fill_call(&mut a);
-        key(&mut a, Key::ctrl('s'));
-        a.update(Msg::SaveFailed("数据库正忙".into()), at(NOW));
-        let form = &a.log.form.as_ref().unwrap().form;
+        let op = op_of(&key(&mut a, Key::ctrl('s')), |r| matches!(r, Request::SaveEntry(..)));
+        reply(&mut a, op, Reply::Failed("数据库正忙".into()));
+        let form = &a.screens.log.form.as_ref().unwrap().form;
         assert!(!form.saving);
         assert_eq!(form_value(&a, LogField::Content), "河堤渗水");
         assert_eq!(form_value(&a, LogField::Unit), "城关镇");
         assert!(form.notice.as_ref().unwrap().contains("保存失败：数据库正忙"));
         // And it can be retried.
         assert!(matches!(
-            key(&mut a, Key::ctrl('s')).as_slice(),
-            [Effect::SaveEntry(..)]
+            requests(&key(&mut a, Key::ctrl('s'))).as_slice(),
+            [(_, Request::SaveEntry(..))]
         ));
     }
 
@@ -1304,19 +1030,21 @@ mod tests {
         let mut a = app();
         open_form(&mut a);
         fill_call(&mut a);
-        key(&mut a, Key::ctrl('s'));
+        let op = op_of(&key(&mut a, Key::ctrl('s')), |r| matches!(r, Request::SaveEntry(..)));
         let k = crate::core::log::EntryKey {
             occurred_at: at(NOW),
             id: 7,
         };
-        let effects = a.update(Msg::Saved { entry_id: 7, key: k }, at(NOW));
-        assert!(a.log.form.is_none());
+        let effects = reply(&mut a, op, Reply::EntrySaved { entry_id: 7, key: k });
+        assert!(a.screens.log.form.is_none());
         assert_eq!(a.message.as_ref().unwrap().text, "已保存：第 7 号记录");
-        // The list reloads around the new entry; events reload in case it raised an alert.
-        let [Effect::LoadPage(req), Effect::LoadEvents] = effects.as_slice() else {
+        // The list shows the newest entries, the saved one selected where it falls; events
+        // reload in case it raised an alert.
+        let [(_, Request::LoadPage(req)), (_, Request::LoadEvents)] = requests(&effects).as_slice() else {
             panic!("{effects:?}")
         };
-        assert_eq!((req.anchor, req.select), (Anchor::AtOrBefore(k), Some(7)));
+        assert_eq!((req.anchor, req.select), (Anchor::Newest, Some(7)));
+        assert_eq!(a.screens.log.marked, Some(7));
     }
 
     #[test]
@@ -1325,7 +1053,8 @@ mod tests {
         open_form(&mut a);
         type_text(&mut a, "半");
         assert!(key(&mut a, Key::ctrl('c')).is_empty());
-        assert_eq!(a.confirm, Some(Confirm::QuitDiscarding));
+        assert_eq!(answer(&a), Some(Answer::Quit));
+        assert!(a.confirm.as_ref().unwrap().text.contains("放弃已填写的内容并退出吗"));
         key(&mut a, Key::ch('n'));
         assert_eq!(a.confirm, None);
         assert!(!a.quit);
@@ -1339,7 +1068,8 @@ mod tests {
     fn quitting_from_the_list_is_confirmed_too() {
         let mut a = app();
         key(&mut a, Key::ch('q'));
-        assert_eq!(a.confirm, Some(Confirm::Quit));
+        assert_eq!(answer(&a), Some(Answer::Quit));
+        assert_eq!(a.confirm.as_ref().unwrap().text, "确定退出值班系统吗？");
         key(&mut a, Key::plain(KeyCode::Esc));
         assert!(!a.quit && a.confirm.is_none());
     }
@@ -1349,20 +1079,28 @@ mod tests {
         let mut a = app();
         open_form(&mut a);
         key(&mut a, Key::plain(KeyCode::Esc));
-        assert!(a.log.form.is_none());
+        assert!(a.screens.log.form.is_none());
         open_form(&mut a);
         type_text(&mut a, "x");
         key(&mut a, Key::plain(KeyCode::Esc));
-        assert_eq!(a.confirm, Some(Confirm::DiscardForm));
+        assert_eq!(answer(&a), Some(Answer::DiscardForm(ScreenId::Log)));
         key(&mut a, Key::ch('y'));
-        assert!(a.log.form.is_none());
+        assert!(a.screens.log.form.is_none());
     }
 
     #[test]
     fn the_operator_is_picked_first_and_the_log_loads_after() {
         let mut a = App::new(settings(), None, at(NOW));
         // Urgent events load even before anyone picks a name: an alert must show on the login screen.
-        assert_eq!(a.start(), vec![Effect::LoadEvents, Effect::QuickVerify]);
+        let start = a.start();
+        let asked: Vec<&Request> = requests(&start).into_iter().map(|(_, r)| r).collect();
+        assert!(
+            matches!(
+                asked.as_slice(),
+                [Request::LoadEvents, Request::QuickVerify, Request::LoadRoster(..)]
+            ),
+            "{asked:?}"
+        );
         assert_eq!(a.mode(), Mode::Picker);
         // Letters in the picker do nothing harmful.
         key(&mut a, Key::ch('n'));
@@ -1370,7 +1108,7 @@ mod tests {
         key(&mut a, Key::plain(KeyCode::Down));
         let effects = key(&mut a, Key::plain(KeyCode::Enter));
         assert_eq!(a.operator.as_deref(), Some("李四"));
-        assert!(matches!(effects.as_slice(), [Effect::LoadPage(r)] if r.anchor == Anchor::Newest));
+        assert!(matches!(requests(&effects).as_slice(), [(_, Request::LoadPage(r))] if r.anchor == Anchor::Newest));
     }
 
     fn visitor(name: &str, visit_id: i64) -> VisitorMatch {
@@ -1395,7 +1133,7 @@ mod tests {
         effects
             .iter()
             .filter_map(|e| match e {
-                Effect::LookupVisitors(q) => Some(q.as_str()),
+                Effect::Request(_, Request::LookupVisitors(q)) => Some(q.as_str()),
                 _ => None,
             })
             .collect()
@@ -1417,23 +1155,27 @@ mod tests {
         key(&mut a, Key::plain(KeyCode::Backspace));
         assert!(lookups(&key(&mut a, Key::plain(KeyCode::Backspace))).is_empty());
         // The pause: one lookup, for what is in the box.
-        assert_eq!(lookups(&a.update(Msg::Paused, at(NOW))), ["z"]);
+        let paused = a.update(Msg::Paused, at(NOW));
+        assert_eq!(lookups(&paused), ["z"]);
+        let z = op_of(&paused, |r| matches!(r, Request::LookupVisitors(_)));
         assert_eq!(a.pause_wanted(), None);
         assert!(a.update(Msg::Paused, at(NOW)).is_empty(), "asked once");
         key(&mut a, Key::ch('s'));
-        let effects = a.update(Msg::LookupResults("z".into(), vec![visitor("赵六", 1)]), at(NOW));
+        let effects = reply(&mut a, z, Reply::Lookup(vec![visitor("赵六", 1)]));
         assert!(effects.is_empty());
-        let l = a.visits.lookup.as_ref().unwrap();
+        let l = a.screens.visits.lookup.as_ref().unwrap();
         assert!(
             l.results.is_empty() && !l.is_current(),
             "an answer for an older text is dropped"
         );
-        assert_eq!(lookups(&a.update(Msg::Paused, at(NOW))), ["zs"]);
-        a.update(Msg::LookupResults("zs".into(), vec![visitor("张三", 7)]), at(NOW));
-        assert_eq!(a.visits.lookup.as_ref().unwrap().results.len(), 1);
+        let paused = a.update(Msg::Paused, at(NOW));
+        assert_eq!(lookups(&paused), ["zs"]);
+        let zs = op_of(&paused, |r| matches!(r, Request::LookupVisitors(_)));
+        reply(&mut a, zs, Reply::Lookup(vec![visitor("张三", 7)]));
+        assert_eq!(a.screens.visits.lookup.as_ref().unwrap().results.len(), 1);
         // Emptied: nothing found, at once, and nothing to ask.
         key(&mut a, Key::ctrl('u'));
-        let l = a.visits.lookup.as_ref().unwrap();
+        let l = a.screens.visits.lookup.as_ref().unwrap();
         assert!(l.results.is_empty() && l.is_current());
         assert_eq!(a.pause_wanted(), None);
     }
@@ -1449,9 +1191,10 @@ mod tests {
         assert_eq!(lookups(&effects), ["zs"]);
         assert_eq!(a.mode(), Mode::VisitLookup, "the form opens with the answer");
         assert_eq!(a.pause_wanted(), None);
-        a.update(Msg::LookupResults("zs".into(), vec![visitor("张三", 7)]), at(NOW));
+        let zs = op_of(&effects, |r| matches!(r, Request::LookupVisitors(_)));
+        reply(&mut a, zs, Reply::Lookup(vec![visitor("张三", 7)]));
         assert_eq!(a.mode(), Mode::Form);
-        let (form, _) = a.visits.form.as_ref().unwrap();
+        let (form, _) = a.screens.visits.form.as_ref().unwrap();
         assert_eq!(
             form.value(FieldKey::Visit(crate::core::visit::VisitField::Name)),
             "张三"
@@ -1462,10 +1205,12 @@ mod tests {
         key(&mut a, Key::ch('y'));
         key(&mut a, Key::ch('n'));
         type_text(&mut a, "王五");
-        assert_eq!(lookups(&a.update(Msg::Paused, at(NOW))), ["王五"]);
-        a.update(Msg::LookupResults("王五".into(), Vec::new()), at(NOW));
+        let paused = a.update(Msg::Paused, at(NOW));
+        assert_eq!(lookups(&paused), ["王五"]);
+        let op = op_of(&paused, |r| matches!(r, Request::LookupVisitors(_)));
+        reply(&mut a, op, Reply::Lookup(Vec::new()));
         assert!(lookups(&key(&mut a, Key::plain(KeyCode::Enter))).is_empty());
-        let (form, _) = a.visits.form.as_ref().unwrap();
+        let (form, _) = a.screens.visits.form.as_ref().unwrap();
         assert_eq!(
             form.value(FieldKey::Visit(crate::core::visit::VisitField::Name)),
             "王五"
@@ -1476,14 +1221,14 @@ mod tests {
     fn tabs_switch_from_the_list_but_tab_moves_fields_in_a_form() {
         let mut a = app();
         key(&mut a, Key::plain(KeyCode::Tab));
-        assert_eq!((a.tab, a.mode()), (Tab::Visitors, Mode::Visitors));
+        assert_eq!((a.tab(), a.mode()), (Tab::Visitors, Mode::Visitors));
         key(&mut a, Key::ch('1'));
-        assert_eq!(a.tab, Tab::Log);
+        assert_eq!(a.tab(), Tab::Log);
         open_form(&mut a);
-        let before = a.log.form.as_ref().unwrap().form.focus;
+        let before = a.screens.log.form.as_ref().unwrap().form.focus;
         key(&mut a, Key::plain(KeyCode::Tab));
-        assert_eq!(a.tab, Tab::Log);
-        assert_ne!(a.log.form.as_ref().unwrap().form.focus, before);
+        assert_eq!(a.tab(), Tab::Log);
+        assert_ne!(a.screens.log.form.as_ref().unwrap().form.focus, before);
     }
 
     #[test]
@@ -1502,7 +1247,7 @@ mod tests {
     fn choosing_outgoing_call_relabels_and_shows_read_back() {
         let mut a = app();
         open_form(&mut a);
-        let form = |a: &App| a.log.form.as_ref().unwrap().form.clone();
+        let form = |a: &App| a.screens.log.form.as_ref().unwrap().form.clone();
         assert!(form(&a).field(FieldKey::Log(LogField::ReadBack)).unwrap().hidden);
         focus(&mut a, LogField::Kind);
         key(&mut a, Key::plain(KeyCode::Right)); // 类型: 来电 -> 去电
@@ -1526,13 +1271,14 @@ mod tests {
         .map(|(f, v)| (f, v.to_string()))
         .collect();
         let fields = build_entry(&raw, "张三", at(NOW)).unwrap();
-        a.log.detail = Some(crate::core::log_screen::DetailView {
-            id: 3,
-            entry: None,
-            scroll: 0,
-        });
-        a.update(
-            Msg::Entry(Box::new(Entry {
+        // Opened as a search hit opens it: the entry is read for the detail.
+        a.open(Target::Entry(3));
+        let effects = a.finish(at(NOW));
+        let op = op_of(&effects, |r| matches!(r, Request::LoadEntry(3)));
+        reply(
+            &mut a,
+            op,
+            Reply::Entry(Box::new(Entry {
                 id: 3,
                 fields,
                 amendments: vec![],
@@ -1540,7 +1286,6 @@ mod tests {
                 alert: vec![],
                 events: vec![],
             })),
-            at(NOW),
         );
         key(&mut a, Key::ch('s'));
         key(&mut a, Key::plain(KeyCode::Right));
@@ -1552,7 +1297,7 @@ mod tests {
         // The failed save put the focus on 办理结果, where the error is.
         type_text(&mut a, "已修复");
         let effects = key(&mut a, Key::ctrl('s'));
-        let [Effect::Amend(req)] = effects.as_slice() else {
+        let [(_, Request::Amend(req))] = requests(&effects).as_slice() else {
             panic!("{effects:?}")
         };
         let fields: Vec<LogField> = req.changes.iter().map(|(f, _)| *f).collect();
@@ -1566,20 +1311,24 @@ mod tests {
         let mut a = app();
         assert!(
             a.update(Msg::Tick, at("2026-11-23 03:10:05"))
-                .contains(&Effect::LoadEvents)
+                .iter()
+                .any(|e| matches!(e, Effect::Request(_, Request::LoadEvents)))
         );
         assert!(
             !a.update(Msg::Tick, at("2026-11-23 03:10:06"))
-                .contains(&Effect::LoadEvents)
+                .iter()
+                .any(|e| matches!(e, Effect::Request(_, Request::LoadEvents)))
         );
         // The clock is corrected back by an hour.
         assert!(
             a.update(Msg::Tick, at("2026-11-23 02:10:06"))
-                .contains(&Effect::LoadEvents)
+                .iter()
+                .any(|e| matches!(e, Effect::Request(_, Request::LoadEvents)))
         );
         assert!(
             a.update(Msg::Tick, at("2026-11-23 02:10:08"))
-                .contains(&Effect::LoadEvents)
+                .iter()
+                .any(|e| matches!(e, Effect::Request(_, Request::LoadEvents)))
         );
     }
 
@@ -1602,7 +1351,7 @@ mod tests {
     #[test]
     fn status_messages_fade_after_half_a_minute() {
         let mut a = app();
-        a.update(Msg::SaveFailed("x".into()), at(NOW));
+        a.update(Msg::NotifyFailed("x".into()), at(NOW));
         assert!(a.message.is_some());
         a.update(Msg::Tick, at("2026-11-23 03:10:20"));
         assert!(a.message.is_some());

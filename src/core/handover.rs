@@ -383,6 +383,15 @@ fn cell(s: &str) -> String {
     s.replace('|', "｜").replace('\n', " ")
 }
 
+/// A request to sign, for the runtime: it checks (or, at a first signature, sets) both PINs and
+/// re-reads what is open, refusing if something new appeared since the draft was built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignRequest {
+    pub draft: Draft,
+    pub outgoing_pin: String,
+    pub incoming_pin: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,12 @@ use chrono::NaiveDateTime;
 
 use super::form::{Field, FieldKey, Form};
 use super::handover::{Check, Draft, Handover, HandoverId, HandoverSummary, OpenState, build_draft, sign_blockers};
-use super::keymap::Action;
+use chrono::NaiveTime;
+
+use super::form::FormEvent;
+pub use super::handover::SignRequest;
+use super::keymap::{Action, Mode};
+use super::screen::{Command, Cx, OpId, PinCheck, Reply, Request as StoreRequest, Screen, Target};
 use super::settings::Settings;
 
 /// Fields of the handover's forms.
@@ -31,15 +36,6 @@ pub enum HandoverForm {
     Sign,
 }
 
-/// A request to sign, for the runtime: it checks (or, at a first signature, sets) both PINs and
-/// re-reads what is open, refusing if something new appeared since the draft was built.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignRequest {
-    pub draft: Draft,
-    pub outgoing_pin: String,
-    pub incoming_pin: String,
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HandoverScreen {
     pub history: Vec<HandoverSummary>,
@@ -52,7 +48,26 @@ pub struct HandoverScreen {
     pub detail_scroll: usize,
     /// Waiting for the store to gather what is open.
     pub building: bool,
+    /// Signing in progress: the request, the step it is at, and what it will say.
+    signing: Option<Signing>,
+    /// The gathering of what is open, for the draft.
+    open_state_op: Option<OpId>,
+    export_op: Option<OpId>,
 }
+
+/// Signing goes in steps, each a request: check both PINs, check that nothing new became open,
+/// then sign in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Signing {
+    op: OpId,
+    request: SignRequest,
+    /// First PINs to set at signing (a person's first signature sets theirs).
+    new_pins: Vec<(String, String)>,
+    notes: Vec<String>,
+}
+
+/// The token of the question "放弃这份交班单吗？".
+const DISCARD_DRAFT: u64 = 1;
 
 /// What a transition asks the app to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -361,6 +376,255 @@ fn next_pending(d: &Draft, from: usize) -> usize {
         .map(|k| (from + k) % n.max(1))
         .find(|&i| d.items.get(i).is_some_and(|x| x.check == Check::Pending))
         .unwrap_or(from)
+}
+
+impl HandoverScreen {
+    fn run(&mut self, request: Request, cx: &mut Cx<'_>) {
+        match request {
+            Request::None => {}
+            Request::Say(m) => cx.say(m),
+            Request::LoadOpenState => {
+                self.open_state_op = Some(cx.request(StoreRequest::LoadOpenState));
+                cx.say("正在汇总未办结事项…");
+            }
+            Request::LoadDetail(id) => {
+                cx.request(StoreRequest::LoadHandover(id));
+            }
+            Request::Sign(req) => {
+                let pins = vec![
+                    (req.draft.outgoing.clone(), req.outgoing_pin.clone()),
+                    (req.draft.incoming.clone(), req.incoming_pin.clone()),
+                ];
+                let op = cx.request(StoreRequest::CheckPins(pins));
+                self.signing = Some(Signing {
+                    op,
+                    request: *req,
+                    new_pins: Vec::new(),
+                    notes: Vec::new(),
+                });
+                cx.say("正在核对 PIN 并保存…");
+            }
+            Request::Export(id) => {
+                self.export_op = Some(cx.request(StoreRequest::ExportHandover {
+                    id,
+                    office: cx.settings.office_name.clone(),
+                }));
+            }
+        }
+    }
+
+    /// What is open arrived: build or refresh the draft. The shift began at the last signature;
+    /// with none yet, when the roster's current shift began (or at midnight). The next shift's
+    /// 主班 is the likely incoming officer.
+    fn draft_from(&mut self, state: &OpenState, cx: &mut Cx<'_>) {
+        let (current, next) = cx.shared.roster.now_next(cx.settings, cx.now);
+        let fallback = current
+            .as_ref()
+            .map_or_else(|| cx.now.date().and_time(NaiveTime::MIN), |s| s.start);
+        let incoming = next.map(|s| s.primary).filter(|p| p != cx.operator).unwrap_or_default();
+        self.form = None;
+        let request = self.on_open_state(state, cx.operator, &incoming, fallback, cx.now);
+        self.run(request, cx);
+    }
+
+    fn sign_failed(&mut self, pin_of: Option<HandoverField>, message: &str, cx: &mut Cx<'_>) {
+        self.signing = None;
+        self.on_sign_failed(pin_of, message);
+        cx.say(message.to_string());
+    }
+
+    /// The next step of signing, given the reply to the last one.
+    fn signing_step(&mut self, reply: Reply, cx: &mut Cx<'_>) {
+        let Some(mut signing) = self.signing.take() else { return };
+        match reply {
+            Reply::Pins(checks) => {
+                let d = &signing.request.draft;
+                let people = [
+                    (&d.outgoing, &signing.request.outgoing_pin, HandoverField::OutgoingPin),
+                    (&d.incoming, &signing.request.incoming_pin, HandoverField::IncomingPin),
+                ];
+                for ((name, pin, field), check) in people.into_iter().zip(checks) {
+                    match check {
+                        PinCheck::Matches => {}
+                        PinCheck::Wrong => {
+                            return self.sign_failed(Some(field), &format!("{name} 的 PIN 不对：请本人重新输入"), cx);
+                        }
+                        PinCheck::NotSet => {
+                            signing.new_pins.push((name.clone(), pin.clone()));
+                            signing.notes.push(format!("{name} 首次签名，PIN 已设定"));
+                        }
+                    }
+                }
+                // Nothing open may be dropped: re-read what is open before signing.
+                signing.op = cx.request(StoreRequest::LoadOpenState);
+                self.signing = Some(signing);
+            }
+            Reply::OpenState(state) => {
+                let d = &signing.request.draft;
+                let fresh = build_draft(&state, &d.outgoing, &d.incoming, d.shift_start, cx.now);
+                let missing = fresh
+                    .items
+                    .iter()
+                    .any(|f| !d.items.iter().any(|i| i.kind == f.kind && i.ref_id == f.ref_id));
+                if missing {
+                    // Something became open while the incoming officer was checking: it goes
+                    // back to them first.
+                    self.draft_from(&state, cx);
+                } else {
+                    signing.op = cx.request(StoreRequest::SignHandover {
+                        draft: Box::new(signing.request.draft.clone()),
+                        new_pins: signing.new_pins.clone(),
+                    });
+                    self.signing = Some(signing);
+                }
+            }
+            Reply::HandoverSigned(id) => {
+                let incoming = signing.request.draft.incoming.clone();
+                self.on_signed();
+                let notes: String = signing.notes.iter().map(|n| format!("；{n}")).collect();
+                cx.say(format!(
+                    "第 {id} 号交接班记录已由双方签字，不可更改；现在的值班员：{incoming}{notes}"
+                ));
+                cx.command(Command::HandOver { to: incoming });
+                cx.request(StoreRequest::LoadHandovers);
+            }
+            Reply::Failed(why) => {
+                self.sign_failed(
+                    None,
+                    &format!("签字未保存：{why}。交班单和确认都还在，处理后可再签"),
+                    cx,
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn form_action(&mut self, action: Action, cx: &mut Cx<'_>) {
+        let Some((form, _)) = &mut self.form else { return };
+        match action {
+            Action::Cancel => self.form = None,
+            Action::Save if !form.saving => {
+                form.clear_errors();
+                let request = self.save_form();
+                self.run(request, cx);
+            }
+            Action::Save => {}
+            a => {
+                if let Some(FormEvent::Notice(m)) = form.apply(a) {
+                    cx.say(m);
+                }
+            }
+        }
+    }
+}
+
+impl Screen for HandoverScreen {
+    fn mode(&self) -> Mode {
+        if self.form.is_some() {
+            Mode::Form
+        } else if self.draft.is_some() {
+            Mode::HandoverDraft
+        } else if self.detail.is_some() {
+            Mode::HandoverDetail
+        } else {
+            Mode::Handover
+        }
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) {
+        let request = match (self.mode(), action) {
+            (Mode::Form, a) => return self.form_action(a, cx),
+            (Mode::HandoverDraft, Action::Cancel) => {
+                cx.command(Command::Ask {
+                    question: "放弃这份交班单吗？接班人的逐项确认也会一并放弃".into(),
+                    token: DISCARD_DRAFT,
+                });
+                Request::None
+            }
+            (Mode::HandoverDraft, a) => self.on_draft_action(a, cx.settings),
+            (Mode::HandoverDetail, a) => self.on_detail_action(a),
+            (_, Action::OpenRoster) => {
+                cx.command(Command::Open(Target::Roster));
+                Request::None
+            }
+            (_, a) => self.on_list_action(a),
+        };
+        self.run(request, cx);
+    }
+
+    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
+        if let Some((form, _)) = &mut self.form
+            && let FormEvent::Notice(m) = form.type_char(c)
+        {
+            form.notice = Some(m.clone());
+            cx.say(m);
+        }
+    }
+
+    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
+        match &mut self.form {
+            Some((form, _)) => {
+                if let FormEvent::Notice(m) = form.paste(text) {
+                    form.notice = Some(m.clone());
+                    cx.say(m);
+                }
+            }
+            None => cx.say("粘贴只能在填写表单时使用：先按 n 开始交班，再按 e 填写"),
+        }
+    }
+
+    fn has_unsaved(&self) -> bool {
+        self.has_unsaved_work()
+    }
+
+    fn form_dirty(&self) -> bool {
+        self.form.as_ref().is_some_and(|(f, _)| f.dirty)
+    }
+
+    fn discard_form(&mut self) {
+        self.form = None;
+        self.signing = None;
+    }
+
+    fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
+        if self.signing.as_ref().is_some_and(|s| s.op == op) {
+            return self.signing_step(reply, cx);
+        }
+        match reply {
+            Reply::OpenState(state) if self.open_state_op == Some(op) => {
+                self.open_state_op = None;
+                self.draft_from(&state, cx);
+            }
+            Reply::Handovers(list) => {
+                self.selected = self.selected.min(list.len().saturating_sub(1));
+                self.history = list;
+            }
+            Reply::Handover(h) => {
+                self.detail = Some(*h);
+                self.detail_scroll = 0;
+            }
+            Reply::Exported(path) => cx.say(format!("已导出交接班记录：{path}（可打印签字）")),
+            Reply::Failed(why) if self.export_op == Some(op) => cx.say(format!("导出失败：{why}")),
+            Reply::Failed(why) if self.open_state_op == Some(op) => {
+                self.open_state_op = None;
+                self.building = false;
+                cx.say(format!("汇总未办结事项失败：{why}。可按 n 重试"));
+            }
+            Reply::Failed(why) => cx.say(format!("读取交接班记录失败：{why}")),
+            _ => {}
+        }
+    }
+
+    fn on_show(&mut self, cx: &mut Cx<'_>) {
+        cx.request(StoreRequest::LoadHandovers);
+    }
+
+    fn on_confirmed(&mut self, token: u64, cx: &mut Cx<'_>) {
+        if token == DISCARD_DRAFT {
+            self.draft = None;
+            cx.say("已放弃交班单");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -141,6 +141,8 @@ pub enum Mode {
     Search,
     /// Reading the 值班日报.
     Report,
+    /// The go-to list: every screen, from the same registry as the tabs.
+    GoTo,
 }
 
 /// Everything a key can ask for.
@@ -227,6 +229,8 @@ pub enum Action {
     /// Go to 查询 from a list.
     Search,
     DailyReport,
+    /// Open the go-to list of every screen.
+    GoTo,
 }
 
 impl Action {
@@ -301,6 +305,7 @@ impl Action {
             Self::Search => "查询",
             Self::DailyReport => "值班日报",
             Self::Unlock => "解锁",
+            Self::GoTo => "转到…",
         }
     }
 }
@@ -337,6 +342,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Global, &[p(C::F(1))], Action::Help, false),
     b(Mode::Global, &[p(C::F(2))], Action::Acknowledge, false),
     b(Mode::Global, &[Key::ctrl('l')], Action::Lock, false),
+    b(Mode::Global, &[Key::ctrl('g')], Action::GoTo, false),
     // Operator picker.
     b(Mode::Picker, &[p(C::Up), Key::ch('k')], Action::Up, true),
     b(Mode::Picker, &[p(C::Down), Key::ch('j')], Action::Down, true),
@@ -360,6 +366,7 @@ pub static BINDINGS: &[Binding] = &[
         false,
     ),
     b(Mode::List, &[Key::ch('/')], Action::Search, true),
+    b(Mode::List, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::List, &[Key::ch('?')], Action::Help, true),
     b(Mode::List, &[Key::ch('q')], Action::Quit, true),
     // Entry detail.
@@ -372,6 +379,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Detail, &[p(C::PageUp)], Action::PageUp, false),
     b(Mode::Detail, &[p(C::PageDown), Key::ch(' ')], Action::PageDown, false),
     b(Mode::Detail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Detail, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::Detail, &[Key::ch('?')], Action::Help, true),
     b(Mode::Detail, &[Key::ch('q')], Action::Quit, false),
     // Forms: no printable keys here.
@@ -399,6 +407,15 @@ pub static BINDINGS: &[Binding] = &[
     ),
     // Help overlay.
     b(Mode::Help, &[p(C::Esc), Key::ch('?'), Key::ch('q')], Action::Back, true),
+    b(Mode::Help, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::Help, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Help, &[p(C::PageUp)], Action::PageUp, true),
+    b(Mode::Help, &[p(C::PageDown), Key::ch(' ')], Action::PageDown, true),
+    // The go-to list.
+    b(Mode::GoTo, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::GoTo, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::GoTo, &[p(C::Enter)], Action::Pick, true),
+    b(Mode::GoTo, &[p(C::Esc), Key::ch('q')], Action::Back, true),
     // Urgent events.
     b(Mode::Urgent, &[Key::ch('n')], Action::NewEvent, true),
     b(Mode::Urgent, &[p(C::F(2)), Key::ch('a')], Action::Acknowledge, true),
@@ -417,6 +434,7 @@ pub static BINDINGS: &[Binding] = &[
         false,
     ),
     b(Mode::Urgent, &[Key::ch('/')], Action::Search, false),
+    b(Mode::Urgent, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::Urgent, &[Key::ch('?')], Action::Help, true),
     b(Mode::Urgent, &[Key::ch('q')], Action::Quit, true),
     // 交接班: the history of signed handovers.
@@ -434,6 +452,7 @@ pub static BINDINGS: &[Binding] = &[
         false,
     ),
     b(Mode::Handover, &[Key::ch('/')], Action::Search, false),
+    b(Mode::Handover, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::Handover, &[Key::ch('?')], Action::Help, true),
     b(Mode::Handover, &[Key::ch('q')], Action::Quit, true),
     // The draft: the incoming officer goes through each item.
@@ -447,6 +466,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::HandoverDraft, &[p(C::Esc)], Action::Cancel, true),
     b(Mode::HandoverDraft, &[p(C::Tab)], Action::NextTab, false),
     b(Mode::HandoverDraft, &[p(C::BackTab)], Action::PrevTab, false),
+    b(Mode::HandoverDraft, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::HandoverDraft, &[Key::ch('?')], Action::Help, false),
     b(Mode::HandoverDraft, &[Key::ch('q')], Action::Quit, false),
     // A signed handover.
@@ -454,6 +474,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::HandoverDetail, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::HandoverDetail, &[p(C::Down), Key::ch('j')], Action::Down, false),
     b(Mode::HandoverDetail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::HandoverDetail, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::HandoverDetail, &[Key::ch('?')], Action::Help, true),
     b(Mode::HandoverDetail, &[Key::ch('q')], Action::Quit, false),
     // The roster's month.
@@ -466,6 +487,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Roster, &[p(C::PageDown)], Action::NextMonth, true),
     b(Mode::Roster, &[p(C::Home), Key::ch('t')], Action::Today, false),
     b(Mode::Roster, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Roster, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::Roster, &[Key::ch('?')], Action::Help, true),
     b(Mode::Roster, &[Key::ch('q')], Action::Quit, false),
     // 来访登记: the on-site board.
@@ -488,6 +510,7 @@ pub static BINDINGS: &[Binding] = &[
         false,
     ),
     b(Mode::Visitors, &[Key::ch('/')], Action::Search, false),
+    b(Mode::Visitors, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::Visitors, &[Key::ch('?')], Action::Help, true),
     b(Mode::Visitors, &[Key::ch('q')], Action::Quit, true),
     // The lookup box: no printable keys, they go into the box.
@@ -513,6 +536,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::VisitDetail, &[Key::ch('v')], Action::Reveal, true),
     b(Mode::VisitDetail, &[Key::ch('!')], Action::RaiseCrowd, false),
     b(Mode::VisitDetail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::VisitDetail, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::VisitDetail, &[Key::ch('?')], Action::Help, true),
     b(Mode::VisitDetail, &[Key::ch('q')], Action::Quit, false),
     // The watch list.
@@ -520,6 +544,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Watch, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::Watch, &[p(C::Down), Key::ch('j')], Action::Down, false),
     b(Mode::Watch, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Watch, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::Watch, &[Key::ch('?')], Action::Help, true),
     b(Mode::Watch, &[Key::ch('q')], Action::Quit, false),
     // The lock screen: digits go into the PIN.
@@ -548,6 +573,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Report, &[p(C::PageUp)], Action::PageUp, true),
     b(Mode::Report, &[p(C::PageDown), Key::ch(' ')], Action::PageDown, true),
     b(Mode::Report, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Report, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::Report, &[Key::ch('?')], Action::Help, true),
     b(Mode::Report, &[Key::ch('q')], Action::Quit, false),
 ];

@@ -487,6 +487,28 @@ pub fn check_amended_value(
     }
 }
 
+/// Where a page of the list starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Newest,
+    Oldest,
+    /// Entries strictly older than the key.
+    Before(EntryKey),
+    /// Entries strictly newer than the key.
+    After(EntryKey),
+    /// The entry at the key and those older (used to show a just-saved entry).
+    AtOrBefore(EntryKey),
+}
+
+/// A page to load: always returned newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub anchor: Anchor,
+    pub limit: usize,
+    /// Select this entry once loaded, if it is in the page.
+    pub select: Option<EntryId>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

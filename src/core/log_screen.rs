@@ -4,36 +4,16 @@
 
 use chrono::NaiveDateTime;
 
-use super::app::{Effect, Settings};
 use super::form::{Field, FieldKey, Form, FormEvent, Input};
 use super::keymap::{Action, Mode};
 use super::log::{
     AmendRequest, Entry, EntryId, EntryKey, EntryKind, EntrySummary, Instruction, InstructionRequest, LogField,
     RawValues, ReadBack, Status, Triage, build_entry, check_amended_value,
 };
+pub use super::log::{Anchor, PageRequest};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed_text};
+use super::settings::Settings;
 use super::validate;
-
-/// Where a page of the list starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Anchor {
-    Newest,
-    Oldest,
-    /// Entries strictly older than the key.
-    Before(EntryKey),
-    /// Entries strictly newer than the key.
-    After(EntryKey),
-    /// The entry at the key and those older (used to show a just-saved entry).
-    AtOrBefore(EntryKey),
-}
-
-/// A page to load: always returned newest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageRequest {
-    pub anchor: Anchor,
-    pub limit: usize,
-    /// Select this entry once loaded, if it is in the page.
-    pub select: Option<EntryId>,
-}
 
 /// The loaded window of the list. Only a few screens' worth of rows are ever held, however long
 /// the log is: moving near either edge of the window loads the next page by key.
@@ -69,9 +49,9 @@ impl LogList {
         self.rows.get(self.selected)
     }
 
-    fn request(&mut self, anchor: Anchor, select: Option<EntryId>) -> Effect {
+    fn request(&mut self, anchor: Anchor, select: Option<EntryId>) -> Request {
         self.loading = true;
-        Effect::LoadPage(PageRequest {
+        Request::LoadPage(PageRequest {
             anchor,
             limit: self.page_size(),
             select,
@@ -79,12 +59,12 @@ impl LogList {
     }
 
     /// The page to load when the list is first shown.
-    pub fn initial(&mut self) -> Effect {
+    pub fn initial(&mut self) -> Request {
         self.request(Anchor::Newest, None)
     }
 
     /// Reloads around the current position (after a save, or when another terminal wrote).
-    pub fn reload(&mut self, select: Option<EntryId>) -> Effect {
+    pub fn reload(&mut self, select: Option<EntryId>) -> Request {
         match self.rows.get(self.top) {
             Some(first) if self.more_newer => self.request(Anchor::AtOrBefore(first.key()), select),
             _ => self.request(Anchor::Newest, select),
@@ -143,7 +123,7 @@ impl LogList {
     }
 
     /// Moves the selection by `delta` rows and asks for the next page when near an edge.
-    pub fn move_by(&mut self, delta: isize) -> Option<Effect> {
+    pub fn move_by(&mut self, delta: isize) -> Option<Request> {
         if self.rows.is_empty() {
             return None;
         }
@@ -162,7 +142,7 @@ impl LogList {
         }
     }
 
-    fn prefetch(&mut self) -> Option<Effect> {
+    pub fn prefetch(&mut self) -> Option<Request> {
         if self.loading {
             return None;
         }
@@ -203,19 +183,6 @@ pub struct LogForm {
     pub form: Form,
 }
 
-/// What a transition asks of the world, plus a line for the status bar.
-#[derive(Debug, Default)]
-pub struct Out {
-    pub effects: Vec<Effect>,
-    pub message: Option<String>,
-}
-
-impl Out {
-    fn say(&mut self, m: impl Into<String>) {
-        self.message = Some(m.into());
-    }
-}
-
 /// Context a transition reads but does not own.
 pub struct Ctx<'a> {
     pub settings: &'a Settings,
@@ -232,6 +199,14 @@ impl<'a> Ctx<'a> {
             now,
         }
     }
+
+    fn of(cx: &Cx<'a>) -> Self {
+        Self {
+            settings: cx.settings,
+            operator: cx.operator,
+            now: cx.now,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -239,11 +214,139 @@ pub struct LogScreen {
     pub list: LogList,
     pub detail: Option<DetailView>,
     pub form: Option<LogForm>,
+    /// The save in flight: its reply closes the form or says why it failed.
+    save_op: Option<OpId>,
+    /// The entry read for the detail.
+    entry_op: Option<OpId>,
+    /// A just-saved entry, marked in the list where it falls.
+    pub marked: Option<EntryId>,
 }
 
 impl LogScreen {
+    /// A form with unsaved typing.
     #[must_use]
-    pub fn mode(&self) -> Mode {
+    pub fn has_unsaved_form(&self) -> bool {
+        self.form.as_ref().is_some_and(|f| f.form.dirty)
+    }
+
+    pub fn discard_form(&mut self) {
+        self.form = None;
+        self.save_op = None;
+    }
+
+    fn list_action(&mut self, action: Action, cx: &mut Cx<'_>) {
+        let vp = self.list.viewport.max(1).cast_signed();
+        let request = match action {
+            Action::Up => self.list.move_by(-1),
+            Action::Down => self.list.move_by(1),
+            Action::PageUp => self.list.move_by(-vp),
+            Action::PageDown => self.list.move_by(vp),
+            Action::Top => Some(self.list.request(Anchor::Newest, None)),
+            Action::Bottom => Some(self.list.request(Anchor::Oldest, None)),
+            Action::NewEntry => {
+                self.form = Some(LogForm {
+                    purpose: Purpose::NewEntry,
+                    form: new_entry_form(&Ctx::of(cx)),
+                });
+                None
+            }
+            Action::Open => self.list.selected_row().map(|row| row.id).map(|id| self.open_entry(id)),
+            _ => None,
+        };
+        if let Some(r) = request {
+            cx.request(r);
+        }
+    }
+
+    fn open_entry(&mut self, id: EntryId) -> Request {
+        self.detail = Some(DetailView {
+            id,
+            entry: None,
+            scroll: 0,
+        });
+        Request::LoadEntry(id)
+    }
+
+    fn after_form_event(&mut self, ev: FormEvent, cx: &mut Cx<'_>) {
+        let Some(lf) = &mut self.form else { return };
+        match ev {
+            FormEvent::Changed(FieldKey::Log(LogField::Kind)) => relabel_entry_form(&mut lf.form),
+            FormEvent::Changed(FieldKey::AmendTarget) => {
+                if let Purpose::Amend(entry) = &lf.purpose {
+                    reset_amend_value(&mut lf.form, entry, &Ctx::of(cx));
+                }
+            }
+            FormEvent::Notice(m) => {
+                lf.form.notice = Some(m.clone());
+                cx.say(m);
+            }
+            FormEvent::Changed(_) | FormEvent::None => {}
+        }
+    }
+
+    fn save(&mut self, cx: &mut Cx<'_>) {
+        let Some(lf) = &mut self.form else { return };
+        if lf.form.saving {
+            return;
+        }
+        lf.form.clear_errors();
+        let ctx = Ctx::of(cx);
+        let result = match &lf.purpose {
+            Purpose::NewEntry => save_new_entry(&lf.form, &ctx),
+            Purpose::Amend(entry) => save_amendment(&lf.form, entry, &ctx),
+            Purpose::Instruct(id) => save_instruction(&lf.form, *id, &ctx),
+            Purpose::Progress(entry) => save_progress(&lf.form, entry, &ctx),
+        };
+        match result {
+            Ok(request) => {
+                lf.form.saving = true;
+                self.save_op = Some(cx.request(request));
+                cx.say("正在保存…");
+            }
+            Err(errors) => {
+                lf.form.set_errors(&errors);
+                cx.say(lf.form.notice.clone().unwrap_or_default());
+            }
+        }
+    }
+
+    /// A write committed: close the form and show the result.
+    fn on_saved(&mut self, entry_id: EntryId, key: EntryKey, cx: &mut Cx<'_>) {
+        let purpose = self.form.take().map(|f| f.purpose);
+        match purpose {
+            Some(Purpose::NewEntry) | None => {
+                let newest = self.list.rows.first().map(EntrySummary::key);
+                if newest.is_some_and(|n| key < n) {
+                    cx.say(format!(
+                        "已保存：第 {entry_id} 号记录（补记，事发 {}，已在列表中标出）",
+                        validate::format_minute(key.occurred_at)
+                    ));
+                } else {
+                    cx.say(format!("已保存：第 {entry_id} 号记录"));
+                }
+                // The list keeps showing the newest entries; the saved one is marked where it falls.
+                self.marked = Some(entry_id);
+                let request = self.list.request(Anchor::Newest, Some(entry_id));
+                cx.request(request);
+                // An urgent entry raised an alert with it: show and ring it now, not at the next reload.
+                cx.command(Command::ReloadEvents);
+            }
+            Some(p) => {
+                cx.say(match p {
+                    Purpose::Instruct(_) => format!("已保存：第 {entry_id} 号记录的领导批示"),
+                    Purpose::Progress(_) => format!("已保存：第 {entry_id} 号记录的办理进展"),
+                    _ => format!("已保存：第 {entry_id} 号记录的更正，原值留在修改记录里"),
+                });
+                self.entry_op = Some(cx.request(Request::LoadEntry(entry_id)));
+                let request = self.list.reload(Some(entry_id));
+                cx.request(request);
+            }
+        }
+    }
+}
+
+impl Screen for LogScreen {
+    fn mode(&self) -> Mode {
         if self.form.is_some() {
             Mode::Form
         } else if self.detail.is_some() {
@@ -253,25 +356,15 @@ impl LogScreen {
         }
     }
 
-    /// A form with unsaved typing.
-    #[must_use]
-    pub fn has_unsaved_form(&self) -> bool {
-        self.form.as_ref().is_some_and(|f| f.form.dirty)
-    }
-
-    pub fn discard_form(&mut self) {
-        self.form = None;
-    }
-
-    pub fn on_action(&mut self, action: Action, ctx: &Ctx<'_>, out: &mut Out) {
+    fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) {
         if let Some(lf) = &mut self.form {
             match action {
-                Action::Save => self.save(ctx, out),
+                Action::Save => self.save(cx),
                 // Cancel on a dirty form is confirmed by the app before it gets here.
-                Action::Cancel => self.form = None,
+                Action::Cancel => self.discard_form(),
                 a => {
                     if let Some(ev) = lf.form.apply(a) {
-                        self.after_form_event(ev, ctx, out);
+                        self.after_form_event(ev, cx);
                     }
                 }
             }
@@ -285,147 +378,129 @@ impl LogScreen {
                 Action::PageUp => detail.scroll = detail.scroll.saturating_sub(10),
                 Action::PageDown => detail.scroll += 10,
                 Action::Amend | Action::Instruct | Action::Progress => match &detail.entry {
-                    Some(entry) => self.form = Some(open_form(action, entry, ctx)),
-                    None => out.say("记录尚未载入，请稍候"),
+                    Some(entry) => self.form = Some(open_form(action, entry, &Ctx::of(cx))),
+                    None => cx.say("记录尚未载入，请稍候"),
+                },
+                Action::Promote => match &detail.entry {
+                    Some(entry) => cx.command(Command::Open(Target::Promote(Box::new(entry.clone())))),
+                    None => cx.say("记录尚未载入，请稍候"),
                 },
                 _ => {}
             }
             return;
         }
-        let vp = self.list.viewport.max(1).cast_signed();
-        let effect = match action {
-            Action::Up => self.list.move_by(-1),
-            Action::Down => self.list.move_by(1),
-            Action::PageUp => self.list.move_by(-vp),
-            Action::PageDown => self.list.move_by(vp),
-            Action::Top => Some(self.list.request(Anchor::Newest, None)),
-            Action::Bottom => Some(self.list.request(Anchor::Oldest, None)),
-            Action::NewEntry => {
-                self.form = Some(LogForm {
-                    purpose: Purpose::NewEntry,
-                    form: new_entry_form(ctx),
-                });
-                None
-            }
-            Action::Open => self.list.selected_row().map(|row| {
-                self.detail = Some(DetailView {
-                    id: row.id,
-                    entry: None,
-                    scroll: 0,
-                });
-                Effect::LoadEntry(row.id)
-            }),
-            _ => None,
-        };
-        out.effects.extend(effect);
+        self.list_action(action, cx);
     }
 
-    pub fn on_char(&mut self, c: char, ctx: &Ctx<'_>, out: &mut Out) {
+    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
         if let Some(lf) = &mut self.form {
             let ev = lf.form.type_char(c);
-            self.after_form_event(ev, ctx, out);
+            self.after_form_event(ev, cx);
         }
     }
 
-    pub fn on_paste(&mut self, text: &str, ctx: &Ctx<'_>, out: &mut Out) {
-        if let Some(lf) = &mut self.form {
-            let ev = lf.form.paste(text);
-            self.after_form_event(ev, ctx, out);
+    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
+        match &mut self.form {
+            Some(lf) => {
+                let ev = lf.form.paste(text);
+                self.after_form_event(ev, cx);
+            }
+            // Never run pasted text as keys; say why nothing happened.
+            None => cx.say("粘贴只能在填写表单时使用：先按 n 新建记录"),
         }
     }
 
-    fn after_form_event(&mut self, ev: FormEvent, ctx: &Ctx<'_>, out: &mut Out) {
-        let Some(lf) = &mut self.form else { return };
-        match ev {
-            FormEvent::Changed(FieldKey::Log(LogField::Kind)) => relabel_entry_form(&mut lf.form),
-            FormEvent::Changed(FieldKey::AmendTarget) => {
-                if let Purpose::Amend(entry) = &lf.purpose {
-                    reset_amend_value(&mut lf.form, entry, ctx);
+    fn has_unsaved(&self) -> bool {
+        self.has_unsaved_form()
+    }
+
+    fn form_dirty(&self) -> bool {
+        self.has_unsaved_form()
+    }
+
+    fn discard_form(&mut self) {
+        LogScreen::discard_form(self);
+    }
+
+    fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
+        match reply {
+            Reply::Page(req, rows) => {
+                self.list.on_page(req, rows);
+                if let Some(r) = self.list.prefetch() {
+                    cx.request(r);
                 }
             }
-            FormEvent::Notice(m) => {
-                lf.form.notice = Some(m.clone());
-                out.say(m);
+            Reply::Entry(entry) => {
+                if let Some(d) = &mut self.detail
+                    && d.id == entry.id
+                {
+                    d.entry = Some(*entry);
+                }
             }
-            FormEvent::Changed(_) | FormEvent::None => {}
-        }
-    }
-
-    fn save(&mut self, ctx: &Ctx<'_>, out: &mut Out) {
-        let Some(lf) = &mut self.form else { return };
-        if lf.form.saving {
-            return;
-        }
-        lf.form.clear_errors();
-        let result = match &lf.purpose {
-            Purpose::NewEntry => save_new_entry(&lf.form, ctx),
-            Purpose::Amend(entry) => save_amendment(&lf.form, entry, ctx),
-            Purpose::Instruct(id) => save_instruction(&lf.form, *id, ctx),
-            Purpose::Progress(entry) => save_progress(&lf.form, entry, ctx),
-        };
-        match result {
-            Ok(effect) => {
-                lf.form.saving = true;
-                out.effects.push(effect);
-                out.say("正在保存…");
+            Reply::EntrySaved { entry_id, key } if self.save_op == Some(op) => {
+                self.save_op = None;
+                self.on_saved(entry_id, key, cx);
             }
-            Err(errors) => {
-                lf.form.set_errors(&errors);
-                out.say(lf.form.notice.clone().unwrap_or_default());
+            Reply::Failed(why) if self.save_op == Some(op) => {
+                // A write failed: keep every character typed and say why.
+                self.save_op = None;
+                let text = save_failed_text(&why);
+                if let Some(lf) = &mut self.form {
+                    lf.form.saving = false;
+                    lf.form.notice = Some(text.clone());
+                }
+                cx.say(text);
             }
-        }
-    }
-
-    /// A write committed: close the form and show the result.
-    pub fn on_saved(&mut self, entry_id: EntryId, key: EntryKey, out: &mut Out) {
-        let purpose = self.form.take().map(|f| f.purpose);
-        match purpose {
-            Some(Purpose::NewEntry) | None => {
-                out.say(format!("已保存：第 {entry_id} 号记录"));
-                out.effects
-                    .push(self.list.request(Anchor::AtOrBefore(key), Some(entry_id)));
-                // An urgent entry raised an alert with it: show and ring it now, not at the next reload.
-                out.effects.push(Effect::LoadEvents);
+            Reply::Failed(why) if self.entry_op == Some(op) => {
+                cx.say(format!("读取记录失败：{why}。按 Esc 返回列表后可重新打开"));
             }
-            Some(p) => {
-                out.say(match p {
-                    Purpose::Instruct(_) => format!("已保存：第 {entry_id} 号记录的领导批示"),
-                    Purpose::Progress(_) => format!("已保存：第 {entry_id} 号记录的办理进展"),
-                    _ => format!("已保存：第 {entry_id} 号记录的更正，原值留在修改记录里"),
-                });
-                out.effects.push(Effect::LoadEntry(entry_id));
-                out.effects.push(self.list.reload(Some(entry_id)));
+            Reply::Failed(why) => {
+                // A page of the list.
+                self.list.loading = false;
+                self.list.load_error = Some(why.clone());
+                cx.say(format!("读取失败：{why}"));
             }
+            _ => {}
         }
     }
 
-    /// A write failed: keep every character typed and say why.
-    pub fn on_save_failed(&mut self, message: &str, out: &mut Out) {
-        let text = format!("保存失败：{message}。已填写的内容都还在，处理后可再按 Ctrl-S 重试");
-        if let Some(lf) = &mut self.form {
-            lf.form.saving = false;
-            lf.form.notice = Some(text.clone());
-        }
-        out.say(text);
+    fn on_start(&mut self, cx: &mut Cx<'_>) {
+        self.list.viewport = cx.shared.viewport;
+        let r = self.list.initial();
+        cx.request(r);
     }
 
-    pub fn on_page(&mut self, req: PageRequest, rows: Vec<EntrySummary>, out: &mut Out) {
-        self.list.on_page(req, rows);
-        out.effects.extend(self.list.prefetch());
-    }
-
-    pub fn on_entry(&mut self, entry: Entry) {
-        if let Some(d) = &mut self.detail
-            && d.id == entry.id
-        {
-            d.entry = Some(entry);
+    fn on_viewport_changed(&mut self, cx: &mut Cx<'_>) {
+        self.list.viewport = cx.shared.viewport;
+        if let Some(r) = self.list.move_by(0) {
+            cx.request(r);
         }
     }
 
-    pub fn on_load_failed(&mut self, message: &str, out: &mut Out) {
-        self.list.loading = false;
-        self.list.load_error = Some(message.to_string());
-        out.say(format!("读取失败：{message}"));
+    fn on_foreign_writes(&mut self, _shown: bool, cx: &mut Cx<'_>) {
+        if self.list.loaded {
+            // On the newest row the officer follows the log: stay on the newest, which is
+            // what another terminal just wrote. Elsewhere, keep the row they selected.
+            let list = &self.list;
+            let following = list.selected == 0 && !list.more_newer;
+            let selected = list.selected_row().map(|r| r.id).filter(|_| !following);
+            let r = self.list.reload(selected);
+            cx.request(r);
+        }
+        if let Some(d) = &self.detail {
+            self.entry_op = Some(cx.request(Request::LoadEntry(d.id)));
+        }
+    }
+
+    fn open(&mut self, target: Target, cx: &mut Cx<'_>) -> Result<(), Target> {
+        match target {
+            Target::Entry(id) => {
+                let r = self.open_entry(id);
+                self.entry_op = Some(cx.request(r));
+                Ok(())
+            }
+            t => Err(t),
+        }
     }
 }
 
@@ -523,7 +598,7 @@ fn relabel_entry_form(form: &mut Form) {
 /// The 紧急提醒 choice that raises an alert.
 const RAISE_ALERT_YES: &str = "是：逐级提醒直到有人确认";
 
-fn save_new_entry(form: &Form, ctx: &Ctx<'_>) -> Result<Effect, Vec<(FieldKey, String)>> {
+fn save_new_entry(form: &Form, ctx: &Ctx<'_>) -> Result<Request, Vec<(FieldKey, String)>> {
     let raise = form.value(FieldKey::RaiseAlert) == RAISE_ALERT_YES;
     let triage = Triage::parse(&form.value(FieldKey::Log(LogField::Triage)));
     if raise && !matches!(triage, Some(Triage::Urgent | Triage::AskLeader)) {
@@ -543,7 +618,7 @@ fn save_new_entry(form: &Form, ctx: &Ctx<'_>) -> Result<Effect, Vec<(FieldKey, S
         })
         .collect();
     build_entry(&raw, ctx.operator, ctx.now)
-        .map(|e| Effect::SaveEntry(Box::new(e), alert))
+        .map(|e| Request::SaveEntry(Box::new(e), alert))
         .map_err(|errs| errs.into_iter().map(|(f, m)| (FieldKey::Log(f), m)).collect())
 }
 
@@ -618,7 +693,7 @@ fn reset_amend_value(form: &mut Form, entry: &Entry, ctx: &Ctx<'_>) {
     }
 }
 
-fn save_amendment(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Effect, Vec<(FieldKey, String)>> {
+fn save_amendment(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Request, Vec<(FieldKey, String)>> {
     let kind = entry.fields.kind;
     let targets = amendable(kind);
     let target = match form.field(FieldKey::AmendTarget).map(|f| &f.input) {
@@ -642,7 +717,7 @@ fn save_amendment(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Effect, V
             "更正已有内容须写明原因（如“记错号码”“对方补充说明”）".into(),
         )]);
     }
-    Ok(Effect::Amend(AmendRequest {
+    Ok(Request::Amend(AmendRequest {
         entry_id: entry.id,
         changes: vec![(target, new)],
         reason: if reason.is_empty() { "补填".into() } else { reason },
@@ -674,7 +749,7 @@ fn instruction_form(entry_id: EntryId, ctx: &Ctx<'_>) -> Form {
     )
 }
 
-fn save_instruction(form: &Form, entry_id: EntryId, ctx: &Ctx<'_>) -> Result<Effect, Vec<(FieldKey, String)>> {
+fn save_instruction(form: &Form, entry_id: EntryId, ctx: &Ctx<'_>) -> Result<Request, Vec<(FieldKey, String)>> {
     let missing = form.missing_required();
     if !missing.is_empty() {
         return Err(missing);
@@ -683,7 +758,7 @@ fn save_instruction(form: &Form, entry_id: EntryId, ctx: &Ctx<'_>) -> Result<Eff
         "" => ctx.now,
         s => validate::time(s, ctx.now).map_err(|e| vec![(FieldKey::GivenAt, e)])?,
     };
-    Ok(Effect::Instruct(InstructionRequest {
+    Ok(Request::Instruct(InstructionRequest {
         entry_id,
         instruction: Instruction {
             leader: form.value(FieldKey::Leader).trim().to_string(),
@@ -713,7 +788,7 @@ fn progress_form(entry: &Entry) -> Form {
     )
 }
 
-fn save_progress(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Effect, Vec<(FieldKey, String)>> {
+fn save_progress(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Request, Vec<(FieldKey, String)>> {
     let mut changes = Vec::new();
     for field in [LogField::Status, LogField::Result, LogField::Handler] {
         let new = form.value(FieldKey::Log(field)).trim().to_string();
@@ -734,7 +809,7 @@ fn save_progress(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Effect, Ve
             "没有改动：修改状态、结果或承办人后再保存，或按 Esc 取消".into(),
         )]);
     }
-    Ok(Effect::Amend(AmendRequest {
+    Ok(Request::Amend(AmendRequest {
         entry_id: entry.id,
         changes,
         reason: "办理进展".into(),
@@ -774,9 +849,9 @@ mod tests {
         }
     }
 
-    fn page_of(effect: Option<Effect>) -> PageRequest {
+    fn page_of(effect: Option<Request>) -> PageRequest {
         match effect {
-            Some(Effect::LoadPage(r)) => r,
+            Some(Request::LoadPage(r)) => r,
             other => panic!("expected a page request, got {other:?}"),
         }
     }

@@ -2,12 +2,15 @@
 //! combined with the configured rotation into the shifts people see — the now/next strip on the
 //! status line, the month screen (opened with `r` on the 交接班 tab) and the swap form.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
+use super::form::FormEvent;
 use super::form::{Field, FieldKey, Form};
-use super::keymap::Action;
-use super::roster::{Gap, Post, Shift, Swap, effective_shifts, gaps, now_and_next, source_window, validate_swap};
+use super::keymap::{Action, Mode};
+use super::roster::{Post, Shift, Swap, validate_swap};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed_text};
 use super::settings::Settings;
+use super::shared::RosterData;
 use super::validate::format_minute;
 
 /// Fields of the swap form.
@@ -22,18 +25,13 @@ pub enum RosterField {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RosterScreen {
-    /// Imported shifts and swaps read for `loaded`.
-    pub imported: Vec<Shift>,
-    pub swaps: Vec<Swap>,
-    /// The window (already widened by `source_window`) those were read for.
-    pub loaded: Option<(NaiveDateTime, NaiveDateTime)>,
-    /// The month screen is open.
-    pub open: bool,
     /// The day the cursor is on (its month is the one shown).
     pub cursor: Option<NaiveDate>,
     pub form: Option<Form>,
     /// Shifts offered in the form, in the order of its 班次 choice.
     pub form_shifts: Vec<Shift>,
+    /// The swap being saved, and what its confirmation says.
+    save_op: Option<(OpId, String)>,
 }
 
 /// What a transition asks the app to do.
@@ -41,93 +39,17 @@ pub struct RosterScreen {
 pub enum RosterRequest {
     None,
     Say(String),
-    Load(NaiveDateTime, NaiveDateTime),
     AddSwap(Box<Swap>),
-}
-
-/// The first moment of the month holding `d`, and of the next month.
-fn month_bounds(d: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
-    let first = d.with_day(1).unwrap_or(d);
-    let next = if first.month() == 12 {
-        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
-    };
-    (
-        first.and_time(NaiveTime::MIN),
-        next.unwrap_or(first).and_time(NaiveTime::MIN),
-    )
+    /// Esc: back to the tab the month was opened from.
+    Back,
 }
 
 impl RosterScreen {
-    /// The range the app needs shifts for: around now (for the strip) and the month shown.
-    #[must_use]
-    pub fn needed(&self, now: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime) {
-        let mut from = now - Duration::days(2);
-        let mut to = now + Duration::days(3);
-        if let Some(day) = self.cursor.filter(|_| self.open) {
-            let (f, t) = month_bounds(day);
-            from = from.min(f);
-            to = to.max(t);
-        }
-        (from, to)
-    }
-
-    /// A load request when what is needed is not already loaded.
-    #[must_use]
-    pub fn load_if_needed(&self, now: NaiveDateTime) -> Option<RosterRequest> {
-        let (from, to) = self.needed(now);
-        match self.loaded {
-            Some((lf, lt)) if lf <= from - Duration::hours(super::roster::MAX_SHIFT_HOURS) && to < lt => None,
-            _ => {
-                let (f, t) = source_window(from, to);
-                Some(RosterRequest::Load(f, t))
-            }
-        }
-    }
-
-    /// Forget what was loaded (another terminal imported or swapped), so the next tick re-reads.
-    pub fn invalidate(&mut self) {
-        self.loaded = None;
-    }
-
-    #[must_use]
-    pub fn shifts(&self, settings: &Settings, from: NaiveDateTime, to: NaiveDateTime) -> Vec<Shift> {
-        effective_shifts(
-            settings.roster.as_ref(),
-            &settings.calendar,
-            &self.imported,
-            &self.swaps,
-            from,
-            to,
-        )
-    }
-
-    /// The shift on now and the one after it.
-    #[must_use]
-    pub fn now_next(&self, settings: &Settings, now: NaiveDateTime) -> (Option<Shift>, Option<Shift>) {
-        let shifts = self.shifts(settings, now - Duration::days(2), now + Duration::days(3));
-        let (a, b) = now_and_next(&shifts, now);
-        (a.cloned(), b.cloned())
-    }
-
-    /// Gaps from now over the next day: warned about on the status line.
-    #[must_use]
-    pub fn gaps_ahead(&self, settings: &Settings, now: NaiveDateTime) -> Vec<Gap> {
-        let to = now + Duration::days(1);
-        gaps(&self.shifts(settings, now - Duration::days(2), to), now, to)
-    }
-
-    pub fn open_month(&mut self, today: NaiveDate) -> RosterRequest {
-        self.open = true;
-        self.cursor = Some(today);
-        RosterRequest::None
-    }
-
     /// Keys on the month screen.
     pub fn on_action(
         &mut self,
         action: Action,
+        data: &RosterData,
         settings: &Settings,
         operator: &str,
         now: NaiveDateTime,
@@ -135,10 +57,7 @@ impl RosterScreen {
         let day = self.cursor.unwrap_or(now.date());
         let moved = |d: i64| day + Duration::days(d);
         match action {
-            Action::Back => {
-                self.open = false;
-                return RosterRequest::None;
-            }
+            Action::Back => return RosterRequest::Back,
             Action::PrevDay => self.cursor = Some(moved(-1)),
             Action::NextDay => self.cursor = Some(moved(1)),
             Action::PrevWeek => self.cursor = Some(moved(-7)),
@@ -146,16 +65,22 @@ impl RosterScreen {
             Action::PrevMonth => self.cursor = day.checked_sub_months(chrono::Months::new(1)).or(Some(day)),
             Action::NextMonth => self.cursor = day.checked_add_months(chrono::Months::new(1)).or(Some(day)),
             Action::Today => self.cursor = Some(now.date()),
-            Action::Swap => return self.open_swap_form(settings, operator, now),
+            Action::Swap => return self.open_swap_form(data, settings, operator, now),
             _ => {}
         }
         RosterRequest::None
     }
 
-    fn open_swap_form(&mut self, settings: &Settings, _operator: &str, _now: NaiveDateTime) -> RosterRequest {
+    fn open_swap_form(
+        &mut self,
+        data: &RosterData,
+        settings: &Settings,
+        _operator: &str,
+        _now: NaiveDateTime,
+    ) -> RosterRequest {
         let day = self.cursor.unwrap_or_default();
         let from = day.and_time(NaiveTime::MIN);
-        let shifts: Vec<Shift> = self
+        let shifts: Vec<Shift> = data
             .shifts(settings, from, from + Duration::days(1))
             .into_iter()
             .filter(|s| s.start.date() == day)
@@ -293,6 +218,136 @@ fn or_gap(name: &str) -> &str {
     if name.is_empty() { "（空缺）" } else { name }
 }
 
+impl RosterScreen {
+    fn run(&mut self, request: RosterRequest, cx: &mut Cx<'_>) {
+        match request {
+            RosterRequest::None => {}
+            RosterRequest::Say(m) => cx.say(m),
+            RosterRequest::AddSwap(swap) => {
+                let said = format!(
+                    "已保存：{} {} {} 由 {} 替班（{} 批准）",
+                    swap.shift_start.format("%m-%d %H:%M"),
+                    swap.post.label(),
+                    swap.from,
+                    swap.to,
+                    swap.approved_by
+                );
+                self.save_op = Some((cx.request(Request::AddSwap(swap)), said));
+                cx.say("正在保存…");
+            }
+            RosterRequest::Back => {
+                cx.command(Command::RosterMonth(None));
+                cx.command(Command::Back);
+            }
+        }
+        if self.cursor.is_some() {
+            cx.command(Command::RosterMonth(self.cursor));
+        }
+    }
+}
+
+impl Screen for RosterScreen {
+    fn mode(&self) -> Mode {
+        if self.form.is_some() { Mode::Form } else { Mode::Roster }
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) {
+        let request = match &mut self.form {
+            Some(form) => match action {
+                Action::Cancel => {
+                    self.form = None;
+                    RosterRequest::None
+                }
+                Action::Save if !form.saving => {
+                    form.clear_errors();
+                    self.save_form(cx.settings, cx.operator, cx.now)
+                }
+                Action::Save => RosterRequest::None,
+                a => {
+                    if let Some(FormEvent::Notice(m)) = form.apply(a) {
+                        cx.say(m);
+                    }
+                    RosterRequest::None
+                }
+            },
+            None => RosterScreen::on_action(self, action, &cx.shared.roster, cx.settings, cx.operator, cx.now),
+        };
+        self.run(request, cx);
+    }
+
+    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
+        if let Some(form) = &mut self.form
+            && let FormEvent::Notice(m) = form.type_char(c)
+        {
+            form.notice = Some(m.clone());
+            cx.say(m);
+        }
+    }
+
+    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
+        match &mut self.form {
+            Some(form) => {
+                if let FormEvent::Notice(m) = form.paste(text) {
+                    form.notice = Some(m.clone());
+                    cx.say(m);
+                }
+            }
+            None => cx.say("粘贴只能在填写表单时使用：先按 s 登记调班"),
+        }
+    }
+
+    fn has_unsaved(&self) -> bool {
+        self.form.as_ref().is_some_and(|f| f.dirty)
+    }
+
+    fn form_dirty(&self) -> bool {
+        self.has_unsaved()
+    }
+
+    fn discard_form(&mut self) {
+        self.form = None;
+        self.save_op = None;
+    }
+
+    fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
+        let Some((_, said)) = self.save_op.take_if(|(id, _)| *id == op) else {
+            return;
+        };
+        match reply {
+            Reply::SwapSaved => {
+                self.form = None;
+                cx.say(said);
+                cx.command(Command::RosterChanged);
+            }
+            Reply::Failed(why) => {
+                let text = save_failed_text(&why);
+                if let Some(f) = &mut self.form {
+                    f.saving = false;
+                    f.notice = Some(text.clone());
+                }
+                cx.say(text);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_show(&mut self, cx: &mut Cx<'_>) {
+        self.cursor = Some(cx.now.date());
+        cx.command(Command::RosterMonth(self.cursor));
+    }
+
+    fn open(&mut self, target: Target, cx: &mut Cx<'_>) -> Result<(), Target> {
+        match target {
+            // `on_show` puts the cursor on today.
+            Target::Roster => {
+                let _ = cx;
+                Ok(())
+            }
+            t => Err(t),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,7 +393,7 @@ mod tests {
     #[test]
     fn the_strip_knows_who_is_on_before_and_after_the_handover_time() {
         let s = settings();
-        let r = RosterScreen::default();
+        let r = crate::core::shared::RosterData::default();
         // 11-23 is an even number of days after 11-01: 张三's turn from 08:30.
         let (now, next) = r.now_next(&s, at(23, 8, 0));
         assert_eq!(
@@ -354,9 +409,12 @@ mod tests {
     #[test]
     fn a_swap_to_an_outsider_or_without_a_reason_stays_in_the_form() {
         let s = settings();
-        let mut r = RosterScreen::default();
-        r.open_month(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
-        r.on_action(Action::Swap, &s, "张三", at(23, 9, 0));
+        let mut r = RosterScreen {
+            cursor: Some(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+            ..RosterScreen::default()
+        };
+        let data = crate::core::shared::RosterData::default();
+        r.on_action(Action::Swap, &data, &s, "张三", at(23, 9, 0));
         let req = r.save_form(&s, "张三", at(23, 9, 0));
         assert!(
             matches!(req, RosterRequest::Say(ref m) if m.contains("原因")),

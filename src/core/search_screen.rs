@@ -2,7 +2,11 @@
 //! 类型:来访 状态:待办 从:2026-11-01), results newest first with the match highlighted, paging, and
 //! a result opening its record on its own tab. Also holds the 值班日报 when one is shown.
 
-use super::keymap::Action;
+use chrono::Duration;
+
+use super::keymap::{Action, Mode};
+use super::report::DEFAULT_DAY_ENDS;
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target};
 use super::search::{DocKind, SearchCursor, SearchHit, SearchQuery};
 use super::text_buffer::TextBuffer;
 
@@ -22,6 +26,10 @@ pub struct SearchScreen {
     pub selected: usize,
     /// The 值班日报 being read: its lines and the first line shown.
     pub report: Option<(Vec<String>, usize)>,
+    /// The newest search in flight: its text, and whether it adds a page.
+    search_op: Option<(OpId, String, bool)>,
+    /// The 值班日报 being made.
+    report_op: Option<OpId>,
 }
 
 impl Default for SearchScreen {
@@ -34,6 +42,8 @@ impl Default for SearchScreen {
             more: false,
             selected: 0,
             report: None,
+            search_op: None,
+            report_op: None,
         }
     }
 }
@@ -48,6 +58,8 @@ pub enum SearchRequest {
     },
     Open(DocKind, i64),
     DailyReport,
+    /// Esc on an empty box: back to where the officer came from.
+    Leave,
 }
 
 impl SearchScreen {
@@ -128,6 +140,7 @@ impl SearchScreen {
                     return SearchRequest::Open(h.kind, h.ref_id);
                 }
             }
+            Action::Back if self.query.text().is_empty() => return SearchRequest::Leave,
             Action::Back => {
                 self.query.clear();
                 self.hits.clear();
@@ -151,6 +164,104 @@ impl SearchScreen {
             _ => {}
         }
         SearchRequest::None
+    }
+}
+
+impl SearchScreen {
+    fn run(&mut self, request: SearchRequest, cx: &mut Cx<'_>) {
+        match request {
+            SearchRequest::None => {}
+            SearchRequest::Search { input, before } => {
+                let op = cx.request(Request::Search {
+                    input: input.clone(),
+                    before,
+                });
+                self.search_op = Some((op, input, before.is_some()));
+            }
+            SearchRequest::Open(kind, id) => cx.command(Command::Open(match kind {
+                DocKind::Log => Target::Entry(id),
+                DocKind::Visit => Target::Visit(id),
+                DocKind::Event => Target::Event(id),
+            })),
+            SearchRequest::DailyReport => self.ask_daily_report(cx),
+            SearchRequest::Leave => cx.command(Command::Back),
+        }
+    }
+
+    /// The last complete day: the 24 hours ending at 08:00 today, or yesterday before 08:00.
+    fn ask_daily_report(&mut self, cx: &mut Cx<'_>) {
+        let today = cx.now.date();
+        let date = if cx.now.time() >= DEFAULT_DAY_ENDS {
+            today
+        } else {
+            today - Duration::days(1)
+        };
+        self.report_op = Some(cx.request(Request::DailyReport(date)));
+    }
+}
+
+impl Screen for SearchScreen {
+    fn mode(&self) -> Mode {
+        if self.report.is_some() {
+            Mode::Report
+        } else {
+            Mode::Search
+        }
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) {
+        let request = SearchScreen::on_action(self, action);
+        self.run(request, cx);
+    }
+
+    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
+        let request = self.type_char(c);
+        self.run(request, cx);
+    }
+
+    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
+        let request = self.paste(text);
+        self.run(request, cx);
+    }
+
+    fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
+        let search = self.search_op.as_ref().filter(|(id, ..)| *id == op).cloned();
+        match (reply, search) {
+            (Reply::SearchResults(hits), Some((_, input, append))) => self.on_results(&input, hits, append),
+            (Reply::Failed(why), Some((_, input, _))) => self.on_error(&input, why),
+            // An answer to an older search: the box has changed since.
+            (Reply::SearchResults(_), None) => {}
+            (Reply::DailyReport(report), _) => {
+                self.report = Some((
+                    report
+                        .to_text(&cx.settings.office_name)
+                        .lines()
+                        .map(str::to_string)
+                        .collect(),
+                    0,
+                ));
+            }
+            (Reply::Failed(why), None) if self.report_op == Some(op) => cx.say(format!("值班日报生成失败：{why}")),
+            _ => {}
+        }
+    }
+
+    fn on_foreign_writes(&mut self, shown: bool, cx: &mut Cx<'_>) {
+        // Results on screen follow what another terminal wrote.
+        if shown && !self.query.text().trim().is_empty() {
+            let request = self.search_now();
+            self.run(request, cx);
+        }
+    }
+
+    fn open(&mut self, target: Target, cx: &mut Cx<'_>) -> Result<(), Target> {
+        match target {
+            Target::DailyReport => {
+                self.ask_daily_report(cx);
+                Ok(())
+            }
+            t => Err(t),
+        }
     }
 }
 

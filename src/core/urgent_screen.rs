@@ -3,10 +3,15 @@
 
 use chrono::NaiveDateTime;
 
+use super::escalation::Input;
+use super::form::FormEvent;
 use super::form::{Field, FieldKey, Form};
+use super::keymap::{Action, Mode};
 use super::log::{Entry, EntryId};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed_text};
 use super::settings::Settings;
 use super::settings::UrgentSettings;
+use super::urgent::AlertTarget;
 use super::urgent::{
     CallOutcome, Channel, Event, EventDraft, EventId, Level, NewEvent, Report, ReportType, TimelineLine, contacts,
     new_event,
@@ -59,6 +64,10 @@ pub struct UrgentScreen {
     /// The log entry being promoted, if the form came from one.
     pub promoting: Option<EntryId>,
     pub purpose: UrgentPurpose,
+    /// The save in flight, and what its confirmation will say before the report's name.
+    save_op: Option<(OpId, String)>,
+    /// The id of the selected event, for F2 from anywhere on the tab.
+    selected_id: Option<EventId>,
 }
 
 fn text(key: UrgentField, label: &str, multiline: bool, max: usize) -> Field {
@@ -356,4 +365,246 @@ pub fn read_call_form(
         who: operator.to_string(),
         text: format!("电话联系 {callee}：{}", get(UrgentField::Outcome)),
     })
+}
+impl UrgentScreen {
+    fn selected<'a>(&self, cx: &'a Cx<'_>) -> Option<&'a Event> {
+        cx.shared.alerts.events.get(self.selected)
+    }
+
+    /// Reads the selected event's timeline unless it is the one shown.
+    fn load_timeline(&mut self, cx: &mut Cx<'_>, again: bool) {
+        self.selected_id = self.selected(cx).map(|e| e.id);
+        if let Some(id) = self.selected(cx).map(|e| e.id)
+            && (again || self.timeline.as_ref().is_none_or(|(shown, _)| *shown != id))
+        {
+            cx.request(Request::LoadTimeline(id));
+        }
+    }
+
+    fn save(&mut self, cx: &mut Cx<'_>) {
+        let Some(form) = &mut self.form else { return };
+        if form.saving {
+            return;
+        }
+        form.clear_errors();
+        let result = match self.purpose {
+            UrgentPurpose::Report(event_id) => read_report_form(form, cx.operator, cx.now).map(|(kind, report)| {
+                let said = format!("已保存：第 {event_id} 号事件 {}", report.channel.label());
+                (
+                    Request::AddReport {
+                        event_id,
+                        kind,
+                        report: Box::new(report),
+                    },
+                    said,
+                )
+            }),
+            UrgentPurpose::Call(id) => read_call_form(form, cx.operator, cx.now).map(|line| {
+                let said = format!("已记入第 {id} 号事件时间线：{}", line.text);
+                (Request::AppendTimeline(id, line), said)
+            }),
+            UrgentPurpose::NewEvent => {
+                read_event_form(form, &cx.settings.urgent, self.promoting, cx.operator, cx.now).map(|event| {
+                    // The first timeline line comes from the machine's Raise.
+                    let lines = crate::core::urgent::raised(cx.now, &cx.settings.urgent.ladder);
+                    (Request::CreateEvent(Box::new(event), lines), String::new())
+                })
+            }
+        };
+        match result {
+            Ok((request, said)) => {
+                form.saving = true;
+                self.save_op = Some((cx.request(request), said));
+                cx.say("正在保存…");
+            }
+            Err(errors) => {
+                form.set_errors(&errors);
+                cx.say(form.notice.clone().unwrap_or_default());
+            }
+        }
+    }
+
+    fn saved(&mut self, said: String, cx: &mut Cx<'_>) {
+        self.form = None;
+        cx.say(said);
+        cx.command(Command::ReloadEvents);
+        self.load_timeline(cx, true);
+    }
+}
+
+impl Screen for UrgentScreen {
+    fn mode(&self) -> Mode {
+        if self.form.is_some() { Mode::Form } else { Mode::Urgent }
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) {
+        if let Some(form) = &mut self.form {
+            match action {
+                Action::Cancel => self.discard_form(),
+                Action::Save => self.save(cx),
+                a => {
+                    if let Some(FormEvent::Notice(m)) = form.apply(a) {
+                        cx.say(m);
+                    }
+                }
+            }
+            return;
+        }
+        let n = cx.shared.alerts.events.len();
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
+            Action::NewEvent => {
+                self.form = Some(new_event_form(&cx.settings.urgent, None));
+                self.promoting = None;
+                self.purpose = UrgentPurpose::NewEvent;
+            }
+            Action::Report | Action::CallOutcome => {
+                let Some(e) = self.selected(cx) else {
+                    cx.say("没有选中的事件：先按 n 新建");
+                    return;
+                };
+                let (form, purpose) = if action == Action::Report {
+                    (report_form(e, cx.settings), UrgentPurpose::Report(e.id))
+                } else {
+                    (call_form(e, cx.settings), UrgentPurpose::Call(e.id))
+                };
+                self.form = Some(form);
+                self.purpose = purpose;
+            }
+            Action::Resolve | Action::CloseEvent => {
+                let Some(id) = self.selected(cx).map(|e| e.id) else {
+                    return;
+                };
+                let by = cx.operator.to_string();
+                let input = if action == Action::Resolve {
+                    Input::Resolve { by }
+                } else {
+                    Input::Close { by }
+                };
+                cx.command(Command::Escalate(AlertTarget::Event(id), input));
+            }
+            Action::Acknowledge => {
+                let id = self.selected(cx).map(|e| e.id);
+                cx.command(Command::Acknowledge(id));
+            }
+            _ => {}
+        }
+        self.load_timeline(cx, false);
+    }
+
+    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
+        if let Some(form) = &mut self.form
+            && let FormEvent::Notice(m) = form.type_char(c)
+        {
+            form.notice = Some(m.clone());
+            cx.say(m);
+        }
+    }
+
+    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
+        match &mut self.form {
+            Some(form) => {
+                if let FormEvent::Notice(m) = form.paste(text) {
+                    form.notice = Some(m.clone());
+                    cx.say(m);
+                }
+            }
+            None => cx.say("粘贴只能在填写表单时使用：先按 n 新建事件"),
+        }
+    }
+
+    fn has_unsaved(&self) -> bool {
+        self.form.as_ref().is_some_and(|f| f.dirty)
+    }
+
+    fn form_dirty(&self) -> bool {
+        self.has_unsaved()
+    }
+
+    fn discard_form(&mut self) {
+        self.form = None;
+        self.promoting = None;
+        self.save_op = None;
+    }
+
+    fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
+        let saving = self
+            .save_op
+            .as_ref()
+            .filter(|(id, _)| *id == op)
+            .map(|(_, said)| said.clone());
+        match (reply, saving) {
+            (Reply::Timeline(id, lines), _) => self.timeline = Some((id, lines)),
+            (Reply::EventCreated(id), Some(_)) => {
+                self.save_op = None;
+                // The entry it came from now says so.
+                if self.promoting.take().is_some() {
+                    cx.command(Command::RecordsChanged);
+                }
+                self.saved(format!("已保存：第 {id} 号紧急事件，报送时限开始计时"), cx);
+            }
+            (Reply::ReportSaved(name), Some(said)) => {
+                self.save_op = None;
+                self.saved(format!("{said}{name}"), cx);
+            }
+            (Reply::TimelineAppended, Some(said)) => {
+                self.save_op = None;
+                self.saved(said, cx);
+            }
+            (Reply::Failed(why), Some(_)) => {
+                self.save_op = None;
+                let text = save_failed_text(&why);
+                if let Some(f) = &mut self.form {
+                    f.saving = false;
+                    f.notice = Some(text.clone());
+                }
+                cx.say(text);
+            }
+            (Reply::Failed(why), None) => cx.say(format!("读取事件时间线失败：{why}")),
+            _ => {}
+        }
+    }
+
+    fn on_show(&mut self, cx: &mut Cx<'_>) {
+        self.load_timeline(cx, true);
+    }
+
+    fn on_alerts_changed(&mut self, shown: bool, cx: &mut Cx<'_>) {
+        let n = cx.shared.alerts.events.len();
+        self.selected = self.selected.min(n.saturating_sub(1));
+        if shown {
+            self.load_timeline(cx, true);
+        }
+    }
+
+    fn selected_event(&self) -> Option<EventId> {
+        // F2 on this tab prefers the selected event; the app checks that it waits.
+        self.selected_id
+    }
+
+    fn open(&mut self, target: Target, cx: &mut Cx<'_>) -> Result<(), Target> {
+        match target {
+            Target::Promote(entry) => {
+                self.form = Some(new_event_form(&cx.settings.urgent, Some(&entry)));
+                self.promoting = Some(entry.id);
+                self.purpose = UrgentPurpose::NewEvent;
+                Ok(())
+            }
+            Target::Event(id) => match cx.shared.alerts.events.iter().position(|e| e.id == id) {
+                Some(i) => {
+                    self.selected = i;
+                    self.load_timeline(cx, true);
+                    Ok(())
+                }
+                None => {
+                    cx.say(format!(
+                        "第 {id} 号紧急事件已结束；它的报告和时间线可用 zhiban export --kind 紧急事件 导出"
+                    ));
+                    Err(Target::Event(id))
+                }
+            },
+            t => Err(t),
+        }
+    }
 }

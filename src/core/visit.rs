@@ -1100,6 +1100,47 @@ pub fn watch_matches<'a>(name: &str, id_number: &str, entries: &'a [WatchEntry])
         .collect()
 }
 
+/// Where a visit sits in 全部来访: by entry time, then id (the index `visit_by_time`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct VisitKey {
+    pub entered_at: NaiveDateTime,
+    pub id: VisitId,
+}
+
+impl VisitKey {
+    #[must_use]
+    pub fn of(v: &Visit) -> Self {
+        Self {
+            entered_at: v.fields.entered_at,
+            id: v.id,
+        }
+    }
+}
+
+/// Where a page of 全部来访 starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitAnchor {
+    Newest,
+    /// Visits strictly older than the key.
+    Before(VisitKey),
+    /// Visits strictly newer than the key.
+    After(VisitKey),
+    /// The visit at the key and older ones (to read again around a position).
+    AtOrBefore(VisitKey),
+}
+
+/// A page of 全部来访 to read: always returned newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisitPageRequest {
+    pub anchor: VisitAnchor,
+    pub limit: usize,
+    /// Select this visit once read, if it is in the page.
+    pub select: Option<VisitId>,
+}
+
+/// An alert a visit raises: an urgent log entry and the first lines of its timeline.
+pub type AlertEntry = (Box<crate::core::log::NewEntry>, Vec<crate::core::urgent::TimelineLine>);
+
 #[cfg(test)]
 mod tests {
     use super::*;

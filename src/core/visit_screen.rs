@@ -6,13 +6,16 @@
 
 use chrono::{Duration, NaiveDateTime};
 
+use super::form::FormEvent;
 use super::form::{Field, FieldKey, Form, Input};
 use super::idcard::mask;
-use super::keymap::Action;
-use super::log::{LogField, NewEntry, RawValues, build_entry};
+use super::keymap::{Action, Mode};
+use super::log::{LogField, RawValues, build_entry};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed_text};
 use super::settings::Settings;
 use super::text_buffer::TextBuffer;
 use super::urgent::{EventDraft, Level, NewEvent, TimelineLine, new_event, raised};
+pub use super::visit::{AlertEntry, VisitAnchor, VisitKey, VisitPageRequest};
 use super::visit::{
     Gender, IdType, MAX_REPRESENTATIVES, NewVisit, NewWatchEntry, RepresentativeDraft, Reveal, Visit, VisitDraft,
     VisitField, VisitId, VisitorMatch, WatchDraft, WatchEntry, WatchField, build_visit, build_watch_entry,
@@ -24,44 +27,6 @@ pub const VISIT_PAGE: usize = 50;
 
 /// Pages of 全部来访 held at most: moving on reads the next page and drops the farthest.
 pub const VISIT_PAGES_HELD: usize = 4;
-
-/// Where a visit sits in 全部来访: by entry time, then id (the index `visit_by_time`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct VisitKey {
-    pub entered_at: NaiveDateTime,
-    pub id: VisitId,
-}
-
-impl VisitKey {
-    #[must_use]
-    pub fn of(v: &Visit) -> Self {
-        Self {
-            entered_at: v.fields.entered_at,
-            id: v.id,
-        }
-    }
-}
-
-/// Where a page of 全部来访 starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VisitAnchor {
-    Newest,
-    /// Visits strictly older than the key.
-    Before(VisitKey),
-    /// Visits strictly newer than the key.
-    After(VisitKey),
-    /// The visit at the key and older ones (to read again around a position).
-    AtOrBefore(VisitKey),
-}
-
-/// A page of 全部来访 to read: always returned newest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct VisitPageRequest {
-    pub anchor: VisitAnchor,
-    pub limit: usize,
-    /// Select this visit once read, if it is in the page.
-    pub select: Option<VisitId>,
-}
 
 /// 全部来访: a window of at most [`VISIT_PAGES_HELD`] pages over every visit, newest first, read
 /// a page at a time by key like the duty log ([`super::log_screen::LogList`]). The rows are
@@ -161,7 +126,6 @@ pub enum VisitForm {
 }
 
 /// A log entry that raises an alert through the escalation ladder, with its first timeline lines.
-pub type AlertEntry = (Box<NewEntry>, Vec<TimelineLine>);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VisitScreen {
@@ -181,6 +145,14 @@ pub struct VisitScreen {
     pub form: Option<(Form, VisitForm)>,
     pub watch_open: bool,
     pub watch_selected: usize,
+    /// The lookup in flight, with the text it asked about.
+    lookup_op: Option<(OpId, String)>,
+    /// The form's save in flight, with the name it saves (for the confirmation).
+    save_op: Option<(OpId, String)>,
+    /// Other writes in flight: a check-out, a reveal, a raised event.
+    checkout_op: Option<(OpId, VisitId)>,
+    reveal_op: Option<(OpId, VisitId)>,
+    event_op: Option<OpId>,
 }
 
 /// What a transition asks the app to do.
@@ -667,8 +639,10 @@ impl VisitScreen {
             }
             Action::Pick => return self.pick(settings),
             Action::NewBlank => {
-                self.lookup = None;
-                self.form = Some((register_form(settings), VisitForm::Register));
+                // A new visitor without looking further: what was typed goes where it belongs,
+                // as when nobody is found.
+                l.results.clear();
+                return self.pick(settings);
             }
             Action::CursorLeft => l.query.left(),
             Action::CursorRight => l.query.right(),
@@ -833,4 +807,323 @@ pub fn inside_for(v: &Visit, now: NaiveDateTime) -> String {
 #[must_use]
 pub fn masked_id(v: &Visit) -> String {
     mask(&v.fields.id_number)
+}
+impl VisitScreen {
+    fn run(&mut self, request: VisitRequest, cx: &mut Cx<'_>) {
+        match request {
+            VisitRequest::None => {}
+            VisitRequest::Say(m) => cx.say(m),
+            VisitRequest::Lookup(q) => {
+                let op = cx.request(Request::LookupVisitors(q.clone()));
+                self.lookup_op = Some((op, q));
+            }
+            VisitRequest::Save(visit, alerts) => {
+                let name = visit.name.clone();
+                let op = cx.request(Request::SaveVisit(visit, alerts));
+                self.save_op = Some((op, name));
+                cx.say("正在保存…");
+            }
+            VisitRequest::AskCheckout(id) => {
+                let question = self.checkout_question(id, cx.now);
+                cx.command(Command::Ask {
+                    question,
+                    token: u64::try_from(id).unwrap_or_default(),
+                });
+            }
+            VisitRequest::LoadDetail(id) => {
+                cx.request(Request::LoadVisit(id));
+            }
+            VisitRequest::LoadPage(req) => {
+                cx.request(Request::LoadVisitPage(req));
+            }
+            VisitRequest::Reveal(id) => {
+                let op = cx.request(Request::RevealId {
+                    id,
+                    by: cx.operator.to_string(),
+                });
+                self.reveal_op = Some((op, id));
+            }
+            VisitRequest::AddWatch(entry) => {
+                let name = entry.name.clone();
+                let op = cx.request(Request::AddWatch(entry));
+                self.save_op = Some((op, name));
+                cx.say("正在保存…");
+            }
+            VisitRequest::RaiseEvent(event, lines) => {
+                self.event_op = Some(cx.request(Request::CreateEvent(event, lines)));
+                cx.say("正在报紧急事件…");
+            }
+        }
+    }
+
+    /// "王五 离开登记？（进入 …，在楼 …）"
+    #[must_use]
+    pub fn checkout_question(&self, id: VisitId, now: NaiveDateTime) -> String {
+        let v = self.detail.iter().chain(self.inside.iter()).find(|v| v.id == id);
+        match v {
+            Some(v) => format!(
+                "{} 离开登记？（{} 进入，在楼 {}）",
+                v.fields.name,
+                v.fields.entered_at.format("%m-%d %H:%M"),
+                inside_for(v, now)
+            ),
+            None => format!("第 {id} 号来访离开登记？"),
+        }
+    }
+
+    /// Reads the board again: who is inside, the watch list and, when shown, 全部来访.
+    fn reload(&mut self, cx: &mut Cx<'_>) {
+        cx.request(Request::LoadVisits);
+        let request = self.reload_all();
+        self.run(request, cx);
+    }
+
+    fn form_action(&mut self, action: Action, cx: &mut Cx<'_>) {
+        let Some((form, _)) = &mut self.form else { return };
+        match action {
+            Action::Cancel => self.discard_form(),
+            Action::Save if !form.saving => {
+                form.clear_errors();
+                let request = self.save_form(cx.settings, cx.operator, cx.now);
+                self.run(request, cx);
+            }
+            Action::Save => {}
+            a => match form.apply(a) {
+                Some(FormEvent::Notice(m)) => cx.say(m),
+                Some(FormEvent::Changed(FieldKey::Visit(VisitField::Petition))) => show_petition_fields(form),
+                _ => {}
+            },
+        }
+    }
+
+    /// After a save or check-out: the board and the detail read again.
+    fn after_write(&mut self, said: String, cx: &mut Cx<'_>) {
+        cx.say(said);
+        self.reload(cx);
+        if let Some(id) = self.detail.as_ref().map(|v| v.id) {
+            cx.request(Request::LoadVisit(id));
+        }
+    }
+}
+
+impl Screen for VisitScreen {
+    fn mode(&self) -> Mode {
+        if self.form.is_some() {
+            Mode::Form
+        } else if self.lookup.is_some() {
+            Mode::VisitLookup
+        } else if self.watch_open {
+            Mode::Watch
+        } else if self.detail.is_some() {
+            Mode::VisitDetail
+        } else {
+            Mode::Visitors
+        }
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) {
+        let request = match self.mode() {
+            Mode::Form => return self.form_action(action, cx),
+            Mode::VisitLookup => self.on_lookup_action(action, cx.settings),
+            Mode::Watch => self.on_watch_action(action, cx.settings, cx.operator),
+            Mode::VisitDetail => self.on_detail_action(action, cx.settings, cx.operator, cx.now),
+            _ => self.on_board_action(action, cx.settings, cx.operator, cx.now, cx.shared.viewport),
+        };
+        self.run(request, cx);
+    }
+
+    /// A printable key on the tab: into the form, or into the lookup box.
+    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
+        if let Some((form, _)) = &mut self.form {
+            if let FormEvent::Notice(m) = form.type_char(c) {
+                form.notice = Some(m.clone());
+                cx.say(m);
+            }
+        } else if self.lookup.is_some() {
+            let request = self.lookup_char(c);
+            self.run(request, cx);
+        }
+    }
+
+    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
+        if let Some((form, _)) = &mut self.form {
+            if let FormEvent::Notice(m) = form.paste(text) {
+                form.notice = Some(m.clone());
+                cx.say(m);
+            }
+        } else if self.lookup.is_some() {
+            let request = self.lookup_paste(text);
+            self.run(request, cx);
+        } else {
+            cx.say("粘贴只能在填写表单时使用：先按 n 登记来访");
+        }
+    }
+
+    fn has_unsaved(&self) -> bool {
+        self.has_unsaved_work()
+    }
+
+    fn form_dirty(&self) -> bool {
+        self.form.as_ref().is_some_and(|(f, _)| f.dirty)
+    }
+
+    fn discard_form(&mut self) {
+        self.form = None;
+        self.save_op = None;
+    }
+
+    fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
+        let saving = self
+            .save_op
+            .as_ref()
+            .filter(|(id, _)| *id == op)
+            .map(|(_, name)| name.clone());
+        match reply {
+            Reply::Visits { inside, watch } => {
+                self.inside = inside;
+                self.watch = watch;
+                let n = self.rows().len();
+                self.selected = self.selected.min(n.saturating_sub(1));
+            }
+            Reply::VisitPage(req, rows) => self.on_visit_page(req, rows),
+            Reply::Lookup(results) => {
+                if let Some((id, query)) = self.lookup_op.take() {
+                    if id == op {
+                        let request = self.on_lookup_results(&query, results, cx.settings);
+                        self.run(request, cx);
+                    } else {
+                        self.lookup_op = Some((id, query));
+                    }
+                }
+            }
+            Reply::VisitSaved {
+                id,
+                repeat,
+                raised,
+                failed,
+            } => {
+                self.save_op = None;
+                let mut said = format!("已保存：第 {id} 号来访 {}", saving.unwrap_or_default());
+                if let Some(r) = repeat {
+                    said.push_str(&format!("（{r}）"));
+                }
+                // The visit is saved whatever happened next; each alert is its own record.
+                let leader = "带班领导";
+                for why in failed {
+                    said.push_str(&format!("；提醒未能保存（{why}），请立即电话报告{leader}"));
+                }
+                if raised > 0 {
+                    said.push_str(&format!("；已发出 {raised} 条紧急提醒，按 F2 确认"));
+                }
+                self.form = None;
+                self.show_all = false;
+                self.all = VisitList::default();
+                cx.say(said);
+                cx.request(Request::LoadVisits);
+                if raised > 0 {
+                    // The alert entries ring and nag like any urgent entry, and are in the log.
+                    cx.command(Command::RecordsChanged);
+                }
+            }
+            Reply::WatchAdded(id) => {
+                self.save_op = None;
+                self.form = None;
+                self.after_write(format!("已保存：关注名单第 {id} 条 {}", saving.unwrap_or_default()), cx);
+            }
+            Reply::CheckedOut { name } => {
+                let id = self.checkout_op.take().map(|(_, id)| id).unwrap_or_default();
+                self.after_write(
+                    format!("已登记离开：第 {id} 号来访 {name}，{}", cx.now.format("%H:%M")),
+                    cx,
+                );
+            }
+            Reply::Visit(visit, reveals) => {
+                self.detail = Some(*visit);
+                self.revealed = None;
+                self.reveals = reveals;
+            }
+            Reply::Revealed { full, reveals } => {
+                let id = self.reveal_op.take().filter(|(o, _)| *o == op).map(|(_, id)| id);
+                if id.is_some() && self.detail.as_ref().map(|v| v.id) == id {
+                    self.revealed = Some(full);
+                    self.reveals = reveals;
+                    cx.say("已显示完整证件号；本次查看已记录（谁、何时）");
+                }
+            }
+            Reply::EventCreated(id) => {
+                self.event_op = None;
+                cx.say(format!("已保存：第 {id} 号紧急事件，报送时限开始计时"));
+                cx.command(Command::ReloadEvents);
+            }
+            Reply::Failed(why) => {
+                if saving.is_some() {
+                    self.save_op = None;
+                    let text = save_failed_text(&why);
+                    if let Some((f, _)) = &mut self.form {
+                        f.saving = false;
+                        f.notice = Some(text.clone());
+                    }
+                    cx.say(text);
+                } else if self.checkout_op.as_ref().is_some_and(|(o, _)| *o == op) {
+                    self.checkout_op = None;
+                    self.after_write(format!("离开登记失败：{why}"), cx);
+                } else if self.event_op == Some(op) {
+                    self.event_op = None;
+                    cx.say(format!("紧急事件未能保存：{why}。请立即电话报告带班领导，再按 ! 重试"));
+                } else if self.reveal_op.as_ref().is_some_and(|(o, _)| *o == op) {
+                    self.reveal_op = None;
+                    cx.say(format!("未能显示完整证件号：{why}"));
+                } else {
+                    if self.lookup_op.as_ref().is_some_and(|(o, _)| *o == op) {
+                        self.lookup_op = None;
+                    }
+                    cx.say(format!("读取来访记录失败：{why}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_show(&mut self, cx: &mut Cx<'_>) {
+        self.reload(cx);
+    }
+
+    fn on_foreign_writes(&mut self, shown: bool, cx: &mut Cx<'_>) {
+        if shown {
+            self.reload(cx);
+        }
+    }
+
+    fn on_pause(&mut self, cx: &mut Cx<'_>) {
+        if self.mode() == Mode::VisitLookup {
+            let request = VisitScreen::on_pause(self);
+            self.run(request, cx);
+        }
+    }
+
+    fn pause_wanted(&self) -> Option<std::time::Duration> {
+        (self.mode() == Mode::VisitLookup && self.lookup.as_ref().is_some_and(|l| l.waiting)).then_some(LOOKUP_PAUSE)
+    }
+
+    fn on_confirmed(&mut self, token: u64, cx: &mut Cx<'_>) {
+        let id = VisitId::try_from(token).unwrap_or_default();
+        let op = cx.request(Request::Checkout {
+            id,
+            by: cx.operator.to_string(),
+        });
+        self.checkout_op = Some((op, id));
+    }
+
+    fn open(&mut self, target: Target, cx: &mut Cx<'_>) -> Result<(), Target> {
+        match target {
+            Target::Visit(id) => {
+                self.lookup = None;
+                self.watch_open = false;
+                cx.request(Request::LoadVisits);
+                cx.request(Request::LoadVisit(id));
+                Ok(())
+            }
+            t => Err(t),
+        }
+    }
 }

@@ -19,7 +19,7 @@ pub struct AutoBackup {
     keep_days: u32,
     enabled: bool,
     next_check: Instant,
-    running: Option<Receiver<String>>,
+    running: Option<Receiver<Result<(String, usize), String>>>,
 }
 
 impl AutoBackup {
@@ -35,8 +35,9 @@ impl AutoBackup {
         }
     }
 
-    /// Starts a backup when one is due; returns what to say when one finished.
-    pub fn poll(&mut self, now: NaiveDateTime) -> Option<String> {
+    /// Starts a backup when one is due; when one finished, the file written and how many old
+    /// ones were removed, or why it failed (the core says it).
+    pub fn poll(&mut self, now: NaiveDateTime) -> Option<Result<(String, usize), String>> {
         if let Some(rx) = &self.running {
             return match rx.try_recv() {
                 Ok(said) => {
@@ -46,7 +47,7 @@ impl AutoBackup {
                 Err(std::sync::mpsc::TryRecvError::Empty) => None,
                 Err(std::sync::mpsc::TryRecvError::Disconnected) => {
                     self.running = None;
-                    Some("自动备份失败：备份线程意外退出".into())
+                    Some(Err("备份线程意外退出".into()))
                 }
             };
         }
@@ -61,19 +62,8 @@ impl AutoBackup {
         let (db, dir, keep) = (self.db.clone(), self.dir.clone(), self.keep_days);
         std::thread::spawn(move || {
             let said = match backup::backup_file(&db, &dir, now) {
-                Ok(path) => {
-                    let pruned = backup::prune(&dir, keep, now);
-                    let pruned = if pruned > 0 {
-                        format!("，删除过期备份 {pruned} 份")
-                    } else {
-                        String::new()
-                    };
-                    format!("已自动备份：{}{pruned}", path.display())
-                }
-                Err(e) => format!(
-                    "自动备份失败：{e}。请检查备份目录 {}，或运行 zhiban backup",
-                    dir.display()
-                ),
+                Ok(path) => Ok((path.display().to_string(), backup::prune(&dir, keep, now))),
+                Err(e) => Err(format!("{e}（备份目录 {}）", dir.display())),
             };
             let _ = tx.send(said);
         });

@@ -1,78 +1,66 @@
-//! Executes the 来访登记 effects against the store.
+//! Executes the 来访登记 requests against the store.
 
 use chrono::NaiveDateTime;
 
-use crate::core::app::{Effect, Msg};
+use crate::core::app::{Reply, Request};
 use crate::core::visit::describe_repeat;
 use crate::store::Store;
 
-pub(super) fn execute(store: &mut Store, effect: Effect, now: NaiveDateTime) -> Option<Msg> {
-    Some(match effect {
-        Effect::LoadVisits => match store.visits_inside(now).and_then(|inside| {
-            Ok(Msg::Visits {
-                inside,
-                watch: store.watch_list()?,
+pub(super) fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply {
+    let failed = |e: crate::store::StoreError| Reply::Failed(e.to_string());
+    match request {
+        Request::LoadVisits => store
+            .visits_inside(now)
+            .and_then(|inside| {
+                Ok(Reply::Visits {
+                    inside,
+                    watch: store.watch_list()?,
+                })
             })
-        }) {
-            Ok(msg) => msg,
-            Err(e) => Msg::LoadFailed(e.to_string()),
-        },
-        Effect::LoadVisitPage(req) => match store.visits_page(&req) {
-            Ok(rows) => Msg::VisitPage(req, rows),
-            Err(e) => Msg::LoadFailed(e.to_string()),
-        },
-        Effect::LookupVisitors(query) => match store.lookup(&query) {
-            Ok(results) => Msg::LookupResults(query, results),
-            Err(e) => Msg::LoadFailed(e.to_string()),
-        },
-        Effect::SaveVisit(visit, alerts) => match store.add_visit(&visit) {
+            .unwrap_or_else(failed),
+        Request::LoadVisitPage(req) => store
+            .visits_page(&req)
+            .map_or_else(failed, |rows| Reply::VisitPage(req, rows)),
+        Request::LookupVisitors(query) => store.lookup(&query).map_or_else(failed, Reply::Lookup),
+        Request::SaveVisit(visit, alerts) => match store.add_visit(&visit) {
             Ok(id) => {
-                let mut said = format!("已保存：第 {id} 号来访 {}", visit.name);
-                if let Ok(v) = store.visit(id)
-                    && let Some(prev) = &v.previous
-                {
-                    said.push_str(&format!("（{}）", describe_repeat(prev)));
-                }
+                let repeat = store
+                    .visit(id)
+                    .ok()
+                    .and_then(|v| v.previous.as_ref().map(describe_repeat));
                 // The visit is saved whatever happens next; each alert is its own record.
                 let mut raised = 0;
+                let mut failed = Vec::new();
                 for (entry, lines) in &alerts {
                     match store.insert_entry_raising(entry, Some(lines)) {
                         Ok(_) => raised += 1,
-                        Err(e) => said.push_str(&format!("；提醒未能保存（{e}），请立即电话报告带班领导")),
+                        Err(e) => failed.push(e.to_string()),
                     }
                 }
-                if raised > 0 {
-                    said.push_str(&format!("；已发出 {raised} 条紧急提醒，按 F2 确认"));
-                }
-                Msg::VisitSaved {
-                    said,
-                    alerts: raised > 0,
+                Reply::VisitSaved {
+                    id,
+                    repeat,
+                    raised,
+                    failed,
                 }
             }
-            Err(e) => Msg::SaveFailed(e.to_string()),
+            Err(e) => Reply::Failed(e.to_string()),
         },
-        Effect::Checkout { id, by } => match store.checkout(id, &by, now) {
-            Ok(()) => {
-                let name = store.visit(id).map(|v| v.fields.name).unwrap_or_default();
-                Msg::VisitDone(format!("已登记离开：第 {id} 号来访 {name}，{}", now.format("%H:%M")))
-            }
-            Err(e) => Msg::VisitDone(format!("离开登记失败：{e}")),
+        Request::Checkout { id, by } => match store.checkout(id, &by, now) {
+            Ok(()) => Reply::CheckedOut {
+                name: store.visit(id).map(|v| v.fields.name).unwrap_or_default(),
+            },
+            Err(e) => Reply::Failed(e.to_string()),
         },
-        Effect::LoadVisit(id) => match store.visit(id).and_then(|v| Ok((v, store.reveals(id)?))) {
-            Ok((v, reveals)) => Msg::VisitLoaded(Box::new(v), reveals),
-            Err(e) => Msg::LoadFailed(e.to_string()),
-        },
-        Effect::RevealId { id, by } => match store
+        Request::LoadVisit(id) => store
+            .visit(id)
+            .and_then(|v| Ok((v, store.reveals(id)?)))
+            .map_or_else(failed, |(v, reveals)| Reply::Visit(Box::new(v), reveals)),
+        Request::RevealId { id, by } => store
             .record_reveal(id, &by, now)
             .and_then(|full| Ok((full, store.reveals(id)?)))
-        {
-            Ok((full, reveals)) => Msg::Revealed { id, full, reveals },
-            Err(e) => Msg::LoadFailed(e.to_string()),
-        },
-        Effect::AddWatch(entry) => match store.add_watch(&entry) {
-            Ok(id) => Msg::VisitDone(format!("已保存：关注名单第 {id} 条 {}", entry.name)),
-            Err(e) => Msg::SaveFailed(e.to_string()),
-        },
-        _ => return None,
-    })
+            .map_or_else(failed, |(full, reveals)| Reply::Revealed { full, reveals }),
+        Request::AddWatch(entry) => store.add_watch(&entry).map_or_else(failed, Reply::WatchAdded),
+        other => Reply::Failed(format!("内部错误：来访模块不处理 {other:?}")),
+    }
 }

@@ -19,8 +19,9 @@ use crate::core::text::{pad, truncate, width};
 const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let r = &app.roster;
-    let day = r.cursor.unwrap_or(app.now.date());
+    let r = &app.shared.roster;
+    let cursor = app.screens.roster.cursor;
+    let day = cursor.unwrap_or(app.now.date());
     let first = day.with_day(1).unwrap_or(day);
     let month_start = first.and_time(NaiveTime::MIN);
     let month_end = (first + Duration::days(32))
@@ -192,8 +193,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 #[must_use]
 pub fn strip(app: &App, now: NaiveDateTime, wide: bool) -> Option<(String, Style)> {
     let settings = &app.settings;
-    let (current, next) = app.roster.now_next(settings, now);
-    if settings.roster.is_none() && app.roster.imported.is_empty() {
+    let (current, next) = app.shared.roster.now_next(settings, now);
+    if settings.roster.is_none() && app.shared.roster.imported.is_empty() {
         return None;
     }
     let Some(cur) = current else {
@@ -210,7 +211,7 @@ pub fn strip(app: &App, now: NaiveDateTime, wide: bool) -> Option<(String, Style
             text.push_str(&format!("  下一班 {} {}", n.start.format("%H:%M"), or_gap(&n.primary)));
         }
     }
-    let ahead = app.roster.gaps_ahead(settings, now);
+    let ahead = app.shared.roster.gaps_ahead(settings, now);
     if let Some(g) = ahead.first() {
         text.push_str(&format!(
             "  排班空缺 {} {}",

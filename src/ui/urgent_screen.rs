@@ -134,11 +134,11 @@ pub fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    if let Some(form) = &app.urgent.form {
+    if let Some(form) = &app.screens.urgent.form {
         render_form(frame, area, form);
         return;
     }
-    let list_height = u16::try_from(app.events.len())
+    let list_height = u16::try_from(app.shared.alerts.events.len())
         .unwrap_or(u16::MAX)
         .saturating_add(3)
         .clamp(4, area.height / 2);
@@ -146,7 +146,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let block = Block::bordered()
         .title(Span::styled(" 紧急事项（未结束） ", theme::HEADER))
         .border_style(theme::BORDER);
-    if app.events.is_empty() {
+    if app.shared.alerts.events.is_empty() {
         let text = vec![Line::raw(
             "  没有未结束的紧急事件。按 n 新建；在值班记录详情中按 u 可由记录转为紧急事件。",
         )];
@@ -154,10 +154,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let wide = area.width >= 120;
-    let rows = app.events.iter().enumerate().map(|(i, e)| {
+    let rows = app.shared.alerts.events.iter().enumerate().map(|(i, e)| {
         let phone = e.phone_clock(app.now);
         let written = e.written_clock(app.now);
-        let style = if i == app.urgent.selected {
+        let style = if i == app.screens.urgent.selected {
             theme::SELECTED
         } else {
             Style::new()
@@ -204,7 +204,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Table::new(rows, widths).header(header).block(block).column_spacing(1),
         list_area,
     );
-    if let Some(e) = app.events.get(app.urgent.selected) {
+    if let Some(e) = app.shared.alerts.events.get(app.screens.urgent.selected) {
         render_event_detail(frame, detail_area, app, e, app.now);
     }
 }
@@ -257,7 +257,7 @@ fn render_event_detail(frame: &mut Frame, area: Rect, app: &App, e: &Event, now:
         )));
     }
     lines.push(Line::styled("时间线：", theme::HEADER));
-    if let Some((id, timeline)) = &app.urgent.timeline
+    if let Some((id, timeline)) = &app.screens.urgent.timeline
         && *id == e.id
     {
         for t in timeline.iter().rev() {

@@ -20,7 +20,7 @@ use crate::core::visit::{Visit, is_overstay};
 use crate::core::visit_screen::{VisitScreen, inside_for, masked_id};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let s = &app.visits;
+    let s = &app.screens.visits;
     if let Some((form, _)) = &s.form {
         render_form(frame, area, form);
     } else if s.lookup.is_some() {
@@ -48,7 +48,7 @@ fn row(cells: &[(&str, usize)]) -> String {
 }
 
 fn render_board(frame: &mut Frame, area: Rect, app: &App) {
-    let s = &app.visits;
+    let s = &app.screens.visits;
     let wide = area.width >= 120;
     let limit = Duration::minutes(i64::from(app.settings.visit.overstay_minutes));
     let rows = s.rows();
@@ -228,7 +228,7 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
 }
 
 fn render_detail(frame: &mut Frame, area: Rect, app: &App, v: &Visit) {
-    let s = &app.visits;
+    let s = &app.screens.visits;
     let f = &v.fields;
     let id = match &s.revealed {
         Some(full) => format!("{full}（已显示，查看已记录）"),

@@ -1,0 +1,382 @@
+//! The screen contract: what every screen of the app implements, and the requests and replies
+//! that pass between the core and the outside world.
+//!
+//! - A screen turns key actions, typed characters and pastes into its own state changes and into
+//!   [`Request`]s, made through [`Cx::request`], which returns the request's [`OpId`].
+//! - Every request goes out as [`Effect::Request`] with its id; the runtime executes it and
+//!   answers with [`Reply`] under the same id. The app sends each reply back to exactly the
+//!   screen (or app job) that asked, so a failure is always reported as what failed.
+//! - What a screen cannot do itself (ask yes or no, show a record on another screen, act on the
+//!   shared alerts, hand the keyboard to another officer) it asks of the app as a [`Command`].
+//!
+//! The runtime only executes and reports facts (a PIN matched or not, what is open now); every
+//! decision and every sentence the officer reads is made here, in the core.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::alerts::Notice;
+use super::escalation::{Escalation, Input};
+use super::handover::{Draft, Handover, HandoverId, HandoverSummary, OpenState};
+use super::keymap::{Action, Mode};
+use super::log::{AmendRequest, Entry, EntryId, EntryKey, EntrySummary, InstructionRequest, NewEntry, PageRequest};
+use super::report::DailyReport;
+use super::roster::{Shift, Swap};
+use super::search::{SearchCursor, SearchHit};
+use super::settings::Settings;
+use super::shared::Shared;
+use super::urgent::{AlertTarget, EntryAlert, Event, EventId, NewEvent, Report, ReportType, TimelineLine};
+use super::visit::{
+    AlertEntry, NewVisit, NewWatchEntry, Reveal, Visit, VisitId, VisitPageRequest, VisitorMatch, WatchEntry,
+};
+
+/// Identifies one request and its reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OpId(pub u64);
+
+/// What the core asks the outside world (the store, the machine) to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    LoadPage(PageRequest),
+    LoadEntry(EntryId),
+    /// Save a new entry; with timeline lines, it also raises an urgent alert.
+    SaveEntry(Box<NewEntry>, Option<Vec<TimelineLine>>),
+    Amend(AmendRequest),
+    Instruct(InstructionRequest),
+    LoadEvents,
+    LoadTimeline(EventId),
+    /// Whether another terminal or a script wrote since the last look.
+    CheckForeignWrites,
+    CreateEvent(Box<NewEvent>, Vec<TimelineLine>),
+    AddReport {
+        event_id: EventId,
+        kind: ReportType,
+        report: Box<Report>,
+    },
+    AppendTimeline(EventId, TimelineLine),
+    /// Save an escalation step, only if the stored state is still `before` (another terminal may
+    /// have taken the same step).
+    SaveEscalation {
+        target: AlertTarget,
+        before: Escalation,
+        after: Escalation,
+        lines: Vec<TimelineLine>,
+    },
+    /// The quick integrity check of the audit chain and the newest records.
+    QuickVerify,
+    /// Search what was typed; `before` asks for the page after a cursor.
+    Search {
+        input: String,
+        before: Option<SearchCursor>,
+    },
+    /// The 值班日报 for the 24 hours ending at the day's end on `date`.
+    DailyReport(NaiveDate),
+    /// Does this PIN match the person's stored hash (or have they none)?
+    CheckPin {
+        name: String,
+        pin: String,
+    },
+    /// Store a first PIN for a person who has none.
+    SetPin {
+        name: String,
+        pin: String,
+    },
+    LoadOpenState,
+    LoadHandovers,
+    LoadHandover(HandoverId),
+    /// Check both PINs of a handover: one [`PinCheck`] per name, in order.
+    CheckPins(Vec<(String, String)>),
+    /// Sign in one transaction, setting the first PINs named in `new_pins`.
+    SignHandover {
+        draft: Box<Draft>,
+        new_pins: Vec<(String, String)>,
+    },
+    /// Write a signed handover as a Markdown file next to the database.
+    ExportHandover {
+        id: HandoverId,
+        office: String,
+    },
+    LoadRoster(NaiveDateTime, NaiveDateTime),
+    AddSwap(Box<Swap>),
+    /// Who is inside, and the watch list.
+    LoadVisits,
+    LoadVisitPage(VisitPageRequest),
+    LookupVisitors(String),
+    /// Save a visit, then raise each alert (as an urgent log entry).
+    SaveVisit(Box<NewVisit>, Vec<AlertEntry>),
+    Checkout {
+        id: VisitId,
+        by: String,
+    },
+    LoadVisit(VisitId),
+    /// Show one full ID number, logging who looked and when.
+    RevealId {
+        id: VisitId,
+        by: String,
+    },
+    AddWatch(Box<NewWatchEntry>),
+}
+
+/// A PIN compared with the stored hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinCheck {
+    Matches,
+    Wrong,
+    /// The person has no PIN yet.
+    NotSet,
+}
+
+/// What the outside world answers: facts, never sentences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    Page(PageRequest, Vec<EntrySummary>),
+    Entry(Box<Entry>),
+    /// A new entry, an amendment or an instruction committed; `key` is where the entry sits.
+    EntrySaved {
+        entry_id: EntryId,
+        key: EntryKey,
+    },
+    Events(Vec<Event>, Vec<EntryAlert>),
+    Timeline(EventId, Vec<TimelineLine>),
+    ForeignWrites(bool),
+    EventCreated(EventId),
+    /// A report committed under this name (初报, 续报一…).
+    ReportSaved(String),
+    TimelineAppended,
+    /// The step was saved, or another terminal had already taken it.
+    EscalationSaved,
+    Integrity(Vec<String>),
+    SearchResults(Vec<SearchHit>),
+    DailyReport(Box<DailyReport>),
+    Pin(PinCheck),
+    Pins(Vec<PinCheck>),
+    PinSet,
+    OpenState(Box<OpenState>),
+    Handovers(Vec<HandoverSummary>),
+    Handover(Box<Handover>),
+    HandoverSigned(HandoverId),
+    /// A file was written at this path.
+    Exported(String),
+    Roster {
+        window: (NaiveDateTime, NaiveDateTime),
+        imported: Vec<Shift>,
+        swaps: Vec<Swap>,
+    },
+    SwapSaved,
+    Visits {
+        inside: Vec<Visit>,
+        watch: Vec<WatchEntry>,
+    },
+    VisitPage(VisitPageRequest, Vec<Visit>),
+    Lookup(Vec<VisitorMatch>),
+    /// A visit committed. `repeat` describes the previous visit when it is a repeat; each alert
+    /// is its own record: how many were raised and why any failed.
+    VisitSaved {
+        id: VisitId,
+        repeat: Option<String>,
+        raised: usize,
+        failed: Vec<String>,
+    },
+    CheckedOut {
+        name: String,
+    },
+    Visit(Box<Visit>, Vec<Reveal>),
+    Revealed {
+        full: String,
+        reveals: Vec<Reveal>,
+    },
+    WatchAdded(i64),
+    /// The request failed; why, in the store's words.
+    Failed(String),
+}
+
+/// Everything the app may ask the runtime to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Execute a request; answer with `Msg::Reply` under the same id.
+    Request(OpId, Request),
+    /// The terminal bell.
+    Ring,
+    Notify(Notice),
+    Quit,
+}
+
+/// Where the app should take the officer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Entry(EntryId),
+    Visit(VisitId),
+    Event(EventId),
+    /// Make an urgent event from this log entry.
+    Promote(Box<Entry>),
+    /// The roster month.
+    Roster,
+    /// The 值班日报.
+    DailyReport,
+}
+
+/// What a screen asks of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// A yes/no question; a yes comes back to the asking screen as `on_confirmed(token)`.
+    Ask { question: String, token: u64 },
+    /// Show a record or screen (on whichever screen takes it).
+    Open(Target),
+    /// Back to the screen this one was opened from.
+    Back,
+    /// Apply an officer's input to an open event or entry alert.
+    Escalate(AlertTarget, Input),
+    /// Acknowledge: this event if it waits, else the most pressing one.
+    Acknowledge(Option<EventId>),
+    /// The incoming officer takes over the keyboard.
+    HandOver { to: String },
+    /// Read the open events again (a save may have raised an alert).
+    ReloadEvents,
+    /// This screen saved records other screens may show: they read again what they hold.
+    RecordsChanged,
+    /// Read the roster for this month as well as the days around now (`None`: only those).
+    RosterMonth(Option<NaiveDate>),
+    /// The roster changed (a swap was saved): read it again.
+    RosterChanged,
+}
+
+/// What a transition collects for the app: requests with their ids, commands, a status line.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    next_op: u64,
+    pub commands: Vec<Command>,
+    pub effects: Vec<Effect>,
+    pub message: Option<String>,
+}
+
+impl Outbox {
+    /// Allocates the next operation id.
+    pub fn next_id(&mut self) -> OpId {
+        self.next_op += 1;
+        OpId(self.next_op)
+    }
+}
+
+/// A screen's view of the app during one transition: what it may read, and where it puts what
+/// it asks for.
+pub struct Cx<'a> {
+    pub settings: &'a Settings,
+    /// Who is at the keyboard ("" before anyone is picked).
+    pub operator: &'a str,
+    pub now: NaiveDateTime,
+    pub shared: &'a Shared,
+    out: &'a mut Outbox,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(
+        settings: &'a Settings,
+        operator: &'a str,
+        now: NaiveDateTime,
+        shared: &'a Shared,
+        out: &'a mut Outbox,
+    ) -> Self {
+        Self {
+            settings,
+            operator,
+            now,
+            shared,
+            out,
+        }
+    }
+
+    /// Sends a request; its reply comes back to this screen's `on_reply` under the returned id.
+    pub fn request(&mut self, request: Request) -> OpId {
+        let id = self.out.next_id();
+        self.out.effects.push(Effect::Request(id, request));
+        id
+    }
+
+    pub fn command(&mut self, command: Command) {
+        self.out.commands.push(command);
+    }
+
+    /// A line for the status bar.
+    pub fn say(&mut self, message: impl Into<String>) {
+        self.out.message = Some(message.into());
+    }
+
+    pub fn ring(&mut self, notice: Notice) {
+        self.out.effects.extend([Effect::Ring, Effect::Notify(notice)]);
+    }
+}
+
+/// The status line after a form's save failed: every field is kept.
+#[must_use]
+pub fn save_failed_text(why: &str) -> String {
+    format!("保存失败：{why}。已填写的内容都还在，处理后可再按 Ctrl-S 重试")
+}
+
+/// One screen of the app. The app routes to the shown screen; replies go to the screen that
+/// asked, shown or not.
+pub trait Screen {
+    /// The keymap mode of what the screen shows now.
+    fn mode(&self) -> Mode;
+
+    /// A key's action (the app has taken the global ones: help, quit, tabs, lock, go-to).
+    fn on_action(&mut self, action: Action, cx: &mut Cx<'_>);
+
+    /// A printable character typed in a mode that takes text.
+    fn on_char(&mut self, _c: char, _cx: &mut Cx<'_>) {}
+
+    /// A bracketed paste; screens without a form never run pasted text as keys.
+    fn on_paste(&mut self, _text: &str, cx: &mut Cx<'_>) {
+        cx.say("粘贴只能在填写表单时使用：先打开要填写的表单");
+    }
+
+    /// Typing that quitting would lose (the quit question says so).
+    fn has_unsaved(&self) -> bool {
+        false
+    }
+
+    /// The form being typed in has changes: Esc asks before discarding it.
+    fn form_dirty(&self) -> bool {
+        false
+    }
+
+    /// Close the form being typed in, dropping what was typed (the officer said yes).
+    fn discard_form(&mut self) {}
+
+    /// The reply to a request this screen made.
+    fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>);
+
+    /// The screen is about to be shown.
+    fn on_show(&mut self, _cx: &mut Cx<'_>) {}
+
+    /// The officer is signed in (or a new one took over): read what the screen needs.
+    fn on_start(&mut self, _cx: &mut Cx<'_>) {}
+
+    /// Another terminal or a script wrote: read again what is held. `shown`: on screen now.
+    fn on_foreign_writes(&mut self, _shown: bool, _cx: &mut Cx<'_>) {}
+
+    /// The number of list rows that fit changed (`cx.shared.viewport`).
+    fn on_viewport_changed(&mut self, _cx: &mut Cx<'_>) {}
+
+    /// The shared alerts were read again.
+    fn on_alerts_changed(&mut self, _shown: bool, _cx: &mut Cx<'_>) {}
+
+    /// The keyboard was still for as long as [`Screen::pause_wanted`] asked.
+    fn on_pause(&mut self, _cx: &mut Cx<'_>) {}
+
+    /// How long a pause in typing the screen waits for, if any.
+    fn pause_wanted(&self) -> Option<std::time::Duration> {
+        None
+    }
+
+    /// The officer said yes to the question asked with `token`.
+    fn on_confirmed(&mut self, _token: u64, _cx: &mut Cx<'_>) {}
+
+    /// The event selected on this screen, which F2 acknowledges first.
+    fn selected_event(&self) -> Option<EventId> {
+        None
+    }
+
+    /// Show `target` if this screen owns it; otherwise give it back.
+    fn open(&mut self, target: Target, _cx: &mut Cx<'_>) -> Result<(), Target> {
+        Err(target)
+    }
+}
