@@ -33,6 +33,7 @@ macro_rules! labelled_enum {
 }
 
 pub mod app;
+pub mod csv;
 pub mod escalation;
 pub mod export;
 pub mod form;

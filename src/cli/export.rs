@@ -22,9 +22,9 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use super::report::parse_date;
 use super::{Failure, bad_input, failure};
+use crate::core::csv::{BOM, spreadsheet_safe};
 use crate::core::export::{
-    BOM, RecordKind, entry_csv, entry_json, event_csv, event_json, handover_csv, handover_json, spreadsheet_safe,
-    visit_csv, visit_json,
+    RecordKind, entry_csv, entry_json, event_csv, event_json, handover_csv, handover_json, visit_csv, visit_json,
 };
 use crate::store::{Store, StoreError};
 

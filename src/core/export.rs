@@ -1,6 +1,6 @@
 //! Records as exported by `zhiban export`: one JSON object (snake_case keys) or one CSV row
-//! (Chinese headers) per record, for each kind — 值班记录, 来访, 紧急事件, 交接班 — and the CSV
-//! helpers shared with the 值班日报. Pure: the store streams the records, the command line writes.
+//! (Chinese headers) per record, for each kind — 值班记录, 来访, 紧急事件, 交接班. Pure: the store
+//! streams the records, the command line writes.
 //!
 //! # Decisions
 //!
@@ -13,10 +13,8 @@
 //!   screen, one at a time, and every reveal is logged (domain.md §6).
 //! - **Times** are `YYYY-MM-DD HH:MM:SS`, as stored; a missing time is `null` in JSON and empty in
 //!   CSV. Casualties not yet known are `null` in JSON and 待核实 in CSV.
-//! - **CSV is for reading in Excel or WPS**: UTF-8 with a BOM, RFC 4180 quoting (commas, quotes and
-//!   line breaks stay inside their cell), and a cell that would start a formula (`=`, `+`, `-`, `@`,
-//!   tab, CR) gets a leading `'` ([`spreadsheet_safe`]) so a typed `=HYPERLINK(…)` is shown, never
-//!   run. JSON is the exact copy.
+//! - **CSV is for reading in Excel or WPS**, written with [`super::csv`]: a BOM, quoting, and the
+//!   formula guard. JSON is the exact copy.
 
 use chrono::NaiveDateTime;
 use serde_json::{Value, json};
@@ -26,9 +24,6 @@ use super::idcard;
 use super::log::{Entry, read_back_label};
 use super::report::ReportEvent;
 use super::visit::{Visit, format_plate};
-
-/// The byte-order mark that tells Excel and WPS a CSV file is UTF-8.
-pub const BOM: &[u8] = "\u{feff}".as_bytes();
 
 labelled_enum!(
     /// The kinds of record `zhiban export` writes.
@@ -165,30 +160,6 @@ fn opt_time(t: Option<NaiveDateTime>) -> String {
 
 fn yes_no(b: bool) -> String {
     if b { "是" } else { "否" }.into()
-}
-
-/// A CSV cell as Excel and WPS should show it: text that would start a formula gets a leading `'`.
-#[must_use]
-pub fn spreadsheet_safe(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_string(),
-    }
-}
-
-/// A whole CSV document in memory: the BOM, then the rows, every cell quoted as needed.
-#[must_use]
-pub fn csv_document<R, C>(rows: impl IntoIterator<Item = R>) -> Vec<u8>
-where
-    R: IntoIterator<Item = C>,
-    C: AsRef<[u8]>,
-{
-    let mut w = csv::Writer::from_writer(BOM.to_vec());
-    for r in rows {
-        // Writing into memory cannot fail.
-        let _ = w.write_record(r);
-    }
-    w.into_inner().unwrap_or_default()
 }
 
 /// A 值班记录 with its amendments, instructions and alert timeline.
@@ -579,23 +550,6 @@ pub fn handover_csv(h: &Handover) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formulas_are_shown_not_run() {
-        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(spreadsheet_safe("-1"), "'-1");
-        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(spreadsheet_safe("河堤渗水，请求=支援"), "河堤渗水，请求=支援");
-        assert_eq!(spreadsheet_safe(""), "");
-    }
-
-    #[test]
-    fn a_csv_document_starts_with_the_bom_and_quotes_what_needs_it() {
-        let doc = csv_document([["甲,乙", "说“是\"的"], ["两\n行", "平常"]]);
-        assert!(doc.starts_with(BOM));
-        let text = std::str::from_utf8(&doc[BOM.len()..]).unwrap();
-        assert_eq!(text, "\"甲,乙\",\"说“是\"\"的\"\n\"两\n行\",平常\n");
-    }
 
     #[test]
     fn every_kind_has_a_header_and_a_json_key() {
