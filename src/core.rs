@@ -40,6 +40,7 @@ pub mod form;
 pub mod handover;
 pub mod handover_screen;
 pub mod idcard;
+pub mod json;
 pub mod keymap;
 pub mod lock;
 pub mod log;
