@@ -1,7 +1,7 @@
 //! The command line: the full-screen app by default, and verbs for scripts (`log add`,
 //! `log list`, `report daily`, `export`, `config check`, `config default` …). Conventions for every verb: `--json` prints an
-//! array of objects with snake_case keys; exit 0 ok, 2 bad input, 1 other failure; errors go to
-//! stderr in Chinese.
+//! array of objects with snake_case keys, each record in the shape `zhiban export` writes
+//! ([`crate::core::json`]); exit 0 ok, 2 bad input, 1 other failure; errors go to stderr in Chinese.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -19,6 +19,7 @@ mod visit;
 
 use crate::config::{self, Config};
 use crate::core::app::App;
+use crate::core::json::{EntryJson, OpenEventJson};
 use crate::core::log::{EntryKind, LogField, NewEntry, RawValues, ReadBack, Triage, build_entry, read_back_label};
 use crate::core::text::sanitize;
 use crate::core::validate;
@@ -354,8 +355,19 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         .map(|s| validate::time(&s, now).map_err(|e| bad_input(format!("--since：{e}"))))
                         .transpose()?;
                     let limit = if limit == 0 { usize::MAX } else { limit };
+                    if json {
+                        // Each entry whole, as `zhiban export` writes it, all from one snapshot.
+                        let entries = store.read_snapshot(|store| {
+                            let rows = store.entries_since(since, limit)?;
+                            rows.iter()
+                                .map(|(id, _)| store.entry(*id))
+                                .collect::<Result<Vec<_>, _>>()
+                        })?;
+                        let items: Vec<EntryJson> = entries.iter().map(EntryJson::from).collect();
+                        return print_json(&items);
+                    }
                     let rows = store.entries_since(since, limit).map_err(|e| failure(e.to_string()))?;
-                    print_entries(&rows, json);
+                    print_entries(&rows);
                     Ok(())
                 }
             }
@@ -421,8 +433,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Handover { command }) => {
             let config = load_config(&cli.config)?;
-            let store = open_store(&cli.db)?;
-            handover::run(command, &store, &config.settings.office_name)
+            let mut store = open_store(&cli.db)?;
+            handover::run(command, &mut store, &config.settings.office_name)
         }
         None => run_app(&cli),
     }
@@ -480,8 +492,19 @@ fn run_event(
             Ok(())
         }
         EventCommand::List { json } => {
+            if json {
+                // Each event whole, as `zhiban export` writes it, then what stands now.
+                let events = store.read_snapshot(|store| {
+                    let open = store.open_events()?;
+                    open.iter()
+                        .map(|e| store.report_event(e.id))
+                        .collect::<Result<Vec<_>, _>>()
+                })?;
+                let items: Vec<OpenEventJson> = events.iter().map(|e| OpenEventJson::new(e, now)).collect();
+                return print_json(&items);
+            }
             let events = store.open_events().map_err(|e| failure(e.to_string()))?;
-            print_events(&events, json, now);
+            print_events(&events, now);
             Ok(())
         }
         EventCommand::Ack { id, operator } => {
@@ -523,37 +546,7 @@ fn run_event(
     }
 }
 
-fn print_events(events: &[crate::core::urgent::Event], json: bool, now: chrono::NaiveDateTime) {
-    let time = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S").to_string();
-    if json {
-        let items: Vec<serde_json::Value> = events
-            .iter()
-            .map(|e| {
-                let r = &e.record;
-                serde_json::json!({
-                    "id": e.id,
-                    "category": r.category,
-                    "level": r.level.label(),
-                    "state": e.escalation.state.label(),
-                    "occurred_at": time(r.occurred_at),
-                    "received_at": time(r.received_at),
-                    "place": r.place,
-                    "summary": r.summary,
-                    "phone_due_at": time(e.deadlines.phone_due),
-                    "written_due_at": time(e.deadlines.written_due),
-                    "phone_reported_at": e.phone_sent.map(time),
-                    "written_reported_at": e.written_sent.map(time),
-                    "phone_clock": e.phone_clock(now).describe(),
-                    "written_clock": e.written_clock(now).describe(),
-                    "rule_source": r.rule.source,
-                    "escalation_level": e.escalation.rung,
-                    "unverified": r.unverified(),
-                })
-            })
-            .collect();
-        println!("{}", serde_json::Value::Array(items));
-        return;
-    }
+fn print_events(events: &[crate::core::urgent::Event], now: chrono::NaiveDateTime) {
     for e in events {
         let r = &e.record;
         println!(
@@ -567,6 +560,13 @@ fn print_events(events: &[crate::core::urgent::Event], json: bool, now: chrono::
             sanitize(&r.summary, false),
         );
     }
+}
+
+/// Prints a `--json` answer: one array of the record shapes `zhiban export` writes too.
+fn print_json<T: serde::Serialize>(items: &[T]) -> Result<(), Failure> {
+    let text = serde_json::to_string(items).map_err(|e| failure(format!("无法生成 JSON：{e}")))?;
+    println!("{text}");
+    Ok(())
 }
 
 fn load_config(path: &Option<PathBuf>) -> Result<Config, Failure> {
@@ -718,40 +718,7 @@ fn entry_from_args(a: &AddArgs, config: &Config, now: chrono::NaiveDateTime) -> 
     })
 }
 
-fn print_entries(rows: &[(i64, NewEntry)], json: bool) {
-    let time = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S").to_string();
-    if json {
-        let items: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|(id, e)| {
-                serde_json::json!({
-                    "id": id,
-                    "kind": e.kind.label(),
-                    "category": e.category,
-                    "occurred_at": time(e.occurred_at),
-                    "unit": e.unit,
-                    "person": e.person,
-                    "phone": e.phone,
-                    "receiver": e.receiver,
-                    "content": e.content,
-                    "reported_elsewhere": e.reported_elsewhere,
-                    "read_back": e.read_back,
-                    "forwarded_to": e.forwarded_to,
-                    "forwarded_at": e.forwarded_at.map(time),
-                    "triage": e.triage.label(),
-                    "status": e.status.label(),
-                    "proposal": e.proposal,
-                    "result": e.result,
-                    "handler": e.handler,
-                    "closed_at": e.closed_at.map(time),
-                    "recorded_by": e.recorded_by,
-                    "recorded_at": time(e.recorded_at),
-                })
-            })
-            .collect();
-        println!("{}", serde_json::Value::Array(items));
-        return;
-    }
+fn print_entries(rows: &[(i64, NewEntry)]) {
     for (id, e) in rows {
         println!(
             "{id}\t{}\t{}\t{}\t{}\t{}\t{}\t{}{}",

@@ -34,12 +34,14 @@ macro_rules! labelled_enum {
 
 pub mod alerts;
 pub mod app;
+pub mod csv;
 pub mod escalation;
 pub mod export;
 pub mod form;
 pub mod handover;
 pub mod handover_screen;
 pub mod idcard;
+pub mod json;
 pub mod keymap;
 pub mod lock;
 pub mod log;

@@ -518,7 +518,7 @@ fn a_roster_with_bad_rows_is_refused_whole_with_every_line_named_and_a_good_one_
         .as_array()
         .unwrap()
         .iter()
-        .find(|x| x["start"] == "2026-12-01 08:30")
+        .find(|x| x["start"] == "2026-12-01 08:30:00")
         .expect("the imported shift");
     assert_eq!(
         (dec1["primary"].as_str(), dec1["source"].as_str()),
@@ -529,7 +529,7 @@ fn a_roster_with_bad_rows_is_refused_whole_with_every_line_named_and_a_good_one_
         .as_array()
         .unwrap()
         .iter()
-        .find(|x| x["start"] == "2026-12-05 08:30")
+        .find(|x| x["start"] == "2026-12-05 08:30:00")
         .expect("a rotation shift on the 5th");
     assert_eq!(dec5["day_kind"], "周末");
     let bad_month = failure(&s.run(&["roster", "show", "--month", "十二月"]), 2);

@@ -743,7 +743,8 @@ fn a_handover_with_one_open_item_is_confirmed_signed_by_both_and_then_read_only(
     );
     let list: serde_json::Value = serde_json::from_slice(&sandbox.cli(&["handover", "list", "--json"]).stdout).unwrap();
     assert_eq!(list[0]["incoming"], "李四");
-    assert_eq!(list[0]["items"], 1);
+    assert_eq!(list[0]["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(list[0]["items"][0]["check_state"], "已确认");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! `zhiban export` through the real binary on a database filled with the store's own API: every
-//! kind exported as JSON and compared with what the store reads back, ID numbers masked, the date
+//! kind exported as JSON and compared with what the store reads back, and with what each list's
+//! `--json` prints for the same record (the same object), ID numbers masked, the date
 //! range inclusive of whole days, CSV files with a BOM that a CSV parser reads back (commas, quotes
 //! and line breaks in Chinese text), one private file per kind that is never overwritten, and bad
 //! arguments refused with exit 2.
@@ -14,7 +15,8 @@ use chrono::NaiveDateTime;
 use serde_json::Value;
 use tempfile::TempDir;
 use zhiban::config::{DEFAULT_TOML, parse};
-use zhiban::core::export::{BOM, RecordKind};
+use zhiban::core::csv::BOM;
+use zhiban::core::export::RecordKind;
 use zhiban::core::handover::{Check, build_draft};
 use zhiban::core::log::{AmendRequest, Instruction, InstructionRequest, LogField, RawValues, build_entry};
 use zhiban::core::settings::Settings;
@@ -498,6 +500,82 @@ fn all_kinds_as_json_are_one_object_of_arrays() {
         empty.as_object().unwrap().values().all(|v| array(v).is_empty()),
         "{empty}"
     );
+}
+
+/// The keys `event list --json` adds to the record: what stands now (see `core::json::OpenEventJson`).
+const EVENT_LIST_EXTRAS: [&str; 6] = [
+    "escalation_level",
+    "phone_clock",
+    "phone_reported_at",
+    "unverified",
+    "written_clock",
+    "written_reported_at",
+];
+
+#[test]
+fn the_command_line_json_and_the_export_write_the_same_object_for_the_same_record() {
+    let sb = Sandbox::new();
+    let stored = fill(&mut sb.store());
+    let all = sb.json(&[]);
+    let listed = |args: &[&str]| -> Value {
+        let raw = String::from_utf8(success(&sb.run(args))).expect("UTF-8");
+        for full in [ZHANG_ID, WANG_ID] {
+            assert!(!raw.contains(full), "{args:?} printed a full ID number: {raw}");
+        }
+        serde_json::from_str(&raw).expect("the list printed JSON")
+    };
+    let cases = [
+        (
+            "log_entries",
+            listed(&["log", "list", "--json", "--limit", "0"]),
+            &stored.entries,
+        ),
+        (
+            "visits",
+            listed(&["visit", "list", "--json", "--limit", "0"]),
+            &stored.visits,
+        ),
+        ("events", listed(&["event", "list", "--json"]), &stored.events),
+        ("handovers", listed(&["handover", "list", "--json"]), &stored.handovers),
+    ];
+    for (kind, cli, stored_ids) in &cases {
+        let exported = array(&all[kind]);
+        assert_eq!(&ids(exported), *stored_ids, "{kind}");
+        for record in exported {
+            let id = record["id"].as_i64();
+            let listed = array(cli)
+                .iter()
+                .find(|c| c["id"].as_i64() == id)
+                .unwrap_or_else(|| panic!("{kind} {id:?} exported but not listed: {cli}"));
+            let (record, listed) = (record.as_object().unwrap(), listed.as_object().unwrap());
+            for (key, value) in record {
+                assert_eq!(listed.get(key), Some(value), "{kind} {id:?}: “{key}” differs");
+            }
+            let mut only_listed: Vec<&str> = listed
+                .keys()
+                .filter(|k| !record.contains_key(*k))
+                .map(String::as_str)
+                .collect();
+            only_listed.sort_unstable();
+            let allowed: &[&str] = if *kind == "events" { &EVENT_LIST_EXTRAS } else { &[] };
+            assert_eq!(
+                only_listed, allowed,
+                "{kind} {id:?}: keys the list has and the export does not"
+            );
+        }
+    }
+    // The records' parts came along, so the comparison above compared something.
+    let entry = array(&cases[0].1)
+        .iter()
+        .find(|e| e["id"].as_i64() == Some(stored.entries[0]))
+        .unwrap();
+    assert_eq!(array(&entry["amendments"]).len(), 2);
+    assert_eq!(array(&array(&cases[1].1)[1]["representatives"]).len(), 2);
+    let event = &array(&cases[2].1)[0];
+    assert_eq!(array(&event["reports"]).len(), 2);
+    assert_eq!(str_of(event, "phone_reported_at"), "2026-11-23 03:40:00");
+    assert_eq!(str_of(event, "written_reported_at"), "2026-11-23 03:55:00");
+    assert!(!array(&array(&cases[3].1)[0]["items"]).is_empty());
 }
 
 /// Reads a CSV file: asserts the BOM, parses the rest (first row the header).

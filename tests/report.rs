@@ -13,8 +13,8 @@ use std::process::{Command, Output};
 use chrono::{NaiveDate, NaiveDateTime};
 use tempfile::TempDir;
 use zhiban::config::{DEFAULT_TOML, parse};
+use zhiban::core::csv::BOM;
 use zhiban::core::escalation::{Input, Output as EscOutput};
-use zhiban::core::export::BOM;
 use zhiban::core::log::{
     AmendRequest, EntryKind, Instruction, InstructionRequest, LogField, RawValues, Status, Triage, build_entry,
 };

@@ -11,7 +11,7 @@
 //!
 //! The range is whole days: from 00:00 on `--from` to the end of `--to`. Records belong to a day by
 //! 发生时间 (值班记录), 进入时间 (来访), 接报时间 (紧急事件) and 交接时间 (交接班). ID numbers are
-//! always masked (see [`crate::core::export`]).
+//! always masked (see [`crate::core::json`]).
 
 use std::fs::OpenOptions;
 use std::io::{BufWriter, Write};
@@ -22,10 +22,9 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use super::report::parse_date;
 use super::{Failure, bad_input, failure};
-use crate::core::export::{
-    BOM, RecordKind, entry_csv, entry_json, event_csv, event_json, handover_csv, handover_json, spreadsheet_safe,
-    visit_csv, visit_json,
-};
+use crate::core::csv::{BOM, spreadsheet_safe};
+use crate::core::export::{RecordKind, entry_csv, event_csv, handover_csv, visit_csv};
+use crate::core::json::{EntryJson, EventJson, HandoverJson, VisitJson};
 use crate::store::{Store, StoreError};
 
 /// What `--kind` also accepts: every kind.
@@ -243,17 +242,13 @@ fn write_kind(store: &Store, plan: &Plan, kind: RecordKind, w: &mut impl Write) 
     match plan.format {
         Format::Json => {
             let mut first = true;
-            let mut item = |v: serde_json::Value| -> Result<(), ExportError> {
-                w.write_all(if first { b"[\n" } else { b",\n" })?;
-                first = false;
-                serde_json::to_writer(&mut *w, &v).map_err(std::io::Error::from)?;
-                Ok(())
-            };
             let n = match kind {
-                RecordKind::Log => store.for_each_entry(from, to, |e| item(entry_json(&e))),
-                RecordKind::Visit => store.for_each_visit(from, to, |v| item(visit_json(&v))),
-                RecordKind::Event => store.for_each_event(from, to, |e| item(event_json(&e))),
-                RecordKind::Handover => store.for_each_handover(from, to, |h| item(handover_json(&h))),
+                RecordKind::Log => store.for_each_entry(from, to, |e| json_item(w, &mut first, &EntryJson::from(&e))),
+                RecordKind::Visit => store.for_each_visit(from, to, |v| json_item(w, &mut first, &VisitJson::from(&v))),
+                RecordKind::Event => store.for_each_event(from, to, |e| json_item(w, &mut first, &EventJson::from(&e))),
+                RecordKind::Handover => {
+                    store.for_each_handover(from, to, |h| json_item(w, &mut first, &HandoverJson::from(&h)))
+                }
             }?;
             w.write_all(if n == 0 { b"[]" } else { b"\n]" })?;
             if plan.kinds.len() == 1 {
@@ -279,4 +274,13 @@ fn write_kind(store: &Store, plan: &Plan, kind: RecordKind, w: &mut impl Write) 
             Ok(n)
         }
     }
+}
+
+/// One object of a JSON array being streamed: the opening bracket before the first, a comma before
+/// the others.
+fn json_item(w: &mut impl Write, first: &mut bool, item: &impl serde::Serialize) -> Result<(), ExportError> {
+    w.write_all(if *first { b"[\n" } else { b",\n" })?;
+    *first = false;
+    serde_json::to_writer(&mut *w, item).map_err(std::io::Error::from)?;
+    Ok(())
 }

@@ -4,6 +4,7 @@ use clap::Subcommand;
 
 use super::{Failure, bad_input, failure};
 use crate::core::handover::to_markdown;
+use crate::core::json::HandoverJson;
 use crate::core::validate::format_minute;
 use crate::store::{Store, StoreError};
 
@@ -22,27 +23,19 @@ pub(super) enum HandoverCommand {
     },
 }
 
-pub(super) fn run(command: HandoverCommand, store: &Store, office: &str) -> Result<(), Failure> {
+pub(super) fn run(command: HandoverCommand, store: &mut Store, office: &str) -> Result<(), Failure> {
     match command {
         HandoverCommand::List { json } => {
-            let list = store.handovers(usize::MAX).map_err(|e| failure(e.to_string()))?;
             if json {
-                let items: Vec<serde_json::Value> = list
-                    .iter()
-                    .map(|h| {
-                        serde_json::json!({
-                            "id": h.id,
-                            "outgoing": h.outgoing,
-                            "incoming": h.incoming,
-                            "shift_start": format_minute(h.shift_start),
-                            "signed_at": format_minute(h.signed_at),
-                            "items": h.items,
-                            "questions": h.questions,
-                        })
-                    })
-                    .collect();
-                println!("{}", serde_json::Value::Array(items));
+                // Each handover whole, with its items, as `zhiban export` writes it.
+                let list = store.read_snapshot(|store| {
+                    let list = store.handovers(usize::MAX)?;
+                    list.iter().map(|h| store.handover(h.id)).collect::<Result<Vec<_>, _>>()
+                })?;
+                let items: Vec<HandoverJson> = list.iter().map(HandoverJson::from).collect();
+                super::print_json(&items)?;
             } else {
+                let list = store.handovers(usize::MAX).map_err(|e| failure(e.to_string()))?;
                 for h in &list {
                     println!(
                         "{}\t{}\t{} → {}\t移交 {} 项\t疑问 {} 项",

@@ -7,6 +7,7 @@ use clap::Subcommand;
 
 use super::{Failure, bad_input, failure};
 use crate::config::Config;
+use crate::core::json::ShiftJson;
 use crate::core::roster::{effective_shifts, gaps, parse_csv, source_window};
 use crate::core::validate::format_minute;
 use crate::store::Store;
@@ -92,26 +93,8 @@ pub(super) fn run(command: RosterCommand, config: &Config, store: &mut Store, op
             );
             let holes = gaps(&shifts, from, to);
             if json {
-                let items: Vec<serde_json::Value> = shifts
-                    .iter()
-                    .map(|s| {
-                        serde_json::json!({
-                            "start": format_minute(s.start),
-                            "end": format_minute(s.end),
-                            "day_kind": settings.calendar.day_kind(s.start.date()).label(),
-                            "leader": s.leader,
-                            "primary": s.primary,
-                            "deputy": s.deputy,
-                            "source": s.source.label(),
-                            "swaps": s.swaps.iter().map(|w| serde_json::json!({
-                                "post": w.post.label(), "from": w.from, "to": w.to,
-                                "reason": w.reason, "approved_by": w.approved_by,
-                            })).collect::<Vec<_>>(),
-                        })
-                    })
-                    .collect();
-                println!("{}", serde_json::Value::Array(items));
-                return Ok(());
+                let items: Vec<ShiftJson> = shifts.iter().map(|s| ShiftJson::new(s, &settings.calendar)).collect();
+                return super::print_json(&items);
             }
             for s in &shifts {
                 let swapped: String = s

@@ -1,7 +1,8 @@
 //! `zhiban visit add|checkout|list`: 来访登记 for scripts (a gate terminal, a card reader).
 //!
 //! Every visit goes through [`build_visit`], the rules the 来访登记 form uses too. Document numbers are
-//! never printed in full: lists show [`idcard::mask`] only (JSON key `id_number_masked`).
+//! never printed in full: lists show [`idcard::mask`] only (JSON key `id_number_masked`); `--json`
+//! prints each visit whole, as `zhiban export` does ([`crate::core::json::VisitJson`]).
 
 use chrono::NaiveDateTime;
 use clap::Subcommand;
@@ -9,6 +10,7 @@ use clap::Subcommand;
 use super::{Failure, bad_input, failure, operator_or_script};
 use crate::config::Config;
 use crate::core::idcard;
+use crate::core::json::VisitJson;
 use crate::core::text::sanitize;
 use crate::core::validate::format_minute;
 use crate::core::visit::{
@@ -153,8 +155,7 @@ pub(super) fn run(
                 };
                 store.recent_visits(limit).map_err(|e| failure(e.to_string()))?
             };
-            print_visits(&visits, json);
-            Ok(())
+            print_visits(&visits, json)
         }
     }
 }
@@ -273,35 +274,10 @@ fn checkout(store: &mut Store, id: i64, by: &str, now: NaiveDateTime) -> Result<
     Ok(())
 }
 
-fn print_visits(visits: &[Visit], json: bool) {
-    let time = |t: NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S").to_string();
+fn print_visits(visits: &[Visit], json: bool) -> Result<(), Failure> {
     if json {
-        let items: Vec<serde_json::Value> = visits
-            .iter()
-            .map(|v| {
-                let f = &v.fields;
-                serde_json::json!({
-                    "id": v.id,
-                    "name": f.name,
-                    "gender": f.gender.label(),
-                    "id_type": f.id_type.label(),
-                    "id_number_masked": idcard::mask(&f.id_number),
-                    "employer": f.employer,
-                    "phone": f.phone,
-                    "people": f.people_count,
-                    "purpose": f.purpose,
-                    "host": f.host,
-                    "plate": f.plate,
-                    "entered_at": time(f.entered_at),
-                    "checked_out_at": v.checked_out_at.map(time),
-                    "registered_by": f.registered_by,
-                    "petition": f.petition.is_some(),
-                    "repeat_of": v.repeat_of,
-                })
-            })
-            .collect();
-        println!("{}", serde_json::Value::Array(items));
-        return;
+        let items: Vec<VisitJson> = visits.iter().map(VisitJson::from).collect();
+        return super::print_json(&items);
     }
     for v in visits {
         let f = &v.fields;
@@ -330,4 +306,5 @@ fn print_visits(visits: &[Visit], json: bool) {
             clean(&format_plate(&f.plate)),
         );
     }
+    Ok(())
 }

@@ -1,34 +1,28 @@
-//! Records as exported by `zhiban export`: one JSON object (snake_case keys) or one CSV row
-//! (Chinese headers) per record, for each kind — 值班记录, 来访, 紧急事件, 交接班 — and the CSV
-//! helpers shared with the 值班日报. Pure: the store streams the records, the command line writes.
+//! Records as exported by `zhiban export`: the kinds — 值班记录, 来访, 紧急事件, 交接班 — and one
+//! CSV row (Chinese headers) per record. The JSON objects are [`super::json`]'s, the same the
+//! command line's `--json` prints. Pure: the store streams the records, the command line writes.
 //!
 //! # Decisions
 //!
 //! - **A record with its parts is one object / one row.** JSON nests the parts as arrays
-//!   (`amendments`, `instructions`, `alert_timeline`; `representatives`; `reports`, `timeline`;
-//!   `items`). CSV keeps one row per record and puts each list in one cell, one part per line, so a
-//!   sheet has one line per record and nothing to join.
+//!   ([`super::json`]). CSV keeps one row per record and puts each list in one cell, one part per
+//!   line, so a sheet has one line per record and nothing to join.
 //! - **ID numbers are always masked** (`id_number_masked`, [`idcard::mask`]), the visitor's and
 //!   every representative's. The export has no option to reveal them: a full number is seen only on
 //!   screen, one at a time, and every reveal is logged (domain.md §6).
 //! - **Times** are `YYYY-MM-DD HH:MM:SS`, as stored; a missing time is `null` in JSON and empty in
 //!   CSV. Casualties not yet known are `null` in JSON and 待核实 in CSV.
-//! - **CSV is for reading in Excel or WPS**: UTF-8 with a BOM, RFC 4180 quoting (commas, quotes and
-//!   line breaks stay inside their cell), and a cell that would start a formula (`=`, `+`, `-`, `@`,
-//!   tab, CR) gets a leading `'` ([`spreadsheet_safe`]) so a typed `=HYPERLINK(…)` is shown, never
-//!   run. JSON is the exact copy.
+//! - **CSV is for reading in Excel or WPS**, written with [`super::csv`]: a BOM, quoting, and the
+//!   formula guard. JSON is the exact copy.
 
 use chrono::NaiveDateTime;
-use serde_json::{Value, json};
 
-use super::handover::{Check, Handover};
+use super::handover::Handover;
 use super::idcard;
+use super::json::check_state;
 use super::log::{Entry, read_back_label};
 use super::report::ReportEvent;
 use super::visit::{Visit, format_plate};
-
-/// The byte-order mark that tells Excel and WPS a CSV file is UTF-8.
-pub const BOM: &[u8] = "\u{feff}".as_bytes();
 
 labelled_enum!(
     /// The kinds of record `zhiban export` writes.
@@ -167,80 +161,8 @@ fn yes_no(b: bool) -> String {
     if b { "是" } else { "否" }.into()
 }
 
-/// A CSV cell as Excel and WPS should show it: text that would start a formula gets a leading `'`.
-#[must_use]
-pub fn spreadsheet_safe(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_string(),
-    }
-}
-
-/// A whole CSV document in memory: the BOM, then the rows, every cell quoted as needed.
-#[must_use]
-pub fn csv_document<R, C>(rows: impl IntoIterator<Item = R>) -> Vec<u8>
-where
-    R: IntoIterator<Item = C>,
-    C: AsRef<[u8]>,
-{
-    let mut w = csv::Writer::from_writer(BOM.to_vec());
-    for r in rows {
-        // Writing into memory cannot fail.
-        let _ = w.write_record(r);
-    }
-    w.into_inner().unwrap_or_default()
-}
-
-/// A 值班记录 with its amendments, instructions and alert timeline.
-#[must_use]
-pub fn entry_json(e: &Entry) -> Value {
-    let f = &e.fields;
-    json!({
-        "id": e.id,
-        "kind": f.kind.label(),
-        "category": f.category,
-        "occurred_at": time(f.occurred_at),
-        "unit": f.unit,
-        "person": f.person,
-        "phone": f.phone,
-        "receiver": f.receiver,
-        "content": f.content,
-        "reported_elsewhere": f.reported_elsewhere,
-        "read_back": f.read_back,
-        "forwarded_to": f.forwarded_to,
-        "forwarded_at": f.forwarded_at.map(time),
-        "triage": f.triage.label(),
-        "status": f.status.label(),
-        "proposal": f.proposal,
-        "result": f.result,
-        "handler": f.handler,
-        "closed_at": f.closed_at.map(time),
-        "recorded_by": f.recorded_by,
-        "recorded_at": time(f.recorded_at),
-        "amendments": e.amendments.iter().map(|a| json!({
-            "field": a.field.column(),
-            "old_value": a.old_value,
-            "new_value": a.new_value,
-            "reason": a.reason,
-            "amended_by": a.amended_by,
-            "amended_at": time(a.amended_at),
-        })).collect::<Vec<_>>(),
-        "instructions": e.instructions.iter().map(|i| json!({
-            "leader": i.leader,
-            "text": i.text,
-            "given_at": time(i.given_at),
-            "recorded_by": i.recorded_by,
-            "recorded_at": time(i.recorded_at),
-        })).collect::<Vec<_>>(),
-        "alert_timeline": e.alert.iter().map(|l| json!({
-            "at": time(l.at),
-            "who": l.who,
-            "text": l.text,
-        })).collect::<Vec<_>>(),
-    })
-}
-
-/// The same, as a CSV row under [`RecordKind::Log`]'s header.
+/// A 值班记录 with its amendments, instructions and alert timeline, as a CSV row under
+/// [`RecordKind::Log`]'s header.
 #[must_use]
 pub fn entry_csv(e: &Entry) -> Vec<String> {
     let f = &e.fields;
@@ -305,45 +227,8 @@ pub fn entry_csv(e: &Entry) -> Vec<String> {
     ]
 }
 
-/// A visit with its representatives; every ID number masked.
-#[must_use]
-pub fn visit_json(v: &Visit) -> Value {
-    let f = &v.fields;
-    json!({
-        "id": v.id,
-        "name": f.name,
-        "gender": f.gender.label(),
-        "id_type": f.id_type.label(),
-        "id_number_masked": idcard::mask(&f.id_number),
-        "employer": f.employer,
-        "phone": f.phone,
-        "people": f.people_count,
-        "companions": f.companions,
-        "purpose": f.purpose,
-        "host": f.host,
-        "plate": f.plate,
-        "belongings": f.belongings,
-        "handling": f.handling,
-        "entered_at": time(f.entered_at),
-        "checked_out_at": v.checked_out_at.map(time),
-        "checked_out_by": v.checked_out_by,
-        "registered_by": f.registered_by,
-        "registered_at": time(f.registered_at),
-        "petition": f.petition.is_some(),
-        "petition_address": f.petition.as_ref().map(|p| p.address.as_str()),
-        "petition_matter": f.petition.as_ref().map(|p| p.matter.as_str()),
-        "collective": f.is_collective(),
-        "repeat_of": v.repeat_of,
-        "representatives": f.representatives.iter().map(|r| json!({
-            "name": r.name,
-            "id_number_masked": idcard::mask(&r.id_number),
-            "phone": r.phone,
-            "is_liaison": r.is_liaison,
-        })).collect::<Vec<_>>(),
-    })
-}
-
-/// The same, as a CSV row under [`RecordKind::Visit`]'s header.
+/// A visit with its representatives, every ID number masked, as a CSV row under
+/// [`RecordKind::Visit`]'s header.
 #[must_use]
 pub fn visit_csv(v: &Visit) -> Vec<String> {
     let f = &v.fields;
@@ -391,57 +276,8 @@ pub fn visit_csv(v: &Visit) -> Vec<String> {
     ]
 }
 
-/// An urgent event with its reports and timeline.
-#[must_use]
-pub fn event_json(re: &ReportEvent) -> Value {
-    let e = &re.event;
-    let r = &e.record;
-    json!({
-        "id": e.id,
-        "category": r.category,
-        "level": r.level.label(),
-        "state": e.escalation.state.label(),
-        "occurred_at": time(r.occurred_at),
-        "received_at": time(r.received_at),
-        "place": r.place,
-        "source": r.source,
-        "summary": r.summary,
-        "deaths": r.deaths,
-        "missing": r.missing,
-        "injured": r.injured,
-        "measures": r.measures,
-        "trend": r.trend,
-        "requests": r.requests,
-        "contact": r.contact,
-        "log_entry_id": r.log_entry_id,
-        "rule_recipient": r.rule.recipient,
-        "rule_phone_minutes": r.rule.phone_minutes,
-        "rule_written_minutes": r.rule.written_minutes,
-        "rule_clock": r.rule.clock.label(),
-        "rule_source": r.rule.source,
-        "phone_due_at": time(e.deadlines.phone_due),
-        "written_due_at": time(e.deadlines.written_due),
-        "created_by": r.created_by,
-        "created_at": time(r.created_at),
-        "reports": re.reports.iter().map(|p| json!({
-            "kind": p.kind,
-            "channel": p.channel.label(),
-            "recipient": p.recipient,
-            "sent_at": time(p.sent_at),
-            "signed_by": p.signed_by,
-            "content": p.content,
-            "recorded_by": p.recorded_by,
-            "recorded_at": time(p.recorded_at),
-        })).collect::<Vec<_>>(),
-        "timeline": re.timeline.iter().map(|l| json!({
-            "at": time(l.at),
-            "who": l.who,
-            "text": l.text,
-        })).collect::<Vec<_>>(),
-    })
-}
-
-/// The same, as a CSV row under [`RecordKind::Event`]'s header.
+/// An urgent event with its reports and timeline, as a CSV row under [`RecordKind::Event`]'s
+/// header.
 #[must_use]
 pub fn event_csv(re: &ReportEvent) -> Vec<String> {
     let e = &re.event;
@@ -499,46 +335,7 @@ pub fn event_csv(re: &ReportEvent) -> Vec<String> {
     ]
 }
 
-fn check_state(c: &Check) -> (&'static str, &str) {
-    match c {
-        Check::Question(q) => ("有疑问", q.as_str()),
-        Check::Confirmed => ("已确认", ""),
-        Check::Pending => ("待确认", ""),
-    }
-}
-
-/// A signed handover with its items.
-#[must_use]
-pub fn handover_json(h: &Handover) -> Value {
-    let d = &h.draft;
-    json!({
-        "id": h.id,
-        "outgoing": d.outgoing,
-        "incoming": d.incoming,
-        "shift_start": time(d.shift_start),
-        "built_at": time(d.built_at),
-        "signed_at": time(h.signed_at),
-        "summary": d.summary,
-        "handed_items": d.handed_items,
-        "records": d.records,
-        "items": d.items.iter().enumerate().map(|(seq, i)| {
-            let (state, question) = check_state(&i.check);
-            json!({
-                "seq": seq,
-                "kind": i.kind.label(),
-                "ref_id": i.ref_id,
-                "title": i.title,
-                "detail": i.detail,
-                "must_carry": i.must_carry,
-                "first_handed": i.first_handed,
-                "check_state": state,
-                "question": question,
-            })
-        }).collect::<Vec<_>>(),
-    })
-}
-
-/// The same, as a CSV row under [`RecordKind::Handover`]'s header.
+/// A signed handover with its items, as a CSV row under [`RecordKind::Handover`]'s header.
 #[must_use]
 pub fn handover_csv(h: &Handover) -> Vec<String> {
     let d = &h.draft;
@@ -579,23 +376,6 @@ pub fn handover_csv(h: &Handover) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formulas_are_shown_not_run() {
-        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(spreadsheet_safe("-1"), "'-1");
-        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(spreadsheet_safe("河堤渗水，请求=支援"), "河堤渗水，请求=支援");
-        assert_eq!(spreadsheet_safe(""), "");
-    }
-
-    #[test]
-    fn a_csv_document_starts_with_the_bom_and_quotes_what_needs_it() {
-        let doc = csv_document([["甲,乙", "说“是\"的"], ["两\n行", "平常"]]);
-        assert!(doc.starts_with(BOM));
-        let text = std::str::from_utf8(&doc[BOM.len()..]).unwrap();
-        assert_eq!(text, "\"甲,乙\",\"说“是\"\"的\"\n\"两\n行\",平常\n");
-    }
 
     #[test]
     fn every_kind_has_a_header_and_a_json_key() {

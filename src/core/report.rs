@@ -36,7 +36,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
-use super::export::{csv_document, spreadsheet_safe};
+use super::csv::{csv_document, spreadsheet_safe};
 use super::log::{EntryId, EntryKind, Instruction, NewEntry, Status, Triage};
 use super::text::{first_line, sanitize};
 use super::urgent::{Channel, Event, EventId, EventState, Level, Report, TimelineLine};

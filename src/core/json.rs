@@ -1,0 +1,492 @@
+//! One JSON shape per record: the serde structs that both `zhiban export --format json` and every
+//! `--json` of the command line (`log list`, `visit list`, `event list`, `handover list`, `roster
+//! show`) serialize, so a key means the same thing, in the same format, wherever it appears.
+//!
+//! # Decisions
+//!
+//! - **A record is written whole, with its parts** as arrays (`amendments`, `instructions`,
+//!   `alert_timeline`; `representatives`; `reports`, `timeline`; `items`). A list prints the same
+//!   object as the export; it does not have a shorter shape of its own.
+//! - **`event list` adds what stands now** to the record ([`OpenEventJson`]): when the first phone
+//!   and written reports went, the two countdowns at `now`, the escalation rung and what is still
+//!   待核实. The export has none of these: it is a copy of the records, not a reading of the clock.
+//! - **ID numbers are always masked** (`id_number_masked`, [`idcard::mask`]), the visitor's and
+//!   every representative's. No shape has a field for a full number.
+//! - **Times** are `YYYY-MM-DD HH:MM:SS`, as stored, everywhere; a missing time is `null`.
+//!   Casualties not yet known are `null`. Labels (类型, 分级, 状态 …) are the Chinese words the
+//!   screens and the CSV use.
+//! - The structs borrow from the record they describe: an export of a million entries makes one
+//!   small object at a time and copies no text.
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use super::handover::{Check, Handover};
+use super::idcard;
+use super::log::Entry;
+use super::report::ReportEvent;
+use super::roster::{Calendar, Shift};
+use super::urgent::{Event, TimelineLine};
+use super::visit::Visit;
+
+/// The one time format of every JSON output.
+fn time(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+fn opt_time(t: Option<NaiveDateTime>) -> Option<String> {
+    t.map(time)
+}
+
+/// A line of a timeline (an entry's alert, an event's): when, who, what.
+#[derive(Debug, Serialize)]
+pub struct TimelineJson<'a> {
+    at: String,
+    who: &'a str,
+    text: &'a str,
+}
+
+impl<'a> TimelineJson<'a> {
+    fn list(lines: &'a [TimelineLine]) -> Vec<Self> {
+        lines
+            .iter()
+            .map(|l| Self {
+                at: time(l.at),
+                who: &l.who,
+                text: &l.text,
+            })
+            .collect()
+    }
+}
+
+/// A 值班记录 with its amendments, instructions and alert timeline.
+#[derive(Debug, Serialize)]
+pub struct EntryJson<'a> {
+    id: i64,
+    kind: &'static str,
+    category: &'a str,
+    occurred_at: String,
+    unit: &'a str,
+    person: &'a str,
+    phone: &'a str,
+    receiver: &'a str,
+    content: &'a str,
+    reported_elsewhere: &'a str,
+    read_back: Option<bool>,
+    forwarded_to: &'a str,
+    forwarded_at: Option<String>,
+    triage: &'static str,
+    status: &'static str,
+    proposal: &'a str,
+    result: &'a str,
+    handler: &'a str,
+    closed_at: Option<String>,
+    recorded_by: &'a str,
+    recorded_at: String,
+    amendments: Vec<AmendmentJson<'a>>,
+    instructions: Vec<InstructionJson<'a>>,
+    alert_timeline: Vec<TimelineJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct AmendmentJson<'a> {
+    field: &'static str,
+    old_value: &'a str,
+    new_value: &'a str,
+    reason: &'a str,
+    amended_by: &'a str,
+    amended_at: String,
+}
+
+#[derive(Debug, Serialize)]
+struct InstructionJson<'a> {
+    leader: &'a str,
+    text: &'a str,
+    given_at: String,
+    recorded_by: &'a str,
+    recorded_at: String,
+}
+
+impl<'a> From<&'a Entry> for EntryJson<'a> {
+    fn from(e: &'a Entry) -> Self {
+        let f = &e.fields;
+        Self {
+            id: e.id,
+            kind: f.kind.label(),
+            category: &f.category,
+            occurred_at: time(f.occurred_at),
+            unit: &f.unit,
+            person: &f.person,
+            phone: &f.phone,
+            receiver: &f.receiver,
+            content: &f.content,
+            reported_elsewhere: &f.reported_elsewhere,
+            read_back: f.read_back,
+            forwarded_to: &f.forwarded_to,
+            forwarded_at: opt_time(f.forwarded_at),
+            triage: f.triage.label(),
+            status: f.status.label(),
+            proposal: &f.proposal,
+            result: &f.result,
+            handler: &f.handler,
+            closed_at: opt_time(f.closed_at),
+            recorded_by: &f.recorded_by,
+            recorded_at: time(f.recorded_at),
+            amendments: e
+                .amendments
+                .iter()
+                .map(|a| AmendmentJson {
+                    field: a.field.column(),
+                    old_value: &a.old_value,
+                    new_value: &a.new_value,
+                    reason: &a.reason,
+                    amended_by: &a.amended_by,
+                    amended_at: time(a.amended_at),
+                })
+                .collect(),
+            instructions: e
+                .instructions
+                .iter()
+                .map(|i| InstructionJson {
+                    leader: &i.leader,
+                    text: &i.text,
+                    given_at: time(i.given_at),
+                    recorded_by: &i.recorded_by,
+                    recorded_at: time(i.recorded_at),
+                })
+                .collect(),
+            alert_timeline: TimelineJson::list(&e.alert),
+        }
+    }
+}
+
+/// A visit with its representatives; every ID number masked.
+#[derive(Debug, Serialize)]
+pub struct VisitJson<'a> {
+    id: i64,
+    name: &'a str,
+    gender: &'static str,
+    id_type: &'static str,
+    id_number_masked: String,
+    employer: &'a str,
+    phone: &'a str,
+    people: u32,
+    companions: &'a str,
+    purpose: &'a str,
+    host: &'a str,
+    plate: &'a str,
+    belongings: &'a str,
+    handling: &'a str,
+    entered_at: String,
+    checked_out_at: Option<String>,
+    checked_out_by: Option<&'a str>,
+    registered_by: &'a str,
+    registered_at: String,
+    petition: bool,
+    petition_address: Option<&'a str>,
+    petition_matter: Option<&'a str>,
+    collective: bool,
+    repeat_of: Option<i64>,
+    representatives: Vec<RepresentativeJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct RepresentativeJson<'a> {
+    name: &'a str,
+    id_number_masked: String,
+    phone: &'a str,
+    is_liaison: bool,
+}
+
+impl<'a> From<&'a Visit> for VisitJson<'a> {
+    fn from(v: &'a Visit) -> Self {
+        let f = &v.fields;
+        Self {
+            id: v.id,
+            name: &f.name,
+            gender: f.gender.label(),
+            id_type: f.id_type.label(),
+            id_number_masked: idcard::mask(&f.id_number),
+            employer: &f.employer,
+            phone: &f.phone,
+            people: f.people_count,
+            companions: &f.companions,
+            purpose: &f.purpose,
+            host: &f.host,
+            plate: &f.plate,
+            belongings: &f.belongings,
+            handling: &f.handling,
+            entered_at: time(f.entered_at),
+            checked_out_at: opt_time(v.checked_out_at),
+            checked_out_by: v.checked_out_by.as_deref(),
+            registered_by: &f.registered_by,
+            registered_at: time(f.registered_at),
+            petition: f.petition.is_some(),
+            petition_address: f.petition.as_ref().map(|p| p.address.as_str()),
+            petition_matter: f.petition.as_ref().map(|p| p.matter.as_str()),
+            collective: f.is_collective(),
+            repeat_of: v.repeat_of,
+            representatives: f
+                .representatives
+                .iter()
+                .map(|r| RepresentativeJson {
+                    name: &r.name,
+                    id_number_masked: idcard::mask(&r.id_number),
+                    phone: &r.phone,
+                    is_liaison: r.is_liaison,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An urgent event with its reports and timeline.
+#[derive(Debug, Serialize)]
+pub struct EventJson<'a> {
+    id: i64,
+    category: &'a str,
+    level: &'static str,
+    state: &'static str,
+    occurred_at: String,
+    received_at: String,
+    place: &'a str,
+    source: &'a str,
+    summary: &'a str,
+    deaths: Option<u32>,
+    missing: Option<u32>,
+    injured: Option<u32>,
+    measures: &'a str,
+    trend: &'a str,
+    requests: &'a str,
+    contact: &'a str,
+    log_entry_id: Option<i64>,
+    rule_recipient: &'a str,
+    rule_phone_minutes: u32,
+    rule_written_minutes: u32,
+    rule_clock: &'static str,
+    rule_source: &'a str,
+    phone_due_at: String,
+    written_due_at: String,
+    created_by: &'a str,
+    created_at: String,
+    reports: Vec<ReportJson<'a>>,
+    timeline: Vec<TimelineJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct ReportJson<'a> {
+    kind: &'a str,
+    channel: &'static str,
+    recipient: &'a str,
+    sent_at: String,
+    signed_by: &'a str,
+    content: &'a str,
+    recorded_by: &'a str,
+    recorded_at: String,
+}
+
+impl<'a> From<&'a ReportEvent> for EventJson<'a> {
+    fn from(re: &'a ReportEvent) -> Self {
+        let e = &re.event;
+        let r = &e.record;
+        Self {
+            id: e.id,
+            category: &r.category,
+            level: r.level.label(),
+            state: e.escalation.state.label(),
+            occurred_at: time(r.occurred_at),
+            received_at: time(r.received_at),
+            place: &r.place,
+            source: &r.source,
+            summary: &r.summary,
+            deaths: r.deaths,
+            missing: r.missing,
+            injured: r.injured,
+            measures: &r.measures,
+            trend: &r.trend,
+            requests: &r.requests,
+            contact: &r.contact,
+            log_entry_id: r.log_entry_id,
+            rule_recipient: &r.rule.recipient,
+            rule_phone_minutes: r.rule.phone_minutes,
+            rule_written_minutes: r.rule.written_minutes,
+            rule_clock: r.rule.clock.label(),
+            rule_source: &r.rule.source,
+            phone_due_at: time(e.deadlines.phone_due),
+            written_due_at: time(e.deadlines.written_due),
+            created_by: &r.created_by,
+            created_at: time(r.created_at),
+            reports: re
+                .reports
+                .iter()
+                .map(|p| ReportJson {
+                    kind: &p.kind,
+                    channel: p.channel.label(),
+                    recipient: &p.recipient,
+                    sent_at: time(p.sent_at),
+                    signed_by: &p.signed_by,
+                    content: &p.content,
+                    recorded_by: &p.recorded_by,
+                    recorded_at: time(p.recorded_at),
+                })
+                .collect(),
+            timeline: TimelineJson::list(&re.timeline),
+        }
+    }
+}
+
+/// An event not yet over as `event list` shows it: the whole record, then what stands at `now`.
+#[derive(Debug, Serialize)]
+pub struct OpenEventJson<'a> {
+    #[serde(flatten)]
+    record: EventJson<'a>,
+    /// When the first report went by phone / in writing; `null` while not yet.
+    phone_reported_at: Option<String>,
+    written_reported_at: Option<String>,
+    /// 剩 … or 超时 … at `now`, or when it was reported.
+    phone_clock: String,
+    written_clock: String,
+    /// The rung of the escalation ladder reached (0: the duty officer).
+    escalation_level: usize,
+    /// The facts still 待核实 (事发地点, 伤亡 …).
+    unverified: Vec<&'static str>,
+}
+
+impl<'a> OpenEventJson<'a> {
+    #[must_use]
+    pub fn new(re: &'a ReportEvent, now: NaiveDateTime) -> Self {
+        let e: &Event = &re.event;
+        Self {
+            record: EventJson::from(re),
+            phone_reported_at: opt_time(e.phone_sent),
+            written_reported_at: opt_time(e.written_sent),
+            phone_clock: e.phone_clock(now).describe(),
+            written_clock: e.written_clock(now).describe(),
+            escalation_level: e.escalation.rung,
+            unverified: e.record.unverified(),
+        }
+    }
+}
+
+/// A signed handover with its items.
+#[derive(Debug, Serialize)]
+pub struct HandoverJson<'a> {
+    id: i64,
+    outgoing: &'a str,
+    incoming: &'a str,
+    shift_start: String,
+    built_at: String,
+    signed_at: String,
+    summary: &'a str,
+    handed_items: &'a str,
+    records: &'a str,
+    items: Vec<HandoverItemJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct HandoverItemJson<'a> {
+    seq: usize,
+    kind: &'static str,
+    ref_id: i64,
+    title: &'a str,
+    detail: &'a str,
+    must_carry: bool,
+    first_handed: Option<i64>,
+    check_state: &'static str,
+    question: &'a str,
+}
+
+/// A handover item's check as a label and the question asked, if any.
+#[must_use]
+pub fn check_state(c: &Check) -> (&'static str, &str) {
+    match c {
+        Check::Question(q) => ("有疑问", q.as_str()),
+        Check::Confirmed => ("已确认", ""),
+        Check::Pending => ("待确认", ""),
+    }
+}
+
+impl<'a> From<&'a Handover> for HandoverJson<'a> {
+    fn from(h: &'a Handover) -> Self {
+        let d = &h.draft;
+        Self {
+            id: h.id,
+            outgoing: &d.outgoing,
+            incoming: &d.incoming,
+            shift_start: time(d.shift_start),
+            built_at: time(d.built_at),
+            signed_at: time(h.signed_at),
+            summary: &d.summary,
+            handed_items: &d.handed_items,
+            records: &d.records,
+            items: d
+                .items
+                .iter()
+                .enumerate()
+                .map(|(seq, i)| {
+                    let (check_state, question) = check_state(&i.check);
+                    HandoverItemJson {
+                        seq,
+                        kind: i.kind.label(),
+                        ref_id: i.ref_id,
+                        title: &i.title,
+                        detail: &i.detail,
+                        must_carry: i.must_carry,
+                        first_handed: i.first_handed,
+                        check_state,
+                        question,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A shift of the roster as `roster show` prints it, with the swaps applied to it.
+#[derive(Debug, Serialize)]
+pub struct ShiftJson<'a> {
+    start: String,
+    end: String,
+    day_kind: &'static str,
+    leader: &'a str,
+    primary: &'a str,
+    deputy: &'a str,
+    source: &'static str,
+    swaps: Vec<SwapJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct SwapJson<'a> {
+    post: &'static str,
+    from: &'a str,
+    to: &'a str,
+    reason: &'a str,
+    approved_by: &'a str,
+}
+
+impl<'a> ShiftJson<'a> {
+    /// `calendar` tells a working day from a rest day.
+    #[must_use]
+    pub fn new(s: &'a Shift, calendar: &Calendar) -> Self {
+        Self {
+            start: time(s.start),
+            end: time(s.end),
+            day_kind: calendar.day_kind(s.start.date()).label(),
+            leader: &s.leader,
+            primary: &s.primary,
+            deputy: &s.deputy,
+            source: s.source.label(),
+            swaps: s
+                .swaps
+                .iter()
+                .map(|w| SwapJson {
+                    post: w.post.label(),
+                    from: &w.from,
+                    to: &w.to,
+                    reason: &w.reason,
+                    approved_by: &w.approved_by,
+                })
+                .collect(),
+        }
+    }
+}
