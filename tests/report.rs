@@ -13,6 +13,7 @@ use std::process::{Command, Output};
 use chrono::{NaiveDate, NaiveDateTime};
 use tempfile::TempDir;
 use zhiban::config::{DEFAULT_TOML, parse};
+use zhiban::core::escalation::EventState;
 use zhiban::core::escalation::{Input, Output as EscOutput};
 use zhiban::core::export::BOM;
 use zhiban::core::log::{
@@ -21,7 +22,7 @@ use zhiban::core::log::{
 use zhiban::core::report::{DEFAULT_DAY_ENDS, DailyReport, Punctuality, ZERO_REPORT};
 use zhiban::core::settings::Settings;
 use zhiban::core::urgent::{
-    AlertTarget, Channel, EventDraft, EventState, Level, Report, ReportType, TimelineLine, new_event, raised,
+    AlertTarget, Channel, EventDraft, Level, Report, ReportType, TimelineLine, new_event, raised,
 };
 use zhiban::core::visit::{RepresentativeDraft, VisitDraft, build_visit};
 use zhiban::store::Store;

@@ -7,9 +7,9 @@
 use chrono::{Duration, NaiveDateTime};
 use rusqlite::Connection;
 use tempfile::TempDir;
-use zhiban::core::idcard;
+use zhiban::core::idcard::{self, Gender};
 use zhiban::core::visit::{
-    Gender, IdType, NewVisit, RepeatKey, RepresentativeDraft, VisitDraft, WatchDraft, build_visit, build_watch_entry,
+    IdType, NewVisit, RepeatKey, RepresentativeDraft, VisitDraft, WatchDraft, build_visit, build_watch_entry,
     watch_matches,
 };
 use zhiban::core::visit_lookup::LookupBudget;

@@ -4,7 +4,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::escalation::{self, Escalation, Input};
+use super::escalation::{self, Escalation, EventState, Input};
 use super::form::{Form, FormEvent};
 use super::handover::{Handover, HandoverId, HandoverSummary, OpenState};
 use super::handover_screen::{HandoverField, HandoverScreen, SignRequest};
@@ -17,7 +17,7 @@ use super::search::{SearchCursor, SearchHit};
 use super::search_screen::SearchScreen;
 pub use super::settings::{Person, Role, Settings};
 use super::urgent::{
-    AlertTarget, EntryAlert, Event, EventId, EventState, NewEvent, Report, ReportType, TimelineLine, followups_due,
+    AlertTarget, EntryAlert, Event, EventId, NewEvent, Report, ReportType, TimelineLine, followups_due,
 };
 use super::urgent_screen::{
     UrgentPurpose, UrgentScreen, call_form, new_event_form, read_call_form, read_event_form, read_report_form,
@@ -1374,7 +1374,8 @@ mod tests {
     }
 
     fn visitor(name: &str, visit_id: i64) -> VisitorMatch {
-        use crate::core::visit::{Gender, IdType};
+        use crate::core::idcard::Gender;
+        use crate::core::visit::IdType;
         VisitorMatch {
             visit_id,
             name: name.into(),

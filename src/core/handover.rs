@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDateTime};
 
+use super::escalation::EventState;
 use super::log::{EntryId, EntryKind, Status, Triage};
 use super::text::{first_line, truncate};
-use super::urgent::{Event, EventState};
+use super::urgent::Event;
 use super::validate::format_minute;
 
 pub type HandoverId = i64;

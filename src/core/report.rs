@@ -36,10 +36,11 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
+use super::escalation::EventState;
 use super::export::{csv_document, spreadsheet_safe};
 use super::log::{EntryId, EntryKind, Instruction, NewEntry, Status, Triage};
 use super::text::{first_line, sanitize};
-use super::urgent::{Channel, Event, EventId, EventState, Level, Report, TimelineLine};
+use super::urgent::{Channel, Event, EventId, Level, Report, TimelineLine};
 use super::validate::format_minute;
 use super::visit::COLLECTIVE_THRESHOLD;
 

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
-use crate::core::settings::{Person, Role};
+use crate::core::people::{Person, Role};
 use crate::core::text::sanitize;
 use crate::core::validate::format_minute;
 

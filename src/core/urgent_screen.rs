@@ -5,11 +5,10 @@ use chrono::NaiveDateTime;
 
 use super::form::{Field, FieldKey, Form};
 use super::log::{Entry, EntryId};
-use super::settings::Settings;
 use super::settings::UrgentSettings;
+use super::settings::{Settings, contacts};
 use super::urgent::{
-    CallOutcome, Channel, Event, EventDraft, EventId, Level, NewEvent, Report, ReportType, TimelineLine, contacts,
-    new_event,
+    CallOutcome, Channel, Event, EventDraft, EventId, Level, NewEvent, Report, ReportType, TimelineLine, new_event,
 };
 use super::validate;
 

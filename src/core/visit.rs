@@ -34,7 +34,7 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
-use crate::core::idcard;
+use crate::core::idcard::{self, Gender};
 use crate::core::text::sanitize;
 use crate::core::validate;
 
@@ -56,15 +56,6 @@ labelled_enum!(
         HkMacauPermit => "港澳通行证",
         OfficerId => "军官证",
         Other => "其他",
-    }
-);
-
-labelled_enum!(
-    /// 性别. 未填 when the officer did not choose and the document does not say.
-    Gender {
-        Male => "男",
-        Female => "女",
-        Unset => "未填",
     }
 );
 

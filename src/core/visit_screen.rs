@@ -7,16 +7,15 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::form::{Field, FieldKey, Form, Input};
-use super::idcard::mask;
+use super::idcard::{Gender, mask};
 use super::keymap::Action;
 use super::log::{LogField, NewEntry, RawValues, build_entry};
 use super::settings::Settings;
 use super::text_buffer::TextBuffer;
 use super::urgent::{EventDraft, Level, NewEvent, TimelineLine, new_event, raised};
 use super::visit::{
-    Gender, IdType, MAX_REPRESENTATIVES, NewVisit, NewWatchEntry, RepresentativeDraft, Reveal, Visit, VisitDraft,
-    VisitField, VisitId, VisitorMatch, WatchDraft, WatchEntry, WatchField, build_visit, build_watch_entry,
-    watch_matches,
+    IdType, MAX_REPRESENTATIVES, NewVisit, NewWatchEntry, RepresentativeDraft, Reveal, Visit, VisitDraft, VisitField,
+    VisitId, VisitorMatch, WatchDraft, WatchEntry, WatchField, build_visit, build_watch_entry, watch_matches,
 };
 
 /// Visits read per page of 全部来访 (two screens and more at 80x24).
