@@ -19,6 +19,7 @@ mod visit;
 use crate::core::app::{App, Effect, Msg};
 use crate::core::handover_screen::SignRequest;
 use crate::core::keymap::{Key, KeyCode};
+use crate::core::settings::Settings;
 use crate::store::Store;
 use crate::ui;
 use notify::{Alerter, TerminalAlerter};
@@ -31,7 +32,13 @@ pub fn now() -> NaiveDateTime {
 }
 
 /// Executes one effect; returns the message that reports its result.
-pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect, now: NaiveDateTime) -> Option<Msg> {
+pub fn execute(
+    store: &mut Store,
+    alerter: &mut dyn Alerter,
+    settings: &Settings,
+    effect: Effect,
+    now: NaiveDateTime,
+) -> Option<Msg> {
     Some(match effect {
         Effect::LoadEvents => match store
             .open_events()
@@ -67,7 +74,7 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect, now
         } => {
             match store.save_escalation(target, &before, &after, &lines) {
                 // Saved, or another terminal took this step first: either way re-read the truth.
-                Ok(_) => return execute(store, alerter, Effect::LoadEvents, now),
+                Ok(_) => return execute(store, alerter, settings, Effect::LoadEvents, now),
                 Err(e) => Msg::SaveFailed(e.to_string()),
             }
         }
@@ -137,7 +144,13 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect, now
             },
         },
         Effect::DailyReport { date, office } => match store.daily_report(date, crate::core::app::DAY_ENDS, now) {
-            Ok(report) => Msg::Report(report.to_text(&office).lines().map(str::to_string).collect()),
+            Ok(report) => Msg::Report(
+                report
+                    .to_text(&office, settings.leader_title())
+                    .lines()
+                    .map(str::to_string)
+                    .collect(),
+            ),
             Err(e) => Msg::Said(format!("值班日报生成失败：{e}")),
         },
         Effect::QuickVerify => match store.verify(false) {
@@ -185,7 +198,7 @@ pub fn execute(store: &mut Store, alerter: &mut dyn Alerter, effect: Effect, now
         | Effect::Checkout { .. }
         | Effect::LoadVisit(_)
         | Effect::RevealId { .. }
-        | Effect::AddWatch(_)) => return visit::execute(store, e, now),
+        | Effect::AddWatch(_)) => return visit::execute(store, e, settings, now),
         Effect::SignHandover(req) => sign_handover(store, &req, now),
         Effect::ExportHandover { id, office } => match export_handover(store, id, &office) {
             Ok(path) => Msg::Said(format!("已导出交接班记录：{}（可打印签字）", path.display())),
@@ -303,7 +316,7 @@ fn export_handover(store: &Store, id: i64, office: &str) -> Result<std::path::Pa
 pub fn dispatch(app: &mut App, store: &mut Store, alerter: &mut dyn Alerter, msg: Msg, now: NaiveDateTime) {
     let mut pending: std::collections::VecDeque<Effect> = app.update(msg, now).into();
     while let Some(effect) = pending.pop_front() {
-        if let Some(reply) = execute(store, alerter, effect, now) {
+        if let Some(reply) = execute(store, alerter, &app.settings, effect, now) {
             pending.extend(app.update(reply, now));
         }
     }
@@ -318,7 +331,7 @@ pub fn run_effects(
     now: NaiveDateTime,
 ) {
     for effect in effects {
-        if let Some(reply) = execute(store, alerter, effect, now) {
+        if let Some(reply) = execute(store, alerter, &app.settings, effect, now) {
             dispatch(app, store, alerter, reply, now);
         }
     }

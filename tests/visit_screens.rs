@@ -361,3 +361,52 @@ fn all_visits_follow_what_another_terminal_registers() {
     }
     assert_eq!(h.app.visits.selected_visit().unwrap().fields.name, "访客501");
 }
+
+/// An office whose leaders are 值班领导 in config: the alerts and the watch-list notice say so.
+#[test]
+fn an_office_that_says_zhiban_lingdao_is_told_to_report_to_its_zhiban_lingdao() {
+    use zhiban::core::keymap::Action;
+    use zhiban::core::visit::{RepresentativeDraft, VisitDraft, build_visit};
+    use zhiban::core::visit_screen::{VisitScreen, alerts_for};
+    let config = "[[people]]\nname = \"张三\"\nrole = \"值班员\"\n\
+                  [[people]]\nname = \"王五\"\nrole = \"值班领导\"\nphone = \"13800000003\"\n";
+    let settings = zhiban::config::parse(config, Some(std::path::Path::new("/tmp/zhiban-test.toml")))
+        .expect("a valid config")
+        .settings;
+    let now = at("2026-11-23 09:00:00");
+    let draft = VisitDraft {
+        name: "张三".into(),
+        id_type: "居民身份证".into(),
+        id_number: ID.into(),
+        phone: "13812345678".into(),
+        purpose: "信访".into(),
+        host: "办公室".into(),
+        people_count: "12".into(),
+        petition: true,
+        petition_address: "城关镇河西村".into(),
+        petition_matter: "征地补偿款未发放".into(),
+        representatives: vec![RepresentativeDraft {
+            name: "张三".into(),
+            ..RepresentativeDraft::default()
+        }],
+        liaison: Some(0),
+        ..VisitDraft::default()
+    };
+    let visit = build_visit(&draft, "张三", now, now.date()).expect("a valid collective petition");
+    let alerts = alerts_for(&visit, &[], &settings, "张三", now);
+    assert_eq!(alerts.len(), 1);
+    let content = &alerts[0].0.content;
+    assert!(
+        content.contains("请立即报告值班领导") && !content.contains("带班"),
+        "{content}"
+    );
+
+    let mut screen = VisitScreen::default();
+    screen.on_watch_action(Action::AddWatch, &settings, "张三");
+    let notice = screen
+        .form
+        .as_ref()
+        .and_then(|(f, _)| f.notice.clone())
+        .expect("a notice for an officer");
+    assert!(notice.contains("关注名单由值班领导掌握"), "{notice}");
+}

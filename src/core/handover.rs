@@ -152,7 +152,7 @@ pub struct HandoverSummary {
 pub fn entry_deadline(e: &OpenEntry, now: NaiveDateTime) -> String {
     match e.triage {
         Triage::Urgent => "急办：立即办理".into(),
-        Triage::AskLeader if e.pending_instruction.is_none() => "请示：立即请示带班领导".into(),
+        Triage::AskLeader if e.pending_instruction.is_none() => "请示：立即请示领导".into(),
         Triage::AskLeader => "请示：已批示，待落实".into(),
         Triage::NextShift => {
             let due = e.occurred_at.date() + Duration::days(1);

@@ -61,3 +61,55 @@ pub struct Person {
     pub role: Role,
     pub phone: String,
 }
+
+/// The duty leader's role as this office names it (domain.md §1: 带班领导 or 值班领导, the same
+/// role): 值班领导 when the people list writes its leaders so, else 带班领导. The configuration
+/// refuses a list that uses both. Its label is what every screen, report and message says.
+#[must_use]
+pub fn duty_leader_role(people: &[Person]) -> Role {
+    if people.iter().any(|p| p.role == Role::DutyLeaderAlt) && !people.iter().any(|p| p.role == Role::DutyLeader) {
+        Role::DutyLeaderAlt
+    } else {
+        Role::DutyLeader
+    }
+}
+
+impl Role {
+    /// 带班领导 and 值班领导: two names of the duty leader.
+    #[must_use]
+    pub fn is_duty_leader(self) -> bool {
+        matches!(self, Self::DutyLeader | Self::DutyLeaderAlt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn people(roles: &[Role]) -> Vec<Person> {
+        roles
+            .iter()
+            .map(|&role| Person {
+                name: role.label().into(),
+                role,
+                phone: String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_duty_leader_is_named_as_the_people_list_names_it() {
+        assert_eq!(
+            duty_leader_role(&people(&[Role::DutyOfficer])),
+            Role::DutyLeader,
+            "default"
+        );
+        assert_eq!(
+            duty_leader_role(&people(&[Role::DutyOfficer, Role::DutyLeader])),
+            Role::DutyLeader
+        );
+        let alt = people(&[Role::DutyOfficer, Role::DutyLeaderAlt, Role::Director]);
+        assert_eq!(duty_leader_role(&alt).label(), "值班领导");
+        assert!(Role::DutyLeaderAlt.is_duty_leader() && !Role::Director.is_duty_leader());
+    }
+}

@@ -81,6 +81,22 @@ impl Settings {
     pub fn person(&self, name: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.name == name)
     }
+
+    /// What this office calls its duty leader, 带班领导 or 值班领导 (see
+    /// [`super::people::duty_leader_role`]): every text that names the role says this.
+    #[must_use]
+    pub fn leader_title(&self) -> &'static str {
+        super::people::duty_leader_role(&self.people).label()
+    }
+
+    /// The same on a narrow strip: 带班, or 值班领导 in full (值班 alone reads as the officer).
+    #[must_use]
+    pub fn leader_short(&self) -> &'static str {
+        match super::people::duty_leader_role(&self.people) {
+            Role::DutyLeader => "带班",
+            other => other.label(),
+        }
+    }
 }
 
 /// Whom to phone at a rung of the ladder: the configured people with its role, or its number.

@@ -344,8 +344,12 @@ pub fn alerts_for(
     }
     for w in hits {
         let content = format!(
-            "关注名单人员来访：{} 访 {}（关注原因：{}，由 {} 列入）。请立即报告带班领导。",
-            w.name, visit.host, w.reason, w.added_by
+            "关注名单人员来访：{} 访 {}（关注原因：{}，由 {} 列入）。请立即报告{}。",
+            w.name,
+            visit.host,
+            w.reason,
+            w.added_by,
+            settings.leader_title()
         );
         out.extend(alert_entry(&content, settings, operator, now));
     }
@@ -354,12 +358,13 @@ pub fn alerts_for(
         let liaison = visit.liaison().map_or("", |r| r.name.as_str());
         let matter = visit.petition.as_ref().map_or("", |p| p.matter.as_str());
         let content = format!(
-            "集体访 {} 人，代表 {}，联络人 {}，访 {}；信访事项：{}。请立即报告带班领导。",
+            "集体访 {} 人，代表 {}，联络人 {}，访 {}；信访事项：{}。请立即报告{}。",
             visit.people_count,
             reps.join("、"),
             liaison,
             visit.host,
-            super::text::first_line(matter)
+            super::text::first_line(matter),
+            settings.leader_title()
         );
         out.extend(alert_entry(&content, settings, operator, now));
     }
@@ -786,7 +791,10 @@ impl VisitScreen {
                     ],
                 );
                 if !leader {
-                    form.notice = Some("关注名单由带班领导掌握：请在原因中写明是哪位领导交代的".into());
+                    form.notice = Some(format!(
+                        "关注名单由{}掌握：请在原因中写明是哪位领导交代的",
+                        settings.leader_title()
+                    ));
                 }
                 self.form = Some((form, VisitForm::Watch));
             }

@@ -3,10 +3,11 @@
 use chrono::NaiveDateTime;
 
 use crate::core::app::{Effect, Msg};
+use crate::core::settings::Settings;
 use crate::core::visit::describe_repeat;
 use crate::store::Store;
 
-pub(super) fn execute(store: &mut Store, effect: Effect, now: NaiveDateTime) -> Option<Msg> {
+pub(super) fn execute(store: &mut Store, effect: Effect, settings: &Settings, now: NaiveDateTime) -> Option<Msg> {
     Some(match effect {
         Effect::LoadVisits => match store.visits_inside(now).and_then(|inside| {
             Ok(Msg::Visits {
@@ -38,7 +39,10 @@ pub(super) fn execute(store: &mut Store, effect: Effect, now: NaiveDateTime) -> 
                 for (entry, lines) in &alerts {
                     match store.insert_entry_raising(entry, Some(lines)) {
                         Ok(_) => raised += 1,
-                        Err(e) => said.push_str(&format!("；提醒未能保存（{e}），请立即电话报告带班领导")),
+                        Err(e) => said.push_str(&format!(
+                            "；提醒未能保存（{e}），请立即电话报告{}",
+                            settings.leader_title()
+                        )),
                     }
                 }
                 if raised > 0 {
