@@ -789,7 +789,10 @@ fn check_taiwan_resident(input: &str) -> Result<String, String> {
     }
     let head = chars.iter().take(8).filter(|c| c.is_ascii_digit()).count();
     if head < 8 || !(8..=10).contains(&chars.len()) {
-        return Err(format!("{FORMAT}：现在是“{s}”，请对照证件核对"));
+        return Err(format!(
+            "{FORMAT}：现在是 {} 位，前 8 位中有 {head} 位数字，请对照证件核对",
+            chars.len()
+        ));
     }
     Ok(s)
 }
