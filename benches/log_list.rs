@@ -29,9 +29,9 @@ use ratatui::backend::TestBackend;
 use rusqlite::{Connection, params};
 
 use zhiban::core::app::{App, Msg};
-use zhiban::core::form::FieldKey;
 use zhiban::core::keymap::{Key, KeyCode};
 use zhiban::core::log::{EntryKey, EntryKind, LogField, NewEntry, Status, Triage};
+use zhiban::core::log_screen::LogKey;
 use zhiban::core::log_screen::{Anchor, PageRequest};
 use zhiban::runtime::notify::RecordingAlerter;
 use zhiban::runtime::{dispatch, run_effects};
@@ -547,18 +547,18 @@ fn typing(store: &mut Store) -> Vec<Stats> {
             .map(|f| f.key)
     };
     for _ in 0..20 {
-        if focused(&screen.app) == Some(FieldKey::Log(LogField::Content)) {
+        if focused(&screen.app) == Some(LogKey::Log(LogField::Content)) {
             break;
         }
         screen.press(store, Key::plain(KeyCode::Tab));
     }
-    assert_eq!(focused(&screen.app), Some(FieldKey::Log(LogField::Content)));
+    assert_eq!(focused(&screen.app), Some(LogKey::Log(LogField::Content)));
     let content = |app: &App| {
         app.screens
             .log
             .form
             .as_ref()
-            .map(|f| f.form.value(FieldKey::Log(LogField::Content)))
+            .map(|f| f.form.value(LogKey::Log(LogField::Content)))
             .unwrap_or_default()
     };
     let mut samples = Vec::with_capacity(5_000);

@@ -15,6 +15,7 @@ use toml::Spanned;
 use chrono::{NaiveDate, NaiveTime};
 
 use crate::core::escalation::Rung;
+use crate::core::people::duty_leader_role;
 use crate::core::roster::{Calendar, Rotation};
 use crate::core::settings::{BackupSettings, Person, Role, Settings, UrgentSettings, VisitSettings};
 use crate::core::urgent::{ClockFrom, DeadlineRule, Level};
@@ -287,6 +288,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     let people_span = people.span();
     let mut resolved = Vec::new();
     let mut names = HashSet::new();
+    let mut leader_named: Option<Role> = None;
     for entry in people.into_inner() {
         let p = entry.into_inner();
         let name = p.name.get_ref().trim().to_string();
@@ -312,6 +314,23 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
                 ),
             )
         })?;
+        if role.is_duty_leader() {
+            match leader_named {
+                Some(first) if first != role => {
+                    return Err(err(
+                        p.role.span(),
+                        format!(
+                            "“{}”和“{}”是同一角色的两种叫法，一份名单只能用一种：请统一写成 role = \"{}\"\
+                             （界面、日报和提醒都照此称呼）",
+                            role.label(),
+                            first.label(),
+                            first.label()
+                        ),
+                    ));
+                }
+                _ => leader_named = Some(role),
+            }
+        }
         let phone = match &p.phone {
             Some(ph) if !ph.get_ref().trim().is_empty() => {
                 validate::phone(ph.get_ref()).map_err(|e| err(ph.span(), format!("{name} 的电话：{e}")))?
@@ -349,7 +368,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
         ));
     }
 
-    let urgent = urgent_settings(
+    let mut urgent = urgent_settings(
         urgent.into_inner(),
         deadline,
         escalation.into_inner(),
@@ -357,6 +376,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
         (urgent_is_user, deadline_is_user),
         &file_name,
     )?;
+    name_the_duty_leader(&mut urgent, duty_leader_role(&resolved));
 
     let calendar = calendar_settings(calendar.into_inner(), &err)?;
     let visit = visit_settings(visit.into_inner(), &err)?;
@@ -394,6 +414,27 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
 }
 
 type Locate<'a> = &'a dyn Fn(Range<usize>, String) -> ConfigError;
+
+/// The ladder and the deadline rules call the duty leader as the people list does: a rung, a
+/// recipient or a role written 带班领导 or 值班领导 becomes `leader` (the shipped sections say
+/// 带班领导 and stay in force when an office replaces only its [[people]]).
+fn name_the_duty_leader(urgent: &mut UrgentSettings, leader: Role) {
+    let rename = |s: &mut String| {
+        if Role::parse(s).is_some_and(Role::is_duty_leader) {
+            *s = leader.label().to_string();
+        }
+    };
+    rename(&mut urgent.recipient);
+    for rule in &mut urgent.rules {
+        rename(&mut rule.recipient);
+    }
+    for rung in &mut urgent.ladder {
+        rename(&mut rung.name);
+        if rung.role.is_some_and(Role::is_duty_leader) {
+            rung.role = Some(leader);
+        }
+    }
+}
 
 /// Checks and resolves the urgent-reporting sections.
 fn urgent_settings(
@@ -812,6 +853,53 @@ mod tests {
         assert!(e.message.contains("重复"));
         let e = user("[[people]]\nname = \"甲\"\nrole = \"带班领导\"\n").unwrap_err();
         assert!(e.message.contains("值班员"));
+    }
+
+    /// An office whose people list says 值班领导: nothing it is shown says 带班领导.
+    const ZHIBAN_LINGDAO: &str = "[[people]]\nname = \"张三\"\nrole = \"值班员\"\n\
+        [[people]]\nname = \"王五\"\nrole = \"值班领导\"\nphone = \"13800000003\"\n";
+
+    #[test]
+    fn the_duty_leader_is_called_as_the_people_list_calls_it() {
+        let shipped = parse(DEFAULT_TOML, None).unwrap().settings;
+        assert_eq!(shipped.leader_title(), "带班领导");
+        let s = user(ZHIBAN_LINGDAO).unwrap().settings;
+        assert_eq!(s.leader_title(), "值班领导");
+        // The shipped ladder and deadline rules (written 带班领导) follow, and still find 王五.
+        let rung = s
+            .urgent
+            .ladder
+            .iter()
+            .find(|r| r.name == "值班领导")
+            .expect("the leader's rung");
+        assert_eq!(rung.role, Some(Role::DutyLeaderAlt));
+        assert_eq!(
+            crate::core::settings::contacts(&s, rung),
+            [("王五".to_string(), "13800000003".to_string())]
+        );
+        let names = |s: &Settings| -> Vec<String> {
+            let mut all: Vec<String> = s.urgent.ladder.iter().map(|r| r.name.clone()).collect();
+            all.extend(s.urgent.rules.iter().map(|r| r.recipient.clone()));
+            all.push(s.urgent.recipient.clone());
+            all
+        };
+        assert!(names(&shipped).iter().any(|n| n == "带班领导"));
+        assert!(!names(&s).iter().any(|n| n == "带班领导"), "{:?}", names(&s));
+        assert!(names(&s).iter().any(|n| n == "值班领导"));
+    }
+
+    #[test]
+    fn both_names_of_the_duty_leader_in_one_list_are_refused() {
+        let e = user(
+            "[[people]]\nname = \"甲\"\nrole = \"值班员\"\n[[people]]\nname = \"乙\"\nrole = \"带班领导\"\n\
+             [[people]]\nname = \"丙\"\nrole = \"值班领导\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(9));
+        assert!(
+            e.message.contains("同一角色") && e.message.contains("role = \"带班领导\""),
+            "{e}"
+        );
     }
 
     #[test]

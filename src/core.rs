@@ -47,6 +47,7 @@ pub mod lock;
 pub mod log;
 pub mod log_screen;
 pub mod name_pinyin;
+pub mod people;
 pub mod report;
 pub mod roster;
 pub mod roster_screen;

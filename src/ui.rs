@@ -227,7 +227,7 @@ fn alert_area(app: &App) -> Span<'static> {
     let entries = app.unacked_entry_alerts().len();
     let unacked = alerts
         .iter()
-        .filter(|e| e.escalation.state == crate::core::urgent::EventState::New)
+        .filter(|e| e.escalation.state == crate::core::escalation::EventState::New)
         .count()
         + entries;
     match (alerts.len() + entries, unacked) {
@@ -316,7 +316,7 @@ fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::loc
         lines.push(Line::raw(""));
         lines.push(Line::styled("  紧急事项（锁屏时不显示内容）：", theme::URGENT));
         for e in alerts {
-            let state = if e.escalation.state == crate::core::urgent::EventState::New {
+            let state = if e.escalation.state == crate::core::escalation::EventState::New {
                 "未确认"
             } else {
                 "报送未完成"

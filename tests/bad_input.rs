@@ -74,10 +74,12 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::Harness;
-use zhiban::core::form::{FieldKey, Input};
+use zhiban::core::form::Input;
 use zhiban::core::keymap::{Key, KeyCode};
 use zhiban::core::log::LogField;
+use zhiban::core::log_screen::LogKey;
 use zhiban::core::visit::{RepresentativeDraft, VisitDraft, VisitField, build_visit};
+use zhiban::core::visit_screen::VisitFormKey;
 use zhiban::store::Store;
 
 // ---------------------------------------------------------------------------------------------
@@ -198,20 +200,66 @@ fn assert_screen_plain(h: &mut Harness, when: &str) {
     }
 }
 
-/// The focused field of whichever form is open.
-fn focused_key(h: &Harness) -> Option<FieldKey> {
-    let form = h.app.screens.log.form.as_ref().map(|f| &f.form).or(h
-        .app
+/// A field of the log's or the visitor screen's forms (each screen names its own fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldKey {
+    Log(LogKey),
+    Visit(VisitFormKey),
+}
+
+impl From<LogKey> for FieldKey {
+    fn from(k: LogKey) -> Self {
+        Self::Log(k)
+    }
+}
+
+impl From<VisitFormKey> for FieldKey {
+    fn from(k: VisitFormKey) -> Self {
+        Self::Visit(k)
+    }
+}
+
+/// A field as these tests see it: key, hidden, text cap (None for a choice).
+type FieldSummary = (FieldKey, bool, Option<usize>);
+
+/// The open form's fields and the focused key.
+fn open_form(h: &Harness) -> Option<(Vec<FieldSummary>, Option<FieldKey>)> {
+    fn read<K: zhiban::core::form::FieldId>(
+        form: &zhiban::core::form::Form<K>,
+        wrap: impl Fn(K) -> FieldKey,
+    ) -> (Vec<FieldSummary>, Option<FieldKey>) {
+        let fields = form
+            .fields
+            .iter()
+            .map(|f| {
+                let cap = match &f.input {
+                    Input::Text(b) => Some(b.max_chars()),
+                    Input::Choice { .. } => None,
+                };
+                (wrap(f.key), f.hidden, cap)
+            })
+            .collect();
+        (fields, form.focused().map(|f| wrap(f.key)))
+    }
+    if let Some(f) = h.app.screens.log.form.as_ref() {
+        return Some(read(&f.form, FieldKey::Log));
+    }
+    h.app
         .screens
         .visits
         .form
         .as_ref()
-        .map(|(f, _)| f))?;
-    form.focused().map(|f| f.key)
+        .map(|(f, _)| read(f, FieldKey::Visit))
+}
+
+/// The focused field of whichever form is open.
+fn focused_key(h: &Harness) -> Option<FieldKey> {
+    open_form(h)?.1
 }
 
 /// Moves the focus with Tab (real keys) until `key` has it.
-fn tab_to(h: &mut Harness, key: FieldKey) {
+fn tab_to(h: &mut Harness, key: impl Into<FieldKey>) {
+    let key = key.into();
     for _ in 0..80 {
         if focused_key(h) == Some(key) {
             return;
@@ -223,35 +271,23 @@ fn tab_to(h: &mut Harness, key: FieldKey) {
 
 /// The length cap of the focused text field.
 fn focused_cap(h: &Harness) -> usize {
-    let form = h
-        .app
-        .screens
-        .log
-        .form
-        .as_ref()
-        .map(|f| &f.form)
-        .or(h.app.screens.visits.form.as_ref().map(|(f, _)| f));
-    match form.and_then(|f| f.focused()).map(|f| &f.input) {
-        Some(Input::Text(b)) => b.max_chars(),
-        _ => usize::MAX,
-    }
+    let Some((fields, Some(focused))) = open_form(h) else {
+        return usize::MAX;
+    };
+    fields
+        .iter()
+        .find(|(k, ..)| *k == focused)
+        .and_then(|(_, _, cap)| *cap)
+        .unwrap_or(usize::MAX)
 }
 
 /// The visible text fields of the open form, in order.
 fn visible_text_fields(h: &Harness) -> Vec<FieldKey> {
-    let form = h
-        .app
-        .screens
-        .log
-        .form
-        .as_ref()
-        .map(|f| &f.form)
-        .or(h.app.screens.visits.form.as_ref().map(|(f, _)| f))
-        .expect("a form is open");
-    form.fields
-        .iter()
-        .filter(|f| !f.hidden && matches!(f.input, Input::Text(_)))
-        .map(|f| f.key)
+    let (fields, _) = open_form(h).expect("a form is open");
+    fields
+        .into_iter()
+        .filter(|(_, hidden, cap)| !hidden && cap.is_some())
+        .map(|(k, ..)| k)
         .collect()
 }
 
@@ -322,11 +358,11 @@ fn control_characters_in_every_field_of_the_new_entry_form_are_never_stored_or_d
     for kind_steps in [0, 4] {
         for how in [How::Typed, How::Pasted] {
             h.key(Key::ch('n'));
-            tab_to(&mut h, FieldKey::Log(LogField::Kind));
+            tab_to(&mut h, LogKey::Log(LogField::Kind));
             h.keys(KeyCode::Right, kind_steps);
             let mut expected = Vec::new();
             for key in visible_text_fields(&h) {
-                let FieldKey::Log(field) = key else {
+                let FieldKey::Log(LogKey::Log(field)) = key else {
                     panic!("a field {key:?} in the new-entry form")
                 };
                 let (value, strict) = log_value(field);
@@ -470,13 +506,13 @@ fn control_characters_in_every_field_of_the_visitor_form_are_never_stored_or_dra
         h.key(Key::ctrl('n'));
         assert!(h.app.screens.visits.form.is_some(), "{}", h.text());
         // 信访 on: the petition fields and the representatives appear.
-        tab_to(&mut h, FieldKey::Visit(VisitField::Petition));
+        tab_to(&mut h, VisitFormKey::Visit(VisitField::Petition));
         h.key(Key::plain(KeyCode::Right));
-        tab_to(&mut h, FieldKey::Visit(VisitField::Liaison));
+        tab_to(&mut h, VisitFormKey::Visit(VisitField::Liaison));
         h.key(Key::plain(KeyCode::Right)); // 代表1
         let mut entered = Vec::new();
         for key in visible_text_fields(&h) {
-            let FieldKey::Visit(field) = key else {
+            let FieldKey::Visit(VisitFormKey::Visit(field)) = key else {
                 panic!("a field {key:?} in the visitor form")
             };
             let (value, strict) = visit_value(field);
@@ -524,7 +560,7 @@ fn a_megabyte_pasted_into_form_fields_is_capped_with_a_chinese_notice_and_saves(
     assert!(big.len() >= 1 << 20);
     h.key(Key::ch('n'));
     // A single-line field (来电单位, 100 characters) …
-    tab_to(&mut h, FieldKey::Log(LogField::Unit));
+    tab_to(&mut h, LogKey::Log(LogField::Unit));
     h.paste(&big);
     let text = h.text();
     assert!(
@@ -533,7 +569,7 @@ fn a_megabyte_pasted_into_form_fields_is_capped_with_a_chinese_notice_and_saves(
     );
     assert_screen_plain(&mut h, "after 1 MB into 来电单位");
     // … and the multi-line 内容 (4000).
-    tab_to(&mut h, FieldKey::Log(LogField::Content));
+    tab_to(&mut h, LogKey::Log(LogField::Content));
     h.paste(&big);
     let text = h.text();
     assert!(
@@ -569,7 +605,7 @@ fn a_megabyte_pasted_into_form_fields_is_capped_with_a_chinese_notice_and_saves(
     assert_eq!(query, megabyte_capped(40, false));
     assert_screen_plain(&mut h, "the lookup box after 1 MB");
     h.key(Key::ctrl('n'));
-    tab_to(&mut h, FieldKey::Visit(VisitField::Purpose));
+    tab_to(&mut h, VisitFormKey::Visit(VisitField::Purpose));
     h.paste(&big);
     assert!(
         h.text()

@@ -165,6 +165,43 @@ fn a_wrong_check_digit_exits_2_naming_id_number_and_saves_nothing() {
 }
 
 #[test]
+fn visitors_from_hong_kong_macao_and_taiwan_are_added_by_label_or_everyday_name() {
+    let s = Sandbox::new();
+    for (i, (id_type, number, label)) in [
+        ("港澳居民来往内地通行证", "H12345678", "港澳居民来往内地通行证"),
+        ("回乡证", "M0123456789", "港澳居民来往内地通行证"),
+        ("台湾居民来往大陆通行证", "12345678", "台湾居民来往大陆通行证"),
+        ("台胞证", "87654321(B)", "台湾居民来往大陆通行证"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let time = format!("2001-03-05 0{i}:00");
+        let id = added_id(&s.add(&time, &["--id-type", id_type, "--id-number", number]));
+        let (items, raw) = s.list_json(&[]);
+        let v = items.iter().find(|v| v["id"] == id).expect("the new visit is listed");
+        assert_eq!(string(v, "id_type"), label, "{raw}");
+        assert_eq!(string(v, "gender"), "未填", "these numbers say nothing about gender");
+    }
+    let err = failure(
+        &s.add("2001-03-05 09:00", &["--id-type", "回乡证", "--id-number", "C12345678"]),
+        2,
+    );
+    assert!(
+        err.contains("--id-number：") && err.contains("H（香港）或 M（澳门）加 8 位数字"),
+        "{err}"
+    );
+    let err = failure(
+        &s.add("2001-03-05 09:00", &["--id-type", "台胞证", "--id-number", "1234567"]),
+        2,
+    );
+    assert!(err.contains("--id-number：") && err.contains("应为 8 位数字"), "{err}");
+    let err = failure(&s.add("2001-03-05 09:00", &["--id-type", "驾驶证"]), 2);
+    assert!(err.contains("“回乡证”") && err.contains("“台胞证”"), "{err}");
+    assert_eq!(s.list_json(&[]).0.len(), 4, "the refused ones saved nothing");
+}
+
+#[test]
 fn other_bad_numbers_and_fields_are_refused_with_their_options() {
     let s = Sandbox::new();
     let err = failure(&s.add("2001-03-05 09:00", &["--id-number", ID_15]), 2);

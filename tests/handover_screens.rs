@@ -5,7 +5,6 @@ mod common;
 
 use common::{Harness, at};
 use zhiban::config::{DEFAULT_TOML, parse};
-use zhiban::core::form::FieldKey;
 use zhiban::core::handover_screen::HandoverField;
 use zhiban::core::keymap::{Key, KeyCode};
 use zhiban::core::urgent::{EventDraft, Level, new_event};
@@ -23,7 +22,7 @@ fn add_event(h: &mut Harness, received: &str) {
 
 /// In the open edit form, moves the 接班人 choice to `name` (the roster may already suggest it).
 fn choose_incoming(h: &mut Harness, name: &str) {
-    let key = FieldKey::Handover(HandoverField::Incoming);
+    let key = HandoverField::Incoming;
     for _ in 0..10 {
         let now = h.app.screens.handover.form.as_ref().map(|(f, _)| f.value(key));
         if now.as_deref() == Some(name) {

@@ -77,6 +77,6 @@ fn an_alert_on_a_locked_screen_shows_its_category_and_time_only() {
     assert!(h.text().contains("请先输入 PIN 解锁"), "{}", h.text());
     assert_eq!(
         h.store.open_events().unwrap()[0].escalation.state,
-        zhiban::core::urgent::EventState::New
+        zhiban::core::escalation::EventState::New
     );
 }

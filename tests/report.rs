@@ -14,6 +14,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use tempfile::TempDir;
 use zhiban::config::{DEFAULT_TOML, parse};
 use zhiban::core::csv::BOM;
+use zhiban::core::escalation::EventState;
 use zhiban::core::escalation::{Input, Output as EscOutput};
 use zhiban::core::log::{
     AmendRequest, EntryKind, Instruction, InstructionRequest, LogField, RawValues, Status, Triage, build_entry,
@@ -21,7 +22,7 @@ use zhiban::core::log::{
 use zhiban::core::report::{DEFAULT_DAY_ENDS, DailyReport, Punctuality, ZERO_REPORT};
 use zhiban::core::settings::Settings;
 use zhiban::core::urgent::{
-    AlertTarget, Channel, EventDraft, EventState, Level, Report, ReportType, TimelineLine, new_event, raised,
+    AlertTarget, Channel, EventDraft, Level, Report, ReportType, TimelineLine, new_event, raised,
 };
 use zhiban::core::visit::{RepresentativeDraft, VisitDraft, build_visit};
 use zhiban::store::Store;
@@ -470,7 +471,7 @@ fn visitors_are_counted_with_the_petition_group_and_those_still_inside() {
 #[test]
 fn the_text_report_reads_like_the_paper_one() {
     let (_dir, ids, r) = busy_report();
-    let text = r.to_text(OFFICE);
+    let text = r.to_text(OFFICE, "带班领导");
     for expected in [
         "测试县人民政府办公室 值班日报（2026年11月23日）",
         "时段：2026-11-22 08:00 至 2026-11-23 08:00",
@@ -489,7 +490,7 @@ fn the_text_report_reads_like_the_paper_one() {
     }
     assert!(!text.contains(ZERO_REPORT));
     assert!(!text.contains("八点以后的批示"));
-    let md = r.to_markdown(OFFICE);
+    let md = r.to_markdown(OFFICE, "带班领导");
     assert!(md.contains("| 来电 | 4 |") && md.contains("## 五、统计"), "{md}");
 }
 
@@ -565,7 +566,7 @@ fn a_day_of_routine_calls_is_a_zero_report_that_still_counts_them() {
         .daily_report(day("2026-11-23"), DEFAULT_DAY_ENDS, at("2026-11-23 08:30"))
         .unwrap();
     assert!(r.is_zero());
-    let text = r.to_text(OFFICE);
+    let text = r.to_text(OFFICE, "带班领导");
     assert!(text.contains("本日无重要情况，零报告。"), "{text}");
     assert!(text.contains("值班记录共 2 件：来电 1、去电 1"), "{text}");
     assert!(text.contains("来访登记 2 批 2 人，其中信访 1 批 1 人"), "{text}");
@@ -639,7 +640,10 @@ fn a_report_made_before_eight_says_so_and_counts_only_what_is_due() {
         .daily_report(day("2026-11-23"), DEFAULT_DAY_ENDS, at("2026-11-23 03:45"))
         .unwrap();
     assert!(r.is_partial());
-    assert!(r.to_text(OFFICE).contains("（截至 2026-11-23 03:45，本时段尚未结束）"));
+    assert!(
+        r.to_text(OFFICE, "带班领导")
+            .contains("（截至 2026-11-23 03:45，本时段尚未结束）")
+    );
     let landslide = r.events.iter().find(|e| e.id == ids.landslide).unwrap();
     assert!(
         matches!(landslide.written.outcome, Punctuality::Pending { left } if left == chrono::Duration::minutes(15))

@@ -5,7 +5,6 @@
 mod common;
 
 use common::Harness;
-use zhiban::core::form::FieldKey;
 use zhiban::core::keymap::{Key, KeyCode};
 use zhiban::core::roster_screen::RosterField;
 
@@ -49,11 +48,11 @@ fn the_month_marks_today_and_holidays_and_a_swap_is_recorded_with_its_reason_and
     h.key(Key::ctrl('s'));
     assert!(h.text().contains("原因"), "a reason is required:\n{}", h.text());
     if let Some(form) = &mut h.app.screens.roster.form {
-        form.focus_on(FieldKey::Roster(RosterField::To));
+        form.focus_on(RosterField::To);
     }
     h.key(Key::plain(KeyCode::Right)); // 李四: already 副班 of this shift
     if let Some(form) = &mut h.app.screens.roster.form {
-        form.focus_on(FieldKey::Roster(RosterField::Reason));
+        form.focus_on(RosterField::Reason);
     }
     h.type_text("本人出差");
     h.key(Key::ctrl('s'));
@@ -65,7 +64,7 @@ fn the_month_marks_today_and_holidays_and_a_swap_is_recorded_with_its_reason_and
             .is_empty()
     );
     if let Some(form) = &mut h.app.screens.roster.form {
-        form.focus_on(FieldKey::Roster(RosterField::To));
+        form.focus_on(RosterField::To);
     }
     h.keys(KeyCode::Right, 2); // 赵六
     h.key(Key::ctrl('s'));

@@ -13,9 +13,10 @@ use rusqlite::Connection;
 use tempfile::TempDir;
 use zhiban::config::{DEFAULT_TOML, parse};
 use zhiban::core::escalation::Escalation;
+use zhiban::core::escalation::EventState;
 use zhiban::core::log::{AmendRequest, EntryId, EntryKind, LogField, NewEntry, Status, Triage};
 use zhiban::core::search::{DocKind, SearchHit, SearchQuery, highlight};
-use zhiban::core::urgent::{AlertTarget, EventDraft, EventState, Level, new_event};
+use zhiban::core::urgent::{AlertTarget, EventDraft, Level, new_event};
 use zhiban::core::visit::{VisitDraft, build_visit};
 use zhiban::store::Store;
 

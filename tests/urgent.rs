@@ -7,8 +7,9 @@ mod common;
 use common::{Harness, at};
 use zhiban::config::{DEFAULT_TOML, parse};
 use zhiban::core::app::Notice;
+use zhiban::core::escalation::EventState;
 use zhiban::core::keymap::{Key, KeyCode};
-use zhiban::core::urgent::{AlertTarget, EventDraft, EventState, Level, ReportType, TimelineLine, new_event};
+use zhiban::core::urgent::{AlertTarget, EventDraft, Level, ReportType, TimelineLine, new_event};
 
 /// Records a 重大 event the way `zhiban event add` does, received at `received`.
 fn add_event(h: &mut Harness, received: &str, summary: &str) -> i64 {

@@ -4,9 +4,9 @@
 mod common;
 
 use common::{Harness, at};
-use zhiban::core::form::FieldKey;
 use zhiban::core::keymap::{Key, KeyCode};
 use zhiban::core::visit::VisitField;
+use zhiban::core::visit_screen::VisitFormKey;
 
 /// 11010519491231002X: a valid 居民身份证 number (GB 11643 check digit X).
 const ID: &str = "11010519491231002X";
@@ -26,7 +26,7 @@ impl Keys<'_> {
 
 fn focus(h: &mut Harness, f: VisitField) {
     if let Some((form, _)) = &mut h.app.screens.visits.form {
-        form.focus_on(FieldKey::Visit(f));
+        form.focus_on(VisitFormKey::Visit(f));
     }
 }
 
@@ -151,7 +151,7 @@ fn a_petition_group_of_twelve_needs_one_to_five_representatives_and_a_liaison() 
             .as_ref()
             .unwrap()
             .0
-            .field(FieldKey::Visit(VisitField::RepName(0)))
+            .field(VisitFormKey::Visit(VisitField::RepName(0)))
             .is_some_and(|f| !f.hidden)
     );
     set(&mut h, VisitField::PetitionAddress, "城关镇东街 8 号");
@@ -191,11 +191,11 @@ fn a_watch_list_match_raises_an_alert_and_the_id_is_shown_only_when_asked_and_lo
     h.key(Key::ch('w'));
     h.key(Key::ch('n'));
     if let Some((form, _)) = &mut h.app.screens.visits.form {
-        form.focus_on(FieldKey::Watch(zhiban::core::visit::WatchField::Name));
+        form.focus_on(VisitFormKey::Watch(zhiban::core::visit::WatchField::Name));
     }
     h.type_text("张三");
     if let Some((form, _)) = &mut h.app.screens.visits.form {
-        form.focus_on(FieldKey::Watch(zhiban::core::visit::WatchField::Reason));
+        form.focus_on(VisitFormKey::Watch(zhiban::core::visit::WatchField::Reason));
     }
     h.type_text("王五主任交代：来访即报");
     h.key(Key::ctrl('s'));
@@ -373,4 +373,53 @@ fn all_visits_follow_what_another_terminal_registers() {
         h.key(Key::plain(KeyCode::Up));
     }
     assert_eq!(h.app.screens.visits.selected_visit().unwrap().fields.name, "访客501");
+}
+
+/// An office whose leaders are 值班领导 in config: the alerts and the watch-list notice say so.
+#[test]
+fn an_office_that_says_zhiban_lingdao_is_told_to_report_to_its_zhiban_lingdao() {
+    use zhiban::core::keymap::Action;
+    use zhiban::core::visit::{RepresentativeDraft, VisitDraft, build_visit};
+    use zhiban::core::visit_screen::{VisitScreen, alerts_for};
+    let config = "[[people]]\nname = \"张三\"\nrole = \"值班员\"\n\
+                  [[people]]\nname = \"王五\"\nrole = \"值班领导\"\nphone = \"13800000003\"\n";
+    let settings = zhiban::config::parse(config, Some(std::path::Path::new("/tmp/zhiban-test.toml")))
+        .expect("a valid config")
+        .settings;
+    let now = at("2026-11-23 09:00:00");
+    let draft = VisitDraft {
+        name: "张三".into(),
+        id_type: "居民身份证".into(),
+        id_number: ID.into(),
+        phone: "13812345678".into(),
+        purpose: "信访".into(),
+        host: "办公室".into(),
+        people_count: "12".into(),
+        petition: true,
+        petition_address: "城关镇河西村".into(),
+        petition_matter: "征地补偿款未发放".into(),
+        representatives: vec![RepresentativeDraft {
+            name: "张三".into(),
+            ..RepresentativeDraft::default()
+        }],
+        liaison: Some(0),
+        ..VisitDraft::default()
+    };
+    let visit = build_visit(&draft, "张三", now, now.date()).expect("a valid collective petition");
+    let alerts = alerts_for(&visit, &[], &settings, "张三", now);
+    assert_eq!(alerts.len(), 1);
+    let content = &alerts[0].0.content;
+    assert!(
+        content.contains("请立即报告值班领导") && !content.contains("带班"),
+        "{content}"
+    );
+
+    let mut screen = VisitScreen::default();
+    screen.on_watch_action(Action::AddWatch, &settings, "张三");
+    let notice = screen
+        .form
+        .as_ref()
+        .and_then(|(f, _)| f.notice.clone())
+        .expect("a notice for an officer");
+    assert!(notice.contains("关注名单由值班领导掌握"), "{notice}");
 }

@@ -7,9 +7,9 @@
 use chrono::{Duration, NaiveDateTime};
 use rusqlite::Connection;
 use tempfile::TempDir;
-use zhiban::core::idcard;
+use zhiban::core::idcard::{self, Gender};
 use zhiban::core::visit::{
-    Gender, IdType, NewVisit, RepeatKey, RepresentativeDraft, VisitDraft, WatchDraft, build_visit, build_watch_entry,
+    IdType, NewVisit, RepeatKey, RepresentativeDraft, VisitDraft, WatchDraft, build_visit, build_watch_entry,
     watch_matches,
 };
 use zhiban::core::visit_lookup::LookupBudget;
@@ -109,6 +109,46 @@ fn a_visit_is_read_back_as_registered() {
     assert_eq!(back.repeat_of, None);
     assert!(back.is_inside());
     assert!(matches!(s.visit(id + 100), Err(StoreError::NotFound(_))));
+}
+
+#[test]
+fn visitors_from_hong_kong_macao_and_taiwan_round_trip_and_repeat_by_their_permit_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    for (name, id_type, typed, retyped, stored) in [
+        (
+            "陈大文",
+            "港澳居民来往内地通行证",
+            "h1234 5678",
+            "H12345678",
+            "H12345678",
+        ),
+        (
+            "林志明",
+            "台湾居民来往大陆通行证",
+            "12345678(b)",
+            "12345678B",
+            "12345678B",
+        ),
+    ] {
+        let mut d = draft(name, typed);
+        d.id_type = id_type.into();
+        let v = build(&d, at("2026-11-20 09:00"));
+        let first = s.add_visit(&v).unwrap();
+        let back = s.visit(first).unwrap();
+        assert_eq!(back.fields, v);
+        assert_eq!(back.fields.id_type.label(), id_type);
+        assert_eq!(back.fields.id_number, stored);
+        let column: String = raw(&dir)
+            .query_row("SELECT id_type FROM visit WHERE id = ?1", [first], |r| r.get(0))
+            .unwrap();
+        assert_eq!(column, id_type, "stored as its label");
+        // The same card typed the other way: a 重访 of the first visit, found by its number.
+        d.id_number = retyped.into();
+        let again = s.add_visit(&build(&d, at("2026-11-21 09:00"))).unwrap();
+        assert_eq!(s.visit(again).unwrap().repeat_of, Some(first), "{id_type}");
+        assert_eq!(found_names(&s, stored), [name], "{id_type}");
+    }
 }
 
 #[test]

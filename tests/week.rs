@@ -19,11 +19,11 @@ use chrono::{Duration, NaiveDateTime, Timelike};
 use common::{Harness, at};
 use zhiban::config::{DEFAULT_TOML, parse};
 use zhiban::core::app::{Msg, Tab};
-use zhiban::core::form::FieldKey;
 use zhiban::core::handover::{Check, build_draft};
 use zhiban::core::keymap::{Key, KeyCode};
 use zhiban::core::urgent::{EventDraft, Level, new_event, raised};
 use zhiban::core::visit::VisitField;
+use zhiban::core::visit_screen::VisitFormKey;
 use zhiban::runtime::dispatch;
 use zhiban::store::Store;
 
@@ -219,7 +219,7 @@ impl Week {
         self.expect_said("已确认");
     }
 
-    fn tab_to(&mut self, key: FieldKey) {
+    fn tab_to(&mut self, key: VisitFormKey) {
         for _ in 0..80 {
             let focused = self
                 .h
@@ -256,10 +256,10 @@ impl Week {
             .is_some_and(|l| !l.results.is_empty());
         self.h.key(Key::plain(KeyCode::Enter));
         if !found {
-            self.tab_to(FieldKey::Visit(VisitField::IdNumber));
+            self.tab_to(VisitFormKey::Visit(VisitField::IdNumber));
             self.h
                 .type_text(&resident_id(&format!("53010219{}0101{:03}", 60 + i, 101 + i)));
-            self.tab_to(FieldKey::Visit(VisitField::Purpose));
+            self.tab_to(VisitFormKey::Visit(VisitField::Purpose));
             self.h.type_text("联系工作");
         }
         self.h.key(Key::ctrl('s'));

@@ -76,9 +76,10 @@ pub(super) fn run(
         .daily_report(date, DEFAULT_DAY_ENDS, now)
         .map_err(|e| failure(e.to_string()))?;
     let office = &config.settings.office_name;
+    let leader = config.settings.leader_title();
     let bytes = match format {
-        Format::Text => report.to_text(office).into_bytes(),
-        Format::Markdown => report.to_markdown(office).into_bytes(),
+        Format::Text => report.to_text(office, leader).into_bytes(),
+        Format::Markdown => report.to_markdown(office, leader).into_bytes(),
         Format::Csv => report.to_csv(office),
     };
     let mut out = std::io::stdout().lock();

@@ -103,10 +103,11 @@ pub(super) fn run(command: RosterCommand, config: &Config, store: &mut Store, op
                     .map(|w| format!("\t调班：{} {}→{}（{}）", w.post.label(), w.from, w.to, w.reason))
                     .collect();
                 println!(
-                    "{}\t{}\t{}\t带班 {}\t主班 {}\t副班 {}\t{}{swapped}",
+                    "{}\t{}\t{}\t{} {}\t主班 {}\t副班 {}\t{}{swapped}",
                     format_minute(s.start),
                     format_minute(s.end),
                     settings.calendar.day_kind(s.start.date()).label(),
+                    settings.leader_short(),
                     s.leader,
                     s.primary,
                     s.deputy,

@@ -18,8 +18,12 @@ use crate::core::visit::{
 };
 use crate::store::{Store, StoreError};
 
-/// What `--id-type` also accepts for 居民身份证.
-const RESIDENT_ID_ALIAS: &str = "身份证";
+/// The everyday names `--id-type` also accepts, and the document each stands for.
+const ID_TYPE_ALIASES: &[(&str, IdType)] = &[
+    ("身份证", IdType::ResidentId),
+    ("回乡证", IdType::HkMacauResidentPermit),
+    ("台胞证", IdType::TaiwanResidentPermit),
+];
 
 // Parsed once per run: the size difference between variants does not matter.
 #[allow(clippy::large_enum_variant)]
@@ -30,7 +34,7 @@ pub(super) enum VisitCommand {
         /// 姓名（照证件填写）
         #[arg(long, value_name = "姓名")]
         name: String,
-        /// 证件类型：居民身份证（可写“身份证”）、护照、港澳通行证、军官证、其他
+        /// 证件类型：居民身份证（可写“身份证”）、护照、港澳通行证、港澳居民来往内地通行证（可写“回乡证”）、台湾居民来往大陆通行证（可写“台胞证”）、军官证、其他
         #[arg(long, value_name = "类型")]
         id_type: String,
         /// 证件号码（证件类型为“其他”时写明所持证件，如“介绍信 市水利局”）
@@ -113,10 +117,9 @@ pub(super) fn run(
             let draft = VisitDraft {
                 name,
                 gender: gender.unwrap_or_default(),
-                id_type: if id_type.trim() == RESIDENT_ID_ALIAS {
-                    IdType::ResidentId.label().to_string()
-                } else {
-                    id_type
+                id_type: match ID_TYPE_ALIASES.iter().find(|(alias, _)| *alias == id_type.trim()) {
+                    Some((_, t)) => t.label().to_string(),
+                    None => id_type,
                 },
                 id_number,
                 employer: employer.unwrap_or_default(),
@@ -205,7 +208,11 @@ fn checked_visit(draft: &VisitDraft, config: &Config, operator: &str, now: Naive
             .filter(|(field, _)| !(*field == VisitField::Host && host_error.is_some()))
             .map(|(field, message)| {
                 let alias = if *field == VisitField::IdType {
-                    format!("（居民身份证也可写“{RESIDENT_ID_ALIAS}”）")
+                    let aliases: Vec<String> = ID_TYPE_ALIASES
+                        .iter()
+                        .map(|(alias, t)| format!("{}也可写“{alias}”", t.label()))
+                        .collect();
+                    format!("（{}）", aliases.join("，"))
                 } else {
                     String::new()
                 };

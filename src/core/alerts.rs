@@ -5,9 +5,10 @@
 
 use chrono::{Duration, NaiveDateTime};
 
+use super::escalation::EventState;
 use super::escalation::{self, Escalation, Input};
 use super::settings::UrgentSettings;
-use super::urgent::{AlertTarget, EntryAlert, Event, EventId, EventState, TimelineLine, followups_due};
+use super::urgent::{AlertTarget, EntryAlert, Event, EventId, TimelineLine, followups_due};
 
 /// How often open events are re-read from the store.
 pub const EVENTS_RELOAD_SECONDS: i64 = 2;

@@ -856,11 +856,12 @@ impl App {
 mod tests {
     //! Transition tests: keys in, state and effects out. No terminal, no disk, a fixed clock.
     use super::*;
-    use crate::core::form::FieldKey;
     use crate::core::keymap::KeyCode;
     use crate::core::log::Anchor;
     use crate::core::log::{LogField, Status};
+    use crate::core::log_screen::LogKey as FieldKey;
     use crate::core::visit::VisitorMatch;
+    use crate::core::visit_screen::VisitFormKey;
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
@@ -1112,7 +1113,8 @@ mod tests {
     }
 
     fn visitor(name: &str, visit_id: i64) -> VisitorMatch {
-        use crate::core::visit::{Gender, IdType};
+        use crate::core::idcard::Gender;
+        use crate::core::visit::IdType;
         VisitorMatch {
             visit_id,
             name: name.into(),
@@ -1196,7 +1198,7 @@ mod tests {
         assert_eq!(a.mode(), Mode::Form);
         let (form, _) = a.screens.visits.form.as_ref().unwrap();
         assert_eq!(
-            form.value(FieldKey::Visit(crate::core::visit::VisitField::Name)),
+            form.value(VisitFormKey::Visit(crate::core::visit::VisitField::Name)),
             "张三"
         );
         assert!(a.message.as_ref().unwrap().text.contains("已按上次登记填好：张三"));
@@ -1212,7 +1214,7 @@ mod tests {
         assert!(lookups(&key(&mut a, Key::plain(KeyCode::Enter))).is_empty());
         let (form, _) = a.screens.visits.form.as_ref().unwrap();
         assert_eq!(
-            form.value(FieldKey::Visit(crate::core::visit::VisitField::Name)),
+            form.value(VisitFormKey::Visit(crate::core::visit::VisitField::Name)),
             "王五"
         );
     }

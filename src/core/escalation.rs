@@ -9,7 +9,15 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::urgent::EventState;
+labelled_enum!(
+    /// Where an event (or an entry's alert) is in its life: the state machine's states.
+    EventState {
+        New => "新",
+        Acknowledged => "已确认",
+        Handled => "已处置",
+        Closed => "已结束",
+    }
+);
 
 /// One rung of the ladder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +29,7 @@ pub struct Rung {
     /// Reminders at this rung, evenly spaced within the delay.
     pub repeat: u32,
     /// Whom to phone: the people with this role…
-    pub role: Option<super::settings::Role>,
+    pub role: Option<super::people::Role>,
     /// …or this number (a body outside the people list).
     pub phone: String,
 }

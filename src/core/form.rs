@@ -4,30 +4,13 @@
 //! errors back on their fields; nothing typed is ever cleared by a failed save.
 
 use super::keymap::Action;
-use super::log::LogField;
 use super::text_buffer::{Inserted, TextBuffer};
 
-/// Identifies a field within any form of the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FieldKey {
-    Log(LogField),
-    /// Which field an amendment corrects.
-    AmendTarget,
-    /// The corrected value.
-    NewValue,
-    /// Why it is corrected.
-    Reason,
-    Leader,
-    InstructionText,
-    GivenAt,
-    Urgent(super::urgent_screen::UrgentField),
-    /// Whether a new log entry raises an urgent alert.
-    RaiseAlert,
-    Handover(super::handover_screen::HandoverField),
-    Roster(super::roster_screen::RosterField),
-    Visit(super::visit::VisitField),
-    Watch(super::visit::WatchField),
-}
+/// What identifies a field: each screen names its forms' fields with its own enum, so the
+/// form knows no screen.
+pub trait FieldId: Copy + Eq + std::fmt::Debug {}
+
+impl<T: Copy + Eq + std::fmt::Debug> FieldId for T {}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -36,8 +19,8 @@ pub enum Input {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Field {
-    pub key: FieldKey,
+pub struct Field<K> {
+    pub key: K,
     pub label: String,
     pub input: Input,
     pub required: bool,
@@ -49,11 +32,13 @@ pub struct Field {
     pub heading: Option<String>,
     /// A PIN: drawn as stars, never as typed.
     pub secret: bool,
+    /// The main text of its form (a log entry's content): given more rows.
+    pub tall: bool,
 }
 
-impl Field {
+impl<K: FieldId> Field<K> {
     #[must_use]
-    pub fn text(key: FieldKey, label: &str, multiline: bool, max_chars: usize) -> Self {
+    pub fn text(key: K, label: &str, multiline: bool, max_chars: usize) -> Self {
         Self {
             key,
             label: label.into(),
@@ -64,11 +49,12 @@ impl Field {
             placeholder: String::new(),
             heading: None,
             secret: false,
+            tall: false,
         }
     }
 
     #[must_use]
-    pub fn choice(key: FieldKey, label: &str, options: Vec<String>, selected: usize) -> Self {
+    pub fn choice(key: K, label: &str, options: Vec<String>, selected: usize) -> Self {
         Self {
             key,
             label: label.into(),
@@ -79,6 +65,7 @@ impl Field {
             placeholder: String::new(),
             heading: None,
             secret: false,
+            tall: false,
         }
     }
 
@@ -91,6 +78,12 @@ impl Field {
     #[must_use]
     pub fn with_placeholder(mut self, p: &str) -> Self {
         self.placeholder = p.into();
+        self
+    }
+
+    #[must_use]
+    pub fn tall(mut self) -> Self {
+        self.tall = true;
         self
     }
 
@@ -141,19 +134,19 @@ impl Field {
 
 /// What a key did to the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FormEvent {
+pub enum FormEvent<K> {
     /// Nothing the owner needs to react to.
     None,
     /// A value changed (the owner may re-derive dependent fields).
-    Changed(FieldKey),
+    Changed(K),
     /// Something worth telling the officer (shown in the form).
     Notice(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Form {
+pub struct Form<K> {
     pub title: String,
-    pub fields: Vec<Field>,
+    pub fields: Vec<Field<K>>,
     pub focus: usize,
     /// Something was typed since the form opened.
     pub dirty: bool,
@@ -163,9 +156,9 @@ pub struct Form {
     pub notice: Option<String>,
 }
 
-impl Form {
+impl<K: FieldId> Form<K> {
     #[must_use]
-    pub fn new(title: &str, fields: Vec<Field>) -> Self {
+    pub fn new(title: &str, fields: Vec<Field<K>>) -> Self {
         let mut f = Self {
             title: title.into(),
             fields,
@@ -181,26 +174,26 @@ impl Form {
     }
 
     #[must_use]
-    pub fn field(&self, key: FieldKey) -> Option<&Field> {
+    pub fn field(&self, key: K) -> Option<&Field<K>> {
         self.fields.iter().find(|f| f.key == key)
     }
 
-    pub fn field_mut(&mut self, key: FieldKey) -> Option<&mut Field> {
+    pub fn field_mut(&mut self, key: K) -> Option<&mut Field<K>> {
         self.fields.iter_mut().find(|f| f.key == key)
     }
 
     #[must_use]
-    pub fn value(&self, key: FieldKey) -> String {
+    pub fn value(&self, key: K) -> String {
         self.field(key).map(Field::value).unwrap_or_default()
     }
 
     #[must_use]
-    pub fn focused(&self) -> Option<&Field> {
+    pub fn focused(&self) -> Option<&Field<K>> {
         self.fields.get(self.focus)
     }
 
     /// Moves focus to a field (used to jump to the first error).
-    pub fn focus_on(&mut self, key: FieldKey) {
+    pub fn focus_on(&mut self, key: K) {
         if let Some(i) = self.fields.iter().position(|f| f.key == key && !f.hidden) {
             self.focus = i;
         }
@@ -214,7 +207,7 @@ impl Form {
     }
 
     /// Puts each error on its field and focuses the first one.
-    pub fn set_errors(&mut self, errors: &[(FieldKey, String)]) {
+    pub fn set_errors(&mut self, errors: &[(K, String)]) {
         for (key, msg) in errors {
             if let Some(f) = self.field_mut(*key) {
                 f.error = Some(msg.clone());
@@ -232,7 +225,7 @@ impl Form {
 
     /// Checks required fields; returns their errors.
     #[must_use]
-    pub fn missing_required(&self) -> Vec<(FieldKey, String)> {
+    pub fn missing_required(&self) -> Vec<(K, String)> {
         self.fields
             .iter()
             .filter(|f| f.required && !f.hidden && f.value().trim().is_empty())
@@ -263,7 +256,7 @@ impl Form {
     }
 
     /// Types a character into the focused field.
-    pub fn type_char(&mut self, c: char) -> FormEvent {
+    pub fn type_char(&mut self, c: char) -> FormEvent<K> {
         if self.saving {
             return FormEvent::None;
         }
@@ -292,7 +285,7 @@ impl Form {
     }
 
     /// Inserts pasted text into the focused field.
-    pub fn paste(&mut self, text: &str) -> FormEvent {
+    pub fn paste(&mut self, text: &str) -> FormEvent<K> {
         if self.saving {
             return FormEvent::None;
         }
@@ -315,7 +308,7 @@ impl Form {
     }
 
     /// Applies an editing or navigation action. Returns `None` if the action is not a form action.
-    pub fn apply(&mut self, action: Action) -> Option<FormEvent> {
+    pub fn apply(&mut self, action: Action) -> Option<FormEvent<K>> {
         if self.saving {
             return Some(FormEvent::None);
         }
@@ -385,7 +378,14 @@ impl Form {
 mod tests {
     use super::*;
 
-    fn sample() -> Form {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum FieldKey {
+        Reason,
+        AmendTarget,
+        InstructionText,
+    }
+
+    fn sample() -> Form<FieldKey> {
         Form::new(
             "测试",
             vec![

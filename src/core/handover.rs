@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDateTime};
 
+use super::escalation::EventState;
 use super::log::{EntryId, EntryKind, Status, Triage};
 use super::text::{first_line, truncate};
-use super::urgent::{Event, EventState};
+use super::urgent::Event;
 use super::validate::format_minute;
 
 pub type HandoverId = i64;
@@ -151,7 +152,7 @@ pub struct HandoverSummary {
 pub fn entry_deadline(e: &OpenEntry, now: NaiveDateTime) -> String {
     match e.triage {
         Triage::Urgent => "急办：立即办理".into(),
-        Triage::AskLeader if e.pending_instruction.is_none() => "请示：立即请示带班领导".into(),
+        Triage::AskLeader if e.pending_instruction.is_none() => "请示：立即请示领导".into(),
         Triage::AskLeader => "请示：已批示，待落实".into(),
         Triage::NextShift => {
             let due = e.occurred_at.date() + Duration::days(1);

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::form::{Field, FieldKey, Form};
+use super::form::{Field, Form};
 use super::handover::{Check, Draft, Handover, HandoverId, HandoverSummary, OpenState, build_draft, sign_blockers};
 use chrono::NaiveTime;
 
@@ -42,7 +42,7 @@ pub struct HandoverScreen {
     pub selected: usize,
     pub draft: Option<Draft>,
     pub item_selected: usize,
-    pub form: Option<(Form, HandoverForm)>,
+    pub form: Option<(Form<HandoverField>, HandoverForm)>,
     /// A signed handover being read.
     pub detail: Option<Handover>,
     pub detail_scroll: usize,
@@ -81,8 +81,8 @@ pub enum Request {
     Export(HandoverId),
 }
 
-fn field(key: HandoverField, label: &str, multiline: bool, max: usize) -> Field {
-    Field::text(FieldKey::Handover(key), label, multiline, max)
+fn field(key: HandoverField, label: &str, multiline: bool, max: usize) -> Field<HandoverField> {
+    Field::text(key, label, multiline, max)
 }
 
 impl HandoverScreen {
@@ -210,8 +210,7 @@ impl HandoverScreen {
                 let form = Form::new(
                     "交班单：接班人、当班情况、交接物品",
                     vec![
-                        Field::choice(FieldKey::Handover(HandoverField::Incoming), "接班人", names, selected)
-                            .required(),
+                        Field::choice(HandoverField::Incoming, "接班人", names, selected).required(),
                         field(HandoverField::Summary, "当班情况", true, 4000)
                             .required()
                             .with_value(&draft.summary)
@@ -275,20 +274,16 @@ impl HandoverScreen {
         let missing = form.missing_required();
         // "（请选择）" is a value, not a choice.
         let mut errors = missing;
-        if *purpose == HandoverForm::Edit && form.value(FieldKey::Handover(HandoverField::Incoming)) == "（请选择）"
-        {
-            errors.push((
-                FieldKey::Handover(HandoverField::Incoming),
-                "请选择接班人（用 Left/Right 切换）".into(),
-            ));
+        if *purpose == HandoverForm::Edit && form.value(HandoverField::Incoming) == "（请选择）" {
+            errors.push((HandoverField::Incoming, "请选择接班人（用 Left/Right 切换）".into()));
         }
         if *purpose == HandoverForm::Sign {
             for key in [HandoverField::OutgoingPin, HandoverField::IncomingPin] {
-                let v = form.value(FieldKey::Handover(key));
+                let v = form.value(key);
                 if !v.is_empty()
                     && let Err(e) = super::handover::validate_pin(&v)
                 {
-                    errors.push((FieldKey::Handover(key), e));
+                    errors.push((key, e));
                 }
             }
         }
@@ -298,14 +293,14 @@ impl HandoverScreen {
         }
         match *purpose {
             HandoverForm::Edit => {
-                draft.incoming = form.value(FieldKey::Handover(HandoverField::Incoming));
-                draft.summary = form.value(FieldKey::Handover(HandoverField::Summary));
-                draft.handed_items = form.value(FieldKey::Handover(HandoverField::HandedItems));
+                draft.incoming = form.value(HandoverField::Incoming);
+                draft.summary = form.value(HandoverField::Summary);
+                draft.handed_items = form.value(HandoverField::HandedItems);
                 self.form = None;
                 Request::Say("交班单已更新（尚未签字，签字后才保存）".into())
             }
             HandoverForm::Question(i) => {
-                let q = form.value(FieldKey::Handover(HandoverField::Question));
+                let q = form.value(HandoverField::Question);
                 if let Some(item) = draft.items.get_mut(i) {
                     item.check = Check::Question(q.trim().to_string());
                 }
@@ -317,8 +312,8 @@ impl HandoverScreen {
                 form.saving = true;
                 Request::Sign(Box::new(SignRequest {
                     draft: draft.clone(),
-                    outgoing_pin: form.value(FieldKey::Handover(HandoverField::OutgoingPin)),
-                    incoming_pin: form.value(FieldKey::Handover(HandoverField::IncomingPin)),
+                    outgoing_pin: form.value(HandoverField::OutgoingPin),
+                    incoming_pin: form.value(HandoverField::IncomingPin),
                 }))
             }
         }
@@ -331,10 +326,10 @@ impl HandoverScreen {
             form.saving = false;
             match pin_of {
                 Some(key) => {
-                    if let Some(f) = form.field_mut(FieldKey::Handover(key)) {
+                    if let Some(f) = form.field_mut(key) {
                         f.set_value("");
                     }
-                    form.set_errors(&[(FieldKey::Handover(key), message.to_string())]);
+                    form.set_errors(&[(key, message.to_string())]);
                 }
                 None => form.notice = Some(message.to_string()),
             }

@@ -21,7 +21,15 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::core::visit::Gender;
+labelled_enum!(
+    /// 性别. 未填 when the officer did not choose and the document does not say (a 居民身份证 says:
+    /// [`gender_from_id`]).
+    Gender {
+        Male => "男",
+        Female => "女",
+        Unset => "未填",
+    }
+);
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::form::{Field, FieldKey, Form, FormEvent, Input};
+use super::form::{Field, Form, FormEvent, Input};
 use super::keymap::{Action, Mode};
 use super::log::{
     AmendRequest, Entry, EntryId, EntryKey, EntryKind, EntrySummary, Instruction, InstructionRequest, LogField,
@@ -180,7 +180,24 @@ pub enum Purpose {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogForm {
     pub purpose: Purpose,
-    pub form: Form,
+    pub form: Form<LogKey>,
+}
+
+/// The fields of the log screen's forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LogKey {
+    Log(LogField),
+    /// Which field an amendment corrects.
+    AmendTarget,
+    /// The corrected value.
+    NewValue,
+    /// Why it is corrected.
+    Reason,
+    Leader,
+    InstructionText,
+    GivenAt,
+    /// Whether a new log entry raises an urgent alert.
+    RaiseAlert,
 }
 
 /// Context a transition reads but does not own.
@@ -267,11 +284,11 @@ impl LogScreen {
         Request::LoadEntry(id)
     }
 
-    fn after_form_event(&mut self, ev: FormEvent, cx: &mut Cx<'_>) {
+    fn after_form_event(&mut self, ev: FormEvent<LogKey>, cx: &mut Cx<'_>) {
         let Some(lf) = &mut self.form else { return };
         match ev {
-            FormEvent::Changed(FieldKey::Log(LogField::Kind)) => relabel_entry_form(&mut lf.form),
-            FormEvent::Changed(FieldKey::AmendTarget) => {
+            FormEvent::Changed(LogKey::Log(LogField::Kind)) => relabel_entry_form(&mut lf.form),
+            FormEvent::Changed(LogKey::AmendTarget) => {
                 if let Purpose::Amend(entry) = &lf.purpose {
                     reset_amend_value(&mut lf.form, entry, &Ctx::of(cx));
                 }
@@ -508,9 +525,9 @@ fn labels<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<String> 
     all.iter().map(|v| label(*v).to_string()).collect()
 }
 
-fn log_text(field: LogField, kind: EntryKind) -> Field {
+fn log_text(field: LogField, kind: EntryKind) -> Field<LogKey> {
     Field::text(
-        FieldKey::Log(field),
+        LogKey::Log(field),
         field.label(kind),
         field.is_multiline(),
         field.max_chars(),
@@ -519,7 +536,7 @@ fn log_text(field: LogField, kind: EntryKind) -> Field {
 
 /// The new-entry form: the record part, then the handling part (domain.md §2.1).
 #[must_use]
-pub fn new_entry_form(ctx: &Ctx<'_>) -> Form {
+pub fn new_entry_form(ctx: &Ctx<'_>) -> Form<LogKey> {
     let kind = EntryKind::IncomingCall;
     let mut categories = ctx.settings.categories.clone();
     if categories.is_empty() {
@@ -527,23 +544,24 @@ pub fn new_entry_form(ctx: &Ctx<'_>) -> Form {
     }
     let fields = vec![
         Field::choice(
-            FieldKey::Log(LogField::Kind),
+            LogKey::Log(LogField::Kind),
             "类型",
             labels(EntryKind::ALL, EntryKind::label),
             0,
         )
         .with_heading("记录"),
         log_text(LogField::OccurredAt, kind).with_placeholder("默认为现在；可填 09:30 或 2026-11-23 09:30"),
-        Field::choice(FieldKey::Log(LogField::Category), "类别", categories, 0),
+        Field::choice(LogKey::Log(LogField::Category), "类别", categories, 0),
         log_text(LogField::Unit, kind),
         log_text(LogField::Person, kind).with_placeholder("姓名/职务"),
         log_text(LogField::Phone, kind).with_placeholder("手机 11 位，或 区号-号码"),
         log_text(LogField::Content, kind)
+            .tall()
             .required()
             .with_placeholder("何时、何地、何人、何事、已采取措施、现状、请求"),
         log_text(LogField::ReportedElsewhere, kind).with_placeholder("对方是否已向其他单位报告，报给谁"),
         Field::choice(
-            FieldKey::Log(LogField::ReadBack),
+            LogKey::Log(LogField::ReadBack),
             "复述核对",
             labels(ReadBack::ALL, ReadBack::label),
             0,
@@ -552,21 +570,21 @@ pub fn new_entry_form(ctx: &Ctx<'_>) -> Form {
         log_text(LogField::ForwardedAt, kind).with_placeholder("填写转交对象后默认为现在"),
         log_text(LogField::Receiver, kind).with_placeholder(&format!("默认为当前值班员 {}", ctx.operator)),
         Field::choice(
-            FieldKey::Log(LogField::Triage),
+            LogKey::Log(LogField::Triage),
             "分级",
             labels(Triage::ALL, Triage::label),
             3,
         )
         .with_heading("办理"),
         Field::choice(
-            FieldKey::RaiseAlert,
+            LogKey::RaiseAlert,
             "紧急提醒",
             vec!["否".into(), RAISE_ALERT_YES.into()],
             0,
         ),
         log_text(LogField::Proposal, kind),
         Field::choice(
-            FieldKey::Log(LogField::Status),
+            LogKey::Log(LogField::Status),
             "状态",
             labels(Status::ALL, Status::label),
             0,
@@ -579,15 +597,15 @@ pub fn new_entry_form(ctx: &Ctx<'_>) -> Form {
     relabel_entry_form(&mut form);
     // Most entries are incoming calls: start where the officer starts typing. The kind, time and
     // category above keep their defaults unless changed (Shift-Tab/Up reaches them).
-    form.focus_on(FieldKey::Log(LogField::Unit));
+    form.focus_on(LogKey::Log(LogField::Unit));
     form
 }
 
 /// Shows the fields that apply to the chosen kind, with that kind's labels.
-fn relabel_entry_form(form: &mut Form) {
-    let kind = EntryKind::parse(&form.value(FieldKey::Log(LogField::Kind))).unwrap_or(EntryKind::IncomingCall);
+fn relabel_entry_form(form: &mut Form<LogKey>) {
+    let kind = EntryKind::parse(&form.value(LogKey::Log(LogField::Kind))).unwrap_or(EntryKind::IncomingCall);
     for f in &mut form.fields {
-        if let FieldKey::Log(lf) = f.key {
+        if let LogKey::Log(lf) = f.key {
             f.label = lf.label(kind).to_string();
             f.hidden = !lf.applies_to(kind);
         }
@@ -598,12 +616,12 @@ fn relabel_entry_form(form: &mut Form) {
 /// The 紧急提醒 choice that raises an alert.
 const RAISE_ALERT_YES: &str = "是：逐级提醒直到有人确认";
 
-fn save_new_entry(form: &Form, ctx: &Ctx<'_>) -> Result<Request, Vec<(FieldKey, String)>> {
-    let raise = form.value(FieldKey::RaiseAlert) == RAISE_ALERT_YES;
-    let triage = Triage::parse(&form.value(FieldKey::Log(LogField::Triage)));
+fn save_new_entry(form: &Form<LogKey>, ctx: &Ctx<'_>) -> Result<Request, Vec<(LogKey, String)>> {
+    let raise = form.value(LogKey::RaiseAlert) == RAISE_ALERT_YES;
+    let triage = Triage::parse(&form.value(LogKey::Log(LogField::Triage)));
     if raise && !matches!(triage, Some(Triage::Urgent | Triage::AskLeader)) {
         return Err(vec![(
-            FieldKey::RaiseAlert,
+            LogKey::RaiseAlert,
             "只有“急办”或“请示”的事项可设紧急提醒：先把分级改为急办或请示".into(),
         )]);
     }
@@ -613,13 +631,13 @@ fn save_new_entry(form: &Form, ctx: &Ctx<'_>) -> Result<Request, Vec<(FieldKey, 
         .iter()
         .filter(|f| !f.hidden)
         .filter_map(|f| match f.key {
-            FieldKey::Log(lf) => Some((lf, f.value())),
+            LogKey::Log(lf) => Some((lf, f.value())),
             _ => None,
         })
         .collect();
     build_entry(&raw, ctx.operator, ctx.now)
         .map(|e| Request::SaveEntry(Box::new(e), alert))
-        .map_err(|errs| errs.into_iter().map(|(f, m)| (FieldKey::Log(f), m)).collect())
+        .map_err(|errs| errs.into_iter().map(|(f, m)| (LogKey::Log(f), m)).collect())
 }
 
 fn open_form(action: Action, entry: &Entry, ctx: &Ctx<'_>) -> LogForm {
@@ -647,16 +665,15 @@ fn amendable(kind: EntryKind) -> Vec<LogField> {
         .collect()
 }
 
-fn amend_form(entry: &Entry, ctx: &Ctx<'_>) -> Form {
+fn amend_form(entry: &Entry, ctx: &Ctx<'_>) -> Form<LogKey> {
     let kind = entry.fields.kind;
     let targets = amendable(kind).into_iter().map(|f| f.label(kind).to_string()).collect();
     let mut form = Form::new(
         &format!("更正/补充第 {} 号记录（原值保留在修改记录中）", entry.id),
         vec![
-            Field::choice(FieldKey::AmendTarget, "更正项", targets, 0),
-            Field::text(FieldKey::NewValue, "新值", false, 100),
-            Field::text(FieldKey::Reason, "原因", false, 200)
-                .with_placeholder("更正已有内容须写明原因；补填空项可不写"),
+            Field::choice(LogKey::AmendTarget, "更正项", targets, 0),
+            Field::text(LogKey::NewValue, "新值", false, 100),
+            Field::text(LogKey::Reason, "原因", false, 200).with_placeholder("更正已有内容须写明原因；补填空项可不写"),
         ],
     );
     reset_amend_value(&mut form, entry, ctx);
@@ -664,10 +681,10 @@ fn amend_form(entry: &Entry, ctx: &Ctx<'_>) -> Form {
 }
 
 /// Puts the chosen field's current value into the 新值 field, as text or as a choice.
-fn reset_amend_value(form: &mut Form, entry: &Entry, ctx: &Ctx<'_>) {
+fn reset_amend_value(form: &mut Form<LogKey>, entry: &Entry, ctx: &Ctx<'_>) {
     let kind = entry.fields.kind;
     let targets = amendable(kind);
-    let Some(Input::Choice { selected, .. }) = form.field(FieldKey::AmendTarget).map(|f| &f.input) else {
+    let Some(Input::Choice { selected, .. }) = form.field(LogKey::AmendTarget).map(|f| &f.input) else {
         return;
     };
     let Some(&target) = targets.get(*selected) else { return };
@@ -680,40 +697,40 @@ fn reset_amend_value(form: &mut Form, entry: &Entry, ctx: &Ctx<'_>) {
         _ => None,
     };
     let new_field = match options {
-        Some(opts) => Field::choice(FieldKey::NewValue, "新值", opts, 0).with_value(&current),
-        None => Field::text(FieldKey::NewValue, "新值", target.is_multiline(), target.max_chars()).with_value(&current),
+        Some(opts) => Field::choice(LogKey::NewValue, "新值", opts, 0).with_value(&current),
+        None => Field::text(LogKey::NewValue, "新值", target.is_multiline(), target.max_chars()).with_value(&current),
     };
     let placeholder = if target.is_time() {
         "如 2026-11-23 09:30 或 09:30"
     } else {
         ""
     };
-    if let Some(f) = form.field_mut(FieldKey::NewValue) {
+    if let Some(f) = form.field_mut(LogKey::NewValue) {
         *f = new_field.with_placeholder(placeholder);
     }
 }
 
-fn save_amendment(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Request, Vec<(FieldKey, String)>> {
+fn save_amendment(form: &Form<LogKey>, entry: &Entry, ctx: &Ctx<'_>) -> Result<Request, Vec<(LogKey, String)>> {
     let kind = entry.fields.kind;
     let targets = amendable(kind);
-    let target = match form.field(FieldKey::AmendTarget).map(|f| &f.input) {
+    let target = match form.field(LogKey::AmendTarget).map(|f| &f.input) {
         Some(Input::Choice { selected, .. }) => targets.get(*selected).copied(),
         _ => None,
     }
-    .ok_or_else(|| vec![(FieldKey::AmendTarget, "请选择要更正的项目".to_string())])?;
+    .ok_or_else(|| vec![(LogKey::AmendTarget, "请选择要更正的项目".to_string())])?;
     let old = entry.fields.value(target);
-    let new = check_amended_value(target, kind, &form.value(FieldKey::NewValue), ctx.now)
-        .map_err(|e| vec![(FieldKey::NewValue, e)])?;
+    let new = check_amended_value(target, kind, &form.value(LogKey::NewValue), ctx.now)
+        .map_err(|e| vec![(LogKey::NewValue, e)])?;
     if new == old {
         return Err(vec![(
-            FieldKey::NewValue,
+            LogKey::NewValue,
             "新值与原值相同：请修改后再保存，或按 Esc 取消".into(),
         )]);
     }
-    let reason = form.value(FieldKey::Reason).trim().to_string();
+    let reason = form.value(LogKey::Reason).trim().to_string();
     if reason.is_empty() && !old.is_empty() {
         return Err(vec![(
-            FieldKey::Reason,
+            LogKey::Reason,
             "更正已有内容须写明原因（如“记错号码”“对方补充说明”）".into(),
         )]);
     }
@@ -726,7 +743,7 @@ fn save_amendment(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Request, 
     }))
 }
 
-fn instruction_form(entry_id: EntryId, ctx: &Ctx<'_>) -> Form {
+fn instruction_form(entry_id: EntryId, ctx: &Ctx<'_>) -> Form<LogKey> {
     let leaders: Vec<String> = ctx
         .settings
         .people
@@ -735,34 +752,34 @@ fn instruction_form(entry_id: EntryId, ctx: &Ctx<'_>) -> Form {
         .map(|p| p.name.clone())
         .collect();
     let leader = if leaders.is_empty() {
-        Field::text(FieldKey::Leader, "批示领导", false, 50).required()
+        Field::text(LogKey::Leader, "批示领导", false, 50).required()
     } else {
-        Field::choice(FieldKey::Leader, "批示领导", leaders, 0)
+        Field::choice(LogKey::Leader, "批示领导", leaders, 0)
     };
     Form::new(
         &format!("第 {entry_id} 号记录：领导批示"),
         vec![
             leader,
-            Field::text(FieldKey::InstructionText, "批示内容", true, 2000).required(),
-            Field::text(FieldKey::GivenAt, "批示时间", false, 19).with_placeholder("默认为现在；可填 09:30"),
+            Field::text(LogKey::InstructionText, "批示内容", true, 2000).required(),
+            Field::text(LogKey::GivenAt, "批示时间", false, 19).with_placeholder("默认为现在；可填 09:30"),
         ],
     )
 }
 
-fn save_instruction(form: &Form, entry_id: EntryId, ctx: &Ctx<'_>) -> Result<Request, Vec<(FieldKey, String)>> {
+fn save_instruction(form: &Form<LogKey>, entry_id: EntryId, ctx: &Ctx<'_>) -> Result<Request, Vec<(LogKey, String)>> {
     let missing = form.missing_required();
     if !missing.is_empty() {
         return Err(missing);
     }
-    let given_at = match form.value(FieldKey::GivenAt).trim() {
+    let given_at = match form.value(LogKey::GivenAt).trim() {
         "" => ctx.now,
-        s => validate::time(s, ctx.now).map_err(|e| vec![(FieldKey::GivenAt, e)])?,
+        s => validate::time(s, ctx.now).map_err(|e| vec![(LogKey::GivenAt, e)])?,
     };
     Ok(Request::Instruct(InstructionRequest {
         entry_id,
         instruction: Instruction {
-            leader: form.value(FieldKey::Leader).trim().to_string(),
-            text: form.value(FieldKey::InstructionText).trim().to_string(),
+            leader: form.value(LogKey::Leader).trim().to_string(),
+            text: form.value(LogKey::InstructionText).trim().to_string(),
             given_at,
             recorded_by: ctx.operator.to_string(),
             recorded_at: ctx.now,
@@ -770,14 +787,14 @@ fn save_instruction(form: &Form, entry_id: EntryId, ctx: &Ctx<'_>) -> Result<Req
     }))
 }
 
-fn progress_form(entry: &Entry) -> Form {
+fn progress_form(entry: &Entry) -> Form<LogKey> {
     let kind = entry.fields.kind;
     let status = Status::ALL.iter().position(|s| *s == entry.fields.status).unwrap_or(0);
     Form::new(
         &format!("第 {} 号记录：办理进展", entry.id),
         vec![
             Field::choice(
-                FieldKey::Log(LogField::Status),
+                LogKey::Log(LogField::Status),
                 "状态",
                 labels(Status::ALL, Status::label),
                 status,
@@ -788,24 +805,24 @@ fn progress_form(entry: &Entry) -> Form {
     )
 }
 
-fn save_progress(form: &Form, entry: &Entry, ctx: &Ctx<'_>) -> Result<Request, Vec<(FieldKey, String)>> {
+fn save_progress(form: &Form<LogKey>, entry: &Entry, ctx: &Ctx<'_>) -> Result<Request, Vec<(LogKey, String)>> {
     let mut changes = Vec::new();
     for field in [LogField::Status, LogField::Result, LogField::Handler] {
-        let new = form.value(FieldKey::Log(field)).trim().to_string();
+        let new = form.value(LogKey::Log(field)).trim().to_string();
         if new != entry.fields.value(field) {
             changes.push((field, new));
         }
     }
-    let done = form.value(FieldKey::Log(LogField::Status)) == Status::Done.label();
-    if done && form.value(FieldKey::Log(LogField::Result)).trim().is_empty() {
-        return Err(vec![(FieldKey::Log(LogField::Result), "办结须填写办理结果".into())]);
+    let done = form.value(LogKey::Log(LogField::Status)) == Status::Done.label();
+    if done && form.value(LogKey::Log(LogField::Result)).trim().is_empty() {
+        return Err(vec![(LogKey::Log(LogField::Result), "办结须填写办理结果".into())]);
     }
     if done && entry.fields.closed_at.is_none() {
         changes.push((LogField::ClosedAt, validate::format_minute(ctx.now)));
     }
     if changes.is_empty() {
         return Err(vec![(
-            FieldKey::Log(LogField::Status),
+            LogKey::Log(LogField::Status),
             "没有改动：修改状态、结果或承办人后再保存，或按 Esc 取消".into(),
         )]);
     }

@@ -37,9 +37,10 @@
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::csv::{csv_document, spreadsheet_safe};
+use super::escalation::EventState;
 use super::log::{EntryId, EntryKind, Instruction, NewEntry, Status, Triage};
 use super::text::{first_line, sanitize};
-use super::urgent::{Channel, Event, EventId, EventState, Level, Report, TimelineLine};
+use super::urgent::{Channel, Event, EventId, Level, Report, TimelineLine};
 use super::validate::format_minute;
 use super::visit::COLLECTIVE_THRESHOLD;
 
@@ -709,7 +710,7 @@ impl DailyReport {
 
     /// Plain text, for the terminal and for pasting into a message.
     #[must_use]
-    pub fn to_text(&self, office: &str) -> String {
+    pub fn to_text(&self, office: &str, leader: &str) -> String {
         let y = self.year();
         let mut s = String::new();
         s.push_str(&format!(
@@ -788,13 +789,13 @@ impl DailyReport {
         s.push_str("五、统计\n");
         s.push_str(&format!("电话初报按时率：{}\n", self.phone_rate.describe()));
         s.push_str(&format!("书面初报按时率：{}\n\n", self.written_rate.describe()));
-        s.push_str("值班员：____________　　带班领导（签发）：____________\n");
+        s.push_str(&format!("值班员：____________　　{leader}（签发）：____________\n"));
         s
     }
 
     /// Markdown, for printing and for the archive.
     #[must_use]
-    pub fn to_markdown(&self, office: &str) -> String {
+    pub fn to_markdown(&self, office: &str, leader: &str) -> String {
         let y = self.year();
         let md = |t: &str| md_inline(t);
         let mut s = String::new();
@@ -880,7 +881,7 @@ impl DailyReport {
         s.push_str("## 五、统计\n\n");
         s.push_str(&format!("- 电话初报按时率：{}\n", self.phone_rate.describe()));
         s.push_str(&format!("- 书面初报按时率：{}\n\n", self.written_rate.describe()));
-        s.push_str("值班员：____________　　带班领导（签发）：____________\n");
+        s.push_str(&format!("值班员：____________　　{leader}（签发）：____________\n"));
         s
     }
 
@@ -1195,12 +1196,15 @@ mod tests {
         assert!(r.is_partial());
         assert_eq!(r.as_of, at("2026-11-23 07:30"));
         assert_eq!(r.kind_counts.len(), EntryKind::ALL.len());
-        let text = r.to_text("测试县人民政府办公室");
+        let text = r.to_text("测试县人民政府办公室", "带班领导");
         assert!(text.contains("本日无重要情况，零报告。"), "{text}");
+        assert!(text.contains("带班领导（签发）"), "{text}");
         assert!(text.contains("截至 2026-11-23 07:30，本时段尚未结束"), "{text}");
         assert!(text.contains("值班记录共 0 件：来电 0、去电 0"), "{text}");
-        let md = r.to_markdown("测试县");
+        let md = r.to_markdown("测试县", "值班领导");
         assert!(md.contains("**本日无重要情况，零报告。**"), "{md}");
+        assert!(md.contains("值班领导（签发）") && !md.contains("带班领导"), "{md}");
+        assert!(r.to_text("测试县", "值班领导").contains("值班领导（签发）"));
     }
 
     #[test]

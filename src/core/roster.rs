@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
-use crate::core::settings::{Person, Role};
+use crate::core::people::{Person, Role};
 use crate::core::text::sanitize;
 use crate::core::validate::format_minute;
 
@@ -608,8 +608,13 @@ fn line_of(text: &str, at: u64) -> usize {
 fn is_header(fields: &[&str]) -> bool {
     let zh: Vec<&str> = CSV_HEADER.split(',').collect();
     let en: Vec<&str> = CSV_HEADER_EN.split(',').collect();
-    fields == zh.as_slice()
-        || (fields.len() == en.len() && fields.iter().zip(&en).all(|(f, e)| f.eq_ignore_ascii_case(e)))
+    // An office that says 值班领导 may head the column so (the same post).
+    let zh_or_alt = fields.len() == zh.len()
+        && fields
+            .iter()
+            .zip(&zh)
+            .all(|(f, z)| f == z || (*z == "带班领导" && *f == "值班领导"));
+    zh_or_alt || (fields.len() == en.len() && fields.iter().zip(&en).all(|(f, e)| f.eq_ignore_ascii_case(e)))
 }
 
 /// `YYYY-MM-DD HH:MM` (also with `/`, a full-width colon, or seconds).
@@ -1258,6 +1263,15 @@ mod tests {
         );
         assert_eq!(s[1].deputy, "", "the deputy is optional");
         assert_eq!(s[1].source, ShiftSource::Imported);
+    }
+
+    #[test]
+    fn the_leader_column_may_be_headed_either_name_of_the_duty_leader() {
+        let text = "开始,结束,值班领导,主班,副班\n2026-12-01 08:30,2026-12-02 08:30,张局长,李四,钱七\n";
+        let s = parse_csv(text, &people()).unwrap();
+        assert_eq!(s[0].leader, "张局长");
+        let e = csv_errors("开始,结束,领导,主班,副班\n2026-12-01 08:30,2026-12-02 08:30,张局长,李四,钱七\n");
+        assert!(e[0].contains("第一行应为表头"), "{e:?}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::form::FormEvent;
-use super::form::{Field, FieldKey, Form};
+use super::form::{Field, Form};
 use super::keymap::{Action, Mode};
 use super::roster::{Post, Shift, Swap, validate_swap};
 use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed_text};
@@ -27,7 +27,7 @@ pub enum RosterField {
 pub struct RosterScreen {
     /// The day the cursor is on (its month is the one shown).
     pub cursor: Option<NaiveDate>,
-    pub form: Option<Form>,
+    pub form: Option<Form<RosterField>>,
     /// Shifts offered in the form, in the order of its 班次 choice.
     pub form_shifts: Vec<Shift>,
     /// The swap being saved, and what its confirmation says.
@@ -100,7 +100,7 @@ impl RosterScreen {
             .filter(|p| p.role.is_leader())
             .map(|p| p.name.clone())
             .collect();
-        let key = FieldKey::Roster;
+        let key = std::convert::identity::<RosterField>;
         let form = Form::new(
             &format!("登记调班：{}", day.format("%Y-%m-%d")),
             vec![
@@ -123,7 +123,7 @@ impl RosterScreen {
         let Some(form) = &mut self.form else {
             return RosterRequest::None;
         };
-        let key = FieldKey::Roster;
+        let key = std::convert::identity::<RosterField>;
         let index = match &form.field(key(RosterField::Shift)).map(|f| &f.input) {
             Some(super::form::Input::Choice { selected, .. }) => *selected,
             _ => 0,
@@ -421,7 +421,7 @@ mod tests {
             "{req:?}"
         );
         if let Some(f) = &mut r.form {
-            f.focus_on(FieldKey::Roster(RosterField::Reason));
+            f.focus_on(RosterField::Reason);
             for c in "出差".chars() {
                 f.type_char(c);
             }
@@ -430,9 +430,7 @@ mod tests {
         let req = r.save_form(&s, "张三", at(23, 9, 0));
         assert!(matches!(req, RosterRequest::Say(_)), "{req:?}");
         if let Some(f) = &mut r.form {
-            f.field_mut(FieldKey::Roster(RosterField::To))
-                .unwrap()
-                .set_value("李四");
+            f.field_mut(RosterField::To).unwrap().set_value("李四");
             f.clear_errors();
         }
         match r.save_form(&s, "张三", at(23, 9, 0)) {

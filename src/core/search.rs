@@ -56,9 +56,10 @@ use std::ops::Range;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use super::escalation::EventState;
 use super::log::{EntryId, NewEntry};
 use super::name_pinyin::search_keys;
-use super::urgent::{EventId, EventState, NewEvent};
+use super::urgent::{EventId, NewEvent};
 use super::visit::Visit;
 
 labelled_enum!(
@@ -665,7 +666,7 @@ fn build_keys(people: &[&str], units: &[&str]) -> String {
 
 /// The visitor's own name first, with every reading and as one whole (阿卜杜·热合曼 also as
 /// `abudureheman`), as the visit row keeps it: the visitor lookup finds a name by any of these,
-/// and takes its candidates from them ([`crate::core::visit_lookup`]). Then `keys`.
+/// and takes its candidates from them. Then `keys`.
 fn with_visitor_keys(name: &str, keys: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     let own = name_keys(name.to_string(), super::name_pinyin::MAX_ALTERNATES);

@@ -234,7 +234,7 @@ impl Screen for SearchScreen {
             (Reply::DailyReport(report), _) => {
                 self.report = Some((
                     report
-                        .to_text(&cx.settings.office_name)
+                        .to_text(&cx.settings.office_name, cx.settings.leader_title())
                         .lines()
                         .map(str::to_string)
                         .collect(),

@@ -1,66 +1,14 @@
 //! What the core needs to know from the configuration: the office, its people and the log
 //! categories. The config module parses `config.toml` into these; the core never reads files.
+//!
+//! This is the configuration's view, above the domain modules: it is made of their types (people
+//! and roles, the urgent rules and ladder, the rotation and calendar), and they never import it;
+//! a rule that needs configuration takes the piece it needs as a parameter. [`Person`], [`Role`]
+//! and [`UrgentSettings`] are re-exported here because a `Settings` is built from them.
 
-/// Duty roles (domain.md §1). Labels are what `config.toml` says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
-    DutyOfficer,
-    DutyLeader,
-    DutyLeaderAlt,
-    Director,
-    DeputyDirector,
-    Confidential,
-    Guard,
-    Messenger,
-}
-
-impl Role {
-    pub const ALL: &'static [Role] = &[
-        Self::DutyOfficer,
-        Self::DutyLeader,
-        Self::DutyLeaderAlt,
-        Self::Director,
-        Self::DeputyDirector,
-        Self::Confidential,
-        Self::Guard,
-        Self::Messenger,
-    ];
-
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::DutyOfficer => "值班员",
-            Self::DutyLeader => "带班领导",
-            Self::DutyLeaderAlt => "值班领导",
-            Self::Director => "办公室主任",
-            Self::DeputyDirector => "分管副主任",
-            Self::Confidential => "机要员",
-            Self::Guard => "门卫",
-            Self::Messenger => "通讯员",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|r| r.label() == s.trim())
-    }
-
-    /// Leaders give instructions (领导批示).
-    #[must_use]
-    pub fn is_leader(self) -> bool {
-        matches!(
-            self,
-            Self::DutyLeader | Self::DutyLeaderAlt | Self::Director | Self::DeputyDirector
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Person {
-    pub name: String,
-    pub role: Role,
-    pub phone: String,
-}
+use super::escalation::Rung;
+pub use super::people::{Person, Role};
+pub use super::urgent::UrgentSettings;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -128,20 +76,43 @@ impl Default for VisitSettings {
     }
 }
 
-/// 紧急信息报送 configuration: categories, the default recipient, follow-up times, the deadline
-/// rules and the escalation ladder.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct UrgentSettings {
-    pub categories: Vec<String>,
-    pub recipient: String,
-    pub followup_times: Vec<chrono::NaiveTime>,
-    pub rules: Vec<crate::core::urgent::DeadlineRule>,
-    pub ladder: Vec<crate::core::escalation::Rung>,
-}
-
 impl Settings {
     #[must_use]
     pub fn person(&self, name: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.name == name)
     }
+
+    /// What this office calls its duty leader, 带班领导 or 值班领导 (see
+    /// [`super::people::duty_leader_role`]): every text that names the role says this.
+    #[must_use]
+    pub fn leader_title(&self) -> &'static str {
+        super::people::duty_leader_role(&self.people).label()
+    }
+
+    /// The same on a narrow strip: 带班, or 值班领导 in full (值班 alone reads as the officer).
+    #[must_use]
+    pub fn leader_short(&self) -> &'static str {
+        match super::people::duty_leader_role(&self.people) {
+            Role::DutyLeader => "带班",
+            other => other.label(),
+        }
+    }
+}
+
+/// Whom to phone at a rung of the ladder: the configured people with its role, or its number.
+#[must_use]
+pub fn contacts(settings: &Settings, rung: &Rung) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = match rung.role {
+        Some(role) => settings
+            .people
+            .iter()
+            .filter(|p| p.role == role)
+            .map(|p| (p.name.clone(), p.phone.clone()))
+            .collect(),
+        None => Vec::new(),
+    };
+    if !rung.phone.is_empty() {
+        out.push((rung.name.clone(), rung.phone.clone()));
+    }
+    out
 }

@@ -6,6 +6,8 @@
 
 use chrono::{Duration, NaiveDateTime};
 
+use super::escalation::EventState;
+
 /// Database id of an urgent event.
 pub type EventId = i64;
 
@@ -16,16 +18,6 @@ labelled_enum!(
         Major => "重大",
         Large => "较大",
         Ordinary => "一般",
-    }
-);
-
-labelled_enum!(
-    /// Where an event is in its life.
-    EventState {
-        New => "新",
-        Acknowledged => "已确认",
-        Handled => "已处置",
-        Closed => "已结束",
     }
 );
 
@@ -398,10 +390,21 @@ pub struct TimelineLine {
     pub text: String,
 }
 
+/// 紧急信息报送 configuration: categories, the default recipient, follow-up times, the deadline
+/// rules and the escalation ladder.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UrgentSettings {
+    pub categories: Vec<String>,
+    pub recipient: String,
+    pub followup_times: Vec<chrono::NaiveTime>,
+    pub rules: Vec<DeadlineRule>,
+    pub ladder: Vec<super::escalation::Rung>,
+}
+
 /// Creates an event from what was typed: picks the deadline rule and copies it on.
 pub fn new_event(
     draft: EventDraft,
-    settings: &super::settings::UrgentSettings,
+    settings: &UrgentSettings,
     operator: &str,
     now: NaiveDateTime,
 ) -> Result<NewEvent, String> {
@@ -528,24 +531,6 @@ pub struct EntryAlert {
     pub created_at: NaiveDateTime,
 }
 
-/// Whom to phone at a rung of the ladder: the configured people with its role, or its number.
-#[must_use]
-pub fn contacts(settings: &super::settings::Settings, rung: &super::escalation::Rung) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = match rung.role {
-        Some(role) => settings
-            .people
-            .iter()
-            .filter(|p| p.role == role)
-            .map(|p| (p.name.clone(), p.phone.clone()))
-            .collect(),
-        None => Vec::new(),
-    };
-    if !rung.phone.is_empty() {
-        out.push((rung.name.clone(), rung.phone.clone()));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -568,7 +553,7 @@ mod tests {
 
     #[test]
     fn the_rule_in_force_is_copied_onto_the_event() {
-        let mut settings = crate::core::settings::UrgentSettings {
+        let mut settings = UrgentSettings {
             categories: vec!["自然灾害".into()],
             recipient: "上级总值班室".into(),
             rules: vec![rule(None, Level::Major, 30, 60)],

@@ -5,16 +5,15 @@ use chrono::NaiveDateTime;
 
 use super::escalation::Input;
 use super::form::FormEvent;
-use super::form::{Field, FieldKey, Form};
+use super::form::{Field, Form};
 use super::keymap::{Action, Mode};
 use super::log::{Entry, EntryId};
 use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed_text};
-use super::settings::Settings;
 use super::settings::UrgentSettings;
+use super::settings::{Settings, contacts};
 use super::urgent::AlertTarget;
 use super::urgent::{
-    CallOutcome, Channel, Event, EventDraft, EventId, Level, NewEvent, Report, ReportType, TimelineLine, contacts,
-    new_event,
+    CallOutcome, Channel, Event, EventDraft, EventId, Level, NewEvent, Report, ReportType, TimelineLine, new_event,
 };
 use super::validate;
 
@@ -60,7 +59,7 @@ pub struct UrgentScreen {
     pub selected: usize,
     /// Timeline of the selected event, once loaded.
     pub timeline: Option<(EventId, Vec<TimelineLine>)>,
-    pub form: Option<Form>,
+    pub form: Option<Form<UrgentField>>,
     /// The log entry being promoted, if the form came from one.
     pub promoting: Option<EntryId>,
     pub purpose: UrgentPurpose,
@@ -70,22 +69,17 @@ pub struct UrgentScreen {
     selected_id: Option<EventId>,
 }
 
-fn text(key: UrgentField, label: &str, multiline: bool, max: usize) -> Field {
-    Field::text(FieldKey::Urgent(key), label, multiline, max)
+fn text(key: UrgentField, label: &str, multiline: bool, max: usize) -> Field<UrgentField> {
+    Field::text(key, label, multiline, max)
 }
 
 /// The new-event form; `from` pre-fills it from a log entry being promoted.
 #[must_use]
-pub fn new_event_form(settings: &UrgentSettings, from: Option<&Entry>) -> Form {
+pub fn new_event_form(settings: &UrgentSettings, from: Option<&Entry>) -> Form<UrgentField> {
     let levels = Level::ALL.iter().map(|l| l.label().to_string()).collect();
     let mut fields = vec![
-        Field::choice(
-            FieldKey::Urgent(UrgentField::Category),
-            "类别",
-            settings.categories.clone(),
-            0,
-        ),
-        Field::choice(FieldKey::Urgent(UrgentField::Level), "等级", levels, 1),
+        Field::choice(UrgentField::Category, "类别", settings.categories.clone(), 0),
+        Field::choice(UrgentField::Level, "等级", levels, 1),
         text(UrgentField::OccurredAt, "事发时间", false, 19)
             .with_placeholder("默认为现在；可填 02:50 或 2026-11-23 02:50"),
         text(UrgentField::ReceivedAt, "接报时间", false, 19).with_placeholder("默认为现在"),
@@ -108,9 +102,9 @@ pub fn new_event_form(settings: &UrgentSettings, from: Option<&Entry>) -> Form {
         let e = &entry.fields;
         for f in &mut fields {
             match f.key {
-                FieldKey::Urgent(UrgentField::OccurredAt) => f.set_value(&validate::format_minute(e.occurred_at)),
-                FieldKey::Urgent(UrgentField::Summary) => f.set_value(&e.content),
-                FieldKey::Urgent(UrgentField::Source) => {
+                UrgentField::OccurredAt => f.set_value(&validate::format_minute(e.occurred_at)),
+                UrgentField::Summary => f.set_value(&e.content),
+                UrgentField::Source => {
                     f.set_value(
                         &format!("{} {} {}", e.unit, e.person, e.phone)
                             .split_whitespace()
@@ -127,40 +121,35 @@ pub fn new_event_form(settings: &UrgentSettings, from: Option<&Entry>) -> Form {
         |e| format!("由第 {} 号值班记录转为紧急事件", e.id),
     );
     let mut form = Form::new(&title, fields);
-    form.focus_on(FieldKey::Urgent(UrgentField::Level));
+    form.focus_on(UrgentField::Level);
     form
 }
 
-fn count(form: &Form, key: UrgentField, errors: &mut Vec<(FieldKey, String)>) -> Option<u32> {
-    let v = form.value(FieldKey::Urgent(key));
+fn count(form: &Form<UrgentField>, key: UrgentField, errors: &mut Vec<(UrgentField, String)>) -> Option<u32> {
+    let v = form.value(key);
     let v = v.trim();
     if v.is_empty() {
         return None;
     }
     v.parse()
-        .map_err(|_| {
-            errors.push((
-                FieldKey::Urgent(key),
-                "请填写人数（数字），不清楚就空着，记为待核实".into(),
-            ))
-        })
+        .map_err(|_| errors.push((key, "请填写人数（数字），不清楚就空着，记为待核实".into())))
         .ok()
 }
 
 /// Reads the form into a new event, or the problems, each on its field.
 pub fn read_event_form(
-    form: &Form,
+    form: &Form<UrgentField>,
     settings: &UrgentSettings,
     log_entry_id: Option<EntryId>,
     operator: &str,
     now: NaiveDateTime,
-) -> Result<NewEvent, Vec<(FieldKey, String)>> {
+) -> Result<NewEvent, Vec<(UrgentField, String)>> {
     let mut errors = Vec::new();
-    let get = |k: UrgentField| form.value(FieldKey::Urgent(k)).trim().to_string();
-    let time = |k: UrgentField, errors: &mut Vec<(FieldKey, String)>| match get(k).as_str() {
+    let get = |k: UrgentField| form.value(k).trim().to_string();
+    let time = |k: UrgentField, errors: &mut Vec<(UrgentField, String)>| match get(k).as_str() {
         "" => now,
         s => validate::time(s, now).unwrap_or_else(|e| {
-            errors.push((FieldKey::Urgent(k), e));
+            errors.push((k, e));
             now
         }),
     };
@@ -194,7 +183,7 @@ pub fn read_event_form(
         } else {
             UrgentField::Level
         };
-        vec![(FieldKey::Urgent(field), m)]
+        vec![(field, m)]
     })
 }
 
@@ -205,7 +194,7 @@ fn labels<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<String> 
 /// The report form: which report, how, to whom, when, signed off by whom, and what it says. A
 /// follow-up starts from the elements still 待核实.
 #[must_use]
-pub fn report_form(event: &Event, settings: &Settings) -> Form {
+pub fn report_form(event: &Event, settings: &Settings) -> Form<UrgentField> {
     let r = &event.record;
     let (kind, channel) = match (event.phone_sent, event.written_sent) {
         (None, _) => (ReportType::Initial, Channel::Phone),
@@ -242,21 +231,21 @@ pub fn report_form(event: &Event, settings: &Settings) -> Form {
         format!("续报（上次待核实：{}）：", unverified.join("、"))
     };
     let signer = if leaders.is_empty() {
-        Field::text(FieldKey::Urgent(UrgentField::SignedBy), "签发", false, 50).required()
+        Field::text(UrgentField::SignedBy, "签发", false, 50).required()
     } else {
-        Field::choice(FieldKey::Urgent(UrgentField::SignedBy), "签发", leaders, 0)
+        Field::choice(UrgentField::SignedBy, "签发", leaders, 0)
     };
     Form::new(
         &format!("第 {} 号事件：记录报告（初报、续报、终报）", event.id),
         vec![
             Field::choice(
-                FieldKey::Urgent(UrgentField::ReportType),
+                UrgentField::ReportType,
                 "报告",
                 labels(ReportType::ALL, ReportType::label),
                 pos(ReportType::ALL, kind),
             ),
             Field::choice(
-                FieldKey::Urgent(UrgentField::Channel),
+                UrgentField::Channel,
                 "方式",
                 labels(Channel::ALL, Channel::label),
                 usize::from(channel == Channel::Written),
@@ -275,18 +264,18 @@ pub fn report_form(event: &Event, settings: &Settings) -> Form {
 
 /// Reads the report form.
 pub fn read_report_form(
-    form: &Form,
+    form: &Form<UrgentField>,
     operator: &str,
     now: NaiveDateTime,
-) -> Result<(ReportType, Report), Vec<(FieldKey, String)>> {
+) -> Result<(ReportType, Report), Vec<(UrgentField, String)>> {
     let missing = form.missing_required();
     if !missing.is_empty() {
         return Err(missing);
     }
-    let get = |k: UrgentField| form.value(FieldKey::Urgent(k)).trim().to_string();
+    let get = |k: UrgentField| form.value(k).trim().to_string();
     let sent_at = match get(UrgentField::SentAt).as_str() {
         "" => now,
-        s => validate::time(s, now).map_err(|e| vec![(FieldKey::Urgent(UrgentField::SentAt), e)])?,
+        s => validate::time(s, now).map_err(|e| vec![(UrgentField::SentAt, e)])?,
     };
     let kind = ReportType::parse(&get(UrgentField::ReportType)).unwrap_or(ReportType::FollowUp);
     let channel = Channel::parse(&get(UrgentField::Channel)).unwrap_or(Channel::Phone);
@@ -307,7 +296,7 @@ pub fn read_report_form(
 
 /// The call-outcome form: whom the app asked to phone at the current rung, and what happened.
 #[must_use]
-pub fn call_form(event: &Event, settings: &Settings) -> Form {
+pub fn call_form(event: &Event, settings: &Settings) -> Form<UrgentField> {
     let mut callees: Vec<String> = settings
         .urgent
         .ladder
@@ -330,9 +319,9 @@ pub fn call_form(event: &Event, settings: &Settings) -> Form {
     Form::new(
         &format!("第 {} 号事件：记录电话联系结果", event.id),
         vec![
-            Field::choice(FieldKey::Urgent(UrgentField::Callee), "联系对象", callees, 0),
+            Field::choice(UrgentField::Callee, "联系对象", callees, 0),
             Field::choice(
-                FieldKey::Urgent(UrgentField::Outcome),
+                UrgentField::Outcome,
                 "结果",
                 labels(CallOutcome::ALL, CallOutcome::label),
                 0,
@@ -344,19 +333,19 @@ pub fn call_form(event: &Event, settings: &Settings) -> Form {
 
 /// Reads the call form into a timeline line.
 pub fn read_call_form(
-    form: &Form,
+    form: &Form<UrgentField>,
     operator: &str,
     now: NaiveDateTime,
-) -> Result<TimelineLine, Vec<(FieldKey, String)>> {
-    let get = |k: UrgentField| form.value(FieldKey::Urgent(k)).trim().to_string();
+) -> Result<TimelineLine, Vec<(UrgentField, String)>> {
+    let get = |k: UrgentField| form.value(k).trim().to_string();
     let at = match get(UrgentField::CalledAt).as_str() {
         "" => now,
-        s => validate::time(s, now).map_err(|e| vec![(FieldKey::Urgent(UrgentField::CalledAt), e)])?,
+        s => validate::time(s, now).map_err(|e| vec![(UrgentField::CalledAt, e)])?,
     };
     let callee = get(UrgentField::Callee);
     if callee.is_empty() {
         return Err(vec![(
-            FieldKey::Urgent(UrgentField::Callee),
+            UrgentField::Callee,
             "配置中没有可联系的人：请在 [[people]] 或 [[escalation]] 中写上电话".into(),
         )]);
     }

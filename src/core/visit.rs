@@ -10,6 +10,8 @@
 //! - **证件号码 is required for every 证件类型.** The gate admits nobody whose identity was not
 //!   confirmed (seeds VIS-3: 出示证件或介绍信). A 居民身份证 number must pass
 //!   [`idcard::validate_resident_id`]; 护照 and 港澳通行证 numbers must be 5-20 letters and digits;
+//!   港澳居民来往内地通行证 and 台湾居民来往大陆通行证 numbers must have their card's form
+//!   ([`check_document`]: H/M + 8 digits, 8 digits, and the older cards' longer forms);
 //!   军官证 numbers are taken as written (they contain Han characters such as 南字第…号). Under
 //!   “其他” the field says what was actually shown — “介绍信 市水利局”, “工作证 0123”, or an old
 //!   15-digit number — and is free text.
@@ -34,7 +36,7 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
-use crate::core::idcard;
+use crate::core::idcard::{self, Gender};
 use crate::core::text::sanitize;
 use crate::core::validate;
 
@@ -49,22 +51,17 @@ pub const COLLECTIVE_THRESHOLD: u32 = 5;
 pub const MAX_REPRESENTATIVES: usize = 5;
 
 labelled_enum!(
-    /// 证件类型: the document the visitor showed.
+    /// 证件类型: the document the visitor showed. 港澳通行证 is the mainland resident's pass to
+    /// Hong Kong and Macao (往来港澳通行证); visitors from Hong Kong and Macao carry the
+    /// 港澳居民来往内地通行证 (回乡证), visitors from Taiwan the 台湾居民来往大陆通行证 (台胞证).
     IdType {
         ResidentId => "居民身份证",
         Passport => "护照",
         HkMacauPermit => "港澳通行证",
+        HkMacauResidentPermit => "港澳居民来往内地通行证",
+        TaiwanResidentPermit => "台湾居民来往大陆通行证",
         OfficerId => "军官证",
         Other => "其他",
-    }
-);
-
-labelled_enum!(
-    /// 性别. 未填 when the officer did not choose and the document does not say.
-    Gender {
-        Male => "男",
-        Female => "女",
-        Unset => "未填",
     }
 );
 
@@ -326,7 +323,9 @@ impl VisitField {
             Self::Companions | Self::Purpose | Self::Belongings => 500,
             Self::Handling => 2000,
             Self::PetitionMatter => 4000,
-            Self::Gender | Self::IdType | Self::Petition | Self::Representatives | Self::Liaison => 10,
+            // The longest label, 港澳居民来往内地通行证, has 11.
+            Self::IdType => 12,
+            Self::Gender | Self::Petition | Self::Representatives | Self::Liaison => 10,
         }
     }
 
@@ -719,11 +718,7 @@ pub fn check_document(id_type: IdType, input: &str, today: NaiveDate) -> Result<
     match id_type {
         IdType::ResidentId => idcard::validate_resident_id(input, today),
         IdType::Passport | IdType::HkMacauPermit => {
-            let s: String = input
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .map(|c| to_ascii_half_width(c).to_ascii_uppercase())
-                .collect();
+            let s = compact_upper(input);
             if let Some(bad) = s.chars().find(|c| !c.is_ascii_alphanumeric()) {
                 return Err(format!(
                     "{}号码只能是字母和数字，现在含有“{bad}”：请对照证件核对",
@@ -739,8 +734,67 @@ pub fn check_document(id_type: IdType, input: &str, today: NaiveDate) -> Result<
             }
             Ok(s)
         }
+        IdType::HkMacauResidentPermit => check_hk_macau_resident(input),
+        IdType::TaiwanResidentPermit => check_taiwan_resident(input),
         IdType::OfficerId | IdType::Other => Ok(input.trim().to_string()),
     }
+}
+
+/// The document number without spaces, half-width and upper-case.
+fn compact_upper(input: &str) -> String {
+    input
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| to_ascii_half_width(c).to_ascii_uppercase())
+        .collect()
+}
+
+/// 港澳居民来往内地通行证 (回乡证): H (Hong Kong) or M (Macao) and 8 digits on the card issued since
+/// 2013; the older booklet and card carry H/M and 10 digits. Both stay valid until they expire.
+fn check_hk_macau_resident(input: &str) -> Result<String, String> {
+    const FORMAT: &str = "港澳居民来往内地通行证（回乡证）号码应为 H（香港）或 M（澳门）加 8 位数字，如 H12345678；\
+                          旧版证件为 H 或 M 加 10 位数字";
+    let s = compact_upper(input);
+    let mut chars = s.chars();
+    let first = chars.next();
+    let digits: Vec<char> = chars.collect();
+    if !matches!(first, Some('H' | 'M')) {
+        return Err(format!("{FORMAT}：现在的号码不以 H 或 M 开头，请对照证件核对"));
+    }
+    if let Some(bad) = digits.iter().find(|c| !c.is_ascii_digit()) {
+        return Err(format!("{FORMAT}：字母之后只能是数字，现在含有“{bad}”，请对照证件核对"));
+    }
+    if !matches!(digits.len(), 8 | 10) {
+        return Err(format!(
+            "{FORMAT}：字母之后现在是 {} 位数字，请对照证件核对",
+            digits.len()
+        ));
+    }
+    Ok(s)
+}
+
+/// 台湾居民来往大陆通行证 (台胞证): 8 digits on the card issued since 2015; older cards carry 8
+/// digits and one or two check letters or digits, printed in brackets (`12345678(B)`) or not, or
+/// 10 digits. Brackets are dropped, so the same card compares equal however it was typed.
+fn check_taiwan_resident(input: &str) -> Result<String, String> {
+    const FORMAT: &str = "台湾居民来往大陆通行证（台胞证）号码应为 8 位数字，如 12345678；\
+                          旧版证件为 8 位数字后加 1-2 位字母或数字，如 12345678(B) 或 1234567801";
+    let s: String = compact_upper(input)
+        .chars()
+        .filter(|c| !matches!(c, '(' | ')'))
+        .collect();
+    let chars: Vec<char> = s.chars().collect();
+    if let Some(bad) = chars.iter().find(|c| !c.is_ascii_alphanumeric()) {
+        return Err(format!("{FORMAT}：现在含有“{bad}”，请对照证件核对"));
+    }
+    let head = chars.iter().take(8).filter(|c| c.is_ascii_digit()).count();
+    if head < 8 || !(8..=10).contains(&chars.len()) {
+        return Err(format!(
+            "{FORMAT}：现在是 {} 位，前 8 位中有 {head} 位数字，请对照证件核对",
+            chars.len()
+        ));
+    }
+    Ok(s)
 }
 
 /// 来访人数: a whole number from 1, half- or full-width digits.
@@ -1331,6 +1385,93 @@ mod tests {
     }
 
     #[test]
+    fn hong_kong_and_macao_residents_permit_numbers() {
+        let ok = |n: &str| check_document(IdType::HkMacauResidentPermit, n, today());
+        assert_eq!(ok("H12345678").as_deref(), Ok("H12345678"));
+        assert_eq!(ok("m 1234 5678").as_deref(), Ok("M12345678"));
+        assert_eq!(
+            ok("Ｈ１２３４５６７８").as_deref(),
+            Ok("H12345678"),
+            "full-width as typed with a Chinese IME"
+        );
+        assert_eq!(
+            ok("H0123456789").as_deref(),
+            Ok("H0123456789"),
+            "older cards: 10 digits"
+        );
+        for (bad, why) in [
+            ("12345678", "不以 H 或 M 开头"),
+            ("C12345678", "不以 H 或 M 开头"), // a mainland resident's 港澳通行证
+            ("H1234567", "7 位数字"),
+            ("H123456789", "9 位数字"),
+            ("H1234567A", "含有“A”"),
+            ("", "不以 H 或 M 开头"),
+        ] {
+            let e = ok(bad).unwrap_err();
+            assert!(
+                e.contains(why) && e.contains("H（香港）或 M（澳门）加 8 位数字"),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn taiwan_residents_permit_numbers() {
+        let ok = |n: &str| check_document(IdType::TaiwanResidentPermit, n, today());
+        assert_eq!(ok("12345678").as_deref(), Ok("12345678"));
+        assert_eq!(ok("1234 5678").as_deref(), Ok("12345678"));
+        assert_eq!(
+            ok("12345678(b)").as_deref(),
+            Ok("12345678B"),
+            "older cards, brackets dropped"
+        );
+        assert_eq!(ok("12345678（B）").as_deref(), Ok("12345678B"), "full-width brackets");
+        assert_eq!(ok("12345678B").as_deref(), Ok("12345678B"));
+        assert_eq!(ok("1234567801").as_deref(), Ok("1234567801"));
+        for bad in [
+            "1234567",
+            "12345678ABC",
+            "A1234567",
+            "1234-5678",
+            "H12345678",
+            "台胞12345678",
+            "",
+        ] {
+            let e = ok(bad).unwrap_err();
+            assert!(e.contains("应为 8 位数字"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn visitors_from_hong_kong_macao_and_taiwan_register() {
+        for (label, number, stored) in [
+            ("港澳居民来往内地通行证", "h12345678", "H12345678"),
+            ("台湾居民来往大陆通行证", "12345678", "12345678"),
+        ] {
+            let v = build_visit(
+                &VisitDraft {
+                    id_type: label.into(),
+                    id_number: number.into(),
+                    ..draft()
+                },
+                "李四",
+                now(),
+                today(),
+            )
+            .unwrap();
+            assert_eq!(v.id_type.label(), label);
+            assert_eq!(v.id_number, stored);
+            assert_eq!(v.gender, Gender::Unset, "these numbers say nothing about gender");
+        }
+        let errs = errors_on(&VisitDraft {
+            id_type: "台湾居民来往大陆通行证".into(),
+            id_number: "T123".into(),
+            ..draft()
+        });
+        assert!(has(&errs, VisitField::IdNumber, "台胞证"), "{errs:?}");
+    }
+
+    #[test]
     fn gender_that_contradicts_the_card_is_questioned() {
         let errs = errors_on(&VisitDraft {
             gender: "男".into(),
@@ -1586,7 +1727,10 @@ mod tests {
         for t in IdType::ALL {
             assert_eq!(IdType::parse(t.label()), Some(*t));
         }
-        assert_eq!(IdType::choices(), "居民身份证、护照、港澳通行证、军官证、其他");
+        assert_eq!(
+            IdType::choices(),
+            "居民身份证、护照、港澳通行证、港澳居民来往内地通行证、台湾居民来往大陆通行证、军官证、其他"
+        );
         assert_eq!(Gender::choices(), "男、女、未填");
         assert_eq!(VisitField::RepName(1).label(), "代表2姓名");
     }

@@ -7,8 +7,8 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::form::FormEvent;
-use super::form::{Field, FieldKey, Form, Input};
-use super::idcard::mask;
+use super::form::{Field, Form, Input};
+use super::idcard::{Gender, mask};
 use super::keymap::{Action, Mode};
 use super::log::{LogField, RawValues, build_entry};
 use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed_text};
@@ -17,10 +17,16 @@ use super::text_buffer::TextBuffer;
 use super::urgent::{EventDraft, Level, NewEvent, TimelineLine, new_event, raised};
 pub use super::visit::{AlertEntry, VisitAnchor, VisitKey, VisitPageRequest};
 use super::visit::{
-    Gender, IdType, MAX_REPRESENTATIVES, NewVisit, NewWatchEntry, RepresentativeDraft, Reveal, Visit, VisitDraft,
-    VisitField, VisitId, VisitorMatch, WatchDraft, WatchEntry, WatchField, build_visit, build_watch_entry,
-    watch_matches,
+    IdType, MAX_REPRESENTATIVES, NewVisit, NewWatchEntry, RepresentativeDraft, Reveal, Visit, VisitDraft, VisitField,
+    VisitId, VisitorMatch, WatchDraft, WatchEntry, WatchField, build_visit, build_watch_entry, watch_matches,
 };
+
+/// The fields of the visitor screen's forms: registration and the watch list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VisitFormKey {
+    Visit(VisitField),
+    Watch(WatchField),
+}
 
 /// Visits read per page of 全部来访 (two screens and more at 80x24).
 pub const VISIT_PAGE: usize = 50;
@@ -142,7 +148,7 @@ pub struct VisitScreen {
     pub revealed: Option<String>,
     pub reveals: Vec<Reveal>,
     pub lookup: Option<Lookup>,
-    pub form: Option<(Form, VisitForm)>,
+    pub form: Option<(Form<VisitFormKey>, VisitForm)>,
     pub watch_open: bool,
     pub watch_selected: usize,
     /// The lookup in flight, with the text it asked about.
@@ -170,11 +176,11 @@ pub enum VisitRequest {
     RaiseEvent(Box<NewEvent>, Vec<TimelineLine>),
 }
 
-fn key(f: VisitField) -> FieldKey {
-    FieldKey::Visit(f)
+fn key(f: VisitField) -> VisitFormKey {
+    VisitFormKey::Visit(f)
 }
 
-fn text(f: VisitField) -> Field {
+fn text(f: VisitField) -> Field<VisitFormKey> {
     Field::text(key(f), &f.label(), f.is_multiline(), f.max_chars())
 }
 
@@ -183,7 +189,7 @@ const YES: &str = "是";
 
 /// The registration form; petition fields hidden until 信访 is 是.
 #[must_use]
-pub fn register_form(settings: &Settings) -> Form {
+pub fn register_form(settings: &Settings) -> Form<VisitFormKey> {
     let labels = |all: &[&str]| all.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
     let genders: Vec<&str> = Gender::ALL.iter().map(|g| g.label()).collect();
     let id_types: Vec<&str> = IdType::ALL.iter().map(|t| t.label()).collect();
@@ -227,10 +233,10 @@ pub fn register_form(settings: &Settings) -> Form {
 }
 
 /// Petition fields are shown only on a 信访 visit.
-pub fn show_petition_fields(form: &mut Form) {
+pub fn show_petition_fields(form: &mut Form<VisitFormKey>) {
     let petition = form.value(key(VisitField::Petition)) == YES;
     for f in &mut form.fields {
-        if let FieldKey::Visit(v) = f.key
+        if let VisitFormKey::Visit(v) = f.key
             && v.is_petition_only()
         {
             f.hidden = !petition;
@@ -240,7 +246,7 @@ pub fn show_petition_fields(form: &mut Form) {
 
 /// Reads the form into a draft, exactly as typed.
 #[must_use]
-pub fn read_form(form: &Form) -> VisitDraft {
+pub fn read_form(form: &Form<VisitFormKey>) -> VisitDraft {
     let v = |f: VisitField| form.value(key(f));
     let representatives = (0..MAX_REPRESENTATIVES)
         .map(|i| RepresentativeDraft {
@@ -317,8 +323,12 @@ pub fn alerts_for(
     }
     for w in hits {
         let content = format!(
-            "关注名单人员来访：{} 访 {}（关注原因：{}，由 {} 列入）。请立即报告带班领导。",
-            w.name, visit.host, w.reason, w.added_by
+            "关注名单人员来访：{} 访 {}（关注原因：{}，由 {} 列入）。请立即报告{}。",
+            w.name,
+            visit.host,
+            w.reason,
+            w.added_by,
+            settings.leader_title()
         );
         out.extend(alert_entry(&content, settings, operator, now));
     }
@@ -327,12 +337,13 @@ pub fn alerts_for(
         let liaison = visit.liaison().map_or("", |r| r.name.as_str());
         let matter = visit.petition.as_ref().map_or("", |p| p.matter.as_str());
         let content = format!(
-            "集体访 {} 人，代表 {}，联络人 {}，访 {}；信访事项：{}。请立即报告带班领导。",
+            "集体访 {} 人，代表 {}，联络人 {}，访 {}；信访事项：{}。请立即报告{}。",
             visit.people_count,
             reps.join("、"),
             liaison,
             visit.host,
-            super::text::first_line(matter)
+            super::text::first_line(matter),
+            settings.leader_title()
         );
         out.extend(alert_entry(&content, settings, operator, now));
     }
@@ -677,7 +688,7 @@ impl VisitScreen {
                     }
                     Err(errors) => {
                         // "How many representatives" belongs to the first representative's row.
-                        let errors: Vec<(FieldKey, String)> = errors
+                        let errors: Vec<(VisitFormKey, String)> = errors
                             .into_iter()
                             .map(|(f, m)| match f {
                                 VisitField::Representatives => (key(VisitField::RepName(0)), m),
@@ -692,7 +703,7 @@ impl VisitScreen {
                 }
             }
             VisitForm::Watch => {
-                let v = |f: WatchField| form.value(FieldKey::Watch(f));
+                let v = |f: WatchField| form.value(VisitFormKey::Watch(f));
                 let draft = WatchDraft {
                     name: v(WatchField::Name),
                     aliases: v(WatchField::Aliases),
@@ -705,8 +716,8 @@ impl VisitScreen {
                         VisitRequest::AddWatch(Box::new(entry))
                     }
                     Err(errors) => {
-                        let errors: Vec<(FieldKey, String)> =
-                            errors.into_iter().map(|(f, m)| (FieldKey::Watch(f), m)).collect();
+                        let errors: Vec<(VisitFormKey, String)> =
+                            errors.into_iter().map(|(f, m)| (VisitFormKey::Watch(f), m)).collect();
                         form.set_errors(&errors);
                         VisitRequest::Say(format!("未保存：{}", errors[0].1))
                     }
@@ -750,7 +761,8 @@ impl VisitScreen {
             Action::AddWatch => {
                 // Kept by the duty leader: a duty officer may type it in, but says so.
                 let leader = settings.person(operator).is_some_and(|p| p.role.is_leader());
-                let wf = |f: WatchField, label: &str, max: usize| Field::text(FieldKey::Watch(f), label, false, max);
+                let wf =
+                    |f: WatchField, label: &str, max: usize| Field::text(VisitFormKey::Watch(f), label, false, max);
                 let mut form = Form::new(
                     "关注名单：新增",
                     vec![
@@ -761,7 +773,10 @@ impl VisitScreen {
                     ],
                 );
                 if !leader {
-                    form.notice = Some("关注名单由带班领导掌握：请在原因中写明是哪位领导交代的".into());
+                    form.notice = Some(format!(
+                        "关注名单由{}掌握：请在原因中写明是哪位领导交代的",
+                        settings.leader_title()
+                    ));
                 }
                 self.form = Some((form, VisitForm::Watch));
             }
@@ -773,8 +788,8 @@ impl VisitScreen {
 
 /// A returning visitor's details, and the previous visit's purpose to confirm or change. Focus
 /// goes to 来访事由: the person is known, the reason for this visit is what needs checking.
-pub fn fill_from_match(form: &mut Form, m: &VisitorMatch) {
-    let set = |form: &mut Form, f: VisitField, v: &str| {
+pub fn fill_from_match(form: &mut Form<VisitFormKey>, m: &VisitorMatch) {
+    let set = |form: &mut Form<VisitFormKey>, f: VisitField, v: &str| {
         if let Some(field) = form.field_mut(key(f)) {
             field.set_value(v);
         }
@@ -890,7 +905,7 @@ impl VisitScreen {
             Action::Save => {}
             a => match form.apply(a) {
                 Some(FormEvent::Notice(m)) => cx.say(m),
-                Some(FormEvent::Changed(FieldKey::Visit(VisitField::Petition))) => show_petition_fields(form),
+                Some(FormEvent::Changed(VisitFormKey::Visit(VisitField::Petition))) => show_petition_fields(form),
                 _ => {}
             },
         }
@@ -1008,7 +1023,7 @@ impl Screen for VisitScreen {
                     said.push_str(&format!("（{r}）"));
                 }
                 // The visit is saved whatever happened next; each alert is its own record.
-                let leader = "带班领导";
+                let leader = cx.settings.leader_title();
                 for why in failed {
                     said.push_str(&format!("；提醒未能保存（{why}），请立即电话报告{leader}"));
                 }
@@ -1069,7 +1084,10 @@ impl Screen for VisitScreen {
                     self.after_write(format!("离开登记失败：{why}"), cx);
                 } else if self.event_op == Some(op) {
                     self.event_op = None;
-                    cx.say(format!("紧急事件未能保存：{why}。请立即电话报告带班领导，再按 ! 重试"));
+                    cx.say(format!(
+                        "紧急事件未能保存：{why}。请立即电话报告{}，再按 ! 重试",
+                        cx.settings.leader_title()
+                    ));
                 } else if self.reveal_op.as_ref().is_some_and(|(o, _)| *o == op) {
                     self.reveal_op = None;
                     cx.say(format!("未能显示完整证件号：{why}"));

@@ -13,11 +13,11 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use rusqlite::params;
 
 use super::{Result, Store, row_time, time_to_sql};
+use crate::core::escalation::EventState;
 use crate::core::log::{EntryKind, LogField, Status, Triage};
 use crate::core::report::{
     DailyReport, ReportData, ReportEntry, ReportEvent, StatusChange, VisitCounts, Window, build,
 };
-use crate::core::urgent::EventState;
 use crate::core::visit::COLLECTIVE_THRESHOLD;
 
 /// The most open entries one report lists (the newest; the report says when there were more).

@@ -5,10 +5,10 @@ use chrono::NaiveDateTime;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Result, Store, StoreError, row_label, row_opt_time, row_time, time_to_sql};
-use crate::core::escalation::Escalation;
+use crate::core::escalation::{Escalation, EventState};
 use crate::core::urgent::{
-    AlertTarget, Channel, ClockFrom, EntryAlert, Event, EventId, EventState, Level, NewEvent, Report, ReportType,
-    RuleSnapshot, TimelineLine, chinese_number,
+    AlertTarget, Channel, ClockFrom, EntryAlert, Event, EventId, Level, NewEvent, Report, ReportType, RuleSnapshot,
+    TimelineLine, chinese_number,
 };
 
 pub(super) const EVENT_COLUMNS: &str = "e.id, e.category, e.level, e.occurred_at, e.received_at, e.place, e.source, e.summary, \

@@ -10,13 +10,13 @@ use chrono::NaiveDateTime;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Result, Store, StoreError, row_label, row_opt_time, row_time, time_to_sql};
-use crate::core::idcard;
+use crate::core::idcard::{self, Gender};
 use crate::core::name_pinyin::search_keys;
 use crate::core::search::DocKind;
 use crate::core::validate::format_minute;
 use crate::core::visit::{
-    Gender, IdType, NewVisit, NewWatchEntry, Petition, PreviousVisit, RepeatKey, Representative, Reveal, Visit,
-    VisitId, VisitorMatch, WatchEntry, WatchId, find_repeat,
+    IdType, NewVisit, NewWatchEntry, Petition, PreviousVisit, RepeatKey, Representative, Reveal, Visit, VisitId,
+    VisitorMatch, WatchEntry, WatchId, find_repeat,
 };
 use crate::core::visit_lookup::{LookupBudget, lookup_plan};
 use crate::core::visit_screen::{VisitAnchor, VisitPageRequest};

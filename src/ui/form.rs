@@ -9,8 +9,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
 use super::widgets::{choice_field, clean, text_field, to_u16};
-use crate::core::form::{Field, Form, Input};
-use crate::core::log::LogField;
+use crate::core::form::{Field, FieldId, Form, Input};
 use crate::core::text::{pad, wrap};
 use crate::core::text_buffer::TextBuffer;
 
@@ -18,9 +17,9 @@ use crate::core::text_buffer::TextBuffer;
 const LABEL_CELLS: usize = 13;
 
 /// Rows a field's value gets.
-fn value_rows(field: &Field, tall: bool) -> usize {
-    match (&field.input, field.key) {
-        (Input::Text(b), crate::core::form::FieldKey::Log(LogField::Content)) if b.is_multiline() => {
+fn value_rows<K: FieldId>(field: &Field<K>, tall: bool) -> usize {
+    match (&field.input, field.tall) {
+        (Input::Text(b), true) if b.is_multiline() => {
             if tall {
                 8
             } else {
@@ -53,7 +52,7 @@ impl Placed {
     }
 }
 
-pub fn render_form(frame: &mut Frame, area: Rect, form: &Form) {
+pub fn render_form<K: FieldId>(frame: &mut Frame, area: Rect, form: &Form<K>) {
     let block = Block::bordered()
         .title(Span::styled(format!(" {} ", clean(&form.title)), theme::HEADER))
         .border_style(theme::BORDER);

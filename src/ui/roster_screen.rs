@@ -204,7 +204,7 @@ pub fn strip(app: &App, now: NaiveDateTime, wide: bool) -> Option<(String, Style
         .person(&cur.leader)
         .map(|p| p.phone.clone())
         .unwrap_or_default();
-    let mut text = format!("带班 {} {phone}", or_gap(&cur.leader));
+    let mut text = format!("{} {} {phone}", settings.leader_short(), or_gap(&cur.leader));
     if wide {
         text.push_str(&format!("  主班 {}", or_gap(&cur.primary)));
         if let Some(n) = next {

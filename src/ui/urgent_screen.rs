@@ -12,8 +12,10 @@ use super::form::render_form;
 use super::theme;
 use super::widgets::clean;
 use crate::core::app::App;
+use crate::core::escalation::EventState;
+use crate::core::settings::contacts;
 use crate::core::text::{truncate, width};
-use crate::core::urgent::{Event, EventState, Urgency, contacts};
+use crate::core::urgent::{Event, Urgency};
 
 const BANNER_RED: Style = Style::new()
     .fg(Color::White)
