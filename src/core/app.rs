@@ -506,8 +506,10 @@ impl App {
                     AlertTarget::Event(id) => format!("第 {id} 号紧急事件的催办记录"),
                     AlertTarget::Entry(_) => "紧急提醒的催办记录".to_string(),
                 };
+                // Not re-read at once: the step stays in memory (the alert keeps ringing and
+                // climbing) and the next periodic reload retries it, so a write that keeps
+                // failing cannot spin.
                 self.say(&format!("{what}未能保存：{why}。提醒照常响铃和升级，稍后自动重试"));
-                self.request(Job::Events, Request::LoadEvents);
             }
             (Job::Followup(id), Reply::Failed(why)) => {
                 self.say(&format!(
