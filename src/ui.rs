@@ -19,7 +19,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::core::app::{App, Tab};
 use crate::core::keymap::{self, Mode};
-use crate::core::text::{truncate, width};
+use crate::core::text::{truncate, width, wrap};
 use widgets::{centered, clean, dialog, to_u16};
 
 /// Rows taken by the tab bar, the status line and the hint bar.
@@ -48,7 +48,16 @@ pub fn list_rows_for(app: &App, height: u16) -> usize {
     list_rows(height.saturating_sub(banner_rows(app)))
 }
 
+/// The smallest window the app draws its screens in; below it says so and how big it must be.
+pub const MIN_COLS: u16 = 60;
+pub const MIN_ROWS: u16 = 20;
+
 pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_COLS || area.height < MIN_ROWS {
+        render_too_small(frame, area, app);
+        return;
+    }
     let [tabs, banner, main, status, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner_rows(app)),
@@ -104,6 +113,31 @@ pub fn render(app: &App, frame: &mut Frame) {
         ];
         dialog(frame, area, "请确认", lines, theme::DIALOG);
     }
+}
+
+/// What a window below [`MIN_COLS`]×[`MIN_ROWS`] shows: how big it must be, and whether an
+/// alert waits (its content is never shown here: the window may be small because it is hidden).
+pub fn too_small_text(app: &App, cols: u16, rows: u16) -> String {
+    let mut text =
+        format!("窗口太小：至少需要 {MIN_COLS} 列 × {MIN_ROWS} 行，现在 {cols} 列 × {rows} 行。请放大窗口。");
+    let alerts = app.alerts().len() + app.unacked_entry_alerts().len();
+    if alerts > 0 {
+        text.push_str(&format!("\n有 {alerts} 件紧急事项待处理。"));
+    }
+    text
+}
+
+fn render_too_small(frame: &mut Frame, area: Rect, app: &App) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let text = too_small_text(app, area.width, area.height);
+    let lines: Vec<Line> = wrap(&text, usize::from(area.width))
+        .into_iter()
+        .take(usize::from(area.height))
+        .map(|r| Line::raw(text.get(r).unwrap_or("").to_string()))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).style(theme::NOTICE), area);
 }
 
 fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {

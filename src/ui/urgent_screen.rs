@@ -138,10 +138,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         render_form(frame, area, form);
         return;
     }
+    // At least four rows (borders, header, one event), at most half the area; never more than
+    // the area (a short window: `clamp` would panic with its minimum above its maximum).
     let list_height = u16::try_from(app.events.len())
         .unwrap_or(u16::MAX)
         .saturating_add(3)
-        .clamp(4, area.height / 2);
+        .min(area.height / 2)
+        .max(4)
+        .min(area.height);
     let [list_area, detail_area] = Layout::vertical([Constraint::Length(list_height), Constraint::Fill(1)]).areas(area);
     let block = Block::bordered()
         .title(Span::styled(" 紧急事项（未结束） ", theme::HEADER))
