@@ -15,7 +15,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use zhiban::config::{DEFAULT_TOML, parse};
 use zhiban::core::app::App;
-use zhiban::core::keymap::{Key, KeyCode};
+use zhiban::core::keymap::{Key, KeyCode, Mode};
 use zhiban::core::urgent::{EventDraft, Level, new_event};
 use zhiban::core::visit::{VisitDraft, build_visit};
 use zhiban::ui;
@@ -55,112 +55,130 @@ fn add_visit(h: &mut Harness, name: &str) {
     h.store.add_visit(&v).unwrap();
 }
 
-/// Every state worth drawing, by name.
-fn states() -> Vec<(String, App)> {
+/// Every state worth drawing, by name; each is checked to be the screen it is named after.
+pub fn states() -> Vec<(String, App)> {
     let mut out: Vec<(String, App)> = Vec::new();
-    let mut snap = |name: &str, h: &Harness| out.push((name.to_string(), h.app.clone()));
+    let mut snap = |name: &str, h: &Harness, mode: Mode| {
+        assert_eq!(h.app.mode(), mode, "{name}");
+        out.push((name.to_string(), h.app.clone()));
+    };
 
     let picker = Harness::new(80, 24, None);
-    snap("操作员选择", &picker);
+    snap("操作员选择", &picker, Mode::Picker);
 
     let mut h = Harness::new(80, 24, Some("张三"));
-    snap("值班记录（空）", &h);
+    snap("值班记录（空）", &h, Mode::List);
     h.save_call(
         "某某县住房和城乡建设局村镇建设股",
         "王建国",
         "河堤出现渗水，已组织人员巡查；请求派员支援（附：现场照片三张），并请水利局于今日十时前答复。",
     );
     h.save_call("城关镇", "李站长", "河堤出现管涌");
-    snap("值班记录", &h);
+    snap("值班记录", &h, Mode::List);
     h.key(Key::ch('?'));
-    snap("帮助（值班记录）", &h);
+    snap("帮助（值班记录）", &h, Mode::Help);
     h.key(Key::plain(KeyCode::Esc));
     h.key(Key::ch('q'));
-    snap("确认退出", &h);
+    snap("确认退出", &h, Mode::Confirm);
     h.key(Key::ch('n'));
+    h.key(Key::plain(KeyCode::End));
     h.key(Key::plain(KeyCode::Enter));
-    snap("值班记录详情", &h);
+    snap("值班记录详情", &h, Mode::Detail);
     h.key(Key::ch('e'));
-    snap("更正表单", &h);
+    snap("更正表单", &h, Mode::Form);
     h.key(Key::plain(KeyCode::Esc));
     h.key(Key::plain(KeyCode::Esc));
     h.key(Key::ch('n'));
     h.type_text("市水利局");
-    snap("新建记录表单", &h);
+    snap("新建记录表单", &h, Mode::Form);
     h.key(Key::plain(KeyCode::F(1)));
-    snap("帮助（表单）", &h);
+    snap("帮助（表单）", &h, Mode::Help);
     h.key(Key::plain(KeyCode::Esc));
     h.key(Key::plain(KeyCode::Esc));
     h.key(Key::ch('y'));
+    snap("值班记录（放弃填写后）", &h, Mode::List);
 
     // The visitors.
     add_visit(&mut h, "曾国藩");
     h.key(Key::ch('2'));
     h.key(Key::ch('a'));
     h.key(Key::ch('a'));
-    snap("来访登记", &h);
+    snap("来访登记", &h, Mode::Visitors);
     h.key(Key::plain(KeyCode::Enter));
-    snap("来访详情", &h);
+    snap("来访详情", &h, Mode::VisitDetail);
     h.key(Key::plain(KeyCode::Esc));
     h.key(Key::ch('w'));
-    snap("关注名单", &h);
+    snap("关注名单", &h, Mode::Watch);
     h.key(Key::plain(KeyCode::Esc));
     h.key(Key::ch('n'));
     h.type_text("zgf");
-    snap("来访查找", &h);
+    snap("来访查找", &h, Mode::VisitLookup);
     h.key(Key::plain(KeyCode::Enter));
-    snap("来访登记表单", &h);
+    snap("来访登记表单", &h, Mode::Form);
     h.key(Key::plain(KeyCode::Esc));
-    h.key(Key::ch('y'));
-    h.key(Key::plain(KeyCode::Esc));
+    if h.app.confirm.is_some() {
+        h.key(Key::ch('y'));
+    }
+    if h.app.mode() == Mode::VisitLookup {
+        h.key(Key::plain(KeyCode::Esc));
+    }
+    snap("来访登记（返回）", &h, Mode::Visitors);
 
     // The handover and the roster.
     h.key(Key::ch('4'));
-    snap("交接班", &h);
+    snap("交接班", &h, Mode::Handover);
     h.key(Key::ch('r'));
-    snap("排班表", &h);
+    snap("排班表", &h, Mode::Roster);
     h.key(Key::ch('s'));
-    snap("调班表单", &h);
+    snap("调班表单", &h, Mode::Form);
     h.key(Key::plain(KeyCode::Esc));
+    if h.app.confirm.is_some() {
+        h.key(Key::ch('y'));
+    }
     h.key(Key::plain(KeyCode::Esc));
+    snap("交接班（返回）", &h, Mode::Handover);
     h.key(Key::ch('n'));
-    snap("交班单", &h);
+    snap("交班单", &h, Mode::HandoverDraft);
     h.key(Key::plain(KeyCode::Esc));
+    snap("放弃交班单", &h, Mode::Confirm);
+    h.key(Key::ch('y'));
 
     // Search and the daily report.
     h.key(Key::ch('5'));
-    snap("查询（空）", &h);
+    snap("查询（空）", &h, Mode::Search);
     h.type_text("河堤");
-    snap("查询结果", &h);
+    snap("查询结果", &h, Mode::Search);
     h.key(Key::ctrl('r'));
-    snap("值班日报", &h);
+    snap("值班日报", &h, Mode::Report);
     h.key(Key::plain(KeyCode::Esc));
-    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::plain(KeyCode::Tab)); // 查询 → 值班记录
+    snap("值班记录（回到）", &h, Mode::List);
 
     // An urgent event: the banner on every tab, the 紧急事项 tab, its form.
-    h.key(Key::plain(KeyCode::Tab)); // 查询 → 值班记录
     add_event(
         &mut h,
         "2026-11-23 03:12:00",
         "山体滑坡，两户房屋受损，一人被困，消防救援队已赶赴现场",
     );
-    snap("紧急横幅", &h);
+    snap("紧急横幅", &h, Mode::List);
     h.key(Key::ch('3'));
-    snap("紧急事项", &h);
+    snap("紧急事项", &h, Mode::Urgent);
     h.key(Key::ch('n'));
-    snap("紧急事件表单", &h);
+    snap("紧急事件表单", &h, Mode::Form);
     h.key(Key::plain(KeyCode::Esc));
-    h.key(Key::plain(KeyCode::Esc));
+    if h.app.confirm.is_some() {
+        h.key(Key::ch('y'));
+    }
     h.key(Key::ch('a'));
-    snap("紧急事项（已确认）", &h);
+    snap("紧急事项（已确认）", &h, Mode::Urgent);
     h.key(Key::ctrl('l'));
-    snap("锁屏", &h);
+    snap("锁屏", &h, Mode::Locked);
 
     let mut empty_urgent = Harness::new(80, 24, Some("张三"));
     empty_urgent.key(Key::ch('3'));
-    snap("紧急事项（空）", &empty_urgent);
+    snap("紧急事项（空）", &empty_urgent, Mode::Urgent);
     empty_urgent.key(Key::ctrl('l'));
-    snap("锁屏（无告警）", &empty_urgent);
+    snap("锁屏（无告警）", &empty_urgent, Mode::Locked);
     out
 }
 
@@ -256,7 +274,7 @@ fn sweep(states: &[(String, App)], sizes: &[(u16, u16)]) -> Vec<String> {
 #[test]
 fn every_screen_draws_at_every_size_without_a_panic() {
     let states = states();
-    assert_eq!(states.len(), 28, "every state was reached");
+    assert_eq!(states.len(), 34, "every state was reached");
     let sizes: Vec<(u16, u16)> = sizes().into_iter().collect();
     let quiet = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
@@ -283,6 +301,40 @@ fn every_screen_draws_at_every_size_without_a_panic() {
         let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
         for (_, app) in &states {
             terminal.draw(|f| ui::render(app, f)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn print_for_eyes() {
+    let Ok(which) = std::env::var("ZHIBAN_PRINT") else {
+        return;
+    };
+    let (w, h): (u16, u16) = {
+        let v: Vec<u16> = std::env::var("ZHIBAN_SIZE")
+            .unwrap()
+            .split('x')
+            .map(|x| x.parse().unwrap())
+            .collect();
+        (v[0], v[1])
+    };
+    for (name, app) in states() {
+        if !which.split(',').any(|x| name.contains(x)) {
+            continue;
+        }
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| ui::render(&app, f)).unwrap();
+        let buf = t.backend().buffer();
+        eprintln!("==== {name} {w}x{h}");
+        for y in 0..h {
+            let mut line = String::new();
+            let mut x = 0;
+            while x < w {
+                let sym = buf[(x, y)].symbol();
+                line.push_str(sym);
+                x += u16::try_from(unicode_width::UnicodeWidthStr::width(sym).max(1)).unwrap();
+            }
+            eprintln!("|{line}|");
         }
     }
 }

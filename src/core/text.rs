@@ -162,8 +162,9 @@ pub fn wrap(text: &str, width: usize) -> Vec<Range<usize>> {
     let mut lines = Vec::new();
     let mut line_start = 0;
     let mut used = 0;
-    // The graphemes of the current line: start, width, whether it may start / end a line.
-    let mut line: Vec<(usize, usize, bool, bool)> = Vec::new();
+    // The graphemes of the current line: start, width, whether it may start / end a line,
+    // whether it is a Latin letter or digit (a word or a number is not broken if it fits).
+    let mut line: Vec<(usize, usize, bool, bool, bool)> = Vec::new();
     for (i, g) in text.grapheme_indices(true) {
         if g == "\n" || g == "\r\n" {
             lines.push(line_start..i);
@@ -174,17 +175,23 @@ pub fn wrap(text: &str, width: usize) -> Vec<Range<usize>> {
         }
         let w = self::width(g);
         let may_start = !one_of(NO_LINE_START, g);
+        let alnum = g.len() == 1 && g.as_bytes()[0].is_ascii_alphanumeric();
         if used + w > width && !line.is_empty() {
             // Break before `cut` (an index into `line`; `line.len()` is before `g`): move back
-            // while the next line would start with a closing mark or this one end with an
-            // opening mark, keeping at least one grapheme on this line.
-            let starts_ok = |cut: usize| line.get(cut).map_or(may_start, |x| x.2);
+            // while the next line would start with a closing mark, this one end with an
+            // opening mark or the break split a Latin word or a number, keeping at least one
+            // grapheme on this line; where no such place is, break where the line is full.
+            let next = |cut: usize| line.get(cut).map_or((may_start, alnum), |x| (x.2, x.4));
+            let ok = |cut: usize| {
+                let (starts, next_alnum) = next(cut);
+                starts && line[cut - 1].3 && !(next_alnum && line[cut - 1].4)
+            };
             let mut cut = line.len();
-            while cut > 1 && (!starts_ok(cut) || !line[cut - 1].3) {
+            while cut > 1 && !ok(cut) {
                 cut -= 1;
             }
             let moved: usize = line[cut..].iter().map(|x| x.1).sum();
-            if cut == 1 && (!starts_ok(cut) || !line[0].3) || moved + w > width {
+            if !ok(cut) || moved + w > width {
                 cut = line.len();
             }
             let at = line.get(cut).map_or(i, |x| x.0);
@@ -194,7 +201,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<Range<usize>> {
             used = line.iter().map(|x| x.1).sum();
         }
         used += w;
-        line.push((i, w, may_start, !one_of(NO_LINE_END, g)));
+        line.push((i, w, may_start, !one_of(NO_LINE_END, g), alnum));
     }
     lines.push(line_start..text.len());
     lines
@@ -278,7 +285,7 @@ mod tests {
             assert!(lines.iter().all(|l| width(l) <= 4), "{p}: {lines:?}");
             assert_eq!(lines.concat(), t);
         }
-        assert_eq!(wrapped("abc,d", 3), ["ab", "c,d"], "ASCII too");
+        assert_eq!(wrapped("ab c,d", 4), ["ab ", "c,d"], "ASCII too");
         // Two closers in a row move down together with the character before them.
         assert_eq!(wrapped("一二三。」四", 6), ["一二", "三。」", "四"]);
     }
@@ -313,6 +320,14 @@ mod tests {
         }
         // Nothing but marks: broken where it must be, nothing lost, nothing too wide.
         assert_eq!(wrapped("。。。。", 4), ["。。", "。。"]);
+    }
+
+    #[test]
+    fn latin_words_and_numbers_move_down_whole_when_they_fit() {
+        assert_eq!(wrapped("设为 PIN。", 8), ["设为 ", "PIN。"]);
+        assert_eq!(wrapped("电话13800000001", 10), ["电话", "1380000000", "1"]);
+        assert_eq!(wrapped("请电话 0871-12345678", 16), ["请电话 0871-", "12345678"]);
+        assert_eq!(wrapped("abcdefgh", 3), ["abc", "def", "gh"], "too long: cut where full");
     }
 
     #[test]

@@ -10,9 +10,9 @@ use ratatui::widgets::{Block, Paragraph, Row, Table};
 
 use super::form::render_form;
 use super::theme;
-use super::widgets::clean;
+use super::widgets::{clean, push_wrapped};
 use crate::core::app::App;
-use crate::core::text::{truncate, width};
+use crate::core::text::width;
 use crate::core::urgent::{Event, EventState, Urgency, contacts};
 
 const BANNER_RED: Style = Style::new()
@@ -32,105 +32,172 @@ fn urgency_style(u: Urgency) -> Style {
     }
 }
 
-/// "带班领导 王五 13800000003"
+/// "带班领导：王五 13800000003" as pieces: the rung with its first person, then each other person
+/// ("、李四 13800000002"), so a narrow banner can keep whole numbers only.
+fn who_to_phone_pieces(app: &App, rung: &crate::core::escalation::Rung) -> Vec<String> {
+    let people: Vec<String> = contacts(&app.settings, rung)
+        .into_iter()
+        .map(|(n, p)| clean(format!("{n} {p}").trim()))
+        .collect();
+    let mut pieces = Vec::new();
+    for (i, p) in people.iter().enumerate() {
+        if i == 0 {
+            pieces.push(format!("{}：{p}", clean(&rung.name)));
+        } else {
+            pieces.push(format!("、{p}"));
+        }
+    }
+    if pieces.is_empty() {
+        pieces.push(clean(&rung.name));
+    }
+    pieces
+}
+
+/// "带班领导：王五 13800000003"
 fn who_to_phone(app: &App, e: &Event) -> String {
     app.settings
         .urgent
         .ladder
         .get(e.escalation.rung)
-        .map(|rung| who_to_phone_at(app, rung))
+        .map(|rung| who_to_phone_pieces(app, rung).concat())
         .unwrap_or_default()
 }
 
-fn who_to_phone_at(app: &App, rung: &crate::core::escalation::Rung) -> String {
-    let people: Vec<String> = contacts(&app.settings, rung)
-        .into_iter()
-        .map(|(n, p)| format!("{n} {p}").trim().to_string())
-        .collect();
-    if people.is_empty() {
-        rung.name.clone()
-    } else {
-        format!("{}：{}", rung.name, people.join("、"))
+/// The first candidate (two rows, each a list of pieces drawn one after another) whose rows
+/// both fit `cells` whole. If none does, the last candidate with, on each row, the pieces that
+/// fit whole in order: a piece (a phone number with its name, a clock) is never cut.
+fn fit_banner(candidates: &[[Vec<String>; 2]], cells: usize) -> [String; 2] {
+    let fits = |row: &[String]| row.iter().map(|p| width(p)).sum::<usize>() <= cells;
+    if let Some([a, b]) = candidates.iter().find(|[a, b]| fits(a) && fits(b)) {
+        return [a.concat(), b.concat()];
     }
+    let greedy = |row: &[String]| {
+        let mut out = String::new();
+        for p in row {
+            if width(&out) + width(p) <= cells {
+                out.push_str(p);
+            }
+        }
+        out
+    };
+    candidates
+        .last()
+        .map(|[a, b]| [greedy(a), greedy(b)])
+        .unwrap_or_default()
 }
 
-/// The banner: two rows that cannot be missed, on every screen, while any event needs someone.
-pub fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
+/// The banner's two rows for `cells` cells (see [`render_banner`]); empty when nothing waits.
+#[must_use]
+pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
     let alerts = app.alerts();
-    let styled_line = |s: &str, style: Style| {
-        let cells = usize::from(area.width);
-        let t = truncate(s, cells);
-        let pad = cells.saturating_sub(width(&t));
-        Line::from(Span::styled(format!("{t}{}", " ".repeat(pad)), style))
-    };
+    let now = app.now;
     // An unacknowledged event comes first; an urgent log entry shows when no event waits.
     let entry_first = alerts.first().is_none_or(|e| e.escalation.state != EventState::New);
     if let Some(a) = app.unacked_entry_alerts().first().filter(|_| entry_first) {
-        let rung = app.settings.urgent.ladder.get(a.escalation.rung);
-        let phone = rung.map(|r| who_to_phone_at(app, r)).unwrap_or_default();
-        let first = format!(
-            " 【紧急·未确认】按 F2 确认  第{}号值班记录 {}",
-            a.entry_id,
-            clean(&a.title)
-        );
-        let second = format!(" {} 起提醒；请电话 {phone}", a.created_at.format("%H:%M"));
-        frame.render_widget(
-            Paragraph::new(vec![styled_line(&first, BANNER_RED), styled_line(&second, BANNER_RED)]),
-            area,
-        );
-        return;
+        let phone = app
+            .settings
+            .urgent
+            .ladder
+            .get(a.escalation.rung)
+            .map(|r| who_to_phone_pieces(app, r))
+            .unwrap_or_default();
+        let head = vec![
+            " 【紧急·未确认】按 F2 确认".to_string(),
+            format!("  第{}号值班记录", a.entry_id),
+        ];
+        let mut with_title = head.clone();
+        with_title.push(format!(" {}", clean(&a.title)));
+        let since = format!(" {} 起提醒", a.created_at.format("%H:%M"));
+        let mut second = vec![format!("{since}；请电话 ")];
+        second.extend(phone.iter().cloned());
+        let mut people = vec![" 请电话 ".to_string()];
+        people.extend(phone.iter().cloned());
+        return Some(fit_banner(
+            &[[with_title, second.clone()], [head.clone(), second], [head, people]],
+            cells,
+        ));
     }
-    let Some(top) = alerts.first() else { return };
-    let now = app.now;
+    let top = alerts.first()?;
     let unacked = top.escalation.state == EventState::New;
-    let style = if unacked || top.urgency(now) == Urgency::Red {
-        BANNER_RED
-    } else {
-        BANNER_AMBER
-    };
-    let cells = usize::from(area.width);
     let more = if alerts.len() > 1 {
         format!("（另有 {} 件）", alerts.len() - 1)
     } else {
         String::new()
     };
-    let first = if unacked {
-        format!(
-            " 【紧急·未确认】按 F2 确认  第{}号 {} {} {} {}接报{more}",
-            top.id,
-            top.record.level.label(),
-            top.record.category,
-            clean(&top.record.place),
-            top.record.received_at.format("%H:%M"),
-        )
+    let phone = format!("电话报告 {}", top.phone_clock(now).describe());
+    let written = format!("书面 {}", top.written_clock(now).describe());
+    let source = format!("；依据 {}", clean(&top.record.rule.source));
+    let what = format!(
+        "第{}号 {} {}",
+        top.id,
+        top.record.level.label(),
+        clean(&top.record.category)
+    );
+    if !unacked {
+        let first = vec![format!(" 【紧急·报送未完成】{what} 已确认{more}")];
+        let clocks = vec![format!(" {phone}；{written}")];
+        let mut with_source = clocks.clone();
+        with_source.push(source);
+        return Some(fit_banner(&[[first.clone(), with_source], [first, clocks]], cells));
+    }
+    let received = format!(" {}接报", top.record.received_at.format("%H:%M"));
+    let place = if top.record.place.trim().is_empty() {
+        String::new()
     } else {
-        format!(
-            " 【紧急·报送未完成】第{}号 {} {} 已确认{more}",
-            top.id,
-            top.record.level.label(),
-            top.record.category
-        )
+        format!(" {}", clean(&top.record.place))
     };
-    let phone = top.phone_clock(now).describe();
-    let written = top.written_clock(now).describe();
-    let second = if unacked {
-        format!(
-            " 电话报告 {phone}；书面 {written}；请电话 {}；依据 {}",
-            who_to_phone(app, top),
-            clean(&top.record.rule.source)
-        )
-    } else {
-        format!(
-            " 电话报告 {phone}；书面 {written}；依据 {}",
-            clean(&top.record.rule.source)
-        )
+    let people = app
+        .settings
+        .urgent
+        .ladder
+        .get(top.escalation.rung)
+        .map(|r| who_to_phone_pieces(app, r))
+        .unwrap_or_default();
+    let head = format!(" 【紧急·未确认】按 F2 确认  {what}");
+    let call = |lead: &str| {
+        let mut row = vec![format!("{lead}请电话 ")];
+        row.extend(people.iter().cloned());
+        row
     };
-    let line = |s: &str| {
-        let t = truncate(s, cells);
-        let pad = cells.saturating_sub(width(&t));
-        Line::from(Span::styled(format!("{t}{}", " ".repeat(pad)), style))
+    let candidates = [
+        [
+            vec![head.clone(), received.clone(), place, more.clone()],
+            [call(&format!(" {phone}；{written}；")), vec![source]].concat(),
+        ],
+        [
+            vec![head.clone(), received.clone(), more.clone()],
+            call(&format!(" {phone}；{written}；")),
+        ],
+        [
+            vec![head.clone(), received, more.clone(), format!("  {phone}")],
+            call(&format!(" {written}；")),
+        ],
+        [vec![head, more, format!("  {phone}")], call(" ")],
+    ];
+    Some(fit_banner(&candidates, cells))
+}
+
+/// The banner: two rows that cannot be missed, on every screen, while any event needs someone.
+/// What it says is chosen to fit whole: the deadline and the numbers to call before the place
+/// and the rule (which the 紧急事项 tab shows).
+pub fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
+    let cells = usize::from(area.width);
+    let Some(rows) = banner_text(app, cells) else { return };
+    let alerts = app.alerts();
+    let entry_first = alerts.first().is_none_or(|e| e.escalation.state != EventState::New);
+    let style = match alerts.first() {
+        _ if entry_first && !app.unacked_entry_alerts().is_empty() => BANNER_RED,
+        Some(top) if top.escalation.state == EventState::New || top.urgency(app.now) == Urgency::Red => BANNER_RED,
+        _ => BANNER_AMBER,
     };
-    frame.render_widget(Paragraph::new(vec![line(&first), line(&second)]), area);
+    let lines: Vec<Line> = rows
+        .iter()
+        .map(|t| {
+            let pad = cells.saturating_sub(width(t));
+            Line::from(Span::styled(format!("{t}{}", " ".repeat(pad)), style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
@@ -217,60 +284,65 @@ fn render_event_detail(frame: &mut Frame, area: Rect, app: &App, e: &Event, now:
     let block = Block::bordered()
         .title(Span::styled(format!(" 第 {} 号事件 ", e.id), theme::HEADER))
         .border_style(theme::BORDER);
+    let cells = usize::from(area.width.saturating_sub(2));
     let r = &e.record;
     let count = |n: Option<u32>| n.map_or_else(|| "待核实".to_string(), |n| n.to_string());
-    let mut lines = vec![
-        Line::raw(clean(&format!(
+    let mut lines = Vec::new();
+    let mut say =
+        |text: &str, indent: usize, style: Style| push_wrapped(&mut lines, &clean(text), indent, cells, style);
+    say(
+        &format!(
             "事发 {}  接报 {}  地点 {}  来源 {}",
             r.occurred_at.format("%m-%d %H:%M"),
             r.received_at.format("%m-%d %H:%M"),
             if r.place.is_empty() { "待核实" } else { &r.place },
             if r.source.is_empty() { "待核实" } else { &r.source }
-        ))),
-        Line::raw(clean(&format!("概况：{}", r.summary))),
-        Line::raw(format!(
+        ),
+        0,
+        Style::new(),
+    );
+    say(&format!("概况：{}", r.summary), 0, Style::new());
+    say(
+        &format!(
             "伤亡：死亡 {}，失踪 {}，受伤 {}",
             count(r.deaths),
             count(r.missing),
             count(r.injured)
-        )),
-        Line::styled(clean(&e.clock_strip(now)), urgency_style(e.urgency(now))),
-    ];
+        ),
+        0,
+        Style::new(),
+    );
+    say(&e.clock_strip(now), 0, urgency_style(e.urgency(now)));
     if let Some(entry_id) = r.log_entry_id {
-        lines.push(Line::styled(
-            format!("由第 {entry_id} 号值班记录转来"),
-            theme::PLACEHOLDER,
-        ));
+        say(&format!("由第 {entry_id} 号值班记录转来"), 0, theme::PLACEHOLDER);
     }
     let unverified = r.unverified();
     if !unverified.is_empty() {
-        lines.push(Line::styled(
-            format!("待核实：{}", unverified.join("、")),
-            theme::NOTICE,
-        ));
+        say(&format!("待核实：{}", unverified.join("、")), 0, theme::NOTICE);
     }
     if e.escalation.state == EventState::New {
-        lines.push(Line::styled(
-            format!("未确认，当前提醒：{}（F2 或 a 确认）", who_to_phone(app, e)),
+        say(
+            &format!("未确认，当前提醒：{}（F2 或 a 确认）", who_to_phone(app, e)),
+            0,
             theme::URGENT,
-        ));
+        );
     } else {
-        lines.push(Line::raw(format!(
-            "状态：{}（r 标为已处置，c 结束）",
-            e.escalation.state.label()
-        )));
+        say(
+            &format!("状态：{}（r 标为已处置，c 结束）", e.escalation.state.label()),
+            0,
+            Style::new(),
+        );
     }
-    lines.push(Line::styled("时间线：", theme::HEADER));
+    say("时间线：", 0, theme::HEADER);
     if let Some((id, timeline)) = &app.urgent.timeline
         && *id == e.id
     {
         for t in timeline.iter().rev() {
-            lines.push(Line::raw(clean(&format!(
-                "  {} {} {}",
-                t.at.format("%m-%d %H:%M:%S"),
-                t.who,
-                t.text
-            ))));
+            say(
+                &format!("{} {} {}", t.at.format("%m-%d %H:%M:%S"), t.who, t.text),
+                2,
+                Style::new(),
+            );
         }
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);

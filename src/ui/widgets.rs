@@ -127,6 +127,32 @@ pub fn choice_field(frame: &mut Frame, area: Rect, options: &[String], selected:
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// Pushes `text` wrapped to `cells` cells (Chinese line breaking), each row after `indent`
+/// spaces and in `style`: nothing is cut.
+pub fn push_wrapped(out: &mut Vec<Line<'static>>, text: &str, indent: usize, cells: usize, style: Style) {
+    let pad = " ".repeat(indent);
+    for r in wrap(text, cells.saturating_sub(indent)) {
+        out.push(Line::styled(format!("{pad}{}", text.get(r).unwrap_or("")), style));
+    }
+}
+
+/// Pushes "label value" rows: the label padded to `label_cells` in `label_style`, the value
+/// wrapped under itself to the rest of `cells`.
+pub fn push_labelled(out: &mut Vec<Line<'static>>, label: &str, label_cells: usize, value: &str, cells: usize) {
+    let value_cells = cells.saturating_sub(label_cells).max(8);
+    for (i, r) in wrap(value, value_cells).into_iter().enumerate() {
+        let head = if i == 0 {
+            text::pad(label, label_cells)
+        } else {
+            " ".repeat(label_cells)
+        };
+        out.push(Line::from(vec![
+            Span::styled(head, theme::LABEL),
+            Span::raw(value.get(r).unwrap_or("").to_string()),
+        ]));
+    }
+}
+
 /// A centred rectangle of at most `w`×`h` cells.
 #[must_use]
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
