@@ -171,7 +171,7 @@ fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
                 theme::TAB_UNAVAILABLE
             };
             if compact {
-                spans.push(Span::styled(format!("{}{}", i + 1, tab.label()), style));
+                spans.push(Span::styled(format!("{} {}", i + 1, tab.label()), style));
             } else {
                 spans.push(Span::styled(format!(" {} {} ", i + 1, tab.label()), style));
             }

@@ -163,7 +163,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<Range<usize>> {
     let mut line_start = 0;
     let mut used = 0;
     // The graphemes of the current line: start, width, whether it may start / end a line,
-    // whether it is a Latin letter or digit (a word or a number is not broken if it fits).
+    // whether it is ASCII (a word, a number or a time is not broken if it fits).
     let mut line: Vec<(usize, usize, bool, bool, bool)> = Vec::new();
     for (i, g) in text.grapheme_indices(true) {
         if g == "\n" || g == "\r\n" {
@@ -175,7 +175,8 @@ pub fn wrap(text: &str, width: usize) -> Vec<Range<usize>> {
         }
         let w = self::width(g);
         let may_start = !one_of(NO_LINE_START, g);
-        let alnum = g.len() == 1 && g.as_bytes()[0].is_ascii_alphanumeric();
+        // Latin letters, digits and ASCII marks between them (`0871-1234`, `29:58`, `zs/zhangsan`).
+        let alnum = g.len() == 1 && g.as_bytes()[0].is_ascii_graphic();
         if used + w > width && !line.is_empty() {
             // Break before `cut` (an index into `line`; `line.len()` is before `g`): move back
             // while the next line would start with a closing mark, this one end with an
@@ -326,7 +327,8 @@ mod tests {
     fn latin_words_and_numbers_move_down_whole_when_they_fit() {
         assert_eq!(wrapped("设为 PIN。", 8), ["设为 ", "PIN。"]);
         assert_eq!(wrapped("电话13800000001", 10), ["电话", "1380000000", "1"]);
-        assert_eq!(wrapped("请电话 0871-12345678", 16), ["请电话 0871-", "12345678"]);
+        assert_eq!(wrapped("请电话 0871-12345678", 16), ["请电话 ", "0871-12345678"]);
+        assert_eq!(wrapped("电话报告 剩 29:58", 14), ["电话报告 剩 ", "29:58"]);
         assert_eq!(wrapped("abcdefgh", 3), ["abc", "def", "gh"], "too long: cut where full");
     }
 

@@ -70,7 +70,8 @@ pub fn render_form(frame: &mut Frame, area: Rect, form: &Form) {
             wrap(&clean(n), usize::from(inner.width))
                 .iter()
                 .map(|r| clean(n).get(r.clone()).unwrap_or("").to_string())
-                .take(2)
+                // The notice (why a save failed, what to do) whole, up to a third of the form.
+                .take(usize::from(inner.height / 3).max(2))
                 .collect()
         })
         .unwrap_or_default();
@@ -85,7 +86,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, form: &Form) {
         let error = field
             .error
             .as_deref()
-            .map_or(0, |e| wrap(e, value_cells.max(10)).len().min(2));
+            .map_or(0, |e| wrap(&clean(e), value_cells.max(10)).len().min(4));
         let p = Placed {
             index,
             top: y,

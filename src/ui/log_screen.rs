@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Row, Table};
 
 use super::form::render_form;
 use super::theme;
-use super::widgets::clean;
+use super::widgets::{clean, push_wrapped};
 use crate::core::log::{Entry, EntryKind, EntrySummary, LogField, Status, Triage};
 use crate::core::log_screen::{DetailView, LogList, LogScreen};
 use crate::core::text::{first_line, pad, truncate, wrap};
@@ -149,22 +149,18 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
         Triage::AskLeader => theme::ASK_LEADER,
         _ => theme::HEADER,
     };
-    out.push(Line::from(Span::styled(
-        format!(
-            "第 {} 号  {}  {}  {}",
-            entry.id,
-            kind.label(),
-            f.triage.label(),
-            f.status.label()
-        ),
-        title_style,
-    )));
+    let title = format!(
+        "第 {} 号  {}  {}  {}",
+        entry.id,
+        kind.label(),
+        f.triage.label(),
+        f.status.label()
+    );
+    push_wrapped(&mut out, &title, 0, cells, title_style);
     if !entry.events.is_empty() {
         let ids: Vec<String> = entry.events.iter().map(|id| format!("第 {id} 号")).collect();
-        out.push(Line::styled(
-            format!("已转为{}紧急事件（在“紧急事项”栏查看报送时限和报告）", ids.join("、")),
-            theme::URGENT,
-        ));
+        let text = format!("已转为{}紧急事件（在“紧急事项”栏查看报送时限和报告）", ids.join("、"));
+        push_wrapped(&mut out, &text, 0, cells, theme::URGENT);
     }
     heading(&mut out, "记录");
     for field in [
@@ -199,34 +195,34 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
     }
     heading(&mut out, &format!("领导批示（{} 条）", entry.instructions.len()));
     if entry.instructions.is_empty() {
-        out.push(Line::styled("  暂无。按 i 记录领导批示。", theme::PLACEHOLDER));
+        push_wrapped(&mut out, "暂无。按 i 记录领导批示。", 2, cells, theme::PLACEHOLDER);
     }
     for i in &entry.instructions {
         field_lines(&mut out, &clean(&i.leader), &i.text, cells);
-        out.push(Line::styled(
-            format!(
-                "{}批示于 {}，{} 记录于 {}",
-                " ".repeat(12),
-                format_minute(i.given_at),
-                clean(&i.recorded_by),
-                format_minute(i.recorded_at)
-            ),
-            theme::PLACEHOLDER,
-        ));
+        let when = format!(
+            "批示于 {}，{} 记录于 {}",
+            format_minute(i.given_at),
+            clean(&i.recorded_by),
+            format_minute(i.recorded_at)
+        );
+        push_wrapped(&mut out, &when, 12, cells, theme::PLACEHOLDER);
     }
     if !entry.alert.is_empty() {
         heading(&mut out, "紧急提醒");
         for t in &entry.alert {
-            let text = crate::core::text::sanitize(&format!("  {} {} {}", format_minute(t.at), t.who, t.text), false);
-            out.push(Line::raw(text));
+            let text = clean(&format!("{} {} {}", format_minute(t.at), t.who, t.text));
+            push_wrapped(&mut out, &text, 2, cells, Style::new());
         }
     }
     heading(&mut out, &format!("修改记录（{} 条）", entry.amendments.len()));
     if entry.amendments.is_empty() {
-        out.push(Line::styled(
-            "  无。记录保存后不能直接修改；按 e 更正或补充，原值会留在这里。",
+        push_wrapped(
+            &mut out,
+            "无。记录保存后不能直接修改；按 e 更正或补充，原值会留在这里。",
+            2,
+            cells,
             theme::PLACEHOLDER,
-        ));
+        );
     }
     for a in &entry.amendments {
         let text = format!(
@@ -247,9 +243,7 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
             a.reason
         );
         let text = crate::core::text::sanitize(&text, false);
-        for r in wrap(&text, cells.max(10)) {
-            out.push(Line::raw(format!("  {}", text.get(r).unwrap_or(""))));
-        }
+        push_wrapped(&mut out, &text, 2, cells, Style::new());
     }
     out
 }

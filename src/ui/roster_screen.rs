@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
-use super::widgets::clean;
+use super::widgets::{clean, push_wrapped};
 use crate::core::app::App;
 use crate::core::roster::{DayKind, gaps, month_days};
 use crate::core::roster_screen::{shift_people, swap_text};
@@ -140,15 +140,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         ));
     }
     for s in of_day {
-        lines.push(Line::raw(truncate(
-            &clean(&format!("  {}", shift_people(s, &app.settings))),
-            inner_w,
-        )));
+        let people = clean(&shift_people(s, &app.settings));
+        push_wrapped(&mut lines, &people, 2, inner_w, Style::new());
         for w in &s.swaps {
-            lines.push(Line::styled(
-                truncate(&clean(&format!("    {}", swap_text(w))), inner_w),
-                theme::ASK_LEADER,
-            ));
+            push_wrapped(&mut lines, &clean(&swap_text(w)), 4, inner_w, theme::ASK_LEADER);
         }
     }
     let month_gaps = gaps(&shifts, month_start, month_end);
@@ -166,10 +161,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             })
             .collect::<Vec<_>>()
             .join("；");
-        lines.push(Line::styled(
-            truncate(&format!("本月排班空缺 {} 处：{list}", month_gaps.len()), inner_w),
-            theme::URGENT,
-        ));
+        let text = format!("本月排班空缺 {} 处：{list}", month_gaps.len());
+        push_wrapped(&mut lines, &text, 0, inner_w, theme::URGENT);
     }
     let title = format!(
         " 排班表 {} 年 {} 月（休=节假日 末=周末 班=调休上班 今=今天） ",

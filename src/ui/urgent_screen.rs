@@ -33,24 +33,40 @@ fn urgency_style(u: Urgency) -> Style {
 }
 
 /// "带班领导：王五 13800000003" as pieces: the rung with its first person, then each other person
-/// ("、李四 13800000002"), so a narrow banner can keep whole numbers only.
+/// ("、李四 13800000002"), so a narrow banner can keep whole numbers only. A rung that is a number
+/// to call (上级总值班室 0871-12345000) is not named twice.
 fn who_to_phone_pieces(app: &App, rung: &crate::core::escalation::Rung) -> Vec<String> {
-    let people: Vec<String> = contacts(&app.settings, rung)
-        .into_iter()
-        .map(|(n, p)| clean(format!("{n} {p}").trim()))
-        .collect();
+    let rung_name = clean(&rung.name);
     let mut pieces = Vec::new();
-    for (i, p) in people.iter().enumerate() {
-        if i == 0 {
-            pieces.push(format!("{}：{p}", clean(&rung.name)));
-        } else {
-            pieces.push(format!("、{p}"));
-        }
+    for (i, (name, phone)) in contacts(&app.settings, rung).into_iter().enumerate() {
+        let (name, phone) = (clean(&name), clean(&phone));
+        let person = format!("{name} {phone}").trim().to_string();
+        pieces.push(match i {
+            0 if name.trim() == rung_name.trim() => format!("{rung_name} {phone}").trim().to_string(),
+            0 => format!("{rung_name}：{person}"),
+            _ => format!("、{person}"),
+        });
     }
     if pieces.is_empty() {
-        pieces.push(clean(&rung.name));
+        pieces.push(rung_name);
     }
     pieces
+}
+
+/// `s` cut to `cells` cells with `…` where cut (the banner's last, least needed piece).
+fn cut(s: &str, cells: usize) -> String {
+    if width(s) <= cells {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if width(&out) + width(c.encode_utf8(&mut [0; 4])) + 1 > cells {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 /// "带班领导：王五 13800000003"
@@ -101,19 +117,22 @@ pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
             .get(a.escalation.rung)
             .map(|r| who_to_phone_pieces(app, r))
             .unwrap_or_default();
-        let head = vec![
-            " 【紧急·未确认】按 F2 确认".to_string(),
-            format!("  第{}号值班记录", a.entry_id),
-        ];
-        let mut with_title = head.clone();
-        with_title.push(format!(" {}", clean(&a.title)));
+        let head = format!(" 【紧急·未确认】按 F2 确认  第{}号值班记录", a.entry_id);
+        // The entry's title fills what is left of the first row (the record has it whole).
+        let room = cells.saturating_sub(width(&head) + 1);
+        let title = clean(&a.title);
+        let first = if room >= 6 && !title.is_empty() {
+            format!("{head} {}", cut(&title, room))
+        } else {
+            head
+        };
         let since = format!(" {} 起提醒", a.created_at.format("%H:%M"));
         let mut second = vec![format!("{since}；请电话 ")];
         second.extend(phone.iter().cloned());
         let mut people = vec![" 请电话 ".to_string()];
         people.extend(phone.iter().cloned());
         return Some(fit_banner(
-            &[[with_title, second.clone()], [head.clone(), second], [head, people]],
+            &[[vec![first.clone()], second], [vec![first], people]],
             cells,
         ));
     }
@@ -172,7 +191,20 @@ pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
             vec![head.clone(), received, more.clone(), format!("  {phone}")],
             call(&format!(" {written}；")),
         ],
-        [vec![head, more, format!("  {phone}")], call(" ")],
+        [vec![head, more.clone(), format!("  {phone}")], call(" ")],
+        // The narrowest: the level and the category without the number (the tab has it).
+        [
+            vec![
+                format!(
+                    " 【紧急·未确认】按 F2 确认 {} {}",
+                    top.record.level.label(),
+                    clean(&top.record.category)
+                ),
+                more,
+                format!("  {phone}"),
+            ],
+            call(" "),
+        ],
     ];
     Some(fit_banner(&candidates, cells))
 }
@@ -218,13 +250,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .title(Span::styled(" 紧急事项（未结束） ", theme::HEADER))
         .border_style(theme::BORDER);
     if app.events.is_empty() {
-        let text = vec![Line::raw(
-            "  没有未结束的紧急事件。按 n 新建；在值班记录详情中按 u 可由记录转为紧急事件。",
-        )];
+        let mut text = Vec::new();
+        push_wrapped(
+            &mut text,
+            "没有未结束的紧急事件。按 n 新建；在值班记录详情中按 u 可由记录转为紧急事件。",
+            2,
+            usize::from(area.width.saturating_sub(2)),
+            Style::new(),
+        );
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     }
     let wide = area.width >= 120;
+    // Narrow: no 接报 column (the detail below has it), room for whole clocks.
+    let narrow = area.width < 80;
+    let keep = |i: usize| !(narrow && i == 3);
     let rows = app.events.iter().enumerate().map(|(i, e)| {
         let phone = e.phone_clock(app.now);
         let written = e.written_clock(app.now);
@@ -233,21 +273,28 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             Style::new()
         };
-        Row::new(vec![
-            Line::raw(format!("{}", e.id)),
-            Line::raw(e.record.level.label()),
-            Line::raw(clean(&e.record.category)),
-            Line::raw(
-                e.record
-                    .received_at
-                    .format(if wide { "%m-%d %H:%M" } else { "%H:%M" })
-                    .to_string(),
-            ),
-            Line::raw(e.escalation.state.label()),
-            Line::styled(phone.describe(), urgency_style(phone.urgency())),
-            Line::styled(written.describe(), urgency_style(written.urgency())),
-            Line::raw(clean(&format!("{} {}", e.record.place, e.record.summary))),
-        ])
+        Row::new(
+            [
+                Line::raw(format!("{}", e.id)),
+                Line::raw(e.record.level.label()),
+                Line::raw(clean(&e.record.category)),
+                Line::raw(
+                    e.record
+                        .received_at
+                        .format(if wide { "%m-%d %H:%M" } else { "%H:%M" })
+                        .to_string(),
+                ),
+                Line::raw(e.escalation.state.label()),
+                Line::styled(phone.describe(), urgency_style(phone.urgency())),
+                Line::styled(written.describe(), urgency_style(written.urgency())),
+                Line::raw(clean(&format!("{} {}", e.record.place, e.record.summary))),
+            ]
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(_, c)| c)
+            .collect::<Vec<_>>(),
+        )
         .style(style)
     });
     let widths = [
@@ -256,20 +303,40 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Length(8),
         Constraint::Length(if wide { 11 } else { 5 }),
         Constraint::Length(6),
-        Constraint::Length(if wide { 22 } else { 14 }),
-        Constraint::Length(if wide { 22 } else { 14 }),
+        Constraint::Length(match (wide, narrow) {
+            (true, _) => 22,
+            (_, true) => 12,
+            _ => 14,
+        }),
+        Constraint::Length(match (wide, narrow) {
+            (true, _) => 22,
+            (_, true) => 12,
+            _ => 14,
+        }),
         Constraint::Fill(1),
     ];
-    let header = Row::new([
-        "编号",
-        "等级",
-        "类别",
-        "接报",
-        "状态",
-        "电话报告",
-        "书面报告",
-        "地点/概况",
-    ])
+    let widths: Vec<Constraint> = widths
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .map(|(_, c)| c)
+        .collect();
+    let header = Row::new(
+        [
+            "编号",
+            "等级",
+            "类别",
+            "接报",
+            "状态",
+            "电话报告",
+            "书面报告",
+            "地点/概况",
+        ]
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .map(|(_, c)| c),
+    )
     .style(theme::HEADER);
     frame.render_widget(
         Table::new(rows, widths).header(header).block(block).column_spacing(1),
@@ -282,7 +349,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 
 fn render_event_detail(frame: &mut Frame, area: Rect, app: &App, e: &Event, now: NaiveDateTime) {
     let block = Block::bordered()
-        .title(Span::styled(format!(" 第 {} 号事件 ", e.id), theme::HEADER))
+        .title(Span::styled(
+            clean(&format!(
+                " 第 {} 号事件 {} {} ",
+                e.id,
+                e.record.level.label(),
+                e.record.category
+            )),
+            theme::HEADER,
+        ))
         .border_style(theme::BORDER);
     let cells = usize::from(area.width.saturating_sub(2));
     let r = &e.record;
