@@ -14,7 +14,7 @@ use common::{Harness, at};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use zhiban::config::{DEFAULT_TOML, parse};
-use zhiban::core::app::App;
+use zhiban::core::app::{App, StatusMessage};
 use zhiban::core::keymap::{Key, KeyCode, Mode};
 use zhiban::core::urgent::{EventDraft, Level, new_event};
 use zhiban::core::visit::{VisitDraft, build_visit};
@@ -179,6 +179,17 @@ pub fn states() -> Vec<(String, App)> {
     snap("紧急事项（空）", &empty_urgent, Mode::Urgent);
     empty_urgent.key(Key::ctrl('l'));
     snap("锁屏（无告警）", &empty_urgent, Mode::Locked);
+
+    // A message longer than any window is wide, and tampering found at start.
+    let mut long = out[2].1.clone();
+    long.message = Some(StatusMessage {
+        text: "保存失败：数据库文件被另一个程序锁定（database is locked），所填内容都还在；\
+               请关闭其他正在使用该文件的程序后按 Ctrl-S 重试。"
+            .repeat(4),
+        at: long.now,
+    });
+    long.integrity = Some("完整性检查发现第 12 条审计记录的哈希不连续：数据库可能被改动，请联系管理员".into());
+    out.push(("长消息与完整性警告".into(), long));
     out
 }
 
