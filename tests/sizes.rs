@@ -315,37 +315,3 @@ fn every_screen_draws_at_every_size_without_a_panic() {
         }
     }
 }
-
-#[test]
-fn print_for_eyes() {
-    let Ok(which) = std::env::var("ZHIBAN_PRINT") else {
-        return;
-    };
-    let (w, h): (u16, u16) = {
-        let v: Vec<u16> = std::env::var("ZHIBAN_SIZE")
-            .unwrap()
-            .split('x')
-            .map(|x| x.parse().unwrap())
-            .collect();
-        (v[0], v[1])
-    };
-    for (name, app) in states() {
-        if !which.split(',').any(|x| name.contains(x)) {
-            continue;
-        }
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| ui::render(&app, f)).unwrap();
-        let buf = t.backend().buffer();
-        eprintln!("==== {name} {w}x{h}");
-        for y in 0..h {
-            let mut line = String::new();
-            let mut x = 0;
-            while x < w {
-                let sym = buf[(x, y)].symbol();
-                line.push_str(sym);
-                x += u16::try_from(unicode_width::UnicodeWidthStr::width(sym).max(1)).unwrap();
-            }
-            eprintln!("|{line}|");
-        }
-    }
-}

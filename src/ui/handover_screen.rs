@@ -56,11 +56,14 @@ fn render_history(frame: &mut Frame, area: Rect, s: &HandoverScreen) {
         lines.push(Line::styled("正在汇总未办结事项…", theme::NOTICE));
     }
     if s.history.is_empty() {
+        let cells = usize::from(area.width.saturating_sub(2));
         lines.push(Line::raw(""));
-        lines.push(Line::raw("  还没有已签字的交接班记录。"));
-        lines.push(Line::raw(
-            "  交班时按 n：列出本班记录和一切未办结事项，接班人逐项确认后双方签字。",
-        ));
+        for text in [
+            "还没有已签字的交接班记录。",
+            "交班时按 n：列出本班记录和一切未办结事项，接班人逐项确认后双方签字。",
+        ] {
+            push_wrapped(&mut lines, text, 2, cells, Style::new());
+        }
     } else {
         lines.push(Line::styled(
             format!(

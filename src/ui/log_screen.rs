@@ -73,17 +73,29 @@ fn render_list(frame: &mut Frame, area: Rect, list: &LogList) {
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     }
-    let (time_w, who_w) = if wide { (16u16, 28u16) } else { (11, 14) };
-    let widths = [
+    // Narrow (below 80 columns): no 类型 column (the detail has it), so the content keeps room.
+    let narrow = area.width < 80;
+    let (time_w, kind_w, who_w) = match (wide, narrow) {
+        (true, _) => (16u16, 9u16, 28u16),
+        (_, true) => (11, 0, 10),
+        _ => (11, 9, 14),
+    };
+    let mut widths = vec![
         Constraint::Length(time_w),
-        Constraint::Length(9),
+        Constraint::Length(kind_w),
         Constraint::Length(who_w),
         Constraint::Fill(1),
         Constraint::Length(8),
         Constraint::Length(6),
     ];
-    let content_cells = usize::from(area.width.saturating_sub(2 + time_w + 9 + who_w + 8 + 6 + 5));
-    let header = Row::new(["时间", "类型", "单位/人员", "内容摘要", "分级", "状态"]).style(theme::HEADER);
+    let columns = if narrow { 4 } else { 5 };
+    let content_cells = usize::from(area.width.saturating_sub(2 + time_w + kind_w + who_w + 8 + 6 + columns));
+    let mut header = vec!["时间", "类型", "单位/人员", "内容摘要", "分级", "状态"];
+    if narrow {
+        widths.remove(1);
+        header.remove(1);
+    }
+    let header = Row::new(header).style(theme::HEADER);
     let visible = usize::from(area.height.saturating_sub(LIST_CHROME_ROWS)).max(1);
     let rows = list.rows.iter().enumerate().skip(list.top).take(visible).map(|(i, r)| {
         let time = if wide {
@@ -96,15 +108,18 @@ fn render_list(frame: &mut Frame, area: Rect, list: &LogList) {
         } else {
             row_style(r)
         };
-        Row::new([
+        let mut cells = vec![
             time,
             r.kind.label().to_string(),
             truncate(&clean(&who(r)), usize::from(who_w)),
             truncate(&clean(first_line(&r.content)), content_cells),
             r.triage.label().to_string(),
             r.status.label().to_string(),
-        ])
-        .style(style)
+        ];
+        if narrow {
+            cells.remove(1);
+        }
+        Row::new(cells).style(style)
     });
     let table = Table::new(rows, widths).header(header).block(block).column_spacing(1);
     frame.render_widget(table, area);

@@ -348,7 +348,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 fn render_event_detail(frame: &mut Frame, area: Rect, app: &App, e: &Event, now: NaiveDateTime) {
-    let block = Block::bordered()
+    let mut block = Block::bordered()
         .title(Span::styled(
             clean(&format!(
                 " 第 {} 号事件 {} {} ",
@@ -365,6 +365,21 @@ fn render_event_detail(frame: &mut Frame, area: Rect, app: &App, e: &Event, now:
     let mut lines = Vec::new();
     let mut say =
         |text: &str, indent: usize, style: Style| push_wrapped(&mut lines, &clean(text), indent, cells, style);
+    // Whom to phone and the clocks first: on a short window they are what must show.
+    if e.escalation.state == EventState::New {
+        say(
+            &format!("未确认，当前提醒：{}（F2 或 a 确认）", who_to_phone(app, e)),
+            0,
+            theme::URGENT,
+        );
+    } else {
+        say(
+            &format!("状态：{}（r 标为已处置，c 结束）", e.escalation.state.label()),
+            0,
+            Style::new(),
+        );
+    }
+    say(&e.clock_strip(now), 0, urgency_style(e.urgency(now)));
     say(
         &format!(
             "事发 {}  接报 {}  地点 {}  来源 {}",
@@ -387,26 +402,12 @@ fn render_event_detail(frame: &mut Frame, area: Rect, app: &App, e: &Event, now:
         0,
         Style::new(),
     );
-    say(&e.clock_strip(now), 0, urgency_style(e.urgency(now)));
     if let Some(entry_id) = r.log_entry_id {
         say(&format!("由第 {entry_id} 号值班记录转来"), 0, theme::PLACEHOLDER);
     }
     let unverified = r.unverified();
     if !unverified.is_empty() {
         say(&format!("待核实：{}", unverified.join("、")), 0, theme::NOTICE);
-    }
-    if e.escalation.state == EventState::New {
-        say(
-            &format!("未确认，当前提醒：{}（F2 或 a 确认）", who_to_phone(app, e)),
-            0,
-            theme::URGENT,
-        );
-    } else {
-        say(
-            &format!("状态：{}（r 标为已处置，c 结束）", e.escalation.state.label()),
-            0,
-            Style::new(),
-        );
     }
     say("时间线：", 0, theme::HEADER);
     if let Some((id, timeline)) = &app.urgent.timeline
@@ -419,6 +420,17 @@ fn render_event_detail(frame: &mut Frame, area: Rect, app: &App, e: &Event, now:
                 Style::new(),
             );
         }
+    }
+    // No scrolling here: say that more is below rather than cut it silently.
+    let hidden = lines.len().saturating_sub(usize::from(area.height.saturating_sub(2)));
+    if hidden > 0 {
+        block = block.title_bottom(
+            Line::from(Span::styled(
+                format!(" 下面还有 {hidden} 行，放大窗口可见 "),
+                theme::PLACEHOLDER,
+            ))
+            .right_aligned(),
+        );
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -57,8 +57,17 @@ pub fn text_field(
     }
     let cells = usize::from(area.width);
     if buf.is_empty() && !placeholder.is_empty() {
-        let p = Paragraph::new(Span::styled(text::truncate(placeholder, cells), theme::PLACEHOLDER));
-        frame.render_widget(p, area);
+        // A field of several rows shows its whole placeholder, wrapped.
+        let lines: Vec<Line> = if area.height > 1 {
+            wrap(placeholder, cells)
+                .into_iter()
+                .take(usize::from(area.height))
+                .map(|r| Line::styled(placeholder.get(r).unwrap_or("").to_string(), theme::PLACEHOLDER))
+                .collect()
+        } else {
+            vec![Line::styled(text::truncate(placeholder, cells), theme::PLACEHOLDER)]
+        };
+        frame.render_widget(Paragraph::new(lines), area);
         return focused.then_some(Position::new(area.x, area.y));
     }
     if buf.is_multiline() {
