@@ -271,7 +271,7 @@ mod tests {
         assert_eq!(lines, ["一二", "三四", "五", "六"]);
     }
 
-    fn wrapped<'a>(t: &'a str, width: usize) -> Vec<&'a str> {
+    fn wrapped(t: &str, width: usize) -> Vec<&str> {
         wrap(t, width).into_iter().map(|r| t.get(r).unwrap()).collect()
     }
 
