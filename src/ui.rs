@@ -226,6 +226,11 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
         if used(&spans) + width(&w) + 2 <= cells {
             spans.push(Span::styled(format!(" {w} "), theme::STATUS_ALERT));
         } else {
+            // Its first clause stays on the status line; the whole of it is said below.
+            let head = w.split(['（', '，', '：']).next().unwrap_or_default();
+            if !head.is_empty() && used(&spans) + width(head) + 2 <= cells {
+                spans.push(Span::styled(format!(" {head} "), theme::STATUS_ALERT));
+            }
             note(&w, theme::ERROR);
         }
     }

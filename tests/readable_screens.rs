@@ -173,6 +173,25 @@ fn a_message_longer_than_the_status_line_takes_the_hint_row_and_wraps_when_longe
 }
 
 #[test]
+fn the_integrity_warning_stays_on_the_status_line_and_is_said_whole_below_it() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    let warning = "完整性检查发现 1 处问题（如：第 1 号值班记录的内容与审计记录不符），请运行 zhiban verify 查看并报告";
+    h.app.integrity = Some(warning.into());
+    for (w, rows) in SIZES {
+        let screen = draw(&h.app, w, rows);
+        let status = screen.iter().position(|r| r.contains("值班员：张三")).unwrap();
+        // From 80 columns its first clause is on the status line itself (at 60 there is no room).
+        assert_eq!(
+            screen[status].contains("完整性检查发现 1 处问题"),
+            w >= 80,
+            "at {w}x{rows}: {}",
+            screen[status]
+        );
+        assert_reads(&screen[status..], warning, &format!("at {w}x{rows}"));
+    }
+}
+
+#[test]
 fn the_banner_keeps_its_phone_numbers_and_the_phone_deadline_whole() {
     let mut h = Harness::new(80, 24, Some("张三"));
     add_event(&mut h, "2026-11-23 03:12:00");
