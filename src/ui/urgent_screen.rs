@@ -172,21 +172,51 @@ pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
         .get(top.escalation.rung)
         .map(|r| who_to_phone_pieces(app, r))
         .unwrap_or_default();
+    // The same people without the rung's name (值班员：), for a row one name too long.
+    let unnamed: Vec<String> = match people.split_first() {
+        Some((first, rest)) => {
+            let rung = app.settings.urgent.ladder.get(top.escalation.rung);
+            let first = rung
+                .and_then(|r| first.strip_prefix(&format!("{}：", clean(&r.name))))
+                .unwrap_or(first)
+                .to_string();
+            std::iter::once(first).chain(rest.iter().cloned()).collect()
+        }
+        None => Vec::new(),
+    };
     let head = format!(" 【紧急·未确认】按 F2 确认  {what}");
     let call = |lead: &str| {
         let mut row = vec![format!("{lead}请电话 ")];
         row.extend(people.iter().cloned());
         row
     };
+    let clocks = format!(" {phone}；{written}；");
     let candidates = [
+        // Everything: the place after the category, as it was always read.
         [
-            vec![head.clone(), received.clone(), place, more.clone()],
-            [call(&format!(" {phone}；{written}；")), vec![source]].concat(),
+            vec![head.clone(), place.clone(), received.clone(), more.clone()],
+            [call(&clocks), vec![source]].concat(),
         ],
         [
-            vec![head.clone(), received.clone(), more.clone()],
-            call(&format!(" {phone}；{written}；")),
+            vec![head.clone(), place.clone(), received.clone(), more.clone()],
+            call(&clocks),
         ],
+        [
+            vec![head.clone(), place.clone(), received.clone(), more.clone()],
+            [vec![format!("{clocks}请电话 ")], unnamed].concat(),
+        ],
+        // The phone deadline moves up to the first row.
+        [
+            vec![
+                head.clone(),
+                place,
+                received.clone(),
+                more.clone(),
+                format!("  {phone}"),
+            ],
+            call(&format!(" {written}；")),
+        ],
+        // The place gives way (the 紧急事项 tab has it).
         [
             vec![head.clone(), received, more.clone(), format!("  {phone}")],
             call(&format!(" {written}；")),
