@@ -19,8 +19,8 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::core::app::{App, ScreenId};
 use crate::core::keymap::{self, Mode};
-use crate::core::text::{truncate, width};
-use widgets::{centered, clean, dialog, to_u16};
+use crate::core::text::{width, wrap};
+use widgets::{centered, clean, dialog, push_wrapped, to_u16};
 
 /// Rows taken by the tab bar, the status line and the hint bar.
 const CHROME_ROWS: u16 = 3;
@@ -48,20 +48,37 @@ pub fn list_rows_for(app: &App, height: u16) -> usize {
     list_rows(height.saturating_sub(banner_rows(app)))
 }
 
+/// The smallest window the app draws its screens in; below it says so and how big it must be.
+pub const MIN_COLS: u16 = 60;
+pub const MIN_ROWS: u16 = 20;
+
 pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_COLS || area.height < MIN_ROWS {
+        render_too_small(frame, area, app);
+        return;
+    }
+    let (status_spans, notes) = status_parts(app, area.width);
+    // A message that does not fit on the status line takes the hint bar's row (and more rows
+    // when it is longer than the window is wide): it is said whole, the hints come back after.
+    let bottom = to_u16(notes.len().max(1));
     let [tabs, banner, main, status, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner_rows(app)),
         Constraint::Fill(1),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(bottom),
     ])
-    .areas(frame.area());
+    .areas(area);
     render_tabs(frame, tabs, app);
+    frame.render_widget(Paragraph::new(Line::from(status_spans)), status);
+    if notes.is_empty() {
+        render_hints(frame, hints, app.mode());
+    } else {
+        frame.render_widget(Paragraph::new(notes), hints);
+    }
     if let Some(lock) = &app.locked {
         render_lock(frame, main, app, lock);
-        render_status(frame, status, app);
-        render_hints(frame, hints, app.mode());
         return;
     }
     urgent_screen::render_banner(frame, banner, app);
@@ -70,16 +87,14 @@ pub fn render(app: &App, frame: &mut Frame) {
     } else {
         render_screen(frame, main, app);
     }
-    render_status(frame, status, app);
-    render_hints(frame, hints, app.mode());
     if app.help {
-        render_help(frame, main, app.mode_under_help());
+        render_help(frame, main, app.mode_under_help(), to_u16(app.help_scroll));
     }
     if let Some(selected) = app.goto {
         render_goto(frame, main, selected);
     }
     if let Some(question) = &app.confirm {
-        render_question(frame, main, &question.text);
+        render_confirm(frame, main, &clean(&question.text));
     }
 }
 
@@ -97,28 +112,6 @@ fn render_screen(frame: &mut Frame, area: Rect, app: &App) {
         },
         ScreenId::Search => search_screen::render(frame, area, &s.search),
     }
-}
-
-/// A yes/no question, wrapped to the window.
-fn render_question(frame: &mut Frame, area: Rect, question: &str) {
-    let inner = usize::from(area.width.saturating_sub(6)).clamp(10, 70);
-    let question = clean(question);
-    let rows: Vec<String> = crate::core::text::wrap(&question, inner)
-        .into_iter()
-        .filter_map(|r| question.get(r).map(|l| format!(" {}", l.trim_end_matches('\n'))))
-        .collect();
-    let w = rows.iter().map(|r| width(r)).max().unwrap_or(0) + 4;
-    let box_area = centered(area, to_u16(w).max(40), to_u16(rows.len() + 5));
-    let mut lines = vec![Line::raw("")];
-    lines.extend(rows.into_iter().map(Line::raw));
-    lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled(" y", theme::HINT_KEY),
-        Span::raw(" 是    "),
-        Span::styled("n", theme::HINT_KEY),
-        Span::raw(" 否"),
-    ]));
-    dialog(frame, box_area, "请确认", lines, theme::DIALOG);
 }
 
 /// The go-to list: every screen of the registry, and views inside them.
@@ -144,31 +137,96 @@ fn render_goto(frame: &mut Frame, area: Rect, selected: usize) {
     );
 }
 
-fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
-    let mut spans = Vec::new();
-    for (i, tab) in ScreenId::tabs().iter().enumerate() {
-        let style = if *tab == app.tab() && app.operator.is_some() {
-            theme::TAB_ACTIVE
-        } else if tab.is_available() {
-            theme::TAB_INACTIVE
-        } else {
-            theme::TAB_UNAVAILABLE
-        };
-        spans.push(Span::styled(format!(" {} {} ", i + 1, tab.label()), style));
-        spans.push(Span::raw(" "));
+/// The yes/no question, wrapped inside its box.
+fn render_confirm(frame: &mut Frame, area: Rect, question: &str) {
+    let w = to_u16(width(question) + 4).max(50).min(area.width);
+    let cells = usize::from(w.saturating_sub(4));
+    let mut lines = vec![Line::raw("")];
+    for r in wrap(question, cells) {
+        lines.push(Line::raw(format!(" {}", question.get(r).unwrap_or(""))));
     }
-    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
-    let room = usize::from(area.width).saturating_sub(used + 1);
-    if room >= 6 {
-        let office = truncate(&clean(&app.settings.office_name), room);
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled(" y", theme::HINT_KEY),
+        Span::raw(" 是    "),
+        Span::styled("n", theme::HINT_KEY),
+        Span::raw(" 否"),
+    ]));
+    let area = centered(area, w, to_u16(lines.len() + 2));
+    dialog(frame, area, "请确认", lines, theme::DIALOG);
+}
+
+/// What a window below [`MIN_COLS`]×[`MIN_ROWS`] shows: how big it must be, and whether an
+/// alert waits (its content is never shown here: the window may be small because it is hidden).
+pub fn too_small_text(app: &App, cols: u16, rows: u16) -> String {
+    let mut text =
+        format!("窗口太小：至少需要 {MIN_COLS} 列 × {MIN_ROWS} 行，现在 {cols} 列 × {rows} 行。请放大窗口。");
+    let alerts = app.alerts().len() + app.unacked_entry_alerts().len();
+    if alerts > 0 {
+        text.push_str(&format!("\n有 {alerts} 件紧急事项待处理。"));
+    }
+    text
+}
+
+fn render_too_small(frame: &mut Frame, area: Rect, app: &App) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let text = too_small_text(app, area.width, area.height);
+    let lines: Vec<Line> = wrap(&text, usize::from(area.width))
+        .into_iter()
+        .take(usize::from(area.height))
+        .map(|r| Line::raw(text.get(r).unwrap_or("").to_string()))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).style(theme::NOTICE), area);
+}
+
+/// The tab bar, with the office's name at the right when it fits whole: tabs drawn compact to
+/// make room for it if need be; on a window too narrow even then, the name is left out (the
+/// picker and the lock screen say it).
+fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
+    let office = clean(&app.settings.office_name);
+    let cells = usize::from(area.width);
+    let tabs = |compact: bool| {
+        let mut spans = Vec::new();
+        for (i, tab) in ScreenId::tabs().iter().enumerate() {
+            let style = if *tab == app.tab() && app.operator.is_some() {
+                theme::TAB_ACTIVE
+            } else if tab.is_available() {
+                theme::TAB_INACTIVE
+            } else {
+                theme::TAB_UNAVAILABLE
+            };
+            if compact {
+                spans.push(Span::styled(format!("{} {}", i + 1, tab.label()), style));
+            } else {
+                spans.push(Span::styled(format!(" {} {} ", i + 1, tab.label()), style));
+            }
+            spans.push(Span::raw(" "));
+        }
+        spans
+    };
+    let used = |spans: &[Span]| spans.iter().map(|s| width(&s.content)).sum::<usize>();
+    let mut spans = tabs(false);
+    if used(&spans) + 1 + width(&office) > cells {
+        let compact = tabs(true);
+        if used(&compact) + 1 + width(&office) <= cells {
+            spans = compact;
+        }
+    }
+    let room = cells.saturating_sub(used(&spans));
+    if !office.is_empty() && width(&office) < room {
         spans.push(Span::raw(" ".repeat(room - width(&office))));
         spans.push(Span::styled(office, theme::HEADER));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn render_status(frame: &mut Frame, area: Rect, app: &App) {
-    let time = if area.width >= 100 {
+/// The status line's spans, and the lines said below it when they do not fit on it whole: the
+/// last message and the integrity warning are never cut.
+fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>) {
+    let cells = usize::from(cols);
+    let time = if cols >= 100 {
         app.now.format("%Y-%m-%d %H:%M:%S")
     } else {
         app.now.format("%m-%d %H:%M:%S")
@@ -182,9 +240,26 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(format!(" {operator} "), theme::STATUS_OPERATOR),
         alert_area(app),
     ];
+    let used = |spans: &[Span]| spans.iter().map(|s| width(&s.content)).sum::<usize>();
+    let mut notes = Vec::new();
+    let mut note = |text: &str, style: ratatui::style::Style| {
+        for r in wrap(text, cells) {
+            notes.push(Line::styled(text.get(r).unwrap_or("").to_string(), style));
+        }
+    };
     // Tampering found at start stays in view, whatever else is said.
     if let Some(w) = &app.integrity {
-        spans.push(Span::styled(format!(" {} ", clean(w)), theme::STATUS_ALERT));
+        let w = clean(w);
+        if used(&spans) + width(&w) + 2 <= cells {
+            spans.push(Span::styled(format!(" {w} "), theme::STATUS_ALERT));
+        } else {
+            // Its first clause stays on the status line; the whole of it is said below.
+            let head = w.split(['（', '，', '：']).next().unwrap_or_default();
+            if !head.is_empty() && used(&spans) + width(head) + 2 <= cells {
+                spans.push(Span::styled(format!(" {head} "), theme::STATUS_ALERT));
+            }
+            note(&w, theme::ERROR);
+        }
     }
     // A locked screen says nothing of what was last done.
     let message = if app.locked.is_some() {
@@ -192,16 +267,6 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         app.message.as_ref().map(|m| clean(&m.text)).unwrap_or_default()
     };
-    // The roster strip (duty leader and phone; the next shift when wide). On a narrow screen a
-    // fresh message takes its place until the message expires; a gap in the roster never yields.
-    let wide = area.width >= 120;
-    if let Some((text, style)) = roster_screen::strip(app, app.now, wide)
-        && (wide || message.is_empty() || style == theme::STATUS_ALERT)
-    {
-        spans.push(Span::styled(format!(" {text} "), style));
-    }
-    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
-    let room = usize::from(area.width).saturating_sub(used);
     let style = if message.contains("失败") {
         theme::ERROR
     } else if message.starts_with("已保存") {
@@ -209,16 +274,39 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         theme::NOTICE
     };
+    let message_cells = if message.is_empty() { 0 } else { width(&message) + 1 };
+    // The roster strip (duty leader and phone; the next shift when wide). On a narrow screen a
+    // fresh message takes its place until the message expires; a gap in the roster never yields.
+    let wide = cols >= 120;
+    let strip = roster_screen::strip(app, app.now, wide).map(|(text, style)| Span::styled(format!(" {text} "), style));
+    let strip_cells = strip.as_ref().map_or(0, |s| width(&s.content));
+    let strip_yields = strip.as_ref().is_some_and(|s| s.style != theme::STATUS_ALERT);
+    let base = used(&spans);
+    let message_inline = message_cells == 0
+        || base + strip_cells + message_cells <= cells
+        || strip_yields && !wide && base + message_cells <= cells;
+    let show_strip = strip.is_some()
+        && (message_cells == 0 || !message_inline || wide || !strip_yields)
+        && base + strip_cells <= cells;
+    if show_strip && let Some(strip) = strip {
+        spans.push(strip);
+    }
+    if message_inline && message_cells > 0 {
+        spans.push(Span::styled(
+            format!(" {message}"),
+            style.patch(ratatui::style::Style::new().bg(ratatui::style::Color::DarkGray)),
+        ));
+    } else if message_cells > 0 {
+        note(&message, style);
+    }
+    let filled = used(&spans);
     spans.push(Span::styled(
-        format!(" {}", truncate(&message, room.saturating_sub(1))),
-        style.patch(ratatui::style::Style::new().bg(ratatui::style::Color::DarkGray)),
-    ));
-    let filled: usize = spans.iter().map(|s| width(&s.content)).sum();
-    spans.push(Span::styled(
-        " ".repeat(usize::from(area.width).saturating_sub(filled)),
+        " ".repeat(cells.saturating_sub(filled)),
         theme::STATUS_BAR,
     ));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    // Never more than four rows of notes (a message of a few hundred characters).
+    notes.truncate(4);
+    (spans, notes)
 }
 
 /// The status line's alert area: how many events need someone.
@@ -261,7 +349,10 @@ fn render_picker(frame: &mut Frame, area: Rect, app: &App) {
         Line::raw(" 请选择本班值班人员（Up/Down 选择，Enter 确认）："),
         Line::raw(""),
     ];
-    for (i, p) in people.iter().enumerate() {
+    // Keep the selected person in view in a short window.
+    let room = usize::from(h).saturating_sub(5);
+    let first = (app.picker_selected + 1).saturating_sub(room);
+    for (i, p) in people.iter().enumerate().skip(first).take(room) {
         let text = format!(
             "  {}  {}  {}",
             crate::core::text::pad(&clean(&p.name), 12),
@@ -284,6 +375,9 @@ fn render_picker(frame: &mut Frame, area: Rect, app: &App) {
     );
 }
 
+/// The lock screen's hint, said whole.
+pub const LOCK_HINT: &str = "输入本人 PIN（4-8 位数字）后按 Enter 解锁；尚未设定 PIN 的，此次输入即设为 PIN。";
+
 /// The lock screen: no record, no message; alerts by category and time only.
 fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::lock::Lock) {
     let block = Block::bordered()
@@ -291,20 +385,26 @@ fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::loc
         .border_style(theme::BORDER);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let cells = usize::from(inner.width);
     let operator = app.operator.as_deref().map(clean).unwrap_or_default();
     let stars = "*".repeat(lock.pin.text().chars().count());
-    let mut lines = vec![
-        Line::raw(""),
-        Line::raw(format!("  值班员：{operator}")),
-        Line::raw("  输入本人 PIN（4-8 位数字）后按 Enter 解锁；尚未设定 PIN 的，此次输入即设为 PIN。"),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled("  PIN：", theme::LABEL_FOCUSED),
-            Span::raw(stars.clone()),
-        ]),
-    ];
+    let mut lines = vec![Line::raw("")];
+    push_wrapped(
+        &mut lines,
+        &format!("{} · 值班员：{operator}", clean(&app.settings.office_name)),
+        2,
+        cells,
+        ratatui::style::Style::new(),
+    );
+    push_wrapped(&mut lines, LOCK_HINT, 2, cells, ratatui::style::Style::new());
+    lines.push(Line::raw(""));
+    let pin_row = lines.len();
+    lines.push(Line::from(vec![
+        Span::styled("  PIN：", theme::LABEL_FOCUSED),
+        Span::raw(stars.clone()),
+    ]));
     if let Some(e) = &lock.error {
-        lines.push(Line::styled(format!("  {}", clean(e)), theme::ERROR));
+        push_wrapped(&mut lines, &clean(e), 2, cells, theme::ERROR);
     } else if lock.checking {
         lines.push(Line::styled("  正在核对…", theme::NOTICE));
     } else {
@@ -321,19 +421,14 @@ fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::loc
             } else {
                 "报送未完成"
             };
-            lines.push(Line::styled(
-                truncate(
-                    &format!(
-                        "  {} {} {} 接报 · {state} · 电话报告 {}",
-                        e.record.level.label(),
-                        clean(&e.record.category),
-                        e.record.received_at.format("%H:%M"),
-                        e.phone_clock(app.now).describe()
-                    ),
-                    usize::from(inner.width),
-                ),
-                theme::URGENT,
-            ));
+            let text = format!(
+                "{} {} {} 接报 · {state} · 电话报告 {}",
+                e.record.level.label(),
+                clean(&e.record.category),
+                e.record.received_at.format("%H:%M"),
+                e.phone_clock(app.now).describe()
+            );
+            push_wrapped(&mut lines, &text, 2, cells, theme::URGENT);
         }
         for a in entries {
             lines.push(Line::styled(
@@ -343,27 +438,62 @@ fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::loc
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
-    frame.set_cursor_position((inner.x + to_u16(7 + stars.len()), inner.y + 4));
+    let (x, y) = (inner.x + to_u16(7 + stars.len()), inner.y + to_u16(pin_row));
+    if x < inner.right() && y < inner.bottom() {
+        frame.set_cursor_position((x, y));
+    }
 }
 
-fn render_help(frame: &mut Frame, area: Rect, mode: Mode) {
-    let bindings: Vec<_> = keymap::bindings_for(mode).collect();
-    let h = to_u16(bindings.len() + 5).min(area.height);
-    let box_area = centered(area, 64, h);
-    let mut lines = vec![Line::raw("")];
-    for b in bindings {
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("  {}", crate::core::text::pad(&keymap::keys_label(b), 22)),
-                theme::HINT_KEY,
-            ),
-            Span::raw(b.action.describe()),
-        ]));
+/// The help overlay's lines for `mode`, wrapped to `cells`: each binding's keys and what it does.
+fn help_lines(mode: Mode, cells: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let keys_cells = 24;
+    for b in keymap::bindings_for(mode) {
+        let what = b.action.describe();
+        let keys = format!("  {}", crate::core::text::pad(&keymap::keys_label(b), keys_cells - 2));
+        let rows = wrap(what, cells.saturating_sub(keys_cells).max(8));
+        for (i, r) in rows.into_iter().enumerate() {
+            let head = if i == 0 { keys.clone() } else { " ".repeat(keys_cells) };
+            lines.push(Line::from(vec![
+                Span::styled(head, theme::HINT_KEY),
+                Span::raw(what.get(r).unwrap_or("").to_string()),
+            ]));
+        }
     }
     if mode == Mode::Form {
-        lines.push(Line::styled(
-            "  在表单中直接输入文字（含中文输入法）；字母不会触发命令。",
+        push_wrapped(
+            &mut lines,
+            "在表单中直接输入文字（含中文输入法）；字母不会触发命令。",
+            2,
+            cells,
             theme::NOTICE,
+        );
+    }
+    lines
+}
+
+/// The help overlay, from line `scroll` of its text; when it does not all fit, the last row
+/// says which lines are shown and that ↑↓ scroll.
+pub fn render_help(frame: &mut Frame, area: Rect, mode: Mode, scroll: u16) {
+    let box_w = 64.min(area.width);
+    let cells = usize::from(box_w.saturating_sub(2));
+    let body = help_lines(mode, cells);
+    let n = body.len();
+    // Borders, a blank row at the top, the closing row at the bottom.
+    let all_rows = n + 4;
+    let h = to_u16(all_rows).min(area.height);
+    let box_area = centered(area, box_w, h);
+    let room = usize::from(h).saturating_sub(4);
+    let fits = room >= n;
+    let room = if fits { room } else { room.saturating_sub(1) };
+    let first = usize::from(scroll).min(n.saturating_sub(room));
+    let mut lines = vec![Line::raw("")];
+    lines.extend(body.into_iter().skip(first).take(room));
+    if !fits {
+        let last = (first + room).min(n);
+        lines.push(Line::styled(
+            format!("  ↑↓ 滚动，第 {}–{last} 行，共 {n} 行", first + 1),
+            theme::PLACEHOLDER,
         ));
     }
     lines.push(Line::styled("  Esc 关闭帮助", theme::PLACEHOLDER));

@@ -235,10 +235,11 @@ fn scrolling_pages_through_many_entries_newest_first() {
     for i in 0..120 {
         let minute = format!("2026-11-22 {:02}:{:02}", 8 + i / 60, i % 60);
         h.key(Key::ch('n'));
+        h.key(Key::plain(KeyCode::BackTab)); // 类型
         h.key(Key::plain(KeyCode::BackTab)); // 类别
         h.key(Key::plain(KeyCode::BackTab)); // 来电时间
         h.type_text(&minute);
-        h.keys(KeyCode::Tab, 2);
+        h.keys(KeyCode::Tab, 3);
         h.type_text(&format!("单位{i:03}"));
         h.keys(KeyCode::Tab, 3);
         h.type_text("例行来电");
@@ -312,4 +313,38 @@ fn a_failed_first_read_says_why_instead_of_reading_forever() {
     assert!(!text.contains("正在读取"), "{text}");
     h.key(Key::ch('g'));
     assert!(h.text().contains("还没有值班记录"), "{}", h.text());
+}
+
+#[test]
+fn a_back_dated_entry_is_marked_where_it_falls_and_the_list_keeps_the_newest_on_top() {
+    let mut h = Harness::new(100, 30, Some("张三"));
+    h.save_call("城关镇", "李站长", "最新的来电");
+    // A call from earlier in the night, logged now.
+    h.key(Key::ch('n'));
+    h.keys(KeyCode::BackTab, 3); // 来电时间
+    h.type_text("01:30");
+    h.keys(KeyCode::Tab, 3);
+    h.type_text("河口村");
+    h.keys(KeyCode::Tab, 3);
+    h.type_text("补记的来电");
+    h.key(Key::ctrl('s'));
+    let screen = h.screen();
+    let bottom = screen[28..].join("");
+    assert!(
+        bottom.contains("已保存：第 2 号记录（补记，事发 2026-11-23 01:30，已在列表中标出）"),
+        "{bottom}"
+    );
+    assert!(
+        screen[3].contains("最新的来电"),
+        "the newest stays on top:\n{}",
+        h.text()
+    );
+    assert!(
+        screen[4].contains("〔刚保存〕补记的来电"),
+        "marked where it falls:\n{}",
+        h.text()
+    );
+    // Moving on drops the mark.
+    h.key(Key::plain(KeyCode::Down));
+    assert!(!h.text().contains("〔刚保存〕"));
 }

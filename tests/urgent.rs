@@ -356,3 +356,22 @@ fn a_log_entry_promoted_with_one_key_stays_linked() {
     h.key(Key::ch('1'));
     assert!(h.text().contains("已转为第 1 号紧急事件"), "{}", h.text());
 }
+
+#[test]
+fn quitting_says_what_is_still_running_before_asking() {
+    let mut h = Harness::new(100, 30, Some("张三"));
+    add_event(&mut h, "2026-11-23 03:10:00", "山体滑坡");
+    h.key(Key::ch('q'));
+    let text = h.text();
+    assert!(text.contains("1 项紧急提醒还没有人确认"), "{text}");
+    assert!(text.contains("1 个紧急事件的报送时限还在计时"), "{text}");
+    assert!(text.contains("确定退出值班系统吗？"), "{text}");
+    h.key(Key::ch('n'));
+    assert!(!h.app.quit);
+    // Acknowledged, the clocks still run: the question still says so.
+    h.key(Key::plain(KeyCode::F(2)));
+    h.key(Key::ch('q'));
+    let text = h.text();
+    assert!(!text.contains("还没有人确认"), "{text}");
+    assert!(text.contains("报送时限还在计时"), "{text}");
+}

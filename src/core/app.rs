@@ -140,7 +140,7 @@ pub struct App {
     picker_moved: bool,
     /// The screen shown.
     pub screen: ScreenId,
-    /// Where a sub-screen was opened from (Back returns there).
+    /// The screen shown before this one (Back returns there).
     came_from: Option<ScreenId>,
     pub screens: Screens,
     /// Alerts, roster and layout every screen reads.
@@ -639,13 +639,11 @@ impl App {
         }
     }
 
-    /// Shows a screen (its `on_show` reads what it needs); a sub-screen remembers where it
-    /// was opened from.
+    /// Shows a screen (its `on_show` reads what it needs), remembering the one it was opened
+    /// from (Esc on a sub-screen or an empty search box goes back there).
     fn show(&mut self, to: ScreenId) {
-        if to.parent().is_some() && to != self.screen {
+        if to != self.screen {
             self.came_from = Some(self.screen);
-        } else if to.parent().is_none() {
-            self.came_from = None;
         }
         self.screen = to;
         self.with_screen(to, |s, cx| s.on_show(cx));
@@ -1362,5 +1360,105 @@ mod tests {
         a.update(Msg::Tick, at("2026-11-23 03:10:31"));
         assert!(a.message.is_none());
         assert_eq!(a.now, at("2026-11-23 03:10:31"));
+    }
+
+    #[test]
+    fn an_outgoing_call_is_two_keys_from_the_opened_form() {
+        let mut a = app();
+        open_form(&mut a);
+        key(&mut a, Key::plain(KeyCode::BackTab));
+        key(&mut a, Key::plain(KeyCode::Right));
+        assert_eq!(form_value(&a, LogField::Kind), "去电");
+        assert_eq!(
+            a.screens.log.form.as_ref().unwrap().form.focused().unwrap().key,
+            FieldKey::Log(LogField::Kind)
+        );
+    }
+
+    #[test]
+    fn the_go_to_list_offers_every_screen_and_opens_a_sub_screen() {
+        let mut a = app();
+        key(&mut a, Key::ch(':'));
+        assert_eq!(a.mode(), Mode::GoTo);
+        let items = goto_items();
+        for s in ScreenId::ALL {
+            assert!(items.iter().any(|i| i.to == GoToTarget::Screen(*s)), "{s:?} missing");
+        }
+        let roster = items
+            .iter()
+            .position(|i| i.to == GoToTarget::Screen(ScreenId::Roster))
+            .unwrap();
+        for _ in 0..roster {
+            key(&mut a, Key::plain(KeyCode::Down));
+        }
+        key(&mut a, Key::plain(KeyCode::Enter));
+        assert_eq!(
+            (a.screen, a.tab(), a.mode()),
+            (ScreenId::Roster, ScreenId::Handover, Mode::Roster)
+        );
+        // Esc goes back where the officer came from.
+        key(&mut a, Key::plain(KeyCode::Esc));
+        assert_eq!(a.screen, ScreenId::Log);
+        // Ctrl-G works inside a form too (never a printable key), and Esc closes the list.
+        open_form(&mut a);
+        key(&mut a, Key::ctrl('g'));
+        assert_eq!(a.mode(), Mode::GoTo);
+        key(&mut a, Key::plain(KeyCode::Esc));
+        assert_eq!(a.mode(), Mode::Form);
+    }
+
+    #[test]
+    fn esc_on_an_empty_search_box_leaves_search_and_a_full_one_is_cleared_first() {
+        let mut a = app();
+        key(&mut a, Key::ch('2'));
+        key(&mut a, Key::ch('/'));
+        assert_eq!(a.screen, ScreenId::Search);
+        type_text(&mut a, "河堤");
+        key(&mut a, Key::plain(KeyCode::Esc));
+        assert_eq!(a.screen, ScreenId::Search, "the first Esc clears the box");
+        assert!(a.screens.search.query.text().is_empty());
+        key(&mut a, Key::plain(KeyCode::Esc));
+        assert_eq!(a.screen, ScreenId::Visitors, "back where the officer came from");
+    }
+
+    #[test]
+    fn ctrl_n_in_the_lookup_box_carries_the_typed_name_into_the_form() {
+        let mut a = app();
+        key(&mut a, Key::ch('2'));
+        key(&mut a, Key::ch('n'));
+        type_text(&mut a, "欧阳修");
+        key(&mut a, Key::ctrl('n'));
+        assert_eq!(a.mode(), Mode::Form);
+        let (form, _) = a.screens.visits.form.as_ref().unwrap();
+        assert_eq!(
+            form.value(VisitFormKey::Visit(crate::core::visit::VisitField::Name)),
+            "欧阳修"
+        );
+        // Letters are pinyin, not a name: nothing carried.
+        key(&mut a, Key::plain(KeyCode::Esc));
+        key(&mut a, Key::ch('y'));
+        key(&mut a, Key::ch('n'));
+        type_text(&mut a, "oyx");
+        key(&mut a, Key::ctrl('n'));
+        let (form, _) = a.screens.visits.form.as_ref().unwrap();
+        assert_eq!(
+            form.value(VisitFormKey::Visit(crate::core::visit::VisitField::Name)),
+            ""
+        );
+    }
+
+    #[test]
+    fn the_help_overlay_scrolls_and_opens_at_its_top() {
+        let mut a = app();
+        key(&mut a, Key::ch('?'));
+        assert_eq!(a.mode(), Mode::Help);
+        key(&mut a, Key::plain(KeyCode::PageDown));
+        key(&mut a, Key::plain(KeyCode::Down));
+        assert_eq!(a.help_scroll, 11);
+        key(&mut a, Key::plain(KeyCode::Up));
+        assert_eq!(a.help_scroll, 10);
+        key(&mut a, Key::plain(KeyCode::Esc));
+        key(&mut a, Key::plain(KeyCode::F(1)));
+        assert_eq!(a.help_scroll, 0);
     }
 }

@@ -252,6 +252,8 @@ impl LogScreen {
     }
 
     fn list_action(&mut self, action: Action, cx: &mut Cx<'_>) {
+        // The mark on the entry just saved lasts until the officer moves on.
+        self.marked = None;
         let vp = self.list.viewport.max(1).cast_signed();
         let request = match action {
             Action::Up => self.list.move_by(-1),
@@ -542,16 +544,18 @@ pub fn new_entry_form(ctx: &Ctx<'_>) -> Form<LogKey> {
     if categories.is_empty() {
         categories.push(String::new());
     }
+    // 类型 sits right above 来电单位, where the form opens: a 去电 is Shift-Tab and Right away.
     let fields = vec![
+        log_text(LogField::OccurredAt, kind)
+            .with_placeholder("默认为现在；可填 09:30 或 2026-11-23 09:30")
+            .with_heading("记录"),
+        Field::choice(LogKey::Log(LogField::Category), "类别", categories, 0),
         Field::choice(
             LogKey::Log(LogField::Kind),
             "类型",
             labels(EntryKind::ALL, EntryKind::label),
             0,
-        )
-        .with_heading("记录"),
-        log_text(LogField::OccurredAt, kind).with_placeholder("默认为现在；可填 09:30 或 2026-11-23 09:30"),
-        Field::choice(LogKey::Log(LogField::Category), "类别", categories, 0),
+        ),
         log_text(LogField::Unit, kind),
         log_text(LogField::Person, kind).with_placeholder("姓名/职务"),
         log_text(LogField::Phone, kind).with_placeholder("手机 11 位，或 区号-号码"),
@@ -596,7 +600,7 @@ pub fn new_entry_form(ctx: &Ctx<'_>) -> Form<LogKey> {
     let mut form = Form::new("新建值班记录", fields);
     relabel_entry_form(&mut form);
     // Most entries are incoming calls: start where the officer starts typing. The kind, time and
-    // category above keep their defaults unless changed (Shift-Tab/Up reaches them).
+    // category above keep their defaults unless changed (Shift-Tab reaches the kind at once).
     form.focus_on(LogKey::Log(LogField::Unit));
     form
 }

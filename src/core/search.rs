@@ -509,7 +509,9 @@ impl SearchDoc {
     pub fn digest(&self) -> i64 {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
-        h.update(self.text.as_bytes());
+        // Of the folded text, as documents were made before they kept full-width punctuation:
+        // the index is the same, so the digests stay the same and nothing is rewritten.
+        h.update(normalize(&self.text).as_bytes());
         h.update([0]);
         h.update(self.keys.as_bytes());
         let bytes = h.finalize();
@@ -607,14 +609,15 @@ fn exact_nums_phrase(word: &str) -> Option<String> {
     (!runs.is_empty() && runs.iter().all(|(r, _)| r.len() >= PIECE)).then(|| alnum_pieces(word))
 }
 
-/// Joins the non-empty fields, normalised, one per line, then the digits of the phone numbers
+/// Joins the non-empty fields as typed (full-width punctuation kept for the snippet; every
+/// column made from the text folds it, [`fold`]), one per line, then the digits of the phone numbers
 /// written with separators (`0871-63121234` is also found as `08716312`).
 fn join_fields(fields: &[&str], phones: &[&str]) -> String {
     let mut lines: Vec<String> = fields
         .iter()
         .map(|f| f.trim())
         .filter(|f| !f.is_empty())
-        .map(normalize)
+        .map(str::to_string)
         .collect();
     let mut digits_only: Vec<String> = Vec::new();
     for phone in phones {
@@ -1254,6 +1257,43 @@ mod tests {
         assert_eq!(s, "…张三");
         let s = snippet("短\n文本", &q("不在"), 20);
         assert_eq!(s, "短 · 文本");
+    }
+
+    #[test]
+    fn snippets_keep_full_width_punctuation_and_the_index_is_unchanged() {
+        let doc = SearchDoc {
+            kind: DocKind::Log,
+            ref_id: 7,
+            at: NaiveDateTime::default(),
+            status: "待办".into(),
+            title: "某某县住房和城乡建设局".into(),
+            text: join_fields(
+                &[
+                    "城关镇（张庄村）河堤渗水，已组织巡查；请水利局答复：何时派员？“急”！",
+                    "０８７１－６３１２",
+                ],
+                &["０８７１－６３１２"],
+            ),
+            keys: String::new(),
+        };
+        let s = snippet(&doc.text, &q("河堤"), 60);
+        assert!(
+            s.starts_with("城关镇（张庄村）河堤渗水，已组织巡查；请水利局答复：何时派员？“急”！"),
+            "{s}"
+        );
+        let marks: Vec<&str> = highlight(&s, &q("河堤"))
+            .into_iter()
+            .map(|r| s.get(r).unwrap())
+            .collect();
+        assert_eq!(marks, ["河堤"]);
+        // What the index holds is made from the folded text, as before.
+        let folded = SearchDoc {
+            text: normalize(&doc.text),
+            ..doc.clone()
+        };
+        assert_ne!(folded.text, doc.text);
+        assert_eq!(folded.unigram_columns(), doc.unigram_columns());
+        assert_eq!(folded.digest(), doc.digest(), "no document is rewritten for this");
     }
 
     #[test]

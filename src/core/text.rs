@@ -138,29 +138,71 @@ pub fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
 }
 
+/// Punctuation that never starts a line (Chinese line breaking, 禁则): closing marks and pauses.
+const NO_LINE_START: &str = "。，、；：？！）》」』】〕〉”’．…%,.;:?!)]}";
+/// Punctuation that never ends a line: opening marks.
+const NO_LINE_END: &str = "（《「『【〔〈“‘([{";
+
+fn one_of(set: &str, g: &str) -> bool {
+    let mut chars = g.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if set.contains(c))
+}
+
 /// Splits `text` into visual lines no wider than `width` cells: at every `\n` and wherever the
 /// next grapheme would overflow. Returns byte ranges into `text` (newlines excluded). Always at
 /// least one line. A zero width is treated as one cell so that layout can never loop forever.
+///
+/// Chinese line breaking (禁则): a closing mark or pause (。，、；：？！）》」 and the like, ASCII
+/// `,.;:?!)` too) never starts a line and an opening mark (（《「“) never ends one. Where the break
+/// would do that, the characters before it move down with it; a line never gets wider than
+/// `width`, and a line that is all such marks breaks where it must.
 #[must_use]
 pub fn wrap(text: &str, width: usize) -> Vec<Range<usize>> {
     let width = width.max(2);
     let mut lines = Vec::new();
     let mut line_start = 0;
     let mut used = 0;
+    // The graphemes of the current line: start, width, whether it may start / end a line,
+    // whether it is ASCII (a word, a number or a time is not broken if it fits).
+    let mut line: Vec<(usize, usize, bool, bool, bool)> = Vec::new();
     for (i, g) in text.grapheme_indices(true) {
         if g == "\n" || g == "\r\n" {
             lines.push(line_start..i);
             line_start = i + g.len();
             used = 0;
+            line.clear();
             continue;
         }
         let w = self::width(g);
-        if used + w > width {
-            lines.push(line_start..i);
-            line_start = i;
-            used = 0;
+        let may_start = !one_of(NO_LINE_START, g);
+        // Latin letters, digits and ASCII marks between them (`0871-1234`, `29:58`, `zs/zhangsan`).
+        let alnum = g.len() == 1 && g.as_bytes()[0].is_ascii_graphic();
+        if used + w > width && !line.is_empty() {
+            // Break before `cut` (an index into `line`; `line.len()` is before `g`): move back
+            // while the next line would start with a closing mark, this one end with an
+            // opening mark or the break split a Latin word or a number, keeping at least one
+            // grapheme on this line; where no such place is, break where the line is full.
+            let next = |cut: usize| line.get(cut).map_or((may_start, alnum), |x| (x.2, x.4));
+            let ok = |cut: usize| {
+                let (starts, next_alnum) = next(cut);
+                starts && line[cut - 1].3 && !(next_alnum && line[cut - 1].4)
+            };
+            let mut cut = line.len();
+            while cut > 1 && !ok(cut) {
+                cut -= 1;
+            }
+            let moved: usize = line[cut..].iter().map(|x| x.1).sum();
+            if !ok(cut) || moved + w > width {
+                cut = line.len();
+            }
+            let at = line.get(cut).map_or(i, |x| x.0);
+            lines.push(line_start..at);
+            line_start = at;
+            line.drain(..cut);
+            used = line.iter().map(|x| x.1).sum();
         }
         used += w;
+        line.push((i, w, may_start, !one_of(NO_LINE_END, g), alnum));
     }
     lines.push(line_start..text.len());
     lines
@@ -227,6 +269,67 @@ mod tests {
         let t = "一二三四五\n六";
         let lines: Vec<&str> = wrap(t, 4).into_iter().map(|r| t.get(r).unwrap()).collect();
         assert_eq!(lines, ["一二", "三四", "五", "六"]);
+    }
+
+    fn wrapped(t: &str, width: usize) -> Vec<&str> {
+        wrap(t, width).into_iter().map(|r| t.get(r).unwrap()).collect()
+    }
+
+    #[test]
+    fn closing_punctuation_never_starts_a_line() {
+        // Four cells: 一二 fill the row and 。 would start the next; 二 moves down with it.
+        assert_eq!(wrapped("一二。三四", 4), ["一", "二。", "三四"]);
+        for p in ["，", "、", "；", "：", "？", "！", "）", "》", "」", "”", "』", "】"] {
+            let t = format!("一二{p}三");
+            let lines = wrapped(&t, 4);
+            assert!(lines.iter().all(|l| !l.starts_with(p)), "{p}: {lines:?}");
+            assert!(lines.iter().all(|l| width(l) <= 4), "{p}: {lines:?}");
+            assert_eq!(lines.concat(), t);
+        }
+        assert_eq!(wrapped("ab c,d", 4), ["ab ", "c,d"], "ASCII too");
+        // Two closers in a row move down together with the character before them.
+        assert_eq!(wrapped("一二三。」四", 6), ["一二", "三。」", "四"]);
+    }
+
+    #[test]
+    fn opening_punctuation_never_ends_a_line() {
+        assert_eq!(wrapped("一（二三", 4), ["一", "（二", "三"]);
+        for p in ["（", "《", "「", "“", "『", "【"] {
+            let t = format!("一{p}二三四");
+            let lines = wrapped(&t, 4);
+            assert!(lines.iter().all(|l| !l.ends_with(p)), "{p}: {lines:?}");
+            assert!(lines.iter().all(|l| width(l) <= 4), "{p}: {lines:?}");
+            assert_eq!(lines.concat(), t);
+        }
+    }
+
+    #[test]
+    fn line_breaking_rules_never_make_a_line_too_wide_or_lose_text() {
+        let t = "县应急管理局报告：城关镇（张庄村）发生“交通事故”，无人员伤亡。已安排专人跟进！？";
+        for w in 2..=40 {
+            let lines = wrapped(t, w);
+            assert_eq!(lines.concat(), t, "at {w}");
+            assert!(lines.iter().all(|l| width(l) <= w), "at {w}: {lines:?}");
+            if w >= 6 {
+                for pair in lines.windows(2) {
+                    let next = pair[1].chars().next().unwrap();
+                    let last = pair[0].chars().last().unwrap();
+                    assert!(!NO_LINE_START.contains(next), "at {w}: {lines:?}");
+                    assert!(!NO_LINE_END.contains(last), "at {w}: {lines:?}");
+                }
+            }
+        }
+        // Nothing but marks: broken where it must be, nothing lost, nothing too wide.
+        assert_eq!(wrapped("。。。。", 4), ["。。", "。。"]);
+    }
+
+    #[test]
+    fn latin_words_and_numbers_move_down_whole_when_they_fit() {
+        assert_eq!(wrapped("设为 PIN。", 8), ["设为 ", "PIN。"]);
+        assert_eq!(wrapped("电话13800000001", 10), ["电话", "1380000000", "1"]);
+        assert_eq!(wrapped("请电话 0871-12345678", 16), ["请电话 ", "0871-12345678"]);
+        assert_eq!(wrapped("电话报告 剩 29:58", 14), ["电话报告 剩 ", "29:58"]);
+        assert_eq!(wrapped("abcdefgh", 3), ["abc", "def", "gh"], "too long: cut where full");
     }
 
     #[test]

@@ -78,9 +78,13 @@ fn landline(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
+/// How far back a bare `HH:MM` later than now is taken as last night without asking.
+const YESTERDAY_WITHOUT_ASKING_HOURS: i64 = 6;
+
 /// Parses a time an officer typed. Accepted forms: `YYYY-MM-DD HH:MM`, `YYYY-MM-DD HH:MM:SS`,
-/// `MM-DD HH:MM` (this year) and `HH:MM` (today, or yesterday if that would be in the future —
-/// at 00:10 an officer logging a 23:50 call means last night). A time more than five minutes in
+/// `MM-DD HH:MM` (this year) and `HH:MM` (today, or yesterday if that would be in the future and
+/// last night is close — at 00:10 an officer logging a 23:50 call means last night; at 16:34 a
+/// 23:50 is asked about instead of filed on the previous day). A time more than five minutes in
 /// the future is refused: the log records what has happened.
 pub fn time(input: &str, now: NaiveDateTime) -> Result<NaiveDateTime, String> {
     let s = input.trim().replace('：', ":").replace(['／', '/'], "-");
@@ -94,15 +98,34 @@ pub fn time(input: &str, now: NaiveDateTime) -> Result<NaiveDateTime, String> {
             let with_year = format!("{}-{s}", now.date().format("%Y"));
             NaiveDateTime::parse_from_str(&with_year, "%Y-%m-%d %H:%M").ok()
         })
-        .or_else(|| {
-            let t = NaiveTime::parse_from_str(&s, "%H:%M").ok()?;
+        .ok_or(())
+        .or_else(|()| {
+            let Ok(t) = NaiveTime::parse_from_str(&s, "%H:%M") else {
+                return Err(None);
+            };
             let today = now.date().and_time(t);
-            Some(if today > now + Duration::minutes(5) {
-                today - Duration::days(1)
+            if today <= now + Duration::minutes(5) {
+                return Ok(today);
+            }
+            // Later than now today: last night, if the night is still close (at 00:10 a 23:50
+            // call). Otherwise ask: 23:50 typed at 16:34 is as likely a slip as yesterday.
+            let yesterday = today - Duration::days(1);
+            if now - yesterday <= Duration::hours(YESTERDAY_WITHOUT_ASKING_HOURS) {
+                Ok(yesterday)
             } else {
-                today
-            })
+                Err(Some(format!(
+                    "{} 晚于现在（{}）：如果是昨天，请写明日期“{}”；否则请核对时间",
+                    t.format("%H:%M"),
+                    now.format("%H:%M"),
+                    yesterday.format("%m-%d %H:%M")
+                )))
+            }
         });
+    let parsed = match parsed {
+        Ok(t) => Some(t),
+        Err(Some(question)) => return Err(question),
+        Err(None) => None,
+    };
     let Some(t) = parsed else {
         return Err(format!(
             "无法识别的时间“{}”：请按“2026-11-23 09:30”或“09:30”填写",
@@ -196,6 +219,20 @@ mod tests {
     fn hh_mm_after_midnight_means_last_night() {
         let now = at("2026-11-24 00:10");
         assert_eq!(time("23:50", now), Ok(at("2026-11-23 23:50")));
+        // Six hours back is still last night's shift.
+        assert_eq!(time("18:10", now), Ok(at("2026-11-23 18:10")));
+    }
+
+    #[test]
+    fn hh_mm_later_today_in_the_afternoon_is_asked_about_not_filed_on_yesterday() {
+        let now = at("2026-11-23 16:34");
+        let asked = time("23:50", now).unwrap_err();
+        assert!(asked.contains("23:50 晚于现在（16:34）"), "{asked}");
+        assert!(asked.contains("如果是昨天，请写明日期“11-22 23:50”"), "{asked}");
+        // Written with its date, it is taken.
+        assert_eq!(time("11-22 23:50", now), Ok(at("2026-11-22 23:50")));
+        // A few minutes ahead (a clock a little slow) is still today.
+        assert_eq!(time("16:37", now), Ok(at("2026-11-23 16:37")));
     }
 
     #[test]

@@ -69,7 +69,8 @@ pub fn render_form<K: FieldId>(frame: &mut Frame, area: Rect, form: &Form<K>) {
             wrap(&clean(n), usize::from(inner.width))
                 .iter()
                 .map(|r| clean(n).get(r.clone()).unwrap_or("").to_string())
-                .take(2)
+                // The notice (why a save failed, what to do) whole, up to a third of the form.
+                .take(usize::from(inner.height / 3).max(2))
                 .collect()
         })
         .unwrap_or_default();
@@ -84,7 +85,7 @@ pub fn render_form<K: FieldId>(frame: &mut Frame, area: Rect, form: &Form<K>) {
         let error = field
             .error
             .as_deref()
-            .map_or(0, |e| wrap(e, value_cells.max(10)).len().min(2));
+            .map_or(0, |e| wrap(&clean(e), value_cells.max(10)).len().min(4));
         let p = Placed {
             index,
             top: y,

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::form::render_form;
 use super::theme;
-use super::widgets::clean;
+use super::widgets::{clean, push_labelled, push_wrapped};
 use crate::core::handover::{Check, Draft, sign_blockers};
 use crate::core::handover_screen::HandoverScreen;
 use crate::core::text::{pad, truncate, wrap};
@@ -56,11 +56,14 @@ fn render_history(frame: &mut Frame, area: Rect, s: &HandoverScreen) {
         lines.push(Line::styled("正在汇总未办结事项…", theme::NOTICE));
     }
     if s.history.is_empty() {
+        let cells = usize::from(area.width.saturating_sub(2));
         lines.push(Line::raw(""));
-        lines.push(Line::raw("  还没有已签字的交接班记录。"));
-        lines.push(Line::raw(
-            "  交班时按 n：列出本班记录和一切未办结事项，接班人逐项确认后双方签字。",
-        ));
+        for text in [
+            "还没有已签字的交接班记录。",
+            "交班时按 n：列出本班记录和一切未办结事项，接班人逐项确认后双方签字。",
+        ] {
+            push_wrapped(&mut lines, text, 2, cells, Style::new());
+        }
     } else {
         lines.push(Line::styled(
             format!(
@@ -109,62 +112,50 @@ fn render_draft(frame: &mut Frame, area: Rect, d: &Draft, selected: usize) {
     render_block(frame, area, &title, lines, scroll);
 }
 
-/// The handover as lines: header, summary, items, handed-over things; `selected` marks the
-/// draft's cursor (a signed record has none) and appends what still blocks signing.
+/// The handover as lines, wrapped to `cells` (nothing cut): header, summary, items, handed-over
+/// things; `selected` marks the draft's cursor (a signed record has none) and appends what still
+/// blocks signing.
 fn document(d: &Draft, cells: usize, selected: Option<usize>) -> Vec<Line<'static>> {
-    let fit = |s: &str| truncate(&clean(s), cells);
     let incoming = if d.incoming.is_empty() {
         "（未选择，按 e）"
     } else {
         &d.incoming
     };
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled("交班人 ", theme::LABEL),
-            Span::raw(clean(&d.outgoing)),
-            Span::styled("  →  接班人 ", theme::LABEL),
-            Span::raw(clean(incoming)),
-        ]),
-        Line::raw(fit(&format!(
-            "值班时段 {} 至 {}；{}",
-            format_minute(d.shift_start),
-            format_minute(d.built_at),
-            d.records
-        ))),
-    ];
+    let mut lines = vec![Line::from(vec![
+        Span::styled("交班人 ", theme::LABEL),
+        Span::raw(clean(&d.outgoing)),
+        Span::styled("  →  接班人 ", theme::LABEL),
+        Span::raw(clean(incoming)),
+    ])];
+    let period = format!(
+        "值班时段 {} 至 {}；{}",
+        format_minute(d.shift_start),
+        format_minute(d.built_at),
+        d.records
+    );
+    push_wrapped(&mut lines, &clean(&period), 0, cells, Style::new());
     let summary = if d.summary.trim().is_empty() {
         "（未填写，按 e）".to_string()
     } else {
         clean(d.summary.trim())
     };
-    let max_summary = if selected.is_some() { 3 } else { usize::MAX };
-    let label = "当班情况 ";
-    let text_cells = cells.saturating_sub(9).max(10);
-    for (i, r) in wrap(&summary, text_cells).into_iter().take(max_summary).enumerate() {
-        let head = if i == 0 { label } else { "         " };
-        lines.push(Line::from(vec![
-            Span::styled(head, theme::LABEL),
-            Span::raw(summary.get(r).unwrap_or("").to_string()),
-        ]));
-    }
+    push_labelled(&mut lines, "当班情况", 9, &summary, cells);
     let handed = if d.handed_items.trim().is_empty() {
         "无".to_string()
     } else {
         d.handed_items.trim().replace('\n', "；")
     };
-    lines.push(Line::from(vec![
-        Span::styled("交接物品 ", theme::LABEL),
-        Span::raw(truncate(&clean(&handed), text_cells)),
-    ]));
-    lines.push(Line::styled(
-        fit(&format!(
-            "── 移交事项 {} 项（在楼访客、计时中的事件在前）──",
-            d.items.len()
-        )),
-        theme::HEADER,
-    ));
+    push_labelled(&mut lines, "交接物品", 9, &clean(&handed), cells);
+    let heading = format!("── 移交事项 {} 项（在楼访客、计时中的事件在前）──", d.items.len());
+    push_wrapped(&mut lines, &heading, 0, cells, theme::HEADER);
     if d.items.is_empty() {
-        lines.push(Line::raw("  无未办结事项、在楼访客或计时中的紧急事件"));
+        push_wrapped(
+            &mut lines,
+            "无未办结事项、在楼访客或计时中的紧急事件",
+            2,
+            cells,
+            Style::new(),
+        );
     }
     for (i, item) in d.items.iter().enumerate() {
         let (mark, mark_style) = match &item.check {
@@ -183,27 +174,31 @@ fn document(d: &Draft, cells: usize, selected: Option<usize>) -> Vec<Line<'stati
             .first_handed
             .map(|id| format!("（自第{id}号交接起）"))
             .unwrap_or_default();
-        let head = format!("{} {}", item.kind.label(), item.title);
-        lines.push(Line::from(vec![
-            Span::raw(cursor),
-            Span::styled(mark, mark_style),
-            Span::styled(
-                truncate(&clean(&format!(" {head}{since}")), cells.saturating_sub(9)),
-                title_style,
-            ),
-        ]));
+        let head = clean(&format!(" {} {}{since}", item.kind.label(), item.title));
+        for (row, r) in wrap(&head, cells.saturating_sub(9).max(8)).into_iter().enumerate() {
+            let text = head.get(r).unwrap_or("").to_string();
+            if row == 0 {
+                lines.push(Line::from(vec![
+                    Span::raw(cursor),
+                    Span::styled(mark, mark_style),
+                    Span::styled(text, title_style),
+                ]));
+            } else {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(9)),
+                    Span::styled(text, title_style),
+                ]));
+            }
+        }
         let detail = match &item.check {
             Check::Question(q) => format!("{}；疑问：{q}", item.detail),
             _ => item.detail.clone(),
         };
-        lines.push(Line::styled(
-            format!("          {}", truncate(&clean(&detail), cells.saturating_sub(10))),
-            theme::LABEL,
-        ));
+        push_wrapped(&mut lines, &clean(&detail), 10, cells, theme::LABEL);
     }
     if selected.is_some() {
         for b in sign_blockers(d) {
-            lines.push(Line::styled(fit(&format!("签字前：{b}")), theme::NOTICE));
+            push_wrapped(&mut lines, &clean(&format!("签字前：{b}")), 0, cells, theme::NOTICE);
         }
     }
     lines

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Row, Table};
 
 use super::form::render_form;
 use super::theme;
-use super::widgets::clean;
+use super::widgets::{clean, push_wrapped};
 use crate::core::log::{Entry, EntryKind, EntrySummary, LogField, Status, Triage};
 use crate::core::log_screen::{DetailView, LogList, LogScreen};
 use crate::core::text::{first_line, pad, truncate, wrap};
@@ -23,9 +23,12 @@ pub fn render(frame: &mut Frame, area: Rect, screen: &LogScreen) {
     } else if let Some(detail) = &screen.detail {
         render_detail(frame, area, detail);
     } else {
-        render_list(frame, area, &screen.list);
+        render_list(frame, area, &screen.list, screen.marked);
     }
 }
+
+/// The mark on the row of the entry just saved.
+pub const JUST_SAVED: &str = "〔刚保存〕";
 
 fn row_style(row: &EntrySummary) -> Style {
     match (row.status, row.triage) {
@@ -45,7 +48,7 @@ fn who(row: &EntrySummary) -> String {
     }
 }
 
-fn render_list(frame: &mut Frame, area: Rect, list: &LogList) {
+fn render_list(frame: &mut Frame, area: Rect, list: &LogList, marked: Option<i64>) {
     let wide = area.width >= 120;
     let title = if list.more_newer {
         " 值班记录（按时间，最新在上；上方还有更新的记录）"
@@ -73,17 +76,29 @@ fn render_list(frame: &mut Frame, area: Rect, list: &LogList) {
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     }
-    let (time_w, who_w) = if wide { (16u16, 28u16) } else { (11, 14) };
-    let widths = [
+    // Narrow (below 80 columns): no 类型 column (the detail has it), so the content keeps room.
+    let narrow = area.width < 80;
+    let (time_w, kind_w, who_w) = match (wide, narrow) {
+        (true, _) => (16u16, 9u16, 28u16),
+        (_, true) => (11, 0, 10),
+        _ => (11, 9, 14),
+    };
+    let mut widths = vec![
         Constraint::Length(time_w),
-        Constraint::Length(9),
+        Constraint::Length(kind_w),
         Constraint::Length(who_w),
         Constraint::Fill(1),
         Constraint::Length(8),
         Constraint::Length(6),
     ];
-    let content_cells = usize::from(area.width.saturating_sub(2 + time_w + 9 + who_w + 8 + 6 + 5));
-    let header = Row::new(["时间", "类型", "单位/人员", "内容摘要", "分级", "状态"]).style(theme::HEADER);
+    let columns = if narrow { 4 } else { 5 };
+    let content_cells = usize::from(area.width.saturating_sub(2 + time_w + kind_w + who_w + 8 + 6 + columns));
+    let mut header = vec!["时间", "类型", "单位/人员", "内容摘要", "分级", "状态"];
+    if narrow {
+        widths.remove(1);
+        header.remove(1);
+    }
+    let header = Row::new(header).style(theme::HEADER);
     let visible = usize::from(area.height.saturating_sub(LIST_CHROME_ROWS)).max(1);
     let rows = list.rows.iter().enumerate().skip(list.top).take(visible).map(|(i, r)| {
         let time = if wide {
@@ -96,15 +111,26 @@ fn render_list(frame: &mut Frame, area: Rect, list: &LogList) {
         } else {
             row_style(r)
         };
-        Row::new([
+        let mut cells = vec![
             time,
             r.kind.label().to_string(),
             truncate(&clean(&who(r)), usize::from(who_w)),
-            truncate(&clean(first_line(&r.content)), content_cells),
+            // A just-saved entry is marked where it falls (a back-dated one sits below newer ones).
+            truncate(
+                &format!(
+                    "{}{}",
+                    if marked == Some(r.id) { JUST_SAVED } else { "" },
+                    clean(first_line(&r.content))
+                ),
+                content_cells,
+            ),
             r.triage.label().to_string(),
             r.status.label().to_string(),
-        ])
-        .style(style)
+        ];
+        if narrow {
+            cells.remove(1);
+        }
+        Row::new(cells).style(style)
     });
     let table = Table::new(rows, widths).header(header).block(block).column_spacing(1);
     frame.render_widget(table, area);
@@ -149,22 +175,18 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
         Triage::AskLeader => theme::ASK_LEADER,
         _ => theme::HEADER,
     };
-    out.push(Line::from(Span::styled(
-        format!(
-            "第 {} 号  {}  {}  {}",
-            entry.id,
-            kind.label(),
-            f.triage.label(),
-            f.status.label()
-        ),
-        title_style,
-    )));
+    let title = format!(
+        "第 {} 号  {}  {}  {}",
+        entry.id,
+        kind.label(),
+        f.triage.label(),
+        f.status.label()
+    );
+    push_wrapped(&mut out, &title, 0, cells, title_style);
     if !entry.events.is_empty() {
         let ids: Vec<String> = entry.events.iter().map(|id| format!("第 {id} 号")).collect();
-        out.push(Line::styled(
-            format!("已转为{}紧急事件（在“紧急事项”栏查看报送时限和报告）", ids.join("、")),
-            theme::URGENT,
-        ));
+        let text = format!("已转为{}紧急事件（在“紧急事项”栏查看报送时限和报告）", ids.join("、"));
+        push_wrapped(&mut out, &text, 0, cells, theme::URGENT);
     }
     heading(&mut out, "记录");
     for field in [
@@ -199,34 +221,34 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
     }
     heading(&mut out, &format!("领导批示（{} 条）", entry.instructions.len()));
     if entry.instructions.is_empty() {
-        out.push(Line::styled("  暂无。按 i 记录领导批示。", theme::PLACEHOLDER));
+        push_wrapped(&mut out, "暂无。按 i 记录领导批示。", 2, cells, theme::PLACEHOLDER);
     }
     for i in &entry.instructions {
         field_lines(&mut out, &clean(&i.leader), &i.text, cells);
-        out.push(Line::styled(
-            format!(
-                "{}批示于 {}，{} 记录于 {}",
-                " ".repeat(12),
-                format_minute(i.given_at),
-                clean(&i.recorded_by),
-                format_minute(i.recorded_at)
-            ),
-            theme::PLACEHOLDER,
-        ));
+        let when = format!(
+            "批示于 {}，{} 记录于 {}",
+            format_minute(i.given_at),
+            clean(&i.recorded_by),
+            format_minute(i.recorded_at)
+        );
+        push_wrapped(&mut out, &when, 12, cells, theme::PLACEHOLDER);
     }
     if !entry.alert.is_empty() {
         heading(&mut out, "紧急提醒");
         for t in &entry.alert {
-            let text = crate::core::text::sanitize(&format!("  {} {} {}", format_minute(t.at), t.who, t.text), false);
-            out.push(Line::raw(text));
+            let text = clean(&format!("{} {} {}", format_minute(t.at), t.who, t.text));
+            push_wrapped(&mut out, &text, 2, cells, Style::new());
         }
     }
     heading(&mut out, &format!("修改记录（{} 条）", entry.amendments.len()));
     if entry.amendments.is_empty() {
-        out.push(Line::styled(
-            "  无。记录保存后不能直接修改；按 e 更正或补充，原值会留在这里。",
+        push_wrapped(
+            &mut out,
+            "无。记录保存后不能直接修改；按 e 更正或补充，原值会留在这里。",
+            2,
+            cells,
             theme::PLACEHOLDER,
-        ));
+        );
     }
     for a in &entry.amendments {
         let text = format!(
@@ -247,9 +269,7 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
             a.reason
         );
         let text = crate::core::text::sanitize(&text, false);
-        for r in wrap(&text, cells.max(10)) {
-            out.push(Line::raw(format!("  {}", text.get(r).unwrap_or(""))));
-        }
+        push_wrapped(&mut out, &text, 2, cells, Style::new());
     }
     out
 }

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
-use super::widgets::clean;
+use super::widgets::{clean, push_wrapped};
 use crate::core::app::App;
 use crate::core::roster::{DayKind, gaps, month_days};
 use crate::core::roster_screen::{shift_people, swap_text};
@@ -39,9 +39,59 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let inner_w = usize::from(area.width.saturating_sub(2));
     let col = (inner_w / 7).max(4);
     let inner_h = usize::from(area.height.saturating_sub(2));
-    let weeks = cells.len().div_ceil(7).max(1);
+    let mut details = Vec::new();
+    // The chosen day in full.
+    let kind = app.settings.calendar.day_kind(day);
+    details.push(Line::styled(
+        format!(
+            "{} 周{} {}",
+            day.format("%Y-%m-%d"),
+            WEEKDAYS[day.weekday().num_days_from_monday() as usize],
+            kind.label()
+        ),
+        theme::HEADER,
+    ));
+    let from = day.and_time(NaiveTime::MIN);
+    let of_day: Vec<_> = shifts
+        .iter()
+        .filter(|s| s.overlaps(from, from + Duration::days(1)))
+        .collect();
+    if of_day.is_empty() {
+        details.push(Line::styled(
+            "  无人值班：未配置轮值，也没有导入这一天的排班表",
+            theme::URGENT,
+        ));
+    }
+    for s in of_day {
+        let people = clean(&shift_people(s, &app.settings));
+        push_wrapped(&mut details, &people, 2, inner_w, Style::new());
+        for w in &s.swaps {
+            push_wrapped(&mut details, &clean(&swap_text(w)), 4, inner_w, theme::ASK_LEADER);
+        }
+    }
+    let month_gaps = gaps(&shifts, month_start, month_end);
+    if !month_gaps.is_empty() {
+        let list = month_gaps
+            .iter()
+            .take(4)
+            .map(|g| {
+                format!(
+                    "{}–{} {}",
+                    g.from.format("%m-%d %H:%M"),
+                    g.to.format("%m-%d %H:%M"),
+                    g.reason.label()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("；");
+        let text = format!("本月排班空缺 {} 处：{list}", month_gaps.len());
+        push_wrapped(&mut details, &text, 0, inner_w, theme::URGENT);
+    }
+    // Leading blanks so the 1st falls under its weekday.
+    let lead = usize::try_from(first.weekday().num_days_from_monday()).unwrap_or(0);
+    let weeks = (lead + cells.len()).div_ceil(7).max(1);
     // Two rows a day (date, then who) when there is room for the details below; else one.
-    let two_rows = inner_h >= 1 + weeks * 2 + 3;
+    let two_rows = inner_h >= 1 + weeks * 2 + details.len();
 
     let mut lines = Vec::new();
     lines.push(Line::from(
@@ -50,8 +100,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             .map(|w| Span::styled(pad(&format!("周{w}"), col), theme::HEADER))
             .collect::<Vec<_>>(),
     ));
-    // Leading blanks so the 1st falls under its weekday.
-    let lead = usize::try_from(first.weekday().num_days_from_monday()).unwrap_or(0);
     let mut slots: Vec<Option<&crate::core::roster::DayCell>> = vec![None; lead];
     slots.extend(cells.iter().map(Some));
     for week in slots.chunks(7) {
@@ -118,60 +166,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(Line::from(bottom));
         }
     }
-    // The chosen day in full.
-    let kind = app.settings.calendar.day_kind(day);
-    lines.push(Line::styled(
-        format!(
-            "{} 周{} {}",
-            day.format("%Y-%m-%d"),
-            WEEKDAYS[day.weekday().num_days_from_monday() as usize],
-            kind.label()
-        ),
-        theme::HEADER,
-    ));
-    let from = day.and_time(NaiveTime::MIN);
-    let of_day: Vec<_> = shifts
-        .iter()
-        .filter(|s| s.overlaps(from, from + Duration::days(1)))
-        .collect();
-    if of_day.is_empty() {
-        lines.push(Line::styled(
-            "  无人值班：未配置轮值，也没有导入这一天的排班表",
-            theme::URGENT,
-        ));
-    }
-    for s in of_day {
-        lines.push(Line::raw(truncate(
-            &clean(&format!("  {}", shift_people(s, &app.settings))),
-            inner_w,
-        )));
-        for w in &s.swaps {
-            lines.push(Line::styled(
-                truncate(&clean(&format!("    {}", swap_text(w))), inner_w),
-                theme::ASK_LEADER,
-            ));
-        }
-    }
-    let month_gaps = gaps(&shifts, month_start, month_end);
-    if !month_gaps.is_empty() {
-        let list = month_gaps
-            .iter()
-            .take(4)
-            .map(|g| {
-                format!(
-                    "{}–{} {}",
-                    g.from.format("%m-%d %H:%M"),
-                    g.to.format("%m-%d %H:%M"),
-                    g.reason.label()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("；");
-        lines.push(Line::styled(
-            truncate(&format!("本月排班空缺 {} 处：{list}", month_gaps.len()), inner_w),
-            theme::URGENT,
-        ));
-    }
+    lines.extend(details);
     let title = format!(
         " 排班表 {} 年 {} 月（休=节假日 末=周末 班=调休上班 今=今天） ",
         first.year(),

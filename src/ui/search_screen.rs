@@ -8,17 +8,31 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
-use super::widgets::{clean, to_u16, visible_slice};
+use super::widgets::{clean, push_wrapped, to_u16, visible_slice};
 use crate::core::search::highlight;
 use crate::core::search_screen::SearchScreen;
 use crate::core::text::{pad, truncate, width};
+
+/// What can be searched, the longest that fits the width on one row.
+const QUERY_HINTS: [&str; 3] = [
+    "值班记录、来访、紧急事件；中文片段、电话、车牌、拼音（zs/zhangsan）；类型:来访 状态:待办 从:2026-11-01 到:2026-11-30",
+    "中文片段、电话、车牌、拼音（zs）；类型:来访 状态:待办 从:2026-11-01",
+    "中文、电话、车牌、拼音；类型: 状态: 从: 到:",
+];
 
 pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
     if let Some((lines, scroll)) = &s.report {
         let block = Block::bordered()
             .title(Span::styled(" 值班日报（Esc 返回） ", theme::HEADER))
             .border_style(theme::BORDER);
-        let shown: Vec<Line> = lines.iter().skip(*scroll).map(|l| Line::raw(clean(l))).collect();
+        // Each line wrapped, not cut; the scroll counts the report's own lines.
+        let cells = usize::from(area.width.saturating_sub(2));
+        let mut shown = Vec::new();
+        for l in lines.iter().skip(*scroll).take(usize::from(area.height)) {
+            let l = clean(l);
+            let indent = l.chars().take_while(|c| *c == ' ').count();
+            push_wrapped(&mut shown, l.trim_start(), indent.min(cells / 2), cells, Style::new());
+        }
         frame.render_widget(Paragraph::new(shown).block(block), area);
         return;
     }
@@ -46,22 +60,22 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
     let text = s.query.text();
     let before = text.get(..s.query.cursor()).map_or(0, width);
     let scroll = (before + 1).saturating_sub(field_w);
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(prompt, theme::LABEL_FOCUSED),
-            Span::raw(visible_slice(text, scroll, field_w)),
-        ]),
-        match &s.error {
-            Some(e) => Line::styled(truncate(&clean(e), cells), theme::ERROR),
-            None => Line::styled(
-                truncate(
-                    "值班记录、来访、紧急事件；中文片段、电话、车牌、拼音（zs/zhangsan）；类型:来访 状态:待办 从:2026-11-01 到:2026-11-30",
-                    cells,
-                ),
-                theme::PLACEHOLDER,
-            ),
-        },
-    ];
+    let mut lines = vec![Line::from(vec![
+        Span::styled(prompt, theme::LABEL_FOCUSED),
+        Span::raw(visible_slice(text, scroll, field_w)),
+    ])];
+    match &s.error {
+        // What is wrong with the query and how to fix it: whole, on as many rows as it takes.
+        Some(e) => push_wrapped(&mut lines, &clean(e), 0, cells, theme::ERROR),
+        None => {
+            let hint = QUERY_HINTS
+                .iter()
+                .find(|h| width(h) <= cells)
+                .unwrap_or(&QUERY_HINTS[QUERY_HINTS.len() - 1]);
+            push_wrapped(&mut lines, hint, 0, cells, theme::PLACEHOLDER);
+        }
+    }
+    let top_rows = lines.len();
     if s.hits.is_empty() && !text.trim().is_empty() && s.error.is_none() {
         lines.push(Line::raw(""));
         lines.push(Line::raw("  没有找到。试试更短的片段、拼音首字母，或去掉筛选条件。"));
@@ -70,7 +84,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
         lines.push(Line::raw("  输入即查找；Enter 打开选中的记录；Ctrl-R 生成值班日报。"));
     }
     // Two rows a hit: who and when, then the text with the match highlighted.
-    let room = usize::from(inner.height).saturating_sub(2) / 2;
+    let room = usize::from(inner.height).saturating_sub(top_rows) / 2;
     let first = (s.selected + 1).saturating_sub(room);
     for (i, h) in s.hits.iter().enumerate().skip(first).take(room) {
         let selected = i == s.selected;

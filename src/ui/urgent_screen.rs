@@ -10,11 +10,11 @@ use ratatui::widgets::{Block, Paragraph, Row, Table};
 
 use super::form::render_form;
 use super::theme;
-use super::widgets::clean;
+use super::widgets::{clean, push_wrapped};
 use crate::core::app::App;
 use crate::core::escalation::EventState;
 use crate::core::settings::contacts;
-use crate::core::text::{truncate, width};
+use crate::core::text::width;
 use crate::core::urgent::{Event, Urgency};
 
 const BANNER_RED: Style = Style::new()
@@ -34,105 +34,234 @@ fn urgency_style(u: Urgency) -> Style {
     }
 }
 
-/// "带班领导 王五 13800000003"
+/// "带班领导：王五 13800000003" as pieces: the rung with its first person, then each other person
+/// ("、李四 13800000002"), so a narrow banner can keep whole numbers only. A rung that is a number
+/// to call (上级总值班室 0871-12345000) is not named twice.
+fn who_to_phone_pieces(app: &App, rung: &crate::core::escalation::Rung) -> Vec<String> {
+    let rung_name = clean(&rung.name);
+    let mut pieces = Vec::new();
+    for (i, (name, phone)) in contacts(&app.settings, rung).into_iter().enumerate() {
+        let (name, phone) = (clean(&name), clean(&phone));
+        let person = format!("{name} {phone}").trim().to_string();
+        pieces.push(match i {
+            0 if name.trim() == rung_name.trim() => format!("{rung_name} {phone}").trim().to_string(),
+            0 => format!("{rung_name}：{person}"),
+            _ => format!("、{person}"),
+        });
+    }
+    if pieces.is_empty() {
+        pieces.push(rung_name);
+    }
+    pieces
+}
+
+/// `s` cut to `cells` cells with `…` where cut (the banner's last, least needed piece).
+fn cut(s: &str, cells: usize) -> String {
+    if width(s) <= cells {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if width(&out) + width(c.encode_utf8(&mut [0; 4])) + 1 > cells {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// "带班领导：王五 13800000003"
 fn who_to_phone(app: &App, e: &Event) -> String {
     app.settings
         .urgent
         .ladder
         .get(e.escalation.rung)
-        .map(|rung| who_to_phone_at(app, rung))
+        .map(|rung| who_to_phone_pieces(app, rung).concat())
         .unwrap_or_default()
 }
 
-fn who_to_phone_at(app: &App, rung: &crate::core::escalation::Rung) -> String {
-    let people: Vec<String> = contacts(&app.settings, rung)
-        .into_iter()
-        .map(|(n, p)| format!("{n} {p}").trim().to_string())
-        .collect();
-    if people.is_empty() {
-        rung.name.clone()
-    } else {
-        format!("{}：{}", rung.name, people.join("、"))
+/// The first candidate (two rows, each a list of pieces drawn one after another) whose rows
+/// both fit `cells` whole. If none does, the last candidate with, on each row, the pieces that
+/// fit whole in order: a piece (a phone number with its name, a clock) is never cut.
+fn fit_banner(candidates: &[[Vec<String>; 2]], cells: usize) -> [String; 2] {
+    let fits = |row: &[String]| row.iter().map(|p| width(p)).sum::<usize>() <= cells;
+    if let Some([a, b]) = candidates.iter().find(|[a, b]| fits(a) && fits(b)) {
+        return [a.concat(), b.concat()];
     }
+    let greedy = |row: &[String]| {
+        let mut out = String::new();
+        for p in row {
+            if width(&out) + width(p) <= cells {
+                out.push_str(p);
+            }
+        }
+        out
+    };
+    candidates
+        .last()
+        .map(|[a, b]| [greedy(a), greedy(b)])
+        .unwrap_or_default()
 }
 
-/// The banner: two rows that cannot be missed, on every screen, while any event needs someone.
-pub fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
+/// The banner's two rows for `cells` cells (see [`render_banner`]); empty when nothing waits.
+#[must_use]
+pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
     let alerts = app.alerts();
-    let styled_line = |s: &str, style: Style| {
-        let cells = usize::from(area.width);
-        let t = truncate(s, cells);
-        let pad = cells.saturating_sub(width(&t));
-        Line::from(Span::styled(format!("{t}{}", " ".repeat(pad)), style))
-    };
+    let now = app.now;
     // An unacknowledged event comes first; an urgent log entry shows when no event waits.
     let entry_first = alerts.first().is_none_or(|e| e.escalation.state != EventState::New);
     if let Some(a) = app.unacked_entry_alerts().first().filter(|_| entry_first) {
-        let rung = app.settings.urgent.ladder.get(a.escalation.rung);
-        let phone = rung.map(|r| who_to_phone_at(app, r)).unwrap_or_default();
-        let first = format!(
-            " 【紧急·未确认】按 F2 确认  第{}号值班记录 {}",
-            a.entry_id,
-            clean(&a.title)
-        );
-        let second = format!(" {} 起提醒；请电话 {phone}", a.created_at.format("%H:%M"));
-        frame.render_widget(
-            Paragraph::new(vec![styled_line(&first, BANNER_RED), styled_line(&second, BANNER_RED)]),
-            area,
-        );
-        return;
+        let phone = app
+            .settings
+            .urgent
+            .ladder
+            .get(a.escalation.rung)
+            .map(|r| who_to_phone_pieces(app, r))
+            .unwrap_or_default();
+        let head = format!(" 【紧急·未确认】按 F2 确认  第{}号值班记录", a.entry_id);
+        // The entry's title fills what is left of the first row (the record has it whole).
+        let room = cells.saturating_sub(width(&head) + 1);
+        let title = clean(&a.title);
+        let first = if room >= 6 && !title.is_empty() {
+            format!("{head} {}", cut(&title, room))
+        } else {
+            head
+        };
+        let since = format!(" {} 起提醒", a.created_at.format("%H:%M"));
+        let mut second = vec![format!("{since}；请电话 ")];
+        second.extend(phone.iter().cloned());
+        let mut people = vec![" 请电话 ".to_string()];
+        people.extend(phone.iter().cloned());
+        return Some(fit_banner(
+            &[[vec![first.clone()], second], [vec![first], people]],
+            cells,
+        ));
     }
-    let Some(top) = alerts.first() else { return };
-    let now = app.now;
+    let top = alerts.first()?;
     let unacked = top.escalation.state == EventState::New;
-    let style = if unacked || top.urgency(now) == Urgency::Red {
-        BANNER_RED
-    } else {
-        BANNER_AMBER
-    };
-    let cells = usize::from(area.width);
     let more = if alerts.len() > 1 {
         format!("（另有 {} 件）", alerts.len() - 1)
     } else {
         String::new()
     };
-    let first = if unacked {
-        format!(
-            " 【紧急·未确认】按 F2 确认  第{}号 {} {} {} {}接报{more}",
-            top.id,
-            top.record.level.label(),
-            top.record.category,
-            clean(&top.record.place),
-            top.record.received_at.format("%H:%M"),
-        )
+    let phone = format!("电话报告 {}", top.phone_clock(now).describe());
+    let written = format!("书面 {}", top.written_clock(now).describe());
+    let source = format!("；依据 {}", clean(&top.record.rule.source));
+    let what = format!(
+        "第{}号 {} {}",
+        top.id,
+        top.record.level.label(),
+        clean(&top.record.category)
+    );
+    if !unacked {
+        let first = vec![format!(" 【紧急·报送未完成】{what} 已确认{more}")];
+        let clocks = vec![format!(" {phone}；{written}")];
+        let mut with_source = clocks.clone();
+        with_source.push(source);
+        return Some(fit_banner(&[[first.clone(), with_source], [first, clocks]], cells));
+    }
+    let received = format!(" {}接报", top.record.received_at.format("%H:%M"));
+    let place = if top.record.place.trim().is_empty() {
+        String::new()
     } else {
-        format!(
-            " 【紧急·报送未完成】第{}号 {} {} 已确认{more}",
-            top.id,
-            top.record.level.label(),
-            top.record.category
-        )
+        format!(" {}", clean(&top.record.place))
     };
-    let phone = top.phone_clock(now).describe();
-    let written = top.written_clock(now).describe();
-    let second = if unacked {
-        format!(
-            " 电话报告 {phone}；书面 {written}；请电话 {}；依据 {}",
-            who_to_phone(app, top),
-            clean(&top.record.rule.source)
-        )
-    } else {
-        format!(
-            " 电话报告 {phone}；书面 {written}；依据 {}",
-            clean(&top.record.rule.source)
-        )
+    let people = app
+        .settings
+        .urgent
+        .ladder
+        .get(top.escalation.rung)
+        .map(|r| who_to_phone_pieces(app, r))
+        .unwrap_or_default();
+    // The same people without the rung's name (值班员：), for a row one name too long.
+    let unnamed: Vec<String> = match people.split_first() {
+        Some((first, rest)) => {
+            let rung = app.settings.urgent.ladder.get(top.escalation.rung);
+            let first = rung
+                .and_then(|r| first.strip_prefix(&format!("{}：", clean(&r.name))))
+                .unwrap_or(first)
+                .to_string();
+            std::iter::once(first).chain(rest.iter().cloned()).collect()
+        }
+        None => Vec::new(),
     };
-    let line = |s: &str| {
-        let t = truncate(s, cells);
-        let pad = cells.saturating_sub(width(&t));
-        Line::from(Span::styled(format!("{t}{}", " ".repeat(pad)), style))
+    let head = format!(" 【紧急·未确认】按 F2 确认  {what}");
+    let call = |lead: &str| {
+        let mut row = vec![format!("{lead}请电话 ")];
+        row.extend(people.iter().cloned());
+        row
     };
-    frame.render_widget(Paragraph::new(vec![line(&first), line(&second)]), area);
+    let clocks = format!(" {phone}；{written}；");
+    let candidates = [
+        // Everything: the place after the category, as it was always read.
+        [
+            vec![head.clone(), place.clone(), received.clone(), more.clone()],
+            [call(&clocks), vec![source]].concat(),
+        ],
+        [
+            vec![head.clone(), place.clone(), received.clone(), more.clone()],
+            call(&clocks),
+        ],
+        [
+            vec![head.clone(), place.clone(), received.clone(), more.clone()],
+            [vec![format!("{clocks}请电话 ")], unnamed].concat(),
+        ],
+        // The phone deadline moves up to the first row.
+        [
+            vec![
+                head.clone(),
+                place,
+                received.clone(),
+                more.clone(),
+                format!("  {phone}"),
+            ],
+            call(&format!(" {written}；")),
+        ],
+        // The place gives way (the 紧急事项 tab has it).
+        [
+            vec![head.clone(), received, more.clone(), format!("  {phone}")],
+            call(&format!(" {written}；")),
+        ],
+        [vec![head, more.clone(), format!("  {phone}")], call(" ")],
+        // The narrowest: the level and the category without the number (the tab has it).
+        [
+            vec![
+                format!(
+                    " 【紧急·未确认】按 F2 确认 {} {}",
+                    top.record.level.label(),
+                    clean(&top.record.category)
+                ),
+                more,
+                format!("  {phone}"),
+            ],
+            call(" "),
+        ],
+    ];
+    Some(fit_banner(&candidates, cells))
+}
+
+/// The banner: two rows that cannot be missed, on every screen, while any event needs someone.
+/// What it says is chosen to fit whole: the deadline and the numbers to call before the place
+/// and the rule (which the 紧急事项 tab shows).
+pub fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
+    let cells = usize::from(area.width);
+    let Some(rows) = banner_text(app, cells) else { return };
+    let alerts = app.alerts();
+    let entry_first = alerts.first().is_none_or(|e| e.escalation.state != EventState::New);
+    let style = match alerts.first() {
+        _ if entry_first && !app.unacked_entry_alerts().is_empty() => BANNER_RED,
+        Some(top) if top.escalation.state == EventState::New || top.urgency(app.now) == Urgency::Red => BANNER_RED,
+        _ => BANNER_AMBER,
+    };
+    let lines: Vec<Line> = rows
+        .iter()
+        .map(|t| {
+            let pad = cells.saturating_sub(width(t));
+            Line::from(Span::styled(format!("{t}{}", " ".repeat(pad)), style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
@@ -140,22 +269,34 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         render_form(frame, area, form);
         return;
     }
+    // At least four rows (borders, header, one event), at most half the area; never more than
+    // the area (a short window: `clamp` would panic with its minimum above its maximum).
     let list_height = u16::try_from(app.shared.alerts.events.len())
         .unwrap_or(u16::MAX)
         .saturating_add(3)
-        .clamp(4, area.height / 2);
+        .min(area.height / 2)
+        .max(4)
+        .min(area.height);
     let [list_area, detail_area] = Layout::vertical([Constraint::Length(list_height), Constraint::Fill(1)]).areas(area);
     let block = Block::bordered()
         .title(Span::styled(" 紧急事项（未结束） ", theme::HEADER))
         .border_style(theme::BORDER);
     if app.shared.alerts.events.is_empty() {
-        let text = vec![Line::raw(
-            "  没有未结束的紧急事件。按 n 新建；在值班记录详情中按 u 可由记录转为紧急事件。",
-        )];
+        let mut text = Vec::new();
+        push_wrapped(
+            &mut text,
+            "没有未结束的紧急事件。按 n 新建；在值班记录详情中按 u 可由记录转为紧急事件。",
+            2,
+            usize::from(area.width.saturating_sub(2)),
+            Style::new(),
+        );
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     }
     let wide = area.width >= 120;
+    // Narrow: no 接报 column (the detail below has it), room for whole clocks.
+    let narrow = area.width < 80;
+    let keep = |i: usize| !(narrow && i == 3);
     let rows = app.shared.alerts.events.iter().enumerate().map(|(i, e)| {
         let phone = e.phone_clock(app.now);
         let written = e.written_clock(app.now);
@@ -164,21 +305,28 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             Style::new()
         };
-        Row::new(vec![
-            Line::raw(format!("{}", e.id)),
-            Line::raw(e.record.level.label()),
-            Line::raw(clean(&e.record.category)),
-            Line::raw(
-                e.record
-                    .received_at
-                    .format(if wide { "%m-%d %H:%M" } else { "%H:%M" })
-                    .to_string(),
-            ),
-            Line::raw(e.escalation.state.label()),
-            Line::styled(phone.describe(), urgency_style(phone.urgency())),
-            Line::styled(written.describe(), urgency_style(written.urgency())),
-            Line::raw(clean(&format!("{} {}", e.record.place, e.record.summary))),
-        ])
+        Row::new(
+            [
+                Line::raw(format!("{}", e.id)),
+                Line::raw(e.record.level.label()),
+                Line::raw(clean(&e.record.category)),
+                Line::raw(
+                    e.record
+                        .received_at
+                        .format(if wide { "%m-%d %H:%M" } else { "%H:%M" })
+                        .to_string(),
+                ),
+                Line::raw(e.escalation.state.label()),
+                Line::styled(phone.describe(), urgency_style(phone.urgency())),
+                Line::styled(written.describe(), urgency_style(written.urgency())),
+                Line::raw(clean(&format!("{} {}", e.record.place, e.record.summary))),
+            ]
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(_, c)| c)
+            .collect::<Vec<_>>(),
+        )
         .style(style)
     });
     let widths = [
@@ -187,20 +335,40 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Length(8),
         Constraint::Length(if wide { 11 } else { 5 }),
         Constraint::Length(6),
-        Constraint::Length(if wide { 22 } else { 14 }),
-        Constraint::Length(if wide { 22 } else { 14 }),
+        Constraint::Length(match (wide, narrow) {
+            (true, _) => 22,
+            (_, true) => 12,
+            _ => 14,
+        }),
+        Constraint::Length(match (wide, narrow) {
+            (true, _) => 22,
+            (_, true) => 12,
+            _ => 14,
+        }),
         Constraint::Fill(1),
     ];
-    let header = Row::new([
-        "编号",
-        "等级",
-        "类别",
-        "接报",
-        "状态",
-        "电话报告",
-        "书面报告",
-        "地点/概况",
-    ])
+    let widths: Vec<Constraint> = widths
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .map(|(_, c)| c)
+        .collect();
+    let header = Row::new(
+        [
+            "编号",
+            "等级",
+            "类别",
+            "接报",
+            "状态",
+            "电话报告",
+            "书面报告",
+            "地点/概况",
+        ]
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .map(|(_, c)| c),
+    )
     .style(theme::HEADER);
     frame.render_widget(
         Table::new(rows, widths).header(header).block(block).column_spacing(1),
@@ -212,64 +380,89 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 fn render_event_detail(frame: &mut Frame, area: Rect, app: &App, e: &Event, now: NaiveDateTime) {
-    let block = Block::bordered()
-        .title(Span::styled(format!(" 第 {} 号事件 ", e.id), theme::HEADER))
+    let mut block = Block::bordered()
+        .title(Span::styled(
+            clean(&format!(
+                " 第 {} 号事件 {} {} ",
+                e.id,
+                e.record.level.label(),
+                e.record.category
+            )),
+            theme::HEADER,
+        ))
         .border_style(theme::BORDER);
+    let cells = usize::from(area.width.saturating_sub(2));
     let r = &e.record;
     let count = |n: Option<u32>| n.map_or_else(|| "待核实".to_string(), |n| n.to_string());
-    let mut lines = vec![
-        Line::raw(clean(&format!(
+    let mut lines = Vec::new();
+    let mut say =
+        |text: &str, indent: usize, style: Style| push_wrapped(&mut lines, &clean(text), indent, cells, style);
+    // Whom to phone and the clocks first: on a short window they are what must show.
+    if e.escalation.state == EventState::New {
+        say(
+            &format!("未确认，当前提醒：{}（F2 或 a 确认）", who_to_phone(app, e)),
+            0,
+            theme::URGENT,
+        );
+    } else {
+        say(
+            &format!("状态：{}（r 标为已处置，c 结束）", e.escalation.state.label()),
+            0,
+            Style::new(),
+        );
+    }
+    say(&e.clock_strip(now), 0, urgency_style(e.urgency(now)));
+    say(
+        &format!(
             "事发 {}  接报 {}  地点 {}  来源 {}",
             r.occurred_at.format("%m-%d %H:%M"),
             r.received_at.format("%m-%d %H:%M"),
             if r.place.is_empty() { "待核实" } else { &r.place },
             if r.source.is_empty() { "待核实" } else { &r.source }
-        ))),
-        Line::raw(clean(&format!("概况：{}", r.summary))),
-        Line::raw(format!(
+        ),
+        0,
+        Style::new(),
+    );
+    say(&format!("概况：{}", r.summary), 0, Style::new());
+    say(
+        &format!(
             "伤亡：死亡 {}，失踪 {}，受伤 {}",
             count(r.deaths),
             count(r.missing),
             count(r.injured)
-        )),
-        Line::styled(clean(&e.clock_strip(now)), urgency_style(e.urgency(now))),
-    ];
+        ),
+        0,
+        Style::new(),
+    );
     if let Some(entry_id) = r.log_entry_id {
-        lines.push(Line::styled(
-            format!("由第 {entry_id} 号值班记录转来"),
-            theme::PLACEHOLDER,
-        ));
+        say(&format!("由第 {entry_id} 号值班记录转来"), 0, theme::PLACEHOLDER);
     }
     let unverified = r.unverified();
     if !unverified.is_empty() {
-        lines.push(Line::styled(
-            format!("待核实：{}", unverified.join("、")),
-            theme::NOTICE,
-        ));
+        say(&format!("待核实：{}", unverified.join("、")), 0, theme::NOTICE);
     }
-    if e.escalation.state == EventState::New {
-        lines.push(Line::styled(
-            format!("未确认，当前提醒：{}（F2 或 a 确认）", who_to_phone(app, e)),
-            theme::URGENT,
-        ));
-    } else {
-        lines.push(Line::raw(format!(
-            "状态：{}（r 标为已处置，c 结束）",
-            e.escalation.state.label()
-        )));
-    }
-    lines.push(Line::styled("时间线：", theme::HEADER));
+    say("时间线：", 0, theme::HEADER);
     if let Some((id, timeline)) = &app.screens.urgent.timeline
         && *id == e.id
     {
         for t in timeline.iter().rev() {
-            lines.push(Line::raw(clean(&format!(
-                "  {} {} {}",
-                t.at.format("%m-%d %H:%M:%S"),
-                t.who,
-                t.text
-            ))));
+            say(
+                &format!("{} {} {}", t.at.format("%m-%d %H:%M:%S"), t.who, t.text),
+                2,
+                Style::new(),
+            );
         }
+    }
+    // No scrolling here: say that more is below rather than cut it silently.
+    let hidden = lines.len().saturating_sub(usize::from(area.height.saturating_sub(2)));
+    if hidden > 0 {
+        block = block.title_bottom(
+            Line::from(Span::styled(
+                format!(" 下面还有 {hidden} 行，放大窗口可见 "),
+                theme::PLACEHOLDER,
+            ))
+            .right_aligned(),
+        );
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::form::render_form;
 use super::theme;
-use super::widgets::{clean, to_u16, visible_slice};
+use super::widgets::{clean, push_labelled, push_wrapped, to_u16, visible_slice};
 use crate::core::app::App;
 use crate::core::idcard::mask;
 use crate::core::text::{pad, truncate, width};
@@ -67,16 +67,37 @@ fn render_board(frame: &mut Frame, area: Rect, app: &App) {
             app.settings.visit.overstay_minutes
         )
     };
-    let mut cols: Vec<(&str, usize)> = vec![
-        // Visit numbers reach six digits within a few years (200,000 in ten).
-        ("编号", 7),
-        ("姓名", 11),
-        ("人数", 5),
-        ("证件号码", 19),
-        ("被访", 11),
-        ("进入", 12),
-        (if s.show_all { "离开" } else { "在楼" }, 12),
-    ];
+    // Below 79 cells the board keeps who, the document and how long they have been inside;
+    // the number of people and the time of entry are in the detail.
+    let narrow = area.width < 79;
+    let host_w = if narrow {
+        usize::from(area.width.saturating_sub(2))
+            .saturating_sub(7 + 11 + 19 + 12)
+            .max(6)
+    } else {
+        11
+    };
+    let last_label = if s.show_all { "离开" } else { "在楼" };
+    let mut cols: Vec<(&str, usize)> = if narrow {
+        vec![
+            ("编号", 7),
+            ("姓名", 11),
+            ("证件号码", 19),
+            (last_label, 12),
+            ("被访", host_w),
+        ]
+    } else {
+        vec![
+            // Visit numbers reach six digits within a few years (200,000 in ten).
+            ("编号", 7),
+            ("姓名", 11),
+            ("人数", 5),
+            ("证件号码", 19),
+            ("被访", 11),
+            ("进入", 12),
+            (last_label, 12),
+        ]
+    };
     if wide {
         cols.extend([("单位", 20), ("事由", 30)]);
     }
@@ -113,15 +134,25 @@ fn render_board(frame: &mut Frame, area: Rect, app: &App) {
         let id_cell = if width(&id_label) < 19 { id_label } else { id };
         let entered = v.fields.entered_at.format("%m-%d %H:%M").to_string();
         let id_text = format!("{}", v.id);
-        let mut cells: Vec<(&str, usize)> = vec![
-            (&id_text, 7),
-            (&name, 11),
-            (&people, 5),
-            (&id_cell, 19),
-            (&v.fields.host, 11),
-            (&entered, 12),
-            (&last, 12),
-        ];
+        let mut cells: Vec<(&str, usize)> = if narrow {
+            vec![
+                (&id_text, 7),
+                (&name, 11),
+                (&id_cell, 19),
+                (&last, 12),
+                (&v.fields.host, host_w),
+            ]
+        } else {
+            vec![
+                (&id_text, 7),
+                (&name, 11),
+                (&people, 5),
+                (&id_cell, 19),
+                (&v.fields.host, 11),
+                (&entered, 12),
+                (&last, 12),
+            ]
+        };
         if wide {
             cells.extend([(v.fields.employer.as_str(), 20), (v.fields.purpose.as_str(), 30)]);
         }
@@ -155,19 +186,24 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
     let before = text.get(..l.query.cursor()).map_or(0, width);
     let scroll = (before + 1).saturating_sub(field_w);
     let shown = visible_slice(text, scroll, field_w);
-    let mut lines = vec![
-        Line::from(vec![Span::styled(prompt, theme::LABEL_FOCUSED), Span::raw(shown)]),
-        match &l.notice {
-            Some(n) => Line::styled(truncate(&clean(n), usize::from(inner.width)), theme::NOTICE),
-            None => Line::styled(
-                truncate(
-                    "姓名、拼音首字母（zs）或全拼（zhangsan）、证件号码或后 4 位",
-                    usize::from(inner.width),
-                ),
-                theme::PLACEHOLDER,
-            ),
-        },
-    ];
+    let mut lines = vec![Line::from(vec![
+        Span::styled(prompt, theme::LABEL_FOCUSED),
+        Span::raw(shown),
+    ])];
+    let cells = usize::from(inner.width);
+    match &l.notice {
+        Some(n) => push_wrapped(&mut lines, &clean(n), 0, cells, theme::NOTICE),
+        None => {
+            let hint = [
+                "姓名、拼音首字母（zs）或全拼（zhangsan）、证件号码或后 4 位",
+                "姓名、拼音（zs 或 zhangsan）、证件号或后 4 位",
+            ]
+            .into_iter()
+            .find(|h| width(h) <= cells)
+            .unwrap_or("姓名、拼音、证件号或后 4 位");
+            push_wrapped(&mut lines, hint, 0, cells, theme::PLACEHOLDER);
+        }
+    }
     let wide = inner.width >= 118;
     let mut cols: Vec<(&str, usize)> = vec![
         ("姓名", 14),
@@ -191,7 +227,7 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
         lines.push(Line::raw(none));
     } else {
         lines.push(Line::styled(row(&cols), theme::HEADER));
-        let room = usize::from(inner.height).saturating_sub(3);
+        let room = usize::from(inner.height).saturating_sub(lines.len());
         let scroll = (l.selected + 1).saturating_sub(room);
         for (i, m) in l.results.iter().enumerate().skip(scroll).take(room) {
             let name = m.name.clone();
@@ -238,72 +274,114 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, v: &Visit) {
         (Some(t), by) => format!("已离开 {}（{}登记）", format_minute(t), by.as_deref().unwrap_or("")),
         (None, _) => format!("在楼 {}（按 c 登记离开）", inside_for(v, app.now)),
     };
-    let kv = |k: &str, val: String| Line::from(vec![Span::styled(pad(k, 12), theme::LABEL), Span::raw(clean(&val))]);
-    let mut lines = vec![
-        kv("姓名", format!("{} {}", f.name, f.gender.label())),
-        kv("证件", format!("{} {id}", f.id_type.label())),
-        kv("工作单位", f.employer.clone()),
-        kv("联系电话", f.phone.clone()),
-        kv("来访人数", format!("{} 人 {}", f.people_count, f.companions)),
-        kv("来访事由", f.purpose.clone()),
-        kv("被访部门/人", f.host.clone()),
-        kv("车牌/物品", format!("{} {}", f.plate, f.belongings)),
-        kv(
+    let cells = usize::from(area.width.saturating_sub(2));
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut kv = |k: &str, val: String| push_labelled(&mut lines, k, 12, clean(&val).trim_end(), cells);
+    for (k, val) in [
+        ("姓名", format!("{} {}", f.name, f.gender.label())),
+        ("证件", format!("{} {id}", f.id_type.label())),
+        ("工作单位", f.employer.clone()),
+        ("联系电话", f.phone.clone()),
+        ("来访人数", format!("{} 人 {}", f.people_count, f.companions)),
+        ("来访事由", f.purpose.clone()),
+        ("被访部门/人", f.host.clone()),
+        ("车牌/物品", format!("{} {}", f.plate, f.belongings)),
+        (
             "进入时间",
             format!("{}（{} 登记）", format_minute(f.entered_at), f.registered_by),
         ),
-        kv("状态", status),
-    ];
+        ("状态", status),
+    ] {
+        kv(k, val);
+    }
     if let Some(prev) = &v.previous {
-        lines.push(Line::styled(
-            clean(&crate::core::visit::describe_repeat(prev)),
-            theme::ASK_LEADER,
-        ));
+        let text = clean(&crate::core::visit::describe_repeat(prev));
+        push_wrapped(&mut lines, &text, 0, cells, theme::ASK_LEADER);
     }
     if let Some(p) = &f.petition {
-        lines.push(kv("信访住址", p.address.clone()));
-        lines.push(kv("信访事项", p.matter.replace('\n', " ")));
+        push_labelled(&mut lines, "信访住址", 12, &clean(&p.address), cells);
+        push_labelled(&mut lines, "信访事项", 12, &clean(&p.matter.replace('\n', " ")), cells);
         for r in &f.representatives {
             let role = if r.is_liaison { "联络人" } else { "代表" };
-            lines.push(kv(role, format!("{} {} {}", r.name, mask(&r.id_number), r.phone)));
+            let who = clean(&format!("{} {} {}", r.name, mask(&r.id_number), r.phone));
+            push_labelled(&mut lines, role, 12, &who, cells);
         }
     }
     if !f.handling.is_empty() {
-        lines.push(kv("处理情况", f.handling.replace('\n', " ")));
+        push_labelled(
+            &mut lines,
+            "处理情况",
+            12,
+            &clean(&f.handling.replace('\n', " ")),
+            cells,
+        );
     }
     for r in &s.reveals {
-        lines.push(Line::styled(
-            format!("证件号查看：{} {}", r.revealed_by, format_minute(r.revealed_at)),
-            theme::PLACEHOLDER,
+        let text = clean(&format!(
+            "证件号查看：{} {}",
+            r.revealed_by,
+            format_minute(r.revealed_at)
         ));
+        push_wrapped(&mut lines, &text, 0, cells, theme::PLACEHOLDER);
     }
     let title = format!(" 第 {} 号来访 ", v.id);
     frame.render_widget(Paragraph::new(lines).block(block(&title)), area);
 }
 
 fn render_watch(frame: &mut Frame, area: Rect, s: &VisitScreen) {
-    let cols = [("姓名", 10), ("别名", 14), ("证件号码", 20), ("原因", 24), ("列入", 12)];
-    let mut lines = vec![Line::styled(row(&cols), theme::HEADER)];
+    let inner_w = usize::from(area.width.saturating_sub(2));
+    // Narrow: name, document and reason only. The reason has no other place to be read: it
+    // takes what the other columns leave and wraps under itself.
+    let narrow = inner_w < 80;
+    let fixed = if narrow { 10 + 20 } else { 10 + 14 + 20 + 12 };
+    let reason_w = inner_w.saturating_sub(fixed).max(10);
+    let header: Vec<(&str, usize)> = if narrow {
+        vec![("姓名", 10), ("证件号码", 20), ("原因", reason_w)]
+    } else {
+        vec![
+            ("姓名", 10),
+            ("别名", 14),
+            ("证件号码", 20),
+            ("列入", 12),
+            ("原因", reason_w),
+        ]
+    };
+    let mut lines = vec![Line::styled(row(&header), theme::HEADER)];
     if s.watch.is_empty() {
-        lines.push(Line::raw("  关注名单为空。按 n 新增（姓名、别名、证件号码、原因）。"));
+        push_wrapped(
+            &mut lines,
+            "关注名单为空。按 n 新增（姓名、别名、证件号码、原因）。",
+            2,
+            inner_w,
+            Style::new(),
+        );
     }
     for (i, w) in s.watch.iter().enumerate() {
         let aliases = w.aliases.join("、");
         let id = w.id_number.as_deref().map(mask).unwrap_or_default();
         let by = format!("{} {}", w.added_by, w.added_at.format("%m-%d"));
-        let cells = [
-            (w.name.as_str(), 10),
-            (aliases.as_str(), 14),
-            (id.as_str(), 20),
-            (w.reason.as_str(), 24),
-            (by.as_str(), 12),
-        ];
         let style = if i == s.watch_selected {
             theme::SELECTED
         } else {
             Style::new()
         };
-        lines.push(Line::styled(row(&cells), style));
+        let reason = clean(&w.reason);
+        let parts = crate::core::text::wrap(&reason, reason_w.saturating_sub(1).max(2));
+        for (k, r) in parts.into_iter().enumerate() {
+            let piece = reason.get(r).unwrap_or("");
+            let cells: Vec<(&str, usize)> = match (k, narrow) {
+                (0, true) => vec![(w.name.as_str(), 10), (id.as_str(), 20), (piece, reason_w)],
+                (0, false) => vec![
+                    (w.name.as_str(), 10),
+                    (aliases.as_str(), 14),
+                    (id.as_str(), 20),
+                    (by.as_str(), 12),
+                    (piece, reason_w),
+                ],
+                _ => vec![("", fixed), (piece, reason_w)],
+            };
+            lines.push(Line::styled(row(&cells), style));
+        }
     }
     let title = format!(" 关注名单 {} 人（登记时匹配即发出紧急提醒） ", s.watch.len());
     frame.render_widget(Paragraph::new(lines).block(block(&title)), area);

@@ -57,8 +57,17 @@ pub fn text_field(
     }
     let cells = usize::from(area.width);
     if buf.is_empty() && !placeholder.is_empty() {
-        let p = Paragraph::new(Span::styled(text::truncate(placeholder, cells), theme::PLACEHOLDER));
-        frame.render_widget(p, area);
+        // A field of several rows shows its whole placeholder, wrapped.
+        let lines: Vec<Line> = if area.height > 1 {
+            wrap(placeholder, cells)
+                .into_iter()
+                .take(usize::from(area.height))
+                .map(|r| Line::styled(placeholder.get(r).unwrap_or("").to_string(), theme::PLACEHOLDER))
+                .collect()
+        } else {
+            vec![Line::styled(text::truncate(placeholder, cells), theme::PLACEHOLDER)]
+        };
+        frame.render_widget(Paragraph::new(lines), area);
         return focused.then_some(Position::new(area.x, area.y));
     }
     if buf.is_multiline() {
@@ -125,6 +134,32 @@ pub fn choice_field(frame: &mut Frame, area: Rect, options: &[String], selected:
         ])
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Pushes `text` wrapped to `cells` cells (Chinese line breaking), each row after `indent`
+/// spaces and in `style`: nothing is cut.
+pub fn push_wrapped(out: &mut Vec<Line<'static>>, text: &str, indent: usize, cells: usize, style: Style) {
+    let pad = " ".repeat(indent);
+    for r in wrap(text, cells.saturating_sub(indent)) {
+        out.push(Line::styled(format!("{pad}{}", text.get(r).unwrap_or("")), style));
+    }
+}
+
+/// Pushes "label value" rows: the label padded to `label_cells` in `label_style`, the value
+/// wrapped under itself to the rest of `cells`.
+pub fn push_labelled(out: &mut Vec<Line<'static>>, label: &str, label_cells: usize, value: &str, cells: usize) {
+    let value_cells = cells.saturating_sub(label_cells).max(8);
+    for (i, r) in wrap(value, value_cells).into_iter().enumerate() {
+        let head = if i == 0 {
+            text::pad(label, label_cells)
+        } else {
+            " ".repeat(label_cells)
+        };
+        out.push(Line::from(vec![
+            Span::styled(head, theme::LABEL),
+            Span::raw(value.get(r).unwrap_or("").to_string()),
+        ]));
+    }
 }
 
 /// A centred rectangle of at most `w`×`h` cells.
