@@ -88,7 +88,7 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             Err(why) => Reply::Failed(why),
             Ok(q) => store
                 .search(&q, crate::core::search_screen::PAGE, before)
-                .map_or_else(|e| Reply::Failed(format!("查询失败：{e}")), Reply::SearchResults),
+                .map_or_else(failed, Reply::SearchResults),
         },
         Request::DailyReport(date) => store
             .daily_report(date, crate::core::report::DEFAULT_DAY_ENDS, now)

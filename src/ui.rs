@@ -127,14 +127,17 @@ fn render_goto(frame: &mut Frame, area: Rect, selected: usize) {
         };
         lines.push(Line::styled(text, style));
     }
-    let box_area = centered(area, 40, to_u16(items.len() + 3));
-    dialog(
-        frame,
-        box_area,
-        "转到（Up/Down 选择，Enter 打开，Esc 返回）",
-        lines,
-        theme::HEADER,
-    );
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("  Up/Down", theme::HINT_KEY),
+        Span::raw(" 选择  "),
+        Span::styled("Enter", theme::HINT_KEY),
+        Span::raw(" 打开  "),
+        Span::styled("Esc", theme::HINT_KEY),
+        Span::raw(" 返回"),
+    ]));
+    let box_area = centered(area, 44, to_u16(lines.len() + 2));
+    dialog(frame, box_area, "转到", lines, theme::HEADER);
 }
 
 /// The yes/no question, wrapped inside its box.

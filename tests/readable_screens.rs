@@ -580,3 +580,34 @@ fn every_tab_reads_whole_at_60x20_80x24_and_200x50() {
         }
     }
 }
+
+#[test]
+fn the_go_to_list_shows_every_screen_whole_at_every_size() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    h.key(Key::ch(':'));
+    assert_eq!(h.app.mode(), Mode::GoTo);
+    for (w, ht) in SIZES {
+        let text = draw(&h.app, w, ht).join("\n");
+        for item in zhiban::core::app::goto_items() {
+            assert!(text.contains(item.label), "{} missing at {w}x{ht}:\n{text}", item.label);
+            assert!(text.contains(&item.key), "{} missing at {w}x{ht}:\n{text}", item.key);
+        }
+        assert!(
+            text.contains("Up/Down 选择  Enter 打开  Esc 返回"),
+            "{w}x{ht}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_help_scrolls_with_the_keys_to_its_last_line() {
+    let mut h = Harness::new(60, 20, Some("张三"));
+    h.key(Key::ch('?'));
+    let first = draw(&h.app, 60, 20).join("\n");
+    assert!(first.contains("↑↓ 滚动"), "{first}");
+    // The list's last binding (q 退出) is reached by paging down, never cut.
+    h.keys(KeyCode::PageDown, 10);
+    let last = draw(&h.app, 60, 20).join("\n");
+    assert!(last.contains("退出"), "{last}");
+    assert_ne!(first, last);
+}

@@ -77,6 +77,11 @@ pub fn states() -> Vec<(String, App)> {
     snap("值班记录", &h, Mode::List);
     h.key(Key::ch('?'));
     snap("帮助（值班记录）", &h, Mode::Help);
+    h.keys(KeyCode::PageDown, 3);
+    snap("帮助（滚动后）", &h, Mode::Help);
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::ch(':'));
+    snap("转到", &h, Mode::GoTo);
     h.key(Key::plain(KeyCode::Esc));
     h.key(Key::ch('q'));
     snap("确认退出", &h, Mode::Confirm);

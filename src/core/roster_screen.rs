@@ -92,7 +92,14 @@ impl RosterScreen {
             ));
         }
         let shift_labels = shifts.iter().map(shift_label).collect();
-        let posts = Post::ALL.iter().map(|p| p.label().to_string()).collect();
+        // The duty leader's post says what this office calls it (带班领导 or 值班领导).
+        let posts = Post::ALL
+            .iter()
+            .map(|p| match p {
+                Post::Leader => settings.leader_title().to_string(),
+                p => p.label().to_string(),
+            })
+            .collect();
         let people = settings.people.iter().map(|p| p.name.clone()).collect();
         let leaders: Vec<String> = settings
             .people
@@ -131,7 +138,11 @@ impl RosterScreen {
         let Some(shift) = self.form_shifts.get(index) else {
             return RosterRequest::None;
         };
-        let post = Post::parse(&form.value(key(RosterField::Post))).unwrap_or(Post::Primary);
+        let post = match &form.field(key(RosterField::Post)).map(|f| &f.input) {
+            Some(super::form::Input::Choice { selected, .. }) => Post::ALL.get(*selected).copied(),
+            _ => None,
+        }
+        .unwrap_or(Post::Primary);
         let to = form.value(key(RosterField::To));
         let reason = form.value(key(RosterField::Reason));
         let approved_by = form.value(key(RosterField::ApprovedBy));
@@ -227,7 +238,10 @@ impl RosterScreen {
                 let said = format!(
                     "已保存：{} {} {} 由 {} 替班（{} 批准）",
                     swap.shift_start.format("%m-%d %H:%M"),
-                    swap.post.label(),
+                    match swap.post {
+                        Post::Leader => cx.settings.leader_title(),
+                        p => p.label(),
+                    },
                     swap.from,
                     swap.to,
                     swap.approved_by

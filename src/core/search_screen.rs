@@ -172,6 +172,11 @@ impl SearchScreen {
         match request {
             SearchRequest::None => {}
             SearchRequest::Search { input, before } => {
+                // A query that cannot be read is said at once; only a readable one is asked.
+                if let Err(why) = SearchQuery::parse(&input) {
+                    self.search_op = None;
+                    return self.on_error(&input, why);
+                }
                 let op = cx.request(Request::Search {
                     input: input.clone(),
                     before,
@@ -228,7 +233,7 @@ impl Screen for SearchScreen {
         let search = self.search_op.as_ref().filter(|(id, ..)| *id == op).cloned();
         match (reply, search) {
             (Reply::SearchResults(hits), Some((_, input, append))) => self.on_results(&input, hits, append),
-            (Reply::Failed(why), Some((_, input, _))) => self.on_error(&input, why),
+            (Reply::Failed(why), Some((_, input, _))) => self.on_error(&input, format!("查询失败：{why}")),
             // An answer to an older search: the box has changed since.
             (Reply::SearchResults(_), None) => {}
             (Reply::DailyReport(report), _) => {

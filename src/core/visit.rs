@@ -65,6 +65,23 @@ labelled_enum!(
     }
 );
 
+impl IdType {
+    /// Two characters for a narrow column, each telling the documents apart (回乡证 and 台胞证
+    /// are what officers call the two permits).
+    #[must_use]
+    pub fn short(self) -> &'static str {
+        match self {
+            Self::ResidentId => "身份",
+            Self::Passport => "护照",
+            Self::HkMacauPermit => "港澳",
+            Self::HkMacauResidentPermit => "回乡",
+            Self::TaiwanResidentPermit => "台胞",
+            Self::OfficerId => "军官",
+            Self::Other => "其他",
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Licence plates
 // ---------------------------------------------------------------------------------------------

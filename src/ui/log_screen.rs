@@ -119,7 +119,8 @@ fn render_list(frame: &mut Frame, area: Rect, list: &LogList, marked: Option<i64
             truncate(
                 &format!(
                     "{}{}",
-                    if marked == Some(r.id) { JUST_SAVED } else { "" },
+                    // Only needed below the top: the newest row is where the eye already is.
+                    if marked == Some(r.id) && i > 0 { JUST_SAVED } else { "" },
                     clean(first_line(&r.content))
                 ),
                 content_cells,

@@ -126,11 +126,7 @@ fn render_board(frame: &mut Frame, area: Rect, app: &App) {
             None => inside_for(v, app.now),
         };
         let id = masked_id(v);
-        let id_label = format!(
-            "{} {}",
-            v.fields.id_type.label().chars().take(2).collect::<String>(),
-            id
-        );
+        let id_label = format!("{} {}", v.fields.id_type.short(), id);
         let id_cell = if width(&id_label) < 19 { id_label } else { id };
         let entered = v.fields.entered_at.format("%m-%d %H:%M").to_string();
         let id_text = format!("{}", v.id);
