@@ -592,10 +592,7 @@ fn the_go_to_list_shows_every_screen_whole_at_every_size() {
             assert!(text.contains(item.label), "{} missing at {w}x{ht}:\n{text}", item.label);
             assert!(text.contains(&item.key), "{} missing at {w}x{ht}:\n{text}", item.key);
         }
-        assert!(
-            text.contains("Up/Down 选择  Enter 打开  Esc 返回"),
-            "{w}x{ht}:\n{text}"
-        );
+        assert!(text.contains("Up/Down 选择  Enter 打开  Esc 返回"), "{w}x{ht}:\n{text}");
     }
 }
 

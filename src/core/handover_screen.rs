@@ -11,7 +11,9 @@ use chrono::NaiveTime;
 use super::form::FormEvent;
 pub use super::handover::SignRequest;
 use super::keymap::{Action, Mode};
-use super::screen::{Command, Cx, OpId, PinCheck, Reply, Request as StoreRequest, Screen, Target};
+use super::screen::{
+    Command, Cx, OpId, PinCheck, Reply, Request as StoreRequest, Screen, Target, paste_into, type_into,
+};
 use super::settings::Settings;
 
 /// Fields of the handover's forms.
@@ -548,21 +550,15 @@ impl Screen for HandoverScreen {
     }
 
     fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
-        if let Some((form, _)) = &mut self.form
-            && let FormEvent::Notice(m) = form.type_char(c)
-        {
-            form.notice = Some(m.clone());
-            cx.say(m);
+        if let Some((form, _)) = &mut self.form {
+            type_into(form, c, cx);
         }
     }
 
     fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
         match &mut self.form {
             Some((form, _)) => {
-                if let FormEvent::Notice(m) = form.paste(text) {
-                    form.notice = Some(m.clone());
-                    cx.say(m);
-                }
+                paste_into(form, text, cx);
             }
             None => cx.say("粘贴只能在填写表单时使用：先按 n 开始交班，再按 e 填写"),
         }

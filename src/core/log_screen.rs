@@ -11,7 +11,7 @@ use super::log::{
     RawValues, ReadBack, Status, Triage, build_entry, check_amended_value,
 };
 pub use super::log::{Anchor, PageRequest};
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed_text};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed};
 use super::settings::Settings;
 use super::validate;
 
@@ -463,12 +463,7 @@ impl Screen for LogScreen {
             Reply::Failed(why) if self.save_op == Some(op) => {
                 // A write failed: keep every character typed and say why.
                 self.save_op = None;
-                let text = save_failed_text(&why);
-                if let Some(lf) = &mut self.form {
-                    lf.form.saving = false;
-                    lf.form.notice = Some(text.clone());
-                }
-                cx.say(text);
+                save_failed(self.form.as_mut().map(|lf| &mut lf.form), &why, cx);
             }
             Reply::Failed(why) if self.entry_op == Some(op) => {
                 cx.say(format!("读取记录失败：{why}。按 Esc 返回列表后可重新打开"));

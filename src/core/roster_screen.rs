@@ -8,7 +8,7 @@ use super::form::FormEvent;
 use super::form::{Field, Form};
 use super::keymap::{Action, Mode};
 use super::roster::{Post, Shift, Swap, validate_swap};
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed_text};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
 use super::settings::Settings;
 use super::shared::RosterData;
 use super::validate::format_minute;
@@ -290,21 +290,15 @@ impl Screen for RosterScreen {
     }
 
     fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
-        if let Some(form) = &mut self.form
-            && let FormEvent::Notice(m) = form.type_char(c)
-        {
-            form.notice = Some(m.clone());
-            cx.say(m);
+        if let Some(form) = &mut self.form {
+            type_into(form, c, cx);
         }
     }
 
     fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
         match &mut self.form {
             Some(form) => {
-                if let FormEvent::Notice(m) = form.paste(text) {
-                    form.notice = Some(m.clone());
-                    cx.say(m);
-                }
+                paste_into(form, text, cx);
             }
             None => cx.say("粘贴只能在填写表单时使用：先按 s 登记调班"),
         }
@@ -334,12 +328,7 @@ impl Screen for RosterScreen {
                 cx.command(Command::RosterChanged);
             }
             Reply::Failed(why) => {
-                let text = save_failed_text(&why);
-                if let Some(f) = &mut self.form {
-                    f.saving = false;
-                    f.notice = Some(text.clone());
-                }
-                cx.say(text);
+                save_failed(self.form.as_mut(), &why, cx);
             }
             _ => {}
         }

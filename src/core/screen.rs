@@ -16,6 +16,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::alerts::Notice;
 use super::escalation::{Escalation, Input};
+use super::form::{FieldId, Form, FormEvent};
 use super::handover::{Draft, Handover, HandoverId, HandoverSummary, OpenState};
 use super::keymap::{Action, Mode};
 use super::log::{AmendRequest, Entry, EntryId, EntryKey, EntrySummary, InstructionRequest, NewEntry, PageRequest};
@@ -305,10 +306,34 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// The status line after a form's save failed: every field is kept.
-#[must_use]
-pub fn save_failed_text(why: &str) -> String {
-    format!("保存失败：{why}。已填写的内容都还在，处理后可再按 Ctrl-S 重试")
+/// A character typed into a form; a notice it gives (the field is full) goes on the form and
+/// the status line.
+pub fn type_into<K: FieldId>(form: &mut Form<K>, c: char, cx: &mut Cx<'_>) -> FormEvent<K> {
+    noticed(form.type_char(c), form, cx)
+}
+
+/// A paste into a form; a notice it gives (the paste was cut) goes on the form and the status line.
+pub fn paste_into<K: FieldId>(form: &mut Form<K>, text: &str, cx: &mut Cx<'_>) -> FormEvent<K> {
+    noticed(form.paste(text), form, cx)
+}
+
+fn noticed<K: FieldId>(event: FormEvent<K>, form: &mut Form<K>, cx: &mut Cx<'_>) -> FormEvent<K> {
+    if let FormEvent::Notice(m) = &event {
+        form.notice = Some(m.clone());
+        cx.say(m.clone());
+    }
+    event
+}
+
+/// A form's save failed: the form is editable again with every field kept, and the reason is
+/// on it and on the status line.
+pub fn save_failed<K: FieldId>(form: Option<&mut Form<K>>, why: &str, cx: &mut Cx<'_>) {
+    let text = format!("保存失败：{why}。已填写的内容都还在，处理后可再按 Ctrl-S 重试");
+    if let Some(form) = form {
+        form.saving = false;
+        form.notice = Some(text.clone());
+    }
+    cx.say(text);
 }
 
 /// One screen of the app. The app routes to the shown screen; replies go to the screen that

@@ -8,7 +8,7 @@ use super::form::FormEvent;
 use super::form::{Field, Form};
 use super::keymap::{Action, Mode};
 use super::log::{Entry, EntryId};
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed_text};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
 use super::settings::UrgentSettings;
 use super::settings::{Settings, contacts};
 use super::urgent::AlertTarget;
@@ -483,21 +483,15 @@ impl Screen for UrgentScreen {
     }
 
     fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
-        if let Some(form) = &mut self.form
-            && let FormEvent::Notice(m) = form.type_char(c)
-        {
-            form.notice = Some(m.clone());
-            cx.say(m);
+        if let Some(form) = &mut self.form {
+            type_into(form, c, cx);
         }
     }
 
     fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
         match &mut self.form {
             Some(form) => {
-                if let FormEvent::Notice(m) = form.paste(text) {
-                    form.notice = Some(m.clone());
-                    cx.say(m);
-                }
+                paste_into(form, text, cx);
             }
             None => cx.say("粘贴只能在填写表单时使用：先按 n 新建事件"),
         }
@@ -543,12 +537,7 @@ impl Screen for UrgentScreen {
             }
             (Reply::Failed(why), Some(_)) => {
                 self.save_op = None;
-                let text = save_failed_text(&why);
-                if let Some(f) = &mut self.form {
-                    f.saving = false;
-                    f.notice = Some(text.clone());
-                }
-                cx.say(text);
+                save_failed(self.form.as_mut(), &why, cx);
             }
             (Reply::Failed(why), None) => cx.say(format!("读取事件时间线失败：{why}")),
             _ => {}

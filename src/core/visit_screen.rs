@@ -11,7 +11,7 @@ use super::form::{Field, Form, Input};
 use super::idcard::{Gender, mask};
 use super::keymap::{Action, Mode};
 use super::log::{LogField, RawValues, build_entry};
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed_text};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
 use super::settings::Settings;
 use super::text_buffer::TextBuffer;
 use super::urgent::{EventDraft, Level, NewEvent, TimelineLine, new_event, raised};
@@ -950,10 +950,7 @@ impl Screen for VisitScreen {
     /// A printable key on the tab: into the form, or into the lookup box.
     fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
         if let Some((form, _)) = &mut self.form {
-            if let FormEvent::Notice(m) = form.type_char(c) {
-                form.notice = Some(m.clone());
-                cx.say(m);
-            }
+            type_into(form, c, cx);
         } else if self.lookup.is_some() {
             let request = self.lookup_char(c);
             self.run(request, cx);
@@ -962,10 +959,7 @@ impl Screen for VisitScreen {
 
     fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
         if let Some((form, _)) = &mut self.form {
-            if let FormEvent::Notice(m) = form.paste(text) {
-                form.notice = Some(m.clone());
-                cx.say(m);
-            }
+            paste_into(form, text, cx);
         } else if self.lookup.is_some() {
             let request = self.lookup_paste(text);
             self.run(request, cx);
@@ -1073,12 +1067,7 @@ impl Screen for VisitScreen {
             Reply::Failed(why) => {
                 if saving.is_some() {
                     self.save_op = None;
-                    let text = save_failed_text(&why);
-                    if let Some((f, _)) = &mut self.form {
-                        f.saving = false;
-                        f.notice = Some(text.clone());
-                    }
-                    cx.say(text);
+                    save_failed(self.form.as_mut().map(|(f, _)| f), &why, cx);
                 } else if self.checkout_op.as_ref().is_some_and(|(o, _)| *o == op) {
                     self.checkout_op = None;
                     self.after_write(format!("离开登记失败：{why}"), cx);
