@@ -6,10 +6,12 @@ use std::io::Read;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
-/// Small memory and time costs: a PIN is 4–8 digits, so its strength is the 0600 database file
-/// and the officers' presence, not the hash; these keep signing instant on an old duty-room PC.
+/// OWASP's minimum for Argon2id (19 MiB, two passes, one lane). A PIN has few digits, so the
+/// hash alone cannot hold off someone who has the file (docs/SECURITY.md); what it buys is the
+/// cost of each guess, and the app's own guessing limit (`core::pin_policy`) does the rest.
+/// Hashes made with the earlier, smaller parameters still verify: the PHC string carries them.
 fn hasher() -> Argon2<'static> {
-    let params = Params::new(8 * 1024, 2, 1, None).unwrap_or_default();
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
@@ -38,6 +40,24 @@ pub fn verify(pin: &str, stored: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_hashes_use_owasp_minimum_and_old_ones_still_verify() {
+        let h = hash("246813").unwrap();
+        assert!(h.contains("m=19456,t=2,p=1"), "{h}");
+        // Made with the parameters of earlier versions (8 MiB, two passes).
+        let old = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8 * 1024, 2, 1, None).unwrap(),
+        )
+        .hash_password(b"2468", &SaltString::encode_b64(&[7u8; 16]).unwrap())
+        .unwrap()
+        .to_string();
+        assert!(old.contains("m=8192"), "{old}");
+        assert!(verify("2468", &old));
+        assert!(!verify("2469", &old));
+    }
 
     #[test]
     fn a_pin_verifies_against_its_own_hash_only() {

@@ -16,9 +16,10 @@ pub mod backup;
 pub mod notify;
 mod visit;
 
-use crate::core::app::{App, Effect, Msg, PinCheck, Reply, Request};
+use crate::core::app::{App, Effect, Msg, Reply, Request};
 use crate::core::handover::Draft;
 use crate::core::keymap::{Key, KeyCode};
+use crate::core::pin_policy::PinPlace;
 use crate::store::Store;
 use crate::ui;
 use notify::{Alerter, TerminalAlerter};
@@ -74,14 +75,16 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
                 entry_id: req.entry_id,
                 key,
             }),
-        Request::CheckPin { name, pin } => check_pin(store, &name, &pin).map_or_else(failed, Reply::Pin),
+        Request::CheckPin { name, pin, place } => {
+            store.check_pin(&name, &pin, place, now).map_or_else(failed, Reply::Pin)
+        }
         Request::SetPin { name, pin } => crate::pin::hash(&pin)
             .map_err(crate::store::StoreError::Refused)
             .and_then(|h| store.set_pin(&name, &h, now))
             .map_or_else(failed, |()| Reply::PinSet),
         Request::CheckPins(pins) => pins
             .iter()
-            .map(|(name, pin)| check_pin(store, name, pin))
+            .map(|(name, pin)| store.check_pin(name, pin, PinPlace::Signing, now))
             .collect::<Result<Vec<_>, _>>()
             .map_or_else(failed, Reply::Pins),
         Request::Search { input, before } => match crate::core::search::SearchQuery::parse(&input) {
@@ -124,15 +127,6 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         | Request::RevealId { .. }
         | Request::AddWatch(_)) => visit::execute(store, r, now),
     }
-}
-
-/// A PIN against the stored hash: matches, wrong, or no PIN set yet.
-fn check_pin(store: &Store, name: &str, pin: &str) -> Result<PinCheck, crate::store::StoreError> {
-    Ok(match store.pin_hash(name)? {
-        Some(hash) if crate::pin::verify(pin, &hash) => PinCheck::Matches,
-        Some(_) => PinCheck::Wrong,
-        None => PinCheck::NotSet,
-    })
 }
 
 /// How many past handovers the history list shows (four shifts a day for a year and more).

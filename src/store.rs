@@ -11,6 +11,7 @@ pub mod backup;
 pub mod export;
 pub mod handover;
 pub mod log;
+pub mod pin;
 pub mod report;
 pub mod roster;
 pub mod search;
@@ -39,6 +40,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_search_compact.sql"),
     include_str!("../migrations/0010_audit_compact.sql"),
     include_str!("../migrations/0011_visit_repeat_index.sql"),
+    include_str!("../migrations/0012_pin_attempt.sql"),
 ];
 
 /// The schema version this build writes.

@@ -709,10 +709,12 @@ fn a_database_from_before_the_index_is_indexed_when_opened() {
     let path = f.store.path().to_path_buf();
     let expected = found(&f.store, "镇");
     drop(f.store);
-    // Back to schema 7: no search tables at all.
+    // Back to schema 7: no search tables (nor anything later) at all.
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE search_doc; DROP TABLE search_uni; PRAGMA user_version = 7;")
-        .unwrap();
+    conn.execute_batch(
+        "DROP TABLE search_doc; DROP TABLE search_uni; DROP TABLE pin_attempt; PRAGMA user_version = 7;",
+    )
+    .unwrap();
     drop(conn);
     let mut store = Store::open(&path).expect("open and migrate");
     assert!(!store.search_index_missing().unwrap());
@@ -775,8 +777,10 @@ fn an_interrupted_backfill_is_finished_at_the_next_open() {
     let expected = found(&f.store, "");
     drop(f.store);
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE search_doc; DROP TABLE search_uni; PRAGMA user_version = 7;")
-        .unwrap();
+    conn.execute_batch(
+        "DROP TABLE search_doc; DROP TABLE search_uni; DROP TABLE pin_attempt; PRAGMA user_version = 7;",
+    )
+    .unwrap();
     drop(conn);
     let mut seen = Vec::new();
     let store = Store::open_with_progress(&path, &mut |p| seen.push(p)).unwrap();

@@ -5,6 +5,7 @@ use std::io::BufRead;
 
 use super::{Failure, bad_input, failure};
 use crate::config::Config;
+use crate::core::pin_policy::{PinCheck, PinPlace, wait_text, wrong_text};
 use crate::store::Store;
 
 pub(super) fn reset(config: &Config, store: &mut Store, name: &str, by: &str) -> Result<(), Failure> {
@@ -20,20 +21,42 @@ pub(super) fn reset(config: &Config, store: &mut Store, name: &str, by: &str) ->
                 "--by：“{by}”不是配置中的领导（带班领导、办公室主任等）：PIN 须由领导重置"
             ))
         })?;
-    let Some(leader_hash) = store.pin_hash(&leader.name).map_err(|e| failure(e.to_string()))? else {
-        return Err(bad_input(format!(
+    let not_set = || {
+        bad_input(format!(
             "{} 还没有设定 PIN：请先在程序中锁屏（Ctrl-L）并输入一次以设定，再来重置他人的 PIN",
             leader.name
-        )));
+        ))
     };
+    if store
+        .pin_hash(&leader.name)
+        .map_err(|e| failure(e.to_string()))?
+        .is_none()
+    {
+        return Err(not_set());
+    }
     eprintln!("请 {} 输入本人 PIN 后按回车：", leader.name);
     let mut line = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut line)
         .map_err(|e| failure(format!("无法读取 PIN：{e}")))?;
-    if !crate::pin::verify(line.trim(), &leader_hash) {
-        return Err(bad_input(format!("{} 的 PIN 不对：没有重置", leader.name)));
+    // Checked and recorded like every PIN: wrong tries here count with the app's.
+    let now = crate::runtime::now();
+    match store
+        .check_pin(&leader.name, line.trim(), PinPlace::CommandLine, now)
+        .map_err(|e| failure(e.to_string()))?
+    {
+        PinCheck::Matches { .. } => {}
+        PinCheck::NotSet => return Err(not_set()),
+        PinCheck::Wrong { in_a_row, wait_until } => {
+            return Err(bad_input(format!(
+                "{}；没有重置",
+                wrong_text(&leader.name, in_a_row, wait_until, now)
+            )));
+        }
+        PinCheck::Wait { until } => {
+            return Err(bad_input(format!("{}；没有重置", wait_text(&leader.name, until, now))));
+        }
     }
     let cleared = store.clear_pin(name).map_err(|e| failure(e.to_string()))?;
     if cleared {

@@ -15,6 +15,7 @@ pub use super::alerts::Notice;
 use super::alerts::Step;
 use super::keymap::{Action, Key, Mode, resolve};
 use super::lock::Lock;
+use super::pin_policy::{failures_note, wait_text, wrong_text};
 use super::screen::{Command, Cx, Outbox, Screen, Target};
 pub use super::screen::{Effect, OpId, PinCheck, Reply, Request};
 pub use super::screens::{ScreenId, Screens};
@@ -536,10 +537,20 @@ impl App {
                 self.say(&format!("读取排班失败：{why}"));
             }
             (Job::Unlock { name, pin }, Reply::Pin(check)) => match check {
-                PinCheck::Matches => self.unlocked("已解锁"),
-                PinCheck::Wrong => {
+                PinCheck::Matches { failed_before } => match failures_note(&failed_before) {
+                    Some(note) => self.unlocked(&format!("已解锁。{note}")),
+                    None => self.unlocked("已解锁"),
+                },
+                PinCheck::Wrong { in_a_row, wait_until } => {
+                    let text = wrong_text(&name, in_a_row, wait_until, self.now);
                     if let Some(l) = &mut self.locked {
-                        l.failed(&format!("{name} 的 PIN 不对：请重新输入"));
+                        l.failed(&text);
+                    }
+                }
+                PinCheck::Wait { until } => {
+                    let text = wait_text(&name, until, self.now);
+                    if let Some(l) = &mut self.locked {
+                        l.failed(&text);
                     }
                 }
                 // A first lock sets the PIN typed.
@@ -828,7 +839,11 @@ impl App {
                             name: name.clone(),
                             pin: pin.clone(),
                         },
-                        Request::CheckPin { name, pin },
+                        Request::CheckPin {
+                            name,
+                            pin,
+                            place: super::pin_policy::PinPlace::Lock,
+                        },
                     );
                 }
             }

@@ -8,6 +8,8 @@ use super::form::{Field, Form};
 use super::handover::{Check, Draft, Handover, HandoverId, HandoverSummary, OpenState, build_draft, sign_blockers};
 use chrono::NaiveTime;
 
+use super::pin_policy::{failures_note, wait_text, wrong_text};
+
 use super::form::FormEvent;
 pub use super::handover::SignRequest;
 use super::keymap::{Action, Mode};
@@ -442,9 +444,17 @@ impl HandoverScreen {
                 ];
                 for ((name, pin, field), check) in people.into_iter().zip(checks) {
                     match check {
-                        PinCheck::Matches => {}
-                        PinCheck::Wrong => {
-                            return self.sign_failed(Some(field), &format!("{name} 的 PIN 不对：请本人重新输入"), cx);
+                        PinCheck::Matches { failed_before } => {
+                            if let Some(note) = failures_note(&failed_before) {
+                                signing.notes.push(format!("{name}：{note}"));
+                            }
+                        }
+                        PinCheck::Wrong { in_a_row, wait_until } => {
+                            let text = wrong_text(name, in_a_row, wait_until, cx.now);
+                            return self.sign_failed(Some(field), &text, cx);
+                        }
+                        PinCheck::Wait { until } => {
+                            return self.sign_failed(Some(field), &wait_text(name, until, cx.now), cx);
                         }
                         PinCheck::NotSet => {
                             signing.new_pins.push((name.clone(), pin.clone()));

@@ -71,10 +71,12 @@ pub enum Request {
     },
     /// The 值班日报 for the 24 hours ending at the day's end on `date`.
     DailyReport(NaiveDate),
-    /// Does this PIN match the person's stored hash (or have they none)?
+    /// Does this PIN match the person's stored hash (or have they none)? Recorded, and refused
+    /// unchecked while too many wrong PINs in a row make the person wait.
     CheckPin {
         name: String,
         pin: String,
+        place: PinPlace,
     },
     /// Store a first PIN for a person who has none.
     SetPin {
@@ -84,7 +86,7 @@ pub enum Request {
     LoadOpenState,
     LoadHandovers,
     LoadHandover(HandoverId),
-    /// Check both PINs of a handover: one [`PinCheck`] per name, in order.
+    /// Check both PINs of a handover (typed at the signing): one [`PinCheck`] per name, in order.
     CheckPins(Vec<(String, String)>),
     /// Sign in one transaction, setting the first PINs named in `new_pins`.
     SignHandover {
@@ -117,14 +119,7 @@ pub enum Request {
     AddWatch(Box<NewWatchEntry>),
 }
 
-/// A PIN compared with the stored hash.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PinCheck {
-    Matches,
-    Wrong,
-    /// The person has no PIN yet.
-    NotSet,
-}
+pub use super::pin_policy::{PinCheck, PinPlace};
 
 /// What the outside world answers: facts, never sentences.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -38,6 +38,7 @@ const SYSTEM: &str = "（系统）";
 /// Columns that say who made a record, most specific first.
 const WHO_COLUMNS: &[&str] = &[
     "amended_by",
+    "attempted_by",
     "checked_out_by",
     "revealed_by",
     "recorded_by",

@@ -1,0 +1,19 @@
+-- 0012: every PIN check, failed or passed, wherever it was typed (sign-in, the lock screen, a
+-- handover signature, the command line). The wait after repeated failures is computed from these
+-- rows, so it holds across terminals, the CLI and restarts; each row is audited (who tried which
+-- name, where, when), and the person sees their failures at their next success.
+CREATE TABLE pin_attempt (
+    id           INTEGER PRIMARY KEY,
+    attempted_by TEXT NOT NULL,     -- the name the PIN was typed for
+    at           TEXT NOT NULL,
+    place        TEXT NOT NULL CHECK (place = '登录' OR place = '锁屏' OR place = '签字' OR place = '命令行'),
+    ok           INTEGER NOT NULL CHECK (ok = 0 OR ok = 1)
+);
+
+CREATE INDEX pin_attempt_by_person ON pin_attempt (attempted_by, id);
+
+-- Attempts are facts: never changed, never removed.
+CREATE TRIGGER pin_attempt_never_changes BEFORE UPDATE ON pin_attempt
+BEGIN SELECT RAISE(ABORT, 'zhiban: a PIN attempt is never changed'); END;
+CREATE TRIGGER pin_attempt_never_deleted BEFORE DELETE ON pin_attempt
+BEGIN SELECT RAISE(ABORT, 'zhiban: a PIN attempt is never deleted'); END;
