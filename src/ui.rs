@@ -379,7 +379,7 @@ fn render_picker(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The lock screen's hint, said whole.
-pub const LOCK_HINT: &str = "输入本人 PIN（4-8 位数字）后按 Enter 解锁；尚未设定 PIN 的，此次输入即设为 PIN。";
+pub const LOCK_HINT: &str = "输入本人 PIN（4-8 位数字）后按 Enter 解锁；尚未设定 PIN 的，此次输入即设为 PIN。Tab 换人（输入他人的 PIN 即由他接班）；F2 用所输 PIN 确认紧急事项，屏幕仍锁定。";
 
 /// The lock screen: no record, no message; alerts by category and time only.
 fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::lock::Lock) {
@@ -400,6 +400,18 @@ fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::loc
         ratatui::style::Style::new(),
     );
     push_wrapped(&mut lines, LOCK_HINT, 2, cells, ratatui::style::Style::new());
+    if let Some(person) = &lock.person {
+        push_wrapped(
+            &mut lines,
+            &format!(
+                "换人：请 {} 输入本人 PIN（Tab 换下一位，回到 {operator}）",
+                clean(person)
+            ),
+            2,
+            cells,
+            theme::NOTICE,
+        );
+    }
     lines.push(Line::raw(""));
     let pin_row = lines.len();
     lines.push(Line::from(vec![

@@ -72,11 +72,85 @@ fn an_alert_on_a_locked_screen_shows_its_category_and_time_only() {
         "no content:\n{text}"
     );
     assert!(h.alerter.rings > 0, "it still rings");
-    // F2 needs to know who: unlock first.
+    // F2 needs to know who: without a PIN typed, nothing is acknowledged.
     h.key(Key::plain(KeyCode::F(2)));
-    assert!(h.text().contains("请先输入 PIN 解锁"), "{}", h.text());
+    assert!(h.text().contains("PIN 须为 4 到 8 位数字"), "{}", h.text());
     assert_eq!(
         h.store.open_events().unwrap()[0].escalation.state,
         zhiban::core::escalation::EventState::New
+    );
+}
+
+/// A major event raised by another terminal, seen by `h` within its reload.
+fn raise_event(h: &mut Harness, at_time: &str) {
+    let settings = parse(DEFAULT_TOML, None).unwrap().settings;
+    let t = at(at_time);
+    let mut draft = EventDraft::essentials("自然灾害", Level::Major, t, "李家集镇", "山体滑坡");
+    draft.received_at = Some(t);
+    let event = new_event(draft, &settings.urgent, "李四", t).unwrap();
+    h.store
+        .insert_event(&event, &zhiban::core::urgent::raised(t, &settings.urgent.ladder))
+        .unwrap();
+    h.tick_to(t + chrono::Duration::seconds(3));
+}
+
+#[test]
+fn a_colleague_acknowledges_an_alarm_on_a_locked_screen_with_their_own_pin() {
+    let mut h = Harness::new(100, 30, Some("张三"));
+    h.store
+        .set_pin("李四", &zhiban::pin::hash("135790").unwrap(), h.clock)
+        .unwrap();
+    h.key(Key::ctrl('l'));
+    raise_event(&mut h, "2026-11-23 03:20:00");
+    // 张三 is away; 李四 chooses himself with Tab and acknowledges with his PIN.
+    h.key(Key::plain(KeyCode::Tab));
+    assert!(h.text().contains("换人：请 李四 输入本人 PIN"), "{}", h.text());
+    h.type_text("000000");
+    h.key(Key::plain(KeyCode::F(2)));
+    assert!(h.text().contains("李四 的 PIN 不对"), "{}", h.text());
+    assert_eq!(
+        h.store.open_events().unwrap()[0].escalation.state,
+        zhiban::core::escalation::EventState::New,
+        "a wrong PIN acknowledges nothing"
+    );
+    h.type_text("135790");
+    h.key(Key::plain(KeyCode::F(2)));
+    h.tick_to(h.clock + chrono::Duration::seconds(2));
+    let e = &h.store.open_events().unwrap()[0];
+    assert_eq!(e.escalation.state, zhiban::core::escalation::EventState::Acknowledged);
+    let timeline = h.store.timeline(e.id).unwrap();
+    assert!(
+        timeline.iter().any(|l| l.who == "李四" && l.text.contains("确认")),
+        "{timeline:?}"
+    );
+    // The screen stays locked, and says who acknowledged.
+    assert!(h.app.locked.is_some());
+    assert!(h.text().contains("李四 已确认第 1 号紧急事件"), "{}", h.text());
+}
+
+#[test]
+fn changing_who_is_at_the_keyboard_on_the_lock_screen_takes_the_new_person_s_pin() {
+    let mut h = Harness::new(100, 30, Some("张三"));
+    h.store
+        .set_pin("李四", &zhiban::pin::hash("135790").unwrap(), h.clock)
+        .unwrap();
+    h.key(Key::ctrl('l'));
+    // 王五 has no PIN: nobody can set it from here (the first-PIN takeover).
+    h.keys(KeyCode::Tab, 2);
+    assert!(h.text().contains("请 王五 输入本人 PIN"), "{}", h.text());
+    unlock(&mut h, "111111");
+    assert!(h.text().contains("王五 还没有设定 PIN，不能在锁屏换人"), "{}", h.text());
+    assert!(h.store.pin_hash("王五").unwrap().is_none(), "no PIN was set for 王五");
+    assert!(h.app.locked.is_some());
+    // Back round to 李四, with his PIN: he is now at the keyboard.
+    h.keys(KeyCode::Tab, 3);
+    assert!(h.text().contains("请 李四 输入本人 PIN"), "{}", h.text());
+    unlock(&mut h, "135790");
+    assert!(h.app.locked.is_none(), "{}", h.text());
+    assert_eq!(h.app.operator.as_deref(), Some("李四"));
+    assert!(
+        h.text().contains("已换人：现在的值班员是 李四（原值班员 张三）"),
+        "{}",
+        h.text()
     );
 }

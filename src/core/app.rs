@@ -63,8 +63,17 @@ enum Job {
     Escalation(AlertTarget),
     Followup(EventId),
     Roster,
-    Unlock { name: String, pin: String },
-    FirstPin { name: String },
+    Unlock {
+        name: String,
+        pin: String,
+    },
+    FirstPin {
+        name: String,
+    },
+    /// F2 on the lock screen: acknowledge with this person's PIN, staying locked.
+    LockedAck {
+        name: String,
+    },
 }
 
 /// What a yes answer does.
@@ -537,10 +546,19 @@ impl App {
                 self.say(&format!("读取排班失败：{why}"));
             }
             (Job::Unlock { name, pin }, Reply::Pin(check)) => match check {
-                PinCheck::Matches { failed_before } => match failures_note(&failed_before) {
-                    Some(note) => self.unlocked(&format!("已解锁。{note}")),
-                    None => self.unlocked("已解锁"),
-                },
+                PinCheck::Matches { failed_before } => {
+                    let switched = self.operator.as_deref() != Some(name.as_str());
+                    let mut said = if switched {
+                        let from = self.operator.replace(name.clone()).unwrap_or_default();
+                        format!("已换人：现在的值班员是 {name}（原值班员 {from}）")
+                    } else {
+                        "已解锁".to_string()
+                    };
+                    if let Some(note) = failures_note(&failed_before) {
+                        said.push_str(&format!("。{note}"));
+                    }
+                    self.unlocked(&said);
+                }
                 PinCheck::Wrong { in_a_row, wait_until } => {
                     let text = wrong_text(&name, in_a_row, wait_until, self.now);
                     if let Some(l) = &mut self.locked {
@@ -553,9 +571,41 @@ impl App {
                         l.failed(&text);
                     }
                 }
-                // A first lock sets the PIN typed.
-                PinCheck::NotSet => self.request(Job::FirstPin { name: name.clone() }, Request::SetPin { name, pin }),
+                // A first lock sets the operator's own PIN; nobody sets a colleague's from here.
+                PinCheck::NotSet if self.operator.as_deref() == Some(name.as_str()) => {
+                    self.request(Job::FirstPin { name: name.clone() }, Request::SetPin { name, pin });
+                }
+                PinCheck::NotSet => {
+                    if let Some(l) = &mut self.locked {
+                        l.failed(&format!(
+                            "{name} 还没有设定 PIN，不能在锁屏换人：请由本人设定 PIN 后再来"
+                        ));
+                    }
+                }
             },
+            (Job::LockedAck { name }, Reply::Pin(check)) => {
+                let said = match check {
+                    PinCheck::Matches { .. } => {
+                        let before = self.outbox.out.message.take();
+                        self.acknowledge_as(&name);
+                        let said = self.outbox.out.message.take().unwrap_or_default();
+                        self.outbox.out.message = before;
+                        said
+                    }
+                    PinCheck::Wrong { in_a_row, wait_until } => wrong_text(&name, in_a_row, wait_until, self.now),
+                    PinCheck::Wait { until } => wait_text(&name, until, self.now),
+                    PinCheck::NotSet => format!("{name} 还没有设定 PIN：不能用来确认"),
+                };
+                if let Some(l) = &mut self.locked {
+                    // Still locked: the PIN is cleared and what happened is said on the lock screen.
+                    l.failed(&said);
+                }
+            }
+            (Job::LockedAck { .. }, Reply::Failed(why)) => {
+                if let Some(l) = &mut self.locked {
+                    l.failed(&format!("无法核对 PIN：{why}"));
+                }
+            }
             (Job::FirstPin { name }, Reply::PinSet) => {
                 self.unlocked(&format!("已解锁；{name} 的 PIN 已设定，交接班签字也用这个 PIN"));
             }
@@ -630,6 +680,15 @@ impl App {
             .shared
             .alerts
             .acknowledge(preferred, &by, self.now, &self.settings.urgent.ladder);
+        self.run_steps(steps);
+    }
+
+    /// An acknowledgement from the lock screen, by whoever typed their PIN there.
+    fn acknowledge_as(&mut self, by: &str) {
+        let steps = self
+            .shared
+            .alerts
+            .acknowledge(None, by, self.now, &self.settings.urgent.ladder);
         self.run_steps(steps);
     }
 
@@ -827,30 +886,31 @@ impl App {
         }
     }
 
-    /// Keys on the lock screen: digits into the PIN, Backspace, Enter to check; nothing else.
+    /// Keys on the lock screen: digits into the PIN, Backspace, Enter to check, Tab to choose
+    /// whose PIN it is (换人), F2 to acknowledge an alert with that person's PIN; nothing else.
     fn on_locked_key(&mut self, key: Key) {
+        let operator = self.operator.clone().unwrap_or_default();
         let Some(lock) = &mut self.locked else { return };
+        let name = lock.person.clone().unwrap_or_else(|| operator.clone());
         match resolve(Mode::Locked, key) {
-            Some(Action::Unlock) => {
+            Some(action @ (Action::Unlock | Action::Acknowledge)) => {
                 if let Some(pin) = lock.submit() {
-                    let name = self.operator.clone().unwrap_or_default();
-                    self.request(
+                    let job = if action == Action::Acknowledge {
+                        Job::LockedAck { name: name.clone() }
+                    } else {
                         Job::Unlock {
                             name: name.clone(),
                             pin: pin.clone(),
-                        },
-                        Request::CheckPin {
-                            name,
-                            pin,
-                            place: super::pin_policy::PinPlace::Lock,
-                        },
-                    );
+                        }
+                    };
+                    let place = super::pin_policy::PinPlace::Lock;
+                    self.request(job, Request::CheckPin { name, pin, place });
                 }
             }
             Some(Action::DeleteBack) => lock.backspace(),
-            Some(Action::Acknowledge) => {
-                // Acknowledging needs to know who: unlock first.
-                lock.error = Some("请先输入 PIN 解锁，再按 F2 确认".into());
+            Some(Action::SwitchPerson) => {
+                let people: Vec<String> = self.settings.people.iter().map(|p| p.name.clone()).collect();
+                lock.switch_person(&people, &operator);
             }
             _ => {
                 if let Some(c) = key.typed_char() {

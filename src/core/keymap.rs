@@ -231,6 +231,8 @@ pub enum Action {
     DailyReport,
     /// Open the go-to list of every screen.
     GoTo,
+    /// On the lock screen: the next person whose PIN is typed (换人).
+    SwitchPerson,
 }
 
 impl Action {
@@ -306,6 +308,7 @@ impl Action {
             Self::DailyReport => "值班日报",
             Self::Unlock => "解锁",
             Self::GoTo => "转到…",
+            Self::SwitchPerson => "换人（选择输入 PIN 的人）",
         }
     }
 }
@@ -550,6 +553,8 @@ pub static BINDINGS: &[Binding] = &[
     // The lock screen: digits go into the PIN.
     b(Mode::Locked, &[p(C::Enter)], Action::Unlock, true),
     b(Mode::Locked, &[p(C::Backspace)], Action::DeleteBack, true),
+    b(Mode::Locked, &[p(C::Tab)], Action::SwitchPerson, true),
+    b(Mode::Locked, &[p(C::F(2))], Action::Acknowledge, true),
     // 查询: no printable keys, they go into the query.
     b(Mode::Search, &[p(C::Enter)], Action::Open, true),
     b(Mode::Search, &[Key::ctrl('r')], Action::DailyReport, true),

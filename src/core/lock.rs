@@ -10,6 +10,8 @@ pub struct Lock {
     pub error: Option<String>,
     /// The PIN is being checked.
     pub checking: bool,
+    /// Whose PIN is typed, when not the operator's (换人, or an acknowledgement by a colleague).
+    pub person: Option<String>,
 }
 
 impl Default for Lock {
@@ -18,6 +20,7 @@ impl Default for Lock {
             pin: TextBuffer::new(false, 8),
             error: None,
             checking: false,
+            person: None,
         }
     }
 }
@@ -48,6 +51,19 @@ impl Lock {
                 None
             }
         }
+    }
+
+    /// The next person in `people` after the one selected (the operator when none is); back to
+    /// the operator after the last.
+    pub fn switch_person(&mut self, people: &[String], operator: &str) {
+        let current = self.person.as_deref().unwrap_or(operator);
+        let next = people.iter().position(|p| p == current).map_or(0, |i| i + 1);
+        self.person = people
+            .get(next % people.len().max(1))
+            .filter(|p| *p != operator)
+            .cloned();
+        self.pin.clear();
+        self.error = None;
     }
 
     /// A wrong PIN: cleared, with the reason.
