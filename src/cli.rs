@@ -3,7 +3,7 @@
 //! array of objects with snake_case keys, each record in the shape `zhiban export` writes
 //! ([`crate::core::json`]); exit 0 ok, 2 bad input, 1 other failure; errors go to stderr in Chinese.
 
-use std::io::IsTerminal;
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
@@ -21,6 +21,7 @@ use crate::config::{self, Config};
 use crate::core::app::App;
 use crate::core::json::{EntryJson, OpenEventJson};
 use crate::core::log::{EntryKind, LogField, NewEntry, RawValues, ReadBack, Triage, build_entry, read_back_label};
+use crate::core::pin_policy::{PinCheck, PinPlace, wait_text, wrong_text};
 use crate::core::text::sanitize;
 use crate::core::validate;
 use crate::store::Store;
@@ -139,7 +140,7 @@ enum LogCommand {
         /// 分级：急办、请示、次日办理、一般（默认一般）
         #[arg(long)]
         triage: Option<String>,
-        /// 记录人（须是配置中的人员；不填记为“（命令行）”）
+        /// 记录人（须是配置中的人员，并从标准输入读入其本人 PIN；不填记为“（命令行）”）
         #[arg(long)]
         operator: Option<String>,
         /// 发生时间 'YYYY-MM-DD HH:MM'（默认现在）
@@ -188,7 +189,7 @@ enum EventCommand {
         /// 事件概况
         #[arg(long)]
         summary: String,
-        /// 记录人（须是配置中的人员；不填记为“（命令行）”）
+        /// 记录人（须是配置中的人员，并从标准输入读入其本人 PIN；不填记为“（命令行）”）
         #[arg(long)]
         operator: Option<String>,
     },
@@ -198,11 +199,11 @@ enum EventCommand {
         #[arg(long)]
         json: bool,
     },
-    /// 确认紧急事件（停止逐级提醒；报送时限继续计时）
+    /// 确认紧急事件（署名确认才停止逐级提醒；报送时限继续计时）
     Ack {
         /// 事件编号
         id: i64,
-        /// 确认人（须是配置中的人员；不填记为“（命令行）”）
+        /// 确认人（须是配置中的人员，并从标准输入读入其本人 PIN；不填则只记下“（命令行）”的确认，提醒继续）
         #[arg(long)]
         operator: Option<String>,
     },
@@ -344,7 +345,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         category,
                         read_back,
                     };
-                    let entry = entry_from_args(&args, &config, crate::runtime::now())?;
+                    let mut entry = entry_from_args(&args, &config, crate::runtime::now())?;
+                    // Checked after the entry's own fields, so a typo is said before a PIN is asked.
+                    entry.recorded_by = actor(args.operator.as_deref(), &config, &mut store)?;
                     let (id, _) = store.insert_entry(&entry).map_err(|e| failure(e.to_string()))?;
                     println!("{id}");
                     Ok(())
@@ -424,11 +427,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Roster { command }) => {
             let config = load_config(&cli.config)?;
+            let mut store = open_store(&cli.db)?;
             let operator = match &command {
-                roster::RosterCommand::Import { operator, .. } => operator_or_script(operator.as_deref(), &config)?,
+                roster::RosterCommand::Import { operator, .. } => actor(operator.as_deref(), &config, &mut store)?,
                 roster::RosterCommand::Show { .. } => String::new(),
             };
-            let mut store = open_store(&cli.db)?;
             roster::run(command, &config, &mut store, operator)
         }
         Some(Command::Handover { command }) => {
@@ -440,14 +443,50 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-fn operator_or_script(name: Option<&str>, config: &Config) -> Result<String, Failure> {
+/// Refuses an `--operator` the configuration does not know (before anything is opened).
+fn known_operator(name: Option<&str>, config: &Config) -> Result<(), Failure> {
     match name {
-        Some(name) if config.settings.person(name).is_some() => Ok(name.to_string()),
-        Some(name) => Err(bad_input(format!(
+        Some(name) if config.settings.person(name).is_none() => Err(bad_input(format!(
             "--operator：配置中没有“{name}”，可选：{}",
             people_names(config)
         ))),
-        None => Ok(SCRIPT_OPERATOR.to_string()),
+        _ => Ok(()),
+    }
+}
+
+/// Who a command-line write belongs to: `（命令行）` unless a person is named, and a named person
+/// only with their own PIN on standard input (checked, counted against guessing and recorded like
+/// every PIN). Name arguments such as `--signer` or `--leader` are recorded names, not the actor.
+fn actor(name: Option<&str>, config: &Config, store: &mut Store) -> Result<String, Failure> {
+    let Some(name) = name else {
+        return Ok(SCRIPT_OPERATOR.to_string());
+    };
+    known_operator(Some(name), config)?;
+    if std::io::stdin().is_terminal() {
+        eprintln!("以 {name} 的名义写入：请 {name} 输入本人 PIN 后按回车：");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| failure(format!("无法读取 PIN：{e}")))?;
+    let now = crate::runtime::now();
+    match store
+        .check_pin(name, line.trim(), PinPlace::CommandLine, now)
+        .map_err(|e| failure(e.to_string()))?
+    {
+        PinCheck::Matches { .. } => Ok(name.to_string()),
+        PinCheck::NotSet => Err(bad_input(format!(
+            "{name} 还没有设定 PIN：以其名义写入须本人 PIN。不写 --operator 则记为{SCRIPT_OPERATOR}；没有写入"
+        ))),
+        PinCheck::Wrong { in_a_row, wait_until } => Err(bad_input(format!(
+            "--operator：{}；没有写入",
+            wrong_text(name, in_a_row, wait_until, now)
+        ))),
+        PinCheck::Wait { until } => Err(bad_input(format!(
+            "--operator：{}；没有写入",
+            wait_text(name, until, now)
+        ))),
     }
 }
 
@@ -470,7 +509,7 @@ fn run_event(
             summary,
             operator,
         } => {
-            let operator = operator_or_script(operator.as_deref(), config)?;
+            let operator = actor(operator.as_deref(), config, store)?;
             let level = Level::parse(&level)
                 .ok_or_else(|| bad_input(format!("--level：等级“{level}”无效，可写：{}", Level::choices())))?;
             let occurred_at = validate::time(&occurred, now).map_err(|e| bad_input(format!("--occurred：{e}")))?;
@@ -508,7 +547,7 @@ fn run_event(
             Ok(())
         }
         EventCommand::Ack { id, operator } => {
-            let by = operator_or_script(operator.as_deref(), config)?;
+            let by = actor(operator.as_deref(), config, store)?;
             let mut event = store.event(id).map_err(|e| match e {
                 crate::store::StoreError::NotFound(_) => {
                     bad_input(format!("没有第 {id} 号紧急事件：用 zhiban event list 查看编号"))
@@ -518,7 +557,17 @@ fn run_event(
             let before = event.escalation.clone();
             // Steps that came due while nobody ran the app are recorded first, then the ack.
             let mut outputs = event.escalation.handle(Input::Tick, now, &urgent.ladder);
-            outputs.extend(event.escalation.handle(Input::Acknowledge { by }, now, &urgent.ladder));
+            let anonymous = by == SCRIPT_OPERATOR;
+            if anonymous {
+                // Recorded, but only a person stops the escalation: a script cannot say who heard it.
+                outputs.push(Output::Timeline {
+                    at: now,
+                    who: by.clone(),
+                    text: "命令行报告已确认（未署名，不停止催办：须值班人员确认）".into(),
+                });
+            } else {
+                outputs.extend(event.escalation.handle(Input::Acknowledge { by }, now, &urgent.ladder));
+            }
             if let Some(Output::Refused(why)) = outputs.iter().find(|o| matches!(o, Output::Refused(_))) {
                 return Err(bad_input(format!("第 {id} 号事件：{why}")));
             }
@@ -540,7 +589,13 @@ fn run_event(
             if !saved {
                 return Err(failure(format!("第 {id} 号事件刚被另一个终端改动：请重试")));
             }
-            println!("已确认第 {id} 号紧急事件");
+            if anonymous {
+                println!(
+                    "已记下命令行的确认；第 {id} 号紧急事件仍在催办：须值班人员在程序中按 F2，或加 --operator 姓名 并输入本人 PIN"
+                );
+            } else {
+                println!("已确认第 {id} 号紧急事件");
+            }
             Ok(())
         }
     }

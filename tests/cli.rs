@@ -103,23 +103,28 @@ fn log_add_prints_the_id_and_log_list_json_returns_the_entry() {
         "occurred_at {occurred:?} is not 'YYYY-MM-DD HH:MM:SS'"
     );
 
-    // A second entry, with an operator from the config and an explicit time.
-    let out = sandbox.run(&[
-        "log",
-        "add",
-        "--kind",
-        "去电",
-        "--caller",
-        "刘镇长",
-        "--content",
-        "通知开会",
-        "--read-back",
-        "yes",
-        "--operator",
-        "李四",
-        "--time",
-        "2001-02-03 04:05",
-    ]);
+    // A second entry, written as a person from the config (with that person's PIN) and an
+    // explicit time.
+    sandbox.set_pin("李四", "135790");
+    let out = sandbox.run_with_stdin(
+        &[
+            "log",
+            "add",
+            "--kind",
+            "去电",
+            "--caller",
+            "刘镇长",
+            "--content",
+            "通知开会",
+            "--read-back",
+            "yes",
+            "--operator",
+            "李四",
+            "--time",
+            "2001-02-03 04:05",
+        ],
+        "135790\n",
+    );
     let second: i64 = success(&out).trim().parse().expect("numeric id");
     assert_ne!(second, id);
     let items = sandbox.list();
@@ -510,7 +515,11 @@ fn a_roster_with_bad_rows_is_refused_whole_with_every_line_named_and_a_good_one_
         "good.csv",
         "\u{feff}开始,结束,带班领导,主班,副班\r\n2026-12-01 08:30,2026-12-02 08:30,赵六,李四,\r\n",
     );
-    let out = success(&s.run(&["roster", "import", good.to_str().unwrap(), "--operator", "张三"]));
+    s.set_pin("张三", "246813");
+    let out = success(&s.run_with_stdin(
+        &["roster", "import", good.to_str().unwrap(), "--operator", "张三"],
+        "246813\n",
+    ));
     assert!(out.contains("已导入 1 个班次"), "{out}");
     let shown: Value =
         serde_json::from_str(&success(&s.run(&["roster", "show", "--month", "2026-12", "--json"]))).unwrap();
@@ -594,4 +603,110 @@ fn a_leader_resets_a_forgotten_pin_with_their_own_and_nobody_else_can() {
             .unwrap()
             .is_none()
     );
+}
+
+/// A 重大 event written by a script, anonymously; returns its id.
+fn add_event(s: &Sandbox) -> String {
+    let out = s.run(&[
+        "event",
+        "add",
+        "--category",
+        "自然灾害",
+        "--level",
+        "重大",
+        "--occurred",
+        "2001-02-03 04:05",
+        "--summary",
+        "山体滑坡",
+    ]);
+    success(&out).trim().to_string()
+}
+
+fn event_state(s: &Sandbox, id: &str) -> String {
+    let events: Value = serde_json::from_str(&success(&s.run(&["event", "list", "--json"]))).unwrap();
+    let e = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"].as_i64().map(|n| n.to_string()).as_deref() == Some(id))
+        .expect("the event is listed");
+    e["state"].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_command_line_writes_as_a_named_person_only_with_that_person_s_pin() {
+    let s = Sandbox::new();
+    let add = |stdin: &str| {
+        s.run_with_stdin(
+            &[
+                "log",
+                "add",
+                "--kind",
+                "来电",
+                "--caller",
+                "群众",
+                "--content",
+                "冒名的来电",
+                "--operator",
+                "王五",
+            ],
+            stdin,
+        )
+    };
+    // 王五 has no PIN: nobody can write as him.
+    let err = failure(&add("111111\n"), 2);
+    assert!(err.contains("王五 还没有设定 PIN：以其名义写入须本人 PIN"), "{err}");
+    s.set_pin("王五", "246813");
+    // A wrong PIN writes nothing and is recorded as a failure at the command line.
+    let err = failure(&add("000000\n"), 2);
+    assert!(err.contains("王五 的 PIN 不对"), "{err}");
+    assert!(err.contains("没有写入"), "{err}");
+    assert!(s.list().is_empty(), "nothing was written");
+    let store = zhiban::store::Store::open(&s.db()).unwrap();
+    let attempts = store.pin_attempts("王五").unwrap();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!((attempts[0].1.as_str(), attempts[0].2), ("命令行", false));
+    drop(store);
+    // With his PIN: his name.
+    success(&add("246813\n"));
+    let items = s.list();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["recorded_by"], "王五");
+    // Without --operator: the command line's own name, no PIN asked.
+    success(&s.run(&[
+        "log",
+        "add",
+        "--kind",
+        "来电",
+        "--caller",
+        "群众",
+        "--content",
+        "脚本来电",
+    ]));
+    assert!(s.list().iter().any(|i| i["recorded_by"] == "（命令行）"));
+}
+
+#[test]
+fn an_anonymous_acknowledgement_from_the_command_line_is_recorded_but_does_not_stop_escalation() {
+    let s = Sandbox::new();
+    let id = add_event(&s);
+    assert_eq!(event_state(&s, &id), "新");
+    let out = success(&s.run(&["event", "ack", &id]));
+    assert!(out.contains("仍在催办"), "{out}");
+    assert_eq!(event_state(&s, &id), "新", "a script cannot say who heard the alarm");
+    // A person, with their PIN, acknowledges.
+    s.set_pin("李四", "135790");
+    let out = success(&s.run_with_stdin(&["event", "ack", &id, "--operator", "李四"], "135790\n"));
+    assert!(out.contains(&format!("已确认第 {id} 号紧急事件")), "{out}");
+    assert_eq!(event_state(&s, &id), "已确认");
+    // Both are on the event's timeline.
+    let store = zhiban::store::Store::open(&s.db()).unwrap();
+    let timeline = store.timeline(id.parse().unwrap()).unwrap();
+    assert!(
+        timeline
+            .iter()
+            .any(|l| l.who == "（命令行）" && l.text.contains("不停止催办")),
+        "{timeline:?}"
+    );
+    assert!(timeline.iter().any(|l| l.who == "李四"), "{timeline:?}");
 }

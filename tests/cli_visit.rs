@@ -29,6 +29,11 @@ impl Sandbox {
     /// `visit add` with the required options for 张三 (valid ID number, host 办公室) at `time`,
     /// then `extra` as option/value pairs: one already given replaces its value, a new one is added.
     fn add(&self, time: &str, extra: &[&str]) -> Output {
+        self.add_with_stdin(time, extra, "")
+    }
+
+    /// `visit add` with `stdin` on its standard input (the PIN of the person `--operator` names).
+    fn add_with_stdin(&self, time: &str, extra: &[&str], stdin: &str) -> Output {
         let mut options: Vec<[&str; 2]> = vec![
             ["--name", "张三"],
             ["--id-type", "身份证"],
@@ -49,7 +54,7 @@ impl Sandbox {
         }
         let mut args = vec!["visit", "add"];
         args.extend(options.iter().flatten());
-        self.run(&args)
+        self.run_with_stdin(&args, stdin)
     }
 
     /// `visit list --json` (with `extra` options), parsed, and the raw stdout.
@@ -91,7 +96,8 @@ fn assert_never_in_full(text: &str) {
 #[test]
 fn a_valid_visit_prints_its_id_and_lists_with_the_number_masked() {
     let s = Sandbox::new();
-    let out = s.add(
+    s.set_pin("李四", "135790");
+    let out = s.add_with_stdin(
         "2001-03-05 09:00",
         &[
             "--people",
@@ -103,6 +109,7 @@ fn a_valid_visit_prints_its_id_and_lists_with_the_number_masked() {
             "--operator",
             "李四",
         ],
+        "135790\n",
     );
     let id = added_id(&out);
     assert!(
@@ -258,8 +265,12 @@ fn checkout_empties_the_building_and_a_second_checkout_says_when_they_left() {
     let ids: Vec<&Value> = inside.iter().map(|v| &v["id"]).collect();
     assert_eq!(ids, [&Value::from(first), &Value::from(second)], "newest last");
 
+    s.set_pin("王五", "246813");
     for id in [first, second] {
-        let out = s.run(&["visit", "checkout", &id.to_string(), "--operator", "王五"]);
+        let out = s.run_with_stdin(
+            &["visit", "checkout", &id.to_string(), "--operator", "王五"],
+            "246813\n",
+        );
         assert!(success(&out).contains("离开"), "{}", stdout(&out));
     }
     assert!(s.list_json(&["--inside"]).0.is_empty());

@@ -19,7 +19,7 @@ pub(super) enum RosterCommand {
     Import {
         /// CSV 文件（UTF-8）
         file: PathBuf,
-        /// 导入人（须是配置中的人员；不填记为“（命令行）”）
+        /// 导入人（须是配置中的人员，并从标准输入读入其本人 PIN；不填记为“（命令行）”）
         #[arg(long)]
         operator: Option<String>,
     },

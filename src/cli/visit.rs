@@ -7,7 +7,7 @@
 use chrono::NaiveDateTime;
 use clap::Subcommand;
 
-use super::{Failure, bad_input, failure, operator_or_script};
+use super::{Failure, SCRIPT_OPERATOR, actor, bad_input, failure, known_operator};
 use crate::config::Config;
 use crate::core::idcard;
 use crate::core::json::VisitJson;
@@ -64,7 +64,7 @@ pub(super) enum VisitCommand {
         /// 进入时间 'YYYY-MM-DD HH:MM'（默认现在）
         #[arg(long, value_name = "时间")]
         time: Option<String>,
-        /// 登记人（须是配置中的人员；不填记为“（命令行）”）
+        /// 登记人（须是配置中的人员，并从标准输入读入其本人 PIN；不填记为“（命令行）”）
         #[arg(long, value_name = "姓名")]
         operator: Option<String>,
     },
@@ -72,7 +72,7 @@ pub(super) enum VisitCommand {
     Checkout {
         /// 来访编号（zhiban visit list 第一列）
         id: i64,
-        /// 登记人（须是配置中的人员；不填记为“（命令行）”）
+        /// 登记人（须是配置中的人员，并从标准输入读入其本人 PIN；不填记为“（命令行）”）
         #[arg(long, value_name = "姓名")]
         operator: Option<String>,
     },
@@ -113,7 +113,6 @@ pub(super) fn run(
             time,
             operator,
         } => {
-            let operator = operator_or_script(operator.as_deref(), config)?;
             let draft = VisitDraft {
                 name,
                 gender: gender.unwrap_or_default(),
@@ -131,13 +130,17 @@ pub(super) fn run(
                 entered_at: time.unwrap_or_default(),
                 ..VisitDraft::default()
             };
-            let visit = checked_visit(&draft, config, &operator, now)?;
+            // The visit's own fields first, so a typo is said before a PIN is asked.
+            known_operator(operator.as_deref(), config)?;
+            let provisional = operator.as_deref().unwrap_or(SCRIPT_OPERATOR);
+            let visit = checked_visit(&draft, config, provisional, now)?;
             let mut store = open_store()?;
+            actor(operator.as_deref(), config, &mut store)?;
             add(&mut store, &visit)
         }
         VisitCommand::Checkout { id, operator } => {
-            let by = operator_or_script(operator.as_deref(), config)?;
             let mut store = open_store()?;
+            let by = actor(operator.as_deref(), config, &mut store)?;
             checkout(&mut store, id, &by, now)
         }
         VisitCommand::List { inside, json, limit } => {

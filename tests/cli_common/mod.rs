@@ -47,6 +47,39 @@ impl Sandbox {
             .expect("run zhiban")
     }
 
+    /// Runs the binary with `args`, `--db` and `stdin` written to its standard input (a PIN).
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zhiban"))
+            .args(args)
+            .arg("--db")
+            .arg(self.db())
+            .env("HOME", self.dir.path().join("home"))
+            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
+            .env_remove("ZHIBAN_DB")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run zhiban");
+        // A process that refuses before reading closes the pipe: that is part of its answer.
+        let _ = child.stdin.take().expect("stdin").write_all(stdin.as_bytes());
+        child.wait_with_output().expect("wait for zhiban")
+    }
+
+    /// Gives `name` a PIN in the sandbox's database (as enrolment will).
+    pub fn set_pin(&self, name: &str, pin: &str) {
+        std::fs::create_dir_all(self.db().parent().expect("db dir")).expect("create db dir");
+        let mut store = zhiban::store::Store::open(&self.db()).expect("open the sandbox database");
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("a time");
+        store
+            .set_pin(name, &zhiban::pin::hash(pin).expect("hash"), now)
+            .expect("set the PIN");
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         self.run_with_db(&self.db(), args)
     }
