@@ -443,6 +443,47 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// Reads a PIN: on a terminal without echo (each digit shows as `*`), otherwise one line of
+/// standard input (scripts and tests).
+fn read_pin(prompt: &str) -> Result<String, Failure> {
+    use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+    use ratatui::crossterm::terminal::{disable_raw_mode, enable_raw_mode};
+    use std::io::Write;
+    let unreadable = |e: std::io::Error| failure(format!("无法读取 PIN：{e}"));
+    if !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(unreadable)?;
+        return Ok(line.trim().to_string());
+    }
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    enable_raw_mode().map_err(unreadable)?;
+    let mut pin = String::new();
+    let outcome = loop {
+        match event::read() {
+            Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => match k.code {
+                KeyCode::Enter => break Ok(()),
+                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    break Err(bad_input("已取消：没有输入 PIN".to_string()));
+                }
+                KeyCode::Esc => break Err(bad_input("已取消：没有输入 PIN".to_string())),
+                KeyCode::Backspace if pin.pop().is_some() => eprint!("\u{8} \u{8}"),
+                KeyCode::Char(c) if c.is_ascii_digit() && pin.len() < 16 => {
+                    pin.push(c);
+                    eprint!("*");
+                }
+                _ => {}
+            },
+            Ok(_) => {}
+            Err(e) => break Err(unreadable(e)),
+        }
+        let _ = std::io::stderr().flush();
+    };
+    let _ = disable_raw_mode();
+    eprintln!();
+    outcome.map(|()| pin)
+}
+
 /// Refuses an `--operator` the configuration does not know (before anything is opened).
 fn known_operator(name: Option<&str>, config: &Config) -> Result<(), Failure> {
     match name {
@@ -462,17 +503,10 @@ fn actor(name: Option<&str>, config: &Config, store: &mut Store) -> Result<Strin
         return Ok(SCRIPT_OPERATOR.to_string());
     };
     known_operator(Some(name), config)?;
-    if std::io::stdin().is_terminal() {
-        eprintln!("以 {name} 的名义写入：请 {name} 输入本人 PIN 后按回车：");
-    }
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| failure(format!("无法读取 PIN：{e}")))?;
+    let pin = read_pin(&format!("以 {name} 的名义写入：请 {name} 输入本人 PIN 后按回车："))?;
     let now = crate::runtime::now();
     match store
-        .check_pin(name, line.trim(), PinPlace::CommandLine, now)
+        .check_pin(name, &pin, PinPlace::CommandLine, now)
         .map_err(|e| failure(e.to_string()))?
     {
         PinCheck::Matches { .. } => Ok(name.to_string()),

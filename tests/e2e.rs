@@ -795,3 +795,41 @@ fn a_visitor_with_a_chinese_name_is_registered_found_again_by_pinyin_initials_an
     assert!(visits[0]["checked_out_at"].is_string());
     assert!(!String::from_utf8_lossy(&listed.stdout).contains("11010519491231002X"));
 }
+
+#[test]
+fn a_pin_typed_at_the_command_line_in_a_terminal_is_never_echoed() {
+    let s = Sandbox::new();
+    let mut store = zhiban::store::Store::open(&s.db()).expect("open the database");
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .expect("a time");
+    store
+        .set_pin("王五", &zhiban::pin::hash("246813").expect("hash"), now)
+        .expect("set the PIN");
+    drop(store);
+    let t = s.start(
+        100,
+        10,
+        &[
+            "log",
+            "add",
+            "--kind",
+            "来电",
+            "--caller",
+            "群众",
+            "--content",
+            "终端上写入",
+            "--operator",
+            "王五",
+        ],
+    );
+    t.see("请 王五 输入本人 PIN 后按回车");
+    t.send_keys(&["-l", "246813"]);
+    t.see("******");
+    t.send_keys(&["Enter"]);
+    assert_eq!(t.wait_for_exit(Duration::from_secs(15)), 0, "{}", framed(&t.screen()));
+    let all = t.tmux(&["capture-pane", "-p", "-S", "-", "-t", TARGET]);
+    assert!(!all.contains("246813"), "the PIN was echoed:\n{all}");
+    let out = s.cli(&["log", "list", "--json"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"recorded_by\":\"王五\""));
+}

@@ -1,9 +1,7 @@
 //! `zhiban pin reset NAME --by LEADER`: a leader clears a person's forgotten PIN (the person sets
 //! a new one at their next signature or screen unlock). The leader's own PIN is read from stdin.
 
-use std::io::BufRead;
-
-use super::{Failure, bad_input, failure};
+use super::{Failure, bad_input, failure, read_pin};
 use crate::config::Config;
 use crate::core::pin_policy::{PinCheck, PinPlace, wait_text, wrong_text};
 use crate::store::Store;
@@ -34,16 +32,11 @@ pub(super) fn reset(config: &Config, store: &mut Store, name: &str, by: &str) ->
     {
         return Err(not_set());
     }
-    eprintln!("请 {} 输入本人 PIN 后按回车：", leader.name);
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| failure(format!("无法读取 PIN：{e}")))?;
+    let pin = read_pin(&format!("请 {} 输入本人 PIN 后按回车：", leader.name))?;
     // Checked and recorded like every PIN: wrong tries here count with the app's.
     let now = crate::runtime::now();
     match store
-        .check_pin(&leader.name, line.trim(), PinPlace::CommandLine, now)
+        .check_pin(&leader.name, &pin, PinPlace::CommandLine, now)
         .map_err(|e| failure(e.to_string()))?
     {
         PinCheck::Matches { .. } => {}
