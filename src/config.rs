@@ -67,6 +67,15 @@ struct FileConfig {
     backup: Option<Spanned<BackupSection>>,
     roster: Option<Spanned<RosterSection>>,
     calendar: Option<Spanned<CalendarSection>>,
+    access: Option<Spanned<Vec<Spanned<AccessEntry>>>>,
+}
+
+/// `[[access]]`: the screens a role may open (a role not listed opens all).
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct AccessEntry {
+    role: Spanned<String>,
+    screens: Spanned<Vec<Spanned<String>>>,
 }
 
 type Names = Spanned<Vec<Spanned<String>>>;
@@ -170,6 +179,53 @@ struct PersonEntry {
 #[serde(deny_unknown_fields)]
 struct LogSection {
     categories: Spanned<Vec<Spanned<String>>>,
+}
+
+/// `[[access]]` checked: known roles, each once, and screens the app has.
+fn access_settings(
+    access: Option<Spanned<Vec<Spanned<AccessEntry>>>>,
+    err: &dyn Fn(Range<usize>, String) -> ConfigError,
+) -> Result<Vec<(Role, Vec<String>)>, ConfigError> {
+    let screens: Vec<&str> = crate::core::screens::ScreenId::ALL.iter().map(|s| s.label()).collect();
+    let mut out: Vec<(Role, Vec<String>)> = Vec::new();
+    for entry in access.map(Spanned::into_inner).unwrap_or_default() {
+        let a = entry.into_inner();
+        let role = Role::parse(a.role.get_ref()).ok_or_else(|| {
+            err(
+                a.role.span(),
+                format!(
+                    "角色“{}”无效：可写 {}",
+                    a.role.get_ref(),
+                    Role::ALL.iter().map(|r| r.label()).collect::<Vec<_>>().join("、")
+                ),
+            )
+        })?;
+        if out.iter().any(|(r, _)| *r == role) {
+            return Err(err(
+                a.role.span(),
+                format!("角色“{}”写了两次：每个角色只写一节 [[access]]", role.label()),
+            ));
+        }
+        let mut allowed = Vec::new();
+        for s in a.screens.get_ref() {
+            let label = s.get_ref().trim();
+            if !screens.contains(&label) {
+                return Err(err(
+                    s.span(),
+                    format!("栏目“{label}”不存在：可写 {}", screens.join("、")),
+                ));
+            }
+            allowed.push(label.to_string());
+        }
+        if allowed.is_empty() {
+            return Err(err(
+                a.screens.span(),
+                "screens 不能为空：至少写一个栏目，如 screens = [\"来访登记\"]".into(),
+            ));
+        }
+        out.push((role, allowed));
+    }
+    Ok(out)
 }
 
 /// Where the user's config lives by default: `$XDG_CONFIG_HOME/zhiban/config.toml`.
@@ -387,6 +443,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
         r => r?,
     };
 
+    let access = access_settings(user.access.or(d.access), &err)?;
     let lock_minutes = ui.lock_minutes.as_ref().map_or(15, |m| *m.get_ref());
     if lock_minutes > 24 * 60 {
         let span = ui.lock_minutes.as_ref().map_or(0..0, Spanned::span);
@@ -407,6 +464,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
             calendar,
             visit,
             backup,
+            access,
         },
         language: ui.language.into_inner(),
         source: path.map(Path::to_path_buf),
@@ -780,6 +838,23 @@ mod tests {
 
     fn user(text: &str) -> Result<Config, ConfigError> {
         parse(text, Some(Path::new("/tmp/zhiban-test.toml")))
+    }
+
+    #[test]
+    fn access_gives_the_gate_guard_the_visitor_tab_and_names_a_bad_line() {
+        let c = parse(DEFAULT_TOML, None).unwrap();
+        assert_eq!(c.settings.access, [(Role::Guard, vec!["来访登记".to_string()])]);
+        let e = user("[[access]]\nrole = \"门卫\"\nscreens = [\"来访登记\", \"值班日志\"]\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(
+            e.message.contains("栏目“值班日志”不存在") && e.message.contains("值班记录"),
+            "{e}"
+        );
+        let e = user("[[access]]\nrole = \"保安\"\nscreens = [\"来访登记\"]\n").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.contains("角色“保安”无效"), "{e}");
+        let c = user("[[access]]\nrole = \"门卫\"\nscreens = [\"来访登记\", \"紧急事项\"]\n").unwrap();
+        assert_eq!(c.settings.screens_for("张三"), None, "a 值班员 opens every screen");
     }
 
     #[test]

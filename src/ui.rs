@@ -195,7 +195,7 @@ fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
         for (i, tab) in ScreenId::tabs().iter().enumerate() {
             let style = if *tab == app.tab() && app.operator.is_some() {
                 theme::TAB_ACTIVE
-            } else if tab.is_available() {
+            } else if app.may_open(*tab) {
                 theme::TAB_INACTIVE
             } else {
                 theme::TAB_UNAVAILABLE

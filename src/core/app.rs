@@ -550,6 +550,7 @@ impl App {
                     let switched = self.operator.as_deref() != Some(name.as_str());
                     let mut said = if switched {
                         let from = self.operator.replace(name.clone()).unwrap_or_default();
+                        self.keep_to_allowed_screens();
                         format!("已换人：现在的值班员是 {name}（原值班员 {from}）")
                     } else {
                         "已解锁".to_string()
@@ -654,6 +655,7 @@ impl App {
             Command::Acknowledge(preferred) => self.acknowledge(preferred),
             Command::HandOver { to } => {
                 self.operator = Some(to);
+                self.keep_to_allowed_screens();
             }
             Command::ReloadEvents => self.request(Job::Events, Request::LoadEvents),
             Command::RecordsChanged => {
@@ -692,10 +694,12 @@ impl App {
         self.run_steps(steps);
     }
 
-    /// Offers `target` to each screen in registry order; the one that takes it is shown.
+    /// Offers `target` to each screen the officer may open, in registry order; the one that
+    /// takes it is shown.
     fn open(&mut self, target: Target) {
         let mut target = Some(target);
-        for s in ScreenId::ALL.iter().copied() {
+        let allowed: Vec<ScreenId> = ScreenId::ALL.iter().copied().filter(|s| self.may_open(*s)).collect();
+        for s in allowed {
             let Some(t) = target.take() else { break };
             let mut taken = false;
             self.with_screen(s, |screen, cx| match screen.open(t.clone(), cx) {
@@ -709,9 +713,47 @@ impl App {
         }
     }
 
+    /// Whether the officer at the keyboard may open `screen`: their role's `[[access]]` lists it
+    /// (a sub-screen goes with its tab); a role not listed opens every screen.
+    #[must_use]
+    pub fn may_open(&self, screen: ScreenId) -> bool {
+        let Some(allowed) = self.operator.as_deref().and_then(|op| self.settings.screens_for(op)) else {
+            return true;
+        };
+        allowed
+            .iter()
+            .any(|l| l == screen.label() || screen.parent().is_some_and(|p| p.label() == l))
+    }
+
+    /// After someone new is at the keyboard: off a screen their role may not open.
+    fn keep_to_allowed_screens(&mut self) {
+        if !self.may_open(self.screen)
+            && let Some(first) = ScreenId::tabs().into_iter().find(|t| self.may_open(*t))
+        {
+            self.came_from = None;
+            self.screen = first;
+            self.with_screen(first, |s, cx| s.on_show(cx));
+        }
+    }
+
     /// Shows a screen (its `on_show` reads what it needs), remembering the one it was opened
     /// from (Esc on a sub-screen or an empty search box goes back there).
     fn show(&mut self, to: ScreenId) {
+        if !self.may_open(to) {
+            let role = self
+                .operator
+                .as_deref()
+                .and_then(|op| self.settings.person(op))
+                .map_or("", |p| p.role.label());
+            let allowed = self
+                .operator
+                .as_deref()
+                .and_then(|op| self.settings.screens_for(op))
+                .map(|a| a.join("、"))
+                .unwrap_or_default();
+            self.say(&format!("{role}岗位不能打开“{}”：只能使用 {allowed}", to.label()));
+            return;
+        }
         if to != self.screen {
             self.came_from = Some(self.screen);
         }
@@ -724,6 +766,7 @@ impl App {
         for s in ScreenId::ALL {
             self.with_screen(*s, |screen, cx| screen.on_start(cx));
         }
+        self.keep_to_allowed_screens();
     }
 
     /// The picker starts on the officer the roster has on duty now.
@@ -962,6 +1005,7 @@ mod tests {
             visit: crate::core::settings::VisitSettings::default(),
             lock_minutes: 0,
             backup: crate::core::settings::BackupSettings::default(),
+            access: Vec::new(),
         }
     }
 
@@ -1535,5 +1579,45 @@ mod tests {
         key(&mut a, Key::plain(KeyCode::Esc));
         key(&mut a, Key::plain(KeyCode::F(1)));
         assert_eq!(a.help_scroll, 0);
+    }
+
+    #[test]
+    fn a_gate_guard_opens_only_the_visitor_tab_but_still_acknowledges_alarms() {
+        let mut s = settings();
+        s.people.push(Person {
+            name: "孙门卫".into(),
+            role: Role::Guard,
+            phone: String::new(),
+        });
+        s.access = vec![(Role::Guard, vec!["来访登记".into()])];
+        let mut a = App::new(s, Some("孙门卫".into()), at(NOW));
+        a.update(Msg::Viewport(10), at(NOW));
+        a.start();
+        assert_eq!(a.screen, ScreenId::Visitors, "the guard starts on the visitor board");
+        for k in [Key::ch('1'), Key::ch('/'), Key::ch('3')] {
+            key(&mut a, k);
+            assert_eq!(a.screen, ScreenId::Visitors, "{k:?}");
+        }
+        assert!(
+            a.message
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("门卫岗位不能打开“紧急事项”：只能使用 来访登记"),
+            "{:?}",
+            a.message
+        );
+        // Nor through the go-to list, nor a record opened from elsewhere.
+        key(&mut a, Key::ch(':'));
+        key(&mut a, Key::plain(KeyCode::Enter));
+        assert_eq!(a.screen, ScreenId::Visitors);
+        a.open(Target::Entry(1));
+        assert_eq!(a.screen, ScreenId::Visitors);
+        assert!(a.screens.log.detail.is_none(), "the log never read the entry");
+        // F2 works from the board: an alarm is everyone's.
+        key(&mut a, Key::plain(KeyCode::F(2)));
+        assert!(a.message.as_ref().unwrap().text.contains("没有待确认的紧急事项"));
+        // A 值班员 at the same terminal opens everything.
+        assert!(App::new(settings(), Some("张三".into()), at(NOW)).may_open(ScreenId::Log));
     }
 }

@@ -390,6 +390,7 @@ mod tests {
             visit: crate::core::settings::VisitSettings::default(),
             lock_minutes: 0,
             backup: crate::core::settings::BackupSettings::default(),
+            access: Vec::new(),
         }
     }
 

@@ -25,6 +25,8 @@ pub struct Settings {
     /// Idle minutes before the screen locks itself; 0 never.
     pub lock_minutes: u32,
     pub backup: BackupSettings,
+    /// `[[access]]`: the screens (by label) a role may open; a role not listed opens all.
+    pub access: Vec<(Role, Vec<String>)>,
 }
 
 /// Where and how long backups are kept.
@@ -77,6 +79,13 @@ impl Default for VisitSettings {
 }
 
 impl Settings {
+    /// The screens `name`'s role may open, by label; `None`: every screen.
+    #[must_use]
+    pub fn screens_for(&self, name: &str) -> Option<&[String]> {
+        let role = self.person(name)?.role;
+        self.access.iter().find(|(r, _)| *r == role).map(|(_, s)| s.as_slice())
+    }
+
     #[must_use]
     pub fn person(&self, name: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.name == name)
