@@ -17,3 +17,17 @@ CREATE TRIGGER pin_attempt_never_changes BEFORE UPDATE ON pin_attempt
 BEGIN SELECT RAISE(ABORT, 'zhiban: a PIN attempt is never changed'); END;
 CREATE TRIGGER pin_attempt_never_deleted BEFORE DELETE ON pin_attempt
 BEGIN SELECT RAISE(ABORT, 'zhiban: a PIN attempt is never deleted'); END;
+
+-- Who gave a person their PIN: an approver (带班领导/值班领导, 办公室主任, 分管副主任) who typed
+-- their own PIN, or nobody while enrolment is open (no approver enrolled yet). Audited; never
+-- changed.
+CREATE TABLE pin_enrolment (
+    id          INTEGER PRIMARY KEY,
+    person      TEXT NOT NULL,
+    enrolled_by TEXT NOT NULL,      -- the approver, or '（登记开放）'
+    at          TEXT NOT NULL
+);
+CREATE TRIGGER pin_enrolment_never_changes BEFORE UPDATE ON pin_enrolment
+BEGIN SELECT RAISE(ABORT, 'zhiban: an enrolment is never changed'); END;
+CREATE TRIGGER pin_enrolment_never_deleted BEFORE DELETE ON pin_enrolment
+BEGIN SELECT RAISE(ABORT, 'zhiban: an enrolment is never deleted'); END;

@@ -707,7 +707,12 @@ fn run_app(cli: &Cli) -> Result<(), Failure> {
         ));
     }
     let store = open_store(&cli.db)?;
-    let app = App::new(config.settings, cli.operator.clone(), crate::runtime::now());
+    // Nobody is at the keyboard until they sign in with their PIN; `--operator` only chooses
+    // whose PIN is asked first.
+    let mut app = App::new(config.settings, None, crate::runtime::now());
+    if let Some(name) = &cli.operator {
+        app.preselect(name);
+    }
     crate::runtime::run(app, store).map_err(|e| failure(format!("终端出错：{e}")))
 }
 

@@ -58,6 +58,7 @@ pub mod search;
 pub mod search_screen;
 pub mod settings;
 pub mod shared;
+pub mod sign_in;
 pub mod text;
 pub mod text_buffer;
 pub mod urgent;

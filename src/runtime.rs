@@ -82,6 +82,11 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             .map_err(crate::store::StoreError::Refused)
             .and_then(|h| store.set_pin(&name, &h, now))
             .map_or_else(failed, |()| Reply::PinSet),
+        Request::AnyPinSet(names) => store.any_pin_set(&names).map_or_else(failed, Reply::AnyPinSet),
+        Request::EnrolPin { name, pin, by } => crate::pin::hash(&pin)
+            .map_err(crate::store::StoreError::Refused)
+            .and_then(|h| store.enrol_pin(&name, &h, &by, now))
+            .map_or_else(failed, |()| Reply::PinSet),
         Request::CheckPins(pins) => pins
             .iter()
             .map(|(name, pin)| store.check_pin(name, pin, PinPlace::Signing, now))

@@ -82,7 +82,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     urgent_screen::render_banner(frame, banner, app);
-    if app.operator.is_none() {
+    if let (None, Some(sign_in)) = (&app.operator, &app.sign_in) {
+        render_sign_in(frame, main, app, sign_in);
+    } else if app.operator.is_none() {
         render_picker(frame, main, app);
     } else {
         render_screen(frame, main, app);
@@ -341,6 +343,41 @@ fn render_hints(frame: &mut Frame, area: Rect, mode: Mode) {
         spans.push(Span::styled(format!(" {what} "), theme::HINT_TEXT));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Sign-in: whose PIN, what to type (the PIN, an approver's, or a new PIN twice), as stars.
+fn render_sign_in(frame: &mut Frame, area: Rect, app: &App, s: &crate::core::sign_in::SignIn) {
+    let width = area.width.clamp(20, 64);
+    let cells = usize::from(width.saturating_sub(4));
+    let mut lines = vec![Line::raw("")];
+    push_wrapped(&mut lines, &clean(&s.prompt()), 1, cells, theme::LABEL_FOCUSED);
+    if let Some(n) = &s.notice {
+        push_wrapped(&mut lines, &clean(n), 1, cells, theme::NOTICE);
+    }
+    lines.push(Line::raw(""));
+    let stars = "*".repeat(s.pin.text().chars().count());
+    let pin_row = lines.len();
+    lines.push(Line::from(vec![
+        Span::styled(" PIN：", theme::LABEL_FOCUSED),
+        Span::raw(stars.clone()),
+    ]));
+    if let Some(e) = &s.error {
+        push_wrapped(&mut lines, &clean(e), 1, cells, theme::ERROR);
+    } else if s.checking {
+        lines.push(Line::styled(" 正在核对…", theme::NOTICE));
+    }
+    let box_area = centered(area, width, to_u16(lines.len() + 3));
+    dialog(
+        frame,
+        box_area,
+        &format!("{} · 值班登录", clean(&app.settings.office_name)),
+        lines,
+        theme::HEADER,
+    );
+    let (x, y) = (box_area.x + to_u16(7 + stars.len()), box_area.y + 1 + to_u16(pin_row));
+    if x < box_area.right() && y < box_area.bottom() {
+        frame.set_cursor_position((x, y));
+    }
 }
 
 fn render_picker(frame: &mut Frame, area: Rect, app: &App) {

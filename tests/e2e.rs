@@ -19,6 +19,8 @@ use unicode_width::UnicodeWidthStr;
 const BIN: &str = env!("CARGO_BIN_EXE_zhiban");
 
 /// How long any wait may take before the test fails. Generous: CI machines are slow and busy.
+/// The PIN the sandbox's 张三 signs in with (enrolled at the first sign-in).
+const OPERATOR_PIN: &str = "246813";
 const DEADLINE: Duration = Duration::from_secs(15);
 
 /// How often the screen is polled while waiting.
@@ -343,12 +345,26 @@ impl Term {
         panic!("Tab never reached the field {label}:\n{}", framed(&self.screen()));
     }
 
-    /// Chooses the first configured person (张三) in the start-up picker. The picker starts on
-    /// whoever the roster has on duty at the real time of the run, so go to the top first.
+    /// Chooses the first configured person (张三) in the start-up picker and signs in with the
+    /// sandbox's PIN for them, enrolling it first if they have none (a fresh file: enrolment is
+    /// open). The picker starts on whoever the roster has on duty at the real time of the run, so
+    /// go to the top first.
     fn pick_operator(&self) {
         self.see("请选择本班值班人员");
         self.send_keys(&["Up"; 10]);
         self.send_keys(&["Enter"]);
+        self.see("请 张三 输入本人 PIN");
+        self.type_text(OPERATOR_PIN);
+        self.send_keys(&["Enter"]);
+        let snap = self.wait_until("signed in, or asked for a new PIN", DEADLINE, |s| {
+            s.contains("值班员：张三") || s.contains("设定新 PIN")
+        });
+        if !snap.contains("值班员：张三") {
+            for _ in 0..2 {
+                self.type_text(OPERATOR_PIN);
+                self.send_keys(&["Enter"]);
+            }
+        }
         self.see("值班员：张三");
     }
 
@@ -674,6 +690,15 @@ fn a_handover_with_one_open_item_is_confirmed_signed_by_both_and_then_read_only(
         "[roster]\nfirst_day = \"2026-11-01\"\nshift_starts = []\nleaders = []\nprimaries = []\n",
     )
     .unwrap();
+    // 李四, the incoming officer, was enrolled beforehand (signing never sets a PIN).
+    let mut store = zhiban::store::Store::open(&sandbox.db()).expect("open the database");
+    let enrolled = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .expect("a time");
+    store
+        .set_pin("李四", &zhiban::pin::hash("135790").expect("hash"), enrolled)
+        .expect("enrol 李四");
+    drop(store);
     let t = sandbox.start(80, 24, &[]);
     t.pick_operator();
     t.send_keys(&["4"]);
@@ -701,12 +726,12 @@ fn a_handover_with_one_open_item_is_confirmed_signed_by_both_and_then_read_only(
     t.see("待确认 0 / 1 项");
     t.send_keys(&["C-s"]);
     t.see("签字交接：双方输入 PIN");
-    t.type_text("1234");
+    t.type_text(OPERATOR_PIN);
     // A PIN is never shown.
-    t.see("****");
-    assert!(!t.snapshot().contains("1234"));
+    t.see("******");
+    assert!(!t.snapshot().contains(OPERATOR_PIN));
     t.send_keys(&["Tab"]);
-    t.type_text("5678");
+    t.type_text("135790");
     t.send_keys(&["C-s"]);
     // The incoming officer takes over the keyboard (waiting for the whole frame: tmux may show
     // one half drawn).

@@ -47,6 +47,15 @@ fn prepare(h: &mut Harness) {
     }
 }
 
+/// Gives each person a PIN, as enrolment at sign-in does (signing never sets one).
+fn enrol(h: &mut Harness, pins: &[(&str, &str)]) {
+    for (name, pin) in pins {
+        h.store
+            .set_pin(name, &zhiban::pin::hash(pin).unwrap(), h.clock)
+            .unwrap();
+    }
+}
+
 fn sign(h: &mut Harness, out_pin: &str, in_pin: &str) {
     h.key(Key::ctrl('s'));
     assert!(h.text().contains("签字交接：双方输入 PIN"), "{}", h.text());
@@ -88,6 +97,7 @@ fn a_running_clock_comes_first_and_must_be_taken_over_at_80x24() {
 #[test]
 fn a_wrong_pin_keeps_the_draft_and_a_set_pin_is_required_next_time() {
     let mut h = Harness::new(80, 24, Some("张三"));
+    enrol(&mut h, &[("张三", "1111"), ("李四", "2222")]);
     h.save_call("城关镇", "李站长", "请求调拨沙袋");
     prepare(&mut h);
     sign(&mut h, "1111", "2222");
@@ -124,6 +134,7 @@ fn a_wrong_pin_keeps_the_draft_and_a_set_pin_is_required_next_time() {
 #[test]
 fn a_visitor_or_entry_added_while_checking_is_sent_back_not_signed_over() {
     let mut h = Harness::new(200, 50, Some("张三"));
+    enrol(&mut h, &[("张三", "1111"), ("李四", "2222")]);
     h.save_call("城关镇", "李站长", "请求调拨沙袋");
     prepare(&mut h);
     // Another terminal logs a new call before the signatures.
@@ -137,4 +148,19 @@ fn a_visitor_or_entry_added_while_checking_is_sent_back_not_signed_over() {
     assert!(text.contains("签字前：还有 1 项未经接班人确认"), "{text}");
     assert!(text.contains("待确认 1 / 2 项"), "{text}");
     assert!(h.store.handovers(10).unwrap().is_empty());
+}
+
+#[test]
+fn signing_never_sets_a_pin_for_someone_who_has_none() {
+    let mut h = Harness::new(100, 30, Some("张三"));
+    enrol(&mut h, &[("张三", "1111")]);
+    h.save_call("城关镇", "李站长", "请求调拨沙袋");
+    prepare(&mut h);
+    // 李四 has no PIN: whatever is typed for him does not become his.
+    sign(&mut h, "1111", "2222");
+    let text = h.text();
+    assert!(text.contains("李四 还没有 PIN：请先在登录时由领导登记"), "{text}");
+    assert!(h.store.pin_hash("李四").unwrap().is_none());
+    assert!(h.store.handovers(10).unwrap().is_empty());
+    assert_eq!(h.app.operator.as_deref(), Some("张三"));
 }

@@ -16,10 +16,21 @@ fn operator_picker_lists_the_configured_people() {
     for name in ["张三", "李四", "王五", "带班领导", "值班员：未选择"] {
         assert!(text.contains(name), "{name} missing:\n{text}");
     }
-    // The picker starts on the officer the roster has on duty now (李四's 主班 at 03:10).
+    // The picker starts on the officer the roster has on duty now (李四's 主班 at 03:10); the
+    // name alone signs nobody in: the PIN is asked (a fresh file: enrolment is open).
     h.key(Key::plain(KeyCode::Enter));
+    assert!(h.text().contains("请 李四 输入本人 PIN"), "{}", h.text());
+    assert!(h.text().contains("值班员：未选择"), "{}", h.text());
+    h.type_text("246813");
+    h.key(Key::plain(KeyCode::Enter));
+    assert!(h.text().contains("登记开放"), "{}", h.text());
+    for _ in 0..2 {
+        h.type_text("246813");
+        h.key(Key::plain(KeyCode::Enter));
+    }
     let text = h.text();
     assert!(text.contains("值班员：李四"), "{text}");
+    assert!(!text.contains("246813"), "a PIN is never shown:\n{text}");
     assert!(text.contains("还没有值班记录。按 n 新建第一条。"), "{text}");
 }
 
@@ -36,7 +47,10 @@ fn the_picker_starts_on_the_officer_on_duty_and_q_asks_before_quitting() {
     assert!(!h.app.quit);
     h.key(Key::plain(KeyCode::Up));
     h.key(Key::plain(KeyCode::Enter));
-    assert!(h.text().contains("值班员：张三"), "{}", h.text());
+    assert!(h.text().contains("请 张三 输入本人 PIN"), "{}", h.text());
+    // q at sign-in asks too.
+    h.key(Key::ch('q'));
+    assert!(h.text().contains("确定退出值班系统吗？"), "{}", h.text());
 }
 
 #[test]

@@ -63,8 +63,13 @@ pub fn states() -> Vec<(String, App)> {
         out.push((name.to_string(), h.app.clone()));
     };
 
-    let picker = Harness::new(80, 24, None);
+    let mut picker = Harness::new(80, 24, None);
     snap("操作员选择", &picker, Mode::Picker);
+    picker.key(Key::plain(KeyCode::Enter));
+    picker.type_text("2468");
+    snap("登录（输入 PIN）", &picker, Mode::SignIn);
+    picker.key(Key::plain(KeyCode::Enter));
+    snap("登录（登记新 PIN）", &picker, Mode::SignIn);
 
     let mut h = Harness::new(80, 24, Some("张三"));
     snap("值班记录（空）", &h, Mode::List);
@@ -290,7 +295,7 @@ fn sweep(states: &[(String, App)], sizes: &[(u16, u16)]) -> Vec<String> {
 #[test]
 fn every_screen_draws_at_every_size_without_a_panic() {
     let states = states();
-    assert_eq!(states.len(), 36, "every state was reached");
+    assert_eq!(states.len(), 38, "every state was reached");
     let sizes: Vec<(u16, u16)> = sizes().into_iter().collect();
     let quiet = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));

@@ -21,6 +21,7 @@ pub use super::screen::{Effect, OpId, PinCheck, Reply, Request};
 pub use super::screens::{ScreenId, Screens};
 pub use super::settings::{Person, Role, Settings};
 use super::shared::Shared;
+use super::sign_in::{Ask, OPEN_ENROLMENT, SignIn, Step as SignInStep};
 use super::urgent::{AlertTarget, EventId};
 
 /// The screens that are tabs keep their old name for callers that switch by tab.
@@ -67,6 +68,14 @@ enum Job {
         name: String,
         pin: String,
     },
+    /// Sign-in: a PIN typed for `name` (the person, or the approver enrolling them).
+    SignInCheck {
+        name: String,
+    },
+    /// Sign-in: whether enrolment is open.
+    EnrolmentOpen,
+    /// Sign-in: the new PIN stored.
+    Enrol,
     FirstPin {
         name: String,
     },
@@ -169,6 +178,8 @@ pub struct App {
     pub integrity: Option<String>,
     /// The screen lock, when locked.
     pub locked: Option<Lock>,
+    /// Signing in: the person chosen and their PIN (or their enrolment) being typed.
+    pub sign_in: Option<SignIn>,
     /// The last key or paste, for the idle lock.
     last_input: NaiveDateTime,
     outbox: OutboxState,
@@ -218,6 +229,7 @@ impl App {
             quit: false,
             integrity: None,
             locked: None,
+            sign_in: None,
             last_input: now,
             outbox: OutboxState::default(),
         }
@@ -266,6 +278,8 @@ impl App {
             Mode::GoTo
         } else if self.help {
             Mode::Help
+        } else if self.operator.is_none() && self.sign_in.is_some() {
+            Mode::SignIn
         } else if self.operator.is_none() {
             Mode::Picker
         } else {
@@ -328,7 +342,7 @@ impl App {
             Msg::Paste(text) => {
                 self.last_input = now;
                 match self.mode() {
-                    Mode::Picker | Mode::Confirm | Mode::Help | Mode::GoTo => {
+                    Mode::Picker | Mode::SignIn | Mode::Confirm | Mode::Help | Mode::GoTo => {
                         self.say("粘贴只能在填写表单时使用");
                     }
                     _ => self.with_screen(self.screen, |s, cx| s.on_paste(&text, cx)),
@@ -481,7 +495,7 @@ impl App {
             }
             (Job::Events, Reply::Failed(why)) => {
                 self.say(&format!(
-                    "读取紧急事项失败：{why}。横幅显示的是上次读到的情况，2 秒后再读"
+                    "读取失败（紧急事项）：{why}。横幅显示的是上次读到的情况，2 秒后再读"
                 ));
             }
             (Job::ForeignWrites, Reply::ForeignWrites(true)) => {
@@ -607,6 +621,25 @@ impl App {
                     l.failed(&format!("无法核对 PIN：{why}"));
                 }
             }
+            (Job::SignInCheck { name }, reply) => self.on_sign_in_check(&name, reply),
+            (Job::EnrolmentOpen, Reply::AnyPinSet(any)) => {
+                let approvers = self.approvers();
+                if let Some(s) = &mut self.sign_in {
+                    s.needs_enrolment(&approvers, !any);
+                }
+            }
+            (Job::Enrol, Reply::PinSet) => {
+                let Some(s) = self.sign_in.take() else { return };
+                let by = s
+                    .approver
+                    .map_or_else(|| "登记开放期间本人设定".to_string(), |a| format!("{a} 登记"));
+                self.signed_in(&s.person, &format!("；PIN 已登记（{by}）"));
+            }
+            (Job::EnrolmentOpen | Job::Enrol, Reply::Failed(why)) => {
+                if let Some(s) = &mut self.sign_in {
+                    s.failed(&format!("登记未完成：{why}"));
+                }
+            }
             (Job::FirstPin { name }, Reply::PinSet) => {
                 self.unlocked(&format!("已解锁；{name} 的 PIN 已设定，交接班签字也用这个 PIN"));
             }
@@ -623,6 +656,94 @@ impl App {
             // Any other pairing is a reply this job does not expect: nothing to do.
             _ => {}
         }
+    }
+
+    /// The people who may enrol others: the leaders (带班领导/值班领导, 办公室主任, 分管副主任).
+    fn approvers(&self) -> Vec<String> {
+        self.settings
+            .people
+            .iter()
+            .filter(|p| p.role.is_leader())
+            .map(|p| p.name.clone())
+            .collect()
+    }
+
+    /// Starts sign-in for `name` (the app's `--operator NAME`): the PIN is still asked.
+    pub fn preselect(&mut self, name: &str) {
+        if let Some(i) = self.settings.people.iter().position(|p| p.name == name) {
+            self.picker_selected = i;
+            self.picker_moved = true;
+            self.sign_in = Some(SignIn::new(name));
+        }
+    }
+
+    fn sign_in_action(&mut self, action: Action) {
+        let approvers = self.approvers();
+        let Some(s) = &mut self.sign_in else { return };
+        match action {
+            Action::Back => self.sign_in = None,
+            Action::DeleteBack => s.backspace(),
+            Action::NextApprover => s.next_approver(&approvers),
+            Action::SubmitPin => match s.submit() {
+                Ask::Nothing => {}
+                Ask::Check { name, pin } => self.request(
+                    Job::SignInCheck { name: name.clone() },
+                    Request::CheckPin {
+                        name,
+                        pin,
+                        place: super::pin_policy::PinPlace::SignIn,
+                    },
+                ),
+                Ask::Enrol { pin } => {
+                    let name = s.person.clone();
+                    let by = s.approver.clone().unwrap_or_else(|| OPEN_ENROLMENT.to_string());
+                    self.request(Job::Enrol, Request::EnrolPin { name, pin, by });
+                }
+            },
+            _ => {}
+        }
+    }
+
+    /// A PIN typed at sign-in came back: the person's own, or an approver's enrolling them.
+    fn on_sign_in_check(&mut self, name: &str, reply: Reply) {
+        let approvers = self.approvers();
+        let now = self.now;
+        let Some(s) = &mut self.sign_in else { return };
+        let for_approver = s.step == SignInStep::ApproverPin;
+        match reply {
+            Reply::Pin(PinCheck::Matches { failed_before }) if !for_approver => {
+                let note = failures_note(&failed_before)
+                    .map(|n| format!("。{n}"))
+                    .unwrap_or_default();
+                let person = s.person.clone();
+                self.sign_in = None;
+                self.signed_in(&person, &note);
+            }
+            Reply::Pin(PinCheck::Matches { .. }) => s.approved(),
+            Reply::Pin(PinCheck::Wrong { in_a_row, wait_until }) => {
+                s.failed(&wrong_text(name, in_a_row, wait_until, now));
+            }
+            Reply::Pin(PinCheck::Wait { until }) => s.failed(&wait_text(name, until, now)),
+            Reply::Pin(PinCheck::NotSet) if for_approver => {
+                s.failed(&format!("{name} 也还没有 PIN：请按 Tab 换一位已登记的领导"));
+            }
+            Reply::Pin(PinCheck::NotSet) => {
+                s.step = SignInStep::Asking;
+                s.checking = true;
+                self.request(Job::EnrolmentOpen, Request::AnyPinSet(approvers));
+            }
+            Reply::Failed(why) => s.failed(&format!("无法核对 PIN：{why}")),
+            _ => {}
+        }
+    }
+
+    /// `name` is signed in: the screens read what they need.
+    fn signed_in(&mut self, name: &str, note: &str) {
+        let role = self.settings.person(name).map_or("", |p| p.role.label());
+        self.operator = Some(name.to_string());
+        self.last_input = self.now;
+        self.say(&format!("{role} {name} 开始值班{note}"));
+        self.start_screens();
     }
 
     fn unlocked(&mut self, note: &str) {
@@ -805,7 +926,11 @@ impl App {
         match resolve(mode, key) {
             Some(action) => self.on_action(mode, action),
             None => {
-                if matches!(mode, Mode::Form | Mode::VisitLookup | Mode::Search)
+                if mode == Mode::SignIn
+                    && let (Some(c), Some(s)) = (key.typed_char(), &mut self.sign_in)
+                {
+                    s.type_char(c);
+                } else if matches!(mode, Mode::Form | Mode::VisitLookup | Mode::Search)
                     && let Some(c) = key.typed_char()
                 {
                     self.with_screen(self.screen, |s, cx| s.on_char(c, cx));
@@ -854,11 +979,10 @@ impl App {
             }
             (Mode::Picker, Action::Pick) => {
                 if let Some(p) = self.settings.people.get(self.picker_selected) {
-                    self.operator = Some(p.name.clone());
-                    self.say(&format!("{} {} 开始值班", p.role.label(), p.name));
-                    self.start_screens();
+                    self.sign_in = Some(SignIn::new(&p.name));
                 }
             }
+            (Mode::SignIn, a) => self.sign_in_action(a),
             (Mode::Picker, _) => {}
             (_, Action::GoTo) => self.goto = Some(0),
             (_, Action::NextTab | Action::PrevTab) => {
@@ -1226,7 +1350,14 @@ mod tests {
         key(&mut a, Key::ch('n'));
         assert_eq!(a.mode(), Mode::Picker);
         key(&mut a, Key::plain(KeyCode::Down));
-        let effects = key(&mut a, Key::plain(KeyCode::Enter));
+        key(&mut a, Key::plain(KeyCode::Enter));
+        assert_eq!(a.operator, None, "a name alone signs nobody in");
+        let effects = submit_pin(&mut a, "135790");
+        let op = op_of(
+            &effects,
+            |r| matches!(r, Request::CheckPin { name, .. } if name == "李四"),
+        );
+        let effects = reply(&mut a, op, Reply::Pin(PinCheck::Matches { failed_before: vec![] }));
         assert_eq!(a.operator.as_deref(), Some("李四"));
         assert!(matches!(requests(&effects).as_slice(), [(_, Request::LoadPage(r))] if r.anchor == Anchor::Newest));
     }
@@ -1619,5 +1750,148 @@ mod tests {
         assert!(a.message.as_ref().unwrap().text.contains("没有待确认的紧急事项"));
         // A 值班员 at the same terminal opens everything.
         assert!(App::new(settings(), Some("张三".into()), at(NOW)).may_open(ScreenId::Log));
+    }
+
+    /// Keys for sign-in's PIN box, then Enter; returns the request the app sent.
+    fn submit_pin(a: &mut App, pin: &str) -> Vec<Effect> {
+        type_text(a, pin);
+        key(a, Key::plain(KeyCode::Enter))
+    }
+
+    #[test]
+    fn signing_in_takes_the_chosen_person_s_pin_and_nobody_is_at_the_keyboard_before() {
+        let mut a = App::new(settings(), None, at(NOW));
+        a.start();
+        key(&mut a, Key::plain(KeyCode::Enter)); // 张三
+        assert_eq!(a.mode(), Mode::SignIn);
+        assert_eq!(a.operator, None);
+        // Letters never reach the PIN; a short PIN is refused before the store.
+        type_text(&mut a, "abc");
+        assert!(a.sign_in.as_ref().unwrap().pin.text().is_empty());
+        let effects = submit_pin(&mut a, "246813");
+        let op = op_of(
+            &effects,
+            |r| matches!(r, Request::CheckPin { name, place: crate::core::pin_policy::PinPlace::SignIn, .. } if name == "张三"),
+        );
+        reply(
+            &mut a,
+            op,
+            Reply::Pin(PinCheck::Wrong {
+                in_a_row: 1,
+                wait_until: None,
+            }),
+        );
+        assert_eq!(a.operator, None);
+        assert!(
+            a.sign_in
+                .as_ref()
+                .unwrap()
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("张三 的 PIN 不对")
+        );
+        let effects = submit_pin(&mut a, "246813");
+        let op = op_of(&effects, |r| matches!(r, Request::CheckPin { .. }));
+        let effects = reply(
+            &mut a,
+            op,
+            Reply::Pin(PinCheck::Matches {
+                failed_before: vec![(at(NOW), "登录".into())],
+            }),
+        );
+        assert_eq!(a.operator.as_deref(), Some("张三"));
+        assert!(
+            a.message
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("上次成功以来有 1 次 PIN 输错")
+        );
+        assert!(
+            requests(&effects)
+                .iter()
+                .any(|(_, r)| matches!(r, Request::LoadPage(_)))
+        );
+    }
+
+    #[test]
+    fn a_person_without_a_pin_is_enrolled_by_a_leader_not_by_themselves() {
+        let mut a = App::new(settings(), None, at(NOW));
+        a.preselect("李四");
+        assert_eq!(a.mode(), Mode::SignIn, "--operator still asks");
+        let effects = submit_pin(&mut a, "111111");
+        let op = op_of(&effects, |r| matches!(r, Request::CheckPin { .. }));
+        let effects = reply(&mut a, op, Reply::Pin(PinCheck::NotSet));
+        let op = op_of(
+            &effects,
+            |r| matches!(r, Request::AnyPinSet(names) if names == &["王五".to_string()]),
+        );
+        // A leader has a PIN: enrolment is not open.
+        reply(&mut a, op, Reply::AnyPinSet(true));
+        let s = a.sign_in.as_ref().unwrap();
+        assert_eq!(s.approver.as_deref(), Some("王五"));
+        assert!(
+            s.prompt()
+                .contains("李四 还没有 PIN，须由领导登记：请 王五 输入本人 PIN")
+        );
+        // 王五's PIN, wrong: no enrolment.
+        let effects = submit_pin(&mut a, "999999");
+        let op = op_of(
+            &effects,
+            |r| matches!(r, Request::CheckPin { name, .. } if name == "王五"),
+        );
+        reply(
+            &mut a,
+            op,
+            Reply::Pin(PinCheck::Wrong {
+                in_a_row: 1,
+                wait_until: None,
+            }),
+        );
+        assert_eq!(a.sign_in.as_ref().unwrap().step, SignInStep::ApproverPin);
+        let effects = submit_pin(&mut a, "135790");
+        let op = op_of(
+            &effects,
+            |r| matches!(r, Request::CheckPin { name, .. } if name == "王五"),
+        );
+        reply(&mut a, op, Reply::Pin(PinCheck::Matches { failed_before: vec![] }));
+        assert_eq!(a.sign_in.as_ref().unwrap().step, SignInStep::NewPin);
+        assert!(submit_pin(&mut a, "246813").is_empty());
+        let effects = submit_pin(&mut a, "246813");
+        let op = op_of(
+            &effects,
+            |r| matches!(r, Request::EnrolPin { name, pin, by } if name == "李四" && pin == "246813" && by == "王五"),
+        );
+        reply(&mut a, op, Reply::PinSet);
+        assert_eq!(a.operator.as_deref(), Some("李四"));
+        assert!(a.message.as_ref().unwrap().text.contains("PIN 已登记（王五 登记）"));
+    }
+
+    #[test]
+    fn enrolment_is_open_only_while_no_leader_has_a_pin_and_says_so() {
+        let mut a = App::new(settings(), None, at(NOW));
+        a.preselect("张三");
+        let effects = submit_pin(&mut a, "111111");
+        let op = op_of(&effects, |r| matches!(r, Request::CheckPin { .. }));
+        let effects = reply(&mut a, op, Reply::Pin(PinCheck::NotSet));
+        let op = op_of(&effects, |r| matches!(r, Request::AnyPinSet(_)));
+        reply(&mut a, op, Reply::AnyPinSet(false));
+        let s = a.sign_in.as_ref().unwrap();
+        assert_eq!((s.step, s.approver.as_ref()), (SignInStep::NewPin, None));
+        assert!(s.notice.as_deref().unwrap().contains("登记开放"));
+        submit_pin(&mut a, "246813");
+        let effects = submit_pin(&mut a, "246813");
+        let op = op_of(
+            &effects,
+            |r| matches!(r, Request::EnrolPin { by, .. } if by == OPEN_ENROLMENT),
+        );
+        reply(&mut a, op, Reply::PinSet);
+        assert_eq!(a.operator.as_deref(), Some("张三"));
+        // Esc at sign-in goes back to the names.
+        let mut b = App::new(settings(), None, at(NOW));
+        b.preselect("李四");
+        key(&mut b, Key::plain(KeyCode::Esc));
+        assert_eq!(b.mode(), Mode::Picker);
     }
 }

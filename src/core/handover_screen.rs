@@ -442,7 +442,7 @@ impl HandoverScreen {
                     (&d.outgoing, &signing.request.outgoing_pin, HandoverField::OutgoingPin),
                     (&d.incoming, &signing.request.incoming_pin, HandoverField::IncomingPin),
                 ];
-                for ((name, pin, field), check) in people.into_iter().zip(checks) {
+                for ((name, _, field), check) in people.into_iter().zip(checks) {
                     match check {
                         PinCheck::Matches { failed_before } => {
                             if let Some(note) = failures_note(&failed_before) {
@@ -456,9 +456,16 @@ impl HandoverScreen {
                         PinCheck::Wait { until } => {
                             return self.sign_failed(Some(field), &wait_text(name, until, cx.now), cx);
                         }
+                        // No PIN is set by signing (that would let one officer choose another's):
+                        // a person without one is enrolled at sign-in first.
                         PinCheck::NotSet => {
-                            signing.new_pins.push((name.clone(), pin.clone()));
-                            signing.notes.push(format!("{name} 首次签名，PIN 已设定"));
+                            return self.sign_failed(
+                                Some(field),
+                                &format!(
+                                    "{name} 还没有 PIN：请先在登录时由领导登记（或登记开放期间本人设定），再来签字"
+                                ),
+                                cx,
+                            );
                         }
                     }
                 }

@@ -143,6 +143,8 @@ pub enum Mode {
     Report,
     /// The go-to list: every screen, from the same registry as the tabs.
     GoTo,
+    /// Sign-in: digits go into the PIN (or the enrolment's new PIN).
+    SignIn,
 }
 
 /// Everything a key can ask for.
@@ -233,6 +235,10 @@ pub enum Action {
     GoTo,
     /// On the lock screen: the next person whose PIN is typed (换人).
     SwitchPerson,
+    /// Sign-in: submit what was typed.
+    SubmitPin,
+    /// Sign-in: the next approver who may enrol the person.
+    NextApprover,
 }
 
 impl Action {
@@ -309,6 +315,8 @@ impl Action {
             Self::Unlock => "解锁",
             Self::GoTo => "转到…",
             Self::SwitchPerson => "换人（选择输入 PIN 的人）",
+            Self::SubmitPin => "登录/确定",
+            Self::NextApprover => "换一位领导",
         }
     }
 }
@@ -550,6 +558,12 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Watch, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::Watch, &[Key::ch('?')], Action::Help, true),
     b(Mode::Watch, &[Key::ch('q')], Action::Quit, false),
+    // Sign-in: digits go into the PIN.
+    b(Mode::SignIn, &[p(C::Enter)], Action::SubmitPin, true),
+    b(Mode::SignIn, &[p(C::Backspace)], Action::DeleteBack, true),
+    b(Mode::SignIn, &[p(C::Tab)], Action::NextApprover, true),
+    b(Mode::SignIn, &[p(C::Esc)], Action::Back, true),
+    b(Mode::SignIn, &[Key::ch('q')], Action::Quit, true),
     // The lock screen: digits go into the PIN.
     b(Mode::Locked, &[p(C::Enter)], Action::Unlock, true),
     b(Mode::Locked, &[p(C::Backspace)], Action::DeleteBack, true),

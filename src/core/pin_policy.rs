@@ -78,6 +78,37 @@ pub fn say_wait(left: Duration) -> String {
     }
 }
 
+/// The length of every new PIN.
+pub const NEW_PIN_DIGITS: usize = 6;
+
+/// Whether `pin` may be a new PIN: six digits, not all the same, not a straight run
+/// (123456, 987654) — the first guesses anyone tries.
+///
+/// # Errors
+/// Why not, in Chinese.
+pub fn check_new_pin(pin: &str) -> Result<(), String> {
+    let digits: Vec<u32> = pin.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != NEW_PIN_DIGITS || pin.chars().count() != NEW_PIN_DIGITS {
+        return Err(format!("新 PIN 须为 {NEW_PIN_DIGITS} 位数字"));
+    }
+    if digits.windows(2).all(|w| w[0] == w[1]) {
+        return Err("新 PIN 不能六位相同（如 000000）：太容易被猜到".into());
+    }
+    let step = |up: bool| {
+        digits.windows(2).all(|w| {
+            if up {
+                w[1] == (w[0] + 1) % 10
+            } else {
+                w[0] == (w[1] + 1) % 10
+            }
+        })
+    };
+    if step(true) || step(false) {
+        return Err("新 PIN 不能是顺序数字（如 123456、987654）：太容易被猜到".into());
+    }
+    Ok(())
+}
+
 /// What the officer reads after a wrong PIN.
 #[must_use]
 pub fn wrong_text(name: &str, in_a_row: u32, wait_until: Option<NaiveDateTime>, now: NaiveDateTime) -> String {
@@ -149,6 +180,27 @@ mod tests {
         );
         // The clock went back a day: the rule's own wait at most, so no wait is invented.
         assert_eq!(blocked_until(9, Some(last), at("2026-11-22 03:10:00")), None);
+    }
+
+    #[test]
+    fn a_new_pin_is_six_digits_neither_all_alike_nor_a_run() {
+        assert_eq!(check_new_pin("246813"), Ok(()));
+        assert_eq!(check_new_pin("112358"), Ok(()));
+        for bad in [
+            "1234",
+            "2468135",
+            "12345a",
+            "000000",
+            "777777",
+            "123456",
+            "987654",
+            "890123",
+            "３４５６７８",
+        ] {
+            assert!(check_new_pin(bad).is_err(), "{bad}");
+        }
+        assert!(check_new_pin("654321").unwrap_err().contains("顺序"));
+        assert!(check_new_pin("000000").unwrap_err().contains("相同"));
     }
 
     #[test]

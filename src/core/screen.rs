@@ -83,6 +83,14 @@ pub enum Request {
         name: String,
         pin: String,
     },
+    /// Whether any of these people has a PIN (enrolment is open until an approver has one).
+    AnyPinSet(Vec<String>),
+    /// Enrol `name` with `pin`, by an approver (or [`super::sign_in::OPEN_ENROLMENT`]).
+    EnrolPin {
+        name: String,
+        pin: String,
+        by: String,
+    },
     LoadOpenState,
     LoadHandovers,
     LoadHandover(HandoverId),
@@ -146,6 +154,7 @@ pub enum Reply {
     Pin(PinCheck),
     Pins(Vec<PinCheck>),
     PinSet,
+    AnyPinSet(bool),
     OpenState(Box<OpenState>),
     Handovers(Vec<HandoverSummary>),
     Handover(Box<Handover>),

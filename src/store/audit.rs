@@ -39,6 +39,7 @@ const SYSTEM: &str = "（系统）";
 const WHO_COLUMNS: &[&str] = &[
     "amended_by",
     "attempted_by",
+    "enrolled_by",
     "checked_out_by",
     "revealed_by",
     "recorded_by",

@@ -61,6 +61,29 @@ impl Store {
         })
     }
 
+    /// Whether any of `names` has a PIN (enrolment is open until an approver has one).
+    pub fn any_pin_set(&self, names: &[String]) -> Result<bool> {
+        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM person_pin WHERE name = ?1")?;
+        for name in names {
+            if stmt.exists([name])? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Gives `name` their first PIN, enrolled by `by` (an approver, or the open-enrolment
+    /// marker), in one transaction. A person who already has a PIN is refused.
+    pub fn enrol_pin(&mut self, name: &str, hash: &str, by: &str, now: NaiveDateTime) -> Result<()> {
+        self.write(|tx| {
+            tx.prepare_cached("INSERT INTO person_pin (name, hash, set_at) VALUES (?1, ?2, ?3)")?
+                .execute(params![name, hash, time_to_sql(now)])?;
+            tx.prepare_cached("INSERT INTO pin_enrolment (person, enrolled_by, at) VALUES (?1, ?2, ?3)")?
+                .execute(params![name, by, time_to_sql(now)])?;
+            Ok(())
+        })
+    }
+
     /// Every recorded attempt for `name`, oldest first: (when, where, matched).
     pub fn pin_attempts(&self, name: &str) -> Result<Vec<(NaiveDateTime, String, bool)>> {
         let mut stmt = self

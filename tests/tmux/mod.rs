@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 pub const BIN: &str = env!("CARGO_BIN_EXE_zhiban");
 
 /// How long any wait may take before the test fails. Generous: CI machines are slow and busy.
+/// The PIN the sandbox's 张三 signs in with (enrolled at the first sign-in).
+pub const OPERATOR_PIN: &str = "246813";
 pub const DEADLINE: Duration = Duration::from_secs(20);
 
 /// How often the screen is polled while waiting.
@@ -352,12 +354,26 @@ impl Term {
         panic!("Tab never reached the field {label}:\n{}", framed(&self.screen()));
     }
 
-    /// Chooses the first configured person (张三) in the start-up picker. The picker starts on
-    /// whoever the roster has on duty at the real time of the run, so go to the top first.
+    /// Chooses the first configured person (张三) in the start-up picker and signs in with the
+    /// sandbox's PIN for them, enrolling it first if they have none (a fresh file: enrolment is
+    /// open). The picker starts on whoever the roster has on duty at the real time of the run, so
+    /// go to the top first.
     pub fn pick_operator(&self) {
         self.see("请选择本班值班人员");
         self.send_keys(&["Up"; 10]);
         self.send_keys(&["Enter"]);
+        self.see("请 张三 输入本人 PIN");
+        self.type_text(OPERATOR_PIN);
+        self.send_keys(&["Enter"]);
+        let snap = self.wait_until("signed in, or asked for a new PIN", DEADLINE, |s| {
+            s.contains("值班员：张三") || s.contains("设定新 PIN")
+        });
+        if !snap.contains("值班员：张三") {
+            for _ in 0..2 {
+                self.type_text(OPERATOR_PIN);
+                self.send_keys(&["Enter"]);
+            }
+        }
         self.see("值班员：张三");
     }
 
