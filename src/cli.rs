@@ -211,7 +211,7 @@ enum EventCommand {
 
 #[derive(Subcommand, Debug)]
 enum PinCommand {
-    /// 重置某人忘记的 PIN（须由领导操作：从标准输入读入领导本人的 PIN）；此人下次签字或解锁时设定新 PIN
+    /// 重置某人忘记的 PIN（须由领导操作：从标准输入读入领导本人的 PIN）；此人下次登录时重新登记
     Reset {
         /// 要重置 PIN 的人员（配置中的姓名）
         name: String,

@@ -416,7 +416,8 @@ fn render_picker(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The lock screen's hint, said whole.
-pub const LOCK_HINT: &str = "输入本人 PIN（4-8 位数字）后按 Enter 解锁；尚未设定 PIN 的，此次输入即设为 PIN。Tab 换人（输入他人的 PIN 即由他接班）；F2 用所输 PIN 确认紧急事项，屏幕仍锁定。";
+pub const LOCK_HINT: &str =
+    "输入本人 PIN 后按 Enter 解锁。Tab 换人（输入他人的 PIN 即由他接班）；F2 用所输 PIN 确认紧急事项，屏幕仍锁定。";
 
 /// The lock screen: no record, no message; alerts by category and time only.
 fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::lock::Lock) {

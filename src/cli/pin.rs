@@ -54,7 +54,7 @@ pub(super) fn reset(config: &Config, store: &mut Store, name: &str, by: &str) ->
     let cleared = store.clear_pin(name).map_err(|e| failure(e.to_string()))?;
     if cleared {
         println!(
-            "已由 {} 重置 {name} 的 PIN：{name} 下次签字或解锁时输入的 PIN 即为新 PIN",
+            "已由 {} 重置 {name} 的 PIN：{name} 下次登录时由领导重新登记",
             leader.name
         );
     } else {

@@ -242,7 +242,7 @@ impl HandoverScreen {
                         )
                         .secret()
                         .required()
-                        .with_placeholder("4-8 位数字；首次签名即设定"),
+                        .with_placeholder("本人 PIN（登录时登记的）"),
                         field(
                             HandoverField::IncomingPin,
                             &format!("接班 {}", draft.incoming),
@@ -251,7 +251,7 @@ impl HandoverScreen {
                         )
                         .secret()
                         .required()
-                        .with_placeholder("4-8 位数字；首次签名即设定"),
+                        .with_placeholder("本人 PIN（登录时登记的）"),
                     ],
                 );
                 let mut form = form;
