@@ -31,3 +31,19 @@ CREATE TRIGGER pin_enrolment_never_changes BEFORE UPDATE ON pin_enrolment
 BEGIN SELECT RAISE(ABORT, 'zhiban: an enrolment is never changed'); END;
 CREATE TRIGGER pin_enrolment_never_deleted BEFORE DELETE ON pin_enrolment
 BEGIN SELECT RAISE(ABORT, 'zhiban: an enrolment is never deleted'); END;
+
+-- An approver role (带班领导/值班领导, 办公室主任, 分管副主任) counts only once confirmed: anyone can
+-- edit config.toml, so a role written there is a claim. The first approver is confirmed by their
+-- own enrolment while enrolment is open; later ones by the approver who enrols them. Audited;
+-- never changed.
+CREATE TABLE approver_confirmation (
+    id           INTEGER PRIMARY KEY,
+    person       TEXT NOT NULL,
+    role         TEXT NOT NULL,
+    confirmed_by TEXT NOT NULL,
+    at           TEXT NOT NULL
+);
+CREATE TRIGGER approver_confirmation_never_changes BEFORE UPDATE ON approver_confirmation
+BEGIN SELECT RAISE(ABORT, 'zhiban: a confirmation is never changed'); END;
+CREATE TRIGGER approver_confirmation_never_deleted BEFORE DELETE ON approver_confirmation
+BEGIN SELECT RAISE(ABORT, 'zhiban: a confirmation is never deleted'); END;

@@ -82,10 +82,17 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             .map_err(crate::store::StoreError::Refused)
             .and_then(|h| store.set_pin(&name, &h, now))
             .map_or_else(failed, |()| Reply::PinSet),
-        Request::AnyPinSet(names) => store.any_pin_set(&names).map_or_else(failed, Reply::AnyPinSet),
-        Request::EnrolPin { name, pin, by } => crate::pin::hash(&pin)
+        Request::Approvers(candidates) => store
+            .confirmed_approvers(&candidates)
+            .map_or_else(failed, Reply::Approvers),
+        Request::EnrolPin {
+            name,
+            pin,
+            by,
+            approver_role,
+        } => crate::pin::hash(&pin)
             .map_err(crate::store::StoreError::Refused)
-            .and_then(|h| store.enrol_pin(&name, &h, &by, now))
+            .and_then(|h| store.enrol_pin(&name, &h, &by, approver_role.as_deref(), now))
             .map_or_else(failed, |()| Reply::PinSet),
         Request::CheckPins(pins) => pins
             .iter()

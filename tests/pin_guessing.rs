@@ -167,3 +167,78 @@ fn a_wrong_pin_at_the_lock_screen_says_how_many_in_a_row_and_the_wait() {
     assert!(h.app.locked.is_some(), "the right PIN waits too");
     assert!(h.text().contains("请 30 秒 后再试"), "{}", h.text());
 }
+
+#[test]
+fn a_role_written_into_the_config_does_not_make_an_approver_until_one_confirms_it() {
+    let (_dir, path) = with_pin("张三"); // an ordinary officer with a PIN
+    let mut s = Store::open(&path).unwrap();
+    let t = at("2026-11-23 01:00:00");
+    // 王五, the duty leader, enrolled while enrolment was open: that confirms his role.
+    s.enrol_pin(
+        "王五",
+        &zhiban::pin::hash("135790").unwrap(),
+        zhiban::core::sign_in::OPEN_ENROLMENT,
+        Some("带班领导"),
+        t,
+    )
+    .unwrap();
+    // 张三 edits config.toml to make himself 办公室主任: a claim, not a confirmation.
+    let candidates = [
+        ("张三".to_string(), "办公室主任".to_string()),
+        ("王五".to_string(), "带班领导".to_string()),
+    ];
+    assert_eq!(s.confirmed_approvers(&candidates).unwrap(), ["王五"]);
+    // A confirmation cannot be forged after the fact through the app's triggers either.
+    let conn = Connection::open(&path).unwrap();
+    assert!(
+        conn.execute("UPDATE approver_confirmation SET person = '张三'", [])
+            .is_err()
+    );
+    assert!(conn.execute("DELETE FROM approver_confirmation", []).is_err());
+    let audited: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE tbl IN ('pin_enrolment', 'approver_confirmation', 'person_pin')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(audited >= 3, "the enrolment is audited: {audited}");
+}
+
+#[test]
+fn at_sign_in_a_self_promoted_officer_is_not_offered_as_an_approver() {
+    let mut h = Harness::new(100, 30, None);
+    // 王五 is a confirmed approver; 张三 has a PIN and has promoted himself in the config.
+    h.store
+        .enrol_pin(
+            "王五",
+            &zhiban::pin::hash("135790").unwrap(),
+            zhiban::core::sign_in::OPEN_ENROLMENT,
+            Some("带班领导"),
+            h.clock,
+        )
+        .unwrap();
+    h.store
+        .set_pin("张三", &zhiban::pin::hash(RIGHT).unwrap(), h.clock)
+        .unwrap();
+    if let Some(p) = h.app.settings.people.iter_mut().find(|p| p.name == "张三") {
+        p.role = zhiban::core::people::Role::Director;
+    }
+    // 李四 (no PIN) signs in: only 王五 can enrol him, Tab offers nobody else.
+    h.app.preselect("李四");
+    unlock(&mut h, "111111");
+    assert!(
+        h.text().contains("李四 还没有 PIN，须由领导登记：请 王五 输入本人 PIN"),
+        "{}",
+        h.text()
+    );
+    h.key(Key::plain(KeyCode::Tab));
+    assert!(h.text().contains("请 王五 输入本人 PIN"), "{}", h.text());
+    assert!(!h.text().contains("请 张三 输入本人 PIN"), "{}", h.text());
+    unlock(&mut h, "135790");
+    for _ in 0..2 {
+        unlock(&mut h, "246813");
+    }
+    assert_eq!(h.app.operator.as_deref(), Some("李四"));
+    assert!(h.store.pin_hash("李四").unwrap().is_some());
+}

@@ -622,10 +622,9 @@ impl App {
                 }
             }
             (Job::SignInCheck { name }, reply) => self.on_sign_in_check(&name, reply),
-            (Job::EnrolmentOpen, Reply::AnyPinSet(any)) => {
-                let approvers = self.approvers();
+            (Job::EnrolmentOpen, Reply::Approvers(confirmed)) => {
                 if let Some(s) = &mut self.sign_in {
-                    s.needs_enrolment(&approvers, !any);
+                    s.needs_enrolment(confirmed);
                 }
             }
             (Job::Enrol, Reply::PinSet) => {
@@ -658,13 +657,14 @@ impl App {
         }
     }
 
-    /// The people who may enrol others: the leaders (带班领导/值班领导, 办公室主任, 分管副主任).
-    fn approvers(&self) -> Vec<String> {
+    /// Who the config names as approvers (带班领导/值班领导, 办公室主任, 分管副主任), with the role:
+    /// a claim, which counts only once confirmed in the store.
+    fn approver_candidates(&self) -> Vec<(String, String)> {
         self.settings
             .people
             .iter()
             .filter(|p| p.role.is_leader())
-            .map(|p| p.name.clone())
+            .map(|p| (p.name.clone(), p.role.label().to_string()))
             .collect()
     }
 
@@ -678,12 +678,11 @@ impl App {
     }
 
     fn sign_in_action(&mut self, action: Action) {
-        let approvers = self.approvers();
         let Some(s) = &mut self.sign_in else { return };
         match action {
             Action::Back => self.sign_in = None,
             Action::DeleteBack => s.backspace(),
-            Action::NextApprover => s.next_approver(&approvers),
+            Action::NextApprover => s.next_approver(),
             Action::SubmitPin => match s.submit() {
                 Ask::Nothing => {}
                 Ask::Check { name, pin } => self.request(
@@ -697,7 +696,21 @@ impl App {
                 Ask::Enrol { pin } => {
                     let name = s.person.clone();
                     let by = s.approver.clone().unwrap_or_else(|| OPEN_ENROLMENT.to_string());
-                    self.request(Job::Enrol, Request::EnrolPin { name, pin, by });
+                    // Enrolling someone the config calls a leader confirms that role for them.
+                    let approver_role = self
+                        .settings
+                        .person(&name)
+                        .filter(|p| p.role.is_leader())
+                        .map(|p| p.role.label().to_string());
+                    self.request(
+                        Job::Enrol,
+                        Request::EnrolPin {
+                            name,
+                            pin,
+                            by,
+                            approver_role,
+                        },
+                    );
                 }
             },
             _ => {}
@@ -706,7 +719,7 @@ impl App {
 
     /// A PIN typed at sign-in came back: the person's own, or an approver's enrolling them.
     fn on_sign_in_check(&mut self, name: &str, reply: Reply) {
-        let approvers = self.approvers();
+        let approvers = self.approver_candidates();
         let now = self.now;
         let Some(s) = &mut self.sign_in else { return };
         let for_approver = s.step == SignInStep::ApproverPin;
@@ -730,7 +743,7 @@ impl App {
             Reply::Pin(PinCheck::NotSet) => {
                 s.step = SignInStep::Asking;
                 s.checking = true;
-                self.request(Job::EnrolmentOpen, Request::AnyPinSet(approvers));
+                self.request(Job::EnrolmentOpen, Request::Approvers(approvers));
             }
             Reply::Failed(why) => s.failed(&format!("无法核对 PIN：{why}")),
             _ => {}
@@ -1825,10 +1838,10 @@ mod tests {
         let effects = reply(&mut a, op, Reply::Pin(PinCheck::NotSet));
         let op = op_of(
             &effects,
-            |r| matches!(r, Request::AnyPinSet(names) if names == &["王五".to_string()]),
+            |r| matches!(r, Request::Approvers(c) if c == &[("王五".to_string(), "带班领导".to_string())]),
         );
-        // A leader has a PIN: enrolment is not open.
-        reply(&mut a, op, Reply::AnyPinSet(true));
+        // A confirmed leader: enrolment is not open.
+        reply(&mut a, op, Reply::Approvers(vec!["王五".into()]));
         let s = a.sign_in.as_ref().unwrap();
         assert_eq!(s.approver.as_deref(), Some("王五"));
         assert!(
@@ -1861,7 +1874,7 @@ mod tests {
         let effects = submit_pin(&mut a, "246813");
         let op = op_of(
             &effects,
-            |r| matches!(r, Request::EnrolPin { name, pin, by } if name == "李四" && pin == "246813" && by == "王五"),
+            |r| matches!(r, Request::EnrolPin { name, pin, by, approver_role: None } if name == "李四" && pin == "246813" && by == "王五"),
         );
         reply(&mut a, op, Reply::PinSet);
         assert_eq!(a.operator.as_deref(), Some("李四"));
@@ -1875,8 +1888,8 @@ mod tests {
         let effects = submit_pin(&mut a, "111111");
         let op = op_of(&effects, |r| matches!(r, Request::CheckPin { .. }));
         let effects = reply(&mut a, op, Reply::Pin(PinCheck::NotSet));
-        let op = op_of(&effects, |r| matches!(r, Request::AnyPinSet(_)));
-        reply(&mut a, op, Reply::AnyPinSet(false));
+        let op = op_of(&effects, |r| matches!(r, Request::Approvers(_)));
+        reply(&mut a, op, Reply::Approvers(Vec::new()));
         let s = a.sign_in.as_ref().unwrap();
         assert_eq!((s.step, s.approver.as_ref()), (SignInStep::NewPin, None));
         assert!(s.notice.as_deref().unwrap().contains("登记开放"));

@@ -83,13 +83,16 @@ pub enum Request {
         name: String,
         pin: String,
     },
-    /// Whether any of these people has a PIN (enrolment is open until an approver has one).
-    AnyPinSet(Vec<String>),
-    /// Enrol `name` with `pin`, by an approver (or [`super::sign_in::OPEN_ENROLMENT`]).
+    /// Of these (name, approver role in the config), who is a confirmed approver with a PIN
+    /// (enrolment is open while nobody is).
+    Approvers(Vec<(String, String)>),
+    /// Enrol `name` with `pin`, by an approver (or [`super::sign_in::OPEN_ENROLMENT`]); with
+    /// `approver_role`, the enrolment confirms that role for them.
     EnrolPin {
         name: String,
         pin: String,
         by: String,
+        approver_role: Option<String>,
     },
     LoadOpenState,
     LoadHandovers,
@@ -154,7 +157,7 @@ pub enum Reply {
     Pin(PinCheck),
     Pins(Vec<PinCheck>),
     PinSet,
-    AnyPinSet(bool),
+    Approvers(Vec<String>),
     OpenState(Box<OpenState>),
     Handovers(Vec<HandoverSummary>),
     Handover(Box<Handover>),

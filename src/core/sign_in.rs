@@ -32,6 +32,8 @@ pub struct SignIn {
     pub pin: TextBuffer,
     /// The approver enrolling the person; `None` while enrolment is open.
     pub approver: Option<String>,
+    /// The confirmed approvers who may enrol (Tab goes through them).
+    approvers: Vec<String>,
     /// The new PIN as first typed, waiting for the second.
     first: Option<String>,
     /// A check is with the store.
@@ -64,6 +66,7 @@ impl SignIn {
             step: Step::Pin,
             pin: TextBuffer::new(false, 8),
             approver: None,
+            approvers: Vec::new(),
             first: None,
             checking: false,
             error: None,
@@ -155,9 +158,12 @@ impl SignIn {
         Ask::Nothing
     }
 
-    /// The person has no PIN: enrolment by an approver when one has a PIN, else open.
-    pub fn needs_enrolment(&mut self, approvers: &[String], open: bool) {
+    /// The person has no PIN: enrolment by one of the confirmed `approvers`; open while there
+    /// are none.
+    pub fn needs_enrolment(&mut self, approvers: Vec<String>) {
         self.checking = false;
+        let open = approvers.is_empty();
+        self.approvers = approvers;
         if open {
             self.step = Step::NewPin;
             self.notice = Some(format!(
@@ -166,13 +172,14 @@ impl SignIn {
             ));
         } else {
             self.step = Step::ApproverPin;
-            self.approver = approvers.first().cloned();
+            self.approver = self.approvers.first().cloned();
             self.notice = None;
         }
     }
 
     /// Tab at the approver step: the next approver.
-    pub fn next_approver(&mut self, approvers: &[String]) {
+    pub fn next_approver(&mut self) {
+        let approvers = &self.approvers;
         if self.step != Step::ApproverPin || approvers.is_empty() {
             return;
         }
@@ -235,10 +242,9 @@ mod tests {
     fn enrolment_by_an_approver_then_the_new_pin_twice() {
         let mut s = SignIn::new("张三");
         typed(&mut s, "111111");
-        let approvers = ["王五".to_string(), "赵六".to_string()];
-        s.needs_enrolment(&approvers, false);
+        s.needs_enrolment(vec!["王五".to_string(), "赵六".to_string()]);
         assert_eq!((s.step, s.approver.as_deref()), (Step::ApproverPin, Some("王五")));
-        s.next_approver(&approvers);
+        s.next_approver();
         assert_eq!(s.approver.as_deref(), Some("赵六"));
         assert_eq!(
             typed(&mut s, "135790"),
@@ -261,7 +267,7 @@ mod tests {
     #[test]
     fn open_enrolment_says_so_and_goes_straight_to_the_new_pin() {
         let mut s = SignIn::new("王五");
-        s.needs_enrolment(&[], true);
+        s.needs_enrolment(Vec::new());
         assert_eq!(s.step, Step::NewPin);
         assert!(s.notice.as_deref().unwrap().contains("登记开放"));
         assert_eq!(s.approver, None);

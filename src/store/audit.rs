@@ -40,6 +40,7 @@ const WHO_COLUMNS: &[&str] = &[
     "amended_by",
     "attempted_by",
     "enrolled_by",
+    "confirmed_by",
     "checked_out_by",
     "revealed_by",
     "recorded_by",

@@ -61,25 +61,44 @@ impl Store {
         })
     }
 
-    /// Whether any of `names` has a PIN (enrolment is open until an approver has one).
-    pub fn any_pin_set(&self, names: &[String]) -> Result<bool> {
-        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM person_pin WHERE name = ?1")?;
-        for name in names {
-            if stmt.exists([name])? {
-                return Ok(true);
+    /// Of `candidates` (name, approver role as config writes it), those who count as approvers:
+    /// they have a PIN and that role was confirmed for them.
+    pub fn confirmed_approvers(&self, candidates: &[(String, String)]) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT 1 FROM approver_confirmation c JOIN person_pin p ON p.name = c.person \
+             WHERE c.person = ?1 AND c.role = ?2",
+        )?;
+        let mut out = Vec::new();
+        for (name, role) in candidates {
+            if stmt.exists([name, role])? {
+                out.push(name.clone());
             }
         }
-        Ok(false)
+        Ok(out)
     }
 
     /// Gives `name` their first PIN, enrolled by `by` (an approver, or the open-enrolment
-    /// marker), in one transaction. A person who already has a PIN is refused.
-    pub fn enrol_pin(&mut self, name: &str, hash: &str, by: &str, now: NaiveDateTime) -> Result<()> {
+    /// marker), in one transaction; when `approver_role` is given (the person holds one in the
+    /// config), the enrolment also confirms it. A person who already has a PIN is refused.
+    pub fn enrol_pin(
+        &mut self,
+        name: &str,
+        hash: &str,
+        by: &str,
+        approver_role: Option<&str>,
+        now: NaiveDateTime,
+    ) -> Result<()> {
         self.write(|tx| {
             tx.prepare_cached("INSERT INTO person_pin (name, hash, set_at) VALUES (?1, ?2, ?3)")?
                 .execute(params![name, hash, time_to_sql(now)])?;
             tx.prepare_cached("INSERT INTO pin_enrolment (person, enrolled_by, at) VALUES (?1, ?2, ?3)")?
                 .execute(params![name, by, time_to_sql(now)])?;
+            if let Some(role) = approver_role {
+                tx.prepare_cached(
+                    "INSERT INTO approver_confirmation (person, role, confirmed_by, at) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![name, role, by, time_to_sql(now)])?;
+            }
             Ok(())
         })
     }
