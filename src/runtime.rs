@@ -82,6 +82,10 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             .map_err(crate::store::StoreError::Refused)
             .and_then(|h| store.set_pin(&name, &h, now))
             .map_or_else(failed, |()| Reply::PinSet),
+        Request::ReplacePin { name, pin } => crate::pin::hash(&pin)
+            .map_err(crate::store::StoreError::Refused)
+            .and_then(|h| store.replace_pin(&name, &h, now))
+            .map_or_else(failed, |()| Reply::PinSet),
         Request::Approvers(candidates) => store
             .confirmed_approvers(&candidates)
             .map_or_else(failed, Reply::Approvers),

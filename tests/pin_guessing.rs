@@ -242,3 +242,24 @@ fn at_sign_in_a_self_promoted_officer_is_not_offered_as_an_approver() {
     assert_eq!(h.app.operator.as_deref(), Some("李四"));
     assert!(h.store.pin_hash("李四").unwrap().is_some());
 }
+
+#[test]
+fn an_old_four_digit_pin_signs_in_once_and_is_replaced_there_and_then() {
+    let mut h = Harness::new(100, 30, None);
+    h.store
+        .set_pin("张三", &zhiban::pin::hash("2468").unwrap(), h.clock)
+        .unwrap();
+    h.app.preselect("张三");
+    unlock(&mut h, "2468");
+    assert!(h.text().contains("旧规则下设的：这次仍然有效"), "{}", h.text());
+    assert_eq!(h.app.operator, None, "not in until the new PIN is set");
+    unlock(&mut h, "123456");
+    assert!(h.text().contains("顺序数字"), "{}", h.text());
+    unlock(&mut h, "246813");
+    unlock(&mut h, "246813");
+    assert_eq!(h.app.operator.as_deref(), Some("张三"));
+    assert!(h.text().contains("PIN 已换成 6 位新 PIN"), "{}", h.text());
+    let hash = h.store.pin_hash("张三").unwrap().unwrap();
+    assert!(zhiban::pin::verify("246813", &hash));
+    assert!(!zhiban::pin::verify("2468", &hash), "the old PIN no longer works");
+}

@@ -76,6 +76,8 @@ enum Job {
     EnrolmentOpen,
     /// Sign-in: the new PIN stored.
     Enrol,
+    /// Sign-in: an old PIN replaced.
+    Replace,
     FirstPin {
         name: String,
     },
@@ -634,7 +636,11 @@ impl App {
                     .map_or_else(|| "登记开放期间本人设定".to_string(), |a| format!("{a} 登记"));
                 self.signed_in(&s.person, &format!("；PIN 已登记（{by}）"));
             }
-            (Job::EnrolmentOpen | Job::Enrol, Reply::Failed(why)) => {
+            (Job::Replace, Reply::PinSet) => {
+                let Some(s) = self.sign_in.take() else { return };
+                self.signed_in(&s.person, "；PIN 已换成 6 位新 PIN");
+            }
+            (Job::EnrolmentOpen | Job::Enrol | Job::Replace, Reply::Failed(why)) => {
                 if let Some(s) = &mut self.sign_in {
                     s.failed(&format!("登记未完成：{why}"));
                 }
@@ -693,6 +699,10 @@ impl App {
                         place: super::pin_policy::PinPlace::SignIn,
                     },
                 ),
+                Ask::Replace { pin } => {
+                    let name = s.person.clone();
+                    self.request(Job::Replace, Request::ReplacePin { name, pin });
+                }
                 Ask::Enrol { pin } => {
                     let name = s.person.clone();
                     let by = s.approver.clone().unwrap_or_else(|| OPEN_ENROLMENT.to_string());
@@ -724,6 +734,7 @@ impl App {
         let Some(s) = &mut self.sign_in else { return };
         let for_approver = s.step == SignInStep::ApproverPin;
         match reply {
+            Reply::Pin(PinCheck::Matches { .. }) if !for_approver && s.matched_must_replace() => {}
             Reply::Pin(PinCheck::Matches { failed_before }) if !for_approver => {
                 let note = failures_note(&failed_before)
                     .map(|n| format!("。{n}"))

@@ -83,6 +83,11 @@ pub enum Request {
         name: String,
         pin: String,
     },
+    /// Replace a person's PIN (they just proved the old one).
+    ReplacePin {
+        name: String,
+        pin: String,
+    },
     /// Of these (name, approver role in the config), who is a confirmed approver with a PIN
     /// (enrolment is open while nobody is).
     Approvers(Vec<(String, String)>),

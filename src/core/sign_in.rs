@@ -36,6 +36,10 @@ pub struct SignIn {
     approvers: Vec<String>,
     /// The new PIN as first typed, waiting for the second.
     first: Option<String>,
+    /// The PIN typed at [`Step::Pin`], to see whether it meets today's rules once it matches.
+    typed: Option<String>,
+    /// The person's own old PIN matched but no longer meets the rules: the new one replaces it.
+    pub replacing: bool,
     /// A check is with the store.
     pub checking: bool,
     /// What went wrong, or what to do now.
@@ -56,6 +60,10 @@ pub enum Ask {
     Enrol {
         pin: String,
     },
+    /// Replace the person's old PIN with the new one.
+    Replace {
+        pin: String,
+    },
 }
 
 impl SignIn {
@@ -68,6 +76,8 @@ impl SignIn {
             approver: None,
             approvers: Vec::new(),
             first: None,
+            typed: None,
+            replacing: false,
             checking: false,
             error: None,
             notice: None,
@@ -117,6 +127,7 @@ impl SignIn {
             Step::Pin => match super::handover::validate_pin(&typed) {
                 Ok(()) => {
                     self.checking = true;
+                    self.typed = Some(typed.clone());
                     Ask::Check {
                         name: self.person.clone(),
                         pin: typed,
@@ -143,7 +154,11 @@ impl SignIn {
             Step::NewPinAgain => {
                 if self.first.as_deref() == Some(typed.as_str()) {
                     self.checking = true;
-                    Ask::Enrol { pin: typed }
+                    if self.replacing {
+                        Ask::Replace { pin: typed }
+                    } else {
+                        Ask::Enrol { pin: typed }
+                    }
                 } else {
                     self.first = None;
                     self.step = Step::NewPin;
@@ -204,6 +219,22 @@ impl SignIn {
         ));
     }
 
+    /// The person's own PIN matched: whether it must be replaced first (a 4–8 digit PIN from
+    /// before today's rules works this once, then a new one is set). True: the new PIN is asked.
+    pub fn matched_must_replace(&mut self) -> bool {
+        self.checking = false;
+        let old_rules = self.typed.take().is_some_and(|t| check_new_pin(&t).is_err());
+        if old_rules {
+            self.replacing = true;
+            self.step = Step::NewPin;
+            self.notice = Some(format!(
+                "{} 的 PIN 是旧规则下设的：这次仍然有效，请现在换成 6 位新 PIN（不能六位相同或顺序数字）",
+                self.person
+            ));
+        }
+        old_rules
+    }
+
     /// A check or the enrolment failed: why, and the same step again.
     pub fn failed(&mut self, why: &str) {
         self.checking = false;
@@ -262,6 +293,20 @@ mod tests {
         assert_eq!(s.step, Step::NewPin, "a mismatch starts the new PIN again");
         typed(&mut s, "246813");
         assert_eq!(typed(&mut s, "246813"), Ask::Enrol { pin: "246813".into() });
+    }
+
+    #[test]
+    fn an_old_four_digit_pin_works_once_and_is_replaced_at_that_sign_in() {
+        let mut s = SignIn::new("张三");
+        typed(&mut s, "2468");
+        assert!(s.matched_must_replace());
+        assert_eq!(s.step, Step::NewPin);
+        typed(&mut s, "246813");
+        assert_eq!(typed(&mut s, "246813"), Ask::Replace { pin: "246813".into() });
+        // A PIN that meets the rules is not replaced.
+        let mut s = SignIn::new("张三");
+        typed(&mut s, "246813");
+        assert!(!s.matched_must_replace());
     }
 
     #[test]

@@ -103,6 +103,20 @@ impl Store {
         })
     }
 
+    /// Replaces the PIN of a person who has one (they just typed it). Audited like every write.
+    pub fn replace_pin(&mut self, name: &str, hash: &str, now: NaiveDateTime) -> Result<()> {
+        self.write(|tx| {
+            let n = tx
+                .prepare_cached("UPDATE person_pin SET hash = ?2, set_at = ?3 WHERE name = ?1")?
+                .execute(params![name, hash, time_to_sql(now)])?;
+            if n == 1 {
+                Ok(())
+            } else {
+                Err(super::StoreError::Refused(format!("{name} 没有可更换的 PIN")))
+            }
+        })
+    }
+
     /// Every recorded attempt for `name`, oldest first: (when, where, matched).
     pub fn pin_attempts(&self, name: &str) -> Result<Vec<(NaiveDateTime, String, bool)>> {
         let mut stmt = self
