@@ -78,10 +78,6 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         Request::CheckPin { name, pin, place } => {
             store.check_pin(&name, &pin, place, now).map_or_else(failed, Reply::Pin)
         }
-        Request::SetPin { name, pin } => crate::pin::hash(&pin)
-            .map_err(crate::store::StoreError::Refused)
-            .and_then(|h| store.set_pin(&name, &h, now))
-            .map_or_else(failed, |()| Reply::PinSet),
         Request::ReplacePin { name, pin } => crate::pin::hash(&pin)
             .map_err(crate::store::StoreError::Refused)
             .and_then(|h| store.replace_pin(&name, &h, now))

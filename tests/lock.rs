@@ -1,5 +1,5 @@
-//! The screen lock: idle time or Ctrl-L hides every record; the operator's PIN unlocks (a first
-//! lock sets it); running alerts still show their category and time, never their content.
+//! The screen lock: idle time or Ctrl-L hides every record; the operator's PIN unlocks (no PIN is
+//! ever set from here); running alerts still show their category and time, never their content.
 
 mod common;
 
@@ -16,6 +16,9 @@ fn unlock(h: &mut Harness, pin: &str) {
 #[test]
 fn idle_time_locks_the_screen_hiding_records_and_the_pin_unlocks_it_with_the_form_kept() {
     let mut h = Harness::new(80, 24, Some("张三"));
+    h.store
+        .set_pin("张三", &zhiban::pin::hash("2468").unwrap(), h.clock)
+        .unwrap();
     h.app.settings.lock_minutes = 15;
     h.save_call("城关镇", "李站长", "河堤出现管涌");
     // A half-typed entry.
@@ -36,10 +39,10 @@ fn idle_time_locks_the_screen_hiding_records_and_the_pin_unlocks_it_with_the_for
     h.paste("1234");
     assert!(h.app.locked.as_ref().unwrap().pin.text().is_empty());
     assert!(!h.app.quit);
-    // First lock: the PIN typed becomes 张三's.
+    // 张三's PIN, enrolled at sign-in, unlocks.
     unlock(&mut h, "2468");
     assert!(h.app.locked.is_none(), "{}", h.text());
-    assert!(h.text().contains("PIN 已设定"), "{}", h.text());
+    assert!(h.text().contains("已解锁"), "{}", h.text());
     assert!(h.text().contains("市水利局"), "the form is still there:\n{}", h.text());
     // Ctrl-L locks at once; a wrong PIN is refused and cleared.
     h.key(Key::ctrl('l'));
@@ -153,4 +156,15 @@ fn changing_who_is_at_the_keyboard_on_the_lock_screen_takes_the_new_person_s_pin
         "{}",
         h.text()
     );
+}
+
+#[test]
+fn no_pin_is_ever_set_from_the_lock_screen() {
+    // 张三 is at the keyboard (a test harness, or his PIN was reset meanwhile) and has no PIN.
+    let mut h = Harness::new(100, 30, Some("张三"));
+    h.key(Key::ctrl('l'));
+    unlock(&mut h, "246813");
+    assert!(h.app.locked.is_some(), "{}", h.text());
+    assert!(h.text().contains("张三 的 PIN 已被重置：请按 Tab 换人"), "{}", h.text());
+    assert!(h.store.pin_hash("张三").unwrap().is_none(), "nothing was set");
 }

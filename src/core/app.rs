@@ -66,7 +66,6 @@ enum Job {
     Roster,
     Unlock {
         name: String,
-        pin: String,
     },
     /// Sign-in: a PIN typed for `name` (the person, or the approver enrolling them).
     SignInCheck {
@@ -78,9 +77,6 @@ enum Job {
     Enrol,
     /// Sign-in: an old PIN replaced.
     Replace,
-    FirstPin {
-        name: String,
-    },
     /// F2 on the lock screen: acknowledge with this person's PIN, staying locked.
     LockedAck {
         name: String,
@@ -561,7 +557,7 @@ impl App {
                 self.shared.roster.invalidate();
                 self.say(&format!("读取排班失败：{why}"));
             }
-            (Job::Unlock { name, pin }, Reply::Pin(check)) => match check {
+            (Job::Unlock { name }, Reply::Pin(check)) => match check {
                 PinCheck::Matches { failed_before } => {
                     let switched = self.operator.as_deref() != Some(name.as_str());
                     let mut said = if switched {
@@ -588,15 +584,17 @@ impl App {
                         l.failed(&text);
                     }
                 }
-                // A first lock sets the operator's own PIN; nobody sets a colleague's from here.
-                PinCheck::NotSet if self.operator.as_deref() == Some(name.as_str()) => {
-                    self.request(Job::FirstPin { name: name.clone() }, Request::SetPin { name, pin });
-                }
+                // Nobody's PIN is set from the lock screen (enrolment is at sign-in, by an approver):
+                // a colleague without one cannot take over, and an operator whose PIN was reset
+                // meanwhile hands over with Tab or signs in again.
                 PinCheck::NotSet => {
+                    let why = if self.operator.as_deref() == Some(name.as_str()) {
+                        format!("{name} 的 PIN 已被重置：请按 Tab 换人，或退出后在登录时由领导重新登记")
+                    } else {
+                        format!("{name} 还没有设定 PIN，不能在锁屏换人：请先在登录时由领导登记")
+                    };
                     if let Some(l) = &mut self.locked {
-                        l.failed(&format!(
-                            "{name} 还没有设定 PIN，不能在锁屏换人：请由本人设定 PIN 后再来"
-                        ));
+                        l.failed(&why);
                     }
                 }
             },
@@ -645,17 +643,9 @@ impl App {
                     s.failed(&format!("登记未完成：{why}"));
                 }
             }
-            (Job::FirstPin { name }, Reply::PinSet) => {
-                self.unlocked(&format!("已解锁；{name} 的 PIN 已设定，交接班签字也用这个 PIN"));
-            }
             (Job::Unlock { .. }, Reply::Failed(why)) => {
                 if let Some(l) = &mut self.locked {
                     l.failed(&format!("无法核对 PIN：{why}"));
-                }
-            }
-            (Job::FirstPin { .. }, Reply::Failed(why)) => {
-                if let Some(l) = &mut self.locked {
-                    l.failed(&format!("无法设定 PIN：{why}"));
                 }
             }
             // Any other pairing is a reply this job does not expect: nothing to do.
@@ -1089,10 +1079,7 @@ impl App {
                     let job = if action == Action::Acknowledge {
                         Job::LockedAck { name: name.clone() }
                     } else {
-                        Job::Unlock {
-                            name: name.clone(),
-                            pin: pin.clone(),
-                        }
+                        Job::Unlock { name: name.clone() }
                     };
                     let place = super::pin_policy::PinPlace::Lock;
                     self.request(job, Request::CheckPin { name, pin, place });

@@ -78,11 +78,6 @@ pub enum Request {
         pin: String,
         place: PinPlace,
     },
-    /// Store a first PIN for a person who has none.
-    SetPin {
-        name: String,
-        pin: String,
-    },
     /// Replace a person's PIN (they just proved the old one).
     ReplacePin {
         name: String,
