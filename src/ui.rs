@@ -92,6 +92,10 @@ pub fn render(app: &App, frame: &mut Frame) {
     if app.help {
         render_help(frame, main, app.mode_under_help(), to_u16(app.help_scroll));
     }
+    if let (Some(_), Some(sign_in)) = (&app.operator, &app.sign_in) {
+        // Changing one's own PIN: the same box, over the screen.
+        render_sign_in(frame, main, app, sign_in);
+    }
     if let Some(selected) = app.goto {
         render_goto(frame, main, selected);
     }
@@ -121,7 +125,7 @@ fn render_goto(frame: &mut Frame, area: Rect, selected: usize) {
     let items = crate::core::app::goto_items();
     let mut lines = vec![Line::raw("")];
     for (i, item) in items.iter().enumerate() {
-        let text = format!("  {}  {}", crate::core::text::pad(item.label, 10), item.key);
+        let text = format!("  {}  {}", crate::core::text::pad(item.label, 14), item.key);
         let style = if i == selected {
             theme::SELECTED
         } else {

@@ -122,6 +122,8 @@ pub struct GoToItem {
 pub enum GoToTarget {
     Screen(ScreenId),
     Open(Target),
+    /// Change one's own PIN: the old one, then the new one twice.
+    ChangePin,
 }
 
 /// The go-to list: every screen from the registry, then views inside screens.
@@ -143,6 +145,11 @@ pub fn goto_items() -> Vec<GoToItem> {
         label: "值班日报",
         key: "Ctrl-R（查询栏）".into(),
         to: GoToTarget::Open(Target::DailyReport),
+    });
+    items.push(GoToItem {
+        label: "修改本人 PIN",
+        key: String::new(),
+        to: GoToTarget::ChangePin,
     });
     items
 }
@@ -276,7 +283,7 @@ impl App {
             Mode::GoTo
         } else if self.help {
             Mode::Help
-        } else if self.operator.is_none() && self.sign_in.is_some() {
+        } else if self.sign_in.is_some() {
             Mode::SignIn
         } else if self.operator.is_none() {
             Mode::Picker
@@ -636,7 +643,11 @@ impl App {
             }
             (Job::Replace, Reply::PinSet) => {
                 let Some(s) = self.sign_in.take() else { return };
-                self.signed_in(&s.person, "；PIN 已换成 6 位新 PIN");
+                if s.changing {
+                    self.say(&format!("已更换 {} 的 PIN：以后登录、解锁和签字都用新 PIN", s.person));
+                } else {
+                    self.signed_in(&s.person, "；PIN 已换成 6 位新 PIN");
+                }
             }
             (Job::EnrolmentOpen | Job::Enrol | Job::Replace, Reply::Failed(why)) => {
                 if let Some(s) = &mut self.sign_in {
@@ -1060,6 +1071,11 @@ impl App {
                 match items.get(selected).map(|i| i.to.clone()) {
                     Some(GoToTarget::Screen(s)) => self.show(s),
                     Some(GoToTarget::Open(t)) => self.open(t),
+                    Some(GoToTarget::ChangePin) => {
+                        if let Some(me) = self.operator.clone() {
+                            self.sign_in = Some(SignIn::changing(&me));
+                        }
+                    }
                     None => {}
                 }
             }
@@ -1904,5 +1920,60 @@ mod tests {
         b.preselect("李四");
         key(&mut b, Key::plain(KeyCode::Esc));
         assert_eq!(b.mode(), Mode::Picker);
+    }
+
+    #[test]
+    fn an_officer_changes_their_own_pin_from_the_go_to_list() {
+        let mut a = app();
+        key(&mut a, Key::ch(':'));
+        for _ in 0..goto_items().len() {
+            key(&mut a, Key::plain(KeyCode::Down));
+        }
+        key(&mut a, Key::plain(KeyCode::Enter));
+        assert_eq!(a.mode(), Mode::SignIn);
+        assert!(
+            a.sign_in
+                .as_ref()
+                .unwrap()
+                .prompt()
+                .contains("修改 PIN：请 张三 先输入现在的 PIN")
+        );
+        let effects = submit_pin(&mut a, "246813");
+        let op = op_of(
+            &effects,
+            |r| matches!(r, Request::CheckPin { name, .. } if name == "张三"),
+        );
+        reply(&mut a, op, Reply::Pin(PinCheck::Matches { failed_before: vec![] }));
+        assert_eq!(a.sign_in.as_ref().unwrap().step, SignInStep::NewPin);
+        submit_pin(&mut a, "135790");
+        let effects = submit_pin(&mut a, "135790");
+        let op = op_of(
+            &effects,
+            |r| matches!(r, Request::ReplacePin { name, pin } if name == "张三" && pin == "135790"),
+        );
+        reply(&mut a, op, Reply::PinSet);
+        assert!(a.sign_in.is_none());
+        assert_eq!(a.operator.as_deref(), Some("张三"));
+        assert!(a.message.as_ref().unwrap().text.contains("已更换 张三 的 PIN"));
+        // A wrong old PIN changes nothing.
+        key(&mut a, Key::ch(':'));
+        for _ in 0..goto_items().len() {
+            key(&mut a, Key::plain(KeyCode::Down));
+        }
+        key(&mut a, Key::plain(KeyCode::Enter));
+        let effects = submit_pin(&mut a, "000000");
+        let op = op_of(&effects, |r| matches!(r, Request::CheckPin { .. }));
+        reply(
+            &mut a,
+            op,
+            Reply::Pin(PinCheck::Wrong {
+                in_a_row: 1,
+                wait_until: None,
+            }),
+        );
+        assert_eq!(a.sign_in.as_ref().unwrap().step, SignInStep::Pin);
+        key(&mut a, Key::plain(KeyCode::Esc));
+        assert!(a.sign_in.is_none());
+        assert_eq!(a.mode(), Mode::List);
     }
 }

@@ -40,6 +40,8 @@ pub struct SignIn {
     typed: Option<String>,
     /// The person's own old PIN matched but no longer meets the rules: the new one replaces it.
     pub replacing: bool,
+    /// The signed-in officer is changing their own PIN (not signing in).
+    pub changing: bool,
     /// A check is with the store.
     pub checking: bool,
     /// What went wrong, or what to do now.
@@ -78,9 +80,19 @@ impl SignIn {
             first: None,
             typed: None,
             replacing: false,
+            changing: false,
             checking: false,
             error: None,
             notice: None,
+        }
+    }
+
+    /// The signed-in officer changes their own PIN: the old one first, then the new one twice.
+    #[must_use]
+    pub fn changing(person: &str) -> Self {
+        Self {
+            changing: true,
+            ..Self::new(person)
         }
     }
 
@@ -88,6 +100,7 @@ impl SignIn {
     #[must_use]
     pub fn prompt(&self) -> String {
         match self.step {
+            Step::Pin | Step::Asking if self.changing => format!("修改 PIN：请 {} 先输入现在的 PIN", self.person),
             Step::Pin | Step::Asking => format!("请 {} 输入本人 PIN 后按 Enter", self.person),
             Step::ApproverPin => format!(
                 "{} 还没有 PIN，须由领导登记：请 {} 输入本人 PIN（Tab 换一位领导）",
@@ -224,6 +237,12 @@ impl SignIn {
     pub fn matched_must_replace(&mut self) -> bool {
         self.checking = false;
         let old_rules = self.typed.take().is_some_and(|t| check_new_pin(&t).is_err());
+        if self.changing {
+            self.replacing = true;
+            self.step = Step::NewPin;
+            self.notice = None;
+            return true;
+        }
         if old_rules {
             self.replacing = true;
             self.step = Step::NewPin;
