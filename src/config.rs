@@ -186,7 +186,8 @@ fn access_settings(
     access: Option<Spanned<Vec<Spanned<AccessEntry>>>>,
     err: &dyn Fn(Range<usize>, String) -> ConfigError,
 ) -> Result<Vec<(Role, Vec<String>)>, ConfigError> {
-    let screens: Vec<&str> = crate::core::screens::ScreenId::ALL.iter().map(|s| s.label()).collect();
+    let mut screens: Vec<&str> = crate::core::screens::ScreenId::ALL.iter().map(|s| s.label()).collect();
+    screens.push(crate::core::screens::PETITION_DETAILS);
     let mut out: Vec<(Role, Vec<String>)> = Vec::new();
     for entry in access.map(Spanned::into_inner).unwrap_or_default() {
         let a = entry.into_inner();

@@ -423,3 +423,52 @@ fn an_office_that_says_zhiban_lingdao_is_told_to_report_to_its_zhiban_lingdao() 
         .expect("a notice for an officer");
     assert!(notice.contains("关注名单由值班领导掌握"), "{notice}");
 }
+
+#[test]
+fn a_gate_guard_sees_a_petition_visit_on_the_board_but_not_its_matter() {
+    use zhiban::core::people::{Person, Role};
+    use zhiban::core::visit::{RepresentativeDraft, VisitDraft, build_visit};
+    let mut h = Harness::new(100, 30, Some("张三"));
+    let now = h.clock;
+    let draft = VisitDraft {
+        name: "刘大爷".into(),
+        id_type: "居民身份证".into(),
+        id_number: ID.into(),
+        phone: "13812345678".into(),
+        purpose: "反映征地补偿款的事".into(),
+        host: "办公室".into(),
+        people_count: "1".into(),
+        petition: true,
+        petition_address: "城关镇河西村".into(),
+        petition_matter: "征地补偿款未发放".into(),
+        representatives: vec![RepresentativeDraft::default()],
+        ..VisitDraft::default()
+    };
+    let visit = build_visit(&draft, "张三", now, now.date()).expect("a valid petition");
+    let id = h.store.add_visit(&visit).unwrap();
+    // The duty officer reads it whole.
+    h.key(Key::ch('2'));
+    h.key(Key::plain(KeyCode::Enter));
+    let text = h.text();
+    assert!(text.contains(&format!("第 {id} 号来访")), "{text}");
+    assert!(
+        text.contains("征地补偿款未发放") && text.contains("城关镇河西村"),
+        "{text}"
+    );
+    h.key(Key::plain(KeyCode::Esc));
+    // The gate guard, whose role has [[access]] without 信访详情, reads the board's facts only.
+    h.app.settings.people.push(Person {
+        name: "孙门卫".into(),
+        role: Role::Guard,
+        phone: String::new(),
+    });
+    h.app.settings.access = vec![(Role::Guard, vec!["来访登记".into()])];
+    h.app.operator = Some("孙门卫".into());
+    h.key(Key::plain(KeyCode::Enter));
+    let text = h.text();
+    assert!(text.contains("刘大爷"), "the board's facts stay: {text}");
+    for secret in ["征地补偿款", "城关镇河西村", "反映征地"] {
+        assert!(!text.contains(secret), "{secret} shown to the guard:\n{text}");
+    }
+    assert!(text.contains("详情仅值班人员可见"), "{text}");
+}

@@ -871,6 +871,16 @@ impl App {
             .any(|l| l == screen.label() || screen.parent().is_some_and(|p| p.label() == l))
     }
 
+    /// Whether the officer at the keyboard may read a 信访 visit's details beyond the board: a role
+    /// with `[[access]]` only when it lists [`super::screens::PETITION_DETAILS`].
+    #[must_use]
+    pub fn may_see_petition_details(&self) -> bool {
+        self.operator
+            .as_deref()
+            .and_then(|op| self.settings.screens_for(op))
+            .is_none_or(|allowed| allowed.iter().any(|l| l == super::screens::PETITION_DETAILS))
+    }
+
     /// After someone new is at the keyboard: off a screen their role may not open.
     fn keep_to_allowed_screens(&mut self) {
         if !self.may_open(self.screen)

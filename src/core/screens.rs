@@ -13,6 +13,10 @@ use super::search_screen::SearchScreen;
 use super::urgent_screen::UrgentScreen;
 use super::visit_screen::VisitScreen;
 
+/// What `[[access]]` may grant besides screens: a 信访 visit's details beyond the board (address,
+/// matter, representatives, purpose and handling).
+pub const PETITION_DETAILS: &str = "信访详情";
+
 /// The most top-level tabs the tab bar holds.
 pub const MAX_TABS: usize = 6;
 

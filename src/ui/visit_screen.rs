@@ -271,6 +271,14 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, v: &Visit) {
         (None, _) => format!("在楼 {}（按 c 登记离开）", inside_for(v, app.now)),
     };
     let cells = usize::from(area.width.saturating_sub(2));
+    // A 信访 visit's matter is for the duty officers: a role without 信访详情 (the gate guard) reads
+    // the board's facts only.
+    let hidden = f.petition.is_some() && !app.may_see_petition_details();
+    let purpose = if hidden {
+        "（信访来访：详情仅值班人员可见）".to_string()
+    } else {
+        f.purpose.clone()
+    };
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut kv = |k: &str, val: String| push_labelled(&mut lines, k, 12, clean(&val).trim_end(), cells);
     for (k, val) in [
@@ -279,7 +287,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, v: &Visit) {
         ("工作单位", f.employer.clone()),
         ("联系电话", f.phone.clone()),
         ("来访人数", format!("{} 人 {}", f.people_count, f.companions)),
-        ("来访事由", f.purpose.clone()),
+        ("来访事由", purpose),
         ("被访部门/人", f.host.clone()),
         ("车牌/物品", format!("{} {}", f.plate, f.belongings)),
         (
@@ -294,7 +302,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, v: &Visit) {
         let text = clean(&crate::core::visit::describe_repeat(prev));
         push_wrapped(&mut lines, &text, 0, cells, theme::ASK_LEADER);
     }
-    if let Some(p) = &f.petition {
+    if let Some(p) = f.petition.as_ref().filter(|_| !hidden) {
         push_labelled(&mut lines, "信访住址", 12, &clean(&p.address), cells);
         push_labelled(&mut lines, "信访事项", 12, &clean(&p.matter.replace('\n', " ")), cells);
         for r in &f.representatives {
@@ -303,7 +311,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, v: &Visit) {
             push_labelled(&mut lines, role, 12, &who, cells);
         }
     }
-    if !f.handling.is_empty() {
+    if !f.handling.is_empty() && !hidden {
         push_labelled(
             &mut lines,
             "处理情况",
