@@ -211,6 +211,15 @@ enum EventCommand {
 
 #[derive(Subcommand, Debug)]
 enum PinCommand {
+    /// 为还没有 PIN 的人登记 PIN：由已确认的领导从标准输入输入本人 PIN，再两次输入此人的 6 位新 PIN
+    /// （尚无领导登记时登记开放，不需 --by）
+    Set {
+        /// 要登记 PIN 的人员（配置中的姓名）
+        name: String,
+        /// 批准登记的领导（配置中角色为领导、且已确认的人员）
+        #[arg(long)]
+        by: Option<String>,
+    },
     /// 重置某人忘记的 PIN（须由领导操作：从标准输入读入领导本人的 PIN）；此人下次登录时重新登记
     Reset {
         /// 要重置 PIN 的人员（配置中的姓名）
@@ -396,6 +405,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Restore { file, yes }) => {
             let config = load_config(&cli.config)?;
             backup::run_restore(&config, &db_path(&cli.db)?, &file, yes)
+        }
+        Some(Command::Pin {
+            command: PinCommand::Set { name, by },
+        }) => {
+            let config = load_config(&cli.config)?;
+            let mut store = open_store(&cli.db)?;
+            pin::set(&config, &mut store, &name, by.as_deref())
         }
         Some(Command::Pin {
             command: PinCommand::Reset { name, by },

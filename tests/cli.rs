@@ -710,3 +710,42 @@ fn an_anonymous_acknowledgement_from_the_command_line_is_recorded_but_does_not_s
     );
     assert!(timeline.iter().any(|l| l.who == "李四"), "{timeline:?}");
 }
+
+#[test]
+fn pin_set_enrols_with_a_confirmed_leader_s_pin_and_refuses_a_self_promoted_one() {
+    let s = Sandbox::new();
+    // Open enrolment: the first leader sets his own.
+    let out = s.run_with_stdin(&["pin", "set", "王五"], "135790\n135790\n");
+    assert!(
+        success(&out).contains("已登记 王五 的 PIN（（登记开放））"),
+        "{}",
+        stdout(&out)
+    );
+    // Now a confirmed leader exists: 李四 needs him, and a 4-digit or run PIN is refused.
+    let err = failure(&s.run_with_stdin(&["pin", "set", "李四"], "246813\n246813\n"), 2);
+    assert!(err.contains("须由已登记的领导批准（可写 王五）"), "{err}");
+    let err = failure(&s.run_with_stdin(&["pin", "set", "李四", "--by", "赵六"], "1\n"), 2);
+    assert!(err.contains("“赵六”不是已确认的领导"), "{err}");
+    let err = failure(
+        &s.run_with_stdin(&["pin", "set", "李四", "--by", "王五"], "135790\n123456\n123456\n"),
+        2,
+    );
+    assert!(err.contains("顺序数字"), "{err}");
+    let err = failure(
+        &s.run_with_stdin(&["pin", "set", "李四", "--by", "王五"], "000000\n246813\n246813\n"),
+        2,
+    );
+    assert!(err.contains("王五 的 PIN 不对"), "{err}");
+    let out = s.run_with_stdin(&["pin", "set", "李四", "--by", "王五"], "135790\n246813\n246813\n");
+    assert!(success(&out).contains("已登记 李四 的 PIN（王五）"), "{}", stdout(&out));
+    let store = zhiban::store::Store::open(&s.db()).unwrap();
+    let hash = store.pin_hash("李四").unwrap().unwrap();
+    assert!(zhiban::pin::verify("246813", &hash));
+    // Once set, set again is refused: a forgotten PIN goes through reset.
+    drop(store);
+    let err = failure(
+        &s.run_with_stdin(&["pin", "set", "李四", "--by", "王五"], "135790\n"),
+        2,
+    );
+    assert!(err.contains("已有 PIN"), "{err}");
+}
