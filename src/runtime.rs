@@ -17,7 +17,6 @@ pub mod notify;
 mod visit;
 
 use crate::core::app::{App, Effect, Msg, Reply, Request};
-use crate::core::handover::Draft;
 use crate::core::keymap::{Key, KeyCode};
 use crate::core::pin_policy::PinPlace;
 use crate::store::Store;
@@ -116,7 +115,9 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             .map_or_else(failed, |state| Reply::OpenState(Box::new(state))),
         Request::LoadHandovers => store.handovers(HANDOVER_HISTORY).map_or_else(failed, Reply::Handovers),
         Request::LoadHandover(id) => store.handover(id).map_or_else(failed, |h| Reply::Handover(Box::new(h))),
-        Request::SignHandover { draft, new_pins } => sign_handover(store, &draft, &new_pins, now),
+        Request::SignHandover(draft) => store
+            .sign_handover(&draft, &[], now)
+            .map_or_else(failed, Reply::HandoverSigned),
         Request::ExportHandover { id, office } => match export_handover(store, id, &office) {
             Ok(path) => Reply::Exported(path.display().to_string()),
             Err(e) => Reply::Failed(e),
@@ -143,24 +144,6 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
 
 /// How many past handovers the history list shows (four shifts a day for a year and more).
 const HANDOVER_HISTORY: usize = 2000;
-
-/// Signs in one transaction, setting the first PINs the core decided to set.
-fn sign_handover(store: &mut Store, draft: &Draft, new_pins: &[(String, String)], now: NaiveDateTime) -> Reply {
-    use crate::store::handover::NewPin;
-    let mut pins = Vec::new();
-    for (name, pin) in new_pins {
-        match crate::pin::hash(pin) {
-            Ok(hash) => pins.push(NewPin {
-                name: name.clone(),
-                hash,
-            }),
-            Err(e) => return Reply::Failed(e),
-        }
-    }
-    store
-        .sign_handover(draft, &pins, now)
-        .map_or_else(|e| Reply::Failed(e.to_string()), Reply::HandoverSigned)
-}
 
 /// Writes the handover as Markdown next to the database, private to its owner like the database.
 fn export_handover(store: &Store, id: i64, office: &str) -> Result<std::path::PathBuf, String> {

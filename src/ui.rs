@@ -349,6 +349,30 @@ fn render_hints(frame: &mut Frame, area: Rect, mode: Mode) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// The PIN being typed, as stars, and under it why the last one failed or that it is being
+/// checked (a blank row otherwise). Returns the PIN's row, for the cursor.
+fn push_pin_row(
+    lines: &mut Vec<Line<'static>>,
+    indent: usize,
+    stars: &str,
+    error: Option<&str>,
+    checking: bool,
+    cells: usize,
+) -> usize {
+    let pad = " ".repeat(indent);
+    let row = lines.len();
+    lines.push(Line::from(vec![
+        Span::styled(format!("{pad}PIN："), theme::LABEL_FOCUSED),
+        Span::raw(stars.to_string()),
+    ]));
+    match (error, checking) {
+        (Some(e), _) => push_wrapped(lines, &clean(e), indent, cells, theme::ERROR),
+        (None, true) => lines.push(Line::styled(format!("{pad}正在核对…"), theme::NOTICE)),
+        (None, false) => lines.push(Line::raw("")),
+    }
+    row
+}
+
 /// Sign-in: whose PIN, what to type (the PIN, an approver's, or a new PIN twice), as stars.
 fn render_sign_in(frame: &mut Frame, area: Rect, app: &App, s: &crate::core::sign_in::SignIn) {
     let width = area.width.clamp(20, 64);
@@ -360,16 +384,7 @@ fn render_sign_in(frame: &mut Frame, area: Rect, app: &App, s: &crate::core::sig
     }
     lines.push(Line::raw(""));
     let stars = "*".repeat(s.pin.text().chars().count());
-    let pin_row = lines.len();
-    lines.push(Line::from(vec![
-        Span::styled(" PIN：", theme::LABEL_FOCUSED),
-        Span::raw(stars.clone()),
-    ]));
-    if let Some(e) = &s.error {
-        push_wrapped(&mut lines, &clean(e), 1, cells, theme::ERROR);
-    } else if s.checking {
-        lines.push(Line::styled(" 正在核对…", theme::NOTICE));
-    }
+    let pin_row = push_pin_row(&mut lines, 1, &stars, s.error.as_deref(), s.checking, cells);
     let box_area = centered(area, width, to_u16(lines.len() + 3));
     dialog(
         frame,
@@ -455,18 +470,7 @@ fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::loc
         );
     }
     lines.push(Line::raw(""));
-    let pin_row = lines.len();
-    lines.push(Line::from(vec![
-        Span::styled("  PIN：", theme::LABEL_FOCUSED),
-        Span::raw(stars.clone()),
-    ]));
-    if let Some(e) = &lock.error {
-        push_wrapped(&mut lines, &clean(e), 2, cells, theme::ERROR);
-    } else if lock.checking {
-        lines.push(Line::styled("  正在核对…", theme::NOTICE));
-    } else {
-        lines.push(Line::raw(""));
-    }
+    let pin_row = push_pin_row(&mut lines, 2, &stars, lock.error.as_deref(), lock.checking, cells);
     let alerts = app.alerts();
     let entries = app.unacked_entry_alerts();
     if !alerts.is_empty() || !entries.is_empty() {

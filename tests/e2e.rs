@@ -70,6 +70,17 @@ impl Sandbox {
         self.dir.path().join("zhiban.db")
     }
 
+    /// Gives `name` a PIN in the sandbox's database, as enrolment would.
+    fn set_pin(&self, name: &str, pin: &str) {
+        let mut store = zhiban::store::Store::open(&self.db()).expect("open the database");
+        let enrolled = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("a time");
+        store
+            .set_pin(name, &zhiban::pin::hash(pin).expect("hash"), enrolled)
+            .expect("set the PIN");
+    }
+
     /// The whole environment the app sees: nothing is inherited from the test process.
     fn env(&self) -> Vec<(String, String)> {
         let path = |sub: &str| self.dir.path().join(sub).display().to_string();
@@ -691,14 +702,7 @@ fn a_handover_with_one_open_item_is_confirmed_signed_by_both_and_then_read_only(
     )
     .unwrap();
     // 李四, the incoming officer, was enrolled beforehand (signing never sets a PIN).
-    let mut store = zhiban::store::Store::open(&sandbox.db()).expect("open the database");
-    let enrolled = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .expect("a time");
-    store
-        .set_pin("李四", &zhiban::pin::hash("135790").expect("hash"), enrolled)
-        .expect("enrol 李四");
-    drop(store);
+    sandbox.set_pin("李四", "135790");
     let t = sandbox.start(80, 24, &[]);
     t.pick_operator();
     t.send_keys(&["4"]);
@@ -824,14 +828,7 @@ fn a_visitor_with_a_chinese_name_is_registered_found_again_by_pinyin_initials_an
 #[test]
 fn a_pin_typed_at_the_command_line_in_a_terminal_is_never_echoed() {
     let s = Sandbox::new();
-    let mut store = zhiban::store::Store::open(&s.db()).expect("open the database");
-    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .expect("a time");
-    store
-        .set_pin("王五", &zhiban::pin::hash("246813").expect("hash"), now)
-        .expect("set the PIN");
-    drop(store);
+    s.set_pin("王五", "246813");
     let t = s.start(
         100,
         10,

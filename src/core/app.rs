@@ -823,7 +823,7 @@ impl App {
     }
 
     fn acknowledge(&mut self, preferred: Option<EventId>) {
-        let by = self.operator.clone().unwrap_or_else(|| "（未登录）".into());
+        let Some(by) = self.operator.clone() else { return };
         let steps = self
             .shared
             .alerts
@@ -1003,6 +1003,14 @@ impl App {
                     text: self.quit_question(),
                     answer: Answer::Quit,
                 });
+            }
+            // An acknowledgement says who heard the alarm: nobody before signing in.
+            (Mode::Picker | Mode::SignIn, Action::Acknowledge) if self.operator.is_none() => {
+                self.say("请先登录（选择姓名、输入本人 PIN），再按 F2 确认紧急事项");
+            }
+            (Mode::SignIn, Action::Acknowledge) => {
+                let preferred = self.screens.get(self.screen).selected_event();
+                self.acknowledge(preferred);
             }
             (Mode::Picker, Action::Up) => {
                 self.picker_moved = true;
@@ -1985,5 +1993,20 @@ mod tests {
         key(&mut a, Key::plain(KeyCode::Esc));
         assert!(a.sign_in.is_none());
         assert_eq!(a.mode(), Mode::List);
+    }
+
+    #[test]
+    fn nobody_acknowledges_an_alarm_before_signing_in() {
+        let mut a = App::new(settings(), None, at(NOW));
+        a.start();
+        for mode in [Mode::Picker, Mode::SignIn] {
+            if mode == Mode::SignIn {
+                key(&mut a, Key::plain(KeyCode::Enter));
+            }
+            assert_eq!(a.mode(), mode);
+            let effects = key(&mut a, Key::plain(KeyCode::F(2)));
+            assert!(requests(&effects).is_empty(), "{effects:?}");
+            assert!(a.message.as_ref().unwrap().text.contains("请先登录"), "{:?}", a.message);
+        }
     }
 }

@@ -65,8 +65,7 @@ pub struct HandoverScreen {
 struct Signing {
     op: OpId,
     request: SignRequest,
-    /// First PINs to set at signing (a person's first signature sets theirs).
-    new_pins: Vec<(String, String)>,
+    /// What the confirmation adds (wrong PINs typed for a signer since their last success).
     notes: Vec<String>,
 }
 
@@ -398,7 +397,6 @@ impl HandoverScreen {
                 self.signing = Some(Signing {
                     op,
                     request: *req,
-                    new_pins: Vec::new(),
                     notes: Vec::new(),
                 });
                 cx.say("正在核对 PIN 并保存…");
@@ -485,10 +483,7 @@ impl HandoverScreen {
                     // back to them first.
                     self.draft_from(&state, cx);
                 } else {
-                    signing.op = cx.request(StoreRequest::SignHandover {
-                        draft: Box::new(signing.request.draft.clone()),
-                        new_pins: signing.new_pins.clone(),
-                    });
+                    signing.op = cx.request(StoreRequest::SignHandover(Box::new(signing.request.draft.clone())));
                     self.signing = Some(signing);
                 }
             }

@@ -99,11 +99,8 @@ pub enum Request {
     LoadHandover(HandoverId),
     /// Check both PINs of a handover (typed at the signing): one [`PinCheck`] per name, in order.
     CheckPins(Vec<(String, String)>),
-    /// Sign in one transaction, setting the first PINs named in `new_pins`.
-    SignHandover {
-        draft: Box<Draft>,
-        new_pins: Vec<(String, String)>,
-    },
+    /// Sign in one transaction (both PINs were checked; signing never sets one).
+    SignHandover(Box<Draft>),
     /// Write a signed handover as a Markdown file next to the database.
     ExportHandover {
         id: HandoverId,

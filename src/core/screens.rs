@@ -80,12 +80,6 @@ impl ScreenId {
     pub fn tab(self) -> ScreenId {
         self.parent().unwrap_or(self)
     }
-
-    /// Whether the feature behind the tab exists yet.
-    #[must_use]
-    pub fn is_available(self) -> bool {
-        true
-    }
 }
 
 #[cfg(test)]

@@ -33,34 +33,34 @@ impl Sandbox {
         path
     }
 
-    /// Runs the binary with `args` and `--db <db>`.
-    pub fn run_with_db(&self, db: &Path, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_zhiban"))
+    /// The binary with `args`, `--db <db>` and the sandbox's environment.
+    fn command(&self, db: &Path, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_zhiban"));
+        command
             .args(args)
             .arg("--db")
             .arg(db)
             .env("HOME", self.dir.path().join("home"))
             .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
             .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
-            .env_remove("ZHIBAN_DB")
-            .output()
-            .expect("run zhiban")
+            .env_remove("ZHIBAN_DB");
+        command
+    }
+
+    /// Runs the binary with `args` and `--db <db>`.
+    pub fn run_with_db(&self, db: &Path, args: &[&str]) -> Output {
+        self.command(db, args).output().expect("run zhiban")
     }
 
     /// Runs the binary with `args`, `--db` and `stdin` written to its standard input (a PIN).
     pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
         use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_zhiban"))
-            .args(args)
-            .arg("--db")
-            .arg(self.db())
-            .env("HOME", self.dir.path().join("home"))
-            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
-            .env_remove("ZHIBAN_DB")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
+        use std::process::Stdio;
+        let mut child = self
+            .command(&self.db(), args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("run zhiban");
         // A process that refuses before reading closes the pipe: that is part of its answer.
