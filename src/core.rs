@@ -48,6 +48,7 @@ pub mod log;
 pub mod log_screen;
 pub mod name_pinyin;
 pub mod people;
+pub mod people_screen;
 pub mod pin_policy;
 pub mod report;
 pub mod roster;

@@ -15,6 +15,7 @@ use ratatui::crossterm::{cursor, event::KeyCode as TermKey, execute};
 pub mod backup;
 pub mod notify;
 mod visit;
+pub mod worker;
 
 use crate::core::app::{App, Effect, Msg, Reply, Request};
 use crate::core::keymap::{Key, KeyCode};
@@ -89,10 +90,23 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             pin,
             by,
             approver_role,
+            urgent,
         } => crate::pin::hash(&pin)
             .map_err(crate::store::StoreError::Refused)
-            .and_then(|h| store.enrol_pin(&name, &h, &by, approver_role.as_deref(), now))
+            .and_then(|h| store.enrol_pin(&name, &h, &by, approver_role.as_deref(), urgent, now))
             .map_or_else(failed, |()| Reply::PinSet),
+        Request::PinStatuses(people) => store.pin_statuses(&people).map_or_else(failed, Reply::PinStatuses),
+        Request::ConfirmEnrolment { person, by, by_role } => store
+            .confirm_enrolment(&person, &by, &by_role, now)
+            .map_or_else(failed, |()| Reply::Confirmed),
+        Request::ConfirmApprover {
+            person,
+            role,
+            by,
+            by_role,
+        } => store
+            .confirm_approver(&person, &role, &by, &by_role, now)
+            .map_or_else(failed, |()| Reply::Confirmed),
         Request::CheckPins(pins) => pins
             .iter()
             .map(|(name, pin)| store.check_pin(name, pin, PinPlace::Signing, now))
@@ -176,10 +190,30 @@ pub fn run_effects(
     effects: Vec<Effect>,
     now: NaiveDateTime,
 ) {
+    run_effects_with(app, store, None, alerter, effects, now);
+}
+
+/// [`run_effects`], sending what the `worker` takes to its thread (its replies come back
+/// through [`worker::Worker::try_recv`]); the rest runs here.
+fn run_effects_with(
+    app: &mut App,
+    store: &mut Store,
+    mut worker: Option<&mut worker::Worker>,
+    alerter: &mut dyn Alerter,
+    effects: Vec<Effect>,
+    now: NaiveDateTime,
+) {
     let mut pending: std::collections::VecDeque<Effect> = effects.into();
     while let Some(effect) = pending.pop_front() {
         match effect {
             Effect::Request(op, request) => {
+                let request = match worker.as_deref_mut() {
+                    Some(w) if worker::Worker::takes(&request) => match w.send(op, request, now) {
+                        Ok(()) => continue,
+                        Err(request) => request,
+                    },
+                    _ => request,
+                };
                 let reply = execute(store, request, now);
                 pending.extend(app.update(Msg::Reply(op, reply), now));
             }
@@ -194,6 +228,32 @@ pub fn run_effects(
 pub fn dispatch(app: &mut App, store: &mut Store, alerter: &mut dyn Alerter, msg: Msg, now: NaiveDateTime) {
     let effects = app.update(msg, now);
     run_effects(app, store, alerter, effects, now);
+}
+
+/// The terminal's side of the app: the store, the worker thread and the alerter that every
+/// message's effects go to.
+struct Live<'a> {
+    store: Store,
+    worker: worker::Worker,
+    alerter: &'a mut dyn Alerter,
+}
+
+impl Live<'_> {
+    fn dispatch(&mut self, app: &mut App, msg: Msg, now: NaiveDateTime) {
+        let effects = app.update(msg, now);
+        self.run(app, effects, now);
+    }
+
+    fn run(&mut self, app: &mut App, effects: Vec<Effect>, now: NaiveDateTime) {
+        run_effects_with(app, &mut self.store, Some(&mut self.worker), self.alerter, effects, now);
+    }
+
+    /// Feeds the app every reply the worker has finished.
+    fn collect(&mut self, app: &mut App) {
+        while let Some((op, reply)) = self.worker.try_recv() {
+            self.dispatch(app, Msg::Reply(op, reply), now());
+        }
+    }
 }
 
 /// Translates a terminal key into the core's key; `None` for keys the app does not use.
@@ -276,32 +336,44 @@ fn next_wake(to_next_second: Duration, pause: Option<Duration>, since_input: Dur
 }
 
 /// Runs the full-screen app until the officer quits.
-pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
+pub fn run(mut app: App, store: Store) -> io::Result<()> {
     let (_guard, mut terminal) = enter_terminal()?;
     let mut alerter = TerminalAlerter::start();
     let mut auto_backup = backup::AutoBackup::new(&app.settings.backup, store.path().to_path_buf());
+    let worker = worker::Worker::start(store.path());
+    let mut live = Live {
+        store,
+        worker,
+        alerter: &mut alerter,
+    };
     let t = now();
     let start = app.start();
-    run_effects(&mut app, &mut store, &mut alerter, start, t);
-    dispatch(&mut app, &mut store, &mut alerter, Msg::Tick, t);
+    live.run(&mut app, start, t);
+    live.dispatch(&mut app, Msg::Tick, t);
     let mut last_input = std::time::Instant::now();
     while !app.quit {
+        live.collect(&mut app);
         // The list's height depends on the terminal and on whether the alert banner is showing.
         let rows = ui::list_rows_for(&app, terminal.size()?.height);
         if rows != app.screens.log.list.viewport {
-            dispatch(&mut app, &mut store, &mut alerter, Msg::Viewport(rows), now());
+            live.dispatch(&mut app, Msg::Viewport(rows), now());
         }
         if let Some(outcome) = auto_backup.poll(now()) {
-            dispatch(&mut app, &mut store, &mut alerter, Msg::Backup(outcome), now());
+            live.dispatch(&mut app, Msg::Backup(outcome), now());
         }
-        if let Some(why) = alerter.take_failure() {
-            dispatch(&mut app, &mut store, &mut alerter, Msg::NotifyFailed(why), now());
+        if let Some(why) = live.alerter.take_failure() {
+            live.dispatch(&mut app, Msg::NotifyFailed(why), now());
         }
         terminal.draw(|frame| ui::render(&app, frame))?;
         // Wake at the next whole second so the status-line clock never lags, or when the pause
-        // the app waits for (the lookup box asks the store once typing stops) is over.
+        // the app waits for (the lookup box asks the store once typing stops) is over, or soon
+        // to fetch what the worker is doing.
         let to_next_second = Duration::from_millis(1000 - u64::from(Local::now().timestamp_subsec_millis().min(999)));
-        let (wait, pause_ends) = next_wake(to_next_second, app.pause_wanted(), last_input.elapsed());
+        let (mut wait, mut pause_ends) = next_wake(to_next_second, app.pause_wanted(), last_input.elapsed());
+        let mut worker_due = false;
+        if live.worker.busy() && wait > WORKER_POLL {
+            (wait, pause_ends, worker_due) = (WORKER_POLL, false, true);
+        }
         let msg = if event::poll(wait)? {
             last_input = std::time::Instant::now();
             match event::read()? {
@@ -313,21 +385,27 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                 Event::Resize(_, height) => Msg::Viewport(ui::list_rows_for(&app, height)),
                 _ => continue,
             }
+        } else if worker_due {
+            continue;
         } else if pause_ends {
             Msg::Paused
         } else {
             Msg::Tick
         };
         let idle = matches!(msg, Msg::Tick) && last_input.elapsed() >= IDLE_BEFORE_HOUSEKEEPING;
-        dispatch(&mut app, &mut store, &mut alerter, msg, now());
+        live.dispatch(&mut app, msg, now());
         if idle {
             // Housekeeping only: a failure (another terminal holding the lock) is tried again at
             // the next idle tick, and the index answers correctly unmerged.
-            let _ = store.tidy_search_index();
+            let _ = live.store.tidy_search_index();
         }
     }
     Ok(())
 }
+
+/// How often the loop looks for the worker's answer while one is out (an Argon2 check takes
+/// about 17 ms).
+const WORKER_POLL: Duration = Duration::from_millis(5);
 
 #[cfg(test)]
 mod tests {

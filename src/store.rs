@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_audit_compact.sql"),
     include_str!("../migrations/0011_visit_repeat_index.sql"),
     include_str!("../migrations/0012_pin_attempt.sql"),
+    include_str!("../migrations/0013_urgent_enrolment.sql"),
 ];
 
 /// The schema version this build writes.

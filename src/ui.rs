@@ -5,6 +5,7 @@
 pub mod form;
 pub mod handover_screen;
 pub mod log_screen;
+pub mod people_screen;
 pub mod roster_screen;
 pub mod search_screen;
 pub mod theme;
@@ -117,6 +118,10 @@ fn render_screen(frame: &mut Frame, area: Rect, app: &App) {
             None => roster_screen::render(frame, area, app),
         },
         ScreenId::Search => search_screen::render(frame, area, &s.search),
+        ScreenId::People => match &s.people.form {
+            Some(form) => form::render_form(frame, area, form),
+            None => people_screen::render(frame, area, app),
+        },
     }
 }
 
@@ -240,10 +245,19 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
     } else {
         app.now.format("%m-%d %H:%M:%S")
     };
-    let operator = app
-        .operator
-        .as_deref()
-        .map_or_else(|| "值班员：未选择".to_string(), |o| format!("值班员：{}", clean(o)));
+    let unconfirmed: Vec<&str> = app.shared.unconfirmed_enrolments().collect();
+    let operator = app.operator.as_deref().map_or_else(
+        || "值班员：未选择".to_string(),
+        |o| {
+            // An operator enrolled urgently carries the flag on their own name too.
+            let flag = if unconfirmed.contains(&o) {
+                "（紧急登记）"
+            } else {
+                ""
+            };
+            format!("值班员：{}{flag}", clean(o))
+        },
+    );
     let mut spans = vec![
         Span::styled(format!(" {time} "), theme::STATUS_BAR),
         Span::styled(format!(" {operator} "), theme::STATUS_OPERATOR),
@@ -268,6 +282,18 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
                 spans.push(Span::styled(format!(" {head} "), theme::STATUS_ALERT));
             }
             note(&w, theme::ERROR);
+        }
+    }
+    // An urgent enrolment stays flagged until an approver confirms it (人员与 PIN).
+    if !unconfirmed.is_empty() {
+        let flag = match unconfirmed.as_slice() {
+            [one] => format!("紧急登记待领导确认：{}", clean(one)),
+            many => format!("紧急登记待领导确认：{} 人", many.len()),
+        };
+        if used(&spans) + width(&flag) + 2 <= cells {
+            spans.push(Span::styled(format!(" {flag} "), theme::NOTICE));
+        } else {
+            note(&flag, theme::NOTICE);
         }
     }
     // A locked screen says nothing of what was last done.

@@ -179,6 +179,7 @@ fn a_role_written_into_the_config_does_not_make_an_approver_until_one_confirms_i
         &zhiban::pin::hash("135790").unwrap(),
         zhiban::core::sign_in::OPEN_ENROLMENT,
         Some("带班领导"),
+        false,
         t,
     )
     .unwrap();
@@ -215,6 +216,7 @@ fn at_sign_in_a_self_promoted_officer_is_not_offered_as_an_approver() {
             &zhiban::pin::hash("135790").unwrap(),
             zhiban::core::sign_in::OPEN_ENROLMENT,
             Some("带班领导"),
+            false,
             h.clock,
         )
         .unwrap();

@@ -131,7 +131,7 @@ pub(super) fn set(config: &Config, store: &mut Store, name: &str, by: Option<&st
     let hash = crate::pin::hash(&new).map_err(failure)?;
     let role = person.role.is_leader().then(|| person.role.label());
     store
-        .enrol_pin(name, &hash, &enrolled_by, role, crate::runtime::now())
+        .enrol_pin(name, &hash, &enrolled_by, role, false, crate::runtime::now())
         .map_err(|e| failure(e.to_string()))?;
     println!("已登记 {name} 的 PIN（{enrolled_by}）");
     Ok(())

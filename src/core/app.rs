@@ -73,6 +73,8 @@ enum Job {
     },
     /// Sign-in: whether enrolment is open.
     EnrolmentOpen,
+    /// Every configured person's PIN facts, for the flag and the 人员与 PIN screen.
+    PinStatuses,
     /// Sign-in: the new PIN stored.
     Enrol,
     /// Sign-in: an old PIN replaced.
@@ -509,6 +511,7 @@ impl App {
                     self.with_screen(*s, |screen, cx| screen.on_foreign_writes(shown, cx));
                 }
                 self.request(Job::Events, Request::LoadEvents);
+                self.load_pin_statuses();
                 self.shared.roster.invalidate();
                 self.load_roster_if_needed();
             }
@@ -630,17 +633,23 @@ impl App {
             }
             (Job::SignInCheck { name }, reply) => self.on_sign_in_check(&name, reply),
             (Job::EnrolmentOpen, Reply::Approvers(confirmed)) => {
+                let outgoing = self.outgoing_officer();
                 if let Some(s) = &mut self.sign_in {
-                    s.needs_enrolment(confirmed);
+                    s.needs_enrolment(confirmed, outgoing);
                 }
             }
             (Job::Enrol, Reply::PinSet) => {
                 let Some(s) = self.sign_in.take() else { return };
-                let by = s
-                    .approver
-                    .map_or_else(|| "登记开放期间本人设定".to_string(), |a| format!("{a} 登记"));
+                let urgent = s.is_urgent();
+                let by = match s.approver {
+                    Some(a) if urgent => format!("{a} 紧急登记，须领导在“人员与 PIN”中确认"),
+                    Some(a) => format!("{a} 登记"),
+                    None => "登记开放期间本人设定".to_string(),
+                };
                 self.signed_in(&s.person, &format!("；PIN 已登记（{by}）"));
             }
+            (Job::PinStatuses, Reply::PinStatuses(statuses)) => self.shared.pins = statuses,
+            (Job::PinStatuses, Reply::Failed(why)) => self.say(&format!("无法读取人员 PIN 状态：{why}")),
             (Job::Replace, Reply::PinSet) => {
                 let Some(s) = self.sign_in.take() else { return };
                 if s.changing {
@@ -675,6 +684,26 @@ impl App {
             .collect()
     }
 
+    /// Who may enrol a newcomer urgently when no approver is at hand: the officer signed in
+    /// here, else the one the roster has on duty now (the outgoing officer at a handover).
+    fn outgoing_officer(&self) -> Option<String> {
+        self.operator.clone().or_else(|| {
+            let (current, _) = self.shared.roster.now_next(&self.settings, self.now);
+            current.map(|s| s.primary).filter(|p| !p.is_empty())
+        })
+    }
+
+    /// Reads every configured person's PIN facts again (after any PIN change, here or elsewhere).
+    pub(crate) fn load_pin_statuses(&mut self) {
+        let people = self
+            .settings
+            .people
+            .iter()
+            .map(|p| (p.name.clone(), p.role.is_leader().then(|| p.role.label().to_string())))
+            .collect();
+        self.request(Job::PinStatuses, Request::PinStatuses(people));
+    }
+
     /// Starts sign-in for `name` (the app's `--operator NAME`): the PIN is still asked.
     pub fn preselect(&mut self, name: &str) {
         if let Some(i) = self.settings.people.iter().position(|p| p.name == name) {
@@ -707,11 +736,13 @@ impl App {
                 Ask::Enrol { pin } => {
                     let name = s.person.clone();
                     let by = s.approver.clone().unwrap_or_else(|| OPEN_ENROLMENT.to_string());
-                    // Enrolling someone the config calls a leader confirms that role for them.
+                    let urgent = s.is_urgent();
+                    // Enrolling someone the config calls a leader confirms that role for them
+                    // (an urgent enrolment confirms nothing: the outgoing officer is no approver).
                     let approver_role = self
                         .settings
                         .person(&name)
-                        .filter(|p| p.role.is_leader())
+                        .filter(|p| p.role.is_leader() && !urgent)
                         .map(|p| p.role.label().to_string());
                     self.request(
                         Job::Enrol,
@@ -720,6 +751,7 @@ impl App {
                             pin,
                             by,
                             approver_role,
+                            urgent,
                         },
                     );
                 }
@@ -819,6 +851,7 @@ impl App {
                 self.shared.roster.invalidate();
                 self.load_roster_if_needed();
             }
+            Command::ReloadPins => self.load_pin_statuses(),
         }
     }
 
@@ -919,6 +952,7 @@ impl App {
 
     /// The officer signed in, or another took over: every screen reads what it needs.
     fn start_screens(&mut self) {
+        self.load_pin_statuses();
         for s in ScreenId::ALL {
             self.with_screen(*s, |screen, cx| screen.on_start(cx));
         }
@@ -1404,7 +1438,10 @@ mod tests {
         );
         let effects = reply(&mut a, op, Reply::Pin(PinCheck::Matches { failed_before: vec![] }));
         assert_eq!(a.operator.as_deref(), Some("李四"));
-        assert!(matches!(requests(&effects).as_slice(), [(_, Request::LoadPage(r))] if r.anchor == Anchor::Newest));
+        // The log's first page, and everyone's PIN facts (an urgent enrolment is flagged).
+        assert!(
+            matches!(requests(&effects).as_slice(), [(_, Request::PinStatuses(_)), (_, Request::LoadPage(r))] if r.anchor == Anchor::Newest)
+        );
     }
 
     fn visitor(name: &str, visit_id: i64) -> VisitorMatch {
@@ -1906,7 +1943,7 @@ mod tests {
         let effects = submit_pin(&mut a, "246813");
         let op = op_of(
             &effects,
-            |r| matches!(r, Request::EnrolPin { name, pin, by, approver_role: None } if name == "李四" && pin == "246813" && by == "王五"),
+            |r| matches!(r, Request::EnrolPin { name, pin, by, approver_role: None, urgent: false } if name == "李四" && pin == "246813" && by == "王五"),
         );
         reply(&mut a, op, Reply::PinSet);
         assert_eq!(a.operator.as_deref(), Some("李四"));

@@ -145,6 +145,8 @@ pub enum Mode {
     GoTo,
     /// Sign-in: digits go into the PIN (or the enrolment's new PIN).
     SignIn,
+    /// 人员与 PIN: people and their PIN facts.
+    People,
 }
 
 /// Everything a key can ask for.
@@ -205,6 +207,10 @@ pub enum Action {
     /// Write the handover record as a Markdown file.
     Export,
     OpenRoster,
+    /// 人员与 PIN: an approver confirms an urgent enrolment or a role.
+    ConfirmPerson,
+    /// 人员与 PIN: enrol a person who has no PIN.
+    EnrolPerson,
     PrevDay,
     NextDay,
     PrevWeek,
@@ -293,6 +299,8 @@ impl Action {
             Self::Refresh => "刷新交班单",
             Self::Export => "导出交接班记录",
             Self::OpenRoster => "排班表",
+            Self::ConfirmPerson => "领导确认",
+            Self::EnrolPerson => "登记 PIN",
             Self::PrevDay => "前一天",
             Self::NextDay => "后一天",
             Self::PrevWeek => "上一周",
@@ -316,7 +324,7 @@ impl Action {
             Self::GoTo => "转到…",
             Self::SwitchPerson => "换人（选择输入 PIN 的人）",
             Self::SubmitPin => "登录/确定",
-            Self::NextApprover => "换一位领导",
+            Self::NextApprover => "换一位领导（或交班值班员紧急登记）",
         }
     }
 }
@@ -501,6 +509,15 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Roster, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::Roster, &[Key::ch('?')], Action::Help, true),
     b(Mode::Roster, &[Key::ch('q')], Action::Quit, false),
+    // 人员与 PIN.
+    b(Mode::People, &[Key::ch('c')], Action::ConfirmPerson, true),
+    b(Mode::People, &[Key::ch('e')], Action::EnrolPerson, true),
+    b(Mode::People, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::People, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::People, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::People, &[Key::ch(':')], Action::GoTo, false),
+    b(Mode::People, &[Key::ch('?')], Action::Help, true),
+    b(Mode::People, &[Key::ch('q')], Action::Quit, false),
     // 来访登记: the on-site board.
     b(Mode::Visitors, &[Key::ch('n')], Action::RegisterVisit, true),
     b(Mode::Visitors, &[Key::ch('c')], Action::Checkout, true),

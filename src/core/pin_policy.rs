@@ -48,6 +48,48 @@ pub enum PinCheck {
     Wait { until: NaiveDateTime },
 }
 
+/// Who enrolled a person's current PIN, as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    /// An approver, the outgoing officer (urgent), or [`crate::core::sign_in::OPEN_ENROLMENT`].
+    pub by: String,
+    pub at: NaiveDateTime,
+    /// An urgent enrolment by the outgoing officer (紧急登记).
+    pub urgent: bool,
+    /// The approver who confirmed an urgent enrolment, and when; `None` while it is flagged.
+    pub confirmed: Option<(String, NaiveDateTime)>,
+}
+
+impl Enrolment {
+    /// An urgent enrolment no approver has confirmed yet: flagged on every screen.
+    #[must_use]
+    pub fn awaits_confirmation(&self) -> bool {
+        self.urgent && self.confirmed.is_none()
+    }
+}
+
+/// One person's PIN facts for the 人员与 PIN screen (never the PIN or its hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinStatus {
+    pub name: String,
+    /// When the person's PIN was set; `None`: no PIN.
+    pub pin_set_at: Option<NaiveDateTime>,
+    /// The enrolment of the current PIN (none for a PIN from before enrolments were kept).
+    pub enrolment: Option<Enrolment>,
+    /// For a person the config calls an approver: who confirmed that role, and when.
+    pub approver_confirmed: Option<(String, NaiveDateTime)>,
+    /// Wrong PINs typed for this person since their last success.
+    pub failures: u32,
+}
+
+impl PinStatus {
+    /// The person's urgent enrolment waits for an approver.
+    #[must_use]
+    pub fn flagged(&self) -> bool {
+        self.enrolment.as_ref().is_some_and(Enrolment::awaits_confirmation)
+    }
+}
+
 /// The wait before the next try after `in_a_row` wrong PINs: none for the first few, then
 /// 30 s, 1 min, and 5 min from then on.
 #[must_use]

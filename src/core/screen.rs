@@ -88,11 +88,30 @@ pub enum Request {
     Approvers(Vec<(String, String)>),
     /// Enrol `name` with `pin`, by an approver (or [`super::sign_in::OPEN_ENROLMENT`]); with
     /// `approver_role`, the enrolment confirms that role for them.
+    /// `urgent`: an urgent enrolment by the outgoing officer (紧急登记), flagged until an approver
+    /// confirms it; it confirms no role.
     EnrolPin {
         name: String,
         pin: String,
         by: String,
         approver_role: Option<String>,
+        urgent: bool,
+    },
+    /// The PIN facts of these people (name, the approver role the config gives them if any).
+    PinStatuses(Vec<(String, Option<String>)>),
+    /// An approver (`by` in `by_role`, whose PIN was just checked) confirms `person`'s urgent
+    /// enrolment.
+    ConfirmEnrolment {
+        person: String,
+        by: String,
+        by_role: String,
+    },
+    /// An approver confirms the approver `role` the config gives `person`.
+    ConfirmApprover {
+        person: String,
+        role: String,
+        by: String,
+        by_role: String,
     },
     LoadOpenState,
     LoadHandovers,
@@ -127,7 +146,7 @@ pub enum Request {
     AddWatch(Box<NewWatchEntry>),
 }
 
-pub use super::pin_policy::{PinCheck, PinPlace};
+pub use super::pin_policy::{PinCheck, PinPlace, PinStatus};
 
 /// What the outside world answers: facts, never sentences.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +174,9 @@ pub enum Reply {
     Pins(Vec<PinCheck>),
     PinSet,
     Approvers(Vec<String>),
+    PinStatuses(Vec<PinStatus>),
+    /// A confirmation (of an urgent enrolment or an approver role) committed.
+    Confirmed,
     OpenState(Box<OpenState>),
     Handovers(Vec<HandoverSummary>),
     Handover(Box<Handover>),
@@ -242,6 +264,8 @@ pub enum Command {
     RosterMonth(Option<NaiveDate>),
     /// The roster changed (a swap was saved): read it again.
     RosterChanged,
+    /// Read every person's PIN facts again (shown, or a PIN was enrolled or confirmed).
+    ReloadPins,
 }
 
 /// What a transition collects for the app: requests with their ids, commands, a status line.

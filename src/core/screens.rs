@@ -7,6 +7,7 @@
 
 use super::handover_screen::HandoverScreen;
 use super::log_screen::LogScreen;
+use super::people_screen::PeopleScreen;
 use super::roster_screen::RosterScreen;
 use super::screen::Screen;
 use super::search_screen::SearchScreen;
@@ -66,6 +67,7 @@ screens! {
     Handover => handover: HandoverScreen, "交接班", None;
     Search => search: SearchScreen, "查询", None;
     Roster => roster: RosterScreen, "排班表", Some(ScreenId::Handover);
+    People => people: PeopleScreen, "人员与 PIN", Some(ScreenId::Handover);
 }
 
 impl ScreenId {

@@ -14,6 +14,16 @@ pub struct Shared {
     pub roster: RosterData,
     /// How many list rows fit on screen, from the UI layout.
     pub viewport: usize,
+    /// Each configured person's PIN facts (read at sign-in and after any PIN change); urgent
+    /// enrolments still to be confirmed are flagged on every screen from these.
+    pub pins: Vec<super::pin_policy::PinStatus>,
+}
+
+impl Shared {
+    /// People whose urgent enrolment (紧急登记) no approver has confirmed yet.
+    pub fn unconfirmed_enrolments(&self) -> impl Iterator<Item = &str> {
+        self.pins.iter().filter(|p| p.flagged()).map(|p| p.name.as_str())
+    }
 }
 
 /// The roster as the app holds it: imported shifts and swaps read from the store for a window,

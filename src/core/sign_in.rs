@@ -34,6 +34,9 @@ pub struct SignIn {
     pub approver: Option<String>,
     /// The confirmed approvers who may enrol (Tab goes through them).
     approvers: Vec<String>,
+    /// The outgoing officer, who may enrol urgently when no approver is at hand (紧急登记: the
+    /// enrolment stays flagged until an approver confirms it). Last in the Tab round.
+    outgoing: Option<String>,
     /// The new PIN as first typed, waiting for the second.
     first: Option<String>,
     /// The PIN typed at [`Step::Pin`], to see whether it meets today's rules once it matches.
@@ -77,6 +80,7 @@ impl SignIn {
             pin: TextBuffer::new(false, 8),
             approver: None,
             approvers: Vec::new(),
+            outgoing: None,
             first: None,
             typed: None,
             replacing: false,
@@ -102,10 +106,16 @@ impl SignIn {
         match self.step {
             Step::Pin | Step::Asking if self.changing => format!("修改 PIN：请 {} 先输入现在的 PIN", self.person),
             Step::Pin | Step::Asking => format!("请 {} 输入本人 PIN 后按 Enter", self.person),
-            Step::ApproverPin => format!(
-                "{} 还没有 PIN，须由领导登记：请 {} 输入本人 PIN（Tab 换一位领导）",
+            Step::ApproverPin if self.is_urgent() => format!(
+                "紧急登记 {}：请交班值班员 {} 输入本人 PIN（登记后须领导确认；Tab 换领导登记）",
                 self.person,
-                self.approver.as_deref().unwrap_or("领导")
+                self.approver.as_deref().unwrap_or("")
+            ),
+            Step::ApproverPin => format!(
+                "{} 还没有 PIN，须由领导登记：请 {} 输入本人 PIN（Tab 换一位领导{}）",
+                self.person,
+                self.approver.as_deref().unwrap_or("领导"),
+                if self.outgoing.is_some() { "或紧急登记" } else { "" }
             ),
             Step::NewPin => format!(
                 "请 {} 设定新 PIN（{} 位数字）",
@@ -186,11 +196,13 @@ impl SignIn {
         Ask::Nothing
     }
 
-    /// The person has no PIN: enrolment by one of the confirmed `approvers`; open while there
-    /// are none.
-    pub fn needs_enrolment(&mut self, approvers: Vec<String>) {
+    /// The person has no PIN: enrolment by one of the confirmed `approvers`, or urgently by the
+    /// `outgoing` officer; open while there are no approvers.
+    pub fn needs_enrolment(&mut self, approvers: Vec<String>, outgoing: Option<String>) {
         self.checking = false;
         let open = approvers.is_empty();
+        // Nobody enrols themselves, and an approver enrols as an approver.
+        self.outgoing = outgoing.filter(|o| *o != self.person && !approvers.contains(o));
         self.approvers = approvers;
         if open {
             self.step = Step::NewPin;
@@ -205,18 +217,24 @@ impl SignIn {
         }
     }
 
-    /// Tab at the approver step: the next approver.
+    /// The enrolment under way is an urgent one by the outgoing officer.
+    #[must_use]
+    pub fn is_urgent(&self) -> bool {
+        self.approver.is_some() && self.approver == self.outgoing
+    }
+
+    /// Tab at the approver step: the next approver, then the outgoing officer (urgent).
     pub fn next_approver(&mut self) {
-        let approvers = &self.approvers;
-        if self.step != Step::ApproverPin || approvers.is_empty() {
+        let round: Vec<&String> = self.approvers.iter().chain(self.outgoing.as_ref()).collect();
+        if self.step != Step::ApproverPin || round.is_empty() {
             return;
         }
         let next = self
             .approver
             .as_ref()
-            .and_then(|a| approvers.iter().position(|x| x == a))
-            .map_or(0, |i| (i + 1) % approvers.len());
-        self.approver = approvers.get(next).cloned();
+            .and_then(|a| round.iter().position(|x| *x == a))
+            .map_or(0, |i| (i + 1) % round.len());
+        self.approver = round.get(next).map(|s| (*s).clone());
         self.pin.clear();
         self.error = None;
     }
@@ -225,11 +243,19 @@ impl SignIn {
     pub fn approved(&mut self) {
         self.checking = false;
         self.step = Step::NewPin;
-        self.notice = Some(format!(
-            "{} 已核对：请 {} 设定新 PIN",
-            self.approver.as_deref().unwrap_or(""),
-            self.person
-        ));
+        self.notice = Some(if self.is_urgent() {
+            format!(
+                "紧急登记：{} 已核对。请 {} 设定新 PIN；这次登记会一直标示，直到领导确认",
+                self.approver.as_deref().unwrap_or(""),
+                self.person
+            )
+        } else {
+            format!(
+                "{} 已核对：请 {} 设定新 PIN",
+                self.approver.as_deref().unwrap_or(""),
+                self.person
+            )
+        });
     }
 
     /// The person's own PIN matched: whether it must be replaced first (a 4–8 digit PIN from
@@ -292,7 +318,7 @@ mod tests {
     fn enrolment_by_an_approver_then_the_new_pin_twice() {
         let mut s = SignIn::new("张三");
         typed(&mut s, "111111");
-        s.needs_enrolment(vec!["王五".to_string(), "赵六".to_string()]);
+        s.needs_enrolment(vec!["王五".to_string(), "赵六".to_string()], None);
         assert_eq!((s.step, s.approver.as_deref()), (Step::ApproverPin, Some("王五")));
         s.next_approver();
         assert_eq!(s.approver.as_deref(), Some("赵六"));
@@ -331,9 +357,58 @@ mod tests {
     #[test]
     fn open_enrolment_says_so_and_goes_straight_to_the_new_pin() {
         let mut s = SignIn::new("王五");
-        s.needs_enrolment(Vec::new());
+        s.needs_enrolment(Vec::new(), Some("张三".into()));
         assert_eq!(s.step, Step::NewPin);
         assert!(s.notice.as_deref().unwrap().contains("登记开放"));
         assert_eq!(s.approver, None);
+    }
+
+    #[test]
+    fn the_outgoing_officer_enrols_urgently_last_in_the_tab_round() {
+        let mut s = SignIn::new("李四");
+        s.needs_enrolment(vec!["王五".to_string()], Some("张三".to_string()));
+        assert_eq!(s.approver.as_deref(), Some("王五"), "an approver is offered first");
+        assert!(!s.is_urgent());
+        s.next_approver();
+        assert_eq!(s.approver.as_deref(), Some("张三"));
+        assert!(s.is_urgent());
+        assert!(s.prompt().contains("紧急登记"), "{}", s.prompt());
+        assert_eq!(
+            typed(&mut s, "135790"),
+            Ask::Check {
+                name: "张三".into(),
+                pin: "135790".into()
+            }
+        );
+        s.approved();
+        assert!(s.notice.as_deref().unwrap().contains("领导确认"));
+        s.next_approver();
+        // Tab at the new PIN does nothing: the enroller stays who typed their PIN.
+        assert!(s.is_urgent());
+        // Round again from the start: back to the approver.
+        let mut s = SignIn::new("李四");
+        s.needs_enrolment(vec!["王五".to_string()], Some("张三".to_string()));
+        s.next_approver();
+        s.next_approver();
+        assert_eq!(s.approver.as_deref(), Some("王五"));
+    }
+
+    #[test]
+    fn nobody_enrols_themselves_and_an_approver_is_never_the_urgent_one() {
+        let mut s = SignIn::new("李四");
+        s.needs_enrolment(vec!["王五".to_string()], Some("李四".to_string()));
+        s.next_approver();
+        assert_eq!(
+            s.approver.as_deref(),
+            Some("王五"),
+            "the person is not their own enroller"
+        );
+        let mut s = SignIn::new("李四");
+        s.needs_enrolment(vec!["王五".to_string()], Some("王五".to_string()));
+        assert!(!s.is_urgent(), "an approver on duty enrols as an approver");
+        // No approver at all: enrolment is open, whoever is outgoing.
+        let mut s = SignIn::new("李四");
+        s.needs_enrolment(Vec::new(), Some("张三".to_string()));
+        assert_eq!((s.step, s.approver.as_deref()), (Step::NewPin, None));
     }
 }

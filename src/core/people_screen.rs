@@ -1,0 +1,426 @@
+//! 人员与 PIN (issue 13): every configured person with their PIN facts — set or not, who enrolled
+//! it, an urgent enrolment (紧急登记) still to be confirmed, an approver role claimed in the config
+//! but not confirmed, wrong PINs since the last success (a per-officer figure: shown to leaders).
+//! Here an approver confirms an urgent enrolment or a role (`c`), and a person without a PIN is
+//! enrolled at the signed-in officer's terminal (`e`): by an approver, or urgently by the
+//! outgoing officer — flagged on every screen until an approver confirms it.
+//!
+//! Every step typed here is checked by the store: the enroller's or approver's PIN (recorded like
+//! any PIN check, place 签字), then one write that the store refuses unless the approver is a
+//! confirmed one other than the person.
+
+use super::form::{Field, Form, FormEvent};
+use super::keymap::{Action, Mode};
+use super::pin_policy::{PinCheck, PinPlace, PinStatus, check_new_pin, wait_text, wrong_text};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, paste_into, save_failed, type_into};
+
+/// Fields of the confirm and enrol forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PeopleField {
+    /// Who confirms or enrols (a choice).
+    By,
+    /// Their PIN.
+    Pin,
+    /// The person's new PIN, twice (enrolment only).
+    NewPin,
+    NewPinAgain,
+}
+
+/// What the open form does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purpose {
+    /// Confirm `person`'s urgent enrolment.
+    ConfirmEnrolment { person: String },
+    /// Confirm the approver `role` the config gives `person`.
+    ConfirmApprover { person: String, role: String },
+    /// Enrol `person` (who has no PIN yet).
+    Enrol { person: String },
+}
+
+/// The request out, and what it is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Waiting {
+    /// The PIN of the one who confirms or enrols.
+    Check { by: String },
+    /// The confirmation or enrolment itself.
+    Write { said: String },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PeopleScreen {
+    /// The row under the cursor (an index into the configured people).
+    pub selected: usize,
+    pub form: Option<Form<PeopleField>>,
+    pub purpose: Option<Purpose>,
+    /// The entries of the form's 由谁 choice: (name, enrols urgently).
+    by_choices: Vec<(String, bool)>,
+    waiting: Option<(OpId, Waiting)>,
+}
+
+/// The approvers with a PIN whose role the store has confirmed, from the shared facts.
+fn confirmed_approvers<'a>(cx: &'a Cx<'_>) -> impl Iterator<Item = &'a PinStatus> {
+    cx.shared
+        .pins
+        .iter()
+        .filter(|p| p.pin_set_at.is_some() && p.approver_confirmed.is_some())
+}
+
+/// How a person's row reads, after the name and role: PIN, enrolment, role confirmation.
+#[must_use]
+pub fn status_text(p: &PinStatus, claims_approver: bool) -> String {
+    let mut parts = Vec::new();
+    match (&p.pin_set_at, &p.enrolment) {
+        (None, _) => parts.push("未登记 PIN".to_string()),
+        (Some(at), None) => parts.push(format!("PIN {}", at.format("%Y-%m-%d"))),
+        (Some(_), Some(e)) => {
+            let by = if e.by == super::sign_in::OPEN_ENROLMENT {
+                "登记开放期间本人设定".to_string()
+            } else {
+                format!("{} 登记", e.by)
+            };
+            parts.push(format!("{} {by}", e.at.format("%Y-%m-%d")));
+            match &e.confirmed {
+                _ if !e.urgent => {}
+                Some((who, at)) => parts.push(format!("紧急登记，{who} {} 已确认", at.format("%m-%d"))),
+                None => parts.push("紧急登记，待领导确认".to_string()),
+            }
+        }
+    }
+    if claims_approver {
+        match &p.approver_confirmed {
+            Some((who, _)) if who == super::sign_in::OPEN_ENROLMENT => parts.push("领导角色已确认（首位）".into()),
+            Some((who, _)) => parts.push(format!("领导角色由 {who} 确认")),
+            None => parts.push("领导角色待确认".into()),
+        }
+    }
+    parts.join("；")
+}
+
+impl PeopleScreen {
+    fn person<'a>(&self, cx: &'a Cx<'_>) -> Option<&'a super::people::Person> {
+        cx.settings.people.get(self.selected)
+    }
+
+    fn status<'a>(cx: &'a Cx<'_>, name: &str) -> Option<&'a PinStatus> {
+        cx.shared.pins.iter().find(|p| p.name == name)
+    }
+
+    /// `c`: confirm what waits for the person under the cursor (their urgent enrolment first).
+    fn open_confirm(&mut self, cx: &mut Cx<'_>) {
+        let Some(person) = self.person(cx).cloned() else { return };
+        let status = Self::status(cx, &person.name);
+        let purpose = if status.is_some_and(PinStatus::flagged) {
+            Purpose::ConfirmEnrolment {
+                person: person.name.clone(),
+            }
+        } else if person.role.is_leader()
+            && status.is_some_and(|s| s.pin_set_at.is_some() && s.approver_confirmed.is_none())
+        {
+            Purpose::ConfirmApprover {
+                person: person.name.clone(),
+                role: person.role.label().to_string(),
+            }
+        } else {
+            cx.say(format!("{} 没有待确认的事项", person.name));
+            return;
+        };
+        let approvers: Vec<(String, bool)> = confirmed_approvers(cx)
+            .filter(|p| p.name != person.name)
+            .map(|p| (p.name.clone(), false))
+            .collect();
+        if approvers.is_empty() {
+            cx.say("没有其他已确认的领导可以确认：须由另一位已登记的领导确认");
+            return;
+        }
+        let what = match &purpose {
+            Purpose::ConfirmEnrolment { person } => format!("确认 {person} 的紧急登记"),
+            Purpose::ConfirmApprover { person, role } => format!("确认 {person} 的{role}角色"),
+            Purpose::Enrol { .. } => String::new(),
+        };
+        self.open_form(&what, approvers, false, cx);
+        self.purpose = Some(purpose);
+    }
+
+    /// `e`: enrol the person under the cursor, who has no PIN: by an approver, or urgently by the
+    /// signed-in officer when they are not one.
+    fn open_enrol(&mut self, cx: &mut Cx<'_>) {
+        let Some(person) = self.person(cx).cloned() else { return };
+        if Self::status(cx, &person.name).is_some_and(|s| s.pin_set_at.is_some()) {
+            cx.say(format!(
+                "{} 已有 PIN：忘记了须由领导 zhiban pin reset 后再登记",
+                person.name
+            ));
+            return;
+        }
+        let mut by: Vec<(String, bool)> = confirmed_approvers(cx)
+            .filter(|p| p.name != person.name)
+            .map(|p| (p.name.clone(), false))
+            .collect();
+        if by.is_empty() && !cx.shared.pins.iter().any(|p| p.approver_confirmed.is_some()) {
+            cx.say(format!(
+                "还没有任何领导登记 PIN，登记开放：请 {} 在登录时自己设定 PIN",
+                person.name
+            ));
+            return;
+        }
+        let operator = cx.operator.to_string();
+        if !operator.is_empty() && operator != person.name && !by.iter().any(|(n, _)| *n == operator) {
+            by.push((operator.clone(), true));
+        }
+        if by.is_empty() {
+            cx.say("没有可以登记的人：须由另一位已确认的领导登记");
+            return;
+        }
+        // The officer at the keyboard is offered first (an approver, or the urgent enroller).
+        if let Some(i) = by.iter().position(|(n, _)| *n == operator) {
+            by.swap(0, i);
+        }
+        self.open_form(&format!("登记 {} 的 PIN", person.name), by, true, cx);
+        self.purpose = Some(Purpose::Enrol { person: person.name });
+    }
+
+    fn open_form(&mut self, title: &str, by: Vec<(String, bool)>, enrol: bool, cx: &Cx<'_>) {
+        let labels = by
+            .iter()
+            .map(|(n, urgent)| {
+                if *urgent {
+                    format!("{n}（紧急登记，须领导确认）")
+                } else {
+                    n.clone()
+                }
+            })
+            .collect();
+        let mut fields = vec![
+            Field::choice(PeopleField::By, if enrol { "登记人" } else { "确认人" }, labels, 0),
+            Field::text(PeopleField::Pin, "其本人 PIN", false, 8)
+                .secret()
+                .required()
+                .with_placeholder("登记人/确认人输入本人 PIN"),
+        ];
+        if enrol {
+            fields.push(
+                Field::text(PeopleField::NewPin, "新 PIN", false, 6)
+                    .secret()
+                    .required()
+                    .with_placeholder("被登记人本人输入 6 位数字"),
+            );
+            fields.push(
+                Field::text(PeopleField::NewPinAgain, "再输一次", false, 6)
+                    .secret()
+                    .required(),
+            );
+        }
+        let mut form = Form::new(title, fields);
+        form.notice = Some(if enrol {
+            format!(
+                "新 PIN 由被登记人本人输入，{}看不到也不保存原文",
+                if cx.operator.is_empty() { "别人" } else { "登记人" }
+            )
+        } else {
+            "确认人输入本人 PIN；确认记入审计，不能撤销".to_string()
+        });
+        self.form = Some(form);
+        self.by_choices = by;
+        self.waiting = None;
+    }
+
+    /// Ctrl-S: what is typed is checked here, then the PIN of the one who confirms or enrols.
+    fn save(&mut self, cx: &mut Cx<'_>) {
+        let Some(form) = &mut self.form else { return };
+        if form.saving {
+            return;
+        }
+        form.clear_errors();
+        let mut errors = form.missing_required();
+        let pin = form.value(PeopleField::Pin);
+        if errors.is_empty()
+            && let Err(e) = super::handover::validate_pin(&pin)
+        {
+            errors.push((PeopleField::Pin, e));
+        }
+        if errors.is_empty() && matches!(self.purpose, Some(Purpose::Enrol { .. })) {
+            let new = form.value(PeopleField::NewPin);
+            if let Err(e) = check_new_pin(&new) {
+                errors.push((PeopleField::NewPin, e));
+            } else if form.value(PeopleField::NewPinAgain) != new {
+                errors.push((PeopleField::NewPinAgain, "两次输入的新 PIN 不一致".into()));
+            }
+        }
+        if let Some((_, first)) = errors.first() {
+            let first = first.clone();
+            form.set_errors(&errors);
+            cx.say(first);
+            return;
+        }
+        let index = match form.field(PeopleField::By).map(|f| &f.input) {
+            Some(super::form::Input::Choice { selected, .. }) => *selected,
+            _ => 0,
+        };
+        let Some((by, _)) = self.by_choices.get(index).cloned() else {
+            return;
+        };
+        form.saving = true;
+        let op = cx.request(Request::CheckPin {
+            name: by.clone(),
+            pin,
+            place: PinPlace::Signing,
+        });
+        self.waiting = Some((op, Waiting::Check { by }));
+        cx.say("正在核对 PIN…");
+    }
+
+    /// The PIN of `by` matched: the write itself.
+    fn write(&mut self, by: String, cx: &mut Cx<'_>) {
+        let (Some(form), Some(purpose)) = (&self.form, &self.purpose) else {
+            return;
+        };
+        let by_role = cx
+            .settings
+            .person(&by)
+            .map(|p| p.role.label().to_string())
+            .unwrap_or_default();
+        let urgent = self.by_choices.iter().any(|(n, u)| *n == by && *u);
+        let (request, said) = match purpose.clone() {
+            Purpose::ConfirmEnrolment { person } => (
+                Request::ConfirmEnrolment {
+                    person: person.clone(),
+                    by: by.clone(),
+                    by_role,
+                },
+                format!("已确认：{person} 的紧急登记（{by} 确认）"),
+            ),
+            Purpose::ConfirmApprover { person, role } => (
+                Request::ConfirmApprover {
+                    person: person.clone(),
+                    role: role.clone(),
+                    by: by.clone(),
+                    by_role,
+                },
+                format!("已确认：{person} 为{role}（{by} 确认），可以登记他人"),
+            ),
+            Purpose::Enrol { person } => {
+                let approver_role = cx
+                    .settings
+                    .person(&person)
+                    .filter(|p| p.role.is_leader() && !urgent)
+                    .map(|p| p.role.label().to_string());
+                let said = if urgent {
+                    format!("已登记 {person} 的 PIN（{by} 紧急登记）：须领导在本页按 c 确认，之前一直标示")
+                } else {
+                    format!("已登记 {person} 的 PIN（{by} 登记）")
+                };
+                (
+                    Request::EnrolPin {
+                        name: person,
+                        pin: form.value(PeopleField::NewPin),
+                        by,
+                        approver_role,
+                        urgent,
+                    },
+                    said,
+                )
+            }
+        };
+        let op = cx.request(request);
+        self.waiting = Some((op, Waiting::Write { said }));
+    }
+
+    fn refused(&mut self, field: PeopleField, why: String, cx: &mut Cx<'_>) {
+        if let Some(form) = &mut self.form {
+            form.saving = false;
+            if let Some(f) = form.field_mut(PeopleField::Pin) {
+                f.set_value("");
+            }
+            form.set_errors(&[(field, why.clone())]);
+        }
+        cx.say(why);
+    }
+}
+
+impl Screen for PeopleScreen {
+    fn mode(&self) -> Mode {
+        if self.form.is_some() { Mode::Form } else { Mode::People }
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) {
+        if let Some(form) = &mut self.form {
+            match action {
+                Action::Cancel => self.discard_form(),
+                Action::Save => self.save(cx),
+                a => {
+                    if let Some(FormEvent::Notice(m)) = form.apply(a) {
+                        cx.say(m);
+                    }
+                }
+            }
+            return;
+        }
+        let last = cx.settings.people.len().saturating_sub(1);
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => self.selected = (self.selected + 1).min(last),
+            Action::ConfirmPerson => self.open_confirm(cx),
+            Action::EnrolPerson => self.open_enrol(cx),
+            Action::Back => cx.command(Command::Back),
+            _ => {}
+        }
+    }
+
+    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
+        if let Some(form) = &mut self.form {
+            type_into(form, c, cx);
+        }
+    }
+
+    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
+        match &mut self.form {
+            Some(form) => {
+                paste_into(form, text, cx);
+            }
+            None => cx.say("粘贴只能在填写表单时使用"),
+        }
+    }
+
+    fn has_unsaved(&self) -> bool {
+        self.form.as_ref().is_some_and(|f| f.dirty)
+    }
+
+    fn form_dirty(&self) -> bool {
+        self.has_unsaved()
+    }
+
+    fn discard_form(&mut self) {
+        self.form = None;
+        self.purpose = None;
+        self.waiting = None;
+    }
+
+    fn on_show(&mut self, cx: &mut Cx<'_>) {
+        cx.command(Command::ReloadPins);
+    }
+
+    fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
+        let Some((_, waiting)) = self.waiting.take_if(|(id, _)| *id == op) else {
+            return;
+        };
+        match (waiting, reply) {
+            (Waiting::Check { by }, Reply::Pin(PinCheck::Matches { .. })) => self.write(by, cx),
+            (Waiting::Check { by }, Reply::Pin(PinCheck::Wrong { in_a_row, wait_until })) => {
+                self.refused(PeopleField::Pin, wrong_text(&by, in_a_row, wait_until, cx.now), cx);
+            }
+            (Waiting::Check { by }, Reply::Pin(PinCheck::Wait { until })) => {
+                self.refused(PeopleField::Pin, wait_text(&by, until, cx.now), cx);
+            }
+            (Waiting::Check { by }, Reply::Pin(PinCheck::NotSet)) => {
+                self.refused(PeopleField::By, format!("{by} 还没有 PIN"), cx);
+            }
+            (Waiting::Write { said }, Reply::PinSet | Reply::Confirmed) => {
+                self.discard_form();
+                cx.say(said);
+                cx.command(Command::ReloadPins);
+            }
+            (_, Reply::Failed(why)) => save_failed(self.form.as_mut(), &why, cx),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! The store worker: a thread with its own connection to the same file, executing the requests
+//! that would hold the screen — today the PIN checks and enrolments (Argon2id at OWASP's minimum
+//! takes ~17 ms each, several per handover signature). The UI thread sends them here and goes
+//! on drawing and taking keys; each reply comes back with its operation id, and the app's
+//! operation table hands it to whoever asked. Writes from here reach the UI thread's connection
+//! like another terminal's (the data version changes): nothing is cached across them.
+
+use std::path::Path;
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+
+use chrono::NaiveDateTime;
+
+use crate::core::app::{OpId, Reply, Request};
+use crate::store::Store;
+
+pub struct Worker {
+    to: Sender<(OpId, Request, NaiveDateTime)>,
+    from: Receiver<(OpId, Reply)>,
+    /// Requests sent and not yet answered.
+    out: Vec<OpId>,
+}
+
+impl Worker {
+    /// Starts the thread; it opens `db` itself (already migrated by the UI thread's open). A
+    /// file it cannot open answers every request with why.
+    #[must_use]
+    pub fn start(db: &Path) -> Self {
+        let (to, requests) = channel::<(OpId, Request, NaiveDateTime)>();
+        let (replies, from) = channel();
+        let db = db.to_path_buf();
+        std::thread::spawn(move || {
+            let mut store = Store::open(&db).map_err(|e| e.to_string());
+            for (op, request, now) in requests {
+                let reply = match &mut store {
+                    Ok(store) => super::execute(store, request, now),
+                    Err(why) => Reply::Failed(why.clone()),
+                };
+                if replies.send((op, reply)).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            to,
+            from,
+            out: Vec::new(),
+        }
+    }
+
+    /// Whether `request` runs here rather than on the UI thread: those that hash or verify a PIN.
+    #[must_use]
+    pub fn takes(request: &Request) -> bool {
+        matches!(
+            request,
+            Request::CheckPin { .. } | Request::CheckPins(_) | Request::EnrolPin { .. } | Request::ReplacePin { .. }
+        )
+    }
+
+    /// Sends `request`; `Err` gives it back when the thread is gone (run it here then).
+    pub fn send(&mut self, op: OpId, request: Request, now: NaiveDateTime) -> Result<(), Request> {
+        match self.to.send((op, request, now)) {
+            Ok(()) => {
+                self.out.push(op);
+                Ok(())
+            }
+            Err(std::sync::mpsc::SendError((_, request, _))) => Err(request),
+        }
+    }
+
+    /// An answer that has arrived, if any.
+    pub fn try_recv(&mut self) -> Option<(OpId, Reply)> {
+        match self.from.try_recv() {
+            Ok((op, reply)) => {
+                self.out.retain(|o| *o != op);
+                Some((op, reply))
+            }
+            Err(TryRecvError::Empty) => None,
+            // The thread died with requests out (a panic): each asker is told, nobody waits.
+            Err(TryRecvError::Disconnected) => self
+                .out
+                .pop()
+                .map(|op| (op, Reply::Failed("后台线程意外退出，请重试".into()))),
+        }
+    }
+
+    /// Something is being worked on: the loop wakes soon to fetch it.
+    #[must_use]
+    pub fn busy(&self) -> bool {
+        !self.out.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::pin_policy::{PinCheck, PinPlace};
+
+    fn t() -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|d| d.and_hms_opt(3, 0, 0))
+            .unwrap_or_default()
+    }
+
+    /// Waits for the worker's answer (a condition with a generous deadline, not a timed sleep).
+    fn answer(w: &mut Worker) -> (OpId, Reply) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            if let Some(a) = w.try_recv() {
+                return a;
+            }
+            assert!(std::time::Instant::now() < deadline, "no answer from the worker");
+            std::thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn a_pin_check_runs_on_the_worker_and_comes_back_under_its_id_and_is_recorded() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("zhiban.db");
+        let mut store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let hash = crate::pin::hash("246813").unwrap_or_else(|e| panic!("{e}"));
+        store.set_pin("张三", &hash, t()).unwrap_or_else(|e| panic!("{e}"));
+        let mut w = Worker::start(&path);
+        let check = |pin: &str| Request::CheckPin {
+            name: "张三".into(),
+            pin: pin.into(),
+            place: PinPlace::SignIn,
+        };
+        assert!(Worker::takes(&check("1")));
+        assert!(
+            !Worker::takes(&Request::LoadEvents),
+            "only what hashes goes to the worker"
+        );
+        assert!(w.send(OpId(7), check("111111"), t()).is_ok());
+        assert!(w.send(OpId(8), check("246813"), t()).is_ok());
+        assert!(w.busy());
+        let (op, reply) = answer(&mut w);
+        assert_eq!(op, OpId(7));
+        assert!(
+            matches!(reply, Reply::Pin(PinCheck::Wrong { in_a_row: 1, .. })),
+            "{reply:?}"
+        );
+        let (op, reply) = answer(&mut w);
+        assert_eq!(op, OpId(8));
+        assert!(matches!(reply, Reply::Pin(PinCheck::Matches { .. })), "{reply:?}");
+        assert!(!w.busy());
+        // Both attempts are in the file, seen by the UI thread's connection.
+        let attempts = store.pin_attempts("张三").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(attempts.iter().map(|a| a.2).collect::<Vec<_>>(), [false, true]);
+    }
+}
