@@ -717,7 +717,7 @@ fn pin_set_enrols_with_a_confirmed_leader_s_pin_and_refuses_a_self_promoted_one(
     // Open enrolment: the first leader sets his own.
     let out = s.run_with_stdin(&["pin", "set", "王五"], "135790\n135790\n");
     assert!(
-        success(&out).contains("已登记 王五 的 PIN（（登记开放））"),
+        success(&out).contains("已登记 王五 的 PIN（登记开放期间本人设定）"),
         "{}",
         stdout(&out)
     );
@@ -737,7 +737,11 @@ fn pin_set_enrols_with_a_confirmed_leader_s_pin_and_refuses_a_self_promoted_one(
     );
     assert!(err.contains("王五 的 PIN 不对"), "{err}");
     let out = s.run_with_stdin(&["pin", "set", "李四", "--by", "王五"], "135790\n246813\n246813\n");
-    assert!(success(&out).contains("已登记 李四 的 PIN（王五）"), "{}", stdout(&out));
+    assert!(
+        success(&out).contains("已登记 李四 的 PIN（王五 登记）"),
+        "{}",
+        stdout(&out)
+    );
     let store = zhiban::store::Store::open(&s.db()).unwrap();
     let hash = store.pin_hash("李四").unwrap().unwrap();
     assert!(zhiban::pin::verify("246813", &hash));

@@ -133,6 +133,10 @@ pub(super) fn set(config: &Config, store: &mut Store, name: &str, by: Option<&st
     store
         .enrol_pin(name, &hash, &enrolled_by, role, false, crate::runtime::now())
         .map_err(|e| failure(e.to_string()))?;
-    println!("已登记 {name} 的 PIN（{enrolled_by}）");
+    if enrolled_by == OPEN_ENROLMENT {
+        println!("已登记 {name} 的 PIN（登记开放期间本人设定）");
+    } else {
+        println!("已登记 {name} 的 PIN（{enrolled_by} 登记）");
+    }
     Ok(())
 }

@@ -137,7 +137,7 @@ impl PeopleScreen {
             Purpose::ConfirmApprover { person, role } => format!("确认 {person} 的{role}角色"),
             Purpose::Enrol { .. } => String::new(),
         };
-        self.open_form(&what, approvers, false, cx);
+        self.open_form(&what, approvers, false);
         self.purpose = Some(purpose);
     }
 
@@ -175,11 +175,11 @@ impl PeopleScreen {
         if let Some(i) = by.iter().position(|(n, _)| *n == operator) {
             by.swap(0, i);
         }
-        self.open_form(&format!("登记 {} 的 PIN", person.name), by, true, cx);
+        self.open_form(&format!("登记 {} 的 PIN", person.name), by, true);
         self.purpose = Some(Purpose::Enrol { person: person.name });
     }
 
-    fn open_form(&mut self, title: &str, by: Vec<(String, bool)>, enrol: bool, cx: &Cx<'_>) {
+    fn open_form(&mut self, title: &str, by: Vec<(String, bool)>, enrol: bool) {
         let labels = by
             .iter()
             .map(|(n, urgent)| {
@@ -192,10 +192,19 @@ impl PeopleScreen {
             .collect();
         let mut fields = vec![
             Field::choice(PeopleField::By, if enrol { "登记人" } else { "确认人" }, labels, 0),
-            Field::text(PeopleField::Pin, "其本人 PIN", false, 8)
-                .secret()
-                .required()
-                .with_placeholder("登记人/确认人输入本人 PIN"),
+            Field::text(
+                PeopleField::Pin,
+                if enrol { "登记人 PIN" } else { "确认人 PIN" },
+                false,
+                8,
+            )
+            .secret()
+            .required()
+            .with_placeholder(if enrol {
+                "登记人输入本人 PIN"
+            } else {
+                "确认人输入本人 PIN"
+            }),
         ];
         if enrol {
             fields.push(
@@ -212,10 +221,7 @@ impl PeopleScreen {
         }
         let mut form = Form::new(title, fields);
         form.notice = Some(if enrol {
-            format!(
-                "新 PIN 由被登记人本人输入，{}看不到也不保存原文",
-                if cx.operator.is_empty() { "别人" } else { "登记人" }
-            )
+            "新 PIN 由被登记人本人输入：屏幕只显示星号，程序只存摘要".to_string()
         } else {
             "确认人输入本人 PIN；确认记入审计，不能撤销".to_string()
         });
