@@ -208,3 +208,22 @@ fn at_sign_in_tab_offers_the_officer_signed_in_here_for_an_urgent_enrolment() {
     assert!(li.flagged());
     assert_eq!(li.enrolment.unwrap().by, "张三");
 }
+
+#[test]
+fn wrong_pin_counts_per_officer_are_shown_to_leaders_only() {
+    let mut h = Harness::new(100, 30, Some("张三"));
+    staffed(&mut h.store);
+    for _ in 0..3 {
+        h.store
+            .check_pin("张三", "111111", zhiban::core::pin_policy::PinPlace::Lock, h.clock)
+            .unwrap();
+    }
+    open_people(&mut h);
+    let text = h.text();
+    assert!(text.contains("王五 登记"), "{text}");
+    assert!(!text.contains("输错"), "an officer sees no one's figures:\n{text}");
+    // 王五, a leader, at the keyboard.
+    h.app.operator = Some("王五".into());
+    let text = h.text();
+    assert!(text.contains("上次成功后输错 3 次"), "{text}");
+}
