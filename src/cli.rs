@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
 
+mod audit;
 mod backup;
 mod export;
 mod handover;
@@ -109,7 +110,16 @@ enum Command {
         command: PinCommand,
     },
     /// 完整性检查：核对审计链和每条记录，列出在程序之外被改动、删除或写入的行（有问题时退出码 1）
-    Verify,
+    Verify {
+        /// 纸面锚点“记录号:校验码”（交接班记录、值班日报上的“审计链”一行），可写多次
+        #[arg(long, value_name = "N:校验码")]
+        anchor: Vec<String>,
+    },
+    /// 审计链：链尾（纸面锚点）、领导确认完整性发现
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
     /// 配置文件
     Config {
         #[command(subcommand)]
@@ -420,26 +430,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let mut store = open_store(&cli.db)?;
             pin::reset(&config, &mut store, &name, &by)
         }
-        Some(Command::Verify) => {
-            let store = open_store(&cli.db)?;
-            let report = store.verify(true).map_err(|e| failure(e.to_string()))?;
-            if report.is_ok() {
-                println!(
-                    "完整性检查通过：审计记录 {} 条，核对记录 {} 条，未发现程序之外的改动",
-                    report.audit_rows, report.records_checked
-                );
-                Ok(())
-            } else {
-                for p in &report.problems {
-                    println!("{p}");
-                }
-                Err(failure(format!(
-                    "完整性检查发现 {} 处问题（审计记录 {} 条，核对记录 {} 条）：请保留数据库文件并报告",
-                    report.problems.len(),
-                    report.audit_rows,
-                    report.records_checked
-                )))
-            }
+        Some(Command::Verify { anchor }) => audit::verify(&open_store(&cli.db)?, &anchor),
+        Some(Command::Audit { command }) => {
+            let config = load_config(&cli.config)?;
+            let mut store = open_store(&cli.db)?;
+            audit::run(command, &config, &mut store)
         }
         Some(Command::Roster { command }) => {
             let config = load_config(&cli.config)?;

@@ -33,6 +33,7 @@ macro_rules! labelled_enum {
 }
 
 pub mod alerts;
+pub mod anchor;
 pub mod app;
 pub mod csv;
 pub mod escalation;

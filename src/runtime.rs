@@ -33,7 +33,10 @@ pub fn now() -> NaiveDateTime {
 
 /// Executes one request against the store; answers with what happened, as facts.
 pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply {
-    let failed = |e: crate::store::StoreError| Reply::Failed(e.to_string());
+    let failed = |e: crate::store::StoreError| match e {
+        e @ crate::store::StoreError::Tampered { .. } => Reply::Tampered(e.to_string()),
+        e => Reply::Failed(e.to_string()),
+    };
     match request {
         Request::LoadEvents => store
             .open_events()
@@ -121,9 +124,7 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         Request::DailyReport(date) => store
             .daily_report(date, crate::core::report::DEFAULT_DAY_ENDS, now)
             .map_or_else(failed, |r| Reply::DailyReport(Box::new(r))),
-        Request::QuickVerify => store
-            .verify(false)
-            .map_or_else(failed, |report| Reply::Integrity(report.problems)),
+        Request::QuickVerify => quick_verify(store).map_or_else(failed, Reply::Integrity),
         Request::LoadOpenState => store
             .open_state(now)
             .map_or_else(failed, |state| Reply::OpenState(Box::new(state))),
@@ -154,6 +155,26 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         | Request::RevealId { .. }
         | Request::AddWatch(_)) => visit::execute(store, r, now),
     }
+}
+
+/// The check at open (and after a refused write): rows found changed, deleted or added outside
+/// the app become findings, recorded once, so they stay named until an approver acknowledges
+/// them; the problems as they then stand.
+fn quick_verify(store: &mut Store) -> Result<Vec<String>, crate::store::StoreError> {
+    let report = store.verify(false)?;
+    let found: Vec<crate::store::guard::Finding> = report
+        .rows
+        .iter()
+        .map(|(table, row_id, kind)| crate::store::guard::Finding {
+            table: table.clone(),
+            row_id: *row_id,
+            kind: *kind,
+        })
+        .collect();
+    if !found.is_empty() && store.record_findings(&found, crate::store::SYSTEM_FINDER)? > 0 {
+        return Ok(store.verify(false)?.problems);
+    }
+    Ok(report.problems)
 }
 
 /// How many past handovers the history list shows (four shifts a day for a year and more).

@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod backup;
 pub mod export;
+pub mod guard;
 pub mod handover;
 pub mod log;
 pub mod pin;
@@ -26,6 +27,9 @@ use std::time::Duration;
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
+/// Who a finding is recorded as when the store itself found it.
+pub const SYSTEM_FINDER: &str = "（系统）";
+
 /// Append-only list of migrations; the position in the list is the schema version.
 /// Never remove or edit an entry once shipped.
 pub const MIGRATIONS: &[&str] = &[
@@ -42,6 +46,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_visit_repeat_index.sql"),
     include_str!("../migrations/0012_pin_attempt.sql"),
     include_str!("../migrations/0013_urgent_enrolment.sql"),
+    include_str!("../migrations/0014_tamper_and_drafts.sql"),
 ];
 
 /// The schema version this build writes.
@@ -86,6 +91,11 @@ pub enum StoreError {
     NotFound(i64),
     #[error("数据库拒绝了这次写入：{0}")]
     Refused(String),
+    /// The guard refused to write over a row changed outside the app (recorded as a finding).
+    #[error(
+        "{table} 第 {row_id} 行{what}：这次写入已拒绝，该行未作改动。已记入审计；请报告领导核实，由领导用 zhiban audit ack 确认后才能再写这一行"
+    )]
+    Tampered { table: String, row_id: i64, what: String },
     #[error("数据库错误：{0}")]
     Sqlite(rusqlite::Error),
     /// The system refused a thread (building the search index uses a second one).
@@ -119,6 +129,10 @@ pub struct Store {
     merge_wanted: bool,
     /// A bulk import is under way ([`Store::begin_import`]).
     importing: bool,
+    /// Rows the guard found changed outside the app during the write under way (`store/guard.rs`).
+    findings: guard::Findings,
+    /// Rows to audit again as they stand, with who accepted them, in the next write.
+    rebaseline: Vec<(String, i64, String)>,
 }
 
 impl Store {
@@ -203,6 +217,8 @@ impl Store {
             merge_wanted: true,
             pending: audit::Pending::default(),
             importing: false,
+            findings: guard::Findings::default(),
+            rebaseline: Vec::new(),
         };
         store.migrate()?;
         // Registered after the migrations: schema steps are not records. Neither are the audit
@@ -217,6 +233,10 @@ impl Store {
                 }
             },
         ))?;
+        // No write goes over a row changed outside the app (TEMP: on this connection only).
+        guard::install(&store.conn, store.pending.clone(), store.findings.clone())?;
+        // A draft once used or discarded, or any removed row, leaves nothing in the file.
+        store.conn.pragma_update(None, "secure_delete", "ON")?;
         // Records without search documents (a database from before migration 0008, or loaded in
         // bulk): index them now, once.
         store.backfill_search_with(progress)?;
@@ -278,15 +298,78 @@ impl Store {
         let pending = self.pending.clone();
         let take = || pending.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
         take();
+        self.take_findings();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx);
         let changes = take();
-        let value = value?;
+        let value = match value {
+            Ok(v) => v,
+            Err(e) => {
+                drop(tx);
+                return Err(self.refused(e));
+            }
+        };
         search::reindex(&tx, &changes)?;
-        audit::append(&tx, &changes)?;
+        audit::append(&tx, &changes, &std::mem::take(&mut self.rebaseline))?;
         tx.commit()?;
         self.merge_wanted = true;
         Ok(value)
+    }
+
+    fn take_findings(&self) -> Vec<guard::Finding> {
+        self.findings
+            .lock()
+            .map(|mut f| std::mem::take(&mut *f))
+            .unwrap_or_default()
+    }
+
+    /// A write failed and rolled back. If the guard refused it (a row changed outside the app),
+    /// the finding is recorded in a transaction of its own and the error names the row.
+    fn refused(&mut self, e: StoreError) -> StoreError {
+        let found = self.take_findings();
+        let Some(first) = found.first().cloned() else {
+            return e;
+        };
+        if let Err(why) = self.record_findings(&found, SYSTEM_FINDER) {
+            return StoreError::Refused(format!(
+                "{} 第 {} 行{}，写入已拒绝；这一发现也未能记录：{why}",
+                first.table,
+                first.row_id,
+                first.kind.label()
+            ));
+        }
+        StoreError::Tampered {
+            table: first.table,
+            row_id: first.row_id,
+            what: first.kind.label().to_string(),
+        }
+    }
+
+    /// Records each finding not already recorded and unacknowledged (a write retried every
+    /// second finds the same row once).
+    pub fn record_findings(&mut self, found: &[guard::Finding], by: &str) -> Result<usize> {
+        let found = found.to_vec();
+        let now = chrono::Local::now()
+            .naive_local()
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string();
+        self.write(|tx| {
+            let mut open = tx.prepare_cached(
+                "SELECT 1 FROM tamper_finding f WHERE f.tbl = ?1 AND f.row_id = ?2 \
+                 AND NOT EXISTS (SELECT 1 FROM tamper_ack a WHERE a.finding_id = f.id)",
+            )?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO tamper_finding (tbl, row_id, what, found_at, found_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut n = 0;
+            for f in &found {
+                if !open.exists(rusqlite::params![f.table, f.row_id])? {
+                    insert.execute(rusqlite::params![f.table, f.row_id, f.kind.label(), now, by])?;
+                    n += 1;
+                }
+            }
+            Ok(n)
+        })
     }
 
     /// Starts a bulk import (records from an older system). Until [`Store::finish_import`], each
@@ -325,7 +408,7 @@ impl Store {
             .map(|mut p| std::mem::take(&mut *p))
             .unwrap_or_default();
         let committed = (|| {
-            audit::append(&self.conn, &changes)?;
+            audit::append(&self.conn, &changes, &[])?;
             self.conn.prepare_cached("COMMIT")?.execute([])?;
             Ok(())
         })();

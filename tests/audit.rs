@@ -143,7 +143,9 @@ fn a_record_changed_removed_or_added_outside_the_app_is_named_and_exits_1() {
     assert!(out.contains("log_entry 第 1 行在程序之外被改动过"), "{out}");
     assert!(out.contains("log_instruction 第 1 行被删除了"), "{out}");
     assert!(out.contains("log_entry 有 1 行（至第 2 行）没有审计记录"), "{out}");
-    assert!(err.contains("完整性检查发现 3 处问题"), "{err}");
+    // The three rows, and each protective trigger that was dropped to reach them.
+    assert!(out.contains("保护触发器 log_entry_no_delete 缺失"), "{out}");
+    assert!(err.contains("完整性检查发现 6 处问题"), "{err}");
     // The app's quick check at start finds them too.
     let quick = Store::open(&path).unwrap().verify(false).unwrap();
     assert!(!quick.is_ok());
@@ -189,7 +191,9 @@ fn the_app_warns_on_the_status_line_at_start_when_a_record_was_changed_outside()
     drop(conn);
     let mut h = h.restart(common::now());
     let status = h.screen()[28].clone();
-    assert!(status.contains("完整性检查发现 1 处问题"), "{status}");
+    // The row, its finding (recorded at open, until a leader acknowledges it) and the trigger
+    // dropped to change it.
+    assert!(status.contains("完整性检查发现 3 处问题"), "{status}");
 }
 
 #[test]
@@ -282,7 +286,7 @@ fn an_audit_digest_or_hash_rewritten_outside_the_app_breaks_the_chain() {
     assert!(out.contains("id_reveal_log 第 1 行在程序之外被改动过"), "{out}");
     assert!(!out.contains("审计记录第 5 条"), "{out}");
     let quick = Store::open(&path).unwrap().verify(false).unwrap();
-    assert_eq!(quick.problems.len(), 4, "{quick:?}");
+    assert_eq!(quick.problems.len(), 5, "four, and the dropped trigger: {quick:?}");
 }
 
 /// A file at schema version 8 as zhiban wrote it before migration 0010: hex-text digests and
@@ -390,7 +394,10 @@ fn the_quick_check_walks_the_newest_200_rows_from_the_hash_of_the_one_before() {
     let quick = Store::open(&path).unwrap().verify(false).unwrap();
     assert_eq!(
         quick.problems,
-        ["审计记录第 6 条的内容被改动过（log_entry 第 6 行）"],
+        [
+            "审计记录第 6 条的内容被改动过（log_entry 第 6 行）",
+            "保护触发器 audit_no_update 缺失：有人在程序之外删除了它（记录可能已被改写），请保留数据库文件并报告"
+        ],
         "row 5 is outside the quick check"
     );
     let (code, out, _) = verify(&path);

@@ -245,8 +245,10 @@ impl App {
     /// Effects to run once at start: the alerts (shown even before anyone signs in), the
     /// integrity check, and the screens' first reads if the operator is already known.
     pub fn start(&mut self) -> Vec<Effect> {
-        self.request(Job::Events, Request::LoadEvents);
+        // The check first: a row changed outside the app is a finding before the catch-up of
+        // missed escalation steps writes anything (and the guard refuses to write over it).
         self.request(Job::Integrity, Request::QuickVerify);
+        self.request(Job::Events, Request::LoadEvents);
         self.load_roster_if_needed();
         if self.operator.is_some() {
             self.start_screens();
@@ -478,6 +480,15 @@ impl App {
     }
 
     fn on_reply(&mut self, op: OpId, reply: Reply) {
+        // A write refused because its row was changed outside the app: the asker hears it as a
+        // failure, and the integrity warning is read again at once (the finding is recorded).
+        let reply = match reply {
+            Reply::Tampered(why) => {
+                self.request(Job::Integrity, Request::QuickVerify);
+                Reply::Failed(why)
+            }
+            r => r,
+        };
         match self.outbox.pending.remove(&op) {
             Some(Owner::Screen(id)) => self.with_screen(id, |s, cx| s.on_reply(op, reply, cx)),
             Some(Owner::App(job)) => self.on_job_reply(job, reply),
@@ -1420,7 +1431,7 @@ mod tests {
         assert!(
             matches!(
                 asked.as_slice(),
-                [Request::LoadEvents, Request::QuickVerify, Request::LoadRoster(..)]
+                [Request::QuickVerify, Request::LoadEvents, Request::LoadRoster(..)]
             ),
             "{asked:?}"
         );

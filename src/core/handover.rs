@@ -133,6 +133,8 @@ pub struct Handover {
     pub id: HandoverId,
     pub draft: Draft,
     pub signed_at: NaiveDateTime,
+    /// The audit chain's head just before the signing (none for a handover signed before seals).
+    pub seal: Option<super::anchor::Anchor>,
 }
 
 /// One line of the history list.
@@ -344,6 +346,13 @@ pub fn to_markdown(h: &Handover, office: &str) -> String {
         format_minute(h.signed_at),
         format_minute(h.signed_at)
     ));
+    if let Some(seal) = &h.seal {
+        s.push_str(&format!(
+            "- 审计链：{}（签字前的链尾；日后可用 zhiban verify --anchor {} 核对）\n\n",
+            seal.text(),
+            seal.argument()
+        ));
+    }
     s.push_str(&format!("## 当班情况\n\n{}\n\n{}\n\n", d.records, d.summary.trim()));
     s.push_str("## 移交事项\n\n");
     if d.items.is_empty() {
@@ -523,6 +532,7 @@ mod tests {
                 id: 3,
                 draft: d,
                 signed_at: at(23, 16, 40),
+                seal: Some(crate::core::anchor::Anchor::new(41, "3f2a9c1b77d0e41500")),
             },
             "某某县人民政府办公室",
         );
@@ -530,5 +540,9 @@ mod tests {
         assert!(md.contains("| 1 | 未办结事项 | 第 1 号来电 城关镇 李站长：第1件事 |"));
         assert!(md.contains("有疑问：a｜b"));
         assert!(md.contains("交班人签字"));
+        assert!(
+            md.contains("- 审计链：第 41 条 3F2A-9C1B-77D0-E415（签字前的链尾；日后可用 zhiban verify --anchor 41:3F2A-9C1B-77D0-E415 核对）"),
+            "{md}"
+        );
     }
 }

@@ -463,6 +463,8 @@ pub struct DailyReport {
     pub open_truncated: bool,
     pub phone_rate: OnTimeRate,
     pub written_rate: OnTimeRate,
+    /// The audit chain's head when the report was made: the paper anchor it prints.
+    pub anchor: Option<super::anchor::Anchor>,
 }
 
 /// Builds the report from the data gathered for its window; `now` is when it is made.
@@ -564,6 +566,7 @@ pub fn build(data: &ReportData, now: NaiveDateTime) -> DailyReport {
         open_truncated: data.open_truncated,
         phone_rate,
         written_rate,
+        anchor: None,
     }
 }
 
@@ -719,7 +722,11 @@ impl DailyReport {
             self.date_text()
         ));
         s.push_str(&format!("时段：{}{}\n", self.window_text(), self.as_of_note()));
-        s.push_str(&format!("生成时间：{}\n\n", format_minute(self.generated_at)));
+        s.push_str(&format!("生成时间：{}\n", format_minute(self.generated_at)));
+        if let Some(a) = &self.anchor {
+            s.push_str(&format!("审计链：{}（生成时的链尾）\n", a.text()));
+        }
+        s.push('\n');
 
         s.push_str("一、总体情况\n");
         if self.is_zero() {
@@ -801,7 +808,11 @@ impl DailyReport {
         let mut s = String::new();
         s.push_str(&format!("# {} 值班日报（{}）\n\n", md(office), self.date_text()));
         s.push_str(&format!("- 时段：{}{}\n", self.window_text(), self.as_of_note()));
-        s.push_str(&format!("- 生成时间：{}\n\n", format_minute(self.generated_at)));
+        s.push_str(&format!("- 生成时间：{}\n", format_minute(self.generated_at)));
+        if let Some(a) = &self.anchor {
+            s.push_str(&format!("- 审计链：{}（生成时的链尾）\n", a.text()));
+        }
+        s.push('\n');
 
         s.push_str("## 一、总体情况\n\n");
         if self.is_zero() {

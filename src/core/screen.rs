@@ -214,6 +214,9 @@ pub enum Reply {
     WatchAdded(i64),
     /// The request failed; why, in the store's words.
     Failed(String),
+    /// A write refused because a row it would change was changed outside the app (the store
+    /// recorded the finding); the asker gets it as [`Reply::Failed`].
+    Tampered(String),
 }
 
 /// Everything the app may ask the runtime to do.

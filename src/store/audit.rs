@@ -49,6 +49,8 @@ const WHO_COLUMNS: &[&str] = &[
     "added_by",
     "imported_by",
     "lifted_by",
+    "acknowledged_by",
+    "found_by",
     "outgoing",
     "who",
     "by_whom",
@@ -57,7 +59,7 @@ const WHO_COLUMNS: &[&str] = &[
 /// Whether changes to `table` are records that get audit rows: not the audit log itself, and not
 /// the search index, which is derived from the records (`store/search.rs`).
 pub(crate) fn is_audited(table: &str) -> bool {
-    table != "audit_log" && !super::search::is_search_table(table)
+    table != "audit_log" && table != "draft" && !super::search::is_search_table(table)
 }
 
 type Sha = [u8; 32];
@@ -101,6 +103,41 @@ fn stored_text(v: ValueRef<'_>, out: &mut Vec<u8>) {
     }
 }
 
+/// One column of a row as the digest reads it: `name=`, the typed value, 0x1f.
+pub(crate) fn push_field(buf: &mut Vec<u8>, name: &str, value: ValueRef<'_>) {
+    buf.extend_from_slice(name.as_bytes());
+    buf.push(b'=');
+    match value {
+        ValueRef::Null => buf.extend_from_slice(b"\0N"),
+        // Writing into a Vec cannot fail.
+        ValueRef::Integer(n) => {
+            let _ = write!(buf, "i:{n}");
+        }
+        ValueRef::Real(x) => {
+            let _ = write!(buf, "r:{x}");
+        }
+        ValueRef::Text(t) => {
+            buf.extend_from_slice(b"t:");
+            buf.extend_from_slice(t);
+        }
+        ValueRef::Blob(b) => {
+            buf.extend_from_slice(b"b:");
+            buf.extend_from_slice(b);
+        }
+    }
+    buf.push(0x1f);
+}
+
+/// The digest of a row as [`push_field`] wrote it, in the text form the chain compares.
+pub(crate) fn digest_hex(buf: &[u8]) -> [u8; 64] {
+    hex(&Sha256::digest(buf).into())
+}
+
+/// A stored digest in its text form (see [`stored_text`]).
+pub(crate) fn stored_digest_text(v: ValueRef<'_>, out: &mut Vec<u8>) {
+    stored_text(v, out);
+}
+
 /// What the digest of a table's rows needs, found once per table.
 struct TableInfo {
     sql: String,
@@ -141,27 +178,7 @@ impl Digester {
             .query_row([rowid], |r| {
                 buf.clear();
                 for (i, name) in info.names.iter().enumerate() {
-                    buf.extend_from_slice(name.as_bytes());
-                    buf.push(b'=');
-                    match r.get_ref(i)? {
-                        ValueRef::Null => buf.extend_from_slice(b"\0N"),
-                        // Writing into a Vec cannot fail.
-                        ValueRef::Integer(n) => {
-                            let _ = write!(buf, "i:{n}");
-                        }
-                        ValueRef::Real(x) => {
-                            let _ = write!(buf, "r:{x}");
-                        }
-                        ValueRef::Text(t) => {
-                            buf.extend_from_slice(b"t:");
-                            buf.extend_from_slice(t);
-                        }
-                        ValueRef::Blob(b) => {
-                            buf.extend_from_slice(b"b:");
-                            buf.extend_from_slice(b);
-                        }
-                    }
-                    buf.push(0x1f);
+                    push_field(buf, name, r.get_ref(i)?);
                 }
                 let mut who = String::new();
                 for &i in &info.who {
@@ -212,8 +229,15 @@ fn action_label(a: Action) -> &'static str {
 
 /// Appends the audit rows for `changes`, inside the transaction that made them (by `Store::write`,
 /// or at the end of an import batch).
-pub(crate) fn append(tx: &Connection, changes: &[(Action, String, i64)]) -> Result<()> {
-    if changes.is_empty() {
+///
+/// `rebaseline` rows (table, rowid, who) get an audit row of their current state as well, by
+/// `who`: an approver accepted a row found changed outside the app (`tamper_ack`).
+pub(crate) fn append(
+    tx: &Connection,
+    changes: &[(Action, String, i64)],
+    rebaseline: &[(String, i64, String)],
+) -> Result<()> {
+    if changes.is_empty() && rebaseline.is_empty() {
         return Ok(());
     }
     let at = chrono::Local::now()
@@ -237,19 +261,23 @@ pub(crate) fn append(tx: &Connection, changes: &[(Action, String, i64)]) -> Resu
     // One row per record and action, in the order they happened (an insert then an update of
     // the same row in one transaction is one 新增 of its final state).
     let mut seen: HashSet<(&str, i64)> = HashSet::with_capacity(changes.len());
-    for (action, table, rowid) in changes {
-        if !seen.insert((table.as_str(), *rowid)) {
+    let rebased = rebaseline
+        .iter()
+        .map(|(table, rowid, who)| (Action::SQLITE_UPDATE, table, *rowid, Some(who.as_str())));
+    for (action, table, rowid, by) in changes.iter().map(|(a, t, r)| (*a, t, *r, None)).chain(rebased) {
+        if by.is_none() && !seen.insert((table.as_str(), rowid)) {
             continue;
         }
-        let row = digester.row(tx, table, *rowid)?;
+        let row = digester.row(tx, table, rowid)?;
         let (digest, action, who) = match &row {
             Some((digest, who)) => (
                 Some(digest),
-                action_label(*action),
-                if who.is_empty() { SYSTEM } else { who.as_str() },
+                action_label(action),
+                by.unwrap_or(if who.is_empty() { SYSTEM } else { who.as_str() }),
             ),
-            None => (None, "删除", SYSTEM),
+            None => (None, "删除", by.unwrap_or(SYSTEM)),
         };
+        let rowid = &rowid;
         let digest_hex = digest.map(hex);
         let digest_text = digest_hex.as_ref().map_or(DELETED.as_bytes(), |h| &h[..]);
         let id = last_id + 1;
@@ -277,6 +305,11 @@ pub struct VerifyReport {
     pub audit_rows: u64,
     pub records_checked: u64,
     pub problems: Vec<String>,
+    /// Findings an approver has acknowledged: still listed, with who and when; not problems.
+    pub acknowledged: Vec<String>,
+    /// Rows found changed, deleted or added outside the app (for the store to record as
+    /// findings at open): table, row, what.
+    pub rows: Vec<(String, i64, super::guard::FindingKind)>,
 }
 
 impl VerifyReport {
@@ -377,6 +410,9 @@ impl Store {
                 problems.push(format!(
                     "{table} 有 {added} 行（至第 {max_rowid} 行）没有审计记录：是在程序之外写入的"
                 ));
+                report
+                    .rows
+                    .push((table.clone(), max_rowid, super::guard::FindingKind::Unaudited));
             }
             let sql = if full {
                 "SELECT a.row_id, a.digest FROM audit_log a WHERE a.tbl = ?1 \
@@ -400,16 +436,17 @@ impl Store {
                 report.records_checked += 1;
                 let now = digester.row(&self.conn, table, *rowid)?.map(|(d, _)| hex(&d));
                 let deleted = digest[..] == *DELETED.as_bytes();
-                match now {
-                    None if deleted => {}
-                    None => problems.push(format!("{table} 第 {rowid} 行被删除了（程序之外）")),
-                    Some(_) if deleted => {
-                        problems.push(format!("{table} 第 {rowid} 行已删除却又出现（程序之外写入）"));
-                    }
-                    Some(d) if d[..] != digest[..] => {
-                        problems.push(format!("{table} 第 {rowid} 行在程序之外被改动过"));
-                    }
-                    _ => {}
+                use super::guard::FindingKind;
+                let kind = match now {
+                    None if deleted => None,
+                    None => Some(FindingKind::Deleted),
+                    Some(_) if deleted => Some(FindingKind::Reappeared),
+                    Some(d) if d[..] != digest[..] => Some(FindingKind::Changed),
+                    _ => None,
+                };
+                if let Some(kind) = kind {
+                    problems.push(format!("{table} 第 {rowid} 行{}", kind.label()));
+                    report.rows.push((table.clone(), *rowid, kind));
                 }
             }
             if full {
@@ -427,6 +464,12 @@ impl Store {
                 }
             }
         }
+        self.verify_findings(&mut problems, &mut report.acknowledged)?;
+        for name in missing_triggers(&self.conn)? {
+            problems.push(format!(
+                "保护触发器 {name} 缺失：有人在程序之外删除了它（记录可能已被改写），请保留数据库文件并报告"
+            ));
+        }
         if problems.len() > MAX_LISTED {
             let more = problems.len() - MAX_LISTED;
             problems.truncate(MAX_LISTED);
@@ -434,5 +477,167 @@ impl Store {
         }
         report.problems = problems;
         Ok(report)
+    }
+}
+
+impl Store {
+    /// Every recorded finding: unacknowledged ones are problems (they stay until an approver
+    /// looks, whatever was written since); acknowledged ones are listed with who and when.
+    fn verify_findings(&self, problems: &mut Vec<String>, acknowledged: &mut Vec<String>) -> Result<()> {
+        let mut stmt = self.conn.prepare(
+            "SELECT f.id, f.tbl, f.row_id, f.what, f.found_at, f.found_by, a.acknowledged_by, a.at \
+             FROM tamper_finding f LEFT JOIN tamper_ack a ON a.finding_id = f.id ORDER BY f.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (id, table, row_id, what, at): (i64, String, i64, String, String) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+            let found_by: String = r.get(5)?;
+            let by: Option<String> = r.get(6)?;
+            let when = if found_by == super::SYSTEM_FINDER {
+                format!("{at} 检查时发现")
+            } else {
+                format!("{at} {found_by} 写入时发现")
+            };
+            match by {
+                None => problems.push(format!(
+                    "第 {id} 项发现：{table} 第 {row_id} 行{what}（{when}，待领导核实后用 zhiban audit ack {id} 确认）"
+                )),
+                Some(by) => acknowledged.push(format!(
+                    "第 {id} 项发现：{table} 第 {row_id} 行{what}（{when}）；已由 {by} 于 {} 确认",
+                    r.get::<_, String>(7)?
+                )),
+            }
+        }
+        Ok(())
+    }
+
+    /// An approver (`by` in `by_role`, whose PIN was checked) accepts the row of finding `id`
+    /// as it now stands: the acknowledgement and a fresh audit row of the row, by them, in one
+    /// transaction. The finding stays and `verify` lists it as acknowledged.
+    pub fn acknowledge_finding(
+        &mut self,
+        id: i64,
+        by: &str,
+        by_role: &str,
+        now: chrono::NaiveDateTime,
+    ) -> Result<(String, i64)> {
+        let found: Option<(String, i64)> = self
+            .conn
+            .query_row("SELECT tbl, row_id FROM tamper_finding WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((table, row_id)) = found else {
+            return Err(super::StoreError::Refused(format!(
+                "没有第 {id} 项发现：zhiban verify 列出各项的编号"
+            )));
+        };
+        self.rebaseline = vec![(table.clone(), row_id, by.to_string())];
+        let result = self.write(|tx| {
+            super::pin::require_approver(tx, "", by, by_role)?;
+            if tx
+                .prepare_cached("SELECT 1 FROM tamper_ack WHERE finding_id = ?1")?
+                .exists([id])?
+            {
+                return Err(super::StoreError::Refused(format!("第 {id} 项发现已经确认过")));
+            }
+            tx.prepare_cached("INSERT INTO tamper_ack (finding_id, acknowledged_by, at) VALUES (?1, ?2, ?3)")?
+                .execute(params![id, by, super::time_to_sql(now)])?;
+            Ok(())
+        });
+        self.rebaseline.clear();
+        result.map(|()| (table, row_id))
+    }
+}
+
+/// The protective triggers the migrations create, by name.
+fn expected_triggers() -> Vec<&'static str> {
+    let mut names = Vec::new();
+    for sql in super::MIGRATIONS {
+        let mut rest = *sql;
+        while let Some((_, after)) = rest.split_once("CREATE TRIGGER ") {
+            rest = after;
+            let name = rest.split_whitespace().next().unwrap_or_default();
+            if !name.is_empty() && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// Triggers the migrations created that the file no longer has (dropped outside the app).
+pub(crate) fn missing_triggers(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?1")?;
+    let mut missing = Vec::new();
+    for name in expected_triggers() {
+        if !stmt.exists([name])? {
+            missing.push(name.to_string());
+        }
+    }
+    Ok(missing)
+}
+
+/// The newest audit row and its hash as stored (32 bytes, or text from before migration 0010).
+pub(crate) fn head(conn: &Connection) -> Result<Option<(i64, Vec<u8>)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| {
+            let hash = match r.get_ref(1)? {
+                ValueRef::Blob(b) | ValueRef::Text(b) => b.to_vec(),
+                _ => Vec::new(),
+            };
+            Ok((r.get(0)?, hash))
+        })
+        .optional()?)
+}
+
+/// A stored hash in hex (the chain's text form).
+pub(crate) fn hash_hex(v: ValueRef<'_>) -> String {
+    let mut out = Vec::with_capacity(64);
+    stored_text(v, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What an anchor found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnchorCheck {
+    Holds,
+    /// The row is there with another hash: the chain up to it was rewritten.
+    Differs,
+    /// The row is gone: the chain's tail from there on was deleted (the newest row now).
+    Gone {
+        newest: i64,
+    },
+}
+
+impl Store {
+    /// The chain's head now, as a paper anchor.
+    pub fn audit_head(&self) -> Result<Option<crate::core::anchor::Anchor>> {
+        let stored: Option<(i64, String)> = self
+            .conn
+            .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, hash_hex(r.get_ref(1)?))))
+            .optional()?;
+        Ok(stored.map(|(row, hash)| crate::core::anchor::Anchor::new(row, &hash)))
+    }
+
+    /// Whether the chain still has `anchor`'s row with that hash.
+    pub fn check_anchor(&self, anchor: &crate::core::anchor::Anchor) -> Result<AnchorCheck> {
+        let stored: Option<String> = self
+            .conn
+            .prepare_cached("SELECT hash FROM audit_log WHERE id = ?1")?
+            .query_row([anchor.row], |r| Ok(hash_hex(r.get_ref(0)?)))
+            .optional()?;
+        Ok(match stored {
+            Some(hash) if anchor.matches(&hash) => AnchorCheck::Holds,
+            Some(_) => AnchorCheck::Differs,
+            None => AnchorCheck::Gone {
+                newest: self
+                    .conn
+                    .query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| r.get(0))?,
+            },
+        })
     }
 }

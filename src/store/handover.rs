@@ -176,6 +176,9 @@ impl Store {
             return Err(StoreError::Refused("还有未经接班人确认的移交事项".into()));
         }
         self.write(|tx| {
+            // The chain's head as it stood before this transaction (its own audit rows are
+            // appended at commit): sealed into the handover and printed on its paper form.
+            let head = super::audit::head(tx)?;
             for p in pins {
                 // OR IGNORE would hide a race; a second first-signature must fail loudly.
                 tx.prepare_cached("INSERT INTO person_pin (name, hash, set_at) VALUES (?1, ?2, ?3)")?
@@ -197,6 +200,10 @@ impl Store {
                 i64::try_from(d.items.len()).unwrap_or(i64::MAX)
             ])?;
             let id = tx.last_insert_rowid();
+            if let Some((row, hash)) = &head {
+                tx.prepare_cached("INSERT INTO handover_seal (handover_id, audit_id, audit_hash) VALUES (?1, ?2, ?3)")?
+                    .execute(params![id, row, hash])?;
+            }
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO handover_item (handover_id, seq, kind, ref_id, title, detail, must_carry, first_handed, \
                  check_state, question) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -291,6 +298,19 @@ impl Store {
             })
         })?;
         draft.items = rows.collect::<rusqlite::Result<_>>()?;
-        Ok(Handover { id, draft, signed_at })
+        let seal = self
+            .conn
+            .prepare_cached("SELECT audit_id, audit_hash FROM handover_seal WHERE handover_id = ?1")?
+            .query_row([id], |r| {
+                Ok((r.get::<_, i64>(0)?, super::audit::hash_hex(r.get_ref(1)?)))
+            })
+            .optional()?
+            .map(|(row, hash)| crate::core::anchor::Anchor::new(row, &hash));
+        Ok(Handover {
+            id,
+            draft,
+            signed_at,
+            seal,
+        })
     }
 }

@@ -11,8 +11,8 @@ pub use crate::core::pin_policy::PinCheck as PinOutcome;
 use crate::core::pin_policy::{Enrolment, PinPlace, PinStatus, blocked_until};
 
 /// `by` may confirm for `person`: a confirmed approver with a PIN, and not the person.
-fn require_approver(conn: &rusqlite::Connection, person: &str, by: &str, by_role: &str) -> Result<()> {
-    if by == person {
+pub(crate) fn require_approver(conn: &rusqlite::Connection, person: &str, by: &str, by_role: &str) -> Result<()> {
+    if !person.is_empty() && by == person {
         return Err(super::StoreError::Refused(format!(
             "{by} 不能确认自己的登记或角色：须由另一位领导确认"
         )));

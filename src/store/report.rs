@@ -161,7 +161,9 @@ impl Store {
     /// tab shows ([`DailyReport::to_text`]) and `zhiban report daily` prints.
     pub fn daily_report(&self, date: NaiveDate, day_ends: NaiveTime, now: NaiveDateTime) -> Result<DailyReport> {
         let window = Window::ending(date, day_ends);
-        Ok(build(&self.daily_report_data(window.from, window.to)?, now))
+        let mut report = build(&self.daily_report_data(window.from, window.to)?, now);
+        report.anchor = self.audit_head()?;
+        Ok(report)
     }
 
     /// Entries that occurred before `t` and whose status was amended after it: the amendment log

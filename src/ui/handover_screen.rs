@@ -34,6 +34,15 @@ pub fn render(frame: &mut Frame, area: Rect, s: &HandoverScreen) {
                 theme::OK,
             ),
         );
+        if let Some(seal) = &h.seal {
+            lines.insert(
+                2,
+                Line::styled(
+                    format!("审计链    {}（签字前的链尾，印在纸质交接单上）", seal.text()),
+                    theme::LABEL,
+                ),
+            );
+        }
         let inner_h = usize::from(area.height.saturating_sub(2));
         let scroll = s.detail_scroll.min(lines.len().saturating_sub(inner_h));
         render_block(frame, area, &title, lines, scroll);
