@@ -797,13 +797,17 @@ pub fn fill_from_match(form: &mut Form<VisitFormKey>, m: &VisitorMatch) {
     set(form, VisitField::Name, &m.name);
     set(form, VisitField::Gender, m.gender.label());
     set(form, VisitField::IdType, m.id_type.label());
-    set(form, VisitField::IdNumber, &m.id_number);
+    // The number is carried for the save but drawn masked: showing it whole is `v` on a visit's
+    // detail, which is logged. Editing the field empties it for a new number typed whole.
+    if let Some(field) = form.field_mut(key(VisitField::IdNumber)) {
+        field.set_concealed(&m.id_number, &mask(&m.id_number));
+    }
     set(form, VisitField::Employer, &m.employer);
     set(form, VisitField::Phone, &m.phone);
     set(form, VisitField::Purpose, &m.last_purpose);
     form.focus_on(key(VisitField::Purpose));
     form.notice = Some(format!(
-        "重访：上次来访 {}，事由：{}；结果：{}（共 {} 次）",
+        "重访：上次来访 {}，事由：{}；结果：{}（共 {} 次）。证件号码只显示首尾，改动须重输完整号码",
         super::validate::format_minute(m.last_entered_at),
         m.last_purpose,
         m.last_outcome,
