@@ -144,8 +144,9 @@ pub struct VisitScreen {
     pub show_all: bool,
     pub selected: usize,
     pub detail: Option<Visit>,
-    /// The full ID number of the visit in `detail`, once revealed (and logged).
-    pub revealed: Option<String>,
+    /// The full ID number of the visit in `detail` once revealed (and logged), with who revealed
+    /// it: see [`VisitScreen::revealed_to`].
+    revealed: Option<(String, String)>,
     pub reveals: Vec<Reveal>,
     pub lookup: Option<Lookup>,
     pub form: Option<(Form<VisitFormKey>, VisitForm)>,
@@ -351,6 +352,17 @@ pub fn alerts_for(
 }
 
 impl VisitScreen {
+    /// The full ID number of the visit in the detail, if the officer at the keyboard revealed it
+    /// with `v` (logged). A colleague who takes over at the lock screen, or anyone coming back to
+    /// the tab, sees it masked until they press `v` themselves.
+    #[must_use]
+    pub fn revealed_to(&self, operator: Option<&str>) -> Option<&str> {
+        self.revealed
+            .as_ref()
+            .filter(|(_, by)| Some(by.as_str()) == operator)
+            .map(|(full, _)| full.as_str())
+    }
+
     /// The visits the board lists.
     #[must_use]
     pub fn rows(&self) -> &[Visit] {
@@ -1058,7 +1070,7 @@ impl Screen for VisitScreen {
             Reply::Revealed { full, reveals } => {
                 let id = self.reveal_op.take().filter(|(o, _)| *o == op).map(|(_, id)| id);
                 if id.is_some() && self.detail.as_ref().map(|v| v.id) == id {
-                    self.revealed = Some(full);
+                    self.revealed = Some((full, cx.operator.to_string()));
                     self.reveals = reveals;
                     cx.say("已显示完整证件号；本次查看已记录（谁、何时）");
                 }
@@ -1096,6 +1108,8 @@ impl Screen for VisitScreen {
     }
 
     fn on_show(&mut self, cx: &mut Cx<'_>) {
+        // Coming back to the tab is a new look: the number is masked until `v` again.
+        self.revealed = None;
         self.reload(cx);
     }
 
