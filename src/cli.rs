@@ -20,6 +20,7 @@ mod visit;
 
 use crate::config::{self, Config};
 use crate::core::app::App;
+use crate::core::idcard::mask_in_text;
 use crate::core::json::{EntryJson, OpenEventJson};
 use crate::core::log::{EntryKind, LogField, NewEntry, RawValues, ReadBack, Triage, build_entry, read_back_label};
 use crate::core::pin_policy::{PinCheck, PinPlace, wait_text, wrong_text};
@@ -278,8 +279,9 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(()) => EXIT_OK,
         Err(f) => {
-            // Messages repeat what was given ("分级“…”无效"): never write it to a terminal raw.
-            eprintln!("zhiban：{}", sanitize(&f.message, true));
+            // Messages repeat what was given ("分级“…”无效"): never write it to a terminal raw,
+            // nor an ID number given to the wrong option whole (scripts keep their stderr).
+            eprintln!("zhiban：{}", mask_in_text(&sanitize(&f.message, true)));
             f.code
         }
     }
@@ -308,7 +310,10 @@ fn report_clap_error(e: &clap::Error) -> i32 {
         ErrorKind::InvalidUtf8 => "参数不是有效的 UTF-8 文字".to_string(),
         _ => "命令行参数有误".to_string(),
     };
-    eprintln!("zhiban：{}。用法见 zhiban --help", sanitize(&message, true));
+    eprintln!(
+        "zhiban：{}。用法见 zhiban --help",
+        mask_in_text(&sanitize(&message, true))
+    );
     EXIT_BAD_INPUT
 }
 

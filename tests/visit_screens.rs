@@ -90,6 +90,55 @@ fn a_returning_visitor_is_found_by_pinyin_initials_and_registered_in_three_keys_
     assert_eq!(v.repeat_of, Some(1));
 }
 
+/// The form prefilled for a returning visitor draws the ID number masked (showing it whole is
+/// `v` on a visit's detail, which is logged), saves the number whole, and starts the field afresh
+/// when the officer types a new number.
+#[test]
+fn a_returning_visitors_form_shows_the_number_masked_and_saves_it_whole() {
+    const NEW_ID: &str = "110101198001010029";
+    let mut h = Harness::new(80, 24, Some("张三"));
+    register_first_visit(&mut h);
+    h.key(Key::ch('c'));
+    h.key(Key::ch('y'));
+    h.key(Key::ch('n'));
+    h.type_text("zs");
+    assert!(!h.text().contains(ID), "the lookup list masks:\n{}", h.text());
+    h.key(Key::plain(KeyCode::Enter));
+    for f in [VisitField::Purpose, VisitField::IdNumber] {
+        focus(&mut h, f);
+        let filled = h.text();
+        assert!(filled.contains("1101**********002X"), "masked in the form:\n{filled}");
+        assert!(!filled.contains(ID), "never whole in the form:\n{filled}");
+    }
+    h.key(Key::ctrl('s'));
+    assert!(h.text().contains("已保存：第 2 号来访 张三"), "{}", h.text());
+    assert_eq!(h.store.visit(2).unwrap().fields.id_number, ID, "saved whole");
+    assert!(h.store.reveals(1).unwrap().is_empty() && h.store.reveals(2).unwrap().is_empty());
+
+    // A new card: the first key empties the field, the new number is typed whole and saved.
+    h.key(Key::ch('c'));
+    h.key(Key::ch('y'));
+    h.key(Key::ch('n'));
+    h.type_text("zs");
+    h.key(Key::plain(KeyCode::Enter));
+    focus(&mut h, VisitField::IdNumber);
+    h.type_text("1");
+    let typing = h.text();
+    assert!(
+        !typing.contains("1101*"),
+        "the mask is gone once typing starts:\n{typing}"
+    );
+    h.type_text(NEW_ID.get(1..).expect("ASCII"));
+    assert!(
+        h.text().contains(NEW_ID),
+        "the officer sees what they type:\n{}",
+        h.text()
+    );
+    h.key(Key::ctrl('s'));
+    assert!(h.text().contains("已保存：第 3 号来访 张三"), "{}", h.text());
+    assert_eq!(h.store.visit(3).unwrap().fields.id_number, NEW_ID);
+}
+
 #[test]
 fn the_lookup_waits_for_a_pause_in_typing_but_enter_acts_on_what_was_typed() {
     let mut h = Harness::new(80, 24, Some("张三"));

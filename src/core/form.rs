@@ -34,6 +34,10 @@ pub struct Field<K> {
     pub secret: bool,
     /// The main text of its form (a log entry's content): given more rows.
     pub tall: bool,
+    /// A value the field carries but never draws (a returning visitor's full ID number): the
+    /// text buffer holds only what may be shown (the masked number), [`Field::value`] gives the
+    /// carried value, and the first edit empties the field so a new value is typed whole.
+    concealed: Option<String>,
 }
 
 impl<K: FieldId> Field<K> {
@@ -50,6 +54,7 @@ impl<K: FieldId> Field<K> {
             heading: None,
             secret: false,
             tall: false,
+            concealed: None,
         }
     }
 
@@ -66,6 +71,7 @@ impl<K: FieldId> Field<K> {
             heading: None,
             secret: false,
             tall: false,
+            concealed: None,
         }
     }
 
@@ -105,9 +111,12 @@ impl<K: FieldId> Field<K> {
         self
     }
 
-    /// The value as text (a choice gives its label).
+    /// The value as text (a choice gives its label; a concealed field its carried value).
     #[must_use]
     pub fn value(&self) -> String {
+        if let Some(v) = &self.concealed {
+            return v.clone();
+        }
         match &self.input {
             Input::Text(b) => b.text().to_string(),
             Input::Choice { options, selected } => options.get(*selected).cloned().unwrap_or_default(),
@@ -116,6 +125,7 @@ impl<K: FieldId> Field<K> {
 
     /// Sets a text value, or selects the matching option of a choice.
     pub fn set_value(&mut self, value: &str) {
+        self.concealed = None;
         match &mut self.input {
             Input::Text(b) => b.set_text(value),
             Input::Choice { options, selected } => {
@@ -123,6 +133,31 @@ impl<K: FieldId> Field<K> {
                     *selected = i;
                 }
             }
+        }
+    }
+
+    /// Carries `value` without drawing it: the field shows `shown` (its masked form) until it is
+    /// edited; the first edit empties it. Only for a text field.
+    pub fn set_concealed(&mut self, value: &str, shown: &str) {
+        if let Input::Text(b) = &mut self.input {
+            b.set_text(shown);
+            self.concealed = Some(value.to_string());
+        }
+    }
+
+    /// Whether the field carries a value it does not draw.
+    #[must_use]
+    pub fn is_concealed(&self) -> bool {
+        self.concealed.is_some()
+    }
+
+    /// Before an edit: a concealed value is dropped with the text that stood for it, so what is
+    /// typed next is the whole new value and nothing of the old one is ever drawn.
+    fn forget_concealed(&mut self) {
+        if self.concealed.take().is_some()
+            && let Input::Text(b) = &mut self.input
+        {
+            b.set_text("");
         }
     }
 
@@ -263,6 +298,7 @@ impl<K: FieldId> Form<K> {
         let Some(field) = self.fields.get_mut(self.focus) else {
             return FormEvent::None;
         };
+        field.forget_concealed();
         match &mut field.input {
             Input::Text(b) => {
                 let outcome = b.insert_char(c);
@@ -292,6 +328,7 @@ impl<K: FieldId> Form<K> {
         let Some(field) = self.fields.get_mut(self.focus) else {
             return FormEvent::None;
         };
+        field.forget_concealed();
         let Input::Text(b) = &mut field.input else {
             return FormEvent::Notice(format!("“{}”是选择项，不能粘贴：用 Left/Right 切换", field.label));
         };
@@ -315,6 +352,19 @@ impl<K: FieldId> Form<K> {
         let focus = self.focus;
         let field = self.fields.get_mut(focus)?;
         let key = field.key;
+        if field.is_concealed() {
+            match action {
+                // Deleting from a concealed value deletes all of it: it is typed again whole.
+                Action::DeleteBack | Action::DeleteForward | Action::DeleteToLineStart => {
+                    field.forget_concealed();
+                    self.dirty = true;
+                    field.error = None;
+                    return Some(FormEvent::Changed(key));
+                }
+                Action::Newline if field.is_multiline() => field.forget_concealed(),
+                _ => {}
+            }
+        }
         let mut changed = false;
         match (&mut field.input, action) {
             (_, Action::NextField) => self.next_field(),
@@ -473,6 +523,52 @@ mod tests {
         f.type_char('a');
         f.paste("bcd");
         assert_eq!(f.value(FieldKey::Reason), "");
+    }
+
+    #[test]
+    fn a_concealed_value_is_carried_but_never_drawn_and_the_first_edit_starts_afresh() {
+        let mut f = sample();
+        let field = f.field_mut(FieldKey::Reason).unwrap();
+        field.set_concealed("SECRET1234", "SE******34");
+        assert_eq!(f.value(FieldKey::Reason), "SECRET1234", "saved as carried");
+        let shown = |f: &Form<FieldKey>| match &f.field(FieldKey::Reason).unwrap().input {
+            Input::Text(b) => b.text().to_string(),
+            Input::Choice { .. } => unreachable!(),
+        };
+        assert_eq!(shown(&f), "SE******34", "only the mask is in the buffer that is drawn");
+        // Moving the caret changes nothing; typing replaces the whole value.
+        f.apply(Action::CursorLeft);
+        assert_eq!(f.value(FieldKey::Reason), "SECRET1234");
+        f.type_char('9');
+        assert_eq!(
+            (f.value(FieldKey::Reason), shown(&f)),
+            ("9".to_string(), "9".to_string())
+        );
+        // A paste, and a delete, start afresh too.
+        for edit in [0, 1, 2] {
+            let field = f.field_mut(FieldKey::Reason).unwrap();
+            field.set_concealed("SECRET1234", "SE******34");
+            match edit {
+                0 => {
+                    f.paste("ABC");
+                }
+                1 => {
+                    f.apply(Action::DeleteBack);
+                }
+                _ => {
+                    f.apply(Action::DeleteToLineStart);
+                }
+            }
+            let expected = if edit == 0 { "ABC" } else { "" };
+            assert_eq!(f.value(FieldKey::Reason), expected, "edit {edit}");
+            assert_eq!(shown(&f), expected, "edit {edit}");
+            assert!(!f.field(FieldKey::Reason).unwrap().is_concealed());
+        }
+        // Setting a value plainly forgets a concealed one.
+        let field = f.field_mut(FieldKey::Reason).unwrap();
+        field.set_concealed("SECRET1234", "SE******34");
+        field.set_value("明文");
+        assert_eq!(f.value(FieldKey::Reason), "明文");
     }
 
     #[test]

@@ -158,6 +158,63 @@ pub fn mask(id: &str) -> String {
         .collect()
 }
 
+/// Fewest digits in a run that [`mask_in_text`] takes for an ID number: a first-generation
+/// number has 15.
+const DIGITS_OF_AN_ID: usize = 15;
+
+/// A sentence with every run that may be an ID number masked: 15 or more digits (half- or
+/// full-width), perhaps typed in groups with spaces or hyphens, perhaps ending in X. For messages
+/// that repeat what was typed (an ID number given to the wrong option of a command), so that they
+/// never print one whole; a long number that is not an ID number (a bank card) is masked too.
+#[must_use]
+pub fn mask_in_text(text: &str) -> String {
+    let digit = |c: char| -> Option<char> {
+        match c {
+            '0'..='9' => Some(c),
+            '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')),
+            _ => None,
+        }
+    };
+    let is_x = |c: char| matches!(c, 'x' | 'X' | 'ｘ' | 'Ｘ');
+    let is_separator = |c: char| matches!(c, ' ' | '-' | '\u{3000}' | '－');
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if digit(chars[i]).is_none() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // The run: digits, single separators between them, and an X that ends it.
+        let mut compact = String::new();
+        let mut end = i;
+        let mut j = i;
+        while let Some(&c) = chars.get(j) {
+            if let Some(d) = digit(c) {
+                compact.push(d);
+                j += 1;
+                end = j;
+            } else if is_x(c) && compact.len() + 1 >= DIGITS_OF_AN_ID {
+                compact.push('X');
+                end = j + 1;
+                break;
+            } else if is_separator(c) && chars.get(j + 1).is_some_and(|&n| digit(n).is_some() || is_x(n)) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if compact.len() >= DIGITS_OF_AN_ID {
+            out.push_str(&mask(&compact));
+        } else {
+            out.extend(&chars[i..end]);
+        }
+        i = end;
+    }
+    out
+}
+
 /// The last 4 characters (fewer if the number is shorter), the form officers search by.
 #[must_use]
 pub fn last4(id: &str) -> String {
@@ -323,6 +380,38 @@ mod tests {
         assert_eq!(gender_from_id(&with_check("53010219800101123")), Some(Gender::Male));
         assert_eq!(birth_date("123"), None);
         assert_eq!(gender_from_id("E12345678"), None);
+    }
+
+    #[test]
+    fn numbers_inside_a_sentence_are_masked_however_they_were_typed() {
+        let id = "11010519491231002X";
+        for typed in [
+            "11010519491231002X",
+            "11010519491231002x",
+            "110105 19491231 002X",
+            "110105-1949-1231-002X",
+            "１１０１０５１９４９１２３１００２Ｘ",
+            "110105194912310021",
+            "1101051949123100",
+        ] {
+            let said = mask_in_text(&format!("来访人数“{typed}”不是整数：请填写阿拉伯数字"));
+            let digits: String = said.chars().filter(char::is_ascii_digit).collect();
+            assert!(!digits.contains("05194912"), "{typed}: {said}");
+            assert!(
+                said.starts_with("来访人数“1101*") && said.ends_with("”不是整数：请填写阿拉伯数字"),
+                "{said}"
+            );
+        }
+        assert_eq!(mask_in_text(&format!("号码 {id}，")), "号码 1101**********002X，");
+        // Dates, times, phone numbers and counts are left alone.
+        for plain in [
+            "2026-11-23 03:10 第 12 号来访",
+            "电话 0871-63123456，13812345678",
+            "共 100000 人",
+            "台胞证 12345678(B)",
+        ] {
+            assert_eq!(mask_in_text(plain), plain);
+        }
     }
 
     #[test]

@@ -144,8 +144,9 @@ pub struct VisitScreen {
     pub show_all: bool,
     pub selected: usize,
     pub detail: Option<Visit>,
-    /// The full ID number of the visit in `detail`, once revealed (and logged).
-    pub revealed: Option<String>,
+    /// The full ID number of the visit in `detail` once revealed (and logged), with who revealed
+    /// it: see [`VisitScreen::revealed_to`].
+    revealed: Option<(String, String)>,
     pub reveals: Vec<Reveal>,
     pub lookup: Option<Lookup>,
     pub form: Option<(Form<VisitFormKey>, VisitForm)>,
@@ -351,6 +352,17 @@ pub fn alerts_for(
 }
 
 impl VisitScreen {
+    /// The full ID number of the visit in the detail, if the officer at the keyboard revealed it
+    /// with `v` (logged). A colleague who takes over at the lock screen, or anyone coming back to
+    /// the tab, sees it masked until they press `v` themselves.
+    #[must_use]
+    pub fn revealed_to(&self, operator: Option<&str>) -> Option<&str> {
+        self.revealed
+            .as_ref()
+            .filter(|(_, by)| Some(by.as_str()) == operator)
+            .map(|(full, _)| full.as_str())
+    }
+
     /// The visits the board lists.
     #[must_use]
     pub fn rows(&self) -> &[Visit] {
@@ -797,13 +809,17 @@ pub fn fill_from_match(form: &mut Form<VisitFormKey>, m: &VisitorMatch) {
     set(form, VisitField::Name, &m.name);
     set(form, VisitField::Gender, m.gender.label());
     set(form, VisitField::IdType, m.id_type.label());
-    set(form, VisitField::IdNumber, &m.id_number);
+    // The number is carried for the save but drawn masked: showing it whole is `v` on a visit's
+    // detail, which is logged. Editing the field empties it for a new number typed whole.
+    if let Some(field) = form.field_mut(key(VisitField::IdNumber)) {
+        field.set_concealed(&m.id_number, &mask(&m.id_number));
+    }
     set(form, VisitField::Employer, &m.employer);
     set(form, VisitField::Phone, &m.phone);
     set(form, VisitField::Purpose, &m.last_purpose);
     form.focus_on(key(VisitField::Purpose));
     form.notice = Some(format!(
-        "重访：上次来访 {}，事由：{}；结果：{}（共 {} 次）",
+        "重访：上次来访 {}，事由：{}；结果：{}（共 {} 次）。证件号码只显示首尾，改动须重输完整号码",
         super::validate::format_minute(m.last_entered_at),
         m.last_purpose,
         m.last_outcome,
@@ -1054,7 +1070,7 @@ impl Screen for VisitScreen {
             Reply::Revealed { full, reveals } => {
                 let id = self.reveal_op.take().filter(|(o, _)| *o == op).map(|(_, id)| id);
                 if id.is_some() && self.detail.as_ref().map(|v| v.id) == id {
-                    self.revealed = Some(full);
+                    self.revealed = Some((full, cx.operator.to_string()));
                     self.reveals = reveals;
                     cx.say("已显示完整证件号；本次查看已记录（谁、何时）");
                 }
@@ -1092,6 +1108,8 @@ impl Screen for VisitScreen {
     }
 
     fn on_show(&mut self, cx: &mut Cx<'_>) {
+        // Coming back to the tab is a new look: the number is masked until `v` again.
+        self.revealed = None;
         self.reload(cx);
     }
 

@@ -262,7 +262,7 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
 fn render_detail(frame: &mut Frame, area: Rect, app: &App, v: &Visit) {
     let s = &app.screens.visits;
     let f = &v.fields;
-    let id = match &s.revealed {
+    let id = match s.revealed_to(app.operator.as_deref()) {
         Some(full) => format!("{full}（已显示，查看已记录）"),
         None => format!("{}（按 v 显示完整号码，查看会留痕）", mask(&f.id_number)),
     };

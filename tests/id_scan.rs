@@ -1,0 +1,1256 @@
+//! Issue 14, point 3: ID numbers only through the logged reveal. A database is seeded with valid
+//! 18-digit 居民身份证 numbers (visitors, a returning one, a 信访 集体访 with its representatives,
+//! a watch-list entry), then:
+//!
+//! - every screen and state is drawn at 80x24 and 120x40 and read for a full number — whole, in
+//!   groups with spaces or separators, cut over two rows, or only its hidden middle — with one
+//!   exception: the visit detail after `v`, which must show its visitor's number (and no other)
+//!   and must have logged the reveal. The states are: a scripted tour of every tab, detail, form
+//!   and overlay; every line of the go-to list (built from `core::screens`, so a new screen is
+//!   drawn here without anyone remembering to add it); and a seeded walk of a thousand keys
+//!   chosen from the key registry (`keymap::BINDINGS`) of whatever mode the app is in, so a new
+//!   key or mode is walked into too. Every `Mode` must be reached (`mode_name` below has no
+//!   wildcard: a new mode does not compile until it is named here);
+//! - every command line verb and every option of it is run on the seeded database, including
+//!   `export` in each format to a directory whose files are read, and every `--json`; stdout,
+//!   stderr and the files are read the same way. The verbs and options are read from clap, so a
+//!   new verb or option fails `every_verb_and_option_was_run` until a run of it is added there.
+//!
+//! A new screen: reached by the go-to list and the walk on its own; give its records and forms a
+//! few lines in `tour`. A new mode: name it in `mode_name` and `MODES`. A new CLI verb or option:
+//! a run in `every_verb_and_option_was_run`. A new file the app writes: read it like the
+//! handover's Markdown at the end of `every_screen_and_state`.
+//!
+//! Where a number is typed by the officer (the lookup box, the ID field), the row they type in
+//! shows what they type: that row is the one thing left out, in the states that say so.
+
+mod cli_common;
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use chrono::{Duration, NaiveDateTime, Timelike};
+use clap::CommandFactory;
+use cli_common::{Sandbox, stderr, stdout};
+use common::Harness;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use unicode_width::UnicodeWidthStr;
+use zhiban::config::{DEFAULT_TOML, parse};
+use zhiban::core::app::{App, goto_items};
+use zhiban::core::handover::{Check, build_draft};
+use zhiban::core::keymap::{BINDINGS, Key, KeyCode, Mode};
+use zhiban::core::log::{LogField, RawValues, build_entry};
+use zhiban::core::screens::ScreenId;
+use zhiban::core::settings::Settings;
+use zhiban::core::urgent::{EventDraft, Level, new_event, raised};
+use zhiban::core::visit::{
+    RepresentativeDraft, VisitDraft, VisitField, VisitId, WatchDraft, build_visit, build_watch_entry,
+};
+use zhiban::core::visit_screen::{VisitFormKey, alerts_for};
+use zhiban::store::Store;
+use zhiban::ui;
+
+/// 张三, who came before (checked out) and is back (inside).
+const ZHANG: &str = "110105196703150030";
+/// 李红, inside; a woman (the 17th digit is even).
+const LI: &str = "440306198509210047";
+/// 刘大爷, a 信访 集体访 of 12 with three representatives.
+const LIU: &str = "530102195207080015";
+const REP_CHEN: &str = "530102196001010024";
+const REP_ZHOU: &str = "530102196311150030";
+const REP_WU: &str = "530102197002280047";
+/// 钱伟, on the watch list with his number, and visiting.
+const QIAN: &str = "32010619781212005X";
+/// 孙立, a new card typed by the officer over a returning visitor's masked number.
+const SUN_NEW: &str = "510107199304120070";
+/// 钱七, registered from the command line, the number typed in groups.
+const QIAN_QI: &str = "370202199006060062";
+/// 钱七's number with one digit wrong (the check fails): what a typo looks like in a message.
+const QIAN_QI_TYPO: &str = "370202199006060162";
+
+const ZHANG_PIN: &str = "246813";
+const LI_SI_PIN: &str = "135790";
+
+/// Every number the tests store or type.
+fn all_ids() -> Vec<&'static str> {
+    vec![
+        ZHANG,
+        LI,
+        LIU,
+        REP_CHEN,
+        REP_ZHOU,
+        REP_WU,
+        QIAN,
+        SUN_NEW,
+        QIAN_QI,
+        QIAN_QI_TYPO,
+    ]
+}
+
+fn settings() -> Settings {
+    parse(DEFAULT_TOML, None).expect("the default config").settings
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading text for a number
+// ---------------------------------------------------------------------------------------------
+
+/// The digits of `text`, half-width, everything else dropped: a number shown in groups, with
+/// separators, or cut over two rows reads whole here.
+fn digits(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '0'..='9' => Some(c),
+            '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The ways `text` shows one of `ids`: the number whole (its digits in a row, whatever is between
+/// them), or the ten digits a mask hides (shown apart from the mask, they complete it).
+fn leaks(text: &str, ids: &[&str]) -> Vec<String> {
+    let d = digits(text);
+    let mut out = Vec::new();
+    for id in ids {
+        let whole = id.trim_end_matches('X');
+        let middle = id.get(4..14).expect("18 characters");
+        if d.contains(whole) {
+            out.push(format!("{id} whole"));
+        } else if d.contains(middle) {
+            out.push(format!("{id}: the masked middle {middle}"));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// The seeded database
+// ---------------------------------------------------------------------------------------------
+
+struct Seeded {
+    zhang_first: VisitId,
+    zhang_back: VisitId,
+    li: VisitId,
+    collective: VisitId,
+    qian: VisitId,
+}
+
+fn visit(store: &mut Store, draft: &VisitDraft, at: NaiveDateTime) -> VisitId {
+    let v = build_visit(draft, "张三", at, at.date()).unwrap_or_else(|e| panic!("{e:?}"));
+    store.add_visit(&v).expect("save the visit")
+}
+
+fn person(name: &str, id: &str, purpose: &str) -> VisitDraft {
+    VisitDraft {
+        name: name.into(),
+        id_type: "居民身份证".into(),
+        id_number: id.into(),
+        employer: "某某县住房和城乡建设局".into(),
+        phone: "13900001111".into(),
+        purpose: purpose.into(),
+        host: "办公室".into(),
+        ..VisitDraft::default()
+    }
+}
+
+/// Visits, a watch-list entry, the alerts the app raises for them, log entries, an urgent event
+/// and a signed handover, around `now` (everything before it).
+fn seed(store: &mut Store, now: NaiveDateTime) -> Seeded {
+    let settings = settings();
+    let ago = |m: i64| now - Duration::minutes(m);
+    let watch = build_watch_entry(
+        &WatchDraft {
+            name: "钱伟".into(),
+            aliases: "钱老三".into(),
+            id_number: QIAN.into(),
+            reason: "王五主任交代：来访即报".into(),
+        },
+        "王五",
+        ago(300),
+    )
+    .expect("a watch entry");
+    store.add_watch(&watch).expect("save the watch entry");
+
+    let zhang_first = visit(store, &person("张三", ZHANG, "商谈防汛物资调拨"), ago(200));
+    store.checkout(zhang_first, "张三", ago(170)).expect("check out");
+    let zhang_back = visit(store, &person("张三", ZHANG, "送防汛物资清单"), ago(60));
+    let mut li = person("李红", LI, "联系工作");
+    li.plate = "云A12345".into();
+    li.companions = "司机一名".into();
+    let li = visit(store, &li, ago(50));
+
+    let group = VisitDraft {
+        name: "刘大爷".into(),
+        id_type: "居民身份证".into(),
+        id_number: LIU.into(),
+        phone: "13812345678".into(),
+        purpose: "反映征地补偿款的事".into(),
+        host: "信访科".into(),
+        people_count: "12".into(),
+        petition: true,
+        petition_address: "城关镇河西村三组".into(),
+        petition_matter: "征地补偿款未发放".into(),
+        representatives: vec![
+            RepresentativeDraft {
+                name: "陈芳".into(),
+                id_number: REP_CHEN.into(),
+                phone: "13812340001".into(),
+            },
+            RepresentativeDraft {
+                name: "周强".into(),
+                id_number: REP_ZHOU.into(),
+                phone: "13812340002".into(),
+            },
+            RepresentativeDraft {
+                name: "吴敏".into(),
+                id_number: REP_WU.into(),
+                phone: String::new(),
+            },
+        ],
+        liaison: Some(1),
+        handling: "已请信访科王科长接待".into(),
+        ..VisitDraft::default()
+    };
+    let built = build_visit(&group, "张三", ago(40), ago(40).date()).expect("a collective petition");
+    let watch_list = store.watch_list().expect("the watch list");
+    let alerts = alerts_for(&built, &watch_list, &settings, "张三", ago(40));
+    let collective = store.add_visit(&built).expect("save the petition");
+    for (entry, lines) in &alerts {
+        store
+            .insert_entry_raising(entry, Some(lines))
+            .expect("the 集体访 alert");
+    }
+
+    let built = build_visit(&person("钱伟", QIAN, "咨询政策"), "张三", ago(30), ago(30).date()).expect("钱伟");
+    let alerts = alerts_for(&built, &watch_list, &settings, "张三", ago(30));
+    assert_eq!(alerts.len(), 1, "the watch list matches 钱伟");
+    let qian = store.add_visit(&built).expect("save 钱伟");
+    for (entry, lines) in &alerts {
+        store.insert_entry_raising(entry, Some(lines)).expect("the watch alert");
+    }
+
+    for (unit, person, content, t) in [
+        ("城关镇", "李站长", "河堤出现渗水，已组织人员巡查", 90),
+        ("市水利局", "王科长", "请于今日十时前报送险情", 20),
+    ] {
+        let raw: RawValues = [
+            (LogField::Kind, "来电"),
+            (LogField::Unit, unit),
+            (LogField::Person, person),
+            (LogField::Content, content),
+            (LogField::Triage, "请示"),
+        ]
+        .iter()
+        .map(|(f, v)| (*f, (*v).to_string()))
+        .collect();
+        let entry = build_entry(&raw, "张三", ago(t)).expect("a call");
+        store.insert_entry(&entry).expect("save the call");
+    }
+
+    let mut draft = EventDraft::essentials(
+        "自然灾害",
+        Level::Major,
+        ago(25),
+        "李家集镇张庄村",
+        "山体滑坡，两户房屋受损",
+    );
+    draft.received_at = Some(ago(15));
+    let event = new_event(draft, &settings.urgent, "张三", ago(15)).expect("an event");
+    store
+        .insert_event(&event, &raised(ago(15), &settings.urgent.ladder))
+        .expect("save the event");
+
+    let state = store.open_state(ago(5)).expect("what is open");
+    let mut draft = build_draft(&state, "张三", "李四", ago(600), ago(5));
+    draft.summary = "当班处置河堤险情一起；集体访一批在楼".into();
+    for item in &mut draft.items {
+        item.check = Check::Confirmed;
+    }
+    store.sign_handover(&draft, &[], ago(5)).expect("sign the handover");
+
+    Seeded {
+        zhang_first,
+        zhang_back,
+        li,
+        collective,
+        qian,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Screens
+// ---------------------------------------------------------------------------------------------
+
+/// The name each mode is reported under. No wildcard: a new mode does not compile until it is
+/// named here; name it in [`MODES`] too, and `every_screen_and_state` fails until a state of it
+/// is scanned.
+fn mode_name(m: Mode) -> &'static str {
+    match m {
+        Mode::Global => "Global",
+        Mode::Picker => "Picker",
+        Mode::List => "List",
+        Mode::Detail => "Detail",
+        Mode::Form => "Form",
+        Mode::Confirm => "Confirm",
+        Mode::Help => "Help",
+        Mode::Urgent => "Urgent",
+        Mode::Handover => "Handover",
+        Mode::HandoverDraft => "HandoverDraft",
+        Mode::HandoverDetail => "HandoverDetail",
+        Mode::Roster => "Roster",
+        Mode::Visitors => "Visitors",
+        Mode::VisitLookup => "VisitLookup",
+        Mode::VisitDetail => "VisitDetail",
+        Mode::Watch => "Watch",
+        Mode::Locked => "Locked",
+        Mode::Search => "Search",
+        Mode::Report => "Report",
+        Mode::GoTo => "GoTo",
+        Mode::SignIn => "SignIn",
+    }
+}
+
+/// Every mode a screen can be in (`Global` is not one: it is the keys every mode has).
+const MODES: [Mode; 20] = [
+    Mode::Picker,
+    Mode::List,
+    Mode::Detail,
+    Mode::Form,
+    Mode::Confirm,
+    Mode::Help,
+    Mode::Urgent,
+    Mode::Handover,
+    Mode::HandoverDraft,
+    Mode::HandoverDetail,
+    Mode::Roster,
+    Mode::Visitors,
+    Mode::VisitLookup,
+    Mode::VisitDetail,
+    Mode::Watch,
+    Mode::Locked,
+    Mode::Search,
+    Mode::Report,
+    Mode::GoTo,
+    Mode::SignIn,
+];
+
+fn draw(app: &App, w: u16, h: u16) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("a test terminal");
+    terminal.draw(|f| ui::render(app, f)).expect("draw");
+    let buf = terminal.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut x = 0;
+            while x < buf.area.width {
+                let sym = buf[(x, y)].symbol();
+                line.push_str(sym);
+                x += u16::try_from(sym.width().max(1)).expect("a cell width");
+            }
+            line
+        })
+        .collect()
+}
+
+/// The scanner: every state handed to it is drawn at both sizes and read.
+struct Scan {
+    ids: Vec<&'static str>,
+    problems: Vec<String>,
+    states: usize,
+    modes: BTreeSet<&'static str>,
+    screens: BTreeSet<ScreenId>,
+    reveals_seen: usize,
+}
+
+impl Scan {
+    fn new() -> Self {
+        Self {
+            ids: all_ids(),
+            problems: Vec::new(),
+            states: 0,
+            modes: BTreeSet::new(),
+            screens: BTreeSet::new(),
+            reveals_seen: 0,
+        }
+    }
+
+    /// Draws the app as it is and reads it. `typed`: a number the officer is typing, allowed on
+    /// the rows that show it as typed.
+    fn check(&mut self, name: &str, h: &Harness, typed: Option<&str>) {
+        let app = &h.app;
+        self.states += 1;
+        self.modes.insert(mode_name(app.mode()));
+        if app.operator.is_some() {
+            self.screens.insert(app.screen);
+        }
+        // The one exception: a visit's detail after `v` by the officer at the keyboard, logged
+        // (an overlay may sit on it; the lock screen hides it).
+        let operator = app.operator.as_deref();
+        let visits = &app.screens.visits;
+        let revealed = match (visits.revealed_to(operator), &visits.detail) {
+            (Some(full), Some(v)) if app.screen == ScreenId::Visitors && app.mode() != Mode::Locked => {
+                let logged = h.store.reveals(v.id).expect("the reveal log");
+                if !logged.iter().any(|r| Some(r.revealed_by.as_str()) == operator) {
+                    self.problems.push(format!(
+                        "{name}: {full} shown to {operator:?} for visit {} without their reveal row",
+                        v.id
+                    ));
+                }
+                assert_eq!(
+                    full, v.fields.id_number,
+                    "{name}: the reveal shows the visit's own number"
+                );
+                self.reveals_seen += 1;
+                Some(full.to_string())
+            }
+            _ => None,
+        };
+        for (w, ht) in [(80, 24), (120, 40)] {
+            let rows = draw(app, w, ht);
+            let kept: Vec<&String> = rows.iter().filter(|r| typed.is_none_or(|t| !r.contains(t))).collect();
+            let mut text = kept.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("\n");
+            if let Some(full) = &revealed {
+                // Shown, unless an overlay covers it.
+                assert!(
+                    app.mode() != Mode::VisitDetail || text.contains(full.as_str()),
+                    "{name} at {w}x{ht}: `v` shows the whole number:\n{}",
+                    rows.join("\n")
+                );
+                text = text.replace(full.as_str(), "（已显示）");
+            }
+            for leak in leaks(&text, &self.ids) {
+                self.problems
+                    .push(format!("{name} at {w}x{ht} shows {leak}:\n{}", rows.join("\n")));
+            }
+        }
+    }
+}
+
+fn focus(h: &mut Harness, f: VisitField) {
+    if let Some((form, _)) = &mut h.app.screens.visits.form {
+        form.focus_on(VisitFormKey::Visit(f));
+    }
+}
+
+fn esc(h: &mut Harness) {
+    h.key(Key::plain(KeyCode::Esc));
+    if h.app.mode() == Mode::Confirm {
+        h.key(Key::ch('y'));
+    }
+}
+
+/// Back to the log list from anywhere the tour goes.
+fn home(h: &mut Harness) {
+    for _ in 0..6 {
+        if h.app.mode() == Mode::List {
+            return;
+        }
+        esc(h);
+    }
+    h.key(Key::ch('1'));
+}
+
+/// Opens the visit `id` on the 来访登记 tab (as a search hit does) and waits for it.
+fn open_visit(h: &mut Harness, id: VisitId) {
+    home(h);
+    h.key(Key::ch('2'));
+    if !h.app.screens.visits.show_all {
+        h.key(Key::ch('a'));
+    }
+    let row = h
+        .app
+        .screens
+        .visits
+        .rows()
+        .iter()
+        .position(|v| v.id == id)
+        .unwrap_or_else(|| panic!("visit {id} on 全部来访"));
+    let n = h.app.screens.visits.rows().len();
+    h.keys(KeyCode::Up, n);
+    h.keys(KeyCode::Down, row);
+    h.key(Key::plain(KeyCode::Enter));
+    assert_eq!(h.app.mode(), Mode::VisitDetail);
+    assert_eq!(h.app.screens.visits.detail.as_ref().map(|v| v.id), Some(id));
+}
+
+/// The scripted tour: every tab, list, detail, form and overlay, with the seeded records.
+fn tour(h: &mut Harness, s: &Seeded, scan: &mut Scan) {
+    scan.check("值班记录（告警条目在列）", h, None);
+    h.key(Key::plain(KeyCode::Enter));
+    scan.check("值班记录详情", h, None);
+    for (key, name) in [
+        ('e', "更正表单"),
+        ('i', "批示表单"),
+        ('s', "进展表单"),
+        ('u', "转紧急事件表单"),
+    ] {
+        h.key(Key::ch(key));
+        scan.check(name, h, None);
+        esc(h);
+    }
+    home(h);
+    for k in ["?", ":"] {
+        h.type_text(k);
+        scan.check(&format!("{k} 叠加层"), h, None);
+        h.key(Key::plain(KeyCode::PageDown));
+        scan.check(&format!("{k} 叠加层（翻页）"), h, None);
+        esc(h);
+    }
+    h.key(Key::ch('q'));
+    scan.check("确认退出", h, None);
+    h.key(Key::ch('n'));
+
+    // 来访登记: the board, every visit, its detail, `v`, the watch list.
+    h.key(Key::ch('2'));
+    scan.check("在楼人员", h, None);
+    h.key(Key::ch('a'));
+    scan.check("全部来访", h, None);
+    for id in [s.zhang_first, s.zhang_back, s.li, s.collective, s.qian] {
+        open_visit(h, id);
+        scan.check(&format!("第 {id} 号来访详情"), h, None);
+    }
+    for id in [s.zhang_back, s.collective] {
+        open_visit(h, id);
+        let before = h.store.reveals(id).expect("reveals").len();
+        h.key(Key::ch('v'));
+        assert_eq!(h.store.reveals(id).expect("reveals").len(), before + 1, "v is logged");
+        scan.check(&format!("第 {id} 号来访详情（按 v 之后）"), h, None);
+        h.key(Key::plain(KeyCode::Esc));
+        h.key(Key::plain(KeyCode::Enter));
+        scan.check(&format!("第 {id} 号来访详情（再次打开）"), h, None);
+    }
+    home(h);
+    h.key(Key::ch('2'));
+    h.key(Key::ch('w'));
+    scan.check("关注名单", h, None);
+    h.key(Key::ch('n'));
+    scan.check("关注名单：新增", h, None);
+    esc(h);
+    esc(h);
+
+    // The lookup and the form it fills.
+    h.key(Key::ch('n'));
+    scan.check("来访查找（空）", h, None);
+    for q in ["zs", "0047", "刘", "qianwei"] {
+        h.key(Key::ctrl('u'));
+        h.type_text(q);
+        scan.check(&format!("来访查找 {q}"), h, None);
+    }
+    h.key(Key::ctrl('u'));
+    h.type_text(LI);
+    scan.check("来访查找（输入完整号码）", h, Some(LI));
+    h.key(Key::plain(KeyCode::Enter));
+    assert_eq!(h.app.mode(), Mode::Form, "李红 found by her number");
+    scan.check("重访表单（按号码找到）", h, None);
+    for f in [
+        VisitField::Name,
+        VisitField::IdNumber,
+        VisitField::Host,
+        VisitField::Handling,
+    ] {
+        focus(h, f);
+        scan.check(&format!("重访表单（焦点 {}）", f.label()), h, None);
+    }
+    focus(h, VisitField::Petition);
+    h.key(Key::plain(KeyCode::Right));
+    focus(h, VisitField::RepIdNumber(0));
+    scan.check("重访表单（信访栏）", h, None);
+    h.key(Key::plain(KeyCode::Left));
+    focus(h, VisitField::Petition);
+    h.key(Key::plain(KeyCode::Left));
+    h.key(Key::ctrl('s'));
+    scan.check("重访已保存", h, None);
+    let saved = h.store.recent_visits(1).expect("the newest visit");
+    assert_eq!(saved[0].fields.id_number, LI, "the prefilled number is saved whole");
+
+    // A returning visitor with a new card: the officer types the new number.
+    h.key(Key::ch('n'));
+    h.type_text("zs");
+    h.key(Key::plain(KeyCode::Enter));
+    focus(h, VisitField::Name);
+    h.key(Key::ctrl('u'));
+    h.type_text("孙立");
+    focus(h, VisitField::IdNumber);
+    h.key(Key::ctrl('u'));
+    h.type_text(SUN_NEW);
+    scan.check("重访表单（重输号码）", h, Some(SUN_NEW));
+    h.key(Key::ctrl('s'));
+    scan.check("新号码已保存", h, None);
+    let saved = h.store.recent_visits(1).expect("the newest visit");
+    assert_eq!(saved[0].fields.id_number, SUN_NEW, "{:?}", h.app.message);
+    h.key(Key::ch('n'));
+    h.key(Key::ctrl('n'));
+    scan.check("新来访表单（空）", h, None);
+    esc(h);
+
+    // 查询 and the daily report.
+    home(h);
+    h.key(Key::ch('5'));
+    for q in ["张三", "0030", "刘大爷", "征地", "钱伟"] {
+        h.key(Key::ctrl('u'));
+        h.type_text(q);
+        scan.check(&format!("查询 {q}"), h, None);
+    }
+    h.key(Key::ctrl('u'));
+    h.type_text(ZHANG);
+    scan.check("查询（输入完整号码）", h, Some(ZHANG));
+    h.key(Key::ctrl('u'));
+    h.type_text("张三");
+    h.key(Key::plain(KeyCode::Enter));
+    scan.check("查询结果打开的记录", h, None);
+    home(h);
+    h.key(Key::ch('5'));
+    h.key(Key::ctrl('r'));
+    scan.check("值班日报", h, None);
+    h.key(Key::plain(KeyCode::PageDown));
+    scan.check("值班日报（翻页）", h, None);
+    home(h);
+
+    // 交接班: the signed record, its Markdown file, a new draft and its forms; the roster.
+    h.key(Key::ch('4'));
+    scan.check("交接班", h, None);
+    h.key(Key::plain(KeyCode::Enter));
+    scan.check("交接班记录", h, None);
+    h.key(Key::ch('w'));
+    scan.check("交接班记录（已导出）", h, None);
+    esc(h);
+    h.key(Key::ch('n'));
+    scan.check("交班单", h, None);
+    h.key(Key::ch('e'));
+    scan.check("交班单：填写", h, None);
+    esc(h);
+    for _ in 0..h.app.screens.handover.draft.as_ref().map_or(0, |d| d.items.len()) {
+        h.key(Key::ch('y'));
+    }
+    h.key(Key::ctrl('s'));
+    scan.check("交班单：签字", h, None);
+    esc(h);
+    esc(h);
+    home(h);
+    h.key(Key::ch('4'));
+    h.key(Key::ch('r'));
+    scan.check("排班表", h, None);
+    h.key(Key::ch('s'));
+    scan.check("调班表单", h, None);
+    home(h);
+
+    // 紧急事项 and its forms; the lock screen.
+    h.key(Key::ch('3'));
+    scan.check("紧急事项", h, None);
+    for (key, name) in [('n', "紧急事件表单"), ('p', "报送表单"), ('o', "电话结果表单")] {
+        h.key(Key::ch(key));
+        scan.check(name, h, None);
+        esc(h);
+    }
+    h.key(Key::ctrl('l'));
+    scan.check("锁屏（有告警）", h, None);
+    h.type_text(ZHANG_PIN);
+    h.key(Key::plain(KeyCode::Enter));
+    assert_ne!(h.app.mode(), Mode::Locked, "张三 unlocks");
+
+    // A revealed number is for the officer who pressed `v`, while the detail stays open.
+    open_visit(h, s.li);
+    h.key(Key::ch('v'));
+    assert_eq!(h.app.screens.visits.revealed_to(Some("张三")), Some(LI));
+    scan.check("李红详情（按 v 之后）", h, None);
+    h.key(Key::ch('?'));
+    scan.check("李红详情（按 v 之后，帮助叠加）", h, None);
+    esc(h);
+    for (to, downs) in [(ScreenId::Urgent, 2), (ScreenId::Visitors, 1)] {
+        h.key(Key::ctrl('g'));
+        h.keys(KeyCode::Down, downs);
+        h.key(Key::plain(KeyCode::Enter));
+        assert_eq!(h.app.screen, to);
+    }
+    assert_eq!(h.app.mode(), Mode::VisitDetail, "the detail is still open");
+    assert_eq!(
+        h.app.screens.visits.revealed_to(Some("张三")),
+        None,
+        "masked again on coming back"
+    );
+    scan.check("李红详情（回到来访登记）", h, None);
+    h.key(Key::ch('v'));
+    h.key(Key::ctrl('l'));
+    scan.check("锁屏（详情已显示号码）", h, None);
+    // 李四 takes over at the lock screen: he sees it masked until his own `v`.
+    h.key(Key::plain(KeyCode::Tab));
+    assert!(h.text().contains("换人：请 李四"), "{}", h.text());
+    h.type_text(LI_SI_PIN);
+    h.key(Key::plain(KeyCode::Enter));
+    let screen = h.text();
+    assert_eq!(h.app.operator.as_deref(), Some("李四"), "{screen}");
+    assert_eq!(h.app.screens.visits.revealed_to(Some("李四")), None);
+    scan.check("换人后的李红详情", h, None);
+    h.key(Key::ch('v'));
+    assert!(
+        h.store
+            .reveals(s.li)
+            .expect("reveals")
+            .iter()
+            .any(|r| r.revealed_by == "李四"),
+        "李四's own look is logged"
+    );
+    scan.check("换人后的李红详情（李四按 v）", h, None);
+    h.key(Key::ctrl('l'));
+    scan.check("锁屏（最后）", h, None);
+}
+
+/// Every line of the go-to list: each screen of the registry, and each view it lists.
+fn every_goto_line(h: &mut Harness, scan: &mut Scan) {
+    for (i, item) in goto_items().iter().enumerate() {
+        home(h);
+        h.key(Key::ch(':'));
+        h.keys(KeyCode::Down, i);
+        h.key(Key::plain(KeyCode::Enter));
+        scan.check(&format!("转到 {}", item.label), h, None);
+        if let Some(screen) = ScreenId::ALL.iter().find(|s| s.label() == item.label) {
+            assert_eq!(h.app.screen, *screen, "the go-to line {} opens its screen", item.label);
+        }
+    }
+    home(h);
+}
+
+/// A seeded walk over the key registry: at each step a key bound in the mode the app is in (or,
+/// where text is typed, a word), and the screen read. Quitting and locking are left out (a lock
+/// that happens anyway is read and unlocked).
+fn walk(h: &mut Harness, scan: &mut Scan, steps: usize) {
+    const WORDS: [&str; 10] = [
+        "张三",
+        "zs",
+        "0030",
+        "刘",
+        "征地",
+        "13900001111",
+        "信访",
+        "2026",
+        "1",
+        "李红",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        usize::try_from(seed % u64::try_from(n.max(1)).expect("n")).expect("index")
+    };
+    for step in 0..steps {
+        let mode = h.app.mode();
+        let typing = matches!(mode, Mode::Form | Mode::VisitLookup | Mode::Search);
+        if typing && next(3) == 0 {
+            h.type_text(WORDS[next(WORDS.len())]);
+        } else if mode == Mode::Form && next(8) == 0 {
+            // Forms have many keys and one way out: leave now and then, or the walk stays in one.
+            h.key(Key::plain(KeyCode::Esc));
+        } else {
+            // A binding of this mode (or a global one), then one of its keys.
+            let bindings: Vec<&zhiban::core::keymap::Binding> = BINDINGS
+                .iter()
+                .filter(|b| b.mode == mode || b.mode == Mode::Global)
+                .filter(|b| {
+                    !matches!(
+                        b.action,
+                        zhiban::core::keymap::Action::Quit | zhiban::core::keymap::Action::Lock
+                    )
+                })
+                .collect();
+            match bindings.get(next(bindings.len())) {
+                Some(b) => h.key(b.keys[next(b.keys.len())]),
+                None => h.key(Key::plain(KeyCode::Esc)),
+            }
+            h.pause();
+        }
+        assert!(!h.app.quit, "the walk quit at step {step}");
+        if h.app.mode() == Mode::Locked {
+            // Read locked, then unlocked by whoever is at the keyboard (both have PINs).
+            scan.check(&format!("随机按键第 {step} 步（锁屏）"), h, None);
+            let pin = if h.app.operator.as_deref() == Some("张三") {
+                ZHANG_PIN
+            } else {
+                LI_SI_PIN
+            };
+            h.type_text(pin);
+            h.key(Key::plain(KeyCode::Enter));
+        }
+        scan.check(&format!("随机按键第 {step} 步（{}）", mode_name(h.app.mode())), h, None);
+        if step % 50 == 49 {
+            h.tick_to(h.clock + Duration::seconds(3));
+        }
+    }
+}
+
+#[test]
+fn every_screen_and_state() {
+    let mut scan = Scan::new();
+
+    // Before anyone signs in: the picker and the sign-in box (no records on them, read anyway).
+    let mut picker = Harness::new(80, 24, None);
+    seed(&mut picker.store, picker.clock - Duration::minutes(1));
+    scan.check("操作员选择", &picker, None);
+    picker.key(Key::plain(KeyCode::Enter));
+    scan.check("登录", &picker, None);
+
+    let mut h = Harness::new(80, 24, Some("张三"));
+    let seeded = seed(&mut h.store, h.clock - Duration::minutes(1));
+    for (name, pin) in [("张三", ZHANG_PIN), ("李四", LI_SI_PIN)] {
+        let hash = zhiban::pin::hash(pin).expect("a PIN hash");
+        h.store.set_pin(name, &hash, h.clock).expect("set the PIN");
+    }
+    let to = h.clock + Duration::seconds(3);
+    h.tick_to(to);
+    tour(&mut h, &seeded, &mut scan);
+    // The lock screen needs a PIN to leave: the rest goes on in a fresh app on the same file.
+    let mut h = h.restart(to + Duration::seconds(1));
+    h.tick_to(h.clock + Duration::seconds(3));
+    every_goto_line(&mut h, &mut scan);
+    walk(&mut h, &mut scan, 1000);
+
+    // The files the app wrote (the handover's Markdown), read the same way.
+    let mut files = 0;
+    for entry in std::fs::read_dir(h.dir.path()).expect("the data directory") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_some_and(|e| e == "md") {
+            files += 1;
+            let text = std::fs::read_to_string(&path).expect("the Markdown");
+            for leak in leaks(&text, &scan.ids) {
+                scan.problems.push(format!("{} shows {leak}:\n{text}", path.display()));
+            }
+        }
+    }
+    assert!(files >= 1, "the handover was written as Markdown");
+
+    let missing: Vec<&str> = MODES
+        .iter()
+        .map(|m| mode_name(*m))
+        .filter(|m| !scan.modes.contains(m))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "modes never scanned: {missing:?} — bring the app into them in `tour` (tests/id_scan.rs)"
+    );
+    for s in ScreenId::ALL {
+        assert!(scan.screens.contains(s), "screen {s:?} never scanned");
+    }
+    assert!(scan.reveals_seen >= 5, "the `v` states were scanned");
+    assert!(
+        scan.problems.is_empty(),
+        "{} of {} states show a full ID number:\n\n{}",
+        scan.problems.len(),
+        scan.states,
+        scan.problems.join("\n\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command line
+// ---------------------------------------------------------------------------------------------
+
+/// Every leaf command (its words, `""` for the bare app) with its options, read from clap.
+fn verbs() -> BTreeMap<String, BTreeSet<String>> {
+    fn walk(cmd: &clap::Command, path: &str, out: &mut BTreeMap<String, BTreeSet<String>>) {
+        let options: BTreeSet<String> = cmd
+            .get_arguments()
+            .filter_map(clap::Arg::get_long)
+            .filter(|l| !["help", "version", "db", "config"].contains(l))
+            .map(str::to_string)
+            .collect();
+        let subs: Vec<&clap::Command> = cmd.get_subcommands().filter(|s| s.get_name() != "help").collect();
+        if subs.is_empty() || !cmd.is_subcommand_required_set() {
+            out.insert(path.to_string(), options);
+        }
+        for sub in subs {
+            let p = if path.is_empty() {
+                sub.get_name().to_string()
+            } else {
+                format!("{path} {}", sub.get_name())
+            };
+            walk(sub, &p, out);
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(&zhiban::cli::Cli::command(), "", &mut out);
+    out
+}
+
+/// What the command line printed and wrote, and which verbs and options were run.
+struct Runs<'a> {
+    sandbox: &'a Sandbox,
+    verbs: BTreeMap<String, BTreeSet<String>>,
+    ran: BTreeMap<String, BTreeSet<String>>,
+    problems: Vec<String>,
+}
+
+impl Runs<'_> {
+    /// Runs `zhiban ARGS` (with `stdin` for a PIN), reads stdout and stderr, checks the exit.
+    fn run(&mut self, args: &[&str], stdin: Option<&str>, ok: bool) -> String {
+        let out = match stdin {
+            Some(input) => self.sandbox.run_with_stdin(args, input),
+            None => self.sandbox.run(args),
+        };
+        let (o, e) = (stdout(&out), stderr(&out));
+        assert_eq!(
+            out.status.success(),
+            ok,
+            "zhiban {}\nstdout: {o}\nstderr: {e}",
+            args.join(" ")
+        );
+        let words: Vec<&str> = args.iter().take_while(|a| !a.starts_with('-')).copied().collect();
+        let verb = (0..=words.len())
+            .rev()
+            .map(|n| words[..n].join(" "))
+            .find(|v| self.verbs.contains_key(v))
+            .expect("a known verb");
+        let options = self.ran.entry(verb).or_default();
+        for a in args.iter().filter_map(|a| a.strip_prefix("--")) {
+            options.insert(a.split('=').next().unwrap_or(a).to_string());
+        }
+        for (what, text) in [("stdout", &o), ("stderr", &e)] {
+            for leak in leaks(text, &all_ids()) {
+                self.problems
+                    .push(format!("zhiban {} ({what}) shows {leak}:\n{text}", args.join(" ")));
+            }
+        }
+        o
+    }
+
+    /// Reads every file under `dir` (an export's output).
+    fn read_files(&mut self, dir: &Path, what: &str) -> usize {
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.expect("an entry").path();
+            let text = std::fs::read_to_string(&path).expect("a text file");
+            n += 1;
+            for leak in leaks(&text, &all_ids()) {
+                self.problems
+                    .push(format!("{what}: {} shows {leak}:\n{text}", path.display()));
+            }
+        }
+        n
+    }
+}
+
+/// The runs. A new verb or option: add its run here (`every_verb_and_option_was_run` names it).
+#[test]
+fn every_verb_and_option_was_run() {
+    let sb = Sandbox::new();
+    let real_now = chrono::Local::now().naive_local();
+    let now = (real_now - Duration::minutes(2)).with_nanosecond(0).expect("a time");
+    std::fs::create_dir_all(sb.db().parent().expect("db dir")).expect("db dir");
+    let seeded = {
+        let mut store = Store::open(&sb.db()).expect("the sandbox database");
+        seed(&mut store, now)
+    };
+    let mut r = Runs {
+        sandbox: &sb,
+        verbs: verbs(),
+        ran: BTreeMap::new(),
+        problems: Vec::new(),
+    };
+    let day = |d: i64| (real_now + Duration::days(d)).format("%Y-%m-%d").to_string();
+    let minute = |m: i64| (real_now - Duration::minutes(m)).format("%Y-%m-%d %H:%M").to_string();
+    let (yesterday, today, tomorrow) = (day(-1), day(0), day(1));
+
+    // PINs for --operator and the pin verbs.
+    r.run(&["pin", "set", "王五"], Some("135790\n135790\n"), true);
+    r.run(
+        &["pin", "set", "张三", "--by", "王五"],
+        Some("135790\n246813\n246813\n"),
+        true,
+    );
+    r.run(&["pin", "reset", "李四", "--by", "王五"], Some("135790\n"), true);
+    let pin = Some("246813\n");
+
+    r.run(&["config", "check"], None, true);
+    r.run(&["config", "default"], None, true);
+    r.run(&["verify"], None, true);
+
+    // 来访.
+    let qian_qi_typed = "370202 19900606 0062";
+    assert_eq!(qian_qi_typed.replace(' ', ""), QIAN_QI);
+    let added = r.run(
+        &[
+            "visit",
+            "add",
+            "--name",
+            "钱七",
+            "--id-type",
+            "身份证",
+            "--id-number",
+            qian_qi_typed,
+            "--phone",
+            "13700000000",
+            "--purpose",
+            "联系工作",
+            "--host",
+            "办公室",
+            "--people",
+            "2",
+            "--employer",
+            "某某公司",
+            "--plate",
+            "云A54321",
+            "--gender",
+            "女",
+            "--time",
+            &minute(3),
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    let qian_qi: i64 = added.trim().parse().expect("the new visit's number");
+    // A returning visitor and a watch-list match: said on stderr.
+    r.run(
+        &[
+            "visit",
+            "add",
+            "--name",
+            "钱伟",
+            "--id-type",
+            "居民身份证",
+            "--id-number",
+            QIAN,
+            "--phone",
+            "",
+            "--purpose",
+            "咨询",
+            "--host",
+            "办公室",
+        ],
+        None,
+        true,
+    );
+    // A number given where it does not belong, or mistyped: the messages repeat what was given.
+    let base = [
+        "visit",
+        "add",
+        "--name",
+        "钱七",
+        "--id-type",
+        "身份证",
+        "--phone",
+        "",
+        "--purpose",
+        "联系工作",
+    ];
+    for (option, value) in [
+        ("--people", QIAN_QI),
+        ("--phone", QIAN_QI),
+        ("--host", QIAN_QI),
+        ("--time", QIAN_QI),
+        ("--gender", qian_qi_typed),
+        ("--plate", QIAN_QI),
+    ] {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend(["--id-number", QIAN_QI_TYPO]);
+        if option != "--host" {
+            args.extend(["--host", "办公室"]);
+        }
+        if option == "--phone" {
+            args.retain(|a| *a != "--phone" && !a.is_empty());
+        }
+        args.extend([option, value]);
+        r.run(&args, None, false);
+    }
+    r.run(
+        &[
+            "visit",
+            "add",
+            "--name",
+            "钱七",
+            "--id-type",
+            QIAN_QI,
+            "--id-number",
+            QIAN_QI,
+            "--phone",
+            "",
+            "--purpose",
+            "x",
+            "--host",
+            "办公室",
+        ],
+        None,
+        false,
+    );
+    r.run(&["visit", "list", QIAN_QI], None, false);
+    r.run(&["visit", "list", "--limit", &format!("{QIAN_QI}X")], None, false);
+    r.run(&["visit", "list"], None, true);
+    r.run(&["visit", "list", "--json"], None, true);
+    r.run(&["visit", "list", "--inside"], None, true);
+    r.run(&["visit", "list", "--inside", "--json", "--limit", "2"], None, true);
+    r.run(&["visit", "list", "--limit", "0"], None, true);
+    r.run(
+        &["visit", "checkout", &qian_qi.to_string(), "--operator", "张三"],
+        pin,
+        true,
+    );
+    r.run(&["visit", "checkout", &qian_qi.to_string()], None, false);
+    r.run(&["visit", "checkout", &seeded.li.to_string()], None, true);
+    r.run(&["visit", "checkout", "99999"], None, false);
+
+    // 值班记录 and 紧急事件.
+    r.run(
+        &[
+            "log",
+            "add",
+            "--kind",
+            "去电",
+            "--unit",
+            "市水利局",
+            "--caller",
+            "王科长",
+            "--phone",
+            "0871-63123456",
+            "--content",
+            "已报送险情",
+            "--triage",
+            "一般",
+            "--time",
+            &minute(2),
+            "--category",
+            "防汛抗旱",
+            "--read-back",
+            "yes",
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    r.run(
+        &["log", "add", "--kind", "来电", "--content", "x", "--time", QIAN_QI],
+        None,
+        false,
+    );
+    r.run(&["log", "list"], None, true);
+    r.run(
+        &["log", "list", "--json", "--since", &minute(600), "--limit", "0"],
+        None,
+        true,
+    );
+    let event = r.run(
+        &[
+            "event",
+            "add",
+            "--category",
+            "事故灾难",
+            "--level",
+            "一般",
+            "--occurred",
+            &minute(10),
+            "--received",
+            &minute(5),
+            "--place",
+            "城关镇",
+            "--summary",
+            "货车侧翻",
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    let event = event.trim().to_string();
+    r.run(&["event", "list"], None, true);
+    r.run(&["event", "list", "--json"], None, true);
+    r.run(&["event", "ack", &event], None, true);
+    r.run(&["event", "ack", &event, "--operator", "张三"], pin, true);
+
+    // 排班, 交接班, 日报.
+    let month = real_now.format("%Y-%m").to_string();
+    let csv = sb.file(
+        "roster.csv",
+        &format!(
+            "开始,结束,带班领导,主班,副班\n{tomorrow} 08:30,{} 08:30,赵六,李四,\n",
+            day(2)
+        ),
+    );
+    r.run(
+        &["roster", "import", csv.to_str().expect("a path"), "--operator", "张三"],
+        pin,
+        true,
+    );
+    r.run(&["roster", "show"], None, true);
+    r.run(&["roster", "show", "--month", &month, "--json"], None, true);
+    r.run(&["handover", "list"], None, true);
+    r.run(&["handover", "list", "--json"], None, true);
+    r.run(&["handover", "print", "1"], None, true);
+    r.run(&["report", "daily"], None, true);
+    for format in ["text", "md", "csv"] {
+        r.run(
+            &["report", "daily", "--date", &tomorrow, "--format", format],
+            None,
+            true,
+        );
+    }
+
+    // 导出: to stdout, and to a directory in each format, the files read.
+    for kind in ["值班记录", "来访", "紧急事件", "交接班"] {
+        for format in ["csv", "json"] {
+            r.run(
+                &[
+                    "export", "--from", &yesterday, "--to", &tomorrow, "--format", format, "--kind", kind,
+                ],
+                None,
+                true,
+            );
+        }
+    }
+    r.run(
+        &["export", "--from", &yesterday, "--to", &tomorrow, "--format", "json"],
+        None,
+        true,
+    );
+    for format in ["csv", "json"] {
+        let dir = sb.dir.path().join(format!("export-{format}"));
+        let d = dir.to_str().expect("a path");
+        r.run(
+            &[
+                "export", "--from", &yesterday, "--to", &today, "--format", format, "--kind", "全部", "--out", d,
+            ],
+            None,
+            true,
+        );
+        assert_eq!(r.read_files(&dir, "export"), 4, "one file per kind");
+    }
+
+    // Backup and restore (a database file: it holds the numbers, as the database does).
+    let backups = sb.dir.path().join("backups");
+    let out = r.run(&["backup", backups.to_str().expect("a path")], None, true);
+    let file = out.trim().to_string();
+    r.run(&["restore", &file], None, false);
+    r.run(&["restore", &file, "--yes"], None, true);
+    r.run(&["verify"], None, true);
+
+    // The bare app refuses without a terminal.
+    r.run(&[], None, false);
+    r.run(&["--operator", "张三"], None, false);
+
+    // Every verb and option was run.
+    let mut missing = Vec::new();
+    for (verb, options) in &r.verbs {
+        match r.ran.get(verb) {
+            None => missing.push(format!("zhiban {verb}")),
+            Some(ran) => missing.extend(
+                options
+                    .iter()
+                    .filter(|o| !ran.contains(*o))
+                    .map(|o| format!("zhiban {verb} --{o}")),
+            ),
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "never run on the seeded database: {missing:?}\nAdd a run to every_verb_and_option_was_run \
+         (tests/id_scan.rs) so its output is read for ID numbers"
+    );
+    assert!(
+        r.problems.is_empty(),
+        "{} outputs show a full ID number:\n\n{}",
+        r.problems.len(),
+        r.problems.join("\n\n")
+    );
+}
