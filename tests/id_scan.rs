@@ -310,11 +310,13 @@ fn mode_name(m: Mode) -> &'static str {
         Mode::Report => "Report",
         Mode::GoTo => "GoTo",
         Mode::SignIn => "SignIn",
+        Mode::People => "People",
     }
 }
 
 /// Every mode a screen can be in (`Global` is not one: it is the keys every mode has).
-const MODES: [Mode; 20] = [
+const MODES: [Mode; 21] = [
+    Mode::People,
     Mode::Picker,
     Mode::List,
     Mode::Detail,
@@ -1224,6 +1226,17 @@ fn every_verb_and_option_was_run() {
     r.run(&["restore", &file], None, false);
     r.run(&["restore", &file, "--yes"], None, true);
     r.run(&["verify"], None, true);
+    // The chain's head, checked as a paper anchor; an acknowledgement of a finding that does not
+    // exist is refused (and says nothing of any record).
+    let head = r.run(&["audit", "head"], None, true);
+    let anchor = head
+        .lines()
+        .find_map(|l| l.strip_prefix("核对：zhiban verify --anchor "))
+        .expect("audit head prints the anchor")
+        .trim()
+        .to_string();
+    r.run(&["verify", "--anchor", &anchor], None, true);
+    r.run(&["audit", "ack", "1", "--operator", "张三"], pin, false);
 
     // The bare app refuses without a terminal.
     r.run(&[], None, false);
