@@ -704,7 +704,11 @@ fn open_store(explicit: &Option<PathBuf>) -> Result<Store, Failure> {
             );
         }
     };
-    Store::open_with_progress(&path, &mut progress).map_err(|e| failure(e.to_string()))
+    let store = Store::open_with_progress(&path, &mut progress).map_err(|e| failure(e.to_string()))?;
+    if let Some(warning) = crate::files::exposure(&path) {
+        eprintln!("zhiban：注意：{}", sanitize(&warning, false));
+    }
+    Ok(store)
 }
 
 fn run_app(cli: &Cli) -> Result<(), Failure> {
@@ -726,6 +730,7 @@ fn run_app(cli: &Cli) -> Result<(), Failure> {
     // Nobody is at the keyboard until they sign in with their PIN; `--operator` only chooses
     // whose PIN is asked first.
     let mut app = App::new(config.settings, None, crate::runtime::now());
+    app.exposure = crate::files::exposure(store.path());
     if let Some(name) = &cli.operator {
         app.preselect(name);
     }

@@ -20,6 +20,7 @@ use crate::core::roster::{Calendar, Rotation};
 use crate::core::settings::{BackupSettings, Person, Role, Settings, UrgentSettings, VisitSettings};
 use crate::core::urgent::{ClockFrom, DeadlineRule, Level};
 use crate::core::validate;
+use crate::files::{CONFIG_MAX_BYTES, FileError, read_regular};
 
 /// The documented default, shipped inside the binary.
 pub const DEFAULT_TOML: &str = include_str!("../config.toml");
@@ -245,13 +246,21 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
     match path {
         None => parse(DEFAULT_TOML, None),
         Some(path) => {
-            let text = std::fs::read(&path).map_err(|e| ConfigError {
+            // A regular file of at most 1 MiB: never a FIFO to wait on or `/dev/zero` to fill memory with.
+            let text = read_regular(&path, CONFIG_MAX_BYTES, "配置文件").map_err(|e| ConfigError {
                 file: path.display().to_string(),
                 line: None,
-                message: match e.kind() {
-                    std::io::ErrorKind::NotFound => "文件不存在：请检查路径，或去掉 --config 使用默认配置".into(),
-                    std::io::ErrorKind::PermissionDenied => "没有读取权限：请检查文件权限".into(),
-                    _ => format!("无法读取（{e}）"),
+                message: match e {
+                    FileError::NotFound { .. } => "文件不存在：请检查路径，或去掉 --config 使用默认配置".into(),
+                    FileError::PermissionDenied { .. } => "没有读取权限：请检查文件权限".into(),
+                    FileError::NotRegular { kind, .. } => {
+                        format!("{kind}，不是普通文件：配置文件须是一个普通的文本文件，请检查路径")
+                    }
+                    FileError::TooLarge { size, cap, .. } => {
+                        format!("文件太大（{size}）：配置文件最多 {cap}，请检查是否选错了文件")
+                    }
+                    FileError::Io { source, .. } => format!("无法读取（{source}）"),
+                    e => e.to_string(),
                 },
             })?;
             let text = String::from_utf8(text).map_err(|e| {

@@ -145,25 +145,26 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
 /// How many past handovers the history list shows (four shifts a day for a year and more).
 const HANDOVER_HISTORY: usize = 2000;
 
-/// Writes the handover as Markdown next to the database, private to its owner like the database.
+/// Writes the handover as Markdown next to the database, private to its owner like the database:
+/// `handover-N.md`, or `handover-N-2.md` … when that name is taken (an earlier copy, or a link
+/// planted there: never written over, never followed).
 fn export_handover(store: &Store, id: i64, office: &str) -> Result<std::path::PathBuf, String> {
-    use std::os::unix::fs::OpenOptionsExt;
     let h = store.handover(id).map_err(|e| e.to_string())?;
     let dir = store
         .path()
         .parent()
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
-    let path = dir.join(format!("handover-{id}.md"));
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&path)
-        .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
-    f.write_all(crate::core::handover::to_markdown(&h, office).as_bytes())
-        .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+    let (path, mut f) =
+        crate::files::create_private_numbered(&dir, &format!("handover-{id}"), "md").map_err(|e| e.to_string())?;
+    let written = f
+        .write_all(crate::core::handover::to_markdown(&h, office).as_bytes())
+        .and_then(|()| f.sync_all());
+    if let Err(e) = written {
+        // A half-written paper form must not pass for the record (a full disk).
+        let _ = std::fs::remove_file(&path);
+        return Err(crate::files::describe(&path, e).to_string());
+    }
     Ok(path)
 }
 

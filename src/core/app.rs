@@ -181,6 +181,9 @@ pub struct App {
     pub quit: bool,
     /// What the start-up integrity check found, shown on the status line until the app closes.
     pub integrity: Option<String>,
+    /// The database file can be read by others: said at open with the `chmod` that fixes it
+    /// (`files::exposure`), shown on the status line like `integrity` until the app closes.
+    pub exposure: Option<String>,
     /// The screen lock, when locked.
     pub locked: Option<Lock>,
     /// Signing in: the person chosen and their PIN (or their enrolment) being typed.
@@ -233,6 +236,7 @@ impl App {
             now,
             quit: false,
             integrity: None,
+            exposure: None,
             locked: None,
             sign_in: None,
             last_input: now,
