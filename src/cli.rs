@@ -3,7 +3,7 @@
 //! array of objects with snake_case keys, each record in the shape `zhiban export` writes
 //! ([`crate::core::json`]); exit 0 ok, 2 bad input, 1 other failure; errors go to stderr in Chinese.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Write as _};
 use std::path::PathBuf;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
@@ -269,7 +269,8 @@ pub fn main() -> i32 {
         Ok(()) => EXIT_OK,
         Err(f) => {
             // Messages repeat what was given ("分级“…”无效"): never write it to a terminal raw.
-            eprintln!("zhiban：{}", sanitize(&f.message, true));
+            // Not `eprintln!`: after SIGHUP the terminal is gone, and a failed write must not panic.
+            let _ = writeln!(std::io::stderr(), "zhiban：{}", sanitize(&f.message, true));
             f.code
         }
     }
@@ -734,7 +735,13 @@ fn run_app(cli: &Cli) -> Result<(), Failure> {
     if let Some(name) = &cli.operator {
         app.preselect(name);
     }
-    crate::runtime::run(app, store).map_err(|e| failure(format!("终端出错：{e}")))
+    match crate::runtime::run(app, store).map_err(|e| failure(format!("终端出错：{e}")))? {
+        crate::runtime::signals::Ending::Quit => Ok(()),
+        ending @ crate::runtime::signals::Ending::Signal(sig) => Err(Failure {
+            code: ending.exit_code(),
+            message: format!("收到 {}：已退出并恢复终端", crate::runtime::signals::name(sig)),
+        }),
+    }
 }
 
 fn people_names(config: &Config) -> String {

@@ -14,6 +14,7 @@ use ratatui::crossterm::{cursor, event::KeyCode as TermKey, execute};
 
 pub mod backup;
 pub mod notify;
+pub mod signals;
 mod visit;
 
 use crate::core::app::{App, Effect, Msg, Reply, Request};
@@ -276,8 +277,19 @@ fn next_wake(to_next_second: Duration, pause: Option<Duration>, since_input: Dur
     }
 }
 
-/// Runs the full-screen app until the officer quits.
-pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
+/// Runs the full-screen app until the officer quits, or a stopping signal comes (see
+/// [`signals`]); the terminal is restored either way.
+pub fn run(app: App, store: Store) -> io::Result<signals::Ending> {
+    let signals = signals::Signals::install()?;
+    let ran = run_until_quit(app, store, &signals);
+    match signals.caught() {
+        // The terminal may be gone (SIGHUP): a failure to draw on it is not the news.
+        Some(sig) => Ok(signals::Ending::Signal(sig)),
+        None => ran.map(|()| signals::Ending::Quit),
+    }
+}
+
+fn run_until_quit(mut app: App, mut store: Store, signals: &signals::Signals) -> io::Result<()> {
     let (_guard, mut terminal) = enter_terminal()?;
     let mut alerter = TerminalAlerter::start();
     let mut auto_backup = backup::AutoBackup::new(&app.settings.backup, store.path().to_path_buf());
@@ -287,6 +299,11 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
     dispatch(&mut app, &mut store, &mut alerter, Msg::Tick, t);
     let mut last_input = std::time::Instant::now();
     while !app.quit {
+        if signals.caught().is_some() {
+            // Told to stop: the core quits (keeping what it must), then the guard restores the terminal.
+            dispatch(&mut app, &mut store, &mut alerter, Msg::Terminate, now());
+            break;
+        }
         // The list's height depends on the terminal and on whether the alert banner is showing.
         let rows = ui::list_rows_for(&app, terminal.size()?.height);
         if rows != app.screens.log.list.viewport {
