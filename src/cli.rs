@@ -548,7 +548,7 @@ fn run_event(
     now: chrono::NaiveDateTime,
 ) -> Result<(), Failure> {
     use crate::core::escalation::{Input, Output};
-    use crate::core::urgent::{EventDraft, Level, TimelineLine, new_event};
+    use crate::core::urgent::{EventDraft, EventText, Level, TimelineLine, new_event};
     let urgent = &config.settings.urgent;
     match command {
         EventCommand::Add {
@@ -560,6 +560,14 @@ fn run_event(
             summary,
             operator,
         } => {
+            let (place, summary) = (sanitize(&place, false), sanitize(&summary, true));
+            // The form's caps, said with the option to shorten, before a PIN is asked.
+            for (option, text, value) in [
+                ("--place", EventText::Place, &place),
+                ("--summary", EventText::Summary, &summary),
+            ] {
+                text.check(value).map_err(|e| bad_input(format!("{option}：{e}")))?;
+            }
             let operator = actor(operator.as_deref(), config, store)?;
             let level = Level::parse(&level)
                 .ok_or_else(|| bad_input(format!("--level：等级“{level}”无效，可写：{}", Level::choices())))?;
@@ -567,13 +575,7 @@ fn run_event(
             let received_at = received
                 .map(|r| validate::time(&r, now).map_err(|e| bad_input(format!("--received：{e}"))))
                 .transpose()?;
-            let mut draft = EventDraft::essentials(
-                &sanitize(&category, false),
-                level,
-                occurred_at,
-                &sanitize(&place, false),
-                &sanitize(&summary, true),
-            );
+            let mut draft = EventDraft::essentials(&sanitize(&category, false), level, occurred_at, &place, &summary);
             draft.received_at = received_at;
             let event = new_event(draft, urgent, &operator, now).map_err(bad_input)?;
             let lines = crate::core::urgent::raised(now, &urgent.ladder);
