@@ -3,7 +3,7 @@
 //! array of objects with snake_case keys, each record in the shape `zhiban export` writes
 //! ([`crate::core::json`]); exit 0 ok, 2 bad input, 1 other failure; errors go to stderr in Chinese.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Write as _};
 use std::path::PathBuf;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
@@ -281,7 +281,12 @@ pub fn main() -> i32 {
         Err(f) => {
             // Messages repeat what was given ("分级“…”无效"): never write it to a terminal raw,
             // nor an ID number given to the wrong option whole (scripts keep their stderr).
-            eprintln!("zhiban：{}", mask_in_text(&sanitize(&f.message, true)));
+            // Not `eprintln!`: after SIGHUP the terminal is gone, and a failed write must not panic.
+            let _ = writeln!(
+                std::io::stderr(),
+                "zhiban：{}",
+                mask_in_text(&sanitize(&f.message, true))
+            );
             f.code
         }
     }
@@ -547,7 +552,7 @@ fn run_event(
     now: chrono::NaiveDateTime,
 ) -> Result<(), Failure> {
     use crate::core::escalation::{Input, Output};
-    use crate::core::urgent::{EventDraft, Level, TimelineLine, new_event};
+    use crate::core::urgent::{EventDraft, EventText, Level, TimelineLine, new_event};
     let urgent = &config.settings.urgent;
     match command {
         EventCommand::Add {
@@ -559,6 +564,14 @@ fn run_event(
             summary,
             operator,
         } => {
+            let (place, summary) = (sanitize(&place, false), sanitize(&summary, true));
+            // The form's caps, said with the option to shorten, before a PIN is asked.
+            for (option, text, value) in [
+                ("--place", EventText::Place, &place),
+                ("--summary", EventText::Summary, &summary),
+            ] {
+                text.check(value).map_err(|e| bad_input(format!("{option}：{e}")))?;
+            }
             let operator = actor(operator.as_deref(), config, store)?;
             let level = Level::parse(&level)
                 .ok_or_else(|| bad_input(format!("--level：等级“{level}”无效，可写：{}", Level::choices())))?;
@@ -566,13 +579,7 @@ fn run_event(
             let received_at = received
                 .map(|r| validate::time(&r, now).map_err(|e| bad_input(format!("--received：{e}"))))
                 .transpose()?;
-            let mut draft = EventDraft::essentials(
-                &sanitize(&category, false),
-                level,
-                occurred_at,
-                &sanitize(&place, false),
-                &sanitize(&summary, true),
-            );
+            let mut draft = EventDraft::essentials(&sanitize(&category, false), level, occurred_at, &place, &summary);
             draft.received_at = received_at;
             let event = new_event(draft, urgent, &operator, now).map_err(bad_input)?;
             let lines = crate::core::urgent::raised(now, &urgent.ladder);
@@ -704,7 +711,11 @@ fn open_store(explicit: &Option<PathBuf>) -> Result<Store, Failure> {
             );
         }
     };
-    Store::open_with_progress(&path, &mut progress).map_err(|e| failure(e.to_string()))
+    let store = Store::open_with_progress(&path, &mut progress).map_err(|e| failure(e.to_string()))?;
+    if let Some(warning) = crate::files::exposure(&path) {
+        eprintln!("zhiban：注意：{}", sanitize(&warning, false));
+    }
+    Ok(store)
 }
 
 fn run_app(cli: &Cli) -> Result<(), Failure> {
@@ -726,10 +737,17 @@ fn run_app(cli: &Cli) -> Result<(), Failure> {
     // Nobody is at the keyboard until they sign in with their PIN; `--operator` only chooses
     // whose PIN is asked first.
     let mut app = App::new(config.settings, None, crate::runtime::now());
+    app.exposure = crate::files::exposure(store.path());
     if let Some(name) = &cli.operator {
         app.preselect(name);
     }
-    crate::runtime::run(app, store).map_err(|e| failure(format!("终端出错：{e}")))
+    match crate::runtime::run(app, store).map_err(|e| failure(format!("终端出错：{e}")))? {
+        crate::runtime::signals::Ending::Quit => Ok(()),
+        ending @ crate::runtime::signals::Ending::Signal(sig) => Err(Failure {
+            code: ending.exit_code(),
+            message: format!("收到 {}：已退出并恢复终端", crate::runtime::signals::name(sig)),
+        }),
+    }
 }
 
 fn people_names(config: &Config) -> String {

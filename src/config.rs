@@ -20,6 +20,7 @@ use crate::core::roster::{Calendar, Rotation};
 use crate::core::settings::{BackupSettings, Person, Role, Settings, UrgentSettings, VisitSettings};
 use crate::core::urgent::{ClockFrom, DeadlineRule, Level};
 use crate::core::validate;
+use crate::files::{CONFIG_MAX_BYTES, FileError, read_regular};
 
 /// The documented default, shipped inside the binary.
 pub const DEFAULT_TOML: &str = include_str!("../config.toml");
@@ -245,13 +246,21 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
     match path {
         None => parse(DEFAULT_TOML, None),
         Some(path) => {
-            let text = std::fs::read(&path).map_err(|e| ConfigError {
+            // A regular file of at most 1 MiB: never a FIFO to wait on or `/dev/zero` to fill memory with.
+            let text = read_regular(&path, CONFIG_MAX_BYTES, "配置文件").map_err(|e| ConfigError {
                 file: path.display().to_string(),
                 line: None,
-                message: match e.kind() {
-                    std::io::ErrorKind::NotFound => "文件不存在：请检查路径，或去掉 --config 使用默认配置".into(),
-                    std::io::ErrorKind::PermissionDenied => "没有读取权限：请检查文件权限".into(),
-                    _ => format!("无法读取（{e}）"),
+                message: match e {
+                    FileError::NotFound { .. } => "文件不存在：请检查路径，或去掉 --config 使用默认配置".into(),
+                    FileError::PermissionDenied { .. } => "没有读取权限：请检查文件权限".into(),
+                    FileError::NotRegular { kind, .. } => {
+                        format!("{kind}，不是普通文件：配置文件须是一个普通的文本文件，请检查路径")
+                    }
+                    FileError::TooLarge { size, cap, .. } => {
+                        format!("文件太大（{size}）：配置文件最多 {cap}，请检查是否选错了文件")
+                    }
+                    FileError::Io { source, .. } => format!("无法读取（{source}）"),
+                    e => e.to_string(),
                 },
             })?;
             let text = String::from_utf8(text).map_err(|e| {
@@ -543,8 +552,13 @@ fn urgent_settings(
         })?;
         let phone = *d.phone_minutes.get_ref();
         let written = *d.written_minutes.get_ref();
-        if phone == 0 || written == 0 {
-            return Err(err(d.phone_minutes.span(), "时限须大于 0 分钟".into()));
+        for (minutes, name) in [
+            (&d.phone_minutes, "phone_minutes（电话报告时限）"),
+            (&d.written_minutes, "written_minutes（书面报告时限）"),
+        ] {
+            if *minutes.get_ref() == 0 {
+                return Err(err(minutes.span(), format!("{name} 须大于 0 分钟，如 30")));
+            }
         }
         if written < phone {
             return Err(err(
@@ -814,6 +828,26 @@ fn translate(message: &str) -> String {
             names.first().cloned().unwrap_or_default()
         );
     }
+    // A whole number out of the field's range: "invalid value: integer `-5`, expected u32", or
+    // past 64 bits "invalid type: integer `…` as i128, expected u32". Said as the range, not as syntax.
+    let expected = m.rsplit("expected ").next().unwrap_or("");
+    let integer_field = matches!(expected, "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64");
+    if integer_field
+        && (m.starts_with("invalid value: integer") || m.starts_with("invalid type: integer"))
+        && let Some(number) = ticked(m).first()
+    {
+        let max = match expected {
+            "u8" => u8::MAX.to_string(),
+            "u16" => u16::MAX.to_string(),
+            "u32" => u32::MAX.to_string(),
+            _ => "允许的最大值".to_string(),
+        };
+        return if number.starts_with('-') {
+            format!("取值类型不对：这里应写不小于 0 的整数（分钟数、次数、天数），不能是负数 {number}，如 30")
+        } else {
+            format!("取值类型不对：{number} 太大，这里应写 0 到 {max} 之间的整数（分钟数、次数、天数），如 30")
+        };
+    }
     if m.starts_with("invalid type") {
         let expected = m.split("expected").nth(1).unwrap_or("").trim();
         let want = match expected {
@@ -919,6 +953,53 @@ mod tests {
         let e = user("[visit]\nhosts = [\"办公室\"]\noverstay_minutes = \"很久\"\n").unwrap_err();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("整数"), "{e}");
+    }
+
+    #[test]
+    fn negative_or_too_large_minutes_are_a_type_message_on_their_line_not_a_syntax_error() {
+        for (value, says) in [
+            ("-5", "不能是负数 -5"),
+            ("5000000000", "5000000000 太大，这里应写 0 到 4294967295 之间的整数"),
+            ("99999999999999999999", "99999999999999999999 太大"),
+            ("-99999999999999999999", "不能是负数"),
+        ] {
+            let e = user(&format!("[visit]\nhosts = [\"办公室\"]\noverstay_minutes = {value}\n")).unwrap_err();
+            assert_eq!(e.line, Some(3), "{e}");
+            assert!(
+                e.message.starts_with("取值类型不对") && e.message.contains(says),
+                "{value}: {e}"
+            );
+            assert!(!e.message.contains("语法错误"), "{e}");
+        }
+        let e = user("[ui]\nlanguage = \"zh-CN\"\nlock_minutes = -1\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("不能是负数"), "{e}");
+        let e = user(
+            "[[deadline]]\nlevel = \"重大\"\nrecipient = \"上级总值班室\"\nphone_minutes = 30\nwritten_minutes = -60\n\
+             clock = \"接报\"\nsource = \"x\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(5), "{e}");
+        assert!(e.message.contains("不能是负数 -60"), "{e}");
+    }
+
+    #[test]
+    fn a_zero_deadline_names_its_own_line() {
+        let rule = |phone: &str, written: &str| {
+            format!(
+                "[[deadline]]\nlevel = \"重大\"\nrecipient = \"上级总值班室\"\nphone_minutes = {phone}\n\
+                 written_minutes = {written}\nclock = \"接报\"\nsource = \"x\"\n"
+            )
+        };
+        let e = user(&rule("30", "0")).unwrap_err();
+        assert_eq!(e.line, Some(5), "{e}");
+        assert!(
+            e.message.contains("written_minutes") && e.message.contains("大于 0"),
+            "{e}"
+        );
+        let e = user(&rule("0", "60")).unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        assert!(e.message.contains("phone_minutes"), "{e}");
     }
 
     #[test]

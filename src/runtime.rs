@@ -14,6 +14,7 @@ use ratatui::crossterm::{cursor, event::KeyCode as TermKey, execute};
 
 pub mod backup;
 pub mod notify;
+pub mod signals;
 mod visit;
 pub mod worker;
 
@@ -180,25 +181,26 @@ fn quick_verify(store: &mut Store) -> Result<Vec<String>, crate::store::StoreErr
 /// How many past handovers the history list shows (four shifts a day for a year and more).
 const HANDOVER_HISTORY: usize = 2000;
 
-/// Writes the handover as Markdown next to the database, private to its owner like the database.
+/// Writes the handover as Markdown next to the database, private to its owner like the database:
+/// `handover-N.md`, or `handover-N-2.md` … when that name is taken (an earlier copy, or a link
+/// planted there: never written over, never followed).
 fn export_handover(store: &Store, id: i64, office: &str) -> Result<std::path::PathBuf, String> {
-    use std::os::unix::fs::OpenOptionsExt;
     let h = store.handover(id).map_err(|e| e.to_string())?;
     let dir = store
         .path()
         .parent()
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
-    let path = dir.join(format!("handover-{id}.md"));
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&path)
-        .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
-    f.write_all(crate::core::handover::to_markdown(&h, office).as_bytes())
-        .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+    let (path, mut f) =
+        crate::files::create_private_numbered(&dir, &format!("handover-{id}"), "md").map_err(|e| e.to_string())?;
+    let written = f
+        .write_all(crate::core::handover::to_markdown(&h, office).as_bytes())
+        .and_then(|()| f.sync_all());
+    if let Err(e) = written {
+        // A half-written paper form must not pass for the record (a full disk).
+        let _ = std::fs::remove_file(&path);
+        return Err(crate::files::describe(&path, e).to_string());
+    }
     Ok(path)
 }
 
@@ -356,8 +358,19 @@ fn next_wake(to_next_second: Duration, pause: Option<Duration>, since_input: Dur
     }
 }
 
-/// Runs the full-screen app until the officer quits.
-pub fn run(mut app: App, store: Store) -> io::Result<()> {
+/// Runs the full-screen app until the officer quits, or a stopping signal comes (see
+/// [`signals`]); the terminal is restored either way.
+pub fn run(app: App, store: Store) -> io::Result<signals::Ending> {
+    let signals = signals::Signals::install()?;
+    let ran = run_until_quit(app, store, &signals);
+    match signals.caught() {
+        // The terminal may be gone (SIGHUP): a failure to draw on it is not the news.
+        Some(sig) => Ok(signals::Ending::Signal(sig)),
+        None => ran.map(|()| signals::Ending::Quit),
+    }
+}
+
+fn run_until_quit(mut app: App, store: Store, signals: &signals::Signals) -> io::Result<()> {
     let (_guard, mut terminal) = enter_terminal()?;
     let mut alerter = TerminalAlerter::start();
     let mut auto_backup = backup::AutoBackup::new(&app.settings.backup, store.path().to_path_buf());
@@ -374,6 +387,11 @@ pub fn run(mut app: App, store: Store) -> io::Result<()> {
     let mut last_input = std::time::Instant::now();
     while !app.quit {
         live.collect(&mut app);
+        if signals.caught().is_some() {
+            // Told to stop: the core quits (keeping what it must), then the guard restores the terminal.
+            live.dispatch(&mut app, Msg::Terminate, now());
+            break;
+        }
         // The list's height depends on the terminal and on whether the alert banner is showing.
         let rows = ui::list_rows_for(&app, terminal.size()?.height);
         if rows != app.screens.log.list.viewport {

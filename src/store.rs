@@ -20,7 +20,7 @@ pub mod urgent;
 pub mod visit;
 
 use std::fs::OpenOptions;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -96,6 +96,23 @@ pub enum StoreError {
         "{table} 第 {row_id} 行{what}：这次写入已拒绝，该行未作改动。已记入审计；请报告领导核实，由领导用 zhiban audit ack 确认后才能再写这一行"
     )]
     Tampered { table: String, row_id: i64, what: String },
+    #[error(
+        "磁盘已满：数据库写不进去，这次操作没有完成（已保存的记录不受影响）。{}",
+        crate::files::DISK_FULL_FIX
+    )]
+    DiskFull,
+    #[error(
+        "读写数据库文件时磁盘出错（I/O 错误），这次操作没有完成：请先用 df -h 查看磁盘是否已满，清理后重试；磁盘未满仍出错，可能是磁盘故障，请停止使用此文件并从备份恢复"
+    )]
+    DiskIo,
+    #[error("数据库路径 {path} 是一个符号链接，指向的文件不存在：请用 --db 指定真正的数据库文件，或删除这个链接")]
+    DanglingLink { path: PathBuf },
+    #[error(
+        "数据库旁的 {path} 是一个符号链接：SQLite 会顺着它写到别处。请确认数据目录无人改动后删除它（rm {path}），再打开"
+    )]
+    SideFileLink { path: PathBuf },
+    #[error("{0}")]
+    File(#[from] crate::files::FileError),
     #[error("数据库错误：{0}")]
     Sqlite(rusqlite::Error),
     /// The system refused a thread (building the search index uses a second one).
@@ -104,11 +121,22 @@ pub enum StoreError {
 }
 
 impl From<rusqlite::Error> for StoreError {
+    /// SQLite's error, classified: what the officer can act on gets its own words.
     fn from(e: rusqlite::Error) -> Self {
+        let extended = match &e {
+            rusqlite::Error::SqliteFailure(f, _) => f.extended_code,
+            _ => 0,
+        };
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Busy,
             Some(ErrorCode::ConstraintViolation) => Self::Refused(e.to_string()),
             Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => Self::Corrupt,
+            // SQLITE_FULL: a write found no space (ENOSPC) or hit `max_page_count`.
+            Some(ErrorCode::DiskFull) => Self::DiskFull,
+            // Growing the WAL index (`-shm`) writes a byte per page: with no space left it fails
+            // as "disk I/O error", even for a read (measured on a full tmpfs).
+            Some(ErrorCode::SystemIoFailure) if extended == rusqlite::ffi::SQLITE_IOERR_SHMSIZE => Self::DiskFull,
+            Some(ErrorCode::SystemIoFailure) => Self::DiskIo,
             _ => Self::Sqlite(e),
         }
     }
@@ -167,23 +195,45 @@ impl Store {
                     },
                 })?;
         }
-        // Create the file ourselves so it is private from its first byte; SQLite gives the WAL
-        // and shared-memory files the same mode as the database file.
+        // Create the file ourselves so it is private from its first byte, and never through a
+        // symbolic link (O_EXCL); SQLite gives the WAL and shared-memory files the same mode as
+        // the database file (checked in tests/store.rs).
         let io_err = |source: std::io::Error| match source.kind() {
             std::io::ErrorKind::PermissionDenied => StoreError::PermissionDenied { path: path.into() },
             std::io::ErrorKind::NotADirectory => not_a_directory(),
+            _ if crate::files::is_disk_full(&source) => StoreError::File(crate::files::describe(path, source)),
             _ => StoreError::Io {
                 path: path.into(),
                 source,
             },
         };
-        OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(io_err)?;
+        match std::fs::symlink_metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match crate::files::create_private(path) {
+                // Another terminal created it meanwhile: open theirs.
+                Ok(_) | Err(crate::files::FileError::Exists { .. }) => {}
+                Err(crate::files::FileError::PermissionDenied { .. }) => {
+                    return Err(StoreError::PermissionDenied { path: path.into() });
+                }
+                Err(crate::files::FileError::Io { source, .. }) => return Err(io_err(source)),
+                Err(e) => return Err(e.into()),
+            },
+            Err(e) => return Err(io_err(e)),
+            // An existing database may be reached through a link (an office's own layout).
+            Ok(meta) if meta.file_type().is_symlink() && !path.exists() => {
+                return Err(StoreError::DanglingLink { path: path.into() });
+            }
+            Ok(_) => {}
+        }
+        // A device or a FIFO would swallow every write: "saved" would be a lie.
+        crate::files::require_regular(path, "数据库")?;
+        // SQLite opens its companions with O_CREAT and follows a link there: refuse one.
+        if let Some(link) = crate::files::side_files(path)
+            .into_iter()
+            .find(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()))
+        {
+            return Err(StoreError::SideFileLink { path: link });
+        }
+        OpenOptions::new().read(true).append(true).open(path).map_err(io_err)?;
 
         let conn = Connection::open_with_flags(
             path,
@@ -458,8 +508,7 @@ fn classify_open_error(e: rusqlite::Error, path: &Path) -> StoreError {
         Some(ErrorCode::PermissionDenied | ErrorCode::ReadOnly | ErrorCode::CannotOpen) => {
             StoreError::PermissionDenied { path: path.into() }
         }
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
-        _ => StoreError::Sqlite(e),
+        _ => StoreError::from(e),
     }
 }
 
@@ -539,6 +588,83 @@ pub fn is_private(path: &Path) -> std::io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sqlite_error(code: std::ffi::c_int) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn a_full_disk_is_classified_as_such_and_said_with_what_to_do() {
+        assert!(matches!(
+            StoreError::from(sqlite_error(rusqlite::ffi::SQLITE_FULL)),
+            StoreError::DiskFull
+        ));
+        // What a read on a full disk gives when the WAL index must grow (seen on a full tmpfs).
+        assert!(matches!(
+            StoreError::from(sqlite_error(rusqlite::ffi::SQLITE_IOERR_SHMSIZE)),
+            StoreError::DiskFull
+        ));
+        // Other I/O errors: said in Chinese, a full disk named as the first thing to check.
+        let io = StoreError::from(sqlite_error(rusqlite::ffi::SQLITE_IOERR_FSYNC));
+        assert!(matches!(io, StoreError::DiskIo), "{io:?}");
+        assert!(
+            io.to_string().contains("df -h") && !io.to_string().contains("disk I/O"),
+            "{io}"
+        );
+        let said = StoreError::DiskFull.to_string();
+        assert!(
+            said.starts_with("磁盘已满") && said.contains("请清理磁盘空间"),
+            "{said}"
+        );
+        assert!(!said.contains("disk is full"), "{said}");
+        // Opening classifies the same way.
+        let open = classify_open_error(sqlite_error(rusqlite::ffi::SQLITE_FULL), Path::new("/x.db"));
+        assert!(matches!(open, StoreError::DiskFull), "{open:?}");
+    }
+
+    #[test]
+    fn a_write_that_finds_no_room_says_disk_full_keeps_what_was_saved_and_works_again_with_room() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("zhiban.db")).unwrap();
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|d| d.and_hms_opt(3, 10, 0))
+            .unwrap();
+        let entry = |i: usize| {
+            let raw = [
+                (crate::core::log::LogField::Kind, "来电".to_string()),
+                (crate::core::log::LogField::Unit, "城关镇".to_string()),
+                (
+                    crate::core::log::LogField::Content,
+                    format!("第{i}条{}", "河".repeat(3000)),
+                ),
+            ]
+            .into_iter()
+            .collect();
+            crate::core::log::build_entry(&raw, "张三", now).unwrap()
+        };
+        store.insert_entry(&entry(0)).unwrap();
+        // SQLITE_FULL without filling a real disk: the file may grow by a few pages only.
+        let pages: i64 = store.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+        store.conn.pragma_update(None, "max_page_count", pages + 8).unwrap();
+        let mut saved = 1;
+        let error = loop {
+            match store.insert_entry(&entry(saved)) {
+                Ok(_) => saved += 1,
+                Err(e) => break e,
+            }
+            assert!(saved < 100, "the page limit never bit");
+        };
+        assert!(matches!(error, StoreError::DiskFull), "{error:?}");
+        assert!(error.to_string().starts_with("磁盘已满"), "{error}");
+        assert_eq!(
+            store.entries_since(None, 1000).unwrap().len(),
+            saved,
+            "what was saved stays"
+        );
+        store.conn.pragma_update(None, "max_page_count", 1_073_741_823).unwrap();
+        store.insert_entry(&entry(saved)).unwrap();
+        assert_eq!(store.entries_since(None, 1000).unwrap().len(), saved + 1);
+    }
 
     #[test]
     fn stored_times_are_the_format_s_text() {

@@ -270,8 +270,8 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
             notes.push(Line::styled(text.get(r).unwrap_or("").to_string(), style));
         }
     };
-    // Tampering found at start stays in view, whatever else is said.
-    if let Some(w) = &app.integrity {
+    // Tampering found at start, and a database others can read, stay in view whatever else is said.
+    for w in app.integrity.iter().chain(&app.exposure) {
         let w = clean(w);
         if used(&spans) + width(&w) + 2 <= cells {
             spans.push(Span::styled(format!(" {w} "), theme::STATUS_ALERT));

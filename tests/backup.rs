@@ -169,3 +169,87 @@ fn the_daily_backup_runs_on_a_worker_and_says_where_it_went() {
     // Not due again the same day.
     assert_eq!(auto.poll(now), None);
 }
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn a_restored_database_is_private_whether_it_was_missing_or_readable_by_others() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("zhiban.db");
+    Store::open(&db).unwrap().insert_entry(&call("要恢复的记录")).unwrap();
+    let copy = backup::backup_file(&db, &dir.path().join("bk"), at("2026-11-23 10:00")).unwrap();
+
+    // Restored where no database is: created 0600 (it was 0644 from SQLite's own open).
+    std::fs::remove_file(&db).unwrap();
+    for side in zhiban::files::side_files(&db) {
+        let _ = std::fs::remove_file(side);
+    }
+    let out = zhiban(dir.path(), &["restore", copy.to_str().unwrap(), "--yes"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(contents(&db), vec!["要恢复的记录"]);
+
+    // Restored over a database others could read: private afterwards.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = zhiban(dir.path(), &["restore", copy.to_str().unwrap(), "--yes"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(mode(&db), 0o600);
+    for side in zhiban::files::side_files(&db) {
+        if side.exists() {
+            assert_eq!(mode(&side), 0o600, "{}", side.display());
+        }
+    }
+}
+
+#[test]
+fn a_restore_from_a_device_a_pipe_or_a_directory_is_refused_at_once_with_what_it_is() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("zhiban.db");
+    Store::open(&db).unwrap().insert_entry(&call("原有记录")).unwrap();
+    let before = digest(&db);
+    let fifo = dir.path().join("fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    for (bad, says) in [
+        (Path::new("/dev/zero"), "是一个设备"),
+        (fifo.as_path(), "是一个管道"),
+        (dir.path(), "是一个目录"),
+    ] {
+        // A FIFO with no writer used to block the check forever: a generous deadline, then fail.
+        let out = zhiban_within(dir.path(), &["restore", bad.to_str().unwrap(), "--yes"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {err}", bad.display());
+        assert!(
+            err.contains("不能用于恢复") && err.contains(says) && err.contains("普通文件"),
+            "{}: {err}",
+            bad.display()
+        );
+        assert_eq!(digest(&db), before);
+    }
+}
+
+/// [`zhiban`], failing (and killing it) if it has not finished within a minute.
+fn zhiban_within(dir: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhiban"))
+        .args(args)
+        .arg("--db")
+        .arg(dir.join("zhiban.db"))
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env_remove("ZHIBAN_DB")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("zhiban {args:?} still running after a minute");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}

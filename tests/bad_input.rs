@@ -1474,6 +1474,31 @@ fn bad_configs() -> Vec<(&'static str, Vec<u8>, usize, Vec<&'static str>)> {
             vec!["语法错误"],
         ),
         (
+            "negative minutes",
+            "[visit]\nhosts = [\"办公室\"]\noverstay_minutes = -240\n"
+                .as_bytes()
+                .to_vec(),
+            3,
+            vec!["取值类型不对", "不能是负数 -240"],
+        ),
+        (
+            "minutes past the whole-number range",
+            "[ui]\nlanguage = \"zh-CN\"\nlock_minutes = 99999999999\n"
+                .as_bytes()
+                .to_vec(),
+            3,
+            vec!["取值类型不对", "99999999999 太大"],
+        ),
+        (
+            "a zero written deadline",
+            "[[deadline]]\nlevel = \"重大\"\nrecipient = \"上级总值班室\"\nphone_minutes = 30\n\
+             written_minutes = 0\nclock = \"接报\"\nsource = \"x\"\n"
+                .as_bytes()
+                .to_vec(),
+            5,
+            vec!["written_minutes", "大于 0"],
+        ),
+        (
             "bad date in [calendar]",
             "[calendar]\nholidays = [\"2026-10-01\",\n  \"2026-13-45\"]\nworkdays = []\n"
                 .as_bytes()

@@ -96,6 +96,12 @@ impl Sandbox {
 
     /// Starts the full-screen app on this sandbox's database in a fresh `cols`x`rows` terminal.
     fn start(&self, cols: u16, rows: u16, args: &[&str]) -> Term {
+        self.start_wrapped(cols, rows, args, "", "")
+    }
+
+    /// [`Sandbox::start`], the wrapper shell running `before` (ending in `;`) before the app and
+    /// `after` (starting with `;`) after its exit line.
+    fn start_wrapped(&self, cols: u16, rows: u16, args: &[&str], before: &str, after: &str) -> Term {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let socket = format!(
             "zhiban-e2e-{}-{}",
@@ -107,7 +113,7 @@ impl Sandbox {
         // The pane stays after the app exits (remain-on-exit) with a line giving its exit status,
         // written by a wrapper shell; `env -i`: the app gets exactly the sandbox environment. No
         // tmux status line takes a row. Arguments go to execvp as they are: no quoting needed.
-        let wrapper = format!("\"$@\"; echo \"{EXIT_MARK}$?]\"");
+        let wrapper = format!("{before}\"$@\"; echo \"{EXIT_MARK}$?]\"{after}");
         let mut argv: Vec<String> = ["set-option", "-g", "remain-on-exit", "on", ";"]
             .into_iter()
             .chain(["set-option", "-g", "status", "off", ";"])
@@ -854,4 +860,136 @@ fn a_pin_typed_at_the_command_line_in_a_terminal_is_never_echoed() {
     assert!(!all.contains("246813"), "the PIN was echoed:\n{all}");
     let out = s.cli(&["log", "list", "--json"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"recorded_by\":\"王五\""));
+}
+
+/// The pid of the app running in the pane: the child of the pane's wrapper shell (`env` execs
+/// into `zhiban`, so it is the process named so).
+fn app_pid(t: &Term) -> String {
+    let shell = t.tmux(&["display-message", "-p", "-t", TARGET, "#{pane_pid}"]);
+    let shell = shell.trim();
+    let start = Instant::now();
+    loop {
+        let found = std::fs::read_dir("/proc")
+            .expect("read /proc")
+            .filter_map(Result::ok)
+            .find_map(|e| {
+                let pid = e.file_name().to_string_lossy().into_owned();
+                let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+                // "pid (comm) state ppid …": the name may hold spaces, so split after its ')'.
+                let (head, rest) = stat.rsplit_once(") ")?;
+                let comm = head.split_once(" (")?.1;
+                let ppid = rest.split_whitespace().nth(1)?;
+                (ppid == shell && comm == "zhiban").then_some(pid)
+            });
+        if let Some(pid) = found {
+            return pid;
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "no zhiban process under the pane's shell {shell}"
+        );
+        thread::sleep(POLL);
+    }
+}
+
+/// What a signal test's wrapper does around the app: the terminal's settings saved before it
+/// starts and after it exits (`stty -g`), `stty -a` shown, then one line read and shown with its
+/// control characters visible (`cat -v`): a pasted line arrives bracketed only if the app left
+/// bracketed paste on.
+fn signal_wrapper(s: &Sandbox) -> (String, String, PathBuf, PathBuf) {
+    let before = s.dir.path().join("stty-before");
+    let after = s.dir.path().join("stty-after");
+    (
+        format!("stty -g > '{}'; ", before.display()),
+        format!(
+            "; stty -g > '{}'; stty -a; echo '[stty done]'; IFS= read -r line; printf '[got:%s]\\n' \"$line\" | cat -v; read end",
+            after.display()
+        ),
+        before,
+        after,
+    )
+}
+
+/// Sends `signal` (TERM, HUP, INT) to the running app and checks it exits through its normal path
+/// with 128 + the signal's number, leaving the terminal as it found it: the same `stty` settings
+/// (not raw: canonical input, echo), the main screen, the cursor shown, bracketed paste off.
+fn stopped_by(t: &Term, signal: &str, number: i32, settings: (&PathBuf, &PathBuf)) {
+    let pid = app_pid(t);
+    let sent = Command::new("kill")
+        .args([&format!("-{signal}"), &pid])
+        .status()
+        .expect("run kill");
+    assert!(sent.success(), "kill -{signal} {pid}");
+    assert_eq!(
+        t.wait_for_exit(DEADLINE),
+        128 + number,
+        "exit status after SIG{signal}:\n{}",
+        framed(&t.screen())
+    );
+    let history = || t.tmux(&["capture-pane", "-p", "-J", "-S", "-", "-t", TARGET]);
+    let start = Instant::now();
+    while !history().contains("[stty done]") {
+        assert!(start.elapsed() < DEADLINE, "stty never ran:\n{}", history());
+        thread::sleep(POLL);
+    }
+    let all = history();
+    assert!(all.contains("已退出并恢复终端"), "the app says why it stopped:\n{all}");
+    let read = |p: &PathBuf| std::fs::read_to_string(p).expect("the wrapper saved stty -g");
+    assert_eq!(
+        read(settings.0),
+        read(settings.1),
+        "the terminal's settings after SIG{signal} differ from before the app:\n{all}"
+    );
+    let words: Vec<&str> = all.split_whitespace().collect();
+    for flag in ["icanon", "echo", "isig", "opost", "icrnl"] {
+        assert!(words.contains(&flag), "{flag} is not back after SIG{signal}:\n{all}");
+    }
+    let flags = t.tmux(&["display-message", "-p", "-t", TARGET, "#{alternate_on} #{cursor_flag}"]);
+    assert_eq!(
+        flags.trim(),
+        "0 1",
+        "alternate screen off, cursor shown after SIG{signal}"
+    );
+    t.paste("pasted-line");
+    t.send_keys(&["Enter"]);
+    t.wait_until("the pasted line read back", DEADLINE, |snap| snap.contains("[got:"));
+    assert!(
+        t.snapshot().contains("[got:pasted-line]"),
+        "bracketed paste is still on after SIG{signal} (the line came wrapped):\n{}",
+        framed(&t.screen())
+    );
+}
+
+#[test]
+fn sigterm_with_a_half_typed_form_quits_at_once_and_leaves_the_terminal_as_it_was() {
+    let s = Sandbox::new();
+    let (before, after, saved_before, saved_after) = signal_wrapper(&s);
+    let t = s.start_wrapped(80, 24, &[], &before, &after);
+    t.pick_operator();
+    t.open_new_entry();
+    t.focus("来电单位");
+    t.type_text(UNIT);
+    t.see(UNIT);
+    // Ctrl-C would ask first; SIGTERM cannot wait for an answer.
+    stopped_by(&t, "TERM", 15, (&saved_before, &saved_after));
+}
+
+#[test]
+fn sighup_restores_the_terminal_and_exits() {
+    let s = Sandbox::new();
+    let (before, after, saved_before, saved_after) = signal_wrapper(&s);
+    let t = s.start_wrapped(80, 24, &[], &before, &after);
+    t.see("请选择本班值班人员");
+    stopped_by(&t, "HUP", 1, (&saved_before, &saved_after));
+}
+
+#[test]
+fn sigint_from_outside_restores_the_terminal_and_exits() {
+    let s = Sandbox::new();
+    let (before, after, saved_before, saved_after) = signal_wrapper(&s);
+    let t = s.start_wrapped(80, 24, &[], &before, &after);
+    t.pick_operator();
+    t.send_keys(&["?"]);
+    t.see("帮助 · 按键");
+    stopped_by(&t, "INT", 2, (&saved_before, &saved_after));
 }

@@ -192,6 +192,24 @@ fn the_integrity_warning_stays_on_the_status_line_and_is_said_whole_below_it() {
 }
 
 #[test]
+fn a_database_others_can_read_is_said_whole_with_the_chmod_until_the_app_closes() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    let warning = "数据库文件 /home/值班/zhiban.db 的权限是 0644，同组或其他用户可以读取值班记录：\
+                   请运行 chmod 600 /home/值班/zhiban.db /home/值班/zhiban.db-wal";
+    h.app.exposure = Some(warning.into());
+    for (w, rows) in SIZES {
+        let screen = draw(&h.app, w, rows);
+        let status = screen.iter().position(|r| r.contains("值班员：张三")).unwrap();
+        assert_reads(&screen[status..], warning, &format!("at {w}x{rows}"));
+    }
+    // Other messages come and go; it stays.
+    h.key(Key::ch('?'));
+    h.key(Key::ch('?'));
+    let screen = draw(&h.app, 80, 24);
+    assert_reads(&screen, "chmod 600 /home/值班/zhiban.db", "after other keys");
+}
+
+#[test]
 fn the_banner_keeps_its_phone_numbers_and_the_phone_deadline_whole() {
     let mut h = Harness::new(80, 24, Some("张三"));
     add_event(&mut h, "2026-11-23 03:12:00");

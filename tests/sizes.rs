@@ -199,6 +199,10 @@ pub fn states() -> Vec<(String, App)> {
         at: long.now,
     });
     long.integrity = Some("完整性检查发现第 12 条审计记录的哈希不连续：数据库可能被改动，请联系管理员".into());
+    long.exposure = Some(
+        "数据库文件 /srv/zhiban.db 的权限是 0644，同组或其他用户可以读取值班记录：请运行 chmod 600 /srv/zhiban.db"
+            .into(),
+    );
     out.push(("长消息与完整性警告".into(), long));
     out
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Failure, bad_input, failure};
 use crate::config::Config;
-use crate::store::backup;
+use crate::store::{StoreError, backup};
 
 pub(super) fn run_backup(config: &Config, db: &Path, dir: Option<PathBuf>) -> Result<(), Failure> {
     if !db.exists() {
@@ -13,7 +13,11 @@ pub(super) fn run_backup(config: &Config, db: &Path, dir: Option<PathBuf>) -> Re
             db.display()
         )));
     }
-    backup::check_file(db).map_err(|e| failure(format!("数据库未通过检查，未备份：{e}")))?;
+    backup::check_file(db).map_err(|e| match e {
+        // The disk, not the database: say only that.
+        StoreError::DiskFull | StoreError::DiskIo => failure(format!("未备份：{e}")),
+        e => failure(format!("数据库未通过检查，未备份：{e}")),
+    })?;
     let dir = dir.unwrap_or_else(|| config.settings.backup.dir_for(db));
     let now = crate::runtime::now();
     let path = backup::backup_file(db, &dir, now).map_err(|e| failure(e.to_string()))?;

@@ -6,16 +6,16 @@
 //!   per kind (`log_entries`, `visits`, `events`, `handovers`); CSV only for one kind (a CSV file
 //!   holds one table), so `--format csv` with 全部 needs `--out`;
 //! - with `--out DIR`, one file per kind, `值班记录_2026-11-01_2026-11-30.csv` and so on, created
-//!   0600 in a directory created 0700 if missing; an existing file is never overwritten. The paths
-//!   are printed on stdout, the counts on stderr.
+//!   0600 in a directory created 0700 if missing ([`crate::files::create_private`]); an existing
+//!   file or link is never overwritten or followed, and a file cut off by an error (a full disk)
+//!   is removed. The paths are printed on stdout, the counts on stderr.
 //!
 //! The range is whole days: from 00:00 on `--from` to the end of `--to`. Records belong to a day by
 //! 发生时间 (值班记录), 进入时间 (来访), 接报时间 (紧急事件) and 交接时间 (交接班). ID numbers are
 //! always masked (see [`crate::core::json`]).
 
-use std::fs::OpenOptions;
 use std::io::{BufWriter, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -84,7 +84,11 @@ impl From<std::io::Error> for ExportError {
 
 impl From<csv::Error> for ExportError {
     fn from(e: csv::Error) -> Self {
-        Self::Io(e.into())
+        // The writer's own I/O error, kind and all (a full disk must stay a full disk).
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => Self::Io(io),
+            other => Self::Io(std::io::Error::other(format!("{other:?}"))),
+        }
     }
 }
 
@@ -98,8 +102,17 @@ impl ExportError {
     fn into_failure(self, target: &str) -> Failure {
         match self {
             Self::Store(e) => failure(e.to_string()),
-            Self::Io(e) => failure(format!("写入{target}失败：{e}")),
+            Self::Io(e) => io_failure(target, &e),
         }
+    }
+}
+
+/// A failed write to `target`: a full disk says so and what to do.
+pub(super) fn io_failure(target: &str, e: &std::io::Error) -> Failure {
+    if crate::files::is_disk_full(e) {
+        failure(format!("磁盘已满，写入{target}失败：{}", crate::files::DISK_FULL_FIX))
+    } else {
+        failure(format!("写入{target}失败：{e}"))
     }
 }
 
@@ -172,7 +185,8 @@ pub(super) fn run(args: ExportArgs, open_store: impl FnOnce() -> Result<Store, F
         if dir.exists() && !dir.is_dir() {
             return Err(bad_input(format!("--out：{} 不是目录", dir.display())));
         }
-        if let Some((_, p)) = files.iter().find(|(_, p)| p.exists()) {
+        // A link counts as taken, even one pointing nowhere: it is never followed.
+        if let Some((_, p)) = files.iter().find(|(_, p)| std::fs::symlink_metadata(p).is_ok()) {
             return Err(bad_input(format!(
                 "--out：{} 已存在，没有导出：请换一个目录或先移走旧文件",
                 p.display()
@@ -187,20 +201,22 @@ pub(super) fn run(args: ExportArgs, open_store: impl FnOnce() -> Result<Store, F
         return store.read_snapshot(|store| {
             for (kind, path) in &files {
                 let target = path.display().to_string();
-                let file = OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(0o600)
-                    .open(path)
-                    .map_err(|e| failure(format!("无法创建文件 {target}：{e}")))?;
+                let file = crate::files::create_private(path).map_err(|e| failure(e.to_string()))?;
                 let mut w = BufWriter::new(file);
-                let n = write_kind(store, &plan, *kind, &mut w)
+                let written = write_kind(store, &plan, *kind, &mut w)
                     .and_then(|n| w.flush().map(|()| n).map_err(ExportError::from))
-                    .map_err(|e| e.into_failure(&target))?;
-                w.into_inner()
-                    .map_err(|e| failure(format!("写入{target}失败：{}", e.error())))?
-                    .sync_all()
-                    .map_err(|e| failure(format!("写入{target}失败：{e}")))?;
+                    .map_err(|e| e.into_failure(&target))
+                    .and_then(|n| {
+                        w.into_inner()
+                            .map_err(|e| io_failure(&target, e.error()))?
+                            .sync_all()
+                            .map_err(|e| io_failure(&target, &e))?;
+                        Ok(n)
+                    });
+                // A cut-off file must not pass for the export (a full disk), nor block the retry.
+                let n = written.inspect_err(|_| {
+                    let _ = std::fs::remove_file(path);
+                })?;
                 println!("{target}");
                 eprintln!("zhiban：已导出{} {n} 条", kind.label());
             }

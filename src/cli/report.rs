@@ -85,5 +85,5 @@ pub(super) fn run(
     let mut out = std::io::stdout().lock();
     out.write_all(&bytes)
         .and_then(|()| out.flush())
-        .map_err(|e| failure(format!("写出日报失败：{e}")))
+        .map_err(|e| super::export::io_failure("日报", &e))
 }

@@ -38,7 +38,8 @@ pub(super) fn run(command: RosterCommand, config: &Config, store: &mut Store, op
     let settings = &config.settings;
     match command {
         RosterCommand::Import { file, .. } => {
-            let bytes = std::fs::read(&file).map_err(|e| bad_input(format!("无法读取 {}：{e}", file.display())))?;
+            let bytes = crate::files::read_regular(&file, crate::files::CSV_MAX_BYTES, "排班表 CSV 文件")
+                .map_err(|e| bad_input(e.to_string()))?;
             let text = String::from_utf8(bytes).map_err(|_| {
                 bad_input(format!(
                     "{} 不是 UTF-8 编码：请在表格软件中“另存为 CSV UTF-8”后再导入",

@@ -46,6 +46,11 @@ pub enum Msg {
     /// The daily automatic backup finished: the file written and how many old ones were
     /// removed, or why it failed.
     Backup(Result<(String, usize), String>),
+    /// The process was told to stop (SIGTERM, SIGHUP, SIGINT: a shutdown, a closed terminal
+    /// window, `kill`): quit now, without a question. This is the hook for keeping what is typed:
+    /// the effects this message returns run before the runtime restores the terminal and exits
+    /// (unsaved form text and the handover draft kept as drafts go here — issue 14, point 5).
+    Terminate,
 }
 
 /// Who made a request: its reply goes back there.
@@ -183,6 +188,9 @@ pub struct App {
     pub quit: bool,
     /// What the start-up integrity check found, shown on the status line until the app closes.
     pub integrity: Option<String>,
+    /// The database file can be read by others: said at open with the `chmod` that fixes it
+    /// (`files::exposure`), shown on the status line like `integrity` until the app closes.
+    pub exposure: Option<String>,
     /// The screen lock, when locked.
     pub locked: Option<Lock>,
     /// Signing in: the person chosen and their PIN (or their enrolment) being typed.
@@ -235,6 +243,7 @@ impl App {
             now,
             quit: false,
             integrity: None,
+            exposure: None,
             locked: None,
             sign_in: None,
             last_input: now,
@@ -374,6 +383,7 @@ impl App {
                 self.say(&format!("已自动备份：{path}{pruned}"));
             }
             Msg::Backup(Err(why)) => self.say(&format!("自动备份失败：{why}。请检查备份目录，或运行 zhiban backup")),
+            Msg::Terminate => self.terminate(),
         }
         self.finish(now)
     }
@@ -1105,6 +1115,14 @@ impl App {
         }
     }
 
+    /// Quits at the system's word ([`Msg::Terminate`]): no question is asked, nobody is there to
+    /// answer it. Keeping unsaved text as drafts belongs here, as requests before the `Quit`.
+    fn terminate(&mut self) {
+        self.confirm = None;
+        self.quit = true;
+        self.outbox.out.effects.push(Effect::Quit);
+    }
+
     fn on_yes(&mut self, answer: Answer) {
         match answer {
             Answer::Quit => {
@@ -1396,6 +1414,21 @@ mod tests {
         key(&mut a, Key::ctrl('c'));
         assert_eq!(key(&mut a, Key::ch('y')), vec![Effect::Quit]);
         assert!(a.quit);
+    }
+
+    #[test]
+    fn a_terminate_signal_quits_at_once_even_with_a_half_typed_form_or_a_question_open() {
+        let mut a = app();
+        open_form(&mut a);
+        type_text(&mut a, "半");
+        key(&mut a, Key::ctrl('c'));
+        assert!(a.confirm.is_some());
+        let effects = a.update(Msg::Terminate, at(NOW));
+        assert_eq!(effects, vec![Effect::Quit]);
+        assert!(a.quit);
+        assert_eq!(a.confirm, None, "nobody is there to answer a question");
+        // The typed text is still in the form for the drafts hook to keep.
+        assert!(a.screens.log.form.is_some());
     }
 
     #[test]

@@ -401,6 +401,95 @@ pub struct UrgentSettings {
     pub ladder: Vec<super::escalation::Rung>,
 }
 
+/// The texts of an event and of a report, with their length caps in characters, like the duty
+/// log's (`LogField::max_chars`): the forms stop typing (and cut a paste) at the cap, and
+/// [`new_event`] and [`check_report`] refuse longer text from anywhere else (the command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventText {
+    Place,
+    Source,
+    Summary,
+    Measures,
+    Trend,
+    Requests,
+    Contact,
+    ReportRecipient,
+    ReportSigner,
+    ReportContent,
+}
+
+impl EventText {
+    /// The texts of the event itself.
+    pub const EVENT: [Self; 7] = [
+        Self::Place,
+        Self::Source,
+        Self::Summary,
+        Self::Measures,
+        Self::Trend,
+        Self::Requests,
+        Self::Contact,
+    ];
+
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Place => "事发地点",
+            Self::Source => "信息来源",
+            Self::Summary => "事件概况",
+            Self::Measures => "已采取措施",
+            Self::Trend => "发展趋势",
+            Self::Requests => "请求事项",
+            Self::Contact => "现场联系人",
+            Self::ReportRecipient => "报送对象",
+            Self::ReportSigner => "签发",
+            Self::ReportContent => "报告内容",
+        }
+    }
+
+    /// Maximum length in characters.
+    #[must_use]
+    pub fn max_chars(self) -> usize {
+        match self {
+            Self::Summary => 4000,
+            Self::Measures => 2000,
+            // A promoted entry's unit, caller and phone (100 + 100 + 40) fit whole.
+            Self::Source => 250,
+            Self::Trend | Self::Requests => 200,
+            Self::Place | Self::Contact | Self::ReportRecipient => 100,
+            Self::ReportSigner => 50,
+            // The initial report is filled in with the time, the place, the whole summary and
+            // what is still unverified: it must fit whole (tested).
+            Self::ReportContent => 5000,
+        }
+    }
+
+    /// Refuses `text` longer than the cap, saying by how much, as the log does.
+    pub fn check(self, text: &str) -> Result<(), String> {
+        let n = text.chars().count();
+        if n > self.max_chars() {
+            Err(format!(
+                "“{}”过长（{n} 字），最多 {} 字：请精简",
+                self.label(),
+                self.max_chars()
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// A report's texts within their caps ([`EventText`]).
+pub fn check_report(report: &Report) -> Result<(), (EventText, String)> {
+    for (field, text) in [
+        (EventText::ReportRecipient, &report.recipient),
+        (EventText::ReportSigner, &report.signed_by),
+        (EventText::ReportContent, &report.content),
+    ] {
+        field.check(text).map_err(|why| (field, why))?;
+    }
+    Ok(())
+}
+
 /// Creates an event from what was typed: picks the deadline rule and copies it on.
 pub fn new_event(
     draft: EventDraft,
@@ -425,6 +514,19 @@ pub fn new_event(
     }
     if draft.summary.trim().is_empty() {
         return Err("事件概况必须填写：先报已知的情况，未知的标“待核实”".into());
+    }
+    for field in EventText::EVENT {
+        let text = match field {
+            EventText::Place => &draft.place,
+            EventText::Source => &draft.source,
+            EventText::Summary => &draft.summary,
+            EventText::Measures => &draft.measures,
+            EventText::Trend => &draft.trend,
+            EventText::Requests => &draft.requests,
+            EventText::Contact => &draft.contact,
+            EventText::ReportRecipient | EventText::ReportSigner | EventText::ReportContent => continue,
+        };
+        field.check(text)?;
     }
     let received_at = draft.received_at.unwrap_or(now);
     if draft.occurred_at > received_at {

@@ -13,7 +13,8 @@ use super::settings::UrgentSettings;
 use super::settings::{Settings, contacts};
 use super::urgent::AlertTarget;
 use super::urgent::{
-    CallOutcome, Channel, Event, EventDraft, EventId, Level, NewEvent, Report, ReportType, TimelineLine, new_event,
+    CallOutcome, Channel, Event, EventDraft, EventId, EventText, Level, NewEvent, Report, ReportType, TimelineLine,
+    check_report, new_event,
 };
 use super::validate;
 
@@ -73,6 +74,27 @@ fn text(key: UrgentField, label: &str, multiline: bool, max: usize) -> Field<Urg
     Field::text(key, label, multiline, max)
 }
 
+/// A field for one of the event's texts: its label and its cap from [`EventText`].
+fn event_text(key: UrgentField, text: EventText, multiline: bool) -> Field<UrgentField> {
+    Field::text(key, text.label(), multiline, text.max_chars())
+}
+
+/// The form field that holds an [`EventText`].
+fn field_of(text: EventText) -> UrgentField {
+    match text {
+        EventText::Place => UrgentField::Place,
+        EventText::Source => UrgentField::Source,
+        EventText::Summary => UrgentField::Summary,
+        EventText::Measures => UrgentField::Measures,
+        EventText::Trend => UrgentField::Trend,
+        EventText::Requests => UrgentField::Requests,
+        EventText::Contact => UrgentField::Contact,
+        EventText::ReportRecipient => UrgentField::Recipient,
+        EventText::ReportSigner => UrgentField::SignedBy,
+        EventText::ReportContent => UrgentField::ReportContent,
+    }
+}
+
 /// The new-event form; `from` pre-fills it from a log entry being promoted.
 #[must_use]
 pub fn new_event_form(settings: &UrgentSettings, from: Option<&Entry>) -> Form<UrgentField> {
@@ -83,9 +105,10 @@ pub fn new_event_form(settings: &UrgentSettings, from: Option<&Entry>) -> Form<U
         text(UrgentField::OccurredAt, "事发时间", false, 19)
             .with_placeholder("默认为现在；可填 02:50 或 2026-11-23 02:50"),
         text(UrgentField::ReceivedAt, "接报时间", false, 19).with_placeholder("默认为现在"),
-        text(UrgentField::Place, "事发地点", false, 100).with_placeholder("不清楚的先空着，记为待核实"),
-        text(UrgentField::Source, "信息来源", false, 100).with_placeholder("谁报来的，如 县应急局值班室 王科长"),
-        text(UrgentField::Summary, "事件概况", true, 4000)
+        event_text(UrgentField::Place, EventText::Place, false).with_placeholder("不清楚的先空着，记为待核实"),
+        event_text(UrgentField::Source, EventText::Source, false)
+            .with_placeholder("谁报来的，如 县应急局值班室 王科长"),
+        event_text(UrgentField::Summary, EventText::Summary, true)
             .required()
             .with_placeholder("已知的先报：何时、何地、何事"),
         text(UrgentField::Deaths, "死亡", false, 6)
@@ -93,10 +116,10 @@ pub fn new_event_form(settings: &UrgentSettings, from: Option<&Entry>) -> Form<U
             .with_heading("伤亡"),
         text(UrgentField::Missing, "失踪", false, 6).with_placeholder("人数；不清楚空着（待核实）"),
         text(UrgentField::Injured, "受伤", false, 6).with_placeholder("人数；不清楚空着（待核实）"),
-        text(UrgentField::Measures, "已采取措施", true, 2000).with_heading("处置"),
-        text(UrgentField::Trend, "发展趋势", false, 200),
-        text(UrgentField::Requests, "请求事项", false, 200),
-        text(UrgentField::Contact, "现场联系人", false, 100).with_placeholder("姓名、电话"),
+        event_text(UrgentField::Measures, EventText::Measures, true).with_heading("处置"),
+        event_text(UrgentField::Trend, EventText::Trend, false),
+        event_text(UrgentField::Requests, EventText::Requests, false),
+        event_text(UrgentField::Contact, EventText::Contact, false).with_placeholder("姓名、电话"),
     ];
     if let Some(entry) = from {
         let e = &entry.fields;
@@ -176,7 +199,12 @@ pub fn read_event_form(
         return Err(errors);
     }
     new_event(draft, settings, operator, now).map_err(|m| {
-        let field = if m.contains("概况") {
+        let field = if let Some(text) = EventText::EVENT
+            .into_iter()
+            .find(|t| m.contains(&format!("“{}”", t.label())))
+        {
+            field_of(text)
+        } else if m.contains("概况") {
             UrgentField::Summary
         } else if m.contains("事发时间") {
             UrgentField::OccurredAt
@@ -231,7 +259,7 @@ pub fn report_form(event: &Event, settings: &Settings) -> Form<UrgentField> {
         format!("续报（上次待核实：{}）：", unverified.join("、"))
     };
     let signer = if leaders.is_empty() {
-        Field::text(UrgentField::SignedBy, "签发", false, 50).required()
+        event_text(UrgentField::SignedBy, EventText::ReportSigner, false).required()
     } else {
         Field::choice(UrgentField::SignedBy, "签发", leaders, 0)
     };
@@ -250,14 +278,19 @@ pub fn report_form(event: &Event, settings: &Settings) -> Form<UrgentField> {
                 labels(Channel::ALL, Channel::label),
                 usize::from(channel == Channel::Written),
             ),
-            text(UrgentField::Recipient, "报送对象", false, 100)
+            event_text(UrgentField::Recipient, EventText::ReportRecipient, false)
                 .with_value(&r.rule.recipient)
                 .required(),
             text(UrgentField::SentAt, "报送时间", false, 19).with_placeholder("默认为现在；可填 03:25"),
             signer,
-            text(UrgentField::ReportContent, "内容", true, 4000)
-                .with_value(&content)
-                .required(),
+            text(
+                UrgentField::ReportContent,
+                "内容",
+                true,
+                EventText::ReportContent.max_chars(),
+            )
+            .with_value(&content)
+            .required(),
         ],
     )
 }
@@ -279,19 +312,18 @@ pub fn read_report_form(
     };
     let kind = ReportType::parse(&get(UrgentField::ReportType)).unwrap_or(ReportType::FollowUp);
     let channel = Channel::parse(&get(UrgentField::Channel)).unwrap_or(Channel::Phone);
-    Ok((
-        kind,
-        Report {
-            kind: kind.label().into(),
-            channel,
-            recipient: get(UrgentField::Recipient),
-            sent_at,
-            signed_by: get(UrgentField::SignedBy),
-            content: get(UrgentField::ReportContent),
-            recorded_by: operator.to_string(),
-            recorded_at: now,
-        },
-    ))
+    let report = Report {
+        kind: kind.label().into(),
+        channel,
+        recipient: get(UrgentField::Recipient),
+        sent_at,
+        signed_by: get(UrgentField::SignedBy),
+        content: get(UrgentField::ReportContent),
+        recorded_by: operator.to_string(),
+        recorded_at: now,
+    };
+    check_report(&report).map_err(|(text, why)| vec![(field_of(text), why)])?;
+    Ok((kind, report))
 }
 
 /// The call-outcome form: whom the app asked to phone at the current rung, and what happened.

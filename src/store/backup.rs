@@ -2,7 +2,7 @@
 //! to its owner (0600) like the database; automatic daily copies pruned after the retention; and
 //! a restore that checks the file before it replaces anything (and keeps a copy of what it replaces).
 
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -66,13 +66,6 @@ pub fn prune(dir: &Path, keep_days: u32, now: NaiveDateTime) -> usize {
     removed
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::Io {
-        path: path.into(),
-        source,
-    }
-}
-
 /// Copies the database at `source` (opened read-only: safe while another process writes) into a
 /// new file in `dir`, checks the copy, and returns its path.
 pub fn backup_file(source: &Path, dir: &Path, now: NaiveDateTime) -> Result<PathBuf> {
@@ -85,13 +78,9 @@ pub fn backup_file(source: &Path, dir: &Path, now: NaiveDateTime) -> Result<Path
             source,
         })?;
     let dest = dir.join(file_name(now));
-    // Created private before SQLite writes a byte to it; never overwrites an existing file.
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&dest)
-        .map_err(io(&dest))?;
+    // Created private before SQLite writes a byte to it; never overwrites an existing file nor
+    // follows a link planted in its place.
+    crate::files::create_private(&dest)?;
     let result = (|| {
         let src = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         src.busy_timeout(Duration::from_secs(5))?;
@@ -111,12 +100,18 @@ impl Store {
     }
 }
 
-/// Checks that `path` is a sound zhiban database this build can open: integrity, schema version,
+/// Checks that `path` is a sound zhiban database this build can open: a regular file (a FIFO
+/// would hang the check, a device would read as an empty database), integrity, schema version,
 /// the duty log present. Reads only.
 pub fn check_file(path: &Path) -> Result<()> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|_| StoreError::NotADatabase { path: path.into() })?;
-    let not_db = |_| StoreError::NotADatabase { path: path.into() };
+    crate::files::require_regular(path, "数据库文件或备份文件")?;
+    // A full disk, a failing one or a busy file is said as such; anything else means the file is
+    // not a database this build can read.
+    let not_db = |e: rusqlite::Error| match StoreError::from(e) {
+        e @ (StoreError::DiskFull | StoreError::DiskIo | StoreError::Busy) => e,
+        _ => StoreError::NotADatabase { path: path.into() },
+    };
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(not_db)?;
     let integrity: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .map_err(not_db)?;
@@ -151,18 +146,29 @@ pub fn check_file(path: &Path) -> Result<()> {
 
 /// Replaces the database at `target` with the backup `from`, after checking `from` and copying
 /// the current database into `keep_dir` (so a restore can itself be undone). Returns that copy.
+/// The restored database is private to its owner (0600), like every database zhiban makes: a
+/// missing one is created so, an existing one is made so.
 pub fn restore(from: &Path, target: &Path, keep_dir: &Path, now: NaiveDateTime) -> Result<Option<PathBuf>> {
     check_file(from)?;
     let kept = if target.exists() {
         check_file(target).ok();
         Some(backup_file(target, keep_dir, now)?)
     } else {
+        // Created private before SQLite writes a byte, never through a planted link.
+        crate::files::create_private(target)?;
         None
     };
-    let mut conn = Connection::open(target)?;
+    let mut conn = Connection::open_with_flags(target, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.restore(MAIN_DB, from, None::<fn(rusqlite::backup::Progress)>)?;
     drop(conn);
+    let private = std::iter::once(target.to_path_buf())
+        .chain(crate::files::side_files(target))
+        .filter(|p| p.exists());
+    for p in private {
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| StoreError::File(crate::files::describe(&p, e)))?;
+    }
     check_file(target)?;
     Ok(kept)
 }

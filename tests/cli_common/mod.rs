@@ -34,7 +34,7 @@ impl Sandbox {
     }
 
     /// The binary with `args`, `--db <db>` and the sandbox's environment.
-    fn command(&self, db: &Path, args: &[&str]) -> Command {
+    pub fn command(&self, db: &Path, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_zhiban"));
         command
             .args(args)
