@@ -147,6 +147,10 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
                 swaps,
             }),
         Request::AddSwap(swap) => store.add_swap(&swap).map_or_else(failed, |_| Reply::SwapSaved),
+        Request::SaveDrafts { person, drafts } => store
+            .save_drafts(&person, &drafts, now)
+            .map_or_else(failed, |()| Reply::DraftsSaved),
+        Request::LoadDrafts(person) => store.drafts(&person).map_or_else(failed, Reply::Drafts),
         r @ (Request::LoadVisits
         | Request::LoadVisitPage(_)
         | Request::LookupVisitors(_)

@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod draft;
 pub mod export;
 pub mod guard;
 pub mod handover;

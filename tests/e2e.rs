@@ -972,6 +972,15 @@ fn sigterm_with_a_half_typed_form_quits_at_once_and_leaves_the_terminal_as_it_wa
     t.see(UNIT);
     // Ctrl-C would ask first; SIGTERM cannot wait for an answer.
     stopped_by(&t, "TERM", 15, (&saved_before, &saved_after));
+    // What was typed was kept as 张三's draft before the terminal was given back.
+    let store = zhiban::store::Store::open(&s.db()).expect("open the database");
+    let drafts = store.drafts("张三").expect("read the drafts");
+    assert!(
+        drafts
+            .iter()
+            .any(|(screen, body, _)| screen == "值班记录" && body.contains(UNIT)),
+        "{drafts:?}"
+    );
 }
 
 #[test]

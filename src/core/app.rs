@@ -88,12 +88,19 @@ enum Job {
     LockedAck {
         name: String,
     },
+    /// Drafts read at sign-in, or kept.
+    Drafts,
 }
 
+/// How often the drafts follow the forms while typing goes on.
+const DRAFT_EVERY: Duration = Duration::seconds(5);
+
 /// What a yes answer does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
     Quit,
+    /// Put back the drafts kept at the last close (screen, body); no removes them.
+    RestoreDrafts(Vec<(ScreenId, String)>),
     /// Close the form on this screen, dropping what was typed.
     DiscardForm(ScreenId),
     /// Tell the screen that asked (with its token).
@@ -188,6 +195,10 @@ pub struct App {
     pub quit: bool,
     /// What the start-up integrity check found, shown on the status line until the app closes.
     pub integrity: Option<String>,
+    /// The drafts as last kept for the operator; `None` until their earlier drafts were offered
+    /// (nothing overwrites those before the officer answers).
+    drafts_kept: Option<Vec<(String, String)>>,
+    drafts_synced_at: NaiveDateTime,
     /// The database file can be read by others: said at open with the `chmod` that fixes it
     /// (`files::exposure`), shown on the status line like `integrity` until the app closes.
     pub exposure: Option<String>,
@@ -243,6 +254,8 @@ impl App {
             now,
             quit: false,
             integrity: None,
+            drafts_kept: None,
+            drafts_synced_at: NaiveDateTime::MIN,
             exposure: None,
             locked: None,
             sign_in: None,
@@ -427,6 +440,22 @@ impl App {
         }
     }
 
+    /// [`App::with_screen`], giving back what `f` returns.
+    fn with_screen_result<T: Default>(&mut self, id: ScreenId, f: impl FnOnce(&mut dyn Screen, &mut Cx<'_>) -> T) -> T {
+        let mut out = T::default();
+        self.with_screen(id, |s, cx| out = f(s, cx));
+        out
+    }
+
+    /// Closes every form (the officer gave up what was typed).
+    fn screens_discard_all(&mut self) {
+        for id in ScreenId::ALL {
+            if self.screens.get(*id).has_unsaved() {
+                self.screens.get_mut(*id).discard_form();
+            }
+        }
+    }
+
     fn on_tick(&mut self, now: NaiveDateTime) {
         if self
             .message
@@ -447,6 +476,7 @@ impl App {
             self.lock();
         }
         self.request(Job::ForeignWrites, Request::CheckForeignWrites);
+        self.sync_drafts(now, false);
     }
 
     fn lock(&mut self) {
@@ -670,6 +700,8 @@ impl App {
                 self.signed_in(&s.person, &format!("；PIN 已登记（{by}）"));
             }
             (Job::PinStatuses, Reply::PinStatuses(statuses)) => self.shared.pins = statuses,
+            (Job::Drafts, Reply::Drafts(drafts)) => self.on_drafts(drafts),
+            (Job::Drafts, Reply::Failed(why)) => self.say(&format!("草稿未能保存或读取：{why}")),
             (Job::PinStatuses, Reply::Failed(why)) => self.say(&format!("无法读取人员 PIN 状态：{why}")),
             (Job::Replace, Reply::PinSet) => {
                 let Some(s) = self.sign_in.take() else { return };
@@ -824,6 +856,33 @@ impl App {
         self.start_screens();
     }
 
+    /// The drafts kept for the officer who signed in: offered, or nothing to offer.
+    fn on_drafts(&mut self, drafts: Vec<(String, String, NaiveDateTime)>) {
+        let known: Vec<(ScreenId, String, NaiveDateTime)> = drafts
+            .into_iter()
+            .filter_map(|(screen, body, at)| {
+                ScreenId::ALL
+                    .iter()
+                    .find(|s| s.label() == screen)
+                    .map(|id| (*id, body, at))
+            })
+            .collect();
+        if known.is_empty() {
+            self.drafts_kept = Some(Vec::new());
+            return;
+        }
+        let names: Vec<&str> = known.iter().map(|(id, _, _)| id.label()).collect();
+        let at = known.iter().map(|(_, _, at)| *at).max().unwrap_or(self.now);
+        self.confirm = Some(Question {
+            text: format!(
+                "上次关闭时有未保存的内容（{}，{} 保存为草稿）。恢复吗？选“否”则删除这些草稿",
+                names.join("、"),
+                at.format("%m-%d %H:%M")
+            ),
+            answer: Answer::RestoreDrafts(known.into_iter().map(|(id, body, _)| (id, body)).collect()),
+        });
+    }
+
     fn unlocked(&mut self, note: &str) {
         self.locked = None;
         self.last_input = self.now;
@@ -974,6 +1033,11 @@ impl App {
     /// The officer signed in, or another took over: every screen reads what it needs.
     fn start_screens(&mut self) {
         self.load_pin_statuses();
+        // What this person left unsaved when a terminal last closed.
+        if let Some(name) = self.operator.clone() {
+            self.drafts_kept = None;
+            self.request(Job::Drafts, Request::LoadDrafts(name));
+        }
         for s in ScreenId::ALL {
             self.with_screen(*s, |screen, cx| screen.on_start(cx));
         }
@@ -1036,7 +1100,18 @@ impl App {
                     self.on_yes(q.answer);
                 }
             }
-            (Mode::Confirm, _) => self.confirm = None,
+            (Mode::Confirm, _) => {
+                // No to the drafts: they are removed (secure_delete leaves nothing of them).
+                if let Some(Question {
+                    answer: Answer::RestoreDrafts(_),
+                    ..
+                }) = self.confirm.take()
+                {
+                    self.drafts_kept = Some(vec![(String::new(), String::new())]);
+                    self.sync_drafts(self.now, true);
+                    self.say("已放弃上次未保存的内容");
+                }
+            }
             (Mode::GoTo, a) => self.goto_action(a),
             (Mode::Help, Action::Back) | (_, Action::Help) if self.help => self.help = false,
             (Mode::Help, a) => {
@@ -1118,16 +1193,77 @@ impl App {
     /// Quits at the system's word ([`Msg::Terminate`]): no question is asked, nobody is there to
     /// answer it. Keeping unsaved text as drafts belongs here, as requests before the `Quit`.
     fn terminate(&mut self) {
+        // Unsaved typing is kept as drafts, committed before the terminal is given back (unless
+        // the question about the last ones is still open: those stay as they are).
+        if let (Some(person), Some(_)) = (self.operator.clone(), &self.drafts_kept) {
+            let drafts = self.current_drafts();
+            self.request(Job::Drafts, Request::SaveDrafts { person, drafts });
+        }
         self.confirm = None;
         self.quit = true;
         self.outbox.out.effects.push(Effect::Quit);
     }
 
+    /// Every screen's unsaved form as (screen, body).
+    fn current_drafts(&self) -> Vec<(String, String)> {
+        ScreenId::ALL
+            .iter()
+            .filter_map(|id| self.screens.get(*id).draft().map(|body| (id.label().to_string(), body)))
+            .collect()
+    }
+
+    /// Keeps the drafts in step with the forms, at most every [`DRAFT_EVERY`] (a crash or a
+    /// power cut loses at most that much typing; a saved or discarded form's draft goes).
+    fn sync_drafts(&mut self, now: NaiveDateTime, force: bool) {
+        let Some(person) = self.operator.clone() else { return };
+        let Some(kept) = &self.drafts_kept else { return };
+        if !force && now - self.drafts_synced_at < DRAFT_EVERY {
+            return;
+        }
+        let current = self.current_drafts();
+        if current != *kept {
+            self.drafts_kept = Some(current.clone());
+            self.drafts_synced_at = now;
+            self.request(
+                Job::Drafts,
+                Request::SaveDrafts {
+                    person,
+                    drafts: current,
+                },
+            );
+        }
+    }
+
     fn on_yes(&mut self, answer: Answer) {
         match answer {
             Answer::Quit => {
+                // What was typed is given up: its drafts go too.
+                self.screens_discard_all();
+                self.sync_drafts(self.now, true);
                 self.quit = true;
                 self.outbox.out.effects.push(Effect::Quit);
+            }
+            Answer::RestoreDrafts(drafts) => {
+                let mut restored = Vec::new();
+                for (id, body) in &drafts {
+                    if self.with_screen_result(*id, |s, cx| s.restore_draft(body, cx)) {
+                        restored.push(id.label());
+                    }
+                }
+                // As they stand in the file: the next sync writes only what changed since.
+                self.drafts_kept = Some(
+                    drafts
+                        .iter()
+                        .map(|(id, body)| (id.label().to_string(), body.clone()))
+                        .collect(),
+                );
+                self.say(&format!(
+                    "已恢复上次未保存的内容：{}。核对后按 Ctrl-S 保存",
+                    restored.join("、")
+                ));
+                if let Some((id, _)) = drafts.first() {
+                    self.show(*id);
+                }
             }
             Answer::DiscardForm(id) => {
                 self.screens.get_mut(id).discard_form();
@@ -1250,7 +1386,7 @@ mod tests {
     }
 
     fn answer(a: &App) -> Option<Answer> {
-        a.confirm.as_ref().map(|q| q.answer)
+        a.confirm.as_ref().map(|q| q.answer.clone())
     }
 
     fn key(a: &mut App, k: Key) -> Vec<Effect> {
@@ -1482,9 +1618,10 @@ mod tests {
         );
         let effects = reply(&mut a, op, Reply::Pin(PinCheck::Matches { failed_before: vec![] }));
         assert_eq!(a.operator.as_deref(), Some("李四"));
-        // The log's first page, and everyone's PIN facts (an urgent enrolment is flagged).
+        // Everyone's PIN facts (an urgent enrolment is flagged), the drafts 李四 left, and the
+        // log's first page.
         assert!(
-            matches!(requests(&effects).as_slice(), [(_, Request::PinStatuses(_)), (_, Request::LoadPage(r))] if r.anchor == Anchor::Newest)
+            matches!(requests(&effects).as_slice(), [(_, Request::PinStatuses(_)), (_, Request::LoadDrafts(who)), (_, Request::LoadPage(r))] if r.anchor == Anchor::Newest && who == "李四")
         );
     }
 

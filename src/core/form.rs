@@ -191,7 +191,63 @@ pub struct Form<K> {
     pub notice: Option<String>,
 }
 
+/// What a form holds, kept as a draft when the terminal closes with it unsaved: each field's
+/// value by position (a concealed one with the text it shows), never a secret (a PIN).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FormDraft {
+    pub title: String,
+    pub fields: Vec<DraftField>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DraftField {
+    pub label: String,
+    pub value: String,
+    /// For a concealed value: what the field shows instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown: Option<String>,
+}
+
 impl<K: FieldId> Form<K> {
+    /// The form as a draft (secret fields left out: a PIN is never kept).
+    #[must_use]
+    pub fn to_draft(&self) -> FormDraft {
+        FormDraft {
+            title: self.title.clone(),
+            fields: self
+                .fields
+                .iter()
+                .map(|f| DraftField {
+                    label: f.label.clone(),
+                    value: if f.secret { String::new() } else { f.value() },
+                    shown: match &f.input {
+                        Input::Text(b) if f.is_concealed() => Some(b.text().to_string()),
+                        _ => None,
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    /// Puts a draft's values back into the same form, field by field (the form is built the same
+    /// way, so positions match; a field whose label differs is left as it is). Returns the keys
+    /// set, for the owner to re-derive what depends on them; the form is dirty again.
+    pub fn restore_draft(&mut self, draft: &FormDraft) -> Vec<K> {
+        let mut set = Vec::new();
+        for (field, saved) in self.fields.iter_mut().zip(&draft.fields) {
+            if field.secret || field.label != saved.label {
+                continue;
+            }
+            match &saved.shown {
+                Some(shown) => field.set_concealed(&saved.value, shown),
+                None => field.set_value(&saved.value),
+            }
+            set.push(field.key);
+        }
+        self.dirty = true;
+        set
+    }
+
     #[must_use]
     pub fn new(title: &str, fields: Vec<Field<K>>) -> Self {
         let mut f = Self {
@@ -577,5 +633,46 @@ mod tests {
         let ev = f.paste("一二三四五六七八九十十一");
         assert!(matches!(ev, FormEvent::Notice(m) if m.contains("前 10 个字")));
         assert_eq!(f.value(FieldKey::Reason), "一二三四五六七八九十");
+    }
+
+    #[test]
+    fn a_draft_keeps_values_and_a_concealed_number_concealed_but_never_a_pin() {
+        let mut f = Form::new(
+            "t",
+            vec![
+                Field::text(1u8, "姓名", false, 20),
+                Field::text(2u8, "证件号码", false, 20),
+                Field::text(3u8, "PIN", false, 8).secret(),
+                Field::choice(4u8, "类型", vec!["甲".into(), "乙".into()], 0),
+            ],
+        );
+        f.type_char('张');
+        if let Some(field) = f.field_mut(2) {
+            field.set_concealed("110101199003077777", "1101**********7777");
+        }
+        if let Some(field) = f.field_mut(3) {
+            field.set_value("246813");
+        }
+        if let Some(field) = f.field_mut(4) {
+            field.set_value("乙");
+        }
+        let d = f.to_draft();
+        assert!(!format!("{d:?}").contains("246813"), "a PIN never goes into a draft");
+        let mut g = Form::new(
+            "t",
+            vec![
+                Field::text(1u8, "姓名", false, 20),
+                Field::text(2u8, "证件号码", false, 20),
+                Field::text(3u8, "PIN", false, 8).secret(),
+                Field::choice(4u8, "类型", vec!["甲".into(), "乙".into()], 0),
+            ],
+        );
+        let set = g.restore_draft(&d);
+        assert_eq!(set, [1, 2, 4]);
+        assert_eq!(g.value(1), "张");
+        assert_eq!(g.value(2), "110101199003077777", "saved whole");
+        assert!(g.field(2).is_some_and(Field::is_concealed), "still drawn masked");
+        assert_eq!(g.value(4), "乙");
+        assert!(g.dirty);
     }
 }

@@ -69,6 +69,16 @@ struct Signing {
     notes: Vec<String>,
 }
 
+/// A handover being prepared, kept as a draft: the texts and each item's check by what it is
+/// (`None` pending, `""` taken over, else the question).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct HandoverDraft {
+    incoming: String,
+    summary: String,
+    handed_items: String,
+    items: Vec<(String, i64, Option<String>)>,
+}
+
 /// The token of the question "放弃这份交班单吗？".
 const DISCARD_DRAFT: u64 = 1;
 
@@ -578,6 +588,84 @@ impl Screen for HandoverScreen {
 
     fn has_unsaved(&self) -> bool {
         self.has_unsaved_work()
+    }
+
+    fn draft(&self) -> Option<String> {
+        let d = self.draft.as_ref()?;
+        let mut kept = HandoverDraft {
+            incoming: d.incoming.clone(),
+            summary: d.summary.clone(),
+            handed_items: d.handed_items.clone(),
+            items: d
+                .items
+                .iter()
+                .map(|i| {
+                    let check = match &i.check {
+                        Check::Pending => None,
+                        Check::Confirmed => Some(String::new()),
+                        Check::Question(q) => Some(q.clone()),
+                    };
+                    (i.kind.label().to_string(), i.ref_id, check)
+                })
+                .collect(),
+        };
+        // A form being typed in counts as typed (never the PINs of the signing form).
+        match &self.form {
+            Some((form, HandoverForm::Edit)) if form.dirty => {
+                kept.incoming = form.value(HandoverField::Incoming);
+                kept.summary = form.value(HandoverField::Summary);
+                kept.handed_items = form.value(HandoverField::HandedItems);
+            }
+            Some((form, HandoverForm::Question(i))) if form.dirty => {
+                if let Some(item) = kept.items.get_mut(*i) {
+                    item.2 = Some(form.value(HandoverField::Question).trim().to_string());
+                }
+            }
+            _ => {}
+        }
+        serde_json::to_string(&kept).ok()
+    }
+
+    fn restore_draft(&mut self, body: &str, cx: &mut Cx<'_>) -> bool {
+        let Ok(kept) = serde_json::from_str::<HandoverDraft>(body) else {
+            return false;
+        };
+        // The kept draft stands as the "old" one: gathering what is open now keeps its checks,
+        // questions and texts for the items still open, and adds what is new unchecked.
+        let items = kept
+            .items
+            .iter()
+            .filter_map(|(kind, ref_id, check)| {
+                Some(super::handover::Item {
+                    kind: super::handover::ItemKind::parse(kind)?,
+                    ref_id: *ref_id,
+                    title: String::new(),
+                    detail: String::new(),
+                    must_carry: false,
+                    first_handed: None,
+                    check: match check {
+                        None => Check::Pending,
+                        Some(q) if q.is_empty() => Check::Confirmed,
+                        Some(q) => Check::Question(q.clone()),
+                    },
+                })
+            })
+            .collect();
+        self.detail = None;
+        self.form = None;
+        self.draft = Some(Draft {
+            outgoing: cx.operator.to_string(),
+            incoming: kept.incoming,
+            shift_start: cx.now,
+            built_at: cx.now,
+            summary: kept.summary,
+            handed_items: kept.handed_items,
+            records: String::new(),
+            items,
+        });
+        self.building = true;
+        self.run(Request::LoadOpenState, cx);
+        true
     }
 
     fn form_dirty(&self) -> bool {

@@ -237,6 +237,17 @@ pub struct LogScreen {
     entry_op: Option<OpId>,
     /// A just-saved entry, marked in the list where it falls.
     pub marked: Option<EntryId>,
+    /// A draft waiting for its entry to load before its form opens again.
+    pending_draft: Option<LogDraft>,
+}
+
+/// An unsaved log form kept as a draft: what it was for, and what was typed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct LogDraft {
+    /// 新建, 更正, 批示 or 进展.
+    purpose: String,
+    entry: Option<EntryId>,
+    form: super::form::FormDraft,
 }
 
 impl LogScreen {
@@ -284,6 +295,19 @@ impl LogScreen {
             scroll: 0,
         });
         Request::LoadEntry(id)
+    }
+
+    /// Fills the open form from a draft: the values, what depends on them (a kind's labels, an
+    /// amended field's current value), then the values again over what that reset.
+    fn fill(&mut self, draft: &super::form::FormDraft, cx: &mut Cx<'_>) {
+        let Some(lf) = &mut self.form else { return };
+        let keys = lf.form.restore_draft(draft);
+        for key in keys {
+            self.after_form_event(FormEvent::Changed(key), cx);
+        }
+        if let Some(lf) = &mut self.form {
+            lf.form.restore_draft(draft);
+        }
     }
 
     fn after_form_event(&mut self, ev: FormEvent<LogKey>, cx: &mut Cx<'_>) {
@@ -441,6 +465,46 @@ impl Screen for LogScreen {
         LogScreen::discard_form(self);
     }
 
+    fn draft(&self) -> Option<String> {
+        let lf = self.form.as_ref().filter(|f| f.form.dirty)?;
+        let (purpose, entry) = match &lf.purpose {
+            Purpose::NewEntry => ("新建", None),
+            Purpose::Amend(e) => ("更正", Some(e.id)),
+            Purpose::Instruct(id) => ("批示", Some(*id)),
+            Purpose::Progress(e) => ("进展", Some(e.id)),
+        };
+        serde_json::to_string(&LogDraft {
+            purpose: purpose.to_string(),
+            entry,
+            form: lf.form.to_draft(),
+        })
+        .ok()
+    }
+
+    fn restore_draft(&mut self, body: &str, cx: &mut Cx<'_>) -> bool {
+        let Ok(draft) = serde_json::from_str::<LogDraft>(body) else {
+            return false;
+        };
+        match (draft.purpose.as_str(), draft.entry) {
+            ("新建", _) => {
+                self.detail = None;
+                self.form = Some(LogForm {
+                    purpose: Purpose::NewEntry,
+                    form: new_entry_form(&Ctx::of(cx)),
+                });
+                self.fill(&draft.form, cx);
+                true
+            }
+            (_, Some(id)) => {
+                let request = self.open_entry(id);
+                self.entry_op = Some(cx.request(request));
+                self.pending_draft = Some(draft);
+                true
+            }
+            _ => false,
+        }
+    }
+
     fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
         match reply {
             Reply::Page(req, rows) => {
@@ -450,6 +514,16 @@ impl Screen for LogScreen {
                 }
             }
             Reply::Entry(entry) => {
+                // A draft for this entry: its form opens again over the detail, filled in.
+                if let Some(draft) = self.pending_draft.take_if(|d| d.entry == Some(entry.id)) {
+                    let action = match draft.purpose.as_str() {
+                        "批示" => Action::Instruct,
+                        "进展" => Action::Progress,
+                        _ => Action::Amend,
+                    };
+                    self.form = Some(open_form(action, &entry, &Ctx::of(cx)));
+                    self.fill(&draft.form, cx);
+                }
                 if let Some(d) = &mut self.detail
                     && d.id == entry.id
                 {

@@ -34,6 +34,14 @@ pub struct RosterScreen {
     save_op: Option<(OpId, String)>,
 }
 
+/// An unsaved swap form kept as a draft: the day it was for, and what was typed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct SwapDraft {
+    /// YYYY-MM-DD.
+    day: String,
+    form: super::form::FormDraft,
+}
+
 /// What a transition asks the app to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RosterRequest {
@@ -315,6 +323,38 @@ impl Screen for RosterScreen {
     fn discard_form(&mut self) {
         self.form = None;
         self.save_op = None;
+    }
+
+    fn draft(&self) -> Option<String> {
+        let form = self.form.as_ref().filter(|f| f.dirty)?;
+        serde_json::to_string(&SwapDraft {
+            day: self.cursor?.format("%Y-%m-%d").to_string(),
+            form: form.to_draft(),
+        })
+        .ok()
+    }
+
+    fn restore_draft(&mut self, body: &str, cx: &mut Cx<'_>) -> bool {
+        let Ok(d) = serde_json::from_str::<SwapDraft>(body) else {
+            return false;
+        };
+        let Ok(day) = NaiveDate::parse_from_str(&d.day, "%Y-%m-%d") else {
+            return false;
+        };
+        self.cursor = Some(day);
+        // The day's shifts as they stand now; the form is the same if they are.
+        if let RosterRequest::Say(m) = self.open_swap_form(&cx.shared.roster, cx.settings, cx.operator, cx.now) {
+            cx.say(m);
+            return false;
+        }
+        match &mut self.form {
+            Some(form) => {
+                form.restore_draft(&d.form);
+                cx.command(Command::RosterMonth(self.cursor));
+                true
+            }
+            None => false,
+        }
     }
 
     fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {

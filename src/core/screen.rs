@@ -144,6 +144,14 @@ pub enum Request {
         by: String,
     },
     AddWatch(Box<NewWatchEntry>),
+    /// Keep `person`'s unsaved forms as drafts: (screen, body) — the set replaces what was kept
+    /// (an empty set removes every draft of theirs).
+    SaveDrafts {
+        person: String,
+        drafts: Vec<(String, String)>,
+    },
+    /// The drafts kept for `person`.
+    LoadDrafts(String),
 }
 
 pub use super::pin_policy::{PinCheck, PinPlace, PinStatus};
@@ -212,6 +220,9 @@ pub enum Reply {
         reveals: Vec<Reveal>,
     },
     WatchAdded(i64),
+    /// Drafts kept for a person: (screen, body, when kept).
+    Drafts(Vec<(String, String, NaiveDateTime)>),
+    DraftsSaved,
     /// The request failed; why, in the store's words.
     Failed(String),
     /// A write refused because a row it would change was changed outside the app (the store
@@ -429,6 +440,17 @@ pub trait Screen {
     /// The event selected on this screen, which F2 acknowledges first.
     fn selected_event(&self) -> Option<EventId> {
         None
+    }
+
+    /// The unsaved form (or handover draft) as a draft body, to keep if the terminal closes.
+    fn draft(&self) -> Option<String> {
+        None
+    }
+
+    /// Opens the form a draft body describes and fills it in (the officer said yes at sign-in).
+    /// False: the body was not understood (nothing changed).
+    fn restore_draft(&mut self, _body: &str, _cx: &mut Cx<'_>) -> bool {
+        false
     }
 
     /// Show `target` if this screen owns it; otherwise give it back.

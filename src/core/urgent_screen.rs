@@ -55,6 +55,17 @@ pub enum UrgentPurpose {
     Call(EventId),
 }
 
+/// An unsaved urgent form kept as a draft.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct UrgentDraft {
+    /// 新建, 报告 or 通话.
+    purpose: String,
+    event: Option<EventId>,
+    /// The log entry a new event is promoted from.
+    promoting: Option<EntryId>,
+    form: super::form::FormDraft,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UrgentScreen {
     pub selected: usize,
@@ -541,6 +552,43 @@ impl Screen for UrgentScreen {
         self.form = None;
         self.promoting = None;
         self.save_op = None;
+    }
+
+    fn draft(&self) -> Option<String> {
+        let form = self.form.as_ref().filter(|f| f.dirty)?;
+        let (purpose, event) = match self.purpose {
+            UrgentPurpose::NewEvent => ("新建", None),
+            UrgentPurpose::Report(id) => ("报告", Some(id)),
+            UrgentPurpose::Call(id) => ("通话", Some(id)),
+        };
+        serde_json::to_string(&UrgentDraft {
+            purpose: purpose.to_string(),
+            event,
+            promoting: self.promoting,
+            form: form.to_draft(),
+        })
+        .ok()
+    }
+
+    fn restore_draft(&mut self, body: &str, cx: &mut Cx<'_>) -> bool {
+        let Ok(d) = serde_json::from_str::<UrgentDraft>(body) else {
+            return false;
+        };
+        let event = d
+            .event
+            .and_then(|id| cx.shared.alerts.events.iter().find(|e| e.id == id));
+        let (mut form, purpose) = match (d.purpose.as_str(), event) {
+            ("新建", _) => (new_event_form(&cx.settings.urgent, None), UrgentPurpose::NewEvent),
+            ("报告", Some(e)) => (report_form(e, cx.settings), UrgentPurpose::Report(e.id)),
+            ("通话", Some(e)) => (call_form(e, cx.settings), UrgentPurpose::Call(e.id)),
+            // The event was closed meanwhile: its report form has nowhere to go.
+            _ => return false,
+        };
+        form.restore_draft(&d.form);
+        self.form = Some(form);
+        self.purpose = purpose;
+        self.promoting = d.promoting;
+        true
     }
 
     fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {

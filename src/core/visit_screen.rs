@@ -124,6 +124,13 @@ impl Default for Lookup {
     }
 }
 
+/// An unsaved visit or watch-list form kept as a draft.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct VisitFormDraft {
+    watch: bool,
+    form: super::form::FormDraft,
+}
+
 /// What the open form is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VisitForm {
@@ -995,6 +1002,35 @@ impl Screen for VisitScreen {
     fn discard_form(&mut self) {
         self.form = None;
         self.save_op = None;
+    }
+
+    fn draft(&self) -> Option<String> {
+        let (form, kind) = self.form.as_ref().filter(|(f, _)| f.dirty)?;
+        // A returning visitor's ID number stays concealed in the draft's form as on screen.
+        serde_json::to_string(&VisitFormDraft {
+            watch: *kind == VisitForm::Watch,
+            form: form.to_draft(),
+        })
+        .ok()
+    }
+
+    fn restore_draft(&mut self, body: &str, cx: &mut Cx<'_>) -> bool {
+        let Ok(d) = serde_json::from_str::<VisitFormDraft>(body) else {
+            return false;
+        };
+        if d.watch {
+            self.on_watch_action(Action::AddWatch, cx.settings, cx.operator);
+        } else {
+            self.lookup = None;
+            self.form = Some((register_form(cx.settings), VisitForm::Register));
+        }
+        match &mut self.form {
+            Some((form, _)) => {
+                form.restore_draft(&d.form);
+                true
+            }
+            None => false,
+        }
     }
 
     fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {

@@ -56,7 +56,7 @@ impl Harness {
         Self::open(dir, &path, cols, rows, operator.as_deref(), clock)
     }
 
-    fn open(
+    pub fn open(
         dir: tempfile::TempDir,
         path: &std::path::Path,
         cols: u16,
