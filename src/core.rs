@@ -35,13 +35,16 @@ macro_rules! labelled_enum {
 pub mod alerts;
 pub mod anchor;
 pub mod app;
+pub mod approver_form;
 pub mod csv;
 pub mod escalation;
 pub mod export;
+pub mod findings_screen;
 pub mod form;
 pub mod handover;
 pub mod handover_screen;
 pub mod idcard;
+pub mod integrity;
 pub mod json;
 pub mod keymap;
 pub mod lock;

@@ -151,6 +151,10 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             .save_drafts(&person, &drafts, now)
             .map_or_else(failed, |()| Reply::DraftsSaved),
         Request::LoadDrafts(person) => store.drafts(&person).map_or_else(failed, Reply::Drafts),
+        Request::LoadFindings => store.findings().map_or_else(failed, Reply::Findings),
+        Request::AckFinding { id, by, by_role } => store
+            .acknowledge_finding(id, &by, &by_role, now)
+            .map_or_else(failed, |_| Reply::Confirmed),
         r @ (Request::LoadVisits
         | Request::LoadVisitPage(_)
         | Request::LookupVisitors(_)

@@ -2,6 +2,7 @@
 //! tab bar, the current screen, the status line (time, operator, alert area, last message) and
 //! the hint bar — then any overlay (operator picker, help, yes/no question).
 
+pub mod findings_screen;
 pub mod form;
 pub mod handover_screen;
 pub mod log_screen;
@@ -118,8 +119,12 @@ fn render_screen(frame: &mut Frame, area: Rect, app: &App) {
             None => roster_screen::render(frame, area, app),
         },
         ScreenId::Search => search_screen::render(frame, area, &s.search),
+        ScreenId::Findings => match &s.findings.form {
+            Some(form) => form::render_form(frame, area, &form.form),
+            None => findings_screen::render(frame, area, app),
+        },
         ScreenId::People => match &s.people.form {
-            Some(form) => form::render_form(frame, area, form),
+            Some(form) => form::render_form(frame, area, &form.form),
             None => people_screen::render(frame, area, app),
         },
     }

@@ -311,11 +311,13 @@ fn mode_name(m: Mode) -> &'static str {
         Mode::GoTo => "GoTo",
         Mode::SignIn => "SignIn",
         Mode::People => "People",
+        Mode::Findings => "Findings",
     }
 }
 
 /// Every mode a screen can be in (`Global` is not one: it is the keys every mode has).
-const MODES: [Mode; 21] = [
+const MODES: [Mode; 22] = [
+    Mode::Findings,
     Mode::People,
     Mode::Picker,
     Mode::List,

@@ -175,7 +175,7 @@ fn a_message_longer_than_the_status_line_takes_the_hint_row_and_wraps_when_longe
 #[test]
 fn the_integrity_warning_stays_on_the_status_line_and_is_said_whole_below_it() {
     let mut h = Harness::new(80, 24, Some("张三"));
-    let warning = "完整性检查发现 1 处问题（如：第 1 号值班记录的内容与审计记录不符），请运行 zhiban verify 查看并报告";
+    let warning = "完整性检查发现 1 处问题（如：第 1 号值班记录的内容与审计记录不符），请报告领导：按 : 转到“完整性发现”核实确认（zhiban verify 列出全部）";
     h.app.integrity = Some(warning.into());
     for (w, rows) in SIZES {
         let screen = draw(&h.app, w, rows);

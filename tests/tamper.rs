@@ -160,3 +160,44 @@ fn a_dropped_guard_trigger_is_named_at_open() {
         report.problems
     );
 }
+
+#[test]
+fn a_leader_acknowledges_a_finding_in_the_app_and_the_red_warning_goes() {
+    let mut h = Harness::new(120, 30, Some("张三"));
+    approver(&mut h.store);
+    let id = add_event(&mut h, "2026-11-23 03:10:00");
+    outside(&h)
+        .execute("UPDATE urgent_event SET summary = '一切正常' WHERE id = ?1", [id])
+        .unwrap();
+    let mut h = h.restart(at("2026-11-23 03:11:00"));
+    assert!(h.text().contains("完整性检查发现"), "{}", h.text());
+    let goto = zhiban::core::app::goto_items()
+        .iter()
+        .position(|i| i.label == "完整性发现")
+        .unwrap();
+    h.key(zhiban::core::keymap::Key::ch(':'));
+    h.keys(zhiban::core::keymap::KeyCode::Down, goto);
+    h.key(zhiban::core::keymap::Key::plain(zhiban::core::keymap::KeyCode::Enter));
+    let text = h.text();
+    assert!(
+        text.contains("紧急事件 第 1 行（urgent_event）在程序之外被改动过  待领导确认"),
+        "{text}"
+    );
+    h.key(zhiban::core::keymap::Key::ch('c'));
+    assert!(h.text().contains("确认第 1 项发现"), "{}", h.text());
+    h.key(zhiban::core::keymap::Key::plain(zhiban::core::keymap::KeyCode::Tab));
+    h.type_text("111111");
+    h.key(zhiban::core::keymap::Key::ctrl('s'));
+    assert!(
+        h.text().contains("PIN 不对"),
+        "a wrong PIN acknowledges nothing:\n{}",
+        h.text()
+    );
+    h.type_text("135790");
+    h.key(zhiban::core::keymap::Key::ctrl('s'));
+    let text = h.text();
+    assert!(text.contains("已确认第 1 项发现（王五 确认）"), "{text}");
+    assert!(text.contains("已由 王五 于"), "{text}");
+    assert!(!text.contains("完整性检查发现"), "the red warning is gone:\n{text}");
+    assert!(h.store.verify(true).unwrap().is_ok());
+}

@@ -572,7 +572,7 @@ impl App {
             (Job::Integrity, Reply::Integrity(problems)) => {
                 self.integrity = problems.first().map(|p| {
                     format!(
-                        "完整性检查发现 {} 处问题（如：{p}），请运行 zhiban verify 查看并报告",
+                        "完整性检查发现 {} 处问题（如：{p}），请报告领导：按 : 转到“完整性发现”核实确认（zhiban verify 列出全部）",
                         problems.len()
                     )
                 });
@@ -932,6 +932,7 @@ impl App {
                 self.load_roster_if_needed();
             }
             Command::ReloadPins => self.load_pin_statuses(),
+            Command::RecheckIntegrity => self.request(Job::Integrity, Request::QuickVerify),
         }
     }
 

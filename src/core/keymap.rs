@@ -147,6 +147,8 @@ pub enum Mode {
     SignIn,
     /// 人员与 PIN: people and their PIN facts.
     People,
+    /// 完整性发现: what was found changed outside the app.
+    Findings,
 }
 
 /// Everything a key can ask for.
@@ -518,6 +520,14 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::People, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::People, &[Key::ch('?')], Action::Help, true),
     b(Mode::People, &[Key::ch('q')], Action::Quit, false),
+    // 完整性发现.
+    b(Mode::Findings, &[Key::ch('c')], Action::ConfirmPerson, true),
+    b(Mode::Findings, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::Findings, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Findings, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Findings, &[Key::ch(':')], Action::GoTo, false),
+    b(Mode::Findings, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Findings, &[Key::ch('q')], Action::Quit, false),
     // 来访登记: the on-site board.
     b(Mode::Visitors, &[Key::ch('n')], Action::RegisterVisit, true),
     b(Mode::Visitors, &[Key::ch('c')], Action::Checkout, true),

@@ -9,22 +9,11 @@
 //! any PIN check, place 签字), then one write that the store refuses unless the approver is a
 //! confirmed one other than the person.
 
-use super::form::{Field, Form, FormEvent};
+use super::approver_form::{ApproverForm, Outcome};
+use super::form::FormEvent;
 use super::keymap::{Action, Mode};
-use super::pin_policy::{PinCheck, PinPlace, PinStatus, check_new_pin, wait_text, wrong_text};
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, paste_into, save_failed, type_into};
-
-/// Fields of the confirm and enrol forms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PeopleField {
-    /// Who confirms or enrols (a choice).
-    By,
-    /// Their PIN.
-    Pin,
-    /// The person's new PIN, twice (enrolment only).
-    NewPin,
-    NewPinAgain,
-}
+use super::pin_policy::PinStatus;
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, paste_into, type_into};
 
 /// What the open form does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,24 +26,12 @@ pub enum Purpose {
     Enrol { person: String },
 }
 
-/// The request out, and what it is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Waiting {
-    /// The PIN of the one who confirms or enrols.
-    Check { by: String },
-    /// The confirmation or enrolment itself.
-    Write { said: String },
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PeopleScreen {
     /// The row under the cursor (an index into the configured people).
     pub selected: usize,
-    pub form: Option<Form<PeopleField>>,
+    pub form: Option<ApproverForm>,
     pub purpose: Option<Purpose>,
-    /// The entries of the form's 由谁 choice: (name, enrols urgently).
-    by_choices: Vec<(String, bool)>,
-    waiting: Option<(OpId, Waiting)>,
 }
 
 /// The approvers with a PIN whose role the store has confirmed, from the shared facts.
@@ -137,7 +114,7 @@ impl PeopleScreen {
             Purpose::ConfirmApprover { person, role } => format!("确认 {person} 的{role}角色"),
             Purpose::Enrol { .. } => String::new(),
         };
-        self.open_form(&what, approvers, false);
+        self.form = Some(ApproverForm::new(&what, approvers, false));
         self.purpose = Some(purpose);
     }
 
@@ -175,109 +152,13 @@ impl PeopleScreen {
         if let Some(i) = by.iter().position(|(n, _)| *n == operator) {
             by.swap(0, i);
         }
-        self.open_form(&format!("登记 {} 的 PIN", person.name), by, true);
+        self.form = Some(ApproverForm::new(&format!("登记 {} 的 PIN", person.name), by, true));
         self.purpose = Some(Purpose::Enrol { person: person.name });
     }
 
-    fn open_form(&mut self, title: &str, by: Vec<(String, bool)>, enrol: bool) {
-        let labels = by
-            .iter()
-            .map(|(n, urgent)| {
-                if *urgent {
-                    format!("{n}（紧急登记，须领导确认）")
-                } else {
-                    n.clone()
-                }
-            })
-            .collect();
-        let mut fields = vec![
-            Field::choice(PeopleField::By, if enrol { "登记人" } else { "确认人" }, labels, 0),
-            Field::text(
-                PeopleField::Pin,
-                if enrol { "登记人 PIN" } else { "确认人 PIN" },
-                false,
-                8,
-            )
-            .secret()
-            .required()
-            .with_placeholder(if enrol {
-                "登记人输入本人 PIN"
-            } else {
-                "确认人输入本人 PIN"
-            }),
-        ];
-        if enrol {
-            fields.push(
-                Field::text(PeopleField::NewPin, "新 PIN", false, 6)
-                    .secret()
-                    .required()
-                    .with_placeholder("被登记人本人输入 6 位数字"),
-            );
-            fields.push(
-                Field::text(PeopleField::NewPinAgain, "再输一次", false, 6)
-                    .secret()
-                    .required(),
-            );
-        }
-        let mut form = Form::new(title, fields);
-        form.notice = Some(if enrol {
-            "新 PIN 由被登记人本人输入：屏幕只显示星号，程序只存摘要".to_string()
-        } else {
-            "确认人输入本人 PIN；确认记入审计，不能撤销".to_string()
-        });
-        self.form = Some(form);
-        self.by_choices = by;
-        self.waiting = None;
-    }
-
-    /// Ctrl-S: what is typed is checked here, then the PIN of the one who confirms or enrols.
-    fn save(&mut self, cx: &mut Cx<'_>) {
-        let Some(form) = &mut self.form else { return };
-        if form.saving {
-            return;
-        }
-        form.clear_errors();
-        let mut errors = form.missing_required();
-        let pin = form.value(PeopleField::Pin);
-        if errors.is_empty()
-            && let Err(e) = super::handover::validate_pin(&pin)
-        {
-            errors.push((PeopleField::Pin, e));
-        }
-        if errors.is_empty() && matches!(self.purpose, Some(Purpose::Enrol { .. })) {
-            let new = form.value(PeopleField::NewPin);
-            if let Err(e) = check_new_pin(&new) {
-                errors.push((PeopleField::NewPin, e));
-            } else if form.value(PeopleField::NewPinAgain) != new {
-                errors.push((PeopleField::NewPinAgain, "两次输入的新 PIN 不一致".into()));
-            }
-        }
-        if let Some((_, first)) = errors.first() {
-            let first = first.clone();
-            form.set_errors(&errors);
-            cx.say(first);
-            return;
-        }
-        let index = match form.field(PeopleField::By).map(|f| &f.input) {
-            Some(super::form::Input::Choice { selected, .. }) => *selected,
-            _ => 0,
-        };
-        let Some((by, _)) = self.by_choices.get(index).cloned() else {
-            return;
-        };
-        form.saving = true;
-        let op = cx.request(Request::CheckPin {
-            name: by.clone(),
-            pin,
-            place: PinPlace::Signing,
-        });
-        self.waiting = Some((op, Waiting::Check { by }));
-        cx.say("正在核对 PIN…");
-    }
-
-    /// The PIN of `by` matched: the write itself.
-    fn write(&mut self, by: String, cx: &mut Cx<'_>) {
-        let (Some(form), Some(purpose)) = (&self.form, &self.purpose) else {
+    /// The signer's PIN matched: the write itself.
+    fn write(&mut self, by: String, urgent: bool, cx: &mut Cx<'_>) {
+        let (Some(form), Some(purpose)) = (&mut self.form, &self.purpose) else {
             return;
         };
         let by_role = cx
@@ -285,7 +166,6 @@ impl PeopleScreen {
             .person(&by)
             .map(|p| p.role.label().to_string())
             .unwrap_or_default();
-        let urgent = self.by_choices.iter().any(|(n, u)| *n == by && *u);
         let (request, said) = match purpose.clone() {
             Purpose::ConfirmEnrolment { person } => (
                 Request::ConfirmEnrolment {
@@ -318,7 +198,7 @@ impl PeopleScreen {
                 (
                     Request::EnrolPin {
                         name: person,
-                        pin: form.value(PeopleField::NewPin),
+                        pin: form.new_pin(),
                         by,
                         approver_role,
                         urgent,
@@ -327,19 +207,7 @@ impl PeopleScreen {
                 )
             }
         };
-        let op = cx.request(request);
-        self.waiting = Some((op, Waiting::Write { said }));
-    }
-
-    fn refused(&mut self, field: PeopleField, why: String, cx: &mut Cx<'_>) {
-        if let Some(form) = &mut self.form {
-            form.saving = false;
-            if let Some(f) = form.field_mut(PeopleField::Pin) {
-                f.set_value("");
-            }
-            form.set_errors(&[(field, why.clone())]);
-        }
-        cx.say(why);
+        form.write(request, said, cx);
     }
 }
 
@@ -352,9 +220,9 @@ impl Screen for PeopleScreen {
         if let Some(form) = &mut self.form {
             match action {
                 Action::Cancel => self.discard_form(),
-                Action::Save => self.save(cx),
+                Action::Save => form.save(cx),
                 a => {
-                    if let Some(FormEvent::Notice(m)) = form.apply(a) {
+                    if let Some(FormEvent::Notice(m)) = form.form.apply(a) {
                         cx.say(m);
                     }
                 }
@@ -374,21 +242,21 @@ impl Screen for PeopleScreen {
 
     fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
         if let Some(form) = &mut self.form {
-            type_into(form, c, cx);
+            type_into(&mut form.form, c, cx);
         }
     }
 
     fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
         match &mut self.form {
             Some(form) => {
-                paste_into(form, text, cx);
+                paste_into(&mut form.form, text, cx);
             }
             None => cx.say("粘贴只能在填写表单时使用"),
         }
     }
 
     fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(|f| f.dirty)
+        self.form.as_ref().is_some_and(|f| f.form.dirty)
     }
 
     fn form_dirty(&self) -> bool {
@@ -398,7 +266,6 @@ impl Screen for PeopleScreen {
     fn discard_form(&mut self) {
         self.form = None;
         self.purpose = None;
-        self.waiting = None;
     }
 
     fn on_show(&mut self, cx: &mut Cx<'_>) {
@@ -406,27 +273,15 @@ impl Screen for PeopleScreen {
     }
 
     fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
-        let Some((_, waiting)) = self.waiting.take_if(|(id, _)| *id == op) else {
-            return;
-        };
-        match (waiting, reply) {
-            (Waiting::Check { by }, Reply::Pin(PinCheck::Matches { .. })) => self.write(by, cx),
-            (Waiting::Check { by }, Reply::Pin(PinCheck::Wrong { in_a_row, wait_until })) => {
-                self.refused(PeopleField::Pin, wrong_text(&by, in_a_row, wait_until, cx.now), cx);
-            }
-            (Waiting::Check { by }, Reply::Pin(PinCheck::Wait { until })) => {
-                self.refused(PeopleField::Pin, wait_text(&by, until, cx.now), cx);
-            }
-            (Waiting::Check { by }, Reply::Pin(PinCheck::NotSet)) => {
-                self.refused(PeopleField::By, format!("{by} 还没有 PIN"), cx);
-            }
-            (Waiting::Write { said }, Reply::PinSet | Reply::Confirmed) => {
+        let Some(form) = &mut self.form else { return };
+        match form.on_reply(op, reply, cx) {
+            Outcome::Nothing => {}
+            Outcome::Approved { by, urgent } => self.write(by, urgent, cx),
+            Outcome::Done(said) => {
                 self.discard_form();
                 cx.say(said);
                 cx.command(Command::ReloadPins);
             }
-            (_, Reply::Failed(why)) => save_failed(self.form.as_mut(), &why, cx),
-            _ => {}
         }
     }
 }

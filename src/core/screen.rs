@@ -152,6 +152,14 @@ pub enum Request {
     },
     /// The drafts kept for `person`.
     LoadDrafts(String),
+    /// Every recorded integrity finding, newest first.
+    LoadFindings,
+    /// An approver (`by` in `by_role`, whose PIN was checked) acknowledges finding `id`.
+    AckFinding {
+        id: i64,
+        by: String,
+        by_role: String,
+    },
 }
 
 pub use super::pin_policy::{PinCheck, PinPlace, PinStatus};
@@ -223,6 +231,7 @@ pub enum Reply {
     /// Drafts kept for a person: (screen, body, when kept).
     Drafts(Vec<(String, String, NaiveDateTime)>),
     DraftsSaved,
+    Findings(Vec<super::integrity::IntegrityFinding>),
     /// The request failed; why, in the store's words.
     Failed(String),
     /// A write refused because a row it would change was changed outside the app (the store
@@ -280,6 +289,8 @@ pub enum Command {
     RosterChanged,
     /// Read every person's PIN facts again (shown, or a PIN was enrolled or confirmed).
     ReloadPins,
+    /// Run the integrity check again (a finding was acknowledged).
+    RecheckIntegrity,
 }
 
 /// What a transition collects for the app: requests with their ids, commands, a status line.

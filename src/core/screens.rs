@@ -5,6 +5,7 @@
 //! At most six screens are tabs (they must fit 60 columns with their numbers); the others are
 //! reached from the go-to list (`:` or Ctrl-G) or from their parent tab.
 
+use super::findings_screen::FindingsScreen;
 use super::handover_screen::HandoverScreen;
 use super::log_screen::LogScreen;
 use super::people_screen::PeopleScreen;
@@ -68,6 +69,7 @@ screens! {
     Search => search: SearchScreen, "查询", None;
     Roster => roster: RosterScreen, "排班表", Some(ScreenId::Handover);
     People => people: PeopleScreen, "人员与 PIN", Some(ScreenId::Handover);
+    Findings => findings: FindingsScreen, "完整性发现", Some(ScreenId::Handover);
 }
 
 impl ScreenId {

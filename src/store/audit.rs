@@ -551,6 +551,45 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Every recorded finding, newest first, with its acknowledgement.
+    pub fn findings(&self) -> Result<Vec<crate::core::integrity::IntegrityFinding>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT f.id, f.tbl, f.row_id, f.what, f.found_at, f.found_by, a.acknowledged_by, a.at \
+             FROM tamper_finding f LEFT JOIN tamper_ack a ON a.finding_id = f.id ORDER BY f.id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, table, row_id, what, found_at, found_by, by, at) = row?;
+            out.push(crate::core::integrity::IntegrityFinding {
+                id,
+                table,
+                row_id,
+                what,
+                found_at: super::time_from_sql(&found_at)?,
+                found_by,
+                acknowledged: match (by, at) {
+                    (Some(by), Some(at)) => Some((by, super::time_from_sql(&at)?)),
+                    _ => None,
+                },
+            });
+        }
+        Ok(out)
+    }
+}
+
 /// The protective triggers the migrations create, by name.
 fn expected_triggers() -> Vec<&'static str> {
     let mut names = Vec::new();

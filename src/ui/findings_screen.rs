@@ -1,0 +1,67 @@
+//! Draws 完整性发现: each finding newest first — number, when and how it was found, the record
+//! and what was wrong — waiting ones marked, acknowledged ones with who and when.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph};
+
+use super::theme;
+use super::widgets::{clean, push_wrapped};
+use crate::core::app::App;
+use crate::core::findings_screen::table_label;
+use crate::core::text::truncate;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let screen = &app.screens.findings;
+    let cells = usize::from(area.width.saturating_sub(2));
+    let rows = usize::from(area.height.saturating_sub(2));
+    let mut lines = Vec::new();
+    if !screen.loaded {
+        lines.push(Line::styled("读取中…", theme::HINT_TEXT));
+    } else if screen.rows.is_empty() {
+        lines.push(Line::styled("没有完整性发现：没有发现程序之外的改动。", theme::OK));
+    }
+    let room = rows.saturating_sub(4).max(1);
+    let first = screen.selected.saturating_sub(room - 1);
+    for (i, f) in screen.rows.iter().enumerate().skip(first).take(room) {
+        let how = if f.found_by == "（系统）" {
+            "检查时发现".to_string()
+        } else {
+            format!("{} 写入时发现", clean(&f.found_by))
+        };
+        let state = match &f.acknowledged {
+            Some((by, at)) => format!("已由 {} 于 {} 确认", clean(by), at.format("%m-%d %H:%M")),
+            None => "待领导确认".to_string(),
+        };
+        let text = format!(
+            "第 {} 项  {} {}  {} 第 {} 行（{}）{}  {}",
+            f.id,
+            f.found_at.format("%m-%d %H:%M"),
+            how,
+            table_label(&f.table),
+            f.row_id,
+            clean(&f.table),
+            clean(&f.what),
+            state
+        );
+        let style = if i == screen.selected {
+            theme::SELECTED
+        } else if f.acknowledged.is_none() {
+            theme::ERROR
+        } else {
+            theme::DONE
+        };
+        lines.push(Line::styled(truncate(&text, cells), style));
+    }
+    lines.push(Line::raw(""));
+    push_wrapped(
+        &mut lines,
+        "程序不会在被外部改动过的行上继续写入。领导核实该行现在的内容后按 c、输入本人 PIN 确认；确认记入审计，这项发现永久保留。命令行：zhiban verify 查看全部，zhiban audit ack 编号 --operator 领导。",
+        0,
+        cells,
+        theme::HINT_TEXT,
+    );
+    let block = Block::bordered().title(" 完整性发现 ").border_style(theme::BORDER);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
