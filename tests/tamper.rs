@@ -180,9 +180,10 @@ fn a_leader_acknowledges_a_finding_in_the_app_and_the_red_warning_goes() {
     h.key(zhiban::core::keymap::Key::plain(zhiban::core::keymap::KeyCode::Enter));
     let text = h.text();
     assert!(
-        text.contains("紧急事件 第 1 行（urgent_event）在程序之外被改动过  待领导确认"),
+        text.contains("第 1 项  待领导确认  紧急事件 第 1 行（urgent_event）"),
         "{text}"
     );
+    assert!(text.contains("在程序之外被改动过；"), "{text}");
     h.key(zhiban::core::keymap::Key::ch('c'));
     assert!(h.text().contains("确认第 1 项发现"), "{}", h.text());
     h.key(zhiban::core::keymap::Key::plain(zhiban::core::keymap::KeyCode::Tab));

@@ -22,7 +22,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     } else if screen.rows.is_empty() {
         lines.push(Line::styled("没有完整性发现：没有发现程序之外的改动。", theme::OK));
     }
-    let room = rows.saturating_sub(4).max(1);
+    // Two lines a finding (the state first, so 80 columns show it): what and where, then how found.
+    let room = (rows.saturating_sub(5) / 2).max(1);
     let first = screen.selected.saturating_sub(room - 1);
     for (i, f) in screen.rows.iter().enumerate().skip(first).take(room) {
         let how = if f.found_by == "（系统）" {
@@ -34,16 +35,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             Some((by, at)) => format!("已由 {} 于 {} 确认", clean(by), at.format("%m-%d %H:%M")),
             None => "待领导确认".to_string(),
         };
-        let text = format!(
-            "第 {} 项  {} {}  {} 第 {} 行（{}）{}  {}",
+        let head = format!(
+            "第 {} 项  {}  {} 第 {} 行（{}）",
             f.id,
-            f.found_at.format("%m-%d %H:%M"),
-            how,
+            state,
             table_label(&f.table),
             f.row_id,
-            clean(&f.table),
+            clean(&f.table)
+        );
+        let detail = format!(
+            "        {}；{} {}",
             clean(&f.what),
-            state
+            f.found_at.format("%m-%d %H:%M"),
+            how
         );
         let style = if i == screen.selected {
             theme::SELECTED
@@ -52,7 +56,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             theme::DONE
         };
-        lines.push(Line::styled(truncate(&text, cells), style));
+        lines.push(Line::styled(truncate(&head, cells), style));
+        lines.push(Line::styled(truncate(&detail, cells), style));
     }
     lines.push(Line::raw(""));
     push_wrapped(
