@@ -154,3 +154,34 @@ fn a_discarded_draft_leaves_nothing_of_its_text_in_the_file() {
     assert_eq!(drafts_in_file(&h), 0);
     assert!(!file_has(&path), "secure_delete and an emptied log leave nothing");
 }
+
+#[test]
+fn after_a_change_at_the_keyboard_the_new_officers_own_drafts_are_offered_not_overwritten() {
+    let mut h = Harness::new(100, 30, Some("张三"));
+    h.store
+        .set_pin("李四", &zhiban::pin::hash("135790").unwrap(), h.clock)
+        .unwrap();
+    // 李四 left a draft at his last shift.
+    h.store
+        .save_drafts("李四", &[("值班记录".into(), "{\"purpose\":\"?\"}".into())], h.clock)
+        .unwrap();
+    h.key(Key::ch('n'));
+    h.type_text("张三的半条记录");
+    // 李四 takes the keyboard at the lock screen.
+    h.key(Key::ctrl('l'));
+    h.keys(KeyCode::Tab, 1);
+    h.type_text("135790");
+    h.key(Key::plain(KeyCode::Enter));
+    assert_eq!(h.app.operator.as_deref(), Some("李四"));
+    assert!(h.text().contains("上次关闭时有未保存的内容"), "{}", h.text());
+    // Seconds pass with the question open: his draft is not overwritten, 张三's is kept as his.
+    h.tick_to(at("2026-11-23 03:10:20"));
+    let li = h.store.drafts("李四").unwrap();
+    assert_eq!(li.len(), 1);
+    assert_eq!(li[0].1, "{\"purpose\":\"?\"}");
+    let zhang = h.store.drafts("张三").unwrap();
+    assert!(
+        zhang.iter().any(|(_, body, _)| body.contains("张三的半条记录")),
+        "{zhang:?}"
+    );
+}

@@ -12,11 +12,10 @@ use rusqlite::Connection;
 use zhiban::core::app::goto_items;
 use zhiban::core::keymap::{Key, KeyCode};
 use zhiban::core::screens::ScreenId;
-use zhiban::core::sign_in::OPEN_ENROLMENT;
 use zhiban::store::Store;
 
 const ZHANG: &str = "246813"; // 张三, 值班员
-const WANG: &str = "135790"; // 王五, 带班领导
+const WANG: &str = common::LEADER_PIN; // 王五, 带班领导
 const NEW: &str = "802461"; // the newcomer's PIN
 
 fn hash(pin: &str) -> String {
@@ -27,9 +26,7 @@ fn hash(pin: &str) -> String {
 /// officer 王五 enrolled).
 fn staffed(store: &mut Store) {
     let t = at("2026-11-20 09:00:00");
-    store
-        .enrol_pin("王五", &hash(WANG), OPEN_ENROLMENT, Some("带班领导"), false, t)
-        .unwrap();
+    common::enrol_leader(store);
     store.enrol_pin("张三", &hash(ZHANG), "王五", None, false, t).unwrap();
 }
 
@@ -226,4 +223,19 @@ fn wrong_pin_counts_per_officer_are_shown_to_leaders_only() {
     h.app.operator = Some("王五".into());
     let text = h.text();
     assert!(text.contains("上次成功后输错 3 次"), "{text}");
+}
+
+#[test]
+fn at_60x20_every_persons_facts_are_read_whole() {
+    let mut h = Harness::new(60, 20, Some("王五"));
+    staffed(&mut h.store);
+    open_people(&mut h);
+    let text = h.text();
+    assert!(!text.contains(".."), "nothing is cut:\n{text}");
+    // Wrapped under its column, the whole of 王五's line is there.
+    let joined: String = text.chars().filter(|c| !c.is_whitespace() && *c != '│').collect();
+    assert!(
+        joined.contains("登记开放期间本人设定；领导角色已确认（首位）"),
+        "{text}"
+    );
 }

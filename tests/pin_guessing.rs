@@ -172,17 +172,8 @@ fn a_wrong_pin_at_the_lock_screen_says_how_many_in_a_row_and_the_wait() {
 fn a_role_written_into_the_config_does_not_make_an_approver_until_one_confirms_it() {
     let (_dir, path) = with_pin("张三"); // an ordinary officer with a PIN
     let mut s = Store::open(&path).unwrap();
-    let t = at("2026-11-23 01:00:00");
     // 王五, the duty leader, enrolled while enrolment was open: that confirms his role.
-    s.enrol_pin(
-        "王五",
-        &zhiban::pin::hash("135790").unwrap(),
-        zhiban::core::sign_in::OPEN_ENROLMENT,
-        Some("带班领导"),
-        false,
-        t,
-    )
-    .unwrap();
+    common::enrol_leader(&mut s);
     // 张三 edits config.toml to make himself 办公室主任: a claim, not a confirmation.
     let candidates = [
         ("张三".to_string(), "办公室主任".to_string()),
@@ -210,16 +201,7 @@ fn a_role_written_into_the_config_does_not_make_an_approver_until_one_confirms_i
 fn at_sign_in_a_self_promoted_officer_is_not_offered_as_an_approver() {
     let mut h = Harness::new(100, 30, None);
     // 王五 is a confirmed approver; 张三 has a PIN and has promoted himself in the config.
-    h.store
-        .enrol_pin(
-            "王五",
-            &zhiban::pin::hash("135790").unwrap(),
-            zhiban::core::sign_in::OPEN_ENROLMENT,
-            Some("带班领导"),
-            false,
-            h.clock,
-        )
-        .unwrap();
+    common::enrol_leader(&mut h.store);
     h.store
         .set_pin("张三", &zhiban::pin::hash(RIGHT).unwrap(), h.clock)
         .unwrap();

@@ -36,24 +36,10 @@ fn findings(conn: &Connection, table: &str) -> i64 {
     .unwrap()
 }
 
-/// 王五, a confirmed approver.
-fn approver(store: &mut Store) {
-    store
-        .enrol_pin(
-            "王五",
-            &zhiban::pin::hash("135790").unwrap(),
-            zhiban::core::sign_in::OPEN_ENROLMENT,
-            Some("带班领导"),
-            false,
-            at("2026-11-20 09:00:00"),
-        )
-        .unwrap();
-}
-
 #[test]
 fn an_outside_edit_is_never_laundered_by_the_next_escalation_step() {
     let mut h = Harness::new(100, 30, Some("张三"));
-    approver(&mut h.store);
+    common::enrol_leader(&mut h.store);
     let id = add_event(&mut h, "2026-11-23 03:10:00");
     let conn = outside(&h);
     conn.execute("UPDATE urgent_event SET summary = '一切正常' WHERE id = ?1", [id])
@@ -164,7 +150,7 @@ fn a_dropped_guard_trigger_is_named_at_open() {
 #[test]
 fn a_leader_acknowledges_a_finding_in_the_app_and_the_red_warning_goes() {
     let mut h = Harness::new(120, 30, Some("张三"));
-    approver(&mut h.store);
+    common::enrol_leader(&mut h.store);
     let id = add_event(&mut h, "2026-11-23 03:10:00");
     outside(&h)
         .execute("UPDATE urgent_event SET summary = '一切正常' WHERE id = ?1", [id])
@@ -201,4 +187,28 @@ fn a_leader_acknowledges_a_finding_in_the_app_and_the_red_warning_goes() {
     assert!(text.contains("已由 王五 于"), "{text}");
     assert!(!text.contains("完整性检查发现"), "the red warning is gone:\n{text}");
     assert!(h.store.verify(true).unwrap().is_ok());
+}
+
+#[test]
+fn at_60x20_a_finding_is_read_whole() {
+    let mut h = Harness::new(60, 20, Some("张三"));
+    let id = add_event(&mut h, "2026-11-23 03:10:00");
+    outside(&h)
+        .execute("UPDATE urgent_event SET summary = '一切正常' WHERE id = ?1", [id])
+        .unwrap();
+    let mut h = h.restart(at("2026-11-23 03:11:00"));
+    let goto = zhiban::core::app::goto_items()
+        .iter()
+        .position(|i| i.label == "完整性发现")
+        .unwrap();
+    h.key(zhiban::core::keymap::Key::ch(':'));
+    h.keys(zhiban::core::keymap::KeyCode::Down, goto);
+    h.key(zhiban::core::keymap::Key::plain(zhiban::core::keymap::KeyCode::Enter));
+    let text = h.text();
+    let finding: String = text.lines().skip(3).take(5).collect::<Vec<_>>().join("");
+    assert!(!finding.contains(".."), "nothing is cut:\n{text}");
+    let joined: String = finding.split(['│', ' ']).collect();
+    assert!(joined.contains("待领导确认紧急事件第1行（urgent_event）"), "{text}");
+    assert!(joined.contains("在程序之外被改动过；"), "{text}");
+    assert!(joined.contains("检查时发现"), "{text}");
 }

@@ -129,9 +129,9 @@ pub(super) fn set(config: &Config, store: &mut Store, name: &str, by: Option<&st
         return Err(bad_input("两次输入的新 PIN 不一致：没有登记".to_string()));
     }
     let hash = crate::pin::hash(&new).map_err(failure)?;
-    let role = person.role.is_leader().then(|| person.role.label());
+    let role = config.settings.role_confirmed_by_enrolment(&person.name, false);
     store
-        .enrol_pin(name, &hash, &enrolled_by, role, false, crate::runtime::now())
+        .enrol_pin(name, &hash, &enrolled_by, role.as_deref(), false, crate::runtime::now())
         .map_err(|e| failure(e.to_string()))?;
     if enrolled_by == OPEN_ENROLMENT {
         println!("已登记 {name} 的 PIN（登记开放期间本人设定）");

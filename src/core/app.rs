@@ -476,7 +476,7 @@ impl App {
             self.lock();
         }
         self.request(Job::ForeignWrites, Request::CheckForeignWrites);
-        self.sync_drafts(now, false);
+        self.sync_drafts(now);
     }
 
     fn lock(&mut self) {
@@ -622,8 +622,7 @@ impl App {
                 PinCheck::Matches { failed_before } => {
                     let switched = self.operator.as_deref() != Some(name.as_str());
                     let mut said = if switched {
-                        let from = self.operator.replace(name.clone()).unwrap_or_default();
-                        self.keep_to_allowed_screens();
+                        let from = self.hand_keyboard(&name).unwrap_or_default();
                         format!("已换人：现在的值班员是 {name}（原值班员 {from}）")
                     } else {
                         "已解锁".to_string()
@@ -792,11 +791,7 @@ impl App {
                     let urgent = s.is_urgent();
                     // Enrolling someone the config calls a leader confirms that role for them
                     // (an urgent enrolment confirms nothing: the outgoing officer is no approver).
-                    let approver_role = self
-                        .settings
-                        .person(&name)
-                        .filter(|p| p.role.is_leader() && !urgent)
-                        .map(|p| p.role.label().to_string());
+                    let approver_role = self.settings.role_confirmed_by_enrolment(&name, urgent);
                     self.request(
                         Job::Enrol,
                         Request::EnrolPin {
@@ -912,8 +907,7 @@ impl App {
             }
             Command::Acknowledge(preferred) => self.acknowledge(preferred),
             Command::HandOver { to } => {
-                self.operator = Some(to);
-                self.keep_to_allowed_screens();
+                self.hand_keyboard(&to);
             }
             Command::ReloadEvents => self.request(Job::Events, Request::LoadEvents),
             Command::RecordsChanged => {
@@ -1108,8 +1102,8 @@ impl App {
                     ..
                 }) = self.confirm.take()
                 {
-                    self.drafts_kept = Some(vec![(String::new(), String::new())]);
-                    self.sync_drafts(self.now, true);
+                    self.drafts_kept = Some(Vec::new());
+                    self.keep_drafts();
                     self.say("已放弃上次未保存的内容");
                 }
             }
@@ -1196,13 +1190,22 @@ impl App {
     fn terminate(&mut self) {
         // Unsaved typing is kept as drafts, committed before the terminal is given back (unless
         // the question about the last ones is still open: those stay as they are).
-        if let (Some(person), Some(_)) = (self.operator.clone(), &self.drafts_kept) {
-            let drafts = self.current_drafts();
-            self.request(Job::Drafts, Request::SaveDrafts { person, drafts });
-        }
+        self.keep_drafts();
         self.confirm = None;
         self.quit = true;
         self.outbox.out.effects.push(Effect::Quit);
+    }
+
+    /// The keyboard passes to `to` (换人 at the lock screen, a signed handover): what is unsaved
+    /// is kept once more as the previous officer's drafts, and `to`'s own are offered before
+    /// anything is kept under their name. The previous officer, if any.
+    fn hand_keyboard(&mut self, to: &str) -> Option<String> {
+        self.keep_drafts();
+        let from = self.operator.replace(to.to_string());
+        self.keep_to_allowed_screens();
+        self.drafts_kept = None;
+        self.request(Job::Drafts, Request::LoadDrafts(to.to_string()));
+        from
     }
 
     /// Every screen's unsaved form as (screen, body).
@@ -1215,24 +1218,26 @@ impl App {
 
     /// Keeps the drafts in step with the forms, at most every [`DRAFT_EVERY`] (a crash or a
     /// power cut loses at most that much typing; a saved or discarded form's draft goes).
-    fn sync_drafts(&mut self, now: NaiveDateTime, force: bool) {
-        let Some(person) = self.operator.clone() else { return };
-        let Some(kept) = &self.drafts_kept else { return };
-        if !force && now - self.drafts_synced_at < DRAFT_EVERY {
+    fn sync_drafts(&mut self, now: NaiveDateTime) {
+        let changed = self
+            .drafts_kept
+            .as_ref()
+            .is_some_and(|kept| now - self.drafts_synced_at >= DRAFT_EVERY && *kept != self.current_drafts());
+        if changed {
+            self.keep_drafts();
+        }
+    }
+
+    /// Writes the operator's drafts as the forms stand now (none: their drafts go) — unless
+    /// their earlier drafts are still to be offered, which nothing overwrites.
+    fn keep_drafts(&mut self) {
+        let (Some(person), Some(_)) = (self.operator.clone(), &self.drafts_kept) else {
             return;
-        }
-        let current = self.current_drafts();
-        if current != *kept {
-            self.drafts_kept = Some(current.clone());
-            self.drafts_synced_at = now;
-            self.request(
-                Job::Drafts,
-                Request::SaveDrafts {
-                    person,
-                    drafts: current,
-                },
-            );
-        }
+        };
+        let drafts = self.current_drafts();
+        self.drafts_kept = Some(drafts.clone());
+        self.drafts_synced_at = self.now;
+        self.request(Job::Drafts, Request::SaveDrafts { person, drafts });
     }
 
     fn on_yes(&mut self, answer: Answer) {
@@ -1240,7 +1245,7 @@ impl App {
             Answer::Quit => {
                 // What was typed is given up: its drafts go too.
                 self.screens_discard_all();
-                self.sync_drafts(self.now, true);
+                self.keep_drafts();
                 self.quit = true;
                 self.outbox.out.effects.push(Effect::Quit);
             }

@@ -3,9 +3,10 @@
 //! is typed here, then asks the store to check the PIN (recorded, place 签字); once it matches,
 //! the owning screen sends its one write. Used by 人员与 PIN and 完整性发现.
 
-use super::form::{Field, Form};
+use super::form::{Field, Form, FormEvent};
+use super::keymap::Action;
 use super::pin_policy::{PinCheck, PinPlace, check_new_pin, wait_text, wrong_text};
-use super::screen::{Cx, OpId, Reply, Request, save_failed};
+use super::screen::{Cx, OpId, Reply, Request, paste_into, save_failed, type_into};
 
 /// Fields of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -99,6 +100,34 @@ impl ApproverForm {
             enrol,
             waiting: None,
         }
+    }
+
+    /// A key while the form is open: Ctrl-S signs, the rest edit. False: Esc, the owner closes it.
+    pub fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) -> bool {
+        match action {
+            Action::Cancel => return false,
+            Action::Save => self.save(cx),
+            a => {
+                if let Some(FormEvent::Notice(m)) = self.form.apply(a) {
+                    cx.say(m);
+                }
+            }
+        }
+        true
+    }
+
+    pub fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
+        type_into(&mut self.form, c, cx);
+    }
+
+    pub fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
+        paste_into(&mut self.form, text, cx);
+    }
+
+    /// Something was typed.
+    #[must_use]
+    pub fn dirty(&self) -> bool {
+        self.form.dirty
     }
 
     /// The new person's PIN as typed (enrolment).

@@ -4,10 +4,9 @@
 //! listed as acknowledged, by whom, when. Until then the status line stays red on every screen.
 
 use super::approver_form::{ApproverForm, Outcome};
-use super::form::FormEvent;
 pub use super::integrity::{IntegrityFinding, table_label};
 use super::keymap::{Action, Mode};
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, paste_into, type_into};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FindingsScreen {
@@ -80,14 +79,8 @@ impl Screen for FindingsScreen {
 
     fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) {
         if let Some(form) = &mut self.form {
-            match action {
-                Action::Cancel => self.discard_form(),
-                Action::Save => form.save(cx),
-                a => {
-                    if let Some(FormEvent::Notice(m)) = form.form.apply(a) {
-                        cx.say(m);
-                    }
-                }
+            if !form.on_action(action, cx) {
+                self.discard_form();
             }
             return;
         }
@@ -102,21 +95,19 @@ impl Screen for FindingsScreen {
 
     fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
         if let Some(form) = &mut self.form {
-            type_into(&mut form.form, c, cx);
+            form.on_char(c, cx);
         }
     }
 
     fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
         match &mut self.form {
-            Some(form) => {
-                paste_into(&mut form.form, text, cx);
-            }
+            Some(form) => form.on_paste(text, cx),
             None => cx.say("粘贴只能在填写表单时使用"),
         }
     }
 
     fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(|f| f.form.dirty)
+        self.form.as_ref().is_some_and(ApproverForm::dirty)
     }
 
     fn form_dirty(&self) -> bool {

@@ -637,15 +637,18 @@ mod tests {
 
     #[test]
     fn a_draft_keeps_values_and_a_concealed_number_concealed_but_never_a_pin() {
-        let mut f = Form::new(
-            "t",
-            vec![
-                Field::text(1u8, "姓名", false, 20),
-                Field::text(2u8, "证件号码", false, 20),
-                Field::text(3u8, "PIN", false, 8).secret(),
-                Field::choice(4u8, "类型", vec!["甲".into(), "乙".into()], 0),
-            ],
-        );
+        let form = || {
+            Form::new(
+                "t",
+                vec![
+                    Field::text(1u8, "姓名", false, 20),
+                    Field::text(2u8, "证件号码", false, 20),
+                    Field::text(3u8, "PIN", false, 8).secret(),
+                    Field::choice(4u8, "类型", vec!["甲".into(), "乙".into()], 0),
+                ],
+            )
+        };
+        let mut f = form();
         f.type_char('张');
         if let Some(field) = f.field_mut(2) {
             field.set_concealed("110101199003077777", "1101**********7777");
@@ -658,15 +661,7 @@ mod tests {
         }
         let d = f.to_draft();
         assert!(!format!("{d:?}").contains("246813"), "a PIN never goes into a draft");
-        let mut g = Form::new(
-            "t",
-            vec![
-                Field::text(1u8, "姓名", false, 20),
-                Field::text(2u8, "证件号码", false, 20),
-                Field::text(3u8, "PIN", false, 8).secret(),
-                Field::choice(4u8, "类型", vec!["甲".into(), "乙".into()], 0),
-            ],
-        );
+        let mut g = form();
         let set = g.restore_draft(&d);
         assert_eq!(set, [1, 2, 4]);
         assert_eq!(g.value(1), "张");

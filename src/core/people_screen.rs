@@ -10,10 +10,9 @@
 //! confirmed one other than the person.
 
 use super::approver_form::{ApproverForm, Outcome};
-use super::form::FormEvent;
 use super::keymap::{Action, Mode};
 use super::pin_policy::PinStatus;
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, paste_into, type_into};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen};
 
 /// What the open form does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,11 +184,7 @@ impl PeopleScreen {
                 format!("已确认：{person} 为{role}（{by} 确认），可以登记他人"),
             ),
             Purpose::Enrol { person } => {
-                let approver_role = cx
-                    .settings
-                    .person(&person)
-                    .filter(|p| p.role.is_leader() && !urgent)
-                    .map(|p| p.role.label().to_string());
+                let approver_role = cx.settings.role_confirmed_by_enrolment(&person, urgent);
                 let said = if urgent {
                     format!("已登记 {person} 的 PIN（{by} 紧急登记）：须领导在本页按 c 确认，之前一直标示")
                 } else {
@@ -218,14 +213,8 @@ impl Screen for PeopleScreen {
 
     fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) {
         if let Some(form) = &mut self.form {
-            match action {
-                Action::Cancel => self.discard_form(),
-                Action::Save => form.save(cx),
-                a => {
-                    if let Some(FormEvent::Notice(m)) = form.form.apply(a) {
-                        cx.say(m);
-                    }
-                }
+            if !form.on_action(action, cx) {
+                self.discard_form();
             }
             return;
         }
@@ -242,21 +231,19 @@ impl Screen for PeopleScreen {
 
     fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
         if let Some(form) = &mut self.form {
-            type_into(&mut form.form, c, cx);
+            form.on_char(c, cx);
         }
     }
 
     fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
         match &mut self.form {
-            Some(form) => {
-                paste_into(&mut form.form, text, cx);
-            }
+            Some(form) => form.on_paste(text, cx),
             None => cx.say("粘贴只能在填写表单时使用"),
         }
     }
 
     fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(|f| f.form.dirty)
+        self.form.as_ref().is_some_and(ApproverForm::dirty)
     }
 
     fn form_dirty(&self) -> bool {

@@ -91,6 +91,16 @@ impl Settings {
         self.people.iter().find(|p| p.name == name)
     }
 
+    /// The approver role an enrolment of `name` confirms: theirs, if the config makes them a
+    /// leader and the enroller is an approver (an urgent enrolment by the outgoing officer
+    /// confirms nothing).
+    #[must_use]
+    pub fn role_confirmed_by_enrolment(&self, name: &str, urgent: bool) -> Option<String> {
+        self.person(name)
+            .filter(|p| p.role.is_leader() && !urgent)
+            .map(|p| p.role.label().to_string())
+    }
+
     /// What this office calls its duty leader, 带班领导 or 值班领导 (see
     /// [`super::people::duty_leader_role`]): every text that names the role says this.
     #[must_use]

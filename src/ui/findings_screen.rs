@@ -7,10 +7,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
-use super::widgets::{clean, push_wrapped};
+use super::widgets::{clean, in_view, push_wrapped};
 use crate::core::app::App;
 use crate::core::findings_screen::table_label;
-use crate::core::text::truncate;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let screen = &app.screens.findings;
@@ -22,43 +21,45 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     } else if screen.rows.is_empty() {
         lines.push(Line::styled("没有完整性发现：没有发现程序之外的改动。", theme::OK));
     }
-    // Two lines a finding (the state first, so 80 columns show it): what and where, then how found.
-    let room = (rows.saturating_sub(5) / 2).max(1);
-    let first = screen.selected.saturating_sub(room - 1);
-    for (i, f) in screen.rows.iter().enumerate().skip(first).take(room) {
-        let how = if f.found_by == "（系统）" {
-            "检查时发现".to_string()
-        } else {
-            format!("{} 写入时发现", clean(&f.found_by))
-        };
-        let state = match &f.acknowledged {
-            Some((by, at)) => format!("已由 {} 于 {} 确认", clean(by), at.format("%m-%d %H:%M")),
-            None => "待领导确认".to_string(),
-        };
-        let head = format!(
-            "第 {} 项  {}  {} 第 {} 行（{}）",
-            f.id,
-            state,
-            table_label(&f.table),
-            f.row_id,
-            clean(&f.table)
-        );
-        let detail = format!(
-            "        {}；{} {}",
-            clean(&f.what),
-            f.found_at.format("%m-%d %H:%M"),
-            how
-        );
-        let style = if i == screen.selected {
-            theme::SELECTED
-        } else if f.acknowledged.is_none() {
-            theme::ERROR
-        } else {
-            theme::DONE
-        };
-        lines.push(Line::styled(truncate(&head, cells), style));
-        lines.push(Line::styled(truncate(&detail, cells), style));
-    }
+    // A finding's state first (so even 60 columns show whether it waits), then what and how found,
+    // wrapped: nothing is cut.
+    let groups: Vec<Vec<Line<'static>>> = screen
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let how = if f.found_by == "（系统）" {
+                "检查时发现".to_string()
+            } else {
+                format!("{} 写入时发现", clean(&f.found_by))
+            };
+            let state = match &f.acknowledged {
+                Some((by, at)) => format!("已由 {} 于 {} 确认", clean(by), at.format("%m-%d %H:%M")),
+                None => "待领导确认".to_string(),
+            };
+            let head = format!(
+                "第 {} 项  {}  {} 第 {} 行（{}）",
+                f.id,
+                state,
+                table_label(&f.table),
+                f.row_id,
+                clean(&f.table)
+            );
+            let detail = format!("{}；{} {}", clean(&f.what), f.found_at.format("%m-%d %H:%M"), how);
+            let style = if i == screen.selected {
+                theme::SELECTED
+            } else if f.acknowledged.is_none() {
+                theme::ERROR
+            } else {
+                theme::DONE
+            };
+            let mut group = Vec::new();
+            push_wrapped(&mut group, &head, 0, cells, style);
+            push_wrapped(&mut group, &detail, 8, cells, style);
+            group
+        })
+        .collect();
+    lines.extend(in_view(&groups, screen.selected, rows.saturating_sub(5).max(1)));
     lines.push(Line::raw(""));
     push_wrapped(
         &mut lines,

@@ -4,14 +4,14 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
-use super::widgets::{clean, push_wrapped};
+use super::widgets::{clean, in_view, push_wrapped};
 use crate::core::app::App;
 use crate::core::people_screen::status_text;
-use crate::core::text::{pad, truncate};
+use crate::core::text::{pad, wrap};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let screen = &app.screens.people;
@@ -27,29 +27,42 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         theme::HEADER,
     )];
     let people = &app.settings.people;
-    // The list scrolls to keep the cursor in view, below the header and above the note.
-    let room = rows.saturating_sub(4).max(1);
-    let first = screen.selected.saturating_sub(room - 1);
-    for (i, person) in people.iter().enumerate().skip(first).take(room) {
-        let status = app.shared.pins.iter().find(|p| p.name == person.name);
-        let mut text = status.map_or_else(|| "（读取中）".to_string(), |s| status_text(s, person.role.is_leader()));
-        if leader_here && let Some(s) = status.filter(|s| s.failures > 0) {
-            text.push_str(&format!("；上次成功后输错 {} 次", s.failures));
-        }
-        let flagged = status.is_some_and(|s| {
-            s.flagged() || person.role.is_leader() && s.pin_set_at.is_some() && s.approver_confirmed.is_none()
-        });
-        let head = format!("{}{}", pad(&clean(&person.name), 10), pad(person.role.label(), 12));
-        let line = truncate(&format!("{head}{}", clean(&text)), cells);
-        let style = if i == screen.selected {
-            theme::SELECTED
-        } else if flagged {
-            theme::NOTICE
-        } else {
-            ratatui::style::Style::new()
-        };
-        lines.push(Line::from(Span::styled(line, style)));
-    }
+    // Each person's row, its facts wrapped under their column (nothing a leader needs is cut).
+    let columns = 22;
+    let groups: Vec<Vec<Line<'static>>> = people
+        .iter()
+        .enumerate()
+        .map(|(i, person)| {
+            let status = app.shared.pins.iter().find(|p| p.name == person.name);
+            let mut text = status.map_or_else(|| "（读取中）".to_string(), |s| status_text(s, person.role.is_leader()));
+            if leader_here && let Some(s) = status.filter(|s| s.failures > 0) {
+                text.push_str(&format!("；上次成功后输错 {} 次", s.failures));
+            }
+            let flagged = status.is_some_and(|s| {
+                s.flagged() || person.role.is_leader() && s.pin_set_at.is_some() && s.approver_confirmed.is_none()
+            });
+            let style = if i == screen.selected {
+                theme::SELECTED
+            } else if flagged {
+                theme::NOTICE
+            } else {
+                ratatui::style::Style::new()
+            };
+            let text = clean(&text);
+            let head = format!("{}{}", pad(&clean(&person.name), 10), pad(person.role.label(), 12));
+            let mut group = Vec::new();
+            for (n, r) in wrap(&text, cells.saturating_sub(columns).max(8))
+                .into_iter()
+                .enumerate()
+            {
+                let lead = if n == 0 { head.clone() } else { " ".repeat(columns) };
+                group.push(Line::styled(format!("{lead}{}", text.get(r).unwrap_or("")), style));
+            }
+            group
+        })
+        .collect();
+    // The list scrolls to keep the cursor's row in view, below the header and above the note.
+    lines.extend(in_view(&groups, screen.selected, rows.saturating_sub(4).max(1)));
     lines.push(Line::raw(""));
     push_wrapped(
         &mut lines,

@@ -145,6 +145,25 @@ pub fn push_wrapped(out: &mut Vec<Line<'static>>, text: &str, indent: usize, cel
     }
 }
 
+/// The lines of the groups (one record each, some wrapped over several lines) that fit in
+/// `room` lines with group `selected` in view: from the top when it fits, else ending with it.
+#[must_use]
+pub fn in_view(groups: &[Vec<Line<'static>>], selected: usize, room: usize) -> Vec<Line<'static>> {
+    let mut first = 0;
+    let through = |first: usize| {
+        groups
+            .iter()
+            .take(selected + 1)
+            .skip(first)
+            .map(Vec::len)
+            .sum::<usize>()
+    };
+    while first < selected && through(first) > room {
+        first += 1;
+    }
+    groups.iter().skip(first).flatten().take(room).cloned().collect()
+}
+
 /// Pushes "label value" rows: the label padded to `label_cells` in `label_style`, the value
 /// wrapped under itself to the rest of `cells`.
 pub fn push_labelled(out: &mut Vec<Line<'static>>, label: &str, label_cells: usize, value: &str, cells: usize) {

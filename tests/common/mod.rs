@@ -189,3 +189,21 @@ impl Harness {
         self.key(Key::ctrl('s'));
     }
 }
+
+/// The duty leader's PIN in the tests that need a confirmed approver.
+pub const LEADER_PIN: &str = "135790";
+
+/// 王五, the duty leader, enrolled while enrolment was open: that confirms his role, so he is a
+/// confirmed approver (with [`LEADER_PIN`]).
+pub fn enrol_leader(store: &mut Store) {
+    store
+        .enrol_pin(
+            "王五",
+            &zhiban::pin::hash(LEADER_PIN).expect("hash"),
+            zhiban::core::sign_in::OPEN_ENROLMENT,
+            Some("带班领导"),
+            false,
+            at("2026-11-20 09:00:00"),
+        )
+        .expect("enrol the duty leader");
+}
