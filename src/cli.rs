@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 mod audit;
 mod backup;
+mod event;
 mod export;
 mod handover;
 mod pin;
@@ -21,7 +22,7 @@ mod visit;
 use crate::config::{self, Config};
 use crate::core::app::App;
 use crate::core::idcard::mask_in_text;
-use crate::core::json::{EntryJson, OpenEventJson};
+use crate::core::json::EntryJson;
 use crate::core::log::{EntryKind, LogField, NewEntry, RawValues, ReadBack, Triage, build_entry, read_back_label};
 use crate::core::pin_policy::{PinCheck, PinPlace, wait_text, wrong_text};
 use crate::core::text::sanitize;
@@ -68,7 +69,7 @@ enum Command {
     /// 紧急事件（突发事件）
     Event {
         #[command(subcommand)]
-        command: EventCommand,
+        command: event::EventCommand,
     },
     /// 来访登记：登记、离开、列表
     Visit {
@@ -175,48 +176,6 @@ enum LogCommand {
         /// 最多列出多少条（默认 100，0 表示不限）
         #[arg(long, default_value_t = 100)]
         limit: usize,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-enum EventCommand {
-    /// 新建紧急事件，报送时限随即开始计时；成功后输出事件编号
-    Add {
-        /// 类别（须是配置 [urgent] categories 中的一项）
-        #[arg(long)]
-        category: String,
-        /// 等级：特别重大、重大、较大、一般
-        #[arg(long)]
-        level: String,
-        /// 事发时间 'YYYY-MM-DD HH:MM'
-        #[arg(long)]
-        occurred: String,
-        /// 接报时间 'YYYY-MM-DD HH:MM'（默认现在）
-        #[arg(long)]
-        received: Option<String>,
-        /// 事发地点（不清楚可不填，记为待核实）
-        #[arg(long, default_value = "")]
-        place: String,
-        /// 事件概况
-        #[arg(long)]
-        summary: String,
-        /// 记录人（须是配置中的人员，并从标准输入读入其本人 PIN；不填记为“（命令行）”）
-        #[arg(long)]
-        operator: Option<String>,
-    },
-    /// 列出未结束的紧急事件及其电话、书面报送时限
-    List {
-        /// 输出 JSON 数组
-        #[arg(long)]
-        json: bool,
-    },
-    /// 确认紧急事件（署名确认才停止逐级提醒；报送时限继续计时）
-    Ack {
-        /// 事件编号
-        id: i64,
-        /// 确认人（须是配置中的人员，并从标准输入读入其本人 PIN；不填则只记下“（命令行）”的确认，提醒继续）
-        #[arg(long)]
-        operator: Option<String>,
     },
 }
 
@@ -407,7 +366,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Event { command }) => {
             let config = load_config(&cli.config)?;
             let mut store = open_store(&cli.db)?;
-            run_event(command, &config, &mut store, crate::runtime::now())
+            event::run(command, &config, &mut store, crate::runtime::now())
         }
         Some(Command::Visit { command }) => {
             let config = load_config(&cli.config)?;
@@ -542,135 +501,6 @@ fn actor(name: Option<&str>, config: &Config, store: &mut Store) -> Result<Strin
             "--operator：{}；没有写入",
             wait_text(name, until, now)
         ))),
-    }
-}
-
-fn run_event(
-    command: EventCommand,
-    config: &Config,
-    store: &mut Store,
-    now: chrono::NaiveDateTime,
-) -> Result<(), Failure> {
-    use crate::core::escalation::{Input, Output};
-    use crate::core::urgent::{EventDraft, EventText, Level, TimelineLine, new_event};
-    let urgent = &config.settings.urgent;
-    match command {
-        EventCommand::Add {
-            category,
-            level,
-            occurred,
-            received,
-            place,
-            summary,
-            operator,
-        } => {
-            let (place, summary) = (sanitize(&place, false), sanitize(&summary, true));
-            // The form's caps, said with the option to shorten, before a PIN is asked.
-            for (option, text, value) in [
-                ("--place", EventText::Place, &place),
-                ("--summary", EventText::Summary, &summary),
-            ] {
-                text.check(value).map_err(|e| bad_input(format!("{option}：{e}")))?;
-            }
-            let operator = actor(operator.as_deref(), config, store)?;
-            let level = Level::parse(&level)
-                .ok_or_else(|| bad_input(format!("--level：等级“{level}”无效，可写：{}", Level::choices())))?;
-            let occurred_at = validate::time(&occurred, now).map_err(|e| bad_input(format!("--occurred：{e}")))?;
-            let received_at = received
-                .map(|r| validate::time(&r, now).map_err(|e| bad_input(format!("--received：{e}"))))
-                .transpose()?;
-            let mut draft = EventDraft::essentials(&sanitize(&category, false), level, occurred_at, &place, &summary);
-            draft.received_at = received_at;
-            let event = new_event(draft, urgent, &operator, now).map_err(bad_input)?;
-            let lines = crate::core::urgent::raised(now, &urgent.ladder);
-            let id = store.insert_event(&event, &lines).map_err(|e| failure(e.to_string()))?;
-            println!("{id}");
-            Ok(())
-        }
-        EventCommand::List { json } => {
-            if json {
-                // Each event whole, as `zhiban export` writes it, then what stands now.
-                let events = store.read_snapshot(|store| {
-                    let open = store.open_events()?;
-                    open.iter()
-                        .map(|e| store.report_event(e.id))
-                        .collect::<Result<Vec<_>, _>>()
-                })?;
-                let items: Vec<OpenEventJson> = events.iter().map(|e| OpenEventJson::new(e, now)).collect();
-                return print_json(&items);
-            }
-            let events = store.open_events().map_err(|e| failure(e.to_string()))?;
-            print_events(&events, now);
-            Ok(())
-        }
-        EventCommand::Ack { id, operator } => {
-            let by = actor(operator.as_deref(), config, store)?;
-            let mut event = store.event(id).map_err(|e| match e {
-                crate::store::StoreError::NotFound(_) => {
-                    bad_input(format!("没有第 {id} 号紧急事件：用 zhiban event list 查看编号"))
-                }
-                e => failure(e.to_string()),
-            })?;
-            let before = event.escalation.clone();
-            // Steps that came due while nobody ran the app are recorded first, then the ack.
-            let mut outputs = event.escalation.handle(Input::Tick, now, &urgent.ladder);
-            let anonymous = by == SCRIPT_OPERATOR;
-            if anonymous {
-                // Recorded, but only a person stops the escalation: a script cannot say who heard it.
-                outputs.push(Output::Timeline {
-                    at: now,
-                    who: by.clone(),
-                    text: "命令行报告已确认（未署名，不停止催办：须值班人员确认）".into(),
-                });
-            } else {
-                outputs.extend(event.escalation.handle(Input::Acknowledge { by }, now, &urgent.ladder));
-            }
-            if let Some(Output::Refused(why)) = outputs.iter().find(|o| matches!(o, Output::Refused(_))) {
-                return Err(bad_input(format!("第 {id} 号事件：{why}")));
-            }
-            let lines: Vec<TimelineLine> = outputs
-                .into_iter()
-                .filter_map(|o| match o {
-                    Output::Timeline { at, who, text } => Some(TimelineLine { at, who, text }),
-                    _ => None,
-                })
-                .collect();
-            let saved = store
-                .save_escalation(
-                    crate::core::urgent::AlertTarget::Event(id),
-                    &before,
-                    &event.escalation,
-                    &lines,
-                )
-                .map_err(|e| failure(e.to_string()))?;
-            if !saved {
-                return Err(failure(format!("第 {id} 号事件刚被另一个终端改动：请重试")));
-            }
-            if anonymous {
-                println!(
-                    "已记下命令行的确认；第 {id} 号紧急事件仍在催办：须值班人员在程序中按 F2，或加 --operator 姓名 并输入本人 PIN"
-                );
-            } else {
-                println!("已确认第 {id} 号紧急事件");
-            }
-            Ok(())
-        }
-    }
-}
-
-fn print_events(events: &[crate::core::urgent::Event], now: chrono::NaiveDateTime) {
-    for e in events {
-        let r = &e.record;
-        println!(
-            "{}\t{}\t{}\t{}\t接报 {}\t{}\t{}",
-            e.id,
-            r.level.label(),
-            sanitize(&r.category, false),
-            e.escalation.state.label(),
-            validate::format_minute(r.received_at),
-            sanitize(&e.clock_strip(now), false),
-            sanitize(&r.summary, false),
-        );
     }
 }
 

@@ -136,7 +136,9 @@ struct DeadlineEntry {
     #[serde(default)]
     category: Option<Spanned<String>>,
     phone_minutes: Spanned<u32>,
-    written_minutes: Spanned<u32>,
+    /// Left out: a phone report only (the 带班领导).
+    #[serde(default)]
+    written_minutes: Option<Spanned<u32>>,
     clock: Spanned<String>,
     source: Spanned<String>,
 }
@@ -551,19 +553,23 @@ fn urgent_settings(
             )
         })?;
         let phone = *d.phone_minutes.get_ref();
-        let written = *d.written_minutes.get_ref();
+        let written = d.written_minutes.as_ref().map(|w| *w.get_ref());
         for (minutes, name) in [
-            (&d.phone_minutes, "phone_minutes（电话报告时限）"),
-            (&d.written_minutes, "written_minutes（书面报告时限）"),
+            (Some(&d.phone_minutes), "phone_minutes（电话报告时限）"),
+            (d.written_minutes.as_ref(), "written_minutes（书面报告时限）"),
         ] {
-            if *minutes.get_ref() == 0 {
+            if let Some(minutes) = minutes
+                && *minutes.get_ref() == 0
+            {
                 return Err(err(minutes.span(), format!("{name} 须大于 0 分钟，如 30")));
             }
         }
-        if written < phone {
+        if let (Some(w), Some(span)) = (written, d.written_minutes.as_ref())
+            && w < phone
+        {
             return Err(err(
-                d.written_minutes.span(),
-                format!("书面时限（{written} 分钟）短于电话时限（{phone} 分钟）：书面报告一般在电话之后，请核对"),
+                span.span(),
+                format!("书面时限（{w} 分钟）短于电话时限（{phone} 分钟）：书面报告一般在电话之后，请核对"),
             ));
         }
         let category = match &d.category {
@@ -1063,13 +1069,25 @@ mod tests {
     fn deadline_rules_and_ladder_come_from_the_default_with_sources() {
         let c = parse(DEFAULT_TOML, None).unwrap();
         let u = &c.settings.urgent;
-        assert_eq!(u.rules.len(), 4);
+        assert_eq!(u.rules.len(), 8);
         assert!(u.rules.iter().all(|r| !r.source.is_empty()));
-        let major = crate::core::urgent::match_rule(&u.rules, "自然灾害", Level::Major, &u.recipient).unwrap();
-        assert_eq!(
-            (major.phone_minutes, major.written_minutes, major.clock),
-            (30, 60, ClockFrom::Received)
-        );
+        // Every level: the duty leader by phone first, then the general duty office upward,
+        // all counted from 接报 (an event reported late is not overdue on arrival).
+        for level in Level::ALL {
+            let rules = crate::core::urgent::clock::rules_for(&u.rules, "自然灾害", *level);
+            let who: Vec<(&str, Option<u32>)> = rules
+                .iter()
+                .map(|r| (r.recipient.as_str(), r.written_minutes))
+                .collect();
+            assert_eq!(who[0], ("带班领导", None), "{level}");
+            assert_eq!(who[1].0, u.recipient, "{level}");
+            assert!(rules.iter().all(|r| r.clock == ClockFrom::Received));
+        }
+        let major = crate::core::urgent::clock::rules_for(&u.rules, "自然灾害", Level::Major);
+        assert_eq!((major[1].phone_minutes, major[1].written_minutes), (30, Some(60)));
+        let large = crate::core::urgent::clock::rules_for(&u.rules, "事故灾难", Level::Large);
+        assert!(large[1].source.starts_with("参考"), "practice is labelled as such");
+        assert!(!large[1].source.contains("第九条：1小时"));
         let names: Vec<&str> = u.ladder.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["值班员", "带班领导", "办公室主任", "上级总值班室"]);
         assert_eq!(u.followup_times.len(), 2);

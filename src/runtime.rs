@@ -43,15 +43,39 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             .open_events()
             .and_then(|events| Ok(Reply::Events(events, store.open_entry_alerts()?)))
             .unwrap_or_else(failed),
-        Request::LoadTimeline(id) => store
-            .timeline(id)
-            .map_or_else(failed, |lines| Reply::Timeline(id, lines)),
+        Request::LoadEventDetail(id) => store
+            .report_event(id)
+            .map_or_else(failed, |d| Reply::EventDetail(Box::new(d))),
+        Request::LoadEventHistory { since, until, limit } => store
+            .closed_events(since, until, limit)
+            .map_or_else(failed, Reply::EventHistory),
         Request::CreateEvent(event, lines) => store
             .insert_event(&event, &lines)
             .map_or_else(failed, Reply::EventCreated),
-        Request::AddReport { event_id, kind, report } => store
-            .add_report(event_id, kind, &report)
+        Request::AddReport {
+            event_id,
+            kind,
+            report,
+            changes,
+        } => store
+            .add_report(event_id, kind, &report, &changes)
             .map_or_else(failed, Reply::ReportSaved),
+        Request::UpdateFacts(event_id, changes) => store
+            .update_facts(event_id, &changes)
+            .map_or_else(failed, |()| Reply::EventUpdated),
+        Request::Regrade {
+            event_id,
+            level,
+            rules,
+            reason,
+            by,
+            at,
+        } => store
+            .regrade_event(event_id, level, &rules, &reason, &by, at)
+            .map_or_else(failed, |()| Reply::EventUpdated),
+        Request::AddRecipient { event_id, added, by, at } => store
+            .add_recipient(event_id, &added, &by, at)
+            .map_or_else(failed, |()| Reply::EventUpdated),
         Request::AppendTimeline(event_id, line) => store
             .append_timeline(event_id, &line)
             .map_or_else(failed, |()| Reply::TimelineAppended),

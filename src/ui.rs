@@ -514,11 +514,11 @@ fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::loc
                 "报送未完成"
             };
             let text = format!(
-                "{} {} {} 接报 · {state} · 电话报告 {}",
-                e.record.level.label(),
+                "{} {} {} 接报 · {state} · {}",
+                e.facts.level.label(),
                 clean(&e.record.category),
                 e.record.received_at.format("%H:%M"),
-                e.phone_clock(app.now).describe()
+                e.pressing(app.now)
             );
             push_wrapped(&mut lines, &text, 2, cells, theme::URGENT);
         }

@@ -7,7 +7,7 @@ mod cli_common;
 use chrono::NaiveDateTime;
 use cli_common::{Sandbox, failure, success};
 use zhiban::config::{DEFAULT_TOML, parse};
-use zhiban::core::escalation::Escalation;
+use zhiban::core::report::ReportEvent;
 use zhiban::core::log::{Entry, LogField, RawValues, build_entry};
 use zhiban::core::urgent::{Channel, Event, EventDraft, EventText, Level, Report, check_report, new_event};
 use zhiban::core::urgent_screen::{UrgentField, new_event_form, read_report_form, report_form};
@@ -90,17 +90,15 @@ fn a_promoted_entry_s_source_and_a_full_event_s_first_report_are_prefilled_whole
     let now = at("2026-11-23 03:00");
     let summary = "河".repeat(EventText::Summary.max_chars());
     let record = new_event(draft(&"镇".repeat(100), &summary), &s.urgent, "张三", now).unwrap();
-    let event = Event {
-        id: 1,
-        deadlines: record.rule.deadlines(record.occurred_at, record.received_at),
-        record,
-        escalation: Escalation::new(now),
-        phone_sent: None,
-        written_sent: None,
-        final_sent: None,
-        reports: 0,
+    let mut record = record;
+    record.measures = "措".repeat(EventText::Measures.max_chars());
+    record.trend = "势".repeat(EventText::Trend.max_chars());
+    let event = ReportEvent {
+        event: Event::just_recorded(1, record),
+        reports: Vec::new(),
+        timeline: Vec::new(),
     };
-    let form = report_form(&event, &s);
+    let form = report_form(&event, &s, now);
     let content = form.value(UrgentField::ReportContent);
     assert!(content.contains(&summary), "the summary was cut");
     assert!(
@@ -108,7 +106,8 @@ fn a_promoted_entry_s_source_and_a_full_event_s_first_report_are_prefilled_whole
         "{}",
         content.chars().rev().take(40).collect::<String>()
     );
-    let (_, report) = read_report_form(&form, "张三", now).unwrap();
+    let (_, report, changes) = read_report_form(&form, &event.event, "张三", now).unwrap();
+    assert!(changes.is_empty(), "the facts were not touched: {changes:?}");
     assert_eq!(report.content, content.trim());
 }
 

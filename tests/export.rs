@@ -245,6 +245,7 @@ fn fill(s: &mut Store) -> Stored {
                 recorded_by: "张三".into(),
                 recorded_at: at(t),
             },
+            &[],
         )
         .unwrap();
     }
@@ -429,7 +430,12 @@ fn events_and_handovers_round_trip_with_reports_timelines_and_items() {
     assert_eq!(str_of(item, "summary"), e.record.summary);
     assert_eq!(str_of(item, "level"), "重大");
     assert_eq!(str_of(item, "received_at"), time(e.record.received_at));
-    assert_eq!(str_of(item, "phone_due_at"), time(e.deadlines.phone_due));
+    let clocks = array(&item["clocks"]);
+    assert_eq!(clocks.len(), e.clocks.len());
+    for (j, c) in clocks.iter().zip(&e.clocks) {
+        assert_eq!(str_of(j, "recipient"), c.setting.recipient);
+        assert_eq!(str_of(j, "phone_due_at"), time(c.setting.phone_due));
+    }
     assert_eq!(item["deaths"].as_u64(), Some(0));
     assert!(item["injured"].is_null(), "待核实 is null, never zero");
     let reports = s.reports(e.id).unwrap();
@@ -503,14 +509,7 @@ fn all_kinds_as_json_are_one_object_of_arrays() {
 }
 
 /// The keys `event list --json` adds to the record: what stands now (see `core::json::OpenEventJson`).
-const EVENT_LIST_EXTRAS: [&str; 6] = [
-    "escalation_level",
-    "phone_clock",
-    "phone_reported_at",
-    "unverified",
-    "written_clock",
-    "written_reported_at",
-];
+const EVENT_LIST_EXTRAS: [&str; 4] = ["clocks_now", "escalation_level", "pressing", "unverified"];
 
 #[test]
 fn the_command_line_json_and_the_export_write_the_same_object_for_the_same_record() {

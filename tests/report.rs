@@ -99,6 +99,9 @@ fn event(s: &mut Store, level: Level, category: &str, occurred: &str, received: 
         .expect("event saved")
 }
 
+/// The general duty office one level up: the recipient whose deadlines the rates count.
+const UP: &str = "上级总值班室";
+
 fn report(s: &mut Store, id: i64, kind: ReportType, channel: Channel, t: &str) {
     s.add_report(
         id,
@@ -113,6 +116,7 @@ fn report(s: &mut Store, id: i64, kind: ReportType, channel: Channel, t: &str) {
             recorded_by: "张三".into(),
             recorded_at: at(t),
         },
+        &[],
     )
     .expect("report saved");
 }
@@ -402,14 +406,14 @@ fn urgent_events_show_their_reports_against_the_deadlines() {
     );
     let landslide = r.events.iter().find(|e| e.id == ids.landslide).unwrap();
     assert_eq!(
-        landslide.phone.outcome,
+        landslide.clock(UP).unwrap().phone.outcome,
         Punctuality::Late {
             at: at("2026-11-23 03:40"),
             by: chrono::Duration::minutes(10)
         }
     );
     assert_eq!(
-        landslide.written.outcome,
+        landslide.clock(UP).unwrap().written.unwrap().outcome,
         Punctuality::OnTime {
             at: at("2026-11-23 03:55")
         }
@@ -424,7 +428,7 @@ fn urgent_events_show_their_reports_against_the_deadlines() {
 
     let collision = r.events.iter().find(|e| e.id == ids.collision).unwrap();
     assert!(
-        matches!(collision.written.outcome, Punctuality::Missed { by } if by == chrono::Duration::hours(18) + chrono::Duration::minutes(10))
+        matches!(collision.clock(UP).unwrap().written.unwrap().outcome, Punctuality::Missed { by } if by == chrono::Duration::hours(18) + chrono::Duration::minutes(10))
     );
     let storm = r.events.iter().find(|e| e.id == ids.storm).unwrap();
     assert_eq!(storm.state, EventState::Closed);
@@ -432,7 +436,7 @@ fn urgent_events_show_their_reports_against_the_deadlines() {
     let older = r.events.iter().find(|e| e.id == ids.older_open).unwrap();
     assert_eq!(older.state, EventState::Acknowledged);
     assert!(
-        !older.phone.counted && !older.written.counted,
+        !older.clock(UP).unwrap().phone.counted && !older.clock(UP).unwrap().written.unwrap().counted,
         "its deadlines fell on an earlier day"
     );
 
@@ -646,7 +650,7 @@ fn a_report_made_before_eight_says_so_and_counts_only_what_is_due() {
     );
     let landslide = r.events.iter().find(|e| e.id == ids.landslide).unwrap();
     assert!(
-        matches!(landslide.written.outcome, Punctuality::Pending { left } if left == chrono::Duration::minutes(15))
+        matches!(landslide.clock(UP).unwrap().written.unwrap().outcome, Punctuality::Pending { left } if left == chrono::Duration::minutes(15))
     );
     assert_eq!(r.written_rate.pending, 1, "due at 04:00, after the report was made");
     assert_eq!(r.written_rate.decided(), 2);

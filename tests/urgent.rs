@@ -172,32 +172,39 @@ fn reports_stop_the_clocks_and_follow_ups_are_numbered() {
     h.key(Key::plain(KeyCode::F(2)));
     h.key(Key::ch('3'));
     h.tick_to(at("2026-11-23 03:20:00"));
+    // Each p opens on the most pressing running deadline: the duty leader (due 03:20), then the
+    // general duty office by phone (03:40), then in writing (04:10).
     for _ in 0..3 {
-        h.key(Key::ch('p')); // defaults: 电话初报, then 书面初报, then 电话续报
+        h.key(Key::ch('p'));
+        h.tick_to(h.clock + chrono::Duration::seconds(1));
         h.key(Key::ctrl('s'));
+        h.tick_to(h.clock + chrono::Duration::seconds(1));
     }
     let names: Vec<String> = h
         .store
         .reports(id)
         .unwrap()
         .into_iter()
-        .map(|r| format!("{}{}", r.channel.label(), r.kind))
+        .map(|r| format!("{}{}报{}", r.channel.label(), r.kind, r.recipient))
         .collect();
-    assert_eq!(names, ["电话初报", "书面初报", "电话续报一"]);
-    let event = h.store.event(id).unwrap();
     assert_eq!(
-        (event.phone_sent, event.written_sent),
-        (Some(at("2026-11-23 03:20:00")), Some(at("2026-11-23 03:20:00")))
+        names,
+        ["电话初报报带班领导", "电话初报报上级总值班室", "书面初报报上级总值班室"]
     );
+    let event = h.store.event(id).unwrap();
+    let sent: Vec<_> = event
+        .clocks
+        .iter()
+        .map(|c| (c.setting.recipient.as_str(), c.phone_sent.is_some(), c.written_sent.is_some()))
+        .collect();
+    assert_eq!(sent, [("带班领导", true, false), ("上级总值班室", true, true)]);
     assert!(
         !h.screen()[1].contains("【紧急"),
-        "with both first reports made and acknowledged, the banner goes away"
+        "with every recipient reported to and the event acknowledged, the banner goes away"
     );
     assert!(h.text().contains("已报 03:20"), "{}", h.text());
-    let r = h
-        .store
-        .add_report(id, ReportType::Final, &h.store.reports(id).unwrap()[0])
-        .unwrap();
+    let report = h.store.reports(id).unwrap()[1].clone();
+    let r = h.store.add_report(id, ReportType::Final, &report, &[]).unwrap();
     assert_eq!(r, "终报");
 }
 
@@ -228,8 +235,9 @@ fn a_config_change_never_rewrites_an_existing_events_deadlines() {
     let settings = parse(&stricter, None).unwrap().settings;
     assert!(settings.urgent.rules.iter().any(|r| r.phone_minutes == 15));
     let event = h.store.event(id).unwrap();
-    assert_eq!(event.record.rule.phone_minutes, 30);
-    assert_eq!(event.deadlines.phone_due, at("2026-11-23 03:40:00"));
+    let upward = event.clock_of("上级总值班室").unwrap();
+    assert_eq!(upward.setting.phone_minutes, 30);
+    assert_eq!(upward.setting.phone_due, at("2026-11-23 03:40:00"));
     // And the database refuses to change the copied rule.
     assert!(
         h.store

@@ -424,7 +424,7 @@ impl Week {
             ("watch list", app.screens.visits.watch.len(), 10),
             (
                 "timeline lines",
-                app.screens.urgent.timeline.as_ref().map_or(0, |(_, l)| l.len()),
+                app.screens.urgent.detail.as_ref().map_or(0, |d| d.timeline.len()),
                 MAX_TIMELINE_LINES,
             ),
             (

@@ -36,7 +36,7 @@ impl Notice {
             title: "值班提醒：紧急事项".into(),
             body: format!(
                 "{} {} 接报 {}",
-                e.record.level.label(),
+                e.facts.level.label(),
                 e.record.category,
                 e.record.received_at.format("%H:%M")
             ),
@@ -80,7 +80,7 @@ impl Alerts {
     /// Events that still need someone, most pressing first: unacknowledged, then by clock.
     #[must_use]
     pub fn pressing(&self, now: NaiveDateTime) -> Vec<&Event> {
-        let mut v: Vec<&Event> = self.events.iter().filter(|e| e.needs_attention()).collect();
+        let mut v: Vec<&Event> = self.events.iter().filter(|e| e.needs_attention(now)).collect();
         v.sort_by_key(|e| {
             (
                 e.escalation.state != EventState::New,
@@ -103,14 +103,14 @@ impl Alerts {
     /// Unacknowledged alerts (events and entries) and events whose report clocks still run: what
     /// the quit question mentions.
     #[must_use]
-    pub fn open_counts(&self) -> (usize, usize) {
+    pub fn open_counts(&self, now: NaiveDateTime) -> (usize, usize) {
         let unacked = self
             .events
             .iter()
             .filter(|e| e.escalation.state == EventState::New)
             .count()
             + self.unacked_entry_alerts().len();
-        let running = self.events.iter().filter(|e| e.needs_attention()).count();
+        let running = self.events.iter().filter(|e| e.needs_attention(now)).count();
         (unacked, running)
     }
 

@@ -1051,7 +1051,7 @@ impl App {
     /// terminal closes, but nobody here will hear them).
     fn quit_question(&self) -> String {
         let mut parts = Vec::new();
-        let (unacked, running) = self.shared.alerts.open_counts();
+        let (unacked, running) = self.shared.alerts.open_counts(self.now);
         if unacked > 0 {
             parts.push(format!("{unacked} 项紧急提醒还没有人确认"));
         }

@@ -121,17 +121,12 @@ impl RecordKind {
                 "请求事项",
                 "现场联系人",
                 "值班记录编号",
-                "报送对象",
-                "电话时限（分钟）",
-                "书面时限（分钟）",
-                "起算",
-                "依据",
-                "电话报告时限",
-                "书面报告时限",
+                "报送时限",
                 "记录人",
                 "记录时间",
                 "报告",
                 "时间线",
+                "事实更新",
             ],
             Self::Handover => &[
                 "编号",
@@ -303,35 +298,61 @@ pub fn event_csv(re: &ReportEvent) -> Vec<String> {
         .iter()
         .map(|l| format!("{} {}：{}", time(l.at), l.who, l.text))
         .collect();
+    let clocks: Vec<String> = e
+        .clocks
+        .iter()
+        .map(|c| {
+            let s = &c.setting;
+            let written = s.written_due.map(|w| format!("，书面截止 {}", time(w))).unwrap_or_default();
+            format!(
+                "{}：{}，起算 {}，电话截止 {}{written}，依据 {}",
+                s.recipient,
+                s.limits_text(),
+                s.clock.label(),
+                time(s.phone_due),
+                s.source
+            )
+        })
+        .collect();
+    let changes: Vec<String> = e
+        .changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}：{}（理由：{}）",
+                time(c.at),
+                c.by,
+                crate::core::urgent::facts::change_text(c),
+                c.reason
+            )
+        })
+        .collect();
+    // The facts as known now; the first record is in the amendments' old values.
+    let f = &e.facts;
     vec![
         e.id.to_string(),
         r.category.clone(),
-        r.level.label().into(),
+        f.level.label().into(),
         e.escalation.state.label().into(),
-        time(r.occurred_at),
+        time(f.occurred_at),
         time(r.received_at),
-        r.place.clone(),
+        f.place.clone(),
         r.source.clone(),
         r.summary.clone(),
-        count(r.deaths),
-        count(r.missing),
-        count(r.injured),
-        r.measures.clone(),
-        r.trend.clone(),
+        count(f.deaths),
+        count(f.missing),
+        count(f.injured),
+        f.measures.clone(),
+        f.trend.clone(),
         r.requests.clone(),
-        r.contact.clone(),
+        f.contact.clone(),
         r.log_entry_id.map(|id| id.to_string()).unwrap_or_default(),
-        r.rule.recipient.clone(),
-        r.rule.phone_minutes.to_string(),
-        r.rule.written_minutes.to_string(),
-        r.rule.clock.label().into(),
-        r.rule.source.clone(),
-        time(e.deadlines.phone_due),
-        time(e.deadlines.written_due),
+        clocks.join("\n"),
         r.created_by.clone(),
         time(r.created_at),
         reports.join("\n"),
         timeline.join("\n"),
+        changes.join("\n"),
     ]
 }
 

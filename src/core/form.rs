@@ -111,6 +111,15 @@ impl<K: FieldId> Field<K> {
         self
     }
 
+    /// A prefilled text opens at its first line, caret at the start (not scrolled to its end).
+    #[must_use]
+    pub fn read_from_top(mut self) -> Self {
+        if let Input::Text(b) = &mut self.input {
+            b.to_start();
+        }
+        self
+    }
+
     /// The value as text (a choice gives its label; a concealed field its carried value).
     #[must_use]
     pub fn value(&self) -> String {
@@ -189,6 +198,8 @@ pub struct Form<K> {
     pub saving: bool,
     /// A message for the whole form (the reason a save failed, a paste that was cut).
     pub notice: Option<String>,
+    /// Lines shown beside the fields, never part of a value (what changed since the last report).
+    pub aside: Vec<String>,
 }
 
 /// What a form holds, kept as a draft when the terminal closes with it unsaved: each field's
@@ -257,6 +268,7 @@ impl<K: FieldId> Form<K> {
             dirty: false,
             saving: false,
             notice: None,
+            aside: Vec::new(),
         };
         if f.fields.get(f.focus).is_some_and(|x| x.hidden) {
             f.next_field();

@@ -28,6 +28,8 @@ pub fn table_label(table: &str) -> &'static str {
         "log_instruction" => "领导批示",
         "urgent_event" => "紧急事件",
         "urgent_report" => "紧急事件的报告",
+        "urgent_clock" => "紧急事件的报送时限",
+        "urgent_fact" => "紧急事件的事实更新",
         "urgent_timeline" | "entry_alert_timeline" => "催办时间线",
         "entry_alert" => "紧急提醒",
         "visit" | "visit_representative" => "来访登记",

@@ -260,17 +260,40 @@ pub struct EventJson<'a> {
     requests: &'a str,
     contact: &'a str,
     log_entry_id: Option<i64>,
-    rule_recipient: &'a str,
-    rule_phone_minutes: u32,
-    rule_written_minutes: u32,
-    rule_clock: &'static str,
-    rule_source: &'a str,
-    phone_due_at: String,
-    written_due_at: String,
+    /// One reporting clock per recipient, as in force now.
+    clocks: Vec<ClockJson<'a>>,
     created_by: &'a str,
     created_at: String,
     reports: Vec<ReportJson<'a>>,
+    /// Every amendment of the facts above, oldest first (the first record is in the old values).
+    fact_changes: Vec<FactChangeJson<'a>>,
     timeline: Vec<TimelineJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct ClockJson<'a> {
+    recipient: &'a str,
+    phone_minutes: u32,
+    written_minutes: Option<u32>,
+    clock_from: &'static str,
+    source: &'a str,
+    phone_due_at: String,
+    phone_reported_at: Option<String>,
+    written_due_at: Option<String>,
+    written_reported_at: Option<String>,
+    /// When this setting was made and why (建立, 追加, 改为重大).
+    set_at: String,
+    why: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct FactChangeJson<'a> {
+    field: &'static str,
+    old: &'a str,
+    new: &'a str,
+    reason: &'a str,
+    by: &'a str,
+    at: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -289,31 +312,55 @@ impl<'a> From<&'a ReportEvent> for EventJson<'a> {
     fn from(re: &'a ReportEvent) -> Self {
         let e = &re.event;
         let r = &e.record;
+        // The facts as known now.
+        let f = &e.facts;
         Self {
             id: e.id,
             category: &r.category,
-            level: r.level.label(),
+            level: f.level.label(),
             state: e.escalation.state.label(),
-            occurred_at: time(r.occurred_at),
+            occurred_at: time(f.occurred_at),
             received_at: time(r.received_at),
-            place: &r.place,
+            place: &f.place,
             source: &r.source,
             summary: &r.summary,
-            deaths: r.deaths,
-            missing: r.missing,
-            injured: r.injured,
-            measures: &r.measures,
-            trend: &r.trend,
+            deaths: f.deaths,
+            missing: f.missing,
+            injured: f.injured,
+            measures: &f.measures,
+            trend: &f.trend,
             requests: &r.requests,
-            contact: &r.contact,
+            contact: &f.contact,
             log_entry_id: r.log_entry_id,
-            rule_recipient: &r.rule.recipient,
-            rule_phone_minutes: r.rule.phone_minutes,
-            rule_written_minutes: r.rule.written_minutes,
-            rule_clock: r.rule.clock.label(),
-            rule_source: &r.rule.source,
-            phone_due_at: time(e.deadlines.phone_due),
-            written_due_at: time(e.deadlines.written_due),
+            clocks: e
+                .clocks
+                .iter()
+                .map(|c| ClockJson {
+                    recipient: &c.setting.recipient,
+                    phone_minutes: c.setting.phone_minutes,
+                    written_minutes: c.setting.written_minutes,
+                    clock_from: c.setting.clock.label(),
+                    source: &c.setting.source,
+                    phone_due_at: time(c.setting.phone_due),
+                    phone_reported_at: opt_time(c.phone_sent),
+                    written_due_at: opt_time(c.setting.written_due),
+                    written_reported_at: opt_time(c.written_sent),
+                    set_at: time(c.setting.set_at),
+                    why: &c.setting.why,
+                })
+                .collect(),
+            fact_changes: e
+                .changes
+                .iter()
+                .map(|c| FactChangeJson {
+                    field: c.field.label(),
+                    old: &c.old,
+                    new: &c.new,
+                    reason: &c.reason,
+                    by: &c.by,
+                    at: time(c.at),
+                })
+                .collect(),
             created_by: &r.created_by,
             created_at: time(r.created_at),
             reports: re
@@ -340,16 +387,14 @@ impl<'a> From<&'a ReportEvent> for EventJson<'a> {
 pub struct OpenEventJson<'a> {
     #[serde(flatten)]
     record: EventJson<'a>,
-    /// When the first report went by phone / in writing; `null` while not yet.
-    phone_reported_at: Option<String>,
-    written_reported_at: Option<String>,
-    /// 剩 … or 超时 … at `now`, or when it was reported.
-    phone_clock: String,
-    written_clock: String,
-    /// The rung of the escalation ladder reached (0: the duty officer).
+    /// Each recipient's clocks at `now`: "上级总值班室 电话 剩 12:40，书面 剩 42:40".
+    clocks_now: Vec<String>,
+    /// The most pressing running deadline, as the banner says it.
+    pressing: String,
+    /// The rung of the escalation ladder reached (0: the first).
     escalation_level: usize,
     /// The facts still 待核实 (事发地点, 伤亡 …).
-    unverified: Vec<&'static str>,
+    unverified: Vec<String>,
 }
 
 impl<'a> OpenEventJson<'a> {
@@ -358,12 +403,10 @@ impl<'a> OpenEventJson<'a> {
         let e: &Event = &re.event;
         Self {
             record: EventJson::from(re),
-            phone_reported_at: opt_time(e.phone_sent),
-            written_reported_at: opt_time(e.written_sent),
-            phone_clock: e.phone_clock(now).describe(),
-            written_clock: e.written_clock(now).describe(),
+            clocks_now: e.clocks.iter().map(|c| c.describe(now)).collect(),
+            pressing: e.pressing(now),
             escalation_level: e.escalation.rung,
-            unverified: e.record.unverified(),
+            unverified: e.facts.unverified(),
         }
     }
 }

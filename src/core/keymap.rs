@@ -197,6 +197,14 @@ pub enum Action {
     Report,
     /// Record the outcome of a phone call.
     CallOutcome,
+    /// Update an event's facts (by amendment).
+    UpdateFacts,
+    /// Re-grade an event (升级/降级).
+    Regrade,
+    /// Add a recipient to an event (its clock starts then).
+    AddRecipient,
+    /// Which events the list shows (open, ended, how far back).
+    Filter,
     NewHandover,
     /// The incoming officer takes over the selected item.
     ConfirmItem,
@@ -293,6 +301,10 @@ impl Action {
             Self::CloseEvent => "结束事件",
             Self::Report => "记录报告",
             Self::CallOutcome => "记录通话结果",
+            Self::UpdateFacts => "更新事实",
+            Self::Regrade => "升级/降级",
+            Self::AddRecipient => "追加报送对象",
+            Self::Filter => "筛选（未结束/已结束/时间）",
             Self::NewHandover => "开始交班",
             Self::ConfirmItem => "确认接手",
             Self::QuestionItem => "提出疑问",
@@ -442,10 +454,16 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Urgent, &[p(C::F(2)), Key::ch('a')], Action::Acknowledge, true),
     b(Mode::Urgent, &[Key::ch('p')], Action::Report, true),
     b(Mode::Urgent, &[Key::ch('o')], Action::CallOutcome, true),
+    b(Mode::Urgent, &[Key::ch('e')], Action::UpdateFacts, true),
+    b(Mode::Urgent, &[Key::ch('g')], Action::Regrade, true),
+    b(Mode::Urgent, &[Key::ch('t')], Action::AddRecipient, false),
     b(Mode::Urgent, &[Key::ch('r')], Action::Resolve, false),
     b(Mode::Urgent, &[Key::ch('c')], Action::CloseEvent, false),
+    b(Mode::Urgent, &[Key::ch('f')], Action::Filter, false),
     b(Mode::Urgent, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::Urgent, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Urgent, &[p(C::PageUp)], Action::PageUp, false),
+    b(Mode::Urgent, &[p(C::PageDown), Key::ch(' ')], Action::PageDown, false),
     b(Mode::Urgent, &[p(C::Tab)], Action::NextTab, false),
     b(Mode::Urgent, &[p(C::BackTab)], Action::PrevTab, false),
     b(

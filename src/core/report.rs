@@ -40,7 +40,7 @@ use super::csv::{csv_document, spreadsheet_safe};
 use super::escalation::EventState;
 use super::log::{EntryId, EntryKind, Instruction, NewEntry, Status, Triage};
 use super::text::{first_line, sanitize};
-use super::urgent::{Channel, Event, EventId, Level, Report, TimelineLine};
+use super::urgent::{Channel, Event, EventId, Facts, Level, Report, TimelineLine};
 use super::validate::format_minute;
 use super::visit::COLLECTIVE_THRESHOLD;
 
@@ -145,11 +145,11 @@ impl ReportEvent {
         state
     }
 
-    /// The first report on `channel` sent by `t`.
-    fn first_sent(&self, channel: Channel, t: NaiveDateTime) -> Option<NaiveDateTime> {
+    /// The first report to `recipient` on `channel` sent by `t`.
+    fn first_sent(&self, recipient: &str, channel: Channel, t: NaiveDateTime) -> Option<NaiveDateTime> {
         self.reports
             .iter()
-            .filter(|r| r.channel == channel && r.sent_at <= t)
+            .filter(|r| r.recipient == recipient && r.channel == channel && r.sent_at <= t)
             .map(|r| r.sent_at)
             .min()
     }
@@ -337,10 +337,53 @@ pub struct EventLine {
     pub state: EventState,
     /// Reports sent by the end of the window, in the order sent.
     pub reports: Vec<ReportLine>,
+    /// Each recipient's first reports against their deadlines.
+    pub clocks: Vec<ClockLine>,
+    /// The facts as known at the end of the window.
+    pub casualties: String,
+    pub unverified: Vec<String>,
+}
+
+/// One recipient's deadlines in the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockLine {
+    pub recipient: String,
     pub phone: FirstReport,
-    pub written: FirstReport,
-    /// 依据 of the deadlines.
-    pub rule_source: String,
+    /// `None`: this recipient takes a phone report only.
+    pub written: Option<FirstReport>,
+    /// 依据 of the limits.
+    pub source: String,
+}
+
+impl EventLine {
+    /// The deadlines of one recipient.
+    #[must_use]
+    pub fn clock(&self, recipient: &str) -> Option<&ClockLine> {
+        self.clocks.iter().find(|c| c.recipient == recipient)
+    }
+
+    /// "报上级总值班室：电话 时限 …；书面 时限 …", one line per recipient, then the facts.
+    #[must_use]
+    pub fn clock_lines(&self, year: i32) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .clocks
+            .iter()
+            .map(|c| {
+                let written = c
+                    .written
+                    .map(|w| format!("；书面 {}", w.describe(year)))
+                    .unwrap_or_default();
+                format!("报{}：电话 {}{written}", c.recipient, c.phone.describe(year))
+            })
+            .collect();
+        let unverified = if self.unverified.is_empty() {
+            "无".to_string()
+        } else {
+            self.unverified.join("、")
+        };
+        out.push(format!("伤亡：{}；待核实：{unverified}", self.casualties));
+        out
+    }
 }
 
 impl EventLine {
@@ -507,25 +550,42 @@ pub fn build(data: &ReportData, now: NaiveDateTime) -> DailyReport {
             continue;
         }
         let state = re.state_at(as_of);
-        let phone = FirstReport::new(
-            e.deadlines.phone_due,
-            re.first_sent(Channel::Phone, as_of),
-            as_of,
-            &window,
-        );
-        let written = FirstReport::new(
-            e.deadlines.written_due,
-            re.first_sent(Channel::Written, as_of),
-            as_of,
-            &window,
-        );
-        let relevant =
-            window.contains(r.received_at) || state != EventState::Closed || phone.counted || written.counted;
+        let clocks: Vec<ClockLine> = e
+            .clocks
+            .iter()
+            .map(|c| {
+                let who = &c.setting.recipient;
+                ClockLine {
+                    recipient: who.clone(),
+                    phone: FirstReport::new(
+                        c.setting.phone_due,
+                        re.first_sent(who, Channel::Phone, as_of),
+                        as_of,
+                        &window,
+                    ),
+                    written: c.setting.written_due.map(|due| {
+                        FirstReport::new(due, re.first_sent(who, Channel::Written, as_of), as_of, &window)
+                    }),
+                    source: c.setting.source.clone(),
+                }
+            })
+            .collect();
+        let counted = clocks
+            .iter()
+            .any(|c| c.phone.counted || c.written.is_some_and(|w| w.counted));
+        let relevant = window.contains(r.received_at) || state != EventState::Closed || counted;
         if !relevant {
             continue;
         }
-        phone_rate.add(&phone);
-        written_rate.add(&written);
+        // The rates are those of reporting upward: a recipient with a written deadline (the
+        // general duty office), not the duty leader's phone call inside the room.
+        for c in clocks.iter().filter(|c| c.written.is_some()) {
+            phone_rate.add(&c.phone);
+            if let Some(w) = &c.written {
+                written_rate.add(w);
+            }
+        }
+        let facts = Facts::as_of(r, &e.changes, Some(as_of));
         let mut reports: Vec<ReportLine> = re
             .reports
             .iter()
@@ -540,17 +600,17 @@ pub fn build(data: &ReportData, now: NaiveDateTime) -> DailyReport {
         reports.sort_by_key(|rep| rep.sent_at);
         events.push(EventLine {
             id: e.id,
-            level: r.level,
+            level: facts.level,
             category: r.category.clone(),
-            place: r.place.clone(),
+            place: facts.place.clone(),
             summary: r.summary.clone(),
-            occurred_at: r.occurred_at,
+            occurred_at: facts.occurred_at,
             received_at: r.received_at,
             state,
             reports,
-            phone,
-            written,
-            rule_source: r.rule.source.clone(),
+            clocks,
+            casualties: facts.casualties(),
+            unverified: facts.unverified(),
         });
     }
     events.sort_by_key(|e| (e.received_at, e.id));
@@ -776,8 +836,9 @@ impl DailyReport {
                     short_time(r.sent_at, y)
                 ));
             }
-            s.push_str(&format!("   电话初报：{}\n", e.phone.describe(y)));
-            s.push_str(&format!("   书面初报：{}\n", e.written.describe(y)));
+            for line in e.clock_lines(y) {
+                s.push_str(&format!("   {}\n", sanitize(&line, false)));
+            }
         }
         s.push('\n');
 
@@ -867,8 +928,9 @@ impl DailyReport {
                     short_time(r.sent_at, y)
                 ));
             }
-            s.push_str(&format!("   - 电话初报：{}\n", e.phone.describe(y)));
-            s.push_str(&format!("   - 书面初报：{}\n", e.written.describe(y)));
+            for line in e.clock_lines(y) {
+                s.push_str(&format!("   - {}\n", md(&line)));
+            }
         }
         s.push('\n');
 
@@ -954,8 +1016,7 @@ impl DailyReport {
                     format_minute(r.sent_at)
                 ));
             }
-            detail.push(format!("电话初报：{}", e.phone.describe(y)));
-            detail.push(format!("书面初报：{}", e.written.describe(y)));
+            detail.extend(e.clock_lines(y));
             rows.push(row(
                 "紧急事件",
                 &e.id.to_string(),
@@ -1099,12 +1160,10 @@ mod tests {
             event: crate::core::urgent::Event {
                 id: 1,
                 record: sample_event(),
-                deadlines: sample_event()
-                    .rule
-                    .deadlines(at("2026-11-23 02:50"), at("2026-11-23 03:00")),
+                facts: crate::core::urgent::Facts::first(&sample_event()),
+                changes: Vec::new(),
+                clocks: Vec::new(),
                 escalation: esc,
-                phone_sent: None,
-                written_sent: None,
                 final_sent: None,
                 reports: 0,
             },
@@ -1118,7 +1177,7 @@ mod tests {
     }
 
     fn sample_event() -> crate::core::urgent::NewEvent {
-        use crate::core::urgent::{ClockFrom, NewEvent, RuleSnapshot};
+        use crate::core::urgent::NewEvent;
         NewEvent {
             category: "自然灾害".into(),
             level: Level::Major,
@@ -1135,13 +1194,7 @@ mod tests {
             requests: String::new(),
             contact: String::new(),
             log_entry_id: None,
-            rule: RuleSnapshot {
-                recipient: "上级总值班室".into(),
-                phone_minutes: 30,
-                written_minutes: 60,
-                clock: ClockFrom::Received,
-                source: "测试依据".into(),
-            },
+            clocks: Vec::new(),
             created_by: "张三".into(),
             created_at: at("2026-11-23 03:00"),
         }

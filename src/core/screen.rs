@@ -25,7 +25,10 @@ use super::roster::{Shift, Swap};
 use super::search::{SearchCursor, SearchHit};
 use super::settings::Settings;
 use super::shared::Shared;
-use super::urgent::{AlertTarget, EntryAlert, Event, EventId, NewEvent, Report, ReportType, TimelineLine};
+use super::urgent::{
+    AddedRecipient, AlertTarget, DeadlineRule, EntryAlert, Event, EventId, FactChange, Level, NewEvent, Report, ReportType,
+    TimelineLine,
+};
 use super::visit::{
     AlertEntry, NewVisit, NewWatchEntry, Reveal, Visit, VisitId, VisitPageRequest, VisitorMatch, WatchEntry,
 };
@@ -44,7 +47,14 @@ pub enum Request {
     Amend(AmendRequest),
     Instruct(InstructionRequest),
     LoadEvents,
-    LoadTimeline(EventId),
+    /// An event read whole: its facts and clocks, every report, the timeline.
+    LoadEventDetail(EventId),
+    /// Ended events received in `[since, until)`, newest first.
+    LoadEventHistory {
+        since: NaiveDateTime,
+        until: NaiveDateTime,
+        limit: usize,
+    },
     /// Whether another terminal or a script wrote since the last look.
     CheckForeignWrites,
     CreateEvent(Box<NewEvent>, Vec<TimelineLine>),
@@ -52,6 +62,24 @@ pub enum Request {
         event_id: EventId,
         kind: ReportType,
         report: Box<Report>,
+        /// The facts the report updates.
+        changes: Vec<FactChange>,
+    },
+    UpdateFacts(EventId, Vec<FactChange>),
+    /// 升级/降级 with the new level's rules (one per recipient).
+    Regrade {
+        event_id: EventId,
+        level: Level,
+        rules: Vec<DeadlineRule>,
+        reason: String,
+        by: String,
+        at: NaiveDateTime,
+    },
+    AddRecipient {
+        event_id: EventId,
+        added: AddedRecipient,
+        by: String,
+        at: NaiveDateTime,
     },
     AppendTimeline(EventId, TimelineLine),
     /// Save an escalation step, only if the stored state is still `before` (another terminal may
@@ -175,7 +203,10 @@ pub enum Reply {
         key: EntryKey,
     },
     Events(Vec<Event>, Vec<EntryAlert>),
-    Timeline(EventId, Vec<TimelineLine>),
+    EventDetail(Box<super::report::ReportEvent>),
+    EventHistory(Vec<Event>),
+    /// Facts, a level or a recipient committed.
+    EventUpdated,
     ForeignWrites(bool),
     EventCreated(EventId),
     /// A report committed under this name (初报, 续报一…).

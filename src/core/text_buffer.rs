@@ -138,6 +138,11 @@ impl TextBuffer {
         }
     }
 
+    /// To the start of the whole text (a prefilled text is read from its top).
+    pub fn to_start(&mut self) {
+        self.cursor = 0;
+    }
+
     /// To the start of the current line.
     pub fn home(&mut self) {
         self.cursor = self.line_start(self.cursor);

@@ -55,7 +55,15 @@ labelled_enum!(
     }
 );
 
-/// One deadline rule from the configuration.
+pub mod clock;
+pub mod facts;
+pub mod print;
+
+pub use clock::{ClockSetting, RecipientClock};
+pub use facts::{FactChange, FactField, Facts};
+
+/// One deadline rule from the configuration: at this level (and category), this recipient is
+/// reported to within these limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadlineRule {
     /// `None` matches every category.
@@ -63,67 +71,11 @@ pub struct DeadlineRule {
     pub level: Level,
     pub recipient: String,
     pub phone_minutes: u32,
-    pub written_minutes: u32,
+    /// `None`: a phone report only (the 带班领导).
+    pub written_minutes: Option<u32>,
     pub clock: ClockFrom,
-    /// The document the limits come from (依据).
+    /// The document the limits come from (依据), or 参考 where they are practice.
     pub source: String,
-}
-
-/// Chooses the rule for an event: same level and recipient, a rule naming the category wins
-/// over a rule for every category; among equals, the first in the configuration.
-#[must_use]
-pub fn match_rule<'a>(
-    rules: &'a [DeadlineRule],
-    category: &str,
-    level: Level,
-    recipient: &str,
-) -> Option<&'a DeadlineRule> {
-    let candidates = rules.iter().filter(|r| r.level == level && r.recipient == recipient);
-    let specific = candidates.clone().find(|r| r.category.as_deref() == Some(category));
-    specific.or_else(|| candidates.clone().find(|r| r.category.is_none()))
-}
-
-/// The rule as copied onto an event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleSnapshot {
-    pub recipient: String,
-    pub phone_minutes: u32,
-    pub written_minutes: u32,
-    pub clock: ClockFrom,
-    pub source: String,
-}
-
-impl From<&DeadlineRule> for RuleSnapshot {
-    fn from(r: &DeadlineRule) -> Self {
-        Self {
-            recipient: r.recipient.clone(),
-            phone_minutes: r.phone_minutes,
-            written_minutes: r.written_minutes,
-            clock: r.clock,
-            source: r.source.clone(),
-        }
-    }
-}
-
-/// The two reporting deadlines of an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Deadlines {
-    pub phone_due: NaiveDateTime,
-    pub written_due: NaiveDateTime,
-}
-
-impl RuleSnapshot {
-    #[must_use]
-    pub fn deadlines(&self, occurred_at: NaiveDateTime, received_at: NaiveDateTime) -> Deadlines {
-        let base = match self.clock {
-            ClockFrom::Occurred => occurred_at,
-            ClockFrom::Received => received_at,
-        };
-        Deadlines {
-            phone_due: base + Duration::minutes(i64::from(self.phone_minutes)),
-            written_due: base + Duration::minutes(i64::from(self.written_minutes)),
-        }
-    }
 }
 
 /// How urgent a clock looks.
@@ -227,21 +179,26 @@ pub struct NewEvent {
     pub contact: String,
     /// The log entry it was promoted from.
     pub log_entry_id: Option<i64>,
-    pub rule: RuleSnapshot,
+    /// The reporting clocks set when it was recorded, one per recipient.
+    pub clocks: Vec<ClockSetting>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
 }
 
-/// An event as the app tracks it: its record, deadlines, escalation and first reports.
+/// An event as the app tracks it: its first record, the facts as known now, its clocks, its
+/// escalation and its reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub id: EventId,
+    /// As first recorded (never changed).
     pub record: NewEvent,
-    pub deadlines: Deadlines,
+    /// As known now: the first record with every amendment applied.
+    pub facts: Facts,
+    /// The amendments, oldest first.
+    pub changes: Vec<FactChange>,
+    /// One clock per recipient, with the first report made to each.
+    pub clocks: Vec<RecipientClock>,
     pub escalation: super::escalation::Escalation,
-    /// First report sent by phone / in writing, if any.
-    pub phone_sent: Option<NaiveDateTime>,
-    pub written_sent: Option<NaiveDateTime>,
     /// When the 终报 was sent, if it was.
     pub final_sent: Option<NaiveDateTime>,
     /// Reports recorded so far.
@@ -249,79 +206,63 @@ pub struct Event {
 }
 
 impl Event {
+    /// An event as it stands when just recorded: no report, no amendment, not yet acknowledged.
     #[must_use]
-    pub fn phone_clock(&self, now: NaiveDateTime) -> Countdown {
-        let allowed = Duration::minutes(i64::from(self.record.rule.phone_minutes));
-        Countdown::of(self.deadlines.phone_due, allowed, self.phone_sent, now)
+    pub fn just_recorded(id: EventId, record: NewEvent) -> Self {
+        Self {
+            id,
+            facts: Facts::first(&record),
+            changes: Vec::new(),
+            clocks: record
+                .clocks
+                .iter()
+                .map(|c| RecipientClock {
+                    setting: c.clone(),
+                    phone_sent: None,
+                    written_sent: None,
+                })
+                .collect(),
+            escalation: super::escalation::Escalation::new(record.created_at),
+            final_sent: None,
+            reports: 0,
+            record,
+        }
     }
 
-    #[must_use]
-    pub fn written_clock(&self, now: NaiveDateTime) -> Countdown {
-        let allowed = Duration::minutes(i64::from(self.record.rule.written_minutes));
-        Countdown::of(self.deadlines.written_due, allowed, self.written_sent, now)
-    }
-
-    /// The worse of the two clocks.
+    /// The worst of the clocks.
     #[must_use]
     pub fn urgency(&self, now: NaiveDateTime) -> Urgency {
-        self.phone_clock(now).urgency().max(self.written_clock(now).urgency())
+        clock::urgency(&self.clocks, now)
     }
 
-    /// Still needs someone: not acknowledged, or a first report (phone or written) not yet made.
-    /// Either keeps the banner and the clocks on every screen.
+    /// Still needs someone: not acknowledged, or a report not yet made to a recipient (by phone,
+    /// or in writing where the recipient takes one). Either keeps the banner on every screen.
     #[must_use]
-    pub fn needs_attention(&self) -> bool {
+    pub fn needs_attention(&self, now: NaiveDateTime) -> bool {
         self.escalation.state == EventState::New
-            || (self.escalation.state != EventState::Closed
-                && (self.phone_sent.is_none() || self.written_sent.is_none()))
+            || (self.escalation.state != EventState::Closed && !clock::running(&self.clocks, now).is_empty())
     }
 
-    /// The name the next report gets: 初报, 续报一, 续报二 …; `final_report` makes it 终报.
+    /// "报上级总值班室 电话 剩 12:40；另有 1 项", or what every clock says once all are met.
     #[must_use]
-    pub fn next_report_kind(&self, final_report: bool) -> String {
-        match (final_report, self.reports) {
-            (true, _) => "终报".into(),
-            (false, 0) => "初报".into(),
-            (false, n) => format!("续报{}", chinese_number(n)),
-        }
+    pub fn pressing(&self, now: NaiveDateTime) -> String {
+        clock::most_pressing(&self.clocks, now).unwrap_or_else(|| "各报送对象均已报".into())
     }
 
-    /// "电话报告 剩 12:40；书面 剩 42:40；依据 …"
+    /// Every clock: "带班领导 电话 已报 16:10；上级总值班室 电话 剩 12:40，书面 剩 42:40".
     #[must_use]
     pub fn clock_strip(&self, now: NaiveDateTime) -> String {
-        format!(
-            "电话报告 {}；书面 {}；依据 {}",
-            self.phone_clock(now).describe(),
-            self.written_clock(now).describe(),
-            self.record.rule.source
-        )
+        self.clocks
+            .iter()
+            .map(|c| c.describe(now))
+            .collect::<Vec<_>>()
+            .join("；")
     }
-}
 
-impl NewEvent {
-    /// Elements not yet known, to be marked 待核实 and asked for in the next report.
+    /// The clock of one recipient.
     #[must_use]
-    pub fn unverified(&self) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        if self.place.trim().is_empty() {
-            out.push("事发地点");
-        }
-        if self.source.trim().is_empty() {
-            out.push("信息来源");
-        }
-        if self.deaths.is_none() || self.missing.is_none() || self.injured.is_none() {
-            out.push("伤亡情况");
-        }
-        if self.measures.trim().is_empty() {
-            out.push("已采取措施");
-        }
-        if self.trend.trim().is_empty() {
-            out.push("发展趋势");
-        }
-        if self.contact.trim().is_empty() {
-            out.push("现场联系人");
-        }
-        out
+    pub fn clock_of(&self, recipient: &str) -> Option<&RecipientClock> {
+        self.clocks.iter().find(|c| c.setting.recipient == recipient)
     }
 }
 
@@ -353,6 +294,29 @@ pub struct Report {
     pub content: String,
     pub recorded_by: String,
     pub recorded_at: NaiveDateTime,
+}
+
+/// The name a report gets in its recipient's chain: 初报, 续报一 … (numbered per recipient and
+/// channel, so the phone and the written 续报一 share their number), 终报. Refuses a second 初报
+/// or 终报 on the same channel to the same recipient.
+pub fn report_name(kind: ReportType, earlier: &[Report], recipient: &str, channel: Channel) -> Result<String, String> {
+    let same = || earlier.iter().filter(|r| r.recipient == recipient && r.channel == channel);
+    match kind {
+        ReportType::Initial if same().any(|r| r.kind == "初报") => Err(format!(
+            "已有{}初报报{recipient}：请选续报",
+            channel.label()
+        )),
+        ReportType::Initial => Ok("初报".into()),
+        ReportType::Final if same().any(|r| r.kind == "终报") => Err(format!(
+            "已有{}终报报{recipient}",
+            channel.label()
+        )),
+        ReportType::Final => Ok("终报".into()),
+        ReportType::FollowUp => {
+            let n = same().filter(|r| r.kind.starts_with("续报")).count();
+            Ok(format!("续报{}", chinese_number(u32::try_from(n).unwrap_or(u32::MAX - 1) + 1)))
+        }
+    }
 }
 
 /// Follow-up times (e.g. 08:00, 17:00) that fell in `(since, now]`, for an event still without
@@ -457,9 +421,9 @@ impl EventText {
             Self::Trend | Self::Requests => 200,
             Self::Place | Self::Contact | Self::ReportRecipient => 100,
             Self::ReportSigner => 50,
-            // The initial report is filled in with the time, the place, the whole summary and
-            // what is still unverified: it must fit whole (tested).
-            Self::ReportContent => 5000,
+            // The initial report is filled in with the time, the place, the whole summary, the
+            // casualties, the measures and the trend: it must fit whole (tested).
+            Self::ReportContent => 7000,
         }
     }
 
@@ -497,14 +461,6 @@ pub fn new_event(
     operator: &str,
     now: NaiveDateTime,
 ) -> Result<NewEvent, String> {
-    let rule = match_rule(&settings.rules, &draft.category, draft.level, &settings.recipient).ok_or_else(|| {
-        format!(
-            "没有适用于“{}”“{}”级事件报“{}”的时限规则：请在配置 [[deadline]] 中补上",
-            draft.category,
-            draft.level.label(),
-            settings.recipient
-        )
-    })?;
     if !settings.categories.contains(&draft.category) {
         return Err(format!(
             "类别“{}”无效：可写 {}",
@@ -532,6 +488,27 @@ pub fn new_event(
     if draft.occurred_at > received_at {
         return Err("事发时间晚于接报时间：请核对".into());
     }
+    let rules = clock::rules_for(&settings.rules, &draft.category, draft.level);
+    if rules.is_empty() {
+        return Err(format!(
+            "没有适用于“{}”“{}”级事件的报送时限规则：请在配置 [[deadline]] 中补上",
+            draft.category,
+            draft.level.label()
+        ));
+    }
+    let mut clocks: Vec<ClockSetting> = rules
+        .into_iter()
+        .map(|r| ClockSetting::from_rule(r, draft.occurred_at, received_at, now))
+        .collect();
+    for added in &draft.added {
+        if clocks.iter().any(|c| c.recipient == added.name) {
+            return Err(format!("“{}”已在报送对象中", added.name));
+        }
+        // Counted from 接报: the officer could not report before hearing of it.
+        let mut c = ClockSetting::added(&added.name, added.phone_minutes, added.written_minutes, received_at);
+        c.set_at = now;
+        clocks.push(c);
+    }
     Ok(NewEvent {
         category: draft.category,
         level: draft.level,
@@ -548,7 +525,7 @@ pub fn new_event(
         requests: draft.requests,
         contact: draft.contact,
         log_entry_id: draft.log_entry_id,
-        rule: rule.into(),
+        clocks,
         created_by: operator.to_string(),
         created_at: now,
     })
@@ -573,6 +550,38 @@ pub struct EventDraft {
     pub requests: String,
     pub contact: String,
     pub log_entry_id: Option<i64>,
+    /// Recipients beyond those the rules give, with their limits.
+    pub added: Vec<AddedRecipient>,
+}
+
+/// A recipient the officer adds to an event (at creation or later), with limits in minutes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedRecipient {
+    pub name: String,
+    pub phone_minutes: u32,
+    pub written_minutes: Option<u32>,
+}
+
+impl AddedRecipient {
+    /// Reads "信访部门" and "30/60" (phone / written minutes; "30" for a phone report only).
+    pub fn parse(name: &str, limits: &str) -> Result<Self, String> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("请写报送对象，如 信访部门".into());
+        }
+        EventText::ReportRecipient.check(name)?;
+        let bad = || format!("时限“{}”看不懂：写电话时限的分钟数，有书面时限再写“/分钟”，如 30/60 或 10", limits.trim());
+        let minutes = |s: &str| s.trim().parse::<u32>().ok().filter(|m| (1..=10_080).contains(m));
+        let (phone, written) = match limits.trim().split_once(['/', '／']) {
+            Some((p, w)) => (minutes(p).ok_or_else(bad)?, Some(minutes(w).ok_or_else(bad)?)),
+            None => (minutes(limits).ok_or_else(bad)?, None),
+        };
+        Ok(Self {
+            name: name.to_string(),
+            phone_minutes: phone,
+            written_minutes: written,
+        })
+    }
 }
 
 impl EventDraft {
@@ -595,6 +604,7 @@ impl EventDraft {
             requests: String::new(),
             contact: String::new(),
             log_entry_id: None,
+            added: Vec::new(),
         }
     }
 }
@@ -647,98 +657,95 @@ mod tests {
             level,
             recipient: "上级总值班室".into(),
             phone_minutes: phone,
-            written_minutes: written,
+            written_minutes: Some(written),
             clock: ClockFrom::Received,
             source: "测试依据".into(),
         }
     }
 
     #[test]
-    fn the_rule_in_force_is_copied_onto_the_event() {
+    fn the_rules_in_force_are_copied_onto_the_event_as_clocks() {
         let mut settings = UrgentSettings {
             categories: vec!["自然灾害".into()],
             recipient: "上级总值班室".into(),
             rules: vec![rule(None, Level::Major, 30, 60)],
             ..Default::default()
         };
-        let draft = EventDraft::essentials("自然灾害", Level::Major, at("2026-11-23 02:50"), "李家集镇", "山体滑坡");
+        let mut draft = EventDraft::essentials("自然灾害", Level::Major, at("2026-11-23 02:50"), "李家集镇", "山体滑坡");
+        draft.added.push(AddedRecipient::parse("信访部门", "20").unwrap());
         let e = new_event(draft.clone(), &settings, "张三", at("2026-11-23 03:00")).unwrap();
-        assert_eq!((e.rule.phone_minutes, e.rule.source.as_str()), (30, "测试依据"));
-        assert_eq!(e.received_at, at("2026-11-23 03:00"));
         assert_eq!(
-            e.unverified(),
-            ["信息来源", "伤亡情况", "已采取措施", "发展趋势", "现场联系人"]
+            e.clocks
+                .iter()
+                .map(|c| (c.recipient.as_str(), c.phone_due, c.written_due))
+                .collect::<Vec<_>>(),
+            [
+                ("上级总值班室", at("2026-11-23 03:30"), Some(at("2026-11-23 04:00"))),
+                ("信访部门", at("2026-11-23 03:20"), None),
+            ]
         );
+        assert_eq!(e.received_at, at("2026-11-23 03:00"));
         // Editing the rules afterwards changes nothing already copied.
         settings.rules[0].phone_minutes = 15;
-        assert_eq!(e.rule.phone_minutes, 30);
+        assert_eq!(e.clocks[0].phone_minutes, 30);
+        let blank = EventDraft {
+            summary: " ".into(),
+            ..draft.clone()
+        };
+        assert!(new_event(blank, &settings, "张三", at("2026-11-23 03:00")).is_err());
+        let large = EventDraft {
+            level: Level::Large,
+            ..draft.clone()
+        };
         assert!(
-            new_event(
-                EventDraft {
-                    summary: " ".into(),
-                    ..draft.clone()
-                },
-                &settings,
-                "张三",
-                at("2026-11-23 03:00")
-            )
-            .is_err()
+            new_event(large, &settings, "张三", at("2026-11-23 03:00"))
+                .unwrap_err()
+                .contains("时限规则")
         );
+        draft.added.push(AddedRecipient::parse("上级总值班室", "10").unwrap());
         assert!(
-            new_event(
-                EventDraft {
-                    level: Level::Large,
-                    ..draft
-                },
-                &settings,
-                "张三",
-                at("2026-11-23 03:00")
-            )
-            .unwrap_err()
-            .contains("时限规则")
+            new_event(draft, &settings, "张三", at("2026-11-23 03:00"))
+                .unwrap_err()
+                .contains("已在报送对象中")
         );
     }
 
     #[test]
-    fn reports_are_numbered_in_chinese() {
+    fn an_added_recipients_limits_are_read_or_refused_with_a_way_to_fix_them() {
+        let a = AddedRecipient::parse(" 信访部门 ", "30／60").unwrap();
+        assert_eq!((a.name.as_str(), a.phone_minutes, a.written_minutes), ("信访部门", 30, Some(60)));
+        assert!(AddedRecipient::parse("信访部门", "半小时").unwrap_err().contains("30/60"));
+        assert!(AddedRecipient::parse("信访部门", "0").is_err());
+        assert!(AddedRecipient::parse("", "30").unwrap_err().contains("报送对象"));
+    }
+
+    #[test]
+    fn reports_are_numbered_per_recipient_and_channel() {
+        let report = |kind: &str, recipient: &str, channel| Report {
+            kind: kind.into(),
+            channel,
+            recipient: recipient.into(),
+            sent_at: at("2026-11-23 03:10"),
+            signed_by: "王五".into(),
+            content: "…".into(),
+            recorded_by: "张三".into(),
+            recorded_at: at("2026-11-23 03:10"),
+        };
+        let up = "上级总值班室";
+        let earlier = vec![
+            report("初报", "带班领导", Channel::Phone),
+            report("初报", up, Channel::Phone),
+            report("续报一", up, Channel::Phone),
+        ];
+        let name = |k, who, ch| report_name(k, &earlier, who, ch);
+        assert_eq!(name(ReportType::FollowUp, up, Channel::Phone).unwrap(), "续报二");
+        assert_eq!(name(ReportType::FollowUp, up, Channel::Written).unwrap(), "续报一");
+        assert_eq!(name(ReportType::Initial, up, Channel::Written).unwrap(), "初报");
+        assert!(name(ReportType::Initial, up, Channel::Phone).unwrap_err().contains("请选续报"));
+        assert_eq!(name(ReportType::Initial, "信访部门", Channel::Phone).unwrap(), "初报");
         assert_eq!(
             [1, 2, 10, 11, 20, 23].map(chinese_number),
             ["一", "二", "十", "十一", "二十", "二十三"]
-        );
-    }
-
-    #[test]
-    fn a_rule_naming_the_category_wins_over_a_general_one() {
-        let rules = [
-            rule(None, Level::Major, 30, 60),
-            rule(Some("事故灾难"), Level::Major, 15, 35),
-        ];
-        assert_eq!(
-            match_rule(&rules, "事故灾难", Level::Major, "上级总值班室")
-                .unwrap()
-                .phone_minutes,
-            15
-        );
-        assert_eq!(
-            match_rule(&rules, "自然灾害", Level::Major, "上级总值班室")
-                .unwrap()
-                .phone_minutes,
-            30
-        );
-        assert!(match_rule(&rules, "自然灾害", Level::Large, "上级总值班室").is_none());
-        assert!(match_rule(&rules, "自然灾害", Level::Major, "带班领导").is_none());
-    }
-
-    #[test]
-    fn deadlines_count_from_the_clock_the_rule_names() {
-        let mut snap = RuleSnapshot::from(&rule(None, Level::Major, 30, 60));
-        let (occurred, received) = (at("2026-11-23 02:40"), at("2026-11-23 03:00"));
-        assert_eq!(snap.deadlines(occurred, received).phone_due, at("2026-11-23 03:30"));
-        snap.clock = ClockFrom::Occurred;
-        let d = snap.deadlines(occurred, received);
-        assert_eq!(
-            (d.phone_due, d.written_due),
-            (at("2026-11-23 03:10"), at("2026-11-23 03:40"))
         );
     }
 

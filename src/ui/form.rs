@@ -61,6 +61,37 @@ pub fn render_form<K: FieldId>(frame: &mut Frame, area: Rect, form: &Form<K>) {
     if inner.width < 20 || inner.height < 3 {
         return;
     }
+    // The aside (what changed since the last report) above the fields, wrapped, at most a
+    // quarter of the form: it is read beside the text, never typed into it.
+    let aside: Vec<String> = form
+        .aside
+        .iter()
+        .flat_map(|a| {
+            let a = clean(a);
+            wrap(&a, usize::from(inner.width))
+                .iter()
+                .map(|r| a.get(r.clone()).unwrap_or("").to_string())
+                .collect::<Vec<_>>()
+        })
+        .take(usize::from(inner.height / 4))
+        .collect();
+    let aside_rows = to_u16(aside.len());
+    if aside_rows > 0 {
+        let lines: Vec<Line> = aside
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, theme::NOTICE)))
+            .collect();
+        frame.render_widget(
+            Paragraph::new(lines),
+            Rect::new(inner.x, inner.y, inner.width, aside_rows),
+        );
+    }
+    let inner = Rect::new(
+        inner.x,
+        inner.y + aside_rows,
+        inner.width,
+        inner.height.saturating_sub(aside_rows),
+    );
     let value_cells = usize::from(inner.width).saturating_sub(LABEL_CELLS + 1);
     let notice_lines: Vec<String> = form
         .notice

@@ -15,6 +15,9 @@ use crate::core::app::App;
 use crate::core::escalation::EventState;
 use crate::core::settings::contacts;
 use crate::core::text::width;
+use crate::core::report::ReportEvent;
+use crate::core::urgent::clock;
+use crate::core::urgent::facts::FactField;
 use crate::core::urgent::{Event, Urgency};
 
 const BANNER_RED: Style = Style::new()
@@ -145,27 +148,50 @@ pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
     } else {
         String::new()
     };
-    let phone = format!("电话报告 {}", top.phone_clock(now).describe());
-    let written = format!("书面 {}", top.written_clock(now).describe());
-    let source = format!("；依据 {}", clean(&top.record.rule.source));
+    // The most pressing running deadline (whose, which channel), and how many more run.
+    let run = clock::running(&top.clocks, now);
+    let phone = run.first().map_or_else(
+        || "各报送对象均已报".to_string(),
+        |d| clean(&format!("报{} {} {}", d.recipient, d.channel.label(), d.countdown.describe())),
+    );
+    let written = if run.len() > 1 {
+        format!("另有 {} 项", run.len() - 1)
+    } else {
+        String::new()
+    };
+    let clocks_text = if written.is_empty() {
+        phone.clone()
+    } else {
+        format!("{phone}；{written}")
+    };
+    let written_lead = if written.is_empty() {
+        " ".to_string()
+    } else {
+        format!(" {written}；")
+    };
+    let source = run
+        .first()
+        .and_then(|d| top.clock_of(d.recipient))
+        .map(|c| format!("；依据 {}", clean(&c.setting.source)))
+        .unwrap_or_default();
     let what = format!(
         "第{}号 {} {}",
         top.id,
-        top.record.level.label(),
+        top.facts.level.label(),
         clean(&top.record.category)
     );
     if !unacked {
         let first = vec![format!(" 【紧急·报送未完成】{what} 已确认{more}")];
-        let clocks = vec![format!(" {phone}；{written}")];
+        let clocks = vec![format!(" {clocks_text}")];
         let mut with_source = clocks.clone();
         with_source.push(source);
         return Some(fit_banner(&[[first.clone(), with_source], [first, clocks]], cells));
     }
     let received = format!(" {}接报", top.record.received_at.format("%H:%M"));
-    let place = if top.record.place.trim().is_empty() {
+    let place = if top.facts.place.trim().is_empty() {
         String::new()
     } else {
-        format!(" {}", clean(&top.record.place))
+        format!(" {}", clean(&top.facts.place))
     };
     let people = app
         .settings
@@ -192,7 +218,7 @@ pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
         row.extend(people.iter().cloned());
         row
     };
-    let clocks = format!(" {phone}；{written}；");
+    let clocks = format!(" {clocks_text}；");
     let candidates = [
         // Everything: the place after the category, as it was always read.
         [
@@ -216,12 +242,12 @@ pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
                 more.clone(),
                 format!("  {phone}"),
             ],
-            call(&format!(" {written}；")),
+            call(&written_lead),
         ],
         // The place gives way (the 紧急事项 tab has it).
         [
             vec![head.clone(), received, more.clone(), format!("  {phone}")],
-            call(&format!(" {written}；")),
+            call(&written_lead),
         ],
         [vec![head, more.clone(), format!("  {phone}")], call(" ")],
         // The narrowest: the level and the category without the number (the tab has it).
@@ -229,7 +255,7 @@ pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
             vec![
                 format!(
                     " 【紧急·未确认】按 F2 确认 {} {}",
-                    top.record.level.label(),
+                    top.facts.level.label(),
                     clean(&top.record.category)
                 ),
                 more,
@@ -265,27 +291,32 @@ pub fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    if let Some(form) = &app.screens.urgent.form {
+    let screen = &app.screens.urgent;
+    if let Some(form) = &screen.form {
         render_form(frame, area, form);
         return;
     }
-    // At least four rows (borders, header, one event), at most half the area; never more than
+    let listed = screen.listed(&app.shared);
+    // At least four rows (borders, header, one event), at most 40% of the area; never more than
     // the area (a short window: `clamp` would panic with its minimum above its maximum).
-    let list_height = u16::try_from(app.shared.alerts.events.len())
+    let list_height = u16::try_from(listed.len())
         .unwrap_or(u16::MAX)
         .saturating_add(3)
-        .min(area.height / 2)
+        .min(area.height * 2 / 5)
         .max(4)
         .min(area.height);
     let [list_area, detail_area] = Layout::vertical([Constraint::Length(list_height), Constraint::Fill(1)]).areas(area);
     let block = Block::bordered()
-        .title(Span::styled(" 紧急事项（未结束） ", theme::HEADER))
+        .title(Span::styled(
+            format!(" 紧急事项（{}；f 切换） ", screen.filter.label()),
+            theme::HEADER,
+        ))
         .border_style(theme::BORDER);
-    if app.shared.alerts.events.is_empty() {
+    if listed.is_empty() {
         let mut text = Vec::new();
         push_wrapped(
             &mut text,
-            "没有未结束的紧急事件。按 n 新建；在值班记录详情中按 u 可由记录转为紧急事件。",
+            "没有要显示的紧急事件。按 n 新建；在值班记录详情中按 u 可由记录转为紧急事件；按 f 可看已结束的事件。",
             2,
             usize::from(area.width.saturating_sub(2)),
             Style::new(),
@@ -294,13 +325,33 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let wide = area.width >= 120;
-    // Narrow: no 接报 column (the detail below has it), room for whole clocks.
+    // Narrow: no 接报 column (the detail below has it), room for the whole clock.
     let narrow = area.width < 80;
     let keep = |i: usize| !(narrow && i == 3);
-    let rows = app.shared.alerts.events.iter().enumerate().map(|(i, e)| {
-        let phone = e.phone_clock(app.now);
-        let written = e.written_clock(app.now);
-        let style = if i == app.screens.urgent.selected {
+    // Keep the selected row in view.
+    let room = usize::from(list_height.saturating_sub(3)).max(1);
+    let first = screen.selected.saturating_sub(room - 1);
+    let rows = listed.iter().enumerate().skip(first).take(room).map(|(i, e)| {
+        let run = clock::running(&e.clocks, app.now);
+        let (clock_text, clock_style) = if e.escalation.state == EventState::Closed {
+            ("—".to_string(), theme::PLACEHOLDER)
+        } else {
+            match run.first() {
+                Some(d) => {
+                    let more = if run.len() > 1 {
+                        format!(" +{}", run.len() - 1)
+                    } else {
+                        String::new()
+                    };
+                    (
+                        format!("{} {}{more}", d.recipient, d.countdown.describe()),
+                        urgency_style(d.countdown.urgency()),
+                    )
+                }
+                None => ("均已报".to_string(), Style::new()),
+            }
+        };
+        let style = if i == screen.selected {
             theme::SELECTED
         } else {
             Style::new()
@@ -308,18 +359,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Row::new(
             [
                 Line::raw(format!("{}", e.id)),
-                Line::raw(e.record.level.label()),
+                Line::raw(e.facts.level.label()),
                 Line::raw(clean(&e.record.category)),
                 Line::raw(
                     e.record
                         .received_at
-                        .format(if wide { "%m-%d %H:%M" } else { "%H:%M" })
+                        .format(if wide { "%m-%d %H:%M" } else { "%m-%d" })
                         .to_string(),
                 ),
                 Line::raw(e.escalation.state.label()),
-                Line::styled(phone.describe(), urgency_style(phone.urgency())),
-                Line::styled(written.describe(), urgency_style(written.urgency())),
-                Line::raw(clean(&format!("{} {}", e.record.place, e.record.summary))),
+                Line::styled(clean(&clock_text), clock_style),
+                Line::raw(clean(&format!("{} {}", e.facts.place, e.record.summary))),
             ]
             .into_iter()
             .enumerate()
@@ -335,16 +385,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Length(8),
         Constraint::Length(if wide { 11 } else { 5 }),
         Constraint::Length(6),
-        Constraint::Length(match (wide, narrow) {
-            (true, _) => 22,
-            (_, true) => 12,
-            _ => 14,
-        }),
-        Constraint::Length(match (wide, narrow) {
-            (true, _) => 22,
-            (_, true) => 12,
-            _ => 14,
-        }),
+        Constraint::Length(if wide { 32 } else { 24 }),
         Constraint::Fill(1),
     ];
     let widths: Vec<Constraint> = widths
@@ -354,115 +395,182 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .map(|(_, c)| c)
         .collect();
     let header = Row::new(
-        [
-            "编号",
-            "等级",
-            "类别",
-            "接报",
-            "状态",
-            "电话报告",
-            "书面报告",
-            "地点/概况",
-        ]
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| keep(*i))
-        .map(|(_, c)| c),
+        ["编号", "等级", "类别", "接报", "状态", "最紧的报送时限", "地点/概况"]
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(_, c)| c),
     )
     .style(theme::HEADER);
     frame.render_widget(
         Table::new(rows, widths).header(header).block(block).column_spacing(1),
         list_area,
     );
-    if let Some(e) = app.shared.alerts.events.get(app.screens.urgent.selected) {
-        render_event_detail(frame, detail_area, app, e, app.now);
+    if let Some(e) = listed.get(screen.selected) {
+        let detail = screen.detail.as_ref().filter(|d| d.event.id == e.id);
+        render_event_detail(frame, detail_area, app, e, detail, app.now);
     }
 }
 
-fn render_event_detail(frame: &mut Frame, area: Rect, app: &App, e: &Event, now: NaiveDateTime) {
+/// The lines of an event read whole, in the order an officer needs them at 3 a.m.: what to do
+/// now, the clocks, the facts as known now, every report in full, the timeline.
+#[must_use]
+pub fn detail_lines(app: &App, e: &Event, detail: Option<&ReportEvent>, now: NaiveDateTime, cells: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut say =
+        |text: &str, indent: usize, style: Style| push_wrapped(&mut lines, &clean(text), indent, cells, style);
+    // Whom to phone and the clocks first: on a short window they are what must show.
+    match e.escalation.state {
+        EventState::New => say(
+            &format!("未确认，当前提醒：{}（F2 或 a 确认）", who_to_phone(app, e)),
+            0,
+            theme::URGENT,
+        ),
+        EventState::Closed => say("已结束：只能查看", 0, theme::PLACEHOLDER),
+        s => say(
+            &format!("状态：{}（p 报告 e 更新事实 g 升级/降级 t 追加报送对象 r 已处置 c 结束）", s.label()),
+            0,
+            Style::new(),
+        ),
+    }
+    say("报送时限：", 0, theme::HEADER);
+    for c in &e.clocks {
+        let u = c
+            .deadlines(now)
+            .iter()
+            .map(|d| d.countdown.urgency())
+            .max()
+            .unwrap_or(Urgency::Calm);
+        let style = if e.escalation.state == EventState::Closed {
+            Style::new()
+        } else {
+            urgency_style(u)
+        };
+        say(
+            &format!(
+                "{}（{}，自{}起；依据 {}）",
+                c.describe(now),
+                c.setting.limits_text(),
+                c.setting.clock.label(),
+                c.setting.source
+            ),
+            2,
+            style,
+        );
+    }
+    let f = &e.facts;
+    let r = &e.record;
+    say("事实（当前）：", 0, theme::HEADER);
+    say(
+        &format!(
+            "事发 {}  接报 {}  地点 {}  来源 {}",
+            f.occurred_at.format("%m-%d %H:%M"),
+            r.received_at.format("%m-%d %H:%M"),
+            f.shown(FactField::Place),
+            if r.source.is_empty() { "待核实" } else { &r.source }
+        ),
+        2,
+        Style::new(),
+    );
+    say(&format!("概况：{}", r.summary), 2, Style::new());
+    say(&format!("伤亡：{}", f.casualties()), 2, Style::new());
+    for field in [FactField::Measures, FactField::Trend, FactField::Contact] {
+        say(&format!("{}：{}", field.label(), f.shown(field)), 2, Style::new());
+    }
+    if let Some(entry_id) = r.log_entry_id {
+        say(&format!("由第 {entry_id} 号值班记录转来"), 2, theme::PLACEHOLDER);
+    }
+    let unverified = f.unverified();
+    if !unverified.is_empty() {
+        say(&format!("待核实：{}", unverified.join("、")), 2, theme::NOTICE);
+    }
+    for c in &e.changes {
+        say(
+            &format!(
+                "{} {} 更新 {}（理由：{}）",
+                c.at.format("%m-%d %H:%M"),
+                c.by,
+                crate::core::urgent::facts::change_text(c),
+                c.reason
+            ),
+            4,
+            theme::PLACEHOLDER,
+        );
+    }
+    let Some(d) = detail else {
+        say("正在读取报告和时间线…", 0, theme::PLACEHOLDER);
+        return lines;
+    };
+    say(&format!("报告（{} 份）：", d.reports.len()), 0, theme::HEADER);
+    for (n, rep) in d.reports.iter().enumerate() {
+        say(
+            &format!(
+                "{}. {}{} 报{}  {}  签发 {}  记录 {}",
+                n + 1,
+                rep.channel.label(),
+                rep.kind,
+                rep.recipient,
+                rep.sent_at.format("%m-%d %H:%M"),
+                rep.signed_by,
+                rep.recorded_by
+            ),
+            2,
+            Style::new().add_modifier(Modifier::BOLD),
+        );
+        say(&rep.content, 5, Style::new());
+    }
+    say("时间线：", 0, theme::HEADER);
+    for t in d.timeline.iter().rev() {
+        say(
+            &format!("{} {} {}", t.at.format("%m-%d %H:%M:%S"), t.who, t.text),
+            2,
+            Style::new(),
+        );
+    }
+    lines
+}
+
+fn render_event_detail(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    e: &Event,
+    detail: Option<&ReportEvent>,
+    now: NaiveDateTime,
+) {
     let mut block = Block::bordered()
         .title(Span::styled(
             clean(&format!(
                 " 第 {} 号事件 {} {} ",
                 e.id,
-                e.record.level.label(),
+                e.facts.level.label(),
                 e.record.category
             )),
             theme::HEADER,
         ))
         .border_style(theme::BORDER);
     let cells = usize::from(area.width.saturating_sub(2));
-    let r = &e.record;
-    let count = |n: Option<u32>| n.map_or_else(|| "待核实".to_string(), |n| n.to_string());
-    let mut lines = Vec::new();
-    let mut say =
-        |text: &str, indent: usize, style: Style| push_wrapped(&mut lines, &clean(text), indent, cells, style);
-    // Whom to phone and the clocks first: on a short window they are what must show.
-    if e.escalation.state == EventState::New {
-        say(
-            &format!("未确认，当前提醒：{}（F2 或 a 确认）", who_to_phone(app, e)),
-            0,
-            theme::URGENT,
-        );
-    } else {
-        say(
-            &format!("状态：{}（r 标为已处置，c 结束）", e.escalation.state.label()),
-            0,
-            Style::new(),
-        );
+    let lines = detail_lines(app, e, detail, now, cells);
+    let room = usize::from(area.height.saturating_sub(2));
+    let scroll = app.screens.urgent.detail_scroll.min(lines.len().saturating_sub(room));
+    let hidden = lines.len().saturating_sub(scroll + room);
+    // Say that more is below (or above) rather than cut it silently.
+    let mut note = Vec::new();
+    if scroll > 0 {
+        note.push(format!("上面 {scroll} 行"));
     }
-    say(&e.clock_strip(now), 0, urgency_style(e.urgency(now)));
-    say(
-        &format!(
-            "事发 {}  接报 {}  地点 {}  来源 {}",
-            r.occurred_at.format("%m-%d %H:%M"),
-            r.received_at.format("%m-%d %H:%M"),
-            if r.place.is_empty() { "待核实" } else { &r.place },
-            if r.source.is_empty() { "待核实" } else { &r.source }
-        ),
-        0,
-        Style::new(),
-    );
-    say(&format!("概况：{}", r.summary), 0, Style::new());
-    say(
-        &format!(
-            "伤亡：死亡 {}，失踪 {}，受伤 {}",
-            count(r.deaths),
-            count(r.missing),
-            count(r.injured)
-        ),
-        0,
-        Style::new(),
-    );
-    if let Some(entry_id) = r.log_entry_id {
-        say(&format!("由第 {entry_id} 号值班记录转来"), 0, theme::PLACEHOLDER);
-    }
-    let unverified = r.unverified();
-    if !unverified.is_empty() {
-        say(&format!("待核实：{}", unverified.join("、")), 0, theme::NOTICE);
-    }
-    say("时间线：", 0, theme::HEADER);
-    if let Some((id, timeline)) = &app.screens.urgent.timeline
-        && *id == e.id
-    {
-        for t in timeline.iter().rev() {
-            say(
-                &format!("{} {} {}", t.at.format("%m-%d %H:%M:%S"), t.who, t.text),
-                2,
-                Style::new(),
-            );
-        }
-    }
-    // No scrolling here: say that more is below rather than cut it silently.
-    let hidden = lines.len().saturating_sub(usize::from(area.height.saturating_sub(2)));
     if hidden > 0 {
+        note.push(format!("下面还有 {hidden} 行"));
+    }
+    if !note.is_empty() {
         block = block.title_bottom(
             Line::from(Span::styled(
-                format!(" 下面还有 {hidden} 行，放大窗口可见 "),
+                format!(" {}（PgUp/PgDn 翻看） ", note.join("，")),
                 theme::PLACEHOLDER,
             ))
             .right_aligned(),
         );
     }
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).collect();
+    frame.render_widget(Paragraph::new(shown).block(block), area);
 }
