@@ -73,7 +73,12 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         } => store
             .regrade_event(event_id, level, &rules, &reason, &by, at)
             .map_or_else(failed, |()| Reply::EventUpdated),
-        Request::AddRecipient { event_id, added, by, at } => store
+        Request::AddRecipient {
+            event_id,
+            added,
+            by,
+            at,
+        } => store
             .add_recipient(event_id, &added, &by, at)
             .map_or_else(failed, |()| Reply::EventUpdated),
         Request::AppendTimeline(event_id, line) => store

@@ -597,10 +597,11 @@ fn a_missing_tmux_fails_loudly() {
     require_tmux("tmux-is-not-installed-zhiban-e2e");
 }
 
-/// The phone clock as the banner shows it ("剩 29:57"), if the banner is up.
+/// The most pressing phone clock as the banner shows it ("报带班领导 电话 剩 09:57"), if the
+/// banner is up.
 fn phone_countdown(snap: &Snapshot) -> Option<String> {
     let text = snap.text();
-    let start = text.find("电话报告 剩 ")? + "电话报告 剩 ".len();
+    let start = text.find("电话 剩 ")? + "电话 剩 ".len();
     text.get(start..)
         .map(|rest| rest.chars().take_while(|c| c.is_ascii_digit() || *c == ':').collect())
 }
@@ -613,9 +614,15 @@ fn a_major_event_shows_its_banner_and_ticking_countdown_on_another_tab_and_one_k
     t.pick_operator();
     // Create a 重大 event in the 紧急事项 tab, typing Chinese into the form.
     t.send_keys(&["3"]);
-    t.see("没有未结束的紧急事件");
+    t.see("没有要显示的紧急事件");
     t.send_keys(&["n"]);
     t.see("新建紧急事件");
+    // The level has no default: saving without one is refused, on the field.
+    t.send_keys(&["C-s"]);
+    t.see("请选择等级");
+    t.focus("等级");
+    t.send_keys(&["Right", "Right"]);
+    t.see("重大");
     t.focus("事发地点");
     t.type_text("李家集镇");
     t.focus("事件概况");
@@ -673,7 +680,7 @@ fn an_event_added_by_a_script_reaches_the_running_app_and_is_acknowledged_there(
     ]);
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
     let snap = t.see("【紧急·未确认】按 F2 确认  第1号 重大 事故灾难 高速公路K12");
-    assert!(snap.contains("电话报告 剩"), "{}", snap.text());
+    assert!(snap.contains("报带班领导 电话 剩"), "{}", snap.text());
     t.send_keys(&["F2"]);
     t.see("【紧急·报送未完成】");
     let out = sandbox.cli(&["event", "list", "--json"]);

@@ -7,8 +7,8 @@ mod cli_common;
 use chrono::NaiveDateTime;
 use cli_common::{Sandbox, failure, success};
 use zhiban::config::{DEFAULT_TOML, parse};
-use zhiban::core::report::ReportEvent;
 use zhiban::core::log::{Entry, LogField, RawValues, build_entry};
+use zhiban::core::report::ReportEvent;
 use zhiban::core::urgent::{Channel, Event, EventDraft, EventText, Level, Report, check_report, new_event};
 use zhiban::core::urgent_screen::{UrgentField, new_event_form, read_report_form, report_form};
 
@@ -123,10 +123,10 @@ fn a_report_longer_than_its_caps_is_refused() {
         recorded_by: "张三".into(),
         recorded_at: at("2026-11-23 03:20"),
     };
-    assert!(check_report(&report("河".repeat(5000), "王五")).is_ok());
-    let (field, why) = check_report(&report("河".repeat(5001), "王五")).unwrap_err();
+    assert!(check_report(&report("河".repeat(7000), "王五")).is_ok());
+    let (field, why) = check_report(&report("河".repeat(7001), "王五")).unwrap_err();
     assert_eq!(field, EventText::ReportContent);
-    assert!(why.contains("“报告内容”过长（5001 字），最多 5000 字"), "{why}");
+    assert!(why.contains("“报告内容”过长（7001 字），最多 7000 字"), "{why}");
     let (field, _) = check_report(&report("续报".into(), &"王".repeat(51))).unwrap_err();
     assert_eq!(field, EventText::ReportSigner);
 }

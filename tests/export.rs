@@ -572,8 +572,14 @@ fn the_command_line_json_and_the_export_write_the_same_object_for_the_same_recor
     assert_eq!(array(&array(&cases[1].1)[1]["representatives"]).len(), 2);
     let event = &array(&cases[2].1)[0];
     assert_eq!(array(&event["reports"]).len(), 2);
-    assert_eq!(str_of(event, "phone_reported_at"), "2026-11-23 03:40:00");
-    assert_eq!(str_of(event, "written_reported_at"), "2026-11-23 03:55:00");
+    // Each recipient's clock says when it was reported to: the general duty office was, the
+    // duty leader was not (a report stops only its recipient's clock).
+    let clocks = array(&event["clocks"]);
+    let upward = clocks.iter().find(|c| c["recipient"] == "上级总值班室").unwrap();
+    assert_eq!(str_of(upward, "phone_reported_at"), "2026-11-23 03:40:00");
+    assert_eq!(str_of(upward, "written_reported_at"), "2026-11-23 03:55:00");
+    let leader = clocks.iter().find(|c| c["recipient"] == "带班领导").unwrap();
+    assert!(leader["phone_reported_at"].is_null() && leader["written_due_at"].is_null());
     assert!(!array(&array(&cases[3].1)[0]["items"]).is_empty());
 }
 

@@ -85,7 +85,7 @@ fn a_running_clock_comes_first_and_must_be_taken_over_at_80x24() {
     assert!(screen[event_row].contains("[须接手]"), "{}", screen[event_row]);
     // Its clock is carried with it.
     assert!(
-        screen[event_row + 1].contains("未确认；电话报告"),
+        screen[event_row + 1].contains("未确认；带班领导 电话 剩"),
         "{}",
         screen[event_row + 1]
     );

@@ -298,7 +298,7 @@ fn busy_day(s: &mut Store) -> Busy {
     report(s, landslide, ReportType::Initial, Channel::Written, "2026-11-23 03:55");
     report(s, landslide, ReportType::FollowUp, Channel::Written, "2026-11-23 07:00");
     report(s, landslide, ReportType::FollowUp, Channel::Written, "2026-11-23 09:00");
-    // 较大, 60/120 minutes from 事发 11:50: phone due 12:50, written due 13:50 (never sent).
+    // 较大, 60/120 minutes from 接报 12:00: phone due 13:00, written due 14:00 (never sent).
     let collision = event(
         s,
         Level::Large,
@@ -428,7 +428,7 @@ fn urgent_events_show_their_reports_against_the_deadlines() {
 
     let collision = r.events.iter().find(|e| e.id == ids.collision).unwrap();
     assert!(
-        matches!(collision.clock(UP).unwrap().written.unwrap().outcome, Punctuality::Missed { by } if by == chrono::Duration::hours(18) + chrono::Duration::minutes(10))
+        matches!(collision.clock(UP).unwrap().written.unwrap().outcome, Punctuality::Missed { by } if by == chrono::Duration::hours(18))
     );
     let storm = r.events.iter().find(|e| e.id == ids.storm).unwrap();
     assert_eq!(storm.state, EventState::Closed);
@@ -484,9 +484,9 @@ fn the_text_report_reads_like_the_paper_one() {
         &format!("第 {} 号 [急办] 11-22 21:10 来电 城关镇 李站长：河堤管涌", ids.urgent),
         "领导批示：王五（11-22 21:30）：立即组织抢险，随时报告",
         "   状态：办理中",
-        "电话初报：时限 11-23 03:30，迟报 10 分（11-23 03:40 报）",
-        "书面初报：时限 11-23 04:00，按时（11-23 03:55 报）",
-        "书面初报：时限 11-22 13:50，未报，已超时 18 小时 10 分",
+        "报上级总值班室：电话 时限 11-23 03:30，迟报 10 分（11-23 03:40 报）；书面 时限 11-23 04:00，按时（11-23 03:55 报）",
+        "书面 时限 11-22 14:00，未报，已超时 18 小时",
+        "报带班领导：电话 时限 11-23 03:10，未报",
         "电话初报按时率：2/3（66.7%）：按时 2，迟报 1，未报 0",
         "书面初报按时率：1/3（33.3%）：按时 1，迟报 1，未报 1",
     ] {
@@ -774,7 +774,7 @@ fn report_daily_prints_the_day_in_each_format() {
         "{text}"
     );
     assert!(
-        text.contains("电话初报：时限 03-02 03:30，未报，已超时 4 小时 30 分"),
+        text.contains("报上级总值班室：电话 时限 03-02 03:30，未报，已超时 4 小时 30 分"),
         "{text}"
     );
     assert!(!text.contains(ZERO_REPORT));

@@ -195,7 +195,13 @@ fn reports_stop_the_clocks_and_follow_ups_are_numbered() {
     let sent: Vec<_> = event
         .clocks
         .iter()
-        .map(|c| (c.setting.recipient.as_str(), c.phone_sent.is_some(), c.written_sent.is_some()))
+        .map(|c| {
+            (
+                c.setting.recipient.as_str(),
+                c.phone_sent.is_some(),
+                c.written_sent.is_some(),
+            )
+        })
         .collect();
     assert_eq!(sent, [("带班领导", true, false), ("上级总值班室", true, true)]);
     assert!(

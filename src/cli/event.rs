@@ -336,7 +336,9 @@ pub(super) fn run(
             if let Some(c) = casualties {
                 let parts: Vec<&str> = c.split([',', '，']).collect();
                 let [d, m, i] = parts[..] else {
-                    return Err(bad_input("--casualties：写“死亡,失踪,受伤”三个数，不清楚的留空，如 1,,7"));
+                    return Err(bad_input(
+                        "--casualties：写“死亡,失踪,受伤”三个数，不清楚的留空，如 1,,7",
+                    ));
                 };
                 typed.extend([
                     (FactField::Deaths, d.to_string()),
@@ -347,24 +349,13 @@ pub(super) fn run(
             if typed.is_empty() {
                 return Err(bad_input(format!(
                     "没有要更新的事实：可写 {}",
-                    EDITABLE
-                        .iter()
-                        .map(|f| f.label())
-                        .collect::<Vec<_>>()
-                        .join("、")
+                    EDITABLE.iter().map(|f| f.label()).collect::<Vec<_>>().join("、")
                 )));
             }
             let event = store.event(id).map_err(said(id))?;
             let by = actor(operator.as_deref(), config, store)?;
-            let changes = facts::changes_from(&event.facts, &typed, &reason, &by, now).map_err(|errors| {
-                bad_input(
-                    errors
-                        .into_iter()
-                        .map(|(_, e)| e)
-                        .collect::<Vec<_>>()
-                        .join("；"),
-                )
-            })?;
+            let changes = facts::changes_from(&event.facts, &typed, &reason, &by, now)
+                .map_err(|errors| bad_input(errors.into_iter().map(|(_, e)| e).collect::<Vec<_>>().join("；")))?;
             if changes.is_empty() {
                 println!("第 {id} 号事件的事实没有变化：没有写入");
                 return Ok(());
@@ -424,15 +415,12 @@ pub(super) fn run(
                 f => return Err(bad_input(format!("--format：“{f}”无效，可写 markdown 或 text"))),
             };
             let whole = store.report_event(id).map_err(said(id))?;
-            let report = n
-                .checked_sub(1)
-                .and_then(|i| whole.reports.get(i))
-                .ok_or_else(|| {
-                    bad_input(format!(
-                        "第 {id} 号事件没有第 {n} 份报告（共 {} 份，从 1 数起）",
-                        whole.reports.len()
-                    ))
-                })?;
+            let report = n.checked_sub(1).and_then(|i| whole.reports.get(i)).ok_or_else(|| {
+                bad_input(format!(
+                    "第 {id} 号事件没有第 {n} 份报告（共 {} 份，从 1 数起）",
+                    whole.reports.len()
+                ))
+            })?;
             let phone = config
                 .settings
                 .people
@@ -472,7 +460,12 @@ fn show_text(whole: &crate::core::report::ReportEvent, now: chrono::NaiveDateTim
         r.summary,
         f.casualties()
     ));
-    for field in [FactField::Measures, FactField::Trend, FactField::Contact, FactField::Unverified] {
+    for field in [
+        FactField::Measures,
+        FactField::Trend,
+        FactField::Contact,
+        FactField::Unverified,
+    ] {
         s.push_str(&format!("{}：{}\n", field.label(), f.shown(field)));
     }
     s.push_str("报送时限：\n");

@@ -303,7 +303,10 @@ pub fn event_csv(re: &ReportEvent) -> Vec<String> {
         .iter()
         .map(|c| {
             let s = &c.setting;
-            let written = s.written_due.map(|w| format!("，书面截止 {}", time(w))).unwrap_or_default();
+            let written = s
+                .written_due
+                .map(|w| format!("，书面截止 {}", time(w)))
+                .unwrap_or_default();
             format!(
                 "{}：{}，起算 {}，电话截止 {}{written}，依据 {}",
                 s.recipient,

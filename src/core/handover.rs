@@ -205,18 +205,24 @@ pub fn build_draft(
             title: format!(
                 "第 {} 号紧急事件 {} {} {}",
                 e.id,
-                e.record.level.label(),
+                e.facts.level.label(),
                 e.record.category,
                 truncate(first_line(&e.record.summary), 40)
             ),
+            // Every clock first, then the facts as known now (a 续报 may have changed them).
             detail: format!(
-                "{}；{}",
+                "{}；{}；伤亡：{}；待核实：{}",
                 if e.escalation.state == EventState::New {
                     "未确认"
                 } else {
                     e.escalation.state.label()
                 },
-                e.clock_strip(now)
+                e.clock_strip(now),
+                e.facts.casualties(),
+                {
+                    let u = e.facts.unverified();
+                    if u.is_empty() { "无".to_string() } else { u.join("、") }
+                }
             ),
             must_carry: true,
             first_handed: first(ItemKind::Event, e.id),

@@ -550,26 +550,26 @@ pub fn build(data: &ReportData, now: NaiveDateTime) -> DailyReport {
             continue;
         }
         let state = re.state_at(as_of);
-        let clocks: Vec<ClockLine> = e
-            .clocks
-            .iter()
-            .map(|c| {
-                let who = &c.setting.recipient;
-                ClockLine {
-                    recipient: who.clone(),
-                    phone: FirstReport::new(
-                        c.setting.phone_due,
-                        re.first_sent(who, Channel::Phone, as_of),
-                        as_of,
-                        &window,
-                    ),
-                    written: c.setting.written_due.map(|due| {
-                        FirstReport::new(due, re.first_sent(who, Channel::Written, as_of), as_of, &window)
-                    }),
-                    source: c.setting.source.clone(),
-                }
-            })
-            .collect();
+        let clocks: Vec<ClockLine> =
+            e.clocks
+                .iter()
+                .map(|c| {
+                    let who = &c.setting.recipient;
+                    ClockLine {
+                        recipient: who.clone(),
+                        phone: FirstReport::new(
+                            c.setting.phone_due,
+                            re.first_sent(who, Channel::Phone, as_of),
+                            as_of,
+                            &window,
+                        ),
+                        written: c.setting.written_due.map(|due| {
+                            FirstReport::new(due, re.first_sent(who, Channel::Written, as_of), as_of, &window)
+                        }),
+                        source: c.setting.source.clone(),
+                    }
+                })
+                .collect();
         let counted = clocks
             .iter()
             .any(|c| c.phone.counted || c.written.is_some_and(|w| w.counted));

@@ -26,8 +26,8 @@ use super::search::{SearchCursor, SearchHit};
 use super::settings::Settings;
 use super::shared::Shared;
 use super::urgent::{
-    AddedRecipient, AlertTarget, DeadlineRule, EntryAlert, Event, EventId, FactChange, Level, NewEvent, Report, ReportType,
-    TimelineLine,
+    AddedRecipient, AlertTarget, DeadlineRule, EntryAlert, Event, EventId, FactChange, Level, NewEvent, Report,
+    ReportType, TimelineLine,
 };
 use super::visit::{
     AlertEntry, NewVisit, NewWatchEntry, Reveal, Visit, VisitId, VisitPageRequest, VisitorMatch, WatchEntry,

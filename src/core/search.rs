@@ -795,27 +795,28 @@ pub fn visit_doc(v: &Visit) -> SearchDoc {
 /// An urgent event's document: category, level, place, summary, source, measures, trend,
 /// requests and contact.
 #[must_use]
-pub fn event_doc(id: EventId, e: &NewEvent, state: EventState) -> SearchDoc {
+pub fn event_doc(id: EventId, e: &NewEvent, state: EventState, later: &[String]) -> SearchDoc {
+    // The first record, then what came later: the reports' texts and the updated facts, so an
+    // event is found by what any report said.
+    let mut fields: Vec<&str> = vec![
+        &e.category,
+        e.level.label(),
+        &e.place,
+        &e.summary,
+        &e.source,
+        &e.measures,
+        &e.trend,
+        &e.requests,
+        &e.contact,
+    ];
+    fields.extend(later.iter().map(String::as_str));
     SearchDoc {
         kind: DocKind::Event,
         ref_id: id,
         at: e.received_at,
         status: state.label().to_string(),
         title: title(&[&e.category, &e.place], "紧急事件"),
-        text: join_fields(
-            &[
-                &e.category,
-                e.level.label(),
-                &e.place,
-                &e.summary,
-                &e.source,
-                &e.measures,
-                &e.trend,
-                &e.requests,
-                &e.contact,
-            ],
-            &[&e.contact],
-        ),
+        text: join_fields(&fields, &[&e.contact]),
         keys: build_keys(&[&e.contact], &[&e.source]),
     }
 }

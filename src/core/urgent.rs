@@ -300,21 +300,26 @@ pub struct Report {
 /// channel, so the phone and the written 续报一 share their number), 终报. Refuses a second 初报
 /// or 终报 on the same channel to the same recipient.
 pub fn report_name(kind: ReportType, earlier: &[Report], recipient: &str, channel: Channel) -> Result<String, String> {
-    let same = || earlier.iter().filter(|r| r.recipient == recipient && r.channel == channel);
+    let same = || {
+        earlier
+            .iter()
+            .filter(|r| r.recipient == recipient && r.channel == channel)
+    };
     match kind {
-        ReportType::Initial if same().any(|r| r.kind == "初报") => Err(format!(
-            "已有{}初报报{recipient}：请选续报",
-            channel.label()
-        )),
+        ReportType::Initial if same().any(|r| r.kind == "初报") => {
+            Err(format!("已有{}初报报{recipient}：请选续报", channel.label()))
+        }
         ReportType::Initial => Ok("初报".into()),
-        ReportType::Final if same().any(|r| r.kind == "终报") => Err(format!(
-            "已有{}终报报{recipient}",
-            channel.label()
-        )),
+        ReportType::Final if same().any(|r| r.kind == "终报") => {
+            Err(format!("已有{}终报报{recipient}", channel.label()))
+        }
         ReportType::Final => Ok("终报".into()),
         ReportType::FollowUp => {
             let n = same().filter(|r| r.kind.starts_with("续报")).count();
-            Ok(format!("续报{}", chinese_number(u32::try_from(n).unwrap_or(u32::MAX - 1) + 1)))
+            Ok(format!(
+                "续报{}",
+                chinese_number(u32::try_from(n).unwrap_or(u32::MAX - 1) + 1)
+            ))
         }
     }
 }
@@ -570,7 +575,12 @@ impl AddedRecipient {
             return Err("请写报送对象，如 信访部门".into());
         }
         EventText::ReportRecipient.check(name)?;
-        let bad = || format!("时限“{}”看不懂：写电话时限的分钟数，有书面时限再写“/分钟”，如 30/60 或 10", limits.trim());
+        let bad = || {
+            format!(
+                "时限“{}”看不懂：写电话时限的分钟数，有书面时限再写“/分钟”，如 30/60 或 10",
+                limits.trim()
+            )
+        };
         let minutes = |s: &str| s.trim().parse::<u32>().ok().filter(|m| (1..=10_080).contains(m));
         let (phone, written) = match limits.trim().split_once(['/', '／']) {
             Some((p, w)) => (minutes(p).ok_or_else(bad)?, Some(minutes(w).ok_or_else(bad)?)),
@@ -671,7 +681,8 @@ mod tests {
             rules: vec![rule(None, Level::Major, 30, 60)],
             ..Default::default()
         };
-        let mut draft = EventDraft::essentials("自然灾害", Level::Major, at("2026-11-23 02:50"), "李家集镇", "山体滑坡");
+        let mut draft =
+            EventDraft::essentials("自然灾害", Level::Major, at("2026-11-23 02:50"), "李家集镇", "山体滑坡");
         draft.added.push(AddedRecipient::parse("信访部门", "20").unwrap());
         let e = new_event(draft.clone(), &settings, "张三", at("2026-11-23 03:00")).unwrap();
         assert_eq!(
@@ -713,8 +724,15 @@ mod tests {
     #[test]
     fn an_added_recipients_limits_are_read_or_refused_with_a_way_to_fix_them() {
         let a = AddedRecipient::parse(" 信访部门 ", "30／60").unwrap();
-        assert_eq!((a.name.as_str(), a.phone_minutes, a.written_minutes), ("信访部门", 30, Some(60)));
-        assert!(AddedRecipient::parse("信访部门", "半小时").unwrap_err().contains("30/60"));
+        assert_eq!(
+            (a.name.as_str(), a.phone_minutes, a.written_minutes),
+            ("信访部门", 30, Some(60))
+        );
+        assert!(
+            AddedRecipient::parse("信访部门", "半小时")
+                .unwrap_err()
+                .contains("30/60")
+        );
         assert!(AddedRecipient::parse("信访部门", "0").is_err());
         assert!(AddedRecipient::parse("", "30").unwrap_err().contains("报送对象"));
     }
@@ -741,7 +759,11 @@ mod tests {
         assert_eq!(name(ReportType::FollowUp, up, Channel::Phone).unwrap(), "续报二");
         assert_eq!(name(ReportType::FollowUp, up, Channel::Written).unwrap(), "续报一");
         assert_eq!(name(ReportType::Initial, up, Channel::Written).unwrap(), "初报");
-        assert!(name(ReportType::Initial, up, Channel::Phone).unwrap_err().contains("请选续报"));
+        assert!(
+            name(ReportType::Initial, up, Channel::Phone)
+                .unwrap_err()
+                .contains("请选续报")
+        );
         assert_eq!(name(ReportType::Initial, "信访部门", Channel::Phone).unwrap(), "初报");
         assert_eq!(
             [1, 2, 10, 11, 20, 23].map(chinese_number),

@@ -10,8 +10,8 @@ use super::form::FormEvent;
 use super::form::{Field, Form};
 use super::keymap::{Action, Mode};
 use super::log::{Entry, EntryId};
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
 use super::report::ReportEvent;
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
 use super::settings::UrgentSettings;
 use super::settings::{Settings, contacts};
 use super::urgent::AlertTarget;
@@ -288,8 +288,7 @@ pub fn read_event_form(
 ) -> Result<NewEvent, Vec<(UrgentField, String)>> {
     let mut errors = Vec::new();
     let get = |k: UrgentField| form.value(k).trim().to_string();
-    let time = |k: UrgentField, default: NaiveDateTime, errors: &mut Vec<(UrgentField, String)>| match get(k).as_str()
-    {
+    let time = |k: UrgentField, default: NaiveDateTime, errors: &mut Vec<(UrgentField, String)>| match get(k).as_str() {
         "" => default,
         s => validate::time(s, now).unwrap_or_else(|e| {
             errors.push((k, e));
@@ -302,7 +301,10 @@ pub fn read_event_form(
     if level.is_none() {
         errors.push((
             UrgentField::Level,
-            format!("请选择等级（←/→）：{}；拿不准先按较低一级报，核实后再升级", Level::choices()),
+            format!(
+                "请选择等级（←/→）：{}；拿不准先按较低一级报，核实后再升级",
+                Level::choices()
+            ),
         ));
     }
     let mut added = Vec::new();
@@ -435,9 +437,13 @@ pub fn report_form(detail: &ReportEvent, settings: &Settings, now: NaiveDateTime
         .unwrap_or_default();
     let to = |ch: Channel| {
         let recipient = &recipient;
-        reports.iter().filter(move |r| r.recipient == *recipient && r.channel == ch)
+        reports
+            .iter()
+            .filter(move |r| r.recipient == *recipient && r.channel == ch)
     };
-    let written_due = event.clock_of(&recipient).is_some_and(|c| c.setting.written_due.is_some());
+    let written_due = event
+        .clock_of(&recipient)
+        .is_some_and(|c| c.setting.written_due.is_some());
     let (kind, channel) = match (to(Channel::Phone).next(), to(Channel::Written).next()) {
         (None, _) => (ReportType::Initial, Channel::Phone),
         (Some(_), None) if written_due => (ReportType::Initial, Channel::Written),
@@ -507,7 +513,10 @@ fn changed_since(event: &Event, last: Option<&Report>) -> Vec<String> {
         return if unverified.is_empty() {
             Vec::new()
         } else {
-            vec![format!("待核实（打印在“待核实事项”，不必写进正文）：{}", unverified.join("、"))]
+            vec![format!(
+                "待核实（打印在“待核实事项”，不必写进正文）：{}",
+                unverified.join("、")
+            )]
         };
     };
     let since: Vec<String> = event
@@ -608,11 +617,7 @@ pub fn regrade_form(event: &Event) -> Form<UrgentField> {
         .map(|l| l.label().to_string())
         .collect();
     Form::new(
-        &format!(
-            "第 {} 号事件：升级/降级（现为{}）",
-            event.id,
-            event.facts.level.label()
-        ),
+        &format!("第 {} 号事件：升级/降级（现为{}）", event.id, event.facts.level.label()),
         vec![
             Field::choice(UrgentField::Level, "改为", levels, 0),
             text(UrgentField::Reason, "理由", false, 200)
@@ -641,7 +646,10 @@ pub fn read_regrade_form(
     if rules.is_empty() {
         return Err(vec![(
             UrgentField::Level,
-            format!("没有“{}”级事件的报送时限规则：请在配置 [[deadline]] 中补上", level.label()),
+            format!(
+                "没有“{}”级事件的报送时限规则：请在配置 [[deadline]] 中补上",
+                level.label()
+            ),
         )]);
     }
     Ok((level, rules, form.value(UrgentField::Reason).trim().to_string()))
@@ -670,8 +678,11 @@ pub fn read_add_recipient_form(form: &Form<UrgentField>) -> Result<AddedRecipien
     if !missing.is_empty() {
         return Err(missing);
     }
-    AddedRecipient::parse(&form.value(UrgentField::AddedName), &form.value(UrgentField::AddedLimits))
-        .map_err(|e| vec![(UrgentField::AddedLimits, e)])
+    AddedRecipient::parse(
+        &form.value(UrgentField::AddedName),
+        &form.value(UrgentField::AddedLimits),
+    )
+    .map_err(|e| vec![(UrgentField::AddedLimits, e)])
 }
 
 /// The call-outcome form: whom the app asked to phone at the current rung, and what happened.
@@ -958,11 +969,9 @@ impl Screen for UrgentScreen {
                 self.promoting = None;
                 self.purpose = UrgentPurpose::NewEvent;
             }
-            Action::Report
-            | Action::CallOutcome
-            | Action::UpdateFacts
-            | Action::Regrade
-            | Action::AddRecipient => self.open_change_form(action, cx),
+            Action::Report | Action::CallOutcome | Action::UpdateFacts | Action::Regrade | Action::AddRecipient => {
+                self.open_change_form(action, cx)
+            }
             Action::Resolve | Action::CloseEvent => {
                 let Some(e) = self.selected(cx) else {
                     return;
@@ -1008,7 +1017,9 @@ impl Screen for UrgentScreen {
     }
 
     fn on_confirmed(&mut self, token: u64, cx: &mut Cx<'_>) {
-        let Some((asked, what)) = self.confirm.take() else { return };
+        let Some((asked, what)) = self.confirm.take() else {
+            return;
+        };
         if asked != token {
             return;
         }
@@ -1077,10 +1088,7 @@ impl Screen for UrgentScreen {
         });
         let (mut form, purpose) = match (d.purpose.as_str(), &detail) {
             ("新建", _) => (new_event_form(&cx.settings.urgent, None), UrgentPurpose::NewEvent),
-            ("报告", Some(de)) => (
-                report_form(de, cx.settings, cx.now),
-                UrgentPurpose::Report(de.event.id),
-            ),
+            ("报告", Some(de)) => (report_form(de, cx.settings, cx.now), UrgentPurpose::Report(de.event.id)),
             ("通话", Some(de)) => (call_form(&de.event, cx.settings), UrgentPurpose::Call(de.event.id)),
             ("事实", Some(de)) => (facts_form(&de.event), UrgentPurpose::Facts(de.event.id)),
             ("定级", Some(de)) => (regrade_form(&de.event), UrgentPurpose::Regrade(de.event.id)),

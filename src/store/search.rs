@@ -19,7 +19,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::log::{ENTRY_COLUMNS, entry_from_row};
 use super::urgent::{EVENT_COLUMNS, event_from_row};
 use super::visit::read_visits;
-use super::{Result, Store, row_label, row_time, time_to_sql};
+use super::{Result, Store, StoreError, row_label, row_time, time_to_sql};
 use crate::core::search::{
     DocKind, IDS_PER_SECOND, Plan, SNIPPET_CHARS, SearchCursor, SearchDoc, SearchHit, SearchQuery, doc_id_floor,
     event_doc, log_doc, plan, snippet, visit_doc,
@@ -65,6 +65,13 @@ pub(crate) fn reindex(tx: &Connection, changes: &[(Action, String, i64)]) -> Res
             "log_entry" => Some((DocKind::Log, *rowid)),
             "visit" => Some((DocKind::Visit, *rowid)),
             "urgent_event" => Some((DocKind::Event, *rowid)),
+            // A report or a fact amendment changes what its event is found by.
+            "urgent_report" | "urgent_fact" => tx
+                .query_row(&format!("SELECT event_id FROM {table} WHERE id = ?1"), [rowid], |r| {
+                    r.get(0)
+                })
+                .optional()?
+                .map(|e| (DocKind::Event, e)),
             "visit_representative" => tx
                 .query_row(
                     "SELECT visit_id FROM visit_representative WHERE id = ?1",
@@ -101,8 +108,28 @@ fn read_doc(conn: &Connection, kind: DocKind, id: i64) -> Result<Option<SearchDo
             .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM urgent_event e WHERE e.id = ?1"))?
             .query_row([id], event_from_row)
             .optional()?
-            .map(|e| event_doc(e.id, &e.record, e.escalation.state)),
+            .map(|e| {
+                Ok::<_, StoreError>(event_doc(
+                    e.id,
+                    &e.record,
+                    e.escalation.state,
+                    &later_texts(conn, e.id)?,
+                ))
+            })
+            .transpose()?,
     })
+}
+
+/// What an event's document adds to its first record: every report's text and every updated
+/// fact's new value, in the order written.
+fn later_texts(conn: &Connection, event_id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT content FROM urgent_report WHERE event_id = ?1 \
+         UNION ALL SELECT new FROM urgent_fact WHERE event_id = ?1",
+    )?;
+    Ok(stmt
+        .query_map([event_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?)
 }
 
 /// What a document adds to the index, computed from it: its digest and the four columns of
@@ -302,12 +329,23 @@ fn backfill_read(conn: &Connection, kind: DocKind, after: i64, limit: usize) -> 
             .query_map(args, |r| entry_from_row(r).map(|(id, e)| log_doc(id, &e)))?
             .collect::<rusqlite::Result<_>>()?,
         DocKind::Visit => read_visits(conn, &tail, args)?.iter().map(visit_doc).collect(),
-        DocKind::Event => conn
-            .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM {table} e {tail}"))?
-            .query_map(args, |r| {
-                event_from_row(r).map(|e| event_doc(e.id, &e.record, e.escalation.state))
-            })?
-            .collect::<rusqlite::Result<_>>()?,
+        DocKind::Event => {
+            let events: Vec<crate::core::urgent::Event> = conn
+                .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM {table} e {tail}"))?
+                .query_map(args, event_from_row)?
+                .collect::<rusqlite::Result<_>>()?;
+            events
+                .into_iter()
+                .map(|e| {
+                    Ok(event_doc(
+                        e.id,
+                        &e.record,
+                        e.escalation.state,
+                        &later_texts(conn, e.id)?,
+                    ))
+                })
+                .collect::<Result<_>>()?
+        }
     };
     Ok(docs.into_iter().map(IndexRow::new).collect())
 }

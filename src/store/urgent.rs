@@ -9,8 +9,8 @@ use crate::core::escalation::{Escalation, EventState};
 use crate::core::urgent::clock::{self, ClockSetting, RecipientClock};
 use crate::core::urgent::facts::{self, FactChange, FactField, Facts};
 use crate::core::urgent::{
-    AddedRecipient, AlertTarget, Channel, ClockFrom, DeadlineRule, EntryAlert, Event, EventId, Level, NewEvent,
-    Report, ReportType, TimelineLine, report_name,
+    AddedRecipient, AlertTarget, Channel, ClockFrom, DeadlineRule, EntryAlert, Event, EventId, Level, NewEvent, Report,
+    ReportType, TimelineLine, report_name,
 };
 
 pub(super) const EVENT_COLUMNS: &str = "e.id, e.category, e.level, e.occurred_at, e.received_at, e.place, e.source, e.summary, \
@@ -102,9 +102,8 @@ fn clock_settings(conn: &Connection, id: EventId) -> Result<Vec<ClockSetting>> {
 
 /// An event's fact amendments, oldest first.
 fn fact_changes(conn: &Connection, id: EventId) -> Result<Vec<FactChange>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT field, old, new, reason, by, at FROM urgent_fact WHERE event_id = ?1 ORDER BY id",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT field, old, new, reason, by, at FROM urgent_fact WHERE event_id = ?1 ORDER BY id")?;
     Ok(stmt
         .query_map([id], |r| {
             Ok(FactChange {
@@ -135,7 +134,9 @@ pub(super) fn complete(conn: &Connection, mut e: Event) -> Result<Event> {
         "SELECT recipient, channel, min(sent_at) FROM urgent_report WHERE event_id = ?1 GROUP BY recipient, channel",
     )?;
     let firsts: Vec<(String, Channel, NaiveDateTime)> = stmt
-        .query_map([e.id], |r| Ok((r.get(0)?, row_label(r, 1, Channel::parse)?, row_time(r, 2)?)))?
+        .query_map([e.id], |r| {
+            Ok((r.get(0)?, row_label(r, 1, Channel::parse)?, row_time(r, 2)?))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let first = |who: &str, ch: Channel| firsts.iter().find(|(r, c, _)| r == who && *c == ch).map(|f| f.2);
     e.clocks = in_force

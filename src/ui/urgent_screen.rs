@@ -13,9 +13,9 @@ use super::theme;
 use super::widgets::{clean, push_wrapped};
 use crate::core::app::App;
 use crate::core::escalation::EventState;
+use crate::core::report::ReportEvent;
 use crate::core::settings::contacts;
 use crate::core::text::width;
-use crate::core::report::ReportEvent;
 use crate::core::urgent::clock;
 use crate::core::urgent::facts::FactField;
 use crate::core::urgent::{Event, Urgency};
@@ -152,7 +152,14 @@ pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
     let run = clock::running(&top.clocks, now);
     let phone = run.first().map_or_else(
         || "各报送对象均已报".to_string(),
-        |d| clean(&format!("报{} {} {}", d.recipient, d.channel.label(), d.countdown.describe())),
+        |d| {
+            clean(&format!(
+                "报{} {} {}",
+                d.recipient,
+                d.channel.label(),
+                d.countdown.describe()
+            ))
+        },
     );
     let written = if run.len() > 1 {
         format!("另有 {} 项", run.len() - 1)
@@ -415,7 +422,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 /// The lines of an event read whole, in the order an officer needs them at 3 a.m.: what to do
 /// now, the clocks, the facts as known now, every report in full, the timeline.
 #[must_use]
-pub fn detail_lines(app: &App, e: &Event, detail: Option<&ReportEvent>, now: NaiveDateTime, cells: usize) -> Vec<Line<'static>> {
+pub fn detail_lines(
+    app: &App,
+    e: &Event,
+    detail: Option<&ReportEvent>,
+    now: NaiveDateTime,
+    cells: usize,
+) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let mut say =
         |text: &str, indent: usize, style: Style| push_wrapped(&mut lines, &clean(text), indent, cells, style);
@@ -428,7 +441,10 @@ pub fn detail_lines(app: &App, e: &Event, detail: Option<&ReportEvent>, now: Nai
         ),
         EventState::Closed => say("已结束：只能查看", 0, theme::PLACEHOLDER),
         s => say(
-            &format!("状态：{}（p 报告 e 更新事实 g 升级/降级 t 追加报送对象 r 已处置 c 结束）", s.label()),
+            &format!(
+                "状态：{}（p 报告 e 更新事实 g 升级/降级 t 追加报送对象 r 已处置 c 结束）",
+                s.label()
+            ),
             0,
             Style::new(),
         ),

@@ -332,7 +332,14 @@ mod tests {
         let rules = defaults();
         rules_for(&rules, "事故灾难", Level::Large)
             .into_iter()
-            .map(|r| ClockSetting::from_rule(r, at("2026-11-23 15:00"), at("2026-11-23 16:06"), at("2026-11-23 16:06")))
+            .map(|r| {
+                ClockSetting::from_rule(
+                    r,
+                    at("2026-11-23 15:00"),
+                    at("2026-11-23 16:06"),
+                    at("2026-11-23 16:06"),
+                )
+            })
             .collect()
     }
 
@@ -383,8 +390,16 @@ mod tests {
         let sent = |who: &str, ch: Channel| who == "带班领导" && ch == Channel::Phone;
         let new = regrade(&c, &major, Level::Major, sent, at("2026-11-23 16:40"));
         assert_eq!(new[0].phone_due, c[0].phone_due, "met stays met with its old deadline");
-        assert_eq!(new[1].phone_due, at("2026-11-23 17:06"), "17:06 is earlier than 16:40 + 30");
-        assert_eq!(new[1].written_due, Some(at("2026-11-23 17:40")), "16:40 + 60 is earlier than 18:06");
+        assert_eq!(
+            new[1].phone_due,
+            at("2026-11-23 17:06"),
+            "17:06 is earlier than 16:40 + 30"
+        );
+        assert_eq!(
+            new[1].written_due,
+            Some(at("2026-11-23 17:40")),
+            "16:40 + 60 is earlier than 18:06"
+        );
         assert_eq!(new[1].why, "改为重大");
         // A recipient new at this level starts at the re-grade.
         let mut rules = defaults();

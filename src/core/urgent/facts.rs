@@ -157,7 +157,12 @@ impl Facts {
     #[must_use]
     pub fn casualties(&self) -> String {
         let n = |v: Option<u32>| v.map_or_else(|| "待核实".to_string(), |n| n.to_string());
-        format!("死亡 {}，失踪 {}，受伤 {}", n(self.deaths), n(self.missing), n(self.injured))
+        format!(
+            "死亡 {}，失踪 {}，受伤 {}",
+            n(self.deaths),
+            n(self.missing),
+            n(self.injured)
+        )
     }
 
     /// What is still to be verified: as last written by the officer, or else what is missing.
@@ -263,8 +268,20 @@ pub fn changes_from(
 /// "受伤 5 → 7" — how a change reads beside the report editor and in the timeline.
 #[must_use]
 pub fn change_text(c: &FactChange) -> String {
-    let show = |v: &str| if v.trim().is_empty() { "待核实".to_string() } else { v.to_string() };
-    let show_list = |v: &str| if v.trim().is_empty() { "无".to_string() } else { v.to_string() };
+    let show = |v: &str| {
+        if v.trim().is_empty() {
+            "待核实".to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    let show_list = |v: &str| {
+        if v.trim().is_empty() {
+            "无".to_string()
+        } else {
+            v.to_string()
+        }
+    };
     if c.field == FactField::Unverified {
         format!("待核实 {} → {}", show_list(&c.old), show_list(&c.new))
     } else {
@@ -325,7 +342,10 @@ mod tests {
         assert!(!now.unverified().contains(&"伤亡情况".to_string()));
         assert_eq!(r.injured, Some(5), "the first record stays as recorded");
         // As of before the update, the old facts.
-        assert_eq!(Facts::as_of(&r, &changes, Some(at("2026-11-23 16:59"))).injured, Some(5));
+        assert_eq!(
+            Facts::as_of(&r, &changes, Some(at("2026-11-23 16:59"))).injured,
+            Some(5)
+        );
     }
 
     #[test]
