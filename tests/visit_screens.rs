@@ -226,6 +226,20 @@ fn a_petition_group_of_twelve_needs_one_to_five_representatives_and_a_liaison() 
     assert!(saved.contains("已保存：第 1 号来访 李四"), "{saved}");
     // 集体访 goes to the leaders at once: an alert that nags until someone acknowledges it.
     assert_eq!(h.store.open_entry_alerts().unwrap().len(), 1);
+    // From the first second, without the clock moving, the banner names whom to report to
+    // (000:377: the 分管领导 and the 信访部门 as well as the duty leader), with numbers; at 80
+    // columns the roles give way to the names, the alert's record keeps them.
+    assert_eq!(h.clock, at("2026-11-23 03:10:00"));
+    let s = h.screen();
+    let banner = format!("{}\n{}", s[1], s[2]);
+    assert!(
+        banner.contains("请立即报告 王五 13800000003、钱七 13800000005、信访部门 0871-12345100"),
+        "{banner}"
+    );
+    assert!(
+        !banner.contains("13800000001"),
+        "never the officer at the keyboard:\n{banner}"
+    );
     h.tick_to(at("2026-11-23 03:10:03"));
     assert!(h.text().contains("告警：1 件未确认"), "{}", h.text());
     let v = h.store.visit(1).unwrap();
@@ -296,6 +310,67 @@ fn a_visitor_inside_too_long_is_flagged_and_a_crowd_forcing_entry_is_one_key() {
             .contains("来访群众强行进入机关（第 1 号来访 张三"),
         "{}",
         events[0].record.summary
+    );
+}
+
+/// 集体访 from a 带班领导 at the keyboard: the alert names the others to report to, never him.
+#[test]
+fn the_collective_visit_alert_names_everyone_to_report_to_with_numbers_at_once() {
+    use zhiban::core::visit::{RepresentativeDraft, VisitDraft, build_visit};
+    use zhiban::core::visit_screen::alerts_for;
+    let settings = zhiban::config::parse(zhiban::config::DEFAULT_TOML, None)
+        .unwrap()
+        .settings;
+    let now = at("2026-11-23 09:00:00");
+    let draft = VisitDraft {
+        name: "刘大爷".into(),
+        id_type: "居民身份证".into(),
+        id_number: ID.into(),
+        phone: "13812345678".into(),
+        purpose: "信访".into(),
+        host: "办公室".into(),
+        people_count: "12".into(),
+        petition: true,
+        petition_address: "城关镇河西村".into(),
+        petition_matter: "征地补偿款未发放".into(),
+        representatives: vec![RepresentativeDraft {
+            name: "刘大爷".into(),
+            ..RepresentativeDraft::default()
+        }],
+        liaison: Some(0),
+        ..VisitDraft::default()
+    };
+    let visit = build_visit(&draft, "张三", now, now.date()).expect("a valid collective petition");
+    let alerts = alerts_for(&visit, &[], &settings, "张三", now);
+    assert_eq!(alerts.len(), 1);
+    let content = &alerts[0].0.content;
+    assert!(
+        content.ends_with("请立即报告：带班领导 王五 13800000003、分管领导 钱七 13800000005、信访部门 0871-12345100。"),
+        "{content}"
+    );
+    assert_eq!(alerts[0].0.recorded_at, now);
+    // The duty leader registering it himself is not told to phone himself.
+    let alerts = alerts_for(&visit, &[], &settings, "王五", now);
+    let content = &alerts[0].0.content;
+    assert!(
+        content.ends_with("请立即报告：分管领导 钱七 13800000005、信访部门 0871-12345100。"),
+        "{content}"
+    );
+
+    // On a wide screen the banner says the roles too, from the first second.
+    let mut h = Harness::new(160, 48, Some("张三"));
+    let alerts = alerts_for(&visit, &[], &h.app.settings, "张三", h.clock);
+    h.store.add_visit(&visit).unwrap();
+    for (entry, lines) in &alerts {
+        h.store.insert_entry_raising(entry, Some(lines)).unwrap();
+    }
+    // The running app reads the alerts on its next reload (every 2 s).
+    h.tick_to(h.clock + chrono::Duration::seconds(2));
+    let s = h.screen();
+    let banner = format!("{}\n{}", s[1], s[2]);
+    assert!(
+        banner.contains("请立即报告 带班领导 王五 13800000003、分管领导 钱七 13800000005、信访部门 0871-12345100"),
+        "{banner}"
     );
 }
 
@@ -459,7 +534,7 @@ fn an_office_that_says_zhiban_lingdao_is_told_to_report_to_its_zhiban_lingdao() 
     assert_eq!(alerts.len(), 1);
     let content = &alerts[0].0.content;
     assert!(
-        content.contains("请立即报告值班领导") && !content.contains("带班"),
+        content.contains("请立即报告：值班领导 王五 13800000003") && !content.contains("带班"),
         "{content}"
     );
 

@@ -12,7 +12,7 @@ use super::idcard::{Gender, mask};
 use super::keymap::{Action, Mode};
 use super::log::{LogField, RawValues, build_entry};
 use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
-use super::settings::Settings;
+use super::settings::{Callee, Settings, report_callees};
 use super::text_buffer::TextBuffer;
 use super::urgent::{EventDraft, Level, NewEvent, TimelineLine, new_event, raised};
 pub use super::visit::{AlertEntry, VisitAnchor, VisitKey, VisitPageRequest};
@@ -290,6 +290,31 @@ pub fn read_form(form: &Form<VisitFormKey>) -> VisitDraft {
     }
 }
 
+/// The unit the alerts of this screen are written from: the banner tells them by it
+/// ([`is_visit_alert`]) and names whom to report to instead of the ladder's rung.
+pub const ALERT_UNIT: &str = "值班室（来访登记）";
+
+/// Whether an entry alert's banner title ("请示 事件 值班室（来访登记）：集体访…") is a 集体访 or
+/// watch-list alert raised here.
+#[must_use]
+pub fn is_visit_alert(title: &str) -> bool {
+    title
+        .split_once('：')
+        .is_some_and(|(head, _)| head.contains(ALERT_UNIT))
+}
+
+/// "请立即报告：带班领导 王五 13800000003、分管领导 钱七 13800000005、信访部门 0871-12345100。"
+/// (`[visit] report_to`, never the officer who writes it).
+#[must_use]
+pub fn report_sentence(settings: &Settings, operator: &str) -> String {
+    let callees: Vec<String> = report_callees(settings, operator).iter().map(Callee::text).collect();
+    if callees.is_empty() {
+        format!("请立即报告{}。", settings.leader_title())
+    } else {
+        format!("请立即报告：{}。", callees.join("、"))
+    }
+}
+
 /// An alert raised as a 请示 log entry that nags up the ladder until someone acknowledges it.
 fn alert_entry(content: &str, settings: &Settings, operator: &str, now: NaiveDateTime) -> Option<AlertEntry> {
     let category = if settings.categories.iter().any(|c| c == "信访") {
@@ -300,7 +325,7 @@ fn alert_entry(content: &str, settings: &Settings, operator: &str, now: NaiveDat
     let raw: RawValues = [
         (LogField::Kind, "事件".to_string()),
         (LogField::Category, category),
-        (LogField::Unit, "值班室（来访登记）".to_string()),
+        (LogField::Unit, ALERT_UNIT.to_string()),
         (LogField::Content, content.to_string()),
         (LogField::Triage, "请示".to_string()),
     ]
@@ -310,8 +335,9 @@ fn alert_entry(content: &str, settings: &Settings, operator: &str, now: NaiveDat
     Some((Box::new(entry), raised(now, &settings.urgent.ladder)))
 }
 
-/// The alerts a saved visit raises: a watch-list match, and a 集体访 (reported to the leaders at
-/// once, 002:1652). The notifications carry no content; the log entry does.
+/// The alerts a saved visit raises: a watch-list match, and a 集体访 (reported at once to the
+/// leaders and the 信访部门, 000:377, 002:1652: `[visit] report_to`, each named with their number
+/// from the first second). The notifications carry no content; the log entry does.
 #[must_use]
 pub fn alerts_for(
     visit: &NewVisit,
@@ -329,14 +355,11 @@ pub fn alerts_for(
             }
         }
     }
+    let report = report_sentence(settings, operator);
     for w in hits {
         let content = format!(
-            "关注名单人员来访：{} 访 {}（关注原因：{}，由 {} 列入）。请立即报告{}。",
-            w.name,
-            visit.host,
-            w.reason,
-            w.added_by,
-            settings.leader_title()
+            "关注名单人员来访：{} 访 {}（关注原因：{}，由 {} 列入）。{report}",
+            w.name, visit.host, w.reason, w.added_by,
         );
         out.extend(alert_entry(&content, settings, operator, now));
     }
@@ -345,13 +368,12 @@ pub fn alerts_for(
         let liaison = visit.liaison().map_or("", |r| r.name.as_str());
         let matter = visit.petition.as_ref().map_or("", |p| p.matter.as_str());
         let content = format!(
-            "集体访 {} 人，代表 {}，联络人 {}，访 {}；信访事项：{}。请立即报告{}。",
+            "集体访 {} 人，代表 {}，联络人 {}，访 {}；信访事项：{}。{report}",
             visit.people_count,
             reps.join("、"),
             liaison,
             visit.host,
             super::text::first_line(matter),
-            settings.leader_title()
         );
         out.extend(alert_entry(&content, settings, operator, now));
     }
