@@ -17,7 +17,7 @@ use chrono::{NaiveDate, NaiveTime};
 use crate::core::escalation::Rung;
 use crate::core::people::duty_leader_role;
 use crate::core::roster::{Calendar, Rotation};
-use crate::core::settings::{BackupSettings, Person, Role, Settings, UrgentSettings, VisitSettings};
+use crate::core::settings::{BackupSettings, Contact, Person, ReportTo, Role, Settings, UrgentSettings, VisitSettings};
 use crate::core::urgent::{ClockFrom, DeadlineRule, Level};
 use crate::core::validate;
 use crate::files::{CONFIG_MAX_BYTES, FileError, read_regular};
@@ -65,6 +65,7 @@ struct FileConfig {
     deadline: Option<Spanned<Vec<Spanned<DeadlineEntry>>>>,
     escalation: Option<Spanned<Vec<Spanned<RungEntry>>>>,
     visit: Option<Spanned<VisitSection>>,
+    contact: Option<Spanned<Vec<Spanned<ContactEntry>>>>,
     backup: Option<Spanned<BackupSection>>,
     roster: Option<Spanned<RosterSection>>,
     calendar: Option<Spanned<CalendarSection>>,
@@ -94,6 +95,18 @@ struct BackupSection {
 struct VisitSection {
     hosts: Names,
     overstay_minutes: Spanned<u32>,
+    #[serde(default)]
+    report_to: Option<Names>,
+}
+
+/// `[[contact]]`: a leader or a body outside the people list (分管领导, 信访部门) and its number.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct ContactEntry {
+    name: Spanned<String>,
+    #[serde(default)]
+    person: Option<Spanned<String>>,
+    phone: Spanned<String>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -317,7 +330,15 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     let roster_is_user = user.roster.is_some();
     let roster = user.roster.or(d.roster).ok_or_else(|| missing("[roster]"))?;
     let calendar = user.calendar.or(d.calendar).ok_or_else(|| missing("[calendar]"))?;
+    let report_to_is_user = user.visit.as_ref().is_some_and(|v| v.get_ref().report_to.is_some());
     let visit = user.visit.or(d.visit).ok_or_else(|| missing("[visit]"))?;
+    // A default report_to name without its contact is the user's [[contact]] leaving it out.
+    let contact_span = user
+        .contact
+        .as_ref()
+        .and_then(|c| c.get_ref().first())
+        .map_or(0..0, Spanned::span);
+    let contact = user.contact.or(d.contact).map(Spanned::into_inner).unwrap_or_default();
     let backup = user
         .backup
         .or(d.backup)
@@ -447,7 +468,13 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     name_the_duty_leader(&mut urgent, duty_leader_role(&resolved));
 
     let calendar = calendar_settings(calendar.into_inner(), &err)?;
-    let visit = visit_settings(visit.into_inner(), &err)?;
+    let contacts = contact_settings(contact, &err)?;
+    let visit = visit_settings(
+        visit.into_inner(),
+        (&contacts, contact_span, report_to_is_user),
+        duty_leader_role(&resolved),
+        &err,
+    )?;
     // The default rotation names the default people; with the user's own [[people]] and no
     // [roster] of theirs it does not fit, so there is simply no rotation (the roster screen says so).
     let roster = match roster_settings(roster, &resolved, &err) {
@@ -684,7 +711,57 @@ fn urgent_settings(
     })
 }
 
-fn visit_settings(v: VisitSection, err: Locate<'_>) -> Result<VisitSettings, ConfigError> {
+/// `[[contact]]` checked: a name that is no role (a role is found in the people list), once each,
+/// with a valid number.
+fn contact_settings(entries: Vec<Spanned<ContactEntry>>, err: Locate<'_>) -> Result<Vec<Contact>, ConfigError> {
+    let mut out: Vec<Contact> = Vec::new();
+    for entry in entries {
+        let c = entry.into_inner();
+        let name = c.name.get_ref().trim().to_string();
+        if name.is_empty() || !crate::core::text::is_clean(&name, false) {
+            return Err(err(
+                c.name.span(),
+                "联系对象 name 不能为空或含控制字符，如 name = \"信访部门\"".into(),
+            ));
+        }
+        if Role::parse(&name).is_some() {
+            return Err(err(
+                c.name.span(),
+                format!(
+                    "“{name}”是人员名单中的角色：按角色找人，不必写 [[contact]]（要写名单外的联系对象，换个名称如“分管领导”）"
+                ),
+            ));
+        }
+        if out.iter().any(|o| o.name == name) {
+            return Err(err(
+                c.name.span(),
+                format!("联系对象“{name}”写了两次：每个只写一节 [[contact]]"),
+            ));
+        }
+        let person = c
+            .person
+            .as_ref()
+            .map_or(String::new(), |p| p.get_ref().trim().to_string());
+        if !crate::core::text::is_clean(&person, false) {
+            let span = c.person.as_ref().map_or(0..0, Spanned::span);
+            return Err(err(span, "person 中有控制字符：请只写姓名".into()));
+        }
+        let phone =
+            validate::phone(c.phone.get_ref()).map_err(|e| err(c.phone.span(), format!("{name} 的电话：{e}")))?;
+        out.push(Contact { name, person, phone });
+    }
+    Ok(out)
+}
+
+/// `report_to` when `[visit]` leaves it out: the duty leader, the 分管领导 and the 信访部门 (000:377).
+const REPORT_TO: [&str; 3] = ["带班领导", "分管领导", "信访部门"];
+
+fn visit_settings(
+    v: VisitSection,
+    (contacts, contact_span, written): (&[Contact], Range<usize>, bool),
+    leader: Role,
+    err: Locate<'_>,
+) -> Result<VisitSettings, ConfigError> {
     let mut hosts = Vec::new();
     for h in v.hosts.get_ref() {
         let name = h.get_ref().trim().to_string();
@@ -709,9 +786,59 @@ fn visit_settings(v: VisitSection, err: Locate<'_>) -> Result<VisitSettings, Con
             "overstay_minutes 须大于 0，如 240（4 小时）".into(),
         ));
     }
+    // Not written by the user: the default list, and a name without its contact is their
+    // [[contact]] leaving it out.
+    let names: Vec<(String, Range<usize>)> = match &v.report_to {
+        Some(list) if written => list
+            .get_ref()
+            .iter()
+            .map(|n| (n.get_ref().trim().to_string(), n.span()))
+            .collect(),
+        _ => REPORT_TO
+            .iter()
+            .map(|n| ((*n).to_string(), contact_span.clone()))
+            .collect(),
+    };
+    let mut report_to = Vec::new();
+    for (name, span) in names {
+        let to = match Role::parse(&name) {
+            // 带班领导 or 值班领导: as the people list calls the duty leader.
+            Some(role) if role.is_duty_leader() => ReportTo::Role(leader),
+            Some(role) => ReportTo::Role(role),
+            None => match contacts.iter().find(|c| c.name == name) {
+                Some(c) => ReportTo::Contact(c.clone()),
+                None => {
+                    let known: Vec<&str> = contacts.iter().map(|c| c.name.as_str()).collect();
+                    return Err(err(
+                        span,
+                        format!(
+                            "{}报告对象“{name}”既不是人员名单的角色（{}），也没有 [[contact]]：请加一节 [[contact]] \
+                             写明 name = \"{name}\" 和 phone{}",
+                            if !written {
+                                format!("[visit] 没写 report_to，默认报告 {}；", REPORT_TO.join("、"))
+                            } else {
+                                String::new()
+                            },
+                            Role::ALL.iter().map(|r| r.label()).collect::<Vec<_>>().join("、"),
+                            if known.is_empty() {
+                                String::new()
+                            } else {
+                                format!("（已有：{}）", known.join("、"))
+                            }
+                        ),
+                    ));
+                }
+            },
+        };
+        if report_to.contains(&to) {
+            return Err(err(span, format!("报告对象“{name}”写了两次")));
+        }
+        report_to.push(to);
+    }
     Ok(VisitSettings {
         hosts,
         overstay_minutes,
+        report_to,
     })
 }
 
@@ -1089,8 +1216,59 @@ mod tests {
         assert!(large[1].source.starts_with("参考"), "practice is labelled as such");
         assert!(!large[1].source.contains("第九条：1小时"));
         let names: Vec<&str> = u.ladder.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names, ["值班员", "带班领导", "办公室主任", "上级总值班室"]);
+        // The duty leader first: the officer at the keyboard is not a rung, and the 上级总值班室
+        // receives reports (domain.md §4).
+        assert_eq!(names, ["带班领导", "办公室主任"]);
         assert_eq!(u.followup_times.len(), 2);
+    }
+
+    #[test]
+    fn report_to_names_roles_and_contacts_and_a_bad_name_is_located() {
+        let shipped = parse(DEFAULT_TOML, None).unwrap().settings;
+        let names: Vec<String> = crate::core::settings::report_callees(&shipped, "张三")
+            .iter()
+            .map(crate::core::settings::Callee::text)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "带班领导 王五 13800000003",
+                "分管领导 钱七 13800000005",
+                "信访部门 0871-12345100"
+            ]
+        );
+        // An office that says 值班领导, and reports to its 分管副主任 from the people list.
+        let s = user(&format!(
+            "{ZHIBAN_LINGDAO}[[people]]\nname = \"孙八\"\nrole = \"分管副主任\"\nphone = \"13800000008\"\n\
+             [visit]\nhosts = [\"办公室\"]\noverstay_minutes = 240\nreport_to = [\"带班领导\", \"分管副主任\", \"信访部门\"]\n"
+        ))
+        .unwrap()
+        .settings;
+        let names: Vec<String> = crate::core::settings::report_callees(&s, "张三")
+            .iter()
+            .map(crate::core::settings::Callee::text)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "值班领导 王五 13800000003",
+                "分管副主任 孙八 13800000008",
+                "信访部门 0871-12345100"
+            ]
+        );
+        // A name that is neither a role nor a contact, on its line.
+        let e = user("[visit]\nhosts = [\"办公室\"]\noverstay_minutes = 240\nreport_to = [\"公安局\"]\n").unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        assert!(e.message.contains("公安局") && e.message.contains("[[contact]]"), "{e}");
+        // The user's [[contact]] leaves out a default recipient: said, at their section.
+        let e = user("\n[[contact]]\nname = \"信访部门\"\nphone = \"0871-12345100\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.contains("分管领导") && e.message.contains("默认"), "{e}");
+        // A contact named like a role, and a bad number.
+        let e = user("[[contact]]\nname = \"带班领导\"\nphone = \"0871-12345100\"\n").unwrap_err();
+        assert!(e.message.contains("角色"), "{e}");
+        let e = user("[[contact]]\nname = \"信访部门\"\nphone = \"123\"\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
     }
 
     #[test]

@@ -220,7 +220,7 @@ fn the_banner_keeps_its_phone_numbers_and_the_phone_deadline_whole() {
             "【紧急·未确认】按 F2 确认",
             "自然灾害",
             "电话报告 剩 29:58",
-            "值班员：张三 13800000001、李四 13800000002",
+            "带班领导：王五 13800000003",
         ] {
             assert!(banner.contains(whole), "{whole} at {w}x{rows}:\n{banner}");
         }
@@ -231,7 +231,7 @@ fn the_banner_keeps_its_phone_numbers_and_the_phone_deadline_whole() {
     let banner = format!("{}\n{}", wide[1], wide[2]);
     for whole in [
         "第1号 重大 自然灾害 李家集镇张庄村河堤下游三百米处 03:12接报",
-        "电话报告 剩 29:58；书面 剩 59:58；请电话 值班员：张三 13800000001、李四 13800000002；依据 ",
+        "电话报告 剩 29:58；书面 剩 59:58；请电话 带班领导：王五 13800000003；依据 ",
     ] {
         assert!(banner.contains(whole), "{whole}:\n{banner}");
     }
@@ -250,13 +250,69 @@ fn the_banner_keeps_its_phone_numbers_and_the_phone_deadline_whole() {
         for whole in [
             PLACE,
             SUMMARY,
-            "未确认，当前提醒：值班员：张三 13800000001、李四 13800000002（F2 或 a 确认）",
+            "未确认，当前提醒：带班领导：王五 13800000003（F2 或 a 确认）",
         ] {
             assert_reads(&screen, whole, &format!("event detail at {w}x{rows}"));
         }
         assert!(screen.iter().any(|r| r.contains("第 1 号事件 重大 自然灾害")));
         no_row_starts_with_a_closing_mark(&screen[7..], &format!("event detail at {w}x{rows}"));
     }
+}
+
+/// A 集体访 alert's banner: whom to report to (000:377), each number whole at every size — every
+/// one at 80x24 and up, the roles too when wide; at 60 columns the numbers that fit, none cut.
+#[test]
+fn the_collective_visit_banner_keeps_whom_to_report_to_whole() {
+    use zhiban::core::visit::RepresentativeDraft;
+    let mut h = Harness::new(80, 24, Some("张三"));
+    let draft = VisitDraft {
+        name: "刘大爷".into(),
+        id_type: "居民身份证".into(),
+        id_number: "11010519491231002X".into(),
+        phone: "13812345678".into(),
+        purpose: "信访".into(),
+        host: "办公室".into(),
+        people_count: "12".into(),
+        petition: true,
+        petition_address: "城关镇河西村".into(),
+        petition_matter: "征地补偿款未发放".into(),
+        representatives: vec![RepresentativeDraft {
+            name: "刘大爷".into(),
+            ..RepresentativeDraft::default()
+        }],
+        liaison: Some(0),
+        ..VisitDraft::default()
+    };
+    let now = h.clock;
+    let visit = build_visit(&draft, "张三", now, now.date()).unwrap();
+    h.store.add_visit(&visit).unwrap();
+    for (entry, lines) in zhiban::core::visit_screen::alerts_for(&visit, &[], &h.app.settings, "张三", now) {
+        h.store.insert_entry_raising(&entry, Some(&lines)).unwrap();
+    }
+    h.tick_to(now + chrono::Duration::seconds(2));
+    let numbers = ["王五 13800000003", "钱七 13800000005", "信访部门 0871-12345100"];
+    for (w, rows) in SIZES {
+        let screen = draw(&h.app, w, rows);
+        let banner = format!("{}\n{}", screen[1], screen[2]);
+        assert!(banner.contains("请立即报告 "), "at {w}x{rows}:\n{banner}");
+        assert!(!banner.contains("13800000001"), "never the officer:\n{banner}");
+        let shown = numbers.iter().filter(|n| banner.contains(*n)).count();
+        if w >= 80 {
+            assert_eq!(shown, 3, "at {w}x{rows}:\n{banner}");
+        } else {
+            assert!(shown >= 2, "at {w}x{rows}:\n{banner}");
+        }
+        // Nothing cut: every number on the row is whole.
+        for cut in ["1380000000 ", "0871-1234 "] {
+            assert!(!banner.contains(cut), "at {w}x{rows}:\n{banner}");
+        }
+    }
+    let wide = draw(&h.app, 200, 50);
+    assert!(
+        wide[2].contains("带班领导 王五 13800000003、分管领导 钱七 13800000005、信访部门 0871-12345100"),
+        "{}",
+        wide[2]
+    );
 }
 
 #[test]

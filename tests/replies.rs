@@ -68,8 +68,8 @@ fn a_failed_escalation_step_is_reported_as_itself_and_the_open_form_is_untouched
     h.type_text("城关镇");
     let saving_before = h.app.screens.log.form.as_ref().unwrap().form.saving;
 
-    // Five minutes without an acknowledgement: the escalation climbs a rung, and the write that
-    // records it fails (the disk is full), tick after tick.
+    // Five minutes without an acknowledgement: the escalation takes a step (a reminder on the
+    // duty leader's rung), and the write that records it fails (the disk is full), tick after tick.
     let is_step = |r: &Request| matches!(r, Request::SaveEscalation { .. });
     let mut failed = Vec::new();
     while h.clock < at("2026-11-23 03:15:30") {

@@ -89,10 +89,16 @@ fn nobody_acknowledges_so_it_escalates_with_whom_to_phone() {
     let mut h = Harness::new(80, 24, Some("张三"));
     let id = add_event(&mut h, "2026-11-23 03:10:00", "河堤决口");
     let rings_at_start = h.alerter.rings;
-    h.tick_to(at("2026-11-23 03:16:00"));
+    // From the first second: the duty leader, with his number.
+    assert!(
+        banner(&mut h).contains("请电话 带班领导：王五 13800000003"),
+        "{}",
+        banner(&mut h)
+    );
+    h.tick_to(at("2026-11-23 03:21:00"));
     let timeline: Vec<String> = h.store.timeline(id).unwrap().into_iter().map(|l| l.text).collect();
     assert!(
-        timeline.contains(&"5分钟无人确认，升级至带班领导".to_string()),
+        timeline.contains(&"10分钟无人确认，升级至办公室主任".to_string()),
         "{timeline:?}"
     );
     assert!(
@@ -102,7 +108,7 @@ fn nobody_acknowledges_so_it_escalates_with_whom_to_phone() {
     h.key(Key::ch('3'));
     let text = h.text();
     assert!(
-        text.contains("带班领导：王五 13800000003"),
+        text.contains("办公室主任：赵六 0871-12345678"),
         "the screen says whom to phone:\n{text}"
     );
 }
@@ -111,28 +117,28 @@ fn nobody_acknowledges_so_it_escalates_with_whom_to_phone() {
 fn reopened_two_hours_later_the_clocks_and_the_ladder_are_right() {
     let mut h = Harness::new(80, 24, Some("张三"));
     let id = add_event(&mut h, "2026-11-23 01:00:00", "危化品车辆侧翻");
-    // The app is closed at 01:02 and started again at 03:00.
-    h.tick_to(at("2026-11-23 01:02:00"));
+    // The app is closed at 01:04 and started again at 03:00.
+    h.tick_to(at("2026-11-23 01:04:00"));
     let mut h = h.restart(at("2026-11-23 03:00:00"));
     let b = banner(&mut h);
     assert!(b.contains("电话报告 超时 1:30:00；书面 超时 1:00:00"), "{b}");
     assert!(h.alerter.rings >= 1, "reopening with an unacknowledged event rings");
     let event = h.store.event(id).unwrap();
-    assert_eq!(event.escalation.rung, 3, "climbed the whole ladder while closed");
+    assert_eq!(event.escalation.rung, 1, "climbed the whole ladder while closed");
     let timeline = h.store.timeline(id).unwrap();
     let catch_up: Vec<&TimelineLine> = timeline.iter().filter(|l| l.text.contains("补记")).collect();
     assert!(!catch_up.is_empty());
-    // Reminders every 1:40 on the first rung (5 min, 2 repeats): 01:01:40 happened live, the
-    // next one, due at 01:03:20 while the app was closed, is recorded at its due time.
+    // Reminders every 3:20 on the first rung (10 min, 2 repeats): 01:03:20 happened live, the
+    // next one, due at 01:06:40 while the app was closed, is recorded at its due time.
     assert!(
         timeline
             .iter()
-            .any(|l| l.at == at("2026-11-23 01:01:40") && !l.text.contains("补记")),
+            .any(|l| l.at == at("2026-11-23 01:03:20") && !l.text.contains("补记")),
         "{timeline:#?}"
     );
     assert_eq!(
         catch_up[0].at,
-        at("2026-11-23 01:03:20"),
+        at("2026-11-23 01:06:40"),
         "each missed step is stamped when it was due"
     );
 }
@@ -329,11 +335,16 @@ fn an_urgent_log_entry_raises_an_alert_that_escalates_and_is_acknowledged_with_f
     );
     let rings = h.alerter.rings;
     assert!(rings >= 1);
+    assert!(
+        banner(&mut h).contains("请电话 带班领导：王五 13800000003"),
+        "{}",
+        banner(&mut h)
+    );
     // Nobody acknowledges: it climbs the same ladder as an event.
-    h.tick_to(at("2026-11-23 03:15:30"));
+    h.tick_to(at("2026-11-23 03:20:30"));
     assert!(h.alerter.rings > rings);
     assert!(
-        banner(&mut h).contains("带班领导：王五 13800000003"),
+        banner(&mut h).contains("办公室主任：赵六 0871-12345678"),
         "{}",
         banner(&mut h)
     );
@@ -343,7 +354,7 @@ fn an_urgent_log_entry_raises_an_alert_that_escalates_and_is_acknowledged_with_f
     h.keys(KeyCode::PageDown, 3);
     let text = h.text();
     assert!(
-        text.contains("【紧急提醒】") && text.contains("升级至带班领导") && text.contains("张三 确认"),
+        text.contains("【紧急提醒】") && text.contains("升级至办公室主任") && text.contains("张三 确认"),
         "{text}"
     );
 }
@@ -388,4 +399,45 @@ fn quitting_says_what_is_still_running_before_asking() {
     let text = h.text();
     assert!(!text.contains("还没有人确认"), "{text}");
     assert!(text.contains("报送时限还在计时"), "{text}");
+}
+
+/// The shipped ladder starts at the duty leader (domain.md §4: the officer at the keyboard is not
+/// a rung, the 上级总值班室 receives reports and is not one either), and no banner ever tells the
+/// officer at the keyboard to phone themselves, on any rung, whoever they are.
+#[test]
+fn the_default_ladder_starts_at_the_duty_leader_and_never_tells_the_officer_to_phone_themselves() {
+    use zhiban::core::people::Role;
+    let settings = parse(DEFAULT_TOML, None).unwrap().settings;
+    let ladder = &settings.urgent.ladder;
+    assert_eq!(ladder[0].name, "带班领导");
+    assert_eq!(ladder[0].role, Some(Role::DutyLeader));
+    assert!(
+        !ladder
+            .iter()
+            .any(|r| r.role == Some(Role::DutyOfficer) || r.name.contains("值班员") || r.name.contains("总值班室")),
+        "{ladder:?}"
+    );
+    for (operator, own_phone, told) in [
+        ("张三", "13800000001", "带班领导：王五 13800000003"),
+        // The duty leader at the keyboard himself: the next rung is named instead.
+        ("王五", "13800000003", "办公室主任：赵六 0871-12345678"),
+    ] {
+        let mut h = Harness::new(80, 24, Some(operator));
+        add_event(&mut h, "2026-11-23 03:10:00", "河堤决口");
+        let b = banner(&mut h);
+        assert!(b.contains(&format!("请电话 {told}")), "{operator}:\n{b}");
+        // Every step of the ladder, to the last rung and past it.
+        for minute in [0, 3, 4, 7, 10, 11, 20, 26, 40, 90] {
+            h.tick_to(at("2026-11-23 03:10:00") + chrono::Duration::minutes(minute));
+            let b = banner(&mut h);
+            assert!(
+                b.contains("请电话") && !b.contains(operator) && !b.contains(own_phone),
+                "{operator} at +{minute} min:\n{b}"
+            );
+            h.key(Key::ch('3'));
+            let text = h.text();
+            assert!(!text.contains(own_phone), "{operator} at +{minute} min:\n{text}");
+            h.key(Key::ch('1'));
+        }
+    }
 }

@@ -226,6 +226,20 @@ fn a_petition_group_of_twelve_needs_one_to_five_representatives_and_a_liaison() 
     assert!(saved.contains("已保存：第 1 号来访 李四"), "{saved}");
     // 集体访 goes to the leaders at once: an alert that nags until someone acknowledges it.
     assert_eq!(h.store.open_entry_alerts().unwrap().len(), 1);
+    // From the first second, without the clock moving, the banner names whom to report to
+    // (000:377: the 分管领导 and the 信访部门 as well as the duty leader), with numbers; at 80
+    // columns the roles give way to the names, the alert's record keeps them.
+    assert_eq!(h.clock, at("2026-11-23 03:10:00"));
+    let s = h.screen();
+    let banner = format!("{}\n{}", s[1], s[2]);
+    assert!(
+        banner.contains("请立即报告 王五 13800000003、钱七 13800000005、信访部门 0871-12345100"),
+        "{banner}"
+    );
+    assert!(
+        !banner.contains("13800000001"),
+        "never the officer at the keyboard:\n{banner}"
+    );
     h.tick_to(at("2026-11-23 03:10:03"));
     assert!(h.text().contains("告警：1 件未确认"), "{}", h.text());
     let v = h.store.visit(1).unwrap();
@@ -277,25 +291,155 @@ fn a_watch_list_match_raises_an_alert_and_the_id_is_shown_only_when_asked_and_lo
 }
 
 #[test]
-fn a_visitor_inside_too_long_is_flagged_and_a_crowd_forcing_entry_is_one_key() {
+fn a_visitor_inside_too_long_is_flagged_and_a_crowd_forcing_entry_is_asked_first_and_names_nobody() {
     let mut h = Harness::new(80, 24, Some("张三"));
     register_first_visit(&mut h);
     assert!(!h.text().contains("超时"));
     h.tick_to(at("2026-11-23 07:11:00"));
     h.key(Key::ch('2'));
     assert!(h.text().contains("超时 1"), "{}", h.text());
+    // `!` asks first: an urgent event cannot be taken back. The highlighted visitor (张三, an
+    // ordinary visit) is not named.
     h.key(Key::ch('!'));
+    let asked = h.text();
+    assert!(
+        asked.contains("请确认") && asked.contains("来访群众强行进入机关") && asked.contains("不关联任何来访"),
+        "{asked}"
+    );
+    assert!(!asked.contains("第 1 号来访"), "{asked}");
+    h.key(Key::ch('n'));
+    assert!(h.store.open_events().unwrap().is_empty(), "a no creates nothing");
+    assert!(!h.text().contains("请确认"), "{}", h.text());
+    assert!(h.app.shared.alerts.events.is_empty());
+
+    h.key(Key::ch('!'));
+    h.key(Key::ch('y'));
     let after = h.text();
     assert!(after.contains("已保存：第 1 号紧急事件"), "{after}");
     let events = h.store.open_events().unwrap();
     assert_eq!(events.len(), 1);
+    let e = &events[0].record;
+    assert_eq!(
+        e.summary, "07:11 来访群众强行进入机关；人数、经过、诉求待核实",
+        "what happened and when; no visitor, and no report claimed (000:139)"
+    );
+    assert_eq!(e.place, h.app.settings.office_name);
+    assert_eq!(e.category, "社会安全");
+    assert_eq!(e.received_at, at("2026-11-23 07:11:00"));
+}
+
+/// `!` names a 信访 visit only when the officer opened it and pressed `!` there; the question
+/// says which. On the board a highlighted petition is not named, and the question says how.
+#[test]
+fn a_crowd_event_names_a_petition_visit_only_when_the_officer_opened_it() {
+    use zhiban::core::visit::{RepresentativeDraft, VisitDraft, build_visit};
+    let mut h = Harness::new(80, 24, Some("张三"));
+    let now = h.clock;
+    let draft = VisitDraft {
+        name: "刘大爷".into(),
+        id_type: "居民身份证".into(),
+        id_number: ID.into(),
+        phone: "13812345678".into(),
+        purpose: "反映征地补偿款的事".into(),
+        host: "办公室".into(),
+        people_count: "12".into(),
+        petition: true,
+        petition_address: "城关镇河西村".into(),
+        petition_matter: "征地补偿款未发放".into(),
+        representatives: vec![RepresentativeDraft {
+            name: "刘大爷".into(),
+            ..RepresentativeDraft::default()
+        }],
+        liaison: Some(0),
+        ..VisitDraft::default()
+    };
+    let visit = build_visit(&draft, "张三", now, now.date()).expect("a valid collective petition");
+    let id = h.store.add_visit(&visit).unwrap();
+    h.key(Key::ch('2'));
+    h.key(Key::ch('!'));
+    let asked = h.text();
     assert!(
-        events[0]
-            .record
-            .summary
-            .contains("来访群众强行进入机关（第 1 号来访 张三"),
-        "{}",
-        events[0].record.summary
+        asked.contains("不关联任何来访") && asked.contains("先按 Enter 打开它"),
+        "{asked}"
+    );
+    h.key(Key::plain(KeyCode::Esc));
+    assert!(h.store.open_events().unwrap().is_empty(), "Esc is a no");
+
+    h.key(Key::plain(KeyCode::Enter));
+    h.key(Key::ch('!'));
+    assert!(h.text().contains("请确认"), "{}", h.text());
+    let asked = h.app.confirm.as_ref().map(|q| q.text.clone()).unwrap_or_default();
+    assert!(
+        asked.contains(&format!("关联第 {id} 号来访（集体访 刘大爷 等 12 人）")),
+        "{asked}"
+    );
+    h.key(Key::ch('y'));
+    let events = h.store.open_events().unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        events[0].record.summary,
+        format!("03:10 来访群众强行进入机关（第 {id} 号来访：集体访 刘大爷 等 12 人）；人数、经过、诉求待核实")
+    );
+}
+
+/// 集体访 from a 带班领导 at the keyboard: the alert names the others to report to, never him.
+#[test]
+fn the_collective_visit_alert_names_everyone_to_report_to_with_numbers_at_once() {
+    use zhiban::core::visit::{RepresentativeDraft, VisitDraft, build_visit};
+    use zhiban::core::visit_screen::alerts_for;
+    let settings = zhiban::config::parse(zhiban::config::DEFAULT_TOML, None)
+        .unwrap()
+        .settings;
+    let now = at("2026-11-23 09:00:00");
+    let draft = VisitDraft {
+        name: "刘大爷".into(),
+        id_type: "居民身份证".into(),
+        id_number: ID.into(),
+        phone: "13812345678".into(),
+        purpose: "信访".into(),
+        host: "办公室".into(),
+        people_count: "12".into(),
+        petition: true,
+        petition_address: "城关镇河西村".into(),
+        petition_matter: "征地补偿款未发放".into(),
+        representatives: vec![RepresentativeDraft {
+            name: "刘大爷".into(),
+            ..RepresentativeDraft::default()
+        }],
+        liaison: Some(0),
+        ..VisitDraft::default()
+    };
+    let visit = build_visit(&draft, "张三", now, now.date()).expect("a valid collective petition");
+    let alerts = alerts_for(&visit, &[], &settings, "张三", now);
+    assert_eq!(alerts.len(), 1);
+    let content = &alerts[0].0.content;
+    assert!(
+        content.ends_with("请立即报告：带班领导 王五 13800000003、分管领导 钱七 13800000005、信访部门 0871-12345100。"),
+        "{content}"
+    );
+    assert_eq!(alerts[0].0.recorded_at, now);
+    // The duty leader registering it himself is not told to phone himself.
+    let alerts = alerts_for(&visit, &[], &settings, "王五", now);
+    let content = &alerts[0].0.content;
+    assert!(
+        content.ends_with("请立即报告：分管领导 钱七 13800000005、信访部门 0871-12345100。"),
+        "{content}"
+    );
+
+    // On a wide screen the banner says the roles too, from the first second.
+    let mut h = Harness::new(160, 48, Some("张三"));
+    let alerts = alerts_for(&visit, &[], &h.app.settings, "张三", h.clock);
+    h.store.add_visit(&visit).unwrap();
+    for (entry, lines) in &alerts {
+        h.store.insert_entry_raising(entry, Some(lines)).unwrap();
+    }
+    // The running app reads the alerts on its next reload (every 2 s).
+    h.tick_to(h.clock + chrono::Duration::seconds(2));
+    let s = h.screen();
+    let banner = format!("{}\n{}", s[1], s[2]);
+    assert!(
+        banner.contains("请立即报告 带班领导 王五 13800000003、分管领导 钱七 13800000005、信访部门 0871-12345100"),
+        "{banner}"
     );
 }
 
@@ -459,7 +603,7 @@ fn an_office_that_says_zhiban_lingdao_is_told_to_report_to_its_zhiban_lingdao() 
     assert_eq!(alerts.len(), 1);
     let content = &alerts[0].0.content;
     assert!(
-        content.contains("请立即报告值班领导") && !content.contains("带班"),
+        content.contains("请立即报告：值班领导 王五 13800000003") && !content.contains("带班"),
         "{content}"
     );
 

@@ -2,7 +2,8 @@
 //!
 //! Pure: `handle(input, now, rungs)` changes the state and returns what must happen (ring, notify,
 //! write the timeline); the runtime does it. An event nobody acknowledges climbs the ladder from
-//! configuration (值班员 → 带班领导 → 办公室主任 → 上级总值班室): each rung waits `delay`, reminding
+//! configuration (shipped: 带班领导 → 办公室主任; never the officer at the keyboard, and the
+//! 上级总值班室 receives reports, it is no rung): each rung waits `delay`, reminding
 //! `repeat` times at equal intervals, then escalates; the last rung keeps reminding until someone
 //! acknowledges. The state is persisted, and a `Tick` long after the last one (the app was closed)
 //! catches up step by step, each step timestamped when it was due.

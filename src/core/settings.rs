@@ -67,6 +67,8 @@ pub struct VisitSettings {
     pub hosts: Vec<String>,
     /// A visitor inside longer than this is highlighted on the on-site board.
     pub overstay_minutes: u32,
+    /// `report_to`: whom a 集体访 or a watch-list visit is reported to at once (000:377).
+    pub report_to: Vec<ReportTo>,
 }
 
 impl Default for VisitSettings {
@@ -74,6 +76,73 @@ impl Default for VisitSettings {
         Self {
             hosts: vec!["办公室".into()],
             overstay_minutes: 240,
+            report_to: vec![
+                ReportTo::Role(Role::DutyLeader),
+                ReportTo::Contact(Contact::named("分管领导")),
+                ReportTo::Contact(Contact::named("信访部门")),
+            ],
+        }
+    }
+}
+
+/// `[[contact]]`: a leader or a body outside the people list, and its number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    /// What it is (分管领导, 信访部门).
+    pub name: String,
+    /// Who answers, if the office writes it.
+    pub person: String,
+    pub phone: String,
+}
+
+impl Contact {
+    /// A contact known by name only (no number configured).
+    #[must_use]
+    pub fn named(name: &str) -> Self {
+        Self {
+            name: name.into(),
+            person: String::new(),
+            phone: String::new(),
+        }
+    }
+}
+
+/// One entry of `[visit] report_to`: the people with a role in the people list, or a contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportTo {
+    Role(Role),
+    Contact(Contact),
+}
+
+/// Someone to report to, as the officer reads it: "带班领导 王五 13800000003", "信访部门 0871-12345100".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Callee {
+    /// The role or the contact's name.
+    pub label: String,
+    /// The person's name; empty for a body known by its name only.
+    pub name: String,
+    pub phone: String,
+}
+
+impl Callee {
+    /// "带班领导 王五 13800000003"; a missing name or number is left out.
+    #[must_use]
+    pub fn text(&self) -> String {
+        [self.label.as_str(), self.name.as_str(), self.phone.as_str()]
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The same without the role when a person is named ("王五 13800000003"), for a narrow row.
+    #[must_use]
+    pub fn short(&self) -> String {
+        if self.name.trim().is_empty() {
+            self.text()
+        } else {
+            format!("{} {}", self.name, self.phone).trim().to_string()
         }
     }
 }
@@ -118,6 +187,65 @@ impl Settings {
     }
 }
 
+/// Whom a 集体访 or watch-list alert tells `operator` to report to at once (`[visit] report_to`,
+/// 000:377): each recipient's people with their numbers. Nobody is told to phone themselves: the
+/// operator is left out, and a recipient who is only the operator is left out altogether. A role
+/// nobody in the list holds is still named (without a number), so the gap shows.
+#[must_use]
+pub fn report_callees(settings: &Settings, operator: &str) -> Vec<Callee> {
+    let mut out = Vec::new();
+    for to in &settings.visit.report_to {
+        match to {
+            ReportTo::Role(role) => {
+                let holders: Vec<&Person> = settings.people.iter().filter(|p| p.role == *role).collect();
+                if holders.is_empty() {
+                    out.push(Callee {
+                        label: role.label().into(),
+                        name: String::new(),
+                        phone: String::new(),
+                    });
+                }
+                out.extend(holders.into_iter().filter(|p| p.name != operator).map(|p| Callee {
+                    label: role.label().into(),
+                    name: p.name.clone(),
+                    phone: p.phone.clone(),
+                }));
+            }
+            ReportTo::Contact(c) => out.push(Callee {
+                label: c.name.clone(),
+                name: c.person.clone(),
+                phone: c.phone.clone(),
+            }),
+        }
+    }
+    out
+}
+
+/// Whom the officer at the keyboard is asked to phone on rung `at` of the ladder: the rung and
+/// its people other than `operator` (nobody is told to phone themselves). A rung whose only person
+/// is the operator gives way to the next; past the last, the last such rung with nobody.
+#[must_use]
+pub fn rung_to_phone<'a>(
+    settings: &'a Settings,
+    at: usize,
+    operator: Option<&str>,
+) -> Option<(&'a Rung, Vec<(String, String)>)> {
+    let mut only_operator = None;
+    for rung in settings.urgent.ladder.iter().skip(at) {
+        let all = contacts(settings, rung);
+        let others: Vec<(String, String)> = all
+            .iter()
+            .filter(|(n, _)| Some(n.as_str()) != operator)
+            .cloned()
+            .collect();
+        if !others.is_empty() || all.is_empty() {
+            return Some((rung, others));
+        }
+        only_operator = Some(rung);
+    }
+    only_operator.map(|r| (r, Vec::new()))
+}
+
 /// Whom to phone at a rung of the ladder: the configured people with its role, or its number.
 #[must_use]
 pub fn contacts(settings: &Settings, rung: &Rung) -> Vec<(String, String)> {
@@ -134,4 +262,88 @@ pub fn contacts(settings: &Settings, rung: &Rung) -> Vec<(String, String)> {
         out.push((rung.name.clone(), rung.phone.clone()));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        let p = |name: &str, role, phone: &str| Person {
+            name: name.into(),
+            role,
+            phone: phone.into(),
+        };
+        let rung = |name: &str, role: Option<Role>, phone: &str| Rung {
+            name: name.into(),
+            delay_minutes: 10,
+            repeat: 1,
+            role,
+            phone: phone.into(),
+        };
+        Settings {
+            office_name: "值班室".into(),
+            people: vec![
+                p("张三", Role::DutyOfficer, "13800000001"),
+                p("王五", Role::DutyLeader, "13800000003"),
+                p("赵六", Role::Director, "0871-12345678"),
+            ],
+            categories: Vec::new(),
+            urgent: UrgentSettings {
+                ladder: vec![
+                    rung("带班领导", Some(Role::DutyLeader), ""),
+                    rung("办公室主任", Some(Role::Director), ""),
+                ],
+                ..UrgentSettings::default()
+            },
+            roster: None,
+            calendar: crate::core::roster::Calendar::default(),
+            visit: VisitSettings {
+                report_to: vec![
+                    ReportTo::Role(Role::DutyLeader),
+                    ReportTo::Role(Role::DeputyDirector),
+                    ReportTo::Contact(Contact {
+                        name: "信访部门".into(),
+                        person: String::new(),
+                        phone: "0871-12345100".into(),
+                    }),
+                ],
+                ..VisitSettings::default()
+            },
+            lock_minutes: 0,
+            backup: BackupSettings::default(),
+            access: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn nobody_is_told_to_phone_themselves() {
+        let s = settings();
+        let (rung, people) = rung_to_phone(&s, 0, Some("张三")).unwrap();
+        assert_eq!(
+            (rung.name.as_str(), people),
+            ("带班领导", vec![("王五".into(), "13800000003".into())])
+        );
+        // The duty leader at the keyboard: the next rung.
+        let (rung, people) = rung_to_phone(&s, 0, Some("王五")).unwrap();
+        assert_eq!((rung.name.as_str(), people.len()), ("办公室主任", 1));
+        // The last rung is the operator: nobody left to phone.
+        let (rung, people) = rung_to_phone(&s, 1, Some("赵六")).unwrap();
+        assert_eq!((rung.name.as_str(), people.len()), ("办公室主任", 0));
+        assert!(rung_to_phone(&s, 2, None).is_none());
+    }
+
+    #[test]
+    fn report_recipients_are_named_with_numbers_and_never_the_operator() {
+        let s = settings();
+        let texts = |op: &str| -> Vec<String> { report_callees(&s, op).iter().map(Callee::text).collect() };
+        // A role nobody holds is still named, so the gap shows.
+        assert_eq!(
+            texts("张三"),
+            ["带班领导 王五 13800000003", "分管副主任", "信访部门 0871-12345100"]
+        );
+        assert_eq!(texts("王五"), ["分管副主任", "信访部门 0871-12345100"]);
+        let short: Vec<String> = report_callees(&s, "张三").iter().map(Callee::short).collect();
+        assert_eq!(short, ["王五 13800000003", "分管副主任", "信访部门 0871-12345100"]);
+    }
 }

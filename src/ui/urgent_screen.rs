@@ -14,11 +14,12 @@ use super::widgets::{clean, push_wrapped};
 use crate::core::app::App;
 use crate::core::escalation::EventState;
 use crate::core::report::ReportEvent;
-use crate::core::settings::contacts;
+use crate::core::settings::{contacts, report_callees, rung_to_phone};
 use crate::core::text::width;
 use crate::core::urgent::clock;
 use crate::core::urgent::facts::FactField;
 use crate::core::urgent::{Event, Urgency};
+use crate::core::visit_screen::is_visit_alert;
 
 const BANNER_RED: Style = Style::new()
     .fg(Color::White)
@@ -39,11 +40,19 @@ fn urgency_style(u: Urgency) -> Style {
 
 /// "带班领导：王五 13800000003" as pieces: the rung with its first person, then each other person
 /// ("、李四 13800000002"), so a narrow banner can keep whole numbers only. A rung that is a number
-/// to call (上级总值班室 0871-12345000) is not named twice.
-fn who_to_phone_pieces(app: &App, rung: &crate::core::escalation::Rung) -> Vec<String> {
+/// to call (上级总值班室 0871-12345000) is not named twice. Never the officer at the keyboard: a
+/// rung that is only them gives way to the next ([`rung_to_phone`]).
+fn who_to_phone_pieces(app: &App, at: usize) -> (String, Vec<String>) {
+    let Some((rung, people)) = rung_to_phone(&app.settings, at, app.operator.as_deref()) else {
+        return (String::new(), Vec::new());
+    };
     let rung_name = clean(&rung.name);
+    if people.is_empty() && !contacts(&app.settings, rung).is_empty() {
+        // Everyone left on the ladder is the officer at the keyboard.
+        return (rung_name.clone(), vec![format!("{rung_name}即本人，按 F2 确认")]);
+    }
     let mut pieces = Vec::new();
-    for (i, (name, phone)) in contacts(&app.settings, rung).into_iter().enumerate() {
+    for (i, (name, phone)) in people.into_iter().enumerate() {
         let (name, phone) = (clean(&name), clean(&phone));
         let person = format!("{name} {phone}").trim().to_string();
         pieces.push(match i {
@@ -53,9 +62,37 @@ fn who_to_phone_pieces(app: &App, rung: &crate::core::escalation::Rung) -> Vec<S
         });
     }
     if pieces.is_empty() {
-        pieces.push(rung_name);
+        pieces.push(rung_name.clone());
+    }
+    (rung_name, pieces)
+}
+
+/// Whom a 集体访 or watch-list alert is reported to at once (`[visit] report_to`), then whoever
+/// the ladder has reached besides: "带班领导 王五 13800000003", "、信访部门 0871-12345100"; `short`
+/// drops the role where a person is named.
+fn report_pieces(app: &App, rung: usize, short: bool) -> Vec<String> {
+    let operator = app.operator.as_deref().unwrap_or("");
+    let mut named: Vec<(String, String)> = Vec::new();
+    let mut pieces = Vec::new();
+    for c in report_callees(&app.settings, operator) {
+        named.push((c.name.clone(), c.phone.clone()));
+        pieces.push(clean(&if short { c.short() } else { c.text() }));
+    }
+    if let Some((r, people)) = rung_to_phone(&app.settings, rung, app.operator.as_deref()) {
+        for (name, phone) in people.into_iter().filter(|p| !named.contains(p)) {
+            let person = format!("{name} {phone}");
+            pieces.push(clean(&if short || name == r.name {
+                person
+            } else {
+                format!("{} {person}", r.name)
+            }));
+        }
     }
     pieces
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| if i == 0 { p } else { format!("、{p}") })
+        .collect()
 }
 
 /// `s` cut to `cells` cells with `…` where cut (the banner's last, least needed piece).
@@ -76,12 +113,7 @@ fn cut(s: &str, cells: usize) -> String {
 
 /// "带班领导：王五 13800000003"
 fn who_to_phone(app: &App, e: &Event) -> String {
-    app.settings
-        .urgent
-        .ladder
-        .get(e.escalation.rung)
-        .map(|rung| who_to_phone_pieces(app, rung).concat())
-        .unwrap_or_default()
+    who_to_phone_pieces(app, e.escalation.rung).1.concat()
 }
 
 /// The first candidate (two rows, each a list of pieces drawn one after another) whose rows
@@ -115,13 +147,15 @@ pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
     // An unacknowledged event comes first; an urgent log entry shows when no event waits.
     let entry_first = alerts.first().is_none_or(|e| e.escalation.state != EventState::New);
     if let Some(a) = app.unacked_entry_alerts().first().filter(|_| entry_first) {
-        let phone = app
-            .settings
-            .urgent
-            .ladder
-            .get(a.escalation.rung)
-            .map(|r| who_to_phone_pieces(app, r))
-            .unwrap_or_default();
+        // A 集体访 or watch-list alert names everyone to report to at once (000:377).
+        let visit = is_visit_alert(&a.title);
+        let (call, phone, short) = if visit {
+            let short = report_pieces(app, a.escalation.rung, true);
+            ("请立即报告 ", report_pieces(app, a.escalation.rung, false), short)
+        } else {
+            let phone = who_to_phone_pieces(app, a.escalation.rung).1;
+            ("请电话 ", phone.clone(), phone)
+        };
         let head = format!(" 【紧急·未确认】按 F2 确认  第{}号值班记录", a.entry_id);
         // The entry's title fills what is left of the first row (the record has it whole).
         let room = cells.saturating_sub(width(&head) + 1);
@@ -132,12 +166,18 @@ pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
             head
         };
         let since = format!(" {} 起提醒", a.created_at.format("%H:%M"));
-        let mut second = vec![format!("{since}；请电话 ")];
+        let mut second = vec![format!("{since}；{call}")];
         second.extend(phone.iter().cloned());
-        let mut people = vec![" 请电话 ".to_string()];
+        let mut people = vec![format!(" {call}")];
         people.extend(phone.iter().cloned());
+        let mut names = vec![format!(" {call}")];
+        names.extend(short);
         return Some(fit_banner(
-            &[[vec![first.clone()], second], [vec![first], people]],
+            &[
+                [vec![first.clone()], second],
+                [vec![first.clone()], people],
+                [vec![first], names],
+            ],
             cells,
         ));
     }
@@ -200,19 +240,12 @@ pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
     } else {
         format!(" {}", clean(&top.facts.place))
     };
-    let people = app
-        .settings
-        .urgent
-        .ladder
-        .get(top.escalation.rung)
-        .map(|r| who_to_phone_pieces(app, r))
-        .unwrap_or_default();
-    // The same people without the rung's name (值班员：), for a row one name too long.
+    let (rung_name, people) = who_to_phone_pieces(app, top.escalation.rung);
+    // The same people without the rung's name (带班领导：), for a row one name too long.
     let unnamed: Vec<String> = match people.split_first() {
         Some((first, rest)) => {
-            let rung = app.settings.urgent.ladder.get(top.escalation.rung);
-            let first = rung
-                .and_then(|r| first.strip_prefix(&format!("{}：", clean(&r.name))))
+            let first = first
+                .strip_prefix(&format!("{rung_name}："))
                 .unwrap_or(first)
                 .to_string();
             std::iter::once(first).chain(rest.iter().cloned()).collect()
