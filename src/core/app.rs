@@ -1380,6 +1380,7 @@ mod tests {
             lock_minutes: 0,
             backup: crate::core::settings::BackupSettings::default(),
             access: Vec::new(),
+            report: Default::default(),
         }
     }
 
