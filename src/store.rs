@@ -48,6 +48,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0012_pin_attempt.sql"),
     include_str!("../migrations/0013_urgent_enrolment.sql"),
     include_str!("../migrations/0014_tamper_and_drafts.sql"),
+    // 0015 is reserved for another change; this build's 15th step is 0016.
+    include_str!("../migrations/0016_daily_report_sent.sql"),
 ];
 
 /// The schema version this build writes.
