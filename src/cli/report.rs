@@ -127,7 +127,12 @@ pub(super) fn run(
             let by = super::actor(operator.as_deref(), config, &mut store)?;
             let sending = checked(window, &draft, &text, &by, now)?;
             let id = store.mark_report_sent(&sending).map_err(|e| failure(e.to_string()))?;
-            let _ = writeln!(std::io::stderr(), "{}", sending.describe());
+            // What was given is repeated: an ID number typed into it is masked, as in every message.
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}",
+                crate::core::idcard::mask_in_text(&crate::core::text::sanitize(&sending.describe(), false))
+            );
             println!("{id}");
             Ok(())
         }

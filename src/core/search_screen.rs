@@ -486,7 +486,7 @@ impl Screen for SearchScreen {
                     return;
                 };
                 let said = format!(
-                    "已保存：{} 止的值班日报{}",
+                    "已保存：值班日报（{} 止）{}",
                     sending.window.to.format("%m-%d %H:%M"),
                     sending.describe()
                 );
