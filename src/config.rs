@@ -70,6 +70,48 @@ struct FileConfig {
     roster: Option<Spanned<RosterSection>>,
     calendar: Option<Spanned<CalendarSection>>,
     access: Option<Spanned<Vec<Spanned<AccessEntry>>>>,
+    report: Option<Spanned<ReportSection>>,
+}
+
+/// `[report]`: the 值班日报's period and whether the office must send it daily.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct ReportSection {
+    #[serde(default)]
+    day_ends: Option<Spanned<String>>,
+    #[serde(default)]
+    daily_required: Option<Spanned<bool>>,
+    #[serde(default)]
+    remind_at: Option<Spanned<String>>,
+}
+
+/// `[report]` checked: times of day as "08:00", located when wrong.
+fn report_settings(
+    section: Option<Spanned<ReportSection>>,
+    err: Locate<'_>,
+) -> Result<crate::core::report::ReportSettings, ConfigError> {
+    let mut out = crate::core::report::ReportSettings::default();
+    let Some(r) = section.map(Spanned::into_inner) else {
+        return Ok(out);
+    };
+    let time = |t: &Spanned<String>, what: &str| {
+        NaiveTime::parse_from_str(t.get_ref().trim(), "%H:%M").map_err(|_| {
+            err(
+                t.span(),
+                format!("{what}“{}”无效：请按 \"08:00\" 的样子写 24 小时制时刻", t.get_ref()),
+            )
+        })
+    };
+    if let Some(t) = &r.day_ends {
+        out.day_ends = time(t, "日报截止时刻 day_ends ")?;
+    }
+    if let Some(t) = &r.remind_at {
+        out.remind_at = time(t, "提醒时刻 remind_at ")?;
+    }
+    if let Some(d) = &r.daily_required {
+        out.daily_required = *d.get_ref();
+    }
+    Ok(out)
 }
 
 /// `[[access]]`: the screens a role may open (a role not listed opens all).
@@ -483,6 +525,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     };
 
     let access = access_settings(user.access.or(d.access), &err)?;
+    let report = report_settings(user.report.or(d.report), &err)?;
     let lock_minutes = ui.lock_minutes.as_ref().map_or(15, |m| *m.get_ref());
     if lock_minutes > 24 * 60 {
         let span = ui.lock_minutes.as_ref().map_or(0..0, Spanned::span);
@@ -504,6 +547,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
             visit,
             backup,
             access,
+            report,
         },
         language: ui.language.into_inner(),
         source: path.map(Path::to_path_buf),
@@ -1332,6 +1376,26 @@ mod tests {
             own_people.settings.roster.is_none(),
             "the default rotation does not fit other people"
         );
+    }
+
+    #[test]
+    fn the_report_section_sets_the_day_end_and_the_daily_reminder_and_names_a_bad_line() {
+        let shipped = parse(DEFAULT_TOML, None).unwrap().settings.report;
+        assert_eq!(shipped, crate::core::report::ReportSettings::default());
+        assert!(!shipped.daily_required, "not every office reports daily");
+        let c = user("[report]\nday_ends = \"17:30\"\ndaily_required = true\n").unwrap();
+        assert_eq!(c.settings.report.day_ends, NaiveTime::from_hms_opt(17, 30, 0).unwrap());
+        assert!(c.settings.report.daily_required);
+        assert_eq!(c.settings.report.remind_at, crate::core::report::DEFAULT_REMIND_AT);
+        let e = user("[report]\ndaily_required = true\nremind_at = \"9点\"\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("remind_at") && e.message.contains("08:00"), "{e}");
+        let e = user("\n[report]\nday_ends = \"25:00\"\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        let e = user("[report]\ndaily_required = \"是\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        let e = user("[report]\nday_end = \"08:00\"\n").unwrap_err();
+        assert!(e.message.contains("day_ends"), "{e}");
     }
 
     #[test]

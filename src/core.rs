@@ -55,6 +55,7 @@ pub mod people;
 pub mod people_screen;
 pub mod pin_policy;
 pub mod report;
+pub mod report_sent;
 pub mod roster;
 pub mod roster_screen;
 pub mod screen;

@@ -151,9 +151,16 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
                 .search(&q, crate::core::search_screen::PAGE, before)
                 .map_or_else(failed, Reply::SearchResults),
         },
-        Request::DailyReport(date) => store
-            .daily_report(date, crate::core::report::DEFAULT_DAY_ENDS, now)
-            .map_or_else(failed, |r| Reply::DailyReport(Box::new(r))),
+        Request::DailyReport(window) => store
+            .daily_report_for(window, now)
+            .and_then(|r| Ok((r, store.report_sendings(window)?)))
+            .map_or_else(failed, |(r, sent)| Reply::DailyReport(Box::new(r), sent)),
+        Request::MarkReportSent(sending) => store
+            .mark_report_sent(&sending)
+            .map_or_else(failed, Reply::ReportMarked),
+        Request::ReportSendings(window) => store
+            .report_sendings(window)
+            .map_or_else(failed, |sent| Reply::ReportSendings(window, sent)),
         Request::QuickVerify => quick_verify(store).map_or_else(failed, Reply::Integrity),
         Request::LoadOpenState => store
             .open_state(now)

@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0013_urgent_enrolment.sql"),
     include_str!("../migrations/0014_tamper_and_drafts.sql"),
     include_str!("../migrations/0015_urgent_clocks_and_facts.sql"),
+    include_str!("../migrations/0016_daily_report_sent.sql"),
 ];
 
 /// The schema version this build writes.

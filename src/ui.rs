@@ -301,6 +301,17 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
             note(&flag, theme::NOTICE);
         }
     }
+    // An office that reports daily: the 值班日报 due and not yet marked sent.
+    if let Some(window) = &app.report_unsent {
+        let (whole, short) = crate::core::report_sent::unsent_reminder(window);
+        if used(&spans) + width(&whole) + 2 <= cells {
+            spans.push(Span::styled(format!(" {whole} "), theme::NOTICE));
+        } else if used(&spans) + width(&short) + 2 <= cells {
+            spans.push(Span::styled(format!(" {short} "), theme::NOTICE));
+        } else {
+            note(&short, theme::NOTICE);
+        }
+    }
     // A locked screen says nothing of what was last done.
     let message = if app.locked.is_some() {
         String::new()

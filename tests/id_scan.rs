@@ -611,6 +611,12 @@ fn tour(h: &mut Harness, s: &Seeded, scan: &mut Scan) {
     scan.check("值班日报", h, None);
     h.key(Key::plain(KeyCode::PageDown));
     scan.check("值班日报（翻页）", h, None);
+    h.key(Key::plain(KeyCode::Left));
+    scan.check("值班日报（上一期）", h, None);
+    h.key(Key::ch('s'));
+    scan.check("值班日报：标记已报送", h, None);
+    h.key(Key::ctrl('s'));
+    scan.check("值班日报（已报送）", h, None);
     home(h);
 
     // 交接班: the signed record, its Markdown file, a new draft and its forms; the roster.
@@ -1183,13 +1189,61 @@ fn every_verb_and_option_was_run() {
     r.run(&["handover", "list", "--json"], None, true);
     r.run(&["handover", "print", "1"], None, true);
     r.run(&["report", "daily"], None, true);
+    r.run(&["report", "daily", "--date", &today], None, true);
+    // The period in progress holds what was seeded a minute ago (a dated one may not have begun).
     for format in ["text", "md", "csv"] {
-        r.run(
-            &["report", "daily", "--date", &tomorrow, "--format", format],
-            None,
-            true,
-        );
+        r.run(&["report", "daily", "--until-now", "--format", format], None, true);
     }
+    r.run(
+        &[
+            "report",
+            "mark-sent",
+            &today,
+            "--to",
+            "上级总值班室",
+            "--method",
+            "传真",
+            "--signer",
+            "王五",
+            "--time",
+            &minute(1),
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    // A number typed where it does not belong: the messages and the record's line mask it.
+    r.run(
+        &[
+            "report",
+            "mark-sent",
+            &today,
+            "--to",
+            QIAN_QI,
+            "--method",
+            QIAN_QI,
+            "--signer",
+            "王五",
+        ],
+        None,
+        false,
+    );
+    r.run(
+        &[
+            "report",
+            "mark-sent",
+            &today,
+            "--to",
+            QIAN_QI,
+            "--method",
+            "传真",
+            "--signer",
+            QIAN_QI,
+        ],
+        None,
+        true,
+    );
 
     // 导出: to stdout, and to a directory in each format, the files read.
     for kind in ["值班记录", "来访", "紧急事件", "交接班"] {

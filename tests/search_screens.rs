@@ -79,7 +79,11 @@ fn ctrl_r_shows_the_daily_report() {
     h.key(Key::ctrl('r'));
     let text = h.text();
     assert!(text.contains("值班日报"), "{text}");
-    // 03:10 on the 23rd: the last complete day ended at 08:00 on the 22nd, with nothing in it.
+    // 03:10 on the 23rd: the period in progress, from 08:00 on the 22nd, with nothing in it.
+    assert!(
+        text.contains("11-22 08:00 至 11-23 08:00　截至 03:10（本期未结束）"),
+        "{text}"
+    );
     assert!(text.contains("零报告"), "{text}");
     h.key(Key::plain(KeyCode::Esc));
     assert!(h.text().contains("查找："));

@@ -90,6 +90,8 @@ enum Job {
     },
     /// Drafts read at sign-in, or kept.
     Drafts,
+    /// Whether the 值班日报 due (an office that reports daily) was sent.
+    ReportSent,
 }
 
 /// How often the drafts follow the forms while typing goes on.
@@ -202,6 +204,11 @@ pub struct App {
     /// The database file can be read by others: said at open with the `chmod` that fixes it
     /// (`files::exposure`), shown on the status line like `integrity` until the app closes.
     pub exposure: Option<String>,
+    /// An office that reports daily: the period due whose 值班日报 is not marked sent, said on
+    /// the status line of every screen until it is (`report_sent::unsent_reminder`).
+    pub report_unsent: Option<super::report::Window>,
+    /// The last period due found sent (a sending is never undone: not asked again).
+    report_sent_known: Option<super::report::Window>,
     /// The screen lock, when locked.
     pub locked: Option<Lock>,
     /// Signing in: the person chosen and their PIN (or their enrolment) being typed.
@@ -257,6 +264,8 @@ impl App {
             drafts_kept: None,
             drafts_synced_at: NaiveDateTime::MIN,
             exposure: None,
+            report_unsent: None,
+            report_sent_known: None,
             locked: None,
             sign_in: None,
             last_input: now,
@@ -271,6 +280,7 @@ impl App {
         // missed escalation steps writes anything (and the guard refuses to write over it).
         self.request(Job::Integrity, Request::QuickVerify);
         self.request(Job::Events, Request::LoadEvents);
+        self.check_daily_report();
         self.load_roster_if_needed();
         if self.operator.is_some() {
             self.start_screens();
@@ -550,6 +560,7 @@ impl App {
                     let shown = *s == self.screen;
                     self.with_screen(*s, |screen, cx| screen.on_alerts_changed(shown, cx));
                 }
+                self.check_daily_report();
             }
             (Job::Events, Reply::Failed(why)) => {
                 self.say(&format!(
@@ -698,6 +709,15 @@ impl App {
                 };
                 self.signed_in(&s.person, &format!("；PIN 已登记（{by}）"));
             }
+            (Job::ReportSent, Reply::ReportSendings(window, sent)) => {
+                let due = self.settings.report.due_for_sending(self.now);
+                if !sent.is_empty() {
+                    self.report_sent_known = Some(window);
+                }
+                self.report_unsent = due.filter(|d| *d == window && sent.is_empty());
+            }
+            // The reminder stays as it was; the alerts' reload says what is wrong with the store.
+            (Job::ReportSent, Reply::Failed(_)) => {}
             (Job::PinStatuses, Reply::PinStatuses(statuses)) => self.shared.pins = statuses,
             (Job::Drafts, Reply::Drafts(drafts)) => self.on_drafts(drafts),
             (Job::Drafts, Reply::Failed(why)) => self.say(&format!("草稿未能保存或读取：{why}")),
@@ -743,6 +763,17 @@ impl App {
             let (current, _) = self.shared.roster.now_next(&self.settings, self.now);
             current.map(|s| s.primary).filter(|p| !p.is_empty())
         })
+    }
+
+    /// An office that reports daily: asks whether the period due was sent, with each reload of
+    /// the alerts (every 2 s) until it was — one index lookup.
+    fn check_daily_report(&mut self) {
+        match self.settings.report.due_for_sending(self.now) {
+            Some(due) if self.report_sent_known != Some(due) => {
+                self.request(Job::ReportSent, Request::ReportSendings(due));
+            }
+            _ => self.report_unsent = None,
+        }
     }
 
     /// Reads every configured person's PIN facts again (after any PIN change, here or elsewhere).
@@ -1380,6 +1411,7 @@ mod tests {
             lock_minutes: 0,
             backup: crate::core::settings::BackupSettings::default(),
             access: Vec::new(),
+            report: Default::default(),
         }
     }
 

@@ -749,6 +749,7 @@ mod tests {
             lock_minutes: 0,
             backup: crate::core::settings::BackupSettings::default(),
             access: Vec::new(),
+            report: Default::default(),
         }
     }
 

@@ -37,6 +37,7 @@ pub fn table_label(table: &str) -> &'static str {
         "id_reveal_log" => "证件号查看记录",
         "handover" | "handover_item" | "handover_seal" => "交接班记录",
         "roster_shift" | "roster_import" | "roster_swap" => "排班",
+        "daily_report_sent" => "值班日报报送记录",
         "person_pin"
         | "pin_attempt"
         | "pin_enrolment"

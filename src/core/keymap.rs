@@ -247,6 +247,11 @@ pub enum Action {
     /// Go to 查询 from a list.
     Search,
     DailyReport,
+    /// The 值班日报 of the period before, or after (never past the one in progress).
+    PrevPeriod,
+    NextPeriod,
+    /// Record that the 值班日报 shown was sent (已报送).
+    MarkSent,
     /// Open the go-to list of every screen.
     GoTo,
     /// On the lock screen: the next person whose PIN is typed (换人).
@@ -334,6 +339,9 @@ impl Action {
             Self::Lock => "锁屏",
             Self::Search => "查询",
             Self::DailyReport => "值班日报",
+            Self::PrevPeriod => "上一期",
+            Self::NextPeriod => "下一期",
+            Self::MarkSent => "标记已报送",
             Self::Unlock => "解锁",
             Self::GoTo => "转到…",
             Self::SwitchPerson => "换人（选择输入 PIN 的人）",
@@ -632,10 +640,13 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Search, &[p(C::Tab)], Action::NextTab, true),
     b(Mode::Search, &[p(C::BackTab)], Action::PrevTab, false),
     // The 值班日报.
+    b(Mode::Report, &[Key::ch('s')], Action::MarkSent, true),
+    b(Mode::Report, &[p(C::Left), Key::ch('h')], Action::PrevPeriod, true),
+    b(Mode::Report, &[p(C::Right), Key::ch('l')], Action::NextPeriod, true),
     b(Mode::Report, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::Report, &[p(C::Down), Key::ch('j')], Action::Down, false),
-    b(Mode::Report, &[p(C::PageUp)], Action::PageUp, true),
-    b(Mode::Report, &[p(C::PageDown), Key::ch(' ')], Action::PageDown, true),
+    b(Mode::Report, &[p(C::PageUp)], Action::PageUp, false),
+    b(Mode::Report, &[p(C::PageDown), Key::ch(' ')], Action::PageDown, false),
     b(Mode::Report, &[p(C::Esc), Key::ch('b')], Action::Back, true),
     b(Mode::Report, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::Report, &[Key::ch('?')], Action::Help, true),

@@ -81,6 +81,99 @@ impl Window {
     pub fn date(&self) -> NaiveDate {
         self.to.date()
     }
+
+    /// The period in progress at `now` (`from <= now < to`): from the last `day_ends` up to the
+    /// next. At exactly `day_ends` the new period has begun.
+    #[must_use]
+    pub fn in_progress(now: NaiveDateTime, day_ends: NaiveTime) -> Self {
+        let today = now.date();
+        let date = if now < today.and_time(day_ends) {
+            today
+        } else {
+            today.succ_opt().unwrap_or(today)
+        };
+        Self::ending(date, day_ends)
+    }
+
+    /// The 24 hours before this period.
+    #[must_use]
+    pub fn previous(&self) -> Self {
+        Self {
+            from: self.from - Duration::hours(24),
+            to: self.from,
+        }
+    }
+
+    /// The 24 hours after this period.
+    #[must_use]
+    pub fn next(&self) -> Self {
+        Self {
+            from: self.to,
+            to: self.to + Duration::hours(24),
+        }
+    }
+
+    /// Not yet over at `now` (its report says 截至 now).
+    #[must_use]
+    pub fn is_open_at(&self, now: NaiveDateTime) -> bool {
+        now < self.to
+    }
+
+    /// When an office that reports daily is reminded of this period: the first `remind_at` at or
+    /// after its end.
+    #[must_use]
+    pub fn remind_from(&self, remind_at: NaiveTime) -> NaiveDateTime {
+        let same_day = self.to.date().and_time(remind_at);
+        if same_day >= self.to {
+            same_day
+        } else {
+            same_day + Duration::hours(24)
+        }
+    }
+}
+
+/// `[report]` in config.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportSettings {
+    /// The time of day a period ends (and the next begins).
+    pub day_ends: NaiveTime,
+    /// The office reports every day: a finished period not marked 已报送 is reminded of on the
+    /// status line from `remind_at` on.
+    pub daily_required: bool,
+    pub remind_at: NaiveTime,
+}
+
+/// The time of day the reminder starts unless configured otherwise.
+pub const DEFAULT_REMIND_AT: NaiveTime = match NaiveTime::from_hms_opt(9, 0, 0) {
+    Some(t) => t,
+    None => NaiveTime::MIN,
+};
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        Self {
+            day_ends: DEFAULT_DAY_ENDS,
+            daily_required: false,
+            remind_at: DEFAULT_REMIND_AT,
+        }
+    }
+}
+
+impl ReportSettings {
+    /// The period that should have been sent by `now`: the last finished one once its reminder
+    /// time has come, else the one before it. `None` when the office does not report daily.
+    #[must_use]
+    pub fn due_for_sending(&self, now: NaiveDateTime) -> Option<Window> {
+        if !self.daily_required {
+            return None;
+        }
+        let last = Window::in_progress(now, self.day_ends).previous();
+        Some(if now >= last.remind_from(self.remind_at) {
+            last
+        } else {
+            last.previous()
+        })
+    }
 }
 
 /// One status change of an entry, from its amendment history.
@@ -1099,6 +1192,60 @@ mod tests {
             NaiveTime::from_hms_opt(17, 30, 0).unwrap(),
         );
         assert_eq!(evening.from, at("2026-02-28 17:30"));
+    }
+
+    #[test]
+    fn the_period_in_progress_runs_from_the_last_day_end_up_to_the_next() {
+        let ends = DEFAULT_DAY_ENDS;
+        let w = Window::in_progress(at("2026-11-23 16:24"), ends);
+        assert_eq!((w.from, w.to), (at("2026-11-23 08:00"), at("2026-11-24 08:00")));
+        assert!(w.is_open_at(at("2026-11-23 16:24")));
+        let night = Window::in_progress(at("2026-11-23 03:10"), ends);
+        assert_eq!((night.from, night.to), (at("2026-11-22 08:00"), at("2026-11-23 08:00")));
+        // At exactly the day's end the new period has begun; a minute before, the old one runs.
+        let boundary = Window::in_progress(at("2026-11-23 08:00"), ends);
+        assert_eq!(boundary.from, at("2026-11-23 08:00"));
+        assert!(boundary.contains(at("2026-11-23 08:00")));
+        let before = Window::in_progress(at("2026-11-23 07:59"), ends);
+        assert_eq!(before.to, at("2026-11-23 08:00"));
+        assert!(!before.is_open_at(at("2026-11-23 08:00")), "it ended at 08:00");
+        assert_eq!(before.next(), boundary);
+        assert_eq!(boundary.previous(), before);
+        assert_eq!(w.previous().next(), w);
+        assert_eq!(w.previous(), Window::ending(at("2026-11-23 00:00").date(), ends));
+        // Another day's end, and the turn of a year.
+        let evening = NaiveTime::from_hms_opt(17, 30, 0).unwrap();
+        let e = Window::in_progress(at("2026-12-31 18:00"), evening);
+        assert_eq!((e.from, e.to), (at("2026-12-31 17:30"), at("2027-01-01 17:30")));
+        assert_eq!(e.date(), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+    }
+
+    #[test]
+    fn the_reminder_is_due_from_the_first_remind_time_after_a_periods_end() {
+        let s = ReportSettings {
+            daily_required: true,
+            ..ReportSettings::default()
+        };
+        let last = Window::ending(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(), DEFAULT_DAY_ENDS);
+        assert_eq!(last.remind_from(s.remind_at), at("2026-11-24 09:00"));
+        assert_eq!(s.due_for_sending(at("2026-11-24 09:00")), Some(last));
+        assert_eq!(s.due_for_sending(at("2026-11-24 23:59")), Some(last));
+        assert_eq!(
+            s.due_for_sending(at("2026-11-24 08:30")),
+            Some(last.previous()),
+            "before 09:00 the period that ended at 08:00 is not yet due"
+        );
+        // A reminder time before the day's end falls on the next day.
+        let early = ReportSettings {
+            remind_at: NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
+            ..s
+        };
+        assert_eq!(last.remind_from(early.remind_at), at("2026-11-25 07:00"));
+        assert_eq!(
+            ReportSettings::default().due_for_sending(at("2026-11-24 10:00")),
+            None,
+            "not every office reports daily"
+        );
     }
 
     #[test]

@@ -20,7 +20,8 @@ use super::form::{FieldId, Form, FormEvent};
 use super::handover::{Draft, Handover, HandoverId, HandoverSummary, OpenState};
 use super::keymap::{Action, Mode};
 use super::log::{AmendRequest, Entry, EntryId, EntryKey, EntrySummary, InstructionRequest, NewEntry, PageRequest};
-use super::report::DailyReport;
+use super::report::{DailyReport, Window};
+use super::report_sent::ReportSending;
 use super::roster::{Shift, Swap};
 use super::search::{SearchCursor, SearchHit};
 use super::settings::Settings;
@@ -97,8 +98,13 @@ pub enum Request {
         input: String,
         before: Option<SearchCursor>,
     },
-    /// The 值班日报 for the 24 hours ending at the day's end on `date`.
-    DailyReport(NaiveDate),
+    /// The 值班日报 for this period (the one in progress made as of now), and the records of it
+    /// being sent.
+    DailyReport(Window),
+    /// Record that a period's report was sent (已报送), with its text as sent.
+    MarkReportSent(Box<ReportSending>),
+    /// The records of this period's report being sent (the daily reminder).
+    ReportSendings(Window),
     /// Does this PIN match the person's stored hash (or have they none)? Recorded, and refused
     /// unchecked while too many wrong PINs in a row make the person wait.
     CheckPin {
@@ -216,7 +222,10 @@ pub enum Reply {
     EscalationSaved,
     Integrity(Vec<String>),
     SearchResults(Vec<SearchHit>),
-    DailyReport(Box<DailyReport>),
+    DailyReport(Box<DailyReport>, Vec<ReportSending>),
+    /// A sending of a report committed under this id.
+    ReportMarked(i64),
+    ReportSendings(Window, Vec<ReportSending>),
     Pin(PinCheck),
     Pins(Vec<PinCheck>),
     PinSet,

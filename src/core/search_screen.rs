@@ -2,13 +2,18 @@
 //! 类型:来访 状态:待办 从:2026-11-01), results newest first with the match highlighted, paging, and
 //! a result opening its record on its own tab. Also holds the 值班日报 when one is shown.
 
-use chrono::Duration;
+use chrono::NaiveDateTime;
 
+use super::form::{Field, Form, FormDraft, FormEvent};
 use super::keymap::{Action, Mode};
-use super::report::DEFAULT_DAY_ENDS;
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target};
+use super::report::{DailyReport, Window};
+use super::report_sent::{
+    RECIPIENT_MAX, ReportSending, SIGNER_MAX, SendMethod, SendingDraft, SendingField, build_sending,
+};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
 use super::search::{DocKind, SearchCursor, SearchHit, SearchQuery};
 use super::text_buffer::TextBuffer;
+use super::validate::format_minute;
 
 /// Results asked for at a time.
 pub const PAGE: usize = 50;
@@ -24,12 +29,85 @@ pub struct SearchScreen {
     /// A full page came back: there may be more.
     pub more: bool,
     pub selected: usize,
-    /// The 值班日报 being read: its lines and the first line shown.
-    pub report: Option<(Vec<String>, usize)>,
+    /// The 值班日报 being read.
+    pub report: Option<ReportView>,
     /// The newest search in flight: its text, and whether it adds a page.
     search_op: Option<(OpId, String, bool)>,
     /// The 值班日报 being made.
     report_op: Option<OpId>,
+    /// The sending being saved.
+    mark_op: Option<(OpId, ReportSending)>,
+    /// A 标记已报送 form kept as a draft, to open once its period's report has been made again.
+    restoring: Option<FormDraft>,
+}
+
+/// A 值班日报 on screen: one period, as made at `generated_at`, and the records of it being sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportView {
+    pub window: Window,
+    pub generated_at: NaiveDateTime,
+    /// The text exactly as made: what is kept when it is marked sent.
+    pub text: String,
+    pub lines: Vec<String>,
+    /// The first line shown.
+    pub scroll: usize,
+    /// Each sending of this period's report, oldest first.
+    pub sent: Vec<ReportSending>,
+    /// 标记已报送.
+    pub form: Option<Form<SendingField>>,
+}
+
+impl ReportView {
+    fn new(report: &DailyReport, text: String, sent: Vec<ReportSending>) -> Self {
+        Self {
+            window: report.window,
+            generated_at: report.generated_at,
+            lines: text.lines().map(str::to_string).collect(),
+            text,
+            scroll: 0,
+            sent,
+            form: None,
+        }
+    }
+
+    /// Made before its period ended.
+    #[must_use]
+    pub fn in_progress(&self) -> bool {
+        self.generated_at < self.window.to
+    }
+
+    /// "11-23 08:00 至 11-24 08:00　截至 16:24（本期未结束）", or "…（已结束）".
+    #[must_use]
+    pub fn period_label(&self) -> String {
+        let span = format!(
+            "{} 至 {}",
+            self.window.from.format("%m-%d %H:%M"),
+            self.window.to.format("%m-%d %H:%M")
+        );
+        if self.in_progress() {
+            format!("{span}　截至 {}（本期未结束）", self.generated_at.format("%H:%M"))
+        } else {
+            format!("{span}（已结束）")
+        }
+    }
+
+    /// What is said of its sending: each record, or that it has not been sent.
+    #[must_use]
+    pub fn sent_lines(&self) -> Vec<String> {
+        if self.sent.is_empty() {
+            return vec!["未报送（s 标记已报送；← → 上一期、下一期）".into()];
+        }
+        self.sent.iter().map(ReportSending::describe).collect()
+    }
+}
+
+/// An unsaved 标记已报送 form kept as a draft: its period, and what was typed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct SentDraft {
+    /// YYYY-MM-DD HH:MM.
+    from: String,
+    to: String,
+    form: FormDraft,
 }
 
 impl Default for SearchScreen {
@@ -44,6 +122,8 @@ impl Default for SearchScreen {
             report: None,
             search_op: None,
             report_op: None,
+            mark_op: None,
+            restoring: None,
         }
     }
 }
@@ -105,17 +185,6 @@ impl SearchScreen {
     }
 
     pub fn on_action(&mut self, action: Action) -> SearchRequest {
-        if let Some((lines, scroll)) = &mut self.report {
-            match action {
-                Action::Back => self.report = None,
-                Action::Up => *scroll = scroll.saturating_sub(1),
-                Action::Down => *scroll = (*scroll + 1).min(lines.len().saturating_sub(1)),
-                Action::PageUp => *scroll = scroll.saturating_sub(10),
-                Action::PageDown => *scroll = (*scroll + 10).min(lines.len().saturating_sub(1)),
-                _ => {}
-            }
-            return SearchRequest::None;
-        }
         let n = self.hits.len();
         match action {
             Action::Up => self.selected = self.selected.saturating_sub(1),
@@ -193,40 +262,205 @@ impl SearchScreen {
         }
     }
 
-    /// The last complete day: the 24 hours ending at 08:00 today, or yesterday before 08:00.
+    /// The period in progress, up to now.
     fn ask_daily_report(&mut self, cx: &mut Cx<'_>) {
-        let today = cx.now.date();
-        let date = if cx.now.time() >= DEFAULT_DAY_ENDS {
-            today
-        } else {
-            today - Duration::days(1)
-        };
-        self.report_op = Some(cx.request(Request::DailyReport(date)));
+        self.ask_report_for(Window::in_progress(cx.now, cx.settings.report.day_ends), cx);
     }
+
+    fn ask_report_for(&mut self, window: Window, cx: &mut Cx<'_>) {
+        self.report_op = Some(cx.request(Request::DailyReport(window)));
+    }
+
+    /// Keys while the 值班日报 is read (its form is `Mode::Form`).
+    fn report_action(&mut self, action: Action, cx: &mut Cx<'_>) {
+        let Some(view) = &mut self.report else { return };
+        if let Some(form) = &mut view.form {
+            match action {
+                Action::Cancel => view.form = None,
+                Action::Save if !form.saving => {
+                    form.clear_errors();
+                    let draft = SendingDraft {
+                        sent_at: form.value(SendingField::SentAt),
+                        recipient: form.value(SendingField::Recipient),
+                        method: form.value(SendingField::Method),
+                        signer: form.value(SendingField::Signer),
+                    };
+                    match build_sending(view.window, &draft, &view.text, cx.operator, cx.now) {
+                        Ok(sending) => {
+                            form.saving = true;
+                            let op = cx.request(Request::MarkReportSent(Box::new(sending.clone())));
+                            self.mark_op = Some((op, sending));
+                            cx.say("正在保存…");
+                        }
+                        Err(errors) => {
+                            form.set_errors(&errors);
+                            if let Some((_, first)) = errors.first() {
+                                cx.say(first.clone());
+                            }
+                        }
+                    }
+                }
+                Action::Save => {}
+                a => {
+                    if let Some(FormEvent::Notice(m)) = form.apply(a) {
+                        cx.say(m);
+                    }
+                }
+            }
+            return;
+        }
+        let last = view.lines.len().saturating_sub(1);
+        match action {
+            Action::Back => self.report = None,
+            Action::Up => view.scroll = view.scroll.saturating_sub(1),
+            Action::Down => view.scroll = (view.scroll + 1).min(last),
+            Action::PageUp => view.scroll = view.scroll.saturating_sub(10),
+            Action::PageDown => view.scroll = (view.scroll + 10).min(last),
+            Action::PrevPeriod => {
+                let w = view.window.previous();
+                self.ask_report_for(w, cx);
+            }
+            Action::NextPeriod if view.window.is_open_at(cx.now) => {
+                cx.say("这已是本期（尚未结束），没有更晚的日报");
+            }
+            Action::NextPeriod => {
+                let w = view.window.next();
+                self.ask_report_for(w, cx);
+            }
+            Action::MarkSent => {
+                let form = sending_form(view, cx);
+                view.form = Some(form);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The 标记已报送 form for the report on screen: now, the office's recipient, the way and the
+/// recipient of its last sending if it was sent before, and the duty leader on shift.
+fn sending_form(view: &ReportView, cx: &Cx<'_>) -> Form<SendingField> {
+    let last = view.sent.last();
+    let recipient = last.map_or_else(|| cx.settings.urgent.recipient.clone(), |s| s.recipient.clone());
+    let method = last.map_or(SendMethod::Fax, |s| s.method);
+    let signer = last.map(|s| s.signer.clone()).unwrap_or_else(|| {
+        let (shift, _) = cx.shared.roster.now_next(cx.settings, cx.now);
+        shift.map(|s| s.leader).unwrap_or_default()
+    });
+    let methods: Vec<String> = SendMethod::ALL.iter().map(|m| m.label().to_string()).collect();
+    let selected = SendMethod::ALL.iter().position(|m| *m == method).unwrap_or(0);
+    let title = format!(
+        "标记已报送：{} 至 {} 的值班日报",
+        format_minute(view.window.from),
+        format_minute(view.window.to)
+    );
+    let heading = format!(
+        "保存的是屏幕上这份日报的全文（生成于 {}）",
+        format_minute(view.generated_at)
+    );
+    Form::new(
+        &title,
+        vec![
+            Field::text(SendingField::SentAt, SendingField::SentAt.label(), false, 20)
+                .required()
+                .with_heading(&heading)
+                .with_value(&format_minute(cx.now)),
+            Field::text(
+                SendingField::Recipient,
+                SendingField::Recipient.label(),
+                false,
+                RECIPIENT_MAX,
+            )
+            .required()
+            .with_value(&recipient),
+            Field::choice(SendingField::Method, SendingField::Method.label(), methods, selected),
+            Field::text(SendingField::Signer, SendingField::Signer.label(), false, SIGNER_MAX)
+                .required()
+                .with_placeholder(&format!("{}姓名", cx.settings.leader_title()))
+                .with_value(&signer),
+        ],
+    )
 }
 
 impl Screen for SearchScreen {
     fn mode(&self) -> Mode {
-        if self.report.is_some() {
-            Mode::Report
-        } else {
-            Mode::Search
+        match &self.report {
+            Some(ReportView { form: Some(_), .. }) => Mode::Form,
+            Some(_) => Mode::Report,
+            None => Mode::Search,
         }
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) {
+        if self.report.is_some() {
+            return self.report_action(action, cx);
+        }
         let request = SearchScreen::on_action(self, action);
         self.run(request, cx);
     }
 
     fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
+        if let Some(ReportView { form: Some(form), .. }) = &mut self.report {
+            type_into(form, c, cx);
+            return;
+        }
         let request = self.type_char(c);
         self.run(request, cx);
     }
 
     fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
-        let request = self.paste(text);
-        self.run(request, cx);
+        match &mut self.report {
+            Some(ReportView { form: Some(form), .. }) => {
+                paste_into(form, text, cx);
+            }
+            Some(_) => cx.say("粘贴只能在填写表单时使用：先按 s 标记已报送"),
+            None => {
+                let request = self.paste(text);
+                self.run(request, cx);
+            }
+        }
+    }
+
+    fn has_unsaved(&self) -> bool {
+        self.report
+            .as_ref()
+            .and_then(|v| v.form.as_ref())
+            .is_some_and(|f| f.dirty)
+    }
+
+    fn form_dirty(&self) -> bool {
+        self.has_unsaved()
+    }
+
+    fn discard_form(&mut self) {
+        if let Some(v) = &mut self.report {
+            v.form = None;
+        }
+        self.mark_op = None;
+    }
+
+    fn draft(&self) -> Option<String> {
+        let view = self.report.as_ref()?;
+        let form = view.form.as_ref().filter(|f| f.dirty)?;
+        serde_json::to_string(&SentDraft {
+            from: format_minute(view.window.from),
+            to: format_minute(view.window.to),
+            form: form.to_draft(),
+        })
+        .ok()
+    }
+
+    /// The period's report is made again (the form opens on it when it arrives).
+    fn restore_draft(&mut self, body: &str, cx: &mut Cx<'_>) -> bool {
+        let Ok(d) = serde_json::from_str::<SentDraft>(body) else {
+            return false;
+        };
+        let time = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").ok();
+        let (Some(from), Some(to)) = (time(&d.from), time(&d.to)) else {
+            return false;
+        };
+        self.restoring = Some(d.form);
+        self.ask_report_for(Window { from, to }, cx);
+        true
     }
 
     fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
@@ -236,17 +470,43 @@ impl Screen for SearchScreen {
             (Reply::Failed(why), Some((_, input, _))) => self.on_error(&input, format!("查询失败：{why}")),
             // An answer to an older search: the box has changed since.
             (Reply::SearchResults(_), None) => {}
-            (Reply::DailyReport(report), _) => {
-                self.report = Some((
-                    report
-                        .to_text(&cx.settings.office_name, cx.settings.leader_title())
-                        .lines()
-                        .map(str::to_string)
-                        .collect(),
-                    0,
-                ));
+            (Reply::DailyReport(report, sent), _) if self.report_op == Some(op) => {
+                self.report_op = None;
+                let text = report.to_text(&cx.settings.office_name, cx.settings.leader_title());
+                let mut view = ReportView::new(&report, text, sent);
+                if let Some(draft) = self.restoring.take() {
+                    let mut form = sending_form(&view, cx);
+                    form.restore_draft(&draft);
+                    view.form = Some(form);
+                }
+                self.report = Some(view);
             }
-            (Reply::Failed(why), None) if self.report_op == Some(op) => cx.say(format!("值班日报生成失败：{why}")),
+            (Reply::ReportMarked(_), _) => {
+                let Some((_, sending)) = self.mark_op.take_if(|(id, _)| *id == op) else {
+                    return;
+                };
+                let said = format!(
+                    "已保存：值班日报（{} 止）{}",
+                    sending.window.to.format("%m-%d %H:%M"),
+                    sending.describe()
+                );
+                if let Some(view) = self.report.as_mut().filter(|v| v.window == sending.window) {
+                    view.form = None;
+                    view.sent.push(sending);
+                }
+                cx.say(said);
+                // The daily reminder, and other terminals' screens, read again.
+                cx.command(Command::RecordsChanged);
+            }
+            (Reply::Failed(why), None) if self.mark_op.as_ref().is_some_and(|(id, _)| *id == op) => {
+                self.mark_op = None;
+                save_failed(self.report.as_mut().and_then(|v| v.form.as_mut()), &why, cx);
+            }
+            (Reply::Failed(why), None) if self.report_op == Some(op) => {
+                self.report_op = None;
+                self.restoring = None;
+                cx.say(format!("值班日报生成失败：{why}"));
+            }
             _ => {}
         }
     }

@@ -27,6 +27,8 @@ pub struct Settings {
     pub backup: BackupSettings,
     /// `[[access]]`: the screens (by label) a role may open; a role not listed opens all.
     pub access: Vec<(Role, Vec<String>)>,
+    /// `[report]`: the 值班日报's period end, and the daily reminder.
+    pub report: super::report::ReportSettings,
 }
 
 /// Where and how long backups are kept.
@@ -313,6 +315,7 @@ mod tests {
             lock_minutes: 0,
             backup: BackupSettings::default(),
             access: Vec::new(),
+            report: Default::default(),
         }
     }
 

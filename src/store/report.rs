@@ -18,6 +18,7 @@ use crate::core::log::{EntryKind, LogField, Status, Triage};
 use crate::core::report::{
     DailyReport, ReportData, ReportEntry, ReportEvent, StatusChange, VisitCounts, Window, build,
 };
+use crate::core::report_sent::{ReportSending, SendMethod};
 use crate::core::visit::COLLECTIVE_THRESHOLD;
 
 /// The most open entries one report lists (the newest; the report says when there were more).
@@ -160,10 +161,59 @@ impl Store {
     /// The 值班日报 for the 24 hours ending at `day_ends` on `date`, made at `now` — what the 查询
     /// tab shows ([`DailyReport::to_text`]) and `zhiban report daily` prints.
     pub fn daily_report(&self, date: NaiveDate, day_ends: NaiveTime, now: NaiveDateTime) -> Result<DailyReport> {
-        let window = Window::ending(date, day_ends);
+        self.daily_report_for(Window::ending(date, day_ends), now)
+    }
+
+    /// The 值班日报 for `window`, made at `now` (the period in progress is made as of `now`).
+    pub fn daily_report_for(&self, window: Window, now: NaiveDateTime) -> Result<DailyReport> {
         let mut report = build(&self.daily_report_data(window.from, window.to)?, now);
         report.anchor = self.audit_head()?;
         Ok(report)
+    }
+
+    /// Records that a period's report was sent (已报送), with its text exactly as sent. Never
+    /// changed: a re-send is another record. Returns its id.
+    pub fn mark_report_sent(&mut self, s: &ReportSending) -> Result<i64> {
+        self.write(|tx| {
+            tx.prepare_cached(
+                "INSERT INTO daily_report_sent (period_start, period_end, sent_at, recipient, method, signer, text, \
+                 recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                time_to_sql(s.window.from),
+                time_to_sql(s.window.to),
+                time_to_sql(s.sent_at),
+                s.recipient,
+                s.method.label(),
+                s.signer,
+                s.text,
+                s.recorded_by,
+                time_to_sql(s.recorded_at)
+            ])?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    /// Every record of `window`'s report being sent, in the order recorded (one index lookup).
+    pub fn report_sendings(&self, window: Window) -> Result<Vec<ReportSending>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT sent_at, recipient, method, signer, text, recorded_by, recorded_at FROM daily_report_sent \
+             WHERE period_end = ?1 AND period_start = ?2 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![time_to_sql(window.to), time_to_sql(window.from)], |r| {
+            Ok(ReportSending {
+                window,
+                sent_at: row_time(r, 0)?,
+                recipient: r.get(1)?,
+                // A method this build does not know is read as 其他 rather than lost.
+                method: SendMethod::parse(&r.get::<_, String>(2)?).unwrap_or(SendMethod::Other),
+                signer: r.get(3)?,
+                text: r.get(4)?,
+                recorded_by: r.get(5)?,
+                recorded_at: row_time(r, 6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Entries that occurred before `t` and whose status was amended after it: the amendment log

@@ -7,10 +7,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use super::form::render_form;
 use super::theme;
 use super::widgets::{clean, push_wrapped, to_u16, visible_slice};
 use crate::core::search::highlight;
-use crate::core::search_screen::SearchScreen;
+use crate::core::search_screen::{ReportView, SearchScreen};
 use crate::core::text::{pad, truncate, width};
 
 /// What can be searched, the longest that fits the width on one row.
@@ -21,20 +22,8 @@ const QUERY_HINTS: [&str; 3] = [
 ];
 
 pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
-    if let Some((lines, scroll)) = &s.report {
-        let block = Block::bordered()
-            .title(Span::styled(" 值班日报（Esc 返回） ", theme::HEADER))
-            .border_style(theme::BORDER);
-        // Each line wrapped, not cut; the scroll counts the report's own lines.
-        let cells = usize::from(area.width.saturating_sub(2));
-        let mut shown = Vec::new();
-        for l in lines.iter().skip(*scroll).take(usize::from(area.height)) {
-            let l = clean(l);
-            let indent = l.chars().take_while(|c| *c == ' ').count();
-            push_wrapped(&mut shown, l.trim_start(), indent.min(cells / 2), cells, Style::new());
-        }
-        frame.render_widget(Paragraph::new(shown).block(block), area);
-        return;
+    if let Some(view) = &s.report {
+        return render_report(frame, area, view);
     }
     let title = if s.hits.is_empty() {
         " 查询 ".to_string()
@@ -105,6 +94,37 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
     }
     frame.render_widget(Paragraph::new(lines), inner);
     frame.set_cursor_position(Position::new(inner.x + to_u16(prompt_w + before - scroll), inner.y));
+}
+
+/// The 值班日报: which period and whether it is still running, whether it was sent (kept in
+/// view above the text), then the report scrolled; or the 标记已报送 form.
+fn render_report(frame: &mut Frame, area: Rect, view: &ReportView) {
+    if let Some(form) = &view.form {
+        return render_form(frame, area, form);
+    }
+    let block = Block::bordered()
+        .title(Span::styled(" 值班日报（Esc 返回） ", theme::HEADER))
+        .border_style(theme::BORDER);
+    // Each line wrapped, not cut; the scroll counts the report's own lines.
+    let cells = usize::from(area.width.saturating_sub(2));
+    let mut shown = Vec::new();
+    let label_style = if view.in_progress() {
+        theme::NOTICE
+    } else {
+        theme::LABEL_FOCUSED
+    };
+    push_wrapped(&mut shown, &view.period_label(), 0, cells, label_style);
+    let sent_style = if view.sent.is_empty() { theme::NOTICE } else { theme::OK };
+    for l in view.sent_lines() {
+        push_wrapped(&mut shown, &clean(&l), 0, cells, sent_style);
+    }
+    shown.push(Line::raw(""));
+    for l in view.lines.iter().skip(view.scroll).take(usize::from(area.height)) {
+        let l = clean(l);
+        let indent = l.chars().take_while(|c| *c == ' ').count();
+        push_wrapped(&mut shown, l.trim_start(), indent.min(cells / 2), cells, Style::new());
+    }
+    frame.render_widget(Paragraph::new(shown).block(block), area);
 }
 
 /// The snippet, indented, cut to the width, with every match in the highlight style.
