@@ -808,6 +808,10 @@ fn every_screen_and_state() {
         let hash = zhiban::pin::hash(pin).expect("a PIN hash");
         h.store.set_pin(name, &hash, h.clock).expect("set the PIN");
     }
+    // The app opens on the seeded file (written through its own connection, which another
+    // terminal's writes would have announced).
+    let clock = h.clock;
+    let mut h = h.restart(clock);
     let to = h.clock + Duration::seconds(3);
     h.tick_to(to);
     tour(&mut h, &seeded, &mut scan);
@@ -1168,6 +1172,164 @@ fn every_verb_and_option_was_run() {
     r.run(&["event", "list", "--json"], None, true);
     r.run(&["event", "ack", &event], None, true);
     r.run(&["event", "ack", &event, "--operator", "张三"], pin, true);
+    // The level is never assumed.
+    r.run(
+        &[
+            "event",
+            "add",
+            "--category",
+            "事故灾难",
+            "--place",
+            "城关镇",
+            "--summary",
+            "货车侧翻",
+        ],
+        None,
+        false,
+    );
+    let second = r.run(
+        &[
+            "event",
+            "add",
+            "--category",
+            "事故灾难",
+            "--level",
+            "较大",
+            "--summary",
+            "危化品车辆侧翻",
+            "--also",
+            "县应急局:30/60",
+        ],
+        None,
+        true,
+    );
+    let second = second.trim().to_string();
+    r.run(
+        &[
+            "event",
+            "report",
+            &second,
+            "--kind",
+            "初报",
+            "--method",
+            "电话",
+            "--to",
+            "带班领导",
+            "--signer",
+            "王五",
+            "--text",
+            "危化品车辆侧翻，伤亡待核实",
+            "--sent",
+            &minute(1),
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    r.run(
+        &[
+            "event",
+            "report",
+            &second,
+            "--kind",
+            "初报",
+            "--method",
+            "书面",
+            "--to",
+            "上级总值班室",
+            "--signer",
+            "王五",
+            "--text",
+            "危化品车辆侧翻，伤亡待核实",
+        ],
+        None,
+        true,
+    );
+    // Not one of the event's recipients: refused.
+    r.run(
+        &[
+            "event",
+            "report",
+            &second,
+            "--kind",
+            "初报",
+            "--method",
+            "电话",
+            "--to",
+            "省政府",
+            "--signer",
+            "王五",
+            "--text",
+            "x",
+        ],
+        None,
+        false,
+    );
+    r.run(
+        &[
+            "event",
+            "update",
+            &second,
+            "--reason",
+            "县应急局续报",
+            "--casualties",
+            "1,,7",
+            "--place",
+            "城关镇东",
+            "--measures",
+            "已封闭道路",
+            "--trend",
+            "已控制",
+            "--contact",
+            "刘科长 13800000009",
+            "--unverified",
+            "失踪人数",
+            "--occurred",
+            &minute(30),
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    r.run(&["event", "update", &second, "--casualties", "1,0,7"], None, false);
+    r.run(
+        &[
+            "event",
+            "regrade",
+            &second,
+            "--level",
+            "重大",
+            "--reason",
+            "死亡人数上升",
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    r.run(
+        &[
+            "event",
+            "add-recipient",
+            &second,
+            "--to",
+            "信访部门",
+            "--limits",
+            "30",
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    r.run(&["event", "show", &second], None, true);
+    r.run(&["event", "show", &second, "--json"], None, true);
+    r.run(&["event", "print", &second, "1"], None, true);
+    r.run(&["event", "print", &second, "2", "--format", "text"], None, true);
+    r.run(&["event", "print", &second, "9"], None, false);
+    r.run(&["event", "list", "--all"], None, true);
 
     // 排班, 交接班, 日报.
     let month = real_now.format("%Y-%m").to_string();

@@ -219,7 +219,7 @@ fn the_banner_keeps_its_phone_numbers_and_the_phone_deadline_whole() {
         for whole in [
             "【紧急·未确认】按 F2 确认",
             "自然灾害",
-            "电话报告 剩 29:58",
+            "报带班领导 电话 剩 09:58",
             "带班领导：王五 13800000003",
         ] {
             assert!(banner.contains(whole), "{whole} at {w}x{rows}:\n{banner}");
@@ -231,7 +231,7 @@ fn the_banner_keeps_its_phone_numbers_and_the_phone_deadline_whole() {
     let banner = format!("{}\n{}", wide[1], wide[2]);
     for whole in [
         "第1号 重大 自然灾害 李家集镇张庄村河堤下游三百米处 03:12接报",
-        "电话报告 剩 29:58；书面 剩 59:58；请电话 带班领导：王五 13800000003；依据 ",
+        "报带班领导 电话 剩 09:58；另有 2 项；请电话 带班领导：王五 13800000003；依据 参考",
     ] {
         assert!(banner.contains(whole), "{whole}:\n{banner}");
     }
@@ -547,7 +547,7 @@ fn every_tab_reads_whole_at_60x20_80x24_and_200x50() {
     states.push((
         "紧急事项",
         h.app.clone(),
-        vec!["没有未结束的紧急事件。按 n 新建；在值班记录详情中按 u 可由记录转为紧急事件。"],
+        vec!["没有要显示的紧急事件。按 n 新建；在值班记录详情中按 u 可由记录转为紧急事件；按 f 可看已结束的事件。"],
     ));
 
     // 4 交接班: the history, the roster month (the day's shift whole), the draft.

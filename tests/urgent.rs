@@ -53,14 +53,16 @@ fn banner_and_countdown_show_on_another_tab_at_80x24_and_f2_acknowledges() {
         b.contains("【紧急·未确认】按 F2 确认") && b.contains("第1号 重大 自然灾害"),
         "{b}"
     );
-    assert!(b.contains("电话报告 剩 12:40；书面 剩 42:40"), "{b}");
+    // The most pressing clock leads: the duty leader's 10 minutes ran out at 03:20; the upward
+    // phone and written clocks are still running behind it.
+    assert!(b.contains("报带班领导 电话 超时 07:20；另有 2 项"), "{b}");
     assert!(h.text().contains("告警：1 件未确认"), "{}", h.text());
     assert!(h.alerter.rings >= 1, "an unacknowledged event rings");
 
     h.key(Key::plain(KeyCode::F(2)));
     let b = banner(&mut h);
     assert!(
-        b.contains("已确认") && b.contains("电话报告 剩 12:40"),
+        b.contains("已确认") && b.contains("报带班领导 电话 超时 07:20"),
         "after ack the clocks stay on screen:\n{b}"
     );
     let event = h.store.event(id).unwrap();
@@ -79,9 +81,22 @@ fn an_overdue_report_turns_red_and_says_how_late() {
     h.key(Key::plain(KeyCode::F(2)));
     h.tick_to(at("2026-11-23 03:55:00"));
     let b = banner(&mut h);
-    assert!(b.contains("电话报告 超时 15:00；书面 剩 15:00"), "{b}");
+    assert!(b.contains("报带班领导 电话 超时 35:00；另有 2 项"), "{b}");
     let buf = h.terminal.backend().buffer().clone();
     assert_eq!(buf[(0, 1)].bg, ratatui::style::Color::Red, "overdue is red");
+    // The event's detail lists every recipient's clock with how late or how long is left.
+    h.key(Key::ch('3'));
+    h.key(Key::plain(KeyCode::Enter));
+    let text = h.text();
+    assert!(text.contains("上级总值班室"), "{text}");
+    assert!(
+        text.contains("超时 15:00"),
+        "the upward phone report, due 03:40:\n{text}"
+    );
+    assert!(
+        text.contains("剩 15:00"),
+        "the upward written report, due 04:10:\n{text}"
+    );
 }
 
 #[test]
@@ -121,7 +136,7 @@ fn reopened_two_hours_later_the_clocks_and_the_ladder_are_right() {
     h.tick_to(at("2026-11-23 01:04:00"));
     let mut h = h.restart(at("2026-11-23 03:00:00"));
     let b = banner(&mut h);
-    assert!(b.contains("电话报告 超时 1:30:00；书面 超时 1:00:00"), "{b}");
+    assert!(b.contains("报带班领导 电话 超时 1:50:00；另有 2 项"), "{b}");
     assert!(h.alerter.rings >= 1, "reopening with an unacknowledged event rings");
     let event = h.store.event(id).unwrap();
     assert_eq!(event.escalation.rung, 1, "climbed the whole ladder while closed");
@@ -148,7 +163,14 @@ fn a_new_event_from_the_form_rings_and_notifies_without_its_content() {
     let mut h = Harness::new(80, 24, Some("张三"));
     h.key(Key::ch('3'));
     h.key(Key::ch('n'));
-    // The form opens on 等级 (default 重大); fill place and summary.
+    // The form opens on 等级, with no level chosen: saving now is refused and says so.
+    h.key(Key::ctrl('s'));
+    assert!(h.text().contains("请选择等级"), "{}", h.text());
+    assert!(h.store.open_events().unwrap().is_empty());
+    // ← / → choose: 特别重大, then 重大.
+    h.key(Key::plain(KeyCode::Right));
+    h.key(Key::plain(KeyCode::Right));
+    // Then the place and the summary.
     for _ in 0..3 {
         h.key(Key::plain(KeyCode::Tab));
     }
@@ -371,10 +393,17 @@ fn a_log_entry_promoted_with_one_key_stays_linked() {
         text.contains("李家集镇山体滑坡"),
         "the entry's content fills the summary:\n{text}"
     );
+    // The level is the officer's call: chosen, never assumed.
+    h.key(Key::ctrl('s'));
+    assert!(h.store.open_events().unwrap().is_empty(), "no level, no event");
+    h.key(Key::plain(KeyCode::Right));
+    h.key(Key::plain(KeyCode::Right));
+    h.key(Key::plain(KeyCode::Right));
     h.key(Key::ctrl('s'));
     let event = h.store.open_events().unwrap().pop().expect("an event");
     assert_eq!(event.record.log_entry_id, Some(1));
     assert_eq!(event.record.source, "县应急管理局 刘科长");
+    h.key(Key::plain(KeyCode::PageDown));
     assert!(h.text().contains("由第 1 号值班记录转来"), "{}", h.text());
     // And the entry points to its event.
     assert_eq!(h.store.entry(1).unwrap().events, vec![event.id]);

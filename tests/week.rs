@@ -316,6 +316,11 @@ impl Week {
                 .map(|f| f.label.clone())
                 .unwrap_or_default()
         };
+        // The form opens on 等级, none chosen: → three times is 较大.
+        assert_eq!(focus(self), "等级");
+        for _ in 0..3 {
+            self.h.key(Key::plain(KeyCode::Right));
+        }
         while focus(self) != "事发地点" {
             self.h.key(Key::plain(KeyCode::Tab));
         }
@@ -345,8 +350,11 @@ impl Week {
         self.back_to_list();
         self.h.key(Key::ch('3'));
         let before = self.h.app.shared.alerts.events.len();
+        // Both ask first (they cannot be undone): y answers.
         self.h.key(Key::ch('r'));
+        self.h.key(Key::ch('y'));
         self.h.key(Key::ch('c'));
+        self.h.key(Key::ch('y'));
         assert_eq!(
             self.h.app.shared.alerts.events.len(),
             before - 1,

@@ -176,6 +176,9 @@ pub struct UrgentScreen {
     save_op: Option<(OpId, String)>,
     /// The id of the selected event, for F2 from anywhere on the tab.
     selected_id: Option<EventId>,
+    /// Whether the selected event was open at the last reload: when it closes (here or at
+    /// another terminal) the selection moves to the open events, where the work is.
+    selected_was_open: bool,
 }
 
 fn text(key: UrgentField, label: &str, multiline: bool, max: usize) -> Field<UrgentField> {
@@ -266,6 +269,9 @@ pub fn new_event_form(settings: &UrgentSettings, from: Option<&Entry>) -> Form<U
     form.focus_on(UrgentField::Level);
     form
 }
+
+/// What is wrong with a form, field by field, said under each field.
+type FieldErrors = Vec<(UrgentField, String)>;
 
 fn count(form: &Form<UrgentField>, key: UrgentField, errors: &mut Vec<(UrgentField, String)>) -> Option<u32> {
     let v = form.value(key);
@@ -545,7 +551,7 @@ pub fn read_report_form(
     event: &Event,
     operator: &str,
     now: NaiveDateTime,
-) -> Result<(ReportType, Report, Vec<FactChange>), Vec<(UrgentField, String)>> {
+) -> Result<(ReportType, Report, Vec<FactChange>), FieldErrors> {
     let missing = form.missing_required();
     if !missing.is_empty() {
         return Err(missing);
@@ -632,7 +638,7 @@ pub fn read_regrade_form(
     form: &Form<UrgentField>,
     event: &Event,
     settings: &UrgentSettings,
-) -> Result<(Level, Vec<super::urgent::DeadlineRule>, String), Vec<(UrgentField, String)>> {
+) -> Result<(Level, Vec<super::urgent::DeadlineRule>, String), FieldErrors> {
     let missing = form.missing_required();
     if !missing.is_empty() {
         return Err(missing);
@@ -1159,12 +1165,19 @@ impl Screen for UrgentScreen {
     }
 
     fn on_alerts_changed(&mut self, shown: bool, cx: &mut Cx<'_>) {
-        // Keep the same event selected when the open list changes under it.
-        if let Some(id) = self.selected_id
-            && let Some(i) = self.listed(cx.shared).iter().position(|e| e.id == id)
-        {
-            self.selected = i;
+        // Keep the same event selected when the open list changes under it, unless it has just
+        // closed, or is closed and the officer is elsewhere: then the first open event, where
+        // the work is (the closed one is still listed below).
+        let open = |id: EventId| cx.shared.alerts.events.iter().any(|e| e.id == id);
+        if let Some(id) = self.selected_id {
+            let leave = !open(id) && (self.selected_was_open || !shown);
+            if leave && !cx.shared.alerts.events.is_empty() && self.filter.shows_open() {
+                self.selected = 0;
+            } else if let Some(i) = self.listed(cx.shared).iter().position(|e| e.id == id) {
+                self.selected = i;
+            }
         }
+        self.selected_was_open = self.selected(cx).is_some_and(|e| open(e.id));
         let n = self.listed(cx.shared).len();
         self.selected = self.selected.min(n.saturating_sub(1));
         if shown {

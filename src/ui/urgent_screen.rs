@@ -253,6 +253,11 @@ pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
         None => Vec::new(),
     };
     let head = format!(" 【紧急·未确认】按 F2 确认  {what}");
+    let narrow_head = format!(
+        " 【紧急·未确认】按 F2 确认 {} {}",
+        top.facts.level.label(),
+        clean(&top.record.category)
+    );
     let call = |lead: &str| {
         let mut row = vec![format!("{lead}请电话 ")];
         row.extend(people.iter().cloned());
@@ -271,8 +276,10 @@ pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
         ],
         [
             vec![head.clone(), place.clone(), received.clone(), more.clone()],
-            [vec![format!("{clocks}请电话 ")], unnamed].concat(),
+            [vec![format!("{clocks}请电话 ")], unnamed.clone()].concat(),
         ],
+        // The place gives way (the 紧急事项 tab has it); the clocks keep the second row.
+        [vec![head.clone(), received.clone(), more.clone()], call(&clocks)],
         // The phone deadline moves up to the first row.
         [
             vec![
@@ -290,18 +297,13 @@ pub fn banner_text(app: &App, cells: usize) -> Option<[String; 2]> {
             call(&written_lead),
         ],
         [vec![head, more.clone(), format!("  {phone}")], call(" ")],
-        // The narrowest: the level and the category without the number (the tab has it).
+        // The narrowest: the level and the category without the number (the tab has it); the
+        // most pressing clock leads the second row, before whom to phone.
+        [vec![narrow_head.clone(), more.clone(), format!("  {phone}")], call(" ")],
+        [vec![narrow_head.clone(), more.clone()], call(&format!(" {phone}；"))],
         [
-            vec![
-                format!(
-                    " 【紧急·未确认】按 F2 确认 {} {}",
-                    top.facts.level.label(),
-                    clean(&top.record.category)
-                ),
-                more,
-                format!("  {phone}"),
-            ],
-            call(" "),
+            vec![narrow_head, more],
+            [vec![format!(" {phone}；请电话 ")], unnamed.clone()].concat(),
         ],
     ];
     Some(fit_banner(&candidates, cells))
@@ -495,33 +497,25 @@ pub fn detail_lines(
         } else {
             urgency_style(u)
         };
-        say(
-            &format!(
-                "{}（{}，自{}起；依据 {}）",
-                c.describe(now),
-                c.setting.limits_text(),
-                c.setting.clock.label(),
-                c.setting.source
-            ),
-            2,
-            style,
-        );
+        // The limits and the rule behind them come after the facts (时限依据): a short window
+        // shows what is left and where it happened first.
+        say(&c.describe(now), 2, style);
     }
     let f = &e.facts;
     let r = &e.record;
     say("事实（当前）：", 0, theme::HEADER);
+    say(&format!("地点：{}", f.shown(FactField::Place)), 2, Style::new());
+    say(&format!("概况：{}", r.summary), 2, Style::new());
     say(
         &format!(
-            "事发 {}  接报 {}  地点 {}  来源 {}",
+            "事发 {}  接报 {}  来源 {}",
             f.occurred_at.format("%m-%d %H:%M"),
             r.received_at.format("%m-%d %H:%M"),
-            f.shown(FactField::Place),
             if r.source.is_empty() { "待核实" } else { &r.source }
         ),
         2,
         Style::new(),
     );
-    say(&format!("概况：{}", r.summary), 2, Style::new());
     say(&format!("伤亡：{}", f.casualties()), 2, Style::new());
     for field in [FactField::Measures, FactField::Trend, FactField::Contact] {
         say(&format!("{}：{}", field.label(), f.shown(field)), 2, Style::new());
@@ -544,6 +538,25 @@ pub fn detail_lines(
             ),
             4,
             theme::PLACEHOLDER,
+        );
+    }
+    say("时限依据：", 0, theme::HEADER);
+    for c in &e.clocks {
+        say(
+            &format!(
+                "{}：{}，自{}起{}；依据 {}",
+                c.setting.recipient,
+                c.setting.limits_text(),
+                c.setting.clock.label(),
+                if c.setting.why == "建立" {
+                    String::new()
+                } else {
+                    format!("（{} {}）", c.setting.set_at.format("%m-%d %H:%M"), c.setting.why)
+                },
+                c.setting.source
+            ),
+            2,
+            Style::new(),
         );
     }
     let Some(d) = detail else {
