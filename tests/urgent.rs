@@ -470,3 +470,26 @@ fn the_default_ladder_starts_at_the_duty_leader_and_never_tells_the_officer_to_p
         }
     }
 }
+
+/// `o` (记录通话结果) offers whom the ladder asks to phone, never the officer at the keyboard.
+#[test]
+fn the_call_form_never_offers_the_officer_themselves() {
+    let mut h = Harness::new(80, 24, Some("王五"));
+    add_event(&mut h, "2026-11-23 03:10:00", "河堤决口");
+    h.key(Key::ch('3'));
+    h.key(Key::ch('o'));
+    let form = h.app.screens.urgent.form.as_ref().expect("the call form");
+    let options = match &form
+        .fields
+        .iter()
+        .find(|f| f.label == "联系对象")
+        .expect("联系对象")
+        .input
+    {
+        zhiban::core::form::Input::Choice { options, .. } => options.clone(),
+        other => panic!("联系对象 is a choice: {other:?}"),
+    };
+    assert!(!options.is_empty());
+    assert!(options.iter().all(|o| !o.contains("王五")), "{options:?}");
+    assert!(options[0].contains("赵六"), "the next rung first: {options:?}");
+}

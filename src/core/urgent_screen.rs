@@ -13,7 +13,7 @@ use super::log::{Entry, EntryId};
 use super::report::ReportEvent;
 use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
 use super::settings::UrgentSettings;
-use super::settings::{Settings, contacts};
+use super::settings::{Settings, contacts, rung_to_phone};
 use super::urgent::AlertTarget;
 use super::urgent::clock::{self, rules_for};
 use super::urgent::facts::{self, EDITABLE, FactChange, FactField};
@@ -434,12 +434,20 @@ fn last_report<'a>(reports: &'a [Report], recipient: &str) -> Option<&'a Report>
 pub fn report_form(detail: &ReportEvent, settings: &Settings, now: NaiveDateTime) -> Form<UrgentField> {
     let event = &detail.event;
     let reports = &detail.reports;
-    // The most pressing recipient first.
+    // The most pressing recipient first; with every clock stopped, the first upward one (with a
+    // written limit), which the 续报 and the 终报 go to.
     let running = clock::running(&event.clocks, now);
     let recipient = running
         .first()
         .map(|d| d.recipient.to_string())
-        .or_else(|| event.clocks.first().map(|c| c.setting.recipient.clone()))
+        .or_else(|| {
+            event
+                .clocks
+                .iter()
+                .find(|c| c.setting.written_due.is_some())
+                .or(event.clocks.first())
+                .map(|c| c.setting.recipient.clone())
+        })
         .unwrap_or_default();
     let to = |ch: Channel| {
         let recipient = &recipient;
@@ -614,13 +622,16 @@ pub fn read_facts_form(
     Ok(changes)
 }
 
-/// The re-grade form: the new level and why.
+/// The re-grade form: the new level (none chosen: a hasty Ctrl-S must not grade anything) and why.
 #[must_use]
 pub fn regrade_form(event: &Event) -> Form<UrgentField> {
-    let levels: Vec<String> = Level::ALL
-        .iter()
-        .filter(|l| **l != event.facts.level)
-        .map(|l| l.label().to_string())
+    let levels: Vec<String> = std::iter::once(CHOOSE_LEVEL.to_string())
+        .chain(
+            Level::ALL
+                .iter()
+                .filter(|l| **l != event.facts.level)
+                .map(|l| l.label().to_string()),
+        )
         .collect();
     Form::new(
         &format!("第 {} 号事件：升级/降级（现为{}）", event.id, event.facts.level.label()),
@@ -639,12 +650,14 @@ pub fn read_regrade_form(
     event: &Event,
     settings: &UrgentSettings,
 ) -> Result<(Level, Vec<super::urgent::DeadlineRule>, String), FieldErrors> {
-    let missing = form.missing_required();
-    if !missing.is_empty() {
-        return Err(missing);
+    let mut errors = form.missing_required();
+    let level = Level::parse(&form.value(UrgentField::Level));
+    if level.is_none() {
+        errors.insert(0, (UrgentField::Level, format!("请选择等级：{}", Level::choices())));
     }
-    let level = Level::parse(&form.value(UrgentField::Level))
-        .ok_or_else(|| vec![(UrgentField::Level, format!("请选择等级：{}", Level::choices()))])?;
+    let Some(level) = level.filter(|_| errors.is_empty()) else {
+        return Err(errors);
+    };
     let rules: Vec<_> = rules_for(&settings.rules, &event.record.category, level)
         .into_iter()
         .cloned()
@@ -693,22 +706,17 @@ pub fn read_add_recipient_form(form: &Form<UrgentField>) -> Result<AddedRecipien
 
 /// The call-outcome form: whom the app asked to phone at the current rung, and what happened.
 #[must_use]
-pub fn call_form(event: &Event, settings: &Settings) -> Form<UrgentField> {
-    let mut callees: Vec<String> = settings
-        .urgent
-        .ladder
-        .get(event.escalation.rung)
-        .map(|rung| {
-            contacts(settings, rung)
-                .into_iter()
-                .map(|(n, p)| format!("{n} {p}").trim().to_string())
-                .collect()
-        })
+/// The call form. 联系对象 starts with whom the ladder asks the officer to phone now, then everyone
+/// else on the ladder; never the officer at the keyboard (nobody phones themselves).
+pub fn call_form(event: &Event, settings: &Settings, operator: &str) -> Form<UrgentField> {
+    let person = |(n, p): (String, String)| format!("{n} {p}").trim().to_string();
+    let mut callees: Vec<String> = rung_to_phone(settings, event.escalation.rung, Some(operator))
+        .map(|(_, people)| people.into_iter().map(person).collect())
         .unwrap_or_default();
     for rung in &settings.urgent.ladder {
         for (n, p) in contacts(settings, rung) {
-            let c = format!("{n} {p}").trim().to_string();
-            if !callees.contains(&c) {
+            let c = person((n.clone(), p));
+            if n != operator && !callees.contains(&c) {
                 callees.push(c);
             }
         }
@@ -920,7 +928,7 @@ impl UrgentScreen {
         }
         let id = e.id;
         let (form, purpose) = match action {
-            Action::CallOutcome => (call_form(e, cx.settings), UrgentPurpose::Call(id)),
+            Action::CallOutcome => (call_form(e, cx.settings, cx.operator), UrgentPurpose::Call(id)),
             _ => {
                 let Some(d) = self.selected_detail(cx) else {
                     cx.say("正在读取事件，请稍候再按");
@@ -1095,7 +1103,10 @@ impl Screen for UrgentScreen {
         let (mut form, purpose) = match (d.purpose.as_str(), &detail) {
             ("新建", _) => (new_event_form(&cx.settings.urgent, None), UrgentPurpose::NewEvent),
             ("报告", Some(de)) => (report_form(de, cx.settings, cx.now), UrgentPurpose::Report(de.event.id)),
-            ("通话", Some(de)) => (call_form(&de.event, cx.settings), UrgentPurpose::Call(de.event.id)),
+            ("通话", Some(de)) => (
+                call_form(&de.event, cx.settings, cx.operator),
+                UrgentPurpose::Call(de.event.id),
+            ),
             ("事实", Some(de)) => (facts_form(&de.event), UrgentPurpose::Facts(de.event.id)),
             ("定级", Some(de)) => (regrade_form(&de.event), UrgentPurpose::Regrade(de.event.id)),
             ("追加", Some(de)) => (add_recipient_form(&de.event), UrgentPurpose::AddRecipient(de.event.id)),
