@@ -442,6 +442,11 @@ fn a_larger_accident_from_the_first_call_to_closing() {
     h.key(Key::ch('y'));
     let event = h.store.event(1).unwrap();
     assert_eq!(event.escalation.state, EventState::Closed);
+    // Still on the tab, without pressing anything: the closed event stays in view, read-only.
+    at_time(&mut h, "2026-11-23 17:30:03");
+    let now_shown = text(&h);
+    assert!(now_shown.contains("已结束：只能查看"), "{now_shown}");
+    assert!(now_shown.contains("第 1 号事件 重大 事故灾难"), "{now_shown}");
     assert!(handover_line(&mut h).is_none(), "a closed event is not handed over");
     let d = detail(&mut h);
     assert!(

@@ -179,6 +179,9 @@ pub struct UrgentScreen {
     /// Whether the selected event was open at the last reload: when it closes (here or at
     /// another terminal) the selection moves to the open events, where the work is.
     selected_was_open: bool,
+    /// The open events at the last reload: one that leaves them has closed (here or at another
+    /// terminal) and belongs in the history, which is read again.
+    open_ids: Vec<EventId>,
 }
 
 fn text(key: UrgentField, label: &str, multiline: bool, max: usize) -> Field<UrgentField> {
@@ -1180,6 +1183,11 @@ impl Screen for UrgentScreen {
         // closed, or is closed and the officer is elsewhere: then the first open event, where
         // the work is (the closed one is still listed below).
         let open = |id: EventId| cx.shared.alerts.events.iter().any(|e| e.id == id);
+        let closed_since = self.open_ids.iter().any(|id| !open(*id));
+        self.open_ids = cx.shared.alerts.events.iter().map(|e| e.id).collect();
+        if closed_since && shown {
+            self.load_history(cx);
+        }
         if let Some(id) = self.selected_id {
             let leave = !open(id) && (self.selected_was_open || !shown);
             if leave && !cx.shared.alerts.events.is_empty() && self.filter.shows_open() {
