@@ -483,4 +483,19 @@ fn a_larger_accident_from_the_first_call_to_closing() {
     );
     let report = daily(&mut h);
     assert!(report.contains("终报"), "{report}");
+
+    // Search finds the closed event by words only its 终报 says, and opens it on its tab.
+    h.key(Key::ch('/'));
+    h.type_text("道路恢复通行");
+    let found = text(&h);
+    assert!(found.contains("查询：1 条"), "{found}");
+    h.key(Key::plain(KeyCode::Enter));
+    let opened = text(&h);
+    assert!(opened.contains("第 1 号事件 重大 事故灾难"), "{opened}");
+    assert!(opened.contains("已结束：只能查看"), "{opened}");
+    // And by a fact known only from the 续报's update.
+    h.key(Key::ch('/'));
+    h.key(Key::ctrl('u'));
+    h.type_text("事故原因");
+    assert!(text(&h).contains("查询：1 条"), "{}", text(&h));
 }
