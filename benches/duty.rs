@@ -1209,6 +1209,31 @@ fn scroll(store: &mut Store, size: (u16, u16), key: KeyCode, times: usize, label
     s
 }
 
+/// The 交接班 tab as the officer opens it: `4` from the duty log (its first page of handovers,
+/// by key, with each row's questions counted), back with `1`; then PageDown through the history
+/// (a press near the end of what is read asks for the next page).
+fn handover_tab(store: &mut Store, times: usize) -> Vec<Stats> {
+    let mut screen = Screen::new(store, 120, 40);
+    let mut open = Vec::with_capacity(times);
+    for _ in 0..times {
+        open.push(screen.timed(store, Key::ch('4')));
+        screen.press(store, Key::ch('1'));
+    }
+    let mut out = vec![stats("press 4 (交接班: the newest page of handovers) at 120x40", open)];
+    screen.press(store, Key::ch('4'));
+    let pages = (0..times)
+        .map(|_| screen.timed(store, Key::plain(KeyCode::PageDown)))
+        .collect();
+    out.push(stats("交接班 history: PageDown at 120x40", pages));
+    let h = &screen.app.screens.handover;
+    println!(
+        "      handovers read after {times} PageDowns: {} (more: {})",
+        h.history.len(),
+        h.more
+    );
+    out
+}
+
 /// Focuses a field of the open form by pressing Tab (at most 60 times).
 fn tab_to<K: Copy + PartialEq + std::fmt::Debug>(
     screen: &mut Screen,
@@ -2003,6 +2028,7 @@ fn main() {
         Vec::new()
     };
     if want("handover") {
+        table.extend(handover_tab(&mut store, 200));
         table.extend(handover(&store, &path));
         memory("handover");
     }

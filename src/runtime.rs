@@ -165,7 +165,9 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         Request::LoadOpenState => store
             .open_state(now)
             .map_or_else(failed, |state| Reply::OpenState(Box::new(state))),
-        Request::LoadHandovers => store.handovers(HANDOVER_HISTORY).map_or_else(failed, Reply::Handovers),
+        Request::LoadHandovers { before, limit } => store
+            .handovers_before(before, limit)
+            .map_or_else(failed, Reply::Handovers),
         Request::LoadHandover(id) => store.handover(id).map_or_else(failed, |h| Reply::Handover(Box::new(h))),
         Request::SignHandover(draft) => store
             .sign_handover(&draft, &[], now)
@@ -221,9 +223,6 @@ fn quick_verify(store: &mut Store) -> Result<Vec<String>, crate::store::StoreErr
     }
     Ok(report.problems)
 }
-
-/// How many past handovers the history list shows (four shifts a day for a year and more).
-const HANDOVER_HISTORY: usize = 2000;
 
 /// Writes the handover as Markdown next to the database, private to its owner like the database:
 /// `handover-N.md`, or `handover-N-2.md` … when that name is taken (an earlier copy, or a link

@@ -164,3 +164,43 @@ fn signing_never_sets_a_pin_for_someone_who_has_none() {
     assert!(h.store.handovers(10).unwrap().is_empty());
     assert_eq!(h.app.operator.as_deref(), Some("张三"));
 }
+
+/// Ten years of handovers are not read to show the tab: the newest page first, older pages as
+/// the officer scrolls towards them, by key, each row once, down to the first.
+#[test]
+fn the_history_is_read_a_page_at_a_time_as_the_officer_scrolls() {
+    use zhiban::core::handover::{Check, build_draft};
+    use zhiban::core::handover_screen::HISTORY_PAGE;
+    let mut h = Harness::new(80, 24, Some("张三"));
+    let total = HISTORY_PAGE * 2 + 30;
+    for n in 0..total {
+        let now = at("2026-01-01 08:30:00") + chrono::Duration::hours(12 * i64::try_from(n).unwrap());
+        let state = h.store.open_state(now).unwrap();
+        let mut d = build_draft(&state, "张三", "李四", now - chrono::Duration::hours(12), now);
+        d.summary = "当班平稳".into();
+        for item in &mut d.items {
+            item.check = Check::Confirmed;
+        }
+        h.store.sign_handover(&d, &[], now).unwrap();
+    }
+    h.key(Key::ch('4'));
+    let screen = &h.app.screens.handover;
+    assert_eq!(screen.history.len(), HISTORY_PAGE, "one page when the tab opens");
+    assert_eq!(screen.history[0].id, i64::try_from(total).unwrap(), "newest first");
+    assert!(h.text().contains(&format!("第{total}号")), "{}", h.text());
+    // Down to the end: every handover once, in order, and no more pages asked for after the last.
+    for _ in 0..total + 10 {
+        h.key(Key::plain(KeyCode::PageDown));
+    }
+    let ids: Vec<i64> = h.app.screens.handover.history.iter().map(|s| s.id).collect();
+    let want: Vec<i64> = (1..=i64::try_from(total).unwrap()).rev().collect();
+    assert_eq!(ids, want);
+    assert!(!h.app.screens.handover.more);
+    assert!(h.text().contains("第1号"), "the oldest is reachable:\n{}", h.text());
+    // Back to the newest.
+    for _ in 0..total {
+        h.key(Key::plain(KeyCode::PageUp));
+    }
+    assert_eq!(h.app.screens.handover.selected, 0);
+    assert!(h.text().contains(&format!("第{total}号")), "{}", h.text());
+}

@@ -43,6 +43,10 @@ pub enum HandoverForm {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HandoverScreen {
     pub history: Vec<HandoverSummary>,
+    /// The last page read was full: older handovers may follow.
+    pub more: bool,
+    /// A page of older handovers on its way (appended when it arrives).
+    page_op: Option<OpId>,
     pub selected: usize,
     pub draft: Option<Draft>,
     pub item_selected: usize,
@@ -87,12 +91,20 @@ const DISCARD_DRAFT: u64 = 1;
 pub enum Request {
     None,
     Say(String),
+    /// The next page of older handovers (the selection is near the end of those read).
+    LoadMore,
     /// Gather what is open (to build or refresh the draft).
     LoadOpenState,
     LoadDetail(HandoverId),
     Sign(Box<SignRequest>),
     Export(HandoverId),
 }
+
+/// Handovers read per page of the history (two shifts a day: about two months).
+pub const HISTORY_PAGE: usize = 100;
+
+/// Rows a PgUp/PgDn moves on the history, and how near its end the next page is read.
+const HISTORY_STEP: usize = 20;
 
 fn field(key: HandoverField, label: &str, multiline: bool, max: usize) -> Field<HandoverField> {
     Field::text(key, label, multiline, max)
@@ -160,6 +172,10 @@ impl HandoverScreen {
         match action {
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down => self.selected = (self.selected + 1).min(self.history.len().saturating_sub(1)),
+            Action::PageUp => self.selected = self.selected.saturating_sub(HISTORY_STEP),
+            Action::PageDown => {
+                self.selected = (self.selected + HISTORY_STEP).min(self.history.len().saturating_sub(1));
+            }
             Action::NewHandover => {
                 self.building = true;
                 return Request::LoadOpenState;
@@ -171,6 +187,10 @@ impl HandoverScreen {
                 return Request::Say("还没有已签字的交接班记录：按 n 开始交班".into());
             }
             _ => {}
+        }
+        // Read the next page before the selection reaches the end of what is read.
+        if self.more && self.selected + HISTORY_STEP >= self.history.len() {
+            return Request::LoadMore;
         }
         Request::None
     }
@@ -387,10 +407,28 @@ fn next_pending(d: &Draft, from: usize) -> usize {
 }
 
 impl HandoverScreen {
+    /// The newest page of the history (on showing the tab, after a signing).
+    fn load_first_page(&mut self, cx: &mut Cx<'_>) {
+        self.page_op = None;
+        cx.request(StoreRequest::LoadHandovers {
+            before: None,
+            limit: HISTORY_PAGE,
+        });
+    }
+
     fn run(&mut self, request: Request, cx: &mut Cx<'_>) {
         match request {
             Request::None => {}
             Request::Say(m) => cx.say(m),
+            Request::LoadMore => {
+                if self.page_op.is_none() {
+                    let before = self.history.last().map(|h| h.id);
+                    self.page_op = Some(cx.request(StoreRequest::LoadHandovers {
+                        before,
+                        limit: HISTORY_PAGE,
+                    }));
+                }
+            }
             Request::LoadOpenState => {
                 self.open_state_op = Some(cx.request(StoreRequest::LoadOpenState));
                 cx.say("正在汇总未办结事项…");
@@ -505,7 +543,7 @@ impl HandoverScreen {
                     "第 {id} 号交接班记录已由双方签字，不可更改；现在的值班员：{incoming}{notes}"
                 ));
                 cx.command(Command::HandOver { to: incoming });
-                cx.request(StoreRequest::LoadHandovers);
+                self.load_first_page(cx);
             }
             Reply::Failed(why) => {
                 self.sign_failed(
@@ -687,8 +725,16 @@ impl Screen for HandoverScreen {
                 self.draft_from(&state, cx);
             }
             Reply::Handovers(list) => {
-                self.selected = self.selected.min(list.len().saturating_sub(1));
-                self.history = list;
+                self.more = list.len() >= HISTORY_PAGE;
+                if self.page_op == Some(op) {
+                    self.page_op = None;
+                    self.history.extend(list);
+                } else {
+                    // The first page, read afresh: older pages come again as the officer scrolls.
+                    self.page_op = None;
+                    self.history = list;
+                }
+                self.selected = self.selected.min(self.history.len().saturating_sub(1));
             }
             Reply::Handover(h) => {
                 self.detail = Some(*h);
@@ -707,7 +753,7 @@ impl Screen for HandoverScreen {
     }
 
     fn on_show(&mut self, cx: &mut Cx<'_>) {
-        cx.request(StoreRequest::LoadHandovers);
+        self.load_first_page(cx);
     }
 
     fn on_confirmed(&mut self, token: u64, cx: &mut Cx<'_>) {

@@ -490,6 +490,8 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Handover, &[Key::ch('r')], Action::OpenRoster, true),
     b(Mode::Handover, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::Handover, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Handover, &[p(C::PageUp)], Action::PageUp, false),
+    b(Mode::Handover, &[p(C::PageDown), Key::ch(' ')], Action::PageDown, false),
     b(Mode::Handover, &[p(C::Tab)], Action::NextTab, false),
     b(Mode::Handover, &[p(C::BackTab)], Action::PrevTab, false),
     b(

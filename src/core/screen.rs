@@ -148,7 +148,11 @@ pub enum Request {
         by_role: String,
     },
     LoadOpenState,
-    LoadHandovers,
+    /// A page of signed handovers, newest first, older than `before` when given.
+    LoadHandovers {
+        before: Option<HandoverId>,
+        limit: usize,
+    },
     LoadHandover(HandoverId),
     /// Check both PINs of a handover (typed at the signing): one [`PinCheck`] per name, in order.
     CheckPins(Vec<(String, String)>),

@@ -232,22 +232,33 @@ impl Store {
 
     /// Signed handovers, newest first.
     pub fn handovers(&self, limit: usize) -> Result<Vec<HandoverSummary>> {
+        self.handovers_before(None, limit)
+    }
+
+    /// A page of signed handovers, newest first, older than `before` when given: read by key
+    /// (the primary key, newest first), so the first page costs the same at ten years as in the
+    /// first week and each row's questions are counted for that page only.
+    pub fn handovers_before(&self, before: Option<HandoverId>, limit: usize) -> Result<Vec<HandoverSummary>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT h.id, h.outgoing, h.incoming, h.shift_start, h.signed_at, h.item_count, \
                     (SELECT count(*) FROM handover_item i WHERE i.handover_id = h.id AND i.check_state = '有疑问') \
-             FROM handover h ORDER BY h.id DESC LIMIT ?1",
+             FROM handover h WHERE h.id < ?2 ORDER BY h.id DESC LIMIT ?1",
         )?;
-        let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-            Ok(HandoverSummary {
-                id: r.get(0)?,
-                outgoing: r.get(1)?,
-                incoming: r.get(2)?,
-                shift_start: row_time(r, 3)?,
-                signed_at: row_time(r, 4)?,
-                items: r.get(5)?,
-                questions: r.get(6)?,
-            })
-        })?;
+        let before = before.unwrap_or(HandoverId::MAX);
+        let rows = stmt.query_map(
+            rusqlite::params![i64::try_from(limit).unwrap_or(i64::MAX), before],
+            |r| {
+                Ok(HandoverSummary {
+                    id: r.get(0)?,
+                    outgoing: r.get(1)?,
+                    incoming: r.get(2)?,
+                    shift_start: row_time(r, 3)?,
+                    signed_at: row_time(r, 4)?,
+                    items: r.get(5)?,
+                    questions: r.get(6)?,
+                })
+            },
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
