@@ -148,7 +148,12 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         Request::Search { input, before } => match crate::core::search::SearchQuery::parse(&input) {
             Err(why) => Reply::Failed(why),
             Ok(q) => store
-                .search(&q, crate::core::search_screen::PAGE, before)
+                .search_within(
+                    &q,
+                    crate::core::search_screen::PAGE,
+                    before,
+                    &mut WallBudget::new(SEARCH_BUDGET),
+                )
                 .map_or_else(failed, Reply::SearchResults),
         },
         Request::DailyReport(window) => store
@@ -222,6 +227,36 @@ fn quick_verify(store: &mut Store) -> Result<Vec<String>, crate::store::StoreErr
         return Ok(store.verify(false)?.problems);
     }
     Ok(report.problems)
+}
+
+/// How long a search as the officer types may take before it shows what it found and offers to
+/// go on (the screen's answer within 50 ms, with the drawing and the snippets).
+pub const SEARCH_BUDGET: std::time::Duration = std::time::Duration::from_millis(25);
+
+/// A search's budget in real time, from when it starts.
+pub struct WallBudget {
+    started: std::time::Instant,
+    allowed: std::time::Duration,
+}
+
+impl WallBudget {
+    #[must_use]
+    pub fn new(allowed: std::time::Duration) -> Self {
+        Self {
+            started: std::time::Instant::now(),
+            allowed,
+        }
+    }
+}
+
+impl crate::core::search::Budget for WallBudget {
+    fn spent(&mut self) -> std::time::Duration {
+        self.started.elapsed()
+    }
+
+    fn allowed(&self) -> std::time::Duration {
+        self.allowed
+    }
 }
 
 /// Writes the handover as Markdown next to the database, private to its owner like the database:

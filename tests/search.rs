@@ -857,3 +857,93 @@ fn the_index_is_merged_in_steps_outside_the_saves_and_a_step_with_nothing_to_do_
         "an idle step with nothing to merge wrote something"
     );
 }
+
+/// A budget that counts the store's questions instead of timing them: each `spent()` call
+/// advances `step`, so a search is cut after a known number of slices on any machine.
+struct Counted {
+    spent: std::time::Duration,
+    step: std::time::Duration,
+    allowed: std::time::Duration,
+}
+
+impl zhiban::core::search::Budget for Counted {
+    fn spent(&mut self) -> std::time::Duration {
+        self.spent += self.step;
+        self.spent
+    }
+
+    fn allowed(&self) -> std::time::Duration {
+        self.allowed
+    }
+}
+
+fn counted(slices: u32) -> Counted {
+    // Two `spent()` calls a slice (before and after it).
+    Counted {
+        spent: std::time::Duration::ZERO,
+        step: std::time::Duration::from_millis(1),
+        allowed: std::time::Duration::from_millis(u64::from(slices) * 2),
+    }
+}
+
+/// A search out of time shows what it found and where it stopped; going on from there finds
+/// the rest, each record once, newest first — and a word found nowhere is never said to be
+/// nowhere until every year has been looked through.
+#[test]
+fn a_search_cut_by_its_budget_says_where_it_stopped_and_goes_on_from_there() {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open(&dir.path().join("zhiban.db")).unwrap();
+    // One 管涌 a month for five years, newest 2026-11.
+    let mut want = Vec::new();
+    for m in 0..60 {
+        let t = at("2021-12-01 09:00:00") + Duration::days(30 * m);
+        let when = t.format("%Y-%m-%d %H:%M:%S").to_string();
+        let (id, _) = store
+            .insert_entry(&entry(&when, "城关镇", "李站长", "", "河堤出现管涌", Status::Pending))
+            .unwrap();
+        want.push(id);
+    }
+    want.reverse();
+    let q = SearchQuery::parse("管涌").unwrap();
+
+    let whole = store
+        .search_within(&q, 500, None, &mut zhiban::core::search::Unlimited)
+        .unwrap();
+    assert_eq!(whole.cut, None);
+    assert_eq!(whole.hits.iter().map(|h| h.ref_id).collect::<Vec<_>>(), want);
+
+    // One slice (the newest week): cut, with what it found and nothing older than the cut.
+    let first = store.search_within(&q, 500, None, &mut counted(1)).unwrap();
+    let cut = first.cut.expect("out of time before the first record");
+    assert!(first.hits.iter().all(|h| h.cursor.doc_id() >= cut.doc_id()));
+    assert!(first.hits.len() < want.len());
+    // Going on from the cut, a few slices at a time, finds each record once, in order.
+    let mut found: Vec<EntryId> = first.hits.iter().map(|h| h.ref_id).collect();
+    let mut before = Some(cut);
+    let mut rounds = 0;
+    while let Some(b) = before {
+        let page = store.search_within(&q, 500, Some(b), &mut counted(4)).unwrap();
+        found.extend(page.hits.iter().map(|h| h.ref_id));
+        assert!(page.cut.is_none_or(|c| c < b), "every round gets further");
+        before = page.cut;
+        rounds += 1;
+        assert!(rounds < 100);
+    }
+    assert!(rounds > 1, "a budget of four slices does not cover five years");
+    assert_eq!(found, want);
+
+    // A word that occurs nowhere: cut, nothing found — not "nothing there".
+    let nowhere = SearchQuery::parse("局镇").unwrap();
+    let page = store.search_within(&nowhere, 500, None, &mut counted(1)).unwrap();
+    assert!(page.hits.is_empty());
+    assert!(page.cut.is_some(), "a cut search with no hits is not complete");
+    let page = store
+        .search_within(&nowhere, 500, None, &mut zhiban::core::search::Unlimited)
+        .unwrap();
+    assert_eq!(page, zhiban::core::search::SearchPage::default());
+
+    // A full page is not a cut: paging goes on by the last hit as before.
+    let page = store.search_within(&q, 10, None, &mut counted(1000)).unwrap();
+    assert_eq!(page.hits.len(), 10);
+    assert_eq!(page.cut, None);
+}

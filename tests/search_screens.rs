@@ -88,3 +88,26 @@ fn ctrl_r_shows_the_daily_report() {
     h.key(Key::plain(KeyCode::Esc));
     assert!(h.text().contains("查找："));
 }
+
+/// A search cut by its time budget never reads as "nothing found": it says how far it looked
+/// and that Enter goes on.
+#[test]
+fn a_cut_search_says_how_far_it_looked_and_never_says_nothing_was_found() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    h.save_call("城关镇", "李站长", "河堤出现管涌，请求派员支援");
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::ch('/'));
+    h.type_text("局镇");
+    // The answer a slow machine gives: out of time with nothing found, stopped at the record.
+    let any = zhiban::core::search::SearchQuery::parse("管涌").unwrap();
+    let stopped_at = h.store.search(&any, 1, None).unwrap()[0].cursor;
+    let page = zhiban::core::search::SearchPage {
+        hits: Vec::new(),
+        cut: Some(stopped_at),
+    };
+    h.app.screens.search.on_results("局镇", page, false);
+    let text = h.text();
+    assert!(text.contains("查询较慢，只查到"), "{text}");
+    assert!(text.contains("还没有找到：按 Enter 或 ↓ 继续查更早的"), "{text}");
+    assert!(!text.contains("没有找到。"), "a cut search is not complete:\n{text}");
+}

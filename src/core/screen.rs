@@ -23,7 +23,7 @@ use super::log::{AmendRequest, Entry, EntryId, EntryKey, EntrySummary, Instructi
 use super::report::{DailyReport, Window};
 use super::report_sent::ReportSending;
 use super::roster::{Shift, Swap};
-use super::search::{SearchCursor, SearchHit};
+use super::search::{SearchCursor, SearchPage};
 use super::settings::Settings;
 use super::shared::Shared;
 use super::urgent::{
@@ -225,7 +225,8 @@ pub enum Reply {
     /// The step was saved, or another terminal had already taken it.
     EscalationSaved,
     Integrity(Vec<String>),
-    SearchResults(Vec<SearchHit>),
+    /// A page of results, perhaps cut by the search's time budget.
+    SearchResults(SearchPage),
     DailyReport(Box<DailyReport>, Vec<ReportSending>),
     /// A sending of a report committed under this id.
     ReportMarked(i64),

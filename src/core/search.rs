@@ -839,7 +839,65 @@ impl SearchCursor {
     pub fn doc_id(self) -> i64 {
         self.0
     }
+
+    /// The time the cursor stands at (to the second): records older than it come after.
+    #[must_use]
+    pub fn at(self) -> NaiveDateTime {
+        chrono::DateTime::from_timestamp(self.0.div_euclid(IDS_PER_SECOND), 0)
+            .map_or(NaiveDateTime::MIN, |t| t.naive_utc())
+    }
 }
+
+/// A page of results, and whether the search stopped at its time budget before it had looked
+/// through every record (`cut`: nothing newer than it was missed; older records are still to
+/// search — pass it as `before` to go on). A cut page never looks complete.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchPage {
+    pub hits: Vec<SearchHit>,
+    pub cut: Option<SearchCursor>,
+}
+
+/// How long a search may take: asked between the slices of time it searches, newest first. The
+/// app measures real time; tests count slices, so nothing depends on the machine's speed.
+pub trait Budget {
+    /// Time spent so far.
+    fn spent(&mut self) -> std::time::Duration;
+    /// Time allowed.
+    fn allowed(&self) -> std::time::Duration;
+}
+
+/// No limit (the command line, exports, tests of what is found).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unlimited;
+
+impl Budget for Unlimited {
+    fn spent(&mut self) -> std::time::Duration {
+        std::time::Duration::ZERO
+    }
+
+    fn allowed(&self) -> std::time::Duration {
+        std::time::Duration::MAX
+    }
+}
+
+/// The width (in document ids) of the next slice of time to search: as wide as the last one's
+/// pace says will fit in half of what is left of the budget, between the last width and eight
+/// times it (a slice that took no measurable time grows eightfold).
+#[must_use]
+pub fn next_slice(width: i64, took: std::time::Duration, left: std::time::Duration) -> i64 {
+    let grown = width.saturating_mul(8);
+    if took.is_zero() {
+        return grown;
+    }
+    let pace = left.as_secs_f64() / 2.0 / took.as_secs_f64();
+    // Truncation is intended: a slice width is a count of document ids.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+    let fitted = (width as f64 * pace).min(grown as f64) as i64;
+    fitted.clamp(width, grown)
+}
+
+/// The first slice searched: the newest week.
+pub const FIRST_SLICE: i64 = 7 * 86_400 * IDS_PER_SECOND;
 
 /// One result, newest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1006,6 +1064,16 @@ pub fn snippet(text: &str, query: &SearchQuery, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_next_slice_fits_half_the_budget_left_between_once_and_eight_times_the_last() {
+        use std::time::Duration;
+        let ms = Duration::from_millis;
+        assert_eq!(next_slice(100, Duration::ZERO, ms(20)), 800, "no measurable time: ×8");
+        assert_eq!(next_slice(100, ms(1), ms(20)), 800, "pace 10: capped at ×8");
+        assert_eq!(next_slice(100, ms(2), ms(12)), 300, "half of 12 ms at 2 ms a slice: ×3");
+        assert_eq!(next_slice(100, ms(10), ms(4)), 100, "slow: never narrower than the last");
+    }
 
     fn q(s: &str) -> SearchQuery {
         SearchQuery::parse(s).expect("a valid query")

@@ -11,7 +11,7 @@ use super::report_sent::{
     RECIPIENT_MAX, ReportSending, SIGNER_MAX, SendMethod, SendingDraft, SendingField, build_sending,
 };
 use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
-use super::search::{DocKind, SearchCursor, SearchHit, SearchQuery};
+use super::search::{DocKind, SearchCursor, SearchHit, SearchPage, SearchQuery};
 use super::text_buffer::TextBuffer;
 use super::validate::format_minute;
 
@@ -26,8 +26,11 @@ pub struct SearchScreen {
     /// Why the query could not be read (a bad filter).
     pub error: Option<String>,
     pub hits: Vec<SearchHit>,
-    /// A full page came back: there may be more.
+    /// A full page came back, or the search was cut: there may be more.
     pub more: bool,
+    /// The search stopped at its time budget: records older than this are not searched yet
+    /// (the screen says so and a key goes on; it never looks complete).
+    pub cut: Option<SearchCursor>,
     pub selected: usize,
     /// The 值班日报 being read.
     pub report: Option<ReportView>,
@@ -118,6 +121,7 @@ impl Default for SearchScreen {
             error: None,
             hits: Vec::new(),
             more: false,
+            cut: None,
             selected: 0,
             report: None,
             search_op: None,
@@ -161,13 +165,15 @@ impl SearchScreen {
     }
 
     /// Results for `input`; an answer for an older query is dropped. `append` adds a page.
-    pub fn on_results(&mut self, input: &str, hits: Vec<SearchHit>, append: bool) {
+    pub fn on_results(&mut self, input: &str, page: SearchPage, append: bool) {
         if self.query.text() != input {
             return;
         }
+        let SearchPage { hits, cut } = page;
         self.error = None;
         self.parsed = SearchQuery::parse(input).ok();
-        self.more = hits.len() == PAGE;
+        self.cut = cut;
+        self.more = hits.len() == PAGE || cut.is_some();
         if append {
             self.hits.extend(hits);
         } else {
@@ -176,11 +182,25 @@ impl SearchScreen {
         }
     }
 
+    /// The next page: older than the last hit, or than where a cut search stopped.
+    fn go_on(&mut self) -> SearchRequest {
+        let before = self.cut.or_else(|| self.hits.last().map(|h| h.cursor));
+        if before.is_none() {
+            return SearchRequest::None;
+        }
+        self.more = false;
+        SearchRequest::Search {
+            input: self.query.text().to_string(),
+            before,
+        }
+    }
+
     pub fn on_error(&mut self, input: &str, why: String) {
         if self.query.text() == input {
             self.error = Some(why);
             self.hits.clear();
             self.more = false;
+            self.cut = None;
         }
     }
 
@@ -191,18 +211,14 @@ impl SearchScreen {
             Action::Down | Action::PageDown => {
                 let step = if action == Action::Down { 1 } else { 10 };
                 self.selected = (self.selected + step).min(n.saturating_sub(1));
-                // Near the end of what is loaded: the next page.
-                if self.more
-                    && self.selected + 5 >= n
-                    && let Some(last) = self.hits.last()
-                {
-                    self.more = false;
-                    return SearchRequest::Search {
-                        input: self.query.text().to_string(),
-                        before: Some(last.cursor),
-                    };
+                // Near the end of what is loaded: the next page, or on from where a cut
+                // search stopped.
+                if self.more && self.selected + 5 >= n {
+                    return self.go_on();
                 }
             }
+            // A cut search with nothing found yet: Enter goes on.
+            Action::Open if self.hits.is_empty() && self.cut.is_some() => return self.go_on(),
             Action::PageUp => self.selected = self.selected.saturating_sub(10),
             Action::Open => {
                 if let Some(h) = self.hits.get(self.selected) {
@@ -216,6 +232,7 @@ impl SearchScreen {
                 self.parsed = None;
                 self.error = None;
                 self.more = false;
+                self.cut = None;
             }
             Action::DailyReport => return SearchRequest::DailyReport,
             Action::CursorLeft => self.query.left(),
@@ -535,6 +552,10 @@ mod tests {
     use super::*;
     use chrono::NaiveDate;
 
+    fn page(hits: Vec<SearchHit>) -> SearchPage {
+        SearchPage { hits, cut: None }
+    }
+
     fn hit(id: i64) -> SearchHit {
         SearchHit {
             kind: DocKind::Log,
@@ -555,9 +576,9 @@ mod tests {
         let mut s = SearchScreen::default();
         assert!(matches!(s.type_char('河'), SearchRequest::Search { ref input, before: None } if input == "河"));
         s.type_char('堤');
-        s.on_results("河", vec![hit(1)], false);
+        s.on_results("河", page(vec![hit(1)]), false);
         assert!(s.hits.is_empty(), "the answer for 河 arrives after 河堤 was typed");
-        s.on_results("河堤", vec![hit(1), hit(2)], false);
+        s.on_results("河堤", page(vec![hit(1), hit(2)]), false);
         assert_eq!(s.hits.len(), 2);
         assert_eq!(s.on_action(Action::Down), SearchRequest::None);
         assert_eq!(s.on_action(Action::Open), SearchRequest::Open(DocKind::Log, 2));
@@ -569,7 +590,7 @@ mod tests {
     fn a_full_page_asks_for_the_next_one_near_its_end() {
         let mut s = SearchScreen::default();
         s.type_char('河');
-        s.on_results("河", (0..PAGE as i64).map(hit).collect(), false);
+        s.on_results("河", page((0..PAGE as i64).map(hit).collect()), false);
         assert!(s.more);
         let mut asked = false;
         for _ in 0..PAGE {
@@ -580,5 +601,57 @@ mod tests {
         }
         assert!(asked);
         assert!(s.selected + 5 >= PAGE);
+    }
+
+    #[test]
+    fn a_cut_search_goes_on_from_where_it_stopped_with_enter_or_down() {
+        let mut s = SearchScreen::default();
+        s.type_char('局');
+        s.type_char('镇');
+        let cut = SearchCursor::new(12_345 << 16);
+        s.on_results(
+            "局镇",
+            SearchPage {
+                hits: Vec::new(),
+                cut: Some(cut),
+            },
+            false,
+        );
+        assert!(s.more && s.cut == Some(cut));
+        assert_eq!(
+            s.on_action(Action::Open),
+            SearchRequest::Search {
+                input: "局镇".into(),
+                before: Some(cut)
+            },
+            "Enter on a cut search with nothing found yet goes on"
+        );
+        // With hits: Down near the end goes on from the cut, not from the last hit.
+        s.on_results(
+            "局镇",
+            SearchPage {
+                hits: vec![hit(7)],
+                cut: Some(cut),
+            },
+            false,
+        );
+        assert_eq!(
+            s.on_action(Action::Down),
+            SearchRequest::Search {
+                input: "局镇".into(),
+                before: Some(cut)
+            }
+        );
+        // Complete: nothing more to ask.
+        s.on_results(
+            "局镇",
+            SearchPage {
+                hits: vec![hit(7)],
+                cut: None,
+            },
+            false,
+        );
+        assert!(!s.more);
+        assert_eq!(s.on_action(Action::Down), SearchRequest::None);
     }
 }

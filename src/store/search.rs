@@ -21,8 +21,8 @@ use super::urgent::{EVENT_COLUMNS, event_from_row};
 use super::visit::read_visits;
 use super::{Result, Store, StoreError, row_label, row_time, time_to_sql};
 use crate::core::search::{
-    DocKind, IDS_PER_SECOND, Plan, SNIPPET_CHARS, SearchCursor, SearchDoc, SearchHit, SearchQuery, doc_id_floor,
-    event_doc, log_doc, plan, snippet, visit_doc,
+    Budget, DocKind, FIRST_SLICE, IDS_PER_SECOND, Plan, SNIPPET_CHARS, SearchCursor, SearchDoc, SearchHit, SearchPage,
+    SearchQuery, Unlimited, doc_id_floor, event_doc, log_doc, next_slice, plan, snippet, visit_doc,
 };
 
 /// Records indexed per transaction when a database is indexed at open.
@@ -521,24 +521,94 @@ impl Store {
     /// (the [`SearchHit::cursor`] of the last hit of the previous page). Pages never repeat or
     /// skip a record that did not change meanwhile.
     pub fn search(&self, q: &SearchQuery, limit: usize, before: Option<SearchCursor>) -> Result<Vec<SearchHit>> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        Ok(self.search_within(q, limit, before, &mut Unlimited)?.hits)
+    }
+
+    /// [`Store::search`] within a time budget. A word's index entries are read slice by slice of
+    /// time, newest first (a slice as wide as the last one's pace allows); between slices the
+    /// budget is asked, and a search out of time returns what it found with `cut` at the
+    /// oldest time it looked through. A word made of common characters that occur nowhere
+    /// together costs its whole index at ten years (tens of ms): cut, the officer sees so and
+    /// goes on with a key, instead of waiting with the screen still.
+    pub fn search_within(
+        &self,
+        q: &SearchQuery,
+        limit: usize,
+        before: Option<SearchCursor>,
+        budget: &mut dyn Budget,
+    ) -> Result<SearchPage> {
+        let Plan::Match { expr, ids } = plan(q) else {
+            return Ok(SearchPage {
+                hits: self.search_once(q, limit, before)?,
+                cut: None,
+            });
+        };
+        // The slices run from the newest document to the oldest, not from the end of time to
+        // 1970 (two lookups on the primary key).
+        let bounds: (Option<i64>, Option<i64>) =
+            self.conn
+                .query_row("SELECT min(id), max(id) FROM search_doc", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+        let (Some(oldest), Some(newest)) = bounds else {
+            return Ok(SearchPage::default());
+        };
+        let ids = ids.start.max(oldest)..ids.end.min(newest.saturating_add(1));
+        let mut hi = before.map_or(ids.end, |c| c.doc_id().min(ids.end));
+        let mut width = FIRST_SLICE;
+        let mut hits: Vec<SearchHit> = Vec::new();
+        while hi > ids.start && hits.len() < limit {
+            let lo = hi.saturating_sub(width).max(ids.start);
+            let started = budget.spent();
+            hits.extend(self.search_range(q, Some(&expr), lo..hi, limit - hits.len())?);
+            hi = lo;
+            let spent = budget.spent();
+            if hits.len() < limit && hi > ids.start && spent >= budget.allowed() {
+                return Ok(SearchPage {
+                    hits,
+                    cut: Some(SearchCursor::new(hi)),
+                });
+            }
+            width = next_slice(width, spent - started, budget.allowed().saturating_sub(spent));
+        }
+        Ok(SearchPage { hits, cut: None })
+    }
+
+    /// One query over the whole of `q`'s range, older than `before`.
+    fn search_once(&self, q: &SearchQuery, limit: usize, before: Option<SearchCursor>) -> Result<Vec<SearchHit>> {
         let end = |ids: &std::ops::Range<i64>| before.map_or(ids.end, |c| c.doc_id().min(ids.end));
+        match plan(q) {
+            Plan::Nothing => Ok(Vec::new()),
+            Plan::All { ids } => self.search_range(q, None, ids.start..end(&ids), limit),
+            Plan::Match { expr, ids } => self.search_range(q, Some(&expr), ids.start..end(&ids), limit),
+        }
+    }
+
+    /// Documents in `ids` (matching `expr`, when given), newest first, at most `limit`, each with
+    /// its snippet.
+    fn search_range(
+        &self,
+        q: &SearchQuery,
+        expr: Option<&str>,
+        ids: std::ops::Range<i64>,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         const COLUMNS: &str = "d.id, d.kind, d.ref_id, d.at, d.status, d.title";
-        let (sql, args): (String, Vec<rusqlite::types::Value>) = match plan(q) {
-            Plan::Nothing => return Ok(Vec::new()),
-            Plan::All { ids } => (
+        let (sql, args): (String, Vec<rusqlite::types::Value>) = match expr {
+            None => (
                 format!(
                     "SELECT {COLUMNS} FROM search_doc d WHERE d.id >= ?1 AND d.id < ?2 ORDER BY d.id DESC LIMIT ?3"
                 ),
-                vec![ids.start.into(), end(&ids).into(), limit.into()],
+                vec![ids.start.into(), ids.end.into(), limit.into()],
             ),
-            Plan::Match { expr, ids } => (
+            Some(expr) => (
                 format!(
                     "SELECT {COLUMNS} FROM search_uni JOIN search_doc d ON d.id = search_uni.rowid \
                      WHERE search_uni MATCH ?1 AND search_uni.rowid >= ?2 AND search_uni.rowid < ?3 \
                      ORDER BY search_uni.rowid DESC LIMIT ?4"
                 ),
-                vec![expr.into(), ids.start.into(), end(&ids).into(), limit.into()],
+                vec![expr.to_string().into(), ids.start.into(), ids.end.into(), limit.into()],
             ),
         };
         let mut stmt = self.conn.prepare_cached(&sql)?;

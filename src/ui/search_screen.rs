@@ -64,8 +64,26 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
             push_wrapped(&mut lines, hint, 0, cells, theme::PLACEHOLDER);
         }
     }
+    // A search cut by its time budget says how far it looked, and how to go on: it must never
+    // read as "nothing there".
+    if let Some(cut) = s.cut.filter(|_| s.error.is_none()) {
+        let said = if s.hits.is_empty() {
+            format!(
+                "查询较慢，只查到 {} 以后的记录，还没有找到：按 Enter 或 ↓ 继续查更早的",
+                cut.at().format("%Y-%m-%d")
+            )
+        } else {
+            format!(
+                "查询较慢，只查到 {} 以后的记录：移到列表末尾继续查更早的",
+                cut.at().format("%Y-%m-%d")
+            )
+        };
+        push_wrapped(&mut lines, &said, 0, cells, theme::NOTICE);
+    }
     let top_rows = lines.len();
-    if s.hits.is_empty() && !text.trim().is_empty() && s.error.is_none() {
+    if s.cut.is_some() {
+        // Said above.
+    } else if s.hits.is_empty() && !text.trim().is_empty() && s.error.is_none() {
         lines.push(Line::raw(""));
         lines.push(Line::raw("  没有找到。试试更短的片段、拼音首字母，或去掉筛选条件。"));
     } else if text.trim().is_empty() {
