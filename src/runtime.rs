@@ -294,12 +294,19 @@ pub fn run_effects(
     run_effects_with(app, store, None, alerter, effects, now);
 }
 
+/// The threads that take requests off the UI thread: the worker (PIN hashing) and the reader
+/// (searches and lookups).
+struct Threads<'a> {
+    worker: &'a mut worker::Worker,
+    reader: &'a mut worker::Reader,
+}
+
 /// [`run_effects`], sending what the `worker` takes to its thread (its replies come back
 /// through [`worker::Worker::try_recv`]); the rest runs here.
 fn run_effects_with(
     app: &mut App,
     store: &mut Store,
-    mut worker: Option<&mut worker::Worker>,
+    mut threads: Option<Threads<'_>>,
     alerter: &mut dyn Alerter,
     effects: Vec<Effect>,
     now: NaiveDateTime,
@@ -308,8 +315,12 @@ fn run_effects_with(
     while let Some(effect) = pending.pop_front() {
         match effect {
             Effect::Request(op, request) => {
-                let request = match worker.as_deref_mut() {
-                    Some(w) if worker::Worker::takes(&request) => match w.send(op, request, now) {
+                let request = match threads.as_mut() {
+                    Some(t) if worker::Worker::takes(&request) => match t.worker.send(op, request, now) {
+                        Ok(()) => continue,
+                        Err(request) => request,
+                    },
+                    Some(t) if worker::Reader::takes(&request) => match t.reader.send(op, request, now) {
                         Ok(()) => continue,
                         Err(request) => request,
                     },
@@ -336,6 +347,7 @@ pub fn dispatch(app: &mut App, store: &mut Store, alerter: &mut dyn Alerter, msg
 struct Live<'a> {
     store: Store,
     worker: worker::Worker,
+    reader: worker::Reader,
     alerter: &'a mut dyn Alerter,
 }
 
@@ -346,12 +358,16 @@ impl Live<'_> {
     }
 
     fn run(&mut self, app: &mut App, effects: Vec<Effect>, now: NaiveDateTime) {
-        run_effects_with(app, &mut self.store, Some(&mut self.worker), self.alerter, effects, now);
+        let threads = Threads {
+            worker: &mut self.worker,
+            reader: &mut self.reader,
+        };
+        run_effects_with(app, &mut self.store, Some(threads), self.alerter, effects, now);
     }
 
-    /// Feeds the app every reply the worker has finished.
+    /// Feeds the app every reply the worker and the reader have finished.
     fn collect(&mut self, app: &mut App) {
-        while let Some((op, reply)) = self.worker.try_recv() {
+        while let Some((op, reply)) = self.worker.try_recv().or_else(|| self.reader.try_recv()) {
             self.dispatch(app, Msg::Reply(op, reply), now());
         }
     }
@@ -453,9 +469,11 @@ fn run_until_quit(mut app: App, store: Store, signals: &signals::Signals) -> io:
     let mut alerter = TerminalAlerter::start();
     let mut auto_backup = backup::AutoBackup::new(&app.settings.backup, store.path().to_path_buf());
     let worker = worker::Worker::start(store.path());
+    let reader = worker::Reader::start(store.path());
     let mut live = Live {
         store,
         worker,
+        reader,
         alerter: &mut alerter,
     };
     let t = now();
@@ -491,6 +509,9 @@ fn run_until_quit(mut app: App, store: Store, signals: &signals::Signals) -> io:
         if live.worker.busy() && wait > WORKER_POLL {
             (wait, pause_ends, worker_due) = (WORKER_POLL, false, true);
         }
+        if live.reader.busy() && wait > READER_POLL {
+            (wait, pause_ends, worker_due) = (READER_POLL, false, true);
+        }
         let msg = if event::poll(wait)? {
             last_input = std::time::Instant::now();
             match event::read()? {
@@ -523,6 +544,10 @@ fn run_until_quit(mut app: App, store: Store, signals: &signals::Signals) -> io:
 /// How often the loop looks for the worker's answer while one is out (an Argon2 check takes
 /// about 17 ms).
 const WORKER_POLL: Duration = Duration::from_millis(5);
+
+/// How often the loop looks for the reader's answer while a query is out (the answer is what
+/// the officer waits for; a key still wakes the loop at once).
+const READER_POLL: Duration = Duration::from_millis(1);
 
 #[cfg(test)]
 mod tests {

@@ -310,6 +310,13 @@ impl Store {
         Ok(changed)
     }
 
+    /// Stops the statement running on this connection whenever `stop()` says so (asked every
+    /// `steps` virtual-machine steps): the reader thread stops a query the officer has already
+    /// replaced. Only for a connection that never writes (a stopped write would be rolled back).
+    pub fn stop_queries_when(&self, steps: i32, stop: impl FnMut() -> bool + Send + 'static) -> Result<()> {
+        Ok(self.conn.progress_handler(steps, Some(stop))?)
+    }
+
     /// The schema version recorded in the file.
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)

@@ -205,6 +205,9 @@ pub use super::pin_policy::{PinCheck, PinPlace, PinStatus};
 /// What the outside world answers: facts, never sentences.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
+    /// A query the officer had already replaced was dropped or stopped before its answer (the
+    /// newer one answers): nobody waits for it, nothing is said.
+    Superseded,
     Page(PageRequest, Vec<EntrySummary>),
     Entry(Box<Entry>),
     /// A new entry, an amendment or an instruction committed; `key` is where the entry sits.

@@ -182,6 +182,12 @@ impl SearchScreen {
         }
     }
 
+    /// A search is out (the reader thread answers it; keys go on meanwhile).
+    #[must_use]
+    pub fn searching(&self) -> bool {
+        self.search_op.is_some()
+    }
+
     /// The next page: older than the last hit, or than where a cut search stopped.
     fn go_on(&mut self) -> SearchRequest {
         let before = self.cut.or_else(|| self.hits.last().map(|h| h.cursor));
@@ -482,6 +488,9 @@ impl Screen for SearchScreen {
 
     fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
         let search = self.search_op.as_ref().filter(|(id, ..)| *id == op).cloned();
+        if search.is_some() {
+            self.search_op = None;
+        }
         match (reply, search) {
             (Reply::SearchResults(hits), Some((_, input, append))) => self.on_results(&input, hits, append),
             (Reply::Failed(why), Some((_, input, _))) => self.on_error(&input, format!("查询失败：{why}")),

@@ -6,6 +6,8 @@
 //! like another terminal's (the data version changes): nothing is cached across them.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use chrono::NaiveDateTime;
@@ -90,6 +92,106 @@ impl Worker {
     }
 }
 
+/// The reader: a thread with its own connection for searches and visitor lookups, so that the
+/// UI thread never waits for one and stopping one can never touch a save (this connection never
+/// writes). A query the officer has already replaced is skipped if still queued, and stopped if
+/// running (the connection's progress handler sees that a newer query was sent); either way it
+/// is answered [`Reply::Superseded`], which nobody waits for.
+pub struct Reader {
+    to: Sender<(OpId, Request, NaiveDateTime)>,
+    from: Receiver<(OpId, Reply)>,
+    out: Vec<OpId>,
+    /// The newest query sent, by its op id.
+    newest: Arc<AtomicU64>,
+}
+
+impl Reader {
+    /// Starts the thread; it opens `db` itself.
+    #[must_use]
+    pub fn start(db: &Path) -> Self {
+        let (to, requests) = channel::<(OpId, Request, NaiveDateTime)>();
+        let (replies, from) = channel();
+        let newest = Arc::new(AtomicU64::new(0));
+        let db = db.to_path_buf();
+        let sent = Arc::clone(&newest);
+        std::thread::spawn(move || {
+            let running = Arc::new(AtomicU64::new(0));
+            let mut store = Store::open(&db).map_err(|e| e.to_string()).and_then(|s| {
+                let (running, sent) = (Arc::clone(&running), Arc::clone(&sent));
+                // Every 10,000 steps (well under a millisecond): was a newer query sent?
+                s.stop_queries_when(10_000, move || {
+                    running.load(Ordering::Relaxed) != sent.load(Ordering::Relaxed)
+                })
+                .map_err(|e| e.to_string())?;
+                Ok(s)
+            });
+            for (op, request, now) in requests {
+                let wanted = || op.0 == sent.load(Ordering::Relaxed);
+                let reply = if wanted() {
+                    running.store(op.0, Ordering::Relaxed);
+                    let reply = match &mut store {
+                        Ok(store) => super::execute(store, request, now),
+                        Err(why) => Reply::Failed(why.clone()),
+                    };
+                    // Stopped, or finished after a newer query was sent: not wanted.
+                    if wanted() { reply } else { Reply::Superseded }
+                } else {
+                    Reply::Superseded
+                };
+                if replies.send((op, reply)).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            to,
+            from,
+            out: Vec::new(),
+            newest,
+        }
+    }
+
+    /// Whether `request` is a query the reader answers: searches and visitor lookups.
+    #[must_use]
+    pub fn takes(request: &Request) -> bool {
+        matches!(request, Request::Search { .. } | Request::LookupVisitors(_))
+    }
+
+    /// Sends `request`, which replaces every query sent before it; `Err` gives it back when the
+    /// thread is gone (run it here then).
+    pub fn send(&mut self, op: OpId, request: Request, now: NaiveDateTime) -> Result<(), Request> {
+        self.newest.store(op.0, Ordering::Relaxed);
+        match self.to.send((op, request, now)) {
+            Ok(()) => {
+                self.out.push(op);
+                Ok(())
+            }
+            Err(std::sync::mpsc::SendError((_, request, _))) => Err(request),
+        }
+    }
+
+    /// An answer that has arrived, if any.
+    pub fn try_recv(&mut self) -> Option<(OpId, Reply)> {
+        match self.from.try_recv() {
+            Ok((op, reply)) => {
+                self.out.retain(|o| *o != op);
+                Some((op, reply))
+            }
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => self
+                .out
+                .pop()
+                .map(|op| (op, Reply::Failed("后台查询线程意外退出，请重试".into()))),
+        }
+    }
+
+    /// A query is out: the loop wakes soon to fetch its answer.
+    #[must_use]
+    pub fn busy(&self) -> bool {
+        !self.out.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +249,67 @@ mod tests {
         // Both attempts are in the file, seen by the UI thread's connection.
         let attempts = store.pin_attempts("张三").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(attempts.iter().map(|a| a.2).collect::<Vec<_>>(), [false, true]);
+    }
+
+    /// Waits for the reader's answer (a condition with a generous deadline, not a timed sleep).
+    fn reader_answer(r: &mut Reader) -> (OpId, Reply) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            if let Some(a) = r.try_recv() {
+                return a;
+            }
+            assert!(std::time::Instant::now() < deadline, "no answer from the reader");
+            std::thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn the_reader_answers_every_query_and_only_the_newest_with_results() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("zhiban.db");
+        drop(Store::open(&path).unwrap_or_else(|e| panic!("{e}")));
+        let mut r = Reader::start(&path);
+        let search = |s: &str| Request::Search {
+            input: s.into(),
+            before: None,
+        };
+        assert!(Reader::takes(&search("河")));
+        assert!(Reader::takes(&Request::LookupVisitors("zs".into())));
+        assert!(!Reader::takes(&Request::LoadEvents), "writes and the rest stay on the UI thread");
+        for (n, word) in ["河", "河堤", "河堤管涌"].iter().enumerate() {
+            assert!(r.send(OpId(n as u64 + 1), search(word), t()).is_ok());
+        }
+        let mut answers = Vec::new();
+        while r.busy() {
+            answers.push(reader_answer(&mut r));
+        }
+        answers.sort_by_key(|(op, _)| op.0);
+        assert_eq!(answers.len(), 3, "each query is answered once: nobody waits forever");
+        assert!(
+            matches!(answers[2], (OpId(3), Reply::SearchResults(_))),
+            "the newest gets its results: {answers:?}"
+        );
+        for (op, reply) in &answers[..2] {
+            assert!(
+                matches!(reply, Reply::Superseded | Reply::SearchResults(_)),
+                "{op:?}: an older query is dropped, stopped or answered, never failed: {reply:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_query_stopped_by_the_progress_handler_fails_and_the_connection_goes_on() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("zhiban.db");
+        let store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let seen = Arc::clone(&stop);
+        store
+            .stop_queries_when(1, move || seen.load(Ordering::Relaxed))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let q = crate::core::search::SearchQuery::parse("河堤").unwrap_or_else(|e| panic!("{e}"));
+        assert!(store.search(&q, 10, None).is_err(), "stopped");
+        stop.store(false, Ordering::Relaxed);
+        assert!(store.search(&q, 10, None).is_ok(), "the next query runs");
     }
 }

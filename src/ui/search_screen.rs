@@ -25,7 +25,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
     if let Some(view) = &s.report {
         return render_report(frame, area, view);
     }
-    let title = if s.hits.is_empty() {
+    let title = if s.searching() {
+        " 查询（正在查找…） ".to_string()
+    } else if s.hits.is_empty() {
         " 查询 ".to_string()
     } else {
         format!(
