@@ -1072,7 +1072,11 @@ mod tests {
         assert_eq!(next_slice(100, Duration::ZERO, ms(20)), 800, "no measurable time: ×8");
         assert_eq!(next_slice(100, ms(1), ms(20)), 800, "pace 10: capped at ×8");
         assert_eq!(next_slice(100, ms(2), ms(12)), 300, "half of 12 ms at 2 ms a slice: ×3");
-        assert_eq!(next_slice(100, ms(10), ms(4)), 100, "slow: never narrower than the last");
+        assert_eq!(
+            next_slice(100, ms(10), ms(4)),
+            100,
+            "slow: never narrower than the last"
+        );
     }
 
     fn q(s: &str) -> SearchQuery {

@@ -15,11 +15,47 @@ use chrono::NaiveDateTime;
 use crate::core::app::{OpId, Reply, Request};
 use crate::store::Store;
 
-pub struct Worker {
+/// The UI thread's end of a thread's two channels: requests out, replies back, and which are
+/// still out (each is answered once, even if the thread dies).
+struct Line {
     to: Sender<(OpId, Request, NaiveDateTime)>,
     from: Receiver<(OpId, Reply)>,
     /// Requests sent and not yet answered.
     out: Vec<OpId>,
+    /// Said for each request still out if the thread dies.
+    died: &'static str,
+}
+
+impl Line {
+    fn send(&mut self, op: OpId, request: Request, now: NaiveDateTime) -> Result<(), Request> {
+        match self.to.send((op, request, now)) {
+            Ok(()) => {
+                self.out.push(op);
+                Ok(())
+            }
+            Err(std::sync::mpsc::SendError((_, request, _))) => Err(request),
+        }
+    }
+
+    fn try_recv(&mut self) -> Option<(OpId, Reply)> {
+        match self.from.try_recv() {
+            Ok((op, reply)) => {
+                self.out.retain(|o| *o != op);
+                Some((op, reply))
+            }
+            Err(TryRecvError::Empty) => None,
+            // The thread died with requests out (a panic): each asker is told, nobody waits.
+            Err(TryRecvError::Disconnected) => self.out.pop().map(|op| (op, Reply::Failed(self.died.into()))),
+        }
+    }
+
+    fn busy(&self) -> bool {
+        !self.out.is_empty()
+    }
+}
+
+pub struct Worker {
+    line: Line,
 }
 
 impl Worker {
@@ -43,9 +79,12 @@ impl Worker {
             }
         });
         Self {
-            to,
-            from,
-            out: Vec::new(),
+            line: Line {
+                to,
+                from,
+                out: Vec::new(),
+                died: "后台线程意外退出，请重试",
+            },
         }
     }
 
@@ -60,35 +99,18 @@ impl Worker {
 
     /// Sends `request`; `Err` gives it back when the thread is gone (run it here then).
     pub fn send(&mut self, op: OpId, request: Request, now: NaiveDateTime) -> Result<(), Request> {
-        match self.to.send((op, request, now)) {
-            Ok(()) => {
-                self.out.push(op);
-                Ok(())
-            }
-            Err(std::sync::mpsc::SendError((_, request, _))) => Err(request),
-        }
+        self.line.send(op, request, now)
     }
 
     /// An answer that has arrived, if any.
     pub fn try_recv(&mut self) -> Option<(OpId, Reply)> {
-        match self.from.try_recv() {
-            Ok((op, reply)) => {
-                self.out.retain(|o| *o != op);
-                Some((op, reply))
-            }
-            Err(TryRecvError::Empty) => None,
-            // The thread died with requests out (a panic): each asker is told, nobody waits.
-            Err(TryRecvError::Disconnected) => self
-                .out
-                .pop()
-                .map(|op| (op, Reply::Failed("后台线程意外退出，请重试".into()))),
-        }
+        self.line.try_recv()
     }
 
     /// Something is being worked on: the loop wakes soon to fetch it.
     #[must_use]
     pub fn busy(&self) -> bool {
-        !self.out.is_empty()
+        self.line.busy()
     }
 }
 
@@ -98,9 +120,7 @@ impl Worker {
 /// running (the connection's progress handler sees that a newer query was sent); either way it
 /// is answered [`Reply::Superseded`], which nobody waits for.
 pub struct Reader {
-    to: Sender<(OpId, Request, NaiveDateTime)>,
-    from: Receiver<(OpId, Reply)>,
-    out: Vec<OpId>,
+    line: Line,
     /// The newest query sent, by its op id.
     newest: Arc<AtomicU64>,
 }
@@ -144,9 +164,12 @@ impl Reader {
             }
         });
         Self {
-            to,
-            from,
-            out: Vec::new(),
+            line: Line {
+                to,
+                from,
+                out: Vec::new(),
+                died: "后台查询线程意外退出，请重试",
+            },
             newest,
         }
     }
@@ -161,34 +184,18 @@ impl Reader {
     /// thread is gone (run it here then).
     pub fn send(&mut self, op: OpId, request: Request, now: NaiveDateTime) -> Result<(), Request> {
         self.newest.store(op.0, Ordering::Relaxed);
-        match self.to.send((op, request, now)) {
-            Ok(()) => {
-                self.out.push(op);
-                Ok(())
-            }
-            Err(std::sync::mpsc::SendError((_, request, _))) => Err(request),
-        }
+        self.line.send(op, request, now)
     }
 
     /// An answer that has arrived, if any.
     pub fn try_recv(&mut self) -> Option<(OpId, Reply)> {
-        match self.from.try_recv() {
-            Ok((op, reply)) => {
-                self.out.retain(|o| *o != op);
-                Some((op, reply))
-            }
-            Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => self
-                .out
-                .pop()
-                .map(|op| (op, Reply::Failed("后台查询线程意外退出，请重试".into()))),
-        }
+        self.line.try_recv()
     }
 
     /// A query is out: the loop wakes soon to fetch its answer.
     #[must_use]
     pub fn busy(&self) -> bool {
-        !self.out.is_empty()
+        self.line.busy()
     }
 }
 
@@ -275,7 +282,10 @@ mod tests {
         };
         assert!(Reader::takes(&search("河")));
         assert!(Reader::takes(&Request::LookupVisitors("zs".into())));
-        assert!(!Reader::takes(&Request::LoadEvents), "writes and the rest stay on the UI thread");
+        assert!(
+            !Reader::takes(&Request::LoadEvents),
+            "writes and the rest stay on the UI thread"
+        );
         for (n, word) in ["河", "河堤", "河堤管涌"].iter().enumerate() {
             assert!(r.send(OpId(n as u64 + 1), search(word), t()).is_ok());
         }
