@@ -20,7 +20,7 @@ pub(super) fn run_backup(config: &Config, db: &Path, dir: Option<PathBuf>) -> Re
     let written = backup::backup_file(db, &dir, now).map_err(|e| match e {
         // The disk, not the database: say only that.
         StoreError::DiskFull | StoreError::DiskIo => failure(format!("未备份：{e}")),
-        e @ (StoreError::Refused(_) | StoreError::NotADatabase { .. }) => {
+        e @ (StoreError::Refused(_) | StoreError::NotADatabase { .. } | StoreError::Corrupt) => {
             failure(format!("数据库未通过检查，未备份：{e}"))
         }
         e => failure(format!("未备份：{e}")),
