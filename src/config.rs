@@ -14,6 +14,7 @@ use toml::Spanned;
 
 use chrono::{NaiveDate, NaiveTime};
 
+use crate::core::backup::Retention;
 use crate::core::escalation::Rung;
 use crate::core::people::duty_leader_role;
 use crate::core::roster::{Calendar, Rotation};
@@ -128,8 +129,57 @@ type Names = Spanned<Vec<Spanned<String>>>;
 #[serde(deny_unknown_fields)]
 struct BackupSection {
     dir: Spanned<String>,
-    keep_days: Spanned<u32>,
+    /// The old single setting (every backup of the last N days): still read, as `keep_daily`.
+    #[serde(default)]
+    keep_days: Option<Spanned<u32>>,
+    #[serde(default)]
+    keep_daily: Option<Spanned<u32>>,
+    #[serde(default)]
+    keep_weekly: Option<Spanned<u32>>,
+    #[serde(default)]
+    keep_monthly: Option<Spanned<u32>>,
     daily: Spanned<bool>,
+}
+
+/// `[backup]`'s rotation checked: `keep_daily`/`keep_weekly`/`keep_monthly` (each left out takes
+/// the default), or an old file's `keep_days` alone; a bad value names its line.
+fn retention(b: &BackupSection, err: Locate<'_>) -> Result<Retention, ConfigError> {
+    let new_keys = [&b.keep_daily, &b.keep_weekly, &b.keep_monthly];
+    if let Some(days) = &b.keep_days {
+        if new_keys.iter().any(|k| k.is_some()) {
+            return Err(err(
+                days.span(),
+                "keep_days 是旧写法，不能与 keep_daily、keep_weekly、keep_monthly 同时写：请删去 keep_days 这一行"
+                    .into(),
+            ));
+        }
+        if *days.get_ref() == 0 {
+            return Err(err(days.span(), "keep_days 须至少为 1（天）".into()));
+        }
+        return Ok(Retention::from_keep_days(*days.get_ref()));
+    }
+    let mut keep = Retention::default();
+    // Ten years at most of each: more keeps everything, which is not a rotation.
+    type Rule<'a> = (&'a Option<Spanned<u32>>, &'a mut u32, &'a str, u32, u32, &'a str);
+    let rules: [Rule<'_>; 3] = [
+        (&b.keep_daily, &mut keep.daily, "keep_daily", 1, 3660, "天"),
+        (&b.keep_weekly, &mut keep.weekly, "keep_weekly", 0, 520, "周"),
+        (&b.keep_monthly, &mut keep.monthly, "keep_monthly", 0, 120, "个月"),
+    ];
+    for (value, into, key, least, most, unit) in rules {
+        let Some(v) = value else { continue };
+        let n = *v.get_ref();
+        if n < least || n > most {
+            return Err(err(
+                v.span(),
+                format!(
+                    "{key} = {n} 不行：须在 {least} 到 {most}（{unit}）之间，如 keep_daily = 7、keep_weekly = 4、keep_monthly = 12"
+                ),
+            ));
+        }
+        *into = n;
+    }
+    Ok(keep)
 }
 
 #[derive(Deserialize, Clone)]
@@ -386,14 +436,11 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
         .or(d.backup)
         .ok_or_else(|| missing("[backup]"))?
         .into_inner();
-    if *backup.keep_days.get_ref() == 0 {
-        return Err(err(backup.keep_days.span(), "keep_days 须至少为 1（天）".into()));
-    }
     let backup = BackupSettings {
         dir: Some(backup.dir.get_ref().trim())
             .filter(|d| !d.is_empty())
             .map(PathBuf::from),
-        keep_days: *backup.keep_days.get_ref(),
+        keep: retention(&backup, &err)?,
         daily: *backup.daily.get_ref(),
     };
 
@@ -1067,6 +1114,54 @@ mod tests {
         assert!(e.message.contains("角色“保安”无效"), "{e}");
         let c = user("[[access]]\nrole = \"门卫\"\nscreens = [\"来访登记\", \"紧急事项\"]\n").unwrap();
         assert_eq!(c.settings.screens_for("张三"), None, "a 值班员 opens every screen");
+    }
+
+    #[test]
+    fn backup_rotation_reads_the_new_keys_and_an_old_keep_days_and_names_a_bad_line() {
+        let c = parse(DEFAULT_TOML, None).unwrap();
+        assert_eq!(c.settings.backup.keep, Retention::default());
+        assert!(c.settings.backup.daily);
+        // An old file's section, as it was shipped: still read, with the meaning it had.
+        let c = user("[backup]\ndir = \"\"\nkeep_days = 30\ndaily = true\n").unwrap();
+        assert_eq!(c.settings.backup.keep, Retention::from_keep_days(30));
+        let e = user("[backup]\ndir = \"\"\nkeep_days = 0\ndaily = true\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("keep_days 须至少为 1"), "{e}");
+        // The new keys; one left out takes its default.
+        let c = user("[backup]\ndir = \"/media/beifen\"\nkeep_daily = 10\nkeep_monthly = 0\ndaily = false\n").unwrap();
+        assert_eq!(
+            c.settings.backup.keep,
+            Retention {
+                daily: 10,
+                weekly: 4,
+                monthly: 0
+            }
+        );
+        assert_eq!(c.settings.backup.dir.as_deref(), Some(Path::new("/media/beifen")));
+        // Both ways at once: the old line is named.
+        let e = user("[backup]\ndir = \"\"\nkeep_daily = 7\nkeep_days = 30\ndaily = true\n").unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        assert!(e.message.contains("请删去 keep_days"), "{e}");
+        // Out of range, and of the wrong type: the line and what to write.
+        for (text, line, says) in [
+            ("keep_daily = 0", 3, "keep_daily = 0 不行：须在 1 到 3660（天）之间"),
+            (
+                "keep_weekly = 9999",
+                3,
+                "keep_weekly = 9999 不行：须在 0 到 520（周）之间",
+            ),
+            ("keep_monthly = 121", 3, "须在 0 到 120（个月）之间"),
+            ("keep_monthly = -1", 3, "不能是负数 -1"),
+            ("keep_weekly = \"4\"", 3, "整数"),
+        ] {
+            let e = user(&format!("[backup]\ndir = \"\"\n{text}\ndaily = true\n")).unwrap_err();
+            assert_eq!(e.line, Some(line), "{text}: {e}");
+            assert!(e.message.contains(says), "{text}: {e}");
+            assert!(
+                e.to_string().starts_with("配置文件 /tmp/zhiban-test.toml 第 3 行："),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub mod alerts;
 pub mod anchor;
 pub mod app;
 pub mod approver_form;
+pub mod backup;
 pub mod csv;
 pub mod escalation;
 pub mod export;

@@ -94,6 +94,36 @@ pub fn create_private(path: &Path) -> Result<File, FileError> {
     Ok(file)
 }
 
+/// Opens the log at `path` for appending, creating it private (0600) if missing: a record that
+/// only grows (the backups' test-restore record), never rewritten. A symbolic link at `path` is
+/// refused (`O_NOFOLLOW`), and so is anything but a regular file (a FIFO is not waited on).
+pub fn append_private(path: &Path) -> Result<File, FileError> {
+    let file = OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            // What O_NOFOLLOW says of a link.
+            Some(libc::ELOOP) => FileError::Exists { path: path.into() },
+            _ => describe(path, e),
+        })?;
+    let meta = file.metadata().map_err(|e| describe(path, e))?;
+    if !meta.is_file() {
+        return Err(FileError::NotRegular {
+            path: path.into(),
+            kind: kind_of(meta.file_type()),
+            what: "记录文件",
+        });
+    }
+    if meta.permissions().mode() & 0o077 != 0 {
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| describe(path, e))?;
+    }
+    Ok(file)
+}
+
 /// How many names [`create_private_numbered`] tries: `stem.ext`, `stem-2.ext` … `stem-99.ext`.
 const NUMBERED_TRIES: u32 = 99;
 

@@ -118,6 +118,10 @@ pub enum StoreError {
     File(#[from] crate::files::FileError),
     #[error("数据库错误：{0}")]
     Sqlite(rusqlite::Error),
+    /// A backup that does not check out (its checksum, its length, its compressed stream), in
+    /// words that name the file and what to do.
+    #[error("{0}")]
+    Backup(String),
     /// The system refused a thread (building the search index uses a second one).
     #[error("无法建立查询索引：系统不允许再开线程（{0}）。请关闭其他程序后重试")]
     Thread(String),

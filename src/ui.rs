@@ -275,8 +275,9 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
             notes.push(Line::styled(text.get(r).unwrap_or("").to_string(), style));
         }
     };
-    // Tampering found at start, and a database others can read, stay in view whatever else is said.
-    for w in app.integrity.iter().chain(&app.exposure) {
+    // Tampering found at start, a database others can read, and a backup that failed (or failed
+    // its test restore) stay in view whatever else is said.
+    for w in app.integrity.iter().chain(&app.exposure).chain(&app.backup_warning) {
         let w = clean(w);
         if used(&spans) + width(&w) + 2 <= cells {
             spans.push(Span::styled(format!(" {w} "), theme::STATUS_ALERT));

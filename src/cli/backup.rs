@@ -13,22 +13,29 @@ pub(super) fn run_backup(config: &Config, db: &Path, dir: Option<PathBuf>) -> Re
             db.display()
         )));
     }
-    backup::check_file(db).map_err(|e| match e {
-        // The disk, not the database: say only that.
-        StoreError::DiskFull | StoreError::DiskIo => failure(format!("未备份：{e}")),
-        e => failure(format!("数据库未通过检查，未备份：{e}")),
-    })?;
     let dir = dir.unwrap_or_else(|| config.settings.backup.dir_for(db));
     let now = crate::runtime::now();
-    let path = backup::backup_file(db, &dir, now).map_err(|e| failure(e.to_string()))?;
-    let pruned = backup::prune(&dir, config.settings.backup.keep_days, now);
-    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    println!("{}", path.display());
+    // The copy is checked before it is compressed (a damaged database is not backed up over the
+    // good backups: the rotation would in time remove them).
+    let written = backup::backup_file(db, &dir, now).map_err(|e| match e {
+        // The disk, not the database: say only that.
+        StoreError::DiskFull | StoreError::DiskIo => failure(format!("未备份：{e}")),
+        e @ (StoreError::Refused(_) | StoreError::NotADatabase { .. } | StoreError::Corrupt) => {
+            failure(format!("数据库未通过检查，未备份：{e}"))
+        }
+        e => failure(format!("未备份：{e}")),
+    })?;
+    let pruned = backup::prune(&dir, config.settings.backup.keep, now);
+    let mib = |b: u64| b as f64 / 1_048_576.0;
+    let t = written.timings;
+    println!("{}", written.path.display());
     eprintln!(
-        "已备份（{:.1} MiB，已通过完整性检查）{}",
-        size as f64 / 1_048_576.0,
+        "已备份（数据库 {:.1} MiB，压缩为 {:.1} MiB；已通过完整性检查，解压核对 SHA-256 相符；用时 {:.1} 秒）{}",
+        mib(written.bytes),
+        mib(written.compressed),
+        (t.copy + t.check + t.compress + t.verify).as_secs_f64(),
         if pruned > 0 {
-            format!("；删除超过 {} 天的旧备份 {pruned} 份", config.settings.backup.keep_days)
+            format!("；按轮换删除旧备份 {pruned} 份")
         } else {
             String::new()
         }
@@ -37,7 +44,15 @@ pub(super) fn run_backup(config: &Config, db: &Path, dir: Option<PathBuf>) -> Re
 }
 
 pub(super) fn run_restore(config: &Config, db: &Path, file: &Path, yes: bool) -> Result<(), Failure> {
-    backup::check_file(file).map_err(|e| bad_input(format!("{} 不能用于恢复：{e}", file.display())))?;
+    let now = crate::runtime::now();
+    // A compressed backup is decompressed once, beside the database, and checked there; the
+    // temporary file goes when `prepared` is dropped.
+    let work_dir = db
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let prepared =
+        backup::prepare(file, work_dir, now).map_err(|e| bad_input(format!("{} 不能用于恢复：{e}", file.display())))?;
     if !yes {
         return Err(bad_input(format!(
             "{} 检查通过。恢复会用它替换 {}（现有数据库先另存到备份目录）；确认请加 --yes 再运行，并先关闭所有正在运行的 zhiban",
@@ -46,7 +61,7 @@ pub(super) fn run_restore(config: &Config, db: &Path, file: &Path, yes: bool) ->
         )));
     }
     let keep_dir = config.settings.backup.dir_for(db);
-    let kept = backup::restore(file, db, &keep_dir, crate::runtime::now()).map_err(|e| failure(e.to_string()))?;
+    let kept = backup::restore_prepared(&prepared, db, &keep_dir, now).map_err(|e| failure(e.to_string()))?;
     match kept {
         Some(k) => println!("已从 {} 恢复；原数据库另存为 {}", file.display(), k.display()),
         None => println!("已从 {} 恢复", file.display()),

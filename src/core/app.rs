@@ -43,9 +43,9 @@ pub enum Msg {
     Reply(OpId, Reply),
     /// The desktop notifier could not deliver (said once on the status line).
     NotifyFailed(String),
-    /// The daily automatic backup finished: the file written and how many old ones were
-    /// removed, or why it failed.
-    Backup(Result<(String, usize), String>),
+    /// The daily automatic backup finished: what it wrote, removed and test-restored, or why it
+    /// failed.
+    Backup(Result<super::backup::Outcome, String>),
     /// The process was told to stop (SIGTERM, SIGHUP, SIGINT: a shutdown, a closed terminal
     /// window, `kill`): quit now, without a question. This is the hook for keeping what is typed:
     /// the effects this message returns run before the runtime restores the terminal and exits
@@ -204,6 +204,9 @@ pub struct App {
     /// The database file can be read by others: said at open with the `chmod` that fixes it
     /// (`files::exposure`), shown on the status line like `integrity` until the app closes.
     pub exposure: Option<String>,
+    /// The last automatic backup failed, or its test restore did: shown on the status line like
+    /// `integrity` until a later one passes.
+    pub backup_warning: Option<String>,
     /// An office that reports daily: the period due whose 值班日报 is not marked sent, said on
     /// the status line of every screen until it is (`report_sent::unsent_reminder`).
     pub report_unsent: Option<super::report::Window>,
@@ -264,6 +267,7 @@ impl App {
             drafts_kept: None,
             drafts_synced_at: NaiveDateTime::MIN,
             exposure: None,
+            backup_warning: None,
             report_unsent: None,
             report_sent_known: None,
             locked: None,
@@ -397,15 +401,13 @@ impl App {
                 };
                 self.say(&text);
             }
-            Msg::Backup(Ok((path, pruned))) => {
-                let pruned = if pruned > 0 {
-                    format!("，删除过期备份 {pruned} 份")
-                } else {
-                    String::new()
-                };
-                self.say(&format!("已自动备份：{path}{pruned}"));
+            Msg::Backup(outcome) => {
+                let (text, warning) = super::backup::said(&outcome);
+                self.backup_warning = warning;
+                if let Some(text) = text {
+                    self.say(&text);
+                }
             }
-            Msg::Backup(Err(why)) => self.say(&format!("自动备份失败：{why}。请检查备份目录，或运行 zhiban backup")),
             Msg::Terminate => self.terminate(),
         }
         self.finish(now)

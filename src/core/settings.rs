@@ -31,24 +31,16 @@ pub struct Settings {
     pub report: super::report::ReportSettings,
 }
 
-/// Where and how long backups are kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where backups go and which are kept (by default: beside the database, the default rotation,
+/// no automatic backup).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BackupSettings {
     /// `None`: a `backups` directory next to the database.
     pub dir: Option<std::path::PathBuf>,
-    pub keep_days: u32,
+    /// The rotation: the newest of so many days, weeks and months.
+    pub keep: super::backup::Retention,
     /// Take one automatically each day while the app runs.
     pub daily: bool,
-}
-
-impl Default for BackupSettings {
-    fn default() -> Self {
-        Self {
-            dir: None,
-            keep_days: 30,
-            daily: false,
-        }
-    }
 }
 
 impl BackupSettings {
