@@ -106,7 +106,9 @@ fn main() {
     let now: NaiveDateTime = at("2025-12-31 08:20:00");
 
     println!("\n## zstd levels (whole backup: online copy, check, compress, read back)\n");
-    println!("| level | backup file | ratio | online copy (read transaction) | check | compress + sync | read back + SHA-256 | total |");
+    println!(
+        "| level | backup file | ratio | online copy (read transaction) | check | compress + sync | read back + SHA-256 | total |"
+    );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut shipped = None;
     for (k, level) in levels.iter().enumerate() {
@@ -129,12 +131,16 @@ fn main() {
             std::fs::remove_file(&w.path).expect("remove");
         }
     }
-    let shipped = shipped.unwrap_or_else(|| backup::backup_file(&db, &out, now + TimeDelta::minutes(1)).expect("backup"));
+    let shipped =
+        shipped.unwrap_or_else(|| backup::backup_file(&db, &out, now + TimeDelta::minutes(1)).expect("backup"));
     println!("(level {} ships: `store::backup::LEVEL`)", backup::LEVEL);
 
     println!("\n## the weekly test restore and a restore's check\n");
     let (d, said) = time(|| backup::test_restore(&shipped.path, &out, now).expect("test restore"));
-    println!("test restore (decompress, integrity_check, rows and audit head): {:.1} s — {said}", d.as_secs_f64());
+    println!(
+        "test restore (decompress, integrity_check, rows and audit head): {:.1} s — {said}",
+        d.as_secs_f64()
+    );
     let (d, _) = time(|| backup::verify_file(&shipped.path).expect("verify"));
     println!("checksum only (decompress and SHA-256): {:.1} s", d.as_secs_f64());
 
@@ -171,10 +177,14 @@ fn main() {
     });
     clean(&auto_dir);
     let plain_dir = out.join("normal");
-    let normal = search_while(&db, "search during a backup at normal priority (no test restore)", || {
-        let (d, _) = time(|| backup::backup_file(&db, &plain_dir, now).expect("backup"));
-        println!("backup at normal priority: {:.1} s", d.as_secs_f64());
-    });
+    let normal = search_while(
+        &db,
+        "search during a backup at normal priority (no test restore)",
+        || {
+            let (d, _) = time(|| backup::backup_file(&db, &plain_dir, now).expect("backup"));
+            println!("backup at normal priority: {:.1} s", d.as_secs_f64());
+        },
+    );
     clean(&plain_dir);
     let ratio = |s: &Stats, q: fn(&Stats) -> Duration| q(s).as_secs_f64() / q(&idle).as_secs_f64();
     for (name, s) in [("nice 19 (the app)", &nice), ("normal priority", &normal)] {
