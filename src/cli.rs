@@ -14,6 +14,7 @@ mod backup;
 mod event;
 mod export;
 mod handover;
+mod output;
 mod pin;
 mod report;
 mod roster;
@@ -241,11 +242,14 @@ pub fn main() -> i32 {
             // Messages repeat what was given ("分级“…”无效"): never write it to a terminal raw,
             // nor an ID number given to the wrong option whole (scripts keep their stderr).
             // Not `eprintln!`: after SIGHUP the terminal is gone, and a failed write must not panic.
-            let _ = writeln!(
-                std::io::stderr(),
-                "zhiban：{}",
-                mask_in_text(&sanitize(&f.message, true))
-            );
+            // A failure with nothing to say (the reader of stdout went away) ends quietly.
+            if !f.message.is_empty() {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "zhiban：{}",
+                    mask_in_text(&sanitize(&f.message, true))
+                );
+            }
             f.code
         }
     }
@@ -346,20 +350,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         .map(|s| validate::time(&s, now).map_err(|e| bad_input(format!("--since：{e}"))))
                         .transpose()?;
                     let limit = if limit == 0 { usize::MAX } else { limit };
-                    if json {
-                        // Each entry whole, as `zhiban export` writes it, all from one snapshot.
-                        let entries = store.read_snapshot(|store| {
-                            let rows = store.entries_since(since, limit)?;
-                            rows.iter()
-                                .map(|(id, _)| store.entry(*id))
-                                .collect::<Result<Vec<_>, _>>()
-                        })?;
-                        let items: Vec<EntryJson> = entries.iter().map(EntryJson::from).collect();
-                        return print_json(&items);
-                    }
-                    let rows = store.entries_since(since, limit).map_err(|e| failure(e.to_string()))?;
-                    print_entries(&rows);
-                    Ok(())
+                    list_entries(&mut store, since, limit, json, output::PAGE_ROWS)
                 }
             }
         }
@@ -506,9 +497,44 @@ fn actor(name: Option<&str>, config: &Config, store: &mut Store) -> Result<Strin
 
 /// Prints a `--json` answer: one array of the record shapes `zhiban export` writes too.
 fn print_json<T: serde::Serialize>(items: &[T]) -> Result<(), Failure> {
-    let text = serde_json::to_string(items).map_err(|e| failure(format!("无法生成 JSON：{e}")))?;
-    println!("{text}");
-    Ok(())
+    let mut w = output::stdout();
+    let mut array = output::JsonArray::begin(&mut w).map_err(output::StreamError::from)?;
+    for item in items {
+        array.item(&mut w, item)?;
+    }
+    array.end(&mut w).map_err(output::StreamError::from)?;
+    output::finish(w)
+}
+
+/// `log list`: the entries newest first, since a time, at most `limit`, written as the store reads
+/// them `page` at a time, all from one snapshot. `--json` gives each entry whole, as `zhiban
+/// export` writes it.
+fn list_entries(
+    store: &mut Store,
+    since: Option<chrono::NaiveDateTime>,
+    limit: usize,
+    json: bool,
+    page: usize,
+) -> Result<(), Failure> {
+    let mut w = output::stdout();
+    store.read_snapshot(|store| -> Result<(), output::StreamError> {
+        if json {
+            let mut array = output::JsonArray::begin(&mut w)?;
+            store.entry_pages(since, limit, page, |rows| -> Result<(), output::StreamError> {
+                for (id, _) in rows {
+                    array.item(&mut w, &EntryJson::from(&store.entry(*id)?))?;
+                }
+                Ok(())
+            })?;
+            array.end(&mut w)?;
+        } else {
+            store.entry_pages(since, limit, page, |rows| {
+                rows.iter().try_for_each(|(id, e)| write_entry(&mut w, *id, e))
+            })?;
+        }
+        Ok(())
+    })?;
+    output::finish(w)
 }
 
 fn load_config(path: &Option<PathBuf>) -> Result<Config, Failure> {
@@ -676,21 +702,22 @@ fn entry_from_args(a: &AddArgs, config: &Config, now: chrono::NaiveDateTime) -> 
     })
 }
 
-fn print_entries(rows: &[(i64, NewEntry)]) {
-    for (id, e) in rows {
-        println!(
-            "{id}\t{}\t{}\t{}\t{}\t{}\t{}\t{}{}",
-            validate::format_minute(e.occurred_at),
-            e.kind.label(),
-            sanitize(&e.unit, false),
-            sanitize(&e.person, false),
-            e.triage.label(),
-            e.status.label(),
-            sanitize(&e.content, false),
-            match read_back_label(e.read_back) {
-                "" => String::new(),
-                l => format!("（{l}）"),
-            }
-        );
-    }
+/// One line of `log list`: the entry's columns separated by tabs.
+fn write_entry(w: &mut impl std::io::Write, id: i64, e: &NewEntry) -> Result<(), output::StreamError> {
+    writeln!(
+        w,
+        "{id}\t{}\t{}\t{}\t{}\t{}\t{}\t{}{}",
+        validate::format_minute(e.occurred_at),
+        e.kind.label(),
+        sanitize(&e.unit, false),
+        sanitize(&e.person, false),
+        e.triage.label(),
+        e.status.label(),
+        sanitize(&e.content, false),
+        match read_back_label(e.read_back) {
+            "" => String::new(),
+            l => format!("（{l}）"),
+        }
+    )?;
+    Ok(())
 }

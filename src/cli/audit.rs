@@ -2,9 +2,11 @@
 //! an approver (their PIN on standard input) accepts the row of finding N as it now stands.
 //! `zhiban verify [--anchor N:CODE]…`: the full check, and each anchor read off paper.
 
+use std::io::Write;
+
 use clap::Subcommand;
 
-use super::{Failure, actor, bad_input, failure};
+use super::{Failure, actor, bad_input, failure, output};
 use crate::config::Config;
 use crate::core::anchor::Anchor;
 use crate::store::Store;
@@ -65,10 +67,16 @@ pub(super) fn verify(store: &Store, anchors: &[String]) -> Result<(), Failure> {
         .map(|a| Anchor::parse(a).map_err(bad_input))
         .collect::<Result<Vec<_>, _>>()?;
     let report = store.verify(true).map_err(|e| failure(e.to_string()))?;
+    // Written, not `println!`: a reader that stops early (`| head`) must not make it panic.
+    let mut w = output::stdout();
+    let say = |w: &mut dyn Write, line: &str| writeln!(w, "{line}").map_err(|e| output::stdout_failure(&e));
     let mut problems = report.problems.clone();
     for a in &anchors {
         match store.check_anchor(a).map_err(|e| failure(e.to_string()))? {
-            AnchorCheck::Holds => println!("锚点 {} 相符：到该条为止的审计链与纸面一致", a.text()),
+            AnchorCheck::Holds => say(
+                &mut w,
+                &format!("锚点 {} 相符：到该条为止的审计链与纸面一致", a.text()),
+            )?,
             AnchorCheck::Differs => problems.push(format!(
                 "锚点 {} 不符：到该条为止的审计链被改写过（有人改动记录后重算了校验）",
                 a.text()
@@ -83,18 +91,22 @@ pub(super) fn verify(store: &Store, anchors: &[String]) -> Result<(), Failure> {
         }
     }
     for line in &report.acknowledged {
-        println!("{line}");
+        say(&mut w, line)?;
     }
     if problems.is_empty() {
-        println!(
-            "完整性检查通过：审计记录 {} 条，核对记录 {} 条，未发现程序之外的改动",
-            report.audit_rows, report.records_checked
-        );
-        Ok(())
+        say(
+            &mut w,
+            &format!(
+                "完整性检查通过：审计记录 {} 条，核对记录 {} 条，未发现程序之外的改动",
+                report.audit_rows, report.records_checked
+            ),
+        )?;
+        output::finish(w)
     } else {
         for p in &problems {
-            println!("{p}");
+            say(&mut w, p)?;
         }
+        output::finish(w)?;
         Err(failure(format!(
             "完整性检查发现 {} 处问题（审计记录 {} 条，核对记录 {} 条）：请保留数据库文件并报告",
             problems.len(),

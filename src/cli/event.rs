@@ -3,9 +3,12 @@
 //! history, the reports), report (to one recipient), update (facts by amendment, with a reason),
 //! regrade, add-recipient, print (a report in the standard layout), ack.
 
+use std::io::Write;
+
 use clap::Subcommand;
 
-use super::{Failure, SCRIPT_OPERATOR, actor, bad_input, failure, print_json};
+use super::output::{self, StreamError};
+use super::{Failure, SCRIPT_OPERATOR, actor, bad_input, failure};
 use crate::config::Config;
 use crate::core::escalation::{EventState, Input, Output};
 use crate::core::json::OpenEventJson;
@@ -236,27 +239,7 @@ pub(super) fn run(
             println!("{id}");
             Ok(())
         }
-        EventCommand::List { all, json } => {
-            let events = if all {
-                store.recent_events(usize::MAX)
-            } else {
-                store.open_events()
-            }
-            .map_err(|e| failure(e.to_string()))?;
-            if json {
-                // Each event whole, as `zhiban export` writes it, then what stands now.
-                let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
-                let whole = store.read_snapshot(|store| {
-                    ids.iter()
-                        .map(|id| store.report_event(*id))
-                        .collect::<Result<Vec<_>, _>>()
-                })?;
-                let items: Vec<OpenEventJson> = whole.iter().map(|e| OpenEventJson::new(e, now)).collect();
-                return print_json(&items);
-            }
-            print_events(&events, now);
-            Ok(())
-        }
+        EventCommand::List { all, json } => list(store, all, json, now, super::output::PAGE_ROWS),
         EventCommand::Show { id, json } => {
             let whole = store.report_event(id).map_err(said(id))?;
             if json {
@@ -509,25 +492,57 @@ fn show_text(whole: &crate::core::report::ReportEvent, now: chrono::NaiveDateTim
     s
 }
 
-fn print_events(events: &[Event], now: chrono::NaiveDateTime) {
-    for e in events {
-        let r = &e.record;
-        let clocks = if e.escalation.state == EventState::Closed {
-            String::new()
-        } else {
-            e.clock_strip(now)
+/// `event list`: the open events by number, or with `--all` every event newest first, written as
+/// the store reads them (`--all` a page at a time), all from one snapshot. `--json` gives each event
+/// whole, as `zhiban export` writes it, then what stands now.
+fn list(store: &mut Store, all: bool, json: bool, now: chrono::NaiveDateTime, page: usize) -> Result<(), Failure> {
+    let mut w = output::stdout();
+    store.read_snapshot(|store| -> Result<(), StreamError> {
+        let mut array = json.then(|| output::JsonArray::begin(&mut w)).transpose()?;
+        let mut each = |events: &[Event]| -> Result<(), StreamError> {
+            for e in events {
+                match &mut array {
+                    Some(array) => array.item(&mut w, &OpenEventJson::new(&store.report_event(e.id)?, now))?,
+                    None => write_event(&mut w, e, now)?,
+                }
+            }
+            Ok(())
         };
-        println!(
-            "{}\t{}\t{}\t{}\t接报 {}\t{}\t{}",
-            e.id,
-            e.facts.level.label(),
-            sanitize(&r.category, false),
-            e.escalation.state.label(),
-            validate::format_minute(r.received_at),
-            sanitize(&clocks, false),
-            sanitize(&r.summary, false),
-        );
-    }
+        if all {
+            store.event_pages(usize::MAX, page, each)?;
+        } else {
+            // The open events are few: read at once.
+            each(&store.open_events()?)?;
+        }
+        if let Some(array) = array {
+            array.end(&mut w)?;
+        }
+        Ok(())
+    })?;
+    output::finish(w)
+}
+
+/// One line of `event list`: the event's columns separated by tabs; an event not yet closed with
+/// each recipient's clock as it stands.
+fn write_event(w: &mut impl Write, e: &Event, now: chrono::NaiveDateTime) -> Result<(), StreamError> {
+    let r = &e.record;
+    let clocks = if e.escalation.state == EventState::Closed {
+        String::new()
+    } else {
+        e.clock_strip(now)
+    };
+    writeln!(
+        w,
+        "{}\t{}\t{}\t{}\t接报 {}\t{}\t{}",
+        e.id,
+        e.facts.level.label(),
+        sanitize(&r.category, false),
+        e.escalation.state.label(),
+        validate::format_minute(r.received_at),
+        sanitize(&clocks, false),
+        sanitize(&r.summary, false),
+    )?;
+    Ok(())
 }
 
 fn ack(

@@ -20,6 +20,7 @@ use std::path::PathBuf;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
+use super::output::{self, StreamError, io_failure};
 use super::report::parse_date;
 use super::{Failure, bad_input, failure};
 use crate::core::csv::{BOM, spreadsheet_safe};
@@ -64,55 +65,9 @@ impl Format {
     }
 }
 
-/// A failure while streaming: the store, or the place being written to.
-enum ExportError {
-    Store(StoreError),
-    Io(std::io::Error),
-}
-
-impl From<StoreError> for ExportError {
-    fn from(e: StoreError) -> Self {
-        Self::Store(e)
-    }
-}
-
-impl From<std::io::Error> for ExportError {
-    fn from(e: std::io::Error) -> Self {
-        Self::Io(e)
-    }
-}
-
-impl From<csv::Error> for ExportError {
-    fn from(e: csv::Error) -> Self {
-        // The writer's own I/O error, kind and all (a full disk must stay a full disk).
-        match e.into_kind() {
-            csv::ErrorKind::Io(io) => Self::Io(io),
-            other => Self::Io(std::io::Error::other(format!("{other:?}"))),
-        }
-    }
-}
-
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         failure(e.to_string())
-    }
-}
-
-impl ExportError {
-    fn into_failure(self, target: &str) -> Failure {
-        match self {
-            Self::Store(e) => failure(e.to_string()),
-            Self::Io(e) => io_failure(target, &e),
-        }
-    }
-}
-
-/// A failed write to `target`: a full disk says so and what to do.
-pub(super) fn io_failure(target: &str, e: &std::io::Error) -> Failure {
-    if crate::files::is_disk_full(e) {
-        failure(format!("磁盘已满，写入{target}失败：{}", crate::files::DISK_FULL_FIX))
-    } else {
-        failure(format!("写入{target}失败：{e}"))
     }
 }
 
@@ -204,7 +159,7 @@ pub(super) fn run(args: ExportArgs, open_store: impl FnOnce() -> Result<Store, F
                 let file = crate::files::create_private(path).map_err(|e| failure(e.to_string()))?;
                 let mut w = BufWriter::new(file);
                 let written = write_kind(store, &plan, *kind, &mut w)
-                    .and_then(|n| w.flush().map(|()| n).map_err(ExportError::from))
+                    .and_then(|n| w.flush().map(|()| n).map_err(StreamError::from))
                     .map_err(|e| e.into_failure(&target))
                     .and_then(|n| {
                         w.into_inner()
@@ -217,15 +172,15 @@ pub(super) fn run(args: ExportArgs, open_store: impl FnOnce() -> Result<Store, F
                 let n = written.inspect_err(|_| {
                     let _ = std::fs::remove_file(path);
                 })?;
-                println!("{target}");
+                // The file is written: a reader of stdout that went away ends the verb quietly.
+                writeln!(std::io::stdout(), "{target}").map_err(|e| output::stdout_failure(&e))?;
                 eprintln!("zhiban：已导出{} {n} 条", kind.label());
             }
             Ok(())
         });
     }
     let mut store = open_store()?;
-    let stdout = std::io::stdout();
-    let mut w = BufWriter::new(stdout.lock());
+    let mut w = output::stdout();
     store.read_snapshot(|store| {
         let result = if plan.kinds.len() == 1 {
             write_kind(store, &plan, plan.kinds[0], &mut w).map(|_| ())
@@ -233,13 +188,13 @@ pub(super) fn run(args: ExportArgs, open_store: impl FnOnce() -> Result<Store, F
             write_json_object(store, &plan, &mut w)
         };
         result
-            .and_then(|()| w.flush().map_err(ExportError::from))
-            .map_err(|e| e.into_failure("标准输出"))
+            .and_then(|()| w.flush().map_err(StreamError::from))
+            .map_err(StreamError::into_stdout_failure)
     })
 }
 
 /// All kinds as one JSON object of arrays.
-fn write_json_object(store: &Store, plan: &Plan, w: &mut impl Write) -> Result<(), ExportError> {
+fn write_json_object(store: &Store, plan: &Plan, w: &mut impl Write) -> Result<(), StreamError> {
     w.write_all(b"{")?;
     for (i, kind) in plan.kinds.iter().enumerate() {
         if i > 0 {
@@ -253,7 +208,7 @@ fn write_json_object(store: &Store, plan: &Plan, w: &mut impl Write) -> Result<(
 }
 
 /// One kind as a JSON array or a CSV table (BOM, header, one row per record); returns how many.
-fn write_kind(store: &Store, plan: &Plan, kind: RecordKind, w: &mut impl Write) -> Result<u64, ExportError> {
+fn write_kind(store: &Store, plan: &Plan, kind: RecordKind, w: &mut impl Write) -> Result<u64, StreamError> {
     let (from, to) = (plan.from, plan.to);
     match plan.format {
         Format::Json => {
@@ -276,7 +231,7 @@ fn write_kind(store: &Store, plan: &Plan, kind: RecordKind, w: &mut impl Write) 
             w.write_all(BOM)?;
             let mut csv = csv::Writer::from_writer(&mut *w);
             csv.write_record(kind.csv_header())?;
-            let mut row = |cells: Vec<String>| -> Result<(), ExportError> {
+            let mut row = |cells: Vec<String>| -> Result<(), StreamError> {
                 csv.write_record(cells.iter().map(|c| spreadsheet_safe(c)))?;
                 Ok(())
             };
@@ -294,9 +249,9 @@ fn write_kind(store: &Store, plan: &Plan, kind: RecordKind, w: &mut impl Write) 
 
 /// One object of a JSON array being streamed: the opening bracket before the first, a comma before
 /// the others.
-fn json_item(w: &mut impl Write, first: &mut bool, item: &impl serde::Serialize) -> Result<(), ExportError> {
+fn json_item(w: &mut impl Write, first: &mut bool, item: &impl serde::Serialize) -> Result<(), StreamError> {
     w.write_all(if *first { b"[\n" } else { b",\n" })?;
     *first = false;
-    serde_json::to_writer(&mut *w, item).map_err(std::io::Error::from)?;
+    serde_json::to_writer(&mut *w, item)?;
     Ok(())
 }

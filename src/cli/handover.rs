@@ -1,8 +1,10 @@
 //! `zhiban handover list|print`: the signed handovers for scripts and for paper.
 
+use std::io::Write;
+
 use clap::Subcommand;
 
-use super::{Failure, bad_input, failure};
+use super::{Failure, bad_input, failure, output};
 use crate::core::handover::to_markdown;
 use crate::core::json::HandoverJson;
 use crate::core::validate::format_minute;
@@ -26,29 +28,35 @@ pub(super) enum HandoverCommand {
 pub(super) fn run(command: HandoverCommand, store: &mut Store, office: &str) -> Result<(), Failure> {
     match command {
         HandoverCommand::List { json } => {
-            if json {
-                // Each handover whole, with its items, as `zhiban export` writes it.
-                let list = store.read_snapshot(|store| {
-                    let list = store.handovers(usize::MAX)?;
-                    list.iter().map(|h| store.handover(h.id)).collect::<Result<Vec<_>, _>>()
-                })?;
-                let items: Vec<HandoverJson> = list.iter().map(HandoverJson::from).collect();
-                super::print_json(&items)?;
-            } else {
-                let list = store.handovers(usize::MAX).map_err(|e| failure(e.to_string()))?;
-                for h in &list {
-                    println!(
-                        "{}\t{}\t{} → {}\t移交 {} 项\t疑问 {} 项",
-                        h.id,
-                        format_minute(h.signed_at),
-                        h.outgoing,
-                        h.incoming,
-                        h.items,
-                        h.questions
-                    );
+            let mut w = output::stdout();
+            store.read_snapshot(|store| -> Result<(), output::StreamError> {
+                // The list of handovers is a line each (four shifts a day for ten years is a few
+                // MB); with `--json` each is read whole, with its items, only when written.
+                let list = store.handovers(usize::MAX)?;
+                if json {
+                    // Each handover whole, with its items, as `zhiban export` writes it.
+                    let mut array = output::JsonArray::begin(&mut w)?;
+                    for h in &list {
+                        array.item(&mut w, &HandoverJson::from(&store.handover(h.id)?))?;
+                    }
+                    array.end(&mut w)?;
+                } else {
+                    for h in &list {
+                        writeln!(
+                            w,
+                            "{}\t{}\t{} → {}\t移交 {} 项\t疑问 {} 项",
+                            h.id,
+                            format_minute(h.signed_at),
+                            h.outgoing,
+                            h.incoming,
+                            h.items,
+                            h.questions
+                        )?;
+                    }
                 }
-            }
-            Ok(())
+                Ok(())
+            })?;
+            output::finish(w)
         }
         HandoverCommand::Print { id } => match store.handover(id) {
             Ok(h) => {

@@ -204,5 +204,5 @@ fn daily(
     let mut out = std::io::stdout().lock();
     out.write_all(&bytes)
         .and_then(|()| out.flush())
-        .map_err(|e| super::export::io_failure("日报", &e))
+        .map_err(|e| super::output::io_failure("日报", &e))
 }

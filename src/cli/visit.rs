@@ -4,10 +4,12 @@
 //! never printed in full: lists show [`idcard::mask`] only (JSON key `id_number_masked`); `--json`
 //! prints each visit whole, as `zhiban export` does ([`crate::core::json::VisitJson`]).
 
+use std::io::Write;
+
 use chrono::NaiveDateTime;
 use clap::Subcommand;
 
-use super::{Failure, SCRIPT_OPERATOR, actor, bad_input, failure, known_operator};
+use super::{Failure, SCRIPT_OPERATOR, actor, bad_input, failure, known_operator, output};
 use crate::config::Config;
 use crate::core::idcard;
 use crate::core::json::VisitJson;
@@ -144,24 +146,23 @@ pub(super) fn run(
             checkout(&mut store, id, &by, now)
         }
         VisitCommand::List { inside, json, limit } => {
-            let store = open_store()?;
-            let visits = if inside {
-                let mut all = store.visits_inside(now).map_err(|e| failure(e.to_string()))?;
-                if let Some(n) = limit.filter(|n| *n > 0 && *n < all.len()) {
-                    let total = all.len();
-                    all.drain(..total - n);
-                    eprintln!("zhiban：在楼共 {total} 位访客，只列出最近进入的 {n} 位；去掉 --limit 可全部列出");
-                }
-                all
-            } else {
+            let mut store = open_store()?;
+            if !inside {
                 let limit = match limit {
                     None => 100,
                     Some(0) => usize::MAX,
                     Some(n) => n,
                 };
-                store.recent_visits(limit).map_err(|e| failure(e.to_string()))?
-            };
-            print_visits(&visits, json)
+                return list_visits(&mut store, limit, json, super::output::PAGE_ROWS);
+            }
+            // Those inside are a building's worth, read at once (the oldest first).
+            let mut all = store.visits_inside(now).map_err(|e| failure(e.to_string()))?;
+            if let Some(n) = limit.filter(|n| *n > 0 && *n < all.len()) {
+                let total = all.len();
+                all.drain(..total - n);
+                eprintln!("zhiban：在楼共 {total} 位访客，只列出最近进入的 {n} 位；去掉 --limit 可全部列出");
+            }
+            print_visits(&all, json)
         }
     }
 }
@@ -289,32 +290,62 @@ fn print_visits(visits: &[Visit], json: bool) -> Result<(), Failure> {
         let items: Vec<VisitJson> = visits.iter().map(VisitJson::from).collect();
         return super::print_json(&items);
     }
-    for v in visits {
-        let f = &v.fields;
-        let status = match v.checked_out_at {
-            Some(t) => format!("已离开 {}", format_minute(t)),
-            None => "在楼".to_string(),
-        };
-        let repeat = v
-            .repeat_of
-            .map(|p| format!("重访（上次第 {p} 号）"))
-            .unwrap_or_default();
-        let clean = |s: &str| sanitize(s, false);
-        println!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{} 人\t{}\t{}\t{}\t{status}\t{repeat}",
-            v.id,
-            format_minute(f.entered_at),
-            clean(&f.name),
-            f.gender.label(),
-            f.id_type.label(),
-            clean(&idcard::mask(&f.id_number)),
-            clean(&f.employer),
-            clean(&f.phone),
-            f.people_count,
-            clean(&f.purpose),
-            clean(&f.host),
-            clean(&format_plate(&f.plate)),
-        );
-    }
+    let mut w = output::stdout();
+    visits
+        .iter()
+        .try_for_each(|v| write_visit(&mut w, v))
+        .map_err(output::StreamError::into_stdout_failure)?;
+    output::finish(w)
+}
+
+/// `visit list` without `--inside`: the visits newest first, at most `limit`, written as the store
+/// reads them `page` at a time, all from one snapshot.
+fn list_visits(store: &mut Store, limit: usize, json: bool, page: usize) -> Result<(), Failure> {
+    let mut w = output::stdout();
+    store.read_snapshot(|store| -> Result<(), output::StreamError> {
+        if json {
+            let mut array = output::JsonArray::begin(&mut w)?;
+            store.visit_pages(limit, page, |visits| {
+                visits.iter().try_for_each(|v| array.item(&mut w, &VisitJson::from(v)))
+            })?;
+            array.end(&mut w)?;
+        } else {
+            store.visit_pages(limit, page, |visits| {
+                visits.iter().try_for_each(|v| write_visit(&mut w, v))
+            })?;
+        }
+        Ok(())
+    })?;
+    output::finish(w)
+}
+
+/// One line of `visit list`: the visit's columns separated by tabs, the document number masked.
+fn write_visit(w: &mut impl Write, v: &Visit) -> Result<(), output::StreamError> {
+    let f = &v.fields;
+    let status = match v.checked_out_at {
+        Some(t) => format!("已离开 {}", format_minute(t)),
+        None => "在楼".to_string(),
+    };
+    let repeat = v
+        .repeat_of
+        .map(|p| format!("重访（上次第 {p} 号）"))
+        .unwrap_or_default();
+    let clean = |s: &str| sanitize(s, false);
+    writeln!(
+        w,
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{} 人\t{}\t{}\t{}\t{status}\t{repeat}",
+        v.id,
+        format_minute(f.entered_at),
+        clean(&f.name),
+        f.gender.label(),
+        f.id_type.label(),
+        clean(&idcard::mask(&f.id_number)),
+        clean(&f.employer),
+        clean(&f.phone),
+        f.people_count,
+        clean(&f.purpose),
+        clean(&f.host),
+        clean(&format_plate(&f.plate)),
+    )?;
     Ok(())
 }

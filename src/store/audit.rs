@@ -322,6 +322,33 @@ impl VerifyReport {
 /// At most this many problems are listed; the count says how many more.
 const MAX_LISTED: usize = 50;
 
+/// The problems `verify` finds: the first [`MAX_LISTED`] as sentences, the rest only counted, so a
+/// file changed everywhere outside the app is not held in memory sentence by sentence.
+#[derive(Default)]
+struct Problems {
+    listed: Vec<String>,
+    more: usize,
+}
+
+impl Problems {
+    fn push(&mut self, problem: String) {
+        if self.listed.len() < MAX_LISTED {
+            self.listed.push(problem);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// The sentences, and how many more there were.
+    fn into_list(self) -> Vec<String> {
+        let mut list = self.listed;
+        if self.more > 0 {
+            list.push(format!("……另有 {} 处", self.more));
+        }
+        list
+    }
+}
+
 impl Store {
     /// Walks the audit chain and compares records with their last digest. `full` checks every
     /// audit row and every record; otherwise only the newest `QUICK_ROWS` audit rows, their
@@ -340,7 +367,7 @@ impl Store {
                 |r| r.get(0),
             )?
         };
-        let mut problems = Vec::new();
+        let mut problems = Problems::default();
         let mut buf = Vec::new();
         let mut digester = Digester::default();
         // The chain: each row's hash over the previous row's hash and its own fields. A quick
@@ -424,17 +451,16 @@ impl Store {
                  AND a.id = (SELECT max(id) FROM audit_log b WHERE b.tbl = a.tbl AND b.row_id = a.row_id) \
                  ORDER BY a.row_id"
             };
+            // Each audited record is digested as its audit row comes: ten years of rows are never
+            // held (the statement reads the audit index in order while the digests read the records).
             let mut stmt = self.conn.prepare(sql)?;
-            let audited: Vec<(i64, Vec<u8>)> = stmt
-                .query_map(params![table, from], |r| {
-                    let mut digest = Vec::with_capacity(64);
-                    stored_text(r.get_ref(1)?, &mut digest);
-                    Ok((r.get(0)?, digest))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            for (rowid, digest) in &audited {
+            let mut audited = stmt.query(params![table, from])?;
+            let mut digest = Vec::with_capacity(64);
+            while let Some(r) = audited.next()? {
+                let rowid: i64 = r.get(0)?;
+                stored_text(r.get_ref(1)?, &mut digest);
                 report.records_checked += 1;
-                let now = digester.row(&self.conn, table, *rowid)?.map(|(d, _)| hex(&d));
+                let now = digester.row(&self.conn, table, rowid)?.map(|(d, _)| hex(&d));
                 let deleted = digest[..] == *DELETED.as_bytes();
                 use super::guard::FindingKind;
                 let kind = match now {
@@ -446,7 +472,7 @@ impl Store {
                 };
                 if let Some(kind) = kind {
                     problems.push(format!("{table} 第 {rowid} 行{}", kind.label()));
-                    report.rows.push((table.clone(), *rowid, kind));
+                    report.rows.push((table.clone(), rowid, kind));
                 }
             }
             if full {
@@ -470,12 +496,7 @@ impl Store {
                 "保护触发器 {name} 缺失：有人在程序之外删除了它（记录可能已被改写），请保留数据库文件并报告"
             ));
         }
-        if problems.len() > MAX_LISTED {
-            let more = problems.len() - MAX_LISTED;
-            problems.truncate(MAX_LISTED);
-            problems.push(format!("……另有 {more} 处"));
-        }
-        report.problems = problems;
+        report.problems = problems.into_list();
         Ok(report)
     }
 }
@@ -483,7 +504,7 @@ impl Store {
 impl Store {
     /// Every recorded finding: unacknowledged ones are problems (they stay until an approver
     /// looks, whatever was written since); acknowledged ones are listed with who and when.
-    fn verify_findings(&self, problems: &mut Vec<String>, acknowledged: &mut Vec<String>) -> Result<()> {
+    fn verify_findings(&self, problems: &mut Problems, acknowledged: &mut Vec<String>) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT f.id, f.tbl, f.row_id, f.what, f.found_at, f.found_by, a.acknowledged_by, a.at \
              FROM tamper_finding f LEFT JOIN tamper_ack a ON a.finding_id = f.id ORDER BY f.id",

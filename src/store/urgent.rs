@@ -342,7 +342,7 @@ impl Store {
         self.events_where("WHERE e.state != '已结束' ORDER BY e.id", [])
     }
 
-    fn events_where(&self, tail: &str, args: impl rusqlite::Params) -> Result<Vec<Event>> {
+    pub(super) fn events_where(&self, tail: &str, args: impl rusqlite::Params) -> Result<Vec<Event>> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM urgent_event e {tail}"))?;
