@@ -436,7 +436,11 @@ fn a_larger_accident_from_the_first_call_to_closing() {
     h.type_text("现场已清理完毕，道路恢复通行。");
     save(&mut h, "终报");
     h.key(Key::ch('r'));
-    assert!(text(&h).contains("y"), "{}", text(&h));
+    assert!(
+        text(&h).contains("把第 1 号事件标为“已处置”？"),
+        "r asks first:\n{}",
+        text(&h)
+    );
     h.key(Key::ch('y'));
     h.key(Key::ch('c'));
     h.key(Key::ch('y'));

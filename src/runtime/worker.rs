@@ -210,16 +210,21 @@ mod tests {
             .unwrap_or_default()
     }
 
-    /// Waits for the worker's answer (a condition with a generous deadline, not a timed sleep).
-    fn answer(w: &mut Worker) -> (OpId, Reply) {
+    /// Waits for an answer from `try_recv` (a condition with a generous deadline, not a timed
+    /// sleep): the worker's or the reader's.
+    fn wait_for(mut try_recv: impl FnMut() -> Option<(OpId, Reply)>) -> (OpId, Reply) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         loop {
-            if let Some(a) = w.try_recv() {
+            if let Some(a) = try_recv() {
                 return a;
             }
-            assert!(std::time::Instant::now() < deadline, "no answer from the worker");
+            assert!(std::time::Instant::now() < deadline, "no answer from the thread");
             std::thread::yield_now();
         }
+    }
+
+    fn answer(w: &mut Worker) -> (OpId, Reply) {
+        wait_for(|| w.try_recv())
     }
 
     #[test]
@@ -258,18 +263,6 @@ mod tests {
         assert_eq!(attempts.iter().map(|a| a.2).collect::<Vec<_>>(), [false, true]);
     }
 
-    /// Waits for the reader's answer (a condition with a generous deadline, not a timed sleep).
-    fn reader_answer(r: &mut Reader) -> (OpId, Reply) {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        loop {
-            if let Some(a) = r.try_recv() {
-                return a;
-            }
-            assert!(std::time::Instant::now() < deadline, "no answer from the reader");
-            std::thread::yield_now();
-        }
-    }
-
     #[test]
     fn the_reader_answers_every_query_and_only_the_newest_with_results() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -291,7 +284,7 @@ mod tests {
         }
         let mut answers = Vec::new();
         while r.busy() {
-            answers.push(reader_answer(&mut r));
+            answers.push(wait_for(|| r.try_recv()));
         }
         answers.sort_by_key(|(op, _)| op.0);
         assert_eq!(answers.len(), 3, "each query is answered once: nobody waits forever");

@@ -290,7 +290,7 @@ pub fn change_text(c: &FactChange) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::core::urgent::EventDraft;
 
@@ -299,7 +299,13 @@ mod tests {
     }
 
     fn record() -> NewEvent {
-        let d = EventDraft::essentials("事故灾难", Level::Large, at("2026-11-23 16:05"), "民族路口", "客车侧翻");
+        test_record("民族路口", "客车侧翻")
+    }
+
+    /// A 较大 事故灾难 at `place`, 发生 16:05, 接报 16:10, 失踪 0, 受伤 5, deaths unknown (shared
+    /// with the print tests).
+    pub(crate) fn test_record(place: &str, summary: &str) -> NewEvent {
+        let d = EventDraft::essentials("事故灾难", Level::Large, at("2026-11-23 16:05"), place, summary);
         NewEvent {
             category: d.category,
             level: d.level,

@@ -109,41 +109,13 @@ pub fn first_report_text(record: &super::NewEvent, facts: &Facts) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::urgent::{EventDraft, Level, NewEvent};
-    use chrono::NaiveDateTime;
-
-    fn at(s: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
-    }
+    use crate::core::urgent::NewEvent;
 
     #[test]
     fn the_first_report_says_the_time_once_and_ends_each_sentence_once() {
-        let d = EventDraft::essentials(
-            "事故灾难",
-            Level::Large,
-            at("2026-11-23 16:05"),
-            "G320国道与民族路交叉口",
-            "16时05分许，一辆客车侧翻。",
-        );
         let record = NewEvent {
-            category: d.category,
-            level: d.level,
-            occurred_at: d.occurred_at,
-            received_at: at("2026-11-23 16:10"),
-            place: d.place,
-            source: String::new(),
-            summary: d.summary,
-            deaths: None,
-            missing: Some(0),
-            injured: Some(5),
             measures: "交警、120已到场；".into(),
-            trend: String::new(),
-            requests: String::new(),
-            contact: String::new(),
-            log_entry_id: None,
-            clocks: Vec::new(),
-            created_by: "张三".into(),
-            created_at: at("2026-11-23 16:10"),
+            ..crate::core::urgent::facts::tests::test_record("G320国道与民族路交叉口", "16时05分许，一辆客车侧翻。")
         };
         let text = first_report_text(&record, &Facts::first(&record));
         assert_eq!(
