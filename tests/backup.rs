@@ -506,6 +506,16 @@ fn a_failed_test_restore_is_recorded_and_stays_on_the_status_line_until_one_pass
     let mut app = zhiban::core::app::App::new(settings, None, at("2026-11-23 10:00"));
     let _ = app.update(zhiban::core::app::Msg::Backup(Ok(outcome)), at("2026-11-23 10:00"));
     assert_eq!(app.backup_warning.as_deref(), Some(warning.as_str()));
+    // On the screen at 80x24, whole (wrapped below the status line if it does not fit on it).
+    let drawn = status_text(&app);
+    assert!(drawn.contains("备份试恢复未通过"), "{drawn}");
+    assert!(drawn.contains("请检查备份磁盘"), "{drawn}");
+    // A minute later, another message does not push it off.
+    let _ = app.update(
+        zhiban::core::app::Msg::NotifyFailed("桌面通知失败".into()),
+        at("2026-11-23 10:01"),
+    );
+    assert!(status_text(&app).contains("备份试恢复未通过"));
     // The next day: the test restore is still due (none passed), and the 11-23 backup is sound.
     let next = zhiban::runtime::backup::run(&db, &bk, keep, at("2026-11-24 10:00"));
     let test = next.as_ref().unwrap().test.clone().expect("still due");
@@ -519,4 +529,22 @@ fn a_failed_test_restore_is_recorded_and_stays_on_the_status_line_until_one_pass
     assert_eq!(last, Some(at("2026-11-24 10:00")));
     assert!(!zhiban::core::backup::test_restore_due(last, at("2026-11-30 10:00")));
     assert!(zhiban::core::backup::test_restore_due(last, at("2026-12-01 10:00")));
+}
+
+/// The app drawn at 80x24, as one text with the spaces dropped (a wrapped sentence reads whole).
+fn status_text(app: &zhiban::core::app::App) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| zhiban::ui::render(app, f)).unwrap();
+    let buf = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut x = 0;
+        while x < buf.area.width {
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym.trim());
+            x += u16::try_from(sym.width().max(1)).unwrap();
+        }
+    }
+    out
 }

@@ -26,13 +26,13 @@ pub(super) fn run_backup(config: &Config, db: &Path, dir: Option<PathBuf>) -> Re
         e => failure(format!("未备份：{e}")),
     })?;
     let pruned = backup::prune(&dir, config.settings.backup.keep, now);
-    let mib = |b: u64| b as f64 / 1_048_576.0;
+    let size = crate::core::backup::size_text;
     let t = written.timings;
     println!("{}", written.path.display());
     eprintln!(
-        "已备份（数据库 {:.1} MiB，压缩为 {:.1} MiB；已通过完整性检查，解压核对 SHA-256 相符；用时 {:.1} 秒）{}",
-        mib(written.bytes),
-        mib(written.compressed),
+        "已备份（数据库 {}，压缩为 {}；已通过完整性检查，解压核对 SHA-256 相符；用时 {:.1} 秒）{}",
+        size(written.bytes),
+        size(written.compressed),
         (t.copy + t.check + t.compress + t.verify).as_secs_f64(),
         if pruned > 0 {
             format!("；按轮换删除旧备份 {pruned} 份")

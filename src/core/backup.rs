@@ -115,12 +115,25 @@ pub struct TestRestore {
     pub failed: Option<String>,
 }
 
+/// A backup's size for reading: 627 MiB, 1.4 MiB, 12 KiB.
+#[must_use]
+pub fn size_text(bytes: u64) -> String {
+    const MIB: f64 = 1_048_576.0;
+    let mib = bytes as f64 / MIB;
+    if mib >= 100.0 {
+        format!("{mib:.0} MiB")
+    } else if mib >= 1.0 {
+        format!("{mib:.1} MiB")
+    } else {
+        format!("{} KiB", bytes.div_ceil(1024))
+    }
+}
+
 /// The status line's sentence for a backup, said once, and the warning that stays until a later
 /// backup (and its test restore) passes: a failed backup, or a failed test restore (a backup that
 /// may not bring the data back).
 #[must_use]
 pub fn said(outcome: &Result<Outcome, String>) -> (Option<String>, Option<String>) {
-    let mib = |b: u64| b as f64 / 1_048_576.0;
     match outcome {
         Ok(o) => {
             let pruned = if o.pruned > 0 {
@@ -129,10 +142,10 @@ pub fn said(outcome: &Result<Outcome, String>) -> (Option<String>, Option<String
                 String::new()
             };
             let text = format!(
-                "已自动备份：{}（{:.0} MiB 压缩为 {:.0} MiB，已校验）{pruned}",
+                "已自动备份：{}（{} 压缩为 {}，已校验）{pruned}",
                 o.file,
-                mib(o.bytes),
-                mib(o.compressed)
+                size_text(o.bytes),
+                size_text(o.compressed)
             );
             match &o.test {
                 Some(TestRestore {
@@ -306,6 +319,35 @@ mod tests {
         assert!(due(&taken, at("2026-03-04 02:00")));
         assert!(!due(&taken, at("2026-03-04 01:59")));
         assert!(due(&[], at("2026-03-04 01:59")));
+    }
+
+    #[test]
+    fn sizes_read_as_an_officer_would_say_them() {
+        assert_eq!(size_text(657_457_152), "627 MiB");
+        assert_eq!(size_text(1_468_006), "1.4 MiB");
+        assert_eq!(size_text(11_624), "12 KiB");
+        let ok = Outcome {
+            file: "/备份/zhiban-20261123-090000.db.zst".into(),
+            bytes: 1_745_211_392,
+            compressed: 657_457_152,
+            pruned: 2,
+            test: None,
+        };
+        assert_eq!(
+            said(&Ok(ok.clone())),
+            (
+                Some(
+                    "已自动备份：/备份/zhiban-20261123-090000.db.zst（1664 MiB 压缩为 627 MiB，已校验），按轮换删除旧备份 2 份"
+                        .into()
+                ),
+                None
+            )
+        );
+        let (_, warning) = said(&Err("磁盘已满".into()));
+        assert_eq!(
+            warning.as_deref(),
+            Some("自动备份失败：磁盘已满。请检查备份目录，或运行 zhiban backup")
+        );
     }
 
     #[test]

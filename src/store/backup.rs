@@ -434,7 +434,13 @@ fn damaged(path: &Path, what: &str) -> StoreError {
 /// The manifest from the end of the compressed backup `file` (at `path`).
 fn read_trailer(file: &mut File, path: &Path) -> Result<Manifest> {
     let len = file.metadata().map_err(io_err(path))?.len();
-    let not_ours = || damaged(path, "文件末尾没有 zhiban 备份的校验信息，可能没有写完或被截断");
+    // A file compressed by hand (`zstd x.db`) has no trailer either: say how to use it.
+    let not_ours = || {
+        damaged(
+            path,
+            "文件末尾没有 zhiban 备份的校验信息，可能没有写完或被截断；若是自己用 zstd 压缩的数据库，先用 zstd -d 解压再恢复",
+        )
+    };
     if len < 20 {
         return Err(not_ours());
     }
