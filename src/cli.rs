@@ -1,7 +1,8 @@
 //! The command line: the full-screen app by default, and verbs for scripts (`log add`,
 //! `log list`, `report daily`, `export`, `config check`, `config default` …). Conventions for every verb: `--json` prints an
 //! array of objects with snake_case keys, each record in the shape `zhiban export` writes
-//! ([`crate::core::json`]); exit 0 ok, 2 bad input, 1 other failure; errors go to stderr in Chinese.
+//! ([`crate::core::json`]); exit 0 ok, 2 bad input, 1 other failure, 141 when the reader of stdout went
+//! away (`cli/output.rs`); errors go to stderr in Chinese.
 
 use std::io::{BufRead, IsTerminal, Write as _};
 use std::path::PathBuf;
