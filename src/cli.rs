@@ -554,21 +554,9 @@ fn db_path(explicit: &Option<PathBuf>) -> Result<PathBuf, Failure> {
 
 fn open_store(explicit: &Option<PathBuf>) -> Result<Store, Failure> {
     let path = db_path(explicit)?;
-    // The first start after an upgrade may build the search index over years of records: say
-    // so, on stderr, so a minute of work never looks like a hang.
-    let mut last_said = 0;
-    let mut progress = |p: crate::store::search::BackfillProgress| {
-        if p.merging {
-            eprintln!("正在建立查询索引：合并中…");
-        } else if p.done == 0 || p.done >= last_said + 50_000 {
-            last_said = p.done;
-            eprintln!(
-                "正在建立查询索引（只在升级后第一次运行时进行）：{} / 约 {} 条",
-                p.done, p.total
-            );
-        }
-    };
-    let store = Store::open_with_progress(&path, &mut progress).map_err(|e| failure(e.to_string()))?;
+    // Never waits for the search index: none of these verbs searches, and the app builds what
+    // an upgrade or an import left to index in the background.
+    let store = Store::open(&path).map_err(|e| failure(e.to_string()))?;
     if let Some(warning) = crate::files::exposure(&path) {
         eprintln!("zhiban：注意：{}", sanitize(&warning, false));
     }

@@ -13,6 +13,7 @@ use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, d
 use ratatui::crossterm::{cursor, event::KeyCode as TermKey, execute};
 
 pub mod backup;
+pub mod index;
 pub mod notify;
 pub mod signals;
 mod visit;
@@ -470,6 +471,7 @@ fn run_until_quit(mut app: App, store: Store, signals: &signals::Signals) -> io:
     let mut auto_backup = backup::AutoBackup::new(&app.settings.backup, store.path().to_path_buf());
     let worker = worker::Worker::start(store.path());
     let reader = worker::Reader::start(store.path());
+    let mut index = index::IndexBuilder::start(store.path());
     let mut live = Live {
         store,
         worker,
@@ -495,6 +497,9 @@ fn run_until_quit(mut app: App, store: Store, signals: &signals::Signals) -> io:
         }
         if let Some(outcome) = auto_backup.poll(now()) {
             live.dispatch(&mut app, Msg::Backup(outcome), now());
+        }
+        if let Some(news) = index.latest() {
+            live.dispatch(&mut app, Msg::SearchIndex(news), now());
         }
         if let Some(why) = live.alerter.take_failure() {
             live.dispatch(&mut app, Msg::NotifyFailed(why), now());
@@ -530,7 +535,10 @@ fn run_until_quit(mut app: App, store: Store, signals: &signals::Signals) -> io:
         } else {
             Msg::Tick
         };
-        let idle = matches!(msg, Msg::Tick) && last_input.elapsed() >= IDLE_BEFORE_HOUSEKEEPING;
+        // Not while the index is being built: the builder merges it when it is done.
+        let idle = matches!(msg, Msg::Tick)
+            && last_input.elapsed() >= IDLE_BEFORE_HOUSEKEEPING
+            && app.screens.search.index.is_none();
         live.dispatch(&mut app, msg, now());
         if idle {
             // Housekeeping only: a failure (another terminal holding the lock) is tried again at
@@ -538,6 +546,7 @@ fn run_until_quit(mut app: App, store: Store, signals: &signals::Signals) -> io:
             let _ = live.store.tidy_search_index();
         }
     }
+    index.stop();
     Ok(())
 }
 

@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0014_tamper_and_drafts.sql"),
     include_str!("../migrations/0015_urgent_clocks_and_facts.sql"),
     include_str!("../migrations/0016_daily_report_sent.sql"),
+    include_str!("../migrations/0017_search_rebuild.sql"),
 ];
 
 /// The schema version this build writes.
@@ -171,16 +172,21 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date,
-    /// search index included ([`Store::backfill_search`]: once, after the upgrade to a version
-    /// with search, a large file takes a while; see [`Store::open_with_progress`]).
-    pub fn open(path: &Path) -> Result<Self> {
-        Self::open_with_progress(path, &mut |_| {})
+    /// [`Store::open`], then the whole search index built at once where records have no
+    /// documents ([`Store::backfill_search`], telling `progress`): for the benchmarks and the
+    /// tests. The app builds it in the background instead (`runtime/index.rs`), and the
+    /// command-line verbs, which do not search, never wait for it.
+    pub fn open_with_progress(path: &Path, progress: &mut dyn FnMut(search::BackfillProgress)) -> Result<Self> {
+        let mut store = Self::open(path)?;
+        store.backfill_search_with(progress)?;
+        Ok(store)
     }
 
-    /// [`Store::open`], telling `progress` how building the search index goes when it has to be
-    /// built (say so on the terminal before the screen starts: 正在建立查询索引 …).
-    pub fn open_with_progress(path: &Path, progress: &mut dyn FnMut(search::BackfillProgress)) -> Result<Self> {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date. Never
+    /// builds the search index: where records have no documents (after an upgrade that remade
+    /// it, or a bulk import) it only records that a rebuild is wanted (`search_rebuild`), which
+    /// [`Store::rebuild_search`] does.
+    pub fn open(path: &Path) -> Result<Self> {
         if path.is_dir() {
             return Err(StoreError::IsDirectory { path: path.into() });
         }
@@ -295,8 +301,8 @@ impl Store {
         // A draft once used or discarded, or any removed row, leaves nothing in the file.
         store.conn.pragma_update(None, "secure_delete", "ON")?;
         // Records without search documents (a database from before migration 0008, or loaded in
-        // bulk): index them now, once.
-        store.backfill_search_with(progress)?;
+        // bulk): ask for the rebuild before anything written here indexes a newer record.
+        store.request_missing_rebuild()?;
         Ok(store)
     }
 
@@ -445,8 +451,8 @@ impl Store {
     /// power cut: `synchronous=FULL` stays, every committed batch is durable). The WAL is
     /// checkpointed every `IMPORT_CHECKPOINT_PAGES` instead of every 1,000 pages (at almost every
     /// batch, each waiting for a second fsync), and once at the end. Search documents are not
-    /// written record by record: [`Store::backfill_search`], which the next [`Store::open`] runs,
-    /// indexes the imported records in bulk.
+    /// written record by record: [`Store::finish_import`] asks for a rebuild, which
+    /// [`Store::backfill_search`] (or the app, in the background) does in bulk.
     pub fn begin_import(&mut self) -> Result<()> {
         self.conn
             .pragma_update(None, "wal_autocheckpoint", IMPORT_CHECKPOINT_PAGES)?;
@@ -490,7 +496,8 @@ impl Store {
         // SQLite's default, which every other connection to the file has.
         self.conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
+        // The imported records have no search documents: ask for them from the newest down.
+        self.request_rebuild(crate::core::search::DocKind::ALL)
     }
 
     /// One write of an import, in the open batch (begun if none is).

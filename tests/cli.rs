@@ -753,3 +753,29 @@ fn pin_set_enrols_with_a_confirmed_leader_s_pin_and_refuses_a_self_promoted_one(
     );
     assert!(err.contains("已有 PIN"), "{err}");
 }
+
+#[test]
+fn a_verb_that_does_not_search_never_waits_for_the_search_index() {
+    let sandbox = Sandbox::new();
+    success(&sandbox.run(&["log", "add", "--kind", "事件", "--content", "河堤出现管涌"]));
+    // As after an upgrade that remade the index: no documents, the rebuild asked for.
+    let conn = Connection::open(sandbox.db()).unwrap();
+    conn.execute_batch(
+        "DELETE FROM search_uni; DELETE FROM search_doc;
+         INSERT INTO search_rebuild (kind, below) VALUES ('值班记录', 9223372036854775807);",
+    )
+    .unwrap();
+    let out = sandbox.run(&["log", "list", "--limit", "5"]);
+    success(&out);
+    assert!(stdout(&out).contains("河堤出现管涌"), "{}", stdout(&out));
+    assert_eq!(stderr(&out), "", "nothing about an index on stderr");
+    success(&sandbox.run(&["log", "add", "--kind", "事件", "--content", "第二条"]));
+    let left: i64 = conn
+        .query_row("SELECT count(*) FROM search_rebuild", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 1, "the rebuild is left to the app, still asked for after a save");
+    let docs: i64 = conn
+        .query_row("SELECT count(*) FROM search_doc", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(docs, 1, "only the new record indexed itself");
+}

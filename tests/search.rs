@@ -19,6 +19,7 @@ use zhiban::core::search::{DocKind, SearchHit, SearchQuery, highlight};
 use zhiban::core::urgent::{AlertTarget, EventDraft, Level, new_event};
 use zhiban::core::visit::{VisitDraft, build_visit};
 use zhiban::store::Store;
+use zhiban::store::search::RebuildEnd;
 
 fn at(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").expect("a valid test time")
@@ -703,31 +704,70 @@ fn the_index_is_not_audited_and_verify_still_passes() {
     assert!(report.is_ok(), "{:?}", report.problems);
 }
 
+/// Takes the file back to schema 7: no search tables (nor anything later) at all.
+fn back_to_schema_7(path: &std::path::Path) {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(
+        "DROP TABLE search_doc; DROP TABLE search_uni; DROP TABLE search_rebuild; DROP TABLE pin_attempt; DROP TABLE pin_enrolment; DROP TABLE urgent_enrolment; DROP TABLE enrolment_confirmation; DROP TABLE tamper_ack; DROP TABLE tamper_finding; DROP TABLE handover_seal; DROP TABLE draft; DROP TABLE approver_confirmation; DROP TABLE urgent_clock; DROP TABLE urgent_fact; DROP TABLE daily_report_sent; PRAGMA user_version = 7;",
+    )
+    .unwrap();
+}
+
+/// The kinds a rebuild is still asked for, with where each stands.
+fn rebuild_rows(path: &std::path::Path) -> Vec<(String, i64)> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT kind, below FROM search_rebuild ORDER BY kind")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 #[test]
-fn a_database_from_before_the_index_is_indexed_when_opened() {
+fn a_database_from_before_the_index_opens_at_once_and_is_indexed_by_the_rebuild() {
     let f = fixture();
     let path = f.store.path().to_path_buf();
     let expected = found(&f.store, "镇");
     drop(f.store);
-    // Back to schema 7: no search tables (nor anything later) at all.
-    let conn = Connection::open(&path).unwrap();
-    conn.execute_batch(
-        "DROP TABLE search_doc; DROP TABLE search_uni; DROP TABLE pin_attempt; DROP TABLE pin_enrolment; DROP TABLE urgent_enrolment; DROP TABLE enrolment_confirmation; DROP TABLE tamper_ack; DROP TABLE tamper_finding; DROP TABLE handover_seal; DROP TABLE draft; DROP TABLE approver_confirmation; DROP TABLE urgent_clock; DROP TABLE urgent_fact; DROP TABLE daily_report_sent; PRAGMA user_version = 7;",
-    )
-    .unwrap();
-    drop(conn);
+    back_to_schema_7(&path);
+    // Opening never builds the index (the command line never waits for it): it only asks for
+    // the rebuild, before anything written here could index a newer record and hide the gap.
     let mut store = Store::open(&path).expect("open and migrate");
+    assert!(store.search_index_missing().unwrap());
+    assert_eq!(found(&store, "").len(), 0, "nothing is indexed yet");
+    assert_eq!(rebuild_rows(&path).len(), 3, "every kind is asked for");
+    let (newer, _) = store
+        .insert_entry(&entry(
+            "2026-11-08 08:00:00",
+            "城关镇人民政府",
+            "张三",
+            "",
+            "城关镇报告道路结冰。",
+            Status::Pending,
+        ))
+        .unwrap();
+    assert_eq!(
+        found(&store, "结冰"),
+        [log(newer)],
+        "a save indexes its own record at once"
+    );
+    assert_eq!(store.backfill_search().unwrap(), 7);
     assert!(!store.search_index_missing().unwrap());
-    assert_eq!(found(&store, "镇"), expected);
+    assert!(rebuild_rows(&path).is_empty());
+    let mut with_newer = vec![log(newer)];
+    with_newer.extend(expected);
+    assert_eq!(found(&store, "镇"), with_newer);
     assert_eq!(found(&store, "zgf"), [log(f.l2)]);
     assert_eq!(found(&store, "A123"), [visit(f.v1)]);
     assert_eq!(found(&store, "滑坡"), [event(f.e1)]);
-    assert_eq!(found(&store, "").len(), 7);
+    assert_eq!(found(&store, "").len(), 8);
     assert_eq!(store.backfill_search().unwrap(), 0, "nothing left to do");
 }
 
 #[test]
-fn records_loaded_in_bulk_without_the_store_are_indexed_at_the_next_open() {
+fn records_loaded_in_bulk_without_the_store_are_asked_for_at_the_next_open() {
     let f = fixture();
     let path = f.store.path().to_path_buf();
     drop(f.store);
@@ -744,6 +784,9 @@ fn records_loaded_in_bulk_without_the_store_are_indexed_at_the_next_open() {
     }
     drop(conn);
     let mut store = Store::open(&path).unwrap();
+    assert_eq!(rebuild_rows(&path), [("值班记录".to_string(), i64::MAX)]);
+    assert!(found(&store, "冰雹").is_empty());
+    assert_eq!(store.backfill_search().unwrap(), 12);
     assert_eq!(found(&store, "冰雹").len(), 12);
     assert_eq!(found(&store, "冰雹预警").len(), 12);
     assert_eq!(found(&store, "").len(), 19);
@@ -771,35 +814,56 @@ fn two_terminals_see_each_others_records() {
 }
 
 #[test]
-fn an_interrupted_backfill_is_finished_at_the_next_open() {
+fn the_rebuild_goes_newest_first_visits_first_stops_between_batches_and_resumes() {
     let f = fixture();
     let path = f.store.path().to_path_buf();
     let expected = found(&f.store, "");
     drop(f.store);
-    let conn = Connection::open(&path).unwrap();
-    conn.execute_batch(
-        "DROP TABLE search_doc; DROP TABLE search_uni; DROP TABLE pin_attempt; DROP TABLE pin_enrolment; DROP TABLE urgent_enrolment; DROP TABLE enrolment_confirmation; DROP TABLE tamper_ack; DROP TABLE tamper_finding; DROP TABLE handover_seal; DROP TABLE draft; DROP TABLE approver_confirmation; DROP TABLE urgent_clock; DROP TABLE urgent_fact; DROP TABLE daily_report_sent; PRAGMA user_version = 7;",
-    )
-    .unwrap();
-    drop(conn);
+    back_to_schema_7(&path);
+    let mut store = Store::open(&path).unwrap();
+    // Batches of one record, stopped after the third: the two visits (visits come first, so the
+    // visitor lookup has the index soonest), then the event.
     let mut seen = Vec::new();
-    let store = Store::open_with_progress(&path, &mut |p| seen.push(p)).unwrap();
-    assert_eq!(seen.first().map(|p| (p.done, p.merging)), Some((0, false)));
-    assert_eq!(seen.last().map(|p| (p.done, p.merging)), Some((7, true)));
-    drop(store);
+    let end = store
+        .rebuild_search(1, &mut |p| {
+            seen.push(p);
+            seen.len() < 4
+        })
+        .unwrap();
+    assert_eq!(end, RebuildEnd::Stopped);
+    assert_eq!(seen.first().map(|p| (p.done, p.total, p.merging)), Some((0, 7, false)));
+    assert_eq!(seen.last().map(|p| (p.done, p.percent())), Some((3, 42)));
+    assert_eq!(found(&store, ""), [visit(f.v2), event(f.e1), visit(f.v1)]);
+    assert_eq!(
+        rebuild_rows(&path),
+        [("值班记录".to_string(), i64::MAX), ("紧急事件".to_string(), f.e1)],
+        "visits are done; the event's place is kept until its kind is seen to be done; the log is still asked for"
+    );
+    // On from there: the event's kind found done, then one batch, the newest entry.
+    let mut batches = 0;
+    store
+        .rebuild_search(1, &mut |_| {
+            batches += 1;
+            batches < 2
+        })
+        .unwrap();
+    assert_eq!(found(&store, "类型:值班记录"), [log(f.l4)]);
+    assert_eq!(rebuild_rows(&path), [("值班记录".to_string(), f.l4)]);
     // Stopped after the newest entries' batch was lost and before the merge: the newest log
-    // documents are gone (with their index rows) and the backfill's larger buffer is still set.
+    // documents are gone (with their index rows) and the rebuild's larger buffer is still set.
+    drop(store);
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DELETE FROM search_uni WHERE rowid IN (SELECT id FROM search_doc WHERE kind = '值班记录' AND ref_id > 2);
-         DELETE FROM search_doc WHERE kind = '值班记录' AND ref_id > 2;
+        "DELETE FROM search_uni WHERE rowid IN (SELECT id FROM search_doc WHERE kind = '值班记录');
+         DELETE FROM search_doc WHERE kind = '值班记录';
+         INSERT OR REPLACE INTO search_rebuild (kind, below) VALUES ('值班记录', 9223372036854775807);
          INSERT INTO search_uni (search_uni, rank) VALUES ('hashsize', 4194304);",
     )
     .unwrap();
     drop(conn);
     let mut seen = Vec::new();
     let store = Store::open_with_progress(&path, &mut |p| seen.push(p)).unwrap();
-    assert_eq!(seen.last().map(|p| (p.done, p.merging)), Some((2, true)));
+    assert_eq!(seen.last().map(|p| (p.done, p.merging)), Some((4, true)));
     assert_eq!(found(&store, ""), expected);
     let conn = Connection::open(&path).unwrap();
     let setting = |k: &str| -> i64 {
@@ -808,11 +872,42 @@ fn an_interrupted_backfill_is_finished_at_the_next_open() {
     };
     assert_eq!(setting("hashsize"), 1 << 20, "the buffer is back to FTS5's default");
     assert_eq!(setting("automerge"), 0, "saves never merge: the idle tick does");
+    let segments: i64 = conn
+        .query_row("SELECT count(DISTINCT segid) FROM search_uni_idx", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(segments, 1, "merged to one segment, in steps");
     // Opened again: nothing to do, nothing reported.
     drop(store);
     let mut seen = Vec::new();
     drop(Store::open_with_progress(&path, &mut |p| seen.push(p)).unwrap());
     assert!(seen.is_empty());
+}
+
+#[test]
+fn the_visitor_lookup_reads_the_visits_themselves_until_they_are_indexed() {
+    let f = fixture();
+    let path = f.store.path().to_path_buf();
+    let by_name = |s: &Store, q: &str| s.lookup(q).unwrap().into_iter().map(|m| m.visit_id).collect::<Vec<_>>();
+    let expected = (
+        by_name(&f.store, "雄信"),
+        by_name(&f.store, "sxx"),
+        by_name(&f.store, "赵"),
+    );
+    assert_eq!(expected.0, [f.v2]);
+    drop(f.store);
+    back_to_schema_7(&path);
+    let mut store = Store::open(&path).unwrap();
+    assert!(found(&store, "类型:来访").is_empty(), "no visit is indexed");
+    assert_eq!(
+        (by_name(&store, "雄信"), by_name(&store, "sxx"), by_name(&store, "赵")),
+        expected,
+        "the lookup is whole while the index is not"
+    );
+    store.backfill_search().unwrap();
+    assert_eq!(
+        (by_name(&store, "雄信"), by_name(&store, "sxx"), by_name(&store, "赵")),
+        expected
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@ mod common;
 
 use common::Harness;
 use ratatui::style::Color;
-use zhiban::core::app::Tab;
+use zhiban::core::app::{Msg, Tab};
 use zhiban::core::keymap::{Key, KeyCode};
 use zhiban::core::visit::{VisitDraft, build_visit};
 
@@ -110,4 +110,49 @@ fn a_cut_search_says_how_far_it_looked_and_never_says_nothing_was_found() {
     assert!(text.contains("查询较慢，只查到"), "{text}");
     assert!(text.contains("还没有找到：按 Enter 或 ↓ 继续查更早的"), "{text}");
     assert!(!text.contains("没有找到。"), "a cut search is not complete:\n{text}");
+}
+
+#[test]
+fn while_the_index_is_built_search_says_how_far_and_asks_again_when_it_is_done() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    h.save_call("城关镇", "李站长", "河堤出现管涌，请求派员支援");
+    // As after an upgrade that remade the index: the record is there, its document is not yet.
+    let path = h.store.path().to_path_buf();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DELETE FROM search_uni; DELETE FROM search_doc;
+         INSERT INTO search_rebuild (kind, below) VALUES ('值班记录', 9223372036854775807);",
+    )
+    .unwrap();
+    drop(conn);
+    let building = zhiban::core::search_screen::IndexBuilding {
+        percent: 45,
+        merging: false,
+    };
+    let t = h.clock;
+    zhiban::runtime::dispatch(
+        &mut h.app,
+        &mut h.store,
+        &mut h.alerter,
+        Msg::SearchIndex(Ok(Some(building))),
+        t,
+    );
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::ch('/'));
+    h.type_text("管涌");
+    let text = h.text();
+    assert!(text.contains("索引建立中（45%）"), "{text}");
+    assert!(text.contains("已编入索引的记录中没有找到"), "{text}");
+    assert!(
+        !text.contains("没有找到。"),
+        "an index being built is not a complete answer:\n{text}"
+    );
+    // The builder finishes: the notice goes, the status line says so, and the search on screen
+    // is asked again, whole.
+    assert_eq!(h.store.backfill_search().unwrap(), 1);
+    zhiban::runtime::dispatch(&mut h.app, &mut h.store, &mut h.alerter, Msg::SearchIndex(Ok(None)), t);
+    let text = h.text();
+    assert!(!text.contains("索引建立中"), "{text}");
+    assert!(text.contains("查询索引已建好"), "{text}");
+    assert!(text.contains("河堤出现管涌"), "asked again:\n{text}");
 }

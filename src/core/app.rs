@@ -46,6 +46,9 @@ pub enum Msg {
     /// The daily automatic backup finished: what it wrote, removed and test-restored, or why it
     /// failed.
     Backup(Result<super::backup::Outcome, String>),
+    /// How the background build of the search index goes: `Some` while it runs, `None` when it
+    /// has finished (`Err`: it stopped on an error, said once; the next start goes on).
+    SearchIndex(Result<Option<super::search_screen::IndexBuilding>, String>),
     /// The process was told to stop (SIGTERM, SIGHUP, SIGINT: a shutdown, a closed terminal
     /// window, `kill`): quit now, without a question. This is the hook for keeping what is typed:
     /// the effects this message returns run before the runtime restores the terminal and exits
@@ -408,6 +411,21 @@ impl App {
                     self.say(&text);
                 }
             }
+            Msg::SearchIndex(state) => match state {
+                Ok(building) => {
+                    let was_building = self.screens.search.index.is_some();
+                    self.screens.search.index = building;
+                    if was_building && building.is_none() {
+                        self.say("查询索引已建好，可以查到全部记录");
+                        // Results found while it was being built are asked again, whole.
+                        let shown = self.screen == ScreenId::Search;
+                        self.with_screen(ScreenId::Search, |s, cx| s.on_foreign_writes(shown, cx));
+                    }
+                }
+                // The index stays incomplete (the 查询 tab goes on saying so); the next start
+                // goes on from where it stopped.
+                Err(why) => self.say(&format!("查询索引未能建完，下次启动时继续：{why}")),
+            },
             Msg::Terminate => self.terminate(),
         }
         self.finish(now)

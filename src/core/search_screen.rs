@@ -32,6 +32,9 @@ pub struct SearchScreen {
     /// (the screen says so and a key goes on; it never looks complete).
     pub cut: Option<SearchCursor>,
     pub selected: usize,
+    /// The search index is being built in the background (after an upgrade or an import): how
+    /// far. Until it is done a search finds only what is indexed, and the screen says so.
+    pub index: Option<IndexBuilding>,
     /// The 值班日报 being read.
     pub report: Option<ReportView>,
     /// The newest search in flight: its text, and whether it adds a page.
@@ -42,6 +45,15 @@ pub struct SearchScreen {
     mark_op: Option<(OpId, ReportSending)>,
     /// A 标记已报送 form kept as a draft, to open once its period's report has been made again.
     restoring: Option<FormDraft>,
+}
+
+/// Where the background build of the search index stands, as the 查询 tab says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexBuilding {
+    /// 0–99.
+    pub percent: u8,
+    /// Every record is in; the index is being merged.
+    pub merging: bool,
 }
 
 /// A 值班日报 on screen: one period, as made at `generated_at`, and the records of it being sent.
@@ -123,6 +135,7 @@ impl Default for SearchScreen {
             more: false,
             cut: None,
             selected: 0,
+            index: None,
             report: None,
             search_op: None,
             report_op: None,
@@ -171,14 +184,25 @@ impl SearchScreen {
         }
         let SearchPage { hits, cut } = page;
         self.error = None;
-        self.parsed = SearchQuery::parse(input).ok();
+        let parsed = SearchQuery::parse(input).ok();
+        let same_query = parsed.is_some() && parsed == self.parsed;
+        self.parsed = parsed;
         self.cut = cut;
         self.more = hits.len() == PAGE || cut.is_some();
         if append {
             self.hits.extend(hits);
         } else {
+            // The same query asked again (another terminal wrote, the index grew): the selection
+            // stays on its record if that is still found.
+            let was = self
+                .hits
+                .get(self.selected)
+                .filter(|_| same_query)
+                .map(|h| (h.kind, h.ref_id));
             self.hits = hits;
-            self.selected = 0;
+            self.selected = was
+                .and_then(|w| self.hits.iter().position(|h| (h.kind, h.ref_id) == w))
+                .unwrap_or(0);
         }
     }
 

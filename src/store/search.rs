@@ -5,10 +5,12 @@
 //! Kept current by [`reindex`], which [`Store::write`] calls before every commit with the record
 //! rows SQLite's update hook saw change: the document is rebuilt from the record as it now is, in
 //! the same transaction, so a record is searchable as soon as its save returns and a correction
-//! is found by its new text only. A database whose records have no documents (written before
-//! migration 0008, or loaded in bulk without the store) is indexed by [`Store::backfill_search`]
-//! when it is opened, in batches of [`BACKFILL_BATCH`] records, each its own transaction, so an
-//! interrupted backfill resumes where it stopped.
+//! is found by its new text only. Records without documents (after a migration that remade the
+//! index, a bulk import, or a database written before migration 0008) are asked for in
+//! `search_rebuild` when the file is opened, and indexed by [`Store::rebuild_search`]: in the
+//! app on a background thread while the officer works (newest first, visits first, a small batch
+//! per transaction, resumable), at once by [`Store::backfill_search`] for imports and benchmarks.
+//! Opening never waits for it.
 //!
 //! The search tables are derived data: the update hook leaves them out, so they get no audit rows,
 //! and `verify` does not check them.
@@ -249,43 +251,110 @@ fn delete_fts(tx: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// How far a backfill has come, for a message while the database opens.
+/// How far a rebuild of the search index has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BackfillProgress {
-    /// Records indexed so far.
+    /// Records indexed so far by this run.
     pub done: u64,
-    /// About how many records need indexing (from the highest ids, never counted).
+    /// About how many records this run had to index when it started (from the ids, never
+    /// counted).
     pub total: u64,
-    /// All records are in; the indexes are being merged (the last few seconds).
+    /// All records are in; the index is being merged (the last seconds).
     pub merging: bool,
 }
 
-/// Whether the newest record of `kind` has no document: true of a database written before
-/// migration 0008, one loaded in bulk, and one whose backfill was interrupted (the backfill goes
-/// oldest first, and nothing is indexed live until it has finished at open). Two index lookups.
-fn is_missing(conn: &Connection, kind: DocKind) -> Result<bool> {
-    Ok(missing_estimate(conn, kind)? > 0)
+impl BackfillProgress {
+    /// How far, in percent: never 100 while work remains (the end is said apart).
+    #[must_use]
+    pub fn percent(&self) -> u8 {
+        if self.total == 0 {
+            return if self.merging { 99 } else { 0 };
+        }
+        let p = self.done.saturating_mul(100) / self.total;
+        u8::try_from(p.min(99)).unwrap_or(99)
+    }
 }
 
-/// The newest record's id minus the newest indexed one's: 0 when the newest is indexed; for a
-/// database never indexed, about the number of records.
-fn missing_estimate(conn: &Connection, kind: DocKind) -> Result<u64> {
+/// How a run of [`Store::rebuild_search`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RebuildEnd {
+    /// Every record has its document and the index is merged (or there was nothing to do).
+    Finished,
+    /// Told to stop between two transactions: the next run goes on from there.
+    Stopped,
+}
+
+/// Records indexed per transaction by the app's background rebuild: a save waits for the write
+/// lock at most one batch (tens of milliseconds at ten years), and each batch's documents and
+/// its place in the rebuild (`search_rebuild.below`) commit together.
+pub const REBUILD_BATCH: usize = 1_000;
+
+/// Pages of merge work per transaction when a rebuild ends. FTS5's `merge` with a negative count
+/// considers the segments of every level, as `optimize` does, but stops after that many pages,
+/// so the merge that took 5.8 s in one transaction at ten years never holds the lock that long.
+const REBUILD_MERGE_PAGES: i64 = 2_000;
+
+/// Merge steps at most per run (a guard: each step that works writes pages, so the index's size
+/// bounds the real count far below this).
+const REBUILD_MERGE_STEPS: usize = 100_000;
+
+/// Write-ahead log size after which a rebuild batch checkpoints with RESTART, so the log starts
+/// again from its beginning instead of growing for the whole rebuild (652 MB at ten years when
+/// the backfill ran at open).
+const REBUILD_WAL_LIMIT: u64 = 32 << 20;
+
+/// The order in which kinds are rebuilt: visits first (until they are in, the visitor lookup
+/// reads the visits themselves instead of the index), then events, then the duty log.
+const REBUILD_ORDER: [DocKind; 3] = [DocKind::Visit, DocKind::Event, DocKind::Log];
+
+/// Whether the newest record of `kind` has no document: true of a database written before
+/// migration 0008, or loaded by something other than the store. Two index lookups.
+fn is_missing(conn: &Connection, kind: DocKind) -> Result<bool> {
     let newest: Option<i64> =
         conn.query_row(&format!("SELECT max(id) FROM {}", source_table(kind)), [], |r| r.get(0))?;
-    let indexed: Option<i64> = conn.query_row(
-        "SELECT max(ref_id) FROM search_doc WHERE kind = ?1",
-        [kind.label()],
-        |r| r.get(0),
-    )?;
-    let gap = match (newest, indexed) {
-        (Some(n), Some(i)) => n.saturating_sub(i),
-        (Some(n), None) => n.max(1),
-        (None, _) => 0,
+    let Some(newest) = newest else {
+        return Ok(false);
     };
-    Ok(u64::try_from(gap).unwrap_or(0))
+    let present = conn
+        .prepare_cached("SELECT 1 FROM search_doc WHERE kind = ?1 AND ref_id = ?2")?
+        .exists(params![kind.label(), newest])?;
+    Ok(!present)
 }
 
-/// Turns FTS5's buffer up for a backfill (`on`), or back to the default. (Automatic merging is
+/// The kinds a rebuild is asked for, each with the id below which its records may lack
+/// documents, in [`REBUILD_ORDER`].
+fn pending_kinds(conn: &Connection) -> Result<Vec<(DocKind, i64)>> {
+    let mut asked: Vec<(DocKind, i64)> = conn
+        .prepare_cached("SELECT kind, below FROM search_rebuild")?
+        .query_map([], |r| Ok((row_label(r, 0, DocKind::parse)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    asked.sort_by_key(|(kind, _)| REBUILD_ORDER.iter().position(|k| k == kind));
+    Ok(asked)
+}
+
+/// Whether records of `kind` may still lack documents (a rebuild of it is asked for).
+pub(crate) fn rebuilding(conn: &Connection, kind: DocKind) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM search_rebuild WHERE kind = ?1")?
+        .exists([kind.label()])?)
+}
+
+/// About how many records of `kind` have an id below `below`: records are never deleted, so
+/// their ids are dense (two lookups on the primary key, never a count).
+fn records_below(conn: &Connection, kind: DocKind, below: i64) -> Result<u64> {
+    let (oldest, newest): (Option<i64>, Option<i64>) = conn.query_row(
+        &format!("SELECT min(id), max(id) FROM {}", source_table(kind)),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let (Some(oldest), Some(newest)) = (oldest, newest) else {
+        return Ok(0);
+    };
+    let top = newest.min(below.saturating_sub(1));
+    Ok(u64::try_from(top.saturating_sub(oldest).saturating_add(1)).unwrap_or(0))
+}
+
+/// Turns FTS5's buffer up for a rebuild (`on`), or back to the default. (Automatic merging is
 /// always off, migration 0009.)
 fn bulk_settings(tx: &Connection, on: bool) -> Result<()> {
     let size = if on { BACKFILL_HASHSIZE } else { DEFAULT_HASHSIZE };
@@ -296,7 +365,7 @@ fn bulk_settings(tx: &Connection, on: bool) -> Result<()> {
     Ok(())
 }
 
-/// Whether a backfill stopped before restoring the settings (its merge still to do).
+/// Whether a rebuild stopped before restoring the settings (its merge still to do).
 fn in_bulk_mode(conn: &Connection) -> Result<bool> {
     Ok(conn
         .query_row(
@@ -308,9 +377,9 @@ fn in_bulk_mode(conn: &Connection) -> Result<bool> {
         .is_some())
 }
 
-/// Reads up to `limit` records of `kind` after id `after` that have no document, oldest first,
-/// and makes their index rows.
-fn backfill_read(conn: &Connection, kind: DocKind, after: i64, limit: usize) -> Result<Vec<IndexRow>> {
+/// Reads up to `limit` records of `kind` with an id below `below` that have no document, newest
+/// first, and makes their index rows.
+fn backfill_read(conn: &Connection, kind: DocKind, below: i64, limit: usize) -> Result<Vec<IndexRow>> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let table = source_table(kind);
     let alias = match kind {
@@ -319,10 +388,10 @@ fn backfill_read(conn: &Connection, kind: DocKind, after: i64, limit: usize) -> 
         DocKind::Event => "e",
     };
     let tail = format!(
-        "WHERE {alias}.id > ?1 AND NOT EXISTS \
-         (SELECT 1 FROM search_doc d WHERE d.kind = ?3 AND d.ref_id = {alias}.id) ORDER BY {alias}.id LIMIT ?2"
+        "WHERE {alias}.id < ?1 AND NOT EXISTS \
+         (SELECT 1 FROM search_doc d WHERE d.kind = ?3 AND d.ref_id = {alias}.id) ORDER BY {alias}.id DESC LIMIT ?2"
     );
-    let args = params![after, limit, kind.label()];
+    let args = params![below, limit, kind.label()];
     let docs: Vec<SearchDoc> = match kind {
         DocKind::Log => conn
             .prepare_cached(&format!("SELECT {ENTRY_COLUMNS} FROM {table} l {tail}"))?
@@ -350,39 +419,44 @@ fn backfill_read(conn: &Connection, kind: DocKind, after: i64, limit: usize) -> 
     Ok(docs.into_iter().map(IndexRow::new).collect())
 }
 
-/// Reads the records of `kind` that have no document and makes their index rows on a thread of
-/// its own, with its own read-only connection, a batch ahead of the writer: the two cores share
-/// the backfill (reading records and making documents is about a third of it, measured). The
-/// reader's snapshot may not show the writer's latest documents, but it only reads records after
-/// the ones it has already handed over.
-fn backfill_kind(
+/// Indexes the records of `kind` below `below` that have no document, newest first, `batch`
+/// records per transaction, each transaction also moving the kind's place in `search_rebuild`
+/// (or deleting its row at the oldest record). Records are read and their index rows made on a
+/// thread of its own, with its own read-only connection, a chunk ahead of the writer: the two
+/// cores share the work (reading records and making documents is about a third of it,
+/// measured). The reader's snapshot may not show the writer's latest documents, but it only
+/// reads records below the ones it has already handed over, and the writer skips a record that
+/// a save indexed meanwhile. Returns false when `progress` said stop.
+fn rebuild_kind(
     store: &mut Store,
     kind: DocKind,
+    below: i64,
+    batch: usize,
     report: &mut BackfillProgress,
-    progress: &mut dyn FnMut(BackfillProgress),
-) -> Result<()> {
+    progress: &mut dyn FnMut(BackfillProgress) -> bool,
+) -> Result<bool> {
     let reader = Connection::open_with_flags(
         store.path(),
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     std::thread::scope(|scope| {
-        let (send, batches) = std::sync::mpsc::sync_channel::<Result<Vec<IndexRow>>>(1);
+        let (send, chunks) = std::sync::mpsc::sync_channel::<Result<Vec<IndexRow>>>(1);
         let reading = move || {
-            let mut after = i64::MIN;
+            let mut below = below;
             loop {
-                let batch = backfill_read(&reader, kind, after, BACKFILL_CHUNK);
-                let done = match &batch {
-                    Ok(rows) => match rows.iter().map(|r| r.doc.ref_id).max() {
-                        Some(last) => {
-                            after = last;
+                let chunk = backfill_read(&reader, kind, below, BACKFILL_CHUNK.min(batch));
+                let done = match &chunk {
+                    Ok(rows) => match rows.iter().map(|r| r.doc.ref_id).min() {
+                        Some(lowest) => {
+                            below = lowest;
                             false
                         }
                         None => true,
                     },
                     Err(_) => true,
                 };
-                // The writer stopped (an error): nothing more to do.
-                if send.send(batch).is_err() || done {
+                // The writer stopped (told to, or an error): nothing more to do.
+                if send.send(chunk).is_err() || done {
                     return;
                 }
             }
@@ -390,18 +464,19 @@ fn backfill_kind(
         std::thread::Builder::new()
             .name("zhiban-index".into())
             .spawn_scoped(scope, reading)
-            .map_err(|e| super::StoreError::Thread(e.to_string()))?;
+            .map_err(|e| StoreError::Thread(e.to_string()))?;
         let mut finished = false;
         while !finished {
-            // One transaction takes chunks until it holds BACKFILL_BATCH records or the reader
-            // has no more.
+            // One transaction takes chunks until it holds `batch` records or the reader has no
+            // more, and records how far it came in the same commit.
             let written = store.write(|tx| {
-                // Another terminal may have saved (and so indexed) one of these records since
-                // the reader looked.
+                // A save from this or another terminal may have indexed one of these records
+                // since the reader looked.
                 let mut present = tx.prepare_cached("SELECT 1 FROM search_doc WHERE kind = ?1 AND ref_id = ?2")?;
                 let mut written = 0;
-                while written < BACKFILL_BATCH {
-                    let rows = match batches.recv() {
+                let mut lowest: Option<i64> = None;
+                while written < batch {
+                    let rows = match chunks.recv() {
                         Ok(chunk) => chunk?,
                         Err(_) => Vec::new(),
                     };
@@ -413,24 +488,39 @@ fn backfill_kind(
                         if !present.exists(params![kind.label(), row.doc.ref_id])? {
                             insert_new(tx, row)?;
                         }
+                        lowest = Some(lowest.map_or(row.doc.ref_id, |l| l.min(row.doc.ref_id)));
                     }
                     written += rows.len();
                 }
+                if finished {
+                    tx.prepare_cached("DELETE FROM search_rebuild WHERE kind = ?1")?
+                        .execute([kind.label()])?;
+                } else if let Some(lowest) = lowest {
+                    tx.prepare_cached("UPDATE search_rebuild SET below = ?2 WHERE kind = ?1")?
+                        .execute(params![kind.label(), lowest])?;
+                }
                 Ok(written)
             })?;
-            if written > 0 {
-                report.done += written as u64;
-                report.total = report.total.max(report.done);
-                progress(*report);
+            report.done += written as u64;
+            report.total = report.total.max(report.done);
+            store.keep_wal_small()?;
+            if !finished && !progress(*report) {
+                // Dropping the receiver ends the reader at its next chunk.
+                drop(chunks);
+                return Ok(false);
             }
         }
-        Ok(())
+        Ok(true)
     })
 }
 
 impl Store {
-    /// Whether some records are not in the search index yet (see [`Store::backfill_search`]).
+    /// Whether some records are not in the search index yet, or its last merge is still to do
+    /// (see [`Store::rebuild_search`]).
     pub fn search_index_missing(&self) -> Result<bool> {
+        if !pending_kinds(&self.conn)?.is_empty() || in_bulk_mode(&self.conn)? {
+            return Ok(true);
+        }
         for kind in DocKind::ALL {
             if is_missing(&self.conn, *kind)? {
                 return Ok(true);
@@ -439,52 +529,143 @@ impl Store {
         Ok(false)
     }
 
-    /// Indexes every record that has no search document, oldest first, [`BACKFILL_BATCH`]
-    /// records per transaction; returns how many. Runs at open when [`Store::search_index_missing`]
-    /// — once after the upgrade to migration 0008, or for a database loaded in bulk. Cheap when
-    /// nothing is missing (a few index lookups).
+    /// Asks for a rebuild (a row in `search_rebuild`) of every kind whose newest record has no
+    /// document and that is not asked for already. [`Store::open`] calls it before anything is
+    /// written, so that a save indexing its own record cannot hide that the older ones have no
+    /// documents. Writes nothing when nothing is missing (six index lookups).
+    pub(crate) fn request_missing_rebuild(&mut self) -> Result<()> {
+        let mut missing = Vec::new();
+        for kind in DocKind::ALL {
+            if !rebuilding(&self.conn, *kind)? && is_missing(&self.conn, *kind)? {
+                missing.push(*kind);
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        self.request_rebuild(&missing)
+    }
+
+    /// Asks for a rebuild of `kinds` from their newest record (after a bulk import).
+    pub(crate) fn request_rebuild(&mut self, kinds: &[DocKind]) -> Result<()> {
+        let kinds = kinds.to_vec();
+        self.write(|tx| {
+            let mut ask = tx.prepare_cached("INSERT OR REPLACE INTO search_rebuild (kind, below) VALUES (?1, ?2)")?;
+            for kind in &kinds {
+                ask.execute(params![kind.label(), i64::MAX])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// After a rebuild batch: once the write-ahead log has grown past [`REBUILD_WAL_LIMIT`],
+    /// checkpoint it with RESTART (waiting, within the busy timeout, for readers of old
+    /// snapshots), so the log is written from its beginning again. A checkpoint that cannot
+    /// finish now (a long reader) is tried after the next batch.
+    fn keep_wal_small(&self) -> Result<()> {
+        let wal = crate::files::side_files(self.path())
+            .into_iter()
+            .find(|p| p.extension().is_some_and(|e| e.to_string_lossy().ends_with("wal")));
+        let size = wal.and_then(|p| std::fs::metadata(p).ok()).map_or(0, |m| m.len());
+        if size > REBUILD_WAL_LIMIT {
+            self.conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))?;
+        }
+        Ok(())
+    }
+
+    /// Indexes every record without a search document — after an upgrade that remade the index
+    /// (a migration asks for it in `search_rebuild`), for a database loaded in bulk, or the rest
+    /// of an interrupted rebuild — newest first, visits first, `batch` records per transaction,
+    /// then merges the index in steps of [`REBUILD_MERGE_PAGES`] pages. `progress` is told how
+    /// far it has come before it starts and after every transaction; when it answers false the
+    /// run stops there ([`RebuildEnd::Stopped`]) and the next run goes on. Saves made meanwhile,
+    /// here or elsewhere, index their own records as always. Cheap when nothing is asked for (a
+    /// few index lookups).
     ///
-    /// While it runs, FTS5's buffer is larger; at the end the index is merged into one segment
-    /// (`optimize`) and the setting is restored. Measured at 200,000
-    /// records against merging as it goes: a little faster to build, first pages 20–40 % faster,
-    /// and no half-done merges for later saves to continue (their worst case 3.5 ms and 44 pages
-    /// written instead of 71 ms and 219). If the backfill is interrupted, the next open finishes
-    /// it, merge included.
+    /// The app runs it on a thread of its own with [`REBUILD_BATCH`] while the officer works
+    /// (`runtime/index.rs`); a bulk import and the benchmarks run it whole with
+    /// [`Store::backfill_search`]. While it runs FTS5's buffer is larger and commits are not
+    /// synced (`synchronous=NORMAL` on this connection only: a batch lost to a power cut is
+    /// rolled back with its place in `search_rebuild`, and done again).
+    pub fn rebuild_search(
+        &mut self,
+        batch: usize,
+        progress: &mut dyn FnMut(BackfillProgress) -> bool,
+    ) -> Result<RebuildEnd> {
+        self.request_missing_rebuild()?;
+        let pending = pending_kinds(&self.conn)?;
+        if pending.is_empty() && !in_bulk_mode(&self.conn)? {
+            return Ok(RebuildEnd::Finished);
+        }
+        let mut total = 0;
+        for (kind, below) in &pending {
+            total += records_below(&self.conn, *kind, *below)?;
+        }
+        let mut report = BackfillProgress {
+            done: 0,
+            total,
+            merging: pending.is_empty(),
+        };
+        if !progress(report) {
+            return Ok(RebuildEnd::Stopped);
+        }
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let ran = self.rebuild_pending(&pending, batch, &mut report, progress);
+        // Back to every save synced, whatever happened.
+        let restored = self.conn.pragma_update(None, "synchronous", "FULL");
+        let end = ran?;
+        restored?;
+        Ok(end)
+    }
+
+    fn rebuild_pending(
+        &mut self,
+        pending: &[(DocKind, i64)],
+        batch: usize,
+        report: &mut BackfillProgress,
+        progress: &mut dyn FnMut(BackfillProgress) -> bool,
+    ) -> Result<RebuildEnd> {
+        if !pending.is_empty() {
+            self.write(|tx| bulk_settings(tx, true))?;
+        }
+        for (kind, below) in pending {
+            if !rebuild_kind(self, *kind, *below, batch.max(1), report, progress)? {
+                return Ok(RebuildEnd::Stopped);
+            }
+        }
+        report.merging = true;
+        for _ in 0..REBUILD_MERGE_STEPS {
+            if !progress(*report) {
+                return Ok(RebuildEnd::Stopped);
+            }
+            if !self.merge_search_index(-REBUILD_MERGE_PAGES)? {
+                break;
+            }
+            self.keep_wal_small()?;
+        }
+        self.write(|tx| bulk_settings(tx, false))?;
+        // The log back to nothing now that the work is done (best effort: a reader may hold it).
+        let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        Ok(RebuildEnd::Finished)
+    }
+
+    /// The whole of [`Store::rebuild_search`] at once, [`BACKFILL_BATCH`] records per
+    /// transaction: for a bulk import, the benchmarks and the tests. Returns how many records it
+    /// indexed.
     pub fn backfill_search(&mut self) -> Result<u64> {
         self.backfill_search_with(&mut |_| {})
     }
 
     /// [`Store::backfill_search`], calling `progress` before it starts, after every batch and
-    /// before the merge (never when nothing is missing).
+    /// during the merge (never when nothing is missing).
     pub fn backfill_search_with(&mut self, progress: &mut dyn FnMut(BackfillProgress)) -> Result<u64> {
-        let mut estimate = 0;
-        for kind in DocKind::ALL {
-            estimate += missing_estimate(&self.conn, *kind)?;
-        }
-        let resume_merge = in_bulk_mode(&self.conn)?;
-        if estimate == 0 && !resume_merge {
-            return Ok(0);
-        }
-        let mut report = BackfillProgress {
-            done: 0,
-            total: estimate,
-            merging: false,
-        };
-        if estimate > 0 {
-            progress(report);
-            self.write(|tx| bulk_settings(tx, true))?;
-        }
-        for kind in DocKind::ALL {
-            if !is_missing(&self.conn, *kind)? {
-                continue;
-            }
-            backfill_kind(self, *kind, &mut report, progress)?;
-        }
-        report.merging = true;
-        progress(report);
-        self.write(|tx| Ok(tx.execute("INSERT INTO search_uni (search_uni) VALUES ('optimize')", [])?))?;
-        self.write(|tx| bulk_settings(tx, false))?;
-        Ok(report.done)
+        let mut done = 0;
+        self.rebuild_search(BACKFILL_BATCH, &mut |p| {
+            done = p.done;
+            progress(p);
+            true
+        })?;
+        Ok(done)
     }
 
     /// One step of merging the search index's segments: at most `pages` pages of work, in its own

@@ -489,17 +489,21 @@ impl Store {
             let pinyin = t.pinyin.as_deref().map(like_escape);
             let answered =
                 t.newest_first && found.newest_visits(conn, &name, pinyin.as_deref(), budget.newest_visits)?;
+            // While visits are being indexed (after an upgrade or an import) the index would miss
+            // some: read the visits themselves until it has them all. A lookup must never look
+            // complete when it is not.
+            let indexed = !super::search::rebuilding(conn, DocKind::Visit)?;
             if !answered {
                 // The pinyin first: its persons are usually many, and the name's candidates then
                 // need only be read back to the oldest of them.
                 if let (Some(m), Some(p)) = (&t.pinyin_match, &pinyin)
-                    && !found.candidates(conn, m, PINYIN_HIT, p, budget.pinyin_candidates)?
+                    && !(indexed && found.candidates(conn, m, PINYIN_HIT, p, budget.pinyin_candidates)?)
                 {
                     found.all(conn, PINYIN_HIT, [p])?;
                 }
                 let by_index = match &t.name_match {
-                    Some(m) => found.candidates(conn, m, NAME_HIT, &name, budget.name_candidates)?,
-                    None => false,
+                    Some(m) if indexed => found.candidates(conn, m, NAME_HIT, &name, budget.name_candidates)?,
+                    _ => false,
                 };
                 if !by_index {
                     // Every name, from the index on `name` alone.

@@ -66,6 +66,16 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
             push_wrapped(&mut lines, hint, 0, cells, theme::PLACEHOLDER);
         }
     }
+    // While the index is built in the background a search finds only what is in it so far:
+    // said above the results, and never a bare 没有找到.
+    if let Some(b) = s.index {
+        let said = if b.merging {
+            "索引建立中（整理，即将完成）：全部记录已可查到".to_string()
+        } else {
+            format!("索引建立中（{}%）：较早的记录暂时查不到，建好后自动补全", b.percent)
+        };
+        push_wrapped(&mut lines, &said, 0, cells, theme::NOTICE);
+    }
     // A search cut by its time budget says how far it looked, and how to go on: it must never
     // read as "nothing there".
     if let Some(cut) = s.cut.filter(|_| s.error.is_none()) {
@@ -87,7 +97,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
         // Said above.
     } else if s.hits.is_empty() && !text.trim().is_empty() && s.error.is_none() {
         lines.push(Line::raw(""));
-        lines.push(Line::raw("  没有找到。试试更短的片段、拼音首字母，或去掉筛选条件。"));
+        lines.push(Line::raw(if s.index.is_some_and(|b| !b.merging) {
+            "  已编入索引的记录中没有找到；索引建好后再查一次。"
+        } else {
+            "  没有找到。试试更短的片段、拼音首字母，或去掉筛选条件。"
+        }));
     } else if text.trim().is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::raw("  输入即查找；Enter 打开选中的记录；Ctrl-R 生成值班日报。"));
