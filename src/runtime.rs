@@ -1,6 +1,8 @@
 //! The runtime: owns the terminal (raw mode, alternate screen, bracketed paste — restored on
 //! exit and on panic), reads the clock, turns terminal events into messages, and executes the
-//! core's effects against the store, feeding each result back as a message.
+//! core's effects against the store, feeding each result back as a message. In the full-screen
+//! app ([`Live`]) the store is on its own thread ([`worker`]): this thread only draws, takes keys
+//! and routes replies, and on the way out it finishes what the store thread was sent.
 
 use std::io::{self, Stdout, Write};
 use std::time::Duration;
@@ -19,7 +21,7 @@ pub mod signals;
 mod visit;
 pub mod worker;
 
-use crate::core::app::{App, Effect, Msg, Reply, Request};
+use crate::core::app::{App, Effect, Msg, OpId, Reply, Request};
 use crate::core::keymap::{Key, KeyCode};
 use crate::core::pin_policy::PinPlace;
 use crate::store::Store;
@@ -284,7 +286,8 @@ fn export_handover(store: &Store, id: i64, office: &str) -> Result<std::path::Pa
 }
 
 /// Runs effects: requests against the store (each reply fed back to the app, whose new
-/// effects run in turn, until quiet), the bell and notifications through the alerter.
+/// effects run in turn, until quiet), the bell and notifications through the alerter. All on
+/// this thread, each reply in the same call: the tests' way. The full-screen app uses [`Live`].
 pub fn run_effects(
     app: &mut App,
     store: &mut Store,
@@ -292,43 +295,28 @@ pub fn run_effects(
     effects: Vec<Effect>,
     now: NaiveDateTime,
 ) {
-    run_effects_with(app, store, None, alerter, effects, now);
+    run_effects_via(app, alerter, effects, now, |_, request| {
+        Some(execute(store, request, now))
+    });
 }
 
-/// The threads that take requests off the UI thread: the worker (PIN hashing) and the reader
-/// (searches and lookups).
-struct Threads<'a> {
-    worker: &'a mut worker::Worker,
-    reader: &'a mut worker::Reader,
-}
-
-/// [`run_effects`], sending what the `worker` takes to its thread (its replies come back
-/// through [`worker::Worker::try_recv`]); the rest runs here.
-fn run_effects_with(
+/// Runs `effects`, handing each request to `route`, which answers it at once (the reply is fed
+/// back to the app, whose new effects run in turn) or sends it to a thread (`None`: its reply
+/// comes later, through [`Live::collect`]).
+fn run_effects_via(
     app: &mut App,
-    store: &mut Store,
-    mut threads: Option<Threads<'_>>,
     alerter: &mut dyn Alerter,
     effects: Vec<Effect>,
     now: NaiveDateTime,
+    mut route: impl FnMut(OpId, Request) -> Option<Reply>,
 ) {
     let mut pending: std::collections::VecDeque<Effect> = effects.into();
     while let Some(effect) = pending.pop_front() {
         match effect {
             Effect::Request(op, request) => {
-                let request = match threads.as_mut() {
-                    Some(t) if worker::Worker::takes(&request) => match t.worker.send(op, request, now) {
-                        Ok(()) => continue,
-                        Err(request) => request,
-                    },
-                    Some(t) if worker::Reader::takes(&request) => match t.reader.send(op, request, now) {
-                        Ok(()) => continue,
-                        Err(request) => request,
-                    },
-                    _ => request,
-                };
-                let reply = execute(store, request, now);
-                pending.extend(app.update(Msg::Reply(op, reply), now));
+                if let Some(reply) = route(op, request) {
+                    pending.extend(app.update(Msg::Reply(op, reply), now));
+                }
             }
             Effect::Ring => alerter.ring(),
             Effect::Notify(notice) => alerter.notify(&notice),
@@ -343,34 +331,204 @@ pub fn dispatch(app: &mut App, store: &mut Store, alerter: &mut dyn Alerter, msg
     run_effects(app, store, alerter, effects, now);
 }
 
-/// The terminal's side of the app: the store, the worker thread and the alerter that every
-/// message's effects go to.
-struct Live<'a> {
-    store: Store,
-    worker: worker::Worker,
-    reader: worker::Reader,
+/// The full-screen app's side of the core. Every request goes to the store thread
+/// ([`worker::Worker`], first in first out) or, for searches and visitor lookups, to the reader
+/// ([`worker::Reader`]); their replies come back through [`Live::collect`], often several frames
+/// later. The thread that drives it never waits for SQL — unless the system refused the store
+/// thread, or it died: then the requests run here, as they did before there was one.
+pub struct Live<'a> {
+    worker: Option<worker::Worker>,
+    reader: Option<worker::Reader>,
+    /// The store on this thread when no store thread takes a request: the one the app opened
+    /// (no thread could be started), or opened again after the store thread died with it.
+    here: Option<Result<Store, String>>,
+    path: std::path::PathBuf,
     alerter: &'a mut dyn Alerter,
 }
 
-impl Live<'_> {
-    fn dispatch(&mut self, app: &mut App, msg: Msg, now: NaiveDateTime) {
+/// What finishing the store thread's work found ([`Live::drain`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Drained {
+    /// Requests still out when the time was up (they may still be committed, or not).
+    pub left: usize,
+    /// Why requests answered while finishing failed, in the store's words.
+    pub failed: Vec<String>,
+}
+
+impl Drained {
+    /// Everything sent was answered.
+    #[must_use]
+    pub fn done(&self) -> bool {
+        self.left == 0
+    }
+}
+
+impl<'a> Live<'a> {
+    /// Starts the store thread with `store` (the connection the app opened) and the reader.
+    pub fn start(store: Store, alerter: &'a mut dyn Alerter) -> Self {
+        let path = store.path().to_path_buf();
+        let (worker, here) = match worker::Worker::start(store) {
+            Ok(w) => (Some(w), None),
+            Err(store) => (None, Some(Ok(*store))),
+        };
+        Self {
+            worker,
+            reader: worker::Reader::start(&path),
+            here,
+            path,
+            alerter,
+        }
+    }
+
+    /// Whether requests go to the store thread (false: it could not be started; they run here).
+    #[must_use]
+    pub fn threaded(&self) -> bool {
+        self.worker.is_some()
+    }
+
+    /// Feeds `msg` to the app and sends the requests that follow; what is answered here (no
+    /// store thread) is fed back at once.
+    pub fn dispatch(&mut self, app: &mut App, msg: Msg, now: NaiveDateTime) {
         let effects = app.update(msg, now);
         self.run(app, effects, now);
     }
 
-    fn run(&mut self, app: &mut App, effects: Vec<Effect>, now: NaiveDateTime) {
-        let threads = Threads {
-            worker: &mut self.worker,
-            reader: &mut self.reader,
-        };
-        run_effects_with(app, &mut self.store, Some(threads), self.alerter, effects, now);
+    /// Runs `effects`: requests to the reader or the store thread, the bell and notifications to
+    /// the alerter.
+    pub fn run(&mut self, app: &mut App, effects: Vec<Effect>, now: NaiveDateTime) {
+        let Self {
+            worker,
+            reader,
+            here,
+            path,
+            alerter,
+        } = self;
+        run_effects_via(app, &mut **alerter, effects, now, |op, request| {
+            let request = match reader.as_mut() {
+                Some(r) if worker::Reader::takes(&request) => match r.send(op, request, now) {
+                    Ok(()) => return None,
+                    Err(request) => request,
+                },
+                _ => request,
+            };
+            let request = match worker.as_mut() {
+                Some(w) => match w.send(op, request, now) {
+                    Ok(()) => return None,
+                    Err(request) => request,
+                },
+                None => request,
+            };
+            // No store thread: run it here, as before there was one.
+            Some(
+                match here.get_or_insert_with(|| Store::open(path).map_err(|e| e.to_string())) {
+                    Ok(store) => execute(store, request, now),
+                    Err(why) => Reply::Failed(why.clone()),
+                },
+            )
+        });
     }
 
-    /// Feeds the app every reply the worker and the reader have finished.
-    fn collect(&mut self, app: &mut App) {
-        while let Some((op, reply)) = self.worker.try_recv().or_else(|| self.reader.try_recv()) {
+    fn next_reply(&mut self) -> Option<(OpId, Reply)> {
+        self.worker
+            .as_mut()
+            .and_then(worker::Worker::try_recv)
+            .or_else(|| self.reader.as_mut().and_then(worker::Reader::try_recv))
+    }
+
+    /// Feeds the app every reply that has arrived; whether any had.
+    pub fn collect(&mut self, app: &mut App, now: NaiveDateTime) -> bool {
+        let mut any = false;
+        while let Some((op, reply)) = self.next_reply() {
+            any = true;
+            self.dispatch(app, Msg::Reply(op, reply), now);
+        }
+        any
+    }
+
+    /// Waits up to `limit` for the next reply and feeds it to the app; false when none came.
+    pub fn wait(&mut self, app: &mut App, now: NaiveDateTime, limit: Duration) -> bool {
+        let until = std::time::Instant::now() + limit;
+        loop {
+            if let Some((op, reply)) = self.next_reply() {
+                self.dispatch(app, Msg::Reply(op, reply), now);
+                return true;
+            }
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            // Waited for on the store thread's channel, with a look at the reader's between.
+            let step = std::time::Instant::now() + left.min(READER_POLL);
+            match self.worker.as_mut() {
+                Some(w) if w.busy() => {
+                    if let Some((op, reply)) = w.recv_until(step) {
+                        self.dispatch(app, Msg::Reply(op, reply), now);
+                        return true;
+                    }
+                }
+                _ => std::thread::sleep(left.min(READER_POLL)),
+            }
+        }
+    }
+
+    /// Replies are still to come.
+    #[must_use]
+    pub fn busy(&self) -> bool {
+        self.worker.as_ref().is_some_and(worker::Worker::busy) || self.reader.as_ref().is_some_and(worker::Reader::busy)
+    }
+
+    /// How soon the loop should look for replies: often while a query the officer waits on is
+    /// out, soon while the store thread has work, not at all when nothing is out.
+    fn poll_interval(&self) -> Option<Duration> {
+        if self.reader.as_ref().is_some_and(worker::Reader::busy) {
+            Some(READER_POLL)
+        } else if self.worker.as_ref().is_some_and(worker::Worker::busy) {
+            Some(WORKER_POLL)
+        } else {
+            None
+        }
+    }
+
+    /// The idle app's housekeeping: one step of merging the search index, on the store thread
+    /// once it has nothing of the officer's to do and no step is still out (here without one).
+    pub fn tidy(&mut self) {
+        match (&mut self.worker, &mut self.here) {
+            (Some(w), _) => {
+                w.tidy();
+            }
+            // Housekeeping only: a failure (another terminal holding the lock) is tried again
+            // at the next idle tick, and the index answers correctly unmerged.
+            (None, Some(Ok(store))) => {
+                let _ = store.tidy_search_index();
+            }
+            (None, _) => {}
+        }
+    }
+
+    /// Finishes what the store thread was sent (a save just pressed, the drafts kept on the way
+    /// out), feeding each reply to the app — which, having quit, sends nothing more than its
+    /// drafts as they then stand — then closes the thread and waits for it to end, all within
+    /// `limit`. The reader is let go (it only reads). Called again, it goes on from where the
+    /// time ran out.
+    pub fn drain(&mut self, app: &mut App, limit: Duration) -> Drained {
+        let until = std::time::Instant::now() + limit;
+        let mut failed = Vec::new();
+        self.reader = None;
+        while let Some(w) = self.worker.as_mut().filter(|w| w.busy()) {
+            let Some((op, reply)) = w.recv_until(until) else {
+                return Drained { left: w.out(), failed };
+            };
+            if let Reply::Failed(why) | Reply::Tampered(why) = &reply {
+                failed.push(why.clone());
+            }
             self.dispatch(app, Msg::Reply(op, reply), now());
         }
+        // Nothing of the officer's is out: at most a housekeeping step, which may be cut short
+        // (its transaction is rolled back, the index stays correct).
+        if let Some(w) = &mut self.worker {
+            w.close(until);
+        }
+        Drained { left: 0, failed }
     }
 }
 
@@ -428,9 +586,14 @@ fn enter_terminal() -> io::Result<(TerminalGuard, Terminal<CrosstermBackend<Stdo
     enable_raw_mode()?;
     let guard = TerminalGuard;
     let previous = std::panic::take_hook();
-    // A panic must not leave the officer's terminal in raw mode on the alternate screen.
+    let ui_thread = std::thread::current().id();
+    // A panic must not leave the officer's terminal in raw mode on the alternate screen. Only
+    // this thread's: the app goes on when the store thread dies (its requests answered as
+    // failed), and it needs the terminal as it is.
     std::panic::set_hook(Box::new(move |info| {
-        restore_terminal();
+        if std::thread::current().id() == ui_thread {
+            restore_terminal();
+        }
         previous(info);
     }));
     let mut out = io::stdout();
@@ -453,11 +616,55 @@ fn next_wake(to_next_second: Duration, pause: Option<Duration>, since_input: Dur
     }
 }
 
+/// How long quitting waits, with the screen still up, for the store thread to finish what it
+/// was sent (each write gives up after the store's busy timeout, 5 s).
+const DRAIN_ON_SCREEN: Duration = Duration::from_secs(10);
+
+/// How much longer it waits once the terminal is restored, saying so, before it gives up and
+/// says what did not finish.
+const DRAIN_AFTER: Duration = Duration::from_secs(50);
+
 /// Runs the full-screen app until the officer quits, or a stopping signal comes (see
-/// [`signals`]); the terminal is restored either way.
-pub fn run(app: App, store: Store) -> io::Result<signals::Ending> {
+/// [`signals`]); the terminal is restored either way, and nothing sent to the store thread is
+/// dropped unsaid: it is finished first ([`Live::drain`]), and what did not finish is said on
+/// stderr.
+pub fn run(mut app: App, store: Store) -> io::Result<signals::Ending> {
     let signals = signals::Signals::install()?;
-    let ran = run_until_quit(app, store, &signals);
+    let mut alerter = TerminalAlerter::start();
+    let (guard, mut terminal) = enter_terminal()?;
+    let mut live = Live::start(store, &mut alerter);
+    let ran = run_until_quit(&mut app, &mut live, &mut terminal, &signals);
+    if !app.quit {
+        // The loop broke off (the terminal went away under a draw): keep what is typed, as when
+        // a stopping signal comes.
+        live.dispatch(&mut app, Msg::Terminate, now());
+    }
+    if live.busy() {
+        // The app's last words (正在写完…) while the store thread finishes; the terminal may be gone.
+        let _ = terminal.draw(|frame| ui::render(&app, frame));
+    }
+    let mut drained = live.drain(&mut app, DRAIN_ON_SCREEN);
+    drop(terminal);
+    drop(guard);
+    if !drained.done() {
+        eprintln!(
+            "数据库仍被占用：还有 {} 项写入没有完成，正在等待（最多 {} 秒）…",
+            drained.left,
+            DRAIN_AFTER.as_secs()
+        );
+        let more = live.drain(&mut app, DRAIN_AFTER);
+        drained.left = more.left;
+        drained.failed.extend(more.failed);
+    }
+    for why in &drained.failed {
+        eprintln!("退出时有一项数据库操作没有完成：{why}");
+    }
+    if !drained.done() {
+        eprintln!(
+            "放弃等待：{} 项写入没有完成，可能没有保存。请重新打开 zhiban 核对最近的记录",
+            drained.left
+        );
+    }
     match signals.caught() {
         // The terminal may be gone (SIGHUP): a failure to draw on it is not the news.
         Some(sig) => Ok(signals::Ending::Signal(sig)),
@@ -465,57 +672,61 @@ pub fn run(app: App, store: Store) -> io::Result<signals::Ending> {
     }
 }
 
-fn run_until_quit(mut app: App, store: Store, signals: &signals::Signals) -> io::Result<()> {
-    let (_guard, mut terminal) = enter_terminal()?;
-    let mut alerter = TerminalAlerter::start();
-    let mut auto_backup = backup::AutoBackup::new(&app.settings.backup, store.path().to_path_buf());
-    let worker = worker::Worker::start(store.path());
-    let reader = worker::Reader::start(store.path());
-    let mut index = index::IndexBuilder::start(store.path());
-    let mut live = Live {
-        store,
-        worker,
-        reader,
-        alerter: &mut alerter,
-    };
+fn run_until_quit(
+    app: &mut App,
+    live: &mut Live<'_>,
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    signals: &signals::Signals,
+) -> io::Result<()> {
+    let mut auto_backup = backup::AutoBackup::new(&app.settings.backup, live.path.clone());
+    let mut index = index::IndexBuilder::start(&live.path);
     let t = now();
+    // The first frame is drawn before the data comes: the screens say 正在读取 until it does.
     let start = app.start();
-    live.run(&mut app, start, t);
-    live.dispatch(&mut app, Msg::Tick, t);
+    live.run(app, start, t);
+    live.dispatch(app, Msg::Tick, t);
     let mut last_input = std::time::Instant::now();
+    // Something changed since the last frame.
+    let mut changed = true;
     while !app.quit {
-        live.collect(&mut app);
+        changed |= live.collect(app, now());
         if signals.caught().is_some() {
             // Told to stop: the core quits (keeping what it must), then the guard restores the terminal.
-            live.dispatch(&mut app, Msg::Terminate, now());
+            live.dispatch(app, Msg::Terminate, now());
             break;
         }
         // The list's height depends on the terminal and on whether the alert banner is showing.
-        let rows = ui::list_rows_for(&app, terminal.size()?.height);
+        let rows = ui::list_rows_for(app, terminal.size()?.height);
         if rows != app.screens.log.list.viewport {
-            live.dispatch(&mut app, Msg::Viewport(rows), now());
+            live.dispatch(app, Msg::Viewport(rows), now());
+            changed = true;
         }
         if let Some(outcome) = auto_backup.poll(now()) {
-            live.dispatch(&mut app, Msg::Backup(outcome), now());
+            live.dispatch(app, Msg::Backup(outcome), now());
+            changed = true;
         }
         if let Some(news) = index.latest() {
-            live.dispatch(&mut app, Msg::SearchIndex(news), now());
+            live.dispatch(app, Msg::SearchIndex(news), now());
+            changed = true;
         }
         if let Some(why) = live.alerter.take_failure() {
-            live.dispatch(&mut app, Msg::NotifyFailed(why), now());
+            live.dispatch(app, Msg::NotifyFailed(why), now());
+            changed = true;
         }
-        terminal.draw(|frame| ui::render(&app, frame))?;
+        if changed {
+            terminal.draw(|frame| ui::render(app, frame))?;
+            changed = false;
+        }
         // Wake at the next whole second so the status-line clock never lags, or when the pause
         // the app waits for (the lookup box asks the store once typing stops) is over, or soon
-        // to fetch what the worker is doing.
+        // to fetch what the store thread or the reader answered.
         let to_next_second = Duration::from_millis(1000 - u64::from(Local::now().timestamp_subsec_millis().min(999)));
         let (mut wait, mut pause_ends) = next_wake(to_next_second, app.pause_wanted(), last_input.elapsed());
-        let mut worker_due = false;
-        if live.worker.busy() && wait > WORKER_POLL {
-            (wait, pause_ends, worker_due) = (WORKER_POLL, false, true);
-        }
-        if live.reader.busy() && wait > READER_POLL {
-            (wait, pause_ends, worker_due) = (READER_POLL, false, true);
+        let mut replies_due = false;
+        if let Some(poll) = live.poll_interval()
+            && wait > poll
+        {
+            (wait, pause_ends, replies_due) = (poll, false, true);
         }
         let msg = if event::poll(wait)? {
             last_input = std::time::Instant::now();
@@ -525,10 +736,10 @@ fn run_until_quit(mut app: App, store: Store, signals: &signals::Signals) -> io:
                     None => continue,
                 },
                 Event::Paste(text) => Msg::Paste(text),
-                Event::Resize(_, height) => Msg::Viewport(ui::list_rows_for(&app, height)),
+                Event::Resize(_, height) => Msg::Viewport(ui::list_rows_for(app, height)),
                 _ => continue,
             }
-        } else if worker_due {
+        } else if replies_due {
             continue;
         } else if pause_ends {
             Msg::Paused
@@ -539,20 +750,19 @@ fn run_until_quit(mut app: App, store: Store, signals: &signals::Signals) -> io:
         let idle = matches!(msg, Msg::Tick)
             && last_input.elapsed() >= IDLE_BEFORE_HOUSEKEEPING
             && app.screens.search.index.is_none();
-        live.dispatch(&mut app, msg, now());
+        live.dispatch(app, msg, now());
+        changed = true;
         if idle {
-            // Housekeeping only: a failure (another terminal holding the lock) is tried again at
-            // the next idle tick, and the index answers correctly unmerged.
-            let _ = live.store.tidy_search_index();
+            live.tidy();
         }
     }
     index.stop();
     Ok(())
 }
 
-/// How often the loop looks for the worker's answer while one is out (an Argon2 check takes
-/// about 17 ms).
-const WORKER_POLL: Duration = Duration::from_millis(5);
+/// How often the loop looks for the store thread's answer while one is out (most take well
+/// under a millisecond; an Argon2 check about 17 ms).
+const WORKER_POLL: Duration = Duration::from_millis(2);
 
 /// How often the loop looks for the reader's answer while a query is out (the answer is what
 /// the officer waits for; a key still wakes the loop at once).

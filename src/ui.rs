@@ -371,6 +371,8 @@ fn alert_area(app: &App) -> Span<'static> {
         .count()
         + entries;
     match (alerts.len() + entries, unacked) {
+        // Not "none" before the store has said so (the first frame comes before the data).
+        (0, _) if !app.shared.alerts.read() => Span::styled(" 告警：读取中 ", theme::STATUS_BAR),
         (0, _) => Span::styled(" 告警：无 ", theme::STATUS_BAR),
         (_, 0) => Span::styled(format!(" 告警：{} 件报送未完成 ", alerts.len()), theme::STATUS_ALERT),
         (_, n) => Span::styled(format!(" 告警：{n} 件未确认 F2 "), theme::STATUS_ALERT),

@@ -72,11 +72,19 @@ pub struct Alerts {
     pub entry_alerts: Vec<EntryAlert>,
     /// When the events were last read from the store (another terminal or a script may add one).
     loaded_at: Option<NaiveDateTime>,
+    /// The store has answered once: until then nothing can be said about what is open.
+    read: bool,
     /// The previous tick, to see which scheduled times passed in between.
     last_tick: Option<NaiveDateTime>,
 }
 
 impl Alerts {
+    /// Whether the open events have been read at least once (the first frame comes before).
+    #[must_use]
+    pub fn read(&self) -> bool {
+        self.read
+    }
+
     /// Events that still need someone, most pressing first: unacknowledged, then by clock.
     #[must_use]
     pub fn pressing(&self, now: NaiveDateTime) -> Vec<&Event> {
@@ -137,6 +145,7 @@ impl Alerts {
         self.entry_alerts = entry_alerts;
         self.events = events;
         self.loaded_at = Some(now);
+        self.read = true;
         // Catch up at once: an app closed for hours shows and records the overdue steps now.
         steps.extend(self.tick(now, urgent));
         steps

@@ -356,16 +356,27 @@ impl App {
         self.screens.get(self.screen).pause_wanted()
     }
 
-    /// Whether any screen holds typing that quitting would lose.
+    /// Whether any screen holds typing that quitting would lose (a form being saved is not
+    /// lost: its save is finished first).
     fn has_unsaved(&self) -> bool {
-        ScreenId::ALL.iter().any(|s| self.screens.get(*s).has_unsaved())
+        ScreenId::ALL.iter().any(|s| {
+            let s = self.screens.get(*s);
+            s.has_unsaved() && !s.saving()
+        })
     }
 
     pub fn update(&mut self, msg: Msg, now: NaiveDateTime) -> Vec<Effect> {
         self.now = now;
         match msg {
             Msg::Tick => self.on_tick(now),
-            Msg::Reply(op, reply) => self.on_reply(op, reply),
+            Msg::Reply(op, reply) => {
+                self.on_reply(op, reply);
+                if self.quit {
+                    // Finishing on the way out: a save that was out closed its form (saved) or
+                    // kept it (failed); the drafts follow at once, as nobody will type again.
+                    self.keep_drafts_if_changed();
+                }
+            }
             Msg::Paused => {
                 if self.pause_wanted().is_some() {
                     self.with_screen(self.screen, |s, cx| s.on_pause(cx));
@@ -436,11 +447,23 @@ impl App {
         if let Some(text) = self.outbox.out.message.take() {
             self.message = Some(StatusMessage { text, at: now });
         }
-        std::mem::take(&mut self.outbox.out.effects)
+        let mut effects = std::mem::take(&mut self.outbox.out.effects);
+        if self.quit {
+            // Once quit, only the drafts are kept up to date while what was out is finished: a
+            // reload nobody will see, or a write nobody asked for (the next step of a signing
+            // whose PINs just matched), does not start on the way out.
+            effects.retain(|e| matches!(e, Effect::Quit | Effect::Request(_, Request::SaveDrafts { .. })));
+        }
+        effects
     }
 
     fn say(&mut self, text: &str) {
         self.outbox.out.message = Some(text.to_string());
+    }
+
+    /// Whether one of the app's own requests for `job` is still out.
+    fn job_out(&self, job: &Job) -> bool {
+        self.outbox.pending.values().any(|o| *o == Owner::App(job.clone()))
     }
 
     /// Sends one of the app's own requests.
@@ -477,13 +500,20 @@ impl App {
         out
     }
 
-    /// Closes every form (the officer gave up what was typed).
+    /// Closes every form (the officer gave up what was typed) but one being saved: its save
+    /// cannot be called back, and it is kept as a draft until its reply says it was saved.
     fn screens_discard_all(&mut self) {
         for id in ScreenId::ALL {
-            if self.screens.get(*id).has_unsaved() {
+            let screen = self.screens.get(*id);
+            if screen.has_unsaved() && !screen.saving() {
                 self.screens.get_mut(*id).discard_form();
             }
         }
+    }
+
+    /// Whether a screen's save is out.
+    fn saving(&self) -> bool {
+        ScreenId::ALL.iter().any(|s| self.screens.get(*s).saving())
     }
 
     fn on_tick(&mut self, now: NaiveDateTime) {
@@ -505,7 +535,11 @@ impl App {
         {
             self.lock();
         }
-        self.request(Job::ForeignWrites, Request::CheckForeignWrites);
+        // One look at a time: a look still out (behind a write waiting for another terminal's
+        // lock) will see everything written until it runs.
+        if !self.job_out(&Job::ForeignWrites) {
+            self.request(Job::ForeignWrites, Request::CheckForeignWrites);
+        }
         self.sync_drafts(now);
     }
 
@@ -535,6 +569,9 @@ impl App {
                     },
                 ),
                 Step::Followup(id, line) => self.request(Job::Followup(id), Request::AppendTimeline(id, line)),
+                // The periodic reload: a read still out runs after every request sent before
+                // now (the store thread keeps their order), so it answers for this one too.
+                Step::Reload if self.job_out(&Job::Events) => {}
                 Step::Reload => self.request(Job::Events, Request::LoadEvents),
                 Step::Say(m) => self.say(&m),
             }
@@ -559,11 +596,18 @@ impl App {
             }
             r => r,
         };
+        let pin_written = matches!(reply, Reply::Pin(_) | Reply::Pins(_) | Reply::PinSet);
         match self.outbox.pending.remove(&op) {
             Some(Owner::Screen(id)) => self.with_screen(id, |s, cx| s.on_reply(op, reply, cx)),
             Some(Owner::App(job)) => self.on_job_reply(job, reply),
             // Nobody waits for it any more (a reply from before a restart of the screen).
             None => {}
+        }
+        // A PIN was checked (recorded) or set: the PIN facts shown (wrong PINs in a row, when
+        // set) are read again — this terminal's own writes are not announced as another's. A
+        // read already out was sent after the write, so it sees it.
+        if pin_written && !self.job_out(&Job::PinStatuses) {
+            self.load_pin_statuses();
         }
     }
 
@@ -1109,6 +1153,9 @@ impl App {
         if running > 0 {
             parts.push(format!("{running} 个紧急事件的报送时限还在计时"));
         }
+        if self.saving() {
+            parts.push("正在保存的内容会在退出前写完".to_string());
+        }
         let question = if self.has_unsaved() {
             "表单还没有保存。放弃已填写的内容并退出吗？"
         } else {
@@ -1226,6 +1273,11 @@ impl App {
                 let preferred = self.screens.get(self.screen).selected_event();
                 self.acknowledge(preferred);
             }
+            // A save that is out cannot be called back: its form is neither saved twice nor
+            // closed until the reply comes (the store may be waiting for another terminal).
+            (Mode::Form, Action::Save | Action::Cancel) if self.screens.get(self.screen).saving() => {
+                self.say("正在保存，请稍候：保存完成或失败之前，这张表单不能再保存或关闭");
+            }
             (Mode::Form, Action::Cancel) if self.screens.get(self.screen).form_dirty() => {
                 self.confirm = Some(Question {
                     text: "放弃本次填写的内容吗？".into(),
@@ -1240,9 +1292,18 @@ impl App {
     /// answer it. Keeping unsaved text as drafts belongs here, as requests before the `Quit`.
     fn terminate(&mut self) {
         // Unsaved typing is kept as drafts, committed before the terminal is given back (unless
-        // the question about the last ones is still open: those stay as they are).
+        // the question about the last ones is still open: those stay as they are). A form
+        // being saved is among them until its reply says it was saved.
         self.keep_drafts();
         self.confirm = None;
+        self.quitting();
+    }
+
+    /// Quits; a save still out is finished first by the runtime, which the officer is told.
+    fn quitting(&mut self) {
+        if self.saving() {
+            self.say("正在写完保存的内容，写完后退出…");
+        }
         self.quit = true;
         self.outbox.out.effects.push(Effect::Quit);
     }
@@ -1270,11 +1331,18 @@ impl App {
     /// Keeps the drafts in step with the forms, at most every [`DRAFT_EVERY`] (a crash or a
     /// power cut loses at most that much typing; a saved or discarded form's draft goes).
     fn sync_drafts(&mut self, now: NaiveDateTime) {
-        let changed = self
+        if now - self.drafts_synced_at >= DRAFT_EVERY {
+            self.keep_drafts_if_changed();
+        }
+    }
+
+    /// Writes the drafts if the forms changed since they were last kept.
+    fn keep_drafts_if_changed(&mut self) {
+        if self
             .drafts_kept
             .as_ref()
-            .is_some_and(|kept| now - self.drafts_synced_at >= DRAFT_EVERY && *kept != self.current_drafts());
-        if changed {
+            .is_some_and(|kept| *kept != self.current_drafts())
+        {
             self.keep_drafts();
         }
     }
@@ -1294,11 +1362,11 @@ impl App {
     fn on_yes(&mut self, answer: Answer) {
         match answer {
             Answer::Quit => {
-                // What was typed is given up: its drafts go too.
+                // What was typed is given up: its drafts go too (a form being saved stays a
+                // draft until its reply says it was saved).
                 self.screens_discard_all();
                 self.keep_drafts();
-                self.quit = true;
-                self.outbox.out.effects.push(Effect::Quit);
+                self.quitting();
             }
             Answer::RestoreDrafts(drafts) => {
                 let mut restored = Vec::new();
@@ -1321,6 +1389,9 @@ impl App {
                 if let Some((id, _)) = drafts.first() {
                     self.show(*id);
                 }
+            }
+            Answer::DiscardForm(id) if self.screens.get(id).saving() => {
+                self.say("正在保存，不能放弃：保存完成或失败后再处理");
             }
             Answer::DiscardForm(id) => {
                 self.screens.get_mut(id).discard_form();
@@ -1625,6 +1696,100 @@ mod tests {
         assert!(a.screens.log.form.is_some());
     }
 
+    fn saved_as(id: i64) -> Reply {
+        Reply::EntrySaved {
+            entry_id: id,
+            key: crate::core::log::EntryKey {
+                occurred_at: at(NOW),
+                id,
+            },
+        }
+    }
+
+    #[test]
+    fn a_save_out_is_neither_sent_again_nor_closed_until_its_reply_comes_frames_later() {
+        let mut a = app();
+        open_form(&mut a);
+        fill_call(&mut a);
+        let op = op_of(&key(&mut a, Key::ctrl('s')), |r| matches!(r, Request::SaveEntry(..)));
+        // The store thread waits for another terminal's lock: keys and ticks go on meanwhile.
+        for (i, k) in [Key::ctrl('s'), Key::plain(KeyCode::Esc), Key::ch('x')]
+            .into_iter()
+            .enumerate()
+        {
+            assert!(requests(&key(&mut a, k)).is_empty(), "{k:?}");
+            assert!(a.confirm.is_none(), "{k:?}: no question: the form cannot be given up");
+            let form = &a.screens.log.form.as_ref().unwrap().form;
+            assert!(form.saving, "{k:?}");
+            assert_eq!(form_value(&a, LogField::Content), "河堤渗水", "{k:?}: nothing typed in");
+            if i < 2 {
+                assert!(
+                    a.message.as_ref().unwrap().text.contains("正在保存，请稍候"),
+                    "{k:?}: {:?}",
+                    a.message
+                );
+            }
+            a.update(Msg::Tick, at(NOW));
+        }
+        reply(&mut a, op, saved_as(3));
+        assert!(a.screens.log.form.is_none());
+        assert_eq!(a.message.as_ref().unwrap().text, "已保存：第 3 号记录");
+    }
+
+    /// The app signed in and told its drafts (none), so it keeps them from now on.
+    fn app_keeping_drafts() -> App {
+        let mut a = app();
+        let start = a.start();
+        let drafts = op_of(&start, |r| matches!(r, Request::LoadDrafts(_)));
+        reply(&mut a, drafts, Reply::Drafts(Vec::new()));
+        a
+    }
+
+    fn drafts_sent(effects: &[Effect]) -> Vec<usize> {
+        requests(effects)
+            .into_iter()
+            .filter_map(|(_, r)| match r {
+                Request::SaveDrafts { drafts, .. } => Some(drafts.len()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn quitting_while_a_save_is_out_waits_for_it_and_keeps_it_as_a_draft_until_saved() {
+        let mut a = app_keeping_drafts();
+        open_form(&mut a);
+        fill_call(&mut a);
+        let save = op_of(&key(&mut a, Key::ctrl('s')), |r| matches!(r, Request::SaveEntry(..)));
+        key(&mut a, Key::ctrl('c'));
+        let q = a.confirm.as_ref().unwrap().text.clone();
+        assert!(q.contains("正在保存的内容会在退出前写完") && !q.contains("放弃"), "{q}");
+        let effects = key(&mut a, Key::ch('y'));
+        assert!(a.quit && effects.contains(&Effect::Quit));
+        // Not given up: kept as a draft in case the save fails, and the officer told to wait.
+        assert_eq!(drafts_sent(&effects), [1]);
+        assert!(a.screens.log.form.is_some());
+        assert!(a.message.as_ref().unwrap().text.contains("正在写完保存的内容"));
+        // Saved: its draft goes; nothing else starts on the way out (the list's reload, the
+        // alerts' reload the save would have asked for).
+        let effects = reply(&mut a, save, saved_as(4));
+        assert_eq!(requests(&effects).len(), 1, "{effects:?}");
+        assert_eq!(drafts_sent(&effects), [0]);
+    }
+
+    #[test]
+    fn a_save_that_fails_after_a_stopping_signal_stays_a_draft() {
+        let mut a = app_keeping_drafts();
+        open_form(&mut a);
+        fill_call(&mut a);
+        let save = op_of(&key(&mut a, Key::ctrl('s')), |r| matches!(r, Request::SaveEntry(..)));
+        let effects = a.update(Msg::Terminate, at(NOW));
+        assert_eq!(drafts_sent(&effects), [1], "the form being saved is among the drafts");
+        let effects = reply(&mut a, save, Reply::Failed("数据库正被另一个终端长时间占用".into()));
+        assert!(requests(&effects).is_empty(), "the draft already holds it: {effects:?}");
+        assert_eq!(form_value(&a, LogField::Content), "河堤渗水");
+    }
+
     #[test]
     fn quitting_from_the_list_is_confirmed_too() {
         let mut a = app();
@@ -1882,26 +2047,52 @@ mod tests {
     #[test]
     fn a_clock_jumping_backwards_still_reloads_events() {
         let mut a = app();
-        assert!(
-            a.update(Msg::Tick, at("2026-11-23 03:10:05"))
-                .iter()
-                .any(|e| matches!(e, Effect::Request(_, Request::LoadEvents)))
-        );
-        assert!(
-            !a.update(Msg::Tick, at("2026-11-23 03:10:06"))
-                .iter()
-                .any(|e| matches!(e, Effect::Request(_, Request::LoadEvents)))
-        );
+        // A tick at `t`; whether it reloaded (the reload answered at once, as the store does).
+        let tick = |a: &mut App, t: &str| {
+            let effects = a.update(Msg::Tick, at(t));
+            let reloads: Vec<OpId> = requests(&effects)
+                .into_iter()
+                .filter(|(_, r)| matches!(r, Request::LoadEvents))
+                .map(|(op, _)| op)
+                .collect();
+            for op in &reloads {
+                a.update(Msg::Reply(*op, Reply::Events(Vec::new(), Vec::new())), at(t));
+            }
+            !reloads.is_empty()
+        };
+        assert!(tick(&mut a, "2026-11-23 03:10:05"));
+        assert!(!tick(&mut a, "2026-11-23 03:10:06"));
         // The clock is corrected back by an hour.
-        assert!(
-            a.update(Msg::Tick, at("2026-11-23 02:10:06"))
-                .iter()
-                .any(|e| matches!(e, Effect::Request(_, Request::LoadEvents)))
+        assert!(tick(&mut a, "2026-11-23 02:10:06"));
+        assert!(tick(&mut a, "2026-11-23 02:10:08"));
+    }
+
+    #[test]
+    fn a_periodic_look_at_the_store_is_not_sent_again_while_one_is_out() {
+        let mut a = app();
+        let sent = |effects: &[Effect], pick: fn(&Request) -> bool| {
+            requests(effects).into_iter().filter(|(_, r)| pick(r)).count()
+        };
+        let reload = |r: &Request| matches!(r, Request::LoadEvents);
+        let look = |r: &Request| matches!(r, Request::CheckForeignWrites);
+        let first = a.update(Msg::Tick, at("2026-11-23 03:10:05"));
+        assert_eq!((sent(&first, reload), sent(&first, look)), (1, 1));
+        // Neither is answered (the store thread waits behind another terminal's lock): later
+        // ticks send no second one, which would only pile up behind the first.
+        for t in ["2026-11-23 03:10:06", "2026-11-23 03:10:07", "2026-11-23 03:10:08"] {
+            let effects = a.update(Msg::Tick, at(t));
+            assert_eq!((sent(&effects, reload), sent(&effects, look)), (0, 0), "{t}");
+        }
+        let look_op = op_of(&first, look);
+        a.update(
+            Msg::Reply(look_op, Reply::ForeignWrites(false)),
+            at("2026-11-23 03:10:08"),
         );
-        assert!(
-            a.update(Msg::Tick, at("2026-11-23 02:10:08"))
-                .iter()
-                .any(|e| matches!(e, Effect::Request(_, Request::LoadEvents)))
+        let effects = a.update(Msg::Tick, at("2026-11-23 03:10:09"));
+        assert_eq!(
+            (sent(&effects, reload), sent(&effects, look)),
+            (0, 1),
+            "the look answered goes again"
         );
     }
 

@@ -124,6 +124,12 @@ impl ApproverForm {
         paste_into(&mut self.form, text, cx);
     }
 
+    /// The PIN check or the write is out.
+    #[must_use]
+    pub fn waiting(&self) -> bool {
+        self.waiting.is_some()
+    }
+
     /// Something was typed.
     #[must_use]
     pub fn dirty(&self) -> bool {

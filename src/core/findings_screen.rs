@@ -119,6 +119,10 @@ impl Screen for FindingsScreen {
         self.acking = None;
     }
 
+    fn saving(&self) -> bool {
+        self.form.as_ref().is_some_and(ApproverForm::waiting)
+    }
+
     fn on_show(&mut self, cx: &mut Cx<'_>) {
         self.load(cx);
     }

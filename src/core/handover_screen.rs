@@ -47,6 +47,13 @@ pub struct HandoverScreen {
     pub more: bool,
     /// A page of older handovers on its way (appended when it arrives).
     page_op: Option<OpId>,
+    /// The newest page on its way (it replaces the history; an older page asked for before it
+    /// is dropped).
+    first_op: Option<OpId>,
+    /// The history has been read once (until then the tab says 正在读取, not 还没有).
+    pub loaded: bool,
+    /// The signed handover being read for the detail: dropped if the officer left meanwhile.
+    detail_op: Option<OpId>,
     pub selected: usize,
     pub draft: Option<Draft>,
     pub item_selected: usize,
@@ -382,6 +389,7 @@ impl HandoverScreen {
         match action {
             Action::Back => {
                 self.detail = None;
+                self.detail_op = None;
                 self.detail_scroll = 0;
             }
             Action::Up => self.detail_scroll = self.detail_scroll.saturating_sub(1),
@@ -410,18 +418,19 @@ impl HandoverScreen {
     /// The newest page of the history (on showing the tab, after a signing).
     fn load_first_page(&mut self, cx: &mut Cx<'_>) {
         self.page_op = None;
-        cx.request(StoreRequest::LoadHandovers {
+        self.first_op = Some(cx.request(StoreRequest::LoadHandovers {
             before: None,
             limit: HISTORY_PAGE,
-        });
+        }));
     }
 
     fn run(&mut self, request: Request, cx: &mut Cx<'_>) {
         match request {
             Request::None => {}
             Request::Say(m) => cx.say(m),
+            // An older page follows the newest: not before the newest has come.
             Request::LoadMore => {
-                if self.page_op.is_none() {
+                if self.page_op.is_none() && self.first_op.is_none() {
                     let before = self.history.last().map(|h| h.id);
                     self.page_op = Some(cx.request(StoreRequest::LoadHandovers {
                         before,
@@ -434,7 +443,7 @@ impl HandoverScreen {
                 cx.say("正在汇总未办结事项…");
             }
             Request::LoadDetail(id) => {
-                cx.request(StoreRequest::LoadHandover(id));
+                self.detail_op = Some(cx.request(StoreRequest::LoadHandover(id)));
             }
             Request::Sign(req) => {
                 let pins = vec![
@@ -715,6 +724,11 @@ impl Screen for HandoverScreen {
         self.signing = None;
     }
 
+    /// Signing, from the PIN check to the signed record: once started it goes through.
+    fn saving(&self) -> bool {
+        self.signing.is_some()
+    }
+
     fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
         if self.signing.as_ref().is_some_and(|s| s.op == op) {
             return self.signing_step(reply, cx);
@@ -725,18 +739,27 @@ impl Screen for HandoverScreen {
                 self.draft_from(&state, cx);
             }
             Reply::Handovers(list) => {
-                self.more = list.len() >= HISTORY_PAGE;
+                let full = list.len() >= HISTORY_PAGE;
                 if self.page_op == Some(op) {
                     self.page_op = None;
                     self.history.extend(list);
-                } else {
+                } else if self.first_op == Some(op) {
                     // The first page, read afresh: older pages come again as the officer scrolls.
+                    self.first_op = None;
                     self.page_op = None;
+                    self.loaded = true;
                     self.history = list;
+                } else {
+                    // Asked for before the history was read afresh.
+                    return;
                 }
+                self.more = full;
                 self.selected = self.selected.min(self.history.len().saturating_sub(1));
             }
+            // The officer left that detail (or asked for another) before it came.
+            Reply::Handover(_) if self.detail_op != Some(op) => {}
             Reply::Handover(h) => {
+                self.detail_op = None;
                 self.detail = Some(*h);
                 self.detail_scroll = 0;
             }
@@ -747,7 +770,18 @@ impl Screen for HandoverScreen {
                 self.building = false;
                 cx.say(format!("汇总未办结事项失败：{why}。可按 n 重试"));
             }
-            Reply::Failed(why) => cx.say(format!("读取交接班记录失败：{why}")),
+            Reply::Failed(why) => {
+                if self.first_op == Some(op) {
+                    self.first_op = None;
+                }
+                if self.page_op == Some(op) {
+                    self.page_op = None;
+                }
+                if self.detail_op == Some(op) {
+                    self.detail_op = None;
+                }
+                cx.say(format!("读取交接班记录失败：{why}"));
+            }
             _ => {}
         }
     }

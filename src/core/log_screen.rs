@@ -31,6 +31,9 @@ pub struct LogList {
     pub loaded: bool,
     /// A page request is on its way; no second one is sent meanwhile.
     pub loading: bool,
+    /// The page asked for last: an answer to one asked before it (a reload or a jump sent while
+    /// a page was out) is dropped, so a page read from the old window never lands on the new.
+    page_op: Option<OpId>,
     /// Why the last read failed, until a page arrives (shown instead of 正在读取).
     pub load_error: Option<String>,
 }
@@ -266,7 +269,7 @@ impl LogScreen {
         // The mark on the entry just saved lasts until the officer moves on.
         self.marked = None;
         let vp = self.list.viewport.max(1).cast_signed();
-        let request = match action {
+        let page = match action {
             Action::Up => self.list.move_by(-1),
             Action::Down => self.list.move_by(1),
             Action::PageUp => self.list.move_by(-vp),
@@ -280,11 +283,22 @@ impl LogScreen {
                 });
                 None
             }
-            Action::Open => self.list.selected_row().map(|row| row.id).map(|id| self.open_entry(id)),
+            Action::Open => {
+                if let Some(id) = self.list.selected_row().map(|row| row.id) {
+                    let r = self.open_entry(id);
+                    self.entry_op = Some(cx.request(r));
+                }
+                None
+            }
             _ => None,
         };
+        self.send_page(page, cx);
+    }
+
+    /// Sends a page request of the list, if any: the one whose answer the list waits for.
+    fn send_page(&mut self, request: Option<Request>, cx: &mut Cx<'_>) {
         if let Some(r) = request {
-            cx.request(r);
+            self.list.page_op = Some(cx.request(r));
         }
     }
 
@@ -370,7 +384,7 @@ impl LogScreen {
                 // The list keeps showing the newest entries; the saved one is marked where it falls.
                 self.marked = Some(entry_id);
                 let request = self.list.request(Anchor::Newest, Some(entry_id));
-                cx.request(request);
+                self.send_page(Some(request), cx);
                 // An urgent entry raised an alert with it: show and ring it now, not at the next reload.
                 cx.command(Command::ReloadEvents);
             }
@@ -382,7 +396,7 @@ impl LogScreen {
                 });
                 self.entry_op = Some(cx.request(Request::LoadEntry(entry_id)));
                 let request = self.list.reload(Some(entry_id));
-                cx.request(request);
+                self.send_page(Some(request), cx);
             }
         }
     }
@@ -465,6 +479,10 @@ impl Screen for LogScreen {
         LogScreen::discard_form(self);
     }
 
+    fn saving(&self) -> bool {
+        self.save_op.is_some()
+    }
+
     fn draft(&self) -> Option<String> {
         let lf = self.form.as_ref().filter(|f| f.form.dirty)?;
         let (purpose, entry) = match &lf.purpose {
@@ -507,11 +525,13 @@ impl Screen for LogScreen {
 
     fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
         match reply {
+            // A page asked for before the last one: the window has moved on since.
+            Reply::Page(..) if self.list.page_op != Some(op) => {}
             Reply::Page(req, rows) => {
+                self.list.page_op = None;
                 self.list.on_page(req, rows);
-                if let Some(r) = self.list.prefetch() {
-                    cx.request(r);
-                }
+                let next = self.list.prefetch();
+                self.send_page(next, cx);
             }
             Reply::Entry(entry) => {
                 // A draft for this entry: its form opens again over the detail, filled in.
@@ -542,12 +562,14 @@ impl Screen for LogScreen {
             Reply::Failed(why) if self.entry_op == Some(op) => {
                 cx.say(format!("读取记录失败：{why}。按 Esc 返回列表后可重新打开"));
             }
-            Reply::Failed(why) => {
-                // A page of the list.
+            Reply::Failed(why) if self.list.page_op == Some(op) => {
+                self.list.page_op = None;
                 self.list.loading = false;
                 self.list.load_error = Some(why.clone());
                 cx.say(format!("读取失败：{why}"));
             }
+            // A page replaced since, or a detail closed since: said, nothing waits for it.
+            Reply::Failed(why) => cx.say(format!("读取失败：{why}")),
             _ => {}
         }
     }
@@ -555,14 +577,13 @@ impl Screen for LogScreen {
     fn on_start(&mut self, cx: &mut Cx<'_>) {
         self.list.viewport = cx.shared.viewport;
         let r = self.list.initial();
-        cx.request(r);
+        self.send_page(Some(r), cx);
     }
 
     fn on_viewport_changed(&mut self, cx: &mut Cx<'_>) {
         self.list.viewport = cx.shared.viewport;
-        if let Some(r) = self.list.move_by(0) {
-            cx.request(r);
-        }
+        let page = self.list.move_by(0);
+        self.send_page(page, cx);
     }
 
     fn on_foreign_writes(&mut self, _shown: bool, cx: &mut Cx<'_>) {
@@ -573,7 +594,7 @@ impl Screen for LogScreen {
             let following = list.selected == 0 && !list.more_newer;
             let selected = list.selected_row().map(|r| r.id).filter(|_| !following);
             let r = self.list.reload(selected);
-            cx.request(r);
+            self.send_page(Some(r), cx);
         }
         if let Some(d) = &self.detail {
             self.entry_op = Some(cx.request(Request::LoadEntry(d.id)));

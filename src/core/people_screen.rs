@@ -255,6 +255,10 @@ impl Screen for PeopleScreen {
         self.purpose = None;
     }
 
+    fn saving(&self) -> bool {
+        self.form.as_ref().is_some_and(ApproverForm::waiting)
+    }
+
     fn on_show(&mut self, cx: &mut Cx<'_>) {
         cx.command(Command::ReloadPins);
     }

@@ -325,6 +325,10 @@ impl Screen for RosterScreen {
         self.save_op = None;
     }
 
+    fn saving(&self) -> bool {
+        self.save_op.is_some()
+    }
+
     fn draft(&self) -> Option<String> {
         let form = self.form.as_ref().filter(|f| f.dirty)?;
         serde_json::to_string(&SwapDraft {

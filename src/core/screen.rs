@@ -467,6 +467,12 @@ pub trait Screen {
     /// Close the form being typed in, dropping what was typed (the officer said yes).
     fn discard_form(&mut self) {}
 
+    /// A save of this screen's form is out: it cannot be called back, so the form stays (and
+    /// is neither saved again nor closed) until its reply comes, however many frames later.
+    fn saving(&self) -> bool {
+        false
+    }
+
     /// The reply to a request this screen made.
     fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>);
 

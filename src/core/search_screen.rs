@@ -358,7 +358,11 @@ impl SearchScreen {
         }
         let last = view.lines.len().saturating_sub(1);
         match action {
-            Action::Back => self.report = None,
+            Action::Back => {
+                self.report = None;
+                // A period asked for and not come yet: left with the report, it does not open it again.
+                self.report_op = None;
+            }
             Action::Up => view.scroll = view.scroll.saturating_sub(1),
             Action::Down => view.scroll = (view.scroll + 1).min(last),
             Action::PageUp => view.scroll = view.scroll.saturating_sub(10),
@@ -374,6 +378,8 @@ impl SearchScreen {
                 let w = view.window.next();
                 self.ask_report_for(w, cx);
             }
+            // Another period is on its way and would replace this report, form and all.
+            Action::MarkSent if self.report_op.is_some() => cx.say("正在生成日报，请稍候再按"),
             Action::MarkSent => {
                 let form = sending_form(view, cx);
                 view.form = Some(form);
@@ -483,6 +489,10 @@ impl Screen for SearchScreen {
             v.form = None;
         }
         self.mark_op = None;
+    }
+
+    fn saving(&self) -> bool {
+        self.mark_op.is_some()
     }
 
     fn draft(&self) -> Option<String> {

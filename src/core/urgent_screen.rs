@@ -129,7 +129,9 @@ impl ListFilter {
         }
     }
 
-    fn shows_open(self) -> bool {
+    /// Whether the open events are listed (before the history).
+    #[must_use]
+    pub fn shows_open(self) -> bool {
         self != Self::Ended
     }
 }
@@ -174,6 +176,8 @@ pub struct UrgentScreen {
     pub purpose: UrgentPurpose,
     /// The save in flight, and what its confirmation will say before the report's name.
     save_op: Option<(OpId, String)>,
+    /// The history read for the filter shown (an answer for an earlier filter is dropped).
+    history_op: Option<OpId>,
     /// The id of the selected event, for F2 from anywhere on the tab.
     selected_id: Option<EventId>,
     /// Whether the selected event was open at the last reload: when it closes (here or at
@@ -811,16 +815,23 @@ impl UrgentScreen {
     }
 
     fn load_history(&mut self, cx: &mut Cx<'_>) {
-        match self.filter.days() {
-            Some(days) => {
-                cx.request(Request::LoadEventHistory {
-                    since: cx.now - chrono::Duration::days(days),
-                    until: cx.now + chrono::Duration::days(1),
-                    limit: HISTORY_LIMIT,
-                });
+        self.history_op = match self.filter.days() {
+            Some(days) => Some(cx.request(Request::LoadEventHistory {
+                since: cx.now - chrono::Duration::days(days),
+                until: cx.now + chrono::Duration::days(1),
+                limit: HISTORY_LIMIT,
+            })),
+            None => {
+                self.history.clear();
+                None
             }
-            None => self.history.clear(),
-        }
+        };
+    }
+
+    /// The history for the filter shown is being read.
+    #[must_use]
+    pub fn history_loading(&self) -> bool {
+        self.history_op.is_some()
     }
 
     fn save(&mut self, cx: &mut Cx<'_>) {
@@ -1077,6 +1088,10 @@ impl Screen for UrgentScreen {
         self.save_op = None;
     }
 
+    fn saving(&self) -> bool {
+        self.save_op.is_some()
+    }
+
     fn draft(&self) -> Option<String> {
         let form = self.form.as_ref().filter(|f| f.dirty)?;
         let (purpose, event) = self.purpose.name();
@@ -1143,6 +1158,11 @@ impl Screen for UrgentScreen {
                 self.keep_opened_listed(cx);
             }
             (Reply::EventHistory(events), _) => {
+                if self.history_op != Some(op) {
+                    // Read for a filter since changed (f pressed again before it came).
+                    return;
+                }
+                self.history_op = None;
                 self.history = events;
                 self.keep_opened_listed(cx);
                 let n = self.listed(cx.shared).len();
@@ -1168,7 +1188,12 @@ impl Screen for UrgentScreen {
                 self.save_op = None;
                 save_failed(self.form.as_mut(), &why, cx);
             }
-            (Reply::Failed(why), None) => cx.say(format!("读取紧急事件失败：{why}")),
+            (Reply::Failed(why), None) => {
+                if self.history_op == Some(op) {
+                    self.history_op = None;
+                }
+                cx.say(format!("读取紧急事件失败：{why}"));
+            }
             _ => {}
         }
     }

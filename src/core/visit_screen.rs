@@ -46,6 +46,9 @@ pub struct VisitList {
     pub loaded: bool,
     /// A page is on its way; no second one is asked for meanwhile.
     pub loading: bool,
+    /// The page asked for last: an answer to one asked before it is dropped (the window was
+    /// read again meanwhile).
+    page_op: Option<OpId>,
 }
 
 impl VisitList {
@@ -144,6 +147,8 @@ pub enum VisitForm {
 pub struct VisitScreen {
     /// Who is inside now (oldest first).
     pub inside: Vec<Visit>,
+    /// `inside` has been read once (until then the board says 正在读取, not 没有).
+    pub inside_read: bool,
     /// 全部来访, read only while the board shows it.
     pub all: VisitList,
     pub watch: Vec<WatchEntry>,
@@ -167,6 +172,8 @@ pub struct VisitScreen {
     checkout_op: Option<(OpId, VisitId)>,
     reveal_op: Option<(OpId, VisitId)>,
     event_op: Option<OpId>,
+    /// The visit being read for the detail: an answer the officer has left (Esc) is dropped.
+    detail_op: Option<OpId>,
     /// The crowd question is open: the visit it names, if any.
     crowd: Option<Option<(VisitId, String)>>,
 }
@@ -825,6 +832,7 @@ impl VisitScreen {
         match action {
             Action::Back => {
                 self.detail = None;
+                self.detail_op = None;
                 self.revealed = None;
                 self.reveals.clear();
             }
@@ -930,6 +938,9 @@ impl VisitScreen {
                 self.save_op = Some((op, name));
                 cx.say("正在保存…");
             }
+            VisitRequest::AskCheckout(_) if self.checkout_op.is_some() => {
+                cx.say("正在登记离开，请稍候");
+            }
             VisitRequest::AskCheckout(id) => {
                 let question = self.checkout_question(id, cx.now);
                 cx.command(Command::Ask {
@@ -938,10 +949,10 @@ impl VisitScreen {
                 });
             }
             VisitRequest::LoadDetail(id) => {
-                cx.request(Request::LoadVisit(id));
+                self.detail_op = Some(cx.request(Request::LoadVisit(id)));
             }
             VisitRequest::LoadPage(req) => {
-                cx.request(Request::LoadVisitPage(req));
+                self.all.page_op = Some(cx.request(Request::LoadVisitPage(req)));
             }
             VisitRequest::Reveal(id) => {
                 let op = cx.request(Request::RevealId {
@@ -955,6 +966,10 @@ impl VisitScreen {
                 let op = cx.request(Request::AddWatch(entry));
                 self.save_op = Some((op, name));
                 cx.say("正在保存…");
+            }
+            // An urgent event cannot be taken back: not a second one while the first is saved.
+            VisitRequest::AskCrowd(_) if self.event_op.is_some() => {
+                cx.say("正在报紧急事件，请稍候：上一次还没有保存完");
             }
             VisitRequest::AskCrowd(question) => cx.command(Command::Ask {
                 question,
@@ -1012,7 +1027,7 @@ impl VisitScreen {
         cx.say(said);
         self.reload(cx);
         if let Some(id) = self.detail.as_ref().map(|v| v.id) {
-            cx.request(Request::LoadVisit(id));
+            self.detail_op = Some(cx.request(Request::LoadVisit(id)));
         }
     }
 }
@@ -1077,6 +1092,10 @@ impl Screen for VisitScreen {
         self.save_op = None;
     }
 
+    fn saving(&self) -> bool {
+        self.save_op.is_some()
+    }
+
     fn draft(&self) -> Option<String> {
         let (form, kind) = self.form.as_ref().filter(|(f, _)| f.dirty)?;
         // A returning visitor's ID number stays concealed in the draft's form as on screen.
@@ -1115,11 +1134,17 @@ impl Screen for VisitScreen {
         match reply {
             Reply::Visits { inside, watch } => {
                 self.inside = inside;
+                self.inside_read = true;
                 self.watch = watch;
                 let n = self.rows().len();
                 self.selected = self.selected.min(n.saturating_sub(1));
             }
-            Reply::VisitPage(req, rows) => self.on_visit_page(req, rows),
+            // A page asked for before the last one: the window has been read again since.
+            Reply::VisitPage(..) if self.all.page_op != Some(op) => {}
+            Reply::VisitPage(req, rows) => {
+                self.all.page_op = None;
+                self.on_visit_page(req, rows);
+            }
             Reply::Lookup(results) => {
                 if let Some((id, query)) = self.lookup_op.take() {
                     if id == op {
@@ -1165,13 +1190,20 @@ impl Screen for VisitScreen {
                 self.after_write(format!("已保存：关注名单第 {id} 条 {}", saving.unwrap_or_default()), cx);
             }
             Reply::CheckedOut { name } => {
-                let id = self.checkout_op.take().map(|(_, id)| id).unwrap_or_default();
+                let id = self
+                    .checkout_op
+                    .take_if(|(o, _)| *o == op)
+                    .map(|(_, id)| id)
+                    .unwrap_or_default();
                 self.after_write(
                     format!("已登记离开：第 {id} 号来访 {name}，{}", cx.now.format("%H:%M")),
                     cx,
                 );
             }
+            // The officer left that detail (or asked for another) before it came.
+            Reply::Visit(..) if self.detail_op != Some(op) => {}
             Reply::Visit(visit, reveals) => {
+                self.detail_op = None;
                 self.detail = Some(*visit);
                 self.revealed = None;
                 self.reveals = reveals;
@@ -1208,6 +1240,13 @@ impl Screen for VisitScreen {
                 } else {
                     if self.lookup_op.as_ref().is_some_and(|(o, _)| *o == op) {
                         self.lookup_op = None;
+                    }
+                    if self.detail_op == Some(op) {
+                        self.detail_op = None;
+                    }
+                    if self.all.page_op == Some(op) {
+                        self.all.page_op = None;
+                        self.all.loading = false;
                     }
                     cx.say(format!("读取来访记录失败：{why}"));
                 }
@@ -1258,7 +1297,7 @@ impl Screen for VisitScreen {
                 self.lookup = None;
                 self.watch_open = false;
                 cx.request(Request::LoadVisits);
-                cx.request(Request::LoadVisit(id));
+                self.detail_op = Some(cx.request(Request::LoadVisit(id)));
                 Ok(())
             }
             t => Err(t),

@@ -1,51 +1,110 @@
-//! The store worker: a thread with its own connection to the same file, executing the requests
-//! that would hold the screen — today the PIN checks and enrolments (Argon2id at OWASP's minimum
-//! takes ~17 ms each, several per handover signature). The UI thread sends them here and goes
-//! on drawing and taking keys; each reply comes back with its operation id, and the app's
-//! operation table hands it to whoever asked. Writes from here reach the UI thread's connection
-//! like another terminal's (the data version changes): nothing is cached across them.
+//! The threads that take the store off the UI thread, so that it only draws, takes keys and
+//! routes replies.
+//!
+//! - [`Worker`], the store thread: it owns the connection the app opened (its guard, its view of
+//!   what other terminals wrote) and runs every request but the reader's, one at a time in the
+//!   order sent — a save and the reload after it stay in that order — and, when the officer has
+//!   been idle, a step of the search index's housekeeping. A request waiting on another
+//!   terminal's lock (up to the store's busy timeout) holds this thread, never the screen.
+//! - [`Reader`]: a thread with its own, never-writing connection for searches and visitor
+//!   lookups, where a query the officer has replaced is skipped or stopped.
+//!
+//! Each reply comes back with its operation id, and the app's operation table hands it to
+//! whoever asked; a thread that dies answers every request still out with a failure.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, channel};
+use std::time::Instant;
 
 use chrono::NaiveDateTime;
 
 use crate::core::app::{OpId, Reply, Request};
 use crate::store::Store;
 
-/// The UI thread's end of a thread's two channels: requests out, replies back, and which are
-/// still out (each is answered once, even if the thread dies).
+/// What the UI thread hands a thread.
+enum Job {
+    Run(OpId, Request, NaiveDateTime),
+    /// One idle step of merging the search index (the store thread only).
+    Tidy,
+}
+
+/// What comes back.
+enum Done {
+    Reply(OpId, Reply),
+    /// The housekeeping step is over (whatever it found: it is tried again when next idle).
+    Tidied,
+}
+
+/// The UI thread's end of a thread's two channels: jobs out, answers back, and which requests
+/// are still out (each is answered once, even if the thread dies).
 struct Line {
-    to: Sender<(OpId, Request, NaiveDateTime)>,
-    from: Receiver<(OpId, Reply)>,
+    /// `None` once closed: the thread finishes what it has and ends.
+    to: Option<Sender<Job>>,
+    from: Receiver<Done>,
     /// Requests sent and not yet answered.
     out: Vec<OpId>,
+    /// A housekeeping step is out.
+    tidying: bool,
     /// Said for each request still out if the thread dies.
     died: &'static str,
 }
 
 impl Line {
+    fn new(to: Sender<Job>, from: Receiver<Done>, died: &'static str) -> Self {
+        Self {
+            to: Some(to),
+            from,
+            out: Vec::new(),
+            tidying: false,
+            died,
+        }
+    }
+
     fn send(&mut self, op: OpId, request: Request, now: NaiveDateTime) -> Result<(), Request> {
-        match self.to.send((op, request, now)) {
+        let Some(to) = &self.to else { return Err(request) };
+        match to.send(Job::Run(op, request, now)) {
             Ok(()) => {
                 self.out.push(op);
                 Ok(())
             }
-            Err(std::sync::mpsc::SendError((_, request, _))) => Err(request),
+            Err(std::sync::mpsc::SendError(job)) => match job {
+                Job::Run(_, request, _) => Err(request),
+                Job::Tidy => unreachable!("a request was sent"),
+            },
         }
     }
 
-    fn try_recv(&mut self) -> Option<(OpId, Reply)> {
-        match self.from.try_recv() {
-            Ok((op, reply)) => {
-                self.out.retain(|o| *o != op);
-                Some((op, reply))
+    fn tidy(&mut self) -> bool {
+        let sent = self.to.as_ref().is_some_and(|to| to.send(Job::Tidy).is_ok());
+        self.tidying |= sent;
+        sent
+    }
+
+    /// The next answer: one already here, or (`until`) the first to come before then.
+    fn next(&mut self, until: Option<Instant>) -> Option<(OpId, Reply)> {
+        loop {
+            let got = match until {
+                None => self.from.try_recv().map_err(|e| match e {
+                    TryRecvError::Empty => RecvTimeoutError::Timeout,
+                    TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+                }),
+                Some(t) => self.from.recv_timeout(t.saturating_duration_since(Instant::now())),
+            };
+            match got {
+                Ok(Done::Tidied) => self.tidying = false,
+                Ok(Done::Reply(op, reply)) => {
+                    self.out.retain(|o| *o != op);
+                    return Some((op, reply));
+                }
+                Err(RecvTimeoutError::Timeout) => return None,
+                // The thread died with requests out (a panic): each asker is told, nobody waits.
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.tidying = false;
+                    return self.out.pop().map(|op| (op, Reply::Failed(self.died.into())));
+                }
             }
-            Err(TryRecvError::Empty) => None,
-            // The thread died with requests out (a panic): each asker is told, nobody waits.
-            Err(TryRecvError::Disconnected) => self.out.pop().map(|op| (op, Reply::Failed(self.died.into()))),
         }
     }
 
@@ -54,47 +113,51 @@ impl Line {
     }
 }
 
+/// The store thread.
 pub struct Worker {
     line: Line,
+    /// Disconnected once the thread has ended (its sender is dropped as it returns or unwinds):
+    /// how the drain waits for it with a limit.
+    ended: Receiver<()>,
 }
 
 impl Worker {
-    /// Starts the thread; it opens `db` itself (already migrated by the UI thread's open). A
-    /// file it cannot open answers every request with why.
-    #[must_use]
-    pub fn start(db: &Path) -> Self {
-        let (to, requests) = channel::<(OpId, Request, NaiveDateTime)>();
+    /// Starts the store thread with `store`, the connection the app opened (already migrated).
+    /// `Err` gives the store back when the system refuses a thread: the caller runs the
+    /// requests itself then, as before there was a store thread.
+    pub fn start(store: Store) -> Result<Self, Box<Store>> {
+        let (to, jobs) = channel::<Job>();
         let (replies, from) = channel();
-        let db = db.to_path_buf();
-        std::thread::spawn(move || {
-            let mut store = Store::open(&db).map_err(|e| e.to_string());
-            for (op, request, now) in requests {
-                let reply = match &mut store {
-                    Ok(store) => super::execute(store, request, now),
-                    Err(why) => Reply::Failed(why.clone()),
+        let (hand, take) = channel::<Store>();
+        let (alive, ended) = channel::<()>();
+        let spawned = std::thread::Builder::new().name("zhiban-store".into()).spawn(move || {
+            let _alive = alive;
+            // Handed over once the thread exists (a refused thread leaves it with the caller).
+            let Ok(mut store) = take.recv() else { return };
+            for job in jobs {
+                let done = match job {
+                    Job::Run(op, request, now) => Done::Reply(op, super::execute(&mut store, request, now)),
+                    Job::Tidy => {
+                        // Housekeeping only: a failure (another terminal holding the lock) is
+                        // tried again when the officer is next idle, and the index answers
+                        // correctly unmerged.
+                        let _ = store.tidy_search_index();
+                        Done::Tidied
+                    }
                 };
-                if replies.send((op, reply)).is_err() {
+                if replies.send(done).is_err() {
                     break;
                 }
             }
         });
-        Self {
-            line: Line {
-                to,
-                from,
-                out: Vec::new(),
-                died: "后台线程意外退出，请重试",
-            },
+        if spawned.is_err() {
+            return Err(Box::new(store));
         }
-    }
-
-    /// Whether `request` runs here rather than on the UI thread: those that hash or verify a PIN.
-    #[must_use]
-    pub fn takes(request: &Request) -> bool {
-        matches!(
-            request,
-            Request::CheckPin { .. } | Request::CheckPins(_) | Request::EnrolPin { .. } | Request::ReplacePin { .. }
-        )
+        hand.send(store).map_err(|e| Box::new(e.0))?;
+        Ok(Self {
+            line: Line::new(to, from, "后台数据库线程意外退出，这项操作没有完成，请重试"),
+            ended,
+        })
     }
 
     /// Sends `request`; `Err` gives it back when the thread is gone (run it here then).
@@ -104,13 +167,46 @@ impl Worker {
 
     /// An answer that has arrived, if any.
     pub fn try_recv(&mut self) -> Option<(OpId, Reply)> {
-        self.line.try_recv()
+        self.line.next(None)
     }
 
-    /// Something is being worked on: the loop wakes soon to fetch it.
+    /// The next answer, waiting for it until `until`.
+    pub fn recv_until(&mut self, until: Instant) -> Option<(OpId, Reply)> {
+        self.line.next(Some(until))
+    }
+
+    /// A request is out: the loop wakes soon to fetch its answer.
     #[must_use]
     pub fn busy(&self) -> bool {
         self.line.busy()
+    }
+
+    /// How many requests are out.
+    #[must_use]
+    pub fn out(&self) -> usize {
+        self.line.out.len()
+    }
+
+    /// Sends one step of the search index's housekeeping, unless one is still out or a request
+    /// is (housekeeping never queues ahead of the officer's work). Whether it was sent.
+    pub fn tidy(&mut self) -> bool {
+        !self.line.tidying && !self.busy() && self.line.tidy()
+    }
+
+    /// A housekeeping step is out.
+    #[must_use]
+    pub fn tidying(&self) -> bool {
+        self.line.tidying
+    }
+
+    /// Closes the channel: the thread finishes what it was sent, then ends. Whether it ended
+    /// before `until` (what it was doing then may still be under way).
+    pub fn close(&mut self, until: Instant) -> bool {
+        self.line.to = None;
+        matches!(
+            self.ended.recv_timeout(until.saturating_duration_since(Instant::now())),
+            Err(RecvTimeoutError::Disconnected)
+        )
     }
 }
 
@@ -126,15 +222,15 @@ pub struct Reader {
 }
 
 impl Reader {
-    /// Starts the thread; it opens `db` itself.
+    /// Starts the thread; it opens `db` itself. `None` when the system refuses a thread.
     #[must_use]
-    pub fn start(db: &Path) -> Self {
-        let (to, requests) = channel::<(OpId, Request, NaiveDateTime)>();
+    pub fn start(db: &Path) -> Option<Self> {
+        let (to, jobs) = channel::<Job>();
         let (replies, from) = channel();
         let newest = Arc::new(AtomicU64::new(0));
         let db = db.to_path_buf();
         let sent = Arc::clone(&newest);
-        std::thread::spawn(move || {
+        let spawned = std::thread::Builder::new().name("zhiban-reader".into()).spawn(move || {
             let running = Arc::new(AtomicU64::new(0));
             let mut store = Store::open(&db).map_err(|e| e.to_string()).and_then(|s| {
                 let (running, sent) = (Arc::clone(&running), Arc::clone(&sent));
@@ -145,7 +241,8 @@ impl Reader {
                 .map_err(|e| e.to_string())?;
                 Ok(s)
             });
-            for (op, request, now) in requests {
+            for job in jobs {
+                let Job::Run(op, request, now) = job else { continue };
                 let wanted = || op.0 == sent.load(Ordering::Relaxed);
                 let reply = if wanted() {
                     running.store(op.0, Ordering::Relaxed);
@@ -158,20 +255,17 @@ impl Reader {
                 } else {
                     Reply::Superseded
                 };
-                if replies.send((op, reply)).is_err() {
+                if replies.send(Done::Reply(op, reply)).is_err() {
                     break;
                 }
             }
         });
-        Self {
-            line: Line {
-                to,
-                from,
-                out: Vec::new(),
-                died: "后台查询线程意外退出，请重试",
-            },
+        // No thread: the queries go to the store thread instead.
+        spawned.ok()?;
+        Some(Self {
+            line: Line::new(to, from, "后台查询线程意外退出，请重试"),
             newest,
-        }
+        })
     }
 
     /// Whether `request` is a query the reader answers: searches and visitor lookups.
@@ -189,7 +283,7 @@ impl Reader {
 
     /// An answer that has arrived, if any.
     pub fn try_recv(&mut self) -> Option<(OpId, Reply)> {
-        self.line.try_recv()
+        self.line.next(None)
     }
 
     /// A query is out: the loop wakes soon to fetch its answer.
@@ -234,17 +328,12 @@ mod tests {
         let mut store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
         let hash = crate::pin::hash("246813").unwrap_or_else(|e| panic!("{e}"));
         store.set_pin("张三", &hash, t()).unwrap_or_else(|e| panic!("{e}"));
-        let mut w = Worker::start(&path);
+        let mut w = Worker::start(store).unwrap_or_else(|_| panic!("no store thread"));
         let check = |pin: &str| Request::CheckPin {
             name: "张三".into(),
             pin: pin.into(),
             place: PinPlace::SignIn,
         };
-        assert!(Worker::takes(&check("1")));
-        assert!(
-            !Worker::takes(&Request::LoadEvents),
-            "only what hashes goes to the worker"
-        );
         assert!(w.send(OpId(7), check("111111"), t()).is_ok());
         assert!(w.send(OpId(8), check("246813"), t()).is_ok());
         assert!(w.busy());
@@ -258,9 +347,38 @@ mod tests {
         assert_eq!(op, OpId(8));
         assert!(matches!(reply, Reply::Pin(PinCheck::Matches { .. })), "{reply:?}");
         assert!(!w.busy());
-        // Both attempts are in the file, seen by the UI thread's connection.
-        let attempts = store.pin_attempts("张三").unwrap_or_else(|e| panic!("{e}"));
+        // Both attempts are in the file, seen by another connection.
+        let other = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let attempts = other.pin_attempts("张三").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(attempts.iter().map(|a| a.2).collect::<Vec<_>>(), [false, true]);
+        // Closed, the thread ends once it has nothing left.
+        let soon = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        assert!(w.close(soon), "the store thread ends when closed");
+        assert!(
+            w.send(OpId(9), Request::LoadEvents, t()).is_err(),
+            "a closed worker gives a request back"
+        );
+    }
+
+    #[test]
+    fn housekeeping_waits_for_the_officers_work_and_never_queues_twice() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("zhiban.db");
+        let store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mut w = Worker::start(store).unwrap_or_else(|_| panic!("no store thread"));
+        assert!(w.send(OpId(1), Request::LoadEvents, t()).is_ok());
+        assert!(!w.tidy(), "not while a request is out");
+        assert!(matches!(answer(&mut w), (OpId(1), Reply::Events(..))));
+        assert!(w.tidy(), "idle: a step goes out");
+        assert!(!w.tidy(), "never a second while one is out");
+        // The step's end comes back with the next answer, never as one.
+        assert!(w.send(OpId(2), Request::LoadEvents, t()).is_ok());
+        assert!(matches!(answer(&mut w), (OpId(2), Reply::Events(..))));
+        assert!(
+            !w.tidying(),
+            "the step ended before the request sent after it was answered"
+        );
+        assert!(w.tidy());
     }
 
     #[test]
@@ -268,7 +386,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("zhiban.db");
         drop(Store::open(&path).unwrap_or_else(|e| panic!("{e}")));
-        let mut r = Reader::start(&path);
+        let mut r = Reader::start(&path).unwrap_or_else(|| panic!("no reader thread"));
         let search = |s: &str| Request::Search {
             input: s.into(),
             before: None,
@@ -277,7 +395,7 @@ mod tests {
         assert!(Reader::takes(&Request::LookupVisitors("zs".into())));
         assert!(
             !Reader::takes(&Request::LoadEvents),
-            "writes and the rest stay on the UI thread"
+            "writes and the rest go to the store thread"
         );
         for (n, word) in ["河", "河堤", "河堤管涌"].iter().enumerate() {
             assert!(r.send(OpId(n as u64 + 1), search(word), t()).is_ok());

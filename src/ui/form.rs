@@ -53,8 +53,12 @@ impl Placed {
 }
 
 pub fn render_form<K: FieldId>(frame: &mut Frame, area: Rect, form: &Form<K>) {
+    // The save may wait for another terminal's lock for seconds: the form says so as long as
+    // it does (the status line's 正在保存 goes after a while), first, where a narrow window
+    // does not cut it.
+    let saving = if form.saving { "正在保存… " } else { "" };
     let block = Block::bordered()
-        .title(Span::styled(format!(" {} ", clean(&form.title)), theme::HEADER))
+        .title(Span::styled(format!(" {saving}{} ", clean(&form.title)), theme::HEADER))
         .border_style(theme::BORDER);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -64,7 +64,9 @@ fn render_history(frame: &mut Frame, area: Rect, s: &HandoverScreen) {
     if s.building {
         lines.push(Line::styled("正在汇总未办结事项…", theme::NOTICE));
     }
-    if s.history.is_empty() {
+    if s.history.is_empty() && !s.loaded {
+        lines.push(Line::raw("正在读取…"));
+    } else if s.history.is_empty() {
         let cells = usize::from(area.width.saturating_sub(2));
         lines.push(Line::raw(""));
         for text in [

@@ -356,9 +356,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .border_style(theme::BORDER);
     if listed.is_empty() {
         let mut text = Vec::new();
+        // Never "none" while the store has not answered yet (the first frame, a filter changed).
+        let reading = (screen.filter.shows_open() && !app.shared.alerts.read()) || screen.history_loading();
         push_wrapped(
             &mut text,
-            "没有要显示的紧急事件。按 n 新建；在值班记录详情中按 u 可由记录转为紧急事件；按 f 可看已结束的事件。",
+            if reading {
+                "正在读取紧急事件…"
+            } else {
+                "没有要显示的紧急事件。按 n 新建；在值班记录详情中按 u 可由记录转为紧急事件；按 f 可看已结束的事件。"
+            },
             2,
             usize::from(area.width.saturating_sub(2)),
             Style::new(),

@@ -103,13 +103,15 @@ fn render_board(frame: &mut Frame, area: Rect, app: &App) {
     }
     let mut lines = vec![Line::styled(row(&cols), theme::HEADER)];
     if rows.is_empty() {
-        lines.push(Line::raw(if s.show_all && !s.all.loaded {
-            "  正在读取…"
-        } else if s.show_all {
-            "  还没有来访登记。按 n 登记来访。"
-        } else {
-            "  楼内没有未离开的来访人员。按 n 登记来访，a 查看全部来访。"
-        }));
+        lines.push(Line::raw(
+            if (s.show_all && !s.all.loaded) || (!s.show_all && !s.inside_read) {
+                "  正在读取…"
+            } else if s.show_all {
+                "  还没有来访登记。按 n 登记来访。"
+            } else {
+                "  楼内没有未离开的来访人员。按 n 登记来访，a 查看全部来访。"
+            },
+        ));
     }
     let inner_h = usize::from(area.height.saturating_sub(3));
     let scroll = (s.selected + 1).saturating_sub(inner_h);
