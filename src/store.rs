@@ -66,7 +66,28 @@ const IMPORT_CHECKPOINT_PAGES: i64 = 16_384;
 const STATEMENT_CACHE: usize = 64;
 
 /// How long a write waits for another terminal's transaction before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How often a write waiting for the lock tries again.
+const BUSY_RETRY: Duration = Duration::from_millis(1);
+
+/// The busy handler of every connection the store opens: tries again every millisecond for
+/// [`BUSY_TIMEOUT`]. SQLite's own handler backs off to one try per 100 ms, and a writer that
+/// keeps taking the lock back at once (the index rebuild, a script's loop) left a gap it never
+/// hit: a save waited its whole 5 s and failed behind work it could have slipped between.
+pub(crate) fn wait_for_the_lock(tries: i32) -> bool {
+    retry_within(tries, BUSY_TIMEOUT)
+}
+
+/// [`wait_for_the_lock`] for at most `limit`.
+pub(crate) fn retry_within(tries: i32, limit: Duration) -> bool {
+    let waited = BUSY_RETRY.saturating_mul(u32::try_from(tries).unwrap_or(u32::MAX));
+    if waited >= limit {
+        return false;
+    }
+    std::thread::sleep(BUSY_RETRY);
+    true
+}
 
 /// Everything that can go wrong in the store, with messages an officer can act on.
 #[derive(Debug, thiserror::Error)]
@@ -253,7 +274,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| classify_open_error(e, path))?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_handler(Some(wait_for_the_lock))?;
         // Every statement the store runs more than once is cached; a bulk import's writes and
         // audit rows alone use about 25 (rusqlite keeps 16 by default).
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);

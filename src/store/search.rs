@@ -303,6 +303,17 @@ const REBUILD_MERGE_STEPS: usize = 100_000;
 /// the backfill ran at open).
 const REBUILD_WAL_LIMIT: u64 = 32 << 20;
 
+/// Merge steps after each rebuild batch, and the pages of each: about what a batch's segment
+/// costs to carry up through the levels, each step a short transaction of its own.
+const REBUILD_MERGES_PER_BATCH: usize = 4;
+const REBUILD_STEP_PAGES: i64 = 300;
+
+/// The pause after each rebuild batch (and final merge step) with the lock free.
+const REBUILD_GAP: std::time::Duration = std::time::Duration::from_millis(4);
+
+/// How long a rebuild's checkpoint waits for readers while it holds the write lock.
+const REBUILD_CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_millis(30);
+
 /// The order in which kinds are rebuilt: visits first (until they are in, the visitor lookup
 /// reads the visits themselves instead of the index), then events, then the duty log.
 const REBUILD_ORDER: [DocKind; 3] = [DocKind::Visit, DocKind::Event, DocKind::Log];
@@ -467,43 +478,52 @@ fn rebuild_kind(
             .map_err(|e| StoreError::Thread(e.to_string()))?;
         let mut finished = false;
         while !finished {
-            // One transaction takes chunks until it holds `batch` records or the reader has no
-            // more, and records how far it came in the same commit.
+            // A batch is gathered before its transaction begins: the write lock is never held
+            // while records are read (an officer's save waits for the inserts alone).
+            let mut rows: Vec<IndexRow> = Vec::new();
+            while rows.len() < batch {
+                let chunk = chunks
+                    .recv()
+                    .map_err(|_| StoreError::Thread("建立查询索引的读取线程意外退出".into()))??;
+                if chunk.is_empty() {
+                    finished = true;
+                    break;
+                }
+                rows.extend(chunk);
+            }
+            // One transaction writes the batch and records how far it came.
             let written = store.write(|tx| {
                 // A save from this or another terminal may have indexed one of these records
                 // since the reader looked.
                 let mut present = tx.prepare_cached("SELECT 1 FROM search_doc WHERE kind = ?1 AND ref_id = ?2")?;
-                let mut written = 0;
-                let mut lowest: Option<i64> = None;
-                while written < batch {
-                    let rows = match chunks.recv() {
-                        Ok(chunk) => chunk?,
-                        Err(_) => Vec::new(),
-                    };
-                    if rows.is_empty() {
-                        finished = true;
-                        break;
+                for row in &rows {
+                    if !present.exists(params![kind.label(), row.doc.ref_id])? {
+                        insert_new(tx, row)?;
                     }
-                    for row in &rows {
-                        if !present.exists(params![kind.label(), row.doc.ref_id])? {
-                            insert_new(tx, row)?;
-                        }
-                        lowest = Some(lowest.map_or(row.doc.ref_id, |l| l.min(row.doc.ref_id)));
-                    }
-                    written += rows.len();
                 }
                 if finished {
                     tx.prepare_cached("DELETE FROM search_rebuild WHERE kind = ?1")?
                         .execute([kind.label()])?;
-                } else if let Some(lowest) = lowest {
+                } else if let Some(lowest) = rows.iter().map(|r| r.doc.ref_id).min() {
                     tx.prepare_cached("UPDATE search_rebuild SET below = ?2 WHERE kind = ?1")?
                         .execute(params![kind.label(), lowest])?;
                 }
-                Ok(written)
+                Ok(rows.len())
             })?;
             report.done += written as u64;
             report.total = report.total.max(report.done);
+            // Each batch adds a segment. Left alone, FTS5's crisis merge (16 segments on one
+            // level) ran inside a later batch's commit over ever larger segments, holding the
+            // write lock for seconds: saves gave up after their 5 s (measured at ten years).
+            // Merged a few bounded steps after each batch, no level reaches it.
+            for _ in 0..REBUILD_MERGES_PER_BATCH {
+                if !store.merge_search_index(REBUILD_STEP_PAGES)? {
+                    break;
+                }
+            }
             store.keep_wal_small()?;
+            // A gap in which a save waiting for the lock (trying every millisecond) gets it.
+            std::thread::sleep(REBUILD_GAP);
             if !finished && !progress(*report) {
                 // Dropping the receiver ends the reader at its next chunk.
                 drop(chunks);
@@ -559,16 +579,24 @@ impl Store {
     }
 
     /// After a rebuild batch: once the write-ahead log has grown past [`REBUILD_WAL_LIMIT`],
-    /// checkpoint it with RESTART (waiting, within the busy timeout, for readers of old
-    /// snapshots), so the log is written from its beginning again. A checkpoint that cannot
-    /// finish now (a long reader) is tried after the next batch.
+    /// checkpoint it with RESTART, so the log is written from its beginning again. RESTART holds
+    /// the write lock while it waits for readers of old snapshots, so it waits at most
+    /// [`REBUILD_CHECKPOINT_WAIT`] (with the store's usual 5 s, searches reading back to back kept
+    /// it waiting until an officer's save gave up); one that cannot finish now is tried after
+    /// the next batch.
     fn keep_wal_small(&self) -> Result<()> {
         let wal = crate::files::side_files(self.path())
             .into_iter()
             .find(|p| p.extension().is_some_and(|e| e.to_string_lossy().ends_with("wal")));
         let size = wal.and_then(|p| std::fs::metadata(p).ok()).map_or(0, |m| m.len());
         if size > REBUILD_WAL_LIMIT {
-            self.conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))?;
+            fn briefly(tries: i32) -> bool {
+                super::retry_within(tries, REBUILD_CHECKPOINT_WAIT)
+            }
+            self.conn.busy_handler(Some(briefly))?;
+            let checkpoint = self.conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
+            self.conn.busy_handler(Some(super::wait_for_the_lock))?;
+            checkpoint?;
         }
         Ok(())
     }
@@ -642,6 +670,7 @@ impl Store {
                 break;
             }
             self.keep_wal_small()?;
+            std::thread::sleep(REBUILD_GAP);
         }
         self.write(|tx| bulk_settings(tx, false))?;
         // The log back to nothing now that the work is done (best effort: a reader may hold it).
