@@ -179,6 +179,8 @@ pub struct Store {
     /// `PRAGMA data_version` when last looked at: it changes only when another connection (a
     /// second terminal, a script) commits.
     seen_data_version: Option<i64>,
+    /// The newest audit row when last looked at (see [`Store::changed_elsewhere`]).
+    seen_audit_head: Option<Option<i64>>,
     /// Rows changed in the current write, from SQLite's update hook, for the audit chain.
     pending: audit::Pending,
     /// Something was written (here or by another connection) since the search index last had
@@ -298,6 +300,7 @@ impl Store {
             conn,
             path: path.into(),
             seen_data_version: None,
+            seen_audit_head: None,
             merge_wanted: true,
             pending: audit::Pending::default(),
             importing: false,
@@ -335,9 +338,16 @@ impl Store {
     /// Whether another connection committed since the last call (cheap: one pragma).
     pub fn changed_elsewhere(&mut self) -> Result<bool> {
         let now: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-        let changed = self.seen_data_version.is_some_and(|seen| seen != now);
+        let touched = self.seen_data_version.is_some_and(|seen| seen != now);
         self.seen_data_version = Some(now);
-        self.merge_wanted |= changed;
+        self.merge_wanted |= touched;
+        // Records changed only if the audit chain grew: every record written gets its audit row.
+        // Derived data written elsewhere (the index rebuilt in the background, a batch every few
+        // tens of milliseconds for a minute; another terminal's drafts) is no news for the
+        // screens, which would otherwise reload their lists every second meanwhile.
+        let head: Option<i64> = self.conn.query_row("SELECT max(id) FROM audit_log", [], |r| r.get(0))?;
+        let changed = touched && self.seen_audit_head != Some(head);
+        self.seen_audit_head = Some(head);
         Ok(changed)
     }
 
