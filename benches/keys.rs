@@ -546,7 +546,20 @@ impl Table {
             println!("{name}: no samples");
             return;
         }
-        self.rows.push(stats(name, samples.to_vec()));
+        let row = stats(name, samples.to_vec());
+        // A lone outlier: say which sample it was (the first of a series reads a cold cache).
+        if let Some((i, worst)) = samples.iter().enumerate().max_by_key(|(_, d)| **d)
+            && *worst > row.median * 3
+            && *worst > Duration::from_millis(20)
+        {
+            self.note(format!(
+                "{name}: the slowest, {}, was sample {} of {}",
+                ms(*worst),
+                i + 1,
+                samples.len()
+            ));
+        }
+        self.rows.push(row);
     }
 
     fn note(&mut self, text: String) {
