@@ -17,9 +17,8 @@ use crate::store::search::{REBUILD_BATCH, RebuildEnd};
 pub type IndexNews = Result<Option<IndexBuilding>, String>;
 
 /// Not at a lowered CPU priority, unlike the backup: the writer holds the write lock for each
-/// batch, and a thread at nice 19 on a busy machine was descheduled while holding it, so an
-/// officer's save waited past its 5 s and failed (measured). On an idle duty-room PC the two
-/// cores share out fairly; the screen's thread wakes within a millisecond.
+/// batch, and a thread at nice 19 is the one a busy machine leaves waiting, lock held, while an
+/// officer's save waits for it. On an idle duty-room PC the two cores share out fairly.
 pub struct IndexBuilder {
     news: Receiver<IndexNews>,
     stop: Arc<AtomicBool>,
