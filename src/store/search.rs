@@ -544,12 +544,14 @@ impl Store {
             });
         };
         // The slices run from the newest document to the oldest, not from the end of time to
-        // 1970 (two lookups on the primary key).
-        let bounds: (Option<i64>, Option<i64>) =
-            self.conn
-                .query_row("SELECT min(id), max(id) FROM search_doc", [], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?;
+        // 1970. Two subqueries, so each is one lookup at an end of the primary key: SQLite
+        // optimises a lone min() or max() only, and `SELECT min(id), max(id)` read every row
+        // (110 ms of every search at ten years, measured).
+        let bounds: (Option<i64>, Option<i64>) = self.conn.query_row(
+            "SELECT (SELECT min(id) FROM search_doc), (SELECT max(id) FROM search_doc)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let (Some(oldest), Some(newest)) = bounds else {
             return Ok(SearchPage::default());
         };
