@@ -50,6 +50,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0014_tamper_and_drafts.sql"),
     include_str!("../migrations/0015_urgent_clocks_and_facts.sql"),
     include_str!("../migrations/0016_daily_report_sent.sql"),
+    include_str!("../migrations/0017_search_rebuild_placeholder.sql"),
+    include_str!("../migrations/0018_search_pairs.sql"),
 ];
 
 /// The schema version this build writes.

@@ -712,7 +712,7 @@ fn a_database_from_before_the_index_is_indexed_when_opened() {
     // Back to schema 7: no search tables (nor anything later) at all.
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP TABLE search_doc; DROP TABLE search_uni; DROP TABLE pin_attempt; DROP TABLE pin_enrolment; DROP TABLE urgent_enrolment; DROP TABLE enrolment_confirmation; DROP TABLE tamper_ack; DROP TABLE tamper_finding; DROP TABLE handover_seal; DROP TABLE draft; DROP TABLE approver_confirmation; DROP TABLE urgent_clock; DROP TABLE urgent_fact; DROP TABLE daily_report_sent; PRAGMA user_version = 7;",
+        "DROP TABLE search_doc; DROP TABLE search_uni; DROP TABLE pin_attempt; DROP TABLE pin_enrolment; DROP TABLE urgent_enrolment; DROP TABLE enrolment_confirmation; DROP TABLE tamper_ack; DROP TABLE tamper_finding; DROP TABLE handover_seal; DROP TABLE draft; DROP TABLE approver_confirmation; DROP TABLE urgent_clock; DROP TABLE urgent_fact; DROP TABLE daily_report_sent; DROP TABLE search_rebuild; PRAGMA user_version = 7;",
     )
     .unwrap();
     drop(conn);
@@ -778,7 +778,7 @@ fn an_interrupted_backfill_is_finished_at_the_next_open() {
     drop(f.store);
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP TABLE search_doc; DROP TABLE search_uni; DROP TABLE pin_attempt; DROP TABLE pin_enrolment; DROP TABLE urgent_enrolment; DROP TABLE enrolment_confirmation; DROP TABLE tamper_ack; DROP TABLE tamper_finding; DROP TABLE handover_seal; DROP TABLE draft; DROP TABLE approver_confirmation; DROP TABLE urgent_clock; DROP TABLE urgent_fact; DROP TABLE daily_report_sent; PRAGMA user_version = 7;",
+        "DROP TABLE search_doc; DROP TABLE search_uni; DROP TABLE pin_attempt; DROP TABLE pin_enrolment; DROP TABLE urgent_enrolment; DROP TABLE enrolment_confirmation; DROP TABLE tamper_ack; DROP TABLE tamper_finding; DROP TABLE handover_seal; DROP TABLE draft; DROP TABLE approver_confirmation; DROP TABLE urgent_clock; DROP TABLE urgent_fact; DROP TABLE daily_report_sent; DROP TABLE search_rebuild; PRAGMA user_version = 7;",
     )
     .unwrap();
     drop(conn);
