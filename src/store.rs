@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0015_urgent_clocks_and_facts.sql"),
     include_str!("../migrations/0016_daily_report_sent.sql"),
     include_str!("../migrations/0017_search_rebuild.sql"),
+    include_str!("../migrations/0018_search_pairs.sql"),
 ];
 
 /// The schema version this build writes.

@@ -762,7 +762,7 @@ fn a_verb_that_does_not_search_never_waits_for_the_search_index() {
     let conn = Connection::open(sandbox.db()).unwrap();
     conn.execute_batch(
         "DELETE FROM search_uni; DELETE FROM search_doc;
-         INSERT INTO search_rebuild (kind, below) VALUES ('值班记录', 9223372036854775807);",
+         INSERT OR REPLACE INTO search_rebuild (kind, below) VALUES ('值班记录', 9223372036854775807);",
     )
     .unwrap();
     let out = sandbox.run(&["log", "list", "--limit", "5"]);

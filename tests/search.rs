@@ -3,6 +3,9 @@
 //! plates and phone numbers, pinyin of people and units, date, kind and status filters, a
 //! corrected entry, a record found right after its save, user text full of FTS5 syntax, newest
 //! first, paging, the index kept out of the audit, and the backfill of a database without one.
+//! Words of Han characters found by their pairs find what their characters found (against a
+//! reference that reads the texts), and a word that occurs nowhere reads next to nothing of the
+//! index (counted in SQLite's steps).
 //!
 //! Every time is fixed; nothing here reads the wall clock or measures time.
 
@@ -15,7 +18,7 @@ use zhiban::config::{DEFAULT_TOML, parse};
 use zhiban::core::escalation::Escalation;
 use zhiban::core::escalation::EventState;
 use zhiban::core::log::{AmendRequest, EntryId, EntryKind, LogField, NewEntry, Status, Triage};
-use zhiban::core::search::{DocKind, SearchHit, SearchQuery, highlight};
+use zhiban::core::search::{DocKind, SearchHit, SearchQuery, highlight, log_doc, unigram_body};
 use zhiban::core::urgent::{AlertTarget, EventDraft, Level, new_event};
 use zhiban::core::visit::{VisitDraft, build_visit};
 use zhiban::store::Store;
@@ -1101,7 +1104,7 @@ fn the_index_rebuilt_by_another_connection_is_not_news_for_the_screens_but_a_rec
     raw.execute_batch(
         "DELETE FROM search_uni WHERE rowid IN (SELECT id FROM search_doc WHERE kind = '来访');
          DELETE FROM search_doc WHERE kind = '来访';
-         INSERT INTO search_rebuild (kind, below) VALUES ('来访', 9223372036854775807);",
+         INSERT OR REPLACE INTO search_rebuild (kind, below) VALUES ('来访', 9223372036854775807);",
     )
     .unwrap();
     drop(raw);
@@ -1123,4 +1126,457 @@ fn the_index_rebuilt_by_another_connection_is_not_news_for_the_screens_but_a_rec
         .unwrap();
     assert!(screen.changed_elsewhere().unwrap(), "a record written elsewhere is");
     assert!(!screen.changed_elsewhere().unwrap(), "and said once");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pairs of Han characters (migration 0018)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn pairs_never_join_characters_across_a_field_punctuation_a_letter_or_a_digit() {
+    let mut f = fixture();
+    let mut add = |unit: &str, content: &str| {
+        f.store
+            .insert_entry(&entry(
+                "2026-11-09 09:00:00",
+                unit,
+                "吴敏",
+                "",
+                content,
+                Status::Pending,
+            ))
+            .unwrap()
+            .0
+    };
+    let field = add("镇政府", "来电报县公安局");
+    let punct = add("综合科", "报县公安局，镇政府已到场。");
+    let letter = add("综合科", "电A局转办；县1镇协调。");
+    let together = add("综合科", "电局镇联合检查。");
+    let s = &f.store;
+    assert_eq!(found(s, "局镇"), [log(together)], "only where they stand together");
+    assert_eq!(found(s, "电局镇"), [log(together)]);
+    assert!(found(s, "县镇").is_empty());
+    assert_eq!(
+        found(s, "局，镇"),
+        [log(punct), log(field)],
+        "as typed: punctuation in a word stands for any gap, a field's too (as before pairs)"
+    );
+    assert_eq!(found(s, "电A局"), [log(letter)]);
+    assert_eq!(found(s, "县1镇"), [log(letter)]);
+    // Each of these documents holds both characters of 局镇.
+    for id in [field, punct, letter] {
+        assert!(found(s, "局").contains(&log(id)) && found(s, "镇").contains(&log(id)));
+    }
+}
+
+#[test]
+fn a_word_whose_pairs_are_all_in_a_record_but_apart_is_not_found() {
+    let mut f = fixture();
+    let (apart, _) = f
+        .store
+        .insert_entry(&entry(
+            "2026-11-09 10:00:00",
+            "城关街道",
+            "吴敏",
+            "",
+            "玄关镇核电站演练，泄漏点已封堵，站泄压阀正常。",
+            Status::Pending,
+        ))
+        .unwrap();
+    let s = &f.store;
+    for pair in ["城关", "关镇", "核电", "电站", "站泄", "泄漏"] {
+        assert!(found(s, pair).contains(&log(apart)), "{pair}");
+    }
+    assert_eq!(found(s, "城关镇"), [log(f.l1)], "城关 and 关镇 apart are not 城关镇");
+    assert!(found(s, "核电站泄漏").is_empty(), "every pair, none in a row");
+    assert_eq!(found(s, "核电站"), [log(apart)]);
+}
+
+/// A small random corpus over few characters, so that pairs and characters meet often without
+/// forming the words: its entries, and the text each is found by.
+struct Corpus {
+    f: Fixture,
+    entries: Vec<(EntryId, NewEntry)>,
+}
+
+const ALPHABET: &[char] = &[
+    '局', '镇', '县', '电', '城', '关', '核', '站', '泄', '漏', '，', 'A', '1',
+];
+
+struct XorShift(u64);
+
+impl XorShift {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        usize::try_from(self.0 % n as u64).unwrap()
+    }
+
+    fn text(&mut self, len: usize) -> String {
+        (0..len).map(|_| ALPHABET[self.below(ALPHABET.len())]).collect()
+    }
+}
+
+fn corpus() -> Corpus {
+    let mut f = fixture();
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    let mut entries = Vec::new();
+    for i in 0..90_i64 {
+        let when = at("2026-10-01 08:00:00") + Duration::hours(i * 7);
+        let status = [Status::Pending, Status::InProgress, Status::Done][rng.below(3)];
+        let len = 6 + rng.below(20);
+        let content = rng.text(len);
+        let unit = rng.text(3);
+        let e = entry(
+            &when.format("%Y-%m-%d %H:%M:%S").to_string(),
+            &unit,
+            "吴敏",
+            "",
+            &content,
+            status,
+        );
+        let (id, _) = f.store.insert_entry(&e).unwrap();
+        entries.push((id, e));
+    }
+    Corpus { f, entries }
+}
+
+/// Whether `word` stands in `text` as the index before pairs found it: the word's characters in
+/// a row in the text's characters, any run of punctuation standing for any other.
+fn stands_in(text: &str, word: &str) -> bool {
+    let hay: Vec<String> = unigram_body(text).split(' ').map(str::to_string).collect();
+    let needle: Vec<String> = unigram_body(word).split(' ').map(str::to_string).collect();
+    hay.windows(needle.len()).any(|w| w == needle.as_slice())
+}
+
+impl Corpus {
+    /// The corpus entries `words` (all of them) and the filters pick, as sorted ids.
+    fn reference(&self, words: &[&str], status: Option<Status>, from: Option<NaiveDate>) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .entries
+            .iter()
+            .filter(|(id, e)| {
+                let text = log_doc(*id, e).text;
+                words.iter().all(|w| stands_in(&text, w))
+                    && status.is_none_or(|s| e.status == s)
+                    && from.is_none_or(|d| e.occurred_at.date() >= d)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// What the store finds, every page of `page` hits walked by cursor, newest first; only the
+    /// corpus entries, as sorted ids.
+    fn searched(&self, q: &str, page: usize) -> Vec<i64> {
+        let q = SearchQuery::parse(q).unwrap();
+        let mut hits: Vec<SearchHit> = Vec::new();
+        let mut cursor = None;
+        loop {
+            let got = self.f.store.search(&q, page, cursor).unwrap();
+            let Some(last) = got.last() else { break };
+            cursor = Some(last.cursor);
+            hits.extend(got);
+        }
+        assert!(
+            hits.windows(2).all(|w| w[0].cursor > w[1].cursor),
+            "newest first, once each"
+        );
+        self.only_corpus(&hits)
+    }
+
+    fn only_corpus(&self, hits: &[SearchHit]) -> Vec<i64> {
+        let mut ids: Vec<i64> = hits
+            .iter()
+            .filter(|h| h.kind == DocKind::Log && self.entries.iter().any(|(id, _)| *id == h.ref_id))
+            .map(|h| h.ref_id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Words to try: every piece of 2–6 characters of some entries (found), and random ones
+    /// (mostly found nowhere), with punctuation, a letter or a digit inside or not.
+    fn words(&self) -> Vec<String> {
+        let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
+        let mut out: Vec<String> = Vec::new();
+        for (_, e) in self.entries.iter().step_by(9) {
+            let chars: Vec<char> = e.content.chars().collect();
+            for len in 2..=6 {
+                for start in (0..chars.len().saturating_sub(len)).step_by(3) {
+                    out.push(chars[start..start + len].iter().collect());
+                }
+            }
+        }
+        for _ in 0..150 {
+            let len = 2 + rng.below(5);
+            out.push(rng.text(len));
+        }
+        // Only words with a Han character: a word of letters and digits is read as pinyin or
+        // found by its pieces of four, which pairs do not touch.
+        out.retain(|w| w.chars().any(|c| c > '\u{2E80}' && c.is_alphanumeric()));
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// Words found by their pairs find what the phrase of their characters found before 0018, and
+/// nothing else: 2, 3 and more characters, with punctuation, letters or digits inside, several
+/// words, filters, pages, amendments.
+#[test]
+fn words_find_exactly_what_their_characters_found_before_pairs() {
+    let mut c = corpus();
+    let words = c.words();
+    assert!(words.len() > 200, "{}", words.len());
+    let check = |c: &Corpus| {
+        let mut found_some = 0;
+        let mut found_none = 0;
+        for w in &words {
+            let quoted = format!("\"{w}\"");
+            let want = c.reference(&[w], None, None);
+            assert_eq!(c.searched(&quoted, 100), want, "{w}");
+            if want.is_empty() {
+                found_none += 1;
+            } else {
+                found_some += 1;
+            }
+        }
+        assert!(
+            found_some > 50 && found_none > 50,
+            "{found_some} found, {found_none} not"
+        );
+        for pair in words.windows(2).step_by(7) {
+            let q = format!("\"{}\" \"{}\"", pair[0], pair[1]);
+            assert_eq!(
+                c.searched(&q, 100),
+                c.reference(&[&pair[0], &pair[1]], None, None),
+                "{q}"
+            );
+        }
+        for w in words.iter().step_by(5) {
+            let q = format!("\"{w}\" 状态:待办 从:2026-10-10 类型:记录");
+            let want = c.reference(&[w], Some(Status::Pending), Some(day("2026-10-10")));
+            assert_eq!(c.searched(&q, 100), want, "{q}");
+            let visits = search(&c.f.store, &format!("\"{w}\" 类型:来访"));
+            assert!(visits.iter().all(|h| h.kind == DocKind::Visit), "{w}");
+            assert_eq!(
+                c.searched(&format!("\"{w}\""), 3),
+                c.reference(&[w], None, None),
+                "pages of 3: {w}"
+            );
+        }
+    };
+    check(&c);
+    // Amendments: each amended entry is found by its new text only.
+    let mut rng = XorShift(0xDEAD_BEEF_1234_5678);
+    for i in (0..c.entries.len()).step_by(4) {
+        let len = 8 + rng.below(12);
+        let content = rng.text(len);
+        let (id, _) = c.entries[i];
+        c.f.store
+            .amend(&AmendRequest {
+                entry_id: id,
+                changes: vec![(LogField::Content, content.clone())],
+                reason: "更正".into(),
+                amended_by: "李四".into(),
+                amended_at: at("2026-11-20 12:00:00"),
+            })
+            .unwrap();
+        c.entries[i].1.content = content;
+    }
+    check(&c);
+}
+
+/// A search cut by its budget and gone on with finds, over all its rounds, what one search finds.
+#[test]
+fn a_word_found_by_its_pairs_is_cut_and_gone_on_with_like_any_other() {
+    let c = corpus();
+    let counted_rounds = |word: &str| {
+        let q = SearchQuery::parse(&format!("\"{word}\"")).unwrap();
+        let mut hits = Vec::new();
+        let mut before = None;
+        let mut rounds = 0;
+        loop {
+            let page = c.f.store.search_within(&q, 500, before, &mut counted(1)).unwrap();
+            hits.extend(page.hits);
+            rounds += 1;
+            match page.cut {
+                Some(cut) => before = Some(cut),
+                None => break,
+            }
+        }
+        (c.only_corpus(&hits), rounds)
+    };
+    for w in c.words().iter().step_by(11) {
+        let (got, rounds) = counted_rounds(w);
+        assert_eq!(got, c.reference(&[w], None, None), "{w}");
+        assert!(rounds > 1, "{w}: a week a round cannot cover four");
+    }
+}
+
+/// SQLite's virtual-machine steps while `q` is searched on `store`: FTS5 reads each page of its
+/// index through a statement of its own, so the count grows with the pages read. Not time.
+fn steps(store: &Store, q: &str) -> u64 {
+    let n = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let count = n.clone();
+    store
+        .stop_queries_when(1, move || {
+            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            false
+        })
+        .unwrap();
+    store.search(&SearchQuery::parse(q).unwrap(), 50, None).unwrap();
+    n.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The same count for one MATCH expression on a connection of its own (the index as the store
+/// queried it before pairs: the phrase of characters).
+fn steps_of_expression(path: &std::path::Path, expr: &str) -> u64 {
+    let conn = Connection::open(path).unwrap();
+    let first_50 = "SELECT count(*) FROM (SELECT rowid FROM search_uni WHERE search_uni MATCH ?1 \
+                    ORDER BY rowid DESC LIMIT 50)";
+    // Once before counting: a new connection's first statement reads the schema.
+    let hits: i64 = conn.query_row(first_50, [expr], |r| r.get(0)).unwrap();
+    assert_eq!(hits, 0);
+    let n = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let count = n.clone();
+    conn.progress_handler(
+        1,
+        Some(move || {
+            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            false
+        }),
+    )
+    .unwrap();
+    conn.query_row(first_50, [expr], |r| r.get::<_, i64>(0)).unwrap();
+    n.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Entries that all hold 局 and 镇, 县 and 镇, 电 and 局 — never together — loaded in bulk; the
+/// next open indexes them (one merged index, as after any backfill).
+fn load_apart(path: &std::path::Path, n: usize, first: NaiveDateTime) {
+    let mut store = Store::open(path).unwrap();
+    store.begin_import().unwrap();
+    for i in 0..n {
+        let t = first + Duration::seconds(i64::try_from(i).unwrap() * 20);
+        let e = entry(
+            &t.format("%Y-%m-%d %H:%M:%S").to_string(),
+            "县公安局",
+            "吴敏",
+            "",
+            &format!("县公安局第{i}次通报：城关镇供电所检修线路。"),
+            Status::Done,
+        );
+        store.insert_entry(&e).unwrap();
+        if store.import_batch_rows() >= 2_000 {
+            store.commit_import_batch().unwrap();
+        }
+    }
+    store.finish_import().unwrap();
+    drop(store);
+}
+
+/// A word of common characters that never stand together reads what a word of characters found
+/// nowhere reads, however many records hold its characters; the phrase of its characters (the
+/// index before pairs) reads more the more records hold them.
+#[test]
+fn a_word_found_nowhere_does_not_walk_the_records_that_hold_its_characters() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("zhiban.db");
+    load_apart(&path, 1_000, at("2026-10-01 08:00:00"));
+    let store = open_indexed(&path);
+    // Once before counting: the first search prepares the statements every later one reuses.
+    steps(&store, "龘鑫");
+    let absent_chars = steps(&store, "龘鑫");
+    let small: Vec<u64> = ["局镇", "县镇", "电局"].iter().map(|w| steps(&store, w)).collect();
+    let small_chars = steps_of_expression(&path, "body : \"局 镇\"");
+    let small_pairs = steps_of_expression(&path, "body : \"局镇\"");
+    assert!(found(&store, "局镇").is_empty());
+    drop(store);
+
+    load_apart(&path, 8_000, at("2026-10-02 08:00:00"));
+    let store = open_indexed(&path);
+    assert_eq!(
+        found(&store, "城关镇供电所").len(),
+        100,
+        "a page of the 9,000 that hold it"
+    );
+    steps(&store, "龘鑫");
+    let absent_chars_large = steps(&store, "龘鑫");
+    let large: Vec<u64> = ["局镇", "县镇", "电局"].iter().map(|w| steps(&store, w)).collect();
+    let large_chars = steps_of_expression(&path, "body : \"局 镇\"");
+    let large_pairs = steps_of_expression(&path, "body : \"局镇\"");
+
+    for (w, (s, l)) in ["局镇", "县镇", "电局"].iter().zip(small.iter().zip(&large)) {
+        assert!(
+            s.abs_diff(absent_chars) <= 2 && l.abs_diff(absent_chars_large) <= 2 && s.abs_diff(*l) <= 2,
+            "{w}: {s} steps at 1,000 records and {l} at 9,000; a word of characters found nowhere \
+             {absent_chars} and {absent_chars_large}"
+        );
+    }
+    // The expressions alone. Measured on an index merged to one segment: characters 80 → 215
+    // steps, pairs 45 → 45 (the whole search through the store, pairs: 79 → 79; before pairs it
+    // was 114 → 249); merged in steps to a few segments (the rebuild's end): 120 → 246, 62 → 62.
+    assert!(
+        small_pairs.abs_diff(large_pairs) <= 2 && large_chars > small_chars + 100 && large_chars > 3 * large_pairs,
+        "characters {small_chars} → {large_chars} steps, pairs {small_pairs} → {large_pairs}"
+    );
+}
+
+/// Migration 0018 empties the index and asks for every kind to be indexed again; the store
+/// indexes them (here at open) and the words are found by their pairs.
+#[test]
+fn migration_0018_empties_the_index_and_every_record_is_indexed_again() {
+    let f = fixture();
+    let path = f.store.path().to_path_buf();
+    let expected: Vec<Vec<(DocKind, i64)>> = ["城关镇", "渗水", "镇", "A123", "zgf", ""]
+        .iter()
+        .map(|q| found(&f.store, q))
+        .collect();
+    drop(f.store);
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(&format!(
+        "BEGIN; {} COMMIT;",
+        include_str!("../migrations/0018_search_pairs.sql")
+    ))
+    .unwrap();
+    let docs: i64 = conn
+        .query_row("SELECT count(*) FROM search_doc", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(docs, 0);
+    let indexed: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM search_uni WHERE search_uni MATCH 'tags : \"k值班记录\" OR tags : \"k来访\"'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexed, 0);
+    let asked: Vec<(String, i64)> = conn
+        .prepare("SELECT kind, below FROM search_rebuild ORDER BY kind")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(asked.len(), 3);
+    assert!(asked.iter().all(|(_, below)| *below == i64::MAX), "{asked:?}");
+    drop(conn);
+    let store = open_indexed(&path);
+    let again: Vec<Vec<(DocKind, i64)>> = ["城关镇", "渗水", "镇", "A123", "zgf", ""]
+        .iter()
+        .map(|q| found(&store, q))
+        .collect();
+    assert_eq!(again, expected);
+}
+
+/// Opens the file and builds what is missing of its index at once (the app does it in the
+/// background).
+fn open_indexed(path: &std::path::Path) -> Store {
+    let mut store = Store::open(path).unwrap();
+    store.backfill_search().unwrap();
+    store
 }

@@ -121,7 +121,7 @@ fn while_the_index_is_built_search_says_how_far_and_asks_again_when_it_is_done()
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "DELETE FROM search_uni; DELETE FROM search_doc;
-         INSERT INTO search_rebuild (kind, below) VALUES ('值班记录', 9223372036854775807);",
+         INSERT OR REPLACE INTO search_rebuild (kind, below) VALUES ('值班记录', 9223372036854775807);",
     )
     .unwrap();
     drop(conn);

@@ -20,26 +20,37 @@
 //! `到:2024-05-31` (inclusive days; `2024/5/1` and `20240501` too). The colon may be full-width.
 //! Anything else with a colon (a time `10:30`) is text.
 //!
-//! # One index, one token per character
+//! # One index: characters, and pairs of Han characters
 //!
 //! `search_uni` is FTS5's unicode61 tokenizer over the text with every letter, digit and Han
 //! character made its own token ([`unigram_body`]), over the pinyin keys, each a whole token, and
-//! over the kind and status tags. A word of any length becomes a phrase of single characters
-//! (`张三` → `"张 三"`), so it is a substring match. Punctuation and field boundaries become a
-//! separator token `_`, so a phrase never matches across them; inside a word, punctuation matches
-//! any punctuation. A pinyin word is also a prefix query on the keys (`keys : "zs"*`), which FTS5
-//! answers from its term dictionary. Runs of Latin letters and digits are also indexed as their
-//! overlapping four-character pieces in a fourth column, `nums` ([`alnum_pieces`]): ten digits
-//! as tokens are in nearly every document, so a phone fragment as a phrase of digits checked
-//! positions across most of the index; a word of only letters, digits and punctuation is
-//! answered from `nums` alone, with the same matches.
+//! over the kind and status tags. Punctuation and field boundaries become a separator token `_`,
+//! so a phrase never matches across them; inside a word, punctuation matches any punctuation. A
+//! pinyin word is also a prefix query on the keys (`keys : "zs"*`), which FTS5 answers from its
+//! term dictionary. Runs of Latin letters and digits are also indexed as their overlapping
+//! four-character pieces in a fourth column, `nums` ([`alnum_pieces`]): ten digits as tokens are
+//! in nearly every document, so a phone fragment as a phrase of digits checked positions across
+//! most of the index; a word of only letters, digits and punctuation is answered from `nums`
+//! alone, with the same matches.
+//!
+//! The body also holds, after its characters, every two adjacent Han characters as one token
+//! ([`pair_body`], [`body_column`]: `核电站` → `核电 电站`). A word of one character is its
+//! character (`"镇"`); a word of one run of two or more Han characters is its phrase of pairs
+//! (`核电站泄漏` → `"核电 电站 站泄 泄漏"`), which matches exactly where the phrase of single
+//! characters would; any other word (`云A123`, `伤亡。交警`) is its phrase of characters,
+//! narrowed by its pairs. A phrase of characters costs every document that holds all of its
+//! characters, matched or not: at ten years a word of common characters that never stand
+//! together (局镇: 218,664 documents hold both) took 18–68 ms to find nothing, and slicing it
+//! by time (`search_within`) only spread that over a budget. A pair that occurs nowhere has no
+//! entry at all: FTS5 answers in 0.01 ms (a first page through the store 0.08 ms), and words
+//! that occur are as fast or faster. The pairs cost 374 MiB at ten years (docs/perf-pairs.md). Ordering a phrase's characters rarest first
+//! would not help: FTS5 already steps all of a phrase's lists together (218,664 documents hold
+//! both 局 and 镇, in either order).
 //!
 //! Until migration 0009 a second, trigram index answered words of 3+ characters (FTS5's
 //! `trigram` tokenizer finds nothing shorter, tech-probe.md §2). At ten years (1,200,000
-//! documents) it was 623 MiB of a 2.7 GB file, and the phrase of characters answers the same
-//! words on the first page in 0.1–0.6 ms; only a long word that occurs nowhere but whose
-//! characters are all common costs more (about 20 ms, as FTS5 intersects long position lists). The
-//! documents keep no copy of the text either: a hit's snippet is built from its record.
+//! documents) it was 623 MiB of a 2.7 GB file. The documents keep no copy of the text either: a
+//! hit's snippet is built from its record.
 //!
 //! # Order
 //!
@@ -141,7 +152,7 @@ impl Term {
         self.text.chars().count()
     }
 
-    /// 1–2 characters: only the unigram index can find it.
+    /// 1–2 characters: left out when it is only punctuation (see [`SearchQuery::terms`]).
     #[must_use]
     pub fn is_short(&self) -> bool {
         self.chars() <= 2
@@ -353,24 +364,50 @@ fn tag_match(tag: &str) -> String {
     format!("tags : {}", fts_string(tag))
 }
 
-/// One word's expression: its text as a phrase of single characters, or (for pinyin) also a key
-/// starting with it. Latin letters and digits go through `nums` ([`alnum_pieces`]): a word of
-/// only those and punctuation there alone, exactly; otherwise each run of [`PIECE`]+ as a second
-/// condition that narrows the candidates.
+/// Whether a word's characters ([`unigram_body`]) are one run of two or more Han characters:
+/// then its phrase of pairs alone finds exactly what its phrase of characters would.
+fn one_han_run(chars: &str) -> bool {
+    let mut n = 0;
+    for token in chars.split(' ') {
+        if !token.chars().next().is_some_and(pairs_with) {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 2
+}
+
+/// One word's expression: its text as a phrase, or (for pinyin) also a key starting with it.
+/// A word of one run of Han characters is its phrase of pairs (`"核电 电站"`): FTS5 steps
+/// through the documents that hold every pair, not every one of the characters (a word of
+/// common characters that never stand together, 局镇, walked the 218,664 documents holding both
+/// at ten years; no document holds the pair). Any other word is its phrase of single
+/// characters, which decides, narrowed by its phrase of pairs when it has any. Latin letters and
+/// digits go through `nums` ([`alnum_pieces`]): a word of only those and punctuation there alone,
+/// exactly; otherwise each run of [`PIECE`]+ as another condition that narrows the candidates.
 fn term_match(t: &Term) -> String {
     let body = match exact_nums_phrase(&t.text) {
         Some(phrase) => format!("nums : {}", fts_string(&phrase)),
         None => {
-            let mut parts = vec![format!("body : {}", fts_string(&unigram_body(&t.text)))];
-            for (run, _) in alnum_runs(&t.text) {
-                if run.len() >= PIECE {
-                    parts.push(format!("nums : {}", fts_string(&alnum_pieces(&run))));
-                }
-            }
-            if parts.len() == 1 {
-                parts.remove(0)
+            let chars = unigram_body(&t.text);
+            let pairs = pair_body(&t.text);
+            if one_han_run(&chars) {
+                format!("body : {}", fts_string(&pairs))
             } else {
-                format!("({})", parts.join(" AND "))
+                let mut parts = vec![format!("body : {}", fts_string(&chars))];
+                if !pairs.is_empty() {
+                    parts.push(format!("body : {}", fts_string(&pairs)));
+                }
+                for (run, _) in alnum_runs(&t.text) {
+                    if run.len() >= PIECE {
+                        parts.push(format!("nums : {}", fts_string(&alnum_pieces(&run))));
+                    }
+                }
+                if parts.len() == 1 {
+                    parts.remove(0)
+                } else {
+                    format!("({})", parts.join(" AND "))
+                }
             }
         }
     };
@@ -501,6 +538,60 @@ pub fn unigram_body(text: &str) -> String {
     out
 }
 
+/// Whether `c` (after [`fold`]) pairs with its Han neighbours ([`pair_body`]): a Han character
+/// that [`unigram_body`] also keeps as a token of its own (an unassigned code point in a Han
+/// block is punctuation to both). SQLite's tokenizer keeps each of the 94,508 such pairs with 一
+/// as one token (checked with the bundled SQLite).
+fn pairs_with(c: char) -> bool {
+    is_han(c) && c.is_alphanumeric()
+}
+
+/// The pairs of a text: every two adjacent Han characters of a run (nothing between them, not
+/// even a letter or a digit) as one token (`核电站` → `核电 电站`), and `_` between the pairs of
+/// two runs. So a phrase of pairs (`"核电 电站"`) matches exactly where the phrase of single
+/// characters (`"核 电 站"`) does, and never across a field, a punctuation mark or a letter.
+#[must_use]
+pub fn pair_body(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut prev: Option<char> = None;
+    let mut gap = false;
+    for c in text.chars().map(fold) {
+        if !pairs_with(c) {
+            prev = None;
+            gap = true;
+            continue;
+        }
+        if let Some(p) = prev {
+            if gap && !out.is_empty() {
+                out.push_str("_ ");
+            }
+            gap = false;
+            out.push(p);
+            out.push(c);
+            out.push(' ');
+        }
+        prev = Some(c);
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// The `body` column: the text's characters ([`unigram_body`]), then `_`, then its pairs
+/// ([`pair_body`]). A phrase is of characters or of pairs, never both, and `_` sits between the
+/// two parts, so neither matches into the other. In one column rather than a column of their
+/// own: FTS5 marks every position list outside the first column with two bytes, 83 MiB more at
+/// ten years (measured, docs/perf-pairs.md).
+#[must_use]
+pub fn body_column(text: &str) -> String {
+    let chars = unigram_body(text);
+    let pairs = pair_body(text);
+    if pairs.is_empty() {
+        chars
+    } else {
+        format!("{chars} _ {pairs}")
+    }
+}
+
 impl SearchDoc {
     /// A fingerprint of what is indexed from `text` and `keys` (the first 8 bytes of SHA-256):
     /// equal digests mean the index needs no rewrite. Never 0 (0 marks a document written before
@@ -523,12 +614,12 @@ impl SearchDoc {
         }
     }
 
-    /// The columns of `search_uni`: body ([`unigram_body`]), keys, tags, nums
-    /// ([`alnum_pieces`]).
+    /// The columns of `search_uni`: body ([`body_column`]: characters, then pairs), keys, tags,
+    /// nums ([`alnum_pieces`]).
     #[must_use]
-    pub fn unigram_columns(&self) -> [String; 4] {
+    pub fn index_columns(&self) -> [String; 4] {
         [
-            unigram_body(&self.text),
+            body_column(&self.text),
             self.keys.clone(),
             format!("{} {}", kind_tag(self.kind), status_tag(&self.status)),
             alnum_pieces(&self.text),
@@ -1157,16 +1248,27 @@ mod tests {
     }
 
     #[test]
-    fn every_word_is_a_phrase_of_single_characters_whatever_its_length() {
+    fn a_word_is_its_character_its_phrase_of_pairs_or_its_phrase_of_characters() {
         let expr = |s: &str| match plan(&q(s)) {
             Plan::Match { expr, .. } => Some(expr),
             _ => None,
         };
         assert_eq!(expr("张").as_deref(), Some("(body : \"张\")"));
-        assert_eq!(expr("曾国藩").as_deref(), Some("(body : \"曾 国 藩\")"));
+        assert_eq!(expr("局镇").as_deref(), Some("(body : \"局镇\")"), "one pair");
+        assert_eq!(expr("曾国藩").as_deref(), Some("(body : \"曾国 国藩\")"));
         assert_eq!(
             expr("城关镇 燃气泄漏").as_deref(),
-            Some("(body : \"城 关 镇\" AND body : \"燃 气 泄 漏\")")
+            Some("(body : \"城关 关镇\" AND body : \"燃气 气泄 泄漏\")")
+        );
+        assert_eq!(
+            expr("伤亡。交警").as_deref(),
+            Some("((body : \"伤 亡 _ 交 警\" AND body : \"伤亡 _ 交警\"))"),
+            "two runs: the characters decide, the pairs narrow"
+        );
+        assert_eq!(
+            expr("2024年5月").as_deref(),
+            Some("((body : \"2 0 2 4 年 5 月\" AND nums : \"2024\"))"),
+            "no two Han characters together: no pairs"
         );
         assert_eq!(
             expr("A123").as_deref(),
@@ -1185,7 +1287,7 @@ mod tests {
         );
         assert_eq!(
             expr("城关镇 类型:来访,记录,事件").as_deref(),
-            Some("(body : \"城 关 镇\")"),
+            Some("(body : \"城关 关镇\")"),
             "all kinds: no filter"
         );
         assert_eq!(
@@ -1219,7 +1321,7 @@ mod tests {
         };
         assert_eq!(
             expr,
-            "(body : \"张 三\" AND (body : \"z s\" OR keys : \"zs\"*)) AND \
+            "(body : \"张三\" AND (body : \"z s\" OR keys : \"zs\"*)) AND \
              (tags : \"k来访\" OR tags : \"k紧急事件\") AND tags : \"s在楼\""
         );
     }
@@ -1365,7 +1467,7 @@ mod tests {
             ..doc.clone()
         };
         assert_ne!(folded.text, doc.text);
-        assert_eq!(folded.unigram_columns(), doc.unigram_columns());
+        assert_eq!(folded.index_columns(), doc.index_columns());
         assert_eq!(folded.digest(), doc.digest(), "no document is rewritten for this");
     }
 
@@ -1419,7 +1521,7 @@ mod tests {
     }
 
     #[test]
-    fn unigram_columns_hold_characters_keys_and_tags() {
+    fn index_columns_hold_characters_and_pairs_keys_and_tags() {
         let doc = SearchDoc {
             kind: DocKind::Visit,
             ref_id: 1,
@@ -1429,8 +1531,8 @@ mod tests {
             text: "曾国藩\n市水利局".into(),
             keys: "zgf zengguofan".into(),
         };
-        let [body, keys, tags, nums] = doc.unigram_columns();
-        assert_eq!(body, "曾 国 藩 _ 市 水 利 局");
+        let [body, keys, tags, nums] = doc.index_columns();
+        assert_eq!(body, "曾 国 藩 _ 市 水 利 局 _ 曾国 国藩 _ 市水 水利 利局");
         assert_eq!(keys, "zgf zengguofan");
         assert_eq!(tags, "k来访 s在楼");
         assert_eq!(nums, "");
@@ -1455,5 +1557,64 @@ mod tests {
         assert_eq!(exact_nums_phrase("A-123"), None, "a run under 4");
         assert_eq!(exact_nums_phrase("A123").as_deref(), Some("a123"));
         assert_eq!(exact_nums_phrase("云A123"), None, "a Han character");
+    }
+
+    #[test]
+    fn pairs_are_adjacent_han_characters_never_across_a_field_punctuation_or_a_letter() {
+        assert_eq!(pair_body("核电站泄漏"), "核电 电站 站泄 泄漏");
+        assert_eq!(
+            pair_body("城关镇人民政府\n张三"),
+            "城关 关镇 镇人 人民 民政 政府 _ 张三",
+            "a field"
+        );
+        assert_eq!(pair_body("伤亡。交警"), "伤亡 _ 交警", "punctuation");
+        assert_eq!(pair_body("伤亡，，\n交警"), "伤亡 _ 交警", "one `_` for any gap");
+        assert_eq!(pair_body("云A12栋"), "", "a letter or a digit breaks a run");
+        assert_eq!(pair_body("城关A张庄"), "城关 _ 张庄");
+        assert_eq!(
+            pair_body("李，城关，王，张庄，赵"),
+            "城关 _ 张庄",
+            "one character pairs with nothing"
+        );
+        assert_eq!(pair_body("镇"), "");
+        assert_eq!(pair_body("ＡＢ张三"), "张三", "full-width letters are letters");
+        assert_eq!(pair_body("张\u{3000}三"), "", "the ideographic space is a gap");
+        assert_eq!(body_column("镇"), "镇", "no pairs: no second part");
+        assert_eq!(body_column("县镇，电局"), "县 镇 _ 电 局 _ 县镇 _ 电局");
+    }
+
+    /// Every token of a word's phrase of pairs is a token of `body`, in the same order with the
+    /// same gaps, wherever its phrase of characters is: so a phrase of pairs finds at least what
+    /// the characters found, and for one run exactly (pairs overlap by one character).
+    #[test]
+    fn a_phrase_of_pairs_stands_where_the_phrase_of_characters_does() {
+        let texts = [
+            "城关镇张庄村发生交通事故，无人员伤亡。交警已到场处置。",
+            "县城管局报告：人民路与解放路交叉口道路积水\n云A·12345\n局，镇",
+            "核电站泄漏演练；核电站、泄漏",
+        ];
+        let tokens = |s: &str| -> Vec<String> { s.split(' ').map(str::to_string).collect() };
+        let holds = |hay: &[String], needle: &[String]| hay.windows(needle.len()).any(|w| w == needle);
+        for text in texts {
+            let chars: Vec<char> = text.chars().collect();
+            let body = tokens(&body_column(text));
+            for start in 0..chars.len() {
+                for end in start + 1..=chars.len().min(start + 8) {
+                    let word: String = chars[start..end].iter().collect();
+                    let (uni, pairs) = (unigram_body(&word), pair_body(&word));
+                    if uni.is_empty() {
+                        continue;
+                    }
+                    assert!(holds(&body, &tokens(&uni)), "{word}: its characters");
+                    if !pairs.is_empty() {
+                        assert!(holds(&body, &tokens(&pairs)), "{word}: its pairs");
+                    }
+                }
+            }
+        }
+        // Pairs of one document, all there, but not in a row: not the word.
+        let body = tokens(&body_column("城关街道，玄关镇"));
+        assert!(holds(&body, &tokens("城关")) && holds(&body, &tokens("关镇")));
+        assert!(!holds(&body, &tokens(&pair_body("城关镇"))));
     }
 }

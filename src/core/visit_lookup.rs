@@ -34,8 +34,9 @@
 //!    every field of the visit, so a character common elsewhere makes candidates that are no
 //!    names: `张` (also in 张庄村) needs 94 candidates for 50 persons (1 ms), `科` (in every
 //!    host) is in no name at all. A full name with fewer than 50 namesakes reads all its
-//!    candidates: 5–8 ms, the time FTS5 takes to go through the position lists of three common
-//!    characters.
+//!    candidates: 5–8 ms, the time FTS5 took to go through the position lists of three common
+//!    characters (measured before migration 0018; a fragment of two or more Han characters is
+//!    now its phrase of pairs, [`crate::core::search`], not yet measured here).
 //! 4. When a half's candidates exceed its budget, that half reads every name (the index on
 //!    `name`, 8 ms) or every visit's pinyin (the table, 50–60 ms, what every lookup cost before):
 //!    a character in no name but in many visits (`科` 10 ms), or letters that start a unit's
@@ -181,7 +182,11 @@ mod tests {
         assert_eq!(t.fragment, "张三");
         assert_eq!(t.pinyin, None);
         assert!(!t.newest_first);
-        assert_eq!(t.name_match.as_deref(), Some("body : \"张 三\" AND tags : \"k来访\""));
+        assert_eq!(
+            t.name_match.as_deref(),
+            Some("body : \"张三\" AND tags : \"k来访\""),
+            "two Han characters: their pair"
+        );
         assert_eq!(t.pinyin_match, None);
     }
 

@@ -153,7 +153,7 @@ mod tests {
         let raw = rusqlite::Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
         raw.execute_batch(
             "DELETE FROM search_uni; DELETE FROM search_doc;
-             INSERT INTO search_rebuild (kind, below) VALUES ('值班记录', 9223372036854775807);",
+             INSERT OR REPLACE INTO search_rebuild (kind, below) VALUES ('值班记录', 9223372036854775807);",
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let query = crate::core::search::SearchQuery::parse("冰雹").unwrap_or_else(|e| panic!("{e}"));
