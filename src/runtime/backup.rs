@@ -79,7 +79,7 @@ impl AutoBackup {
 
 /// This thread yields the CPU to the screen and the store (nice 19). Best effort: a system that
 /// refuses leaves it at normal priority.
-pub(crate) fn lower_priority() {
+fn lower_priority() {
     let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
 }
 
