@@ -1,6 +1,6 @@
 //! The search index rebuilt in the background at ten years (issue 16, item 4), as the app does it
 //! after an upgrade that remakes the index: what opening costs, what a command-line verb costs,
-//! how long the rebuild takes on its thread at nice 19 (`runtime::index::IndexBuilder`), how
+//! how long the rebuild takes on its thread (`runtime::index::IndexBuilder`), how
 //! large the write-ahead log grows, and what an officer working meanwhile feels: saves (each
 //! waits for the write lock behind at most one rebuild batch) and searches on their own
 //! connection.
@@ -64,18 +64,13 @@ fn entry(i: usize) -> NewEntry {
 const NOW_SAVES: &str = "2026-01-01 08:00:00";
 
 /// As a migration that remakes the search index leaves the file: the tables empty, every kind
-/// asked for (0009's statements, the same tables the store has).
+/// asked for (0019's statements: the tables the store has now).
 fn remake_index(path: &Path) -> Duration {
     let conn = rusqlite::Connection::open(path).expect("open the copy");
-    let sql = include_str!("../migrations/0009_search_compact.sql").replace("DROP TABLE search_tri;", "");
+    let sql = include_str!("../migrations/0019_search_ascii_tokenizer.sql");
     let (took, ()) = time(|| {
-        conn.execute_batch(&format!(
-            "BEGIN; {sql}
-             INSERT OR REPLACE INTO search_rebuild (kind, below) VALUES
-                 ('值班记录', 9223372036854775807), ('来访', 9223372036854775807), ('紧急事件', 9223372036854775807);
-             COMMIT;"
-        ))
-        .expect("remake the search tables");
+        conn.execute_batch(&format!("BEGIN; {sql} COMMIT;"))
+            .expect("remake the search tables");
     });
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .expect("checkpoint");

@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0016_daily_report_sent.sql"),
     include_str!("../migrations/0017_search_rebuild.sql"),
     include_str!("../migrations/0018_search_pairs.sql"),
+    include_str!("../migrations/0019_search_ascii_tokenizer.sql"),
 ];
 
 /// The schema version this build writes.

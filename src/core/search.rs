@@ -22,9 +22,11 @@
 //!
 //! # One index: characters, and pairs of Han characters
 //!
-//! `search_uni` is FTS5's unicode61 tokenizer over the text with every letter, digit and Han
-//! character made its own token ([`unigram_body`]), over the pinyin keys, each a whole token, and
-//! over the kind and status tags. Punctuation and field boundaries become a separator token `_`,
+//! `search_uni` holds the text with every letter, digit and Han character made its own token
+//! ([`unigram_body`], lower-case), the pinyin keys, each a whole token, and the kind and status
+//! tags. The store splits every column into tokens itself, so FTS5's tokenizer is `ascii`, which
+//! only splits at spaces (migration 0019: `unicode61` looked up every character's category, 8 of
+//! the 45 s the rebuild spent writing at ten years). Punctuation and field boundaries become a separator token `_`,
 //! so a phrase never matches across them; inside a word, punctuation matches any punctuation. A
 //! pinyin word is also a prefix query on the keys (`keys : "zs"*`), which FTS5 answers from its
 //! term dictionary. Runs of Latin letters and digits are also indexed as their overlapping
@@ -528,7 +530,8 @@ pub fn unigram_body(text: &str) -> String {
                 out.push_str("_ ");
             }
             gap = false;
-            out.push(c);
+            // Lower case here: the `ascii` tokenizer folds ASCII letters only.
+            out.extend(c.to_lowercase());
             out.push(' ');
         } else {
             gap = true;
@@ -758,14 +761,22 @@ fn build_keys(people: &[&str], units: &[&str]) -> String {
     keys.join(" ")
 }
 
+/// Marks a key of the visitor's own name in a visit's document (`_zs`): the visitor lookup asks
+/// for keys starting with `_` and its letters, and so reads the visitors whose names start with
+/// them, never the documents of units and hosts that do (`bgs`, 办公室, is the key of most log
+/// entries' units: 72 ms at ten years to walk them and find no visitor).
+pub const VISITOR_KEY_MARK: char = '_';
+
 /// The visitor's own name first, with every reading and as one whole (阿卜杜·热合曼 also as
-/// `abudureheman`), as the visit row keeps it: the visitor lookup finds a name by any of these,
-/// and takes its candidates from them. Then `keys`.
+/// `abudureheman`), as the visit row keeps it: the general search finds a name by any of these.
+/// Then `keys`, then the name's keys again marked with [`VISITOR_KEY_MARK`] for the visitor
+/// lookup, which takes its candidates from them.
 fn with_visitor_keys(name: &str, keys: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     let own = name_keys(name.to_string(), super::name_pinyin::MAX_ALTERNATES);
-    for k in own.into_iter().chain(keys.split(' ').map(str::to_string)) {
-        if !k.is_empty() && !out.contains(&k) {
+    let marked: Vec<String> = own.iter().map(|k| format!("{VISITOR_KEY_MARK}{k}")).collect();
+    for k in own.into_iter().chain(keys.split(' ').map(str::to_string)).chain(marked) {
+        if !k.is_empty() && k != "_" && !out.contains(&k) {
             out.push(k);
         }
     }
@@ -1282,7 +1293,7 @@ mod tests {
         );
         assert_eq!(
             expr("云A123").as_deref(),
-            Some("((body : \"云 A 1 2 3\" AND nums : \"a123\"))"),
+            Some("((body : \"云 a 1 2 3\" AND nums : \"a123\"))"),
             "with Han characters: the pieces narrow, the characters decide"
         );
         assert_eq!(
@@ -1306,14 +1317,14 @@ mod tests {
         };
         assert_eq!(
             expr,
-            "(body : \"B _ C\" AND (body : \"A N D\" OR keys : \"and\"*) AND body : \"x\" AND body : \"y\")"
+            "(body : \"b _ c\" AND (body : \"a n d\" OR keys : \"and\"*) AND body : \"x\" AND body : \"y\")"
         );
         let Plan::Match { expr, .. } = plan(&q("B*C NEAR(a) -yz")) else {
             panic!("a match plan")
         };
         assert_eq!(
             expr,
-            "(body : \"B _ C\" AND (body : \"N E A R _ a\" AND nums : \"near\") AND body : \"y z\")"
+            "(body : \"b _ c\" AND (body : \"n e a r _ a\" AND nums : \"near\") AND body : \"y z\")"
         );
         assert_eq!(fts_string("a\"b"), "\"a\"\"b\"");
         let Plan::Match { expr, .. } = plan(&q("张三 zs 类型:来访,紧急事件 状态:在楼")) else {
@@ -1382,10 +1393,13 @@ mod tests {
     fn unigram_body_splits_characters_and_marks_gaps() {
         assert_eq!(unigram_body("张三来电"), "张 三 来 电");
         assert_eq!(unigram_body("事故，无人\n县局"), "事 故 _ 无 人 _ 县 局");
-        assert_eq!(unigram_body("，云A·12 "), "云 A _ 1 2");
+        assert_eq!(unigram_body("，云A·12 "), "云 a _ 1 2");
+        // Every letter in lower case, not ASCII alone: the index's tokenizer (`ascii`) folds
+        // ASCII only, so `Ä` and `ä`, `Ω` and `ω` find each other because both sides are folded here.
+        assert_eq!(unigram_body("ÄΩ"), "ä ω");
         assert_eq!(
             unigram_body("Ａ_b"),
-            "A _ b",
+            "a _ b",
             "an underscore typed is a gap, never the gap token"
         );
         assert_eq!(unigram_body("——"), "");
@@ -1508,6 +1522,15 @@ mod tests {
         }
         let split = with_visitor_keys("阿卜杜·热合曼", "");
         assert!(split.split(' ').any(|k| k == "abudureheman"), "{split}");
+        assert!(split.split(' ').any(|k| k == "_abudureheman"), "{split}");
+        let keys = with_visitor_keys("张三", &build_keys(&["张三"], &["办公室"]));
+        assert_eq!(
+            keys.split(' ')
+                .filter(|k| k.starts_with(VISITOR_KEY_MARK))
+                .collect::<Vec<_>>(),
+            ["_zs", "_zhangsan"],
+            "the lookup's keys are the visitor's name alone, never the unit's: {keys}"
+        );
     }
 
     #[test]

@@ -46,7 +46,7 @@
 //! `id_key` (or `name`): 50 persons in about 1 ms.
 
 use super::name_pinyin::pinyin_query;
-use super::search::{DocKind, fts_string, kind_match, text_match};
+use super::search::{DocKind, VISITOR_KEY_MARK, fts_string, kind_match, text_match};
 use super::visit::normalise_id;
 
 /// The most people a lookup returns.
@@ -133,9 +133,12 @@ pub fn lookup_plan(query: &str) -> Option<LookupPlan> {
         TextLookup {
             fragment: q.to_string(),
             newest_first: pinyin.is_some(),
-            pinyin_match: pinyin
-                .as_ref()
-                .map(|p| format!("keys : {}* AND {only_visits}", fts_string(p))),
+            pinyin_match: pinyin.as_ref().map(|p| {
+                format!(
+                    "keys : {}* AND {only_visits}",
+                    fts_string(&format!("{VISITOR_KEY_MARK}{p}"))
+                )
+            }),
             pinyin,
             name_match,
         }
@@ -195,7 +198,7 @@ mod tests {
         let t = plan("ZS").text.expect("letters");
         assert_eq!(t.pinyin.as_deref(), Some("zs"));
         assert!(t.newest_first, "pinyin: the newest visits first");
-        assert_eq!(t.pinyin_match.as_deref(), Some("keys : \"zs\"* AND tags : \"k来访\""));
+        assert_eq!(t.pinyin_match.as_deref(), Some("keys : \"_zs\"* AND tags : \"k来访\""));
         assert!(t.name_match.is_some(), "a Latin name may contain it");
         let t = plan("zhangs").text.expect("letters");
         assert_eq!(t.pinyin.as_deref(), Some("zhangs"));

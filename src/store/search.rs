@@ -35,8 +35,8 @@ pub const BACKFILL_BATCH: usize = 5_000;
 /// flight between the two threads stay a few megabytes.
 const BACKFILL_CHUNK: usize = 500;
 
-/// FTS5's in-memory buffer during a backfill (default 1 MiB): fewer, larger segments to merge.
-/// Also the mark of a backfill in progress (see [`in_bulk_mode`]).
+/// FTS5's in-memory buffer during a rebuild (default 1 MiB), so that a batch is one segment.
+/// Also the mark of a rebuild in progress (see [`in_bulk_mode`]).
 const BACKFILL_HASHSIZE: i64 = 4 << 20;
 
 /// FTS5's default buffer (sqlite3.c: FTS5_DEFAULT_HASHSIZE), restored after a backfill.
@@ -286,34 +286,38 @@ pub enum RebuildEnd {
 }
 
 /// Records indexed per transaction by the app's background rebuild: a save waits for the write
-/// lock at most one batch (tens of milliseconds at ten years), and each batch's documents and
-/// its place in the rebuild (`search_rebuild.below`) commit together.
-pub const REBUILD_BATCH: usize = 1_000;
+/// lock at most one batch (about 60 ms at ten years), and each batch's documents and its place
+/// in the rebuild (`search_rebuild.below`) commit together.
+pub const REBUILD_BATCH: usize = 2_000;
 
-/// Pages of merge work per transaction when a rebuild ends, with FTS5's `usermerge` at 2 (any
-/// level of two segments or more is merged), until no level has two: a few segments, one per
-/// level, instead of `optimize`'s one, but never a transaction that holds the lock for seconds
-/// (`optimize` took 5.8 s at ten years). Not `merge` with a negative count: each such call
-/// starts the whole merge again with the unfinished output as one more input, and a run of them
-/// grew the ten-year file from 1.7 to 7.3 GB (measured).
-const REBUILD_MERGE_PAGES: i64 = 2_000;
+/// Records a rebuild indexes (one segment per batch) before it merges the segments that piled
+/// up: all of them at once, so each document is merged about once instead of once per level
+/// (FTS5 merges every segment of a level together). Merging after every batch with FTS5's
+/// default of four segments per level took 29 of the 78 s at ten years; this, 16–18 s
+/// (measured, docs/PERFORMANCE.md).
+const REBUILD_MERGE_RECORDS: u64 = 80_000;
 
-/// FTS5's default `usermerge`, restored when a rebuild ends.
-const DEFAULT_USERMERGE: i64 = 4;
+/// Pages of one merge step during a rebuild: each its own transaction (about 80 ms at ten
+/// years), a gap after each. Not `merge` with a negative count: each such call starts the whole
+/// merge again with the unfinished output as one more input, and a run of them grew the
+/// ten-year file from 1.7 to 7.3 GB (measured).
+const REBUILD_STEP_PAGES: i64 = 1_200;
 
-/// Merge steps at most per run (a guard: each step that works writes pages, so the index's size
-/// bounds the real count far below this).
+/// FTS5's `crisismerge` during a rebuild: above the segments that pile up between two merges
+/// ([`REBUILD_MERGE_RECORDS`]), so FTS5 never merges on its own inside a batch's commit (which
+/// held the lock for seconds, measured); back to FTS5's default when the rebuild ends, when no
+/// level holds that many.
+const REBUILD_CRISISMERGE: i64 = 200;
+const DEFAULT_CRISISMERGE: i64 = 16;
+
+/// Merge steps at most at the end of a run (a guard: each step that works writes pages, so the
+/// index's size bounds the real count far below this).
 const REBUILD_MERGE_STEPS: usize = 100_000;
 
 /// Write-ahead log size after which a rebuild batch checkpoints with RESTART, so the log starts
 /// again from its beginning instead of growing for the whole rebuild (652 MB at ten years when
 /// the backfill ran at open).
 const REBUILD_WAL_LIMIT: u64 = 32 << 20;
-
-/// Merge steps after each rebuild batch, and the pages of each: about what a batch's segment
-/// costs to carry up through the levels, each step a short transaction of its own.
-const REBUILD_MERGES_PER_BATCH: usize = 4;
-const REBUILD_STEP_PAGES: i64 = 300;
 
 /// The pause after each rebuild batch (and final merge step) with the lock free.
 const REBUILD_GAP: std::time::Duration = std::time::Duration::from_millis(4);
@@ -376,23 +380,54 @@ fn records_below(conn: &Connection, kind: DocKind, below: i64) -> Result<u64> {
     Ok(u64::try_from(top.saturating_sub(oldest).saturating_add(1)).unwrap_or(0))
 }
 
-/// Turns FTS5's buffer up for a rebuild (`on`), or back to the default. (Automatic merging is
-/// always off, migration 0009.)
+/// FTS5's buffer and crisis merge set for a rebuild (`on`), or back to the defaults. (Automatic
+/// merging is always off, migration 0009; `usermerge` is 16, migration 0019.)
 fn bulk_settings(tx: &Connection, on: bool) -> Result<()> {
-    let size = if on { BACKFILL_HASHSIZE } else { DEFAULT_HASHSIZE };
+    let (size, crisis) = if on {
+        (BACKFILL_HASHSIZE, REBUILD_CRISISMERGE)
+    } else {
+        (DEFAULT_HASHSIZE, DEFAULT_CRISISMERGE)
+    };
     tx.execute(
         "INSERT INTO search_uni (search_uni, rank) VALUES ('hashsize', ?1)",
         [size],
     )?;
+    tx.execute(
+        "INSERT INTO search_uni (search_uni, rank) VALUES ('crisismerge', ?1)",
+        [crisis],
+    )?;
     Ok(())
 }
 
-fn set_usermerge(tx: &Connection, segments: i64) -> Result<()> {
-    tx.execute(
-        "INSERT INTO search_uni (search_uni, rank) VALUES ('usermerge', ?1)",
-        [segments],
-    )?;
-    Ok(())
+/// When a rebuild merges: records indexed since its last merge ended, and whether one is under
+/// way (a merge of many segments takes several steps, each after a batch).
+#[derive(Default)]
+struct MergePace {
+    since: u64,
+    merging: bool,
+}
+
+impl MergePace {
+    /// After a batch of `written` records: merge steps while a merge is due or under way, at
+    /// most one per thousand records of the batch (so merging keeps pace with indexing), a gap
+    /// after each.
+    fn after_batch(&mut self, store: &mut Store, written: usize, batch: usize) -> Result<()> {
+        self.since += written as u64;
+        if !self.merging && self.since < REBUILD_MERGE_RECORDS {
+            return Ok(());
+        }
+        self.merging = true;
+        for _ in 0..batch.div_ceil(1_000) {
+            if !store.merge_search_index(REBUILD_STEP_PAGES)? {
+                self.merging = false;
+                self.since = 0;
+                break;
+            }
+            store.keep_wal_small()?;
+            std::thread::sleep(REBUILD_GAP);
+        }
+        Ok(())
+    }
 }
 
 /// Whether a rebuild stopped before restoring the settings (its merge still to do).
@@ -462,6 +497,7 @@ fn rebuild_kind(
     kind: DocKind,
     below: i64,
     batch: usize,
+    pace: &mut MergePace,
     report: &mut BackfillProgress,
     progress: &mut dyn FnMut(BackfillProgress) -> bool,
 ) -> Result<bool> {
@@ -470,7 +506,8 @@ fn rebuild_kind(
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     std::thread::scope(|scope| {
-        let (send, chunks) = std::sync::mpsc::sync_channel::<Result<Vec<IndexRow>>>(1);
+        // Room for a whole batch: the reader reads the next while the writer writes this one.
+        let (send, chunks) = std::sync::mpsc::sync_channel::<Result<Vec<IndexRow>>>(batch.div_ceil(BACKFILL_CHUNK));
         let reading = move || {
             let mut below = below;
             loop {
@@ -510,6 +547,13 @@ fn rebuild_kind(
                 }
                 rows.extend(chunk);
             }
+            // Batches go newest first, but within one the documents go in oldest first: FTS5
+            // writes its buffer out as a segment whenever a rowid is lower than the one before
+            // (sqlite3Fts5IndexBeginWrite), so newest-first inserts made a segment of one
+            // document each, and merging those made the rebuild at ten years 219 s instead of
+            // 129 (measured). Rising keys also fill search_doc's pages instead of splitting them
+            // in half (267 MiB instead of 164).
+            rows.sort_by_key(|r| (r.doc.at, r.doc.ref_id));
             // One transaction writes the batch and records how far it came.
             let written = store.write(|tx| {
                 // A save from this or another terminal may have indexed one of these records
@@ -531,15 +575,10 @@ fn rebuild_kind(
             })?;
             report.done += written as u64;
             report.total = report.total.max(report.done);
-            // Each batch adds a segment. Left alone, FTS5's crisis merge (16 segments on one
-            // level) ran inside a later batch's commit over ever larger segments, holding the
-            // write lock for seconds: saves gave up after their 5 s (measured at ten years).
-            // Merged a few bounded steps after each batch, no level reaches it.
-            for _ in 0..REBUILD_MERGES_PER_BATCH {
-                if !store.merge_search_index(REBUILD_STEP_PAGES)? {
-                    break;
-                }
-            }
+            // Each batch adds a segment, merged in bounded steps of their own transactions (left
+            // to FTS5, its crisis merge ran inside a batch's commit over ever larger segments,
+            // holding the write lock for seconds: saves gave up after their 5 s, measured).
+            pace.after_batch(store, written, batch)?;
             store.keep_wal_small()?;
             // A gap in which a save waiting for the lock (trying every millisecond) gets it.
             std::thread::sleep(REBUILD_GAP);
@@ -623,7 +662,7 @@ impl Store {
     /// Indexes every record without a search document — after an upgrade that remade the index
     /// (a migration asks for it in `search_rebuild`), for a database loaded in bulk, or the rest
     /// of an interrupted rebuild — newest first, visits first, `batch` records per transaction,
-    /// then merges the index in steps of [`REBUILD_MERGE_PAGES`] pages. `progress` is told how
+    /// merging the segments it adds in steps of [`REBUILD_STEP_PAGES`] pages. `progress` is told how
     /// far it has come before it starts and after every transaction; when it answers false the
     /// run stops there ([`RebuildEnd::Stopped`]) and the next run goes on. Saves made meanwhile,
     /// here or elsewhere, index their own records as always. Cheap when nothing is asked for (a
@@ -675,27 +714,29 @@ impl Store {
         if !pending.is_empty() {
             self.write(|tx| bulk_settings(tx, true))?;
         }
+        let mut pace = MergePace::default();
         for (kind, below) in pending {
-            if !rebuild_kind(self, *kind, *below, batch.max(1), report, progress)? {
+            if !rebuild_kind(self, *kind, *below, batch.max(1), &mut pace, report, progress)? {
                 return Ok(RebuildEnd::Stopped);
             }
         }
+        // The segments since the last merge (and any merge under way) merged, until no level
+        // holds `usermerge` (16) segments: then FTS5's crisis merge, back at 16, has nothing to
+        // do inside the next save. Not to one segment: searches are as fast with the few left
+        // (first page 0.2–3.7 ms at ten years, measured), and merging the whole index again
+        // would double its pages in the file for the time of the merge.
         report.merging = true;
-        self.write(|tx| set_usermerge(tx, 2))?;
         for _ in 0..REBUILD_MERGE_STEPS {
             if !progress(*report) {
                 return Ok(RebuildEnd::Stopped);
             }
-            if !self.merge_search_index(REBUILD_MERGE_PAGES)? {
+            if !self.merge_search_index(REBUILD_STEP_PAGES)? {
                 break;
             }
             self.keep_wal_small()?;
             std::thread::sleep(REBUILD_GAP);
         }
-        self.write(|tx| {
-            set_usermerge(tx, DEFAULT_USERMERGE)?;
-            bulk_settings(tx, false)
-        })?;
+        self.write(|tx| bulk_settings(tx, false))?;
         // The log back to nothing now that the work is done (best effort: a reader may hold it).
         let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         Ok(RebuildEnd::Finished)
