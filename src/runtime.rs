@@ -204,6 +204,7 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         r @ (Request::LoadVisits
         | Request::LoadVisitPage(_)
         | Request::LookupVisitors(_)
+        | Request::LookupAllVisitors(_)
         | Request::SaveVisit(..)
         | Request::Checkout { .. }
         | Request::LoadVisit(_)
@@ -235,6 +236,11 @@ fn quick_verify(store: &mut Store) -> Result<Vec<String>, crate::store::StoreErr
 /// How long a search as the officer types may take before it shows what it found and offers to
 /// go on (the screen's answer within 50 ms, with the drawing and the snippets).
 pub const SEARCH_BUDGET: std::time::Duration = std::time::Duration::from_millis(25);
+
+/// How long a visitor lookup as the officer types may take before it shows what it found, says
+/// it is not complete and offers F5 to look through everything (the answer on screen within 50 ms
+/// of the pause, with the drawing).
+pub const LOOKUP_BUDGET: std::time::Duration = std::time::Duration::from_millis(30);
 
 /// A search's budget in real time, from when it starts.
 pub struct WallBudget {

@@ -665,3 +665,29 @@ fn a_gate_guard_sees_a_petition_visit_on_the_board_but_not_its_matter() {
     }
     assert!(text.contains("详情仅值班人员可见"), "{text}");
 }
+
+/// A lookup cut by its time budget (here marked cut as the store would have answered it) says
+/// so, never 没有找到, and F5 looks through every visit.
+#[test]
+fn a_cut_lookup_says_it_is_not_complete_and_f5_looks_through_everything() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    register_first_visit(&mut h);
+    h.key(Key::ch('n'));
+    for c in "wangwu".chars() {
+        h.key(Key::ch(c));
+    }
+    h.pause();
+    assert!(h.text().contains("没有找到"), "{}", h.text());
+    h.app.screens.visits.lookup.as_mut().unwrap().cut = true;
+    let cut = h.text();
+    assert!(
+        cut.contains("未查完") && cut.contains("按 F5") && !cut.contains("没有找到"),
+        "{cut}"
+    );
+    h.key(Key::plain(KeyCode::F(5)));
+    let whole = h.text();
+    assert!(
+        whole.contains("没有找到") && !whole.contains("未查完"),
+        "after F5 the whole answer:\n{whole}"
+    );
+}

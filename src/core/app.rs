@@ -1867,6 +1867,78 @@ mod tests {
         }
     }
 
+    /// A lookup's answer that looked through every visit.
+    fn whole(matches: Vec<VisitorMatch>) -> Reply {
+        Reply::Lookup(crate::core::visit::LookupAnswer {
+            matches,
+            complete: true,
+        })
+    }
+
+    /// One cut by its time budget.
+    fn cut(matches: Vec<VisitorMatch>) -> Reply {
+        Reply::Lookup(crate::core::visit::LookupAnswer {
+            matches,
+            complete: false,
+        })
+    }
+
+    fn lookups_of_all(effects: &[Effect]) -> Vec<&str> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Request(_, Request::LookupAllVisitors(q)) => Some(q.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A lookup cut by its time budget never passes for 没有来过: Enter typed ahead of it looks
+    /// through every visit instead of opening a new visitor, F5 does the same with people found,
+    /// and only the whole answer is picked from.
+    #[test]
+    fn a_cut_lookup_goes_on_through_every_visit_and_never_opens_a_new_visitor() {
+        let mut a = app();
+        key(&mut a, Key::ch('2'));
+        key(&mut a, Key::ch('n'));
+        type_text(&mut a, "王五");
+        let effects = key(&mut a, Key::plain(KeyCode::Enter));
+        let op = op_of(&effects, |r| matches!(r, Request::LookupVisitors(_)));
+        let effects = reply(&mut a, op, cut(Vec::new()));
+        assert_eq!(
+            lookups_of_all(&effects),
+            ["王五"],
+            "Enter ahead of a cut answer goes on"
+        );
+        assert_eq!(a.mode(), Mode::VisitLookup, "no new-visitor form on a cut answer");
+        assert!(a.screens.visits.lookup.as_ref().unwrap().cut);
+        let all = op_of(&effects, |r| matches!(r, Request::LookupAllVisitors(_)));
+        reply(&mut a, all, whole(vec![visitor("王五", 3)]));
+        assert_eq!(a.mode(), Mode::Form, "the whole answer is picked from");
+        assert!(a.message.as_ref().unwrap().text.contains("已按上次登记填好：王五"));
+
+        // Cut with someone found: shown, and F5 looks through the rest.
+        key(&mut a, Key::plain(KeyCode::Esc));
+        key(&mut a, Key::ch('y'));
+        key(&mut a, Key::ch('n'));
+        type_text(&mut a, "zs");
+        let paused = a.update(Msg::Paused, at(NOW));
+        let op = op_of(&paused, |r| matches!(r, Request::LookupVisitors(_)));
+        assert!(lookups_of_all(&reply(&mut a, op, cut(vec![visitor("张三", 7)]))).is_empty());
+        let l = a.screens.visits.lookup.as_ref().unwrap();
+        assert!(l.cut && l.results.len() == 1);
+        let effects = key(&mut a, Key::plain(KeyCode::F(5)));
+        assert_eq!(lookups_of_all(&effects), ["zs"]);
+        let all = op_of(&effects, |r| matches!(r, Request::LookupAllVisitors(_)));
+        reply(&mut a, all, whole(vec![visitor("张三", 7), visitor("赵六", 1)]));
+        let l = a.screens.visits.lookup.as_ref().unwrap();
+        assert!(!l.cut && l.results.len() == 2);
+        assert!(
+            lookups_of_all(&key(&mut a, Key::plain(KeyCode::F(5)))).is_empty(),
+            "F5 after a whole answer asks nothing"
+        );
+    }
+
     fn lookups(effects: &[Effect]) -> Vec<&str> {
         effects
             .iter()
@@ -1899,7 +1971,7 @@ mod tests {
         assert_eq!(a.pause_wanted(), None);
         assert!(a.update(Msg::Paused, at(NOW)).is_empty(), "asked once");
         key(&mut a, Key::ch('s'));
-        let effects = reply(&mut a, z, Reply::Lookup(vec![visitor("赵六", 1)]));
+        let effects = reply(&mut a, z, whole(vec![visitor("赵六", 1)]));
         assert!(effects.is_empty());
         let l = a.screens.visits.lookup.as_ref().unwrap();
         assert!(
@@ -1909,7 +1981,7 @@ mod tests {
         let paused = a.update(Msg::Paused, at(NOW));
         assert_eq!(lookups(&paused), ["zs"]);
         let zs = op_of(&paused, |r| matches!(r, Request::LookupVisitors(_)));
-        reply(&mut a, zs, Reply::Lookup(vec![visitor("张三", 7)]));
+        reply(&mut a, zs, whole(vec![visitor("张三", 7)]));
         assert_eq!(a.screens.visits.lookup.as_ref().unwrap().results.len(), 1);
         // Emptied: nothing found, at once, and nothing to ask.
         key(&mut a, Key::ctrl('u'));
@@ -1930,7 +2002,7 @@ mod tests {
         assert_eq!(a.mode(), Mode::VisitLookup, "the form opens with the answer");
         assert_eq!(a.pause_wanted(), None);
         let zs = op_of(&effects, |r| matches!(r, Request::LookupVisitors(_)));
-        reply(&mut a, zs, Reply::Lookup(vec![visitor("张三", 7)]));
+        reply(&mut a, zs, whole(vec![visitor("张三", 7)]));
         assert_eq!(a.mode(), Mode::Form);
         let (form, _) = a.screens.visits.form.as_ref().unwrap();
         assert_eq!(
@@ -1946,7 +2018,7 @@ mod tests {
         let paused = a.update(Msg::Paused, at(NOW));
         assert_eq!(lookups(&paused), ["王五"]);
         let op = op_of(&paused, |r| matches!(r, Request::LookupVisitors(_)));
-        reply(&mut a, op, Reply::Lookup(Vec::new()));
+        reply(&mut a, op, whole(Vec::new()));
         assert!(lookups(&key(&mut a, Key::plain(KeyCode::Enter))).is_empty());
         let (form, _) = a.screens.visits.form.as_ref().unwrap();
         assert_eq!(

@@ -233,6 +233,8 @@ pub enum Action {
     RegisterVisit,
     /// Register a visitor without looking them up first.
     NewBlank,
+    /// Look through every visit after a lookup that ran out of time.
+    LookupAll,
     /// Switch the board between who is inside and all recent visits.
     ToggleAll,
     Checkout,
@@ -330,6 +332,7 @@ impl Action {
             Self::Swap => "登记调班",
             Self::RegisterVisit => "登记来访",
             Self::NewBlank => "新来访人（不查找）",
+            Self::LookupAll => "查全部来访（查找超时后）",
             Self::ToggleAll => "在楼/全部来访",
             Self::Checkout => "离开登记",
             Self::RaiseCrowd => "强行闯入：报紧急事件",
@@ -582,6 +585,7 @@ pub static BINDINGS: &[Binding] = &[
     // The lookup box: no printable keys, they go into the box.
     b(Mode::VisitLookup, &[p(C::Enter)], Action::Pick, true),
     b(Mode::VisitLookup, &[Key::ctrl('n')], Action::NewBlank, true),
+    b(Mode::VisitLookup, &[p(C::F(5))], Action::LookupAll, false),
     b(Mode::VisitLookup, &[p(C::Up)], Action::Up, false),
     b(Mode::VisitLookup, &[p(C::Down)], Action::Down, false),
     b(Mode::VisitLookup, &[p(C::Esc)], Action::Back, true),

@@ -31,7 +31,7 @@ use super::urgent::{
     ReportType, TimelineLine,
 };
 use super::visit::{
-    AlertEntry, NewVisit, NewWatchEntry, Reveal, Visit, VisitId, VisitPageRequest, VisitorMatch, WatchEntry,
+    AlertEntry, LookupAnswer, NewVisit, NewWatchEntry, Reveal, Visit, VisitId, VisitPageRequest, WatchEntry,
 };
 
 /// Identifies one request and its reply.
@@ -168,7 +168,10 @@ pub enum Request {
     /// Who is inside, and the watch list.
     LoadVisits,
     LoadVisitPage(VisitPageRequest),
+    /// A visitor lookup within its time budget ([`Reply::Lookup`] says whether it was cut).
     LookupVisitors(String),
+    /// The same through every visit, however long it takes (F5 after a cut lookup).
+    LookupAllVisitors(String),
     /// Save a visit, then raise each alert (as an urgent log entry).
     SaveVisit(Box<NewVisit>, Vec<AlertEntry>),
     Checkout {
@@ -258,7 +261,7 @@ pub enum Reply {
         watch: Vec<WatchEntry>,
     },
     VisitPage(VisitPageRequest, Vec<Visit>),
-    Lookup(Vec<VisitorMatch>),
+    Lookup(LookupAnswer),
     /// A visit committed. `repeat` describes the previous visit when it is a repeat; each alert
     /// is its own record: how many were raised and why any failed.
     VisitSaved {

@@ -1028,6 +1028,14 @@ pub struct VisitorMatch {
     pub inside: bool,
 }
 
+/// What a lookup found: the persons, and whether that is all of them (false: it ran out of time
+/// and the screen says so, with a key to look through everything).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookupAnswer {
+    pub matches: Vec<VisitorMatch>,
+    pub complete: bool,
+}
+
 /// One time a full ID number was shown on screen (domain.md §6: revealing is logged).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reveal {

@@ -36,11 +36,16 @@
 //!    host) is in no name at all. A full name with fewer than 50 namesakes reads all its
 //!    candidates: 5–8 ms, the time FTS5 took to go through the position lists of three common
 //!    characters (measured before migration 0018; a fragment of two or more Han characters is
-//!    now its phrase of pairs, [`crate::core::search`], not yet measured here).
+//!    now its phrase of pairs, [`crate::core::search`]). The pinyin half asks for keys of the
+//!    visitor's own name only, marked `_` in the document
+//!    ([`crate::core::search::VISITOR_KEY_MARK`]: `keys : "_bgs"*`): before, letters that start
+//!    a unit's or a host's pinyin but few names (`bgs`, 办公室, the unit of most log entries)
+//!    walked those documents past the budget and then read every visit's pinyin (72 ms).
 //! 4. When a half's candidates exceed its budget, that half reads every name (the index on
 //!    `name`, 8 ms) or every visit's pinyin (the table, 50–60 ms, what every lookup cost before):
-//!    a character in no name but in many visits (`科` 10 ms), or letters that start a unit's
-//!    pinyin but few names (`bgs` 办公室: 75 ms).
+//!    a character in no name but in many visits (`科` 10 ms), or letters that start thousands of
+//!    visitors' names. While the visits are being indexed again (after an upgrade), every lookup
+//!    reads the visits themselves this way (visits are indexed first: seconds).
 //!
 //! Then, for the persons found, their latest visit and number of visits through the index on
 //! `id_key` (or `name`): 50 persons in about 1 ms.

@@ -17,8 +17,9 @@ use super::text_buffer::TextBuffer;
 use super::urgent::{EventDraft, Level, NewEvent, TimelineLine, new_event, raised};
 pub use super::visit::{AlertEntry, VisitAnchor, VisitKey, VisitPageRequest};
 use super::visit::{
-    IdType, MAX_REPRESENTATIVES, NewVisit, NewWatchEntry, RepresentativeDraft, Reveal, Visit, VisitDraft, VisitField,
-    VisitId, VisitorMatch, WatchDraft, WatchEntry, WatchField, build_visit, build_watch_entry, watch_matches,
+    IdType, LookupAnswer, MAX_REPRESENTATIVES, NewVisit, NewWatchEntry, RepresentativeDraft, Reveal, Visit, VisitDraft,
+    VisitField, VisitId, VisitorMatch, WatchDraft, WatchEntry, WatchField, build_visit, build_watch_entry,
+    watch_matches,
 };
 
 /// The fields of the visitor screen's forms: registration and the watch list.
@@ -80,6 +81,9 @@ pub struct Lookup {
     pub waiting: bool,
     /// Enter came before the answer for the current text: act when it arrives.
     pub pick_on_answer: bool,
+    /// The answer ran out of time before it had looked through every visit: the screen says so
+    /// and F5 (or Enter, with nobody found) looks through all of them. Never taken for 没有来过.
+    pub cut: bool,
 }
 
 impl Lookup {
@@ -93,6 +97,7 @@ impl Lookup {
             answered: String::new(),
             waiting: false,
             pick_on_answer: false,
+            cut: false,
         }
     }
 
@@ -184,6 +189,8 @@ pub enum VisitRequest {
     None,
     Say(String),
     Lookup(String),
+    /// The lookup again, through every visit however long it takes (after a cut one).
+    LookupAll(String),
     Save(Box<NewVisit>, Vec<AlertEntry>),
     AskCheckout(VisitId),
     LoadDetail(VisitId),
@@ -680,16 +687,22 @@ impl VisitScreen {
 
     /// Results for a query; results for an older query are dropped. If Enter is waiting for
     /// them, it acts now.
-    pub fn on_lookup_results(&mut self, query: &str, results: Vec<VisitorMatch>, settings: &Settings) -> VisitRequest {
+    pub fn on_lookup_results(&mut self, query: &str, answer: LookupAnswer, settings: &Settings) -> VisitRequest {
         let Some(l) = &mut self.lookup else {
             return VisitRequest::None;
         };
         if l.query.text() != query {
             return VisitRequest::None;
         }
-        l.results = results;
+        l.results = answer.matches;
+        l.cut = !answer.complete;
         l.selected = 0;
         l.answered = query.to_string();
+        // Enter typed ahead of a cut answer that found nobody: look through everything first,
+        // never a new visitor on an answer that is not complete.
+        if l.pick_on_answer && l.cut && l.results.is_empty() {
+            return VisitRequest::LookupAll(query.to_string());
+        }
         if std::mem::take(&mut l.pick_on_answer) {
             return self.pick(settings);
         }
@@ -749,6 +762,12 @@ impl VisitScreen {
                 l.pick_on_answer = true;
                 return l.ask();
             }
+            // Nobody found by a cut answer: Enter goes on through every visit.
+            Action::Pick | Action::LookupAll if l.cut && l.results.is_empty() => {
+                l.pick_on_answer = action == Action::Pick;
+                return VisitRequest::LookupAll(l.answered.clone());
+            }
+            Action::LookupAll if l.cut => return VisitRequest::LookupAll(l.answered.clone()),
             Action::Pick => return self.pick(settings),
             Action::NewBlank => {
                 // A new visitor without looking further: what was typed goes where it belongs,
@@ -931,6 +950,11 @@ impl VisitScreen {
             VisitRequest::Lookup(q) => {
                 let op = cx.request(Request::LookupVisitors(q.clone()));
                 self.lookup_op = Some((op, q));
+            }
+            VisitRequest::LookupAll(q) => {
+                let op = cx.request(Request::LookupAllVisitors(q.clone()));
+                self.lookup_op = Some((op, q));
+                cx.say("正在查找全部来访记录…");
             }
             VisitRequest::Save(visit, alerts) => {
                 let name = visit.name.clone();
@@ -1145,10 +1169,10 @@ impl Screen for VisitScreen {
                 self.all.page_op = None;
                 self.on_visit_page(req, rows);
             }
-            Reply::Lookup(results) => {
+            Reply::Lookup(answer) => {
                 if let Some((id, query)) = self.lookup_op.take() {
                     if id == op {
-                        let request = self.on_lookup_results(&query, results, cx.settings);
+                        let request = self.on_lookup_results(&query, answer, cx.settings);
                         self.run(request, cx);
                     } else {
                         self.lookup_op = Some((id, query));

@@ -3,7 +3,8 @@
 use chrono::NaiveDateTime;
 
 use crate::core::app::{Reply, Request};
-use crate::core::visit::describe_repeat;
+use crate::core::visit::{LookupAnswer, describe_repeat};
+use crate::core::visit_lookup::LookupBudget;
 use crate::store::Store;
 
 pub(super) fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply {
@@ -21,7 +22,19 @@ pub(super) fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -
         Request::LoadVisitPage(req) => store
             .visits_page(&req)
             .map_or_else(failed, |rows| Reply::VisitPage(req, rows)),
-        Request::LookupVisitors(query) => store.lookup(&query).map_or_else(failed, Reply::Lookup),
+        Request::LookupVisitors(query) => store
+            .lookup_within(
+                &query,
+                LookupBudget::DEFAULT,
+                &mut super::WallBudget::new(super::LOOKUP_BUDGET),
+            )
+            .map_or_else(failed, Reply::Lookup),
+        Request::LookupAllVisitors(query) => store.lookup(&query).map_or_else(failed, |matches| {
+            Reply::Lookup(LookupAnswer {
+                matches,
+                complete: true,
+            })
+        }),
         Request::SaveVisit(visit, alerts) => match store.add_visit(&visit) {
             Ok(id) => {
                 let repeat = store

@@ -271,7 +271,10 @@ impl Reader {
     /// Whether `request` is a query the reader answers: searches and visitor lookups.
     #[must_use]
     pub fn takes(request: &Request) -> bool {
-        matches!(request, Request::Search { .. } | Request::LookupVisitors(_))
+        matches!(
+            request,
+            Request::Search { .. } | Request::LookupVisitors(_) | Request::LookupAllVisitors(_)
+        )
     }
 
     /// Sends `request`, which replaces every query sent before it; `Err` gives it back when the

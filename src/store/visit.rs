@@ -12,11 +12,11 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::{Result, Store, StoreError, row_label, row_opt_time, row_time, time_to_sql};
 use crate::core::idcard::{self, Gender};
 use crate::core::name_pinyin::search_keys;
-use crate::core::search::DocKind;
+use crate::core::search::{Budget, DocKind, Unlimited};
 use crate::core::validate::format_minute;
 use crate::core::visit::{
-    IdType, NewVisit, NewWatchEntry, Petition, PreviousVisit, RepeatKey, Representative, Reveal, Visit, VisitId,
-    VisitorMatch, WatchEntry, WatchId, find_repeat,
+    IdType, LookupAnswer, NewVisit, NewWatchEntry, Petition, PreviousVisit, RepeatKey, Representative, Reveal, Visit,
+    VisitId, VisitorMatch, WatchEntry, WatchId, find_repeat,
 };
 use crate::core::visit_lookup::{LookupBudget, lookup_plan};
 use crate::core::visit_screen::{VisitAnchor, VisitPageRequest};
@@ -178,12 +178,38 @@ fn hit_from_row(r: &Row<'_>) -> rusqlite::Result<(Person, Key)> {
 /// The persons found so far, each with their newest matching visit. Every way of answering adds
 /// either all its matches, or walks newest first and stops once the rest could not be among the
 /// newest [`LOOKUP_LIMIT`] persons — so those are always here.
-#[derive(Default)]
-struct Found {
+struct Found<'b> {
     newest: std::collections::HashMap<Person, Key>,
+    /// The lookup's time: once it is spent the lookup stops where it is and says so.
+    time: &'b mut dyn Budget,
+    /// Stopped by `time`: the persons found are not all there may be.
+    cut: bool,
 }
 
-impl Found {
+/// Rows a walk reads between two looks at the time.
+const ROWS_BETWEEN_LOOKS: usize = 256;
+
+/// Visit ids a scan of every visit reads at a time, newest first, looking at the time between
+/// (about 5 ms at ten years).
+const SCAN_CHUNK: i64 = 20_000;
+
+impl<'b> Found<'b> {
+    fn new(time: &'b mut dyn Budget) -> Self {
+        Self {
+            newest: std::collections::HashMap::new(),
+            time,
+            cut: false,
+        }
+    }
+
+    /// Whether the time is spent (and so the lookup cut).
+    fn out_of_time(&mut self) -> bool {
+        if !self.cut && self.time.spent() >= self.time.allowed() {
+            self.cut = true;
+        }
+        self.cut
+    }
+
     fn add(&mut self, person: Person, key: Key) {
         match self.newest.get_mut(&person) {
             Some(newest) if *newest >= key => {}
@@ -205,6 +231,29 @@ impl Found {
         times.get(LOOKUP_LIMIT - 1).map(|t| (*t).clone())
     }
 
+    /// Every visit matching `condition` (on alias `v`, its parameter `?N`), read newest first a
+    /// chunk of ids at a time, until none are left or the time is spent (then `cut`).
+    fn scan(&mut self, conn: &Connection, condition: &str, arg: &str) -> Result<()> {
+        let condition = condition.replace("?N", "?3");
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {HIT_COLUMNS} FROM visit v WHERE v.id < ?1 AND v.id >= ?2 AND {condition}"
+        ))?;
+        let newest: Option<i64> = conn.query_row("SELECT max(id) FROM visit", [], |r| r.get(0))?;
+        let mut below = newest.map_or(0, |n| n + 1);
+        while below > 0 {
+            if self.out_of_time() {
+                return Ok(());
+            }
+            let from = below.saturating_sub(SCAN_CHUNK).max(0);
+            for hit in stmt.query_map(params![below, from, arg], hit_from_row)? {
+                let (person, key) = hit?;
+                self.add(person, key);
+            }
+            below = from;
+        }
+        Ok(())
+    }
+
     /// Every visit matching `condition` (on alias `v`, its parameter `?1` or `?N`).
     fn all(&mut self, conn: &Connection, condition: &str, args: impl rusqlite::Params) -> Result<()> {
         let condition = condition.replace("?N", "?1");
@@ -222,7 +271,11 @@ impl Found {
     fn walk(&mut self, mut rows: rusqlite::Rows<'_>, budget: usize) -> Result<bool> {
         let mut floor = self.floor();
         let mut persons = std::collections::HashSet::new();
-        for _ in 0..budget {
+        for read in 0..budget {
+            // Out of time: what is found stands, marked cut, and no other way is tried.
+            if read % ROWS_BETWEEN_LOOKS == 0 && self.out_of_time() {
+                return Ok(true);
+            }
             let Some(r) = rows.next()? else {
                 return Ok(true);
             };
@@ -473,11 +526,21 @@ impl Store {
     /// which must give the same answer.
     #[doc(hidden)]
     pub fn lookup_with(&self, query: &str, budget: LookupBudget) -> Result<Vec<VisitorMatch>> {
+        Ok(self.lookup_within(query, budget, &mut Unlimited)?.matches)
+    }
+
+    /// [`Store::lookup`] within a time budget (`time`): a lookup out of time stops where it is
+    /// and answers what it found with `complete` false (the app says so and offers a key to look
+    /// through everything). A petition visitor must never look unknown because a lookup was cut.
+    pub fn lookup_within(&self, query: &str, budget: LookupBudget, time: &mut dyn Budget) -> Result<LookupAnswer> {
         let Some(plan) = lookup_plan(query) else {
-            return Ok(Vec::new());
+            return Ok(LookupAnswer {
+                matches: Vec::new(),
+                complete: true,
+            });
         };
         let conn = &self.conn;
-        let mut found = Found::default();
+        let mut found = Found::new(time);
         if let Some(id) = &plan.id_number {
             found.all(conn, "v.id_key = ?1", [id])?;
         }
@@ -499,9 +562,10 @@ impl Store {
                 if let (Some(m), Some(p)) = (&t.pinyin_match, &pinyin)
                     && !(indexed && found.candidates(conn, m, PINYIN_HIT, p, budget.pinyin_candidates)?)
                 {
-                    found.all(conn, PINYIN_HIT, [p])?;
+                    found.scan(conn, PINYIN_HIT, p)?;
                 }
                 let by_index = match &t.name_match {
+                    _ if found.out_of_time() => true,
                     Some(m) if indexed => found.candidates(conn, m, NAME_HIT, &name, budget.name_candidates)?,
                     _ => false,
                 };
@@ -515,12 +579,13 @@ impl Store {
                 }
             }
         }
-        let mut out = Vec::new();
+        let complete = !found.cut;
+        let mut matches = Vec::new();
         for person in found.newest(LOOKUP_LIMIT) {
-            out.extend(latest_visit(conn, &person)?);
+            matches.extend(latest_visit(conn, &person)?);
         }
-        out.sort_by_key(|m| std::cmp::Reverse((m.last_entered_at, m.visit_id)));
-        Ok(out)
+        matches.sort_by_key(|m| std::cmp::Reverse((m.last_entered_at, m.visit_id)));
+        Ok(LookupAnswer { matches, complete })
     }
 
     /// The most recent visit a visit with `key` would repeat, if any — ask it while the form is

@@ -191,6 +191,14 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
     let cells = usize::from(inner.width);
     match &l.notice {
         Some(n) => push_wrapped(&mut lines, &clean(n), 0, cells, theme::NOTICE),
+        // A cut answer must never pass for a complete one.
+        None if l.cut && l.is_current() => push_wrapped(
+            &mut lines,
+            "未查完（超过时限，只查了一部分来访记录）：按 F5 查全部",
+            0,
+            cells,
+            theme::NOTICE,
+        ),
         None => {
             let hint = [
                 "姓名、拼音首字母（zs）或全拼（zhangsan）、证件号码或后 4 位",
@@ -218,6 +226,8 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
             "输入后即时查找。Enter 选定；没有来过的人按 Ctrl-N 直接登记。"
         } else if !l.is_current() {
             "查找中…"
+        } else if l.cut {
+            "未查完，还不能说没有来过：按 F5 或 Enter 查全部来访记录。"
         } else {
             "没有找到：按 Enter 或 Ctrl-N 登记新来访人。"
         };
