@@ -45,6 +45,7 @@ pub mod form;
 pub mod handover;
 pub mod handover_screen;
 pub mod idcard;
+pub mod instruction;
 pub mod integrity;
 pub mod json;
 pub mod keymap;
