@@ -12,6 +12,7 @@ pub mod draft;
 pub mod export;
 pub mod guard;
 pub mod handover;
+pub mod instruction;
 pub mod log;
 pub mod pin;
 pub mod report;
@@ -53,6 +54,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0017_search_rebuild.sql"),
     include_str!("../migrations/0018_search_pairs.sql"),
     include_str!("../migrations/0019_search_ascii_tokenizer.sql"),
+    include_str!("../migrations/0020_leader_request.sql"),
 ];
 
 /// The schema version this build writes.

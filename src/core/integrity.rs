@@ -26,6 +26,7 @@ pub fn table_label(table: &str) -> &'static str {
         "log_entry" => "值班记录",
         "log_amendment" => "值班记录的修改",
         "log_instruction" => "领导批示",
+        "leader_request" => "请示记录",
         "urgent_event" => "紧急事件",
         "urgent_report" => "紧急事件的报告",
         "urgent_clock" => "紧急事件的报送时限",
