@@ -711,7 +711,7 @@ fn the_index_is_not_audited_and_verify_still_passes() {
 fn back_to_schema_7(path: &std::path::Path) {
     let conn = Connection::open(path).unwrap();
     conn.execute_batch(
-        "DROP TABLE search_doc; DROP TABLE search_uni; DROP TABLE search_rebuild; DROP TABLE pin_attempt; DROP TABLE pin_enrolment; DROP TABLE urgent_enrolment; DROP TABLE enrolment_confirmation; DROP TABLE tamper_ack; DROP TABLE tamper_finding; DROP TABLE handover_seal; DROP TABLE draft; DROP TABLE approver_confirmation; DROP TABLE urgent_clock; DROP TABLE urgent_fact; DROP TABLE daily_report_sent; PRAGMA user_version = 7;",
+        "DROP TABLE search_doc; DROP TABLE search_uni; DROP TABLE search_rebuild; DROP TABLE pin_attempt; DROP TABLE pin_enrolment; DROP TABLE urgent_enrolment; DROP TABLE enrolment_confirmation; DROP TABLE tamper_ack; DROP TABLE tamper_finding; DROP TABLE handover_seal; DROP TABLE draft; DROP TABLE approver_confirmation; DROP TABLE urgent_clock; DROP TABLE urgent_fact; DROP TABLE daily_report_sent; DROP TABLE leader_request; PRAGMA user_version = 7;",
     )
     .unwrap();
 }
