@@ -427,9 +427,11 @@ fn read_pin(prompt: &str) -> Result<String, Failure> {
         std::io::stdin().lock().read_line(&mut line).map_err(unreadable)?;
         return Ok(line.trim().to_string());
     }
+    // Echo off before the prompt shows: a digit typed (or pasted) as soon as the prompt appears
+    // would otherwise reach the terminal while it still echoes (the e2e test caught one).
+    enable_raw_mode().map_err(unreadable)?;
     eprint!("{prompt}");
     let _ = std::io::stderr().flush();
-    enable_raw_mode().map_err(unreadable)?;
     let mut pin = String::new();
     let outcome = loop {
         match event::read() {
