@@ -317,6 +317,8 @@ fn gen_entry(rng: &mut Rng, occurred_at: NaiveDateTime, now: NaiveDateTime) -> G
     let instruction = if triage == Triage::AskLeader {
         let given_at = recorded_at + rng.minutes(10, 60);
         (given_at <= now && (done || rng.chance(60))).then(|| Instruction {
+            id: None,
+            via: Some(zhiban::core::instruction::Via::Phone),
             leader: rng.pick(LEADERS).to_string(),
             text: rng.pick(INSTRUCTIONS).to_string(),
             given_at,
@@ -327,6 +329,7 @@ fn gen_entry(rng: &mut Rng, occurred_at: NaiveDateTime, now: NaiveDateTime) -> G
         None
     };
     let entry = NewEntry {
+        abroad: false,
         kind,
         category: rng.pick(CATEGORIES).to_string(),
         occurred_at,
@@ -971,6 +974,7 @@ fn generate(path: &Path, entries: usize) -> ImportReport {
             first_handed: first_handed.clone(),
             previous: previous.clone(),
             shift_counts: counts,
+            follow_ups: Default::default(),
         };
         let day = usize::try_from((t.date() - first.date()).num_days()).unwrap_or(0);
         let outgoing = OFFICERS[day % OFFICERS.len()];

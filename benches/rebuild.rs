@@ -39,6 +39,7 @@ fn mib(b: u64) -> f64 {
 fn entry(i: usize) -> NewEntry {
     let t = at(NOW_SAVES) + chrono::Duration::seconds(i as i64 * 40);
     NewEntry {
+        abroad: false,
         kind: EntryKind::IncomingCall,
         category: "综合".into(),
         occurred_at: t,

@@ -151,6 +151,7 @@ fn count(conn: &Connection, q: &SearchQuery) -> (i64, &'static str) {
 /// A rare entry, back-dated to `when`: the needles the rare queries look for.
 fn needle(when: NaiveDateTime, i: usize) -> NewEntry {
     NewEntry {
+        abroad: false,
         kind: EntryKind::IncomingCall,
         category: "综合".into(),
         occurred_at: when,
@@ -377,6 +378,8 @@ fn main() {
     let instruction = |i: usize| InstructionRequest {
         entry_id: 1,
         instruction: Instruction {
+            id: None,
+            via: Some(zhiban::core::instruction::Via::Phone),
             leader: "王五".into(),
             text: format!("请抓紧处置（{i}）"),
             given_at: at("2026-01-01 10:00:00"),

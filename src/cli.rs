@@ -15,6 +15,7 @@ mod backup;
 mod event;
 mod export;
 mod handover;
+mod instruct;
 mod output;
 mod pin;
 mod report;
@@ -93,6 +94,21 @@ enum Command {
         #[command(subcommand)]
         command: report::ReportCommand,
     },
+    /// 领导批示：照原话记录（可依据它交办）
+    Instruct {
+        #[command(subcommand)]
+        command: instruct::InstructCommand,
+    },
+    /// 交办与督办：交办、未办结列表、反馈
+    Task {
+        #[command(subcommand)]
+        command: instruct::TaskCommand,
+    },
+    /// 电话通知：一份通知，多个对象，逐个记录通知结果
+    Notice {
+        #[command(subcommand)]
+        command: instruct::NoticeCommand,
+    },
     /// 按日期导出记录（CSV 或 JSON）：值班记录、来访、紧急事件、交接班；证件号码一律遮掩
     Export(export::ExportArgs),
     /// 立即备份数据库（SQLite 在线备份，文件权限 0600），输出备份文件路径
@@ -166,6 +182,9 @@ enum LogCommand {
         /// 去电是否已复述核对：yes 或 no
         #[arg(long, value_name = "yes|no")]
         read_back: Option<String>,
+        /// 境外来源（境外组织或人员）：一律请示，分级记为“请示”
+        #[arg(long)]
+        abroad: bool,
     },
     /// 列出值班记录（最新在前）
     List {
@@ -325,6 +344,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     time,
                     category,
                     read_back,
+                    abroad,
                 } => {
                     let args = AddArgs {
                         kind,
@@ -339,6 +359,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         read_back,
                     };
                     let mut entry = entry_from_args(&args, &config, crate::runtime::now())?;
+                    entry.abroad = abroad;
+                    entry.triage = entry.triage.with_abroad(abroad);
                     // Checked after the entry's own fields, so a typo is said before a PIN is asked.
                     entry.recorded_by = actor(args.operator.as_deref(), &config, &mut store)?;
                     let (id, _) = store.insert_entry(&entry).map_err(|e| failure(e.to_string()))?;
@@ -367,6 +389,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Report { command }) => {
             let config = load_config(&cli.config)?;
             report::run(command, &config, || open_store(&cli.db), crate::runtime::now())
+        }
+        Some(Command::Instruct { command }) => {
+            let config = load_config(&cli.config)?;
+            let mut store = open_store(&cli.db)?;
+            instruct::run_instruct(command, &config, &mut store, crate::runtime::now())
+        }
+        Some(Command::Task { command }) => {
+            let config = load_config(&cli.config)?;
+            let mut store = open_store(&cli.db)?;
+            instruct::run_task(command, &config, &mut store, crate::runtime::now())
+        }
+        Some(Command::Notice { command }) => {
+            let config = load_config(&cli.config)?;
+            let mut store = open_store(&cli.db)?;
+            instruct::run_notice(command, &config, &mut store, crate::runtime::now())
         }
         Some(Command::Export(args)) => export::run(args, || open_store(&cli.db)),
         Some(Command::Backup { dir }) => {

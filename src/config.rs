@@ -72,6 +72,89 @@ struct FileConfig {
     calendar: Option<Spanned<CalendarSection>>,
     access: Option<Spanned<Vec<Spanned<AccessEntry>>>>,
     report: Option<Spanned<ReportSection>>,
+    instruction: Option<Spanned<InstructionSection>>,
+}
+
+/// `[instruction]`: the times of the 请示—批示—交办 cycle and the notices' recipient groups.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct InstructionSection {
+    #[serde(default)]
+    retry_minutes: Option<Spanned<u32>>,
+    #[serde(default)]
+    task_warn_minutes: Option<Spanned<u32>>,
+    #[serde(default)]
+    notice_retry_minutes: Option<Spanned<u32>>,
+    #[serde(default)]
+    handover_group_days: Option<Spanned<u32>>,
+    #[serde(default)]
+    group: Option<Spanned<Vec<Spanned<GroupEntry>>>>,
+}
+
+/// `[[instruction.group]]`: a saved list of notice recipients (各乡镇值班室).
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct GroupEntry {
+    name: Spanned<String>,
+    members: Names,
+}
+
+/// `[instruction]` checked: minutes within a day's range, groups named once with clean members.
+fn instruction_settings(
+    section: Option<Spanned<InstructionSection>>,
+    err: Locate<'_>,
+) -> Result<crate::core::instruction::InstructionSettings, ConfigError> {
+    let mut out = crate::core::instruction::InstructionSettings::default();
+    let Some(r) = section.map(Spanned::into_inner) else {
+        return Ok(out);
+    };
+    let minutes = |m: &Spanned<u32>, what: &str, max: u32| {
+        let v = *m.get_ref();
+        if v == 0 || v > max {
+            Err(err(m.span(), format!("{what} 须在 1 到 {max} 之间")))
+        } else {
+            Ok(chrono::Duration::minutes(i64::from(v)))
+        }
+    };
+    if let Some(m) = &r.retry_minutes {
+        out.retry_after = minutes(m, "retry_minutes（请示未联系上后再试的分钟数）", 24 * 60)?;
+    }
+    if let Some(m) = &r.task_warn_minutes {
+        out.task_warn_before = minutes(m, "task_warn_minutes（交办时限前提醒的分钟数）", 7 * 24 * 60)?;
+    }
+    if let Some(m) = &r.notice_retry_minutes {
+        out.notice_retry_after = minutes(m, "notice_retry_minutes（通知未接通后再打的分钟数）", 24 * 60)?;
+    }
+    if let Some(d) = &r.handover_group_days {
+        let days = *d.get_ref();
+        if days == 0 || days > 3650 {
+            return Err(err(d.span(), "handover_group_days 须在 1 到 3650 之间".into()));
+        }
+        out.group_after = chrono::Duration::days(i64::from(days));
+    }
+    for g in r.group.iter().flat_map(|g| g.get_ref().iter()) {
+        let g = g.get_ref();
+        let name = g.name.get_ref().trim().to_string();
+        if name.is_empty() || !crate::core::text::is_clean(&name, false) || out.groups.iter().any(|(n, _)| *n == name) {
+            return Err(err(g.name.span(), format!("通知分组名“{name}”为空、重复或含控制字符")));
+        }
+        let mut members = Vec::new();
+        for m in g.members.get_ref() {
+            let member = m.get_ref().trim().to_string();
+            if member.is_empty() || !crate::core::text::is_clean(&member, false) || members.contains(&member) {
+                return Err(err(
+                    m.span(),
+                    format!("分组“{name}”的成员“{member}”为空、重复或含控制字符"),
+                ));
+            }
+            members.push(member);
+        }
+        if members.is_empty() {
+            return Err(err(g.members.span(), format!("分组“{name}”至少要有一个成员")));
+        }
+        out.groups.push((name, members));
+    }
+    Ok(out)
 }
 
 /// `[report]`: the 值班日报's period and whether the office must send it daily.
@@ -573,6 +656,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
 
     let access = access_settings(user.access.or(d.access), &err)?;
     let report = report_settings(user.report.or(d.report), &err)?;
+    let instruction = instruction_settings(user.instruction.or(d.instruction), &err)?;
     let lock_minutes = ui.lock_minutes.as_ref().map_or(15, |m| *m.get_ref());
     if lock_minutes > 24 * 60 {
         let span = ui.lock_minutes.as_ref().map_or(0..0, Spanned::span);
@@ -595,6 +679,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
             backup,
             access,
             report,
+            instruction,
         },
         language: ui.language.into_inner(),
         source: path.map(Path::to_path_buf),

@@ -35,6 +35,9 @@ pub fn now() -> NaiveDateTime {
     t.with_nanosecond(0).unwrap_or(t)
 }
 
+/// How many finished notices the 电话通知 screen lists under the open ones.
+const NOTICES_SHOWN_DONE: usize = 30;
+
 /// Executes one request against the store; answers with what happened, as facts.
 pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply {
     let failed = |e: crate::store::StoreError| match e {
@@ -201,6 +204,52 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         Request::AckFinding { id, by, by_role } => store
             .acknowledge_finding(id, &by, &by_role, now)
             .map_or_else(failed, |_| Reply::Confirmed),
+        Request::AddLeaderRequest(entry_id, r) => store
+            .add_leader_request(entry_id, &r)
+            .and_then(|()| store.entry_key(entry_id))
+            .map_or_else(failed, |key| Reply::EntrySaved { entry_id, key }),
+        Request::AddTasks(t) => match t.item {
+            crate::core::instruction::ItemRef::Entry(entry_id) => store
+                .add_tasks(&t)
+                .and_then(|_| store.entry_key(entry_id))
+                .map_or_else(failed, |key| Reply::EntrySaved { entry_id, key }),
+            crate::core::instruction::ItemRef::Event(_) => {
+                store.add_tasks(&t).map_or_else(failed, |ids| Reply::CycleSaved {
+                    id: ids.first().copied().unwrap_or_default(),
+                    done: false,
+                })
+            }
+        },
+        Request::AddFeedback(task, f) => store
+            .add_feedback(task, &f)
+            .map_or_else(failed, |()| Reply::CycleSaved {
+                id: task,
+                done: f.closes,
+            }),
+        Request::CloseEntry(req, closing) => {
+            store
+                .close_entry(&req, &closing)
+                .map_or_else(failed, |key| Reply::EntrySaved {
+                    entry_id: req.entry_id,
+                    key,
+                })
+        }
+        Request::LoadFollowUps => store
+            .follow_ups()
+            .map_or_else(failed, |f| Reply::FollowUps(Box::new(f))),
+        Request::LoadNotices => store
+            .notices(NOTICES_SHOWN_DONE)
+            .map_or_else(failed, |(open, done)| Reply::Notices(open, done)),
+        Request::AddNotice(n) => store
+            .add_notice(&n)
+            .map_or_else(failed, |id| Reply::CycleSaved { id, done: false }),
+        Request::AddNoticeCall {
+            notice_id,
+            recipient_id,
+            call,
+        } => store
+            .add_notice_call(notice_id, recipient_id, &call)
+            .map_or_else(failed, |done| Reply::CycleSaved { id: notice_id, done }),
         r @ (Request::LoadVisits
         | Request::LoadVisitPage(_)
         | Request::LookupVisitors(_)

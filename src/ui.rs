@@ -6,9 +6,11 @@ pub mod findings_screen;
 pub mod form;
 pub mod handover_screen;
 pub mod log_screen;
+pub mod notice_screen;
 pub mod people_screen;
 pub mod roster_screen;
 pub mod search_screen;
+pub mod tasks_screen;
 pub mod theme;
 pub mod urgent_screen;
 pub mod visit_screen;
@@ -110,7 +112,15 @@ pub fn render(app: &App, frame: &mut Frame) {
 fn render_screen(frame: &mut Frame, area: Rect, app: &App) {
     let s = &app.screens;
     match app.screen {
-        ScreenId::Log => log_screen::render(frame, area, &s.log),
+        ScreenId::Log => log_screen::render(frame, area, app),
+        ScreenId::Tasks => match &s.tasks.form {
+            Some((_, form)) => form::render_form(frame, area, form),
+            None => tasks_screen::render(frame, area, app),
+        },
+        ScreenId::Notices => match &s.notices.form {
+            Some((_, form)) => form::render_form(frame, area, form),
+            None => notice_screen::render(frame, area, app),
+        },
         ScreenId::Urgent => urgent_screen::render(frame, area, app),
         ScreenId::Visitors => visit_screen::render(frame, area, app),
         ScreenId::Handover => handover_screen::render(frame, area, &s.handover),
@@ -311,6 +321,20 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
             spans.push(Span::styled(format!(" {short} "), theme::NOTICE));
         } else {
             note(&short, theme::NOTICE);
+        }
+    }
+    // 督办: 交办 overdue or due soon, 请示 not made, notices not finished (counts only).
+    if app.operator.is_some()
+        && let Some((whole, short, overdue)) =
+            crate::core::instruction::board_line(&app.shared.follow_ups, &app.settings.instruction, app.now)
+    {
+        let style = if overdue { theme::STATUS_ALERT } else { theme::NOTICE };
+        if used(&spans) + width(&whole) + 2 <= cells {
+            spans.push(Span::styled(format!(" {whole} "), style));
+        } else if used(&spans) + width(&short) + 2 <= cells {
+            spans.push(Span::styled(format!(" {short} "), style));
+        } else {
+            note(&whole, style);
         }
     }
     // A locked screen says nothing of what was last done.

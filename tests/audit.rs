@@ -47,6 +47,8 @@ fn busy_day(dir: &TempDir) -> std::path::PathBuf {
     s.add_instruction(&InstructionRequest {
         entry_id: id,
         instruction: Instruction {
+            id: None,
+            via: Some(zhiban::core::instruction::Via::Phone),
             leader: "王五".into(),
             text: "加强巡查".into(),
             given_at: at("2026-11-23 10:05"),
@@ -108,7 +110,7 @@ fn every_change_made_by_the_app_is_chained_with_who_and_verify_passes() {
         has("log_entry", "修改", "张三"),
         "the amended entry is audited too: {rows:?}"
     );
-    assert!(has("log_instruction", "新增", "李四"), "{rows:?}");
+    assert!(has("instruction", "新增", "李四"), "{rows:?}");
     assert!(has("visit", "新增", "张三"), "{rows:?}");
     assert!(
         has("id_reveal_log", "新增", "张三"),
@@ -130,9 +132,9 @@ fn a_record_changed_removed_or_added_outside_the_app_is_named_and_exits_1() {
     // Someone with the sqlite3 shell removes the protections and rewrites history.
     conn.execute_batch(
         "DROP TRIGGER log_entry_no_delete; \
-         DROP TRIGGER log_entry_content_needs_amendment; DROP TRIGGER log_instruction_no_delete; \
+         DROP TRIGGER log_entry_content_needs_amendment; DROP TRIGGER instruction_no_delete; \
          UPDATE log_entry SET content = '没有发生' WHERE id = 1; \
-         DELETE FROM log_instruction WHERE id = 1; \
+         DELETE FROM instruction WHERE id = 1; \
          INSERT INTO log_entry (kind, occurred_at, content, triage, status, recorded_by, recorded_at) \
            VALUES ('来电', '2026-11-23 13:00:00', '补写的记录', '一般', '待办', '张三', '2026-11-23 13:00:00');",
     )
@@ -141,7 +143,7 @@ fn a_record_changed_removed_or_added_outside_the_app_is_named_and_exits_1() {
     let (code, out, err) = verify(&path);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("log_entry 第 1 行在程序之外被改动过"), "{out}");
-    assert!(out.contains("log_instruction 第 1 行被删除了"), "{out}");
+    assert!(out.contains("instruction 第 1 行被删除了"), "{out}");
     assert!(out.contains("log_entry 有 1 行（至第 2 行）没有审计记录"), "{out}");
     // The three rows, and each protective trigger that was dropped to reach them.
     assert!(out.contains("保护触发器 log_entry_no_delete 缺失"), "{out}");

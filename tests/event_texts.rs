@@ -76,6 +76,9 @@ fn a_promoted_entry_s_source_and_a_full_event_s_first_report_are_prefilled_whole
         instructions: Vec::new(),
         alert: Vec::new(),
         events: Vec::new(),
+        requests: Vec::new(),
+        tasks: Vec::new(),
+        closings: Vec::new(),
     };
     let form = new_event_form(&s.urgent, Some(&entry));
     let source = form.value(UrgentField::Source);

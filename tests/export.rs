@@ -163,6 +163,8 @@ fn fill(s: &mut Store) -> Stored {
     s.add_instruction(&InstructionRequest {
         entry_id: first,
         instruction: Instruction {
+            id: None,
+            via: Some(zhiban::core::instruction::Via::Phone),
             leader: "王五".into(),
             text: "立即组织抢险".into(),
             given_at: at("2026-11-22 00:20"),

@@ -78,6 +78,8 @@ fn the_draft_gathers_open_entries_counts_the_shift_and_leaves_closed_ones_out() 
     s.add_instruction(&InstructionRequest {
         entry_id: ask_id,
         instruction: Instruction {
+            id: None,
+            via: Some(zhiban::core::instruction::Via::Phone),
             leader: "王主任".into(),
             text: "同意调拨".into(),
             given_at: at("2026-11-23 11:20"),

@@ -15,6 +15,7 @@ fn at(s: &str) -> NaiveDateTime {
 fn asking_entry() -> NewEntry {
     let t = at("2026-12-05 14:00");
     NewEntry {
+        abroad: false,
         kind: EntryKind::IncomingCall,
         category: "综合".into(),
         occurred_at: t,
@@ -56,7 +57,7 @@ fn a_request_not_reached_then_reached_is_kept_in_order_and_read_by_the_rules() {
     let mut store = Store::open(&path).unwrap();
     let (id, _) = store.insert_entry(&asking_entry()).unwrap();
     let retry = Duration::minutes(30);
-    let state = |s: &Store| request_state(Triage::AskLeader, false, &s.leader_requests(id).unwrap(), retry);
+    let state = |s: &Store| request_state(true, &s.leader_requests(id).unwrap(), retry);
     assert_eq!(state(&store), RequestState::NotYet);
 
     store

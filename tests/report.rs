@@ -79,6 +79,8 @@ fn instruct(s: &mut Store, id: i64, text: &str, t: &str) {
     s.add_instruction(&InstructionRequest {
         entry_id: id,
         instruction: Instruction {
+            id: None,
+            via: Some(zhiban::core::instruction::Via::Phone),
             leader: "王五".into(),
             text: text.into(),
             given_at: at(t),

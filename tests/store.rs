@@ -616,6 +616,8 @@ fn leader_instructions_are_kept_in_order() {
         .insert_entry(&call("路灯不亮", at("2026-11-23 02:50:00")))
         .unwrap();
     let first = Instruction {
+        id: None,
+        via: Some(zhiban::core::instruction::Via::Phone),
         leader: "王五".into(),
         text: "请应急局立即派人查看，随时报告。".into(),
         given_at: at("2026-11-23 03:00:00"),
@@ -623,6 +625,8 @@ fn leader_instructions_are_kept_in_order() {
         recorded_at: at("2026-11-23 03:02:00"),
     };
     let second = Instruction {
+        id: None,
+        via: Some(zhiban::core::instruction::Via::Phone),
         leader: "赵六".into(),
         text: "同意王五同志意见。".into(),
         given_at: at("2026-11-23 03:20:00"),
@@ -638,12 +642,17 @@ fn leader_instructions_are_kept_in_order() {
             .unwrap();
         assert_eq!(returned, key);
     }
-    assert_eq!(store.entry(id).unwrap().instructions, vec![first, second]);
+    let kept = store.entry(id).unwrap().instructions;
+    assert!(kept.iter().all(|i| i.id.is_some()), "each numbered when recorded");
+    let without_ids: Vec<Instruction> = kept.into_iter().map(|i| Instruction { id: None, ..i }).collect();
+    assert_eq!(without_ids, vec![first, second]);
     assert!(store.entry(other).unwrap().instructions.is_empty());
 
     let missing = store.add_instruction(&InstructionRequest {
         entry_id: other + 100,
         instruction: Instruction {
+            id: None,
+            via: Some(zhiban::core::instruction::Via::Phone),
             leader: "王五".into(),
             text: "x".into(),
             given_at: at("2026-11-23 03:00:00"),
@@ -707,6 +716,8 @@ fn the_database_refuses_changes_that_bypass_the_history() {
         .add_instruction(&InstructionRequest {
             entry_id: a,
             instruction: Instruction {
+                id: None,
+                via: Some(zhiban::core::instruction::Via::Phone),
                 leader: "王五".into(),
                 text: "立即处置".into(),
                 given_at: at("2026-11-23 03:05:00"),
@@ -730,9 +741,10 @@ fn the_database_refuses_changes_that_bypass_the_history() {
         "UPDATE log_amendment SET new_value = 'x'".to_string(),
         "UPDATE log_amendment SET reason = 'x', amended_by = 'x'".to_string(),
         "DELETE FROM log_amendment".to_string(),
-        "UPDATE log_instruction SET text = 'x'".to_string(),
-        "UPDATE log_instruction SET leader = 'x'".to_string(),
-        "DELETE FROM log_instruction".to_string(),
+        "UPDATE instruction SET text = 'x'".to_string(),
+        "UPDATE instruction SET leader = 'x'".to_string(),
+        "UPDATE instruction SET via = '当面'".to_string(),
+        "DELETE FROM instruction".to_string(),
     ] {
         assert_refused(&store, &sql);
     }
@@ -1035,6 +1047,8 @@ fn an_import_commits_in_batches_with_one_audit_row_per_record_and_verifies() {
         .add_instruction(&InstructionRequest {
             entry_id: id,
             instruction: Instruction {
+                id: None,
+                via: Some(zhiban::core::instruction::Via::Phone),
                 leader: "王五".into(),
                 text: "妥善处理".into(),
                 given_at: t,
@@ -1074,7 +1088,7 @@ fn an_import_commits_in_batches_with_one_audit_row_per_record_and_verifies() {
         audit_rows(&path),
         [
             ("log_entry".to_string(), 1, "新增".to_string(), "李四".to_string()),
-            ("log_instruction".into(), 1, "新增".into(), "李四".into()),
+            ("instruction".into(), 1, "新增".into(), "李四".into()),
             ("visit".into(), vid, "新增".into(), "王五".into()),
             ("log_entry".into(), 2, "新增".into(), "李四".into()),
             ("log_entry".into(), 3, "新增".into(), "李四".into()),
@@ -1115,6 +1129,8 @@ fn a_failed_write_in_an_import_rolls_back_the_open_batch_and_the_import_goes_on(
         .add_instruction(&InstructionRequest {
             entry_id: 99,
             instruction: Instruction {
+                id: None,
+                via: Some(zhiban::core::instruction::Via::Phone),
                 leader: "王五".into(),
                 text: "没有这条记录".into(),
                 given_at: t,

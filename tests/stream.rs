@@ -103,6 +103,8 @@ fn fill_log(s: &mut Store, n: usize) {
             s.add_instruction(&InstructionRequest {
                 entry_id: id,
                 instruction: Instruction {
+                    id: None,
+                    via: Some(zhiban::core::instruction::Via::Phone),
                     leader: "王五".into(),
                     text: "请抓紧落实".into(),
                     given_at: entry_time(i) + Duration::minutes(5),

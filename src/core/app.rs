@@ -95,7 +95,12 @@ enum Job {
     Drafts,
     /// Whether the 值班日报 due (an office that reports daily) was sent.
     ReportSent,
+    /// What the instruction cycle leaves open (交办, notices, 请示).
+    FollowUps,
 }
+
+/// How often what the instruction cycle leaves open is read again (besides after every write).
+pub const FOLLOW_UPS_EVERY: Duration = Duration::seconds(30);
 
 /// How often the drafts follow the forms while typing goes on.
 const DRAFT_EVERY: Duration = Duration::seconds(5);
@@ -221,6 +226,8 @@ pub struct App {
     pub sign_in: Option<SignIn>,
     /// The last key or paste, for the idle lock.
     last_input: NaiveDateTime,
+    /// The reminders of the instruction cycle already said (each once: status line, bell).
+    reminded: std::collections::BTreeSet<super::instruction::ReminderKey>,
     outbox: OutboxState,
 }
 
@@ -276,6 +283,7 @@ impl App {
             locked: None,
             sign_in: None,
             last_input: now,
+            reminded: std::collections::BTreeSet::new(),
             outbox: OutboxState::default(),
         }
     }
@@ -289,6 +297,7 @@ impl App {
         self.request(Job::Events, Request::LoadEvents);
         self.check_daily_report();
         self.load_roster_if_needed();
+        self.load_follow_ups();
         if self.operator.is_some() {
             self.start_screens();
         } else {
@@ -541,6 +550,46 @@ impl App {
             self.request(Job::ForeignWrites, Request::CheckForeignWrites);
         }
         self.sync_drafts(now);
+        if self
+            .shared
+            .follow_ups_at
+            .is_none_or(|at| now - at >= FOLLOW_UPS_EVERY || now < at)
+        {
+            self.load_follow_ups();
+        }
+        self.remind(now);
+    }
+
+    /// Reads what the instruction cycle leaves open, unless a read is already out (it sees
+    /// everything written before it runs).
+    fn load_follow_ups(&mut self) {
+        if !self.job_out(&Job::FollowUps) {
+            self.request(Job::FollowUps, Request::LoadFollowUps);
+        }
+    }
+
+    /// Says each reminder of the cycle once when it falls due (交办 due soon or overdue, a 请示
+    /// or a notice call to try again): the first on the status line with how many more, and the
+    /// bell once — a lower tier than urgent alerts, which ring until acknowledged.
+    fn remind(&mut self, now: NaiveDateTime) {
+        if self.operator.is_none() {
+            return;
+        }
+        let due = super::instruction::due_reminders(&self.shared.follow_ups, &self.settings.instruction, now);
+        let fresh: Vec<&(super::instruction::ReminderKey, String)> =
+            due.iter().filter(|(k, _)| !self.reminded.contains(k)).collect();
+        if let Some((_, first)) = fresh.first() {
+            let more = fresh.len() - 1;
+            let text = if more > 0 {
+                format!("{first}（另有 {more} 项提醒，见“督办”）")
+            } else {
+                first.clone()
+            };
+            self.say(&text);
+            self.outbox.out.effects.push(Effect::Ring);
+        }
+        // Only what is still due is remembered: the set never outgrows what is open.
+        self.reminded = due.into_iter().map(|(k, _)| k).collect();
     }
 
     fn lock(&mut self) {
@@ -637,9 +686,20 @@ impl App {
                     self.with_screen(*s, |screen, cx| screen.on_foreign_writes(shown, cx));
                 }
                 self.request(Job::Events, Request::LoadEvents);
+                self.load_follow_ups();
                 self.load_pin_statuses();
                 self.shared.roster.invalidate();
                 self.load_roster_if_needed();
+            }
+            (Job::FollowUps, Reply::FollowUps(f)) => {
+                self.shared.follow_ups = *f;
+                self.shared.follow_ups_at = Some(self.now);
+                self.remind(self.now);
+            }
+            (Job::FollowUps, Reply::Failed(why)) => {
+                // Read again at the next interval; the note shows what was read last.
+                self.shared.follow_ups_at = Some(self.now);
+                self.say(&format!("读取督办事项失败：{why}。稍后自动重读"));
             }
             (Job::ForeignWrites, Reply::Failed(why)) => {
                 self.say(&format!("无法检查其他终端的写入：{why}。下一秒再查"));
@@ -1005,12 +1065,14 @@ impl App {
                 self.hand_keyboard(&to);
             }
             Command::ReloadEvents => self.request(Job::Events, Request::LoadEvents),
+            Command::ReloadFollowUps => self.load_follow_ups(),
             Command::RecordsChanged => {
                 for s in ScreenId::ALL.iter().copied().filter(|s| *s != from) {
                     let shown = s == self.screen;
                     self.with_screen(s, |screen, cx| screen.on_foreign_writes(shown, cx));
                 }
                 self.request(Job::Events, Request::LoadEvents);
+                self.load_follow_ups();
             }
             Command::RosterMonth(month) => {
                 self.shared.roster.month = month;
@@ -1503,6 +1565,7 @@ mod tests {
             backup: crate::core::settings::BackupSettings::default(),
             access: Vec::new(),
             report: Default::default(),
+            instruction: Default::default(),
         }
     }
 
@@ -1656,8 +1719,13 @@ mod tests {
         assert!(a.screens.log.form.is_none());
         assert_eq!(a.message.as_ref().unwrap().text, "已保存：第 7 号记录");
         // The list shows the newest entries, the saved one selected where it falls; events
-        // reload in case it raised an alert.
-        let [(_, Request::LoadPage(req)), (_, Request::LoadEvents)] = requests(&effects).as_slice() else {
+        // reload in case it raised an alert, and what is open (a 请示 entry is 未请示 at once).
+        let [
+            (_, Request::LoadPage(req)),
+            (_, Request::LoadEvents),
+            (_, Request::LoadFollowUps),
+        ] = requests(&effects).as_slice()
+        else {
             panic!("{effects:?}")
         };
         assert_eq!((req.anchor, req.select), (Anchor::Newest, Some(7)));
@@ -1823,7 +1891,12 @@ mod tests {
         assert!(
             matches!(
                 asked.as_slice(),
-                [Request::QuickVerify, Request::LoadEvents, Request::LoadRoster(..)]
+                [
+                    Request::QuickVerify,
+                    Request::LoadEvents,
+                    Request::LoadRoster(..),
+                    Request::LoadFollowUps
+                ]
             ),
             "{asked:?}"
         );
@@ -2095,6 +2168,9 @@ mod tests {
                 instructions: vec![],
                 alert: vec![],
                 events: vec![],
+                requests: vec![],
+                tasks: vec![],
+                closings: vec![],
             })),
         );
         key(&mut a, Key::ch('s'));
@@ -2106,10 +2182,23 @@ mod tests {
         );
         // The failed save put the focus on 办理结果, where the error is.
         type_text(&mut a, "已修复");
+        assert!(
+            key(&mut a, Key::ctrl('s')).is_empty(),
+            "done without a closing kind (办结, 说明, 请示, 移送) must not save"
+        );
+        let form = &a.screens.log.form.as_ref().unwrap().form;
+        assert_eq!(form.focused().unwrap().label, "结束方式");
+        assert!(
+            form.focused().unwrap().error.as_ref().unwrap().contains("说明"),
+            "the four ways named"
+        );
+        // The failed save put the focus on 结束方式: the next choice is 办结.
+        key(&mut a, Key::plain(KeyCode::Right));
         let effects = key(&mut a, Key::ctrl('s'));
-        let [(_, Request::Amend(req))] = requests(&effects).as_slice() else {
+        let [(_, Request::CloseEntry(req, closing))] = requests(&effects).as_slice() else {
             panic!("{effects:?}")
         };
+        assert_eq!(*closing, crate::core::instruction::Closing::Done);
         let fields: Vec<LogField> = req.changes.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, [LogField::Status, LogField::Result, LogField::ClosedAt]);
         assert_eq!(req.changes[0].1, Status::Done.label());

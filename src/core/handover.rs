@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDateTime};
 
 use super::escalation::EventState;
+use super::instruction::{InstructionSettings, request_label};
 use super::log::{EntryId, EntryKind, Status, Triage};
 use super::text::{first_line, truncate};
 use super::urgent::Event;
@@ -24,6 +25,8 @@ labelled_enum!(
         Event => "紧急事件",
         Entry => "未办结事项",
         Instruction => "待落实批示",
+        Task => "交办事项",
+        Notice => "电话通知",
     }
 );
 
@@ -62,6 +65,10 @@ pub struct Item {
     /// The first signed handover that carried this item, when it was carried before.
     pub first_handed: Option<HandoverId>,
     pub check: Check,
+    /// An ordinary open entry older than the configured age: with the others like it one group
+    /// line the incoming officer confirms at once (and can open as a list). The signed handover
+    /// still seals it as its own item; not stored.
+    pub grouped: bool,
 }
 
 /// A log entry not yet 已办结, as the handover needs it.
@@ -109,6 +116,8 @@ pub struct OpenState {
     pub previous: Option<Previous>,
     /// Records of this shift by kind: ("来电", 5) …
     pub shift_counts: Vec<(String, u32)>,
+    /// What the instruction cycle leaves open: 交办, notices, 请示 not made.
+    pub follow_ups: super::instruction::FollowUps,
 }
 
 /// A handover being prepared (not yet signed: it lives in memory only).
@@ -169,8 +178,8 @@ fn key(kind: ItemKind, id: i64) -> (String, i64) {
     (kind.label().to_string(), id)
 }
 
-/// Builds the outgoing officer's draft. Order: visitors inside, running events, open entries by
-/// urgency then time, then leader instructions not yet carried out.
+/// [`build_draft_with`] under the shipped `[instruction]` settings (30-day group line, the
+/// default reminder times).
 #[must_use]
 pub fn build_draft(
     state: &OpenState,
@@ -178,6 +187,29 @@ pub fn build_draft(
     incoming: &str,
     shift_start: NaiveDateTime,
     now: NaiveDateTime,
+) -> Draft {
+    build_draft_with(
+        state,
+        outgoing,
+        incoming,
+        shift_start,
+        now,
+        &InstructionSettings::default(),
+    )
+}
+
+/// Builds the outgoing officer's draft. Order: visitors inside, running events, open entries by
+/// urgency then time, leader instructions not yet carried out, 交办 by deadline (overdue first),
+/// unfinished notices; last, as one group line, ordinary entries older than `s.group_after`.
+/// Urgent events, 急办, 请示, 交办 and notices are never grouped: each is confirmed on its own.
+#[must_use]
+pub fn build_draft_with(
+    state: &OpenState,
+    outgoing: &str,
+    incoming: &str,
+    shift_start: NaiveDateTime,
+    now: NaiveDateTime,
+    s: &InstructionSettings,
 ) -> Draft {
     let first = |kind: ItemKind, id: i64| state.first_handed.get(&key(kind, id)).copied();
     let mut items = Vec::new();
@@ -196,6 +228,7 @@ pub fn build_draft(
             must_carry: true,
             first_handed: first(ItemKind::Visitor, v.id),
             check: Check::Pending,
+            grouped: false,
         });
     }
     for e in state.events.iter().filter(|e| e.escalation.state != EventState::Closed) {
@@ -227,6 +260,7 @@ pub fn build_draft(
             must_carry: true,
             first_handed: first(ItemKind::Event, e.id),
             check: Check::Pending,
+            grouped: false,
         });
     }
     let mut entries: Vec<&OpenEntry> = state.entries.iter().filter(|e| e.status != Status::Done).collect();
@@ -240,9 +274,24 @@ pub fn build_draft(
             .collect::<Vec<_>>()
             .join(" ");
         let deadline = entry_deadline(e, now);
+        let ask = state
+            .follow_ups
+            .asks
+            .iter()
+            .find(|a| a.entry_id == e.id)
+            .and_then(|a| request_label(&a.state(s.retry_after), now))
+            .map(|(label, _)| {
+                if asked_abroad(state, e.id) {
+                    format!("境外，{label}")
+                } else {
+                    label
+                }
+            })
+            .unwrap_or_default();
         let detail = [
             format!("{}，{}", format_minute(e.occurred_at), e.status.label()),
             deadline,
+            ask,
         ]
         .into_iter()
         .filter(|s| !s.is_empty())
@@ -262,6 +311,9 @@ pub fn build_draft(
             must_carry: false,
             first_handed: first(ItemKind::Entry, e.id),
             check: Check::Pending,
+            grouped: e.triage == Triage::Routine
+                && now - e.occurred_at > s.group_after
+                && !state.follow_ups.asks.iter().any(|a| a.entry_id == e.id),
         });
     }
     for e in &entries {
@@ -274,9 +326,57 @@ pub fn build_draft(
                 must_carry: false,
                 first_handed: first(ItemKind::Instruction, e.id),
                 check: Check::Pending,
+                grouped: false,
             });
         }
     }
+    // 交办 by deadline, overdue first (the store reads them by deadline: the overdue are the
+    // earliest).
+    for t in &state.follow_ups.tasks {
+        let about = truncate(first_line(&t.about), 30);
+        items.push(Item {
+            kind: ItemKind::Task,
+            ref_id: t.id,
+            title: format!("第 {} 号交办 {}：{} {about}", t.id, t.assignee, t.item.label()),
+            detail: format!(
+                "{}；时限 {}{}",
+                t.state_label(now, s.task_warn_before),
+                format_minute(t.due),
+                t.feedback
+                    .last()
+                    .map(|f| format!("；最近反馈：{}", truncate(first_line(&f.text), 30)))
+                    .unwrap_or_default()
+            ),
+            must_carry: false,
+            first_handed: first(ItemKind::Task, t.id),
+            check: Check::Pending,
+            grouped: false,
+        });
+    }
+    for n in &state.follow_ups.notices {
+        let (reached, total) = n.progress();
+        let waiting: Vec<&str> = n
+            .recipients
+            .iter()
+            .filter(|r| !r.is_done())
+            .map(|r| r.name.as_str())
+            .collect();
+        items.push(Item {
+            kind: ItemKind::Notice,
+            ref_id: n.id,
+            title: format!("第 {} 号电话通知：{}", n.id, truncate(first_line(&n.content), 40)),
+            detail: format!(
+                "已通知 {reached}/{total}；未通知：{}",
+                truncate(&waiting.join("、"), 60)
+            ),
+            must_carry: false,
+            first_handed: first(ItemKind::Notice, n.id),
+            check: Check::Pending,
+            grouped: false,
+        });
+    }
+    // The group line's items last, together (a stable sort keeps their order).
+    items.sort_by_key(|i| i.grouped);
     let total: u32 = state.shift_counts.iter().map(|(_, n)| n).sum();
     let records = if total == 0 {
         "本班没有新记录".to_string()
@@ -299,6 +399,23 @@ pub fn build_draft(
         records,
         items,
     }
+}
+
+fn asked_abroad(state: &OpenState, entry_id: EntryId) -> bool {
+    state.follow_ups.asks.iter().any(|a| a.entry_id == entry_id && a.abroad)
+}
+
+/// The items shown as one group line (ordinary entries older than the configured age), and how
+/// many of them still wait for the incoming officer.
+#[must_use]
+pub fn group_line(d: &Draft) -> Option<String> {
+    let grouped: Vec<&Item> = d.items.iter().filter(|i| i.grouped).collect();
+    let oldest = grouped.iter().filter_map(|i| i.detail.get(..16)).min()?.to_string();
+    let pending = grouped.iter().filter(|i| i.check == Check::Pending).count();
+    Some(format!(
+        "较早的一般未办结事项 {} 项（最早 {oldest}；未确认 {pending} 项）：一并确认，按 Enter 展开逐项查看",
+        grouped.len()
+    ))
 }
 
 /// Why the draft cannot be signed yet, each a sentence that says what to do; empty when it can.

@@ -5,7 +5,10 @@
 use chrono::NaiveDateTime;
 
 use super::form::{Field, Form};
-use super::handover::{Check, Draft, Handover, HandoverId, HandoverSummary, OpenState, build_draft, sign_blockers};
+use super::handover::{
+    Check, Draft, Handover, HandoverId, HandoverSummary, OpenState, build_draft_with, sign_blockers,
+};
+use super::instruction::InstructionSettings;
 use chrono::NaiveTime;
 
 use super::pin_policy::{failures_note, wait_text, wrong_text};
@@ -57,6 +60,8 @@ pub struct HandoverScreen {
     pub selected: usize,
     pub draft: Option<Draft>,
     pub item_selected: usize,
+    /// The group line of older ordinary items is opened as a list.
+    pub group_open: bool,
     pub form: Option<(Form<HandoverField>, HandoverForm)>,
     /// A signed handover being read.
     pub detail: Option<Handover>,
@@ -133,12 +138,14 @@ impl HandoverScreen {
         suggested_incoming: &str,
         fallback_start: NaiveDateTime,
         now: NaiveDateTime,
+        s: &InstructionSettings,
     ) -> Request {
         self.building = false;
         let start = state.previous.as_ref().map_or(fallback_start, |p| p.signed_at);
         match self.draft.take() {
             None => {
-                let draft = build_draft(state, operator, suggested_incoming, start, now);
+                let draft = build_draft_with(state, operator, suggested_incoming, start, now, s);
+                self.group_open = false;
                 let n = draft.items.len();
                 self.draft = Some(draft);
                 self.item_selected = 0;
@@ -149,7 +156,7 @@ impl HandoverScreen {
                 })
             }
             Some(old) => {
-                let mut fresh = build_draft(state, &old.outgoing, &old.incoming, start, now);
+                let mut fresh = build_draft_with(state, &old.outgoing, &old.incoming, start, now, s);
                 fresh.summary = old.summary;
                 fresh.handed_items = old.handed_items;
                 let mut added = 0;
@@ -207,23 +214,43 @@ impl HandoverScreen {
         let Some(draft) = &mut self.draft else {
             return Request::None;
         };
-        let n = draft.items.len();
+        let open = self.group_open;
         match action {
-            Action::Up => self.item_selected = self.item_selected.saturating_sub(1),
-            Action::Down => self.item_selected = (self.item_selected + 1).min(n.saturating_sub(1)),
+            Action::Up => self.item_selected = step(draft, self.item_selected, open, false),
+            Action::Down => self.item_selected = step(draft, self.item_selected, open, true),
+            // Enter on the group line opens it as a list (and closes it again).
+            Action::Open if draft.items.get(self.item_selected).is_some_and(|i| i.grouped) => {
+                self.group_open = !open;
+                self.item_selected = first_grouped(draft).unwrap_or(self.item_selected);
+            }
             Action::ConfirmItem => {
+                let Some(item) = draft.items.get(self.item_selected) else {
+                    return Request::Say("没有需要确认的移交事项".into());
+                };
+                if item.grouped && !open {
+                    // The group line: every item in it, each still sealed on its own.
+                    let n = draft.items.iter().filter(|i| i.grouped).count();
+                    for i in draft.items.iter_mut().filter(|i| i.grouped) {
+                        if i.check == Check::Pending {
+                            i.check = Check::Confirmed;
+                        }
+                    }
+                    self.item_selected = next_pending(draft, self.item_selected, open);
+                    return Request::Say(format!("已一并确认较早的一般事项 {n} 项（签字后逐项记入交接班记录）"));
+                }
                 if let Some(item) = draft.items.get_mut(self.item_selected) {
                     item.check = Check::Confirmed;
-                    // Walk on to the next unchecked item, so y y y goes through the list.
-                    self.item_selected = next_pending(draft, self.item_selected);
-                } else {
-                    return Request::Say("没有需要确认的移交事项".into());
                 }
+                // Walk on to the next unchecked item, so y y y goes through the list.
+                self.item_selected = next_pending(draft, self.item_selected, open);
             }
             Action::QuestionItem => {
                 let Some(item) = draft.items.get(self.item_selected) else {
                     return Request::Say("没有需要确认的移交事项".into());
                 };
+                if item.grouped && !open {
+                    return Request::Say("较早事项合为一行：按 Enter 展开，选中具体事项再按 x 提出疑问".into());
+                }
                 let existing = match &item.check {
                     Check::Question(q) => q.clone(),
                     _ => String::new(),
@@ -344,7 +371,7 @@ impl HandoverScreen {
                 if let Some(item) = draft.items.get_mut(i) {
                     item.check = Check::Question(q.trim().to_string());
                 }
-                self.item_selected = next_pending(draft, i);
+                self.item_selected = next_pending(draft, i, self.group_open);
                 self.form = None;
                 Request::Say("已记下疑问：请交班人当面说明；此项视为已移交".into())
             }
@@ -406,12 +433,43 @@ impl HandoverScreen {
 }
 
 /// The next unchecked item after `from` (wrapping), or `from` when all are checked.
-fn next_pending(d: &Draft, from: usize) -> usize {
+fn next_pending(d: &Draft, from: usize, group_open: bool) -> usize {
     let n = d.items.len();
     (1..=n)
         .map(|k| (from + k) % n.max(1))
-        .find(|&i| d.items.get(i).is_some_and(|x| x.check == Check::Pending))
+        .find(|&i| visible(d, i, group_open) && d.items.get(i).is_some_and(|x| x.check == Check::Pending))
         .unwrap_or(from)
+}
+
+/// The first item of the group line, if the draft has one.
+#[must_use]
+pub fn first_grouped(d: &Draft) -> Option<usize> {
+    d.items.iter().position(|i| i.grouped)
+}
+
+/// Whether item `i` has a line of its own: every item but the grouped ones, which show as the
+/// group line (their first) until it is opened.
+#[must_use]
+pub fn visible(d: &Draft, i: usize, group_open: bool) -> bool {
+    d.items
+        .get(i)
+        .is_some_and(|item| !item.grouped || group_open || first_grouped(d) == Some(i))
+}
+
+/// The next (or previous) item with a line of its own.
+fn step(d: &Draft, from: usize, group_open: bool, down: bool) -> usize {
+    let n = d.items.len();
+    let mut i = from;
+    loop {
+        let next = if down { i + 1 } else { i.checked_sub(1).unwrap_or(n) };
+        if next >= n {
+            return from;
+        }
+        if visible(d, next, group_open) {
+            return next;
+        }
+        i = next;
+    }
 }
 
 impl HandoverScreen {
@@ -477,7 +535,14 @@ impl HandoverScreen {
             .map_or_else(|| cx.now.date().and_time(NaiveTime::MIN), |s| s.start);
         let incoming = next.map(|s| s.primary).filter(|p| p != cx.operator).unwrap_or_default();
         self.form = None;
-        let request = self.on_open_state(state, cx.operator, &incoming, fallback, cx.now);
+        let request = self.on_open_state(
+            state,
+            cx.operator,
+            &incoming,
+            fallback,
+            cx.now,
+            &cx.settings.instruction,
+        );
         self.run(request, cx);
     }
 
@@ -530,7 +595,14 @@ impl HandoverScreen {
             }
             Reply::OpenState(state) => {
                 let d = &signing.request.draft;
-                let fresh = build_draft(&state, &d.outgoing, &d.incoming, d.shift_start, cx.now);
+                let fresh = build_draft_with(
+                    &state,
+                    &d.outgoing,
+                    &d.incoming,
+                    d.shift_start,
+                    cx.now,
+                    &cx.settings.instruction,
+                );
                 let missing = fresh
                     .items
                     .iter()
@@ -695,6 +767,7 @@ impl Screen for HandoverScreen {
                         Some(q) if q.is_empty() => Check::Confirmed,
                         Some(q) => Check::Question(q.clone()),
                     },
+                    grouped: false,
                 })
             })
             .collect();
@@ -830,6 +903,7 @@ mod tests {
             backup: crate::core::settings::BackupSettings::default(),
             access: Vec::new(),
             report: Default::default(),
+            instruction: Default::default(),
         }
     }
 
@@ -865,11 +939,25 @@ mod tests {
     #[test]
     fn a_refresh_keeps_every_check_and_adds_what_became_open_unchecked() {
         let mut s = HandoverScreen::default();
-        s.on_open_state(&state(&[1, 2], &[]), "张三", "李四", at(8, 30), at(16, 0));
+        s.on_open_state(
+            &state(&[1, 2], &[]),
+            "张三",
+            "李四",
+            at(8, 30),
+            at(16, 0),
+            &InstructionSettings::default(),
+        );
         s.on_draft_action(Action::ConfirmItem, &settings());
         assert_eq!(s.item_selected, 1, "y walks on to the next unchecked item");
         // A visitor came in while the incoming officer was checking; entry 2 was closed.
-        let said = s.on_open_state(&state(&[1], &[7]), "张三", "李四", at(8, 30), at(16, 5));
+        let said = s.on_open_state(
+            &state(&[1], &[7]),
+            "张三",
+            "李四",
+            at(8, 30),
+            at(16, 5),
+            &InstructionSettings::default(),
+        );
         assert!(
             matches!(said, Request::Say(ref m) if m.contains("新增 1 项")),
             "{said:?}"
@@ -884,7 +972,14 @@ mod tests {
     #[test]
     fn signing_is_refused_with_the_reason_until_everything_is_checked() {
         let mut s = HandoverScreen::default();
-        s.on_open_state(&state(&[1], &[]), "张三", "李四", at(8, 30), at(16, 0));
+        s.on_open_state(
+            &state(&[1], &[]),
+            "张三",
+            "李四",
+            at(8, 30),
+            at(16, 0),
+            &InstructionSettings::default(),
+        );
         let r = s.on_draft_action(Action::Sign, &settings());
         assert!(
             matches!(r, Request::Say(ref m) if m.starts_with("还不能签字：当班情况还没有填写")),

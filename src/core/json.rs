@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use super::handover::{Check, Handover};
 use super::idcard;
+use super::instruction::{ItemRef, PhoneNotice, Task, Via};
 use super::log::Entry;
 use super::report::ReportEvent;
 use super::roster::{Calendar, Shift};
@@ -83,9 +84,167 @@ pub struct EntryJson<'a> {
     closed_at: Option<String>,
     recorded_by: &'a str,
     recorded_at: String,
+    /// 境外: always 请示.
+    abroad: bool,
     amendments: Vec<AmendmentJson<'a>>,
+    /// Each 请示 attempt.
+    requests: Vec<RequestJson<'a>>,
     instructions: Vec<InstructionJson<'a>>,
+    /// 交办 with their 反馈.
+    tasks: Vec<TaskJson<'a>>,
+    /// How it left the office's hands, each time it was closed.
+    closings: Vec<ClosingJson<'a>>,
     alert_timeline: Vec<TimelineJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct RequestJson<'a> {
+    leader: &'a str,
+    via: &'static str,
+    at: String,
+    reached: bool,
+    recorded_by: &'a str,
+    recorded_at: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ClosingJson<'a> {
+    kind: &'static str,
+    detail: &'a str,
+    recorded_by: &'a str,
+    recorded_at: String,
+}
+
+/// A 交办 with its 反馈 (in an entry, and printed by `task list --json`).
+#[derive(Debug, Serialize)]
+pub struct TaskJson<'a> {
+    id: i64,
+    /// The record it belongs to: `entry` or `event` and its id.
+    on: &'static str,
+    on_id: i64,
+    instruction_id: Option<i64>,
+    assignee: &'a str,
+    requirement: &'a str,
+    due: String,
+    /// Finished (a closing 反馈), and when.
+    done_at: Option<String>,
+    recorded_by: &'a str,
+    recorded_at: String,
+    feedback: Vec<FeedbackJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct FeedbackJson<'a> {
+    text: &'a str,
+    given_by: &'a str,
+    at: String,
+    closes: bool,
+    recorded_by: &'a str,
+    recorded_at: String,
+}
+
+impl<'a> From<&'a Task> for TaskJson<'a> {
+    fn from(t: &'a Task) -> Self {
+        let (on, on_id) = match t.item {
+            ItemRef::Entry(id) => ("entry", id),
+            ItemRef::Event(id) => ("event", id),
+        };
+        Self {
+            id: t.id,
+            on,
+            on_id,
+            instruction_id: t.instruction_id,
+            assignee: &t.assignee,
+            requirement: &t.requirement,
+            due: time(t.due),
+            done_at: opt_time(t.done_at()),
+            recorded_by: &t.recorded_by,
+            recorded_at: time(t.recorded_at),
+            feedback: t
+                .feedback
+                .iter()
+                .map(|f| FeedbackJson {
+                    text: &f.text,
+                    given_by: &f.given_by,
+                    at: time(f.at),
+                    closes: f.closes,
+                    recorded_by: &f.recorded_by,
+                    recorded_at: time(f.recorded_at),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A 电话通知 with each recipient and every call (`notice list --json`).
+#[derive(Debug, Serialize)]
+pub struct NoticeJson<'a> {
+    id: i64,
+    content: &'a str,
+    meeting_at: Option<String>,
+    place: &'a str,
+    reply_needed: bool,
+    done: bool,
+    recorded_by: &'a str,
+    recorded_at: String,
+    recipients: Vec<RecipientJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct RecipientJson<'a> {
+    name: &'a str,
+    /// 待通知, 未接通 or 已通知.
+    state: &'static str,
+    calls: Vec<CallJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct CallJson<'a> {
+    outcome: &'static str,
+    taker: &'a str,
+    read_back: bool,
+    at: String,
+    recorded_by: &'a str,
+}
+
+impl<'a> From<&'a PhoneNotice> for NoticeJson<'a> {
+    fn from(n: &'a PhoneNotice) -> Self {
+        Self {
+            id: n.id,
+            content: &n.content,
+            meeting_at: opt_time(n.meeting_at),
+            place: &n.place,
+            reply_needed: n.reply_needed,
+            done: n.is_done(),
+            recorded_by: &n.recorded_by,
+            recorded_at: time(n.recorded_at),
+            recipients: n
+                .recipients
+                .iter()
+                .map(|r| RecipientJson {
+                    name: &r.name,
+                    state: if r.is_done() {
+                        "已通知"
+                    } else if r.calls.is_empty() {
+                        "待通知"
+                    } else {
+                        "未接通"
+                    },
+                    calls: r
+                        .calls
+                        .iter()
+                        .map(|c| CallJson {
+                            outcome: c.outcome.label(),
+                            taker: &c.taker,
+                            read_back: c.read_back,
+                            at: time(c.at),
+                            recorded_by: &c.recorded_by,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -100,6 +259,10 @@ struct AmendmentJson<'a> {
 
 #[derive(Debug, Serialize)]
 struct InstructionJson<'a> {
+    /// `null` for an instruction recorded before 0021.
+    id: Option<i64>,
+    /// 电话, 当面, 书面, 短信; `null` before 0021.
+    via: Option<&'static str>,
     leader: &'a str,
     text: &'a str,
     given_at: String,
@@ -148,11 +311,37 @@ impl<'a> From<&'a Entry> for EntryJson<'a> {
                 .instructions
                 .iter()
                 .map(|i| InstructionJson {
+                    id: i.id,
+                    via: i.via.map(Via::label),
                     leader: &i.leader,
                     text: &i.text,
                     given_at: time(i.given_at),
                     recorded_by: &i.recorded_by,
                     recorded_at: time(i.recorded_at),
+                })
+                .collect(),
+            abroad: f.abroad,
+            requests: e
+                .requests
+                .iter()
+                .map(|r| RequestJson {
+                    leader: &r.leader,
+                    via: r.via.label(),
+                    at: time(r.at),
+                    reached: r.reached,
+                    recorded_by: &r.recorded_by,
+                    recorded_at: time(r.recorded_at),
+                })
+                .collect(),
+            tasks: e.tasks.iter().map(TaskJson::from).collect(),
+            closings: e
+                .closings
+                .iter()
+                .map(|c| ClosingJson {
+                    kind: c.closing.label(),
+                    detail: c.closing.detail(),
+                    recorded_by: &c.recorded_by,
+                    recorded_at: time(c.recorded_at),
                 })
                 .collect(),
             alert_timeline: TimelineJson::list(&e.alert),

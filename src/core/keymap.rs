@@ -149,6 +149,12 @@ pub enum Mode {
     People,
     /// 完整性发现: what was found changed outside the app.
     Findings,
+    /// 督办: every open 交办 by deadline.
+    Tasks,
+    /// 电话通知: the notices.
+    Notices,
+    /// One notice: its recipients, each called.
+    NoticeDetail,
 }
 
 /// Everything a key can ask for.
@@ -262,6 +268,21 @@ pub enum Action {
     SubmitPin,
     /// Sign-in: the next approver who may enrol the person.
     NextApprover,
+    /// Record a 请示 attempt on the entry shown.
+    AskLeader,
+    /// 交办 from the entry shown.
+    Assign,
+    /// Open 督办.
+    OpenTasks,
+    /// Open 电话通知.
+    OpenNotices,
+    /// Record a 反馈 on the selected 交办.
+    Feedback,
+    NewNotice,
+    /// The selected recipient was reached (已通知).
+    Notified,
+    /// The selected recipient did not answer (未接通).
+    NotReached,
 }
 
 impl Action {
@@ -350,6 +371,14 @@ impl Action {
             Self::SwitchPerson => "换人（选择输入 PIN 的人）",
             Self::SubmitPin => "登录/确定",
             Self::NextApprover => "换一位领导（或交班值班员紧急登记）",
+            Self::AskLeader => "请示领导",
+            Self::Assign => "交办",
+            Self::OpenTasks => "督办（交办跟踪）",
+            Self::OpenNotices => "电话通知",
+            Self::Feedback => "记录反馈/办结",
+            Self::NewNotice => "新建通知",
+            Self::Notified => "已通知",
+            Self::NotReached => "未接通",
         }
     }
 }
@@ -410,6 +439,8 @@ pub static BINDINGS: &[Binding] = &[
         false,
     ),
     b(Mode::List, &[Key::ch('/')], Action::Search, true),
+    b(Mode::List, &[Key::ch('d')], Action::OpenTasks, false),
+    b(Mode::List, &[Key::ch('c')], Action::OpenNotices, false),
     b(Mode::List, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::List, &[Key::ch('?')], Action::Help, true),
     b(Mode::List, &[Key::ch('q')], Action::Quit, true),
@@ -417,6 +448,8 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Detail, &[Key::ch('e')], Action::Amend, true),
     b(Mode::Detail, &[Key::ch('i')], Action::Instruct, true),
     b(Mode::Detail, &[Key::ch('s')], Action::Progress, true),
+    b(Mode::Detail, &[Key::ch('a')], Action::AskLeader, true),
+    b(Mode::Detail, &[Key::ch('t')], Action::Assign, true),
     b(Mode::Detail, &[Key::ch('u')], Action::Promote, true),
     b(Mode::Detail, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::Detail, &[p(C::Down), Key::ch('j')], Action::Down, false),
@@ -513,6 +546,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::HandoverDraft, &[Key::ch('e')], Action::EditDraft, true),
     b(Mode::HandoverDraft, &[Key::ctrl('s')], Action::Sign, true),
     b(Mode::HandoverDraft, &[Key::ch('R')], Action::Refresh, false),
+    b(Mode::HandoverDraft, &[p(C::Enter)], Action::Open, false),
     b(Mode::HandoverDraft, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::HandoverDraft, &[p(C::Down), Key::ch('j')], Action::Down, false),
     b(Mode::HandoverDraft, &[p(C::Esc)], Action::Cancel, true),
@@ -559,6 +593,35 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Findings, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::Findings, &[Key::ch('?')], Action::Help, true),
     b(Mode::Findings, &[Key::ch('q')], Action::Quit, false),
+    // 督办: the open 交办 by deadline.
+    b(Mode::Tasks, &[Key::ch('f')], Action::Feedback, true),
+    b(Mode::Tasks, &[p(C::Enter)], Action::Open, true),
+    b(Mode::Tasks, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::Tasks, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Tasks, &[p(C::PageUp)], Action::PageUp, false),
+    b(Mode::Tasks, &[p(C::PageDown), Key::ch(' ')], Action::PageDown, false),
+    b(Mode::Tasks, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Tasks, &[Key::ch(':')], Action::GoTo, false),
+    b(Mode::Tasks, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Tasks, &[Key::ch('q')], Action::Quit, false),
+    // 电话通知: the notices, open ones first.
+    b(Mode::Notices, &[Key::ch('n')], Action::NewNotice, true),
+    b(Mode::Notices, &[p(C::Enter)], Action::Open, true),
+    b(Mode::Notices, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::Notices, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Notices, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Notices, &[Key::ch(':')], Action::GoTo, false),
+    b(Mode::Notices, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Notices, &[Key::ch('q')], Action::Quit, false),
+    // One notice: a key per call outcome on the selected recipient.
+    b(Mode::NoticeDetail, &[Key::ch('y')], Action::Notified, true),
+    b(Mode::NoticeDetail, &[Key::ch('x')], Action::NotReached, true),
+    b(Mode::NoticeDetail, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::NoticeDetail, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::NoticeDetail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::NoticeDetail, &[Key::ch(':')], Action::GoTo, false),
+    b(Mode::NoticeDetail, &[Key::ch('?')], Action::Help, true),
+    b(Mode::NoticeDetail, &[Key::ch('q')], Action::Quit, false),
     // 来访登记: the on-site board.
     b(Mode::Visitors, &[Key::ch('n')], Action::RegisterVisit, true),
     b(Mode::Visitors, &[Key::ch('c')], Action::Checkout, true),

@@ -47,6 +47,22 @@ labelled_enum!(
     }
 );
 
+impl Triage {
+    /// Whether an item needs a 请示: triaged so, or from abroad (境外: always 请示, never
+    /// answered on the spot, 002:1474).
+    #[must_use]
+    pub fn needs_request(self, abroad: bool) -> bool {
+        abroad || self == Self::AskLeader
+    }
+
+    /// The triage an item is shown and handled with: 请示 for anything from abroad, whatever was
+    /// chosen.
+    #[must_use]
+    pub fn with_abroad(self, abroad: bool) -> Self {
+        if abroad { Self::AskLeader } else { self }
+    }
+}
+
 impl EntryKind {
     /// Documents received on behalf of others are registered and forwarded (000:144).
     #[must_use]
@@ -228,6 +244,9 @@ pub struct NewEntry {
     pub result: String,
     pub handler: String,
     pub closed_at: Option<NaiveDateTime>,
+    /// 境外: from an organisation or person abroad, so always 请示 (002:1474). Kept in its own
+    /// table (`entry_abroad`); set when the entry is saved.
+    pub abroad: bool,
     /// 记录人: the operator who saved it.
     pub recorded_by: String,
     /// 记录时间: when it was saved.
@@ -245,6 +264,12 @@ pub struct Entry {
     pub alert: Vec<crate::core::urgent::TimelineLine>,
     /// Urgent events made from this entry (转为紧急事件).
     pub events: Vec<i64>,
+    /// Each attempt to put it to a leader (请示), in the order recorded.
+    pub requests: Vec<crate::core::instruction::LeaderRequest>,
+    /// 交办 on it, with their 反馈.
+    pub tasks: Vec<crate::core::instruction::Task>,
+    /// How it left the office's hands, each time it was closed (the newest in force).
+    pub closings: Vec<crate::core::instruction::ClosingRecord>,
 }
 
 /// One row of the list.
@@ -258,9 +283,26 @@ pub struct EntrySummary {
     pub content: String,
     pub triage: Triage,
     pub status: Status,
+    /// 境外: always 请示.
+    pub abroad: bool,
+    /// Its 请示 so far: `None` none recorded, `Some(false)` tried and nobody reached,
+    /// `Some(true)` a leader reached.
+    pub asked: Option<bool>,
 }
 
 impl EntrySummary {
+    /// 未请示 / 未联系上 on a row that needs a 请示 and has none that reached a leader.
+    #[must_use]
+    pub fn ask_mark(&self) -> Option<&'static str> {
+        if !self.triage.needs_request(self.abroad) {
+            return None;
+        }
+        match self.asked {
+            None => Some("未请示"),
+            Some(false) => Some("未联系上"),
+            Some(true) => None,
+        }
+    }
     /// The list's sort key: newest first by time, then by id.
     #[must_use]
     pub fn key(&self) -> EntryKey {
@@ -292,6 +334,10 @@ pub struct Amendment {
 /// 领导批示: a leader's instruction on an entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Instruction {
+    /// `None` for an instruction recorded before migration 0021 (in `log_instruction`).
+    pub id: Option<i64>,
+    /// How it was given (电话/当面/书面/短信); `None` before migration 0021.
+    pub via: Option<crate::core::instruction::Via>,
     pub leader: String,
     pub text: String,
     pub given_at: NaiveDateTime,
@@ -429,6 +475,7 @@ pub fn build_entry(raw: &RawValues, operator: &str, now: NaiveDateTime) -> Resul
     }
     let text = |f: LogField| get(f).to_string();
     Ok(NewEntry {
+        abroad: false,
         kind,
         category: text(LogField::Category),
         occurred_at,

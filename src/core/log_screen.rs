@@ -5,6 +5,7 @@
 use chrono::NaiveDateTime;
 
 use super::form::{Field, Form, FormEvent, Input};
+use super::instruction::{Closing, ItemRef, LeaderRequest, NewTask, TEXT_MAX_CHARS, Via, split_names};
 use super::keymap::{Action, Mode};
 use super::log::{
     AmendRequest, Entry, EntryId, EntryKey, EntryKind, EntrySummary, Instruction, InstructionRequest, LogField,
@@ -178,6 +179,10 @@ pub enum Purpose {
     Amend(Box<Entry>),
     Instruct(EntryId),
     Progress(Box<Entry>),
+    /// Record a 请示 attempt.
+    Ask(EntryId),
+    /// 交办 from the entry (the 批示 ids offered, newest first).
+    Assign(EntryId, Vec<i64>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,6 +206,26 @@ pub enum LogKey {
     GivenAt,
     /// Whether a new log entry raises an urgent alert.
     RaiseAlert,
+    /// 境外来源 on a new entry.
+    Abroad,
+    /// 请示/批示 方式.
+    Via,
+    /// A leader not in the config: name and post typed (县长 王某).
+    OtherLeader,
+    /// 请示: whether the leader was reached.
+    Reached,
+    /// 交办: to whom (several, separated by 、).
+    Assignees,
+    /// 交办: 时限.
+    Due,
+    /// 交办: 要求.
+    Requirement,
+    /// 交办: the 批示 it carries out, or 直接交办.
+    Basis,
+    /// 结束方式 when closing.
+    ClosingKind,
+    /// 说明 what / 移送 to whom.
+    ClosingDetail,
 }
 
 /// Context a transition reads but does not own.
@@ -283,6 +308,14 @@ impl LogScreen {
                 });
                 None
             }
+            Action::OpenTasks => {
+                cx.command(Command::Open(Target::Tasks));
+                None
+            }
+            Action::OpenNotices => {
+                cx.command(Command::Open(Target::Notices));
+                None
+            }
             Action::Open => {
                 if let Some(id) = self.list.selected_row().map(|row| row.id) {
                     let r = self.open_entry(id);
@@ -328,6 +361,12 @@ impl LogScreen {
         let Some(lf) = &mut self.form else { return };
         match ev {
             FormEvent::Changed(LogKey::Log(LogField::Kind)) => relabel_entry_form(&mut lf.form),
+            FormEvent::Changed(LogKey::Abroad) if lf.form.value(LogKey::Abroad) == ABROAD_YES => {
+                if let Some(f) = lf.form.field_mut(LogKey::Log(LogField::Triage)) {
+                    f.set_value(Triage::AskLeader.label());
+                }
+                cx.say("境外来源：分级已改为“请示”，须请示领导，不得自行答复");
+            }
             FormEvent::Changed(LogKey::AmendTarget) => {
                 if let Purpose::Amend(entry) = &lf.purpose {
                     reset_amend_value(&mut lf.form, entry, &Ctx::of(cx));
@@ -353,6 +392,8 @@ impl LogScreen {
             Purpose::Amend(entry) => save_amendment(&lf.form, entry, &ctx),
             Purpose::Instruct(id) => save_instruction(&lf.form, *id, &ctx),
             Purpose::Progress(entry) => save_progress(&lf.form, entry, &ctx),
+            Purpose::Ask(id) => save_ask(&lf.form, *id, &ctx),
+            Purpose::Assign(id, basis) => save_assign(&lf.form, *id, basis, &ctx),
         };
         match result {
             Ok(request) => {
@@ -387,16 +428,22 @@ impl LogScreen {
                 self.send_page(Some(request), cx);
                 // An urgent entry raised an alert with it: show and ring it now, not at the next reload.
                 cx.command(Command::ReloadEvents);
+                // A 请示 entry is 未请示 on the status line from now.
+                cx.command(Command::ReloadFollowUps);
             }
             Some(p) => {
                 cx.say(match p {
-                    Purpose::Instruct(_) => format!("已保存：第 {entry_id} 号记录的领导批示"),
+                    Purpose::Instruct(_) => format!("已保存：第 {entry_id} 号记录的领导批示（按 t 交办）"),
                     Purpose::Progress(_) => format!("已保存：第 {entry_id} 号记录的办理进展"),
+                    Purpose::Ask(_) => format!("已保存：第 {entry_id} 号记录的请示"),
+                    Purpose::Assign(..) => format!("已保存：第 {entry_id} 号记录的交办，在“督办”中跟踪"),
                     _ => format!("已保存：第 {entry_id} 号记录的更正，原值留在修改记录里"),
                 });
                 self.entry_op = Some(cx.request(Request::LoadEntry(entry_id)));
                 let request = self.list.reload(Some(entry_id));
                 self.send_page(Some(request), cx);
+                // 督办, the status line and the handover read what is open again.
+                cx.command(Command::RecordsChanged);
             }
         }
     }
@@ -434,10 +481,12 @@ impl Screen for LogScreen {
                 Action::Down => detail.scroll += 1,
                 Action::PageUp => detail.scroll = detail.scroll.saturating_sub(10),
                 Action::PageDown => detail.scroll += 10,
-                Action::Amend | Action::Instruct | Action::Progress => match &detail.entry {
-                    Some(entry) => self.form = Some(open_form(action, entry, &Ctx::of(cx))),
-                    None => cx.say("记录尚未载入，请稍候"),
-                },
+                Action::Amend | Action::Instruct | Action::Progress | Action::AskLeader | Action::Assign => {
+                    match &detail.entry {
+                        Some(entry) => self.form = Some(open_form(action, entry, &Ctx::of(cx))),
+                        None => cx.say("记录尚未载入，请稍候"),
+                    }
+                }
                 Action::Promote => match &detail.entry {
                     Some(entry) => cx.command(Command::Open(Target::Promote(Box::new(entry.clone())))),
                     None => cx.say("记录尚未载入，请稍候"),
@@ -490,6 +539,8 @@ impl Screen for LogScreen {
             Purpose::Amend(e) => ("更正", Some(e.id)),
             Purpose::Instruct(id) => ("批示", Some(*id)),
             Purpose::Progress(e) => ("进展", Some(e.id)),
+            Purpose::Ask(id) => ("请示", Some(*id)),
+            Purpose::Assign(id, _) => ("交办", Some(*id)),
         };
         serde_json::to_string(&LogDraft {
             purpose: purpose.to_string(),
@@ -539,6 +590,8 @@ impl Screen for LogScreen {
                     let action = match draft.purpose.as_str() {
                         "批示" => Action::Instruct,
                         "进展" => Action::Progress,
+                        "请示" => Action::AskLeader,
+                        "交办" => Action::Assign,
                         _ => Action::Amend,
                     };
                     self.form = Some(open_form(action, &entry, &Ctx::of(cx)));
@@ -663,13 +716,13 @@ pub fn new_entry_form(ctx: &Ctx<'_>) -> Form<LogKey> {
         log_text(LogField::ForwardedTo, kind).with_placeholder("转交给谁（单位/姓名）"),
         log_text(LogField::ForwardedAt, kind).with_placeholder("填写转交对象后默认为现在"),
         log_text(LogField::Receiver, kind).with_placeholder(&format!("默认为当前值班员 {}", ctx.operator)),
+        Field::choice(LogKey::Abroad, "境外来源", vec!["否".into(), ABROAD_YES.into()], 0).with_heading("办理"),
         Field::choice(
             LogKey::Log(LogField::Triage),
             "分级",
             labels(Triage::ALL, Triage::label),
             3,
-        )
-        .with_heading("办理"),
+        ),
         Field::choice(
             LogKey::RaiseAlert,
             "紧急提醒",
@@ -707,6 +760,9 @@ fn relabel_entry_form(form: &mut Form<LogKey>) {
     form.title = format!("新建值班记录：{}", kind.label());
 }
 
+/// The 境外来源 choice that marks an entry from abroad (always 请示, 002:1474).
+const ABROAD_YES: &str = "是：境外组织或人员（一律请示）";
+
 /// The 紧急提醒 choice that raises an alert.
 const RAISE_ALERT_YES: &str = "是：逐级提醒直到有人确认";
 
@@ -729,8 +785,14 @@ fn save_new_entry(form: &Form<LogKey>, ctx: &Ctx<'_>) -> Result<Request, Vec<(Lo
             _ => None,
         })
         .collect();
+    let abroad = form.value(LogKey::Abroad) == ABROAD_YES;
     build_entry(&raw, ctx.operator, ctx.now)
-        .map(|e| Request::SaveEntry(Box::new(e), alert))
+        .map(|mut e| {
+            // From abroad: always 请示, whatever was chosen (the list and the record say so).
+            e.abroad = abroad;
+            e.triage = e.triage.with_abroad(abroad);
+            Request::SaveEntry(Box::new(e), alert)
+        })
         .map_err(|errs| errs.into_iter().map(|(f, m)| (LogKey::Log(f), m)).collect())
 }
 
@@ -744,6 +806,17 @@ fn open_form(action: Action, entry: &Entry, ctx: &Ctx<'_>) -> LogForm {
             purpose: Purpose::Progress(Box::new(entry.clone())),
             form: progress_form(entry),
         },
+        Action::AskLeader => LogForm {
+            purpose: Purpose::Ask(entry.id),
+            form: ask_form(entry, ctx),
+        },
+        Action::Assign => {
+            let basis: Vec<i64> = entry.instructions.iter().rev().filter_map(|i| i.id).collect();
+            LogForm {
+                form: assign_form(entry, &basis),
+                purpose: Purpose::Assign(entry.id, basis),
+            }
+        }
         _ => LogForm {
             purpose: Purpose::Amend(Box::new(entry.clone())),
             form: amend_form(entry, ctx),
@@ -837,25 +910,65 @@ fn save_amendment(form: &Form<LogKey>, entry: &Entry, ctx: &Ctx<'_>) -> Result<R
     }))
 }
 
-fn instruction_form(entry_id: EntryId, ctx: &Ctx<'_>) -> Form<LogKey> {
-    let leaders: Vec<String> = ctx
+/// The leaders offered on 请示 and 批示 forms: configured leaders first, then 其他 (typed in
+/// the next field: any name and post, 县长 王某).
+fn leader_choice(ctx: &Ctx<'_>, label: &str) -> Field<LogKey> {
+    let mut leaders: Vec<String> = ctx
         .settings
         .people
         .iter()
         .filter(|p| p.role.is_leader())
         .map(|p| p.name.clone())
         .collect();
-    let leader = if leaders.is_empty() {
-        Field::text(LogKey::Leader, "批示领导", false, 50).required()
-    } else {
-        Field::choice(LogKey::Leader, "批示领导", leaders, 0)
-    };
+    leaders.push(OTHER_LEADER.into());
+    Field::choice(LogKey::Leader, label, leaders, 0)
+}
+
+/// The choice that means the leader is typed in 其他领导.
+const OTHER_LEADER: &str = "其他（下一项填写）";
+
+/// The leader chosen, or typed: a typed name wins over the choice, so 其他 need not be chosen
+/// first.
+fn chosen_leader(form: &Form<LogKey>) -> Result<String, Vec<(LogKey, String)>> {
+    let typed = form.value(LogKey::OtherLeader).trim().to_string();
+    if !typed.is_empty() {
+        return Ok(typed);
+    }
+    let chosen = form.value(LogKey::Leader);
+    if chosen == OTHER_LEADER || chosen.trim().is_empty() {
+        return Err(vec![(
+            LogKey::OtherLeader,
+            "请填写领导的姓名和职务（如“副县长 李某”），或在上一项选择领导".into(),
+        )]);
+    }
+    Ok(chosen)
+}
+
+fn via_choice() -> Field<LogKey> {
+    Field::choice(LogKey::Via, "方式", labels(Via::ALL, Via::label), 0)
+}
+
+fn when_field(label: &str) -> Field<LogKey> {
+    Field::text(LogKey::GivenAt, label, false, 19).with_placeholder("默认为现在；可填 09:30")
+}
+
+fn when_value(form: &Form<LogKey>, ctx: &Ctx<'_>) -> Result<NaiveDateTime, Vec<(LogKey, String)>> {
+    match form.value(LogKey::GivenAt).trim() {
+        "" => Ok(ctx.now),
+        s => validate::time(s, ctx.now).map_err(|e| vec![(LogKey::GivenAt, e)]),
+    }
+}
+
+fn instruction_form(entry_id: EntryId, ctx: &Ctx<'_>) -> Form<LogKey> {
     Form::new(
-        &format!("第 {entry_id} 号记录：领导批示"),
+        &format!("第 {entry_id} 号记录：领导批示（照原话记录）"),
         vec![
-            leader,
-            Field::text(LogKey::InstructionText, "批示内容", true, 2000).required(),
-            Field::text(LogKey::GivenAt, "批示时间", false, 19).with_placeholder("默认为现在；可填 09:30"),
+            leader_choice(ctx, "批示领导"),
+            Field::text(LogKey::OtherLeader, "其他领导", false, 50)
+                .with_placeholder("不在名单中的领导：姓名和职务，如 县长 王某"),
+            via_choice(),
+            Field::text(LogKey::InstructionText, "批示内容", true, TEXT_MAX_CHARS).required(),
+            when_field("批示时间"),
         ],
     )
 }
@@ -865,25 +978,132 @@ fn save_instruction(form: &Form<LogKey>, entry_id: EntryId, ctx: &Ctx<'_>) -> Re
     if !missing.is_empty() {
         return Err(missing);
     }
-    let given_at = match form.value(LogKey::GivenAt).trim() {
-        "" => ctx.now,
-        s => validate::time(s, ctx.now).map_err(|e| vec![(LogKey::GivenAt, e)])?,
-    };
-    Ok(Request::Instruct(InstructionRequest {
+    let leader = chosen_leader(form)?;
+    let given_at = when_value(form, ctx)?;
+    Ok(Request::Instruct(Box::new(InstructionRequest {
         entry_id,
         instruction: Instruction {
-            leader: form.value(LogKey::Leader).trim().to_string(),
+            id: None,
+            via: Via::parse(&form.value(LogKey::Via)),
+            leader,
             text: form.value(LogKey::InstructionText).trim().to_string(),
             given_at,
             recorded_by: ctx.operator.to_string(),
             recorded_at: ctx.now,
         },
-    }))
+    })))
 }
+
+/// The choice of whether a 请示 reached the leader.
+const REACHED: [&str; 2] = ["已联系上，已请示", "未联系上"];
+
+fn ask_form(entry: &Entry, ctx: &Ctx<'_>) -> Form<LogKey> {
+    let mut form = Form::new(
+        &format!("第 {} 号记录：请示领导", entry.id),
+        vec![
+            leader_choice(ctx, "请示领导"),
+            Field::text(LogKey::OtherLeader, "其他领导", false, 50)
+                .with_placeholder("不在名单中的领导：姓名和职务，如 县长 王某"),
+            via_choice(),
+            Field::choice(
+                LogKey::Reached,
+                "结果",
+                REACHED.iter().map(|s| (*s).to_string()).collect(),
+                0,
+            ),
+            when_field("请示时间"),
+        ],
+    );
+    if entry.fields.abroad {
+        form.notice = Some("境外来源：一律请示领导，不得自行答复（002:1474）".into());
+    }
+    form
+}
+
+fn save_ask(form: &Form<LogKey>, entry_id: EntryId, ctx: &Ctx<'_>) -> Result<Request, Vec<(LogKey, String)>> {
+    let leader = chosen_leader(form)?;
+    let at = when_value(form, ctx)?;
+    Ok(Request::AddLeaderRequest(
+        entry_id,
+        Box::new(LeaderRequest {
+            leader,
+            via: Via::parse(&form.value(LogKey::Via)).unwrap_or(Via::Phone),
+            at,
+            reached: form.value(LogKey::Reached) == REACHED[0],
+            recorded_by: ctx.operator.to_string(),
+            recorded_at: ctx.now,
+        }),
+    ))
+}
+
+/// The 依据 choice when no 批示 is chosen.
+const DIRECT_TASK: &str = "直接交办（无批示）";
+
+fn assign_form(entry: &Entry, basis: &[i64]) -> Form<LogKey> {
+    let mut options: Vec<String> = basis
+        .iter()
+        .filter_map(|id| entry.instructions.iter().find(|i| i.id == Some(*id)))
+        .map(|i| {
+            format!(
+                "{} 批示：{}",
+                i.leader,
+                crate::core::text::truncate(crate::core::text::first_line(&i.text), 20)
+            )
+        })
+        .collect();
+    options.push(DIRECT_TASK.into());
+    Form::new(
+        &format!("第 {} 号记录：交办", entry.id),
+        vec![
+            Field::choice(LogKey::Basis, "依据", options, 0),
+            Field::text(LogKey::Assignees, "交办给", false, 400)
+                .required()
+                .with_placeholder("单位或人，多个用顿号隔开：县应急局、城关镇"),
+            Field::text(LogKey::Due, "时限", false, 19)
+                .required()
+                .with_placeholder("如 17:00、明天 9:00、12-08 17:00"),
+            Field::text(LogKey::Requirement, "要求", true, TEXT_MAX_CHARS)
+                .with_placeholder("办理要求，如 到场核实并反馈"),
+        ],
+    )
+}
+
+fn save_assign(
+    form: &Form<LogKey>,
+    entry_id: EntryId,
+    basis: &[i64],
+    ctx: &Ctx<'_>,
+) -> Result<Request, Vec<(LogKey, String)>> {
+    let missing = form.missing_required();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let assignees = split_names(&form.value(LogKey::Assignees), &ctx.settings.instruction.groups)
+        .map_err(|e| vec![(LogKey::Assignees, e)])?;
+    let due = validate::time_ahead(&form.value(LogKey::Due), ctx.now).map_err(|e| vec![(LogKey::Due, e)])?;
+    let instruction_id = match form.field(LogKey::Basis).map(|f| &f.input) {
+        Some(Input::Choice { selected, .. }) => basis.get(*selected).copied(),
+        _ => None,
+    };
+    Ok(Request::AddTasks(Box::new(NewTask {
+        item: ItemRef::Entry(entry_id),
+        instruction_id,
+        assignees,
+        requirement: form.value(LogKey::Requirement).trim().to_string(),
+        due,
+        recorded_by: ctx.operator.to_string(),
+        recorded_at: ctx.now,
+    })))
+}
+
+/// The 结束方式 choice before one is chosen.
+const NO_CLOSING: &str = "（办结时选择）";
 
 fn progress_form(entry: &Entry) -> Form<LogKey> {
     let kind = entry.fields.kind;
     let status = Status::ALL.iter().position(|s| *s == entry.fields.status).unwrap_or(0);
+    let mut closings = vec![NO_CLOSING.to_string()];
+    closings.extend(Closing::KINDS.iter().map(|k| (*k).to_string()));
     Form::new(
         &format!("第 {} 号记录：办理进展", entry.id),
         vec![
@@ -895,8 +1115,43 @@ fn progress_form(entry: &Entry) -> Form<LogKey> {
             ),
             log_text(LogField::Result, kind).with_value(&entry.fields.result),
             log_text(LogField::Handler, kind).with_value(&entry.fields.handler),
+            Field::choice(LogKey::ClosingKind, "结束方式", closings, 0)
+                .with_heading("办结（不说明、不请示、不移送的不能办结）"),
+            Field::text(LogKey::ClosingDetail, "说明内容/移送给", false, 200)
+                .with_placeholder("说明：向来电人说明了什么；移送：移送给哪个单位"),
         ],
     )
+}
+
+/// The closing the form chose, checked for its detail (the 请示 rule is the store's: it knows
+/// the attempts).
+fn chosen_closing(form: &Form<LogKey>) -> Result<Closing, Vec<(LogKey, String)>> {
+    let detail = form.value(LogKey::ClosingDetail).trim().to_string();
+    let closing = match form.value(LogKey::ClosingKind).as_str() {
+        "办结" => Closing::Done,
+        "说明" => Closing::Explained { what: detail },
+        "请示" => Closing::Asked,
+        "移送" => Closing::Transferred { to: detail },
+        _ => {
+            return Err(vec![(
+                LogKey::ClosingKind,
+                "办结须选择结束方式：办结、说明（已向来电人说明）、请示（已交领导）或移送（转给其他单位）".into(),
+            )]);
+        }
+    };
+    crate::core::instruction::check_closing(
+        &closing,
+        &[LeaderRequest {
+            leader: String::new(),
+            via: Via::Phone,
+            at: NaiveDateTime::MIN,
+            reached: true,
+            recorded_by: String::new(),
+            recorded_at: NaiveDateTime::MIN,
+        }],
+    )
+    .map_err(|e| vec![(LogKey::ClosingDetail, e)])?;
+    Ok(closing)
 }
 
 fn save_progress(form: &Form<LogKey>, entry: &Entry, ctx: &Ctx<'_>) -> Result<Request, Vec<(LogKey, String)>> {
@@ -911,6 +1166,18 @@ fn save_progress(form: &Form<LogKey>, entry: &Entry, ctx: &Ctx<'_>) -> Result<Re
     if done && form.value(LogKey::Log(LogField::Result)).trim().is_empty() {
         return Err(vec![(LogKey::Log(LogField::Result), "办结须填写办理结果".into())]);
     }
+    let closing = if done && entry.fields.status != Status::Done {
+        let closing = chosen_closing(form)?;
+        if closing == Closing::Asked && !entry.requests.iter().any(|r| r.reached) {
+            return Err(vec![(
+                LogKey::ClosingKind,
+                "以“请示”结束须先记录已联系上领导的请示：按 Esc 回到记录，按 a 记录请示".into(),
+            )]);
+        }
+        Some(closing)
+    } else {
+        None
+    };
     if done && entry.fields.closed_at.is_none() {
         changes.push((LogField::ClosedAt, validate::format_minute(ctx.now)));
     }
@@ -920,13 +1187,17 @@ fn save_progress(form: &Form<LogKey>, entry: &Entry, ctx: &Ctx<'_>) -> Result<Re
             "没有改动：修改状态、结果或承办人后再保存，或按 Esc 取消".into(),
         )]);
     }
-    Ok(Request::Amend(AmendRequest {
+    let amend = AmendRequest {
         entry_id: entry.id,
         changes,
         reason: "办理进展".into(),
         amended_by: ctx.operator.to_string(),
         amended_at: ctx.now,
-    }))
+    };
+    Ok(match closing {
+        Some(c) => Request::CloseEntry(Box::new(amend), c),
+        None => Request::Amend(amend),
+    })
 }
 
 #[cfg(test)]
@@ -948,6 +1219,8 @@ mod tests {
                     content: "内容".into(),
                     triage: Triage::Routine,
                     status: Status::Pending,
+                    abroad: false,
+                    asked: None,
                 }
             })
             .collect()

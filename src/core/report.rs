@@ -282,6 +282,8 @@ pub struct ReportData {
     /// deadline in it. Oldest first.
     pub events: Vec<ReportEvent>,
     pub visits: VisitCounts,
+    /// 交办 given before the end and not finished by it (督办), by deadline.
+    pub open_tasks: Vec<super::instruction::Task>,
 }
 
 impl ReportData {
@@ -296,6 +298,7 @@ impl ReportData {
             open_truncated: false,
             events: Vec::new(),
             visits: VisitCounts::default(),
+            open_tasks: Vec::new(),
         }
     }
 }
@@ -597,10 +600,37 @@ pub struct DailyReport {
     pub open_items: Vec<ItemLine>,
     /// The store stopped at its limit: more open items exist than listed.
     pub open_truncated: bool,
+    /// 交办 not finished at the end (督办), by deadline.
+    pub open_tasks: Vec<TaskLine>,
     pub phone_rate: OnTimeRate,
     pub written_rate: OnTimeRate,
     /// The audit chain's head when the report was made: the paper anchor it prints.
     pub anchor: Option<super::anchor::Anchor>,
+}
+
+/// A 交办 still open at the end of the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskLine {
+    pub id: i64,
+    pub assignee: String,
+    /// 第 12 号记录 / 第 3 号紧急事件.
+    pub on: String,
+    pub due: NaiveDateTime,
+    /// Past its 时限 at the end of the window (as of).
+    pub overdue: bool,
+}
+
+impl TaskLine {
+    fn text(&self, y: i32) -> String {
+        format!(
+            "第 {} 号交办 {}（{}），时限 {}{}",
+            self.id,
+            sanitize(&self.assignee, false),
+            self.on,
+            short_time(self.due, y),
+            if self.overdue { "，已超期" } else { "" }
+        )
+    }
 }
 
 /// Builds the report from the data gathered for its window; `now` is when it is made.
@@ -717,6 +747,17 @@ pub fn build(data: &ReportData, now: NaiveDateTime) -> DailyReport {
         visits: data.visits,
         open_items,
         open_truncated: data.open_truncated,
+        open_tasks: data
+            .open_tasks
+            .iter()
+            .map(|t| TaskLine {
+                id: t.id,
+                assignee: t.assignee.clone(),
+                on: t.item.label(),
+                due: t.due,
+                overdue: t.due < as_of,
+            })
+            .collect(),
         phone_rate,
         written_rate,
         anchor: None,
@@ -945,6 +986,12 @@ impl DailyReport {
         if let Some(note) = self.open_truncated_note() {
             s.push_str(&format!("（{note}）\n"));
         }
+        if !self.open_tasks.is_empty() {
+            s.push_str(&format!("交办未办结 {} 项（督办）：\n", self.open_tasks.len()));
+            for t in &self.open_tasks {
+                s.push_str(&format!("   {}\n", t.text(y)));
+            }
+        }
         s.push('\n');
 
         s.push_str("五、统计\n");
@@ -1041,6 +1088,12 @@ impl DailyReport {
         }
         if let Some(note) = self.open_truncated_note() {
             s.push_str(&format!("\n（{note}）\n"));
+        }
+        if !self.open_tasks.is_empty() {
+            s.push_str(&format!("\n交办未办结 {} 项（督办）：\n\n", self.open_tasks.len()));
+            for t in &self.open_tasks {
+                s.push_str(&format!("- {}\n", md(&t.text(y))));
+            }
         }
         s.push('\n');
 
@@ -1144,6 +1197,16 @@ impl DailyReport {
         }
         if let Some(note) = self.open_truncated_note() {
             rows.push(row("未办结事项", "", "", "说明", "", &note));
+        }
+        for t in &self.open_tasks {
+            rows.push(row(
+                "交办未办结",
+                &t.id.to_string(),
+                &format_minute(t.due),
+                &format!("{}（{}）", t.assignee, t.on),
+                if t.overdue { "已超期" } else { "办理中" },
+                "",
+            ));
         }
         for (what, rate) in [
             ("电话初报按时率", &self.phone_rate),

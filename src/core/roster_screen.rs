@@ -436,6 +436,7 @@ mod tests {
             backup: crate::core::settings::BackupSettings::default(),
             access: Vec::new(),
             report: Default::default(),
+            instruction: Default::default(),
         }
     }
 

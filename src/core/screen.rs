@@ -18,6 +18,9 @@ use super::alerts::Notice;
 use super::escalation::{Escalation, Input};
 use super::form::{FieldId, Form, FormEvent};
 use super::handover::{Draft, Handover, HandoverId, HandoverSummary, OpenState};
+use super::instruction::{
+    Closing, Feedback, FollowUps, LeaderRequest, NewPhoneNotice, NewTask, NoticeCall, PhoneNotice,
+};
 use super::keymap::{Action, Mode};
 use super::log::{AmendRequest, Entry, EntryId, EntryKey, EntrySummary, InstructionRequest, NewEntry, PageRequest};
 use super::report::{DailyReport, Window};
@@ -46,7 +49,7 @@ pub enum Request {
     /// Save a new entry; with timeline lines, it also raises an urgent alert.
     SaveEntry(Box<NewEntry>, Option<Vec<TimelineLine>>),
     Amend(AmendRequest),
-    Instruct(InstructionRequest),
+    Instruct(Box<InstructionRequest>),
     LoadEvents,
     /// An event read whole: its facts and clocks, every report, the timeline.
     LoadEventDetail(EventId),
@@ -201,6 +204,25 @@ pub enum Request {
         by: String,
         by_role: String,
     },
+    /// Record one attempt to put an entry to a leader (请示); answered [`Reply::EntrySaved`].
+    AddLeaderRequest(EntryId, Box<LeaderRequest>),
+    /// Hand the work out (交办); on an entry answered [`Reply::EntrySaved`].
+    AddTasks(Box<NewTask>),
+    /// Record a 反馈 on a task.
+    AddFeedback(i64, Box<Feedback>),
+    /// Close an entry: its progress amendments and how it left the office's hands.
+    CloseEntry(Box<AmendRequest>, Closing),
+    /// What the cycle leaves open (交办, notices, 请示 not made).
+    LoadFollowUps,
+    /// Notices not finished, and the newest finished ones.
+    LoadNotices,
+    AddNotice(Box<NewPhoneNotice>),
+    /// One call to a recipient of a notice.
+    AddNoticeCall {
+        notice_id: i64,
+        recipient_id: i64,
+        call: Box<NoticeCall>,
+    },
 }
 
 pub use super::pin_policy::{PinCheck, PinPlace, PinStatus};
@@ -283,6 +305,14 @@ pub enum Reply {
     Drafts(Vec<(String, String, NaiveDateTime)>),
     DraftsSaved,
     Findings(Vec<super::integrity::IntegrityFinding>),
+    FollowUps(Box<FollowUps>),
+    /// Open notices (oldest first) and the newest finished ones.
+    Notices(Vec<PhoneNotice>, Vec<PhoneNotice>),
+    /// A notice, a call, tasks or a 反馈 committed; for a call, whether the notice is now done.
+    CycleSaved {
+        id: i64,
+        done: bool,
+    },
     /// The request failed; why, in the store's words.
     Failed(String),
     /// A write refused because a row it would change was changed outside the app (the store
@@ -313,6 +343,10 @@ pub enum Target {
     Roster,
     /// The 值班日报.
     DailyReport,
+    /// 督办: every open 交办 by deadline.
+    Tasks,
+    /// 电话通知.
+    Notices,
 }
 
 /// What a screen asks of the app.
@@ -332,6 +366,8 @@ pub enum Command {
     HandOver { to: String },
     /// Read the open events again (a save may have raised an alert).
     ReloadEvents,
+    /// Read what the instruction cycle leaves open again (a save may have added or closed some).
+    ReloadFollowUps,
     /// This screen saved records other screens may show: they read again what they hold.
     RecordsChanged,
     /// Read the roster for this month as well as the days around now (`None`: only those).

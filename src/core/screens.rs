@@ -8,10 +8,12 @@
 use super::findings_screen::FindingsScreen;
 use super::handover_screen::HandoverScreen;
 use super::log_screen::LogScreen;
+use super::notice_screen::NoticeScreen;
 use super::people_screen::PeopleScreen;
 use super::roster_screen::RosterScreen;
 use super::screen::Screen;
 use super::search_screen::SearchScreen;
+use super::tasks_screen::TasksScreen;
 use super::urgent_screen::UrgentScreen;
 use super::visit_screen::VisitScreen;
 
@@ -70,6 +72,8 @@ screens! {
     Roster => roster: RosterScreen, "排班表", Some(ScreenId::Handover);
     People => people: PeopleScreen, "人员与 PIN", Some(ScreenId::Handover);
     Findings => findings: FindingsScreen, "完整性发现", Some(ScreenId::Handover);
+    Tasks => tasks: TasksScreen, "督办", Some(ScreenId::Log);
+    Notices => notices: NoticeScreen, "电话通知", Some(ScreenId::Log);
 }
 
 impl ScreenId {

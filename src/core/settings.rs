@@ -29,6 +29,8 @@ pub struct Settings {
     pub access: Vec<(Role, Vec<String>)>,
     /// `[report]`: the 值班日报's period end, and the daily reminder.
     pub report: super::report::ReportSettings,
+    /// `[instruction]`: 请示 retry, 交办 reminders, notice retry and groups, the handover's group line.
+    pub instruction: super::instruction::InstructionSettings,
 }
 
 /// Where backups go and which are kept (by default: beside the database, the default rotation,
@@ -308,6 +310,7 @@ mod tests {
             backup: BackupSettings::default(),
             access: Vec::new(),
             report: Default::default(),
+            instruction: Default::default(),
         }
     }
 

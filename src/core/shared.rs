@@ -17,6 +17,11 @@ pub struct Shared {
     /// Each configured person's PIN facts (read at sign-in and after any PIN change); urgent
     /// enrolments still to be confirmed are flagged on every screen from these.
     pub pins: Vec<super::pin_policy::PinStatus>,
+    /// What the instruction cycle leaves open (交办, notices, 请示 not made): the status line's
+    /// 督办 note and the reminders; read every [`super::app::FOLLOW_UPS_EVERY`] and after writes.
+    pub follow_ups: super::instruction::FollowUps,
+    /// When `follow_ups` was last read.
+    pub follow_ups_at: Option<NaiveDateTime>,
 }
 
 impl Shared {

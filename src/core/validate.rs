@@ -148,6 +148,54 @@ pub fn time(input: &str, now: NaiveDateTime) -> Result<NaiveDateTime, String> {
     Ok(t)
 }
 
+/// Parses a time ahead (a 交办's 时限, a meeting): `YYYY-MM-DD HH:MM`, `MM-DD HH:MM` (this year),
+/// `HH:MM` (the next time the clock shows it: today, or tomorrow once it has passed), and `明天
+/// HH:MM` / `后天 HH:MM`. A time already past is refused: a deadline is set ahead.
+pub fn time_ahead(input: &str, now: NaiveDateTime) -> Result<NaiveDateTime, String> {
+    let s = input.trim().replace('：', ":").replace(['／', '/'], "-");
+    if s.is_empty() {
+        return Err("时间为空：请按“2026-11-23 17:00”“明天 17:00”或“17:00”填写".into());
+    }
+    let (days, rest) = if let Some(r) = s.strip_prefix("明天") {
+        (1, r.trim())
+    } else if let Some(r) = s.strip_prefix("后天") {
+        (2, r.trim())
+    } else if let Some(r) = s.strip_prefix("今天") {
+        (0, r.trim())
+    } else {
+        (-1, s.as_str())
+    };
+    let parsed = if days >= 0 {
+        NaiveTime::parse_from_str(rest, "%H:%M")
+            .ok()
+            .map(|t| (now.date() + Duration::days(days)).and_time(t))
+    } else {
+        NaiveDateTime::parse_from_str(rest, "%Y-%m-%d %H:%M")
+            .ok()
+            .or_else(|| NaiveDateTime::parse_from_str(&format!("{}-{rest}", now.format("%Y")), "%Y-%m-%d %H:%M").ok())
+            .or_else(|| {
+                NaiveTime::parse_from_str(rest, "%H:%M").ok().map(|t| {
+                    let today = now.date().and_time(t);
+                    if today > now { today } else { today + Duration::days(1) }
+                })
+            })
+    };
+    let Some(t) = parsed else {
+        return Err(format!(
+            "无法识别的时间“{}”：请按“2026-11-23 17:00”“明天 17:00”或“17:00”填写",
+            input.trim()
+        ));
+    };
+    if t <= now {
+        return Err(format!(
+            "时间 {} 已经过去（现在 {}）：时限须在以后",
+            format_minute(t),
+            format_minute(now)
+        ));
+    }
+    Ok(t)
+}
+
 /// `YYYY-MM-DD HH:MM`, the form officers read and type.
 #[must_use]
 pub fn format_minute(t: NaiveDateTime) -> String {
@@ -169,6 +217,23 @@ mod tests {
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn a_time_ahead_is_today_tomorrow_or_dated_and_never_past() {
+        let now = at("2026-12-05 14:00");
+        assert_eq!(time_ahead("17:00", now), Ok(at("2026-12-05 17:00")));
+        assert_eq!(
+            time_ahead("09:00", now),
+            Ok(at("2026-12-06 09:00")),
+            "passed today: tomorrow"
+        );
+        assert_eq!(time_ahead("明天 9:30", now), Ok(at("2026-12-06 09:30")));
+        assert_eq!(time_ahead("12-08 10:00", now), Ok(at("2026-12-08 10:00")));
+        assert_eq!(time_ahead("2027-01-02 08:00", now), Ok(at("2027-01-02 08:00")));
+        assert!(time_ahead("2026-12-05 13:00", now).unwrap_err().contains("已经过去"));
+        assert!(time_ahead("下周", now).unwrap_err().contains("无法识别"));
+        assert!(time_ahead("", now).is_err());
     }
 
     #[test]

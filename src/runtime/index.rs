@@ -104,6 +104,7 @@ mod tests {
             .and_then(|d| d.and_hms_opt(3, 0, 0))
             .unwrap_or_default();
         NewEntry {
+            abroad: false,
             kind: EntryKind::IncomingCall,
             category: "综合".into(),
             occurred_at: at,

@@ -86,17 +86,25 @@ impl Store {
             first_handed,
             previous,
             shift_counts,
+            follow_ups: self.follow_ups()?,
         })
     }
 
     /// Log entries not 已办结, with their newest 领导批示 when nothing was amended after it.
     fn open_entries(&self) -> Result<Vec<OpenEntry>> {
         let mut stmt = self.conn.prepare_cached(
+            // The newest 批示 (since 0021 in `instruction`, before in `log_instruction`) is pending
+            // while nothing was amended or handed out (交办) after it.
             "SELECT e.id, e.occurred_at, e.kind, e.unit, e.person, e.content, e.triage, e.status, \
-                    i.leader, i.text, i.given_at, \
-                    (SELECT count(*) FROM log_amendment a WHERE a.entry_id = e.id AND a.amended_at > i.recorded_at) \
+                    coalesce(n.leader, i.leader), coalesce(n.text, i.text), coalesce(n.given_at, i.given_at), \
+                    (SELECT count(*) FROM log_amendment a WHERE a.entry_id = e.id \
+                        AND a.amended_at > coalesce(n.recorded_at, i.recorded_at)) \
+                    + (SELECT count(*) FROM task t WHERE t.entry_id = e.id \
+                        AND t.recorded_at >= coalesce(n.recorded_at, i.recorded_at)) \
              FROM log_entry e \
-             LEFT JOIN log_instruction i ON i.id = \
+             LEFT JOIN instruction n ON n.id = \
+                  (SELECT max(id) FROM instruction WHERE entry_id = e.id) \
+             LEFT JOIN log_instruction i ON n.id IS NULL AND i.id = \
                   (SELECT max(id) FROM log_instruction WHERE entry_id = e.id) \
              WHERE e.status <> '已办结' ORDER BY e.occurred_at, e.id",
         )?;
@@ -306,6 +314,7 @@ impl Store {
                 } else {
                     Check::Confirmed
                 },
+                grouped: false,
             })
         })?;
         draft.items = rows.collect::<rusqlite::Result<_>>()?;

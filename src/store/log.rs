@@ -11,7 +11,11 @@ use crate::core::log::{
 };
 use crate::core::log_screen::{Anchor, PageRequest};
 
-const SUMMARY_COLUMNS: &str = "id, occurred_at, kind, unit, person, content, triage, status";
+/// A row of the list, with what its 请示 mark needs: 境外, and whether a 请示 reached a leader
+/// (NULL: none recorded) — two index lookups a row.
+const SUMMARY_COLUMNS: &str = "id, occurred_at, kind, unit, person, content, triage, status, \
+     EXISTS (SELECT 1 FROM entry_abroad a WHERE a.entry_id = log_entry.id), \
+     (SELECT max(r.reached) FROM leader_request r WHERE r.entry_id = log_entry.id)";
 
 pub(super) const ENTRY_COLUMNS: &str = "id, kind, category, occurred_at, unit, person, phone, receiver, content, \
      reported_elsewhere, read_back, forwarded_to, forwarded_at, triage, status, proposal, result, handler, \
@@ -31,6 +35,8 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<EntrySummary> {
         content: row.get(5)?,
         triage: row_label(row, 6, Triage::parse)?,
         status: row_label(row, 7, Status::parse)?,
+        abroad: row.get(8)?,
+        asked: row.get(9)?,
     })
 }
 
@@ -38,6 +44,7 @@ pub(super) fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<(EntryId, NewEnt
     Ok((
         row.get(0)?,
         NewEntry {
+            abroad: false,
             kind: row_label(row, 1, EntryKind::parse)?,
             category: row.get(2)?,
             occurred_at: row_time(row, 3)?,
@@ -130,6 +137,10 @@ impl Store {
                 time_to_sql(e.recorded_at),
             ])?;
             let id = tx.last_insert_rowid();
+            if e.abroad {
+                tx.prepare_cached("INSERT INTO entry_abroad (entry_id, recorded_by, recorded_at) VALUES (?1, ?2, ?3)")?
+                    .execute(params![id, e.recorded_by, time_to_sql(e.recorded_at)])?;
+            }
             if let Some(lines) = alert {
                 super::urgent::raise_entry_alert(tx, id, &e.recorded_by, e.recorded_at, lines)?;
             }
@@ -174,7 +185,7 @@ impl Store {
 
     /// One entry with its amendments and instructions, oldest change first.
     pub fn entry(&self, id: EntryId) -> Result<Entry> {
-        let (id, fields) = self
+        let (id, mut fields) = self
             .conn
             .query_row(
                 &format!("SELECT {ENTRY_COLUMNS} FROM log_entry WHERE id = ?1"),
@@ -199,21 +210,22 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        // Those recorded before migration 0021 (no 方式), then those after: the order recorded.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT leader, text, given_at, recorded_by, recorded_at FROM log_instruction \
+            "SELECT NULL, NULL, leader, text, given_at, recorded_by, recorded_at FROM log_instruction \
              WHERE entry_id = ?1 ORDER BY id",
         )?;
-        let instructions = stmt
-            .query_map([id], |r| {
-                Ok(Instruction {
-                    leader: r.get(0)?,
-                    text: r.get(1)?,
-                    given_at: row_time(r, 2)?,
-                    recorded_by: r.get(3)?,
-                    recorded_at: row_time(r, 4)?,
-                })
-            })?
+        let mut instructions = stmt
+            .query_map([id], instruction_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        instructions.extend(self.instructions_on(crate::core::instruction::ItemRef::Entry(id))?);
+        fields.abroad = self
+            .conn
+            .prepare_cached("SELECT 1 FROM entry_abroad WHERE entry_id = ?1")?
+            .exists([id])?;
+        let requests = self.leader_requests(id)?;
+        let tasks = self.tasks_on(crate::core::instruction::ItemRef::Entry(id))?;
+        let closings = self.closings(id)?;
         let alert = self.entry_alert_timeline(id)?;
         let events = self
             .conn
@@ -227,6 +239,9 @@ impl Store {
             instructions,
             alert,
             events,
+            requests,
+            tasks,
+            closings,
         })
     }
 
@@ -234,71 +249,39 @@ impl Store {
     /// the new value — all in one transaction, so the history and the record never disagree.
     pub fn amend(&mut self, req: &AmendRequest) -> Result<EntryKey> {
         let current = self.entry(req.entry_id)?;
-        self.write(|tx| {
-            for (field, new_value) in &req.changes {
-                if !LogField::AMENDABLE.contains(field) {
-                    return Err(StoreError::Refused(format!(
-                        "“{}”不能更正",
-                        field.label(current.fields.kind)
-                    )));
-                }
-                tx.prepare_cached(
-                    "INSERT INTO log_amendment (entry_id, field, old_value, new_value, reason, amended_by, amended_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )?
-                .execute(params![
-                    req.entry_id,
-                    field.column(),
-                    old_value(&current.fields, *field),
-                    new_value,
-                    req.reason,
-                    req.amended_by,
-                    time_to_sql(req.amended_at),
-                ])?;
-                // The column name comes from a closed enum, never from input.
-                tx.execute(
-                    &format!("UPDATE log_entry SET {} = ?1 WHERE id = ?2", field.column()),
-                    params![column_value(*field, new_value), req.entry_id],
-                )?;
-            }
-            let key = tx
-                .prepare_cached("SELECT occurred_at FROM log_entry WHERE id = ?1")?
-                .query_row([req.entry_id], |r| {
-                    Ok(EntryKey {
-                        occurred_at: row_time(r, 0)?,
-                        id: req.entry_id,
-                    })
-                })?;
-            Ok(key)
-        })
+        self.write(|tx| apply_amendments(tx, &current.fields, req))
     }
 
-    /// Records a leader's instruction on an entry.
+    /// Records a leader's instruction (批示) on an entry, verbatim, with how it was given.
     pub fn add_instruction(&mut self, req: &InstructionRequest) -> Result<EntryKey> {
+        let item = crate::core::instruction::ItemRef::Entry(req.entry_id);
+        super::instruction::check_instruction(&req.instruction)?;
         self.write(|tx| {
             let occurred_at = tx
                 .prepare_cached("SELECT occurred_at FROM log_entry WHERE id = ?1")?
                 .query_row([req.entry_id], |r| row_time(r, 0))
                 .optional()?
                 .ok_or(StoreError::NotFound(req.entry_id))?;
-            let i = &req.instruction;
-            tx.prepare_cached(
-                "INSERT INTO log_instruction (entry_id, leader, text, given_at, recorded_by, recorded_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                req.entry_id,
-                i.leader,
-                i.text,
-                time_to_sql(i.given_at),
-                i.recorded_by,
-                time_to_sql(i.recorded_at)
-            ])?;
+            super::instruction::insert_instruction(tx, item, &req.instruction)?;
             Ok(EntryKey {
                 occurred_at,
                 id: req.entry_id,
             })
         })
+    }
+
+    /// Where an entry sits in the list.
+    pub fn entry_key(&self, id: EntryId) -> Result<EntryKey> {
+        self.conn
+            .prepare_cached("SELECT occurred_at FROM log_entry WHERE id = ?1")?
+            .query_row([id], |r| {
+                Ok(EntryKey {
+                    occurred_at: row_time(r, 0)?,
+                    id,
+                })
+            })
+            .optional()?
+            .ok_or(StoreError::NotFound(id))
     }
 
     /// Entries for the command line, newest first: since a time (inclusive), at most `limit`.
@@ -319,4 +302,55 @@ impl Store {
     pub fn execute_raw_for_tests(&self, sql: &str) -> Result<usize> {
         Ok(self.conn.execute(sql, [])?)
     }
+}
+
+/// A 批示 row: id, 方式, leader, text, given, by, at (id and 方式 NULL for `log_instruction`).
+pub(super) fn instruction_from_row(r: &Row<'_>) -> rusqlite::Result<Instruction> {
+    let via: Option<String> = r.get(1)?;
+    Ok(Instruction {
+        id: r.get(0)?,
+        via: via.as_deref().and_then(crate::core::instruction::Via::parse),
+        leader: r.get(2)?,
+        text: r.get(3)?,
+        given_at: row_time(r, 4)?,
+        recorded_by: r.get(5)?,
+        recorded_at: row_time(r, 6)?,
+    })
+}
+
+/// The amendment rows of `req` then the new values, inside the caller's transaction (`amend`, and
+/// a closing written with its 已办结).
+pub(super) fn apply_amendments(tx: &rusqlite::Connection, current: &NewEntry, req: &AmendRequest) -> Result<EntryKey> {
+    for (field, new_value) in &req.changes {
+        if !LogField::AMENDABLE.contains(field) {
+            return Err(StoreError::Refused(format!("“{}”不能更正", field.label(current.kind))));
+        }
+        tx.prepare_cached(
+            "INSERT INTO log_amendment (entry_id, field, old_value, new_value, reason, amended_by, amended_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            req.entry_id,
+            field.column(),
+            old_value(current, *field),
+            new_value,
+            req.reason,
+            req.amended_by,
+            time_to_sql(req.amended_at),
+        ])?;
+        // The column name comes from a closed enum, never from input.
+        tx.execute(
+            &format!("UPDATE log_entry SET {} = ?1 WHERE id = ?2", field.column()),
+            params![column_value(*field, new_value), req.entry_id],
+        )?;
+    }
+    let key = tx
+        .prepare_cached("SELECT occurred_at FROM log_entry WHERE id = ?1")?
+        .query_row([req.entry_id], |r| {
+            Ok(EntryKey {
+                occurred_at: row_time(r, 0)?,
+                id: req.entry_id,
+            })
+        })?;
+    Ok(key)
 }

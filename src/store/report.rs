@@ -155,6 +155,7 @@ impl Store {
             open_truncated,
             events,
             visits,
+            open_tasks: self.tasks_open_at(to)?,
         })
     }
 

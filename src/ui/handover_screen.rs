@@ -11,8 +11,9 @@ use ratatui::widgets::{Block, Paragraph};
 use super::form::render_form;
 use super::theme;
 use super::widgets::{clean, push_labelled, push_wrapped};
+use crate::core::handover::group_line;
 use crate::core::handover::{Check, Draft, sign_blockers};
-use crate::core::handover_screen::HandoverScreen;
+use crate::core::handover_screen::{HandoverScreen, visible};
 use crate::core::text::{pad, truncate, wrap};
 use crate::core::validate::format_minute;
 
@@ -20,7 +21,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &HandoverScreen) {
     if let Some((form, _)) = &s.form {
         render_form(frame, area, form);
     } else if let Some(d) = &s.draft {
-        render_draft(frame, area, d, s.item_selected);
+        render_draft(frame, area, d, s.item_selected, s.group_open);
     } else if let Some(h) = &s.detail {
         let title = format!(" 第 {} 号交接班记录 · 已签字，不可更改 ", h.id);
         // The shift ran until the signatures.
@@ -108,9 +109,9 @@ fn render_history(frame: &mut Frame, area: Rect, s: &HandoverScreen) {
     render_block(frame, area, " 交接班记录（最新在上） ", lines, 0);
 }
 
-fn render_draft(frame: &mut Frame, area: Rect, d: &Draft, selected: usize) {
+fn render_draft(frame: &mut Frame, area: Rect, d: &Draft, selected: usize, group_open: bool) {
     let cells = usize::from(area.width).saturating_sub(2);
-    let lines = document(d, cells, Some(selected));
+    let lines = document(d, cells, Some((selected, group_open)));
     // Keep the selected item (two rows) on screen.
     let inner_h = usize::from(area.height.saturating_sub(2));
     let item_row = lines
@@ -126,7 +127,9 @@ fn render_draft(frame: &mut Frame, area: Rect, d: &Draft, selected: usize) {
 /// The handover as lines, wrapped to `cells` (nothing cut): header, summary, items, handed-over
 /// things; `selected` marks the draft's cursor (a signed record has none) and appends what still
 /// blocks signing.
-fn document(d: &Draft, cells: usize, selected: Option<usize>) -> Vec<Line<'static>> {
+fn document(d: &Draft, cells: usize, cursor: Option<(usize, bool)>) -> Vec<Line<'static>> {
+    let selected = cursor.map(|(i, _)| i);
+    let group_open = cursor.is_none_or(|(_, open)| open);
     let incoming = if d.incoming.is_empty() {
         "（未选择，按 e）"
     } else {
@@ -169,7 +172,14 @@ fn document(d: &Draft, cells: usize, selected: Option<usize>) -> Vec<Line<'stati
         );
     }
     for (i, item) in d.items.iter().enumerate() {
+        if !visible(d, i, group_open) {
+            continue;
+        }
+        let as_group = item.grouped && !group_open;
+        let group_pending = d.items.iter().any(|x| x.grouped && x.check == Check::Pending);
         let (mark, mark_style) = match &item.check {
+            _ if as_group && group_pending => ("[待确认]", theme::NOTICE),
+            _ if as_group => ("[已确认]", theme::OK),
             Check::Pending if item.must_carry => ("[须接手]", theme::URGENT),
             Check::Pending => ("[待确认]", theme::NOTICE),
             Check::Confirmed => ("[已确认]", theme::OK),
@@ -185,7 +195,11 @@ fn document(d: &Draft, cells: usize, selected: Option<usize>) -> Vec<Line<'stati
             .first_handed
             .map(|id| format!("（自第{id}号交接起）"))
             .unwrap_or_default();
-        let head = clean(&format!(" {} {}{since}", item.kind.label(), item.title));
+        let head = if as_group {
+            clean(&format!(" {}", group_line(d).unwrap_or_default()))
+        } else {
+            clean(&format!(" {} {}{since}", item.kind.label(), item.title))
+        };
         for (row, r) in wrap(&head, cells.saturating_sub(9).max(8)).into_iter().enumerate() {
             let text = head.get(r).unwrap_or("").to_string();
             if row == 0 {
@@ -200,6 +214,9 @@ fn document(d: &Draft, cells: usize, selected: Option<usize>) -> Vec<Line<'stati
                     Span::styled(text, title_style),
                 ]));
             }
+        }
+        if as_group {
+            continue;
         }
         let detail = match &item.check {
             Check::Question(q) => format!("{}；疑问：{q}", item.detail),

@@ -9,19 +9,24 @@ use ratatui::widgets::{Block, Paragraph, Row, Table};
 use super::form::render_form;
 use super::theme;
 use super::widgets::{clean, push_wrapped};
+use chrono::NaiveDateTime;
+
+use crate::core::app::App;
+use crate::core::instruction::{InstructionSettings, RequestState, TaskAlert, owner, request_label, request_state};
 use crate::core::log::{Entry, EntryKind, EntrySummary, LogField, Status, Triage};
-use crate::core::log_screen::{DetailView, LogList, LogScreen};
+use crate::core::log_screen::{DetailView, LogList};
 use crate::core::text::{first_line, pad, truncate, wrap};
 use crate::core::validate::format_minute;
 
 /// Rows of chrome around the list inside its area: two borders and the header.
 pub const LIST_CHROME_ROWS: u16 = 3;
 
-pub fn render(frame: &mut Frame, area: Rect, screen: &LogScreen) {
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let screen = &app.screens.log;
     if let Some(form) = &screen.form {
         render_form(frame, area, &form.form);
     } else if let Some(detail) = &screen.detail {
-        render_detail(frame, area, detail);
+        render_detail(frame, area, detail, app.now, &app.settings.instruction);
     } else {
         render_list(frame, area, &screen.list, screen.marked);
     }
@@ -89,10 +94,11 @@ fn render_list(frame: &mut Frame, area: Rect, list: &LogList, marked: Option<i64
         Constraint::Length(who_w),
         Constraint::Fill(1),
         Constraint::Length(8),
-        Constraint::Length(6),
+        // 已办结, or 未联系上 on a row still waiting for its 请示.
+        Constraint::Length(8),
     ];
     let columns = if narrow { 4 } else { 5 };
-    let content_cells = usize::from(area.width.saturating_sub(2 + time_w + kind_w + who_w + 8 + 6 + columns));
+    let content_cells = usize::from(area.width.saturating_sub(2 + time_w + kind_w + who_w + 8 + 8 + columns));
     let mut header = vec!["时间", "类型", "单位/人员", "内容摘要", "分级", "状态"];
     if narrow {
         widths.remove(1);
@@ -126,7 +132,9 @@ fn render_list(frame: &mut Frame, area: Rect, list: &LogList, marked: Option<i64
                 content_cells,
             ),
             r.triage.label().to_string(),
-            r.status.label().to_string(),
+            // 未请示 / 未联系上 where the status goes: what the officer must do next.
+            r.ask_mark()
+                .map_or_else(|| r.status.label().to_string(), str::to_string),
         ];
         if narrow {
             cells.remove(1);
@@ -167,7 +175,7 @@ fn heading(out: &mut Vec<Line<'static>>, title: &str) {
 
 /// Every line of an entry's detail, already wrapped to `cells`.
 #[must_use]
-pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
+pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, s: &InstructionSettings) -> Vec<Line<'static>> {
     let f = &entry.fields;
     let kind: EntryKind = f.kind;
     let mut out = Vec::new();
@@ -184,6 +192,29 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
         f.status.label()
     );
     push_wrapped(&mut out, &title, 0, cells, title_style);
+    if f.abroad {
+        push_wrapped(
+            &mut out,
+            "境外来源：一律请示领导，不得自行答复",
+            0,
+            cells,
+            theme::ASK_LEADER,
+        );
+    }
+    let state = request_state(f.triage.needs_request(f.abroad), &entry.requests, s.retry_after);
+    if let Some((label, due)) = request_label(&state, now) {
+        let text = match (&state, due) {
+            (RequestState::NotYet, _) => format!("{label}：按 a 记录请示（联系上或未联系上都记）"),
+            (RequestState::NotReached { .. }, true) => format!("{label}：已到再试时间，请再请示，按 a 记录"),
+            _ => label,
+        };
+        let style = if matches!(state, RequestState::Reached { .. }) {
+            theme::OK
+        } else {
+            theme::ASK_LEADER
+        };
+        push_wrapped(&mut out, &clean(&text), 0, cells, style);
+    }
     if !entry.events.is_empty() {
         let ids: Vec<String> = entry.events.iter().map(|id| format!("第 {id} 号")).collect();
         let text = format!("已转为{}紧急事件（在“紧急事项”栏查看报送时限和报告）", ids.join("、"));
@@ -209,6 +240,22 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
     }
     field_lines(&mut out, "记录人", &f.recorded_by, cells);
     field_lines(&mut out, "记录时间", &format_minute(f.recorded_at), cells);
+    let later: Vec<&str> = entry
+        .amendments
+        .iter()
+        .map(|a| (a.amended_at, a.amended_by.as_str()))
+        .chain(entry.requests.iter().map(|r| (r.recorded_at, r.recorded_by.as_str())))
+        .chain(
+            entry
+                .instructions
+                .iter()
+                .map(|i| (i.recorded_at, i.recorded_by.as_str())),
+        )
+        .collect::<std::collections::BTreeMap<_, _>>()
+        .into_values()
+        .collect();
+    let first_owner = owner(&f.recorded_by, &later).unwrap_or_else(|| "（尚无人接手）".into());
+    field_lines(&mut out, "首问责任人", &first_owner, cells);
     heading(&mut out, "办理");
     for field in [
         LogField::Triage,
@@ -220,19 +267,82 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
     ] {
         field_lines(&mut out, field.label(kind), &f.value(field), cells);
     }
+    for c in &entry.closings {
+        let text = format!("{}（{} {}）", c.describe(), c.recorded_by, format_minute(c.recorded_at));
+        field_lines(&mut out, "结束方式", &text, cells);
+    }
+    if !entry.requests.is_empty() {
+        heading(&mut out, &format!("请示（{} 次）", entry.requests.len()));
+        for r in &entry.requests {
+            let text = format!(
+                "{} {}请示 {}：{}（{} 记录）",
+                format_minute(r.at),
+                r.via.label(),
+                r.leader,
+                if r.reached { "已联系上" } else { "未联系上" },
+                r.recorded_by
+            );
+            let style = if r.reached { Style::new() } else { theme::PLACEHOLDER };
+            push_wrapped(&mut out, &clean(&text), 2, cells, style);
+        }
+    }
     heading(&mut out, &format!("领导批示（{} 条）", entry.instructions.len()));
     if entry.instructions.is_empty() {
         push_wrapped(&mut out, "暂无。按 i 记录领导批示。", 2, cells, theme::PLACEHOLDER);
     }
     for i in &entry.instructions {
-        field_lines(&mut out, &clean(&i.leader), &i.text, cells);
-        let when = format!(
-            "批示于 {}，{} 记录于 {}",
-            format_minute(i.given_at),
-            clean(&i.recorded_by),
-            format_minute(i.recorded_at)
-        );
-        push_wrapped(&mut out, &when, 12, cells, theme::PLACEHOLDER);
+        // Who and how first (a leader typed with the post can be longer than a label), then the
+        // words verbatim.
+        let number = i.id.map_or_else(String::new, |id| format!("第 {id} 号批示  "));
+        let via = i.via.map_or_else(String::new, |v| format!("{}批示  ", v.label()));
+        let head = format!("{number}{}  {via}{}", i.leader, format_minute(i.given_at));
+        push_wrapped(&mut out, &clean(&head), 2, cells, theme::LABEL);
+        let text = crate::core::text::sanitize(&i.text, true);
+        push_wrapped(&mut out, &text, 4, cells, Style::new());
+        let by = format!("{} 记录于 {}", clean(&i.recorded_by), format_minute(i.recorded_at));
+        push_wrapped(&mut out, &by, 4, cells, theme::PLACEHOLDER);
+    }
+    if !entry.tasks.is_empty() {
+        heading(&mut out, &format!("交办（{} 项）", entry.tasks.len()));
+        for t in &entry.tasks {
+            let alert = t.alert(now, s.task_warn_before);
+            let style = match alert {
+                TaskAlert::Overdue => theme::URGENT,
+                TaskAlert::DueSoon => theme::ASK_LEADER,
+                TaskAlert::Quiet => Style::new(),
+            };
+            let state = if t.done_at().is_none() && alert == TaskAlert::Quiet {
+                "办理中".to_string()
+            } else {
+                t.state_label(now, s.task_warn_before)
+            };
+            let text = format!(
+                "第 {} 号交办 {}：{state}；时限 {}{}",
+                t.id,
+                t.assignee,
+                format_minute(t.due),
+                if t.requirement.is_empty() {
+                    String::new()
+                } else {
+                    format!("；要求：{}", t.requirement)
+                }
+            );
+            push_wrapped(&mut out, &clean(&text), 2, cells, style);
+            for fb in &t.feedback {
+                let who = if fb.given_by.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} ", fb.given_by)
+                };
+                let text = format!(
+                    "{} {who}反馈：{}{}",
+                    format_minute(fb.at),
+                    fb.text,
+                    if fb.closes { "（办结）" } else { "" }
+                );
+                push_wrapped(&mut out, &clean(&text), 6, cells, theme::PLACEHOLDER);
+            }
+        }
     }
     if !entry.alert.is_empty() {
         heading(&mut out, "紧急提醒");
@@ -275,7 +385,7 @@ pub fn detail_lines(entry: &Entry, cells: usize) -> Vec<Line<'static>> {
     out
 }
 
-fn render_detail(frame: &mut Frame, area: Rect, detail: &DetailView) {
+fn render_detail(frame: &mut Frame, area: Rect, detail: &DetailView, now: NaiveDateTime, s: &InstructionSettings) {
     let mut block = Block::bordered()
         .title(Span::styled(format!(" 第 {} 号记录 ", detail.id), theme::HEADER))
         .border_style(theme::BORDER);
@@ -284,7 +394,7 @@ fn render_detail(frame: &mut Frame, area: Rect, detail: &DetailView) {
         return;
     };
     let inner = block.inner(area);
-    let lines = detail_lines(entry, usize::from(inner.width).saturating_sub(2));
+    let lines = detail_lines(entry, usize::from(inner.width).saturating_sub(2), now, s);
     let height = usize::from(inner.height);
     let max_scroll = lines.len().saturating_sub(height);
     let scroll = detail.scroll.min(max_scroll);
