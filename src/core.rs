@@ -38,6 +38,7 @@ pub mod app;
 pub mod approver_form;
 pub mod backup;
 pub mod csv;
+pub mod cycle_form;
 pub mod escalation;
 pub mod export;
 pub mod findings_screen;

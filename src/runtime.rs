@@ -204,6 +204,9 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         Request::AckFinding { id, by, by_role } => store
             .acknowledge_finding(id, &by, &by_role, now)
             .map_or_else(failed, |_| Reply::Confirmed),
+        Request::AddInstruction(item, i) => store
+            .add_instruction_on(item, &i)
+            .map_or_else(failed, |id| Reply::CycleSaved { id, done: false }),
         Request::AddLeaderRequest(entry_id, r) => store
             .add_leader_request(entry_id, &r)
             .and_then(|()| store.entry_key(entry_id))

@@ -100,6 +100,8 @@ fn a_promoted_entry_s_source_and_a_full_event_s_first_report_are_prefilled_whole
         event: Event::just_recorded(1, record),
         reports: Vec::new(),
         timeline: Vec::new(),
+        instructions: Vec::new(),
+        tasks: Vec::new(),
     };
     let form = report_form(&event, &s, now);
     let content = form.value(UrgentField::ReportContent);

@@ -413,3 +413,87 @@ fn the_cycle_screens_read_whole_at_200x50() {
     assert!(notice.contains(" 1. 城关镇值班室  待通知"), "{notice}");
     show("电话通知 200x50", &mut h);
 }
+
+/// The focused field of the urgent tab's form.
+fn urgent_focused(h: &Harness) -> String {
+    h.app
+        .screens
+        .urgent
+        .form
+        .as_ref()
+        .and_then(|f| f.focused())
+        .map(|f| f.label.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn an_urgent_event_gets_its_instruction_and_tasks_like_an_entry() {
+    use zhiban::config::{DEFAULT_TOML, parse};
+    use zhiban::core::urgent::{EventDraft, Level, new_event, raised};
+    let mut h = start(80, 24, "2026-12-05 14:00:00");
+    let settings = parse(DEFAULT_TOML, None).unwrap().settings;
+    let draft = EventDraft::essentials(
+        "自然灾害",
+        Level::Major,
+        at("2026-12-05 13:50:00"),
+        "李家集镇张庄村",
+        "山体滑坡，两户房屋受损",
+    );
+    let event = new_event(draft, &settings.urgent, "张三", at("2026-12-05 14:00:00")).unwrap();
+    h.store
+        .insert_event(&event, &raised(at("2026-12-05 14:00:00"), &settings.urgent.ladder))
+        .unwrap();
+    h.tick_to(at("2026-12-05 14:00:03"));
+    h.key(Key::ch('3'));
+    h.tick_to(at("2026-12-05 14:00:05"));
+
+    // 呈送领导阅示: the 批示, by a leader not in the config, in writing.
+    h.key(Key::ch('i'));
+    assert_eq!(urgent_focused(&h), "批示领导", "{}", read(&mut h));
+    for _ in 0..20 {
+        if urgent_focused(&h) == "其他领导" {
+            break;
+        }
+        h.key(Key::plain(KeyCode::Tab));
+    }
+    h.type_text("县长 王某");
+    h.key(Key::plain(KeyCode::Tab));
+    h.keys(KeyCode::Right, 2); // 电话 -> 当面 -> 书面
+    h.key(Key::plain(KeyCode::Tab));
+    h.type_text("请应急局牵头，立即组织排查周边隐患");
+    h.key(Key::ctrl('s'));
+    assert!(
+        read(&mut h).contains("已保存：第 1 号事件的领导批示"),
+        "{}",
+        read(&mut h)
+    );
+
+    // 交办 from it.
+    h.key(Key::ch('d'));
+    assert!(read(&mut h).contains("县长 王某 批示"), "{}", read(&mut h));
+    for _ in 0..10 {
+        if urgent_focused(&h) == "交办给" {
+            break;
+        }
+        h.key(Key::plain(KeyCode::Tab));
+    }
+    h.type_text("县应急局");
+    h.key(Key::plain(KeyCode::Tab));
+    h.type_text("16:00");
+    h.key(Key::ctrl('s'));
+    assert!(read(&mut h).contains("已保存：第 1 号事件的交办"), "{}", read(&mut h));
+    let d = h.store.report_event(1).unwrap();
+    assert_eq!(d.instructions.len(), 1);
+    assert_eq!(d.instructions[0].via, Some(zhiban::core::instruction::Via::Written));
+    assert_eq!(d.tasks.len(), 1);
+    assert_eq!(d.tasks[0].instruction_id, d.instructions[0].id);
+
+    // 督办 lists it with the event it came from.
+    h.key(Key::ch('1'));
+    h.key(Key::ch('d'));
+    let board = read(&mut h);
+    assert!(
+        board.contains("第 1 号紧急事件：自然灾害：山体滑坡，两户房屋受损"),
+        "{board}"
+    );
+}

@@ -108,6 +108,33 @@ pub fn states() -> Vec<(String, App)> {
     h.key(Key::ch('y'));
     snap("值班记录（放弃填写后）", &h, Mode::List);
 
+    // The instruction cycle: a 交办 from the record, 督办 with it, a notice with its recipients.
+    h.key(Key::plain(KeyCode::Enter));
+    h.key(Key::ch('t'));
+    snap("交办表单", &h, Mode::Form);
+    h.key(Key::plain(KeyCode::Tab));
+    h.type_text("某某县住房和城乡建设局村镇建设股、城关镇人民政府、县应急管理局");
+    h.key(Key::plain(KeyCode::Tab));
+    h.type_text("23:00");
+    h.key(Key::ctrl('s'));
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::ch('d'));
+    snap("督办", &h, Mode::Tasks);
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::ch('c'));
+    h.key(Key::ch('n'));
+    h.type_text("明日九时召开防汛调度会");
+    h.keys(KeyCode::Tab, 4);
+    h.type_text("各乡镇值班室");
+    h.key(Key::ctrl('s'));
+    snap("电话通知", &h, Mode::Notices);
+    h.key(Key::plain(KeyCode::Enter));
+    h.key(Key::ch('x'));
+    snap("电话通知的对象", &h, Mode::NoticeDetail);
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::plain(KeyCode::Esc));
+    snap("值班记录（督办之后）", &h, Mode::List);
+
     // The visitors.
     add_visit(&mut h, "曾国藩");
     h.key(Key::ch('2'));
@@ -299,7 +326,7 @@ fn sweep(states: &[(String, App)], sizes: &[(u16, u16)]) -> Vec<String> {
 #[test]
 fn every_screen_draws_at_every_size_without_a_panic() {
     let states = states();
-    assert_eq!(states.len(), 38, "every state was reached");
+    assert_eq!(states.len(), 43, "every state was reached");
     let sizes: Vec<(u16, u16)> = sizes().into_iter().collect();
     let quiet = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));

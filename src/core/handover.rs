@@ -668,4 +668,79 @@ mod tests {
             "{md}"
         );
     }
+
+    #[test]
+    fn old_ordinary_entries_are_one_group_line_but_requests_tasks_and_notices_stand_alone() {
+        use crate::core::instruction::{AskItem, FollowUps, ItemRef, Task};
+        let now = at(23, 16, 30);
+        let long_ago = now - Duration::days(45);
+        let task = Task {
+            id: 3,
+            item: ItemRef::Entry(2),
+            instruction_id: None,
+            assignee: "县应急局".into(),
+            requirement: String::new(),
+            due: now - Duration::hours(1),
+            recorded_by: "张三".into(),
+            recorded_at: long_ago,
+            feedback: Vec::new(),
+            about: "城关镇：第2件事".into(),
+        };
+        let state = OpenState {
+            entries: vec![
+                entry(1, Triage::Routine, Status::Pending, long_ago),
+                entry(2, Triage::Routine, Status::Pending, long_ago + Duration::hours(1)),
+                entry(3, Triage::AskLeader, Status::Pending, long_ago),
+                entry(4, Triage::Routine, Status::Pending, at(23, 9, 0)),
+                // From abroad: 请示 whatever its triage, so never grouped.
+                entry(5, Triage::Routine, Status::Pending, long_ago),
+            ],
+            follow_ups: FollowUps {
+                tasks: vec![task],
+                notices: Vec::new(),
+                asks: vec![
+                    AskItem {
+                        entry_id: 3,
+                        about: String::new(),
+                        abroad: false,
+                        last_try: None,
+                    },
+                    AskItem {
+                        entry_id: 5,
+                        about: String::new(),
+                        abroad: true,
+                        last_try: None,
+                    },
+                ],
+            },
+            ..OpenState::default()
+        };
+        let d = build_draft(&state, "张三", "李四", at(23, 8, 30), now);
+        let order: Vec<(ItemKind, i64, bool)> = d.items.iter().map(|i| (i.kind, i.ref_id, i.grouped)).collect();
+        assert_eq!(
+            order,
+            vec![
+                (ItemKind::Entry, 3, false),
+                (ItemKind::Entry, 5, false),
+                (ItemKind::Entry, 4, false),
+                (ItemKind::Task, 3, false),
+                (ItemKind::Entry, 1, true),
+                (ItemKind::Entry, 2, true),
+            ],
+            "the group last, together; the overdue 交办 on its own"
+        );
+        assert!(d.items[0].detail.contains("未请示"), "{}", d.items[0].detail);
+        assert!(d.items[1].detail.contains("境外，未请示"), "{}", d.items[1].detail);
+        assert!(d.items[3].detail.contains("已超期"), "{}", d.items[3].detail);
+        let line = group_line(&d).unwrap();
+        assert!(line.starts_with("较早的一般未办结事项 2 项（最早 2026-10-09"), "{line}");
+        // A shorter configured age groups nothing newer than it.
+        let s = InstructionSettings {
+            group_after: Duration::days(60),
+            ..InstructionSettings::default()
+        };
+        let d = build_draft_with(&state, "张三", "李四", at(23, 8, 30), now, &s);
+        assert!(d.items.iter().all(|i| !i.grouped));
+        assert!(group_line(&d).is_none());
+    }
 }

@@ -1002,4 +1002,40 @@ mod tests {
         assert!(matches!(r, Request::Say(_)), "{r:?}");
         assert!(s.form.as_ref().is_some_and(|(f, _)| !f.saving));
     }
+
+    #[test]
+    fn the_group_line_is_confirmed_at_once_opened_as_a_list_and_skipped_by_the_cursor() {
+        let mut s = HandoverScreen::default();
+        let mut d = build_draft_with(
+            &state(&[1, 2, 3], &[]),
+            "张三",
+            "李四",
+            at(8, 30),
+            at(16, 0),
+            &InstructionSettings::default(),
+        );
+        // Items 2 and 3 are older ordinary ones: the group line.
+        d.items[1].grouped = true;
+        d.items[2].grouped = true;
+        s.draft = Some(d);
+        s.item_selected = 0;
+        s.on_draft_action(Action::Down, &settings());
+        assert_eq!(s.item_selected, 1, "onto the group line");
+        s.on_draft_action(Action::Down, &settings());
+        assert_eq!(s.item_selected, 1, "the group's other items have no line of their own");
+        let said = s.on_draft_action(Action::QuestionItem, &settings());
+        assert!(matches!(said, Request::Say(m) if m.contains("展开")));
+        let said = s.on_draft_action(Action::ConfirmItem, &settings());
+        assert!(matches!(said, Request::Say(m) if m.contains("一并确认较早的一般事项 2 项")));
+        let d = s.draft.as_ref().unwrap();
+        assert!(d.items[1..].iter().all(|i| i.check == Check::Confirmed));
+        assert_eq!(d.items[0].check, Check::Pending);
+        assert_eq!(s.item_selected, 0, "on to what still waits");
+        // Opened as a list: each item has its line.
+        s.item_selected = 1;
+        s.on_draft_action(Action::Open, &settings());
+        assert!(s.group_open);
+        s.on_draft_action(Action::Down, &settings());
+        assert_eq!(s.item_selected, 2);
+    }
 }

@@ -501,6 +501,8 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Urgent, &[Key::ch('e')], Action::UpdateFacts, true),
     b(Mode::Urgent, &[Key::ch('g')], Action::Regrade, true),
     b(Mode::Urgent, &[Key::ch('t')], Action::AddRecipient, false),
+    b(Mode::Urgent, &[Key::ch('i')], Action::Instruct, false),
+    b(Mode::Urgent, &[Key::ch('d')], Action::Assign, false),
     b(Mode::Urgent, &[Key::ch('r')], Action::Resolve, false),
     b(Mode::Urgent, &[Key::ch('c')], Action::CloseEvent, false),
     b(Mode::Urgent, &[Key::ch('f')], Action::Filter, false),

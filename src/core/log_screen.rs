@@ -4,12 +4,13 @@
 
 use chrono::NaiveDateTime;
 
+use super::cycle_form::{self, CycleKey};
 use super::form::{Field, Form, FormEvent, Input};
-use super::instruction::{Closing, ItemRef, LeaderRequest, NewTask, TEXT_MAX_CHARS, Via, split_names};
+use super::instruction::{Closing, ItemRef, LeaderRequest, Via};
 use super::keymap::{Action, Mode};
 use super::log::{
-    AmendRequest, Entry, EntryId, EntryKey, EntryKind, EntrySummary, Instruction, InstructionRequest, LogField,
-    RawValues, ReadBack, Status, Triage, build_entry, check_amended_value,
+    AmendRequest, Entry, EntryId, EntryKey, EntryKind, EntrySummary, InstructionRequest, LogField, RawValues, ReadBack,
+    Status, Triage, build_entry, check_amended_value,
 };
 pub use super::log::{Anchor, PageRequest};
 use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed};
@@ -201,31 +202,22 @@ pub enum LogKey {
     NewValue,
     /// Why it is corrected.
     Reason,
-    Leader,
-    InstructionText,
-    GivenAt,
     /// Whether a new log entry raises an urgent alert.
     RaiseAlert,
     /// 境外来源 on a new entry.
     Abroad,
-    /// 请示/批示 方式.
-    Via,
-    /// A leader not in the config: name and post typed (县长 王某).
-    OtherLeader,
-    /// 请示: whether the leader was reached.
-    Reached,
-    /// 交办: to whom (several, separated by 、).
-    Assignees,
-    /// 交办: 时限.
-    Due,
-    /// 交办: 要求.
-    Requirement,
-    /// 交办: the 批示 it carries out, or 直接交办.
-    Basis,
+    /// A field of the 请示, 批示 and 交办 forms (`cycle_form`).
+    Cycle(CycleKey),
     /// 结束方式 when closing.
     ClosingKind,
     /// 说明 what / 移送 to whom.
     ClosingDetail,
+}
+
+impl From<CycleKey> for LogKey {
+    fn from(k: CycleKey) -> Self {
+        Self::Cycle(k)
+    }
 }
 
 /// Context a transition reads but does not own.
@@ -811,9 +803,9 @@ fn open_form(action: Action, entry: &Entry, ctx: &Ctx<'_>) -> LogForm {
             form: ask_form(entry, ctx),
         },
         Action::Assign => {
-            let basis: Vec<i64> = entry.instructions.iter().rev().filter_map(|i| i.id).collect();
+            let (basis, lines) = cycle_form::basis_lines(&entry.instructions);
             LogForm {
-                form: assign_form(entry, &basis),
+                form: cycle_form::assign_form(&format!("第 {} 号记录：交办", entry.id), lines),
                 purpose: Purpose::Assign(entry.id, basis),
             }
         }
@@ -910,110 +902,20 @@ fn save_amendment(form: &Form<LogKey>, entry: &Entry, ctx: &Ctx<'_>) -> Result<R
     }))
 }
 
-/// The leaders offered on 请示 and 批示 forms: configured leaders first, then 其他 (typed in
-/// the next field: any name and post, 县长 王某).
-fn leader_choice(ctx: &Ctx<'_>, label: &str) -> Field<LogKey> {
-    let mut leaders: Vec<String> = ctx
-        .settings
-        .people
-        .iter()
-        .filter(|p| p.role.is_leader())
-        .map(|p| p.name.clone())
-        .collect();
-    leaders.push(OTHER_LEADER.into());
-    Field::choice(LogKey::Leader, label, leaders, 0)
-}
-
-/// The choice that means the leader is typed in 其他领导.
-const OTHER_LEADER: &str = "其他（下一项填写）";
-
-/// The leader chosen, or typed: a typed name wins over the choice, so 其他 need not be chosen
-/// first.
-fn chosen_leader(form: &Form<LogKey>) -> Result<String, Vec<(LogKey, String)>> {
-    let typed = form.value(LogKey::OtherLeader).trim().to_string();
-    if !typed.is_empty() {
-        return Ok(typed);
-    }
-    let chosen = form.value(LogKey::Leader);
-    if chosen == OTHER_LEADER || chosen.trim().is_empty() {
-        return Err(vec![(
-            LogKey::OtherLeader,
-            "请填写领导的姓名和职务（如“副县长 李某”），或在上一项选择领导".into(),
-        )]);
-    }
-    Ok(chosen)
-}
-
-fn via_choice() -> Field<LogKey> {
-    Field::choice(LogKey::Via, "方式", labels(Via::ALL, Via::label), 0)
-}
-
-fn when_field(label: &str) -> Field<LogKey> {
-    Field::text(LogKey::GivenAt, label, false, 19).with_placeholder("默认为现在；可填 09:30")
-}
-
-fn when_value(form: &Form<LogKey>, ctx: &Ctx<'_>) -> Result<NaiveDateTime, Vec<(LogKey, String)>> {
-    match form.value(LogKey::GivenAt).trim() {
-        "" => Ok(ctx.now),
-        s => validate::time(s, ctx.now).map_err(|e| vec![(LogKey::GivenAt, e)]),
-    }
-}
-
 fn instruction_form(entry_id: EntryId, ctx: &Ctx<'_>) -> Form<LogKey> {
-    Form::new(
-        &format!("第 {entry_id} 号记录：领导批示（照原话记录）"),
-        vec![
-            leader_choice(ctx, "批示领导"),
-            Field::text(LogKey::OtherLeader, "其他领导", false, 50)
-                .with_placeholder("不在名单中的领导：姓名和职务，如 县长 王某"),
-            via_choice(),
-            Field::text(LogKey::InstructionText, "批示内容", true, TEXT_MAX_CHARS).required(),
-            when_field("批示时间"),
-        ],
-    )
+    cycle_form::instruction_form(&format!("第 {entry_id} 号记录：领导批示（照原话记录）"), ctx.settings)
 }
 
 fn save_instruction(form: &Form<LogKey>, entry_id: EntryId, ctx: &Ctx<'_>) -> Result<Request, Vec<(LogKey, String)>> {
-    let missing = form.missing_required();
-    if !missing.is_empty() {
-        return Err(missing);
-    }
-    let leader = chosen_leader(form)?;
-    let given_at = when_value(form, ctx)?;
+    let instruction = cycle_form::read_instruction(form, ctx.operator, ctx.now)?;
     Ok(Request::Instruct(Box::new(InstructionRequest {
         entry_id,
-        instruction: Instruction {
-            id: None,
-            via: Via::parse(&form.value(LogKey::Via)),
-            leader,
-            text: form.value(LogKey::InstructionText).trim().to_string(),
-            given_at,
-            recorded_by: ctx.operator.to_string(),
-            recorded_at: ctx.now,
-        },
+        instruction,
     })))
 }
 
-/// The choice of whether a 请示 reached the leader.
-const REACHED: [&str; 2] = ["已联系上，已请示", "未联系上"];
-
 fn ask_form(entry: &Entry, ctx: &Ctx<'_>) -> Form<LogKey> {
-    let mut form = Form::new(
-        &format!("第 {} 号记录：请示领导", entry.id),
-        vec![
-            leader_choice(ctx, "请示领导"),
-            Field::text(LogKey::OtherLeader, "其他领导", false, 50)
-                .with_placeholder("不在名单中的领导：姓名和职务，如 县长 王某"),
-            via_choice(),
-            Field::choice(
-                LogKey::Reached,
-                "结果",
-                REACHED.iter().map(|s| (*s).to_string()).collect(),
-                0,
-            ),
-            when_field("请示时间"),
-        ],
-    );
+    let mut form = cycle_form::ask_form(&format!("第 {} 号记录：请示领导", entry.id), ctx.settings);
     if entry.fields.abroad {
         form.notice = Some("境外来源：一律请示领导，不得自行答复（002:1474）".into());
     }
@@ -1021,51 +923,8 @@ fn ask_form(entry: &Entry, ctx: &Ctx<'_>) -> Form<LogKey> {
 }
 
 fn save_ask(form: &Form<LogKey>, entry_id: EntryId, ctx: &Ctx<'_>) -> Result<Request, Vec<(LogKey, String)>> {
-    let leader = chosen_leader(form)?;
-    let at = when_value(form, ctx)?;
-    Ok(Request::AddLeaderRequest(
-        entry_id,
-        Box::new(LeaderRequest {
-            leader,
-            via: Via::parse(&form.value(LogKey::Via)).unwrap_or(Via::Phone),
-            at,
-            reached: form.value(LogKey::Reached) == REACHED[0],
-            recorded_by: ctx.operator.to_string(),
-            recorded_at: ctx.now,
-        }),
-    ))
-}
-
-/// The 依据 choice when no 批示 is chosen.
-const DIRECT_TASK: &str = "直接交办（无批示）";
-
-fn assign_form(entry: &Entry, basis: &[i64]) -> Form<LogKey> {
-    let mut options: Vec<String> = basis
-        .iter()
-        .filter_map(|id| entry.instructions.iter().find(|i| i.id == Some(*id)))
-        .map(|i| {
-            format!(
-                "{} 批示：{}",
-                i.leader,
-                crate::core::text::truncate(crate::core::text::first_line(&i.text), 20)
-            )
-        })
-        .collect();
-    options.push(DIRECT_TASK.into());
-    Form::new(
-        &format!("第 {} 号记录：交办", entry.id),
-        vec![
-            Field::choice(LogKey::Basis, "依据", options, 0),
-            Field::text(LogKey::Assignees, "交办给", false, 400)
-                .required()
-                .with_placeholder("单位或人，多个用顿号隔开：县应急局、城关镇"),
-            Field::text(LogKey::Due, "时限", false, 19)
-                .required()
-                .with_placeholder("如 17:00、明天 9:00、12-08 17:00"),
-            Field::text(LogKey::Requirement, "要求", true, TEXT_MAX_CHARS)
-                .with_placeholder("办理要求，如 到场核实并反馈"),
-        ],
-    )
+    let request = cycle_form::read_ask(form, ctx.operator, ctx.now)?;
+    Ok(Request::AddLeaderRequest(entry_id, Box::new(request)))
 }
 
 fn save_assign(
@@ -1074,26 +933,15 @@ fn save_assign(
     basis: &[i64],
     ctx: &Ctx<'_>,
 ) -> Result<Request, Vec<(LogKey, String)>> {
-    let missing = form.missing_required();
-    if !missing.is_empty() {
-        return Err(missing);
-    }
-    let assignees = split_names(&form.value(LogKey::Assignees), &ctx.settings.instruction.groups)
-        .map_err(|e| vec![(LogKey::Assignees, e)])?;
-    let due = validate::time_ahead(&form.value(LogKey::Due), ctx.now).map_err(|e| vec![(LogKey::Due, e)])?;
-    let instruction_id = match form.field(LogKey::Basis).map(|f| &f.input) {
-        Some(Input::Choice { selected, .. }) => basis.get(*selected).copied(),
-        _ => None,
-    };
-    Ok(Request::AddTasks(Box::new(NewTask {
-        item: ItemRef::Entry(entry_id),
-        instruction_id,
-        assignees,
-        requirement: form.value(LogKey::Requirement).trim().to_string(),
-        due,
-        recorded_by: ctx.operator.to_string(),
-        recorded_at: ctx.now,
-    })))
+    let task = cycle_form::read_assign(
+        form,
+        ItemRef::Entry(entry_id),
+        basis,
+        ctx.settings,
+        ctx.operator,
+        ctx.now,
+    )?;
+    Ok(Request::AddTasks(Box::new(task)))
 }
 
 /// The 结束方式 choice before one is chosen.

@@ -212,6 +212,10 @@ pub struct ReportEvent {
     pub event: Event,
     pub reports: Vec<Report>,
     pub timeline: Vec<TimelineLine>,
+    /// 批示 on the event (呈送领导阅示), in the order recorded.
+    pub instructions: Vec<super::log::Instruction>,
+    /// 交办 from the event, with their 反馈.
+    pub tasks: Vec<super::instruction::Task>,
 }
 
 impl ReportEvent {
@@ -1379,6 +1383,8 @@ mod tests {
             },
             reports: Vec::new(),
             timeline: lines,
+            instructions: Vec::new(),
+            tasks: Vec::new(),
         };
         assert_eq!(ev.state_at(at("2026-11-23 03:01")), EventState::New);
         assert_eq!(ev.state_at(at("2026-11-23 04:00")), EventState::Acknowledged);

@@ -19,10 +19,12 @@ use super::escalation::{Escalation, Input};
 use super::form::{FieldId, Form, FormEvent};
 use super::handover::{Draft, Handover, HandoverId, HandoverSummary, OpenState};
 use super::instruction::{
-    Closing, Feedback, FollowUps, LeaderRequest, NewPhoneNotice, NewTask, NoticeCall, PhoneNotice,
+    Closing, Feedback, FollowUps, ItemRef, LeaderRequest, NewPhoneNotice, NewTask, NoticeCall, PhoneNotice,
 };
 use super::keymap::{Action, Mode};
-use super::log::{AmendRequest, Entry, EntryId, EntryKey, EntrySummary, InstructionRequest, NewEntry, PageRequest};
+use super::log::{
+    AmendRequest, Entry, EntryId, EntryKey, EntrySummary, Instruction, InstructionRequest, NewEntry, PageRequest,
+};
 use super::report::{DailyReport, Window};
 use super::report_sent::ReportSending;
 use super::roster::{Shift, Swap};
@@ -204,6 +206,8 @@ pub enum Request {
         by: String,
         by_role: String,
     },
+    /// Record a 批示 on an item (an urgent event's: answered [`Reply::CycleSaved`]).
+    AddInstruction(ItemRef, Box<Instruction>),
     /// Record one attempt to put an entry to a leader (请示); answered [`Reply::EntrySaved`].
     AddLeaderRequest(EntryId, Box<LeaderRequest>),
     /// Hand the work out (交办); on an entry answered [`Reply::EntrySaved`].

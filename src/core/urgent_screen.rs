@@ -5,9 +5,11 @@
 
 use chrono::NaiveDateTime;
 
+use super::cycle_form::{self, CycleKey};
 use super::escalation::Input;
 use super::form::FormEvent;
 use super::form::{Field, Form};
+use super::instruction::ItemRef;
 use super::keymap::{Action, Mode};
 use super::log::{Entry, EntryId};
 use super::report::ReportEvent;
@@ -57,6 +59,14 @@ pub enum UrgentField {
     Unverified,
     /// Why a fact changed, why the level changed.
     Reason,
+    /// A field of the 批示 and 交办 forms (`cycle_form`).
+    Cycle(CycleKey),
+}
+
+impl From<CycleKey> for UrgentField {
+    fn from(k: CycleKey) -> Self {
+        Self::Cycle(k)
+    }
 }
 
 /// What the open form is for.
@@ -69,6 +79,10 @@ pub enum UrgentPurpose {
     Facts(EventId),
     Regrade(EventId),
     AddRecipient(EventId),
+    /// 批示 on the event (呈送领导阅示, 000:143).
+    Instruct(EventId),
+    /// 交办 from the event (the 批示 offered are in `UrgentScreen::assign_basis`).
+    Assign(EventId),
 }
 
 impl UrgentPurpose {
@@ -81,6 +95,8 @@ impl UrgentPurpose {
             Self::Facts(id) => ("事实", Some(id)),
             Self::Regrade(id) => ("定级", Some(id)),
             Self::AddRecipient(id) => ("追加", Some(id)),
+            Self::Instruct(id) => ("批示", Some(id)),
+            Self::Assign(id) => ("交办", Some(id)),
         }
     }
 }
@@ -186,6 +202,8 @@ pub struct UrgentScreen {
     /// The open events at the last reload: one that leaves them has closed (here or at another
     /// terminal) and belongs in the history, which is read again.
     open_ids: Vec<EventId>,
+    /// The 批示 the open 交办 form offers, in its order (newest first).
+    assign_basis: Vec<i64>,
 }
 
 fn text(key: UrgentField, label: &str, multiline: bool, max: usize) -> Field<UrgentField> {
@@ -891,6 +909,22 @@ impl UrgentScreen {
                     )
                 })
             }),
+            UrgentPurpose::Instruct(id) => cycle_form::read_instruction(form, cx.operator, cx.now).map(|i| {
+                let said = format!("已保存：第 {id} 号事件的领导批示（按 d 交办）");
+                (Request::AddInstruction(ItemRef::Event(id), Box::new(i)), said)
+            }),
+            UrgentPurpose::Assign(id) => cycle_form::read_assign(
+                form,
+                ItemRef::Event(id),
+                &self.assign_basis,
+                cx.settings,
+                cx.operator,
+                cx.now,
+            )
+            .map(|t| {
+                let said = format!("已保存：第 {id} 号事件的交办，在“督办”中跟踪");
+                (Request::AddTasks(Box::new(t)), said)
+            }),
             UrgentPurpose::AddRecipient(id) => read_add_recipient_form(form).map(|added| {
                 let said = format!("已追加报送对象：{}，自现在起计时", added.name);
                 let request = Request::AddRecipient {
@@ -950,6 +984,21 @@ impl UrgentScreen {
                 };
                 match action {
                     Action::Report => (report_form(d, cx.settings, cx.now), UrgentPurpose::Report(id)),
+                    Action::Instruct => (
+                        cycle_form::instruction_form(
+                            &format!("第 {id} 号事件：领导批示（呈送领导阅示，照原话记录）"),
+                            cx.settings,
+                        ),
+                        UrgentPurpose::Instruct(id),
+                    ),
+                    Action::Assign => {
+                        let (basis, lines) = cycle_form::basis_lines(&d.instructions);
+                        self.assign_basis = basis;
+                        (
+                            cycle_form::assign_form(&format!("第 {id} 号事件：交办"), lines),
+                            UrgentPurpose::Assign(id),
+                        )
+                    }
                     Action::UpdateFacts => (facts_form(&d.event), UrgentPurpose::Facts(id)),
                     Action::Regrade => (regrade_form(&d.event), UrgentPurpose::Regrade(id)),
                     _ => (add_recipient_form(&d.event), UrgentPurpose::AddRecipient(id)),
@@ -997,9 +1046,13 @@ impl Screen for UrgentScreen {
                 self.promoting = None;
                 self.purpose = UrgentPurpose::NewEvent;
             }
-            Action::Report | Action::CallOutcome | Action::UpdateFacts | Action::Regrade | Action::AddRecipient => {
-                self.open_change_form(action, cx)
-            }
+            Action::Report
+            | Action::CallOutcome
+            | Action::UpdateFacts
+            | Action::Regrade
+            | Action::AddRecipient
+            | Action::Instruct
+            | Action::Assign => self.open_change_form(action, cx),
             Action::Resolve | Action::CloseEvent => {
                 let Some(e) = self.selected(cx) else {
                     return;
@@ -1117,6 +1170,8 @@ impl Screen for UrgentScreen {
             event: e.clone(),
             reports: Vec::new(),
             timeline: Vec::new(),
+            instructions: Vec::new(),
+            tasks: Vec::new(),
         });
         let (mut form, purpose) = match (d.purpose.as_str(), &detail) {
             ("新建", _) => (new_event_form(&cx.settings.urgent, None), UrgentPurpose::NewEvent),
@@ -1128,6 +1183,21 @@ impl Screen for UrgentScreen {
             ("事实", Some(de)) => (facts_form(&de.event), UrgentPurpose::Facts(de.event.id)),
             ("定级", Some(de)) => (regrade_form(&de.event), UrgentPurpose::Regrade(de.event.id)),
             ("追加", Some(de)) => (add_recipient_form(&de.event), UrgentPurpose::AddRecipient(de.event.id)),
+            ("批示", Some(de)) => (
+                cycle_form::instruction_form(
+                    &format!("第 {} 号事件：领导批示（呈送领导阅示，照原话记录）", de.event.id),
+                    cx.settings,
+                ),
+                UrgentPurpose::Instruct(de.event.id),
+            ),
+            // The 批示 it offered are read with the detail: kept as 直接交办 (the typed text stays).
+            ("交办", Some(de)) => {
+                self.assign_basis = Vec::new();
+                (
+                    cycle_form::assign_form(&format!("第 {} 号事件：交办", de.event.id), Vec::new()),
+                    UrgentPurpose::Assign(de.event.id),
+                )
+            }
             // The event was closed meanwhile: its form has nowhere to go.
             _ => return false,
         };
@@ -1183,6 +1253,11 @@ impl Screen for UrgentScreen {
             (Reply::TimelineAppended | Reply::EventUpdated, Some(said)) => {
                 self.save_op = None;
                 self.saved(said, cx);
+            }
+            (Reply::CycleSaved { .. }, Some(said)) => {
+                self.save_op = None;
+                self.saved(said, cx);
+                cx.command(Command::ReloadFollowUps);
             }
             (Reply::Failed(why), Some(_)) => {
                 self.save_op = None;

@@ -261,6 +261,8 @@ impl Store {
             event: self.event(id)?,
             reports: self.reports(id)?,
             timeline: self.timeline(id)?,
+            instructions: self.instructions_on(crate::core::instruction::ItemRef::Event(id))?,
+            tasks: self.tasks_on(crate::core::instruction::ItemRef::Event(id))?,
         })
     }
 

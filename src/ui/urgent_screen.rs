@@ -13,6 +13,7 @@ use super::theme;
 use super::widgets::{clean, push_wrapped};
 use crate::core::app::App;
 use crate::core::escalation::EventState;
+use crate::core::instruction::TaskAlert;
 use crate::core::report::ReportEvent;
 use crate::core::settings::{contacts, report_callees, rung_to_phone};
 use crate::core::text::width;
@@ -586,6 +587,44 @@ pub fn detail_lines(
             Style::new().add_modifier(Modifier::BOLD),
         );
         say(&rep.content, 5, Style::new());
+    }
+    // 请示 on an event is its report to the duty leader (above); the leaders' words and the work
+    // handed out follow.
+    if !d.instructions.is_empty() {
+        say(&format!("领导批示（{} 条）：", d.instructions.len()), 0, theme::HEADER);
+        for i in &d.instructions {
+            let number = i.id.map_or_else(String::new, |id| format!("第 {id} 号批示  "));
+            let via = i.via.map_or_else(String::new, |v| format!("{}批示  ", v.label()));
+            say(
+                &format!("{number}{}  {via}{}", i.leader, i.given_at.format("%m-%d %H:%M")),
+                2,
+                Style::new().add_modifier(Modifier::BOLD),
+            );
+            say(&i.text, 5, Style::new());
+        }
+    }
+    if !d.tasks.is_empty() {
+        let warn = app.settings.instruction.task_warn_before;
+        say(&format!("交办（{} 项）：", d.tasks.len()), 0, theme::HEADER);
+        for t in &d.tasks {
+            let style = match t.alert(now, warn) {
+                TaskAlert::Overdue => theme::URGENT,
+                TaskAlert::DueSoon => theme::ASK_LEADER,
+                TaskAlert::Quiet => Style::new(),
+            };
+            say(
+                &format!("第 {} 号交办 {}：{}", t.id, t.assignee, t.state_label(now, warn)),
+                2,
+                style,
+            );
+            if let Some(f) = t.feedback.last() {
+                say(
+                    &format!("最近反馈 {}：{}", f.at.format("%m-%d %H:%M"), f.text),
+                    5,
+                    theme::PLACEHOLDER,
+                );
+            }
+        }
     }
     say("时间线：", 0, theme::HEADER);
     for t in d.timeline.iter().rev() {
