@@ -790,6 +790,62 @@ fn a_handover_with_one_open_item_is_confirmed_signed_by_both_and_then_read_only(
 }
 
 #[test]
+fn a_request_an_instruction_and_a_notice_typed_in_chinese_reach_the_database() {
+    let sandbox = Sandbox::new();
+    let t = sandbox.start(80, 24, &[]);
+    t.pick_operator();
+    t.open_new_entry();
+    type_call_and_save(&t);
+    // The entry needs the leader: 请示, not reached — the list row says so.
+    t.send_keys(&["Enter"]);
+    t.see("第 1 号记录");
+    t.send_keys(&["a"]);
+    t.see("请示领导");
+    t.focus("结果");
+    t.send_keys(&["Right"]);
+    t.send_keys(&["C-s"]);
+    t.see("未联系上（");
+    // The 批示 of a leader who is not in the config, typed in Chinese.
+    t.send_keys(&["i"]);
+    t.focus("其他领导");
+    t.type_text("副县长 李某");
+    t.focus("批示内容");
+    t.type_text("请城关镇立即组织巡堤");
+    t.send_keys(&["C-s"]);
+    t.see("领导批示（按 t 交办）");
+    // A notice to two duty rooms: one not reached, one reached.
+    t.send_keys(&["Escape"]);
+    t.send_keys(&["c"]);
+    t.see("还没有电话通知");
+    t.send_keys(&["n"]);
+    t.see("新建电话通知");
+    t.type_text("明日九时召开防汛调度会");
+    t.focus("通知对象");
+    t.type_text("城关镇值班室、东风镇值班室");
+    t.send_keys(&["C-s"]);
+    t.see("已保存：第 1 号电话通知");
+    t.see("已通知 0/2：选中对象");
+    t.send_keys(&["x"]);
+    t.see("未接通（1 次");
+    t.send_keys(&["y"]);
+    t.see("已通知：东风镇值班室");
+    t.send_keys(&["C-s"]);
+    t.see("已通知 1/2");
+    t.send_keys(&["Escape", "Escape"]);
+    t.quit();
+
+    let listed = sandbox.cli(&["log", "list", "--json"]);
+    let entries: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(entries[0]["instructions"][0]["leader"], "副县长 李某");
+    assert_eq!(entries[0]["instructions"][0]["text"], "请城关镇立即组织巡堤");
+    assert_eq!(entries[0]["requests"][0]["reached"], false);
+    let notices = sandbox.cli(&["notice", "list", "--json"]);
+    let notices: serde_json::Value = serde_json::from_slice(&notices.stdout).unwrap();
+    assert_eq!(notices[0]["recipients"][0]["state"], "未接通");
+    assert_eq!(notices[0]["recipients"][1]["state"], "已通知");
+}
+
+#[test]
 fn a_visitor_with_a_chinese_name_is_registered_found_again_by_pinyin_initials_and_checked_out() {
     let sandbox = Sandbox::new();
     let t = sandbox.start(80, 24, &[]);

@@ -321,7 +321,6 @@ fn a_notice_to_five_recipients_goes_through_not_reached_and_reached_to_done() {
     h.type_text("各乡镇值班室");
     h.key(Key::ctrl('s'));
     assert!(read(&mut h).contains("已保存：第 1 号电话通知"), "{}", read(&mut h));
-    h.key(Key::plain(KeyCode::Enter));
     let names = [
         "城关镇值班室",
         "东风镇值班室",
@@ -404,7 +403,6 @@ fn the_cycle_screens_read_whole_at_200x50() {
     tab_to(&mut h, "通知对象");
     h.type_text("城关镇值班室、东风镇值班室");
     h.key(Key::ctrl('s'));
-    h.key(Key::plain(KeyCode::Enter));
     let notice = read(&mut h);
     assert!(
         notice.contains("已通知 0/2：选中对象，接通按 y，未接通按 x"),

@@ -127,11 +127,10 @@ pub fn states() -> Vec<(String, App)> {
     h.keys(KeyCode::Tab, 4);
     h.type_text("各乡镇值班室");
     h.key(Key::ctrl('s'));
-    snap("电话通知", &h, Mode::Notices);
-    h.key(Key::plain(KeyCode::Enter));
     h.key(Key::ch('x'));
     snap("电话通知的对象", &h, Mode::NoticeDetail);
     h.key(Key::plain(KeyCode::Esc));
+    snap("电话通知", &h, Mode::Notices);
     h.key(Key::plain(KeyCode::Esc));
     snap("值班记录（督办之后）", &h, Mode::List);
 

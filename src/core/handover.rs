@@ -340,7 +340,7 @@ pub fn build_draft_with(
             title: format!("第 {} 号交办 {}：{} {about}", t.id, t.assignee, t.item.label()),
             detail: format!(
                 "{}；时限 {}{}",
-                t.state_label(now, s.task_warn_before),
+                t.short_state(now, s.task_warn_before),
                 format_minute(t.due),
                 t.feedback
                     .last()

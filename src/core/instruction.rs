@@ -67,7 +67,8 @@ pub fn request_state(needed: bool, requests: &[LeaderRequest], retry_after: Dura
             at: r.at,
         };
     }
-    if !needed {
+    // An item not triaged 请示 that someone tried to put to a leader is followed like one.
+    if !needed && requests.is_empty() {
         return RequestState::NotNeeded;
     }
     match requests.iter().map(|r| r.at).max() {
@@ -313,6 +314,18 @@ impl Task {
             TaskAlert::Overdue => format!("已超期 {}", span(now - self.due)),
             TaskAlert::DueSoon => format!("剩 {}", span(self.due - now)),
             TaskAlert::Quiet => format!("办理中（时限 {}）", self.due.format("%m-%d %H:%M")),
+        }
+    }
+}
+
+impl Task {
+    /// [`Task::state_label`] for a line that shows the 时限 anyway: 办理中 instead of repeating it.
+    #[must_use]
+    pub fn short_state(&self, now: NaiveDateTime, warn_before: Duration) -> String {
+        if self.done_at().is_none() && self.alert(now, warn_before) == TaskAlert::Quiet {
+            "办理中".into()
+        } else {
+            self.state_label(now, warn_before)
         }
     }
 }
@@ -979,5 +992,17 @@ mod tests {
             Some("李四".into())
         );
         assert_eq!(owner("（命令行）", &[]), None);
+    }
+
+    #[test]
+    fn an_item_not_triaged_to_ask_that_was_tried_is_followed_like_one() {
+        let tried_once = [tried("王县长", "2026-12-05 14:05", false)];
+        assert_eq!(
+            request_state(false, &tried_once, retry()),
+            RequestState::NotReached {
+                retry_at: at("2026-12-05 14:35")
+            }
+        );
+        assert_eq!(request_state(false, &[], retry()), RequestState::NotNeeded);
     }
 }

@@ -291,16 +291,15 @@ pub struct EntrySummary {
 }
 
 impl EntrySummary {
-    /// 未请示 / 未联系上 on a row that needs a 请示 and has none that reached a leader.
+    /// 未请示 on a row that needs a 请示 and has none; 未联系上 on a row tried without reaching a
+    /// leader.
     #[must_use]
     pub fn ask_mark(&self) -> Option<&'static str> {
-        if !self.triage.needs_request(self.abroad) {
-            return None;
-        }
         match self.asked {
-            None => Some("未请示"),
+            None if self.triage.needs_request(self.abroad) => Some("未请示"),
+            // Tried and nobody reached: followed whatever the triage.
             Some(false) => Some("未联系上"),
-            Some(true) => None,
+            _ => None,
         }
     }
     /// The list's sort key: newest first by time, then by id.

@@ -219,8 +219,10 @@ impl NoticeScreen {
     fn saved(&mut self, id: i64, done: bool, cx: &mut Cx<'_>) {
         match self.form.take().map(|(p, _)| p) {
             Some(NoticePurpose::New) => {
-                cx.say(format!("已保存：第 {id} 号电话通知。按 Enter 打开，逐个拨打"));
-                self.detail = None;
+                // Calling comes next: the notice opens on its first recipient (shown as soon as
+                // the reload below brings it).
+                cx.say(format!("已保存：第 {id} 号电话通知。逐个拨打：接通按 y，未接通按 x"));
+                self.detail = Some((id, 0));
             }
             _ => {
                 cx.say(if done {

@@ -480,7 +480,8 @@ impl Store {
         })
     }
 
-    /// Open entries that need a 请示 (triaged 请示, or 境外) with none that reached a leader: by
+    /// Open entries that need a 请示 (triaged 请示, or 境外, or tried already) with none that
+    /// reached a leader: by
     /// the open-entry index (0005), so the cost follows what is open, not ten years.
     pub fn open_asks(&self) -> Result<Vec<AskItem>> {
         let mut stmt = self.conn.prepare_cached(
@@ -489,7 +490,8 @@ impl Store {
                     (SELECT max(r.at) FROM leader_request r WHERE r.entry_id = e.id) \
              FROM log_entry e INDEXED BY log_entry_open \
              WHERE e.status <> '已办结' \
-               AND (e.triage = '请示' OR EXISTS (SELECT 1 FROM entry_abroad a WHERE a.entry_id = e.id)) \
+               AND (e.triage = '请示' OR EXISTS (SELECT 1 FROM entry_abroad a WHERE a.entry_id = e.id) \
+                    OR EXISTS (SELECT 1 FROM leader_request r WHERE r.entry_id = e.id)) \
                AND NOT EXISTS (SELECT 1 FROM leader_request r WHERE r.entry_id = e.id AND r.reached = 1) \
              ORDER BY e.occurred_at, e.id",
         )?;

@@ -311,11 +311,7 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, s: &Instruc
                 TaskAlert::DueSoon => theme::ASK_LEADER,
                 TaskAlert::Quiet => Style::new(),
             };
-            let state = if t.done_at().is_none() && alert == TaskAlert::Quiet {
-                "办理中".to_string()
-            } else {
-                t.state_label(now, s.task_warn_before)
-            };
+            let state = t.short_state(now, s.task_warn_before);
             let text = format!(
                 "第 {} 号交办 {}：{state}；时限 {}{}",
                 t.id,

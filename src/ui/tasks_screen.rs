@@ -55,7 +55,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             let head = format!(
                 "第 {} 号  {}  {}  时限 {}",
                 t.id,
-                t.state_label(app.now, warn),
+                t.short_state(app.now, warn),
                 clean(&t.assignee),
                 t.due.format("%m-%d %H:%M")
             );
