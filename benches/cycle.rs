@@ -47,7 +47,7 @@ fn file_size(path: &std::path::Path) -> u64 {
 
 /// Ten years of the cycle, day by day, on entries of that day's range of ids.
 fn add_ten_years(store: &mut Store, entries: i64, rng: &mut Rng) -> usize {
-    let start = at("2016-12-05 08:00");
+    let start = at("2016-12-05 08:00:00");
     let per_day = (entries / DAYS).max(1);
     let mut records = 0;
     store.begin_import().expect("begin the import");
@@ -241,7 +241,7 @@ fn main() {
         "Store::open_asks (未请示)",
         sample(runs, || store.open_asks().expect("a")),
     );
-    let end = at("2026-12-05 08:00");
+    let end = at("2026-12-05 08:00:00");
     stats(
         "Store::tasks_open_at (值班日报's 交办未办结)",
         sample(20, || store.tasks_open_at(end).expect("r")),

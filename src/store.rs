@@ -56,6 +56,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0019_search_ascii_tokenizer.sql"),
     include_str!("../migrations/0020_leader_request.sql"),
     include_str!("../migrations/0021_instruction_cycle.sql"),
+    include_str!("../migrations/0022_open_sets.sql"),
 ];
 
 /// The schema version this build writes.

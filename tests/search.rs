@@ -712,7 +712,7 @@ fn the_index_is_not_audited_and_verify_still_passes() {
 fn back_to_schema_7(path: &std::path::Path) {
     let conn = Connection::open(path).unwrap();
     conn.execute_batch(
-        "DROP TABLE search_doc; DROP TABLE search_uni; DROP TABLE search_rebuild; DROP TABLE pin_attempt; DROP TABLE pin_enrolment; DROP TABLE urgent_enrolment; DROP TABLE enrolment_confirmation; DROP TABLE tamper_ack; DROP TABLE tamper_finding; DROP TABLE handover_seal; DROP TABLE draft; DROP TABLE approver_confirmation; DROP TABLE urgent_clock; DROP TABLE urgent_fact; DROP TABLE daily_report_sent; DROP TABLE leader_request; DROP TABLE entry_abroad; DROP TABLE task_done; DROP TABLE task_feedback; DROP TABLE task; DROP TABLE instruction; DROP TABLE entry_closing; DROP TABLE notice_done; DROP TABLE notice_call; DROP TABLE notice_recipient; DROP TABLE notice; PRAGMA user_version = 7;",
+        "DROP TABLE search_doc; DROP TABLE search_uni; DROP TABLE search_rebuild; DROP TABLE pin_attempt; DROP TABLE pin_enrolment; DROP TABLE urgent_enrolment; DROP TABLE enrolment_confirmation; DROP TABLE tamper_ack; DROP TABLE tamper_finding; DROP TABLE handover_seal; DROP TABLE draft; DROP TABLE approver_confirmation; DROP TABLE urgent_clock; DROP TABLE urgent_fact; DROP TABLE daily_report_sent; DROP TABLE leader_request; DROP TABLE entry_abroad; DROP TABLE task_done; DROP TABLE task_feedback; DROP TABLE task; DROP TABLE instruction; DROP TABLE entry_closing; DROP TABLE notice_done; DROP TABLE notice_call; DROP TABLE notice_recipient; DROP TABLE notice; DROP TABLE task_open; DROP TABLE notice_open; PRAGMA user_version = 7;",
     )
     .unwrap();
 }

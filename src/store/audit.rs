@@ -59,7 +59,10 @@ const WHO_COLUMNS: &[&str] = &[
 /// Whether changes to `table` are records that get audit rows: not the audit log itself, and not
 /// the search index, which is derived from the records (`store/search.rs`).
 pub(crate) fn is_audited(table: &str) -> bool {
-    table != "audit_log" && table != "draft" && !super::search::is_search_table(table)
+    table != "audit_log"
+        && table != "draft"
+        && !super::search::is_search_table(table)
+        && !super::instruction::is_open_set(table)
 }
 
 type Sha = [u8; 32];
@@ -491,6 +494,11 @@ impl Store {
             }
         }
         self.verify_findings(&mut problems, &mut report.acknowledged)?;
+        if full {
+            for p in self.open_set_problems()? {
+                problems.push(p);
+            }
+        }
         for name in missing_triggers(&self.conn)? {
             problems.push(format!(
                 "保护触发器 {name} 缺失：有人在程序之外删除了它（记录可能已被改写），请保留数据库文件并报告"

@@ -13,6 +13,12 @@ use crate::core::instruction::{
 };
 use crate::core::log::{AmendRequest, EntryId, EntryKey, Instruction};
 
+/// The sets of what is still open (`task_open`, `notice_open`, migration 0022): derived from
+/// `task_done` / `notice_done`, not audited, checked by `verify` ([`Store::open_set_problems`]).
+pub(crate) fn is_open_set(table: &str) -> bool {
+    table == "task_open" || table == "notice_open"
+}
+
 /// A 批示 names its 方式, its leader and its text.
 pub(super) fn check_instruction(i: &Instruction) -> Result<()> {
     if i.via.is_none() {
@@ -215,7 +221,10 @@ impl Store {
                     t.recorded_by,
                     time_to_sql(t.recorded_at)
                 ])?;
-                ids.push(tx.last_insert_rowid());
+                let id = tx.last_insert_rowid();
+                tx.prepare_cached("INSERT INTO task_open (task_id) VALUES (?1)")?
+                    .execute([id])?;
+                ids.push(id);
             }
             Ok(ids)
         })
@@ -269,12 +278,11 @@ impl Store {
         Ok(self.with_feedback(vec![t])?.remove(0))
     }
 
-    /// Every 交办 not finished, by 时限 (督办). Walks the 时限 index, skipping finished ones by
-    /// their `task_done` row.
+    /// Every 交办 not finished, by 时限 (督办): from the open set, so the cost follows what is
+    /// open, not ten years.
     pub fn open_tasks(&self) -> Result<Vec<Task>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {TASK_COLUMNS} FROM task t INDEXED BY task_by_due \
-             WHERE NOT EXISTS (SELECT 1 FROM task_done d WHERE d.task_id = t.id) ORDER BY t.due, t.id"
+            "SELECT {TASK_COLUMNS} FROM task_open o JOIN task t ON t.id = o.task_id ORDER BY t.due, t.id"
         ))?;
         let tasks = stmt
             .query_map([], task_from_row)?
@@ -303,6 +311,8 @@ impl Store {
             if f.closes {
                 tx.prepare_cached("INSERT INTO task_done (task_id, recorded_by, recorded_at) VALUES (?1, ?2, ?3)")?
                     .execute(params![task_id, f.recorded_by, time_to_sql(f.recorded_at)])?;
+                tx.prepare_cached("DELETE FROM task_open WHERE task_id = ?1")?
+                    .execute([task_id])?;
             }
             Ok(())
         })
@@ -366,6 +376,8 @@ impl Store {
                 time_to_sql(n.recorded_at)
             ])?;
             let id = tx.last_insert_rowid();
+            tx.prepare_cached("INSERT INTO notice_open (notice_id) VALUES (?1)")?
+                .execute([id])?;
             for name in &n.recipients {
                 tx.prepare_cached("INSERT INTO notice_recipient (notice_id, name, added_by) VALUES (?1, ?2, ?3)")?
                     .execute(params![id, name.trim(), n.recorded_by])?;
@@ -431,10 +443,7 @@ impl Store {
     pub fn notices(&self, recent: usize) -> Result<(Vec<PhoneNotice>, Vec<PhoneNotice>)> {
         let open: Vec<i64> = self
             .conn
-            .prepare_cached(
-                "SELECT n.id FROM notice n WHERE NOT EXISTS (SELECT 1 FROM notice_done d WHERE d.notice_id = n.id) \
-                 ORDER BY n.id",
-            )?
+            .prepare_cached("SELECT notice_id FROM notice_open ORDER BY notice_id")?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let done: Vec<i64> = self
@@ -475,6 +484,8 @@ impl Store {
             if done_now {
                 tx.prepare_cached("INSERT INTO notice_done (notice_id, recorded_by, recorded_at) VALUES (?1, ?2, ?3)")?
                     .execute(params![notice_id, call.recorded_by, time_to_sql(call.at)])?;
+                tx.prepare_cached("DELETE FROM notice_open WHERE notice_id = ?1")?
+                    .execute([notice_id])?;
             }
             Ok(done_now)
         })
@@ -527,5 +538,37 @@ impl Store {
             .query_map([time_to_sql(t)], task_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         self.with_feedback(tasks)
+    }
+
+    /// Where the open sets disagree with the records (a row removed or added outside the app):
+    /// each a sentence for `verify`.
+    pub fn open_set_problems(&self) -> Result<Vec<String>> {
+        let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
+        let mut out = Vec::new();
+        let missing = count(
+            "SELECT count(*) FROM task t WHERE NOT EXISTS (SELECT 1 FROM task_done d WHERE d.task_id = t.id) \
+             AND NOT EXISTS (SELECT 1 FROM task_open o WHERE o.task_id = t.id)",
+        )? + count(
+            "SELECT count(*) FROM notice n WHERE NOT EXISTS (SELECT 1 FROM notice_done d WHERE d.notice_id = n.id) \
+             AND NOT EXISTS (SELECT 1 FROM notice_open o WHERE o.notice_id = n.id)",
+        )?;
+        if missing > 0 {
+            out.push(format!(
+                "督办清单缺少 {missing} 项未办结的交办或电话通知：有人在程序之外删除了它们，督办和交班单因此看不到"
+            ));
+        }
+        let extra = count(
+            "SELECT count(*) FROM task_open o WHERE NOT EXISTS (SELECT 1 FROM task t WHERE t.id = o.task_id) \
+             OR EXISTS (SELECT 1 FROM task_done d WHERE d.task_id = o.task_id)",
+        )? + count(
+            "SELECT count(*) FROM notice_open o WHERE NOT EXISTS (SELECT 1 FROM notice n WHERE n.id = o.notice_id) \
+             OR EXISTS (SELECT 1 FROM notice_done d WHERE d.notice_id = o.notice_id)",
+        )?;
+        if extra > 0 {
+            out.push(format!(
+                "督办清单多出 {extra} 项已办结或不存在的交办或电话通知：是在程序之外写入的"
+            ));
+        }
+        Ok(out)
     }
 }
