@@ -237,8 +237,9 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
                     key,
                 })
         }
+        Request::LoadOpenTasks => store.open_tasks().map_or_else(failed, Reply::OpenTasks),
         Request::LoadFollowUps => store
-            .follow_ups()
+            .follow_ups_brief()
             .map_or_else(failed, |f| Reply::FollowUps(Box::new(f))),
         Request::LoadNotices => store
             .notices(NOTICES_SHOWN_DONE)

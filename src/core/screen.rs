@@ -216,8 +216,10 @@ pub enum Request {
     AddFeedback(i64, Box<Feedback>),
     /// Close an entry: its progress amendments and how it left the office's hands.
     CloseEntry(Box<AmendRequest>, Closing),
-    /// What the cycle leaves open (交办, notices, 请示 not made).
+    /// What the cycle leaves open (交办, notices, 请示 not made), as the reminders need it.
     LoadFollowUps,
+    /// Every open 交办 whole (督办): what each is about, its 反馈.
+    LoadOpenTasks,
     /// Notices not finished, and the newest finished ones.
     LoadNotices,
     AddNotice(Box<NewPhoneNotice>),
@@ -310,6 +312,8 @@ pub enum Reply {
     DraftsSaved,
     Findings(Vec<super::integrity::IntegrityFinding>),
     FollowUps(Box<FollowUps>),
+    /// Every open 交办, by 时限.
+    OpenTasks(Vec<super::instruction::Task>),
     /// Open notices (oldest first) and the newest finished ones.
     Notices(Vec<PhoneNotice>, Vec<PhoneNotice>),
     /// A notice, a call, tasks or a 反馈 committed; for a call, whether the notice is now done.

@@ -37,7 +37,7 @@ pub struct TasksScreen {
 
 impl TasksScreen {
     fn load(&mut self, cx: &mut Cx<'_>) {
-        self.load_op = Some(cx.request(Request::LoadFollowUps));
+        self.load_op = Some(cx.request(Request::LoadOpenTasks));
     }
 
     #[must_use]
@@ -196,10 +196,10 @@ impl Screen for TasksScreen {
         if self.load_op == Some(op) {
             self.load_op = None;
             match reply {
-                Reply::FollowUps(f) => {
+                Reply::OpenTasks(tasks) => {
                     // Keep the same task selected when it is still open.
                     let was = self.selected_task().map(|t| t.id);
-                    self.rows = f.tasks;
+                    self.rows = tasks;
                     self.loaded = true;
                     self.selected = was
                         .and_then(|id| self.rows.iter().position(|t| t.id == id))

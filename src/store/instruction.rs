@@ -517,10 +517,30 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Everything the cycle leaves open: 交办, notices, 请示 not made.
+    /// Everything the cycle leaves open, whole: 交办 with what they are about and their 反馈,
+    /// notices, 请示 not made (the handover draft).
     pub fn follow_ups(&self) -> Result<FollowUps> {
         Ok(FollowUps {
             tasks: self.open_tasks()?,
+            notices: self.notices(0)?.0,
+            asks: self.open_asks()?,
+        })
+    }
+
+    /// What the reminders and the status line need, read every 30 seconds and after saves: the
+    /// open 交办 without what they are about or their 反馈 (each of those is a read of a record
+    /// somewhere in ten years), the open notices, the 请示 not made.
+    pub fn follow_ups_brief(&self) -> Result<FollowUps> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.id, t.entry_id, t.event_id, t.instruction_id, t.assignee, t.requirement, t.due, \
+                    t.recorded_by, t.recorded_at, '' \
+             FROM task_open o JOIN task t ON t.id = o.task_id ORDER BY t.due, t.id",
+        )?;
+        let tasks = stmt
+            .query_map([], task_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(FollowUps {
+            tasks,
             notices: self.notices(0)?.0,
             asks: self.open_asks()?,
         })
