@@ -1,5 +1,5 @@
 //! The instruction cycle at ten years (issue 17): what the app reads every 30 seconds and after
-//! every save (`Store::follow_ups`: every open 交办, every unfinished notice, every entry still
+//! every save (`Store::follow_ups_brief`: every open 交办, every unfinished notice, every entry still
 //! waiting for its 请示), the 督办 view, the notices screen, the 值班日报's open 交办, an entry's
 //! detail with its cycle, the list page with its 请示 marks — and what the cycle's records add to
 //! the file.
@@ -226,7 +226,11 @@ fn main() {
     let runs = 50;
     let _ = store.follow_ups();
     stats(
-        "Store::follow_ups (every 30 s and after each save)",
+        "Store::follow_ups_brief (every 30 s and after each save)",
+        sample(runs, || store.follow_ups_brief().expect("f")),
+    );
+    stats(
+        "Store::follow_ups whole (handover draft)",
         sample(runs, || store.follow_ups().expect("f")),
     );
     stats(

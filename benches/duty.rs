@@ -901,6 +901,7 @@ fn generate(path: &Path, entries: usize) -> ImportReport {
                             Status::InProgress
                         },
                         pending_instruction: None,
+                        asked: false,
                     },
                     g.instruction.clone(),
                 ));

@@ -155,8 +155,35 @@ struct Term {
     socket: String,
 }
 
+/// The `zhiban` processes whose parent is `shell` (the pane's shell), as /proc has them now.
+fn zhiban_children(shell: &str) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(Result::ok)
+        .filter_map(|e| {
+            let pid = e.file_name().to_string_lossy().into_owned();
+            let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+            let (head, rest) = stat.rsplit_once(") ")?;
+            let comm = head.split_once(" (")?.1;
+            let ppid = rest.split_whitespace().nth(1)?;
+            (ppid == shell && comm == "zhiban").then_some(pid)
+        })
+        .collect()
+}
+
 impl Drop for Term {
     fn drop(&mut self) {
+        // An app still running when the test ends (a test that failed, or one that never quits
+        // it) is stopped first: killing the tmux server under it left it running, spinning on a
+        // terminal that is gone (a known fault of the app, noted in issue 17's closing note).
+        if let Ok(out) = self.command().args(["display-message", "-p", "#{pane_pid}"]).output()
+            && let Ok(shell) = String::from_utf8(out.stdout)
+        {
+            for pid in zhiban_children(shell.trim()) {
+                let _ = Command::new("kill").args(["-TERM", &pid]).output();
+            }
+        }
         let socket = self
             .command()
             .args(["display-message", "-p", "#{socket_path}"])

@@ -255,6 +255,7 @@ fn an_entry_goes_through_request_instruction_tasks_and_feedback_to_done() {
     assert!(draft.contains("交办事项 第 1 号交办 县应急局"), "{draft}");
     assert!(draft.contains("已超期"), "{draft}");
     assert!(draft.contains("交办事项 第 2 号交办 城关镇"), "{draft}");
+    assert!(draft.contains("请示：已请示领导"), "the leader was reached: {draft}");
     show("交班单（17:01）80x24", &mut h);
     h.key(Key::plain(KeyCode::Esc));
     if h.app.confirm.is_some() {

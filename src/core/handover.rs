@@ -84,6 +84,8 @@ pub struct OpenEntry {
     pub status: Status,
     /// The newest 领导批示 when nothing was recorded on the entry after it: (leader, text, given at).
     pub pending_instruction: Option<(String, String, NaiveDateTime)>,
+    /// A 请示 on it reached a leader.
+    pub asked: bool,
 }
 
 /// A visitor still in the building.
@@ -273,7 +275,15 @@ pub fn build_draft_with(
             .copied()
             .collect::<Vec<_>>()
             .join(" ");
-        let deadline = entry_deadline(e, now);
+        let waits_for_request = state.follow_ups.asks.iter().any(|a| a.entry_id == e.id);
+        let deadline = match e.triage {
+            // A leader was reached (its 请示 is recorded), and nothing waits on a 批示: say so,
+            // not "ask now".
+            Triage::AskLeader if e.asked && !waits_for_request && e.pending_instruction.is_none() => {
+                "请示：已请示领导".to_string()
+            }
+            _ => entry_deadline(e, now),
+        };
         let ask = state
             .follow_ups
             .asks
@@ -548,6 +558,7 @@ mod tests {
             triage,
             status,
             pending_instruction: None,
+            asked: false,
         }
     }
 

@@ -921,6 +921,7 @@ mod tests {
                     triage: Triage::Routine,
                     status: Status::Pending,
                     pending_instruction: None,
+                    asked: false,
                 })
                 .collect(),
             visitors: visitors

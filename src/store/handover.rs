@@ -100,7 +100,8 @@ impl Store {
                     (SELECT count(*) FROM log_amendment a WHERE a.entry_id = e.id \
                         AND a.amended_at > coalesce(n.recorded_at, i.recorded_at)) \
                     + (SELECT count(*) FROM task t WHERE t.entry_id = e.id \
-                        AND t.recorded_at >= coalesce(n.recorded_at, i.recorded_at)) \
+                        AND t.recorded_at >= coalesce(n.recorded_at, i.recorded_at)), \
+                    EXISTS (SELECT 1 FROM leader_request r WHERE r.entry_id = e.id AND r.reached = 1) \
              FROM log_entry e \
              LEFT JOIN instruction n ON n.id = \
                   (SELECT max(id) FROM instruction WHERE entry_id = e.id) \
@@ -125,6 +126,7 @@ impl Store {
                 triage: row_label(r, 6, Triage::parse)?,
                 status: row_label(r, 7, Status::parse)?,
                 pending_instruction,
+                asked: r.get(12)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
