@@ -1579,6 +1579,43 @@ mod tests {
     }
 
     #[test]
+    fn the_instruction_section_sets_the_cycle_times_and_groups_and_names_a_bad_line() {
+        let shipped = parse(DEFAULT_TOML, None).unwrap().settings.instruction;
+        assert_eq!(shipped.retry_after, chrono::Duration::minutes(30));
+        assert_eq!(shipped.group_after, chrono::Duration::days(30));
+        assert_eq!(shipped.groups[0].0, "各乡镇值班室");
+        assert_eq!(shipped.groups[0].1.len(), 5);
+        let c = user(
+            "[instruction]\nretry_minutes = 10\nhandover_group_days = 7\n\
+             [[instruction.group]]\nname = \"县直部门\"\nmembers = [\"县应急局\", \"县水利局\"]\n",
+        )
+        .unwrap();
+        let s = &c.settings.instruction;
+        assert_eq!(s.retry_after, chrono::Duration::minutes(10));
+        assert_eq!(s.group_after, chrono::Duration::days(7));
+        assert_eq!(
+            s.task_warn_before,
+            chrono::Duration::minutes(60),
+            "unwritten: the default"
+        );
+        assert_eq!(
+            s.groups,
+            [(
+                "县直部门".to_string(),
+                vec!["县应急局".to_string(), "县水利局".to_string()]
+            )]
+        );
+        let e = user("[instruction]\nretry_minutes = 0\n").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.contains("retry_minutes"), "{e}");
+        let e = user("[instruction]\n[[instruction.group]]\nname = \"甲\"\nmembers = [\"乙\", \"乙\"]\n").unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        assert!(e.message.contains("重复"), "{e}");
+        let e = user("[instruction]\nretry = 5\n").unwrap_err();
+        assert!(e.message.contains("retry_minutes"), "{e}");
+    }
+
+    #[test]
     fn unsupported_language_is_refused() {
         let e = user("[ui]\nlanguage = \"en\"\n").unwrap_err();
         assert_eq!(e.line, Some(2));
