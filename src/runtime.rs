@@ -787,9 +787,19 @@ fn run_until_quit(
         {
             (wait, pause_ends, replies_due) = (poll, false, true);
         }
-        let msg = if event::poll(wait)? {
+        let input = match next_input(wait)? {
+            Input::HungUp => {
+                // The terminal is gone (its window closed, its server killed; no SIGHUP need come
+                // with it): end as a signal would, the drafts kept.
+                live.dispatch(app, Msg::Terminate, now());
+                break;
+            }
+            Input::Event(e) => Some(e),
+            Input::Nothing => None,
+        };
+        let msg = if let Some(event) = input {
             last_input = std::time::Instant::now();
-            match event::read()? {
+            match event {
                 Event::Key(k) if k.kind == KeyEventKind::Press => match translate_key(k) {
                     Some(key) => Msg::Key(key),
                     None => continue,
@@ -817,6 +827,50 @@ fn run_until_quit(
     }
     index.stop();
     Ok(())
+}
+
+/// What the terminal gave within a wait.
+enum Input {
+    Event(Event),
+    /// Nothing before the wait was over.
+    Nothing,
+    /// The terminal hung up: its reads would only ever return end-of-file.
+    HungUp,
+}
+
+/// The next terminal event within `wait`. The wait is on the terminal itself, not in crossterm:
+/// on a terminal that hangs up while crossterm waits, its reading loop spins on end-of-file and
+/// never returns. crossterm is asked only when an event is buffered or bytes are there (a resize
+/// comes at the next look, within a second).
+fn next_input(wait: Duration) -> io::Result<Input> {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdin = std::io::stdin();
+    let look = |timeout: Duration| -> PollFlags {
+        let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+        let t = Timespec {
+            tv_sec: i64::try_from(timeout.as_secs()).unwrap_or(i64::MAX),
+            tv_nsec: i64::from(timeout.subsec_nanos()),
+        };
+        match poll(&mut fds, Some(&t)) {
+            Ok(n) if n > 0 => fds[0].revents(),
+            _ => PollFlags::empty(),
+        }
+    };
+    let gone = PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL;
+    if look(Duration::ZERO).intersects(gone) {
+        return Ok(Input::HungUp);
+    }
+    if event::poll(Duration::ZERO)? {
+        return Ok(Input::Event(event::read()?));
+    }
+    let ready = look(wait);
+    if ready.intersects(gone) {
+        return Ok(Input::HungUp);
+    }
+    if event::poll(Duration::ZERO)? {
+        return Ok(Input::Event(event::read()?));
+    }
+    Ok(Input::Nothing)
 }
 
 /// How often the loop looks for the store thread's answer while one is out (most take well

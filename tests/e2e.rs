@@ -1083,6 +1083,39 @@ fn sighup_restores_the_terminal_and_exits() {
 }
 
 #[test]
+fn a_terminal_that_goes_away_ends_the_app_instead_of_leaving_it_spinning() {
+    let s = Sandbox::new();
+    let t = s.start(80, 24, &[]);
+    t.pick_operator();
+    t.open_new_entry();
+    t.focus("来电单位");
+    t.type_text(UNIT);
+    t.see(UNIT);
+    let pid = app_pid(&t);
+    // The window is closed: the terminal hangs up under the app (its reads are end-of-file).
+    let _ = t.command().arg("kill-server").output();
+    let alive = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| stat.rsplit_once(") ").map(|(_, rest)| !rest.starts_with('Z')))
+            .unwrap_or(false)
+    };
+    let start = Instant::now();
+    while alive() {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "zhiban {pid} is still running {}s after its terminal went away",
+            DEADLINE.as_secs()
+        );
+        thread::sleep(POLL);
+    }
+    // What was typed was kept as a draft on the way out.
+    let store = zhiban::store::Store::open(&s.db()).expect("open the database");
+    let drafts = store.drafts("张三").expect("read the drafts");
+    assert!(drafts.iter().any(|(_, body, _)| body.contains(UNIT)), "{drafts:?}");
+}
+
+#[test]
 fn sigint_from_outside_restores_the_terminal_and_exits() {
     let s = Sandbox::new();
     let (before, after, saved_before, saved_after) = signal_wrapper(&s);
