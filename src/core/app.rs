@@ -2142,6 +2142,67 @@ mod tests {
     }
 
     #[test]
+    fn closing_as_a_request_without_a_leader_reached_says_how_to_record_one() {
+        use crate::core::log::{Entry, build_entry};
+        let mut a = app();
+        let raw = [
+            (LogField::Kind, "来电"),
+            (LogField::Person, "群众"),
+            (LogField::Content, "路灯不亮"),
+        ]
+        .into_iter()
+        .map(|(f, v)| (f, v.to_string()))
+        .collect();
+        let fields = build_entry(&raw, "张三", at(NOW)).unwrap();
+        a.open(Target::Entry(3));
+        let effects = a.finish(at(NOW));
+        let op = op_of(&effects, |r| matches!(r, Request::LoadEntry(3)));
+        reply(
+            &mut a,
+            op,
+            Reply::Entry(Box::new(Entry {
+                id: 3,
+                fields,
+                amendments: vec![],
+                instructions: vec![],
+                alert: vec![],
+                events: vec![],
+                requests: vec![],
+                tasks: vec![],
+                closings: vec![],
+            })),
+        );
+        key(&mut a, Key::ch('s'));
+        key(&mut a, Key::plain(KeyCode::Right));
+        key(&mut a, Key::plain(KeyCode::Right)); // 待办 -> 已办结
+        key(&mut a, Key::plain(KeyCode::Tab));
+        type_text(&mut a, "已交王县长");
+        for _ in 0..10 {
+            if a.screens.log.form.as_ref().unwrap().form.focused().unwrap().label == "结束方式" {
+                break;
+            }
+            key(&mut a, Key::plain(KeyCode::Tab));
+        }
+        key(&mut a, Key::plain(KeyCode::Right)); // 办结
+        key(&mut a, Key::plain(KeyCode::Right)); // 说明
+        key(&mut a, Key::plain(KeyCode::Right)); // 请示
+        assert!(
+            key(&mut a, Key::ctrl('s')).is_empty(),
+            "no 请示 reached a leader: nothing is sent"
+        );
+        let form = &a.screens.log.form.as_ref().unwrap().form;
+        assert_eq!(form.focused().unwrap().label, "结束方式");
+        assert!(
+            form.focused()
+                .unwrap()
+                .error
+                .as_ref()
+                .unwrap()
+                .contains("按 a 记录请示")
+        );
+    }
+
+    #[test]
     fn progress_to_done_requires_a_result_and_records_amendments() {
         use crate::core::log::{Entry, build_entry};
         let mut a = app();

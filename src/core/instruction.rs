@@ -304,7 +304,17 @@ impl Task {
         task_alert(self.due, self.done_at().is_some(), now, warn_before)
     }
 
-    /// 已办结（12-05 16:00）, 已超期 2 小时, 剩 40 分钟, 进行中（时限 12-06 17:00）.
+    /// [`Task::state_label`] for a line that shows the 时限 anyway: 办理中 instead of repeating it.
+    #[must_use]
+    pub fn short_state(&self, now: NaiveDateTime, warn_before: Duration) -> String {
+        if self.done_at().is_none() && self.alert(now, warn_before) == TaskAlert::Quiet {
+            "办理中".into()
+        } else {
+            self.state_label(now, warn_before)
+        }
+    }
+
+    /// 已办结（12-05 16:00）, 已超期 2 小时, 剩 40 分钟, 办理中（时限 12-06 17:00）.
     #[must_use]
     pub fn state_label(&self, now: NaiveDateTime, warn_before: Duration) -> String {
         if let Some(at) = self.done_at() {
@@ -314,18 +324,6 @@ impl Task {
             TaskAlert::Overdue => format!("已超期 {}", span(now - self.due)),
             TaskAlert::DueSoon => format!("剩 {}", span(self.due - now)),
             TaskAlert::Quiet => format!("办理中（时限 {}）", self.due.format("%m-%d %H:%M")),
-        }
-    }
-}
-
-impl Task {
-    /// [`Task::state_label`] for a line that shows the 时限 anyway: 办理中 instead of repeating it.
-    #[must_use]
-    pub fn short_state(&self, now: NaiveDateTime, warn_before: Duration) -> String {
-        if self.done_at().is_none() && self.alert(now, warn_before) == TaskAlert::Quiet {
-            "办理中".into()
-        } else {
-            self.state_label(now, warn_before)
         }
     }
 }

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 
 use super::cycle_form::{self, CycleKey};
 use super::form::{Field, Form, FormEvent, Input};
-use super::instruction::{Closing, ItemRef, LeaderRequest, Via};
+use super::instruction::{Closing, ItemRef, LeaderRequest, check_closing};
 use super::keymap::{Action, Mode};
 use super::log::{
     AmendRequest, Entry, EntryId, EntryKey, EntryKind, EntrySummary, InstructionRequest, LogField, RawValues, ReadBack,
@@ -971,9 +971,9 @@ fn progress_form(entry: &Entry) -> Form<LogKey> {
     )
 }
 
-/// The closing the form chose, checked for its detail (the 请示 rule is the store's: it knows
-/// the attempts).
-fn chosen_closing(form: &Form<LogKey>) -> Result<Closing, Vec<(LogKey, String)>> {
+/// The closing the form chose, checked by the rules against the entry's 请示 attempts (a 请示
+/// closing says how to record the 请示 it needs).
+fn chosen_closing(form: &Form<LogKey>, requests: &[LeaderRequest]) -> Result<Closing, Vec<(LogKey, String)>> {
     let detail = form.value(LogKey::ClosingDetail).trim().to_string();
     let closing = match form.value(LogKey::ClosingKind).as_str() {
         "办结" => Closing::Done,
@@ -987,18 +987,13 @@ fn chosen_closing(form: &Form<LogKey>) -> Result<Closing, Vec<(LogKey, String)>>
             )]);
         }
     };
-    crate::core::instruction::check_closing(
-        &closing,
-        &[LeaderRequest {
-            leader: String::new(),
-            via: Via::Phone,
-            at: NaiveDateTime::MIN,
-            reached: true,
-            recorded_by: String::new(),
-            recorded_at: NaiveDateTime::MIN,
-        }],
-    )
-    .map_err(|e| vec![(LogKey::ClosingDetail, e)])?;
+    check_closing(&closing, requests).map_err(|e| match closing {
+        Closing::Asked => vec![(
+            LogKey::ClosingKind,
+            "以“请示”结束须先记录已联系上领导的请示：按 Esc 回到记录，按 a 记录请示".into(),
+        )],
+        _ => vec![(LogKey::ClosingDetail, e)],
+    })?;
     Ok(closing)
 }
 
@@ -1015,14 +1010,7 @@ fn save_progress(form: &Form<LogKey>, entry: &Entry, ctx: &Ctx<'_>) -> Result<Re
         return Err(vec![(LogKey::Log(LogField::Result), "办结须填写办理结果".into())]);
     }
     let closing = if done && entry.fields.status != Status::Done {
-        let closing = chosen_closing(form)?;
-        if closing == Closing::Asked && !entry.requests.iter().any(|r| r.reached) {
-            return Err(vec![(
-                LogKey::ClosingKind,
-                "以“请示”结束须先记录已联系上领导的请示：按 Esc 回到记录，按 a 记录请示".into(),
-            )]);
-        }
-        Some(closing)
+        Some(chosen_closing(form, &entry.requests)?)
     } else {
         None
     };

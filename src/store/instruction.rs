@@ -58,10 +58,7 @@ impl Store {
             return Err(StoreError::Refused("请示须写明领导（姓名或职务）".into()));
         }
         self.write(|tx| {
-            tx.prepare_cached("SELECT 1 FROM log_entry WHERE id = ?1")?
-                .query_row([entry_id], |_| Ok(()))
-                .optional()?
-                .ok_or(StoreError::NotFound(entry_id))?;
+            check_item(tx, ItemRef::Entry(entry_id))?;
             tx.prepare_cached(
                 "INSERT INTO leader_request (entry_id, leader, via, at, reached, recorded_by, recorded_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -104,6 +101,10 @@ const TASK_COLUMNS: &str = "t.id, t.entry_id, t.event_id, t.instruction_id, t.as
      t.recorded_by, t.recorded_at, \
      coalesce((SELECT e.unit || '：' || substr(e.content, 1, 60) FROM log_entry e WHERE e.id = t.entry_id), \
               (SELECT v.category || '：' || substr(v.summary, 1, 60) FROM urgent_event v WHERE v.id = t.event_id), '')";
+
+/// [`TASK_COLUMNS`] without what the task is about (a read of its record, somewhere in ten years).
+const TASK_COLUMNS_BRIEF: &str = "t.id, t.entry_id, t.event_id, t.instruction_id, t.assignee, t.requirement, \
+     t.due, t.recorded_by, t.recorded_at, ''";
 
 fn task_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
     let entry: Option<i64> = r.get(1)?;
@@ -531,11 +532,9 @@ impl Store {
     /// open 交办 without what they are about or their 反馈 (each of those is a read of a record
     /// somewhere in ten years), the open notices, the 请示 not made.
     pub fn follow_ups_brief(&self) -> Result<FollowUps> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT t.id, t.entry_id, t.event_id, t.instruction_id, t.assignee, t.requirement, t.due, \
-                    t.recorded_by, t.recorded_at, '' \
-             FROM task_open o JOIN task t ON t.id = o.task_id ORDER BY t.due, t.id",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {TASK_COLUMNS_BRIEF} FROM task_open o JOIN task t ON t.id = o.task_id ORDER BY t.due, t.id"
+        ))?;
         let tasks = stmt
             .query_map([], task_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
