@@ -73,6 +73,34 @@ struct FileConfig {
     access: Option<Spanned<Vec<Spanned<AccessEntry>>>>,
     report: Option<Spanned<ReportSection>>,
     instruction: Option<Spanned<InstructionSection>>,
+    documents: Option<Spanned<DocumentsSection>>,
+}
+
+/// `[documents]`: how long a forward may wait for its 签收.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct DocumentsSection {
+    #[serde(default)]
+    sign_within_minutes: Option<Spanned<u32>>,
+}
+
+/// `[documents]` checked: minutes within a week.
+fn documents_settings(
+    section: Option<Spanned<DocumentsSection>>,
+    err: Locate<'_>,
+) -> Result<crate::core::document::DocumentSettings, ConfigError> {
+    let mut out = crate::core::document::DocumentSettings::default();
+    if let Some(m) = section.and_then(|s| s.into_inner().sign_within_minutes) {
+        let v = *m.get_ref();
+        if v == 0 || v > 7 * 24 * 60 {
+            return Err(err(
+                m.span(),
+                "sign_within_minutes（转交后多少分钟未签收即提醒）须在 1 到 10080 之间".into(),
+            ));
+        }
+        out.sign_within = chrono::Duration::minutes(i64::from(v));
+    }
+    Ok(out)
 }
 
 /// `[instruction]`: the times of the 请示—批示—交办 cycle and the notices' recipient groups.
@@ -657,6 +685,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     let access = access_settings(user.access.or(d.access), &err)?;
     let report = report_settings(user.report.or(d.report), &err)?;
     let instruction = instruction_settings(user.instruction.or(d.instruction), &err)?;
+    let documents = documents_settings(user.documents.or(d.documents), &err)?;
     let lock_minutes = ui.lock_minutes.as_ref().map_or(15, |m| *m.get_ref());
     if lock_minutes > 24 * 60 {
         let span = ui.lock_minutes.as_ref().map_or(0..0, Spanned::span);
@@ -680,6 +709,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
             access,
             report,
             instruction,
+            documents,
         },
         language: ui.language.into_inner(),
         source: path.map(Path::to_path_buf),

@@ -38,6 +38,12 @@ pub fn now() -> NaiveDateTime {
 /// How many finished notices the 电话通知 screen lists under the open ones.
 const NOTICES_SHOWN_DONE: usize = 30;
 
+/// How many documents the 收文登记 screen lists besides those waiting for a 签收.
+const DOCUMENTS_SHOWN: usize = 200;
+
+/// How many 查岗 rounds the screen lists.
+const SPOTCHECKS_SHOWN: usize = 50;
+
 /// Executes one request against the store; answers with what happened, as facts.
 pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply {
     let failed = |e: crate::store::StoreError| match e {
@@ -254,6 +260,55 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         } => store
             .add_notice_call(notice_id, recipient_id, &call)
             .map_or_else(failed, |done| Reply::CycleSaved { id: notice_id, done }),
+        Request::LoadDocuments => store
+            .documents(DOCUMENTS_SHOWN)
+            .map_or_else(failed, |(open, recent)| Reply::Documents(open, recent)),
+        Request::AddDocument(d) => store
+            .add_document(&d, now)
+            .map_or_else(failed, |(id, year, serial)| Reply::DocumentSaved { id, year, serial }),
+        Request::AddForwards {
+            of,
+            to,
+            purpose,
+            at,
+            by,
+        } => {
+            let id = match of {
+                crate::core::document::Forwarded::Document(id) | crate::core::document::Forwarded::Entry(id) => id,
+            };
+            store
+                .add_forwards(of, &to, &purpose, at, &by, now)
+                .map_or_else(failed, |_| Reply::CycleSaved { id, done: false })
+        }
+        Request::SignForward(id, sig) => store
+            .sign_forward(id, &sig, now)
+            .map_or_else(failed, |()| Reply::CycleSaved { id, done: true }),
+        Request::LoadDirectory => store.directory().map_or_else(failed, |d| Reply::Directory(Box::new(d))),
+        Request::RevealContact { id, by } => store
+            .log_contact_reveal(id, &by, now)
+            .and_then(|()| store.directory())
+            .map_or_else(failed, |d| {
+                let full = d
+                    .contacts
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| c.home_phone.clone())
+                    .unwrap_or_default();
+                Reply::ContactRevealed { id, full }
+            }),
+        Request::LoadSpotChecks => store
+            .recent_spotchecks(SPOTCHECKS_SHOWN)
+            .map_or_else(failed, Reply::SpotChecks),
+        Request::AddSpotCheck(r) => store
+            .add_spotcheck(&r)
+            .map_or_else(failed, |id| Reply::CycleSaved { id, done: false }),
+        Request::AddSpotCheckCall { round, unit, call } => store
+            .add_spotcheck_call(round, unit, &call, now)
+            .and_then(|()| store.spotcheck(round))
+            .map_or_else(failed, |r| Reply::CycleSaved {
+                id: round,
+                done: r.finished(),
+            }),
         r @ (Request::LoadVisits
         | Request::LoadVisitPage(_)
         | Request::LookupVisitors(_)

@@ -8,6 +8,8 @@
 
 pub mod audit;
 pub mod backup;
+pub mod directory;
+pub mod document;
 pub mod draft;
 pub mod export;
 pub mod guard;
@@ -18,6 +20,7 @@ pub mod pin;
 pub mod report;
 pub mod roster;
 pub mod search;
+pub mod spotcheck;
 pub mod urgent;
 pub mod visit;
 
@@ -57,6 +60,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0020_leader_request.sql"),
     include_str!("../migrations/0021_instruction_cycle.sql"),
     include_str!("../migrations/0022_open_sets.sql"),
+    include_str!("../migrations/0023_documents_directory_spotcheck.sql"),
 ];
 
 /// The schema version this build writes.

@@ -325,8 +325,12 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
     }
     // 督办: 交办 overdue or due soon, 请示 not made, notices not finished (counts only).
     if app.operator.is_some()
-        && let Some((whole, short, overdue)) =
-            crate::core::instruction::board_line(&app.shared.follow_ups, &app.settings.instruction, app.now)
+        && let Some((whole, short, overdue)) = crate::core::instruction::board_line(
+            &app.shared.follow_ups,
+            &app.settings.instruction,
+            &app.settings.documents,
+            app.now,
+        )
     {
         let style = if overdue { theme::STATUS_ALERT } else { theme::NOTICE };
         if used(&spans) + width(&whole) + 2 <= cells {

@@ -97,6 +97,8 @@ enum Job {
     ReportSent,
     /// What the instruction cycle leaves open (交办, notices, 请示).
     FollowUps,
+    /// The directory (通讯录): numbers for the ladder and groups for the forms.
+    Directory,
 }
 
 /// How often what the instruction cycle leaves open is read again (besides after every write).
@@ -298,6 +300,7 @@ impl App {
         self.check_daily_report();
         self.load_roster_if_needed();
         self.load_follow_ups();
+        self.load_directory();
         if self.operator.is_some() {
             self.start_screens();
         } else {
@@ -568,6 +571,13 @@ impl App {
         }
     }
 
+    /// Reads the directory again unless a read is already out.
+    fn load_directory(&mut self) {
+        if !self.job_out(&Job::Directory) {
+            self.request(Job::Directory, Request::LoadDirectory);
+        }
+    }
+
     /// Says each reminder of the cycle once when it falls due (交办 due soon or overdue, a 请示
     /// or a notice call to try again): the first on the status line with how many more, and the
     /// bell once — a lower tier than urgent alerts, which ring until acknowledged.
@@ -575,7 +585,12 @@ impl App {
         if self.operator.is_none() {
             return;
         }
-        let due = super::instruction::due_reminders(&self.shared.follow_ups, &self.settings.instruction, now);
+        let due = super::instruction::due_reminders(
+            &self.shared.follow_ups,
+            &self.settings.instruction,
+            &self.settings.documents,
+            now,
+        );
         let fresh: Vec<&(super::instruction::ReminderKey, String)> =
             due.iter().filter(|(k, _)| !self.reminded.contains(k)).collect();
         if let Some((_, first)) = fresh.first() {
@@ -687,10 +702,18 @@ impl App {
                 }
                 self.request(Job::Events, Request::LoadEvents);
                 self.load_follow_ups();
+                self.load_directory();
                 self.load_pin_statuses();
                 self.shared.roster.invalidate();
                 self.load_roster_if_needed();
             }
+            (Job::Directory, Reply::Directory(d)) => {
+                // The numbers go into the settings the ladder and the alerts read; a number the
+                // directory no longer has stays until the app starts again.
+                super::directory::fill_numbers(&mut self.settings, &d);
+                self.shared.directory = *d;
+            }
+            (Job::Directory, Reply::Failed(why)) => self.say(&format!("读取通讯录失败：{why}")),
             (Job::FollowUps, Reply::FollowUps(f)) => {
                 self.shared.follow_ups = *f;
                 self.shared.follow_ups_at = Some(self.now);
@@ -1073,6 +1096,7 @@ impl App {
                 }
                 self.request(Job::Events, Request::LoadEvents);
                 self.load_follow_ups();
+                self.load_directory();
             }
             Command::RosterMonth(month) => {
                 self.shared.roster.month = month;
@@ -1566,6 +1590,7 @@ mod tests {
             access: Vec::new(),
             report: Default::default(),
             instruction: Default::default(),
+            documents: Default::default(),
         }
     }
 

@@ -904,6 +904,7 @@ mod tests {
             access: Vec::new(),
             report: Default::default(),
             instruction: Default::default(),
+            documents: Default::default(),
         }
     }
 

@@ -13,6 +13,7 @@
 //! * **交办 deadlines.** A task handed out with a 时限 is reminded before it is due and is overdue
 //!   after ([`task_alert`]): a lower tier than urgent alerts.
 
+use super::document::{DocumentSettings, OpenForward};
 use chrono::{Duration, NaiveDateTime};
 
 use super::validate::format_minute;
@@ -597,6 +598,8 @@ pub struct FollowUps {
     pub tasks: Vec<Task>,
     pub notices: Vec<PhoneNotice>,
     pub asks: Vec<AskItem>,
+    /// Forwards (转交) of documents and entries not signed for yet.
+    pub unsigned: Vec<OpenForward>,
 }
 
 /// A reminder said once (status line, the bell once): what it is about and which moment.
@@ -606,12 +609,19 @@ pub enum ReminderKey {
     TaskOverdue(i64),
     AskRetry(i64, NaiveDateTime),
     NoticeRetry(i64, NaiveDateTime),
+    /// A forward not signed for in time.
+    Unsigned(i64),
 }
 
 /// The reminders due at `now`, each with its sentence (no confidential text: names of units and
 /// record numbers, never the content). The caller says each key once.
 #[must_use]
-pub fn due_reminders(f: &FollowUps, s: &InstructionSettings, now: NaiveDateTime) -> Vec<(ReminderKey, String)> {
+pub fn due_reminders(
+    f: &FollowUps,
+    s: &InstructionSettings,
+    docs: &DocumentSettings,
+    now: NaiveDateTime,
+) -> Vec<(ReminderKey, String)> {
     let mut out = Vec::new();
     for t in &f.tasks {
         match t.alert(now, s.task_warn_before) {
@@ -663,13 +673,26 @@ pub fn due_reminders(f: &FollowUps, s: &InstructionSettings, now: NaiveDateTime)
             }
         }
     }
+    for u in &f.unsigned {
+        if u.due(docs) <= now {
+            out.push((
+                ReminderKey::Unsigned(u.id),
+                format!("转交未签收：{}（: 转到“收文登记”记录签收）", u.line(now, docs)),
+            ));
+        }
+    }
     out
 }
 
 /// The status line's standing note while anything is open: the whole, a short form, and whether
 /// something is overdue (shown as an alarm, red).
 #[must_use]
-pub fn board_line(f: &FollowUps, s: &InstructionSettings, now: NaiveDateTime) -> Option<(String, String, bool)> {
+pub fn board_line(
+    f: &FollowUps,
+    s: &InstructionSettings,
+    docs: &DocumentSettings,
+    now: NaiveDateTime,
+) -> Option<(String, String, bool)> {
     let overdue = f
         .tasks
         .iter()
@@ -695,11 +718,15 @@ pub fn board_line(f: &FollowUps, s: &InstructionSettings, now: NaiveDateTime) ->
     if notices > 0 {
         parts.push(format!("通知未完 {notices}"));
     }
+    let unsigned = f.unsigned.iter().filter(|u| u.due(docs) <= now).count();
+    if unsigned > 0 {
+        parts.push(format!("转交未签收 {unsigned}"));
+    }
     if parts.is_empty() {
         return None;
     }
     let whole = format!("督办：{}", parts.join("、"));
-    let short = format!("督办 {}", overdue + soon + not_asked + notices);
+    let short = format!("督办 {}", overdue + soon + not_asked + notices + unsigned);
     Some((whole, short, overdue > 0))
 }
 

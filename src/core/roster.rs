@@ -596,7 +596,7 @@ pub fn parse_csv(text: &str, people: &[Person]) -> Result<Vec<Shift>, Vec<RowErr
 
 /// The 1-based line of the record starting at byte `at`. The reader counts the empty lines it
 /// skipped before a record as part of that record, so they are stepped over here.
-fn line_of(text: &str, at: u64) -> usize {
+pub(crate) fn line_of(text: &str, at: u64) -> usize {
     let bytes = text.as_bytes();
     let mut at = usize::try_from(at).unwrap_or(bytes.len()).min(bytes.len());
     while bytes.get(at).is_some_and(|b| matches!(b, b'\r' | b'\n')) {

@@ -437,6 +437,7 @@ mod tests {
             access: Vec::new(),
             report: Default::default(),
             instruction: Default::default(),
+            documents: Default::default(),
         }
     }
 

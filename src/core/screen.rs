@@ -15,6 +15,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::alerts::Notice;
+use super::directory::Directory;
+use super::document::{Document, Forwarded, NewDocument, Signature};
 use super::escalation::{Escalation, Input};
 use super::form::{FieldId, Form, FormEvent};
 use super::handover::{Draft, Handover, HandoverId, HandoverSummary, OpenState};
@@ -31,6 +33,7 @@ use super::roster::{Shift, Swap};
 use super::search::{SearchCursor, SearchPage};
 use super::settings::Settings;
 use super::shared::Shared;
+use super::spotcheck::{CheckCall, NewSpotCheck, SpotCheck};
 use super::urgent::{
     AddedRecipient, AlertTarget, DeadlineRule, EntryAlert, Event, EventId, FactChange, Level, NewEvent, Report,
     ReportType, TimelineLine,
@@ -229,6 +232,39 @@ pub enum Request {
         recipient_id: i64,
         call: Box<NoticeCall>,
     },
+    /// Documents with a forward not signed for, and the newest others.
+    LoadDocuments,
+    /// Register a document (answered [`Reply::DocumentSaved`]).
+    AddDocument(Box<NewDocument>),
+    /// Forward a document or an entry to each name (answered [`Reply::CycleSaved`] with the
+    /// item's id).
+    AddForwards {
+        of: Forwarded,
+        to: Vec<String>,
+        purpose: String,
+        at: NaiveDateTime,
+        by: String,
+    },
+    /// The 签收 of one forward (answered [`Reply::CycleSaved`] with the forward's id).
+    SignForward(i64, Box<Signature>),
+    /// The directory in force.
+    LoadDirectory,
+    /// Show one contact's 宅电, logging who looked and when (answered [`Reply::ContactRevealed`]).
+    RevealContact {
+        id: i64,
+        by: String,
+    },
+    /// The newest 查岗 rounds.
+    LoadSpotChecks,
+    /// Start a round (answered [`Reply::CycleSaved`] with its id).
+    AddSpotCheck(Box<NewSpotCheck>),
+    /// One call of a round (answered [`Reply::CycleSaved`] with the round's id; `done`: every
+    /// room now called).
+    AddSpotCheckCall {
+        round: i64,
+        unit: i64,
+        call: Box<CheckCall>,
+    },
 }
 
 pub use super::pin_policy::{PinCheck, PinPlace, PinStatus};
@@ -321,6 +357,22 @@ pub enum Reply {
         id: i64,
         done: bool,
     },
+    /// Documents with a forward not signed for (oldest first), then the newest others.
+    Documents(Vec<Document>, Vec<Document>),
+    /// A document registered: its id, year and 收文编号.
+    DocumentSaved {
+        id: i64,
+        year: i32,
+        serial: i64,
+    },
+    Directory(Box<Directory>),
+    /// The reveal was logged: the contact's full 宅电.
+    ContactRevealed {
+        id: i64,
+        full: String,
+    },
+    /// The newest 查岗 rounds, newest first.
+    SpotChecks(Vec<SpotCheck>),
     /// The request failed; why, in the store's words.
     Failed(String),
     /// A write refused because a row it would change was changed outside the app (the store

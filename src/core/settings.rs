@@ -31,6 +31,8 @@ pub struct Settings {
     pub report: super::report::ReportSettings,
     /// `[instruction]`: 请示 retry, 交办 reminders, notice retry and groups, the handover's group line.
     pub instruction: super::instruction::InstructionSettings,
+    /// `[documents]`: how long a forward waits for its 签收 before it is reminded.
+    pub documents: super::document::DocumentSettings,
 }
 
 /// Where backups go and which are kept (by default: beside the database, the default rotation,
@@ -311,6 +313,7 @@ mod tests {
             access: Vec::new(),
             report: Default::default(),
             instruction: Default::default(),
+            documents: Default::default(),
         }
     }
 

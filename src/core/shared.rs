@@ -22,6 +22,9 @@ pub struct Shared {
     pub follow_ups: super::instruction::FollowUps,
     /// When `follow_ups` was last read.
     pub follow_ups_at: Option<NaiveDateTime>,
+    /// The directory in force (通讯录): the ladder's numbers, the forms' groups. Read at start,
+    /// after a write here and after another terminal's.
+    pub directory: super::directory::Directory,
 }
 
 impl Shared {

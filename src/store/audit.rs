@@ -63,6 +63,7 @@ pub(crate) fn is_audited(table: &str) -> bool {
         && table != "draft"
         && !super::search::is_search_table(table)
         && !super::instruction::is_open_set(table)
+        && !super::document::is_open_set(table)
 }
 
 type Sha = [u8; 32];
@@ -495,7 +496,11 @@ impl Store {
         }
         self.verify_findings(&mut problems, &mut report.acknowledged)?;
         if full {
-            for p in self.open_set_problems()? {
+            for p in self
+                .open_set_problems()?
+                .into_iter()
+                .chain(self.forward_set_problems()?)
+            {
                 problems.push(p);
             }
         }

@@ -525,6 +525,7 @@ impl Store {
             tasks: self.open_tasks()?,
             notices: self.notices(0)?.0,
             asks: self.open_asks()?,
+            unsigned: self.open_forwards()?,
         })
     }
 
@@ -542,6 +543,7 @@ impl Store {
             tasks,
             notices: self.notices(0)?.0,
             asks: self.open_asks()?,
+            unsigned: self.open_forwards()?,
         })
     }
 
