@@ -2,6 +2,8 @@
 //! tab bar, the current screen, the status line (time, operator, alert area, last message) and
 //! the hint bar — then any overlay (operator picker, help, yes/no question).
 
+pub mod directory_screen;
+pub mod docs_screen;
 pub mod findings_screen;
 pub mod form;
 pub mod handover_screen;
@@ -10,6 +12,7 @@ pub mod notice_screen;
 pub mod people_screen;
 pub mod roster_screen;
 pub mod search_screen;
+pub mod spotcheck_screen;
 pub mod tasks_screen;
 pub mod theme;
 pub mod urgent_screen;
@@ -120,6 +123,15 @@ fn render_screen(frame: &mut Frame, area: Rect, app: &App) {
         ScreenId::Notices => match &s.notices.form {
             Some((_, form)) => form::render_form(frame, area, form),
             None => notice_screen::render(frame, area, app),
+        },
+        ScreenId::Documents => match &s.documents.form {
+            Some((_, form)) => form::render_form(frame, area, form),
+            None => docs_screen::render(frame, area, app),
+        },
+        ScreenId::Directory => directory_screen::render(frame, area, app),
+        ScreenId::SpotChecks => match &s.spotchecks.form {
+            Some((_, form)) => form::render_form(frame, area, form),
+            None => spotcheck_screen::render(frame, area, app),
         },
         ScreenId::Urgent => urgent_screen::render(frame, area, app),
         ScreenId::Visitors => visit_screen::render(frame, area, app),

@@ -1263,7 +1263,7 @@ impl App {
                     && let (Some(c), Some(s)) = (key.typed_char(), &mut self.sign_in)
                 {
                     s.type_char(c);
-                } else if matches!(mode, Mode::Form | Mode::VisitLookup | Mode::Search)
+                } else if matches!(mode, Mode::Form | Mode::VisitLookup | Mode::Search | Mode::Directory)
                     && let Some(c) = key.typed_char()
                 {
                     self.with_screen(self.screen, |s, cx| s.on_char(c, cx));
@@ -1920,7 +1920,8 @@ mod tests {
                     Request::QuickVerify,
                     Request::LoadEvents,
                     Request::LoadRoster(..),
-                    Request::LoadFollowUps
+                    Request::LoadFollowUps,
+                    Request::LoadDirectory
                 ]
             ),
             "{asked:?}"

@@ -404,13 +404,13 @@ mod tests {
                     ,县水利局,,0871-1234,,,,\n\
                     \n\
                     城关镇值班室,城关镇,,0871-22223333,,,各乡镇值班室,\n\
-                    李四,县信访局,,,12345,,,\n";
+                    李四,县信访局,,,1380000,,,\n";
         let errors = parse_csv(text).unwrap_err();
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 3, 6], "{errors:?}");
         assert!(errors[0].message.contains("姓名为空"));
         assert!(errors[1].message.contains("办公电话“0871-1234”不对"));
-        assert!(errors[2].to_string().starts_with("第 6 行：手机“12345”不对"));
+        assert!(errors[2].to_string().starts_with("第 6 行：手机“1380000”不对"));
     }
 
     #[test]

@@ -27,6 +27,7 @@ labelled_enum!(
         Instruction => "待落实批示",
         Task => "交办事项",
         Notice => "电话通知",
+        Forward => "待签收转交",
     }
 );
 
@@ -385,6 +386,19 @@ pub fn build_draft_with(
             grouped: false,
         });
     }
+    // Documents and entries handed on and not yet signed for, oldest first.
+    for f in &state.follow_ups.unsigned {
+        items.push(Item {
+            kind: ItemKind::Forward,
+            ref_id: f.id,
+            title: format!("第 {} 号转交 {}：{}", f.id, f.to_whom, truncate(&f.what, 50)),
+            detail: format!("{} 转交，待签收", format_minute(f.forwarded_at)),
+            must_carry: false,
+            first_handed: first(ItemKind::Forward, f.id),
+            check: Check::Pending,
+            grouped: false,
+        });
+    }
     // The group line's items last, together (a stable sort keeps their order).
     items.sort_by_key(|i| i.grouped);
     let total: u32 = state.shift_counts.iter().map(|(_, n)| n).sum();
@@ -709,6 +723,7 @@ mod tests {
             follow_ups: FollowUps {
                 tasks: vec![task],
                 notices: Vec::new(),
+                unsigned: Vec::new(),
                 asks: vec![
                     AskItem {
                         entry_id: 3,

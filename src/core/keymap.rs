@@ -155,6 +155,18 @@ pub enum Mode {
     Notices,
     /// One notice: its recipients, each called.
     NoticeDetail,
+    /// 收文登记: documents received.
+    Docs,
+    /// One document: its forwards and their 签收.
+    DocDetail,
+    /// 通讯录: typed text goes into the lookup box.
+    Directory,
+    /// One contact.
+    ContactDetail,
+    /// 查岗: the rounds.
+    SpotChecks,
+    /// One round: its duty rooms, each called.
+    SpotCheckDetail,
 }
 
 /// Everything a key can ask for.
@@ -283,6 +295,24 @@ pub enum Action {
     Notified,
     /// The selected recipient did not answer (未接通).
     NotReached,
+    /// Open 收文登记.
+    OpenDocuments,
+    NewDocument,
+    /// 转交 the document shown.
+    Forward,
+    /// Record the 签收 of the selected forward.
+    SignFor,
+    /// Open 通讯录.
+    OpenDirectory,
+    /// Open 查岗.
+    OpenSpotChecks,
+    NewSpotCheck,
+    /// The duty room called is staffed (在岗).
+    OnDuty,
+    /// Nobody answered (未接).
+    NoAnswer,
+    /// Someone other than the duty officer answered (非值班人员接听).
+    NotOnDuty,
 }
 
 impl Action {
@@ -379,6 +409,16 @@ impl Action {
             Self::NewNotice => "新建通知",
             Self::Notified => "已通知",
             Self::NotReached => "未接通",
+            Self::OpenDocuments => "收文登记",
+            Self::NewDocument => "登记收文",
+            Self::Forward => "转交",
+            Self::SignFor => "签收",
+            Self::OpenDirectory => "通讯录",
+            Self::OpenSpotChecks => "查岗",
+            Self::NewSpotCheck => "新建查岗",
+            Self::OnDuty => "在岗",
+            Self::NoAnswer => "未接",
+            Self::NotOnDuty => "非值班人员接听",
         }
     }
 }
@@ -441,6 +481,9 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::List, &[Key::ch('/')], Action::Search, true),
     b(Mode::List, &[Key::ch('d')], Action::OpenTasks, false),
     b(Mode::List, &[Key::ch('c')], Action::OpenNotices, false),
+    b(Mode::List, &[Key::ch('w')], Action::OpenDocuments, false),
+    b(Mode::List, &[Key::ch('t')], Action::OpenDirectory, false),
+    b(Mode::List, &[Key::ch('z')], Action::OpenSpotChecks, false),
     b(Mode::List, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::List, &[Key::ch('?')], Action::Help, true),
     b(Mode::List, &[Key::ch('q')], Action::Quit, true),
@@ -624,6 +667,58 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::NoticeDetail, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::NoticeDetail, &[Key::ch('?')], Action::Help, true),
     b(Mode::NoticeDetail, &[Key::ch('q')], Action::Quit, false),
+    // 收文登记: waiting for a 签收 first.
+    b(Mode::Docs, &[Key::ch('n')], Action::NewDocument, true),
+    b(Mode::Docs, &[p(C::Enter)], Action::Open, true),
+    b(Mode::Docs, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::Docs, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Docs, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Docs, &[Key::ch(':')], Action::GoTo, false),
+    b(Mode::Docs, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Docs, &[Key::ch('q')], Action::Quit, false),
+    // One document: its forwards.
+    b(Mode::DocDetail, &[Key::ch('f')], Action::Forward, true),
+    b(Mode::DocDetail, &[Key::ch('s')], Action::SignFor, true),
+    b(Mode::DocDetail, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::DocDetail, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::DocDetail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::DocDetail, &[Key::ch(':')], Action::GoTo, false),
+    b(Mode::DocDetail, &[Key::ch('?')], Action::Help, true),
+    b(Mode::DocDetail, &[Key::ch('q')], Action::Quit, false),
+    // 通讯录: no printable keys, they go into the lookup box.
+    b(Mode::Directory, &[p(C::Enter)], Action::Open, true),
+    b(Mode::Directory, &[p(C::Up)], Action::Up, false),
+    b(Mode::Directory, &[p(C::Down)], Action::Down, false),
+    b(Mode::Directory, &[p(C::PageUp)], Action::PageUp, false),
+    b(Mode::Directory, &[p(C::PageDown)], Action::PageDown, false),
+    b(Mode::Directory, &[p(C::Esc)], Action::Back, true),
+    b(Mode::Directory, &[p(C::Backspace)], Action::DeleteBack, false),
+    b(Mode::Directory, &[Key::ctrl('u')], Action::DeleteToLineStart, false),
+    // One contact: the 宅电 revealed on request, logged.
+    b(Mode::ContactDetail, &[Key::ch('v')], Action::Reveal, true),
+    b(Mode::ContactDetail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::ContactDetail, &[Key::ch(':')], Action::GoTo, false),
+    b(Mode::ContactDetail, &[Key::ch('?')], Action::Help, true),
+    b(Mode::ContactDetail, &[Key::ch('q')], Action::Quit, false),
+    // 查岗: the rounds, newest first.
+    b(Mode::SpotChecks, &[Key::ch('n')], Action::NewSpotCheck, true),
+    b(Mode::SpotChecks, &[p(C::Enter)], Action::Open, true),
+    b(Mode::SpotChecks, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::SpotChecks, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::SpotChecks, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::SpotChecks, &[Key::ch(':')], Action::GoTo, false),
+    b(Mode::SpotChecks, &[Key::ch('?')], Action::Help, true),
+    b(Mode::SpotChecks, &[Key::ch('q')], Action::Quit, false),
+    // One round: a key per outcome on the selected duty room.
+    b(Mode::SpotCheckDetail, &[Key::ch('y')], Action::OnDuty, true),
+    b(Mode::SpotCheckDetail, &[Key::ch('x')], Action::NoAnswer, true),
+    b(Mode::SpotCheckDetail, &[Key::ch('o')], Action::NotOnDuty, true),
+    b(Mode::SpotCheckDetail, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::SpotCheckDetail, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::SpotCheckDetail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::SpotCheckDetail, &[Key::ch(':')], Action::GoTo, false),
+    b(Mode::SpotCheckDetail, &[Key::ch('?')], Action::Help, true),
+    b(Mode::SpotCheckDetail, &[Key::ch('q')], Action::Quit, false),
     // 来访登记: the on-site board.
     b(Mode::Visitors, &[Key::ch('n')], Action::RegisterVisit, true),
     b(Mode::Visitors, &[Key::ch('c')], Action::Checkout, true),

@@ -308,6 +308,18 @@ impl LogScreen {
                 cx.command(Command::Open(Target::Notices));
                 None
             }
+            Action::OpenDocuments => {
+                cx.command(Command::Open(Target::Documents));
+                None
+            }
+            Action::OpenDirectory => {
+                cx.command(Command::Open(Target::Directory));
+                None
+            }
+            Action::OpenSpotChecks => {
+                cx.command(Command::Open(Target::SpotChecks));
+                None
+            }
             Action::Open => {
                 if let Some(id) = self.list.selected_row().map(|row| row.id) {
                     let r = self.open_entry(id);

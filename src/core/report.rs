@@ -288,6 +288,8 @@ pub struct ReportData {
     pub visits: VisitCounts,
     /// 交办 given before the end and not finished by it (督办), by deadline.
     pub open_tasks: Vec<super::instruction::Task>,
+    /// 查岗 rounds started in the window, oldest first.
+    pub spot_checks: Vec<super::spotcheck::SpotCheck>,
 }
 
 impl ReportData {
@@ -303,6 +305,7 @@ impl ReportData {
             events: Vec::new(),
             visits: VisitCounts::default(),
             open_tasks: Vec::new(),
+            spot_checks: Vec::new(),
         }
     }
 }
@@ -606,10 +609,41 @@ pub struct DailyReport {
     pub open_truncated: bool,
     /// 交办 not finished at the end (督办), by deadline.
     pub open_tasks: Vec<TaskLine>,
+    /// 查岗 rounds started in the window, as they stood at its end.
+    pub spot_checks: Vec<CheckLine>,
     pub phone_rate: OnTimeRate,
     pub written_rate: OnTimeRate,
     /// The audit chain's head when the report was made: the paper anchor it prints.
     pub anchor: Option<super::anchor::Anchor>,
+}
+
+/// A 查岗 round of the window: when, by whom, which group, and its summary as of the end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckLine {
+    pub id: i64,
+    pub at: NaiveDateTime,
+    pub by: String,
+    pub group: String,
+    pub summary: super::spotcheck::CheckSummary,
+}
+
+impl CheckLine {
+    /// "第 1 次 21:00 张三查 各乡镇值班室：应查 10，查通 7，未接 3（…）".
+    #[must_use]
+    pub fn text(&self, y: i32) -> String {
+        let group = if self.group.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", self.group)
+        };
+        format!(
+            "第 {} 次 {} {}查{group}：{}",
+            self.id,
+            short_time(self.at, y),
+            self.by,
+            self.summary.sentence()
+        )
+    }
 }
 
 /// A 交办 still open at the end of the window.
@@ -760,6 +794,24 @@ pub fn build(data: &ReportData, now: NaiveDateTime) -> DailyReport {
                 on: t.item.label(),
                 due: t.due,
                 overdue: t.due < as_of,
+            })
+            .collect(),
+        spot_checks: data
+            .spot_checks
+            .iter()
+            .map(|r| {
+                // Calls made after the end are not part of this period's report.
+                let mut as_then = r.clone();
+                for u in &mut as_then.units {
+                    u.calls.retain(|c| c.at < as_of);
+                }
+                CheckLine {
+                    id: r.id,
+                    at: r.started_at,
+                    by: r.started_by.clone(),
+                    group: r.group.clone(),
+                    summary: as_then.summary(),
+                }
             })
             .collect(),
         phone_rate,
@@ -1000,9 +1052,25 @@ impl DailyReport {
 
         s.push_str("五、统计\n");
         s.push_str(&format!("电话初报按时率：{}\n", self.phone_rate.describe()));
-        s.push_str(&format!("书面初报按时率：{}\n\n", self.written_rate.describe()));
+        s.push_str(&format!("书面初报按时率：{}\n", self.written_rate.describe()));
+        for line in self.spot_check_lines(y) {
+            s.push_str(&sanitize(&line, false));
+            s.push('\n');
+        }
+        s.push('\n');
         s.push_str(&format!("值班员：____________　　{leader}（签发）：____________\n"));
         s
+    }
+
+    /// The 查岗 lines of 五、统计: how many rounds, then each one's summary with every failure
+    /// by name.
+    fn spot_check_lines(&self, y: i32) -> Vec<String> {
+        if self.spot_checks.is_empty() {
+            return vec!["查岗：本时段未查岗".to_string()];
+        }
+        std::iter::once(format!("查岗 {} 次：", self.spot_checks.len()))
+            .chain(self.spot_checks.iter().map(|c| format!("   {}", c.text(y))))
+            .collect()
     }
 
     /// Markdown, for printing and for the archive.
@@ -1103,7 +1171,12 @@ impl DailyReport {
 
         s.push_str("## 五、统计\n\n");
         s.push_str(&format!("- 电话初报按时率：{}\n", self.phone_rate.describe()));
-        s.push_str(&format!("- 书面初报按时率：{}\n\n", self.written_rate.describe()));
+        s.push_str(&format!("- 书面初报按时率：{}\n", self.written_rate.describe()));
+        for (i, line) in self.spot_check_lines(y).iter().enumerate() {
+            let indent = if i == 0 { "- " } else { "  - " };
+            s.push_str(&format!("{indent}{}\n", md(line)));
+        }
+        s.push('\n');
         s.push_str(&format!("值班员：____________　　{leader}（签发）：____________\n"));
         s
     }
@@ -1217,6 +1290,16 @@ impl DailyReport {
             ("书面初报按时率", &self.written_rate),
         ] {
             rows.push(row("统计", "", "", what, &rate.percent(), &rate.describe()));
+        }
+        for c in &self.spot_checks {
+            rows.push(row(
+                "查岗",
+                &c.id.to_string(),
+                &format_minute(c.at),
+                &c.group,
+                &format!("{}/{}", c.summary.on_duty, c.summary.total),
+                &c.summary.sentence(),
+            ));
         }
         csv_document(rows.iter().map(|r| r.iter().map(|c| spreadsheet_safe(c))))
     }

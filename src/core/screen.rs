@@ -407,6 +407,12 @@ pub enum Target {
     Tasks,
     /// 电话通知.
     Notices,
+    /// 收文登记.
+    Documents,
+    /// 通讯录.
+    Directory,
+    /// 查岗.
+    SpotChecks,
 }
 
 /// What a screen asks of the app.

@@ -5,6 +5,8 @@
 //! At most six screens are tabs (they must fit 60 columns with their numbers); the others are
 //! reached from the go-to list (`:` or Ctrl-G) or from their parent tab.
 
+use super::directory_screen::DirectoryScreen;
+use super::docs_screen::DocsScreen;
 use super::findings_screen::FindingsScreen;
 use super::handover_screen::HandoverScreen;
 use super::log_screen::LogScreen;
@@ -13,6 +15,7 @@ use super::people_screen::PeopleScreen;
 use super::roster_screen::RosterScreen;
 use super::screen::Screen;
 use super::search_screen::SearchScreen;
+use super::spotcheck_screen::SpotCheckScreen;
 use super::tasks_screen::TasksScreen;
 use super::urgent_screen::UrgentScreen;
 use super::visit_screen::VisitScreen;
@@ -74,6 +77,9 @@ screens! {
     Findings => findings: FindingsScreen, "完整性发现", Some(ScreenId::Handover);
     Tasks => tasks: TasksScreen, "督办", Some(ScreenId::Log);
     Notices => notices: NoticeScreen, "电话通知", Some(ScreenId::Log);
+    Documents => documents: DocsScreen, "收文登记", Some(ScreenId::Log);
+    Directory => directory: DirectoryScreen, "通讯录", Some(ScreenId::Log);
+    SpotChecks => spotchecks: SpotCheckScreen, "查岗", Some(ScreenId::Log);
 }
 
 impl ScreenId {

@@ -54,6 +54,8 @@ const WHO_COLUMNS: &[&str] = &[
     "outgoing",
     "who",
     "by_whom",
+    "started_by",
+    "removed_by",
 ];
 
 /// Whether changes to `table` are records that get audit rows: not the audit log itself, and not

@@ -80,6 +80,9 @@ fn insert_forwards(
     Ok(ids)
 }
 
+/// A forward waiting for its 签收 as read: id, document, entry, to whom, when.
+type OpenRow = (i64, Option<i64>, Option<i64>, String, NaiveDateTime);
+
 fn refused(errors: Vec<(crate::core::document::DocField, String)>) -> StoreError {
     let mut messages: Vec<String> = Vec::new();
     for (_, m) in errors {
@@ -283,6 +286,16 @@ impl Store {
         let forward = self.forward(forward_id)?;
         check_signature(&forward, sig, now).map_err(StoreError::Refused)?;
         self.write(|tx| {
+            // Checked again inside the write: another terminal may have signed meanwhile.
+            if tx
+                .prepare_cached("SELECT 1 FROM forward_sign WHERE forward_id = ?1")?
+                .exists([forward_id])?
+            {
+                return Err(StoreError::Refused(format!(
+                    "转交 {} 已签收，不能再签",
+                    forward.to_whom
+                )));
+            }
             tx.prepare_cached(
                 "INSERT INTO forward_sign (forward_id, signed_by, signed_at, recorded_by, recorded_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -320,7 +333,7 @@ impl Store {
     /// Every forward not signed for, oldest first: documents by 收文编号 and headline, entries by
     /// number and unit (never their content).
     pub fn open_forwards(&self) -> Result<Vec<OpenForward>> {
-        let rows: Vec<(i64, Option<i64>, Option<i64>, String, NaiveDateTime)> = self
+        let rows: Vec<OpenRow> = self
             .conn
             .prepare_cached(
                 "SELECT f.id, f.document_id, f.entry_id, f.to_whom, f.forwarded_at \

@@ -156,6 +156,7 @@ impl Store {
             events,
             visits,
             open_tasks: self.tasks_open_at(to)?,
+            spot_checks: self.spotchecks_between(from, to)?,
         })
     }
 

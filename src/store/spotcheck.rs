@@ -102,6 +102,12 @@ impl Store {
             return Err(StoreError::Refused(format!("第 {round_id} 次查岗没有这个值班室")));
         }
         check_call(c, now).map_err(StoreError::Refused)?;
+        if c.at < round.started_at {
+            return Err(StoreError::Refused(format!(
+                "查岗时间不能早于本轮开始时间 {}",
+                round.started_at.format("%m-%d %H:%M")
+            )));
+        }
         self.write(|tx| {
             tx.prepare_cached(
                 "INSERT INTO spotcheck_call (unit_id, outcome, answerer, at, note, recorded_by, recorded_at) \
