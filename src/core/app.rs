@@ -1089,6 +1089,7 @@ impl App {
             }
             Command::ReloadEvents => self.request(Job::Events, Request::LoadEvents),
             Command::ReloadFollowUps => self.load_follow_ups(),
+            Command::KeepDraftsNow => self.keep_drafts_if_changed(),
             Command::RecordsChanged => {
                 for s in ScreenId::ALL.iter().copied().filter(|s| *s != from) {
                     let shown = s == self.screen;

@@ -78,7 +78,7 @@ impl Screen for DirectoryScreen {
     fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) {
         if let Some(id) = self.detail {
             match action {
-                Action::Reveal => match self.shown_contact() {
+                Action::RevealHome => match self.shown_contact() {
                     Some(c) if c.home_phone.is_empty() => cx.say("此人没有登记宅电"),
                     Some(_) if self.revealed.as_ref().is_some_and(|(r, _)| *r == id) => {}
                     Some(_) => {

@@ -264,6 +264,8 @@ impl DocsScreen {
                     };
                     form.notice = Some(said.clone());
                     cx.say(said);
+                    // A draft kept of the open form (with its title) goes at once.
+                    cx.command(Command::KeepDraftsNow);
                 } else {
                     form.notice = None;
                 }
@@ -281,7 +283,7 @@ impl DocsScreen {
         match (purpose, reply) {
             (Some(DocPurpose::New), Reply::DocumentSaved { id, year, serial }) => {
                 cx.say(format!(
-                    "已保存：{}。Enter 查看，f 转交，s 记录签收",
+                    "已保存：{}。f 转交，s 记录签收，Esc 回到列表",
                     super::document::serial_label(year, serial)
                 ));
                 self.detail = Some((id, 0));

@@ -6,7 +6,7 @@
 //! register keeps only that it arrived, from whom, when, how many copies, and which 机要员 was
 //! told. [`check_document`] refuses a title, 文号 or 备注 on one, and the table's CHECK does too.
 
-use chrono::{Datelike, Duration, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDateTime, Timelike};
 
 labelled_enum!(
     /// What arrived.
@@ -289,6 +289,17 @@ impl Document {
         }
     }
 
+    /// The list's text: the sender and the headline ("市防汛办：关于…（文号）"; a secret item's
+    /// headline already names its sender).
+    #[must_use]
+    pub fn list_text(&self) -> String {
+        if self.secrecy.is_secret() {
+            self.headline()
+        } else {
+            format!("{}：{}", self.from, self.headline())
+        }
+    }
+
     /// 未转交 / 待签收 N / 已签收 / 已告知机要员, as the list's state column says it.
     #[must_use]
     pub fn state_label(&self, now: NaiveDateTime, s: &DocumentSettings) -> String {
@@ -390,7 +401,9 @@ pub fn check_signature(forward: &Forward, sig: &Signature, now: NaiveDateTime) -
     if sig.signed_at > now + Duration::minutes(5) {
         return Err("签收时间不能晚于现在".to_string());
     }
-    if sig.signed_at < forward.forwarded_at {
+    // Times are typed to the minute: a 签收 in the minute of the forward is after it.
+    let forwarded_minute = forward.forwarded_at - Duration::seconds(i64::from(forward.forwarded_at.second()));
+    if sig.signed_at < forwarded_minute {
         return Err(format!(
             "签收时间不能早于转交时间 {}",
             forward.forwarded_at.format("%m-%d %H:%M")

@@ -311,6 +311,8 @@ pub enum Action {
     OnDuty,
     /// Nobody answered (未接).
     NoAnswer,
+    /// Show the contact's 宅电 in full (logged).
+    RevealHome,
     /// Someone other than the duty officer answered (非值班人员接听).
     NotOnDuty,
 }
@@ -418,6 +420,7 @@ impl Action {
             Self::NewSpotCheck => "新建查岗",
             Self::OnDuty => "在岗",
             Self::NoAnswer => "未接",
+            Self::RevealHome => "显示宅电（留痕）",
             Self::NotOnDuty => "非值班人员接听",
         }
     }
@@ -695,7 +698,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Directory, &[p(C::Backspace)], Action::DeleteBack, false),
     b(Mode::Directory, &[Key::ctrl('u')], Action::DeleteToLineStart, false),
     // One contact: the 宅电 revealed on request, logged.
-    b(Mode::ContactDetail, &[Key::ch('v')], Action::Reveal, true),
+    b(Mode::ContactDetail, &[Key::ch('v')], Action::RevealHome, true),
     b(Mode::ContactDetail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
     b(Mode::ContactDetail, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::ContactDetail, &[Key::ch('?')], Action::Help, true),

@@ -800,10 +800,10 @@ pub fn build(data: &ReportData, now: NaiveDateTime) -> DailyReport {
             .spot_checks
             .iter()
             .map(|r| {
-                // Calls made after the end are not part of this period's report.
+                // Calls made after the end (or after the report was made) are not part of it.
                 let mut as_then = r.clone();
                 for u in &mut as_then.units {
-                    u.calls.retain(|c| c.at < as_of);
+                    u.calls.retain(|c| c.at < window.to && c.at <= as_of);
                 }
                 CheckLine {
                     id: r.id,

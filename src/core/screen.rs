@@ -434,6 +434,9 @@ pub enum Command {
     ReloadEvents,
     /// Read what the instruction cycle leaves open again (a save may have added or closed some).
     ReloadFollowUps,
+    /// Keep the drafts as the forms stand now, without waiting for the next interval (a form
+    /// just dropped text that must not stay in a kept draft).
+    KeepDraftsNow,
     /// This screen saved records other screens may show: they read again what they hold.
     RecordsChanged,
     /// Read the roster for this month as well as the days around now (`None`: only those).

@@ -74,8 +74,11 @@ impl SpotCheckScreen {
     fn new_form(cx: &Cx<'_>) -> Form<CheckKey> {
         let mut options = vec![TYPED.to_string()];
         options.extend(groups(cx).into_iter().map(|(g, m)| format!("{g}（{} 个）", m.len())));
-        // The first group is the usual choice when there is one.
-        let first = usize::from(options.len() > 1);
+        // A group of duty rooms is the usual choice (各乡镇值班室), else the first group.
+        let first = options
+            .iter()
+            .position(|o| o.contains("值班室"))
+            .unwrap_or(usize::from(options.len() > 1));
         let mut form = Form::new(
             "新建查岗",
             vec![
@@ -86,7 +89,7 @@ impl SpotCheckScreen {
             ],
         );
         if let Some(f) = form.field_mut(CheckKey::Units) {
-            f.hidden = first == 1;
+            f.hidden = first != 0;
         }
         form
     }

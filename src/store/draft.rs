@@ -11,20 +11,24 @@ use super::{Result, Store, time_from_sql, time_to_sql};
 impl Store {
     /// Replaces `person`'s drafts by `drafts` (screen, body) in one transaction.
     ///
-    /// When none are left, the write-ahead log is checkpointed and emptied: with `secure_delete`
-    /// the removed text is zeroed in the database, and no older copy stays in the log either.
+    /// When none are left, or fewer than before, the write-ahead log is checkpointed and emptied:
+    /// with `secure_delete` the removed text is zeroed in the database, and no older copy stays in
+    /// the log either.
     pub fn save_drafts(&mut self, person: &str, drafts: &[(String, String)], now: NaiveDateTime) -> Result<()> {
-        self.write(|tx| {
-            tx.prepare_cached("DELETE FROM draft WHERE person = ?1")?
+        let removed = self.write(|tx| {
+            let before = tx
+                .prepare_cached("DELETE FROM draft WHERE person = ?1")?
                 .execute([person])?;
             let mut insert =
                 tx.prepare_cached("INSERT INTO draft (person, screen, body, saved_at) VALUES (?1, ?2, ?3, ?4)")?;
             for (screen, body) in drafts {
                 insert.execute(params![person, screen, body, time_to_sql(now)])?;
             }
-            Ok(())
+            Ok(before > drafts.len())
         })?;
-        if drafts.is_empty() {
+        // A draft that went away (its form saved, discarded, or turned into a secret item's,
+        // whose typed title must leave no trace) takes its older copies out of the log too.
+        if drafts.is_empty() || removed {
             // Best effort: another terminal reading keeps the log until it is done; the next
             // emptying catches up.
             self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;

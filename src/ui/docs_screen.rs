@@ -44,14 +44,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .all()
         .enumerate()
         .map(|(i, d)| {
-            let style = if i == screen.selected {
-                theme::SELECTED
-            } else if d.overdue(app.now, s) {
+            let style = if d.overdue(app.now, s) {
                 theme::URGENT
             } else if d.urgency == Urgency::Immediate && d.forwards.iter().any(|f| f.signature.is_none()) {
                 theme::ASK_LEADER
             } else {
                 Style::new()
+            };
+            // The selected row keeps its colour, reversed: an overdue one stays red.
+            let style = if i == screen.selected {
+                style.patch(theme::SELECTED)
+            } else {
+                style
             };
             let head = format!(
                 "{}  {}{}  {}  {}  {}",
@@ -60,7 +64,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 d.kind.label(),
                 d.received_at.format("%m-%d %H:%M"),
                 d.state_label(app.now, s),
-                clean(&d.headline())
+                clean(&d.list_text())
             );
             let mut group = Vec::new();
             push_wrapped(&mut group, &head, 0, cells, style);
@@ -143,14 +147,15 @@ fn render_document(frame: &mut Frame, area: Rect, app: &App, d: &Document, selec
         .iter()
         .enumerate()
         .map(|(i, f)| {
+            let style = match f.state(app.now, s) {
+                ForwardState::Signed { .. } => theme::DONE,
+                ForwardState::Waiting { overdue: true } => theme::URGENT,
+                ForwardState::Waiting { overdue: false } => theme::ASK_LEADER,
+            };
             let style = if i == selected {
-                theme::SELECTED
+                style.patch(theme::SELECTED)
             } else {
-                match f.state(app.now, s) {
-                    ForwardState::Signed { .. } => theme::DONE,
-                    ForwardState::Waiting { overdue: true } => theme::URGENT,
-                    ForwardState::Waiting { overdue: false } => theme::ASK_LEADER,
-                }
+                style
             };
             let mut group = Vec::new();
             push_wrapped(

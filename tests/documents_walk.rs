@@ -1,0 +1,420 @@
+//! Issue 18's "done when", walked on screen with a fixed clock at 80x24 (and read at 200x50): a
+//! 特急 fax registered, forwarded, reminded when nobody signs and signed for; a 机密 item whose
+//! title was typed before the level was chosen leaves no trace in the file or its log; the
+//! directory imported from a CSV, found by pinyin and giving the escalation banner its number; a
+//! 查岗 round of ten duty rooms with three 未接 in the 值班日报.
+//!
+//! Run with `--nocapture` to see the screens the closing note shows.
+
+mod common;
+
+use common::{Harness, at};
+use zhiban::core::directory::parse_csv;
+use zhiban::core::keymap::{Key, KeyCode};
+use zhiban::core::screens::ScreenId;
+use zhiban::store::Store;
+
+/// What a person reads: the app drawn whole into a fresh terminal of the harness's size.
+fn read(h: &mut Harness) -> String {
+    let area = h.terminal.backend().buffer().area;
+    h.terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(area.width, area.height)).unwrap();
+    h.screen().join("\n")
+}
+
+fn show(title: &str, h: &mut Harness) {
+    println!("---- {title} ----\n{}\n", read(h));
+}
+
+fn focused(h: &Harness) -> String {
+    let s = &h.app.screens;
+    s.documents
+        .form
+        .as_ref()
+        .and_then(|(_, f)| f.focused().map(|f| f.label.clone()))
+        .or_else(|| {
+            s.spotchecks
+                .form
+                .as_ref()
+                .and_then(|(_, f)| f.focused().map(|f| f.label.clone()))
+        })
+        .unwrap_or_default()
+}
+
+fn focused_value(h: &Harness) -> String {
+    let s = &h.app.screens;
+    s.documents
+        .form
+        .as_ref()
+        .and_then(|(_, f)| f.focused().map(|f| f.value()))
+        .or_else(|| {
+            s.spotchecks
+                .form
+                .as_ref()
+                .and_then(|(_, f)| f.focused().map(|f| f.value()))
+        })
+        .unwrap_or_default()
+}
+
+fn tab_to(h: &mut Harness, label: &str) {
+    for _ in 0..30 {
+        if focused(h) == label {
+            return;
+        }
+        h.key(Key::plain(KeyCode::Tab));
+    }
+    panic!("no field “{label}” in the form:\n{}", read(h));
+}
+
+fn choose(h: &mut Harness, label: &str, want: &str) {
+    tab_to(h, label);
+    for _ in 0..10 {
+        if focused_value(h) == want {
+            return;
+        }
+        h.key(Key::plain(KeyCode::Right));
+    }
+    panic!("“{want}” is not offered for {label}:\n{}", read(h));
+}
+
+const DIRECTORY: &str = "\u{feff}姓名,单位,职务,办公电话,手机,宅电,分组,备注\n\
+王五,县政府办公室,带班领导,0871-66660003,13900000003,0871-87654321,县领导,\n\
+王局长,县应急局,局长,0871-12345678,13800000011,,县领导,\n\
+城关镇值班室,城关镇,,0871-22220001,,,各乡镇值班室,\n\
+东风镇值班室,东风镇,,0871-22220002,,,各乡镇值班室,\n\
+新华乡值班室,新华乡,,0871-22220003,,,各乡镇值班室,\n\
+红旗乡值班室,红旗乡,,0871-22220004,,,各乡镇值班室,\n\
+河口镇值班室,河口镇,,0871-22220005,,,各乡镇值班室,\n\
+太平镇值班室,太平镇,,0871-22220006,,,各乡镇值班室,\n\
+长安乡值班室,长安乡,,0871-22220007,,,各乡镇值班室,\n\
+和平镇值班室,和平镇,,0871-22220008,,,各乡镇值班室,\n\
+青山乡值班室,青山乡,,0871-22220009,,,各乡镇值班室,\n\
+白沙镇值班室,白沙镇,,0871-22220010,,,各乡镇值班室,\n";
+
+/// A database with the directory imported, then the app opened on it at `clock`.
+fn start_with_directory(cols: u16, rows: u16, clock: &str) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zhiban.db");
+    {
+        let mut store = Store::open(&path).unwrap();
+        let rows = parse_csv(DIRECTORY).unwrap();
+        store.import_contacts(&rows, "通讯录.csv", "张三", at(clock)).unwrap();
+    }
+    Harness::open(dir, &path, cols, rows, Some("张三"), at(clock))
+}
+
+fn start(cols: u16, rows: u16, clock: &str) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zhiban.db");
+    Harness::open(dir, &path, cols, rows, Some("张三"), at(clock))
+}
+
+/// Registers the 特急 fax of the walk, forwarded to 王局长.
+fn register_fax(h: &mut Harness) {
+    h.key(Key::ch('w'));
+    h.key(Key::ch('n'));
+    choose(h, "类别", "传真");
+    choose(h, "紧急程度", "特急");
+    tab_to(h, "来文单位");
+    h.type_text("市防汛办");
+    tab_to(h, "文号");
+    h.type_text("市防指电〔2026〕12号");
+    tab_to(h, "标题");
+    h.type_text("关于做好强降雨防范工作的紧急通知");
+    tab_to(h, "页数");
+    h.type_text("3");
+    tab_to(h, "转交给");
+    h.type_text("王局长");
+    h.key(Key::ctrl('s'));
+}
+
+#[test]
+fn a_fax_is_registered_forwarded_reminded_and_signed_for() {
+    let mut h = start(80, 24, "2026-12-05 14:00:00");
+    register_fax(&mut h);
+    let screen = read(&mut h);
+    assert!(screen.contains("已保存：2026年第1号"), "{screen}");
+    // The detail opens on it: the register's fields, the forward waiting.
+    for line in [
+        "收文编号 2026年第1号",
+        "类别     传真  特急  非密",
+        "来文单位 市防汛办",
+        "文号     市防指电〔2026〕12号",
+        "份数     1 份，3 页",
+        "1. 转交 王局长（12-05 14:00） 待签收",
+    ] {
+        assert!(screen.contains(line), "{line}:\n{screen}");
+    }
+    show("收文详情 80x24", &mut h);
+    h.key(Key::plain(KeyCode::Esc));
+    let list = read(&mut h);
+    assert!(
+        list.contains("2026年第1号  特急传真  12-05 14:00  待签收 1  市防汛办：关于做好强降雨防范工作"),
+        "{list}"
+    );
+    show("收文登记 80x24", &mut h);
+
+    // An hour on, nobody has signed: said once on the status line, with one bell.
+    let bells_before = h.alerter.rings;
+    h.tick_to(at("2026-12-05 15:00:01"));
+    let screen = read(&mut h);
+    assert!(screen.contains("转交未签收"), "{screen}");
+    assert!(screen.contains("督办：转交未签收 1"), "{screen}");
+    assert_eq!(h.alerter.rings, bells_before + 1, "one bell");
+    h.tick_to(at("2026-12-05 15:00:40"));
+    assert_eq!(h.alerter.rings, bells_before + 1, "said once");
+    // In red on the list (reversed while selected).
+    read(&mut h);
+    let (x, y) = h.find("待签收 1（超时）");
+    let cell = h.terminal.backend().buffer()[(x, y)].style();
+    assert_eq!(cell.fg, Some(ratatui::style::Color::Red));
+    assert!(cell.add_modifier.contains(ratatui::style::Modifier::REVERSED));
+
+    // The handover draft carries it.
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::ch('4'));
+    h.key(Key::ch('n'));
+    let handover = read(&mut h);
+    assert!(handover.contains("待签收转交 第 1 号转交 王局长"), "{handover}");
+    show("交班单 80x24", &mut h);
+    h.key(Key::plain(KeyCode::Esc));
+    if h.app.confirm.is_some() {
+        h.key(Key::ch('y'));
+    }
+
+    // Signed for: 签收 by 王局长 at 15:10.
+    h.key(Key::ch('1'));
+    h.key(Key::ch('w'));
+    h.key(Key::plain(KeyCode::Enter));
+    h.tick_to(at("2026-12-05 15:10:00"));
+    h.key(Key::ch('s'));
+    assert!(read(&mut h).contains("签收：转交 王局长"));
+    h.key(Key::ctrl('s'));
+    let screen = read(&mut h);
+    assert!(screen.contains("已保存：签收"), "{screen}");
+    assert!(screen.contains("已签收：王局长 12-05 15:10"), "{screen}");
+    assert!(h.store.open_forwards().unwrap().is_empty());
+    // A second 签收 of the same forward is refused on screen.
+    h.key(Key::ch('s'));
+    assert!(read(&mut h).contains("已签收，不能再签"));
+}
+
+#[test]
+fn a_secret_items_title_typed_before_its_level_leaves_no_trace_in_the_file() {
+    const PLANTED: &str = "机密标题甲乙丙XYZ";
+    let mut h = start(80, 24, "2026-12-05 14:00:00");
+    // A call half typed in the log stays open (its draft is kept beside the document's).
+    h.key(Key::ch('n'));
+    h.type_text("县水利局");
+    // Ctrl-G, the go-to list, to 收文登记.
+    h.key(Key::ctrl('g'));
+    let steps = ScreenId::ALL.iter().position(|s| *s == ScreenId::Documents).unwrap();
+    h.keys(KeyCode::Down, steps);
+    h.key(Key::plain(KeyCode::Enter));
+    assert_eq!(h.app.screen, ScreenId::Documents);
+    h.key(Key::ch('n'));
+    tab_to(&mut h, "标题");
+    h.type_text(PLANTED);
+    // The form is kept as a draft after a few seconds, title and all.
+    h.tick_to(at("2026-12-05 14:00:10"));
+    let kept = h.store.drafts("张三").unwrap();
+    assert!(kept.iter().any(|(_, body, _)| body.contains(PLANTED)), "{kept:?}");
+    // Then the officer sees it is a secret item: 秘密 empties what was typed, 机密 next.
+    tab_to(&mut h, "密级");
+    h.key(Key::plain(KeyCode::Right));
+    assert!(read(&mut h).contains("已清除已填的文号、标题、备注和转交"));
+    h.key(Key::plain(KeyCode::Right));
+    let screen = read(&mut h);
+    assert!(screen.contains("[机密]"), "{screen}");
+    assert!(screen.contains("标题和内容（002:1522）"), "{screen}");
+    assert!(!screen.contains("标题 "), "the title field is gone:\n{screen}");
+    assert!(screen.contains("告知机要员"), "{screen}");
+    show("密件登记 80x24", &mut h);
+    let kept = h.store.drafts("张三").unwrap();
+    assert!(kept.iter().all(|(_, body, _)| !body.contains(PLANTED)), "{kept:?}");
+    assert!(
+        kept.iter().any(|(_, body, _)| body.contains("县水利局")),
+        "the log's draft stays: {kept:?}"
+    );
+    tab_to(&mut h, "来文单位");
+    h.type_text("市委办公室");
+    tab_to(&mut h, "告知机要员");
+    h.type_text("李机要");
+    h.key(Key::ctrl('s'));
+    let screen = read(&mut h);
+    assert!(screen.contains("已保存：2026年第1号"), "{screen}");
+    assert!(screen.contains("密件：不录入文号、标题和内容"), "{screen}");
+    // 转交 is refused for a secret item: it is not forwarded on someone's behalf.
+    h.key(Key::ch('f'));
+    assert!(read(&mut h).contains("密件不代收代转"));
+    h.key(Key::plain(KeyCode::Esc));
+    assert!(read(&mut h).contains("【机密件】市委办公室"));
+    show("收文登记（密件）80x24", &mut h);
+
+    // Nothing of the title anywhere: the database, its write-ahead log, the shared memory.
+    let dir = h.dir.path().to_path_buf();
+    let scan = |when: &str| {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(
+                !bytes.windows(PLANTED.len()).any(|w| w == PLANTED.as_bytes()),
+                "{when}: the planted title is in {}",
+                path.display()
+            );
+        }
+    };
+    scan("while open");
+    let Harness { app, store, .. } = h;
+    drop(app);
+    drop(store);
+    scan("after closing");
+}
+
+#[test]
+fn the_directory_is_found_by_pinyin_reveals_a_home_number_with_a_trace_and_numbers_the_banner() {
+    let mut h = start_with_directory(80, 24, "2026-12-05 14:00:00");
+    h.key(Key::ch('t'));
+    h.type_text("wjz");
+    let screen = read(&mut h);
+    assert!(screen.contains("找到 1 人（共 12 人）"), "{screen}");
+    assert!(screen.contains("王局长  县应急局 局长  办 0871-12345678"), "{screen}");
+    h.key(Key::plain(KeyCode::Esc));
+    h.type_text("ww");
+    h.key(Key::plain(KeyCode::Enter));
+    let screen = read(&mut h);
+    assert!(
+        screen.contains("宅电     ****-****4321（按 v 显示，查看将被记录）"),
+        "{screen}"
+    );
+    assert!(!screen.contains("87654321"), "{screen}");
+    h.key(Key::ch('v'));
+    let screen = read(&mut h);
+    assert!(screen.contains("0871-87654321"), "{screen}");
+    let id = h.app.screens.directory.detail.unwrap();
+    let reveals = h.store.contact_reveals(id).unwrap();
+    assert_eq!(reveals, vec![("张三".to_string(), at("2026-12-05 14:00:00"))]);
+    show("通讯录 80x24", &mut h);
+    // Closed and opened again: masked again.
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::plain(KeyCode::Enter));
+    assert!(!read(&mut h).contains("87654321"));
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::plain(KeyCode::Esc));
+
+    // An urgent event: the banner asks for the 带班领导 at the directory's number, not the
+    // number config.toml's [[people]] still has (13800000003).
+    let settings = zhiban::config::parse(zhiban::config::DEFAULT_TOML, None)
+        .unwrap()
+        .settings;
+    let t = at("2026-12-05 14:01:00");
+    let mut draft = zhiban::core::urgent::EventDraft::essentials(
+        "自然灾害",
+        zhiban::core::urgent::Level::Major,
+        t - chrono::Duration::minutes(10),
+        "城关镇河堤",
+        "河堤出现管涌",
+    );
+    draft.received_at = Some(t);
+    let event = zhiban::core::urgent::new_event(draft, &settings.urgent, "张三", t).unwrap();
+    h.store
+        .insert_event(&event, &zhiban::core::urgent::raised(t, &settings.urgent.ladder))
+        .unwrap();
+    h.clock = t;
+    h.tick_to(t + chrono::Duration::seconds(2));
+    let screen = read(&mut h);
+    assert!(screen.contains("带班领导：王五 0871-66660003"), "{screen}");
+    assert!(!screen.contains("13800000003"), "{screen}");
+}
+
+#[test]
+fn a_spot_check_round_of_ten_with_three_unanswered_is_in_the_daily_report() {
+    let mut h = start_with_directory(80, 24, "2026-12-05 21:00:00");
+    h.key(Key::ch('z'));
+    h.key(Key::ch('n'));
+    let screen = read(&mut h);
+    assert!(
+        screen.contains("各乡镇值班室（10 个）"),
+        "the duty-room group is offered first:\n{screen}"
+    );
+    h.key(Key::ctrl('s'));
+    let screen = read(&mut h);
+    assert!(screen.contains("已开始第 1 次查岗"), "{screen}");
+    assert!(screen.contains("1. 城关镇值班室  0871-22220001  待查"), "{screen}");
+    // Down the list: one key for 未接, y then Ctrl-S for 在岗 (接听人 may be left empty).
+    let unanswered = [1, 4, 8];
+    for i in 0..10 {
+        h.tick_to(at("2026-12-05 21:00:00") + chrono::Duration::minutes(i + 1));
+        if unanswered.contains(&i) {
+            h.key(Key::ch('x'));
+        } else {
+            h.key(Key::ch('y'));
+            if i == 0 {
+                h.type_text("李值班");
+            }
+            h.key(Key::ctrl('s'));
+        }
+    }
+    let screen = read(&mut h);
+    assert!(
+        screen.contains("已查完：应查 10，查通 7，未接 3（东风镇值班室、河口镇值班室、青山乡值班室）"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("1. 城关镇值班室  0871-22220001  在岗（李值班 21:01）"),
+        "{screen}"
+    );
+    show("查岗 80x24", &mut h);
+
+    // The 值班日报 of the period (ending 08:00 next morning) names the failures.
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::ch('5'));
+    h.key(Key::ctrl('r'));
+    let report = read(&mut h);
+    let text = h
+        .app
+        .screens
+        .search
+        .report
+        .as_ref()
+        .map(|r| r.text.clone())
+        .unwrap_or_default();
+    assert!(text.contains("查岗 1 次："), "{text}");
+    assert!(
+        text.contains("第 1 次 12-05 21:00 张三查 各乡镇值班室：应查 10，查通 7，未接 3（东风镇值班室、河口镇值班室、青山乡值班室）"),
+        "{text}\n{report}"
+    );
+}
+
+#[test]
+fn the_new_screens_read_whole_at_200x50() {
+    let mut h = start_with_directory(200, 50, "2026-12-05 14:00:00");
+    register_fax(&mut h);
+    h.key(Key::plain(KeyCode::Esc));
+    let screen = read(&mut h);
+    assert!(
+        screen.contains("2026年第1号  特急传真  12-05 14:00  待签收 1  市防汛办：关于做好强降雨防范工作的紧急通知（市防指电〔2026〕12号）"),
+        "{screen}"
+    );
+    show("收文登记 200x50", &mut h);
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::ch('t'));
+    let screen = read(&mut h);
+    assert!(
+        screen.contains("王五  县政府办公室 带班领导  办 0871-66660003  手 13900000003  宅 ****-****4321"),
+        "{screen}"
+    );
+    show("通讯录 200x50", &mut h);
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::ch('z'));
+    h.key(Key::ch('n'));
+    h.key(Key::ctrl('s'));
+    h.key(Key::ch('x'));
+    let screen = read(&mut h);
+    assert!(
+        screen.contains("应查 10，查通 0，未接 1（城关镇值班室），未查 9"),
+        "{screen}"
+    );
+    show("查岗 200x50", &mut h);
+}
