@@ -330,6 +330,7 @@ fn gen_entry(rng: &mut Rng, occurred_at: NaiveDateTime, now: NaiveDateTime) -> G
     };
     let entry = NewEntry {
         abroad: false,
+        withheld: None,
         kind,
         category: rng.pick(CATEGORIES).to_string(),
         occurred_at,

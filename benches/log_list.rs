@@ -101,6 +101,7 @@ fn gen_entry(rng: &mut Rng, occurred_at: NaiveDateTime, recent: bool) -> NewEntr
     let officer = rng.pick(OFFICERS).to_string();
     NewEntry {
         abroad: false,
+        withheld: None,
         kind,
         category: rng.pick(CATEGORIES).to_string(),
         occurred_at,

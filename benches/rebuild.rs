@@ -40,6 +40,7 @@ fn entry(i: usize) -> NewEntry {
     let t = at(NOW_SAVES) + chrono::Duration::seconds(i as i64 * 40);
     NewEntry {
         abroad: false,
+        withheld: None,
         kind: EntryKind::IncomingCall,
         category: "综合".into(),
         occurred_at: t,

@@ -152,6 +152,7 @@ fn count(conn: &Connection, q: &SearchQuery) -> (i64, &'static str) {
 fn needle(when: NaiveDateTime, i: usize) -> NewEntry {
     NewEntry {
         abroad: false,
+        withheld: None,
         kind: EntryKind::IncomingCall,
         category: "综合".into(),
         occurred_at: when,

@@ -27,6 +27,9 @@ fn show(title: &str, h: &mut Harness) {
 
 fn focused(h: &Harness) -> String {
     let s = &h.app.screens;
+    if let Some(f) = &s.log.form {
+        return f.form.focused().map(|f| f.label.clone()).unwrap_or_default();
+    }
     s.documents
         .form
         .as_ref()
@@ -42,6 +45,9 @@ fn focused(h: &Harness) -> String {
 
 fn focused_value(h: &Harness) -> String {
     let s = &h.app.screens;
+    if let Some(f) = &s.log.form {
+        return f.form.focused().map(|f| f.value()).unwrap_or_default();
+    }
     s.documents
         .form
         .as_ref()
@@ -417,4 +423,66 @@ fn the_new_screens_read_whole_at_200x50() {
         "{screen}"
     );
     show("查岗 200x50", &mut h);
+}
+
+#[test]
+fn an_entry_saved_without_its_content_keeps_only_the_reason() {
+    const PLANTED: &str = "不该记录的内容甲乙丙XYZ";
+    let mut h = start(80, 24, "2026-12-05 14:00:00");
+    h.key(Key::ch('n'));
+    h.type_text("市委机要局");
+    tab_to(&mut h, "内容");
+    h.type_text(PLANTED);
+    h.tick_to(at("2026-12-05 14:00:10"));
+    assert!(
+        h.store
+            .drafts("张三")
+            .unwrap()
+            .iter()
+            .any(|(_, b, _)| b.contains(PLANTED))
+    );
+    choose(&mut h, "内容录入", "不录入（涉密或不该记录，写明原因）");
+    assert!(read(&mut h).contains("已清除已填的内容"));
+    assert!(
+        h.store
+            .drafts("张三")
+            .unwrap()
+            .iter()
+            .all(|(_, b, _)| !b.contains(PLANTED))
+    );
+    // Saved without a reason: refused, nothing lost.
+    h.key(Key::ctrl('s'));
+    assert!(read(&mut h).contains("“不录入原因”必须填写"));
+    tab_to(&mut h, "不录入原因");
+    h.type_text("密件，已告知机要员李机要");
+    h.key(Key::ctrl('s'));
+    let screen = read(&mut h);
+    assert!(screen.contains("已保存：第 1 号记录"), "{screen}");
+    let entry = h.store.entry(1).unwrap();
+    assert_eq!(entry.fields.content, "（内容不录入）");
+    assert_eq!(entry.fields.withheld.as_deref(), Some("密件，已告知机要员李机要"));
+    h.key(Key::plain(KeyCode::Enter));
+    let screen = read(&mut h);
+    assert!(
+        screen.contains("内容不录入（不该记录的坚决不记）：密件，已告知机要员李机要"),
+        "{screen}"
+    );
+    show("内容不录入 80x24", &mut h);
+    // Content cannot be added afterwards by an amendment.
+    let refused = h.store.amend(&zhiban::core::log::AmendRequest {
+        entry_id: 1,
+        changes: vec![(zhiban::core::log::LogField::Content, "补录".into())],
+        reason: "补录".into(),
+        amended_by: "张三".into(),
+        amended_at: at("2026-12-05 14:01:00"),
+    });
+    assert!(format!("{refused:?}").contains("不能补录内容"), "{refused:?}");
+    let dir = h.dir.path().to_path_buf();
+    let Harness { app, store, .. } = h;
+    drop(app);
+    drop(store);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!bytes.windows(PLANTED.len()).any(|w| w == PLANTED.as_bytes()));
+    }
 }

@@ -6,6 +6,7 @@
 
 use chrono::NaiveDateTime;
 use rusqlite::Connection;
+use zhiban::core::document::DocumentSettings;
 use zhiban::core::instruction::{
     CallOutcome, Closing, Feedback, InstructionSettings, ItemRef, LeaderRequest, NewPhoneNotice, NewTask, NoticeCall,
     RecipientState, ReminderKey, TaskAlert, Via, board_line, due_reminders,
@@ -24,6 +25,7 @@ fn entry(triage: Triage, abroad: bool) -> NewEntry {
     let t = at("2026-12-05 14:00");
     NewEntry {
         abroad,
+        withheld: None,
         kind: EntryKind::IncomingCall,
         category: "防汛抗旱".into(),
         occurred_at: t,
@@ -98,8 +100,8 @@ fn an_entry_goes_from_request_to_instruction_to_tasks_to_feedback_and_closes() {
         .add_leader_request(id, &attempt("王五", "2026-12-05 14:05", false))
         .unwrap();
     let f = store.follow_ups().unwrap();
-    assert!(due_reminders(&f, &s, at("2026-12-05 14:30")).is_empty());
-    let due = due_reminders(&f, &s, at("2026-12-05 14:35"));
+    assert!(due_reminders(&f, &s, &DocumentSettings::default(), at("2026-12-05 14:30")).is_empty());
+    let due = due_reminders(&f, &s, &DocumentSettings::default(), at("2026-12-05 14:35"));
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].0, ReminderKey::AskRetry(id, at("2026-12-05 14:35")));
     let page = store
@@ -170,11 +172,11 @@ fn an_entry_goes_from_request_to_instruction_to_tasks_to_feedback_and_closes() {
     assert_eq!(open[1].alert(now, s.task_warn_before), TaskAlert::Quiet);
     assert!(open[0].about.contains("县水利局"), "{}", open[0].about);
     let f = store.follow_ups().unwrap();
-    let (whole, _, overdue) = board_line(&f, &s, now).unwrap();
+    let (whole, _, overdue) = board_line(&f, &s, &DocumentSettings::default(), now).unwrap();
     assert!(overdue);
     assert_eq!(whole, "督办：交办超期 1");
     assert!(
-        due_reminders(&f, &s, now)
+        due_reminders(&f, &s, &DocumentSettings::default(), now)
             .iter()
             .any(|(k, text)| *k == ReminderKey::TaskOverdue(first) && text.contains("县应急局")),
     );
@@ -373,7 +375,7 @@ fn a_notice_to_five_recipients_is_done_when_every_one_is_reached() {
             tries: 1
         }
     );
-    let due = due_reminders(&f, &s, at("2026-12-05 15:20"));
+    let due = due_reminders(&f, &s, &DocumentSettings::default(), at("2026-12-05 15:20"));
     assert_eq!(due.len(), 2, "both not reached are due to be called again: {due:?}");
 
     // A reached recipient is not called again; a recipient of another notice is not this one's.

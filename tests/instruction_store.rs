@@ -16,6 +16,7 @@ fn asking_entry() -> NewEntry {
     let t = at("2026-12-05 14:00");
     NewEntry {
         abroad: false,
+        withheld: None,
         kind: EntryKind::IncomingCall,
         category: "综合".into(),
         occurred_at: t,

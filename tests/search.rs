@@ -36,6 +36,7 @@ fn entry(when: &str, unit: &str, person: &str, phone: &str, content: &str, statu
     let t = at(when);
     NewEntry {
         abroad: false,
+        withheld: None,
         kind: EntryKind::IncomingCall,
         category: "综合".into(),
         occurred_at: t,

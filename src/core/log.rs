@@ -247,11 +247,20 @@ pub struct NewEntry {
     /// 境外: from an organisation or person abroad, so always 请示 (002:1474). Kept in its own
     /// table (`entry_abroad`); set when the entry is saved.
     pub abroad: bool,
+    /// 内容不录入: the content was withheld, and why (000:150 "不该记录的坚决不记"). The content
+    /// column then holds [`WITHHELD_CONTENT`]; the reason is kept in `entry_withheld`.
+    pub withheld: Option<String>,
     /// 记录人: the operator who saved it.
     pub recorded_by: String,
     /// 记录时间: when it was saved.
     pub recorded_at: NaiveDateTime,
 }
+
+/// What an entry saved without its content shows where the content would be.
+pub const WITHHELD_CONTENT: &str = "（内容不录入）";
+
+/// The longest reason for withholding an entry's content.
+pub const WITHHELD_REASON_MAX_CHARS: usize = 100;
 
 /// A saved entry with its history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -475,6 +484,7 @@ pub fn build_entry(raw: &RawValues, operator: &str, now: NaiveDateTime) -> Resul
     let text = |f: LogField| get(f).to_string();
     Ok(NewEntry {
         abroad: false,
+        withheld: None,
         kind,
         category: text(LogField::Category),
         occurred_at,

@@ -206,6 +206,9 @@ pub enum LogKey {
     RaiseAlert,
     /// 境外来源 on a new entry.
     Abroad,
+    /// 内容不录入 on a new entry, and why.
+    Withhold,
+    WithholdReason,
     /// A field of the 请示, 批示 and 交办 forms (`cycle_form`).
     Cycle(CycleKey),
     /// 结束方式 when closing.
@@ -370,6 +373,17 @@ impl LogScreen {
                     f.set_value(Triage::AskLeader.label());
                 }
                 cx.say("境外来源：分级已改为“请示”，须请示领导，不得自行答复");
+            }
+            FormEvent::Changed(LogKey::Withhold) => {
+                let dropped = apply_withhold(&mut lf.form);
+                if lf.form.value(LogKey::Withhold) == WITHHOLD_YES {
+                    cx.say(if dropped {
+                        "内容不录入：已清除已填的内容，请写明原因（不该记录的坚决不记）"
+                    } else {
+                        "内容不录入：只登记来源和办理，请写明原因（不该记录的坚决不记）"
+                    });
+                    cx.command(Command::KeepDraftsNow);
+                }
             }
             FormEvent::Changed(LogKey::AmendTarget) => {
                 if let Purpose::Amend(entry) = &lf.purpose {
@@ -706,10 +720,24 @@ pub fn new_entry_form(ctx: &Ctx<'_>) -> Form<LogKey> {
         log_text(LogField::Unit, kind),
         log_text(LogField::Person, kind).with_placeholder("姓名/职务"),
         log_text(LogField::Phone, kind).with_placeholder("手机 11 位，或 区号-号码"),
+        Field::choice(
+            LogKey::Withhold,
+            "内容录入",
+            vec!["录入".into(), WITHHOLD_YES.into()],
+            0,
+        ),
         log_text(LogField::Content, kind)
             .tall()
             .required()
             .with_placeholder("何时、何地、何人、何事、已采取措施、现状、请求"),
+        Field::text(
+            LogKey::WithholdReason,
+            "不录入原因",
+            false,
+            crate::core::log::WITHHELD_REASON_MAX_CHARS,
+        )
+        .required()
+        .with_placeholder("如 密件，已告知机要员；或 涉及他人隐私"),
         log_text(LogField::ReportedElsewhere, kind).with_placeholder("对方是否已向其他单位报告，报给谁"),
         Field::choice(
             LogKey::Log(LogField::ReadBack),
@@ -762,7 +790,32 @@ fn relabel_entry_form(form: &mut Form<LogKey>) {
         }
     }
     form.title = format!("新建值班记录：{}", kind.label());
+    apply_withhold(form);
 }
+
+/// 内容不录入 chosen: the content field goes (and what was typed in it is dropped, so no draft
+/// keeps it) and the reason is asked instead. Returns whether typed content was dropped.
+fn apply_withhold(form: &mut Form<LogKey>) -> bool {
+    let withheld = form.value(LogKey::Withhold) == WITHHOLD_YES;
+    let mut dropped = false;
+    for f in &mut form.fields {
+        match f.key {
+            LogKey::Log(LogField::Content) if withheld => {
+                if !f.value().is_empty() {
+                    f.set_value("");
+                    dropped = true;
+                }
+                f.hidden = true;
+            }
+            LogKey::WithholdReason => f.hidden = !withheld,
+            _ => {}
+        }
+    }
+    dropped
+}
+
+/// The 内容 choice that withholds the content (000:150, 002:1522).
+const WITHHOLD_YES: &str = "不录入（涉密或不该记录，写明原因）";
 
 /// The 境外来源 choice that marks an entry from abroad (always 请示, 002:1474).
 const ABROAD_YES: &str = "是：境外组织或人员（一律请示）";
@@ -790,8 +843,20 @@ fn save_new_entry(form: &Form<LogKey>, ctx: &Ctx<'_>) -> Result<Request, Vec<(Lo
         })
         .collect();
     let abroad = form.value(LogKey::Abroad) == ABROAD_YES;
+    let withheld = (form.value(LogKey::Withhold) == WITHHOLD_YES).then(|| form.value(LogKey::WithholdReason));
+    let mut raw = raw;
+    if let Some(reason) = &withheld {
+        if reason.trim().is_empty() {
+            return Err(vec![(
+                LogKey::WithholdReason,
+                "“不录入原因”必须填写：如 密件，已告知机要员".into(),
+            )]);
+        }
+        raw.insert(LogField::Content, crate::core::log::WITHHELD_CONTENT.to_string());
+    }
     build_entry(&raw, ctx.operator, ctx.now)
         .map(|mut e| {
+            e.withheld = withheld.map(|r| r.trim().to_string());
             // From abroad: always 请示, whatever was chosen (the list and the record say so).
             e.abroad = abroad;
             e.triage = e.triage.with_abroad(abroad);

@@ -105,6 +105,7 @@ mod tests {
             .unwrap_or_default();
         NewEntry {
             abroad: false,
+            withheld: None,
             kind: EntryKind::IncomingCall,
             category: "综合".into(),
             occurred_at: at,

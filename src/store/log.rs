@@ -45,6 +45,7 @@ pub(super) fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<(EntryId, NewEnt
         row.get(0)?,
         NewEntry {
             abroad: false,
+            withheld: None,
             kind: row_label(row, 1, EntryKind::parse)?,
             category: row.get(2)?,
             occurred_at: row_time(row, 3)?,
@@ -107,6 +108,18 @@ impl Store {
         e: &NewEntry,
         alert: Option<&[crate::core::urgent::TimelineLine]>,
     ) -> Result<(EntryId, EntryKey)> {
+        if let Some(reason) = &e.withheld {
+            // Withheld means nothing of the content reaches the file: only the marker.
+            if e.content != crate::core::log::WITHHELD_CONTENT {
+                return Err(StoreError::Refused("内容不录入的记录不能带内容".into()));
+            }
+            if reason.trim().is_empty() || reason.chars().count() > crate::core::log::WITHHELD_REASON_MAX_CHARS {
+                return Err(StoreError::Refused(format!(
+                    "内容不录入须写明原因（最多 {} 个字）",
+                    crate::core::log::WITHHELD_REASON_MAX_CHARS
+                )));
+            }
+        }
         self.write(|tx| {
             tx.prepare_cached(
                 "INSERT INTO log_entry (kind, category, occurred_at, unit, person, phone, receiver, content, \
@@ -140,6 +153,12 @@ impl Store {
             if e.abroad {
                 tx.prepare_cached("INSERT INTO entry_abroad (entry_id, recorded_by, recorded_at) VALUES (?1, ?2, ?3)")?
                     .execute(params![id, e.recorded_by, time_to_sql(e.recorded_at)])?;
+            }
+            if let Some(reason) = &e.withheld {
+                tx.prepare_cached(
+                    "INSERT INTO entry_withheld (entry_id, reason, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![id, reason.trim(), e.recorded_by, time_to_sql(e.recorded_at)])?;
             }
             if let Some(lines) = alert {
                 super::urgent::raise_entry_alert(tx, id, &e.recorded_by, e.recorded_at, lines)?;
@@ -223,6 +242,11 @@ impl Store {
             .conn
             .prepare_cached("SELECT 1 FROM entry_abroad WHERE entry_id = ?1")?
             .exists([id])?;
+        fields.withheld = self
+            .conn
+            .prepare_cached("SELECT reason FROM entry_withheld WHERE entry_id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
         let requests = self.leader_requests(id)?;
         let tasks = self.tasks_on(crate::core::instruction::ItemRef::Entry(id))?;
         let closings = self.closings(id)?;
@@ -249,6 +273,11 @@ impl Store {
     /// the new value — all in one transaction, so the history and the record never disagree.
     pub fn amend(&mut self, req: &AmendRequest) -> Result<EntryKey> {
         let current = self.entry(req.entry_id)?;
+        if current.fields.withheld.is_some() && req.changes.iter().any(|(f, _)| *f == LogField::Content) {
+            return Err(StoreError::Refused(
+                "这条记录的内容不录入（涉密或不该记录），不能补录内容：需要记下的另起一条".into(),
+            ));
+        }
         self.write(|tx| apply_amendments(tx, &current.fields, req))
     }
 

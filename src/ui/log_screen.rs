@@ -201,6 +201,15 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, s: &Instruc
             theme::ASK_LEADER,
         );
     }
+    if let Some(reason) = &f.withheld {
+        push_wrapped(
+            &mut out,
+            &format!("内容不录入（不该记录的坚决不记）：{}", clean(reason)),
+            0,
+            cells,
+            theme::ASK_LEADER,
+        );
+    }
     let state = request_state(f.triage.needs_request(f.abroad), &entry.requests, s.retry_after);
     if let Some((label, due)) = request_label(&state, now) {
         let text = match (&state, due) {
