@@ -44,6 +44,14 @@ const DOCUMENTS_SHOWN: usize = 200;
 /// How many 查岗 rounds the screen lists.
 const SPOTCHECKS_SHOWN: usize = 50;
 
+/// A write on entry `entry_id` committed: where it sits in the list.
+fn entry_saved(store: &Store, entry_id: i64) -> Reply {
+    store.entry_key(entry_id).map_or_else(
+        |e| Reply::Failed(e.to_string()),
+        |key| Reply::EntrySaved { entry_id, key },
+    )
+}
+
 /// Executes one request against the store; answers with what happened, as facts.
 pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply {
     let failed = |e: crate::store::StoreError| match e {
@@ -273,16 +281,25 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             at,
             by,
         } => {
-            let id = match of {
-                crate::core::document::Forwarded::Document(id) | crate::core::document::Forwarded::Entry(id) => id,
-            };
-            store
-                .add_forwards(of, &to, &purpose, at, &by, now)
-                .map_or_else(failed, |_| Reply::CycleSaved { id, done: false })
+            let saved = store.add_forwards(of, &to, &purpose, at, &by, now);
+            match (saved, of) {
+                (Err(e), _) => failed(e),
+                (Ok(_), crate::core::document::Forwarded::Entry(entry_id)) => entry_saved(store, entry_id),
+                (Ok(_), crate::core::document::Forwarded::Document(id)) => Reply::CycleSaved { id, done: false },
+            }
         }
-        Request::SignForward(id, sig) => store
-            .sign_forward(id, &sig, now)
-            .map_or_else(failed, |()| Reply::CycleSaved { id, done: true }),
+        Request::SignForward {
+            forward,
+            entry,
+            signature,
+        } => match (store.sign_forward(forward, &signature, now), entry) {
+            (Err(e), _) => failed(e),
+            (Ok(()), Some(entry_id)) => entry_saved(store, entry_id),
+            (Ok(()), None) => Reply::CycleSaved {
+                id: forward,
+                done: true,
+            },
+        },
         Request::LoadDirectory => store.directory().map_or_else(failed, |d| Reply::Directory(Box::new(d))),
         Request::RevealContact { id, by } => store
             .log_contact_reveal(id, &by, now)

@@ -486,3 +486,65 @@ fn an_entry_saved_without_its_content_keeps_only_the_reason() {
         assert!(!bytes.windows(PLANTED.len()).any(|w| w == PLANTED.as_bytes()));
     }
 }
+
+#[test]
+fn a_call_is_forwarded_and_signed_for_like_a_document_and_a_transfer_is_followed_the_same_way() {
+    let mut h = start(80, 24, "2026-12-05 14:00:00");
+    h.key(Key::ch('n'));
+    h.type_text("县水利局");
+    tab_to(&mut h, "内容");
+    h.type_text("城关段河堤出现管涌，请求县里派员支援");
+    h.key(Key::ctrl('s'));
+    h.key(Key::plain(KeyCode::Enter));
+    h.key(Key::ch('f'));
+    assert!(read(&mut h).contains("第 1 号记录：转交"));
+    h.type_text("王局长、李科长");
+    h.key(Key::ctrl('s'));
+    let screen = read(&mut h);
+    assert!(screen.contains("已保存：第 1 号记录的转交"), "{screen}");
+    h.keys(KeyCode::PageDown, 1);
+    let screen = read(&mut h);
+    assert!(screen.contains("转交 王局长（12-05 14:00） 待签收"), "{screen}");
+    assert!(screen.contains("转交 李科长（12-05 14:00） 待签收"), "{screen}");
+    assert_eq!(h.store.open_forwards().unwrap().len(), 2);
+    // 签收 of the second: choose it, the name follows the choice only when typed.
+    h.tick_to(at("2026-12-05 14:20:00"));
+    h.key(Key::ch('r'));
+    choose(&mut h, "转交", "李科长（12-05 14:00）");
+    tab_to(&mut h, "签收人");
+    h.key(Key::ctrl('u'));
+    h.type_text("李科长");
+    h.key(Key::ctrl('s'));
+    let screen = read(&mut h);
+    assert!(screen.contains("已保存：第 1 号记录转交的签收"), "{screen}");
+    let open = h.store.open_forwards().unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].to_whom, "王局长");
+    assert_eq!(open[0].what, "第 1 号记录（县水利局）");
+    show("记录的转交与签收 80x24", &mut h);
+
+    // Closing by 移送 hands it on the same way: a forward waiting for its 签收.
+    let entry = h.store.entry(1).unwrap();
+    h.store
+        .close_entry(
+            &zhiban::core::log::AmendRequest {
+                entry_id: 1,
+                changes: vec![(zhiban::core::log::LogField::Status, "已办结".into())],
+                reason: "移送县应急局".into(),
+                amended_by: "张三".into(),
+                amended_at: at("2026-12-05 14:30:00"),
+            },
+            &zhiban::core::instruction::Closing::Transferred {
+                to: "县应急局".into()
+            },
+        )
+        .unwrap();
+    assert_eq!(entry.forwards.len(), 2);
+    let forwards = h.store.entry(1).unwrap().forwards;
+    assert_eq!(forwards.len(), 3);
+    assert_eq!(
+        (forwards[2].to_whom.as_str(), forwards[2].purpose.as_str()),
+        ("县应急局", "移送")
+    );
+    assert!(forwards[2].signature.is_none());
+}

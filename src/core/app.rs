@@ -2197,6 +2197,7 @@ mod tests {
                 requests: vec![],
                 tasks: vec![],
                 closings: vec![],
+                forwards: vec![],
             })),
         );
         key(&mut a, Key::ch('s'));
@@ -2259,6 +2260,7 @@ mod tests {
                 requests: vec![],
                 tasks: vec![],
                 closings: vec![],
+                forwards: vec![],
             })),
         );
         key(&mut a, Key::ch('s'));

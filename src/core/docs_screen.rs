@@ -221,16 +221,15 @@ impl DocsScreen {
                 let missing = form.missing_required();
                 if missing.is_empty() {
                     validate::time(&form.value(DocKey::SignedAt), cx.now)
-                        .map(|at| {
-                            Request::SignForward(
-                                forward_id,
-                                Box::new(Signature {
-                                    signed_by: form.value(DocKey::SignedBy).trim().to_string(),
-                                    signed_at: at,
-                                    recorded_by: cx.operator.to_string(),
-                                    recorded_at: cx.now,
-                                }),
-                            )
+                        .map(|at| Request::SignForward {
+                            forward: forward_id,
+                            entry: None,
+                            signature: Box::new(Signature {
+                                signed_by: form.value(DocKey::SignedBy).trim().to_string(),
+                                signed_at: at,
+                                recorded_by: cx.operator.to_string(),
+                                recorded_at: cx.now,
+                            }),
                         })
                         .map_err(|e| vec![(DocKey::SignedAt, e)])
                 } else {

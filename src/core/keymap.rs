@@ -497,6 +497,8 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Detail, &[Key::ch('a')], Action::AskLeader, true),
     b(Mode::Detail, &[Key::ch('t')], Action::Assign, true),
     b(Mode::Detail, &[Key::ch('u')], Action::Promote, true),
+    b(Mode::Detail, &[Key::ch('f')], Action::Forward, false),
+    b(Mode::Detail, &[Key::ch('r')], Action::SignFor, false),
     b(Mode::Detail, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::Detail, &[p(C::Down), Key::ch('j')], Action::Down, false),
     b(Mode::Detail, &[p(C::PageUp)], Action::PageUp, false),

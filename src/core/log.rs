@@ -279,6 +279,8 @@ pub struct Entry {
     pub tasks: Vec<crate::core::instruction::Task>,
     /// How it left the office's hands, each time it was closed (the newest in force).
     pub closings: Vec<crate::core::instruction::ClosingRecord>,
+    /// 转交 (a 移送 too) and their 签收, oldest first.
+    pub forwards: Vec<crate::core::document::Forward>,
 }
 
 /// One row of the list.

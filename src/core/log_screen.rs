@@ -184,6 +184,10 @@ pub enum Purpose {
     Ask(EntryId),
     /// 交办 from the entry (the 批示 ids offered, newest first).
     Assign(EntryId, Vec<i64>),
+    /// 转交 the entry (the same forwarding as documents, with its 签收).
+    Forward(EntryId),
+    /// The 签收 of one of its forwards (the unsigned ones offered, oldest first).
+    SignFor(EntryId, Vec<i64>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,6 +213,14 @@ pub enum LogKey {
     /// 内容不录入 on a new entry, and why.
     Withhold,
     WithholdReason,
+    /// 转交: to whom, 拟办意见, when.
+    ForwardTo,
+    ForwardPurpose,
+    ForwardAt,
+    /// 签收: which forward, who signed, when.
+    SignWhich,
+    SignedBy,
+    SignedAt,
     /// A field of the 请示, 批示 and 交办 forms (`cycle_form`).
     Cycle(CycleKey),
     /// 结束方式 when closing.
@@ -228,6 +240,8 @@ pub struct Ctx<'a> {
     pub settings: &'a Settings,
     pub operator: &'a str,
     pub now: NaiveDateTime,
+    /// The directory's groups stand for their members in a 转交 (none outside the app).
+    pub directory: Option<&'a crate::core::directory::Directory>,
 }
 
 impl<'a> Ctx<'a> {
@@ -237,6 +251,7 @@ impl<'a> Ctx<'a> {
             settings,
             operator: operator.unwrap_or(""),
             now,
+            directory: None,
         }
     }
 
@@ -245,6 +260,7 @@ impl<'a> Ctx<'a> {
             settings: cx.settings,
             operator: cx.operator,
             now: cx.now,
+            directory: Some(&cx.shared.directory),
         }
     }
 }
@@ -412,6 +428,8 @@ impl LogScreen {
             Purpose::Progress(entry) => save_progress(&lf.form, entry, &ctx),
             Purpose::Ask(id) => save_ask(&lf.form, *id, &ctx),
             Purpose::Assign(id, basis) => save_assign(&lf.form, *id, basis, &ctx),
+            Purpose::Forward(id) => save_forward(&lf.form, *id, &ctx),
+            Purpose::SignFor(id, forwards) => save_sign(&lf.form, *id, forwards, &ctx),
         };
         match result {
             Ok(request) => {
@@ -455,6 +473,8 @@ impl LogScreen {
                     Purpose::Progress(_) => format!("已保存：第 {entry_id} 号记录的办理进展"),
                     Purpose::Ask(_) => format!("已保存：第 {entry_id} 号记录的请示"),
                     Purpose::Assign(..) => format!("已保存：第 {entry_id} 号记录的交办，在“督办”中跟踪"),
+                    Purpose::Forward(_) => format!("已保存：第 {entry_id} 号记录的转交。签收时按 r 记录"),
+                    Purpose::SignFor(..) => format!("已保存：第 {entry_id} 号记录转交的签收"),
                     _ => format!("已保存：第 {entry_id} 号记录的更正，原值留在修改记录里"),
                 });
                 self.entry_op = Some(cx.request(Request::LoadEntry(entry_id)));
@@ -499,12 +519,24 @@ impl Screen for LogScreen {
                 Action::Down => detail.scroll += 1,
                 Action::PageUp => detail.scroll = detail.scroll.saturating_sub(10),
                 Action::PageDown => detail.scroll += 10,
-                Action::Amend | Action::Instruct | Action::Progress | Action::AskLeader | Action::Assign => {
-                    match &detail.entry {
-                        Some(entry) => self.form = Some(open_form(action, entry, &Ctx::of(cx))),
-                        None => cx.say("记录尚未载入，请稍候"),
-                    }
+                Action::SignFor
+                    if detail
+                        .entry
+                        .as_ref()
+                        .is_some_and(|e| e.forwards.iter().all(|f| f.signature.is_some())) =>
+                {
+                    cx.say("没有待签收的转交：先按 f 转交");
                 }
+                Action::Amend
+                | Action::Instruct
+                | Action::Progress
+                | Action::AskLeader
+                | Action::Assign
+                | Action::Forward
+                | Action::SignFor => match &detail.entry {
+                    Some(entry) => self.form = Some(open_form(action, entry, &Ctx::of(cx))),
+                    None => cx.say("记录尚未载入，请稍候"),
+                },
                 Action::Promote => match &detail.entry {
                     Some(entry) => cx.command(Command::Open(Target::Promote(Box::new(entry.clone())))),
                     None => cx.say("记录尚未载入，请稍候"),
@@ -559,6 +591,8 @@ impl Screen for LogScreen {
             Purpose::Progress(e) => ("进展", Some(e.id)),
             Purpose::Ask(id) => ("请示", Some(*id)),
             Purpose::Assign(id, _) => ("交办", Some(*id)),
+            Purpose::Forward(id) => ("转交", Some(*id)),
+            Purpose::SignFor(id, _) => ("签收", Some(*id)),
         };
         serde_json::to_string(&LogDraft {
             purpose: purpose.to_string(),
@@ -610,6 +644,8 @@ impl Screen for LogScreen {
                         "进展" => Action::Progress,
                         "请示" => Action::AskLeader,
                         "交办" => Action::Assign,
+                        "转交" => Action::Forward,
+                        "签收" => Action::SignFor,
                         _ => Action::Amend,
                     };
                     self.form = Some(open_form(action, &entry, &Ctx::of(cx)));
@@ -865,8 +901,115 @@ fn save_new_entry(form: &Form<LogKey>, ctx: &Ctx<'_>) -> Result<Request, Vec<(Lo
         .map_err(|errs| errs.into_iter().map(|(f, m)| (LogKey::Log(f), m)).collect())
 }
 
+fn minute_text(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// 转交 of an entry: to whom (names or a group), 拟办意见, when.
+fn forward_form(entry: &Entry, ctx: &Ctx<'_>) -> Form<LogKey> {
+    Form::new(
+        &format!("第 {} 号记录：转交", entry.id),
+        vec![
+            Field::text(LogKey::ForwardTo, "转交给", false, 2000)
+                .required()
+                .with_placeholder("领导、科室或单位，多个用顿号隔开，可写分组名"),
+            Field::text(LogKey::ForwardPurpose, "拟办意见", false, 200).with_placeholder("如 请阅示；可不填"),
+            Field::text(LogKey::ForwardAt, "转交时间", false, 19).with_value(&minute_text(ctx.now)),
+        ],
+    )
+}
+
+/// 签收 of one of the entry's unsigned forwards (the ids in the choice's order).
+fn sign_form(entry: &Entry, ctx: &Ctx<'_>) -> (Form<LogKey>, Vec<i64>) {
+    let waiting: Vec<&crate::core::document::Forward> =
+        entry.forwards.iter().filter(|f| f.signature.is_none()).collect();
+    let labels = waiting
+        .iter()
+        .map(|f| format!("{}（{}）", f.to_whom, f.forwarded_at.format("%m-%d %H:%M")))
+        .collect();
+    let first = waiting.first().map(|f| f.to_whom.clone()).unwrap_or_default();
+    let form = Form::new(
+        &format!("第 {} 号记录：签收", entry.id),
+        vec![
+            Field::choice(LogKey::SignWhich, "转交", labels, 0),
+            Field::text(
+                LogKey::SignedBy,
+                "签收人",
+                false,
+                crate::core::document::SHORT_MAX_CHARS,
+            )
+            .required()
+            .with_value(&first),
+            Field::text(LogKey::SignedAt, "签收时间", false, 19).with_value(&minute_text(ctx.now)),
+        ],
+    );
+    (form, waiting.iter().map(|f| f.id).collect())
+}
+
+fn save_forward(form: &Form<LogKey>, id: EntryId, ctx: &Ctx<'_>) -> Result<Request, Vec<(LogKey, String)>> {
+    let missing = form.missing_required();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let mut groups = ctx.settings.instruction.groups.clone();
+    if let Some(d) = ctx.directory {
+        groups.extend(d.name_groups());
+    }
+    let to = crate::core::instruction::split_names(&form.value(LogKey::ForwardTo), &groups)
+        .map_err(|e| vec![(LogKey::ForwardTo, e)])?;
+    let at = validate::time(&form.value(LogKey::ForwardAt), ctx.now).map_err(|e| vec![(LogKey::ForwardAt, e)])?;
+    Ok(Request::AddForwards {
+        of: crate::core::document::Forwarded::Entry(id),
+        to,
+        purpose: form.value(LogKey::ForwardPurpose).trim().to_string(),
+        at,
+        by: ctx.operator.to_string(),
+    })
+}
+
+fn save_sign(
+    form: &Form<LogKey>,
+    id: EntryId,
+    forwards: &[i64],
+    ctx: &Ctx<'_>,
+) -> Result<Request, Vec<(LogKey, String)>> {
+    let missing = form.missing_required();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let which = match form.field(LogKey::SignWhich).map(|f| &f.input) {
+        Some(Input::Choice { selected, .. }) => forwards.get(*selected).copied(),
+        _ => None,
+    };
+    let Some(forward) = which else {
+        return Err(vec![(LogKey::SignWhich, "没有待签收的转交".into())]);
+    };
+    let signed_at = validate::time(&form.value(LogKey::SignedAt), ctx.now).map_err(|e| vec![(LogKey::SignedAt, e)])?;
+    Ok(Request::SignForward {
+        forward,
+        entry: Some(id),
+        signature: Box::new(crate::core::document::Signature {
+            signed_by: form.value(LogKey::SignedBy).trim().to_string(),
+            signed_at,
+            recorded_by: ctx.operator.to_string(),
+            recorded_at: ctx.now,
+        }),
+    })
+}
+
 fn open_form(action: Action, entry: &Entry, ctx: &Ctx<'_>) -> LogForm {
     match action {
+        Action::Forward => LogForm {
+            purpose: Purpose::Forward(entry.id),
+            form: forward_form(entry, ctx),
+        },
+        Action::SignFor => {
+            let (form, ids) = sign_form(entry, ctx);
+            LogForm {
+                purpose: Purpose::SignFor(entry.id, ids),
+                form,
+            }
+        }
         Action::Instruct => LogForm {
             purpose: Purpose::Instruct(entry.id),
             form: instruction_form(entry.id, ctx),

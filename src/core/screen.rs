@@ -237,7 +237,7 @@ pub enum Request {
     /// Register a document (answered [`Reply::DocumentSaved`]).
     AddDocument(Box<NewDocument>),
     /// Forward a document or an entry to each name (answered [`Reply::CycleSaved`] with the
-    /// item's id).
+    /// document's id, or for an entry [`Reply::EntrySaved`]).
     AddForwards {
         of: Forwarded,
         to: Vec<String>,
@@ -245,8 +245,13 @@ pub enum Request {
         at: NaiveDateTime,
         by: String,
     },
-    /// The 签收 of one forward (answered [`Reply::CycleSaved`] with the forward's id).
-    SignForward(i64, Box<Signature>),
+    /// The 签收 of one forward: answered [`Reply::CycleSaved`] with the forward's id, or for a
+    /// forward of an entry [`Reply::EntrySaved`].
+    SignForward {
+        forward: i64,
+        entry: Option<EntryId>,
+        signature: Box<Signature>,
+    },
     /// The directory in force.
     LoadDirectory,
     /// Show one contact's 宅电, logging who looked and when (answered [`Reply::ContactRevealed`]).

@@ -44,7 +44,7 @@ fn document_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
 }
 
 /// Inserts forwards of `of` inside the caller's transaction, each open until signed for.
-fn insert_forwards(
+pub(super) fn insert_forwards(
     tx: &Connection,
     of: Forwarded,
     to: &[String],

@@ -355,6 +355,18 @@ impl Store {
                 req.amended_by,
                 time_to_sql(req.amended_at)
             ])?;
+            // 移送 hands the item on: a forward like any 转交, so its 签收 is followed too.
+            if let Closing::Transferred { to } = closing {
+                super::document::insert_forwards(
+                    tx,
+                    crate::core::document::Forwarded::Entry(req.entry_id),
+                    std::slice::from_ref(to),
+                    "移送",
+                    req.amended_at,
+                    &req.amended_by,
+                    req.amended_at,
+                )?;
+            }
             Ok(key)
         })
     }

@@ -250,6 +250,7 @@ impl Store {
         let requests = self.leader_requests(id)?;
         let tasks = self.tasks_on(crate::core::instruction::ItemRef::Entry(id))?;
         let closings = self.closings(id)?;
+        let forwards = self.forwards(crate::core::document::Forwarded::Entry(id))?;
         let alert = self.entry_alert_timeline(id)?;
         let events = self
             .conn
@@ -266,6 +267,7 @@ impl Store {
             requests,
             tasks,
             closings,
+            forwards,
         })
     }
 

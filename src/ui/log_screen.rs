@@ -12,9 +12,10 @@ use super::widgets::{clean, push_wrapped};
 use chrono::NaiveDateTime;
 
 use crate::core::app::App;
-use crate::core::instruction::{InstructionSettings, RequestState, TaskAlert, owner, request_label, request_state};
+use crate::core::instruction::{RequestState, TaskAlert, owner, request_label, request_state};
 use crate::core::log::{Entry, EntryKind, EntrySummary, LogField, Status, Triage};
 use crate::core::log_screen::{DetailView, LogList};
+use crate::core::settings::Settings;
 use crate::core::text::{first_line, pad, truncate, wrap};
 use crate::core::validate::format_minute;
 
@@ -26,7 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(form) = &screen.form {
         render_form(frame, area, &form.form);
     } else if let Some(detail) = &screen.detail {
-        render_detail(frame, area, detail, app.now, &app.settings.instruction);
+        render_detail(frame, area, detail, app.now, &app.settings);
     } else {
         render_list(frame, area, &screen.list, screen.marked);
     }
@@ -175,7 +176,8 @@ fn heading(out: &mut Vec<Line<'static>>, title: &str) {
 
 /// Every line of an entry's detail, already wrapped to `cells`.
 #[must_use]
-pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, s: &InstructionSettings) -> Vec<Line<'static>> {
+pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, settings: &Settings) -> Vec<Line<'static>> {
+    let s = &settings.instruction;
     let f = &entry.fields;
     let kind: EntryKind = f.kind;
     let mut out = Vec::new();
@@ -311,6 +313,21 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, s: &Instruc
         let by = format!("{} 记录于 {}", clean(&i.recorded_by), format_minute(i.recorded_at));
         push_wrapped(&mut out, &by, 4, cells, theme::PLACEHOLDER);
     }
+    if !entry.forwards.is_empty() {
+        heading(
+            &mut out,
+            &format!("转交与签收（{} 项，r 记录签收）", entry.forwards.len()),
+        );
+        let docs = &settings.documents;
+        for f in &entry.forwards {
+            let style = match f.state(now, docs) {
+                crate::core::document::ForwardState::Signed { .. } => theme::DONE,
+                crate::core::document::ForwardState::Waiting { overdue: true } => theme::URGENT,
+                crate::core::document::ForwardState::Waiting { overdue: false } => theme::ASK_LEADER,
+            };
+            push_wrapped(&mut out, &clean(&f.line(now, docs)), 2, cells, style);
+        }
+    }
     if !entry.tasks.is_empty() {
         heading(&mut out, &format!("交办（{} 项）", entry.tasks.len()));
         for t in &entry.tasks {
@@ -390,7 +407,7 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, s: &Instruc
     out
 }
 
-fn render_detail(frame: &mut Frame, area: Rect, detail: &DetailView, now: NaiveDateTime, s: &InstructionSettings) {
+fn render_detail(frame: &mut Frame, area: Rect, detail: &DetailView, now: NaiveDateTime, s: &Settings) {
     let mut block = Block::bordered()
         .title(Span::styled(format!(" 第 {} 号记录 ", detail.id), theme::HEADER))
         .border_style(theme::BORDER);
