@@ -12,6 +12,8 @@ use clap::{Parser, Subcommand};
 
 mod audit;
 mod backup;
+mod contacts;
+mod doc;
 mod event;
 mod export;
 mod handover;
@@ -20,6 +22,7 @@ mod output;
 mod pin;
 mod report;
 mod roster;
+mod spotcheck;
 mod visit;
 
 use crate::config::{self, Config};
@@ -31,6 +34,14 @@ use crate::core::pin_policy::{PinCheck, PinPlace, wait_text, wrong_text};
 use crate::core::text::sanitize;
 use crate::core::validate;
 use crate::store::Store;
+
+/// The configuration with the directory's numbers and groups filled in, as the app has it
+/// (`core::directory::fill_numbers`): a group of the directory stands for its members here too.
+fn with_directory(mut config: Config, store: &Store) -> Result<Config, Failure> {
+    let directory = store.directory().map_err(|e| failure(e.to_string()))?;
+    crate::core::directory::fill_numbers(&mut config.settings, &directory);
+    Ok(config)
+}
 
 /// Exit codes.
 pub const EXIT_OK: i32 = 0;
@@ -109,6 +120,21 @@ enum Command {
         #[command(subcommand)]
         command: instruct::NoticeCommand,
     },
+    /// 收文登记：收文、传真、明电的登记、转交、签收（密件只登记收到和告知机要员）
+    Doc {
+        #[command(subcommand)]
+        command: doc::DocCommand,
+    },
+    /// 通讯录：导入、查找、导出（宅电遮盖）
+    Contacts {
+        #[command(subcommand)]
+        command: contacts::ContactsCommand,
+    },
+    /// 查岗：对下级值班室逐个打电话查岗，记录结果
+    Spotcheck {
+        #[command(subcommand)]
+        command: spotcheck::SpotcheckCommand,
+    },
     /// 按日期导出记录（CSV 或 JSON）：值班记录、来访、紧急事件、交接班；证件号码一律遮掩
     Export(export::ExportArgs),
     /// 立即备份数据库（SQLite 在线备份，文件权限 0600），输出备份文件路径
@@ -164,9 +190,12 @@ enum LogCommand {
         /// 电话号码
         #[arg(long, default_value = "")]
         phone: String,
-        /// 内容
-        #[arg(long)]
-        content: String,
+        /// 内容（与 --withheld 二选一）
+        #[arg(long, required_unless_present = "withheld", conflicts_with = "withheld")]
+        content: Option<String>,
+        /// 内容不录入（涉密或不该记录）：写明原因，只登记来源和办理，内容记为“（内容不录入）”
+        #[arg(long, value_name = "原因")]
+        withheld: Option<String>,
         /// 分级：急办、请示、次日办理、一般（默认一般）
         #[arg(long)]
         triage: Option<String>,
@@ -345,7 +374,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     category,
                     read_back,
                     abroad,
+                    withheld,
                 } => {
+                    let withheld = withheld.map(|r| r.trim().to_string());
+                    if withheld.as_ref().is_some_and(|r| {
+                        r.is_empty() || r.chars().count() > crate::core::log::WITHHELD_REASON_MAX_CHARS
+                    }) {
+                        return Err(bad_input(format!(
+                            "--withheld：请写明不录入的原因（最多 {} 个字）；没有写入",
+                            crate::core::log::WITHHELD_REASON_MAX_CHARS
+                        )));
+                    }
+                    let content = match &withheld {
+                        Some(_) => crate::core::log::WITHHELD_CONTENT.to_string(),
+                        None => content.unwrap_or_default(),
+                    };
                     let args = AddArgs {
                         kind,
                         unit,
@@ -361,6 +404,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     let mut entry = entry_from_args(&args, &config, crate::runtime::now())?;
                     entry.abroad = abroad;
                     entry.triage = entry.triage.with_abroad(abroad);
+                    entry.withheld = withheld;
                     // Checked after the entry's own fields, so a typo is said before a PIN is asked.
                     entry.recorded_by = actor(args.operator.as_deref(), &config, &mut store)?;
                     let (id, _) = store.insert_entry(&entry).map_err(|e| failure(e.to_string()))?;
@@ -391,19 +435,34 @@ fn run(cli: Cli) -> Result<(), Failure> {
             report::run(command, &config, || open_store(&cli.db), crate::runtime::now())
         }
         Some(Command::Instruct { command }) => {
-            let config = load_config(&cli.config)?;
             let mut store = open_store(&cli.db)?;
+            let config = with_directory(load_config(&cli.config)?, &store)?;
             instruct::run_instruct(command, &config, &mut store, crate::runtime::now())
         }
         Some(Command::Task { command }) => {
-            let config = load_config(&cli.config)?;
             let mut store = open_store(&cli.db)?;
+            let config = with_directory(load_config(&cli.config)?, &store)?;
             instruct::run_task(command, &config, &mut store, crate::runtime::now())
         }
         Some(Command::Notice { command }) => {
+            let mut store = open_store(&cli.db)?;
+            let config = with_directory(load_config(&cli.config)?, &store)?;
+            instruct::run_notice(command, &config, &mut store, crate::runtime::now())
+        }
+        Some(Command::Doc { command }) => {
+            let mut store = open_store(&cli.db)?;
+            let config = with_directory(load_config(&cli.config)?, &store)?;
+            doc::run(command, &config, &mut store, crate::runtime::now())
+        }
+        Some(Command::Contacts { command }) => {
             let config = load_config(&cli.config)?;
             let mut store = open_store(&cli.db)?;
-            instruct::run_notice(command, &config, &mut store, crate::runtime::now())
+            contacts::run(command, &config, &mut store, crate::runtime::now())
+        }
+        Some(Command::Spotcheck { command }) => {
+            let config = load_config(&cli.config)?;
+            let mut store = open_store(&cli.db)?;
+            spotcheck::run(command, &config, &mut store, crate::runtime::now())
         }
         Some(Command::Export(args)) => export::run(args, || open_store(&cli.db)),
         Some(Command::Backup { dir }) => {

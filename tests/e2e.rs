@@ -1125,3 +1125,373 @@ fn sigint_from_outside_restores_the_terminal_and_exits() {
     t.see("帮助 · 按键");
     stopped_by(&t, "INT", 2, (&saved_before, &saved_after));
 }
+
+/// The directory imported before the app starts (issue 18): a BOM, the paper's eight columns,
+/// a leaders' group listed before the duty rooms' (查岗 offers the first group holding 值班室).
+const DIRECTORY_CSV: &str = "\u{feff}姓名,单位,职务,办公电话,手机,宅电,分组,备注\n\
+王局长,县应急局,局长,0871-12345678,13800000011,0871-87654321,县领导,\n\
+城关镇值班室,城关镇,,0871-22220001,,,各乡镇值班室,\n\
+东风镇值班室,东风镇,,0871-22220002,,,各乡镇值班室,\n\
+新华乡值班室,新华乡,,0871-22220003,,,各乡镇值班室,\n";
+
+/// Writes [`DIRECTORY_CSV`] into the sandbox and imports it with `zhiban contacts import`.
+fn import_directory(sandbox: &Sandbox) {
+    let csv = sandbox.dir.path().join("通讯录.csv");
+    std::fs::write(&csv, DIRECTORY_CSV).expect("write the directory CSV");
+    let out = sandbox.cli(&["contacts", "import", &csv.display().to_string()]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "已导入通讯录 4 人");
+}
+
+/// Whether `text` has `before`, then exactly the characters of `shape` (each `9` a digit, any
+/// other character itself), then `after`: a time the real clock wrote, matched by its form
+/// (`shaped(s, "转交 王局长（", "99-99 99:99", "） 待签收")`).
+fn shaped(text: &str, before: &str, shape: &str, after: &str) -> bool {
+    text.match_indices(before).any(|(i, _)| {
+        let mut rest = text.get(i + before.len()..).unwrap_or("").chars();
+        shape.chars().all(|want| {
+            rest.next()
+                .is_some_and(|c| if want == '9' { c.is_ascii_digit() } else { c == want })
+        }) && rest.as_str().starts_with(after)
+    })
+}
+
+/// The year in `已保存：YYYY年第N号` on screen, if it is there.
+fn saved_serial_year(snap: &Snapshot, n: u32) -> Option<i32> {
+    let text = snap.text();
+    let tail = format!("年第{n}号");
+    text.match_indices("已保存：").find_map(|(i, m)| {
+        let year = text.get(i + m.len()..i + m.len() + 4)?;
+        let rest = text.get(i + m.len() + 4..)?;
+        (year.bytes().all(|b| b.is_ascii_digit()) && rest.starts_with(&tail)).then(|| year.parse().ok())?
+    })
+}
+
+/// The database and the files SQLite keeps beside it (`-wal`, `-shm`) that hold `needle`.
+fn db_files_holding(sandbox: &Sandbox, needle: &str) -> Vec<PathBuf> {
+    let db = sandbox.db();
+    ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .map(|suffix| PathBuf::from(format!("{}{suffix}", db.display())))
+        .filter(|path| {
+            std::fs::read(path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        })
+        .collect()
+}
+
+/// Polls the database files until `ok` holds for the ones holding `needle`.
+fn wait_for_files(sandbox: &Sandbox, needle: &str, what: &str, ok: impl Fn(&[PathBuf]) -> bool) {
+    let start = Instant::now();
+    loop {
+        let holding = db_files_holding(sandbox, needle);
+        if ok(&holding) {
+            return;
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "waited {DEADLINE:?} for {what}, in vain: “{needle}” is in {holding:?}"
+        );
+        thread::sleep(POLL);
+    }
+}
+
+impl Term {
+    /// Moves the form's focus back with Shift-Tab until the field labelled `label` has it.
+    fn focus_back(&self, label: &str) {
+        for _ in 0..40 {
+            let snap = self.wait_until("a focused form field", DEADLINE, |s| Self::focused_label(s).is_some());
+            let current = Self::focused_label(&snap);
+            if current.as_deref() == Some(label) {
+                return;
+            }
+            self.send_keys(&["BTab"]);
+            self.wait_until(&format!("focus to leave {current:?}"), DEADLINE, |s| {
+                Self::focused_label(s).is_some_and(|l| Some(&l) != current.as_ref())
+            });
+        }
+        panic!("Shift-Tab never reached the field {label}:\n{}", framed(&self.screen()));
+    }
+
+    /// The form row of the field labelled `label` (`│>标题 …` or `│ 标题 …`), if shown.
+    fn form_row(snap: &Snapshot, label: &str) -> Option<String> {
+        snap.rows.iter().find_map(|r| {
+            let rest = r.split_once('│')?.1;
+            let rest = rest.strip_prefix('>').or_else(|| rest.strip_prefix(' '))?;
+            (rest.split_whitespace().next() == Some(label)).then(|| r.clone())
+        })
+    }
+}
+
+#[test]
+fn documents_a_secret_item_and_the_directory_in_a_real_terminal() {
+    const TITLE: &str = "关于做好强降雨防范工作的紧急通知";
+    // Typed into 标题 before 机密 is chosen: it must never stay in the file.
+    const PLANTED: &str = "机密标题甲乙丙XYZ";
+    use chrono::Datelike as _;
+    let sandbox = Sandbox::new();
+    import_directory(&sandbox);
+    let t = sandbox.start(80, 24, &[]);
+    t.pick_operator();
+    t.see("值班记录（按时间");
+
+    // 收文登记 from the log list: a notice forwarded to 王局长.
+    t.send_keys(&["w"]);
+    t.see("还没有收文");
+    let year_before = chrono::Local::now().year();
+    t.send_keys(&["n"]);
+    // 密级 first and focused, each choice offered, 份数 1 and 收到时间 now filled in.
+    t.wait_until("the register's form", DEADLINE, |s| {
+        let row_has = |label: &str, text: &str| Term::form_row(s, label).is_some_and(|r| r.contains(text));
+        Term::focused_label(s).as_deref() == Some("密级")
+            && row_has("密级", "[非密]  秘密   机密   绝密")
+            && row_has("类别", "[收文]  传真   明电")
+            && row_has("紧急程度", "[平急]  加急   特急")
+            && row_has("份数", "份数         1 ")
+            && Term::form_row(s, "收到时间").is_some_and(|r| shaped(&r, "收到时间     ", "9999-99-99 99:99", ""))
+    });
+    t.focus("来文单位");
+    t.type_text("市防汛办");
+    t.focus("标题");
+    t.type_text(TITLE);
+    t.focus("转交给");
+    t.type_text("王局长");
+    t.see("王局长");
+    t.send_keys(&["C-s"]);
+    // Saved, numbered in the year it was received, and its detail open with the forward waiting.
+    let detail = t.wait_until("the document saved and its detail open", DEADLINE, |s| {
+        let text = s.text();
+        saved_serial_year(s, 1).is_some_and(|y| text.contains(&format!("收文编号   {y}年第1号")))
+            && s.contains("来文单位   市防汛办")
+            && s.contains(&format!("标题       {TITLE}"))
+            && shaped(&text, "1. 转交 王局长（", "99-99 99:99", "） 待签收")
+    });
+    let year = saved_serial_year(&detail, 1).unwrap();
+    assert!(
+        year == year_before || year == chrono::Local::now().year(),
+        "numbered in {year}:\n{}",
+        detail.text()
+    );
+    // 签收: the forward's name and now prefilled, one Ctrl-S.
+    t.send_keys(&["s"]);
+    t.wait_until("the 签收 form, prefilled", DEADLINE, |s| {
+        s.contains("签收：转交 王局长")
+            && Term::form_row(s, "签收人").is_some_and(|r| r.contains("* 王局长"))
+            && Term::form_row(s, "签收时间").is_some_and(|r| shaped(&r, "签收时间     ", "9999-99-99 99:99", ""))
+    });
+    t.send_keys(&["C-s"]);
+    t.wait_until("signed for", DEADLINE, |s| {
+        s.contains("已保存：签收")
+            && shaped(&s.text(), "1. 转交 王局长（", "99-99 99:99", "） 已签收：王局长 ")
+            && !s.contains("待签收")
+    });
+    t.send_keys(&["Escape"]);
+    t.wait_until("the register listing it signed", DEADLINE, |s| {
+        s.row_with(&[&format!("{year}年第1号"), "平急收文", "已签收", "市防汛办："])
+            .is_some()
+    });
+
+    // A secret item: the title typed first is kept as a draft, in the file…
+    t.send_keys(&["n"]);
+    t.see("【先选密级");
+    t.focus("标题");
+    t.type_text(PLANTED);
+    t.see(PLANTED);
+    wait_for_files(
+        &sandbox,
+        PLANTED,
+        "the form's draft (title and all) to be kept",
+        |files| !files.is_empty(),
+    );
+    // …then the officer goes back to 密级: 秘密 empties what was typed, 机密 next.
+    t.focus_back("密级");
+    t.send_keys(&["Right"]);
+    t.see("已清除已填的文号、标题、备注和转交");
+    t.send_keys(&["Right"]);
+    // 文号, 标题, 备注 and 转交给 are no longer asked; 告知机要员 and 告知时间 are.
+    t.wait_until("机密 chosen, the form changed", DEADLINE, |s| {
+        Term::form_row(s, "密级").is_some_and(|r| r.contains("[机密]"))
+            && ["文号", "标题", "备注", "转交给"]
+                .iter()
+                .all(|gone| Term::form_row(s, gone).is_none())
+            && ["来文单位", "份数", "收到时间", "告知机要员", "告知时间"]
+                .iter()
+                .all(|asked| Term::form_row(s, asked).is_some())
+            && !s.contains(PLANTED)
+    });
+    // The draft holding the title goes at once, from the file and its log.
+    wait_for_files(
+        &sandbox,
+        PLANTED,
+        "the typed title to leave the database files",
+        |files| files.is_empty(),
+    );
+    t.focus("来文单位");
+    t.type_text("市委办公室");
+    t.focus("告知机要员");
+    t.type_text("李机要");
+    t.see("李机要");
+    t.send_keys(&["C-s"]);
+    t.wait_until("the secret item saved, its detail open", DEADLINE, |s| {
+        saved_serial_year(s, 2) == Some(year)
+            && s.contains("密件：不录入文号、标题和内容")
+            && s.contains("来文单位   市委办公室")
+            && s.row_with(&["李机要", &format!("{year}-")]).is_some()
+            && !s.contains(PLANTED)
+    });
+    t.send_keys(&["Escape"]);
+    t.wait_until("the register listing the secret item", DEADLINE, |s| {
+        s.row_with(&[&format!("{year}年第2号"), "已告知机要员 李机要", "【机密件】市委办公室"])
+            .is_some()
+    });
+    let holding = db_files_holding(&sandbox, PLANTED);
+    assert!(holding.is_empty(), "after saving, the planted title is in {holding:?}");
+    t.send_keys(&["Escape"]);
+    t.see("值班记录（按时间");
+
+    // 通讯录 from the log list: found by pinyin initials, the 宅电 masked until v.
+    t.send_keys(&["t"]);
+    t.see("找到 4 人（共 4 人）");
+    t.type_text("wjz");
+    t.wait_until("王局长 found by wjz, 宅电 masked", DEADLINE, |s| {
+        s.contains("找到 1 人（共 4 人）")
+            && s.row_with(&["王局长", "县应急局", "办 0871-12345678", "宅 ****-****4321"])
+                .is_some()
+            && !s.contains("城关镇值班室")
+    });
+    t.send_keys(&["Enter"]);
+    t.wait_until("the contact, 宅电 masked", DEADLINE, |s| {
+        s.contains("宅电     ****-****4321（按 v 显示") && !s.contains("87654321")
+    });
+    t.send_keys(&["v"]);
+    t.wait_until("the 宅电 shown, the reveal said to be logged", DEADLINE, |s| {
+        s.contains("宅电     0871-87654321") && s.contains("查看已记录")
+    });
+    // Closed and opened again: masked again.
+    t.send_keys(&["Escape"]);
+    t.wait_until("back on the list", DEADLINE, |s| {
+        s.contains("找到 1 人（共 4 人）") && !s.contains("87654321")
+    });
+    t.send_keys(&["Enter"]);
+    t.wait_until("the contact masked again", DEADLINE, |s| {
+        s.contains("宅电     ****-****4321（按 v 显示") && !s.contains("87654321")
+    });
+    t.send_keys(&["Escape"]);
+    t.see("找到 1 人（共 4 人）");
+    t.send_keys(&["Escape"]);
+    t.see("找到 4 人（共 4 人）");
+    t.send_keys(&["Escape"]);
+    t.see("值班记录（按时间");
+    t.quit();
+
+    // Closed: still nothing of the title in the database or beside it.
+    let holding = db_files_holding(&sandbox, PLANTED);
+    assert!(
+        holding.is_empty(),
+        "after quitting, the planted title is in {holding:?}"
+    );
+    let listed = sandbox.cli(&["doc", "list", "--json"]);
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains(PLANTED));
+    let docs: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let by_serial = |n: i64| {
+        docs.as_array()
+            .and_then(|a| a.iter().find(|d| d["serial"] == n))
+            .unwrap_or_else(|| panic!("no document {n}: {docs}"))
+    };
+    let (notice, secret) = (by_serial(1), by_serial(2));
+    assert_eq!(notice["year"], year);
+    assert_eq!(notice["title"], TITLE);
+    assert_eq!(notice["forwards"][0]["to"], "王局长");
+    assert_eq!(notice["forwards"][0]["signed_by"], "王局长");
+    assert_eq!(secret["secrecy"], "机密");
+    assert_eq!(secret["title"], "");
+    assert_eq!(secret["clerk"], "李机要");
+    assert_eq!(secret["from"], "市委办公室");
+    assert_eq!(secret["forwards"].as_array().map(Vec::len), Some(0));
+    // The reveal was logged: who pressed v.
+    let contacts: serde_json::Value =
+        serde_json::from_slice(&sandbox.cli(&["contacts", "list", "--json"]).stdout).unwrap();
+    let id = contacts
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["name"] == "王局长"))
+        .and_then(|c| c["id"].as_i64())
+        .expect("王局长's id");
+    let store = zhiban::store::Store::open(&sandbox.db()).expect("open the database");
+    let reveals = store.contact_reveals(id).expect("read the reveals");
+    assert_eq!(
+        reveals.iter().map(|(who, _)| who.as_str()).collect::<Vec<_>>(),
+        ["张三"],
+        "{reveals:?}"
+    );
+}
+
+#[test]
+fn a_spot_check_round_in_a_real_terminal() {
+    let sandbox = Sandbox::new();
+    import_directory(&sandbox);
+    let t = sandbox.start(80, 24, &[]);
+    t.pick_operator();
+    t.see("值班记录（按时间");
+    t.send_keys(&["z"]);
+    t.see("还没有查岗记录");
+    t.send_keys(&["n"]);
+    // The first group holding 值班室 is offered, not the directory's first group (县领导).
+    t.wait_until("the duty rooms' group offered", DEADLINE, |s| {
+        s.contains("新建查岗") && Term::form_row(s, "查岗分组").is_some_and(|r| r.contains("各乡镇值班室（3 个）"))
+    });
+    t.send_keys(&["C-s"]);
+    t.wait_until("the round started, each duty room to call", DEADLINE, |s| {
+        s.contains("已开始第 1 次查岗")
+            && s.contains("应查 3，查通 0，未查 3")
+            && ["城关镇值班室", "东风镇值班室", "新华乡值班室"]
+                .iter()
+                .enumerate()
+                .all(|(i, unit)| s.row_with(&[&format!("{}. {unit}", i + 1), "待查"]).is_some())
+    });
+    // 在岗: y, who answered, Ctrl-S.
+    t.send_keys(&["y"]);
+    t.see("在岗：城关镇值班室");
+    t.focus("接听人");
+    t.type_text("李值班");
+    t.see("李值班");
+    t.send_keys(&["C-s"]);
+    t.wait_until("在岗 recorded", DEADLINE, |s| {
+        s.contains("应查 3，查通 1，未查 2")
+            && shaped(
+                &s.text(),
+                "1. 城关镇值班室  0871-22220001  在岗（李值班 ",
+                "99:99",
+                "）",
+            )
+    });
+    // 未接: one key, recorded at once; the cursor had walked on to 东风镇.
+    t.send_keys(&["x"]);
+    t.wait_until("未接 recorded", DEADLINE, |s| {
+        s.contains("应查 3，查通 1，未接 1（东风镇值班室），未查 1")
+            && shaped(&s.text(), "2. 东风镇值班室  0871-22220002  未接（", "99:99", "）")
+            && s.row_with(&["3. 新华乡值班室", "待查"]).is_some()
+    });
+    // The list of rounds: this one with its summary.
+    t.send_keys(&["Escape"]);
+    t.wait_until("the round listed", DEADLINE, |s| {
+        shaped(
+            &s.text(),
+            "第 1 次  ",
+            "99-99 99:99",
+            "  张三  各乡镇值班室：应查 3，查通 1，未接 1",
+        )
+    });
+    t.send_keys(&["Escape"]);
+    t.see("值班记录（按时间");
+    t.quit();
+
+    let listed = sandbox.cli(&["spotcheck", "list", "--json"]);
+    let rounds: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(rounds[0]["group"], "各乡镇值班室");
+    assert_eq!(rounds[0]["started_by"], "张三");
+    assert_eq!(
+        rounds[0]["summary"]["sentence"],
+        "应查 3，查通 1，未接 1（东风镇值班室），未查 1"
+    );
+    assert_eq!(rounds[0]["units"][0]["calls"][0]["answerer"], "李值班");
+    assert_eq!(rounds[0]["units"][1]["outcome"], "未接");
+    assert!(rounds[0]["units"][2]["outcome"].is_null());
+}

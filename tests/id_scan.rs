@@ -272,6 +272,59 @@ fn seed(store: &mut Store, now: NaiveDateTime) -> Seeded {
             recorded_at: ago(10),
         })
         .expect("a 电话通知");
+    // Issue 18's records: a fax forwarded, the directory, a 查岗 round, a holiday round.
+    store
+        .add_document(
+            &zhiban::core::document::NewDocument {
+                kind: zhiban::core::document::DocKind::Fax,
+                secrecy: zhiban::core::document::Secrecy::Open,
+                number: "市防指电〔2026〕12号".into(),
+                title: "关于做好强降雨防范工作的紧急通知".into(),
+                from: "市防汛办".into(),
+                urgency: zhiban::core::document::Urgency::Immediate,
+                copies: 1,
+                pages: Some(3),
+                received_at: ago(40),
+                note: String::new(),
+                clerk: String::new(),
+                clerk_told_at: None,
+                forward_to: vec!["王五".into()],
+                recorded_by: "张三".into(),
+                recorded_at: ago(40),
+            },
+            now,
+        )
+        .expect("a 收文");
+    let contacts = zhiban::core::directory::parse_csv(
+        "姓名,单位,职务,办公电话,手机,宅电,分组,备注\n\
+         王五,县政府办公室,带班领导,0871-66660003,13900000003,0871-87654321,县领导,\n\
+         城关镇值班室,城关镇,,0871-22220001,,,各乡镇值班室,\n\
+         东风镇值班室,东风镇,,0871-22220002,,,各乡镇值班室,\n",
+    )
+    .expect("a directory");
+    store
+        .import_contacts(&contacts, "通讯录.csv", "张三", ago(60))
+        .expect("import the directory");
+    store
+        .add_spotcheck(&zhiban::core::spotcheck::NewSpotCheck {
+            group: "各乡镇值班室".into(),
+            units: vec![
+                ("城关镇值班室".into(), "0871-22220001".into()),
+                ("东风镇值班室".into(), "0871-22220002".into()),
+            ],
+            started_by: "张三".into(),
+            started_at: ago(30),
+        })
+        .expect("a 查岗 round");
+    store
+        .add_holiday_round(&zhiban::core::holiday::NewHolidayRound {
+            holiday: "2026年国庆节".into(),
+            due: now.date() + Duration::days(3),
+            units: vec!["城关镇值班室".into(), "东风镇值班室".into()],
+            created_by: "张三".into(),
+            created_at: ago(20),
+        })
+        .expect("a holiday round");
 
     let mut draft = EventDraft::essentials(
         "自然灾害",
@@ -338,11 +391,27 @@ fn mode_name(m: Mode) -> &'static str {
         Mode::Tasks => "Tasks",
         Mode::Notices => "Notices",
         Mode::NoticeDetail => "NoticeDetail",
+        Mode::Docs => "Docs",
+        Mode::DocDetail => "DocDetail",
+        Mode::Directory => "Directory",
+        Mode::ContactDetail => "ContactDetail",
+        Mode::SpotChecks => "SpotChecks",
+        Mode::SpotCheckDetail => "SpotCheckDetail",
+        Mode::Holidays => "Holidays",
+        Mode::HolidayDetail => "HolidayDetail",
     }
 }
 
 /// Every mode a screen can be in (`Global` is not one: it is the keys every mode has).
-const MODES: [Mode; 25] = [
+const MODES: [Mode; 33] = [
+    Mode::Docs,
+    Mode::DocDetail,
+    Mode::Directory,
+    Mode::ContactDetail,
+    Mode::SpotChecks,
+    Mode::SpotCheckDetail,
+    Mode::Holidays,
+    Mode::HolidayDetail,
     Mode::Tasks,
     Mode::Notices,
     Mode::NoticeDetail,
@@ -748,10 +817,18 @@ fn every_goto_line(h: &mut Harness, scan: &mut Scan) {
         if let Some(screen) = ScreenId::ALL.iter().find(|s| s.label() == item.label) {
             assert_eq!(h.app.screen, *screen, "the go-to line {} opens its screen", item.label);
         }
-        if h.app.screen == ScreenId::Notices {
-            // One notice opened: its recipients.
+        if matches!(
+            h.app.screen,
+            ScreenId::Notices | ScreenId::Documents | ScreenId::Directory | ScreenId::SpotChecks | ScreenId::Holidays
+        ) {
+            // The first record opened: a notice's recipients, a document's forwards, a contact
+            // (and its 宅电 shown), a round's rooms or units.
             h.key(Key::plain(KeyCode::Enter));
-            scan.check("电话通知：第一份通知的对象", h, None);
+            scan.check(&format!("{}：第一项打开", item.label), h, None);
+            if h.app.screen == ScreenId::Directory {
+                h.key(Key::ch('v'));
+                scan.check("通讯录：显示宅电", h, None);
+            }
             h.key(Key::plain(KeyCode::Esc));
         }
     }
@@ -783,7 +860,7 @@ fn walk(h: &mut Harness, scan: &mut Scan, steps: usize) {
     };
     for step in 0..steps {
         let mode = h.app.mode();
-        let typing = matches!(mode, Mode::Form | Mode::VisitLookup | Mode::Search);
+        let typing = matches!(mode, Mode::Form | Mode::VisitLookup | Mode::Search | Mode::Directory);
         if typing && next(3) == 0 {
             h.type_text(WORDS[next(WORDS.len())]);
         } else if mode == Mode::Form && next(8) == 0 {
@@ -1190,6 +1267,20 @@ fn every_verb_and_option_was_run() {
         true,
     );
     let abroad = abroad.trim().to_string();
+    r.run(
+        &[
+            "log",
+            "add",
+            "--kind",
+            "来电",
+            "--unit",
+            "市委机要局",
+            "--withheld",
+            "密件，已告知机要员",
+        ],
+        None,
+        true,
+    );
 
     // 请示—批示—交办—督办—反馈 and 电话通知 (free texts are kept verbatim, like an entry's content: an
     // ID number belongs in a visit's ID field; one typed where a name goes is masked in the refusal).
@@ -1309,6 +1400,214 @@ fn every_verb_and_option_was_run() {
     );
     r.run(&["notice", "list"], None, true);
     r.run(&["notice", "list", "--json"], None, true);
+
+    // 收文登记, 通讯录 and 查岗 (issue 18). A number typed where a document's number or a name goes
+    // is said back masked.
+    let fax = r.run(
+        &[
+            "doc",
+            "add",
+            "--kind",
+            "传真",
+            "--number",
+            "市防指电〔2026〕12号",
+            "--title",
+            "关于做好强降雨防范工作的紧急通知",
+            "--from",
+            "市防汛办",
+            "--urgency",
+            "特急",
+            "--copies",
+            "2",
+            "--pages",
+            "3",
+            "--received",
+            &minute(5),
+            "--note",
+            "电话确认",
+            "--forward",
+            "王局长",
+            "--json",
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    let fax: serde_json::Value = serde_json::from_str(&fax).expect("the document's JSON");
+    let doc = format!("{}-{}", fax["year"], fax["serial"]);
+    r.run(
+        &[
+            "doc",
+            "add",
+            "--secret",
+            "机密",
+            "--from",
+            "市委办",
+            "--received",
+            &minute(5),
+            "--clerk",
+            "李机要",
+            "--clerk-told",
+            &minute(4),
+        ],
+        None,
+        true,
+    );
+    r.run(
+        &[
+            "doc",
+            "add",
+            "--secret",
+            "机密",
+            "--from",
+            "市委办",
+            "--title",
+            QIAN_QI,
+            "--clerk",
+            "李机要",
+        ],
+        None,
+        false,
+    );
+    r.run(
+        &[
+            "doc",
+            "forward",
+            &doc,
+            "--to",
+            "李科长、张主任",
+            "--purpose",
+            "阅示",
+            "--at",
+            &minute(3),
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    r.run(&["doc", "sign", &doc, "--by", "王局长"], None, false);
+    r.run(&["doc", "sign", QIAN_QI, "--by", "王局长"], None, false);
+    r.run(
+        &[
+            "doc",
+            "sign",
+            &doc,
+            "--by",
+            "王局长",
+            "--forward",
+            "王局长",
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    r.run(
+        &[
+            "doc",
+            "sign",
+            &doc,
+            "--by",
+            "李科长",
+            "--forward",
+            "李科长",
+            "--at",
+            &minute(1),
+        ],
+        None,
+        true,
+    );
+    r.run(&["doc", "list"], None, true);
+    r.run(
+        &[
+            "doc",
+            "list",
+            "--from",
+            &yesterday,
+            "--to",
+            &tomorrow,
+            "--unsigned",
+            "--json",
+        ],
+        None,
+        true,
+    );
+    let contacts = sb.file(
+        "contacts.csv",
+        "姓名,单位,职务,办公电话,手机,宅电,分组,备注\n\
+         王局长,县应急局,局长,0871-12345678,13800000001,0871-87654321,县领导,\n\
+         城关镇值班室,城关镇,,0871-22223333,,,各乡镇值班室,\n\
+         东风镇值班室,东风镇,,0871-22224444,,,各乡镇值班室,\n",
+    );
+    r.run(
+        &[
+            "contacts",
+            "import",
+            contacts.to_str().expect("a path"),
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    r.run(&["contacts", "list"], None, true);
+    r.run(&["contacts", "list", "--find", QIAN_QI], None, true);
+    r.run(
+        &["contacts", "list", "--group", "各乡镇值班室", "--find", "cgz", "--json"],
+        None,
+        true,
+    );
+    r.run(&["contacts", "export"], None, true);
+    r.run(&["contacts", "export", "--with-home", "--operator", "张三"], pin, true);
+    let round = r.run(
+        &[
+            "spotcheck",
+            "add",
+            "--group",
+            "各乡镇值班室",
+            "--at",
+            &minute(3),
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    let round = round.lines().next().expect("the round's number").trim().to_string();
+    r.run(&["spotcheck", "add", "--units", "城关镇值班室、某村委会"], None, true);
+    r.run(
+        &[
+            "spotcheck",
+            "call",
+            &round,
+            "1",
+            "--outcome",
+            "非值班人员接听",
+            "--answerer",
+            "门卫",
+            "--note",
+            "值班员外出",
+            "--at",
+            &minute(2),
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    r.run(
+        &["spotcheck", "call", &round, QIAN_QI, "--outcome", "在岗"],
+        None,
+        false,
+    );
+    r.run(&["spotcheck", "list"], None, true);
+    r.run(
+        &["spotcheck", "list", "--from", &yesterday, "--to", &tomorrow, "--json"],
+        None,
+        true,
+    );
     r.run(&["log", "list"], None, true);
     r.run(
         &["log", "list", "--json", "--since", &minute(600), "--limit", "0"],

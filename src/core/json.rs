@@ -722,3 +722,192 @@ impl<'a> ShiftJson<'a> {
         }
     }
 }
+
+/// A 收文 (document, fax or telegram) with its forwards and their 签收 (`doc list --json`, `doc
+/// add --json`). A secret item's `number`, `title` and `note` are empty: they were never recorded.
+#[derive(Debug, Serialize)]
+pub struct DocumentJson<'a> {
+    id: i64,
+    year: i32,
+    serial: i64,
+    /// 2026年第12号.
+    serial_label: String,
+    kind: &'static str,
+    secrecy: &'static str,
+    number: &'a str,
+    title: &'a str,
+    from: &'a str,
+    urgency: &'static str,
+    copies: u32,
+    pages: Option<u32>,
+    received_at: String,
+    note: &'a str,
+    clerk: &'a str,
+    clerk_told_at: Option<String>,
+    recorded_by: &'a str,
+    recorded_at: String,
+    forwards: Vec<ForwardJson<'a>>,
+}
+
+/// A 转交 and its 签收 (`null` while not signed for).
+#[derive(Debug, Serialize)]
+struct ForwardJson<'a> {
+    id: i64,
+    to: &'a str,
+    purpose: &'a str,
+    forwarded_at: String,
+    signed_by: Option<&'a str>,
+    signed_at: Option<String>,
+}
+
+impl<'a> From<&'a super::document::Document> for DocumentJson<'a> {
+    fn from(d: &'a super::document::Document) -> Self {
+        Self {
+            id: d.id,
+            year: d.year,
+            serial: d.serial,
+            serial_label: d.serial_label(),
+            kind: d.kind.label(),
+            secrecy: d.secrecy.label(),
+            number: &d.number,
+            title: &d.title,
+            from: &d.from,
+            urgency: d.urgency.label(),
+            copies: d.copies,
+            pages: d.pages,
+            received_at: time(d.received_at),
+            note: &d.note,
+            clerk: &d.clerk,
+            clerk_told_at: opt_time(d.clerk_told_at),
+            recorded_by: &d.recorded_by,
+            recorded_at: time(d.recorded_at),
+            forwards: d
+                .forwards
+                .iter()
+                .map(|f| ForwardJson {
+                    id: f.id,
+                    to: &f.to_whom,
+                    purpose: &f.purpose,
+                    forwarded_at: time(f.forwarded_at),
+                    signed_by: f.signature.as_ref().map(|s| s.signed_by.as_str()),
+                    signed_at: f.signature.as_ref().map(|s| time(s.signed_at)),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A contact of the 通讯录 (`contacts list --json`). The 宅电 is always masked
+/// (`home_phone_masked`, [`super::directory::mask_phone`]): no shape has a field for it whole.
+#[derive(Debug, Serialize)]
+pub struct ContactJson<'a> {
+    id: i64,
+    name: &'a str,
+    unit: &'a str,
+    post: &'a str,
+    office_phone: &'a str,
+    mobile: &'a str,
+    home_phone_masked: String,
+    groups: &'a [String],
+    note: &'a str,
+}
+
+impl<'a> From<&'a super::directory::Contact> for ContactJson<'a> {
+    fn from(c: &'a super::directory::Contact) -> Self {
+        Self {
+            id: c.id,
+            name: &c.name,
+            unit: &c.unit,
+            post: &c.post,
+            office_phone: &c.office_phone,
+            mobile: &c.mobile,
+            home_phone_masked: super::directory::mask_phone(&c.home_phone),
+            groups: &c.groups,
+            note: &c.note,
+        }
+    }
+}
+
+/// A 查岗 round with each duty room, its calls and the round's summary (`spotcheck list --json`).
+#[derive(Debug, Serialize)]
+pub struct SpotCheckJson<'a> {
+    id: i64,
+    group: &'a str,
+    started_by: &'a str,
+    started_at: String,
+    finished: bool,
+    summary: CheckSummaryJson,
+    units: Vec<CheckedUnitJson<'a>>,
+}
+
+/// 应查, 查通, 未接 and 非值班人员接听 by name, 未查; `sentence` as the 值班日报 says it.
+#[derive(Debug, Serialize)]
+struct CheckSummaryJson {
+    sentence: String,
+    total: usize,
+    on_duty: usize,
+    no_answer: Vec<String>,
+    not_on_duty: Vec<String>,
+    not_called: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct CheckedUnitJson<'a> {
+    id: i64,
+    unit: &'a str,
+    phone: &'a str,
+    /// The last call's outcome; `null` while not called.
+    outcome: Option<&'static str>,
+    calls: Vec<CheckCallJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct CheckCallJson<'a> {
+    outcome: &'static str,
+    answerer: &'a str,
+    at: String,
+    note: &'a str,
+    recorded_by: &'a str,
+}
+
+impl<'a> From<&'a super::spotcheck::SpotCheck> for SpotCheckJson<'a> {
+    fn from(r: &'a super::spotcheck::SpotCheck) -> Self {
+        let s = r.summary();
+        Self {
+            id: r.id,
+            group: &r.group,
+            started_by: &r.started_by,
+            started_at: time(r.started_at),
+            finished: r.finished(),
+            summary: CheckSummaryJson {
+                sentence: s.sentence(),
+                total: s.total,
+                on_duty: s.on_duty,
+                no_answer: s.no_answer,
+                not_on_duty: s.not_on_duty,
+                not_called: s.not_called,
+            },
+            units: r
+                .units
+                .iter()
+                .map(|u| CheckedUnitJson {
+                    id: u.id,
+                    unit: &u.unit,
+                    phone: &u.phone,
+                    outcome: u.outcome().map(super::spotcheck::CheckOutcome::label),
+                    calls: u
+                        .calls
+                        .iter()
+                        .map(|c| CheckCallJson {
+                            outcome: c.outcome.label(),
+                            answerer: &c.answerer,
+                            at: time(c.at),
+                            note: &c.note,
+                            recorded_by: &c.recorded_by,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
