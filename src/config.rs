@@ -82,6 +82,8 @@ struct FileConfig {
 struct DocumentsSection {
     #[serde(default)]
     sign_within_minutes: Option<Spanned<u32>>,
+    #[serde(default)]
+    holiday_remind_days: Option<Spanned<u32>>,
 }
 
 /// `[documents]` checked: minutes within a week.
@@ -90,7 +92,20 @@ fn documents_settings(
     err: Locate<'_>,
 ) -> Result<crate::core::document::DocumentSettings, ConfigError> {
     let mut out = crate::core::document::DocumentSettings::default();
-    if let Some(m) = section.and_then(|s| s.into_inner().sign_within_minutes) {
+    let Some(section) = section.map(Spanned::into_inner) else {
+        return Ok(out);
+    };
+    if let Some(d) = &section.holiday_remind_days {
+        let v = *d.get_ref();
+        if v > 60 {
+            return Err(err(
+                d.span(),
+                "holiday_remind_days（收齐日期前几天开始提醒节日值班表）须在 0 到 60 之间".into(),
+            ));
+        }
+        out.holiday_remind_before = chrono::Duration::days(i64::from(v));
+    }
+    if let Some(m) = section.sign_within_minutes {
         let v = *m.get_ref();
         if v == 0 || v > 7 * 24 * 60 {
             return Err(err(

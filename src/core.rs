@@ -49,6 +49,8 @@ pub mod findings_screen;
 pub mod form;
 pub mod handover;
 pub mod handover_screen;
+pub mod holiday;
+pub mod holiday_screen;
 pub mod idcard;
 pub mod instruction;
 pub mod integrity;

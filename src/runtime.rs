@@ -41,6 +41,9 @@ const NOTICES_SHOWN_DONE: usize = 30;
 /// How many documents the 收文登记 screen lists besides those waiting for a 签收.
 const DOCUMENTS_SHOWN: usize = 200;
 
+/// Holiday rounds due this many days ago or later are listed and reminded.
+const HOLIDAY_ROUNDS_DAYS: i64 = 60;
+
 /// How many 查岗 rounds the screen lists.
 const SPOTCHECKS_SHOWN: usize = 50;
 
@@ -254,6 +257,10 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         Request::LoadOpenTasks => store.open_tasks().map_or_else(failed, Reply::OpenTasks),
         Request::LoadFollowUps => store
             .follow_ups_brief()
+            .and_then(|mut f| {
+                f.holidays = store.holiday_rounds_since(now.date() - chrono::Duration::days(HOLIDAY_ROUNDS_DAYS))?;
+                Ok(f)
+            })
             .map_or_else(failed, |f| Reply::FollowUps(Box::new(f))),
         Request::LoadNotices => store
             .notices(NOTICES_SHOWN_DONE)
@@ -313,6 +320,18 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
                     .unwrap_or_default();
                 Reply::ContactRevealed { id, full }
             }),
+        Request::LoadHolidayRounds => store
+            .holiday_rounds_since(now.date() - chrono::Duration::days(HOLIDAY_ROUNDS_DAYS))
+            .map_or_else(failed, Reply::HolidayRounds),
+        Request::AddHolidayRound(r) => store
+            .add_holiday_round(&r)
+            .map_or_else(failed, |id| Reply::CycleSaved { id, done: false }),
+        Request::MarkHolidayReceived { unit, at, by } => store
+            .mark_holiday_received(unit, at, "", &by, now)
+            .map_or_else(failed, |()| Reply::CycleSaved { id: unit, done: false }),
+        Request::AddHolidayReport { round, report } => store
+            .add_holiday_report(round, &report, now)
+            .map_or_else(failed, |()| Reply::CycleSaved { id: round, done: true }),
         Request::LoadSpotChecks => store
             .recent_spotchecks(SPOTCHECKS_SHOWN)
             .map_or_else(failed, Reply::SpotChecks),

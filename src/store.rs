@@ -14,6 +14,7 @@ pub mod draft;
 pub mod export;
 pub mod guard;
 pub mod handover;
+pub mod holiday;
 pub mod instruction;
 pub mod log;
 pub mod pin;
@@ -61,6 +62,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0021_instruction_cycle.sql"),
     include_str!("../migrations/0022_open_sets.sql"),
     include_str!("../migrations/0023_documents_directory_spotcheck.sql"),
+    include_str!("../migrations/0024_holiday_rosters.sql"),
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@ pub mod docs_screen;
 pub mod findings_screen;
 pub mod form;
 pub mod handover_screen;
+pub mod holiday_screen;
 pub mod log_screen;
 pub mod notice_screen;
 pub mod people_screen;
@@ -129,6 +130,10 @@ fn render_screen(frame: &mut Frame, area: Rect, app: &App) {
             None => docs_screen::render(frame, area, app),
         },
         ScreenId::Directory => directory_screen::render(frame, area, app),
+        ScreenId::Holidays => match &s.holidays.form {
+            Some((_, form)) => form::render_form(frame, area, form),
+            None => holiday_screen::render(frame, area, app),
+        },
         ScreenId::SpotChecks => match &s.spotchecks.form {
             Some((_, form)) => form::render_form(frame, area, form),
             None => spotcheck_screen::render(frame, area, app),
@@ -155,15 +160,41 @@ fn render_screen(frame: &mut Frame, area: Rect, app: &App) {
 /// The go-to list: every screen of the registry, and views inside them.
 fn render_goto(frame: &mut Frame, area: Rect, selected: usize) {
     let items = crate::core::app::goto_items();
-    let mut lines = vec![Line::raw("")];
-    for (i, item) in items.iter().enumerate() {
-        let text = format!("  {}  {}", crate::core::text::pad(item.label, 14), item.key);
-        let style = if i == selected {
+    let cell = |i: usize| {
+        items
+            .get(i)
+            .map(|item| format!("  {}  {}", crate::core::text::pad(item.label, 12), item.key))
+            .unwrap_or_default()
+    };
+    let style = |i: usize| {
+        if i == selected {
             theme::SELECTED
         } else {
             ratatui::style::Style::new()
-        };
-        lines.push(Line::styled(text, style));
+        }
+    };
+    // One column while it fits the window's height (with the blank lines, the hint line and
+    // the border); otherwise two, the second continuing the first (Up/Down still walk one list).
+    let one_column = items.len() + 5 <= usize::from(area.height);
+    let rows = if one_column {
+        items.len()
+    } else {
+        items.len().div_ceil(2)
+    };
+    let first_width = (0..rows).map(|i| width(&cell(i))).max().unwrap_or(0) + 2;
+    let mut lines = vec![Line::raw("")];
+    for r in 0..rows {
+        let left = cell(r);
+        if one_column {
+            lines.push(Line::styled(left, style(r)));
+        } else {
+            let pad = " ".repeat(first_width.saturating_sub(width(&left)));
+            lines.push(Line::from(vec![
+                Span::styled(left, style(r)),
+                Span::raw(pad),
+                Span::styled(cell(r + rows), style(r + rows)),
+            ]));
+        }
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
@@ -174,7 +205,8 @@ fn render_goto(frame: &mut Frame, area: Rect, selected: usize) {
         Span::styled("Esc", theme::HINT_KEY),
         Span::raw(" 返回"),
     ]));
-    let box_area = centered(area, 44, to_u16(lines.len() + 2));
+    let widest = lines.iter().map(|l| l.width()).max().unwrap_or(0);
+    let box_area = centered(area, to_u16(widest + 4).max(44), to_u16(lines.len() + 2));
     dialog(frame, box_area, "转到", lines, theme::HEADER);
 }
 

@@ -25,40 +25,37 @@ fn show(title: &str, h: &mut Harness) {
     println!("---- {title} ----\n{}\n", read(h));
 }
 
-fn focused(h: &Harness) -> String {
+/// The focused field of the form open on the screen shown: its label and value.
+fn focused_field(h: &Harness) -> Option<(String, String)> {
     let s = &h.app.screens;
-    if let Some(f) = &s.log.form {
-        return f.form.focused().map(|f| f.label.clone()).unwrap_or_default();
-    }
-    s.documents
-        .form
-        .as_ref()
-        .and_then(|(_, f)| f.focused().map(|f| f.label.clone()))
-        .or_else(|| {
-            s.spotchecks
+    let pick = |f: Option<(String, String)>| f;
+    match h.app.screen {
+        ScreenId::Log => pick(
+            s.log
                 .form
                 .as_ref()
-                .and_then(|(_, f)| f.focused().map(|f| f.label.clone()))
-        })
-        .unwrap_or_default()
+                .and_then(|f| f.form.focused().map(|f| (f.label.clone(), f.value()))),
+        ),
+        ScreenId::Documents => s
+            .documents
+            .form
+            .as_ref()
+            .and_then(|(_, f)| f.focused().map(|f| (f.label.clone(), f.value()))),
+        ScreenId::SpotChecks => s
+            .spotchecks
+            .form
+            .as_ref()
+            .and_then(|(_, f)| f.focused().map(|f| (f.label.clone(), f.value()))),
+        _ => None,
+    }
+}
+
+fn focused(h: &Harness) -> String {
+    focused_field(h).map(|(l, _)| l).unwrap_or_default()
 }
 
 fn focused_value(h: &Harness) -> String {
-    let s = &h.app.screens;
-    if let Some(f) = &s.log.form {
-        return f.form.focused().map(|f| f.value()).unwrap_or_default();
-    }
-    s.documents
-        .form
-        .as_ref()
-        .and_then(|(_, f)| f.focused().map(|f| f.value()))
-        .or_else(|| {
-            s.spotchecks
-                .form
-                .as_ref()
-                .and_then(|(_, f)| f.focused().map(|f| f.value()))
-        })
-        .unwrap_or_default()
+    focused_field(h).map(|(_, v)| v).unwrap_or_default()
 }
 
 fn tab_to(h: &mut Harness, label: &str) {
@@ -141,11 +138,11 @@ fn a_fax_is_registered_forwarded_reminded_and_signed_for() {
     assert!(screen.contains("已保存：2026年第1号"), "{screen}");
     // The detail opens on it: the register's fields, the forward waiting.
     for line in [
-        "收文编号 2026年第1号",
-        "类别     传真  特急  非密",
-        "来文单位 市防汛办",
-        "文号     市防指电〔2026〕12号",
-        "份数     1 份，3 页",
+        "收文编号   2026年第1号",
+        "类别       传真  特急  非密",
+        "来文单位   市防汛办",
+        "文号       市防指电〔2026〕12号",
+        "份数       1 份，3 页",
         "1. 转交 王局长（12-05 14:00） 待签收",
     ] {
         assert!(screen.contains(line), "{line}:\n{screen}");
@@ -547,4 +544,62 @@ fn a_call_is_forwarded_and_signed_for_like_a_document_and_a_transfer_is_followed
         ("县应急局", "移送")
     );
     assert!(forwards[2].signature.is_none());
+}
+
+#[test]
+fn holiday_rosters_are_collected_reminded_and_reported_upward() {
+    // 2026-09-26: the next holiday in the shipped calendar is 国庆 (10-01); rosters due 09-28.
+    let mut h = start_with_directory(80, 24, "2026-09-26 09:00:00");
+    h.key(Key::ch('4'));
+    h.key(Key::ch('h'));
+    h.key(Key::ch('n'));
+    let screen = read(&mut h);
+    assert!(
+        screen.contains("收齐日期     2026-09-28"),
+        "three days before the holiday:\n{screen}"
+    );
+    assert!(screen.contains("各乡镇值班室（10 个）"), "{screen}");
+    h.type_text("2026年国庆节");
+    let bells = h.alerter.rings;
+    h.key(Key::ctrl('s'));
+    let screen = read(&mut h);
+    assert!(
+        screen.contains("已报 0/10，未报：城关镇值班室、东风镇值班室"),
+        "{screen}"
+    );
+    // Two arrive: y on each (the cursor walks on).
+    h.key(Key::ch('y'));
+    h.tick_to(at("2026-09-26 10:00:00"));
+    h.key(Key::ch('y'));
+    let screen = read(&mut h);
+    assert!(
+        screen.contains("1. 城关镇值班室  已收到 09-26 09:00（张三登记）"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("2. 东风镇值班室  已收到 09-26 10:00（张三登记）"),
+        "{screen}"
+    );
+    // Due within two days: reminded (once a day, one bell) and noted on every screen.
+    h.tick_to(at("2026-09-26 10:00:35"));
+    assert!(read(&mut h).contains("节日值班表未齐 1"), "{}", read(&mut h));
+    assert_eq!(h.alerter.rings, bells + 1);
+    show("节日值班表 80x24", &mut h);
+    // The office's own roster goes upward.
+    h.key(Key::ch('s'));
+    h.key(Key::plain(KeyCode::Tab));
+    h.type_text("传真");
+    h.key(Key::ctrl('s'));
+    let screen = read(&mut h);
+    assert!(
+        screen.contains("本单位已上报 上级总值班室 09-26 10:00（传真）"),
+        "{screen}"
+    );
+    let rounds = h
+        .store
+        .holiday_rounds_since(zhiban::core::holiday::parse_due("2026-09-01", at("2026-09-26 10:00:00").date()).unwrap())
+        .unwrap();
+    assert_eq!(rounds.len(), 1);
+    assert_eq!(rounds[0].missing().count(), 8);
+    assert_eq!(rounds[0].reports.len(), 1);
 }

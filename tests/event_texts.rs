@@ -79,6 +79,7 @@ fn a_promoted_entry_s_source_and_a_full_event_s_first_report_are_prefilled_whole
         requests: Vec::new(),
         tasks: Vec::new(),
         closings: Vec::new(),
+        forwards: Vec::new(),
     };
     let form = new_event_form(&s.urgent, Some(&entry));
     let source = form.value(UrgentField::Source);

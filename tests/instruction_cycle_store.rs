@@ -222,7 +222,7 @@ fn an_entry_goes_from_request_to_instruction_to_tasks_to_feedback_and_closes() {
     assert_eq!(e.tasks.len(), 2);
     assert!(e.tasks.iter().all(|t| t.done_at().is_some()));
     assert!(
-        board_line(&store.follow_ups().unwrap(), &s, now).is_none(),
+        board_line(&store.follow_ups().unwrap(), &s, &DocumentSettings::default(), now).is_none(),
         "nothing left open"
     );
 

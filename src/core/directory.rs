@@ -171,6 +171,7 @@ impl Directory {
 /// person of `[[people]]` takes the number the directory has for their name; a rung of the
 /// ladder or a `report_to` contact named as a directory entry (上级总值班室, 信访局) takes its
 /// number. The directory wins; a number only in config.toml stays where the directory has none.
+/// Its groups join `[instruction]`'s.
 pub fn fill_numbers(settings: &mut super::settings::Settings, dir: &Directory) {
     for p in &mut settings.people {
         if let Some(phone) = dir.phone_of(&p.name) {
@@ -190,6 +191,14 @@ pub fn fill_numbers(settings: &mut super::settings::Settings, dir: &Directory) {
             if let Some(phone) = dir.phone_of(name) {
                 c.phone = phone.to_string();
             }
+        }
+    }
+    // The directory's groups stand for their members wherever names are typed (转交, notices,
+    // 交办, 查岗, holiday rounds); one of the same name as a configured group replaces it.
+    for (group, members) in dir.name_groups() {
+        match settings.instruction.groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, m)) => *m = members,
+            None => settings.instruction.groups.push((group, members)),
         }
     }
 }

@@ -278,13 +278,16 @@ impl DocsScreen {
     }
 
     fn saved(&mut self, reply: Reply, cx: &mut Cx<'_>) {
+        let secret = self.form.as_ref().is_some_and(|(_, f)| form_is_secret(f));
         let purpose = self.form.take().map(|(p, _)| p);
         match (purpose, reply) {
             (Some(DocPurpose::New), Reply::DocumentSaved { id, year, serial }) => {
-                cx.say(format!(
-                    "已保存：{}。f 转交，s 记录签收，Esc 回到列表",
-                    super::document::serial_label(year, serial)
-                ));
+                let label = super::document::serial_label(year, serial);
+                cx.say(if secret {
+                    format!("已保存：{label}（密件：只登记收到和告知机要员）。Esc 回到列表")
+                } else {
+                    format!("已保存：{label}。f 转交，s 记录签收，Esc 回到列表")
+                });
                 self.detail = Some((id, 0));
             }
             (Some(DocPurpose::Forward(_)), _) => cx.say("已保存：转交。签收时选中该转交按 s"),
@@ -367,11 +370,11 @@ fn build_document(form: &Form<DocKey>, cx: &Cx<'_>) -> Result<NewDocument, Vec<(
     if errors.is_empty() { Ok(doc) } else { Err(errors) }
 }
 
+/// A forward as typed: to whom, 拟办意见, when.
+type ForwardInput = (Vec<String>, String, NaiveDateTime);
+
 /// The forward the form holds: names, 拟办意见, when.
-fn build_forward(
-    form: &Form<DocKey>,
-    cx: &Cx<'_>,
-) -> Result<(Vec<String>, String, NaiveDateTime), Vec<(DocKey, String)>> {
+fn build_forward(form: &Form<DocKey>, cx: &Cx<'_>) -> Result<ForwardInput, Vec<(DocKey, String)>> {
     let missing = form.missing_required();
     if !missing.is_empty() {
         return Err(missing);

@@ -377,12 +377,15 @@ impl OpenForward {
 pub struct DocumentSettings {
     /// A forward not signed for this long after it was handed over is reminded.
     pub sign_within: Duration,
+    /// A holiday round (节日值班表) still incomplete is reminded from this long before its due date.
+    pub holiday_remind_before: Duration,
 }
 
 impl Default for DocumentSettings {
     fn default() -> Self {
         Self {
             sign_within: Duration::minutes(60),
+            holiday_remind_before: Duration::days(2),
         }
     }
 }

@@ -724,6 +724,7 @@ mod tests {
                 tasks: vec![task],
                 notices: Vec::new(),
                 unsigned: Vec::new(),
+                holidays: Vec::new(),
                 asks: vec![
                     AskItem {
                         entry_id: 3,

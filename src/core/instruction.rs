@@ -600,6 +600,8 @@ pub struct FollowUps {
     pub asks: Vec<AskItem>,
     /// Forwards (转交) of documents and entries not signed for yet.
     pub unsigned: Vec<OpenForward>,
+    /// Holiday-roster rounds of the last weeks (节日值班表), reminded while one is incomplete.
+    pub holidays: Vec<super::holiday::HolidayRound>,
 }
 
 /// A reminder said once (status line, the bell once): what it is about and which moment.
@@ -611,6 +613,8 @@ pub enum ReminderKey {
     NoticeRetry(i64, NaiveDateTime),
     /// A forward not signed for in time.
     Unsigned(i64),
+    /// A holiday round incomplete on this day (said once a day).
+    Holiday(i64, chrono::NaiveDate),
 }
 
 /// The reminders due at `now`, each with its sentence (no confidential text: names of units and
@@ -673,6 +677,14 @@ pub fn due_reminders(
             }
         }
     }
+    for h in &f.holidays {
+        if h.needs_reminder(now, docs.holiday_remind_before) {
+            out.push((
+                ReminderKey::Holiday(h.id, now.date()),
+                format!("节日值班表：{} {}（: 转到“节日值班表”）", h.holiday, h.state_line(now)),
+            ));
+        }
+    }
     for u in &f.unsigned {
         if u.due(docs) <= now {
             out.push((
@@ -722,11 +734,19 @@ pub fn board_line(
     if unsigned > 0 {
         parts.push(format!("转交未签收 {unsigned}"));
     }
+    let holidays = f
+        .holidays
+        .iter()
+        .filter(|h| h.needs_reminder(now, docs.holiday_remind_before))
+        .count();
+    if holidays > 0 {
+        parts.push(format!("节日值班表未齐 {holidays}"));
+    }
     if parts.is_empty() {
         return None;
     }
     let whole = format!("督办：{}", parts.join("、"));
-    let short = format!("督办 {}", overdue + soon + not_asked + notices + unsigned);
+    let short = format!("督办 {}", overdue + soon + not_asked + notices + unsigned + holidays);
     Some((whole, short, overdue > 0))
 }
 

@@ -167,6 +167,10 @@ pub enum Mode {
     SpotChecks,
     /// One round: its duty rooms, each called.
     SpotCheckDetail,
+    /// 节日值班表: the holiday rounds.
+    Holidays,
+    /// One holiday round: the units expected.
+    HolidayDetail,
 }
 
 /// Everything a key can ask for.
@@ -313,6 +317,13 @@ pub enum Action {
     NoAnswer,
     /// Show the contact's 宅电 in full (logged).
     RevealHome,
+    /// Open 节日值班表.
+    OpenHolidays,
+    NewHolidayRound,
+    /// The selected unit's holiday roster came in.
+    MarkReceived,
+    /// The office's own holiday roster went upward.
+    ReportUpward,
     /// Someone other than the duty officer answered (非值班人员接听).
     NotOnDuty,
 }
@@ -421,6 +432,10 @@ impl Action {
             Self::OnDuty => "在岗",
             Self::NoAnswer => "未接",
             Self::RevealHome => "显示宅电（留痕）",
+            Self::OpenHolidays => "节日值班表",
+            Self::NewHolidayRound => "新建收集",
+            Self::MarkReceived => "已收到",
+            Self::ReportUpward => "本单位上报",
             Self::NotOnDuty => "非值班人员接听",
         }
     }
@@ -574,6 +589,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Handover, &[Key::ch('n')], Action::NewHandover, true),
     b(Mode::Handover, &[p(C::Enter)], Action::Open, true),
     b(Mode::Handover, &[Key::ch('r')], Action::OpenRoster, true),
+    b(Mode::Handover, &[Key::ch('h')], Action::OpenHolidays, false),
     b(Mode::Handover, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::Handover, &[p(C::Down), Key::ch('j')], Action::Down, false),
     b(Mode::Handover, &[p(C::PageUp)], Action::PageUp, false),
@@ -724,6 +740,24 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::SpotCheckDetail, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::SpotCheckDetail, &[Key::ch('?')], Action::Help, true),
     b(Mode::SpotCheckDetail, &[Key::ch('q')], Action::Quit, false),
+    // 节日值班表: the holiday rounds.
+    b(Mode::Holidays, &[Key::ch('n')], Action::NewHolidayRound, true),
+    b(Mode::Holidays, &[p(C::Enter)], Action::Open, true),
+    b(Mode::Holidays, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::Holidays, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Holidays, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Holidays, &[Key::ch(':')], Action::GoTo, false),
+    b(Mode::Holidays, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Holidays, &[Key::ch('q')], Action::Quit, false),
+    // One holiday round: a key per roster received.
+    b(Mode::HolidayDetail, &[Key::ch('y')], Action::MarkReceived, true),
+    b(Mode::HolidayDetail, &[Key::ch('s')], Action::ReportUpward, true),
+    b(Mode::HolidayDetail, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::HolidayDetail, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::HolidayDetail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::HolidayDetail, &[Key::ch(':')], Action::GoTo, false),
+    b(Mode::HolidayDetail, &[Key::ch('?')], Action::Help, true),
+    b(Mode::HolidayDetail, &[Key::ch('q')], Action::Quit, false),
     // 来访登记: the on-site board.
     b(Mode::Visitors, &[Key::ch('n')], Action::RegisterVisit, true),
     b(Mode::Visitors, &[Key::ch('c')], Action::Checkout, true),

@@ -756,24 +756,10 @@ pub fn new_entry_form(ctx: &Ctx<'_>) -> Form<LogKey> {
         log_text(LogField::Unit, kind),
         log_text(LogField::Person, kind).with_placeholder("姓名/职务"),
         log_text(LogField::Phone, kind).with_placeholder("手机 11 位，或 区号-号码"),
-        Field::choice(
-            LogKey::Withhold,
-            "内容录入",
-            vec!["录入".into(), WITHHOLD_YES.into()],
-            0,
-        ),
         log_text(LogField::Content, kind)
             .tall()
             .required()
             .with_placeholder("何时、何地、何人、何事、已采取措施、现状、请求"),
-        Field::text(
-            LogKey::WithholdReason,
-            "不录入原因",
-            false,
-            crate::core::log::WITHHELD_REASON_MAX_CHARS,
-        )
-        .required()
-        .with_placeholder("如 密件，已告知机要员；或 涉及他人隐私"),
         log_text(LogField::ReportedElsewhere, kind).with_placeholder("对方是否已向其他单位报告，报给谁"),
         Field::choice(
             LogKey::Log(LogField::ReadBack),
@@ -784,6 +770,22 @@ pub fn new_entry_form(ctx: &Ctx<'_>) -> Form<LogKey> {
         log_text(LogField::ForwardedTo, kind).with_placeholder("转交给谁（单位/姓名）"),
         log_text(LogField::ForwardedAt, kind).with_placeholder("填写转交对象后默认为现在"),
         log_text(LogField::Receiver, kind).with_placeholder(&format!("默认为当前值班员 {}", ctx.operator)),
+        // Last of the record's fields: the usual path through a call (内容 → 已报其他 → 受话人) is
+        // unchanged, and withholding is a deliberate step.
+        Field::choice(
+            LogKey::Withhold,
+            "内容录入",
+            vec!["录入".into(), WITHHOLD_YES.into()],
+            0,
+        ),
+        Field::text(
+            LogKey::WithholdReason,
+            "不录入原因",
+            false,
+            crate::core::log::WITHHELD_REASON_MAX_CHARS,
+        )
+        .required()
+        .with_placeholder("如 密件，已告知机要员；或 涉及他人隐私"),
         Field::choice(LogKey::Abroad, "境外来源", vec!["否".into(), ABROAD_YES.into()], 0).with_heading("办理"),
         Field::choice(
             LogKey::Log(LogField::Triage),

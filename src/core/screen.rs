@@ -263,6 +263,21 @@ pub enum Request {
     LoadSpotChecks,
     /// Start a round (answered [`Reply::CycleSaved`] with its id).
     AddSpotCheck(Box<NewSpotCheck>),
+    /// Holiday rounds of the last weeks (节日值班表).
+    LoadHolidayRounds,
+    /// Start a holiday round (answered [`Reply::CycleSaved`] with its id).
+    AddHolidayRound(Box<super::holiday::NewHolidayRound>),
+    /// A unit's holiday roster received.
+    MarkHolidayReceived {
+        unit: i64,
+        at: NaiveDateTime,
+        by: String,
+    },
+    /// The office's own holiday roster reported upward.
+    AddHolidayReport {
+        round: i64,
+        report: Box<super::holiday::UpwardReport>,
+    },
     /// One call of a round (answered [`Reply::CycleSaved`] with the round's id; `done`: every
     /// room now called).
     AddSpotCheckCall {
@@ -378,6 +393,8 @@ pub enum Reply {
     },
     /// The newest 查岗 rounds, newest first.
     SpotChecks(Vec<SpotCheck>),
+    /// Holiday rounds, newest due first.
+    HolidayRounds(Vec<super::holiday::HolidayRound>),
     /// The request failed; why, in the store's words.
     Failed(String),
     /// A write refused because a row it would change was changed outside the app (the store
@@ -418,6 +435,8 @@ pub enum Target {
     Directory,
     /// 查岗.
     SpotChecks,
+    /// 节日值班表.
+    Holidays,
 }
 
 /// What a screen asks of the app.

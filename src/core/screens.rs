@@ -9,6 +9,7 @@ use super::directory_screen::DirectoryScreen;
 use super::docs_screen::DocsScreen;
 use super::findings_screen::FindingsScreen;
 use super::handover_screen::HandoverScreen;
+use super::holiday_screen::HolidayScreen;
 use super::log_screen::LogScreen;
 use super::notice_screen::NoticeScreen;
 use super::people_screen::PeopleScreen;
@@ -80,6 +81,7 @@ screens! {
     Documents => documents: DocsScreen, "收文登记", Some(ScreenId::Log);
     Directory => directory: DirectoryScreen, "通讯录", Some(ScreenId::Log);
     SpotChecks => spotchecks: SpotCheckScreen, "查岗", Some(ScreenId::Log);
+    Holidays => holidays: HolidayScreen, "节日值班表", Some(ScreenId::Handover);
 }
 
 impl ScreenId {

@@ -238,7 +238,7 @@ mod tests {
         assert_eq!(round.summary().sentence(), "应查 10，查通 0，未查 10");
         for (i, u) in round.units.iter_mut().enumerate() {
             let o = match i {
-                1 | 2 | 3 => CheckOutcome::NoAnswer,
+                1..=3 => CheckOutcome::NoAnswer,
                 _ => CheckOutcome::OnDuty,
             };
             u.calls.push(call(

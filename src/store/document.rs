@@ -303,7 +303,9 @@ impl Store {
             .execute(params![
                 forward_id,
                 sig.signed_by.trim(),
-                time_to_sql(sig.signed_at),
+                // Typed to the minute: a 签收 in the forward's own minute is recorded as not
+                // before it.
+                time_to_sql(sig.signed_at.max(forward.forwarded_at)),
                 sig.recorded_by,
                 time_to_sql(sig.recorded_at)
             ])?;

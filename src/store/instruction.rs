@@ -538,6 +538,7 @@ impl Store {
             notices: self.notices(0)?.0,
             asks: self.open_asks()?,
             unsigned: self.open_forwards()?,
+            holidays: Vec::new(),
         })
     }
 
@@ -556,6 +557,7 @@ impl Store {
             notices: self.notices(0)?.0,
             asks: self.open_asks()?,
             unsigned: self.open_forwards()?,
+            holidays: Vec::new(),
         })
     }
 

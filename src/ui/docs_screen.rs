@@ -81,7 +81,8 @@ fn render_document(frame: &mut Frame, area: Rect, app: &App, d: &Document, selec
     let cells = usize::from(area.width.saturating_sub(2));
     let rows = usize::from(area.height.saturating_sub(2));
     let mut lines = Vec::new();
-    let label = 9;
+    // 告知机要员 (five characters) is the widest label.
+    let label = 11;
     push_labelled(&mut lines, "收文编号", label, &d.serial_label(), cells);
     push_labelled(
         &mut lines,

@@ -133,9 +133,16 @@ fn render_notice(frame: &mut Frame, area: Rect, app: &App, n: &PhoneNotice, sele
                 }
             };
             let mut group = Vec::new();
+            // The number to ring, from the directory (the one place for numbers).
+            let phone = app
+                .shared
+                .directory
+                .phone_of(&r.name)
+                .map(|p| format!("  {p}"))
+                .unwrap_or_default();
             push_wrapped(
                 &mut group,
-                &format!("{:>2}. {}  {}", i + 1, clean(&r.name), clean(&state.label())),
+                &format!("{:>2}. {}{phone}  {}", i + 1, clean(&r.name), clean(&state.label())),
                 0,
                 cells,
                 style,
