@@ -298,8 +298,11 @@ fn main() {
             sample(200, || dir_read.find(q).count()),
         );
     }
-    let day_from = at("2026-12-04 08:00:00");
-    let day_to = at("2026-12-05 08:00:00");
+    // The last day with a round (rounds at 21:00; the period ends at 08:00).
+    let day_from = at("2026-12-02 08:00:00");
+    let day_to = at("2026-12-03 08:00:00");
+    let rounds = store.spotchecks_between(day_from, day_to).expect("rounds").len();
+    println!("查岗 rounds in the day measured: {rounds}");
     stats(
         "Store::spotchecks_between one day (值班日报)",
         sample(runs, || store.spotchecks_between(day_from, day_to).expect("s")),

@@ -69,11 +69,11 @@ fn main() {
     for _ in 0..runs {
         let s = Instant::now();
         store
-            .save_drafts("张三", &[("值班记录".into(), body.clone())], t)
+            .save_drafts("张三", &[("值班记录".into(), body.clone())], false, t)
             .expect("keep");
         keeps.push(s.elapsed().as_secs_f64() * 1000.0);
         let s = Instant::now();
-        store.save_drafts("张三", &[], t).expect("remove");
+        store.save_drafts("张三", &[], false, t).expect("remove");
         removes.push(s.elapsed().as_secs_f64() * 1000.0);
     }
     report("keep a 20,000-character draft (every 5 s while typing)", keeps);

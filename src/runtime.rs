@@ -213,8 +213,8 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
                 swaps,
             }),
         Request::AddSwap(swap) => store.add_swap(&swap).map_or_else(failed, |_| Reply::SwapSaved),
-        Request::SaveDrafts { person, drafts } => store
-            .save_drafts(&person, &drafts, now)
+        Request::SaveDrafts { person, drafts, scrub } => store
+            .save_drafts(&person, &drafts, scrub, now)
             .map_or_else(failed, |()| Reply::DraftsSaved),
         Request::LoadDrafts(person) => store.drafts(&person).map_or_else(failed, Reply::Drafts),
         Request::LoadFindings => store.findings().map_or_else(failed, Reply::Findings),
@@ -278,6 +278,7 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         Request::LoadDocuments => store
             .documents(DOCUMENTS_SHOWN)
             .map_or_else(failed, |(open, recent)| Reply::Documents(open, recent)),
+        Request::LoadDocument(id) => store.document(id).map_or_else(failed, |d| Reply::Document(Box::new(d))),
         Request::AddDocument(d) => store
             .add_document(&d, now)
             .map_or_else(failed, |(id, year, serial)| Reply::DocumentSaved { id, year, serial }),

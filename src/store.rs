@@ -63,6 +63,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0022_open_sets.sql"),
     include_str!("../migrations/0023_documents_directory_spotcheck.sql"),
     include_str!("../migrations/0024_holiday_rosters.sql"),
+    include_str!("../migrations/0025_search_documents.sql"),
 ];
 
 /// The schema version this build writes.

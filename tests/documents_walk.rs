@@ -238,6 +238,17 @@ fn a_secret_items_title_typed_before_its_level_leaves_no_trace_in_the_file() {
         kept.iter().any(|(_, body, _)| body.contains("县水利局")),
         "the log's draft stays: {kept:?}"
     );
+    // Already gone from every file, before anything is saved (the drafts rewritten and the
+    // write-ahead log emptied at once, though another draft remains).
+    for entry in std::fs::read_dir(h.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            !bytes.windows(PLANTED.len()).any(|w| w == PLANTED.as_bytes()),
+            "right after 机密 was chosen, the planted title is in {}",
+            path.display()
+        );
+    }
     tab_to(&mut h, "来文单位");
     h.type_text("市委办公室");
     tab_to(&mut h, "告知机要员");
@@ -246,9 +257,29 @@ fn a_secret_items_title_typed_before_its_level_leaves_no_trace_in_the_file() {
     let screen = read(&mut h);
     assert!(screen.contains("已保存：2026年第1号"), "{screen}");
     assert!(screen.contains("密件：不录入文号、标题和内容"), "{screen}");
-    // 转交 is refused for a secret item: it is not forwarded on someone's behalf.
+    // 转交 is refused for a secret item: it is not forwarded on someone's behalf — on screen, by
+    // the store, and by the file itself.
     h.key(Key::ch('f'));
     assert!(read(&mut h).contains("密件不代收代转"));
+    let refused = h.store.add_forwards(
+        zhiban::core::document::Forwarded::Document(1),
+        &["王局长".to_string()],
+        "关于密件内容的拟办意见",
+        at("2026-12-05 14:00:20"),
+        "张三",
+        at("2026-12-05 14:00:20"),
+    );
+    assert!(format!("{refused:?}").contains("密件不代收代转"), "{refused:?}");
+    let raw = rusqlite::Connection::open(h.store.path()).unwrap();
+    let err = raw
+        .execute(
+            "INSERT INTO forward (document_id, to_whom, purpose, forwarded_at, recorded_by, recorded_at) \
+             VALUES (1, '王局长', '拟办', '2026-12-05 14:01:00', '张三', '2026-12-05 14:01:00')",
+            [],
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("never forwarded"), "{err}");
+    drop(raw);
     h.key(Key::plain(KeyCode::Esc));
     assert!(read(&mut h).contains("【机密件】市委办公室"));
     show("收文登记（密件）80x24", &mut h);
@@ -305,8 +336,8 @@ fn the_directory_is_found_by_pinyin_reveals_a_home_number_with_a_trace_and_numbe
     h.key(Key::plain(KeyCode::Esc));
     h.key(Key::plain(KeyCode::Esc));
 
-    // An urgent event: the banner asks for the 带班领导 at the directory's number, not the
-    // number config.toml's [[people]] still has (13800000003).
+    // An urgent event: the banner asks for the 带班领导 at the directory's mobile (a leader is rung
+    // on the mobile at any hour), not the number config.toml's [[people]] still has (13800000003).
     let settings = zhiban::config::parse(zhiban::config::DEFAULT_TOML, None)
         .unwrap()
         .settings;
@@ -326,7 +357,7 @@ fn the_directory_is_found_by_pinyin_reveals_a_home_number_with_a_trace_and_numbe
     h.clock = t;
     h.tick_to(t + chrono::Duration::seconds(2));
     let screen = read(&mut h);
-    assert!(screen.contains("带班领导：王五 0871-66660003"), "{screen}");
+    assert!(screen.contains("带班领导：王五 13900000003"), "{screen}");
     assert!(!screen.contains("13800000003"), "{screen}");
 }
 
@@ -447,6 +478,16 @@ fn an_entry_saved_without_its_content_keeps_only_the_reason() {
             .iter()
             .all(|(_, b, _)| !b.contains(PLANTED))
     );
+    // The draft was replaced, not removed: the write-ahead log is emptied all the same.
+    for entry in std::fs::read_dir(h.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            !bytes.windows(PLANTED.len()).any(|w| w == PLANTED.as_bytes()),
+            "right after 不录入 was chosen, the content is in {}",
+            path.display()
+        );
+    }
     // Saved without a reason: refused, nothing lost.
     h.key(Key::ctrl('s'));
     assert!(read(&mut h).contains("“不录入原因”必须填写"));
@@ -465,7 +506,23 @@ fn an_entry_saved_without_its_content_keeps_only_the_reason() {
         "{screen}"
     );
     show("内容不录入 80x24", &mut h);
-    // Content cannot be added afterwards by an amendment.
+    // Content cannot be added afterwards: the amend form does not offer it…
+    h.key(Key::ch('e'));
+    let offered = match h
+        .app
+        .screens
+        .log
+        .form
+        .as_ref()
+        .and_then(|f| f.form.fields.first())
+        .map(|f| &f.input)
+    {
+        Some(zhiban::core::form::Input::Choice { options, .. }) => options.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(!offered.iter().any(|o| o == "内容"), "{offered:?}");
+    h.key(Key::plain(KeyCode::Esc));
+    // …and the store refuses an amendment of it.
     let refused = h.store.amend(&zhiban::core::log::AmendRequest {
         entry_id: 1,
         changes: vec![(zhiban::core::log::LogField::Content, "补录".into())],
@@ -602,4 +659,72 @@ fn holiday_rosters_are_collected_reminded_and_reported_upward() {
     assert_eq!(rounds.len(), 1);
     assert_eq!(rounds[0].missing().count(), 8);
     assert_eq!(rounds[0].reports.len(), 1);
+}
+
+#[test]
+fn documents_are_found_by_search_and_a_secret_item_only_by_its_sender() {
+    let mut h = start(80, 24, "2026-12-05 14:00:00");
+    register_fax(&mut h);
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::plain(KeyCode::Esc));
+    h.store
+        .add_document(
+            &zhiban::core::document::NewDocument {
+                kind: zhiban::core::document::DocKind::Document,
+                secrecy: zhiban::core::document::Secrecy::Secret,
+                number: String::new(),
+                title: String::new(),
+                from: "市委办公室".into(),
+                urgency: zhiban::core::document::Urgency::Urgent,
+                copies: 2,
+                pages: None,
+                received_at: at("2026-12-05 14:01:00"),
+                note: String::new(),
+                clerk: "李机要".into(),
+                clerk_told_at: Some(at("2026-12-05 14:02:00")),
+                forward_to: Vec::new(),
+                recorded_by: "张三".into(),
+                recorded_at: at("2026-12-05 14:02:00"),
+            },
+            at("2026-12-05 14:02:00"),
+        )
+        .unwrap();
+    h.key(Key::ch('5'));
+    h.type_text("强降雨");
+    h.pause();
+    let screen = read(&mut h);
+    assert!(screen.contains("收文"), "{screen}");
+    assert!(screen.contains("市防汛办"), "{screen}");
+    show("查询：收文 80x24", &mut h);
+    h.key(Key::plain(KeyCode::Enter));
+    assert_eq!(h.app.screen, ScreenId::Documents);
+    let screen = read(&mut h);
+    assert!(
+        screen.contains("收文编号   2026年第1号"),
+        "the hit opens its document:\n{screen}"
+    );
+    // A filter by kind; the secret item is found by its sender, with nothing else of it.
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::plain(KeyCode::Esc));
+    h.key(Key::ch('5'));
+    h.key(Key::ctrl('u'));
+    h.type_text("类型:收文 市委");
+    h.pause();
+    let screen = read(&mut h);
+    assert!(screen.contains("市委办公室"), "{screen}");
+    assert!(screen.contains("密件"), "{screen}");
+    let found = h
+        .store
+        .search(
+            &zhiban::core::search::SearchQuery::parse("类型:收文").unwrap(),
+            10,
+            None,
+        )
+        .unwrap();
+    assert_eq!(found.len(), 2);
+    assert!(
+        found
+            .iter()
+            .all(|hit| hit.kind == zhiban::core::search::DocKind::Document)
+    );
 }

@@ -163,7 +163,12 @@ fn after_a_change_at_the_keyboard_the_new_officers_own_drafts_are_offered_not_ov
         .unwrap();
     // 李四 left a draft at his last shift.
     h.store
-        .save_drafts("李四", &[("值班记录".into(), "{\"purpose\":\"?\"}".into())], h.clock)
+        .save_drafts(
+            "李四",
+            &[("值班记录".into(), "{\"purpose\":\"?\"}".into())],
+            false,
+            h.clock,
+        )
         .unwrap();
     h.key(Key::ch('n'));
     h.type_text("张三的半条记录");

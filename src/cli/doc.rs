@@ -425,12 +425,9 @@ pub(super) fn run(command: DocCommand, config: &Config, store: &mut Store, now: 
             let purpose = text("--purpose", purpose.as_deref(), TITLE_MAX_CHARS, false)?;
             let at = when("--at", at.as_deref(), now)?;
             let d = find_doc(store, &doc, now)?;
-            if at < d.received_at {
-                return Err(bad_input(format!(
-                    "--at：转交时间不能早于收到时间 {}；没有写入",
-                    format_minute(d.received_at)
-                )));
-            }
+            // One rule with the screen and the store: not a secret item, not before it arrived.
+            crate::core::document::check_forward(d.received_at, d.secrecy.is_secret(), &names, at)
+                .map_err(|e| bad_input(format!("{e}；没有写入")))?;
             known_operator(operator.as_deref(), config)?;
             let by = actor(operator.as_deref(), config, store)?;
             let ids = store

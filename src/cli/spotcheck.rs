@@ -195,7 +195,7 @@ pub(super) fn run(
                     ))
                 })?;
             let (unit_id, unit_name) = (u.id, u.unit.clone());
-            if at < r.started_at {
+            if at < crate::core::document::minute_of(r.started_at) {
                 return Err(bad_input(format!(
                     "--at：通话时间不能早于查岗开始 {}；没有写入",
                     format_minute(r.started_at)

@@ -1089,7 +1089,7 @@ impl App {
             }
             Command::ReloadEvents => self.request(Job::Events, Request::LoadEvents),
             Command::ReloadFollowUps => self.load_follow_ups(),
-            Command::KeepDraftsNow => self.keep_drafts_if_changed(),
+            Command::KeepDraftsNow => self.keep_drafts_scrubbing(true),
             Command::RecordsChanged => {
                 for s in ScreenId::ALL.iter().copied().filter(|s| *s != from) {
                     let shown = s == self.screen;
@@ -1437,13 +1437,19 @@ impl App {
     /// Writes the operator's drafts as the forms stand now (none: their drafts go) — unless
     /// their earlier drafts are still to be offered, which nothing overwrites.
     fn keep_drafts(&mut self) {
+        self.keep_drafts_scrubbing(false);
+    }
+
+    /// [`App::keep_drafts`]; with `scrub`, older copies of what the forms held leave the
+    /// write-ahead log at once (a form just dropped text that must leave no trace).
+    fn keep_drafts_scrubbing(&mut self, scrub: bool) {
         let (Some(person), Some(_)) = (self.operator.clone(), &self.drafts_kept) else {
             return;
         };
         let drafts = self.current_drafts();
         self.drafts_kept = Some(drafts.clone());
         self.drafts_synced_at = self.now;
-        self.request(Job::Drafts, Request::SaveDrafts { person, drafts });
+        self.request(Job::Drafts, Request::SaveDrafts { person, drafts, scrub });
     }
 
     fn on_yes(&mut self, answer: Answer) {

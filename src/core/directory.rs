@@ -4,7 +4,7 @@
 //! revealed only on request (and the reveal logged, like ID numbers). `[[people]]` stays the list
 //! of those who sign in; it links to the directory by name ([`Directory::phone_of`]).
 
-use super::name_pinyin;
+use super::name_pinyin::{self, NameKeys};
 use super::roster::{RowError, line_of};
 use super::validate;
 
@@ -69,6 +69,12 @@ impl Contact {
     /// post or a group; pinyin (initials or full) of the name or the unit; digits of a number.
     #[must_use]
     pub fn matches(&self, query: &str) -> bool {
+        self.matches_with(query, None)
+    }
+
+    /// [`Contact::matches`] with the name's and unit's pinyin keys already made (the directory
+    /// keeps them: a letter typed is then a prefix test per contact, not a pinyin conversion).
+    fn matches_with(&self, query: &str, keys: Option<&(NameKeys, NameKeys)>) -> bool {
         let q = query.trim();
         if q.is_empty() {
             return true;
@@ -88,7 +94,13 @@ impl Contact {
                 .any(|s| s.contains(q))
                 || self.groups.iter().any(|g| g.contains(q));
         }
-        name_pinyin::matches(q, &self.name) || name_pinyin::matches(q, &self.unit)
+        match (keys, name_pinyin::pinyin_query(q)) {
+            (Some((name, unit)), Some(p)) => {
+                let latin = |s: &str| s.to_lowercase().replace(' ', "").contains(&p);
+                latin(&self.name) || latin(&self.unit) || name.has_prefix(&p) || unit.has_prefix(&p)
+            }
+            _ => name_pinyin::matches(q, &self.name) || name_pinyin::matches(q, &self.unit),
+        }
     }
 }
 
@@ -114,12 +126,27 @@ pub fn mask_phone(phone: &str) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Directory {
     pub contacts: Vec<Contact>,
+    /// Each contact's name and unit pinyin keys, made once ([`Directory::new`]).
+    keys: Vec<(NameKeys, NameKeys)>,
 }
 
 impl Directory {
+    #[must_use]
+    pub fn new(contacts: Vec<Contact>) -> Self {
+        let keys = contacts
+            .iter()
+            .map(|c| (name_pinyin::search_keys(&c.name), name_pinyin::search_keys(&c.unit)))
+            .collect();
+        Self { contacts, keys }
+    }
+
     /// Contacts a lookup finds, in directory order.
     pub fn find<'a>(&'a self, query: &'a str) -> impl Iterator<Item = &'a Contact> + 'a {
-        self.contacts.iter().filter(move |c| c.matches(query))
+        self.contacts
+            .iter()
+            .enumerate()
+            .filter(move |(i, c)| c.matches_with(query, self.keys.get(*i)))
+            .map(|(_, c)| c)
     }
 
     /// Every group named, in order of first appearance.
@@ -154,8 +181,26 @@ impl Directory {
             .collect()
     }
 
+    /// The number a person is rung on at any hour (an escalation at 3 a.m.): the mobile, else
+    /// the office line.
+    #[must_use]
+    pub fn person_phone(&self, name: &str) -> Option<&str> {
+        let name = name.trim();
+        self.contacts
+            .iter()
+            .filter(|c| c.name == name)
+            .map(|c| {
+                if c.mobile.is_empty() {
+                    c.office_phone.as_str()
+                } else {
+                    c.mobile.as_str()
+                }
+            })
+            .find(|p| !p.is_empty())
+    }
+
     /// The number of `name` (a person, or a body such as 上级总值班室 kept by its name): the
-    /// first contact so named with a number.
+    /// first contact so named with a number, its office line first.
     #[must_use]
     pub fn phone_of(&self, name: &str) -> Option<&str> {
         let name = name.trim();
@@ -174,7 +219,7 @@ impl Directory {
 /// Its groups join `[instruction]`'s.
 pub fn fill_numbers(settings: &mut super::settings::Settings, dir: &Directory) {
     for p in &mut settings.people {
-        if let Some(phone) = dir.phone_of(&p.name) {
+        if let Some(phone) = dir.person_phone(&p.name) {
             p.phone = phone.to_string();
         }
     }
@@ -187,8 +232,12 @@ pub fn fill_numbers(settings: &mut super::settings::Settings, dir: &Directory) {
     }
     for to in &mut settings.visit.report_to {
         if let super::settings::ReportTo::Contact(c) = to {
-            let name = if c.person.is_empty() { &c.name } else { &c.person };
-            if let Some(phone) = dir.phone_of(name) {
+            let phone = if c.person.is_empty() {
+                dir.phone_of(&c.name)
+            } else {
+                dir.person_phone(&c.person)
+            };
+            if let Some(phone) = phone {
                 c.phone = phone.to_string();
             }
         }
@@ -444,13 +493,11 @@ mod tests {
 
     #[test]
     fn lookup_by_pinyin_chinese_and_digits() {
-        let d = Directory {
-            contacts: vec![
-                contact("王局长", "县应急局", "0871-12345678", &["县领导"]),
-                contact("城关镇值班室", "城关镇", "0871-22223333", &["各乡镇值班室"]),
-                contact("张三", "县水利局", "13800000002", &[]),
-            ],
-        };
+        let d = Directory::new(vec![
+            contact("王局长", "县应急局", "0871-12345678", &["县领导"]),
+            contact("城关镇值班室", "城关镇", "0871-22223333", &["各乡镇值班室"]),
+            contact("张三", "县水利局", "13800000002", &[]),
+        ]);
         let names = |q: &str| d.find(q).map(|c| c.name.clone()).collect::<Vec<_>>();
         assert_eq!(names("wjz"), vec!["王局长"]);
         assert_eq!(names("cgz"), vec!["城关镇值班室"]);

@@ -19,8 +19,9 @@ pub struct DirectoryScreen {
     pub selected: usize,
     /// The contact opened (its id).
     pub detail: Option<i64>,
-    /// A 宅电 shown in full: the contact's id and the number, until the contact closes.
-    pub revealed: Option<(i64, String)>,
+    /// A 宅电 shown in full: the contact's id, the number and who revealed it (shown to them only,
+    /// until the contact closes: a colleague who takes over the keyboard sees it masked).
+    pub revealed: Option<(i64, String, String)>,
     load_op: Option<OpId>,
     reveal_op: Option<OpId>,
 }
@@ -41,6 +42,16 @@ impl Default for DirectoryScreen {
 }
 
 impl DirectoryScreen {
+    /// The 宅电 of the contact shown, in full, if `operator` revealed it.
+    #[must_use]
+    pub fn revealed_to(&self, operator: Option<&str>) -> Option<&str> {
+        let id = self.detail?;
+        self.revealed
+            .as_ref()
+            .filter(|(r, _, by)| *r == id && Some(by.as_str()) == operator)
+            .map(|(_, full, _)| full.as_str())
+    }
+
     /// The contacts the box finds, in directory order.
     pub fn found(&self) -> impl Iterator<Item = &Contact> {
         self.directory.find(self.query.text())
@@ -80,7 +91,11 @@ impl Screen for DirectoryScreen {
             match action {
                 Action::RevealHome => match self.shown_contact() {
                     Some(c) if c.home_phone.is_empty() => cx.say("此人没有登记宅电"),
-                    Some(_) if self.revealed.as_ref().is_some_and(|(r, _)| *r == id) => {}
+                    Some(_)
+                        if self
+                            .revealed
+                            .as_ref()
+                            .is_some_and(|(r, _, by)| *r == id && by == cx.operator) => {}
                     Some(_) => {
                         self.reveal_op = Some(cx.request(Request::RevealContact {
                             id,
@@ -168,7 +183,7 @@ impl Screen for DirectoryScreen {
             match reply {
                 // Shown only if that contact is still the one open.
                 Reply::ContactRevealed { id, full } if self.detail == Some(id) => {
-                    self.revealed = Some((id, full));
+                    self.revealed = Some((id, full, cx.operator.to_string()));
                     cx.say("宅电已显示，查看已记录；关闭后重新遮盖");
                 }
                 Reply::Failed(why) => cx.say(format!("无法显示宅电：{why}")),

@@ -87,6 +87,9 @@ pub struct DocsScreen {
     pub form: Option<(DocPurpose, Form<DocKey>)>,
     load_op: Option<OpId>,
     save_op: Option<OpId>,
+    /// A document to open once it is read (a search hit).
+    pending_open: Option<i64>,
+    open_op: Option<OpId>,
 }
 
 /// The draft of a new-document form (an open item only).
@@ -498,6 +501,10 @@ impl Screen for DocsScreen {
 
     fn on_show(&mut self, cx: &mut Cx<'_>) {
         self.load(cx);
+        if let Some(id) = self.pending_open.take() {
+            // It may be older than the list holds: read it on its own.
+            self.open_op = Some(cx.request(Request::LoadDocument(id)));
+        }
     }
 
     fn on_foreign_writes(&mut self, shown: bool, cx: &mut Cx<'_>) {
@@ -519,6 +526,21 @@ impl Screen for DocsScreen {
                         .min((self.open.len() + self.recent.len()).saturating_sub(1));
                 }
                 Reply::Failed(why) => cx.say(format!("读取收文登记失败：{why}")),
+                _ => {}
+            }
+            return;
+        }
+        if self.open_op == Some(op) {
+            self.open_op = None;
+            match reply {
+                Reply::Document(d) => {
+                    let id = d.id;
+                    if !self.all().any(|x| x.id == id) {
+                        self.recent.push(*d);
+                    }
+                    self.detail = Some((id, 0));
+                }
+                Reply::Failed(why) => cx.say(format!("读取收文失败：{why}")),
                 _ => {}
             }
             return;
@@ -559,6 +581,12 @@ impl Screen for DocsScreen {
         match target {
             // Shown next: `on_show` reads the documents.
             Target::Documents => Ok(()),
+            // A search hit: its detail, once the list (read on show) holds it.
+            Target::Document(id) => {
+                self.form = None;
+                self.pending_open = Some(id);
+                Ok(())
+            }
             t => Err(t),
         }
     }

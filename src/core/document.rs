@@ -57,6 +57,40 @@ pub const MAX_COPIES: u32 = 9999;
 pub const SECRET_RULE: &str =
     "密件不得录入计算机：秘密及以上只登记来文单位、收到时间、份数和告知的机要员，不录入文号、标题和内容（002:1522）";
 
+/// Why a secret item is not forwarded (000:162): the 机要员 handles it.
+pub const SECRET_NOT_FORWARDED: &str = "密件不代收代转（000:162）：已告知机要员，由机要员按规定办理";
+
+/// The start of `t`'s minute: times are typed to the minute, so a time typed in the minute of an
+/// event recorded to the second is not before it.
+#[must_use]
+pub fn minute_of(t: NaiveDateTime) -> NaiveDateTime {
+    t - Duration::seconds(i64::from(t.second()))
+}
+
+/// A forward checked before it is saved: the document is not a secret item, each name is named
+/// and short, and it is not before the document arrived.
+pub fn check_forward(received_at: NaiveDateTime, secret: bool, to: &[String], at: NaiveDateTime) -> Result<(), String> {
+    if secret {
+        return Err(SECRET_NOT_FORWARDED.to_string());
+    }
+    if to.is_empty() {
+        return Err("请写明转交给谁".to_string());
+    }
+    if let Some(bad) = to
+        .iter()
+        .find(|n| n.trim().is_empty() || n.chars().count() > SHORT_MAX_CHARS)
+    {
+        return Err(format!("转交对象“{bad}”不对：每个最多 {SHORT_MAX_CHARS} 个字"));
+    }
+    if at < minute_of(received_at) {
+        return Err(format!(
+            "转交时间不能早于收到时间 {}",
+            received_at.format("%m-%d %H:%M")
+        ));
+    }
+    Ok(())
+}
+
 /// The fields of a document, for errors attributed to one of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DocField {
@@ -122,12 +156,15 @@ pub fn check_document(d: &NewDocument, now: NaiveDateTime) -> Result<(), Vec<(Do
         } else if long(&d.clerk, SHORT_MAX_CHARS) {
             errors.push((DocField::Clerk, format!("机要员姓名最多 {SHORT_MAX_CHARS} 个字")));
         }
+        if !d.forward_to.is_empty() {
+            errors.push((DocField::ForwardTo, SECRET_NOT_FORWARDED.to_string()));
+        }
         match d.clerk_told_at {
             None => errors.push((DocField::ClerkToldAt, "请填写告知机要员的时间".to_string())),
             Some(t) if t > now + Duration::minutes(5) => {
                 errors.push((DocField::ClerkToldAt, "告知时间不能晚于现在".to_string()));
             }
-            Some(t) if t < d.received_at => {
+            Some(t) if t < minute_of(d.received_at) => {
                 errors.push((DocField::ClerkToldAt, "告知时间不能早于收到时间".to_string()));
             }
             Some(_) => {}
@@ -405,8 +442,7 @@ pub fn check_signature(forward: &Forward, sig: &Signature, now: NaiveDateTime) -
         return Err("签收时间不能晚于现在".to_string());
     }
     // Times are typed to the minute: a 签收 in the minute of the forward is after it.
-    let forwarded_minute = forward.forwarded_at - Duration::seconds(i64::from(forward.forwarded_at.second()));
-    if sig.signed_at < forwarded_minute {
+    if sig.signed_at < minute_of(forward.forwarded_at) {
         return Err(format!(
             "签收时间不能早于转交时间 {}",
             forward.forwarded_at.format("%m-%d %H:%M")
@@ -468,12 +504,15 @@ mod tests {
                 DocField::Number,
                 DocField::Title,
                 DocField::Clerk,
+                DocField::ForwardTo,
                 DocField::ClerkToldAt
             ]
         );
         assert!(errs[1].1.contains("不录入文号、标题和内容"));
+        assert!(errs[3].1.contains("密件不代收代转"));
         d.number.clear();
         d.title.clear();
+        d.forward_to.clear();
         d.clerk = "李机要".into();
         d.clerk_told_at = Some(at("2026-12-05 14:03"));
         assert!(check_document(&d, now).is_ok());
@@ -481,6 +520,28 @@ mod tests {
         assert_eq!(
             check_document(&d, now).unwrap_err(),
             vec![(DocField::ClerkToldAt, "告知时间不能早于收到时间".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_forward_is_refused_for_a_secret_item_and_before_arrival_but_not_in_its_minute() {
+        let received = NaiveDateTime::parse_from_str("2026-12-05 14:00:30", "%Y-%m-%d %H:%M:%S").unwrap();
+        let to = vec!["王局长".to_string()];
+        assert!(
+            check_forward(received, true, &to, at("2026-12-05 14:10"))
+                .unwrap_err()
+                .contains("密件不代收代转")
+        );
+        assert!(
+            check_forward(received, false, &to, at("2026-12-05 13:59"))
+                .unwrap_err()
+                .contains("不能早于收到时间")
+        );
+        assert_eq!(check_forward(received, false, &to, at("2026-12-05 14:00")), Ok(()));
+        assert!(
+            check_forward(received, false, &[], at("2026-12-05 14:00"))
+                .unwrap_err()
+                .contains("转交给谁")
         );
     }
 

@@ -5,7 +5,7 @@
 //! recorded (to whom, when, how). Until every unit has sent theirs, the round is reminded from
 //! `[documents] holiday_remind_days` before its due date.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
 /// The longest holiday name (2027年春节).
 pub const HOLIDAY_MAX_CHARS: usize = 30;
@@ -137,8 +137,6 @@ pub fn parse_due(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         Ok(this_year)
     }
 }
-
-use chrono::Datelike;
 
 /// The first day of the next holiday in the calendar that starts after `today` (a holiday
 /// already under way is not the next one): the form suggests a due date a few days before it.

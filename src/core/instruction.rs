@@ -689,7 +689,14 @@ pub fn due_reminders(
         if u.due(docs) <= now {
             out.push((
                 ReminderKey::Unsigned(u.id),
-                format!("转交未签收：{}（: 转到“收文登记”记录签收）", u.line(now, docs)),
+                match u.of {
+                    super::document::Forwarded::Document(_) => {
+                        format!("转交未签收：{}（: 转到“收文登记”记录签收）", u.line(now, docs))
+                    }
+                    super::document::Forwarded::Entry(id) => {
+                        format!("转交未签收：{}（打开第 {id} 号记录按 r 记录签收）", u.line(now, docs))
+                    }
+                },
             ));
         }
     }

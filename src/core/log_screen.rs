@@ -1038,17 +1038,24 @@ fn open_form(action: Action, entry: &Entry, ctx: &Ctx<'_>) -> LogForm {
     }
 }
 
-fn amendable(kind: EntryKind) -> Vec<LogField> {
+/// The fields an amendment may correct: those of its kind, never the content of an entry saved
+/// without it (内容不录入: the store refuses that too).
+fn amendable(entry: &Entry) -> Vec<LogField> {
+    let kind = entry.fields.kind;
+    let withheld = entry.fields.withheld.is_some();
     LogField::AMENDABLE
         .iter()
         .copied()
-        .filter(|f| f.applies_to(kind))
+        .filter(|f| f.applies_to(kind) && !(withheld && *f == LogField::Content))
         .collect()
 }
 
 fn amend_form(entry: &Entry, ctx: &Ctx<'_>) -> Form<LogKey> {
     let kind = entry.fields.kind;
-    let targets = amendable(kind).into_iter().map(|f| f.label(kind).to_string()).collect();
+    let targets = amendable(entry)
+        .into_iter()
+        .map(|f| f.label(kind).to_string())
+        .collect();
     let mut form = Form::new(
         &format!("更正/补充第 {} 号记录（原值保留在修改记录中）", entry.id),
         vec![
@@ -1063,8 +1070,7 @@ fn amend_form(entry: &Entry, ctx: &Ctx<'_>) -> Form<LogKey> {
 
 /// Puts the chosen field's current value into the 新值 field, as text or as a choice.
 fn reset_amend_value(form: &mut Form<LogKey>, entry: &Entry, ctx: &Ctx<'_>) {
-    let kind = entry.fields.kind;
-    let targets = amendable(kind);
+    let targets = amendable(entry);
     let Some(Input::Choice { selected, .. }) = form.field(LogKey::AmendTarget).map(|f| &f.input) else {
         return;
     };
@@ -1093,7 +1099,7 @@ fn reset_amend_value(form: &mut Form<LogKey>, entry: &Entry, ctx: &Ctx<'_>) {
 
 fn save_amendment(form: &Form<LogKey>, entry: &Entry, ctx: &Ctx<'_>) -> Result<Request, Vec<(LogKey, String)>> {
     let kind = entry.fields.kind;
-    let targets = amendable(kind);
+    let targets = amendable(entry);
     let target = match form.field(LogKey::AmendTarget).map(|f| &f.input) {
         Some(Input::Choice { selected, .. }) => targets.get(*selected).copied(),
         _ => None,

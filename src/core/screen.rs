@@ -198,6 +198,9 @@ pub enum Request {
     SaveDrafts {
         person: String,
         drafts: Vec<(String, String)>,
+        /// Text was dropped from a form (a secret item's, a withheld content): take every older
+        /// copy out of the write-ahead log now, even if drafts remain.
+        scrub: bool,
     },
     /// The drafts kept for `person`.
     LoadDrafts(String),
@@ -234,6 +237,8 @@ pub enum Request {
     },
     /// Documents with a forward not signed for, and the newest others.
     LoadDocuments,
+    /// One document (a search hit older than the list).
+    LoadDocument(i64),
     /// Register a document (answered [`Reply::DocumentSaved`]).
     AddDocument(Box<NewDocument>),
     /// Forward a document or an entry to each name (answered [`Reply::CycleSaved`] with the
@@ -379,6 +384,7 @@ pub enum Reply {
     },
     /// Documents with a forward not signed for (oldest first), then the newest others.
     Documents(Vec<Document>, Vec<Document>),
+    Document(Box<Document>),
     /// A document registered: its id, year and 收文编号.
     DocumentSaved {
         id: i64,
@@ -431,6 +437,8 @@ pub enum Target {
     Notices,
     /// 收文登记.
     Documents,
+    /// One document, opened on 收文登记 (from a search hit).
+    Document(i64),
     /// 通讯录.
     Directory,
     /// 查岗.

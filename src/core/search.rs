@@ -81,6 +81,7 @@ labelled_enum!(
         Log => "值班记录",
         Visit => "来访",
         Event => "紧急事件",
+        Document => "收文",
     }
 );
 
@@ -100,7 +101,18 @@ pub const STATUSES: &[&str] = &[
     "已确认",
     "已处置",
     "已结束",
+    DOC_UNSIGNED,
+    DOC_SIGNED,
+    DOC_NOT_FORWARDED,
+    DOC_SECRET,
 ];
+
+/// A document's status in the index: a forward waiting for its 签收, all signed for, never
+/// forwarded, or a secret item (only its arrival is on file).
+pub const DOC_UNSIGNED: &str = "待签收";
+pub const DOC_SIGNED: &str = "已签收";
+pub const DOC_NOT_FORWARDED: &str = "未转交";
+pub const DOC_SECRET: &str = "密件";
 
 /// Documents a second can hold in its id range (see [`doc_id_floor`]).
 pub const IDS_PER_SECOND: i64 = 1 << 16;
@@ -224,6 +236,7 @@ fn parse_kind(s: &str) -> Option<DocKind> {
         "记录" | "值班" | "日志" => Some(DocKind::Log),
         "事件" | "紧急" | "突发事件" | "紧急事项" => Some(DocKind::Event),
         "访客" => Some(DocKind::Visit),
+        "文件" | "传真" | "明电" | "收文登记" => Some(DocKind::Document),
         s => DocKind::parse(s),
     }
 }
@@ -851,6 +864,33 @@ pub fn log_doc(id: EntryId, e: &NewEntry) -> SearchDoc {
     }
 }
 
+/// A received document's search document: its title, 文号, sender, note and whom it was forwarded
+/// to; a secret item has only its sender (nothing else of it is on file).
+#[must_use]
+pub fn document_doc(d: &super::document::Document) -> SearchDoc {
+    let status = if d.secrecy.is_secret() {
+        DOC_SECRET
+    } else if d.forwards.iter().any(|f| f.signature.is_none()) {
+        DOC_UNSIGNED
+    } else if d.forwards.is_empty() {
+        DOC_NOT_FORWARDED
+    } else {
+        DOC_SIGNED
+    };
+    let to: Vec<&str> = d.forwards.iter().map(|f| f.to_whom.as_str()).collect();
+    let to_line = to.join("、");
+    let label = format!("{}{} {}", d.urgency.label(), d.kind.label(), d.serial_label());
+    SearchDoc {
+        kind: DocKind::Document,
+        ref_id: d.id,
+        at: d.received_at,
+        status: status.to_string(),
+        title: title(&[&d.from], d.kind.label()),
+        text: join_fields(&[&d.title, &d.number, &d.from, &d.note, &to_line, &label], &[]),
+        keys: build_keys(&to, &[&d.from]),
+    }
+}
+
 /// A visit's document: the visitor, employer, phone, purpose, host, plate, the last 4 of the
 /// document number (never the whole number), companions, handling, the 信访 matter and address,
 /// and the representatives.
@@ -1297,7 +1337,7 @@ mod tests {
             "with Han characters: the pieces narrow, the characters decide"
         );
         assert_eq!(
-            expr("城关镇 类型:来访,记录,事件").as_deref(),
+            expr("城关镇 类型:来访,记录,事件,收文").as_deref(),
             Some("(body : \"城关 关镇\")"),
             "all kinds: no filter"
         );
@@ -1359,7 +1399,7 @@ mod tests {
     #[test]
     fn all_kinds_is_no_kind_filter() {
         assert_eq!(
-            plan(&q("类型:值班记录,来访,紧急事件")),
+            plan(&q("类型:值班记录,来访,紧急事件,收文")),
             Plan::All {
                 ids: i64::MIN..i64::MAX
             }

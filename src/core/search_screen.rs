@@ -303,6 +303,7 @@ impl SearchScreen {
                 DocKind::Log => Target::Entry(id),
                 DocKind::Visit => Target::Visit(id),
                 DocKind::Event => Target::Event(id),
+                DocKind::Document => Target::Document(id),
             })),
             SearchRequest::DailyReport => self.ask_daily_report(cx),
             SearchRequest::Leave => cx.command(Command::Back),

@@ -178,8 +178,11 @@ pub fn check_call(c: &CheckCall, now: NaiveDateTime) -> Result<(), String> {
     if c.outcome == CheckOutcome::NotOnDuty && c.answerer.trim().is_empty() {
         return Err("非值班人员接听：请写明接听人姓名或身份".to_string());
     }
-    if c.answerer.chars().count() > ANSWERER_MAX_CHARS || c.note.chars().count() > ANSWERER_MAX_CHARS * 5 {
+    if c.answerer.chars().count() > ANSWERER_MAX_CHARS {
         return Err(format!("接听人最多 {ANSWERER_MAX_CHARS} 个字"));
+    }
+    if c.note.chars().count() > ANSWERER_MAX_CHARS * 5 {
+        return Err(format!("备注最多 {} 个字", ANSWERER_MAX_CHARS * 5));
     }
     if c.at > now + chrono::Duration::minutes(5) {
         return Err("查岗时间不能晚于现在".to_string());

@@ -113,7 +113,7 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(Directory { contacts })
+        Ok(Directory::new(contacts))
     }
 
     /// Logs that `by` read contact `id`'s 宅电 in full. The caller shows it only after this commits.

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::{Result, Store, StoreError, row_label, row_opt_time, row_time, time_to_sql};
 use crate::core::document::{
     DocKind, Document, Forward, Forwarded, NewDocument, OpenForward, Secrecy, Signature, Urgency, check_document,
-    check_signature, serial_label, serial_year,
+    check_forward, check_signature, serial_label, serial_year,
 };
 
 /// `forward_open` is derived from `forward_sign` (not audited; `verify` checks it).
@@ -83,6 +83,60 @@ pub(super) fn insert_forwards(
 /// A forward waiting for its 签收 as read: id, document, entry, to whom, when.
 type OpenRow = (i64, Option<i64>, Option<i64>, String, NaiveDateTime);
 
+/// Forwards of a document or an entry, oldest first, with their 签收 (on any connection: the
+/// search index reads them inside the writing transaction).
+pub(super) fn read_forwards(conn: &Connection, of: Forwarded) -> Result<Vec<Forward>> {
+    let (sql, id) = match of {
+        Forwarded::Document(id) => ("document_id", id),
+        Forwarded::Entry(id) => ("entry_id", id),
+    };
+    let mut out: Vec<Forward> = conn
+        .prepare_cached(&format!(
+            "SELECT f.id, f.to_whom, f.purpose, f.forwarded_at, f.recorded_by, \
+                    s.signed_by, s.signed_at, s.recorded_by, s.recorded_at \
+             FROM forward f LEFT JOIN forward_sign s ON s.forward_id = f.id \
+             WHERE f.{sql} = ?1 ORDER BY f.id"
+        ))?
+        .query_map([id], |r| {
+            let signed_by: Option<String> = r.get(5)?;
+            let signature = match signed_by {
+                Some(signed_by) => Some(Signature {
+                    signed_by,
+                    signed_at: row_time(r, 6)?,
+                    recorded_by: r.get(7)?,
+                    recorded_at: row_time(r, 8)?,
+                }),
+                None => None,
+            };
+            Ok(Forward {
+                id: r.get(0)?,
+                to_whom: r.get(1)?,
+                purpose: r.get(2)?,
+                forwarded_at: row_time(r, 3)?,
+                recorded_by: r.get(4)?,
+                signature,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    out.sort_by_key(|f| f.id);
+    Ok(out)
+}
+
+/// One document with its forwards, if there is one (on any connection).
+pub(super) fn read_document(conn: &Connection, id: i64) -> Result<Option<Document>> {
+    let doc = conn
+        .prepare_cached(&format!("SELECT {DOCUMENT_COLUMNS} FROM document WHERE id = ?1"))?
+        .query_row([id], document_from_row)
+        .optional()?;
+    match doc {
+        Some(mut d) => {
+            d.forwards = read_forwards(conn, Forwarded::Document(id))?;
+            Ok(Some(d))
+        }
+        None => Ok(None),
+    }
+}
+
 fn refused(errors: Vec<(crate::core::document::DocField, String)>) -> StoreError {
     let mut messages: Vec<String> = Vec::new();
     for (_, m) in errors {
@@ -146,14 +200,7 @@ impl Store {
 
     /// One document with its forwards and their 签收.
     pub fn document(&self, id: i64) -> Result<Document> {
-        let mut d = self
-            .conn
-            .prepare_cached(&format!("SELECT {DOCUMENT_COLUMNS} FROM document WHERE id = ?1"))?
-            .query_row([id], document_from_row)
-            .optional()?
-            .ok_or_else(|| StoreError::Refused(format!("没有第 {id} 号收文记录")))?;
-        d.forwards = self.forwards(Forwarded::Document(id))?;
-        Ok(d)
+        read_document(&self.conn, id)?.ok_or_else(|| StoreError::Refused(format!("没有第 {id} 号收文记录")))
     }
 
     /// The document numbered `serial` in `year`.
@@ -174,41 +221,7 @@ impl Store {
 
     /// Forwards of a document or an entry, oldest first, with their 签收.
     pub fn forwards(&self, of: Forwarded) -> Result<Vec<Forward>> {
-        let (sql, id) = match of {
-            Forwarded::Document(id) => ("document_id", id),
-            Forwarded::Entry(id) => ("entry_id", id),
-        };
-        let mut out: Vec<Forward> = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT f.id, f.to_whom, f.purpose, f.forwarded_at, f.recorded_by, \
-                        s.signed_by, s.signed_at, s.recorded_by, s.recorded_at \
-                 FROM forward f LEFT JOIN forward_sign s ON s.forward_id = f.id \
-                 WHERE f.{sql} = ?1 ORDER BY f.id"
-            ))?
-            .query_map([id], |r| {
-                let signed_by: Option<String> = r.get(5)?;
-                let signature = match signed_by {
-                    Some(signed_by) => Some(Signature {
-                        signed_by,
-                        signed_at: row_time(r, 6)?,
-                        recorded_by: r.get(7)?,
-                        recorded_at: row_time(r, 8)?,
-                    }),
-                    None => None,
-                };
-                Ok(Forward {
-                    id: r.get(0)?,
-                    to_whom: r.get(1)?,
-                    purpose: r.get(2)?,
-                    forwarded_at: row_time(r, 3)?,
-                    recorded_by: r.get(4)?,
-                    signature,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        out.sort_by_key(|f| f.id);
-        Ok(out)
+        read_forwards(&self.conn, of)
     }
 
     /// Documents with a forward not signed for (oldest first), then the `recent` newest others.
@@ -258,26 +271,27 @@ impl Store {
         by: &str,
         now: NaiveDateTime,
     ) -> Result<Vec<i64>> {
-        if to.is_empty() {
-            return Err(StoreError::Refused("请写明转交给谁".into()));
-        }
         if at > now + chrono::Duration::minutes(5) {
             return Err(StoreError::Refused("转交时间不能晚于现在".into()));
         }
-        match of {
+        let (received_at, secret) = match of {
             Forwarded::Document(id) => {
-                self.document(id)?;
+                let d = self.document(id)?;
+                (d.received_at, d.secrecy.is_secret())
             }
             Forwarded::Entry(id) => {
-                let exists = self
+                let occurred: Option<NaiveDateTime> = self
                     .conn
-                    .prepare_cached("SELECT 1 FROM log_entry WHERE id = ?1")?
-                    .exists([id])?;
-                if !exists {
+                    .prepare_cached("SELECT occurred_at FROM log_entry WHERE id = ?1")?
+                    .query_row([id], |r| row_time(r, 0))
+                    .optional()?;
+                let Some(occurred) = occurred else {
                     return Err(StoreError::Refused(format!("没有第 {id} 号记录")));
-                }
+                };
+                (occurred, false)
             }
-        }
+        };
+        check_forward(received_at, secret, to, at).map_err(StoreError::Refused)?;
         self.write(|tx| insert_forwards(tx, of, to, purpose, at, by, now))
     }
 

@@ -11,10 +11,17 @@ use super::{Result, Store, time_from_sql, time_to_sql};
 impl Store {
     /// Replaces `person`'s drafts by `drafts` (screen, body) in one transaction.
     ///
-    /// When none are left, or fewer than before, the write-ahead log is checkpointed and emptied:
+    /// When none are left, or fewer than before, or `scrub` asks (a form dropped text that must
+    /// leave no copy), the write-ahead log is checkpointed and emptied:
     /// with `secure_delete` the removed text is zeroed in the database, and no older copy stays in
     /// the log either.
-    pub fn save_drafts(&mut self, person: &str, drafts: &[(String, String)], now: NaiveDateTime) -> Result<()> {
+    pub fn save_drafts(
+        &mut self,
+        person: &str,
+        drafts: &[(String, String)],
+        scrub: bool,
+        now: NaiveDateTime,
+    ) -> Result<()> {
         let removed = self.write(|tx| {
             let before = tx
                 .prepare_cached("DELETE FROM draft WHERE person = ?1")?
@@ -28,7 +35,7 @@ impl Store {
         })?;
         // A draft that went away (its form saved, discarded, or turned into a secret item's,
         // whose typed title must leave no trace) takes its older copies out of the log too.
-        if drafts.is_empty() || removed {
+        if drafts.is_empty() || removed || scrub {
             // Best effort: another terminal reading keeps the log until it is done; the next
             // emptying catches up.
             self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;

@@ -25,7 +25,7 @@ use super::visit::read_visits;
 use super::{Result, Store, StoreError, row_label, row_time, time_to_sql};
 use crate::core::search::{
     Budget, DocKind, FIRST_SLICE, IDS_PER_SECOND, Plan, SNIPPET_CHARS, SearchCursor, SearchDoc, SearchHit, SearchPage,
-    SearchQuery, Unlimited, doc_id_floor, event_doc, log_doc, next_slice, plan, snippet, visit_doc,
+    SearchQuery, Unlimited, doc_id_floor, document_doc, event_doc, log_doc, next_slice, plan, snippet, visit_doc,
 };
 
 /// Records indexed per transaction by a backfill run whole (an import, the benchmarks): the app's
@@ -56,6 +56,7 @@ fn source_table(kind: DocKind) -> &'static str {
         DocKind::Log => "log_entry",
         DocKind::Visit => "visit",
         DocKind::Event => "urgent_event",
+        DocKind::Document => "document",
     }
 }
 
@@ -76,6 +77,22 @@ pub(crate) fn reindex(tx: &Connection, changes: &[(Action, String, i64)]) -> Res
                 })
                 .optional()?
                 .map(|e| (DocKind::Event, e)),
+            "document" => Some((DocKind::Document, *rowid)),
+            // A forward or its 签收 changes whom a document was given to and its status.
+            "forward" => tx
+                .query_row("SELECT document_id FROM forward WHERE id = ?1", [rowid], |r| {
+                    r.get::<_, Option<i64>>(0)
+                })
+                .optional()?
+                .flatten()
+                .map(|d| (DocKind::Document, d)),
+            "forward_sign" => tx
+                .query_row("SELECT document_id FROM forward WHERE id = ?1", [rowid], |r| {
+                    r.get::<_, Option<i64>>(0)
+                })
+                .optional()?
+                .flatten()
+                .map(|d| (DocKind::Document, d)),
             "visit_representative" => tx
                 .query_row(
                     "SELECT visit_id FROM visit_representative WHERE id = ?1",
@@ -108,6 +125,7 @@ fn read_doc(conn: &Connection, kind: DocKind, id: i64) -> Result<Option<SearchDo
             .optional()?
             .map(|(id, e)| log_doc(id, &e)),
         DocKind::Visit => read_visits(conn, "WHERE v.id = ?1", [id])?.pop().map(|v| visit_doc(&v)),
+        DocKind::Document => super::document::read_document(conn, id)?.map(|d| document_doc(&d)),
         DocKind::Event => conn
             .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM urgent_event e WHERE e.id = ?1"))?
             .query_row([id], event_from_row)
@@ -328,7 +346,7 @@ const REBUILD_CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_m
 
 /// The order in which kinds are rebuilt: visits first (until they are in, the visitor lookup
 /// reads the visits themselves instead of the index), then events, then the duty log.
-const REBUILD_ORDER: [DocKind; 3] = [DocKind::Visit, DocKind::Event, DocKind::Log];
+const REBUILD_ORDER: [DocKind; 4] = [DocKind::Visit, DocKind::Event, DocKind::Document, DocKind::Log];
 
 /// Whether the newest record of `kind` has no document: true of a database written before
 /// migration 0008, or loaded by something other than the store. Two index lookups.
@@ -452,6 +470,7 @@ fn backfill_read(conn: &Connection, kind: DocKind, below: i64, limit: usize) -> 
         DocKind::Log => "l",
         DocKind::Visit => "v",
         DocKind::Event => "e",
+        DocKind::Document => "d",
     };
     let tail = format!(
         "WHERE {alias}.id < ?1 AND NOT EXISTS \
@@ -464,6 +483,19 @@ fn backfill_read(conn: &Connection, kind: DocKind, below: i64, limit: usize) -> 
             .query_map(args, |r| entry_from_row(r).map(|(id, e)| log_doc(id, &e)))?
             .collect::<rusqlite::Result<_>>()?,
         DocKind::Visit => read_visits(conn, &tail, args)?.iter().map(visit_doc).collect(),
+        DocKind::Document => {
+            let ids: Vec<i64> = conn
+                .prepare_cached(&format!("SELECT d.id FROM {table} d {tail}"))?
+                .query_map(args, |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut docs = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(d) = super::document::read_document(conn, id)? {
+                    docs.push(document_doc(&d));
+                }
+            }
+            docs
+        }
         DocKind::Event => {
             let events: Vec<crate::core::urgent::Event> = conn
                 .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM {table} e {tail}"))?

@@ -102,7 +102,7 @@ impl Store {
             return Err(StoreError::Refused(format!("第 {round_id} 次查岗没有这个值班室")));
         }
         check_call(c, now).map_err(StoreError::Refused)?;
-        if c.at < round.started_at {
+        if c.at < crate::core::document::minute_of(round.started_at) {
             return Err(StoreError::Refused(format!(
                 "查岗时间不能早于本轮开始时间 {}",
                 round.started_at.format("%m-%d %H:%M")

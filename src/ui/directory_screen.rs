@@ -15,11 +15,7 @@ use crate::core::directory::{Contact, mask_phone};
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let screen = &app.screens.directory;
     if let Some(c) = screen.shown_contact() {
-        let revealed = screen
-            .revealed
-            .as_ref()
-            .filter(|(id, _)| *id == c.id)
-            .map(|(_, full)| full.as_str());
+        let revealed = screen.revealed_to(app.operator.as_deref());
         render_contact(frame, area, c, revealed);
         return;
     }
