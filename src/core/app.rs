@@ -1097,7 +1097,7 @@ impl App {
                 }
                 self.request(Job::Events, Request::LoadEvents);
                 self.load_follow_ups();
-                self.load_directory();
+                // The directory changes only by an import (another process: a foreign write).
             }
             Command::RosterMonth(month) => {
                 self.shared.roster.month = month;
