@@ -53,7 +53,10 @@ fn mib(b: u64) -> f64 {
 /// search table's pages, which the new records then reuse).
 fn used_bytes(path: &std::path::Path) -> u64 {
     let conn = rusqlite::Connection::open(path).expect("open for the page count");
-    let q = |sql: &str| -> u64 { conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map_or(0, |n| u64::try_from(n).unwrap_or(0)) };
+    let q = |sql: &str| -> u64 {
+        conn.query_row(sql, [], |r| r.get::<_, i64>(0))
+            .map_or(0, |n| u64::try_from(n).unwrap_or(0))
+    };
     (q("PRAGMA page_count") - q("PRAGMA freelist_count")) * q("PRAGMA page_size")
 }
 

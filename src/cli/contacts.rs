@@ -151,12 +151,15 @@ pub(super) fn run(
             let directory = store.directory().map_err(|e| failure(e.to_string()))?;
             if with_home {
                 let by = actor(operator.as_deref(), config, store)?;
-                let mut revealed = 0;
                 // Logged before anything is written: a number is read only once its reveal is on file.
-                for c in directory.contacts.iter().filter(|c| !c.home_phone.is_empty()) {
-                    store.log_contact_reveal(c.id, &by, now).map_err(|e| stored(&e))?;
-                    revealed += 1;
-                }
+                let ids: Vec<i64> = directory
+                    .contacts
+                    .iter()
+                    .filter(|c| !c.home_phone.is_empty())
+                    .map(|c| c.id)
+                    .collect();
+                store.log_contact_reveals(&ids, &by, now).map_err(|e| stored(&e))?;
+                let revealed = ids.len();
                 let _ = writeln!(
                     std::io::stderr(),
                     "已记录查看宅电 {revealed} 人（{}，导出完整宅电）",

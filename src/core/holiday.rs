@@ -7,6 +7,9 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
+/// Days after the due date an incomplete round is still reminded.
+pub const REMIND_AFTER_DUE_DAYS: i64 = 7;
+
 /// The longest holiday name (2027年春节).
 pub const HOLIDAY_MAX_CHARS: usize = 30;
 
@@ -64,11 +67,13 @@ impl HolidayRound {
     }
 
     /// Reminded: something missing or nothing reported upward, from `remind_before` days before
-    /// the due date.
+    /// the due date until [`REMIND_AFTER_DUE_DAYS`] after it (by then the holiday is over; the
+    /// round still shows what never came).
     #[must_use]
     pub fn needs_reminder(&self, now: NaiveDateTime, remind_before: Duration) -> bool {
         let open = self.missing().next().is_some() || self.reports.is_empty();
-        open && now.date() >= self.due - remind_before
+        let day = now.date();
+        open && day >= self.due - remind_before && day <= self.due + Duration::days(REMIND_AFTER_DUE_DAYS)
     }
 
     /// "已报 7/10，未报：东风镇、新华乡、红旗乡（01-25 前报齐，已过期）；本单位已上报：市政府总值班室 01-24".
@@ -196,6 +201,11 @@ mod tests {
         let two = Duration::days(2);
         assert!(!r.needs_reminder(at("2027-01-22 23:59"), two));
         assert!(r.needs_reminder(at("2027-01-23 00:00"), two));
+        assert!(r.needs_reminder(at("2027-02-01 23:59"), two));
+        assert!(
+            !r.needs_reminder(at("2027-02-02 00:00"), two),
+            "a week after the due date it stops"
+        );
         for u in &mut r.units {
             u.received = Some((at("2027-01-24 09:00"), "传真".into(), "张三".into()));
         }

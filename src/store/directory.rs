@@ -118,16 +118,28 @@ impl Store {
 
     /// Logs that `by` read contact `id`'s 宅电 in full. The caller shows it only after this commits.
     pub fn log_contact_reveal(&mut self, id: i64, by: &str, at: NaiveDateTime) -> Result<()> {
-        let exists = self
-            .conn
-            .prepare_cached("SELECT 1 FROM contact WHERE id = ?1")?
-            .exists([id])?;
-        if !exists {
-            return Err(StoreError::Refused(format!("没有第 {id} 号联系人")));
+        self.log_contact_reveals(&[id], by, at)
+    }
+
+    /// Logs a reveal of each of `ids` in one transaction (an export with the 宅电: one fsync, not
+    /// one per contact).
+    pub fn log_contact_reveals(&mut self, ids: &[i64], by: &str, at: NaiveDateTime) -> Result<()> {
+        for id in ids {
+            let exists = self
+                .conn
+                .prepare_cached("SELECT 1 FROM contact WHERE id = ?1")?
+                .exists([id])?;
+            if !exists {
+                return Err(StoreError::Refused(format!("没有第 {id} 号联系人")));
+            }
         }
         self.write(|tx| {
-            tx.prepare_cached("INSERT INTO contact_reveal (contact_id, revealed_by, revealed_at) VALUES (?1, ?2, ?3)")?
-                .execute(params![id, by, time_to_sql(at)])?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO contact_reveal (contact_id, revealed_by, revealed_at) VALUES (?1, ?2, ?3)",
+            )?;
+            for id in ids {
+                insert.execute(params![id, by, time_to_sql(at)])?;
+            }
             Ok(())
         })
     }
