@@ -293,7 +293,7 @@ fn check_phone(label: &str, value: &str) -> Result<String, String> {
     }
     if value.contains('*') {
         return Err(format!(
-            "{label}“{value}”是遮盖后的号码：导出时加 --with-home 得到完整号码，或把这一格留空"
+            "{label}“{value}”是遮盖后的号码：请用 contacts export --with-home 导出的完整号码再导入（留空会删去此人的{label}）"
         ));
     }
     validate::phone(value).map_err(|e| format!("{label}“{value}”不对：{e}"))
@@ -530,6 +530,14 @@ mod tests {
         let text = String::from_utf8(to_csv(std::slice::from_ref(&c), false)).unwrap();
         assert!(text.starts_with('\u{feff}'));
         assert!(text.contains("****-****4321") && !text.contains("87654321"));
+        // What a masked export holds cannot come back in as a number: said, with the way out.
+        let masked = String::from_utf8(to_csv(std::slice::from_ref(&c), false)).unwrap();
+        let e = parse_csv(&masked).unwrap_err();
+        assert_eq!(e[0].line, 2);
+        assert!(
+            e[0].message.contains("遮盖后的号码") && e[0].message.contains("--with-home"),
+            "{e:?}"
+        );
         let text = String::from_utf8(to_csv(&[c], true)).unwrap();
         assert!(text.contains("0871-87654321"));
         // What it wrote reads back.

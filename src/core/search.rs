@@ -885,7 +885,7 @@ pub fn document_doc(d: &super::document::Document) -> SearchDoc {
         ref_id: d.id,
         at: d.received_at,
         status: status.to_string(),
-        title: title(&[&d.from], d.kind.label()),
+        title: format!("{} {}", d.serial_label(), d.from),
         text: join_fields(&[&d.title, &d.number, &d.from, &d.note, &to_line, &label], &[]),
         keys: build_keys(&to, &[&d.from]),
     }

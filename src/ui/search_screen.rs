@@ -16,7 +16,7 @@ use crate::core::text::{pad, truncate, width};
 
 /// What can be searched, the longest that fits the width on one row.
 const QUERY_HINTS: [&str; 3] = [
-    "值班记录、来访、紧急事件；中文片段、电话、车牌、拼音（zs/zhangsan）；类型:来访 状态:待办 从:2026-11-01 到:2026-11-30",
+    "值班记录、来访、紧急事件、收文；中文片段、电话、车牌、拼音（zs/zhangsan）；类型:来访 状态:待办 从:2026-11-01 到:2026-11-30",
     "中文片段、电话、车牌、拼音（zs）；类型:来访 状态:待办 从:2026-11-01",
     "中文、电话、车牌、拼音；类型: 状态: 从: 到:",
 ];
@@ -115,7 +115,15 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
             "{}{}{}{}",
             pad(&h.at.format("%Y-%m-%d %H:%M").to_string(), 17),
             pad(h.kind.label(), 9),
-            pad(&format!("第{}号", h.ref_id), 11),
+            // A document's number is its 收文编号 (in its title); its row id would mislead.
+            pad(
+                &if h.kind == crate::core::search::DocKind::Document {
+                    String::new()
+                } else {
+                    format!("第{}号", h.ref_id)
+                },
+                11
+            ),
             pad(&h.status, 9),
         );
         let head_style = if selected { theme::SELECTED } else { theme::LABEL };
