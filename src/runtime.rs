@@ -309,6 +309,15 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             },
         },
         Request::LoadDirectory => store.directory().map_or_else(failed, |d| Reply::Directory(Box::new(d))),
+        Request::AddContact { contact, by } => store
+            .add_contact(&contact, &by, now)
+            .map_or_else(failed, |id| Reply::CycleSaved { id, done: false }),
+        Request::ReplaceContact { id, contact, by } => store
+            .replace_contact(id, &contact, &by, now)
+            .map_or_else(failed, |id| Reply::CycleSaved { id, done: false }),
+        Request::RemoveContact { id, by } => store
+            .remove_contact(id, &by, now)
+            .map_or_else(failed, |()| Reply::CycleSaved { id, done: true }),
         Request::RevealContact { id, by } => store
             .log_contact_reveal(id, &by, now)
             .and_then(|()| store.directory())

@@ -129,7 +129,10 @@ fn render_screen(frame: &mut Frame, area: Rect, app: &App) {
             Some((_, form)) => form::render_form(frame, area, form),
             None => docs_screen::render(frame, area, app),
         },
-        ScreenId::Directory => directory_screen::render(frame, area, app),
+        ScreenId::Directory => match &s.directory.form {
+            Some((_, form)) => form::render_form(frame, area, form),
+            None => directory_screen::render(frame, area, app),
+        },
         ScreenId::Holidays => match &s.holidays.form {
             Some((_, form)) => form::render_form(frame, area, form),
             None => holiday_screen::render(frame, area, app),

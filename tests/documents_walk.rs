@@ -728,3 +728,73 @@ fn documents_are_found_by_search_and_a_secret_item_only_by_its_sender() {
             .all(|hit| hit.kind == zhiban::core::search::DocKind::Document)
     );
 }
+
+#[test]
+fn a_contact_is_corrected_added_and_removed_on_screen_and_the_banner_follows() {
+    let mut h = start_with_directory(80, 24, "2026-12-05 14:00:00");
+    h.key(Key::ch('t'));
+    h.type_text("ww");
+    h.key(Key::plain(KeyCode::Enter));
+    h.key(Key::ch('e'));
+    let screen = read(&mut h);
+    assert!(screen.contains("更正联系人：王五"), "{screen}");
+    // The 宅电, not revealed, is carried masked: saving keeps it whole.
+    assert!(
+        screen.contains("****-****4321") && !screen.contains("87654321"),
+        "{screen}"
+    );
+    let form = |h: &Harness| h.app.screens.directory.form.as_ref().map(|(_, f)| f.clone()).unwrap();
+    while form(&h).focused().map(|f| f.label.clone()).as_deref() != Some("手机") {
+        h.key(Key::plain(KeyCode::Tab));
+    }
+    h.key(Key::ctrl('u'));
+    h.type_text("13700000099");
+    h.key(Key::ctrl('s'));
+    let screen = read(&mut h);
+    assert!(screen.contains("已保存：通讯录"), "{screen}");
+    assert!(screen.contains("手机     13700000099"), "{screen}");
+    let dir = h.store.directory().unwrap();
+    let wang = dir.contacts.iter().find(|c| c.name == "王五").unwrap();
+    assert_eq!(
+        (wang.mobile.as_str(), wang.home_phone.as_str()),
+        ("13700000099", "0871-87654321")
+    );
+    assert_eq!(dir.contacts.len(), 12, "corrected, not added");
+    // The banner rings the corrected mobile.
+    assert_eq!(
+        h.app
+            .settings
+            .people
+            .iter()
+            .find(|p| p.name == "王五")
+            .map(|p| p.phone.as_str()),
+        Some("13700000099")
+    );
+    // Removed, after a yes.
+    h.key(Key::ch('x'));
+    assert!(read(&mut h).contains("从通讯录中移除“王五”"));
+    h.key(Key::ch('y'));
+    assert!(read(&mut h).contains("已从通讯录中移除"));
+    assert_eq!(h.store.directory().unwrap().contacts.len(), 11);
+    // Added: Ctrl-N on the list, a bad number said on its field, then saved.
+    h.key(Key::ctrl('n'));
+    h.type_text("县气象局值班室");
+    while form(&h).focused().map(|f| f.label.clone()).as_deref() != Some("办公电话") {
+        h.key(Key::plain(KeyCode::Tab));
+    }
+    h.type_text("12");
+    h.key(Key::ctrl('s'));
+    let f = form(&h);
+    assert!(
+        f.fields[3].error.as_deref().unwrap_or("").contains("办公电话“12”不对"),
+        "{:?}",
+        f.fields[3].error
+    );
+    h.key(Key::plain(KeyCode::Backspace));
+    h.key(Key::plain(KeyCode::Backspace));
+    h.type_text("0871-65550000");
+    h.key(Key::ctrl('s'));
+    assert!(read(&mut h).contains("已保存：通讯录"));
+    let dir = h.store.directory().unwrap();
+    assert_eq!(dir.phone_of("县气象局值班室"), Some("0871-65550000"));
+}

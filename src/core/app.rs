@@ -1090,6 +1090,7 @@ impl App {
             Command::ReloadEvents => self.request(Job::Events, Request::LoadEvents),
             Command::ReloadFollowUps => self.load_follow_ups(),
             Command::KeepDraftsNow => self.keep_drafts_scrubbing(true),
+            Command::ReloadDirectory => self.load_directory(),
             Command::RecordsChanged => {
                 for s in ScreenId::ALL.iter().copied().filter(|s| *s != from) {
                     let shown = s == self.screen;

@@ -299,6 +299,34 @@ fn check_phone(label: &str, value: &str) -> Result<String, String> {
     validate::phone(value).map_err(|e| format!("{label}“{value}”不对：{e}"))
 }
 
+/// The eight fields in the CSV's order, as labelled on the form.
+pub const FIELD_LABELS: [&str; 8] = ["姓名", "单位", "职务", "办公电话", "手机", "宅电", "分组", "备注"];
+
+/// A contact typed on the form checked like a CSV row: the contact (numbers normalised, groups
+/// split), or each problem with the index of its field in [`FIELD_LABELS`].
+pub fn check_contact(cells: &[String; 8]) -> Result<NewContact, Vec<(usize, String)>> {
+    let cleaned: Vec<String> = cells
+        .iter()
+        .map(|c| super::text::sanitize(c, false).trim().to_string())
+        .collect();
+    let fields: Vec<&str> = cleaned.iter().map(String::as_str).collect();
+    parse_row(&fields).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|m| {
+                // Every message names its field first (姓名为空…, 办公电话“…”不对…).
+                let i = FIELD_LABELS
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| m.starts_with(*l))
+                    .max_by_key(|(_, l)| l.chars().count())
+                    .map_or(0, |(i, _)| i);
+                (i, m)
+            })
+            .collect()
+    })
+}
+
 /// One row's cells checked into a contact, or its problems.
 fn parse_row(fields: &[&str]) -> Result<NewContact, Vec<String>> {
     let mut errors = Vec::new();

@@ -4,10 +4,18 @@
 //! contact; its 宅电 stays masked until `v`, which logs who looked before showing it (until the
 //! contact closes). Importing is `zhiban contacts import 文件.csv`.
 
-use super::directory::{Contact, Directory};
+use super::directory::{Contact, Directory, FIELD_LABELS, check_contact, mask_phone};
+use super::form::{Field, Form};
 use super::keymap::{Action, Mode};
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
 use super::text_buffer::TextBuffer;
+
+/// A field of the contact form: its index in [`FIELD_LABELS`] (the CSV's order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ContactKey(pub usize);
+
+/// The 宅电 field's index.
+const HOME: usize = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirectoryScreen {
@@ -22,8 +30,11 @@ pub struct DirectoryScreen {
     /// A 宅电 shown in full: the contact's id, the number and who revealed it (shown to them only,
     /// until the contact closes: a colleague who takes over the keyboard sees it masked).
     pub revealed: Option<(i64, String, String)>,
+    /// The contact form: adding (`None`) or correcting contact `Some(id)`.
+    pub form: Option<(Option<i64>, Form<ContactKey>)>,
     load_op: Option<OpId>,
     reveal_op: Option<OpId>,
+    save_op: Option<OpId>,
 }
 
 impl Default for DirectoryScreen {
@@ -35,8 +46,10 @@ impl Default for DirectoryScreen {
             selected: 0,
             detail: None,
             revealed: None,
+            form: None,
             load_op: None,
             reveal_op: None,
+            save_op: None,
         }
     }
 }
@@ -71,6 +84,79 @@ impl DirectoryScreen {
         self.load_op = Some(cx.request(Request::LoadDirectory));
     }
 
+    /// The contact form, empty or holding `c`. A 宅电 not revealed to this officer is carried
+    /// without being drawn: saving keeps it; typing in the field replaces it whole.
+    fn contact_form(c: Option<&Contact>, revealed: Option<&str>) -> Form<ContactKey> {
+        let values: [String; 8] = match c {
+            Some(c) => [
+                c.name.clone(),
+                c.unit.clone(),
+                c.post.clone(),
+                c.office_phone.clone(),
+                c.mobile.clone(),
+                c.home_phone.clone(),
+                c.groups.join("、"),
+                c.note.clone(),
+            ],
+            None => Default::default(),
+        };
+        let fields = FIELD_LABELS
+            .iter()
+            .enumerate()
+            .map(|(i, label)| {
+                let f = Field::text(ContactKey(i), label, false, super::directory::CELL_MAX_CHARS);
+                let f = match i {
+                    0 => f.required(),
+                    3 | 4 | HOME => f.with_placeholder("手机 11 位，或 区号-号码"),
+                    6 => f.with_placeholder("多个用顿号隔开，如 各乡镇值班室"),
+                    _ => f,
+                };
+                if i == HOME { f } else { f.with_value(&values[i]) }
+            })
+            .collect();
+        let title = match c {
+            Some(c) => format!("更正联系人：{}（原记录保留）", c.name),
+            None => "新增联系人".to_string(),
+        };
+        let mut form = Form::new(&title, fields);
+        if let Some(f) = form.field_mut(ContactKey(HOME))
+            && !values[HOME].is_empty()
+        {
+            match revealed {
+                Some(full) => f.set_value(full),
+                None => f.set_concealed(&values[HOME], &mask_phone(&values[HOME])),
+            }
+        }
+        form
+    }
+
+    fn save(&mut self, cx: &mut Cx<'_>) {
+        let Some((id, form)) = &mut self.form else { return };
+        if form.saving {
+            return;
+        }
+        form.clear_errors();
+        let cells: [String; 8] = std::array::from_fn(|i| form.value(ContactKey(i)));
+        match check_contact(&cells) {
+            Ok(contact) => {
+                let contact = Box::new(contact);
+                let by = cx.operator.to_string();
+                let request = match id {
+                    Some(id) => Request::ReplaceContact { id: *id, contact, by },
+                    None => Request::AddContact { contact, by },
+                };
+                form.saving = true;
+                self.save_op = Some(cx.request(request));
+                cx.say("正在保存…");
+            }
+            Err(errors) => {
+                let errors: Vec<(ContactKey, String)> = errors.into_iter().map(|(i, m)| (ContactKey(i), m)).collect();
+                form.set_errors(&errors);
+                cx.say(form.notice.clone().unwrap_or_default());
+            }
+        }
+    }
+
     fn close_detail(&mut self) {
         self.detail = None;
         self.revealed = None;
@@ -79,7 +165,9 @@ impl DirectoryScreen {
 
 impl Screen for DirectoryScreen {
     fn mode(&self) -> Mode {
-        if self.detail.is_some() {
+        if self.form.is_some() {
+            Mode::Form
+        } else if self.detail.is_some() {
             Mode::ContactDetail
         } else {
             Mode::Directory
@@ -87,8 +175,36 @@ impl Screen for DirectoryScreen {
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) {
+        if let Some((_, form)) = &mut self.form {
+            match action {
+                Action::Save => self.save(cx),
+                Action::Cancel => self.discard_form(),
+                a => {
+                    if let Some(super::form::FormEvent::Notice(m)) = form.apply(a) {
+                        form.notice = Some(m.clone());
+                        cx.say(m);
+                    }
+                }
+            }
+            return;
+        }
         if let Some(id) = self.detail {
             match action {
+                Action::EditContact => {
+                    let revealed = self.revealed_to(Some(cx.operator)).map(str::to_string);
+                    match self.shown_contact() {
+                        Some(c) => self.form = Some((Some(id), Self::contact_form(Some(c), revealed.as_deref()))),
+                        None => cx.say("读取中，请稍候"),
+                    }
+                }
+                Action::RemoveContact => {
+                    if let Some(c) = self.shown_contact() {
+                        cx.command(Command::Ask {
+                            question: format!("从通讯录中移除“{}”？（记录保留在文件中，可重新导入或新增）", c.name),
+                            token: u64::try_from(id).unwrap_or_default(),
+                        });
+                    }
+                }
                 Action::RevealHome => match self.shown_contact() {
                     Some(c) if c.home_phone.is_empty() => cx.say("此人没有登记宅电"),
                     Some(_)
@@ -132,6 +248,7 @@ impl Screen for DirectoryScreen {
                 }
                 None => cx.say("没有找到：换个写法，或按 Backspace 删去查找词"),
             },
+            Action::NewContact => self.form = Some((None, Self::contact_form(None, None))),
             Action::Back if !self.query.is_empty() => {
                 self.query.clear();
                 self.selected = 0;
@@ -141,15 +258,19 @@ impl Screen for DirectoryScreen {
         }
     }
 
-    fn on_char(&mut self, c: char, _cx: &mut Cx<'_>) {
-        if self.detail.is_none() {
+    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
+        if let Some((_, form)) = &mut self.form {
+            type_into(form, c, cx);
+        } else if self.detail.is_none() {
             self.query.insert_char(c);
             self.selected = 0;
         }
     }
 
-    fn on_paste(&mut self, text: &str, _cx: &mut Cx<'_>) {
-        if self.detail.is_none() {
+    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
+        if let Some((_, form)) = &mut self.form {
+            paste_into(form, text, cx);
+        } else if self.detail.is_none() {
             self.query.insert_str(text);
             self.selected = 0;
         }
@@ -178,6 +299,26 @@ impl Screen for DirectoryScreen {
                 Reply::Failed(why) => cx.say(format!("读取通讯录失败：{why}")),
                 _ => {}
             }
+        } else if self.save_op == Some(op) {
+            self.save_op = None;
+            match reply {
+                Reply::CycleSaved { id, done } => {
+                    let removed = done;
+                    self.form = None;
+                    if removed {
+                        self.close_detail();
+                        cx.say("已从通讯录中移除（记录保留）");
+                    } else {
+                        self.detail = Some(id);
+                        self.revealed = None;
+                        cx.say("已保存：通讯录");
+                    }
+                    self.load(cx);
+                    cx.command(Command::ReloadDirectory);
+                }
+                Reply::Failed(why) => save_failed(self.form.as_mut().map(|(_, f)| f), &why, cx),
+                _ => {}
+            }
         } else if self.reveal_op == Some(op) {
             self.reveal_op = None;
             match reply {
@@ -190,6 +331,32 @@ impl Screen for DirectoryScreen {
                 _ => {}
             }
         }
+    }
+
+    fn has_unsaved(&self) -> bool {
+        self.form.as_ref().is_some_and(|(_, f)| f.dirty)
+    }
+
+    fn form_dirty(&self) -> bool {
+        self.has_unsaved()
+    }
+
+    fn discard_form(&mut self) {
+        self.form = None;
+        self.save_op = None;
+    }
+
+    fn saving(&self) -> bool {
+        self.save_op.is_some()
+    }
+
+    fn on_confirmed(&mut self, token: u64, cx: &mut Cx<'_>) {
+        let Ok(id) = i64::try_from(token) else { return };
+        self.save_op = Some(cx.request(Request::RemoveContact {
+            id,
+            by: cx.operator.to_string(),
+        }));
+        cx.say("正在移除…");
     }
 
     fn open(&mut self, target: Target, _cx: &mut Cx<'_>) -> Result<(), Target> {

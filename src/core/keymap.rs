@@ -317,6 +317,12 @@ pub enum Action {
     NoAnswer,
     /// Show the contact's 宅电 in full (logged).
     RevealHome,
+    /// Add a contact by hand.
+    NewContact,
+    /// Correct the contact shown (a new row replaces it).
+    EditContact,
+    /// Take the contact shown out of the directory.
+    RemoveContact,
     /// Open 节日值班表.
     OpenHolidays,
     NewHolidayRound,
@@ -432,6 +438,9 @@ impl Action {
             Self::OnDuty => "在岗",
             Self::NoAnswer => "未接",
             Self::RevealHome => "显示宅电（留痕）",
+            Self::NewContact => "新增联系人",
+            Self::EditContact => "更正",
+            Self::RemoveContact => "移除",
             Self::OpenHolidays => "节日值班表",
             Self::NewHolidayRound => "新建收集",
             Self::MarkReceived => "已收到",
@@ -708,6 +717,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::DocDetail, &[Key::ch('q')], Action::Quit, false),
     // 通讯录: no printable keys, they go into the lookup box.
     b(Mode::Directory, &[p(C::Enter)], Action::Open, true),
+    b(Mode::Directory, &[Key::ctrl('n')], Action::NewContact, true),
     b(Mode::Directory, &[p(C::Up)], Action::Up, false),
     b(Mode::Directory, &[p(C::Down)], Action::Down, false),
     b(Mode::Directory, &[p(C::PageUp)], Action::PageUp, false),
@@ -717,6 +727,8 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Directory, &[Key::ctrl('u')], Action::DeleteToLineStart, false),
     // One contact: the 宅电 revealed on request, logged.
     b(Mode::ContactDetail, &[Key::ch('v')], Action::RevealHome, true),
+    b(Mode::ContactDetail, &[Key::ch('e')], Action::EditContact, true),
+    b(Mode::ContactDetail, &[Key::ch('x')], Action::RemoveContact, false),
     b(Mode::ContactDetail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
     b(Mode::ContactDetail, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::ContactDetail, &[Key::ch('?')], Action::Help, true),

@@ -259,6 +259,21 @@ pub enum Request {
     },
     /// The directory in force.
     LoadDirectory,
+    /// Add a contact by hand, correct one (a new row replacing it), or take one out (answered
+    /// [`Reply::CycleSaved`] with the row's id).
+    AddContact {
+        contact: Box<super::directory::NewContact>,
+        by: String,
+    },
+    ReplaceContact {
+        id: i64,
+        contact: Box<super::directory::NewContact>,
+        by: String,
+    },
+    RemoveContact {
+        id: i64,
+        by: String,
+    },
     /// Show one contact's 宅电, logging who looked and when (answered [`Reply::ContactRevealed`]).
     RevealContact {
         id: i64,
@@ -466,6 +481,8 @@ pub enum Command {
     ReloadEvents,
     /// Read what the instruction cycle leaves open again (a save may have added or closed some).
     ReloadFollowUps,
+    /// Read the directory again (a contact was added, corrected or removed here).
+    ReloadDirectory,
     /// Keep the drafts as the forms stand now, without waiting for the next interval (a form
     /// just dropped text that must not stay in a kept draft).
     KeepDraftsNow,

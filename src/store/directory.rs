@@ -85,6 +85,51 @@ impl Store {
         self.write(|tx| insert_contact(tx, import, None, c, by, at))
     }
 
+    /// A contact corrected: a new row that replaces `old_id` in the directory in force (the old
+    /// row stays on file). Returns the new row's id.
+    pub fn replace_contact(&mut self, old_id: i64, c: &NewContact, by: &str, at: NaiveDateTime) -> Result<i64> {
+        if c.name.trim().is_empty() {
+            return Err(StoreError::Refused("请填写姓名".into()));
+        }
+        let import = self.contact_in_force(old_id)?;
+        self.write(|tx| insert_contact(tx, import, Some(old_id), c, by, at))
+    }
+
+    /// A contact taken out of the directory in force (its rows stay on file).
+    pub fn remove_contact(&mut self, id: i64, by: &str, at: NaiveDateTime) -> Result<()> {
+        self.contact_in_force(id)?;
+        self.write(|tx| {
+            tx.prepare_cached("INSERT INTO contact_removed (contact_id, removed_by, removed_at) VALUES (?1, ?2, ?3)")?
+                .execute(params![id, by, time_to_sql(at)])?;
+            Ok(())
+        })
+    }
+
+    /// The import of contact `id` if it is in the directory in force (not replaced, not
+    /// removed, of the newest import); otherwise why not.
+    fn contact_in_force(&self, id: i64) -> Result<Option<i64>> {
+        let row: Option<Option<i64>> = self
+            .conn
+            .prepare_cached(
+                "SELECT c.import_id FROM contact c WHERE c.id = ?1 \
+                 AND NOT EXISTS (SELECT 1 FROM contact n WHERE n.replaces = c.id) \
+                 AND NOT EXISTS (SELECT 1 FROM contact_removed r WHERE r.contact_id = c.id)",
+            )?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        let Some(import) = row else {
+            return Err(StoreError::Refused(format!(
+                "第 {id} 号联系人已被更正或移除（也许在另一台终端上）：请重新打开通讯录"
+            )));
+        };
+        if import != self.current_import()? {
+            return Err(StoreError::Refused(
+                "通讯录已重新导入：这位联系人不在现用的通讯录中，请重新打开通讯录".into(),
+            ));
+        }
+        Ok(import)
+    }
+
     /// The directory in force, in import order.
     pub fn directory(&self) -> Result<Directory> {
         let import = self.current_import()?;
