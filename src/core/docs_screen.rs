@@ -141,13 +141,6 @@ impl DocsScreen {
         self.all().find(|d| d.id == id)
     }
 
-    /// Groups the 转交 field takes: configured notice groups and the directory's.
-    fn groups(cx: &Cx<'_>) -> Vec<(String, Vec<String>)> {
-        let mut groups = cx.settings.instruction.groups.clone();
-        groups.extend(cx.shared.directory.name_groups());
-        groups
-    }
-
     fn new_form(cx: &Cx<'_>) -> Form<DocKey> {
         let labels = |all: &[&str]| all.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
         let mut form = Form::new(
@@ -333,7 +326,7 @@ fn build_document(form: &Form<DocKey>, cx: &Cx<'_>) -> Result<NewDocument, Vec<(
     let forward_to = if secrecy.is_secret() {
         Vec::new()
     } else {
-        split_names(&form.value(DocKey::ForwardTo), &DocsScreen::groups(cx))
+        split_names(&form.value(DocKey::ForwardTo), &cx.settings.instruction.groups)
             .map_err(|e| errors.push((DocKey::ForwardTo, e)))
             .unwrap_or_default()
     };
@@ -382,7 +375,7 @@ fn build_forward(form: &Form<DocKey>, cx: &Cx<'_>) -> Result<ForwardInput, Vec<(
     if !missing.is_empty() {
         return Err(missing);
     }
-    let to = split_names(&form.value(DocKey::ForwardTo), &DocsScreen::groups(cx))
+    let to = split_names(&form.value(DocKey::ForwardTo), &cx.settings.instruction.groups)
         .map_err(|e| vec![(DocKey::ForwardTo, e)])?;
     let at = validate::time(&form.value(DocKey::ForwardAt), cx.now).map_err(|e| vec![(DocKey::ForwardAt, e)])?;
     Ok((to, form.value(DocKey::Purpose).trim().to_string(), at))

@@ -52,13 +52,8 @@ pub struct HolidayScreen {
 }
 
 fn groups(cx: &Cx<'_>) -> Vec<(String, Vec<String>)> {
-    let mut out = cx.shared.directory.name_groups();
-    for g in &cx.settings.instruction.groups {
-        if !out.iter().any(|(n, _)| *n == g.0) {
-            out.push(g.clone());
-        }
-    }
-    out
+    // The configured groups with the directory's merged in (`directory::fill_numbers`).
+    cx.settings.instruction.groups.clone()
 }
 
 impl HolidayScreen {

@@ -240,8 +240,6 @@ pub struct Ctx<'a> {
     pub settings: &'a Settings,
     pub operator: &'a str,
     pub now: NaiveDateTime,
-    /// The directory's groups stand for their members in a 转交 (none outside the app).
-    pub directory: Option<&'a crate::core::directory::Directory>,
 }
 
 impl<'a> Ctx<'a> {
@@ -251,7 +249,6 @@ impl<'a> Ctx<'a> {
             settings,
             operator: operator.unwrap_or(""),
             now,
-            directory: None,
         }
     }
 
@@ -260,7 +257,6 @@ impl<'a> Ctx<'a> {
             settings: cx.settings,
             operator: cx.operator,
             now: cx.now,
-            directory: Some(&cx.shared.directory),
         }
     }
 }
@@ -953,11 +949,8 @@ fn save_forward(form: &Form<LogKey>, id: EntryId, ctx: &Ctx<'_>) -> Result<Reque
     if !missing.is_empty() {
         return Err(missing);
     }
-    let mut groups = ctx.settings.instruction.groups.clone();
-    if let Some(d) = ctx.directory {
-        groups.extend(d.name_groups());
-    }
-    let to = crate::core::instruction::split_names(&form.value(LogKey::ForwardTo), &groups)
+    // The configured groups with the directory's merged in (`directory::fill_numbers`).
+    let to = crate::core::instruction::split_names(&form.value(LogKey::ForwardTo), &ctx.settings.instruction.groups)
         .map_err(|e| vec![(LogKey::ForwardTo, e)])?;
     let at = validate::time(&form.value(LogKey::ForwardAt), ctx.now).map_err(|e| vec![(LogKey::ForwardAt, e)])?;
     Ok(Request::AddForwards {
