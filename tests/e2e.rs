@@ -677,8 +677,7 @@ fn a_major_event_shows_its_banner_and_ticking_countdown_on_another_tab_and_one_k
         acked.text()
     );
     assert!(!acked.contains("未确认】"), "{}", acked.text());
-    let out = sandbox.cli(&["event", "list", "--json"]);
-    let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let events = events_once_acknowledged(&sandbox);
     assert_eq!(events[0]["state"], "已确认");
     assert_eq!(events[0]["level"], "重大");
     t.quit();
@@ -710,10 +709,24 @@ fn an_event_added_by_a_script_reaches_the_running_app_and_is_acknowledged_there(
     assert!(snap.contains("报带班领导 电话 剩"), "{}", snap.text());
     t.send_keys(&["F2"]);
     t.see("【紧急·报送未完成】");
-    let out = sandbox.cli(&["event", "list", "--json"]);
-    let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let events = events_once_acknowledged(&sandbox);
     assert_eq!(events[0]["state"], "已确认");
     t.quit();
+}
+
+/// `event list --json` once the first event's acknowledgement is on file. The screen answers F2
+/// at once and the store thread commits right after, so another process can read the file a
+/// moment before the commit: this waits for it (up to [`DEADLINE`]), never for a fixed time.
+fn events_once_acknowledged(sandbox: &Sandbox) -> serde_json::Value {
+    let began = std::time::Instant::now();
+    loop {
+        let out = sandbox.cli(&["event", "list", "--json"]);
+        let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        if events[0]["state"] == "已确认" || began.elapsed() > DEADLINE {
+            return events;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
 
 #[test]
