@@ -1661,6 +1661,27 @@ mod tests {
     }
 
     #[test]
+    fn the_documents_section_sets_the_signing_and_holiday_times_and_names_a_bad_line() {
+        let shipped = parse(DEFAULT_TOML, None).unwrap().settings.documents;
+        assert_eq!(shipped.sign_within, chrono::Duration::minutes(60));
+        assert_eq!(shipped.holiday_remind_before, chrono::Duration::days(2));
+        let s = user("[documents]\nsign_within_minutes = 30\nholiday_remind_days = 0\n")
+            .unwrap()
+            .settings
+            .documents;
+        assert_eq!(s.sign_within, chrono::Duration::minutes(30));
+        assert_eq!(s.holiday_remind_before, chrono::Duration::days(0));
+        let e = user("[documents]\nsign_within_minutes = 0\n").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.contains("sign_within_minutes"), "{e}");
+        let e = user("[documents]\n\nholiday_remind_days = 61\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("holiday_remind_days"), "{e}");
+        let e = user("[documents]\nsign_within = 5\n").unwrap_err();
+        assert!(e.message.contains("sign_within_minutes"), "{e}");
+    }
+
+    #[test]
     fn unsupported_language_is_refused() {
         let e = user("[ui]\nlanguage = \"en\"\n").unwrap_err();
         assert_eq!(e.line, Some(2));

@@ -32,6 +32,46 @@ macro_rules! labelled_enum {
     };
 }
 
+/// The part of the screen contract that is the same for every screen holding one form at a time
+/// as `self.$form: Option<(purpose, Form)>` with its save out as `self.$save: Option<OpId>`:
+/// typing and pasting into it (a paste with no form open says `$paste_hint`), whether it holds
+/// unsaved text, dropping it, whether its save is out. Used inside `impl Screen for …`.
+macro_rules! one_form_screen {
+    ($form:ident, $save:ident, $paste_hint:expr) => {
+        fn on_char(&mut self, c: char, cx: &mut $crate::core::screen::Cx<'_>) {
+            if let Some((_, form)) = &mut self.$form {
+                $crate::core::screen::type_into(form, c, cx);
+            }
+        }
+
+        fn on_paste(&mut self, text: &str, cx: &mut $crate::core::screen::Cx<'_>) {
+            match &mut self.$form {
+                Some((_, form)) => {
+                    $crate::core::screen::paste_into(form, text, cx);
+                }
+                None => cx.say($paste_hint),
+            }
+        }
+
+        fn has_unsaved(&self) -> bool {
+            self.$form.as_ref().is_some_and(|(_, f)| f.dirty)
+        }
+
+        fn form_dirty(&self) -> bool {
+            self.has_unsaved()
+        }
+
+        fn discard_form(&mut self) {
+            self.$form = None;
+            self.$save = None;
+        }
+
+        fn saving(&self) -> bool {
+            self.$save.is_some()
+        }
+    };
+}
+
 pub mod alerts;
 pub mod anchor;
 pub mod app;

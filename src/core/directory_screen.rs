@@ -7,7 +7,7 @@
 use super::directory::{Contact, Directory, FIELD_LABELS, check_contact, mask_phone};
 use super::form::{Field, Form};
 use super::keymap::{Action, Mode};
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, apply_to, paste_into, save_failed, type_into};
 use super::text_buffer::TextBuffer;
 
 /// A field of the contact form: its index in [`FIELD_LABELS`] (the CSV's order).
@@ -180,10 +180,7 @@ impl Screen for DirectoryScreen {
                 Action::Save => self.save(cx),
                 Action::Cancel => self.discard_form(),
                 a => {
-                    if let Some(super::form::FormEvent::Notice(m)) = form.apply(a) {
-                        form.notice = Some(m.clone());
-                        cx.say(m);
-                    }
+                    apply_to(form, a, cx);
                 }
             }
             return;

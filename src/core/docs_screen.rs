@@ -16,7 +16,7 @@ use super::document::{
 use super::form::{Field, Form, FormDraft, FormEvent};
 use super::instruction::split_names;
 use super::keymap::{Action, Mode};
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed};
 use super::validate;
 
 /// The fields of the screen's forms.
@@ -152,7 +152,7 @@ impl DocsScreen {
                     Secrecy::ALL.iter().map(|s| s.label().to_string()).collect(),
                     0,
                 )
-                .with_heading("先选密级：秘密及以上只登记收到和告知机要员，不录入标题和内容"),
+                .with_heading("先选密级：秘密及以上不录入标题和内容"),
                 Field::choice(DocKey::Kind, "类别", labels(&["收文", "传真", "明电"]), 0),
                 Field::choice(DocKey::Urgency, "紧急程度", labels(&["平急", "加急", "特急"]), 0),
                 Field::text(DocKey::From, "来文单位", false, SHORT_MAX_CHARS).required(),
@@ -323,7 +323,8 @@ fn build_document(form: &Form<DocKey>, cx: &Cx<'_>) -> Result<NewDocument, Vec<(
     } else {
         None
     };
-    let forward_to = if secrecy.is_secret() {
+    // 转交给 may be left empty (可不填): forwarded later from the detail.
+    let forward_to = if secrecy.is_secret() || form.value(DocKey::ForwardTo).trim().is_empty() {
         Vec::new()
     } else {
         split_names(&form.value(DocKey::ForwardTo), &cx.settings.instruction.groups)
@@ -460,37 +461,7 @@ impl Screen for DocsScreen {
         }
     }
 
-    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
-        if let Some((_, form)) = &mut self.form {
-            type_into(form, c, cx);
-        }
-    }
-
-    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
-        match &mut self.form {
-            Some((_, form)) => {
-                paste_into(form, text, cx);
-            }
-            None => cx.say("粘贴只能在填写表单时使用：先按 n 登记收文"),
-        }
-    }
-
-    fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(|(_, f)| f.dirty)
-    }
-
-    fn form_dirty(&self) -> bool {
-        self.has_unsaved()
-    }
-
-    fn discard_form(&mut self) {
-        self.form = None;
-        self.save_op = None;
-    }
-
-    fn saving(&self) -> bool {
-        self.save_op.is_some()
-    }
+    one_form_screen!(form, save_op, "粘贴只能在填写表单时使用：先按 n 登记收文");
 
     fn on_show(&mut self, cx: &mut Cx<'_>) {
         self.load(cx);
@@ -678,6 +649,31 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(out.message.as_deref().unwrap_or("").contains("正在保存"));
+    }
+
+    #[test]
+    fn an_open_document_saves_without_a_forward() {
+        let ((), out) = with_cx(|cx| {
+            let mut s = DocsScreen::default();
+            s.on_action(Action::NewDocument, cx);
+            focus(&mut s, DocKey::From);
+            type_text(&mut s, "市防汛办", cx);
+            focus(&mut s, DocKey::Title);
+            type_text(&mut s, "关于防汛值班的通知", cx);
+            s.on_action(Action::Save, cx);
+        });
+        let sent: Vec<&Request> = out
+            .effects
+            .iter()
+            .filter_map(|e| match e {
+                crate::core::screen::Effect::Request(_, r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        match sent.as_slice() {
+            [Request::AddDocument(d)] => assert!(d.forward_to.is_empty()),
+            other => panic!("{other:?}: {:?}", out.message),
+        }
     }
 
     #[test]

@@ -276,6 +276,24 @@ impl<K: FieldId> Form<K> {
         f
     }
 
+    /// The option chosen in choice field `key` (0 for a text field or none).
+    #[must_use]
+    pub fn chosen(&self, key: K) -> usize {
+        match self.field(key).map(|f| &f.input) {
+            Some(Input::Choice { selected, .. }) => *selected,
+            _ => 0,
+        }
+    }
+
+    /// Shows `field` only while choice `choice` has option `index` (the names typed when no group
+    /// is chosen).
+    pub fn show_only_when(&mut self, field: K, choice: K, index: usize) {
+        let shown = self.chosen(choice) == index;
+        if let Some(f) = self.field_mut(field) {
+            f.hidden = !shown;
+        }
+    }
+
     #[must_use]
     pub fn field(&self, key: K) -> Option<&Field<K>> {
         self.fields.iter().find(|f| f.key == key)

@@ -7,11 +7,11 @@
 
 use chrono::Duration;
 
-use super::form::{Field, Form, Input};
+use super::form::{Field, Form};
 use super::holiday::{HOLIDAY_MAX_CHARS, HolidayRound, NewHolidayRound, UpwardReport, next_holiday, parse_due};
-use super::instruction::split_names;
+use super::instruction::{group_choice, names_of_choice};
 use super::keymap::{Action, Mode};
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, apply_to, save_failed};
 use super::validate;
 
 /// The fields of the screen's forms.
@@ -51,11 +51,6 @@ pub struct HolidayScreen {
     mark_op: Option<OpId>,
 }
 
-fn groups(cx: &Cx<'_>) -> Vec<(String, Vec<String>)> {
-    // The configured groups with the directory's merged in (`directory::fill_numbers`).
-    cx.settings.instruction.groups.clone()
-}
-
 impl HolidayScreen {
     fn load(&mut self, cx: &mut Cx<'_>) {
         self.load_op = Some(cx.request(Request::LoadHolidayRounds));
@@ -72,12 +67,7 @@ impl HolidayScreen {
         let due = next_holiday(&cx.settings.calendar, today)
             .map(|d| (d - Duration::days(DUE_BEFORE_HOLIDAY)).max(today))
             .unwrap_or(today + Duration::days(7));
-        let mut options = vec![TYPED.to_string()];
-        options.extend(groups(cx).into_iter().map(|(g, m)| format!("{g}（{} 个）", m.len())));
-        let first = options
-            .iter()
-            .position(|o| o.contains("值班室"))
-            .unwrap_or(usize::from(options.len() > 1));
+        let (options, first) = group_choice(TYPED, &cx.settings.instruction.groups);
         let mut form = Form::new(
             "节日值班表：新建收集",
             vec![
@@ -89,9 +79,7 @@ impl HolidayScreen {
                 Field::text(HolidayKey::Units, "单位", false, 2000).with_placeholder("单位名称，多个用顿号隔开"),
             ],
         );
-        if let Some(f) = form.field_mut(HolidayKey::Units) {
-            f.hidden = first != 0;
-        }
+        form.show_only_when(HolidayKey::Units, HolidayKey::Group, 0);
         form
     }
 
@@ -114,16 +102,22 @@ impl HolidayScreen {
             return Err(missing);
         }
         let due = parse_due(&form.value(HolidayKey::Due), cx.now.date()).map_err(|e| vec![(HolidayKey::Due, e)])?;
-        let all = groups(cx);
-        let selected = match form.field(HolidayKey::Group).map(|f| &f.input) {
-            Some(Input::Choice { selected, .. }) => *selected,
-            _ => 0,
-        };
-        let units = if selected == 0 {
-            split_names(&form.value(HolidayKey::Units), &all).map_err(|e| vec![(HolidayKey::Units, e)])?
-        } else {
-            all.get(selected - 1).map(|(_, m)| m.clone()).unwrap_or_default()
-        };
+        let selected = form.chosen(HolidayKey::Group);
+        let (_, units) = names_of_choice(
+            selected,
+            &form.value(HolidayKey::Units),
+            &cx.settings.instruction.groups,
+        )
+        .map_err(|e| {
+            vec![(
+                if selected == 0 {
+                    HolidayKey::Units
+                } else {
+                    HolidayKey::Group
+                },
+                e,
+            )]
+        })?;
         let round = NewHolidayRound {
             holiday: form.value(HolidayKey::Holiday).trim().to_string(),
             due,
@@ -225,22 +219,11 @@ impl Screen for HolidayScreen {
             match action {
                 Action::Save => self.save(cx),
                 Action::Cancel => self.discard_form(),
-                a => match form.apply(a) {
-                    Some(super::form::FormEvent::Changed(HolidayKey::Group)) => {
-                        let typed = matches!(
-                            form.field(HolidayKey::Group).map(|f| &f.input),
-                            Some(Input::Choice { selected: 0, .. })
-                        );
-                        if let Some(f) = form.field_mut(HolidayKey::Units) {
-                            f.hidden = !typed;
-                        }
+                a => {
+                    if let Some(super::form::FormEvent::Changed(HolidayKey::Group)) = apply_to(form, a, cx) {
+                        form.show_only_when(HolidayKey::Units, HolidayKey::Group, 0);
                     }
-                    Some(super::form::FormEvent::Notice(m)) => {
-                        form.notice = Some(m.clone());
-                        cx.say(m);
-                    }
-                    _ => {}
-                },
+                }
             }
             return;
         }
@@ -273,37 +256,7 @@ impl Screen for HolidayScreen {
         }
     }
 
-    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
-        if let Some((_, form)) = &mut self.form {
-            type_into(form, c, cx);
-        }
-    }
-
-    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
-        match &mut self.form {
-            Some((_, form)) => {
-                paste_into(form, text, cx);
-            }
-            None => cx.say("粘贴只能在填写表单时使用：先按 n 新建"),
-        }
-    }
-
-    fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(|(_, f)| f.dirty)
-    }
-
-    fn form_dirty(&self) -> bool {
-        self.has_unsaved()
-    }
-
-    fn discard_form(&mut self) {
-        self.form = None;
-        self.save_op = None;
-    }
-
-    fn saving(&self) -> bool {
-        self.save_op.is_some()
-    }
+    one_form_screen!(form, save_op, "粘贴只能在填写表单时使用：先按 n 新建");
 
     fn on_show(&mut self, cx: &mut Cx<'_>) {
         self.load(cx);

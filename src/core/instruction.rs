@@ -214,6 +214,36 @@ pub const TEXT_MAX_CHARS: usize = 2000;
 /// The most units or persons one 交办 or one notice names.
 pub const MAX_NAMES: usize = 100;
 
+/// The choice offered where a group of units is picked (查岗, holiday rounds): `typed` first
+/// (the names are typed instead), then each group with its size. Chosen: the first group of duty
+/// rooms (值班室), else the first group, else typed.
+#[must_use]
+pub fn group_choice(typed: &str, groups: &[(String, Vec<String>)]) -> (Vec<String>, usize) {
+    let mut options = vec![typed.to_string()];
+    options.extend(groups.iter().map(|(g, m)| format!("{g}（{} 个）", m.len())));
+    let chosen = groups
+        .iter()
+        .position(|(g, _)| g.contains("值班室"))
+        .map_or(usize::from(!groups.is_empty()), |i| i + 1);
+    (options, chosen)
+}
+
+/// What a [`group_choice`] gives: the group's name (empty when typed) and its names, or for
+/// choice 0 the names typed (groups standing for their members).
+pub fn names_of_choice(
+    selected: usize,
+    typed: &str,
+    groups: &[(String, Vec<String>)],
+) -> Result<(String, Vec<String>), String> {
+    if selected == 0 {
+        return split_names(typed, groups).map(|names| (String::new(), names));
+    }
+    groups
+        .get(selected - 1)
+        .cloned()
+        .ok_or_else(|| "分组已变化，请重新选择".to_string())
+}
+
 /// Names typed in one field, split at 、，,；; and line breaks; a saved group's name stands for its
 /// members. Order kept, each name once. Errors name the first bad one.
 pub fn split_names(text: &str, groups: &[(String, Vec<String>)]) -> Result<Vec<String>, String> {
@@ -985,6 +1015,34 @@ mod tests {
             .is_err()
         );
         assert_eq!(span(Duration::days(3) + Duration::hours(2)), "3 天 2 小时");
+    }
+
+    #[test]
+    fn a_group_choice_prefers_duty_rooms_and_gives_a_groups_names_or_the_typed_ones() {
+        let groups = vec![
+            ("县领导".to_string(), vec!["王五".to_string()]),
+            (
+                "各乡镇值班室".to_string(),
+                vec!["城关镇值班室".to_string(), "东风镇值班室".to_string()],
+            ),
+        ];
+        let (options, chosen) = group_choice("手写", &groups);
+        assert_eq!(options, vec!["手写", "县领导（1 个）", "各乡镇值班室（2 个）"]);
+        assert_eq!(chosen, 2);
+        assert_eq!(group_choice("手写", &groups[..1]).1, 1);
+        assert_eq!(group_choice("手写", &[]).1, 0);
+        assert_eq!(
+            names_of_choice(2, "", &groups),
+            Ok((
+                "各乡镇值班室".to_string(),
+                vec!["城关镇值班室".to_string(), "东风镇值班室".to_string()]
+            ))
+        );
+        assert_eq!(
+            names_of_choice(0, "县领导、新华乡", &groups),
+            Ok((String::new(), vec!["王五".to_string(), "新华乡".to_string()]))
+        );
+        assert!(names_of_choice(3, "", &groups).unwrap_err().contains("分组已变化"));
     }
 
     #[test]

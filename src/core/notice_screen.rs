@@ -11,7 +11,7 @@ use chrono::NaiveDateTime;
 use super::form::{Field, Form, Input};
 use super::instruction::{CallOutcome, NewPhoneNotice, NoticeCall, PhoneNotice, TEXT_MAX_CHARS, split_names};
 use super::keymap::{Action, Mode};
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, apply_to, save_failed};
 use super::validate;
 
 /// The fields of the notice screen's forms.
@@ -281,10 +281,7 @@ impl Screen for NoticeScreen {
                 Action::Save => self.save(cx),
                 Action::Cancel => self.discard_form(),
                 a => {
-                    if let Some(super::form::FormEvent::Notice(m)) = form.apply(a) {
-                        form.notice = Some(m.clone());
-                        cx.say(m);
-                    }
+                    apply_to(form, a, cx);
                 }
             }
             return;
@@ -321,37 +318,7 @@ impl Screen for NoticeScreen {
         }
     }
 
-    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
-        if let Some((_, form)) = &mut self.form {
-            type_into(form, c, cx);
-        }
-    }
-
-    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
-        match &mut self.form {
-            Some((_, form)) => {
-                paste_into(form, text, cx);
-            }
-            None => cx.say("粘贴只能在填写表单时使用：先按 n 新建通知"),
-        }
-    }
-
-    fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(|(_, f)| f.dirty)
-    }
-
-    fn form_dirty(&self) -> bool {
-        self.has_unsaved()
-    }
-
-    fn discard_form(&mut self) {
-        self.form = None;
-        self.save_op = None;
-    }
-
-    fn saving(&self) -> bool {
-        self.save_op.is_some()
-    }
+    one_form_screen!(form, save_op, "粘贴只能在填写表单时使用：先按 n 新建通知");
 
     fn on_show(&mut self, cx: &mut Cx<'_>) {
         self.load(cx);

@@ -575,6 +575,12 @@ pub fn paste_into<K: FieldId>(form: &mut Form<K>, text: &str, cx: &mut Cx<'_>) -
     noticed(form.paste(text), form, cx)
 }
 
+/// An editing key on a form; a notice it gives goes on the form and the status line. The event
+/// is the owner's to react to (a choice changed).
+pub fn apply_to<K: FieldId>(form: &mut Form<K>, action: Action, cx: &mut Cx<'_>) -> Option<FormEvent<K>> {
+    form.apply(action).map(|event| noticed(event, form, cx))
+}
+
 fn noticed<K: FieldId>(event: FormEvent<K>, form: &mut Form<K>, cx: &mut Cx<'_>) -> FormEvent<K> {
     if let FormEvent::Notice(m) = &event {
         form.notice = Some(m.clone());

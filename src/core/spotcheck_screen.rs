@@ -5,10 +5,10 @@
 //! (saved at once), `o` 非值班人员接听 (who answered, Ctrl-S). The cursor then walks on to the
 //! next room not yet called.
 
-use super::form::{Field, Form, Input};
-use super::instruction::split_names;
+use super::form::{Field, Form};
+use super::instruction::{group_choice, names_of_choice};
 use super::keymap::{Action, Mode};
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, apply_to, save_failed};
 use super::spotcheck::{ANSWERER_MAX_CHARS, CheckCall, CheckOutcome, NewSpotCheck, SpotCheck};
 
 /// The fields of the screen's forms.
@@ -49,12 +49,6 @@ pub struct SpotCheckScreen {
     call_op: Option<OpId>,
 }
 
-/// Every group a round may use: the configured ones with the directory's merged in.
-fn groups(cx: &Cx<'_>) -> Vec<(String, Vec<String>)> {
-    // The configured groups with the directory's merged in (`directory::fill_numbers`).
-    cx.settings.instruction.groups.clone()
-}
-
 impl SpotCheckScreen {
     fn load(&mut self, cx: &mut Cx<'_>) {
         self.load_op = Some(cx.request(Request::LoadSpotChecks));
@@ -67,25 +61,17 @@ impl SpotCheckScreen {
     }
 
     fn new_form(cx: &Cx<'_>) -> Form<CheckKey> {
-        let mut options = vec![TYPED.to_string()];
-        options.extend(groups(cx).into_iter().map(|(g, m)| format!("{g}（{} 个）", m.len())));
-        // A group of duty rooms is the usual choice (各乡镇值班室), else the first group.
-        let first = options
-            .iter()
-            .position(|o| o.contains("值班室"))
-            .unwrap_or(usize::from(options.len() > 1));
+        let (options, first) = group_choice(TYPED, &cx.settings.instruction.groups);
         let mut form = Form::new(
             "新建查岗",
             vec![
                 Field::choice(CheckKey::Group, "查岗分组", options, first)
-                    .with_heading("选分组（Left/Right），或选“手写对象”后写出要查的值班室"),
+                    .with_heading("选分组，或选“手写对象”写出值班室"),
                 Field::text(CheckKey::Units, "查岗对象", false, 2000)
                     .with_placeholder("值班室名称，多个用顿号隔开；号码从通讯录取"),
             ],
         );
-        if let Some(f) = form.field_mut(CheckKey::Units) {
-            f.hidden = first != 0;
-        }
+        form.show_only_when(CheckKey::Units, CheckKey::Group, 0);
         form
     }
 
@@ -109,20 +95,18 @@ impl SpotCheckScreen {
 
     /// The rooms the new form names, each with the directory's number.
     fn build_round(form: &Form<CheckKey>, cx: &Cx<'_>) -> Result<NewSpotCheck, Vec<(CheckKey, String)>> {
-        let all = groups(cx);
-        let selected = match form.field(CheckKey::Group).map(|f| &f.input) {
-            Some(Input::Choice { selected, .. }) => *selected,
-            _ => 0,
-        };
-        let (group, names) = if selected == 0 {
-            let names = split_names(&form.value(CheckKey::Units), &all).map_err(|e| vec![(CheckKey::Units, e)])?;
-            (String::new(), names)
-        } else {
-            match all.get(selected - 1) {
-                Some((g, m)) => (g.clone(), m.clone()),
-                None => return Err(vec![(CheckKey::Group, "分组已变化，请重新选择".to_string())]),
-            }
-        };
+        let selected = form.chosen(CheckKey::Group);
+        let (group, names) = names_of_choice(selected, &form.value(CheckKey::Units), &cx.settings.instruction.groups)
+            .map_err(|e| {
+            vec![(
+                if selected == 0 {
+                    CheckKey::Units
+                } else {
+                    CheckKey::Group
+                },
+                e,
+            )]
+        })?;
         if names.is_empty() {
             return Err(vec![(CheckKey::Units, "请写出要查的值班室".to_string())]);
         }
@@ -274,22 +258,11 @@ impl Screen for SpotCheckScreen {
             match action {
                 Action::Save => self.save(cx),
                 Action::Cancel => self.discard_form(),
-                a => match form.apply(a) {
-                    Some(super::form::FormEvent::Changed(CheckKey::Group)) => {
-                        let typed = matches!(
-                            form.field(CheckKey::Group).map(|f| &f.input),
-                            Some(Input::Choice { selected: 0, .. })
-                        );
-                        if let Some(f) = form.field_mut(CheckKey::Units) {
-                            f.hidden = !typed;
-                        }
+                a => {
+                    if let Some(super::form::FormEvent::Changed(CheckKey::Group)) = apply_to(form, a, cx) {
+                        form.show_only_when(CheckKey::Units, CheckKey::Group, 0);
                     }
-                    Some(super::form::FormEvent::Notice(m)) => {
-                        form.notice = Some(m.clone());
-                        cx.say(m);
-                    }
-                    _ => {}
-                },
+                }
             }
             return;
         }
@@ -323,37 +296,7 @@ impl Screen for SpotCheckScreen {
         }
     }
 
-    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
-        if let Some((_, form)) = &mut self.form {
-            type_into(form, c, cx);
-        }
-    }
-
-    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
-        match &mut self.form {
-            Some((_, form)) => {
-                paste_into(form, text, cx);
-            }
-            None => cx.say("粘贴只能在填写表单时使用：先按 n 开始查岗"),
-        }
-    }
-
-    fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(|(_, f)| f.dirty)
-    }
-
-    fn form_dirty(&self) -> bool {
-        self.has_unsaved()
-    }
-
-    fn discard_form(&mut self) {
-        self.form = None;
-        self.save_op = None;
-    }
-
-    fn saving(&self) -> bool {
-        self.save_op.is_some()
-    }
+    one_form_screen!(form, save_op, "粘贴只能在填写表单时使用：先按 n 开始查岗");
 
     fn on_show(&mut self, cx: &mut Cx<'_>) {
         self.load(cx);

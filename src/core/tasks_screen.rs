@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use super::form::{Field, Form, Input};
 use super::instruction::{Feedback, ItemRef, TEXT_MAX_CHARS, Task};
 use super::keymap::{Action, Mode};
-use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
+use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, save_failed};
 use super::validate;
 
 /// The fields of the 反馈 form.
@@ -150,37 +150,7 @@ impl Screen for TasksScreen {
         }
     }
 
-    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
-        if let Some((_, form)) = &mut self.form {
-            type_into(form, c, cx);
-        }
-    }
-
-    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
-        match &mut self.form {
-            Some((_, form)) => {
-                paste_into(form, text, cx);
-            }
-            None => cx.say("粘贴只能在填写表单时使用：先选中交办事项按 f"),
-        }
-    }
-
-    fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(|(_, f)| f.dirty)
-    }
-
-    fn form_dirty(&self) -> bool {
-        self.has_unsaved()
-    }
-
-    fn discard_form(&mut self) {
-        self.form = None;
-        self.save_op = None;
-    }
-
-    fn saving(&self) -> bool {
-        self.save_op.is_some()
-    }
+    one_form_screen!(form, save_op, "粘贴只能在填写表单时使用：先选中交办事项按 f");
 
     fn on_show(&mut self, cx: &mut Cx<'_>) {
         self.load(cx);
