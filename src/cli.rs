@@ -20,6 +20,7 @@ mod handover;
 mod instruct;
 mod output;
 mod pin;
+mod redact;
 mod report;
 mod roster;
 mod spotcheck;
@@ -165,6 +166,24 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: audit::AuditCommand,
+    },
+    /// 删除误录内容（涉密或他人个人信息）：该项改为“已删除（原因、批准人、时间）”，更正记录、交接班、已报送日报中的引用一并改写；须 --operator 领导本人 PIN
+    Redact {
+        /// 值班记录编号
+        #[arg(long, value_name = "编号")]
+        entry: Option<i64>,
+        /// 收文编号：2026-12（年份-编号）或 2026年第12号，今年的可只写 12
+        #[arg(long, value_name = "收文编号")]
+        doc: Option<String>,
+        /// 要删除的一项：内容、来电人、电话、标题、文号、备注等（或列名 content）
+        #[arg(long, value_name = "项")]
+        field: String,
+        /// 删除原因（不要写出原内容）
+        #[arg(long, value_name = "原因")]
+        reason: String,
+        /// 批准的领导（从标准输入读入其本人 PIN）
+        #[arg(long, value_name = "姓名")]
+        operator: String,
     },
     /// 配置文件
     Config {
@@ -488,6 +507,24 @@ fn run(cli: Cli) -> Result<(), Failure> {
             pin::reset(&config, &mut store, &name, &by)
         }
         Some(Command::Verify { anchor }) => audit::verify(&open_store(&cli.db)?, &anchor),
+        Some(Command::Redact {
+            entry,
+            doc,
+            field,
+            reason,
+            operator,
+        }) => {
+            let config = load_config(&cli.config)?;
+            let mut store = open_store(&cli.db)?;
+            let args = redact::RedactArgs {
+                entry,
+                doc,
+                field,
+                reason,
+                operator,
+            };
+            redact::run(args, &config, &mut store)
+        }
         Some(Command::Audit { command }) => {
             let config = load_config(&cli.config)?;
             let mut store = open_store(&cli.db)?;

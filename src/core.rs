@@ -104,6 +104,8 @@ pub mod notice_screen;
 pub mod people;
 pub mod people_screen;
 pub mod pin_policy;
+pub mod redact_screen;
+pub mod redaction;
 pub mod report;
 pub mod report_sent;
 pub mod roster;

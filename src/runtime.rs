@@ -218,6 +218,19 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             .map_or_else(failed, |()| Reply::DraftsSaved),
         Request::LoadDrafts(person) => store.drafts(&person).map_or_else(failed, Reply::Drafts),
         Request::LoadFindings => store.findings().map_or_else(failed, Reply::Findings),
+        Request::Redact(req, backups) => match store.redact(&req) {
+            Ok(mut done) => {
+                // Backups taken before it still hold the text: listed so they can be handled.
+                let dir = backups.dir_for(store.path());
+                done.backups_before = crate::store::backup::list(&dir)
+                    .into_iter()
+                    .filter(|(taken, _)| *taken <= req.now)
+                    .map(|(_, path)| path.display().to_string())
+                    .collect();
+                Reply::Redacted(Box::new(done))
+            }
+            Err(e) => failed(e),
+        },
         Request::AckFinding { id, by, by_role } => store
             .acknowledge_finding(id, &by, &by_role, now)
             .map_or_else(failed, |_| Reply::Confirmed),

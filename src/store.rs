@@ -18,6 +18,7 @@ pub mod holiday;
 pub mod instruction;
 pub mod log;
 pub mod pin;
+pub mod redaction;
 pub mod report;
 pub mod roster;
 pub mod search;
@@ -64,6 +65,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0023_documents_directory_spotcheck.sql"),
     include_str!("../migrations/0024_holiday_rosters.sql"),
     include_str!("../migrations/0025_search_documents.sql"),
+    include_str!("../migrations/0026_redaction.sql"),
 ];
 
 /// The schema version this build writes.

@@ -11,6 +11,7 @@ pub mod holiday_screen;
 pub mod log_screen;
 pub mod notice_screen;
 pub mod people_screen;
+pub mod redact_screen;
 pub mod roster_screen;
 pub mod search_screen;
 pub mod spotcheck_screen;
@@ -153,6 +154,7 @@ fn render_screen(frame: &mut Frame, area: Rect, app: &App) {
             Some(form) => form::render_form(frame, area, &form.form),
             None => findings_screen::render(frame, area, app),
         },
+        ScreenId::Redact => redact_screen::render(frame, area, app),
         ScreenId::People => match &s.people.form {
             Some(form) => form::render_form(frame, area, &form.form),
             None => people_screen::render(frame, area, app),

@@ -399,11 +399,13 @@ fn mode_name(m: Mode) -> &'static str {
         Mode::SpotCheckDetail => "SpotCheckDetail",
         Mode::Holidays => "Holidays",
         Mode::HolidayDetail => "HolidayDetail",
+        Mode::Redact => "Redact",
     }
 }
 
 /// Every mode a screen can be in (`Global` is not one: it is the keys every mode has).
-const MODES: [Mode; 33] = [
+const MODES: [Mode; 34] = [
+    Mode::Redact,
     Mode::Docs,
     Mode::DocDetail,
     Mode::Directory,
@@ -588,6 +590,7 @@ fn tour(h: &mut Harness, s: &Seeded, scan: &mut Scan) {
         ('i', "批示表单"),
         ('s', "进展表单"),
         ('u', "转紧急事件表单"),
+        ('x', "删除误录内容表单"),
     ] {
         h.key(Key::ch(key));
         scan.check(name, h, None);
@@ -1924,6 +1927,37 @@ fn every_verb_and_option_was_run() {
         .to_string();
     r.run(&["verify", "--anchor", &anchor], None, true);
     r.run(&["audit", "ack", "1", "--operator", "张三"], pin, false);
+    // A redaction needs a leader: refused for an officer, by entry and by document.
+    r.run(
+        &[
+            "redact",
+            "--entry",
+            "1",
+            "--field",
+            "内容",
+            "--reason",
+            "误录",
+            "--operator",
+            "张三",
+        ],
+        None,
+        false,
+    );
+    r.run(
+        &[
+            "redact",
+            "--doc",
+            "1",
+            "--field",
+            "标题",
+            "--reason",
+            "误录",
+            "--operator",
+            "张三",
+        ],
+        None,
+        false,
+    );
 
     // The bare app refuses without a terminal.
     r.run(&[], None, false);

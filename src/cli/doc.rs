@@ -219,7 +219,7 @@ fn doc_ref(doc: &str, now: NaiveDateTime) -> Result<(i32, i64), Failure> {
 }
 
 /// The document `DOC` names, or a refusal saying how to write it.
-fn find_doc(store: &Store, doc: &str, now: NaiveDateTime) -> Result<Document, Failure> {
+pub(super) fn find_doc(store: &Store, doc: &str, now: NaiveDateTime) -> Result<Document, Failure> {
     let (year, serial) = doc_ref(doc, now)?;
     store.document_by_serial(year, serial).map_err(|e| stored(&e))
 }

@@ -11,6 +11,10 @@ use super::screen::{Cx, OpId, Reply, Request, paste_into, save_failed, type_into
 /// Fields of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ApproverField {
+    /// What is approved, when there is a choice (a redaction: which field).
+    What,
+    /// Why (a redaction's reason).
+    Reason,
     /// Who confirms or enrols (a choice).
     By,
     /// Their PIN.
@@ -38,6 +42,8 @@ pub enum Outcome {
     Approved { by: String, urgent: bool },
     /// The write committed: the form is done; what to say.
     Done(String),
+    /// A redaction committed: what it did.
+    Redacted(Box<super::redaction::Redacted>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +108,37 @@ impl ApproverForm {
         }
     }
 
+    /// A redaction's form: which field (`what`: their labels), why, then the approver and
+    /// their PIN.
+    #[must_use]
+    pub fn redaction(title: &str, what: Vec<String>, by: Vec<(String, bool)>) -> Self {
+        let mut me = Self::new(title, by, false);
+        let reason = Field::text(ApproverField::Reason, "删除原因", false, super::redaction::REASON_MAX)
+            .required()
+            .with_placeholder("如：误录涉密内容、误录他人个人信息（不要写出原内容）");
+        let mut fields = vec![Field::choice(ApproverField::What, "删除哪一项", what, 0), reason];
+        fields.append(&mut me.form.fields);
+        me.form = Form::new(title, fields);
+        me.form.notice =
+            Some("批准人输入本人 PIN。删除后原内容不可恢复，只留“已删除（原因、批准人、时间）”；记入审计".to_string());
+        me
+    }
+
+    /// The index of the choice in 删除哪一项 (a redaction's form).
+    #[must_use]
+    pub fn what(&self) -> usize {
+        match self.form.field(ApproverField::What).map(|f| &f.input) {
+            Some(super::form::Input::Choice { selected, .. }) => *selected,
+            _ => 0,
+        }
+    }
+
+    /// The reason as typed (a redaction's form).
+    #[must_use]
+    pub fn reason(&self) -> String {
+        self.form.value(ApproverField::Reason)
+    }
+
     /// A key while the form is open: Ctrl-S signs, the rest edit. False: Esc, the owner closes it.
     pub fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) -> bool {
         match action {
@@ -156,6 +193,13 @@ impl ApproverForm {
         {
             errors.push((ApproverField::Pin, e));
         }
+        if errors.is_empty()
+            && self.form.field(ApproverField::Reason).is_some()
+            && let Err(e) = super::redaction::check_reason(&self.form.value(ApproverField::Reason))
+        {
+            errors.push((ApproverField::Reason, e));
+        }
+        let form = &mut self.form;
         if errors.is_empty() && self.enrol {
             let new = form.value(ApproverField::NewPin);
             if let Err(e) = check_new_pin(&new) {
@@ -216,6 +260,7 @@ impl ApproverForm {
                 Outcome::Nothing
             }
             (Waiting::Write { said }, Reply::PinSet | Reply::Confirmed) => Outcome::Done(said),
+            (Waiting::Write { .. }, Reply::Redacted(done)) => Outcome::Redacted(done),
             (_, Reply::Failed(why)) => {
                 save_failed(Some(&mut self.form), &why, cx);
                 Outcome::Nothing

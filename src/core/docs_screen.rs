@@ -436,6 +436,11 @@ impl Screen for DocsScreen {
                         }
                     }
                 }
+                Action::Redact => match doc.as_ref().map(super::redaction::document_subject) {
+                    Some(Some(subject)) => cx.command(Command::Open(Target::Redact(Box::new(subject)))),
+                    Some(None) => cx.say("这份收文没有可删除的文字内容（密件本就只记收到）"),
+                    None => cx.say("读取中，请稍候"),
+                },
                 Action::Back => self.detail = None,
                 _ => {}
             }

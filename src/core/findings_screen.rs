@@ -151,7 +151,7 @@ impl Screen for FindingsScreen {
             return;
         };
         match form.on_reply(op, reply, cx) {
-            Outcome::Nothing => {}
+            Outcome::Nothing | Outcome::Redacted(_) => {}
             Outcome::Approved { by, .. } => {
                 let by_role = cx
                     .settings

@@ -171,6 +171,8 @@ pub enum Mode {
     Holidays,
     /// One holiday round: the units expected.
     HolidayDetail,
+    /// 删除误录内容: what a redaction did (its form is `Form`).
+    Redact,
 }
 
 /// Everything a key can ask for.
@@ -241,6 +243,8 @@ pub enum Action {
     OpenRoster,
     /// 人员与 PIN: an approver confirms an urgent enrolment or a role.
     ConfirmPerson,
+    /// 删除误录内容 (an approver's PIN).
+    Redact,
     /// 人员与 PIN: enrol a person who has no PIN.
     EnrolPerson,
     PrevDay,
@@ -391,6 +395,7 @@ impl Action {
             Self::Export => "导出交接班记录",
             Self::OpenRoster => "排班表",
             Self::ConfirmPerson => "领导确认",
+            Self::Redact => "删除误录内容",
             Self::EnrolPerson => "登记 PIN",
             Self::PrevDay => "前一天",
             Self::NextDay => "后一天",
@@ -523,6 +528,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Detail, &[Key::ch('u')], Action::Promote, true),
     b(Mode::Detail, &[Key::ch('f')], Action::Forward, false),
     b(Mode::Detail, &[Key::ch('r')], Action::SignFor, false),
+    b(Mode::Detail, &[Key::ch('x')], Action::Redact, false),
     b(Mode::Detail, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::Detail, &[p(C::Down), Key::ch('j')], Action::Down, false),
     b(Mode::Detail, &[p(C::PageUp)], Action::PageUp, false),
@@ -709,6 +715,7 @@ pub static BINDINGS: &[Binding] = &[
     // One document: its forwards.
     b(Mode::DocDetail, &[Key::ch('f')], Action::Forward, true),
     b(Mode::DocDetail, &[Key::ch('s')], Action::SignFor, true),
+    b(Mode::DocDetail, &[Key::ch('x')], Action::Redact, false),
     b(Mode::DocDetail, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::DocDetail, &[p(C::Down), Key::ch('j')], Action::Down, false),
     b(Mode::DocDetail, &[p(C::Esc), Key::ch('b')], Action::Back, true),
@@ -770,6 +777,11 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::HolidayDetail, &[Key::ch(':')], Action::GoTo, false),
     b(Mode::HolidayDetail, &[Key::ch('?')], Action::Help, true),
     b(Mode::HolidayDetail, &[Key::ch('q')], Action::Quit, false),
+    // 删除误录内容: what was done, and the backups that still hold the text.
+    b(Mode::Redact, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Redact, &[Key::ch(':')], Action::GoTo, false),
+    b(Mode::Redact, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Redact, &[Key::ch('q')], Action::Quit, false),
     // 来访登记: the on-site board.
     b(Mode::Visitors, &[Key::ch('n')], Action::RegisterVisit, true),
     b(Mode::Visitors, &[Key::ch('c')], Action::Checkout, true),

@@ -537,6 +537,11 @@ impl Screen for LogScreen {
                     Some(entry) => cx.command(Command::Open(Target::Promote(Box::new(entry.clone())))),
                     None => cx.say("记录尚未载入，请稍候"),
                 },
+                Action::Redact => match detail.entry.as_ref().map(super::redaction::entry_subject) {
+                    Some(Some(subject)) => cx.command(Command::Open(Target::Redact(Box::new(subject)))),
+                    Some(None) => cx.say("这条记录没有可删除的文字内容"),
+                    None => cx.say("记录尚未载入，请稍候"),
+                },
                 _ => {}
             }
             return;

@@ -266,7 +266,7 @@ impl Screen for PeopleScreen {
     fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
         let Some(form) = &mut self.form else { return };
         match form.on_reply(op, reply, cx) {
-            Outcome::Nothing => {}
+            Outcome::Nothing | Outcome::Redacted(_) => {}
             Outcome::Approved { by, urgent } => self.write(by, urgent, cx),
             Outcome::Done(said) => {
                 self.discard_form();

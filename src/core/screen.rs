@@ -27,6 +27,7 @@ use super::keymap::{Action, Mode};
 use super::log::{
     AmendRequest, Entry, EntryId, EntryKey, EntrySummary, Instruction, InstructionRequest, NewEntry, PageRequest,
 };
+use super::redaction::{RedactRequest, RedactSubject, Redacted};
 use super::report::{DailyReport, Window};
 use super::report_sent::ReportSending;
 use super::roster::{Shift, Swap};
@@ -212,6 +213,9 @@ pub enum Request {
         by: String,
         by_role: String,
     },
+    /// Redact a field typed by mistake (the approver's PIN checked); the backups taken before
+    /// are listed from this directory setting.
+    Redact(Box<RedactRequest>, super::settings::BackupSettings),
     /// Record a 批示 on an item (an urgent event's: answered [`Reply::CycleSaved`]).
     AddInstruction(ItemRef, Box<Instruction>),
     /// Record one attempt to put an entry to a leader (请示); answered [`Reply::EntrySaved`].
@@ -348,6 +352,8 @@ pub enum Reply {
     PinStatuses(Vec<PinStatus>),
     /// A confirmation (of an urgent enrolment or an approver role) committed.
     Confirmed,
+    /// A redaction committed: what it did.
+    Redacted(Box<Redacted>),
     OpenState(Box<OpenState>),
     Handovers(Vec<HandoverSummary>),
     Handover(Box<Handover>),
@@ -460,6 +466,8 @@ pub enum Target {
     SpotChecks,
     /// 节日值班表.
     Holidays,
+    /// 删除误录内容 of one record's field, from its detail.
+    Redact(Box<RedactSubject>),
 }
 
 /// What a screen asks of the app.

@@ -13,6 +13,7 @@ use super::holiday_screen::HolidayScreen;
 use super::log_screen::LogScreen;
 use super::notice_screen::NoticeScreen;
 use super::people_screen::PeopleScreen;
+use super::redact_screen::RedactScreen;
 use super::roster_screen::RosterScreen;
 use super::screen::Screen;
 use super::search_screen::SearchScreen;
@@ -82,6 +83,7 @@ screens! {
     Directory => directory: DirectoryScreen, "通讯录", Some(ScreenId::Log);
     SpotChecks => spotchecks: SpotCheckScreen, "查岗", Some(ScreenId::Log);
     Holidays => holidays: HolidayScreen, "节日值班表", Some(ScreenId::Handover);
+    Redact => redact: RedactScreen, "删除误录内容", Some(ScreenId::Log);
 }
 
 impl ScreenId {

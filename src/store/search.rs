@@ -207,6 +207,25 @@ fn upsert(tx: &Connection, doc: &SearchDoc) -> Result<()> {
     insert_new(tx, &IndexRow::new(doc.clone()))
 }
 
+/// Removes a record's document (a redaction: `store/redaction.rs`); the write that follows
+/// indexes the record again as it now stands. In this contentless index a delete is only a
+/// tombstone (FTS5's `secure-delete` does not reach it: tried), so the redaction rewrites the
+/// index afterwards ([`Store::purge_search_index`]).
+pub(crate) fn forget(tx: &Connection, kind: DocKind, ref_id: i64) -> Result<()> {
+    remove(tx, kind, ref_id)
+}
+
+impl super::Store {
+    /// Rewrites the whole search index into one segment (FTS5 `optimize`): every deleted or
+    /// replaced document's tokens leave its pages, which `secure_delete` then zeroes. A single
+    /// write: 13.5 s at ten years (docs/PERFORMANCE.md).
+    pub fn purge_search_index(&mut self) -> Result<()> {
+        self.conn
+            .execute("INSERT INTO search_uni (search_uni) VALUES ('optimize')", [])?;
+        Ok(())
+    }
+}
+
 /// Removes a record's document (records are never deleted; this keeps the index honest if one
 /// were).
 fn remove(tx: &Connection, kind: DocKind, ref_id: i64) -> Result<()> {

@@ -1,0 +1,99 @@
+//! Issue 18, item 3 at ten years: a redaction on the ten-year duty file — how long the one write
+//! holds the lock (the record, its amendments, the handovers and reports since, the search
+//! document), for an entry of today and one of nine years ago; then what it costs to rewrite the
+//! search index so that no fragment of an earlier version of a document stays in its pages
+//! (FTS5 `optimize`, at once or in steps of `merge -N`).
+//!
+//! Needs the duty benchmark's file: `cargo bench --bench duty -- --only=size` first. Then
+//! `cargo bench --bench redaction`. Works on a copy. Nothing asserts on time.
+
+mod common;
+
+use common::*;
+
+use zhiban::core::redaction::{Record, RedactRequest};
+use zhiban::store::Store;
+
+fn main() {
+    let n: u64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let only_redact = std::env::args().any(|a| a == "--no-optimize");
+    let dir = bench_dir();
+    let source = dir.join(format!("duty-{n}.db"));
+    assert!(
+        source.exists(),
+        "{} is missing: run `cargo bench --bench duty -- --only=size` first",
+        source.display()
+    );
+    let copy = dir.join(format!("redaction-{n}.db"));
+    remove_db(&copy);
+    std::fs::copy(&source, &copy).expect("copy the ten-year file");
+    let (migrated_in, store) = time(|| Store::open(&copy).expect("migrate the copy"));
+    println!(
+        "migrations up to 0026 on the ten-year file in {:.1} s",
+        migrated_in.as_secs_f64()
+    );
+    let mut store = store;
+    store
+        .enrol_pin(
+            "王五",
+            &zhiban::pin::hash("135790").expect("hash"),
+            zhiban::core::sign_in::OPEN_ENROLMENT,
+            Some("带班领导"),
+            false,
+            at("2026-11-20 09:00:00"),
+        )
+        .expect("enrol the duty leader");
+    let newest: i64 = store
+        .entries_since(None, 1)
+        .expect("the newest entry")
+        .first()
+        .map(|(id, _)| *id)
+        .expect("entries");
+    let old: i64 = store
+        .entries_since(Some(at("2017-12-01 00:00:00")), usize::MAX)
+        .map(|v| v.last().map(|(id, _)| *id))
+        .expect("an old entry")
+        .expect("entries from 2017");
+    for (label, id) in [("today's entry", newest), ("an entry of nine years ago", old)] {
+        let req = RedactRequest {
+            record: Record::Entry(id),
+            field: "content".into(),
+            reason: "误录涉密内容".into(),
+            approved_by: "王五".into(),
+            approver_role: "带班领导".into(),
+            by: "张三".into(),
+            now: at("2026-12-05 10:00:00"),
+        };
+        let (took, done) = time(|| store.redact(&req).expect("redact"));
+        println!(
+            "redact {label} (#{id}): {} — {} rows rewritten ({}), log emptied: {}",
+            ms(took),
+            done.rows_changed,
+            done.quoted_in.join("; "),
+            done.wal_emptied
+        );
+    }
+    if only_redact {
+        return;
+    }
+    let segments = |s: &Store| -> i64 {
+        s.execute_raw_for_tests("SELECT 1").ok();
+        rusqlite::Connection::open(&copy)
+            .and_then(|c| c.query_row("SELECT count(*) FROM search_uni_data", [], |r| r.get(0)))
+            .unwrap_or(-1)
+    };
+    println!("search index rows (search_uni_data) before: {}", segments(&store));
+    let (took, _) = time(|| {
+        store
+            .execute_raw_for_tests("INSERT INTO search_uni (search_uni) VALUES ('optimize')")
+            .expect("optimize")
+    });
+    println!(
+        "FTS5 optimize (one write, the whole index rewritten): {:.1} s",
+        took.as_secs_f64()
+    );
+    println!("search index rows after: {}", segments(&store));
+}
