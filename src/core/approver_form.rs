@@ -1,7 +1,8 @@
 //! The form an approver (or, for an urgent enrolment, the outgoing officer) signs with their PIN:
 //! who (a choice), their PIN, and for an enrolment the new person's PIN twice. Ctrl-S checks what
 //! is typed here, then asks the store to check the PIN (recorded, place 签字); once it matches,
-//! the owning screen sends its one write. Used by 人员与 PIN and 完整性发现.
+//! the owning screen sends its one write. Used by 人员与 PIN, 完整性发现 and 删除误录内容 (which
+//! asks first which field and why: `ApproverForm::redaction`).
 
 use super::form::{Field, Form, FormEvent};
 use super::keymap::Action;
