@@ -75,16 +75,39 @@ fn main() {
             done.wal_emptied
         );
     }
-    // The write itself, without the index rewrite: the redaction's transaction as the lock sees it.
-    let (took, ()) = time(|| {
-        store
-            .execute_raw_for_tests("INSERT INTO search_uni (search_uni) VALUES ('optimize')")
-            .map(|_| ())
-            .expect("optimize")
-    });
+    // The rewrite step by step, as the redaction runs it, after one more save: each step is a
+    // write of its own, the longest is what another terminal's save can wait behind.
+    let raw: zhiban::core::log::RawValues = [
+        (zhiban::core::log::LogField::Kind, "来电"),
+        (zhiban::core::log::LogField::Unit, "城关镇"),
+        (zhiban::core::log::LogField::Content, "又一个来电"),
+        (zhiban::core::log::LogField::Triage, "交下一班"),
+    ]
+    .iter()
+    .map(|(f, v)| (*f, (*v).to_string()))
+    .collect();
+    let entry = zhiban::core::log::build_entry(&raw, "张三", at("2026-12-05 10:05:00")).expect("an entry");
+    store.insert_entry(&entry).expect("save");
+    let mut steps = Vec::new();
+    loop {
+        let (took, worked) = time(|| {
+            store
+                .merge_search_index(-zhiban::store::search::PURGE_STEP_PAGES)
+                .expect("a step")
+        });
+        steps.push(took);
+        if !worked {
+            break;
+        }
+    }
+    let total: std::time::Duration = steps.iter().sum();
+    let longest = steps.iter().max().copied().unwrap_or_default();
     println!(
-        "FTS5 optimize again right after (nothing new to drop; the rewrite alone): {:.1} s",
-        took.as_secs_f64()
+        "the index rewritten in steps of {} pages: {} steps, {:.1} s in all, the longest step {}",
+        zhiban::store::search::PURGE_STEP_PAGES,
+        steps.len(),
+        total.as_secs_f64(),
+        ms(longest)
     );
     let pages = |sql: &str| -> i64 {
         rusqlite::Connection::open(&copy)

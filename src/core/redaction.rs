@@ -324,7 +324,11 @@ mod tests {
     #[test]
     fn a_reason_is_required_and_capped() {
         assert!(check_reason("  ").is_err());
-        assert_eq!(check_reason(" 误录 \u{1b}[31m ").unwrap(), "误录 [31m");
+        assert_eq!(
+            check_reason(" 误录 \u{1b}[31m ").unwrap(),
+            "误录",
+            "the escape sequence goes whole"
+        );
         assert!(check_reason(&"长".repeat(REASON_MAX + 1)).is_err());
         assert!(check_reason(&"长".repeat(REASON_MAX)).is_ok());
     }

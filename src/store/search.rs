@@ -215,14 +215,21 @@ pub(crate) fn forget(tx: &Connection, kind: DocKind, ref_id: i64) -> Result<()> 
     remove(tx, kind, ref_id)
 }
 
+/// Pages of work in one step of [`Store::purge_search_index`]: each step is its own write, so
+/// another terminal's save waits at most one step for the lock (measured in docs/PERFORMANCE.md).
+pub const PURGE_STEP_PAGES: i64 = 2000;
+
 impl super::Store {
-    /// Rewrites the whole search index into one segment (FTS5 `optimize`): every deleted or
-    /// replaced document's tokens leave its pages, which `secure_delete` then zeroes. A single
-    /// write: 13.5 s at ten years (docs/PERFORMANCE.md).
-    pub fn purge_search_index(&mut self) -> Result<()> {
-        self.conn
-            .execute("INSERT INTO search_uni (search_uni) VALUES ('optimize')", [])?;
-        Ok(())
+    /// Rewrites the whole search index into one segment, a step of [`PURGE_STEP_PAGES`] at a
+    /// time (FTS5 `merge` with a negative count: an `optimize` done incrementally), so that every
+    /// deleted or replaced document's tokens leave its pages, which `secure_delete` then zeroes.
+    /// Each step commits on its own: another terminal's write goes in between. Returns the steps.
+    pub fn purge_search_index(&mut self) -> Result<u64> {
+        let mut steps = 0;
+        while self.merge_search_index(-PURGE_STEP_PAGES)? {
+            steps += 1;
+        }
+        Ok(steps)
     }
 }
 
