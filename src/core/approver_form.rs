@@ -118,6 +118,17 @@ impl ApproverForm {
             .required()
             .with_placeholder("如：误录涉密内容、误录他人个人信息（不要写出原内容）");
         let mut fields = vec![Field::choice(ApproverField::What, "删除哪一项", what, 0), reason];
+        // The leader approves here: 批准人, not 确认人.
+        for f in &mut me.form.fields {
+            match f.key {
+                ApproverField::By => f.label = "批准人".into(),
+                ApproverField::Pin => {
+                    f.label = "批准人 PIN".into();
+                    f.placeholder = "批准的领导输入本人 PIN".into();
+                }
+                _ => {}
+            }
+        }
         fields.append(&mut me.form.fields);
         me.form = Form::new(title, fields);
         me.form.notice =
