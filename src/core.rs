@@ -106,6 +106,7 @@ pub mod people_screen;
 pub mod pin_policy;
 pub mod report;
 pub mod report_sent;
+pub mod retention;
 pub mod roster;
 pub mod roster_screen;
 pub mod screen;
