@@ -54,9 +54,7 @@ fn main() {
     );
     drop(store);
     let mut store = Store::open(&copy).expect("open");
-    store
-        .execute_raw_for_tests("PRAGMA wal_checkpoint(TRUNCATE)")
-        .ok();
+    store.execute_raw_for_tests("PRAGMA wal_checkpoint(TRUNCATE)").ok();
     let before = file_size(&copy);
 
     let now = at("2026-12-05 10:00:00");

@@ -1381,19 +1381,25 @@ mod tests {
         let c = user("[visit]\nhosts = [\"办公室\"]\noverstay_minutes = 240\n").unwrap();
         assert_eq!(c.settings.visit.retention_years, 3, "left out: the default");
         for n in [1, 5, 30] {
-            let c = user(&format!("[visit]\nhosts = [\"办公室\"]\noverstay_minutes = 240\nretention_years = {n}\n"))
-                .unwrap();
+            let c = user(&format!(
+                "[visit]\nhosts = [\"办公室\"]\noverstay_minutes = 240\nretention_years = {n}\n"
+            ))
+            .unwrap();
             assert_eq!(c.settings.visit.retention_years, n);
         }
         for bad in ["0", "31", "1000"] {
-            let e = user(&format!("[visit]\nhosts = [\"办公室\"]\noverstay_minutes = 240\nretention_years = {bad}\n"))
-                .unwrap_err();
+            let e = user(&format!(
+                "[visit]\nhosts = [\"办公室\"]\noverstay_minutes = 240\nretention_years = {bad}\n"
+            ))
+            .unwrap_err();
             assert_eq!(e.line, Some(4), "{e}");
             assert!(e.message.contains("1 到 30 年") && e.message.contains(bad), "{e}");
         }
         for (bad, says) in [("\"三年\"", "整数"), ("-1", "不能是负数"), ("2.5", "整数")] {
-            let e = user(&format!("[visit]\nhosts = [\"办公室\"]\noverstay_minutes = 240\nretention_years = {bad}\n"))
-                .unwrap_err();
+            let e = user(&format!(
+                "[visit]\nhosts = [\"办公室\"]\noverstay_minutes = 240\nretention_years = {bad}\n"
+            ))
+            .unwrap_err();
             assert_eq!(e.line, Some(4), "{e}");
             assert!(e.message.contains(says), "{bad}: {e}");
         }

@@ -530,7 +530,11 @@ impl RetentionRun {
     }
 
     /// A batch is over; when that ends the run, what to tell the app.
-    fn batch(&mut self, outcome: Result<(usize, bool), String>, at: std::time::Instant) -> Option<Result<usize, String>> {
+    fn batch(
+        &mut self,
+        outcome: Result<(usize, bool), String>,
+        at: std::time::Instant,
+    ) -> Option<Result<usize, String>> {
         let said = match outcome {
             Ok((done, true)) => {
                 self.running = true;
@@ -713,12 +717,7 @@ impl<'a> Live<'a> {
             }
             (None, Some(Ok(store))) if self.retention.due(at) => Some(
                 store
-                    .reduce_visits_step(
-                        cutoff,
-                        crate::core::retention::BATCH,
-                        crate::store::SYSTEM_FINDER,
-                        now,
-                    )
+                    .reduce_visits_step(cutoff, crate::core::retention::BATCH, crate::store::SYSTEM_FINDER, now)
                     .map_err(|e| e.to_string()),
             ),
             // Housekeeping only: a failure (another terminal holding the lock) is tried again

@@ -350,9 +350,15 @@ fn visit_reduce_counts_then_reduces_once_and_the_visitor_is_still_a_repeat() {
     added_id(&s.add("2001-03-05 09:00", &[]));
     added_id(&s.add("2001-04-05 09:00", &["--id-number", ID_OTHER, "--name", "李四"]));
     let dry = success(&s.run(&["visit", "reduce", "--dry-run"]));
-    assert!(dry.contains("按保存期限（3年）") && dry.contains(" 2 次来访") && dry.contains("未写入"), "{dry}");
+    assert!(
+        dry.contains("按保存期限（3年）") && dry.contains(" 2 次来访") && dry.contains("未写入"),
+        "{dry}"
+    );
     let db = std::fs::read(s.db()).unwrap();
-    assert!(db.windows(ID.len()).any(|w| w == ID.as_bytes()), "a dry run writes nothing");
+    assert!(
+        db.windows(ID.len()).any(|w| w == ID.as_bytes()),
+        "a dry run writes nothing"
+    );
 
     s.set_pin("王五", "246800");
     let out = s.run_with_stdin(&["visit", "reduce", "--operator", "王五"], "246800\n");
@@ -373,7 +379,11 @@ fn visit_reduce_counts_then_reduces_once_and_the_visitor_is_still_a_repeat() {
     // 张三 typed in full again: a repeat of the visit of 2001.
     let out = s.add("2001-05-05 09:00", &[]);
     added_id(&out);
-    assert!(stderr(&out).contains("重访：上次来访 2001-03-05 09:00"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("重访：上次来访 2001-03-05 09:00"),
+        "{}",
+        stderr(&out)
+    );
     let (items, _) = s.list_json(&[]);
     assert_eq!(string(&items[2], "id_number_masked"), ID_MASKED);
     assert_eq!(string(&items[2], "phone"), "*******5678");

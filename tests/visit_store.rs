@@ -997,7 +997,13 @@ fn visits_past_the_retention_period_keep_only_masked_numbers_and_are_still_recog
             .is_err()
     );
     drop(c);
-    assert!(s.verify(true).unwrap().problems.iter().any(|p| p.contains("retention_open")));
+    assert!(
+        s.verify(true)
+            .unwrap()
+            .problems
+            .iter()
+            .any(|p| p.contains("retention_open"))
+    );
     raw(&dir).execute("DELETE FROM retention_open", []).unwrap();
     let report = s.verify(true).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
@@ -1047,6 +1053,9 @@ fn batches_go_on_where_the_last_stopped_and_a_bad_key_is_said_in_words() {
     assert!(e.contains("密钥文件") && e.contains("32 字节"), "{e}");
     s.add_visit(&build(&draft("钱九", &ids[0].1), at("2021-01-01 09:00")))
         .unwrap();
-    let e = s.reduce_visits_step(cutoff, 2, "（系统）", now).unwrap_err().to_string();
+    let e = s
+        .reduce_visits_step(cutoff, 2, "（系统）", now)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("密钥文件"), "{e}");
 }

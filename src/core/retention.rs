@@ -166,7 +166,10 @@ mod tests {
         assert_eq!(reduced_id(id), super::super::idcard::mask(id));
         assert_eq!(reduced_id(id), "1101**********002X");
         // 其他: free text, masked the same way as the screen does.
-        assert_eq!(reduced_id("介绍信 市水利局"), super::super::idcard::mask("介绍信 市水利局"));
+        assert_eq!(
+            reduced_id("介绍信 市水利局"),
+            super::super::idcard::mask("介绍信 市水利局")
+        );
         assert_eq!(reduced_id("E1234567"), "******67");
         assert_eq!(reduced_id(""), "");
         assert_eq!(reduced_phone("13812345678"), "*******5678");

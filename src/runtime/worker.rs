@@ -158,12 +158,7 @@ impl Worker {
                     }
                     Job::Reduce(cutoff, now) => Done::Reduced(
                         store
-                            .reduce_visits_step(
-                                cutoff,
-                                crate::core::retention::BATCH,
-                                crate::store::SYSTEM_FINDER,
-                                now,
-                            )
+                            .reduce_visits_step(cutoff, crate::core::retention::BATCH, crate::store::SYSTEM_FINDER, now)
                             .map_err(|e| e.to_string()),
                     ),
                 };
@@ -440,7 +435,10 @@ mod tests {
         let mut w = Worker::start(store).unwrap_or_else(|_| panic!("no store thread"));
         let cutoff = crate::core::retention::cutoff(t(), 3);
         assert!(w.reduce(cutoff, t()), "idle: a batch goes out");
-        assert!(!w.tidy() && !w.reduce(cutoff, t()), "never a second step while one is out");
+        assert!(
+            !w.tidy() && !w.reduce(cutoff, t()),
+            "never a second step while one is out"
+        );
         assert!(w.send(OpId(1), Request::LoadEvents, t()).is_ok());
         assert!(matches!(answer(&mut w), (OpId(1), Reply::Events(..))));
         assert_eq!(w.take_reduced(), Some(Ok((1, false))));
