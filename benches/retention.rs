@@ -92,6 +92,15 @@ fn main() {
         }
     }
     let total = started.elapsed();
+    for (i, b) in batches.iter().enumerate().filter(|(_, b)| b.as_secs() >= 1) {
+        println!("batch {} of {} took {}", i + 1, batches.len(), ms(*b));
+    }
+    let size = |s: &str| std::fs::metadata(with_suffix(&copy, s)).map_or(0, |m| m.len());
+    println!(
+        "after the last batch: file {:.1} MiB, WAL {:.1} MiB",
+        mib(size("")),
+        mib(size("-wal"))
+    );
     let longest = batches.iter().max().copied().unwrap_or(Duration::ZERO);
     println!(
         "reduced {reduced} visits in {} batches of {} in {:.1} s; the longest batch {} (the write lock held)",
