@@ -952,6 +952,13 @@ fn visits_past_the_retention_period_keep_only_masked_numbers_and_are_still_recog
     let v = s.visit(old).unwrap();
     assert_eq!(v.fields.id_number, idcard::mask(&old_id));
     assert_eq!(v.fields.phone, "*******1111");
+    for phone in [old_phone, "0871-63121234", "123", ""] {
+        assert_eq!(
+            retention::reduced_phone(phone),
+            zhiban::core::directory::mask_phone(phone),
+            "the directory's mask"
+        );
+    }
     assert_eq!(v.fields.representatives[0].id_number, idcard::mask(&rep_id));
     assert_eq!(v.fields.representatives[0].phone, "*******2222");
     assert_eq!(s.visit(recent).unwrap().fields.id_number, new_id);
