@@ -315,6 +315,8 @@ struct VisitSection {
     overstay_minutes: Spanned<u32>,
     #[serde(default)]
     report_to: Option<Names>,
+    #[serde(default)]
+    retention_years: Option<Spanned<u32>>,
 }
 
 /// `[[contact]]`: a leader or a body outside the people list (分管领导, 信访部门) and its number.
@@ -1007,6 +1009,21 @@ fn visit_settings(
             "overstay_minutes 须大于 0，如 240（4 小时）".into(),
         ));
     }
+    let retention_years = match &v.retention_years {
+        None => crate::core::retention::DEFAULT_YEARS,
+        Some(y) if crate::core::retention::YEARS.contains(y.get_ref()) => *y.get_ref(),
+        Some(y) => {
+            return Err(err(
+                y.span(),
+                format!(
+                    "retention_years = {} 不行：来访人证件号码和电话的保存期限须在 {} 到 {} 年之间，如 retention_years = 3",
+                    y.get_ref(),
+                    crate::core::retention::YEARS.start(),
+                    crate::core::retention::YEARS.end()
+                ),
+            ));
+        }
+    };
     // Not written by the user: the default list, and a name without its contact is their
     // [[contact]] leaving it out.
     let names: Vec<(String, Range<usize>)> = match &v.report_to {
@@ -1060,6 +1077,7 @@ fn visit_settings(
         hosts,
         overstay_minutes,
         report_to,
+        retention_years,
     })
 }
 
@@ -1355,6 +1373,36 @@ mod tests {
         let e = user("[visit]\nhosts = [\"办公室\"]\noverstay_minutes = \"很久\"\n").unwrap_err();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("整数"), "{e}");
+    }
+
+    #[test]
+    fn retention_years_defaults_to_three_and_a_bad_value_names_its_line() {
+        assert_eq!(parse(DEFAULT_TOML, None).unwrap().settings.visit.retention_years, 3);
+        let c = user("[visit]\nhosts = [\"办公室\"]\noverstay_minutes = 240\n").unwrap();
+        assert_eq!(c.settings.visit.retention_years, 3, "left out: the default");
+        for n in [1, 5, 30] {
+            let c = user(&format!(
+                "[visit]\nhosts = [\"办公室\"]\noverstay_minutes = 240\nretention_years = {n}\n"
+            ))
+            .unwrap();
+            assert_eq!(c.settings.visit.retention_years, n);
+        }
+        for bad in ["0", "31", "1000"] {
+            let e = user(&format!(
+                "[visit]\nhosts = [\"办公室\"]\noverstay_minutes = 240\nretention_years = {bad}\n"
+            ))
+            .unwrap_err();
+            assert_eq!(e.line, Some(4), "{e}");
+            assert!(e.message.contains("1 到 30 年") && e.message.contains(bad), "{e}");
+        }
+        for (bad, says) in [("\"三年\"", "整数"), ("-1", "不能是负数"), ("2.5", "整数")] {
+            let e = user(&format!(
+                "[visit]\nhosts = [\"办公室\"]\noverstay_minutes = 240\nretention_years = {bad}\n"
+            ))
+            .unwrap_err();
+            assert_eq!(e.line, Some(4), "{e}");
+            assert!(e.message.contains(says), "{bad}: {e}");
+        }
     }
 
     #[test]

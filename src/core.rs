@@ -108,6 +108,7 @@ pub mod redact_screen;
 pub mod redaction;
 pub mod report;
 pub mod report_sent;
+pub mod retention;
 pub mod roster;
 pub mod roster_screen;
 pub mod screen;

@@ -517,6 +517,53 @@ pub struct Live<'a> {
     here: Option<Result<Store, String>>,
     path: std::path::PathBuf,
     alerter: &'a mut dyn Alerter,
+    /// The idle reduction of visitors' numbers past the retention period.
+    retention: RetentionRun,
+}
+
+/// How long after a run of the idle reduction the next one may start.
+const RETENTION_EVERY: Duration = Duration::from_secs(3600);
+
+/// When the idle app reduces visitors' numbers past `[visit] retention_years`: a run at the
+/// first idle moment after the start, then at most once an hour; a run is a batch per idle
+/// step until none are left (`Store::reduce_visits_step`), and what it did is said once.
+#[derive(Debug, Default)]
+struct RetentionRun {
+    /// When the next run may start; `None`: at once.
+    next: Option<std::time::Instant>,
+    /// A run is under way: its next batch goes at the next idle step.
+    running: bool,
+    /// Visits reduced so far in the run under way.
+    reduced: usize,
+}
+
+impl RetentionRun {
+    fn due(&self, at: std::time::Instant) -> bool {
+        self.running || self.next.is_none_or(|n| at >= n)
+    }
+
+    /// A batch is over; when that ends the run, what to tell the app.
+    fn batch(
+        &mut self,
+        outcome: Result<(usize, bool), String>,
+        at: std::time::Instant,
+    ) -> Option<Result<usize, String>> {
+        let said = match outcome {
+            Ok((done, true)) => {
+                self.running = true;
+                self.reduced += done;
+                return None;
+            }
+            Ok((done, false)) => Ok(self.reduced + done),
+            Err(why) => Err(why),
+        };
+        *self = Self {
+            next: Some(at + RETENTION_EVERY),
+            running: false,
+            reduced: 0,
+        };
+        Some(said)
+    }
 }
 
 /// What finishing the store thread's work found ([`Live::drain`]).
@@ -550,6 +597,7 @@ impl<'a> Live<'a> {
             here,
             path,
             alerter,
+            retention: RetentionRun::default(),
         }
     }
 
@@ -575,6 +623,7 @@ impl<'a> Live<'a> {
             here,
             path,
             alerter,
+            ..
         } = self;
         run_effects_via(app, &mut **alerter, effects, now, |op, request| {
             let request = match reader.as_mut() {
@@ -662,19 +711,38 @@ impl<'a> Live<'a> {
         }
     }
 
-    /// The idle app's housekeeping: one step of merging the search index, on the store thread
-    /// once it has nothing of the officer's to do and no step is still out (here without one).
-    pub fn tidy(&mut self) {
-        match (&mut self.worker, &mut self.here) {
+    /// The idle app's housekeeping, on the store thread once it has nothing of the officer's to
+    /// do and no step is still out (here without one): a batch of the reduction of visitors'
+    /// numbers past the retention period when one is due ([`RetentionRun`]), otherwise one step
+    /// of merging the search index. A run that reduced something is said once.
+    pub fn tidy(&mut self, app: &mut App) {
+        let (at, now) = (std::time::Instant::now(), now());
+        let cutoff = crate::core::retention::cutoff(now, app.settings.visit.retention_years);
+        let outcome = match (&mut self.worker, &mut self.here) {
             (Some(w), _) => {
-                w.tidy();
+                let outcome = w.take_reduced();
+                if outcome.is_none() && self.retention.due(at) {
+                    w.reduce(cutoff, now);
+                } else if outcome.is_none() {
+                    w.tidy();
+                }
+                outcome
             }
+            (None, Some(Ok(store))) if self.retention.due(at) => Some(
+                store
+                    .reduce_visits_step(cutoff, crate::core::retention::BATCH, crate::store::SYSTEM_FINDER, now)
+                    .map_err(|e| e.to_string()),
+            ),
             // Housekeeping only: a failure (another terminal holding the lock) is tried again
             // at the next idle tick, and the index answers correctly unmerged.
             (None, Some(Ok(store))) => {
                 let _ = store.tidy_search_index();
+                None
             }
-            (None, _) => {}
+            (None, _) => None,
+        };
+        if let Some(said) = outcome.and_then(|o| self.retention.batch(o, at)) {
+            self.dispatch(app, Msg::VisitsReduced(said), now);
         }
     }
 
@@ -936,7 +1004,7 @@ fn run_until_quit(
         live.dispatch(app, msg, now());
         changed = true;
         if idle {
-            live.tidy();
+            live.tidy(app);
         }
     }
     index.stop();
@@ -1014,5 +1082,26 @@ mod tests {
         assert_eq!(next_wake(ms(1000), Some(ms(150)), ms(40)), (ms(110), true));
         // Already over (a tick came in between): at once.
         assert_eq!(next_wake(ms(500), Some(ms(150)), ms(400)), (ms(0), true));
+    }
+
+    #[test]
+    fn the_reduction_runs_at_start_a_batch_per_step_then_at_most_hourly_and_is_said_once() {
+        let start = std::time::Instant::now();
+        let mut run = RetentionRun::default();
+        assert!(run.due(start), "at the first idle moment");
+        // Two batches with more to come, then the last: said once, with the run's total.
+        assert_eq!(run.batch(Ok((500, true)), start), None);
+        assert!(run.due(start), "the next batch at the next idle step");
+        assert_eq!(run.batch(Ok((500, true)), start), None);
+        let end = start + ms(10);
+        assert_eq!(run.batch(Ok((20, false)), end), Some(Ok(1020)));
+        assert!(!run.due(end + Duration::from_secs(3599)), "not again within the hour");
+        assert!(run.due(end + RETENTION_EVERY));
+        // A run that finds nothing says nothing (the app says nothing for 0).
+        assert_eq!(run.batch(Ok((0, false)), end + RETENTION_EVERY), Some(Ok(0)));
+        // A failure ends the run too, and is tried again an hour later.
+        let later = end + RETENTION_EVERY * 2;
+        assert_eq!(run.batch(Err("密钥文件".into()), later), Some(Err("密钥文件".into())));
+        assert!(!run.due(later) && run.due(later + RETENTION_EVERY));
     }
 }

@@ -20,6 +20,7 @@ pub mod log;
 pub mod pin;
 pub mod redaction;
 pub mod report;
+pub mod retention;
 pub mod roster;
 pub mod search;
 pub mod spotcheck;
@@ -66,6 +67,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0024_holiday_rosters.sql"),
     include_str!("../migrations/0025_search_documents.sql"),
     include_str!("../migrations/0026_redaction.sql"),
+    include_str!("../migrations/0027_visit_retention.sql"),
 ];
 
 /// The schema version this build writes.
@@ -162,6 +164,11 @@ pub enum StoreError {
     /// The system refused a thread (building the search index uses a second one).
     #[error("无法建立查询索引：系统不允许再开线程（{0}）。请关闭其他程序后重试")]
     Thread(String),
+    /// The key of the visitors' number digests (`store/retention.rs`) is not usable.
+    #[error(
+        "来访证件号码的密钥文件 {path} {why}：请从原机器找回这个文件（应为正好 32 字节的普通文件），或移走它（移走后，已脱敏的旧来访只能按证件号码后 4 位和姓名查到）"
+    )]
+    VisitKey { path: PathBuf, why: String },
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -207,6 +214,8 @@ pub struct Store {
     findings: guard::Findings,
     /// Rows to audit again as they stand, with who accepted them, in the next write.
     rebaseline: Vec<(String, i64, String)>,
+    /// The key of the visitors' number digests, once its file is there (`store/retention.rs`).
+    visit_key: std::cell::OnceCell<[u8; 32]>,
 }
 
 impl Store {
@@ -321,8 +330,14 @@ impl Store {
             importing: false,
             findings: guard::Findings::default(),
             rebaseline: Vec::new(),
+            visit_key: std::cell::OnceCell::new(),
         };
         store.migrate()?;
+        // The digests' key, when there is one; a bad one is said where it is needed (a lookup,
+        // a reduction), never here: the app must open.
+        if let Ok(Some(key)) = retention::read_key(&retention::key_path(path)) {
+            let _ = store.visit_key.set(key);
+        }
         // Registered after the migrations: schema steps are not records. Neither are the audit
         // rows nor the search index (derived from the records).
         let pending = store.pending.clone();

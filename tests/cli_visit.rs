@@ -343,3 +343,51 @@ fn a_visitor_on_the_watch_list_is_saved_with_a_warning() {
     added_id(&out);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
+
+#[test]
+fn visit_reduce_counts_then_reduces_once_and_the_visitor_is_still_a_repeat() {
+    let s = Sandbox::new();
+    added_id(&s.add("2001-03-05 09:00", &[]));
+    added_id(&s.add("2001-04-05 09:00", &["--id-number", ID_OTHER, "--name", "李四"]));
+    let dry = success(&s.run(&["visit", "reduce", "--dry-run"]));
+    assert!(
+        dry.contains("按保存期限（3年）") && dry.contains(" 2 次来访") && dry.contains("未写入"),
+        "{dry}"
+    );
+    let db = std::fs::read(s.db()).unwrap();
+    assert!(
+        db.windows(ID.len()).any(|w| w == ID.as_bytes()),
+        "a dry run writes nothing"
+    );
+
+    s.set_pin("王五", "246800");
+    let out = s.run_with_stdin(&["visit", "reduce", "--operator", "王五"], "246800\n");
+    assert_eq!(
+        success(&out).trim(),
+        "已按保存期限（3年）对 2 次来访的证件号码和电话脱敏"
+    );
+    let mut bytes = std::fs::read(s.db()).unwrap();
+    bytes.extend(std::fs::read(s.db().with_extension("db-wal")).unwrap_or_default());
+    for gone in [ID, ID_OTHER, "13812345678"] {
+        assert!(!bytes.windows(gone.len()).any(|w| w == gone.as_bytes()), "{gone} left");
+    }
+    let again = success(&s.run(&["visit", "reduce"]));
+    assert!(again.contains("没有需要脱敏"), "{again}");
+    let dry = success(&s.run(&["visit", "reduce", "--dry-run"]));
+    assert!(dry.contains(" 0 次来访"), "{dry}");
+
+    // 张三 typed in full again: a repeat of the visit of 2001.
+    let out = s.add("2001-05-05 09:00", &[]);
+    added_id(&out);
+    assert!(
+        stderr(&out).contains("重访：上次来访 2001-03-05 09:00"),
+        "{}",
+        stderr(&out)
+    );
+    let (items, _) = s.list_json(&[]);
+    assert_eq!(string(&items[2], "id_number_masked"), ID_MASKED);
+    assert_eq!(string(&items[2], "phone"), "*******5678");
+    // Every batch audited: the file checks out.
+    let store = Store::open(&s.db()).unwrap();
+    assert!(store.verify(true).unwrap().problems.is_empty());
+}

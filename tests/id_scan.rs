@@ -1959,6 +1959,13 @@ fn every_verb_and_option_was_run() {
         false,
     );
 
+    // The retention period applied at once (last: it masks the seeded numbers older than it).
+    r.run(&["visit", "reduce", "--dry-run"], None, true);
+    r.run(&["visit", "reduce", "--operator", "张三"], pin, true);
+    r.run(&["visit", "reduce"], None, true);
+    r.run(&["visit", "reduce", "--operator", "不在名单"], None, false);
+    r.run(&["verify"], None, true);
+
     // The bare app refuses without a terminal.
     r.run(&[], None, false);
     r.run(&["--operator", "张三"], None, false);

@@ -885,3 +885,184 @@ fn a_lookup_out_of_time_says_it_is_not_complete() {
     assert_eq!(by_number.matches.len(), 1);
     assert!(by_number.complete);
 }
+
+/// Whether `needle` occurs in `hay`.
+fn has(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// The database file and its write-ahead log, as bytes.
+fn file_bytes(dir: &TempDir) -> Vec<u8> {
+    let mut bytes = std::fs::read(dir.path().join("zhiban.db")).expect("the database file");
+    bytes.extend(std::fs::read(dir.path().join("zhiban.db-wal")).unwrap_or_default());
+    bytes
+}
+
+#[test]
+fn visits_past_the_retention_period_keep_only_masked_numbers_and_are_still_recognised() {
+    use std::os::unix::fs::PermissionsExt;
+    use zhiban::core::retention;
+    use zhiban::core::search::SearchQuery;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let old_id = resident_id("53010219800101123");
+    let old_phone = "13900001111";
+    let rep_id = resident_id("53010219811111321");
+    let rep_phone = "13700002222";
+    // 2021: a 信访 visit with a representative, each with a number and a phone.
+    let mut d = draft("赵六", &old_id);
+    d.phone = old_phone.into();
+    d.petition = true;
+    d.people_count = "6".into();
+    d.petition_address = "城关镇河西村".into();
+    d.petition_matter = "宅基地纠纷".into();
+    d.representatives = vec![RepresentativeDraft {
+        name: "孙七".into(),
+        id_number: rep_id.clone(),
+        phone: rep_phone.into(),
+    }];
+    d.liaison = Some(0);
+    let old = s.add_visit(&build(&d, at("2021-03-01 09:00"))).unwrap();
+    // 2026: another visitor, kept whole.
+    let new_id = resident_id("53010219900202456");
+    let mut d2 = draft("周八", &new_id);
+    d2.phone = "13600003333".into();
+    let recent = s.add_visit(&build(&d2, at("2026-06-01 10:00"))).unwrap();
+    let search = |s: &Store, q: &str| {
+        s.search(&SearchQuery::parse(q).expect("a query"), 10, None)
+            .expect("search")
+            .len()
+    };
+    assert_eq!(search(&s, old_phone), 1, "found by its phone before");
+    assert!(has(&file_bytes(&dir), &old_id) && has(&file_bytes(&dir), old_phone));
+
+    let now = at("2026-12-05 10:00");
+    let cutoff = retention::cutoff(now, 3);
+    assert_eq!(s.visits_to_reduce(cutoff).unwrap(), 1);
+    assert_eq!(s.reduce_visits_step(cutoff, 500, "（系统）", now).unwrap(), (1, false));
+
+    // Nothing of the full numbers is left in the file or its log; the recent visit's are.
+    let bytes = file_bytes(&dir);
+    for gone in [&old_id, old_phone, &rep_id, rep_phone] {
+        assert!(!has(&bytes, gone), "{gone} is still in the database file or its WAL");
+    }
+    assert!(has(&bytes, &new_id), "the 2026 visit is kept whole");
+    // What is left is the screen's mask.
+    let v = s.visit(old).unwrap();
+    assert_eq!(v.fields.id_number, idcard::mask(&old_id));
+    assert_eq!(v.fields.phone, "*******1111");
+    for phone in [old_phone, "0871-63121234", "123", ""] {
+        assert_eq!(
+            retention::reduced_phone(phone),
+            zhiban::core::directory::mask_phone(phone),
+            "the directory's mask"
+        );
+    }
+    assert_eq!(v.fields.representatives[0].id_number, idcard::mask(&rep_id));
+    assert_eq!(v.fields.representatives[0].phone, "*******2222");
+    assert_eq!(s.visit(recent).unwrap().fields.id_number, new_id);
+    // 查询 no longer finds the old phone; the name still finds the visit.
+    assert_eq!(search(&s, old_phone), 0);
+    assert_eq!(search(&s, "赵六"), 1);
+
+    // Typed in full today, the visitor is still a repeat visitor of 2021.
+    let key = RepeatKey::new(IdType::ResidentId, &old_id, "赵六", None);
+    assert_eq!(s.last_visit_of(&key).unwrap().map(|p| p.id), Some(old));
+    let mut again = draft("赵六", &old_id);
+    again.phone = old_phone.into();
+    let back = s.add_visit(&build(&again, now)).unwrap();
+    assert_eq!(s.visit(back).unwrap().repeat_of, Some(old));
+    // The lookup by the full number finds both visits as one person; so do the last 4 digits.
+    for q in [old_id.as_str(), old_id.get(14..).unwrap()] {
+        let found = s.lookup(q).unwrap();
+        assert_eq!(found.len(), 1, "{q}: {found:?}");
+        assert_eq!((found[0].visit_id, found[0].visits), (back, 2), "{q}");
+    }
+
+    // Outside a reduction the database refuses to change the numbers.
+    for sql in [
+        format!("UPDATE visit SET id_number = 'x' WHERE id = {old}"),
+        format!("UPDATE visit SET phone = '' WHERE id = {recent}"),
+        format!("UPDATE visit SET id_key = '#00' WHERE id = {recent}"),
+        format!("UPDATE visit_representative SET phone = '' WHERE visit_id = {old}"),
+        format!("UPDATE visit_representative SET name = 'x' WHERE visit_id = {old}"),
+        format!("UPDATE visit SET name = 'x' WHERE id = {old}"),
+    ] {
+        let e = s.execute_raw_for_tests(&sql).expect_err(&sql);
+        assert!(e.to_string().contains("zhiban:"), "{sql}: {e}");
+    }
+    // Even with the scratch row planted, a visit after the cutoff or a key that is no digest is refused.
+    let planted = format!(
+        "INSERT INTO retention_open (cutoff) VALUES ('2023-12-05 10:00:00'); \
+         UPDATE visit SET phone = '' WHERE id = {recent};"
+    );
+    let c = raw(&dir);
+    assert!(c.execute_batch(&planted).is_err());
+    assert!(
+        c.execute(&format!("UPDATE visit SET id_key = 'ABC' WHERE id = {old}"), [])
+            .is_err()
+    );
+    drop(c);
+    assert!(
+        s.verify(true)
+            .unwrap()
+            .problems
+            .iter()
+            .any(|p| p.contains("retention_open"))
+    );
+    raw(&dir).execute("DELETE FROM retention_open", []).unwrap();
+    let report = s.verify(true).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+
+    // Again: nothing left to reduce, nothing written.
+    let head = s.audit_head().unwrap();
+    assert_eq!(s.reduce_visits_step(cutoff, 500, "（系统）", now).unwrap(), (0, false));
+    assert_eq!(s.visits_to_reduce(cutoff).unwrap(), 0);
+    assert_eq!(s.audit_head().unwrap(), head);
+
+    // The key: 32 bytes beside the database, 0600.
+    let key = zhiban::store::retention::key_path(&dir.path().join("zhiban.db"));
+    let meta = std::fs::metadata(&key).unwrap();
+    assert_eq!(meta.len(), 32);
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+}
+
+#[test]
+fn batches_go_on_where_the_last_stopped_and_a_bad_key_is_said_in_words() {
+    use zhiban::core::retention;
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let mut ids = Vec::new();
+    for i in 0..5u32 {
+        let number = resident_id(&format!("530102198001011{i:02}"));
+        let t = at("2020-01-01 09:00") + Duration::days(i64::from(i) * 30);
+        ids.push((s.add_visit(&build(&draft("钱九", &number), t)).unwrap(), number));
+    }
+    let now = at("2026-12-05 10:00");
+    let cutoff = retention::cutoff(now, 3);
+    assert_eq!(s.reduce_visits_step(cutoff, 2, "（系统）", now).unwrap(), (2, true));
+    assert_eq!(s.visits_to_reduce(cutoff).unwrap(), 3);
+    assert_eq!(s.reduce_visits_step(cutoff, 2, "（系统）", now).unwrap(), (2, true));
+    assert_eq!(s.reduce_visits_step(cutoff, 2, "（系统）", now).unwrap(), (1, false));
+    for (id, number) in &ids {
+        assert_eq!(s.visit(*id).unwrap().fields.id_number, idcard::mask(number));
+    }
+    // Five visits of one person, each found by its own full number.
+    assert_eq!(s.lookup(&ids[3].1).unwrap()[0].visit_id, ids[3].0);
+    drop(s);
+
+    // A key file that is not 32 bytes: the lookup says so, never a panic; a save still works.
+    let key = zhiban::store::retention::key_path(&dir.path().join("zhiban.db"));
+    std::fs::write(&key, b"short").unwrap();
+    let mut s = store(&dir);
+    let e = s.lookup(&ids[0].1).unwrap_err().to_string();
+    assert!(e.contains("密钥文件") && e.contains("32 字节"), "{e}");
+    s.add_visit(&build(&draft("钱九", &ids[0].1), at("2021-01-01 09:00")))
+        .unwrap();
+    let e = s
+        .reduce_visits_step(cutoff, 2, "（系统）", now)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("密钥文件"), "{e}");
+}

@@ -1,4 +1,6 @@
-//! `zhiban visit add|checkout|list`: 来访登记 for scripts (a gate terminal, a card reader).
+//! `zhiban visit add|checkout|list|reduce`: 来访登记 for scripts (a gate terminal, a card reader),
+//! and the retention period applied at once (`reduce`, which the app does a batch at a time when
+//! idle: `store/retention.rs`).
 //!
 //! Every visit goes through [`build_visit`], the rules the 来访登记 form uses too. Document numbers are
 //! never printed in full: lists show [`idcard::mask`] only (JSON key `id_number_masked`); `--json`
@@ -13,6 +15,7 @@ use super::{Failure, SCRIPT_OPERATOR, actor, bad_input, failure, known_operator,
 use crate::config::Config;
 use crate::core::idcard;
 use crate::core::json::VisitJson;
+use crate::core::retention;
 use crate::core::text::sanitize;
 use crate::core::validate::format_minute;
 use crate::core::visit::{
@@ -90,6 +93,15 @@ pub(super) enum VisitCommand {
         #[arg(long, value_name = "条数")]
         limit: Option<usize>,
     },
+    /// 按保存期限（配置 [visit] retention_years，默认 3 年）把更早来访的证件号码和电话（含代表的）只留脱敏形式，输出处理了多少次来访；输入完整号码仍能认出重访
+    Reduce {
+        /// 只统计将处理多少次来访，不写入
+        #[arg(long)]
+        dry_run: bool,
+        /// 操作人（须是配置中的人员，并从标准输入读入其本人 PIN；不填记为“（系统）”）
+        #[arg(long, value_name = "姓名")]
+        operator: Option<String>,
+    },
 }
 
 /// Runs a `visit` command. The store is opened only once the input has been checked, so a refused
@@ -163,6 +175,36 @@ pub(super) fn run(
                 eprintln!("zhiban：在楼共 {total} 位访客，只列出最近进入的 {n} 位；去掉 --limit 可全部列出");
             }
             print_visits(&all, json)
+        }
+        VisitCommand::Reduce { dry_run, operator } => {
+            known_operator(operator.as_deref(), config)?;
+            let years = config.settings.visit.retention_years;
+            let cutoff = retention::cutoff(now, years);
+            let mut store = open_store()?;
+            if dry_run {
+                let n = store.visits_to_reduce(cutoff).map_err(|e| failure(e.to_string()))?;
+                println!(
+                    "按保存期限（{years}年），{} 以前进入的 {n} 次来访的证件号码和电话将只留脱敏形式（--dry-run：未写入）",
+                    format_minute(cutoff)
+                );
+                return Ok(());
+            }
+            let by = match operator.as_deref() {
+                None => crate::store::SYSTEM_FINDER.to_string(),
+                Some(_) => actor(operator.as_deref(), config, &mut store)?,
+            };
+            let n = store
+                .reduce_visits(cutoff, &by, now)
+                .map_err(|e| failure(e.to_string()))?;
+            if n == 0 {
+                println!(
+                    "按保存期限（{years}年），{} 以前进入的来访没有需要脱敏的证件号码和电话",
+                    format_minute(cutoff)
+                );
+            } else {
+                println!("{}", retention::reduced_sentence(n, years));
+            }
+            Ok(())
         }
     }
 }

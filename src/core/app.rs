@@ -49,6 +49,9 @@ pub enum Msg {
     /// How the background build of the search index goes: `Some` while it runs, `None` when it
     /// has finished (`Err`: it stopped on an error, said once; the next start goes on).
     SearchIndex(Result<Option<super::search_screen::IndexBuilding>, String>),
+    /// A run of the idle reduction of visitors' numbers past `[visit] retention_years` is over:
+    /// how many visits it reduced (said once when any), or why it stopped (tried again later).
+    VisitsReduced(Result<usize, String>),
     /// The process was told to stop (SIGTERM, SIGHUP, SIGINT: a shutdown, a closed terminal
     /// window, `kill`): quit now, without a question. This is the hook for keeping what is typed:
     /// the effects this message returns run before the runtime restores the terminal and exits
@@ -449,6 +452,14 @@ impl App {
                 // goes on from where it stopped.
                 Err(why) => self.say(&format!("查询索引未能建完，下次启动时继续：{why}")),
             },
+            Msg::VisitsReduced(Ok(0)) => {}
+            Msg::VisitsReduced(Ok(visits)) => {
+                let years = self.settings.visit.retention_years;
+                self.say(&super::retention::reduced_sentence(visits, years));
+            }
+            Msg::VisitsReduced(Err(why)) => {
+                self.say(&format!("来访证件号码和电话未能按保存期限脱敏，一小时后再试：{why}"));
+            }
             Msg::Terminate => self.terminate(),
         }
         self.finish(now)
@@ -2368,6 +2379,21 @@ mod tests {
         );
         a.update(Msg::NotifyFailed("again".into()), at("2026-11-23 03:11:00"));
         assert_eq!(a.message.as_ref().unwrap().text, "again");
+    }
+
+    #[test]
+    fn a_reduction_that_reduced_something_is_said_once_with_the_years() {
+        let mut a = app();
+        a.settings.visit.retention_years = 5;
+        a.update(Msg::VisitsReduced(Ok(0)), at(NOW));
+        assert!(a.message.is_none(), "nothing reduced: nothing said");
+        a.update(Msg::VisitsReduced(Ok(1020)), at(NOW));
+        assert_eq!(
+            a.message.as_ref().unwrap().text,
+            "已按保存期限（5年）对 1020 次来访的证件号码和电话脱敏"
+        );
+        a.update(Msg::VisitsReduced(Err("密钥文件坏了".into())), at(NOW));
+        assert!(a.message.as_ref().unwrap().text.contains("一小时后再试：密钥文件坏了"));
     }
 
     #[test]

@@ -67,6 +67,8 @@ pub struct VisitSettings {
     pub overstay_minutes: u32,
     /// `report_to`: whom a 集体访 or a watch-list visit is reported to at once (000:377).
     pub report_to: Vec<ReportTo>,
+    /// `retention_years`: a visit older than this has its numbers reduced (`core::retention`).
+    pub retention_years: u32,
 }
 
 impl Default for VisitSettings {
@@ -79,6 +81,7 @@ impl Default for VisitSettings {
                 ReportTo::Contact(Contact::named("分管领导")),
                 ReportTo::Contact(Contact::named("信访部门")),
             ],
+            retention_years: super::retention::DEFAULT_YEARS,
         }
     }
 }

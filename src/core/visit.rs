@@ -500,6 +500,7 @@ impl Visit {
             matter: self.fields.petition.as_ref().map(|p| p.matter.clone()),
             purpose: self.fields.purpose.clone(),
             outcome: self.outcome(),
+            same_number: false,
         }
     }
 }
@@ -922,6 +923,10 @@ pub struct PreviousVisit {
     pub purpose: String,
     /// See [`Visit::outcome`].
     pub outcome: String,
+    /// The store found it under the same document number's key: the number itself, or, once the
+    /// visit's numbers were reduced after the retention period, its keyed digest
+    /// ([`crate::core::retention`]) — the number it shows is then only masked.
+    pub same_number: bool,
 }
 
 /// What a visit is matched on to find an earlier one. Build it from a saved visit with
@@ -971,7 +976,7 @@ fn squeeze(s: &str) -> String {
 pub fn is_repeat(key: &RepeatKey, previous: &PreviousVisit) -> bool {
     let same_id = !key.id_number.is_empty()
         && previous.id_type != IdType::Other
-        && normalise_id(&previous.id_number) == key.id_number;
+        && (previous.same_number || normalise_id(&previous.id_number) == key.id_number);
     let same_matter = match (&key.matter, &previous.matter) {
         (Some(m), Some(p)) => !key.name.is_empty() && previous.name.trim() == key.name && squeeze(p) == *m,
         _ => false,
@@ -1625,7 +1630,19 @@ mod tests {
             matter: matter.map(String::from),
             purpose: "信访".into(),
             outcome: "已离开".into(),
+            same_number: false,
         }
+    }
+
+    #[test]
+    fn a_reduced_visit_found_under_the_numbers_key_is_a_repeat_though_it_shows_a_mask() {
+        let key = RepeatKey::new(IdType::ResidentId, ID, "张三", None);
+        let mut reduced = prev(1, "2021-10-01 09:00", "张三", &crate::core::idcard::mask(ID), None);
+        assert!(!is_repeat(&key, &reduced), "a mask alone is no proof");
+        reduced.same_number = true;
+        assert!(is_repeat(&key, &reduced));
+        reduced.id_type = IdType::Other;
+        assert!(!is_repeat(&key, &reduced), "其他 never counts");
     }
 
     #[test]

@@ -28,6 +28,9 @@ enum Job {
     Run(OpId, Request, NaiveDateTime),
     /// One idle step of merging the search index (the store thread only).
     Tidy,
+    /// One idle batch of the reduction of visitors' numbers entered before the cutoff (the
+    /// store thread only), at `now`.
+    Reduce(NaiveDateTime, NaiveDateTime),
 }
 
 /// What comes back.
@@ -35,6 +38,8 @@ enum Done {
     Reply(OpId, Reply),
     /// The housekeeping step is over (whatever it found: it is tried again when next idle).
     Tidied,
+    /// A batch of the reduction is over: visits reduced and whether any are left, or why not.
+    Reduced(Result<(usize, bool), String>),
 }
 
 /// The UI thread's end of a thread's two channels: jobs out, answers back, and which requests
@@ -47,6 +52,8 @@ struct Line {
     out: Vec<OpId>,
     /// A housekeeping step is out.
     tidying: bool,
+    /// What the last batch of the reduction did, until taken.
+    reduced: Option<Result<(usize, bool), String>>,
     /// Said for each request still out if the thread dies.
     died: &'static str,
 }
@@ -58,6 +65,7 @@ impl Line {
             from,
             out: Vec::new(),
             tidying: false,
+            reduced: None,
             died,
         }
     }
@@ -71,13 +79,13 @@ impl Line {
             }
             Err(std::sync::mpsc::SendError(job)) => match job {
                 Job::Run(_, request, _) => Err(request),
-                Job::Tidy => unreachable!("a request was sent"),
+                Job::Tidy | Job::Reduce(..) => unreachable!("a request was sent"),
             },
         }
     }
 
-    fn tidy(&mut self) -> bool {
-        let sent = self.to.as_ref().is_some_and(|to| to.send(Job::Tidy).is_ok());
+    fn tidy(&mut self, job: Job) -> bool {
+        let sent = self.to.as_ref().is_some_and(|to| to.send(job).is_ok());
         self.tidying |= sent;
         sent
     }
@@ -94,6 +102,10 @@ impl Line {
             };
             match got {
                 Ok(Done::Tidied) => self.tidying = false,
+                Ok(Done::Reduced(r)) => {
+                    self.tidying = false;
+                    self.reduced = Some(r);
+                }
                 Ok(Done::Reply(op, reply)) => {
                     self.out.retain(|o| *o != op);
                     return Some((op, reply));
@@ -144,6 +156,11 @@ impl Worker {
                         let _ = store.tidy_search_index();
                         Done::Tidied
                     }
+                    Job::Reduce(cutoff, now) => Done::Reduced(
+                        store
+                            .reduce_visits_step(cutoff, crate::core::retention::BATCH, crate::store::SYSTEM_FINDER, now)
+                            .map_err(|e| e.to_string()),
+                    ),
                 };
                 if replies.send(done).is_err() {
                     break;
@@ -190,7 +207,20 @@ impl Worker {
     /// Sends one step of the search index's housekeeping, unless one is still out or a request
     /// is (housekeeping never queues ahead of the officer's work). Whether it was sent.
     pub fn tidy(&mut self) -> bool {
-        !self.line.tidying && !self.busy() && self.line.tidy()
+        !self.line.tidying && !self.busy() && self.line.tidy(Job::Tidy)
+    }
+
+    /// Sends one batch of the reduction of visitors' numbers entered before `cutoff` instead,
+    /// on the same terms as [`Worker::tidy`]. Whether it was sent; what it did comes back
+    /// through [`Worker::take_reduced`].
+    pub fn reduce(&mut self, cutoff: NaiveDateTime, now: NaiveDateTime) -> bool {
+        !self.line.tidying && !self.busy() && self.line.tidy(Job::Reduce(cutoff, now))
+    }
+
+    /// What the last batch of the reduction did, once it is over (taken once).
+    /// (It is read off the channel with the replies, by [`Worker::try_recv`].)
+    pub fn take_reduced(&mut self) -> Option<Result<(usize, bool), String>> {
+        self.line.reduced.take()
     }
 
     /// A housekeeping step is out.
@@ -382,6 +412,40 @@ mod tests {
             "the step ended before the request sent after it was answered"
         );
         assert!(w.tidy());
+    }
+
+    #[test]
+    fn a_batch_of_the_reduction_is_housekeeping_and_says_what_it_did() {
+        use crate::core::visit::{VisitDraft, build_visit};
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("zhiban.db");
+        let mut store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let then = t() - chrono::Duration::days(5 * 365);
+        let draft = VisitDraft {
+            name: "张三".into(),
+            id_type: "居民身份证".into(),
+            id_number: "11010519491231002X".into(),
+            phone: "13812345678".into(),
+            purpose: "联系工作".into(),
+            host: "办公室".into(),
+            ..VisitDraft::default()
+        };
+        let visit = build_visit(&draft, "李四", then, then.date()).unwrap_or_else(|e| panic!("{e:?}"));
+        let id = store.add_visit(&visit).unwrap_or_else(|e| panic!("{e}"));
+        let mut w = Worker::start(store).unwrap_or_else(|_| panic!("no store thread"));
+        let cutoff = crate::core::retention::cutoff(t(), 3);
+        assert!(w.reduce(cutoff, t()), "idle: a batch goes out");
+        assert!(
+            !w.tidy() && !w.reduce(cutoff, t()),
+            "never a second step while one is out"
+        );
+        assert!(w.send(OpId(1), Request::LoadEvents, t()).is_ok());
+        assert!(matches!(answer(&mut w), (OpId(1), Reply::Events(..))));
+        assert_eq!(w.take_reduced(), Some(Ok((1, false))));
+        assert_eq!(w.take_reduced(), None, "said once");
+        let other = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let v = other.visit(id).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(v.fields.id_number, "1101**********002X");
     }
 
     #[test]

@@ -67,6 +67,7 @@ pub(crate) fn is_audited(table: &str) -> bool {
         && !super::search::is_search_table(table)
         && !super::instruction::is_open_set(table)
         && !super::document::is_open_set(table)
+        && !super::retention::is_scratch(table)
 }
 
 type Sha = [u8; 32];
@@ -515,6 +516,12 @@ impl Store {
         if open > 0 {
             problems.push(format!(
                 "redaction_open 有 {open} 行：删除误录内容的例外不应留存，是在程序之外写入的，请保留数据库文件并报告"
+            ));
+        }
+        let open = self.retention_open_rows()?;
+        if open > 0 {
+            problems.push(format!(
+                "retention_open 有 {open} 行：这张表只在脱敏的一次写入中途有内容，提交后应为空；有人在程序之外写入了它（借此可改写来访的证件号码和电话），请保留数据库文件并报告"
             ));
         }
         for name in missing_triggers(&self.conn)? {

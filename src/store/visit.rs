@@ -109,16 +109,24 @@ fn bare_visit(conn: &Connection, id: VisitId) -> Result<Option<Visit>> {
 }
 
 /// The stored visits a visit with `key` might repeat, narrowed by SQL; [`find_repeat`] decides.
-fn repeat_candidates(conn: &Connection, key: &RepeatKey) -> Result<Vec<PreviousVisit>> {
+/// `keys`: the keys its number is stored under (the number, and its digest once visits were
+/// reduced: [`Store::number_keys`]).
+fn repeat_candidates(conn: &Connection, key: &RepeatKey, keys: &(String, String)) -> Result<Vec<PreviousVisit>> {
     let mut out = Vec::new();
-    // The same document number: the newest such visit is the one (`id_key` is empty for 其他, so
-    // every row found has a number that counts), straight from `visit_by_id_key_time`.
+    // The same document number: the newest such visit under each key is the one (`id_key` is
+    // empty for 其他, so every row found has a number that counts), straight from
+    // `visit_by_id_key_time`.
     if !key.id_number.is_empty() {
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {VISIT_COLUMNS} FROM visit v WHERE v.id_key = ?1 ORDER BY v.entered_at DESC, v.id DESC LIMIT 1"
         ))?;
-        for v in stmt.query_map([&key.id_number], visit_from_row)? {
-            out.push(v?.summary());
+        let both = [&keys.0, &keys.1];
+        for k in if keys.0 == keys.1 { &both[..1] } else { &both[..] } {
+            for v in stmt.query_map([k], visit_from_row)? {
+                let mut previous = v?.summary();
+                previous.same_number = true;
+                out.push(previous);
+            }
         }
     }
     // 信访 by the same name: the matter decides ([`find_repeat`]), so the newest few hundred.
@@ -134,8 +142,8 @@ fn repeat_candidates(conn: &Connection, key: &RepeatKey) -> Result<Vec<PreviousV
     Ok(out)
 }
 
-fn last_visit(conn: &Connection, key: &RepeatKey) -> Result<Option<PreviousVisit>> {
-    let candidates = repeat_candidates(conn, key)?;
+fn last_visit(conn: &Connection, key: &RepeatKey, keys: &(String, String)) -> Result<Option<PreviousVisit>> {
+    let candidates = repeat_candidates(conn, key, keys)?;
     Ok(find_repeat(key, &candidates).cloned())
 }
 
@@ -184,6 +192,11 @@ struct Found<'b> {
     time: &'b mut dyn Budget,
     /// Stopped by `time`: the persons found are not all there may be.
     cut: bool,
+    /// The key of the digests, once there is one: a full number found is counted under its
+    /// digest, as the same person's visits reduced after the retention period are.
+    key: Option<[u8; 32]>,
+    /// The full numbers met, by the digest they are counted under.
+    numbers: std::collections::HashMap<String, String>,
 }
 
 /// Rows a walk reads between two looks at the time.
@@ -194,11 +207,26 @@ const ROWS_BETWEEN_LOOKS: usize = 256;
 const SCAN_CHUNK: i64 = 20_000;
 
 impl<'b> Found<'b> {
-    fn new(time: &'b mut dyn Budget) -> Self {
+    fn new(time: &'b mut dyn Budget, key: Option<[u8; 32]>) -> Self {
         Self {
             newest: std::collections::HashMap::new(),
             time,
             cut: false,
+            key,
+            numbers: std::collections::HashMap::new(),
+        }
+    }
+
+    /// One person however their visits are keyed: a full number as its digest (when there is a
+    /// key), remembering the number.
+    fn canon(&mut self, person: Person) -> Person {
+        match (person, &self.key) {
+            (Person::Number(n), Some(k)) if !crate::core::retention::is_digest(&n) => {
+                let digest = crate::core::retention::keyed_digest(k, &n);
+                self.numbers.entry(digest.clone()).or_insert(n);
+                Person::Number(digest)
+            }
+            (p, _) => p,
         }
     }
 
@@ -211,6 +239,7 @@ impl<'b> Found<'b> {
     }
 
     fn add(&mut self, person: Person, key: Key) {
+        let person = self.canon(person);
         match self.newest.get_mut(&person) {
             Some(newest) if *newest >= key => {}
             Some(newest) => *newest = key,
@@ -280,6 +309,7 @@ impl<'b> Found<'b> {
                 return Ok(true);
             };
             let (person, key) = hit_from_row(r)?;
+            let person = self.canon(person);
             // Older than the floor: not among the newest. (Visits of the floor's own second are
             // still read: the search index orders a second's visits by when they were indexed.)
             if floor.as_ref().is_some_and(|f| key.0 < *f) {
@@ -322,29 +352,52 @@ impl<'b> Found<'b> {
         self.walk(rows, budget)
     }
 
-    /// The `limit` persons whose newest matching visit is newest.
-    fn newest(self, limit: usize) -> Vec<Person> {
+    /// The `limit` persons whose newest matching visit is newest, each with the full number
+    /// met for a digest.
+    fn newest(self, limit: usize) -> Vec<(Person, Option<String>)> {
         let mut all: Vec<(Person, Key)> = self.newest.into_iter().collect();
         all.sort_unstable_by(|a, b| b.1.cmp(&a.1));
-        all.into_iter().take(limit).map(|(p, _)| p).collect()
+        let mut numbers = self.numbers;
+        all.into_iter()
+            .take(limit)
+            .map(|(p, _)| {
+                let full = match &p {
+                    Person::Number(d) => numbers.remove(d),
+                    Person::Name(_) => None,
+                };
+                (p, full)
+            })
+            .collect()
     }
 }
 
 /// A person's latest visit and how many visits they made, through the index on `id_key` (or on
-/// `name`, for a person without a number).
-fn latest_visit(conn: &Connection, person: &Person) -> Result<Option<VisitorMatch>> {
-    let (visits, arg) = match person {
-        Person::Number(n) => ("SELECT id FROM visit WHERE id_key = ?1", n),
+/// `name`, for a person without a number). A number is looked for under both its keys (`full`:
+/// the number, when the person is known by its digest): visits reduced after the retention
+/// period keep only the digest.
+fn latest_visit(conn: &Connection, person: &Person, full: Option<&str>) -> Result<Option<VisitorMatch>> {
+    let (count, newest, args) = match person {
+        Person::Number(n) => (
+            "SELECT count(*) FROM visit WHERE id_key IN (?1, ?2)",
+            // The newest under each key, each straight from `visit_by_id_key_time`.
+            "SELECT id FROM (SELECT * FROM (SELECT entered_at, id FROM visit WHERE id_key = ?1 \
+             ORDER BY entered_at DESC, id DESC LIMIT 1) UNION ALL SELECT * FROM (SELECT entered_at, id FROM visit \
+             WHERE id_key = ?2 ORDER BY entered_at DESC, id DESC LIMIT 1)) ORDER BY entered_at DESC, id DESC LIMIT 1",
+            vec![full.unwrap_or(n), n.as_str()],
+        ),
         // `+id_key`: through `visit_by_name` (a few rows), never the number index, which holds
         // every visit without a number under ''.
-        Person::Name(n) => ("SELECT id FROM visit WHERE name = ?1 AND +id_key = ''", n),
+        Person::Name(n) => (
+            "SELECT count(*) FROM visit WHERE name = ?1 AND +id_key = ''",
+            "SELECT id FROM visit WHERE name = ?1 AND +id_key = '' ORDER BY entered_at DESC, id DESC LIMIT 1",
+            vec![n.as_str()],
+        ),
     };
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {VISIT_COLUMNS}, (SELECT count(*) FROM ({visits})) FROM visit v \
-         WHERE v.id = ({visits} ORDER BY entered_at DESC, id DESC LIMIT 1)"
+        "SELECT {VISIT_COLUMNS}, ({count}) FROM visit v WHERE v.id = ({newest})"
     ))?;
     Ok(stmt
-        .query_row([arg], |r| {
+        .query_row(rusqlite::params_from_iter(args), |r| {
             // Columns: the visit's 23, then the count.
             Ok((visit_from_row(r)?, r.get::<_, u32>(23)?))
         })
@@ -373,8 +426,13 @@ impl Store {
     pub fn add_visit(&mut self, v: &NewVisit) -> Result<VisitId> {
         let key = v.repeat_key();
         let keys = search_keys(&v.name);
+        // A key file gone bad never stops a visit being saved: its number alone is looked for
+        // then (a lookup says what is wrong with the file).
+        let number_keys = self
+            .number_keys(&key.id_number)
+            .unwrap_or_else(|_| (key.id_number.clone(), key.id_number.clone()));
         self.write(|tx| {
-            let repeat_of = last_visit(tx, &key)?.map(|p| p.id);
+            let repeat_of = last_visit(tx, &key, &number_keys)?.map(|p| p.id);
             let (address, matter) = v
                 .petition
                 .as_ref()
@@ -540,9 +598,11 @@ impl Store {
             });
         };
         let conn = &self.conn;
-        let mut found = Found::new(time);
+        let mut found = Found::new(time, self.visit_key()?);
         if let Some(id) = &plan.id_number {
-            found.all(conn, "v.id_key = ?1", [id])?;
+            // Under the number itself, and under its digest once visits were reduced.
+            let (number, digest) = self.number_keys(id)?;
+            found.all(conn, "v.id_key IN (?1, ?2)", [number, digest])?;
         }
         if let Some(last4) = &plan.last4 {
             found.all(conn, "v.id_last4 = ?1", [last4])?;
@@ -581,8 +641,8 @@ impl Store {
         }
         let complete = !found.cut;
         let mut matches = Vec::new();
-        for person in found.newest(LOOKUP_LIMIT) {
-            matches.extend(latest_visit(conn, &person)?);
+        for (person, full) in found.newest(LOOKUP_LIMIT) {
+            matches.extend(latest_visit(conn, &person, full.as_deref())?);
         }
         matches.sort_by_key(|m| std::cmp::Reverse((m.last_entered_at, m.visit_id)));
         Ok(LookupAnswer { matches, complete })
@@ -592,7 +652,7 @@ impl Store {
     /// being typed to show 重访 and 上次来访时间 before saving. [`Store::add_visit`] applies the
     /// same rule when it saves.
     pub fn last_visit_of(&self, key: &RepeatKey) -> Result<Option<PreviousVisit>> {
-        last_visit(&self.conn, key)
+        last_visit(&self.conn, key, &self.number_keys(&key.id_number)?)
     }
 
     /// Logs that `by` revealed the full document number of a visit at `now`, and returns that
