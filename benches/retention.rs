@@ -79,7 +79,22 @@ fn main() {
     let mut batches = Vec::new();
     let mut reduced = 0;
     let started = std::time::Instant::now();
+    // The merge steps a batch runs first, timed here one by one (each is a write of its own:
+    // the longest is what another terminal's save can wait behind), so that the batch's own
+    // time below is its one write.
+    let mut merges = Vec::new();
     loop {
+        loop {
+            let (took, worked) = time(|| {
+                store
+                    .merge_search_index(zhiban::store::search::MERGE_STEP_PAGES)
+                    .expect("a merge step")
+            });
+            if !worked {
+                break;
+            }
+            merges.push(took);
+        }
         let (took, (done, more)) = time(|| {
             store
                 .reduce_visits_step(cutoff, retention::BATCH, "（系统）", now)
@@ -95,6 +110,15 @@ fn main() {
     for (i, b) in batches.iter().enumerate().filter(|(_, b)| b.as_secs() >= 1) {
         println!("batch {} of {} took {}", i + 1, batches.len(), ms(*b));
     }
+    // What `zhiban visit reduce` does next (the idle app does it in steps of
+    // PURGE_IDLE_STEP_PAGES): the index rewritten so the old numbers' tokens leave its pages.
+    let (purge_in, steps) = time(|| store.purge_search_index().expect("the index rewritten"));
+    println!(
+        "the search index rewritten afterwards: {steps} steps of {} pages in {:.1} s",
+        zhiban::store::search::PURGE_STEP_PAGES,
+        purge_in.as_secs_f64()
+    );
+    store.empty_wal().expect("the log emptied");
     let size = |s: &str| std::fs::metadata(with_suffix(&copy, s)).map_or(0, |m| m.len());
     println!(
         "after the last batch: file {:.1} MiB, WAL {:.1} MiB",
@@ -110,6 +134,8 @@ fn main() {
         ms(longest)
     );
     stats("one batch (write, audit rows, reindex, commit)", batches);
+    println!("merge steps between the batches: {} in all", merges.len());
+    stats("one merge step between batches", merges);
     let after = file_size(&copy);
     println!(
         "file with its WAL: {:.1} MiB → {:.1} MiB ({:+.1} MiB)",

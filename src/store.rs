@@ -208,6 +208,10 @@ pub struct Store {
     /// Something was written (here or by another connection) since the search index last had
     /// nothing to merge: [`Store::tidy_search_index`] has work to look for.
     merge_wanted: bool,
+    /// Records were rewritten to drop what they held (visitors' numbers past the retention
+    /// period): the idle steps rewrite the search index too, so that the tombstoned documents'
+    /// tokens leave its pages ([`Store::tidy_search_index`]).
+    purge_wanted: bool,
     /// A bulk import is under way ([`Store::begin_import`]).
     importing: bool,
     /// Rows the guard found changed outside the app during the write under way (`store/guard.rs`).
@@ -326,6 +330,7 @@ impl Store {
             seen_data_version: None,
             seen_audit_head: None,
             merge_wanted: true,
+            purge_wanted: false,
             pending: audit::Pending::default(),
             importing: false,
             findings: guard::Findings::default(),

@@ -1066,3 +1066,34 @@ fn batches_go_on_where_the_last_stopped_and_a_bad_key_is_said_in_words() {
         .to_string();
     assert!(e.contains("密钥文件"), "{e}");
 }
+
+/// After a reduction the idle steps rewrite the search index: the reduced phone's pieces, which a
+/// delete in the contentless index only hides, leave the file's pages.
+#[test]
+fn the_idle_steps_rewrite_the_index_after_a_reduction() {
+    use zhiban::core::retention;
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let mut d = draft("赵六", &resident_id("53010219800101123"));
+    d.phone = "13957384629".into();
+    s.add_visit(&build(&d, at("2021-03-01 09:00"))).unwrap();
+    // "738": the middle of the phone's pieces as the index's pages hold them.
+    assert!(has(&file_bytes(&dir), "738"), "the index holds the phone's pieces");
+    let now = at("2026-12-05 10:00");
+    assert_eq!(
+        s.reduce_visits_step(retention::cutoff(now, 3), 500, "（系统）", now)
+            .unwrap(),
+        (1, false)
+    );
+    assert!(has(&file_bytes(&dir), "738"), "a delete only hides them");
+    let mut steps = 0;
+    while s.tidy_search_index().unwrap() {
+        steps += 1;
+        assert!(steps < 1000, "the idle steps end");
+    }
+    assert!(
+        !has(&file_bytes(&dir), "738"),
+        "rewritten: gone from the file and its log"
+    );
+    assert!(s.verify(true).unwrap().is_ok());
+}

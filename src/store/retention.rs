@@ -192,7 +192,17 @@ impl Store {
             return Ok((0, false));
         }
         let key = self.visit_key_or_create()?;
+        // Each batch adds a segment to the search index (its visits' documents made again). With
+        // no idle merge between batches, FTS5's crisis merge ran inside a commit and cascaded
+        // through the levels (19.5 s at ten years). So: merge whatever is due first, in small
+        // steps that each commit, and let this batch's own flush never crisis-merge (FTS5's
+        // default back right after, in a write of its own).
+        while self.merge_search_index(super::search::MERGE_STEP_PAGES)? {}
         let (done, more) = self.write(|tx| {
+            tx.execute(
+                "INSERT INTO search_uni (search_uni, rank) VALUES ('crisismerge', ?1)",
+                [super::search::REBUILD_CRISISMERGE],
+            )?;
             // Read again inside the lock: another terminal may have gone on meanwhile.
             let place = last_place(tx)?;
             let visits = next_batch(tx, &place, &cutoff, batch.max(1))?;
@@ -231,6 +241,17 @@ impl Store {
             tx.prepare_cached("DELETE FROM retention_open")?.execute([])?;
             Ok((usize::try_from(reduced).unwrap_or(0), any_after(tx, &upto, &cutoff)?))
         })?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO search_uni (search_uni, rank) VALUES ('crisismerge', ?1)",
+                [super::search::DEFAULT_CRISISMERGE],
+            )?;
+            Ok(())
+        })?;
+        if done > 0 {
+            // The visits' old documents are tombstones in the index: the idle steps rewrite it.
+            self.want_purge();
+        }
         if !more {
             // Older copies of the pages (the visits as first written) leave the log too.
             self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
@@ -246,6 +267,13 @@ impl Store {
             let (done, more) = self.reduce_visits_step(cutoff, crate::core::retention::BATCH, by, now)?;
             total += done;
             if !more {
+                if total > 0 {
+                    // At once here (the command line waits): the old numbers' tokens leave the
+                    // search index's pages, then the log.
+                    self.purge_search_index()?;
+                    self.purge_wanted = false;
+                    self.empty_wal()?;
+                }
                 return Ok(total);
             }
         }

@@ -219,7 +219,16 @@ pub(crate) fn forget(tx: &Connection, kind: DocKind, ref_id: i64) -> Result<()> 
 /// another terminal's save waits at most one step for the lock (measured in docs/PERFORMANCE.md).
 pub const PURGE_STEP_PAGES: i64 = 2000;
 
+/// Pages of the same rewrite in one idle step ([`Store::tidy_search_index`] after a reduction of
+/// visitors' numbers): about 90 ms, what a key pressed meanwhile can wait.
+pub const PURGE_IDLE_STEP_PAGES: i64 = 500;
+
 impl super::Store {
+    /// Asks the idle steps to rewrite the search index ([`Store::tidy_search_index`]).
+    pub fn want_purge(&mut self) {
+        self.purge_wanted = true;
+    }
+
     /// Rewrites the whole search index into one segment, a step of [`PURGE_STEP_PAGES`] at a
     /// time (FTS5 `merge` with a negative count: an `optimize` done incrementally), so that every
     /// deleted or replaced document's tokens leave its pages, which `secure_delete` then zeroes.
@@ -352,8 +361,8 @@ const REBUILD_STEP_PAGES: i64 = 1_200;
 /// ([`REBUILD_MERGE_RECORDS`]), so FTS5 never merges on its own inside a batch's commit (which
 /// held the lock for seconds, measured); back to FTS5's default when the rebuild ends, when no
 /// level holds that many.
-const REBUILD_CRISISMERGE: i64 = 200;
-const DEFAULT_CRISISMERGE: i64 = 16;
+pub(crate) const REBUILD_CRISISMERGE: i64 = 200;
+pub(crate) const DEFAULT_CRISISMERGE: i64 = 16;
 
 /// Merge steps at most at the end of a run (a guard: each step that works writes pages, so the
 /// index's size bounds the real count far below this).
@@ -844,6 +853,15 @@ impl Store {
     /// as [`Store::changed_elsewhere`] saw, by another terminal or a script) — an idle app does
     /// not take the write lock every second for nothing.
     pub fn tidy_search_index(&mut self) -> Result<bool> {
+        if self.purge_wanted {
+            // The whole index rewritten a small step at a time, then the log emptied.
+            let worked = self.merge_search_index(-PURGE_IDLE_STEP_PAGES)?;
+            if !worked {
+                self.purge_wanted = false;
+                let _ = self.empty_wal();
+            }
+            return Ok(true);
+        }
         if !self.merge_wanted {
             return Ok(false);
         }
