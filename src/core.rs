@@ -91,6 +91,7 @@ pub mod handover;
 pub mod handover_screen;
 pub mod holiday;
 pub mod holiday_screen;
+pub mod hook;
 pub mod idcard;
 pub mod instruction;
 pub mod integrity;

@@ -15,6 +15,7 @@ use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, d
 use ratatui::crossterm::{cursor, event::KeyCode as TermKey, execute};
 
 pub mod backup;
+pub mod hook;
 pub mod index;
 pub mod notify;
 pub mod signals;
