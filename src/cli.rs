@@ -190,6 +190,21 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// 短信/语音平台接口（[notify] command）
+    Notify {
+        #[command(subcommand)]
+        command: NotifyCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum NotifyCommand {
+    /// 试发一条测试消息（不含任何事项内容）到这个号码，打印退出码、用时和输出的第一行；失败时退出码 1
+    Test {
+        /// 号码
+        #[arg(value_name = "号码")]
+        phone: String,
+    },
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -355,6 +370,12 @@ fn report_clap_error(e: &clap::Error) -> i32 {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
+        Some(Command::Notify {
+            command: NotifyCommand::Test { phone },
+        }) => {
+            let config = load_config(&cli.config)?;
+            notify_test(&config, &phone)
+        }
         Some(Command::Config {
             command: ConfigCommand::Default,
         }) => {
@@ -844,4 +865,37 @@ fn write_entry(w: &mut impl std::io::Write, id: i64, e: &NewEntry) -> Result<(),
         }
     )?;
     Ok(())
+}
+
+/// `zhiban notify test PHONE`: the hook run once, now, with a message that carries nothing of any
+/// record; its outcome printed as the timeline would record it.
+fn notify_test(config: &Config, phone: &str) -> Result<(), Failure> {
+    use crate::core::hook::{HookCall, HookCause};
+    let settings = &config.settings.notify;
+    if settings.command.is_empty() {
+        return Err(bad_input(
+            "没有配置短信/语音接口：在 config.toml 的 [notify] 中写 command = [\"/opt/sms/send\", \"{phone}\"]",
+        ));
+    }
+    let phone = crate::core::text::sanitize(phone, false).trim().to_string();
+    if phone.is_empty() || !phone.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+') {
+        return Err(bad_input(format!("“{phone}”不是电话号码：只写数字（可带 - 或 +）")));
+    }
+    let now = crate::runtime::now();
+    let call = HookCall {
+        cause: HookCause::Test,
+        name: "试发".into(),
+        phone,
+        message: format!(
+            "【值班室】测试消息：值班系统短信/语音接口试发，{}。无需回复。",
+            now.format("%m-%d %H:%M")
+        ),
+    };
+    let outcome = crate::runtime::hook::run(call, settings, now);
+    println!("{}", outcome.line());
+    if outcome.ok() {
+        Ok(())
+    } else {
+        Err(failure(outcome.problem().unwrap_or_default()))
+    }
 }

@@ -74,6 +74,7 @@ struct FileConfig {
     report: Option<Spanned<ReportSection>>,
     instruction: Option<Spanned<InstructionSection>>,
     documents: Option<Spanned<DocumentsSection>>,
+    notify: Option<Spanned<NotifySection>>,
 }
 
 /// `[documents]`: how long a forward may wait for its 签收.
@@ -114,6 +115,74 @@ fn documents_settings(
             ));
         }
         out.sign_within = chrono::Duration::minutes(i64::from(v));
+    }
+    Ok(out)
+}
+
+/// `[notify]`: the office's SMS or voice platform behind a command.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct NotifySection {
+    #[serde(default)]
+    command: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    timeout_seconds: Option<Spanned<u64>>,
+    #[serde(default)]
+    content: Option<bool>,
+    #[serde(default)]
+    uses: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    escalation_from_rung: Option<Spanned<usize>>,
+}
+
+/// `[notify]` checked: an argument list with `{phone}`, a time limit of 1–300 s, the uses named.
+fn notify_settings(
+    section: Option<Spanned<NotifySection>>,
+    err: Locate<'_>,
+) -> Result<crate::core::hook::HookSettings, ConfigError> {
+    use crate::core::hook::{HookSettings, HookUse, check_command};
+    let mut out = HookSettings::default();
+    let Some(section) = section.map(Spanned::into_inner) else {
+        return Ok(out);
+    };
+    if let Some(c) = section.command {
+        check_command(c.get_ref()).map_err(|m| err(c.span(), format!("[notify] {m}")))?;
+        out.command = c.into_inner();
+    }
+    if let Some(t) = section.timeout_seconds {
+        let v = *t.get_ref();
+        if !(1..=300).contains(&v) {
+            return Err(err(
+                t.span(),
+                "timeout_seconds（短信/语音接口一次最多等多少秒）须在 1 到 300 之间".into(),
+            ));
+        }
+        out.timeout_seconds = v;
+    }
+    if let Some(c) = section.content {
+        out.content = c;
+    }
+    if let Some(u) = section.uses {
+        let mut uses = Vec::new();
+        for name in u.get_ref() {
+            uses.push(match name.as_str() {
+                "升级" => HookUse::Escalation,
+                "来访告警" => HookUse::VisitAlert,
+                "电话通知" | "交办逾期" => {
+                    return Err(err(
+                        u.span(),
+                        format!("uses 中的“{name}”尚不支持：目前可写 升级、来访告警"),
+                    ));
+                }
+                other => {
+                    return Err(err(u.span(), format!("uses 中的“{other}”不认识：可写 升级、来访告警")));
+                }
+            });
+        }
+        out.uses = uses;
+    }
+    if let Some(r) = section.escalation_from_rung {
+        out.escalation_from_rung = *r.get_ref();
     }
     Ok(out)
 }
@@ -703,6 +772,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     let report = report_settings(user.report.or(d.report), &err)?;
     let instruction = instruction_settings(user.instruction.or(d.instruction), &err)?;
     let documents = documents_settings(user.documents.or(d.documents), &err)?;
+    let notify = notify_settings(user.notify.or(d.notify), &err)?;
     let lock_minutes = ui.lock_minutes.as_ref().map_or(15, |m| *m.get_ref());
     if lock_minutes > 24 * 60 {
         let span = ui.lock_minutes.as_ref().map_or(0..0, Spanned::span);
@@ -727,6 +797,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
             report,
             instruction,
             documents,
+            notify,
         },
         language: ui.language.into_inner(),
         source: path.map(Path::to_path_buf),
@@ -1706,6 +1777,33 @@ mod tests {
         assert!(e.message.contains("重复"), "{e}");
         let e = user("[instruction]\nretry = 5\n").unwrap_err();
         assert!(e.message.contains("retry_minutes"), "{e}");
+    }
+
+    #[test]
+    fn the_notify_section_is_an_argument_list_with_the_phone_and_names_a_bad_line() {
+        use crate::core::hook::HookUse;
+        let shipped = parse(DEFAULT_TOML, None).unwrap().settings.notify;
+        assert!(shipped.command.is_empty(), "off until an office writes its command");
+        assert!(!shipped.content, "no content by default");
+        assert!(!shipped.on_for(HookUse::Escalation));
+        let s = user("[notify]\ncommand = [\"/opt/sms/send\", \"{phone}\"]\nuses = [\"升级\"]\n")
+            .unwrap()
+            .settings
+            .notify;
+        assert!(s.on_for(HookUse::Escalation));
+        assert!(!s.on_for(HookUse::VisitAlert));
+        let e = user("[notify]\nuses = [\"电话通知\"]\n").unwrap_err();
+        assert!(e.message.contains("尚不支持"), "{e}");
+        let e = user("[notify]\n\ncommand = \"/opt/sms/send {phone}\"\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        let e = user("[notify]\ncommand = [\"sms send {phone}\"]\n").unwrap_err();
+        assert!(e.message.contains("参数列表"), "{e}");
+        let e = user("[notify]\ncommand = [\"/opt/sms/send\"]\n").unwrap_err();
+        assert!(e.message.contains("{phone}"), "{e}");
+        let e = user("[notify]\ntimeout_seconds = 0\n").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        let e = user("[notify]\nuses = [\"广播\"]\n").unwrap_err();
+        assert!(e.message.contains("广播"), "{e}");
     }
 
     #[test]

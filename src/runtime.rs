@@ -115,7 +115,7 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             lines,
         } => store
             .save_escalation(target, &before, &after, &lines)
-            .map_or_else(failed, |_| Reply::EscalationSaved),
+            .map_or_else(failed, Reply::EscalationSaved),
         Request::CheckForeignWrites => store.changed_elsewhere().map_or_else(failed, Reply::ForeignWrites),
         Request::LoadPage(req) => store.page(&req).map_or_else(failed, |rows| Reply::Page(req, rows)),
         Request::LoadEntry(id) => store.entry(id).map_or_else(failed, |e| Reply::Entry(Box::new(e))),
@@ -219,6 +219,12 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             .map_or_else(failed, |()| Reply::DraftsSaved),
         Request::LoadDrafts(person) => store.drafts(&person).map_or_else(failed, Reply::Drafts),
         Request::LoadFindings => store.findings().map_or_else(failed, Reply::Findings),
+        Request::ClaimNotify { target, rung, by, at } => store
+            .claim_notify(target, rung, &by, at)
+            .map_or_else(failed, Reply::Claimed),
+        Request::AppendAlertLine(target, line) => store
+            .append_alert_line(target, &line)
+            .map_or_else(failed, |()| Reply::TimelineAppended),
         Request::Redact(req, backups) => match store.redact(&req) {
             Ok(mut done) => {
                 // Backups taken before it still hold the text: listed so they can be handled.
@@ -494,6 +500,7 @@ fn run_effects_via(
             }
             Effect::Ring => alerter.ring(),
             Effect::Notify(notice) => alerter.notify(&notice),
+            Effect::Hook(call) => alerter.hook(call, now),
             Effect::Quit => {}
         }
     }
@@ -503,6 +510,11 @@ fn run_effects_via(
 pub fn dispatch(app: &mut App, store: &mut Store, alerter: &mut dyn Alerter, msg: Msg, now: NaiveDateTime) {
     let effects = app.update(msg, now);
     run_effects(app, store, alerter, effects, now);
+    // What the SMS hook finished meanwhile goes to the app (to its causes' timelines).
+    for outcome in alerter.take_hook_outcomes() {
+        let effects = app.update(Msg::HookDone(Box::new(outcome)), now);
+        run_effects(app, store, alerter, effects, now);
+    }
 }
 
 /// The full-screen app's side of the core. Every request goes to the store thread
@@ -872,7 +884,7 @@ const DRAIN_AFTER: Duration = Duration::from_secs(50);
 /// stderr.
 pub fn run(mut app: App, store: Store) -> io::Result<signals::Ending> {
     let signals = signals::Signals::install()?;
-    let mut alerter = TerminalAlerter::start();
+    let mut alerter = TerminalAlerter::start().with_hooks(&app.settings.notify);
     let (guard, mut terminal) = enter_terminal()?;
     let mut live = Live::start(store, &mut alerter);
     let ran = run_until_quit(&mut app, &mut live, &mut terminal, &signals);
@@ -953,6 +965,10 @@ fn run_until_quit(
         }
         if let Some(why) = live.alerter.take_failure() {
             live.dispatch(app, Msg::NotifyFailed(why), now());
+            changed = true;
+        }
+        for outcome in live.alerter.take_hook_outcomes() {
+            live.dispatch(app, Msg::HookDone(Box::new(outcome)), now());
             changed = true;
         }
         if changed {

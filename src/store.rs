@@ -68,6 +68,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0025_search_documents.sql"),
     include_str!("../migrations/0026_redaction.sql"),
     include_str!("../migrations/0027_visit_retention.sql"),
+    include_str!("../migrations/0028_notify_claim.sql"),
 ];
 
 /// The schema version this build writes.

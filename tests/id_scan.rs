@@ -1927,6 +1927,8 @@ fn every_verb_and_option_was_run() {
         .to_string();
     r.run(&["verify", "--anchor", &anchor], None, true);
     r.run(&["audit", "ack", "1", "--operator", "张三"], pin, false);
+    // The SMS hook by hand: not configured in the sandbox, refused without running anything.
+    r.run(&["notify", "test", "13900000000"], None, false);
     // A redaction needs a leader: refused for an officer, by entry and by document.
     r.run(
         &[

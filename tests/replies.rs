@@ -35,6 +35,7 @@ fn drive(h: &mut Harness, msg: Msg, fail: &dyn Fn(&Request) -> bool, why: &str) 
             }
             Effect::Ring => h.alerter.ring(),
             Effect::Notify(n) => h.alerter.notify(&n),
+            Effect::Hook(call) => h.alerter.hook(call, now),
             Effect::Quit => {}
         }
     }

@@ -56,6 +56,9 @@ pub enum Step {
         after: Escalation,
         lines: Vec<TimelineLine>,
     },
+    /// An alert reached a rung of the ladder (raised, or climbed to): whom the SMS hook may tell
+    /// (the first terminal to claim it sends).
+    Reached(AlertTarget, usize),
     /// A follow-up time passed: record it on the event's timeline.
     Followup(EventId, TimelineLine),
     /// Read the open events and entry alerts again.
@@ -135,11 +138,13 @@ impl Alerts {
         for a in entry_alerts.iter().filter(|a| a.escalation.state == EventState::New) {
             if !self.entry_alerts.iter().any(|known| known.id == a.id) {
                 steps.push(Step::Alert(Notice::for_entry()));
+                steps.push(Step::Reached(AlertTarget::Entry(a.id), a.escalation.rung));
             }
         }
         for e in events.iter().filter(|e| e.escalation.state == EventState::New) {
             if !self.events.iter().any(|known| known.id == e.id) {
                 steps.push(Step::Alert(Notice::for_event(e)));
+                steps.push(Step::Reached(AlertTarget::Event(e.id), e.escalation.rung));
             }
         }
         self.entry_alerts = entry_alerts;
@@ -293,7 +298,12 @@ fn to_steps(
     for o in outputs {
         match o {
             escalation::Output::Timeline { at, who, text } => lines.push(TimelineLine { at, who, text }),
-            escalation::Output::Alert { .. } => steps.push(Step::Alert(notice.clone())),
+            escalation::Output::Alert { rung, reminder } => {
+                steps.push(Step::Alert(notice.clone()));
+                if reminder == 0 {
+                    steps.push(Step::Reached(target, rung));
+                }
+            }
             escalation::Output::Changed => changed = true,
             escalation::Output::Refused(m) => steps.push(Step::Say(m)),
         }

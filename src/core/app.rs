@@ -43,6 +43,8 @@ pub enum Msg {
     Reply(OpId, Reply),
     /// The desktop notifier could not deliver (said once on the status line).
     NotifyFailed(String),
+    /// The SMS or voice hook finished a run: recorded on its cause's timeline; a failure said once.
+    HookDone(Box<super::hook::HookOutcome>),
     /// The daily automatic backup finished: what it wrote, removed and test-restored, or why it
     /// failed.
     Backup(Result<super::backup::Outcome, String>),
@@ -74,6 +76,10 @@ enum Job {
     Integrity,
     Escalation(AlertTarget),
     Followup(EventId),
+    /// What the SMS hook did, on its cause's timeline.
+    HookLine,
+    /// The SMS hook's run for an alert reaching a rung, claimed before it is sent.
+    HookClaim(AlertTarget, usize),
     Roster,
     Unlock {
         name: String,
@@ -233,6 +239,10 @@ pub struct App {
     last_input: NaiveDateTime,
     /// The reminders of the instruction cycle already said (each once: status line, bell).
     reminded: std::collections::BTreeSet<super::instruction::ReminderKey>,
+    /// SMS hook calls waiting for their claim (sent once it commits here).
+    hooks_waiting: std::collections::HashMap<(AlertTarget, usize), Vec<super::hook::HookCall>>,
+    /// A hook failure was said; said again only after one went through.
+    hook_problem_said: bool,
     outbox: OutboxState,
 }
 
@@ -289,6 +299,8 @@ impl App {
             sign_in: None,
             last_input: now,
             reminded: std::collections::BTreeSet::new(),
+            hooks_waiting: std::collections::HashMap::new(),
+            hook_problem_said: false,
             outbox: OutboxState::default(),
         }
     }
@@ -422,6 +434,7 @@ impl App {
                     _ => self.with_screen(self.screen, |s, cx| s.on_paste(&text, cx)),
                 }
             }
+            Msg::HookDone(outcome) => self.hook_done(*outcome),
             Msg::NotifyFailed(why) => {
                 // Said once; it must not push a fresh "已保存" off the status line, so it follows it.
                 let text = match &self.message {
@@ -643,6 +656,27 @@ impl App {
                         lines,
                     },
                 ),
+                Step::Reached(target, rung) => {
+                    // Claimed first: only the terminal whose claim commits sends (once per rung,
+                    // whatever the number of terminals or restarts).
+                    let calls = self.hook_calls(target, rung);
+                    if !calls.is_empty() && !self.hooks_waiting.contains_key(&(target, rung)) {
+                        self.hooks_waiting.insert((target, rung), calls);
+                        let by = self
+                            .operator
+                            .clone()
+                            .unwrap_or_else(|| super::escalation::SYSTEM.to_string());
+                        self.request(
+                            Job::HookClaim(target, rung),
+                            Request::ClaimNotify {
+                                target,
+                                rung,
+                                by,
+                                at: self.now,
+                            },
+                        );
+                    }
+                }
                 Step::Followup(id, line) => self.request(Job::Followup(id), Request::AppendTimeline(id, line)),
                 // The periodic reload: a read still out runs after every request sent before
                 // now (the store thread keeps their order), so it answers for this one too.
@@ -650,6 +684,105 @@ impl App {
                 Step::Reload => self.request(Job::Events, Request::LoadEvents),
                 Step::Say(m) => self.say(&m),
             }
+        }
+    }
+
+    /// Whom the SMS or voice hook tells that `target` reached `rung`, and what: the rung's people
+    /// (from `escalation_from_rung` on); a collective-visit or watch-list alert, when raised, the
+    /// `[visit] report_to` people. A number missing is skipped (the banner names whom to phone).
+    fn hook_calls(&self, target: AlertTarget, rung: usize) -> Vec<super::hook::HookCall> {
+        use super::hook::{AlertFacts, HookCall, HookCause, HookUse, MessageKind, alert_message};
+        let hook = &self.settings.notify;
+        let operator = self.operator.as_deref().unwrap_or("");
+        let (kind, facts, visit) = match target {
+            AlertTarget::Event(id) => {
+                let Some(e) = self.shared.alerts.events.iter().find(|e| e.id == id) else {
+                    return Vec::new();
+                };
+                let facts = AlertFacts {
+                    level: e.facts.level.label().to_string(),
+                    category: e.record.category.clone(),
+                    at: e.record.received_at,
+                    summary: e.record.summary.clone(),
+                };
+                (MessageKind::Urgent, facts, false)
+            }
+            AlertTarget::Entry(id) => {
+                let Some(a) = self.shared.alerts.entry_alerts.iter().find(|a| a.id == id) else {
+                    return Vec::new();
+                };
+                let visit = super::visit_screen::is_visit_alert(&a.title);
+                let level = a.title.split_whitespace().next().unwrap_or("紧急").to_string();
+                let category = if !visit {
+                    "值班记录".to_string()
+                } else if a.title.contains("集体访") {
+                    "集体访".to_string()
+                } else {
+                    "关注名单人员来访".to_string()
+                };
+                let facts = AlertFacts {
+                    level,
+                    category,
+                    at: a.created_at,
+                    summary: a.title.clone(),
+                };
+                let kind = if visit { MessageKind::Visit } else { MessageKind::Urgent };
+                (kind, facts, visit)
+            }
+        };
+        let mut to: Vec<(String, String)> = Vec::new();
+        if visit && rung == 0 && hook.on_for(HookUse::VisitAlert) {
+            to.extend(
+                super::settings::report_callees(&self.settings, operator)
+                    .into_iter()
+                    .map(|c| (if c.name.is_empty() { c.label } else { c.name }, c.phone)),
+            );
+        }
+        if hook.on_for(HookUse::Escalation)
+            && rung >= hook.escalation_from_rung
+            && let Some(r) = self.settings.urgent.ladder.get(rung)
+        {
+            // Never the officer at the keyboard: they see the banner.
+            to.extend(
+                super::settings::contacts(&self.settings, r)
+                    .into_iter()
+                    .filter(|(n, _)| n != operator),
+            );
+        }
+        let message = alert_message(kind, &facts, hook);
+        let mut calls: Vec<HookCall> = Vec::new();
+        for (name, phone) in to {
+            if phone.trim().is_empty() || calls.iter().any(|c| c.phone == phone) {
+                continue;
+            }
+            calls.push(HookCall {
+                cause: HookCause::Alert(target),
+                name,
+                phone,
+                message: message.clone(),
+            });
+        }
+        calls
+    }
+
+    /// A hook run finished: its line on the timeline of what caused it; a failure said once
+    /// (again only after one went through).
+    fn hook_done(&mut self, outcome: super::hook::HookOutcome) {
+        if let super::hook::HookCause::Alert(target) = outcome.call.cause {
+            let line = super::urgent::TimelineLine {
+                at: outcome.started_at,
+                who: super::escalation::SYSTEM.to_string(),
+                text: outcome.line(),
+            };
+            self.request(Job::HookLine, Request::AppendAlertLine(target, line));
+        }
+        match outcome.problem() {
+            Some(problem) if !self.hook_problem_said => {
+                self.hook_problem_said = true;
+                self.say(&problem);
+            }
+            Some(_) => {}
+            None => self.hook_problem_said = false,
         }
     }
 
@@ -749,7 +882,22 @@ impl App {
             (Job::Integrity, Reply::Failed(why)) => {
                 self.integrity = Some(format!("无法完成完整性检查：{why}，请运行 zhiban verify"));
             }
-            (Job::Escalation(_) | Job::Followup(_), Reply::EscalationSaved | Reply::TimelineAppended) => {
+            (Job::HookClaim(target, rung), reply) => {
+                let calls = self.hooks_waiting.remove(&(target, rung)).unwrap_or_default();
+                match reply {
+                    Reply::Claimed(true) => self.outbox.out.effects.extend(calls.into_iter().map(Effect::Hook)),
+                    Reply::Failed(why) => self.say(&format!("短信/语音通知未能登记，没有发送：{why}")),
+                    _ => {}
+                }
+            }
+            (Job::Escalation(_), Reply::EscalationSaved(_)) => {
+                self.request(Job::Events, Request::LoadEvents);
+            }
+            (Job::HookLine, Reply::TimelineAppended) => {}
+            (Job::HookLine, Reply::Failed(why)) => {
+                self.say(&format!("短信/语音通知的结果未能记入时间线：{why}"));
+            }
+            (Job::Escalation(_) | Job::Followup(_), Reply::TimelineAppended) => {
                 // Saved, or another terminal took this step first: either way re-read the truth.
                 self.request(Job::Events, Request::LoadEvents);
             }
@@ -1610,6 +1758,7 @@ mod tests {
             report: Default::default(),
             instruction: Default::default(),
             documents: Default::default(),
+            notify: Default::default(),
         }
     }
 

@@ -587,6 +587,7 @@ mod tests {
             report: Default::default(),
             instruction: Default::default(),
             documents: Default::default(),
+            notify: Default::default(),
         }
     }
 

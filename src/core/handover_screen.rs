@@ -909,6 +909,7 @@ mod tests {
             report: Default::default(),
             instruction: Default::default(),
             documents: Default::default(),
+            notify: Default::default(),
         }
     }
 

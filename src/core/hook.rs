@@ -14,12 +14,8 @@ use super::urgent::AlertTarget;
 pub enum HookUse {
     /// An escalation reaching a rung of the ladder (from `escalation_from_rung` on).
     Escalation,
-    /// A collective-visit or watch-list alert.
+    /// A collective-visit or watch-list alert: the `[visit] report_to` people when it is raised.
     VisitAlert,
-    /// 电话通知 to its recipients.
-    Notice,
-    /// A 交办 past its deadline, to whom it was given.
-    OverdueTask,
 }
 
 /// `[notify]`.
@@ -43,8 +39,8 @@ impl Default for HookSettings {
             command: Vec::new(),
             timeout_seconds: DEFAULT_TIMEOUT_SECONDS,
             content: false,
-            uses: vec![HookUse::Escalation, HookUse::VisitAlert, HookUse::OverdueTask],
-            escalation_from_rung: 1,
+            uses: vec![HookUse::Escalation, HookUse::VisitAlert],
+            escalation_from_rung: 0,
         }
     }
 }
@@ -261,7 +257,11 @@ mod tests {
         assert_eq!(settings(&[]).argv("1"), None, "no command: off");
         assert!(!settings(&[]).on_for(HookUse::Escalation));
         assert!(s.on_for(HookUse::Escalation));
-        assert!(!s.on_for(HookUse::Notice), "notices are off unless listed");
+        let only = HookSettings {
+            uses: vec![HookUse::VisitAlert],
+            ..s.clone()
+        };
+        assert!(!only.on_for(HookUse::Escalation), "a use not listed is off");
     }
 
     #[test]

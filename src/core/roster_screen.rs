@@ -438,6 +438,7 @@ mod tests {
             report: Default::default(),
             instruction: Default::default(),
             documents: Default::default(),
+            notify: Default::default(),
         }
     }
 

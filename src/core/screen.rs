@@ -213,6 +213,15 @@ pub enum Request {
         by: String,
         by_role: String,
     },
+    /// Claim the SMS hook's run for an alert reaching a rung; answered [`Reply::Claimed`].
+    ClaimNotify {
+        target: super::urgent::AlertTarget,
+        rung: usize,
+        by: String,
+        at: NaiveDateTime,
+    },
+    /// A line for an alert's timeline (what the SMS or voice hook did).
+    AppendAlertLine(super::urgent::AlertTarget, TimelineLine),
     /// Redact a field typed by mistake (the approver's PIN checked); the backups taken before
     /// are listed from this directory setting.
     Redact(Box<RedactRequest>, super::settings::BackupSettings),
@@ -337,7 +346,8 @@ pub enum Reply {
     ReportSaved(String),
     TimelineAppended,
     /// The step was saved, or another terminal had already taken it.
-    EscalationSaved,
+    /// An escalation step: saved by this terminal (true), or another had taken it (false).
+    EscalationSaved(bool),
     Integrity(Vec<String>),
     /// A page of results, perhaps cut by the search's time budget.
     SearchResults(SearchPage),
@@ -354,6 +364,8 @@ pub enum Reply {
     Confirmed,
     /// A redaction committed: what it did.
     Redacted(Box<Redacted>),
+    /// The SMS hook's run was claimed here (true) or by another terminal before (false).
+    Claimed(bool),
     OpenState(Box<OpenState>),
     Handovers(Vec<HandoverSummary>),
     Handover(Box<Handover>),
@@ -437,6 +449,8 @@ pub enum Effect {
     /// The terminal bell.
     Ring,
     Notify(Notice),
+    /// Run the SMS or voice platform's command (`[notify]`), off the screen's thread.
+    Hook(super::hook::HookCall),
     Quit,
 }
 

@@ -33,6 +33,8 @@ pub struct Settings {
     pub instruction: super::instruction::InstructionSettings,
     /// `[documents]`: how long a forward waits for its 签收 before it is reminded.
     pub documents: super::document::DocumentSettings,
+    /// `[notify]`: the SMS or voice platform's command (issue 19).
+    pub notify: super::hook::HookSettings,
 }
 
 /// Where backups go and which are kept (by default: beside the database, the default rotation,
@@ -317,6 +319,7 @@ mod tests {
             report: Default::default(),
             instruction: Default::default(),
             documents: Default::default(),
+            notify: Default::default(),
         }
     }
 

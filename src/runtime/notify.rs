@@ -16,6 +16,10 @@ pub trait Alerter {
     fn notify(&mut self, notice: &Notice);
     /// A delivery problem to tell the officer about (at most once).
     fn take_failure(&mut self) -> Option<String>;
+    /// Runs the SMS or voice platform's command for `call` (never waits for it).
+    fn hook(&mut self, call: crate::core::hook::HookCall, at: chrono::NaiveDateTime);
+    /// The hook runs finished since last asked.
+    fn take_hook_outcomes(&mut self) -> Vec<crate::core::hook::HookOutcome>;
 }
 
 /// How long a desktop notification may take before it is given up.
@@ -25,6 +29,8 @@ pub const NOTIFY_TIME_LIMIT: Duration = Duration::from_secs(2);
 pub struct TerminalAlerter {
     notices: Sender<Notice>,
     failures: Receiver<String>,
+    /// `[notify] command`'s runner, when one is configured.
+    hooks: Option<super::hook::HookRunner>,
 }
 
 impl TerminalAlerter {
@@ -42,7 +48,20 @@ impl TerminalAlerter {
                 }
             }
         });
-        Self { notices, failures }
+        Self {
+            notices,
+            failures,
+            hooks: None,
+        }
+    }
+
+    /// With the office's SMS or voice platform (`[notify]`), when a command is configured.
+    #[must_use]
+    pub fn with_hooks(mut self, settings: &crate::core::hook::HookSettings) -> Self {
+        if !settings.command.is_empty() {
+            self.hooks = Some(super::hook::HookRunner::start(settings.clone()));
+        }
+        self
     }
 }
 
@@ -59,6 +78,19 @@ impl Alerter for TerminalAlerter {
 
     fn take_failure(&mut self) -> Option<String> {
         self.failures.try_recv().ok()
+    }
+
+    fn hook(&mut self, call: crate::core::hook::HookCall, at: chrono::NaiveDateTime) {
+        if let Some(runner) = &self.hooks {
+            runner.send(call, at);
+        }
+    }
+
+    fn take_hook_outcomes(&mut self) -> Vec<crate::core::hook::HookOutcome> {
+        self.hooks
+            .as_ref()
+            .map(super::hook::HookRunner::take)
+            .unwrap_or_default()
     }
 }
 
@@ -88,12 +120,17 @@ pub fn send_with_limit(notice: &Notice, limit: Duration) -> Result<(), String> {
     }
 }
 
-/// A double for tests: records what would have been rung and shown.
-#[derive(Debug, Default)]
+/// A double for tests: records what would have been rung, shown and sent to the SMS hook; with
+/// `runner`, the hook really runs (a fake platform), its outcomes handed back like the real one's.
+#[derive(Default)]
 pub struct RecordingAlerter {
     pub rings: usize,
     pub notices: Vec<Notice>,
     pub failure: Option<String>,
+    pub hooks: Vec<crate::core::hook::HookCall>,
+    pub runner: Option<super::hook::HookRunner>,
+    /// Outcomes a test hands back as if a run had finished.
+    pub outcomes: Vec<crate::core::hook::HookOutcome>,
 }
 
 impl Alerter for RecordingAlerter {
@@ -107,5 +144,20 @@ impl Alerter for RecordingAlerter {
 
     fn take_failure(&mut self) -> Option<String> {
         self.failure.take()
+    }
+
+    fn hook(&mut self, call: crate::core::hook::HookCall, at: chrono::NaiveDateTime) {
+        if let Some(runner) = &self.runner {
+            runner.send(call.clone(), at);
+        }
+        self.hooks.push(call);
+    }
+
+    fn take_hook_outcomes(&mut self) -> Vec<crate::core::hook::HookOutcome> {
+        let mut out = std::mem::take(&mut self.outcomes);
+        if let Some(runner) = &self.runner {
+            out.extend(runner.take());
+        }
+        out
     }
 }

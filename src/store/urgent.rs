@@ -659,6 +659,38 @@ impl Store {
         self.write(|tx| insert_timeline(tx, event_id, std::slice::from_ref(line)))
     }
 
+    /// Claims the SMS hook's run for `target` reaching `rung`: true for the first to ask (this
+    /// terminal sends), false when another terminal, or this one before a restart, did.
+    pub fn claim_notify(&mut self, target: AlertTarget, rung: usize, by: &str, now: NaiveDateTime) -> Result<bool> {
+        let (table, id) = match target {
+            AlertTarget::Event(id) => ("urgent_event", id),
+            AlertTarget::Entry(id) => ("entry_alert", id),
+        };
+        self.write(|tx| {
+            let added = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO notify_claim (tbl, row_id, rung, claimed_by, claimed_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![
+                    table,
+                    id,
+                    i64::try_from(rung).unwrap_or(0),
+                    by,
+                    time_to_sql(now)
+                ])?;
+            Ok(added == 1)
+        })
+    }
+
+    /// A line on an urgent event's or an entry alert's timeline (what the SMS hook did).
+    pub fn append_alert_line(&mut self, target: AlertTarget, line: &TimelineLine) -> Result<()> {
+        self.write(|tx| match target {
+            AlertTarget::Event(id) => insert_timeline(tx, id, std::slice::from_ref(line)),
+            AlertTarget::Entry(id) => insert_entry_alert_timeline(tx, id, std::slice::from_ref(line)),
+        })
+    }
+
     /// An event's timeline, oldest first.
     pub fn timeline(&self, id: EventId) -> Result<Vec<TimelineLine>> {
         let mut stmt = self

@@ -1,0 +1,256 @@
+//! The SMS or voice hook (issue 19, item 1), driven through the real app and store with a fixed
+//! clock and fake platforms: one that records its arguments and standard input, one that hangs
+//! and one that fails. An urgent event reaches the duty leader's phone when raised and the office
+//! director's when it climbs; each outcome is on the event's timeline; a second terminal or a
+//! restart never sends twice; a failure is said once; `zhiban notify test` runs it by hand.
+
+mod cli_common;
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::time::Duration;
+
+use common::{Harness, at};
+use zhiban::config::{DEFAULT_TOML, parse};
+use zhiban::core::hook::HookSettings;
+use zhiban::core::urgent::{EventDraft, Level, new_event};
+use zhiban::runtime::hook::HookRunner;
+
+fn script(dir: &std::path::Path, name: &str, body: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.display().to_string()
+}
+
+/// A fake platform that appends "arguments|stdin" as one line to `log` and answers OK.
+fn recorder(dir: &std::path::Path, log: &std::path::Path) -> String {
+    script(
+        dir,
+        "send",
+        &format!(
+            "printf '%s|' \"$@\" >> {0}; cat >> {0}; echo >> {0}; echo 'OK 已受理 短信编号 77'",
+            log.display()
+        ),
+    )
+}
+
+fn hook(command: String, timeout: u64) -> HookSettings {
+    HookSettings {
+        command: vec![command, "{phone}".into()],
+        timeout_seconds: timeout,
+        ..HookSettings::default()
+    }
+}
+
+/// The app on a fresh file at 80×24 with `settings`' hook really running.
+fn harness(settings: &HookSettings) -> Harness {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    h.app.settings.notify = settings.clone();
+    h.alerter.runner = Some(HookRunner::start(settings.clone()));
+    h
+}
+
+fn add_event(h: &mut Harness, received: &str) -> i64 {
+    let settings = parse(DEFAULT_TOML, None).unwrap().settings;
+    let t = at(received);
+    let mut draft = EventDraft::essentials("自然灾害", Level::Major, t, "李家集镇", "河堤决口，张某某受伤");
+    draft.received_at = Some(t);
+    let event = new_event(draft, &settings.urgent, "张三", t).unwrap();
+    let lines = zhiban::core::urgent::raised(t, &settings.urgent.ladder);
+    let id = h.store.insert_event(&event, &lines).unwrap();
+    h.clock = t;
+    h.tick_to(t + chrono::Duration::seconds(2));
+    id
+}
+
+/// Waits for the run under way to finish (the fake's own time, not a guess) and hands its outcome
+/// to the app at the next tick.
+fn finish_run(h: &mut Harness) {
+    let outcome = h
+        .alerter
+        .runner
+        .as_ref()
+        .unwrap()
+        .wait(Duration::from_secs(30))
+        .expect("the run finishes");
+    h.alerter.outcomes.push(outcome);
+    let next = h.clock + chrono::Duration::seconds(1);
+    h.tick_to(next);
+}
+
+fn timeline(h: &Harness, id: i64) -> Vec<String> {
+    h.store.timeline(id).unwrap().into_iter().map(|l| l.text).collect()
+}
+
+#[test]
+fn an_escalation_reaches_the_leaders_phone_through_the_fake_platform() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("sent.txt");
+    let settings = hook(recorder(dir.path(), &log), 10);
+    let mut h = harness(&settings);
+    let id = add_event(&mut h, "2026-11-23 03:10:00");
+    // Raised: the first rung is the duty leader, 王五.
+    assert_eq!(h.alerter.hooks.len(), 1, "{:?}", h.alerter.hooks);
+    assert_eq!(h.alerter.hooks[0].name, "王五");
+    finish_run(&mut h);
+    let sent = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        sent.trim_end(),
+        "13800000003|【值班室】紧急事项：重大 自然灾害，11-23 03:10。请尽快联系值班室。",
+        "the phone as its argument, level, category and time on stdin — no content, no names"
+    );
+    assert!(!sent.contains("河堤") && !sent.contains("张某某"));
+    let lines = timeline(&h, id);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("短信/语音通知 王五 尾号0003：已发出（退出码 0）")
+                && l.contains("输出：OK 已受理 短信编号 77")),
+        "{lines:?}"
+    );
+    // Nobody acknowledges for 10 minutes: it climbs to the office director, whose phone rings.
+    h.tick_to(at("2026-11-23 03:20:02"));
+    assert_eq!(h.alerter.hooks.len(), 2, "{:?}", h.alerter.hooks);
+    assert_eq!(h.alerter.hooks[1].name, "赵六");
+    assert_eq!(h.alerter.hooks[1].phone, "0871-12345678");
+    finish_run(&mut h);
+    assert!(std::fs::read_to_string(&log).unwrap().contains("0871-12345678|"));
+    assert!(
+        timeline(&h, id)
+            .iter()
+            .any(|l| l.starts_with("短信/语音通知 赵六 尾号5678：已发出"))
+    );
+    // Reminders at the same rung send nothing more.
+    h.tick_to(at("2026-11-23 03:30:00"));
+    assert_eq!(h.alerter.hooks.len(), 2);
+    assert!(h.store.verify(true).unwrap().is_ok());
+
+    // A restart (or a second terminal) sees the same open event: nothing is sent again.
+    let mut h = h.restart(at("2026-11-23 03:31:00"));
+    h.app.settings.notify = settings.clone();
+    h.alerter.runner = Some(HookRunner::start(settings));
+    h.tick_to(at("2026-11-23 03:31:05"));
+    assert!(h.alerter.hooks.is_empty(), "claimed before: {:?}", h.alerter.hooks);
+}
+
+#[test]
+fn a_platform_that_hangs_or_fails_never_blocks_and_is_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let hang = hook(script(dir.path(), "hang", "sleep 1000"), 1);
+    let mut h = harness(&hang);
+    let id = add_event(&mut h, "2026-11-23 03:10:00");
+    assert_eq!(h.alerter.hooks.len(), 1, "queued; the screen went on");
+    assert!(h.text().contains("紧急"), "the banner is up meanwhile");
+    finish_run(&mut h);
+    let lines = timeline(&h, id);
+    assert!(
+        lines.iter().any(|l| l.contains("未发出：1 秒内没有结束，已终止")),
+        "{lines:?}"
+    );
+    let said = h.text();
+    assert!(said.contains("短信/语音通知接口未能发出"), "{said}");
+
+    // Failing too: not said again until one goes through.
+    let fail = hook(script(dir.path(), "fail", "echo 'ERR 余额不足' >&2; exit 3"), 5);
+    h.alerter.runner = Some(HookRunner::start(fail.clone()));
+    h.app.settings.notify = fail;
+    h.tick_to(at("2026-11-23 03:20:02"));
+    h.key(zhiban::core::keymap::Key::ch('2'));
+    h.key(zhiban::core::keymap::Key::ch('1'));
+    assert_eq!(h.alerter.hooks.len(), 2, "{:?}", h.alerter.hooks);
+    finish_run(&mut h);
+    let lines = timeline(&h, id);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("发送失败（退出码 3）") && l.contains("输出：ERR 余额不足")),
+        "{lines:?}"
+    );
+    assert!(
+        !h.text().contains("短信/语音通知接口未能发出"),
+        "said once:\n{}",
+        h.text()
+    );
+}
+
+#[test]
+fn without_a_command_nothing_is_sent() {
+    let mut h = Harness::new(80, 24, Some("张三"));
+    add_event(&mut h, "2026-11-23 03:10:00");
+    h.tick_to(at("2026-11-23 03:20:05"));
+    assert!(h.alerter.hooks.is_empty());
+}
+
+#[test]
+fn notify_test_runs_the_command_by_hand() {
+    let sb = cli_common::Sandbox::new();
+    let log = sb.dir.path().join("sent.txt");
+    let fake = recorder(sb.dir.path(), &log);
+    let config = sb.file(
+        "config.toml",
+        &format!("[notify]\ncommand = [\"{fake}\", \"--to\", \"{{phone}}\"]\ntimeout_seconds = 5\n"),
+    );
+    let out = sb.run(&["--config", config.to_str().unwrap(), "notify", "test", "13900000009"]);
+    let said = cli_common::success(&out);
+    assert!(
+        said.contains("短信/语音通知 试发 尾号0009：已发出（退出码 0）"),
+        "{said}"
+    );
+    let sent = std::fs::read_to_string(&log).unwrap();
+    assert!(sent.starts_with("--to|13900000009|【值班室】测试消息"), "{sent}");
+    // Failing: exit 1 with the reason; not configured, or not a number: exit 2.
+    let fail = script(sb.dir.path(), "fail", "exit 4");
+    let config = sb.file(
+        "fail.toml",
+        &format!("[notify]\ncommand = [\"{fail}\", \"{{phone}}\"]\n"),
+    );
+    let out = sb.run(&["--config", config.to_str().unwrap(), "notify", "test", "13900000009"]);
+    assert_eq!(out.status.code(), Some(1), "{}", cli_common::stderr(&out));
+    assert!(cli_common::stdout(&out).contains("发送失败（退出码 4）"));
+    let out = sb.run(&["notify", "test", "13900000009"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(cli_common::stderr(&out).contains("没有配置短信/语音接口"));
+    let out = sb.run(&["--config", config.to_str().unwrap(), "notify", "test", "1; rm -rf /"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// A collective-visit alert raised by 来访登记: the `[visit] report_to` people's phones, once each
+/// (the duty leader is also the ladder's first rung), with no names or matter in the message.
+#[test]
+fn a_collective_visit_alert_reaches_whom_to_report_to() {
+    use zhiban::core::log::{LogField, RawValues, build_entry};
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("sent.txt");
+    let settings = hook(recorder(dir.path(), &log), 10);
+    let mut h = harness(&settings);
+    let t = at("2026-11-23 09:30:00");
+    let raw: RawValues = [
+        (LogField::Kind, "事件"),
+        (LogField::Unit, zhiban::core::visit_screen::ALERT_UNIT),
+        (LogField::Content, "集体访：城关镇河西村 12 人反映宅基地纠纷"),
+        (LogField::Triage, "请示"),
+    ]
+    .iter()
+    .map(|(f, v)| (*f, (*v).to_string()))
+    .collect();
+    let entry = build_entry(&raw, "张三", t).unwrap();
+    let ladder = parse(DEFAULT_TOML, None).unwrap().settings.urgent.ladder;
+    h.store
+        .insert_entry_raising(&entry, Some(&zhiban::core::urgent::raised(t, &ladder)))
+        .unwrap();
+    h.clock = t;
+    h.tick_to(t + chrono::Duration::seconds(2));
+    let names: Vec<&str> = h.alerter.hooks.iter().map(|c| c.name.as_str()).collect();
+    assert!(names.contains(&"王五"), "{names:?}");
+    let phones: Vec<&str> = h.alerter.hooks.iter().map(|c| c.phone.as_str()).collect();
+    let mut unique = phones.clone();
+    unique.dedup();
+    assert_eq!(phones.len(), unique.len(), "each phone once: {phones:?}");
+    let message = &h.alerter.hooks[0].message;
+    assert!(
+        message.starts_with("【值班室】来访告警：请示 集体访，11-23 09:30"),
+        "{message}"
+    );
+    assert!(!message.contains("河西村") && !message.contains("宅基地"), "{message}");
+}
