@@ -261,6 +261,14 @@ enum LogCommand {
         #[arg(long, default_value_t = 100)]
         limit: usize,
     },
+    /// 打印一条记录的记录单（来电记录单等，按纸面顺序，A4；证件号码遮盖）
+    Print {
+        /// 记录编号
+        id: i64,
+        /// markdown（默认）或 text（A4 纯文本，分页、带页码）
+        #[arg(long, default_value = "markdown", value_name = "markdown|text")]
+        format: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -449,6 +457,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     entry.recorded_by = actor(args.operator.as_deref(), &config, &mut store)?;
                     let (id, _) = store.insert_entry(&entry).map_err(|e| failure(e.to_string()))?;
                     println!("{id}");
+                    Ok(())
+                }
+                LogCommand::Print { id, format } => {
+                    let format = crate::core::paper::PaperFormat::parse(&format)
+                        .map_err(|e| bad_input(format!("--format：{e}")))?;
+                    let entry = store.entry(id).map_err(|e| failure(e.to_string()))?;
+                    print!(
+                        "{}",
+                        crate::core::paper::entry_form(&entry, &config.settings.office_name, format)
+                    );
                     Ok(())
                 }
                 LogCommand::List { json, since, limit } => {

@@ -102,6 +102,7 @@ pub mod log;
 pub mod log_screen;
 pub mod name_pinyin;
 pub mod notice_screen;
+pub mod paper;
 pub mod people;
 pub mod people_screen;
 pub mod pin_policy;

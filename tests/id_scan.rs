@@ -1219,6 +1219,18 @@ fn every_verb_and_option_was_run() {
     r.run(&["visit", "checkout", &qian_qi.to_string()], None, false);
     r.run(&["visit", "checkout", &seeded.li.to_string()], None, true);
     r.run(&["visit", "checkout", "99999"], None, false);
+    // The printed forms: every number masked on paper too, in both layouts.
+    for id in [
+        seeded.zhang_first,
+        seeded.zhang_back,
+        seeded.collective,
+        seeded.qian,
+        qian_qi,
+    ] {
+        r.run(&["visit", "print", &id.to_string()], None, true);
+        r.run(&["visit", "print", &id.to_string(), "--format", "text"], None, true);
+    }
+    r.run(&["visit", "print", "99999"], None, false);
 
     // 值班记录 and 紧急事件.
     r.run(
@@ -1612,6 +1624,11 @@ fn every_verb_and_option_was_run() {
         true,
     );
     r.run(&["log", "list"], None, true);
+    for id in 1..=7 {
+        r.run(&["log", "print", &id.to_string(), "--format", "text"], None, true);
+        r.run(&["log", "print", &id.to_string()], None, true);
+    }
+    r.run(&["log", "print", "1", "--format", "pdf"], None, false);
     r.run(
         &["log", "list", "--json", "--since", &minute(600), "--limit", "0"],
         None,

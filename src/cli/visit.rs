@@ -93,6 +93,14 @@ pub(super) enum VisitCommand {
         #[arg(long, value_name = "条数")]
         limit: Option<usize>,
     },
+    /// 打印一次来访的来访登记表（A4；证件号码、电话遮盖）
+    Print {
+        /// 来访编号
+        id: i64,
+        /// markdown（默认）或 text（A4 纯文本，分页、带页码）
+        #[arg(long, default_value = "markdown", value_name = "markdown|text")]
+        format: String,
+    },
     /// 按保存期限（配置 [visit] retention_years，默认 3 年）把更早来访的证件号码和电话（含代表的）只留脱敏形式，输出处理了多少次来访；输入完整号码仍能认出重访
     Reduce {
         /// 只统计将处理多少次来访，不写入
@@ -151,6 +159,17 @@ pub(super) fn run(
             let mut store = open_store()?;
             actor(operator.as_deref(), config, &mut store)?;
             add(&mut store, &visit)
+        }
+        VisitCommand::Print { id, format } => {
+            let format = crate::core::paper::PaperFormat::parse(&format)
+                .map_err(|e| super::bad_input(format!("--format：{e}")))?;
+            let store = open_store()?;
+            let visit = store.visit(id).map_err(|e| super::failure(e.to_string()))?;
+            print!(
+                "{}",
+                crate::core::paper::visit_form(&visit, &config.settings.office_name, format)
+            );
+            Ok(())
         }
         VisitCommand::Checkout { id, operator } => {
             let mut store = open_store()?;
