@@ -1508,3 +1508,58 @@ fn a_spot_check_round_in_a_real_terminal() {
     assert_eq!(rounds[0]["units"][1]["outcome"], "未接");
     assert!(rounds[0]["units"][2]["outcome"].is_null());
 }
+
+/// Issue 18, item 3 in a real terminal: a call typed in Chinese, its content redacted from the
+/// entry's detail with the duty leader's PIN; the screen says it, the entry shows the marker, and
+/// the typed text is in neither the database file nor its write-ahead log afterwards.
+#[test]
+fn a_call_typed_in_chinese_is_redacted_with_the_leaders_pin_and_gone_from_the_file() {
+    let sandbox = Sandbox::new();
+    sandbox.set_pin("张三", OPERATOR_PIN);
+    {
+        let mut store = zhiban::store::Store::open(&sandbox.db()).expect("open the database");
+        let enrolled = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("a time");
+        store
+            .enrol_pin(
+                "王五",
+                &zhiban::pin::hash("135790").expect("hash"),
+                zhiban::core::sign_in::OPEN_ENROLMENT,
+                Some("带班领导"),
+                false,
+                enrolled,
+            )
+            .expect("the duty leader, a confirmed approver");
+    }
+    let t = sandbox.start(80, 24, &[]);
+    t.pick_operator();
+    t.open_new_entry();
+    type_call_and_save(&t);
+    t.send_keys(&["Enter"]);
+    t.see("第 1 号记录");
+    t.send_keys(&["x"]);
+    t.see("将删除的内容");
+    t.see(CONTENT);
+    t.focus("删除原因");
+    t.type_text("误录涉密内容");
+    t.focus("批准人");
+    t.send_keys(&["Tab"]);
+    t.type_text("135790");
+    t.send_keys(&["C-s"]);
+    t.see("已删除第 1 号记录的内容");
+    t.see("写前日志已清空");
+    t.send_keys(&["Escape"]);
+    t.see("已删除（原因：误录涉密内容；批准人：王五");
+    t.send_keys(&["Escape"]);
+    t.quit();
+    let mut bytes = std::fs::read(sandbox.db()).expect("the database");
+    let wal = sandbox.dir.path().join("zhiban.db-wal");
+    bytes.extend(std::fs::read(&wal).unwrap_or_default());
+    assert!(
+        !bytes.windows(CONTENT.len()).any(|w| w == CONTENT.as_bytes()),
+        "the redacted content is nowhere in the file or its log"
+    );
+    let verify = sandbox.cli(&["verify"]);
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("完整性检查通过"));
+}
