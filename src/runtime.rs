@@ -218,6 +218,9 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             .map_or_else(failed, |()| Reply::DraftsSaved),
         Request::LoadDrafts(person) => store.drafts(&person).map_or_else(failed, Reply::Drafts),
         Request::LoadFindings => store.findings().map_or_else(failed, Reply::Findings),
+        Request::Stats(period) => store
+            .stats(period, now)
+            .map_or_else(failed, |s| Reply::Stats(Box::new(s))),
         Request::Redact(req, backups) => match store.redact(&req) {
             Ok(mut done) => {
                 // Backups taken before it still hold the text: listed so they can be handled.

@@ -173,6 +173,12 @@ pub fn states() -> Vec<(String, App)> {
     }
     h.key(Key::plain(KeyCode::Esc));
     snap("交接班（返回）", &h, Mode::Handover);
+    h.key(Key::ch('s'));
+    snap("统计", &h, Mode::Stats);
+    h.key(Key::ch('y'));
+    snap("统计（按年）", &h, Mode::Stats);
+    h.key(Key::plain(KeyCode::Esc));
+    snap("交接班（统计后返回）", &h, Mode::Handover);
     h.key(Key::ch('n'));
     snap("交班单", &h, Mode::HandoverDraft);
     h.key(Key::plain(KeyCode::Esc));
