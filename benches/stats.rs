@@ -22,6 +22,9 @@ use zhiban::store::Store;
 
 const RUNS: usize = 9;
 
+/// The duty officers of the ten-year file (who gives a 交办 and records an event).
+const OFFICERS: &[&str] = &["张三", "李四", "冯刚", "郑娟", "吴洋", "周敏"];
+
 fn seed(store: &mut Store) {
     let settings = zhiban::config::parse(zhiban::config::DEFAULT_TOML, None)
         .expect("the default config")
@@ -40,7 +43,7 @@ fn seed(store: &mut Store) {
                 let received = at(&format!("{year}-{month:02}-{:02} 03:00:00", 3 + i * 7));
                 let mut draft = EventDraft::essentials("事故灾难", Level::Large, received, "李家集镇", "道路塌方");
                 draft.received_at = Some(received);
-                let officer = person(&mut rng);
+                let officer = rng.pick(OFFICERS).to_string();
                 let e = new_event(draft, &settings.urgent, &officer, received).expect("an event");
                 let id = store
                     .insert_event(&e, &raised(received, &settings.urgent.ladder))
@@ -74,7 +77,7 @@ fn seed(store: &mut Store) {
             for i in 0..30u32 {
                 let given = at(&format!("{year}-{month:02}-{:02} 10:00:00", 1 + i % 27));
                 let due = given + chrono::Duration::hours(30);
-                let by = person(&mut rng);
+                let by = rng.pick(OFFICERS).to_string();
                 let id = store
                     .add_tasks(&NewTask {
                         item: ItemRef::Entry(entry),

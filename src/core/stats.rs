@@ -572,7 +572,7 @@ fn task_rate_text(r: &OnTimeRate) -> String {
         String::new()
     };
     if r.decided() == 0 {
-        return format!("时限在本期内的交办无{pending}");
+        return format!("本期无到期的交办时限{pending}");
     }
     format!(
         "{}/{}（{}）：按时办结 {}，逾期办结 {}，超期未办结 {}{pending}",
