@@ -320,7 +320,7 @@ impl Median {
     #[must_use]
     pub fn number(&self) -> String {
         let whole = self.half_minutes / 2;
-        if self.half_minutes % 2 == 0 {
+        if self.half_minutes.is_multiple_of(2) {
             whole.to_string()
         } else {
             format!("{whole}.5")
