@@ -24,6 +24,7 @@ mod redact;
 mod report;
 mod roster;
 mod spotcheck;
+mod stats;
 mod visit;
 
 use crate::config::{self, Config};
@@ -105,6 +106,18 @@ enum Command {
     Report {
         #[command(subcommand)]
         command: report::ReportCommand,
+    },
+    /// 月度统计：一个月或一年的值班记录（按类型、分类、分级）、紧急事件与各报送对象初报按时率、来访与信访、交办按时办结率、值班人员考核（--month 与 --year 写一个）
+    Stats {
+        /// 统计的月份 YYYY-MM，如 2026-11
+        #[arg(long, value_name = "月份")]
+        month: Option<String>,
+        /// 统计的年份 YYYY，如 2025
+        #[arg(long, value_name = "年份")]
+        year: Option<String>,
+        /// 输出格式：text（默认）、md、csv（UTF-8，带 BOM，可用 Excel、WPS 直接打开）
+        #[arg(long, value_name = "格式")]
+        format: Option<String>,
     },
     /// 领导批示：照原话记录（可依据它交办）
     Instruct {
@@ -491,6 +504,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Report { command }) => {
             let config = load_config(&cli.config)?;
             report::run(command, &config, || open_store(&cli.db), crate::runtime::now())
+        }
+        Some(Command::Stats { month, year, format }) => {
+            let config = load_config(&cli.config)?;
+            stats::run(
+                month.as_deref(),
+                year.as_deref(),
+                format.as_deref(),
+                &config,
+                || open_store(&cli.db),
+                crate::runtime::now(),
+            )
         }
         Some(Command::Instruct { command }) => {
             let mut store = open_store(&cli.db)?;

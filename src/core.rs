@@ -122,6 +122,8 @@ pub mod shared;
 pub mod sign_in;
 pub mod spotcheck;
 pub mod spotcheck_screen;
+pub mod stats;
+pub mod stats_screen;
 pub mod tasks_screen;
 pub mod text;
 pub mod text_buffer;

@@ -225,6 +225,9 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         Request::AppendAlertLine(target, line) => store
             .append_alert_line(target, &line)
             .map_or_else(failed, |()| Reply::TimelineAppended),
+        Request::Stats(period) => store
+            .stats(period, now)
+            .map_or_else(failed, |s| Reply::Stats(Box::new(s))),
         Request::Redact(req, backups) => match store.redact(&req) {
             Ok(mut done) => {
                 // Backups taken before it still hold the text: listed so they can be handled.

@@ -24,6 +24,7 @@ pub mod retention;
 pub mod roster;
 pub mod search;
 pub mod spotcheck;
+pub mod stats;
 pub mod urgent;
 pub mod visit;
 
@@ -69,6 +70,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0026_redaction.sql"),
     include_str!("../migrations/0027_visit_retention.sql"),
     include_str!("../migrations/0028_notify_claim.sql"),
+    include_str!("../migrations/0029_stats_indexes.sql"),
 ];
 
 /// The schema version this build writes.

@@ -15,6 +15,7 @@ pub mod redact_screen;
 pub mod roster_screen;
 pub mod search_screen;
 pub mod spotcheck_screen;
+pub mod stats_screen;
 pub mod tasks_screen;
 pub mod theme;
 pub mod urgent_screen;
@@ -155,6 +156,7 @@ fn render_screen(frame: &mut Frame, area: Rect, app: &App) {
             None => findings_screen::render(frame, area, app),
         },
         ScreenId::Redact => redact_screen::render(frame, area, app),
+        ScreenId::Stats => stats_screen::render(frame, area, &s.stats),
         ScreenId::People => match &s.people.form {
             Some(form) => form::render_form(frame, area, &form.form),
             None => people_screen::render(frame, area, app),

@@ -751,7 +751,9 @@ fn a_handover_with_one_open_item_is_confirmed_signed_by_both_and_then_read_only(
     std::fs::create_dir_all(&config).unwrap();
     std::fs::write(
         config.join("config.toml"),
-        "[roster]\nfirst_day = \"2026-11-01\"\nshift_starts = []\nleaders = []\nprimaries = []\n",
+        // No automatic backup either: its message on the status line would hide the refusal
+        // read below (under load it finished just then: a CI run failed so).
+        "[roster]\nfirst_day = \"2026-11-01\"\nshift_starts = []\nleaders = []\nprimaries = []\n\n[backup]\ndir = \"\"\ndaily = false\n",
     )
     .unwrap();
     // 李四, the incoming officer, was enrolled beforehand (signing never sets a PIN).

@@ -400,11 +400,13 @@ fn mode_name(m: Mode) -> &'static str {
         Mode::Holidays => "Holidays",
         Mode::HolidayDetail => "HolidayDetail",
         Mode::Redact => "Redact",
+        Mode::Stats => "Stats",
     }
 }
 
 /// Every mode a screen can be in (`Global` is not one: it is the keys every mode has).
-const MODES: [Mode; 34] = [
+const MODES: [Mode; 35] = [
+    Mode::Stats,
     Mode::Redact,
     Mode::Docs,
     Mode::DocDetail,
@@ -740,6 +742,12 @@ fn tour(h: &mut Harness, s: &Seeded, scan: &mut Scan) {
     scan.check("交班单：签字", h, None);
     esc(h);
     esc(h);
+    home(h);
+    h.key(Key::ch('4'));
+    h.key(Key::ch('s'));
+    scan.check("统计", h, None);
+    h.key(Key::ch('y'));
+    scan.check("统计（按年）", h, None);
     home(h);
     h.key(Key::ch('4'));
     h.key(Key::ch('r'));
@@ -1839,6 +1847,12 @@ fn every_verb_and_option_was_run() {
     r.run(&["handover", "list"], None, true);
     r.run(&["handover", "list", "--json"], None, true);
     r.run(&["handover", "print", "1"], None, true);
+    // 统计 of this month and this year (the visits seeded above, their numbers never shown).
+    r.run(&["stats", "--month", &month], None, true);
+    let year = real_now.format("%Y").to_string();
+    for format in ["text", "md", "csv"] {
+        r.run(&["stats", "--year", &year, "--format", format], None, true);
+    }
     r.run(&["report", "daily"], None, true);
     r.run(&["report", "daily", "--date", &today], None, true);
     // The period in progress holds what was seeded a minute ago (a dated one may not have begun).

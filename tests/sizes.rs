@@ -173,6 +173,12 @@ pub fn states() -> Vec<(String, App)> {
     }
     h.key(Key::plain(KeyCode::Esc));
     snap("交接班（返回）", &h, Mode::Handover);
+    h.key(Key::ch('s'));
+    snap("统计", &h, Mode::Stats);
+    h.key(Key::ch('y'));
+    snap("统计（按年）", &h, Mode::Stats);
+    h.key(Key::plain(KeyCode::Esc));
+    snap("交接班（统计后返回）", &h, Mode::Handover);
     h.key(Key::ch('n'));
     snap("交班单", &h, Mode::HandoverDraft);
     h.key(Key::plain(KeyCode::Esc));
@@ -325,7 +331,7 @@ fn sweep(states: &[(String, App)], sizes: &[(u16, u16)]) -> Vec<String> {
 #[test]
 fn every_screen_draws_at_every_size_without_a_panic() {
     let states = states();
-    assert_eq!(states.len(), 43, "every state was reached");
+    assert_eq!(states.len(), 46, "every state was reached");
     let sizes: Vec<(u16, u16)> = sizes().into_iter().collect();
     let quiet = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));

@@ -685,6 +685,10 @@ impl Screen for HandoverScreen {
                 cx.command(Command::Open(Target::Roster));
                 Request::None
             }
+            (Mode::Handover, Action::OpenStats) => {
+                cx.command(Command::Open(Target::Stats));
+                Request::None
+            }
             (Mode::Handover, Action::OpenHolidays) => {
                 cx.command(Command::Open(Target::Holidays));
                 Request::None

@@ -173,6 +173,8 @@ pub enum Mode {
     HolidayDetail,
     /// 删除误录内容: what a redaction did (its form is `Form`).
     Redact,
+    /// 统计: a month's or a year's figures.
+    Stats,
 }
 
 /// Everything a key can ask for.
@@ -327,6 +329,10 @@ pub enum Action {
     EditContact,
     /// Take the contact shown out of the directory.
     RemoveContact,
+    /// Open 统计.
+    OpenStats,
+    /// 统计: a month ↔ its year.
+    ToggleYear,
     /// Open 节日值班表.
     OpenHolidays,
     NewHolidayRound,
@@ -447,6 +453,8 @@ impl Action {
             Self::EditContact => "更正",
             Self::RemoveContact => "移除",
             Self::OpenHolidays => "节日值班表",
+            Self::OpenStats => "统计",
+            Self::ToggleYear => "按月/按年",
             Self::NewHolidayRound => "新建收集",
             Self::MarkReceived => "已收到",
             Self::ReportUpward => "本单位上报",
@@ -605,6 +613,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Handover, &[p(C::Enter)], Action::Open, true),
     b(Mode::Handover, &[Key::ch('r')], Action::OpenRoster, true),
     b(Mode::Handover, &[Key::ch('h')], Action::OpenHolidays, false),
+    b(Mode::Handover, &[Key::ch('s')], Action::OpenStats, false),
     b(Mode::Handover, &[p(C::Up), Key::ch('k')], Action::Up, false),
     b(Mode::Handover, &[p(C::Down), Key::ch('j')], Action::Down, false),
     b(Mode::Handover, &[p(C::PageUp)], Action::PageUp, false),
@@ -760,6 +769,19 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::SpotCheckDetail, &[Key::ch('?')], Action::Help, true),
     b(Mode::SpotCheckDetail, &[Key::ch('q')], Action::Quit, false),
     // 节日值班表: the holiday rounds.
+    // 统计.
+    b(Mode::Stats, &[p(C::Left), Key::ch('h')], Action::PrevPeriod, true),
+    b(Mode::Stats, &[p(C::Right), Key::ch('l')], Action::NextPeriod, true),
+    b(Mode::Stats, &[Key::ch('y')], Action::ToggleYear, true),
+    b(Mode::Stats, &[p(C::Home), Key::ch('t')], Action::Today, false),
+    b(Mode::Stats, &[p(C::Up), Key::ch('k')], Action::Up, false),
+    b(Mode::Stats, &[p(C::Down), Key::ch('j')], Action::Down, false),
+    b(Mode::Stats, &[p(C::PageUp)], Action::PageUp, false),
+    b(Mode::Stats, &[p(C::PageDown), Key::ch(' ')], Action::PageDown, false),
+    b(Mode::Stats, &[p(C::Esc), Key::ch('b')], Action::Back, true),
+    b(Mode::Stats, &[Key::ch(':')], Action::GoTo, false),
+    b(Mode::Stats, &[Key::ch('?')], Action::Help, true),
+    b(Mode::Stats, &[Key::ch('q')], Action::Quit, false),
     b(Mode::Holidays, &[Key::ch('n')], Action::NewHolidayRound, true),
     b(Mode::Holidays, &[p(C::Enter)], Action::Open, true),
     b(Mode::Holidays, &[p(C::Up), Key::ch('k')], Action::Up, false),

@@ -243,7 +243,8 @@ impl ReportEvent {
     }
 
     /// The first report to `recipient` on `channel` sent by `t`.
-    fn first_sent(&self, recipient: &str, channel: Channel, t: NaiveDateTime) -> Option<NaiveDateTime> {
+    #[must_use]
+    pub fn first_sent(&self, recipient: &str, channel: Channel, t: NaiveDateTime) -> Option<NaiveDateTime> {
         self.reports
             .iter()
             .filter(|r| r.recipient == recipient && r.channel == channel && r.sent_at <= t)
@@ -387,7 +388,10 @@ pub struct FirstReport {
 }
 
 impl FirstReport {
-    fn new(due: NaiveDateTime, sent: Option<NaiveDateTime>, as_of: NaiveDateTime, window: &Window) -> Self {
+    /// `due` against the first report `sent` (if by `as_of`), as of `as_of`; counted when `due`
+    /// falls in `window`. Also the 月度统计's rule, for first reports and for 交办 deadlines.
+    #[must_use]
+    pub fn new(due: NaiveDateTime, sent: Option<NaiveDateTime>, as_of: NaiveDateTime, window: &Window) -> Self {
         let outcome = match sent {
             Some(at) if at <= due => Punctuality::OnTime { at },
             Some(at) => Punctuality::Late { at, by: at - due },
@@ -537,7 +541,8 @@ pub struct OnTimeRate {
 }
 
 impl OnTimeRate {
-    fn add(&mut self, f: &FirstReport) {
+    /// Counts `f` under its outcome when its deadline falls in the window.
+    pub fn add(&mut self, f: &FirstReport) {
         if !f.counted {
             return;
         }

@@ -294,6 +294,8 @@ pub enum Request {
     },
     /// The newest 查岗 rounds.
     LoadSpotChecks,
+    /// The 月度统计 of a month or a year, as of now (answered by the reader).
+    Stats(super::stats::Period),
     /// Start a round (answered [`Reply::CycleSaved`] with its id).
     AddSpotCheck(Box<NewSpotCheck>),
     /// Holiday rounds of the last weeks (节日值班表).
@@ -434,6 +436,7 @@ pub enum Reply {
     SpotChecks(Vec<SpotCheck>),
     /// Holiday rounds, newest due first.
     HolidayRounds(Vec<super::holiday::HolidayRound>),
+    Stats(Box<super::stats::Stats>),
     /// The request failed; why, in the store's words.
     Failed(String),
     /// A write refused because a row it would change was changed outside the app (the store
@@ -480,6 +483,8 @@ pub enum Target {
     SpotChecks,
     /// 节日值班表.
     Holidays,
+    /// 统计.
+    Stats,
     /// 删除误录内容 of one record's field, from its detail.
     Redact(Box<RedactSubject>),
 }

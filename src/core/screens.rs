@@ -18,6 +18,7 @@ use super::roster_screen::RosterScreen;
 use super::screen::Screen;
 use super::search_screen::SearchScreen;
 use super::spotcheck_screen::SpotCheckScreen;
+use super::stats_screen::StatsScreen;
 use super::tasks_screen::TasksScreen;
 use super::urgent_screen::UrgentScreen;
 use super::visit_screen::VisitScreen;
@@ -84,6 +85,7 @@ screens! {
     SpotChecks => spotchecks: SpotCheckScreen, "查岗", Some(ScreenId::Log);
     Holidays => holidays: HolidayScreen, "节日值班表", Some(ScreenId::Handover);
     Redact => redact: RedactScreen, "删除误录内容", Some(ScreenId::Log);
+    Stats => stats: StatsScreen, "统计", Some(ScreenId::Handover);
 }
 
 impl ScreenId {

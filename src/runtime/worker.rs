@@ -298,12 +298,12 @@ impl Reader {
         })
     }
 
-    /// Whether `request` is a query the reader answers: searches and visitor lookups.
+    /// Whether `request` is a query the reader answers: searches, visitor lookups and the 统计.
     #[must_use]
     pub fn takes(request: &Request) -> bool {
         matches!(
             request,
-            Request::Search { .. } | Request::LookupVisitors(_) | Request::LookupAllVisitors(_)
+            Request::Search { .. } | Request::LookupVisitors(_) | Request::LookupAllVisitors(_) | Request::Stats(_)
         )
     }
 
