@@ -115,7 +115,7 @@ enum Command {
         /// 统计的年份 YYYY，如 2025
         #[arg(long, value_name = "年份")]
         year: Option<String>,
-        /// 输出格式：text（默认）、md、csv（UTF-8，带 BOM，可用 Excel、WPS 直接打开）
+        /// 输出格式：text（默认）、md、csv（UTF-8，带 BOM，可用 Excel、WPS 直接打开）、a4（按 A4 排版、分页带页码，供打印）
         #[arg(long, value_name = "格式")]
         format: Option<String>,
     },

@@ -1850,7 +1850,7 @@ fn every_verb_and_option_was_run() {
     // 统计 of this month and this year (the visits seeded above, their numbers never shown).
     r.run(&["stats", "--month", &month], None, true);
     let year = real_now.format("%Y").to_string();
-    for format in ["text", "md", "csv"] {
+    for format in ["text", "md", "csv", "a4"] {
         r.run(&["stats", "--year", &year, "--format", format], None, true);
     }
     r.run(&["report", "daily"], None, true);

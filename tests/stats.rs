@@ -482,7 +482,10 @@ fn zhiban_stats_refuses_bad_arguments_with_exit_2() {
         (vec!["stats", "--month", "2026/11"], "YYYY-MM"),
         (vec!["stats", "--year", "26"], "四位数"),
         (vec!["stats", "--month", "2099-01"], "尚未开始"),
-        (vec!["stats", "--month", "2026-11", "--format", "xls"], "text、md、csv"),
+        (
+            vec!["stats", "--month", "2026-11", "--format", "xls"],
+            "text、md、csv、a4",
+        ),
     ] {
         let out = sb.run(&args);
         let err = String::from_utf8_lossy(&out.stderr);

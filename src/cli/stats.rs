@@ -1,4 +1,4 @@
-//! `zhiban stats --month YYYY-MM | --year YYYY [--format text|md|csv]`: the 月度统计 of a month or
+//! `zhiban stats --month YYYY-MM | --year YYYY [--format text|md|csv|a4]`: the 月度统计 of a month or
 //! a year on stdout (a period in progress as of now). CSV is UTF-8 with a BOM.
 
 use std::io::Write;
@@ -15,6 +15,8 @@ enum Format {
     Text,
     Markdown,
     Csv,
+    /// The text laid out for A4 (76 columns, numbered pages): for printing.
+    A4,
 }
 
 /// The period asked for: exactly one of `--month` and `--year`, begun by `now`.
@@ -56,8 +58,11 @@ pub(super) fn run(
         None | Some("text" | "txt") => Format::Text,
         Some("md" | "markdown") => Format::Markdown,
         Some("csv") => Format::Csv,
+        Some("a4") => Format::A4,
         Some(other) => {
-            return Err(bad_input(format!("--format：格式“{other}”无效，可写：text、md、csv")));
+            return Err(bad_input(format!(
+                "--format：格式“{other}”无效，可写：text、md、csv、a4"
+            )));
         }
     };
     let period = period(month, year, now)?;
@@ -68,6 +73,7 @@ pub(super) fn run(
         Format::Text => stats.to_text(office).into_bytes(),
         Format::Markdown => stats.to_markdown(office).into_bytes(),
         Format::Csv => stats.to_csv(office),
+        Format::A4 => crate::core::paper::a4_pages(&stats.to_text(office), "zhiban stats（月度统计）").into_bytes(),
     };
     let mut out = std::io::stdout().lock();
     out.write_all(&bytes)

@@ -46,6 +46,8 @@ enum Block {
     Section(String),
     Row(String, String),
     Para(String),
+    /// One line of a text already laid out (wrapped, no blank after it).
+    Line(String),
     Signatures(Vec<String>),
 }
 
@@ -67,6 +69,7 @@ fn markdown(blocks: &[Block], footnote: &str) -> String {
                 out.push_str(&format!("- **{k}**：{}\n", v.replace('\n', "<br>")));
             }
             Block::Para(p) => out.push_str(&format!("{}\n\n", p.trim())),
+            Block::Line(l) => out.push_str(&format!("{l}\n")),
             Block::Signatures(names) => {
                 out.push('\n');
                 for n in names {
@@ -124,6 +127,7 @@ fn a4_text(blocks: &[Block], footnote: &str) -> String {
                 lines.extend(wrapped(p.trim(), A4_COLUMNS));
                 lines.push(String::new());
             }
+            Block::Line(l) => lines.extend(wrapped(l.trim_end(), A4_COLUMNS)),
             Block::Signatures(names) => {
                 lines.push(String::new());
                 for n in names {
@@ -154,6 +158,16 @@ fn a4_text(blocks: &[Block], footnote: &str) -> String {
         }
     }
     out
+}
+
+/// A text already composed (the 月度统计's) laid out on A4 pages: its first line centred as the
+/// title, every other line wrapped to the width, numbered pages.
+#[must_use]
+pub fn a4_pages(text: &str, footnote: &str) -> String {
+    let mut lines = text.lines();
+    let mut blocks = vec![Block::Title(lines.next().unwrap_or("").trim().to_string())];
+    blocks.extend(lines.map(|l| Block::Line(l.to_string())));
+    a4_text(&blocks, footnote)
 }
 
 /// What a kind's record sheet is called.
@@ -399,6 +413,20 @@ mod tests {
         assert!(md.contains("- **内容**：第一行<br>第二行\n"));
         assert!(md.contains("- **备注**：（无）\n"));
         assert!(md.contains("记录人签字："));
+    }
+
+    #[test]
+    fn a_composed_text_is_laid_out_on_a4_with_its_title_centred() {
+        let text = format!(
+            "某某县 值班统计（2025年11月）\n\n一、值班记录\n{}\n",
+            "冯刚：记录 1403 件，".repeat(12)
+        );
+        let page = a4_pages(&text, "zhiban stats");
+        let lines: Vec<&str> = page.lines().collect();
+        assert!(lines[0].starts_with("  ") && lines[0].trim() == "某某县 值班统计（2025年11月）");
+        assert!(lines.iter().all(|l| width(l) <= A4_COLUMNS));
+        assert!(page.contains("一、值班记录\n"));
+        assert!(lines.last().unwrap().contains("第 1 页 共 1 页"));
     }
 
     #[test]
