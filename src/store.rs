@@ -215,6 +215,9 @@ pub struct Store {
     /// period): the idle steps rewrite the search index too, so that the tombstoned documents'
     /// tokens leave its pages ([`Store::tidy_search_index`]).
     purge_wanted: bool,
+    /// Visits reduced since the index was last rewritten for them: the idle app rewrites it
+    /// every `store::retention::PURGE_AFTER_VISITS`, not after each day's handful.
+    reduced_since_purge: usize,
     /// A bulk import is under way ([`Store::begin_import`]).
     importing: bool,
     /// Rows the guard found changed outside the app during the write under way (`store/guard.rs`).
@@ -334,6 +337,7 @@ impl Store {
             seen_audit_head: None,
             merge_wanted: true,
             purge_wanted: false,
+            reduced_since_purge: 0,
             pending: audit::Pending::default(),
             importing: false,
             findings: guard::Findings::default(),

@@ -1070,8 +1070,9 @@ fn batches_go_on_where_the_last_stopped_and_a_bad_key_is_said_in_words() {
 /// After a reduction the idle steps rewrite the search index: the reduced phone's pieces, which a
 /// delete in the contentless index only hides, leave the file's pages.
 #[test]
-fn the_idle_steps_rewrite_the_index_after_a_reduction() {
+fn the_idle_steps_rewrite_the_index_once_enough_visits_were_reduced() {
     use zhiban::core::retention;
+    use zhiban::store::retention::PURGE_AFTER_VISITS;
     let dir = tempfile::tempdir().unwrap();
     let mut s = store(&dir);
     let mut d = draft("赵六", &resident_id("53010219800101123"));
@@ -1080,16 +1081,33 @@ fn the_idle_steps_rewrite_the_index_after_a_reduction() {
     // "738": the middle of the phone's pieces as the index's pages hold them.
     assert!(has(&file_bytes(&dir), "738"), "the index holds the phone's pieces");
     let now = at("2026-12-05 10:00");
-    assert_eq!(
-        s.reduce_visits_step(retention::cutoff(now, 3), 500, "（系统）", now)
-            .unwrap(),
-        (1, false)
-    );
-    assert!(has(&file_bytes(&dir), "738"), "a delete only hides them");
+    let cutoff = retention::cutoff(now, 3);
+    assert_eq!(s.reduce_visits_step(cutoff, 500, "（系统）", now).unwrap(), (1, false));
+    // One visit: no rewrite of the whole index for it (the idle steps only merge).
     let mut steps = 0;
     while s.tidy_search_index().unwrap() {
         steps += 1;
         assert!(steps < 1000, "the idle steps end");
+    }
+    assert!(
+        has(&file_bytes(&dir), "738"),
+        "a delete only hides them, until the rewrite"
+    );
+    // Enough visits later: the idle steps rewrite it, and the pieces leave the file.
+    let start = at("2021-04-01 08:00");
+    for i in 0..PURGE_AFTER_VISITS {
+        // Numbers whose digits never spell the probe: a 介绍信 (证件类型 其他), no phone.
+        let mut d = draft("钱七", "介绍信 市水利局");
+        d.id_type = "其他".into();
+        d.phone = String::new();
+        let when = start + chrono::Duration::minutes(i64::try_from(i).unwrap());
+        s.add_visit(&build(&d, when)).unwrap();
+    }
+    while s.reduce_visits_step(cutoff, 500, "（系统）", now).unwrap().1 {}
+    let mut steps = 0;
+    while s.tidy_search_index().unwrap() {
+        steps += 1;
+        assert!(steps < 10_000, "the idle steps end");
     }
     assert!(
         !has(&file_bytes(&dir), "738"),

@@ -136,6 +136,10 @@ fn needs_reducing(v: &Numbers, reps: &[(i64, String, String)]) -> bool {
             .any(|(_, n, p)| reduced_id(n) != *n || reduced_phone(p) != *p)
 }
 
+/// Visits reduced between two rewrites of the search index by the idle app (`zhiban visit
+/// reduce` rewrites it after every run).
+pub const PURGE_AFTER_VISITS: usize = 1000;
+
 impl Store {
     /// The key of the digests, once its file exists (looked for again while it does not: a
     /// reduction in another process makes it). A file that is not a regular file of 32 bytes is
@@ -248,8 +252,12 @@ impl Store {
             )?;
             Ok(())
         })?;
-        if done > 0 {
-            // The visits' old documents are tombstones in the index: the idle steps rewrite it.
+        // The visits' old documents are tombstones in the index: the idle steps rewrite it once
+        // enough have gathered (a rewrite at ten years is 12–16 s of work: not for each day's
+        // handful of visits; the first run at ten years reaches it at once).
+        self.reduced_since_purge += done;
+        if self.reduced_since_purge >= PURGE_AFTER_VISITS {
+            self.reduced_since_purge = 0;
             self.want_purge();
         }
         if !more {
@@ -272,6 +280,7 @@ impl Store {
                     // search index's pages, then the log.
                     self.purge_search_index()?;
                     self.purge_wanted = false;
+                    self.reduced_since_purge = 0;
                     self.empty_wal()?;
                 }
                 return Ok(total);
