@@ -72,6 +72,42 @@ macro_rules! one_form_screen {
     };
 }
 
+/// The typing, pasting, dirty and saving plumbing of a screen whose one form is an approver's
+/// (`form: Option<ApproverForm>`: 人员与 PIN, 完整性发现, 删除误录内容); `discard_form` stays the
+/// screen's own (each forgets its own purpose with the form).
+macro_rules! approver_form_screen {
+    () => {
+        fn on_char(&mut self, c: char, cx: &mut $crate::core::screen::Cx<'_>) {
+            if let Some(form) = &mut self.form {
+                form.on_char(c, cx);
+            }
+        }
+
+        fn on_paste(&mut self, text: &str, cx: &mut $crate::core::screen::Cx<'_>) {
+            match &mut self.form {
+                Some(form) => form.on_paste(text, cx),
+                None => cx.say("粘贴只能在填写表单时使用"),
+            }
+        }
+
+        fn has_unsaved(&self) -> bool {
+            self.form
+                .as_ref()
+                .is_some_and($crate::core::approver_form::ApproverForm::dirty)
+        }
+
+        fn form_dirty(&self) -> bool {
+            self.has_unsaved()
+        }
+
+        fn saving(&self) -> bool {
+            self.form
+                .as_ref()
+                .is_some_and($crate::core::approver_form::ApproverForm::waiting)
+        }
+    };
+}
+
 pub mod alerts;
 pub mod anchor;
 pub mod app;

@@ -81,6 +81,24 @@ impl Sandbox {
             .expect("set the PIN");
     }
 
+    /// Enrols `name` as the duty leader while enrolment is open: a confirmed approver.
+    fn enrol_leader(&self, name: &str, pin: &str) {
+        let mut store = zhiban::store::Store::open(&self.db()).expect("open the database");
+        let enrolled = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("a time");
+        store
+            .enrol_pin(
+                name,
+                &zhiban::pin::hash(pin).expect("hash"),
+                zhiban::core::sign_in::OPEN_ENROLMENT,
+                Some("带班领导"),
+                false,
+                enrolled,
+            )
+            .expect("the duty leader, a confirmed approver");
+    }
+
     /// The whole environment the app sees: nothing is inherited from the test process.
     fn env(&self) -> Vec<(String, String)> {
         let path = |sub: &str| self.dir.path().join(sub).display().to_string();
@@ -1518,22 +1536,7 @@ fn a_spot_check_round_in_a_real_terminal() {
 fn a_call_typed_in_chinese_is_redacted_with_the_leaders_pin_and_gone_from_the_file() {
     let sandbox = Sandbox::new();
     sandbox.set_pin("张三", OPERATOR_PIN);
-    {
-        let mut store = zhiban::store::Store::open(&sandbox.db()).expect("open the database");
-        let enrolled = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .expect("a time");
-        store
-            .enrol_pin(
-                "王五",
-                &zhiban::pin::hash("135790").expect("hash"),
-                zhiban::core::sign_in::OPEN_ENROLMENT,
-                Some("带班领导"),
-                false,
-                enrolled,
-            )
-            .expect("the duty leader, a confirmed approver");
-    }
+    sandbox.enrol_leader("王五", "135790");
     let t = sandbox.start(80, 24, &[]);
     t.pick_operator();
     t.open_new_entry();

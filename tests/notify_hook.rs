@@ -13,7 +13,6 @@ use std::time::Duration;
 use common::{Harness, at};
 use zhiban::config::{DEFAULT_TOML, parse};
 use zhiban::core::hook::HookSettings;
-use zhiban::core::urgent::{EventDraft, Level, new_event};
 use zhiban::runtime::hook::HookRunner;
 
 fn script(dir: &std::path::Path, name: &str, body: &str) -> String {
@@ -52,16 +51,7 @@ fn harness(settings: &HookSettings) -> Harness {
 }
 
 fn add_event(h: &mut Harness, received: &str) -> i64 {
-    let settings = parse(DEFAULT_TOML, None).unwrap().settings;
-    let t = at(received);
-    let mut draft = EventDraft::essentials("自然灾害", Level::Major, t, "李家集镇", "河堤决口，张某某受伤");
-    draft.received_at = Some(t);
-    let event = new_event(draft, &settings.urgent, "张三", t).unwrap();
-    let lines = zhiban::core::urgent::raised(t, &settings.urgent.ladder);
-    let id = h.store.insert_event(&event, &lines).unwrap();
-    h.clock = t;
-    h.tick_to(t + chrono::Duration::seconds(2));
-    id
+    common::add_major_event(h, received, "河堤决口，张某某受伤")
 }
 
 /// Waits for the run under way to finish (the fake's own time, not a guess) and hands its outcome

@@ -65,6 +65,31 @@ fn holds(bytes: &[u8], needle: &str) -> bool {
     bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
+/// `content` added to entry `id`'s content by a correction at 09:30 (its old value kept).
+fn amend_content(s: &mut Store, id: i64, content: String) {
+    s.amend(&AmendRequest {
+        entry_id: id,
+        changes: vec![(LogField::Content, content)],
+        reason: "补充".into(),
+        amended_by: "张三".into(),
+        amended_at: at("2026-11-23 09:30"),
+    })
+    .unwrap();
+}
+
+/// The day shift's handover signed at 16:30, every item confirmed, with `summary` as its notes.
+fn sign_handover(s: &mut Store, summary: String) -> i64 {
+    let now = at("2026-11-23 16:30");
+    let state = s.open_state(now).unwrap();
+    let mut d = build_draft(&state, "张三", "李四", at("2026-11-23 08:30"), now);
+    d.summary = summary;
+    for item in &mut d.items {
+        item.check = Check::Confirmed;
+    }
+    assert!(!d.items.is_empty(), "the open entry is handed over");
+    s.sign_handover(&d, &[], now).unwrap()
+}
+
 fn request(record: Record, field: &str, by: &str, now: NaiveDateTime) -> RedactRequest {
     RedactRequest {
         record,
@@ -86,23 +111,9 @@ fn a_planted_text_leaves_no_trace_in_the_file_its_wal_or_the_search() {
     let (_dir, mut s, path) = store();
     let id = call(&mut s, &format!("{PLANTED}。请转告"), at("2026-11-23 09:00"));
     // Amended once: the old value keeps the text, the new one too.
-    s.amend(&AmendRequest {
-        entry_id: id,
-        changes: vec![(LogField::Content, format!("{PLANTED}。已转告办公室"))],
-        reason: "补充".into(),
-        amended_by: "张三".into(),
-        amended_at: at("2026-11-23 09:30"),
-    })
-    .unwrap();
+    amend_content(&mut s, id, format!("{PLANTED}。已转告办公室"));
     // A handover quotes it in an item (its first line, cut) and in the officer's notes.
-    let state = s.open_state(at("2026-11-23 16:30")).unwrap();
-    let mut d = build_draft(&state, "张三", "李四", at("2026-11-23 08:30"), at("2026-11-23 16:30"));
-    d.summary = format!("重点：{PLANTED}");
-    for item in &mut d.items {
-        item.check = Check::Confirmed;
-    }
-    assert!(!d.items.is_empty(), "the open entry is handed over");
-    let handover = s.sign_handover(&d, &[], at("2026-11-23 16:30")).unwrap();
+    let handover = sign_handover(&mut s, format!("重点：{PLANTED}"));
     // A 值班日报 sent with it, and one sent before it was typed (left as it was).
     let w = Window::in_progress(at("2026-11-23 16:30"), DEFAULT_DAY_ENDS);
     let sending = |text: String, when: &str| ReportSending {
@@ -262,20 +273,8 @@ fn a_document_title_typed_by_mistake_is_redacted() {
 fn outside_a_redaction_the_triggers_refuse_the_same_rewrites() {
     let (_dir, mut s, path) = store();
     let id = call(&mut s, "普通来电内容", at("2026-11-23 09:00"));
-    s.amend(&AmendRequest {
-        entry_id: id,
-        changes: vec![(LogField::Content, "普通来电内容（补）".into())],
-        reason: "补充".into(),
-        amended_by: "张三".into(),
-        amended_at: at("2026-11-23 09:30"),
-    })
-    .unwrap();
-    let state = s.open_state(at("2026-11-23 16:30")).unwrap();
-    let mut d = build_draft(&state, "张三", "李四", at("2026-11-23 08:30"), at("2026-11-23 16:30"));
-    for item in &mut d.items {
-        item.check = Check::Confirmed;
-    }
-    let handover = s.sign_handover(&d, &[], at("2026-11-23 16:30")).unwrap();
+    amend_content(&mut s, id, "普通来电内容（补）".into());
+    let handover = sign_handover(&mut s, String::new());
     let conn = Connection::open(&path).unwrap();
     for sql in [
         "UPDATE log_amendment SET old_value = '' WHERE entry_id = ?1".to_string(),

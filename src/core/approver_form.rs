@@ -47,6 +47,23 @@ pub enum Outcome {
     Redacted(Box<super::redaction::Redacted>),
 }
 
+/// Who may sign as an approver, for the 由谁 choice: every confirmed approver with a PIN, the
+/// officer at the keyboard first when they are one (the store refuses anyone else anyway).
+#[must_use]
+pub fn confirmed_approvers(cx: &Cx<'_>) -> Vec<(String, bool)> {
+    let mut approvers: Vec<(String, bool)> = cx
+        .shared
+        .pins
+        .iter()
+        .filter(|p| p.pin_set_at.is_some() && p.approver_confirmed.is_some())
+        .map(|p| (p.name.clone(), false))
+        .collect();
+    if let Some(i) = approvers.iter().position(|(n, _)| n == cx.operator) {
+        approvers.swap(0, i);
+    }
+    approvers
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApproverForm {
     pub form: Form<ApproverField>,

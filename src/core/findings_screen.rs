@@ -3,7 +3,7 @@
 //! which re-bases the row (its audit is written again as it stands, by them). The finding stays,
 //! listed as acknowledged, by whom, when. Until then the status line stays red on every screen.
 
-use super::approver_form::{ApproverForm, Outcome};
+use super::approver_form::{ApproverForm, Outcome, confirmed_approvers};
 pub use super::integrity::{IntegrityFinding, table_label};
 use super::keymap::{Action, Mode};
 use super::screen::{Command, Cx, OpId, Reply, Request, Screen};
@@ -39,19 +39,10 @@ impl FindingsScreen {
             return;
         }
         // Any confirmed approver may acknowledge: the store refuses anyone else.
-        let mut approvers: Vec<(String, bool)> = cx
-            .shared
-            .pins
-            .iter()
-            .filter(|p| p.pin_set_at.is_some() && p.approver_confirmed.is_some())
-            .map(|p| (p.name.clone(), false))
-            .collect();
+        let approvers = confirmed_approvers(cx);
         if approvers.is_empty() {
             cx.say("没有已确认的领导：完整性发现须由领导核实确认");
             return;
-        }
-        if let Some(i) = approvers.iter().position(|(n, _)| n == cx.operator) {
-            approvers.swap(0, i);
         }
         let title = format!(
             "确认第 {} 项发现：{} 第 {} 行{}",
@@ -93,34 +84,11 @@ impl Screen for FindingsScreen {
         }
     }
 
-    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
-        if let Some(form) = &mut self.form {
-            form.on_char(c, cx);
-        }
-    }
-
-    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
-        match &mut self.form {
-            Some(form) => form.on_paste(text, cx),
-            None => cx.say("粘贴只能在填写表单时使用"),
-        }
-    }
-
-    fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(ApproverForm::dirty)
-    }
-
-    fn form_dirty(&self) -> bool {
-        self.has_unsaved()
-    }
+    approver_form_screen!();
 
     fn discard_form(&mut self) {
         self.form = None;
         self.acking = None;
-    }
-
-    fn saving(&self) -> bool {
-        self.form.as_ref().is_some_and(ApproverForm::waiting)
     }
 
     fn on_show(&mut self, cx: &mut Cx<'_>) {

@@ -118,6 +118,32 @@ impl LogField {
         Self::ClosedAt,
     ];
 
+    /// The record part of an entry (来电记录单's first half), in the paper's order: what the detail
+    /// screen and the printed form show (each where it `applies_to` the kind).
+    pub const RECORD: &'static [LogField] = &[
+        Self::OccurredAt,
+        Self::Category,
+        Self::Unit,
+        Self::Person,
+        Self::Phone,
+        Self::Receiver,
+        Self::Content,
+        Self::ReportedElsewhere,
+        Self::ReadBack,
+        Self::ForwardedTo,
+        Self::ForwardedAt,
+    ];
+
+    /// The handling part (拟办, 办理结果, 承办人…), in the paper's order.
+    pub const HANDLING: &'static [LogField] = &[
+        Self::Triage,
+        Self::Proposal,
+        Self::Status,
+        Self::Result,
+        Self::Handler,
+        Self::ClosedAt,
+    ];
+
     /// Column name in the store; also the stable name used in amendment rows.
     #[must_use]
     pub fn column(self) -> &'static str {

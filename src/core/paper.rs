@@ -191,19 +191,7 @@ pub fn entry_form(entry: &Entry, office: &str, format: PaperFormat) -> String {
         format!("第 {} 号（{}，{}）", entry.id, f.triage.label(), f.status.label()),
     ));
     b.push(Block::Section("记录".into()));
-    for field in [
-        LogField::OccurredAt,
-        LogField::Category,
-        LogField::Unit,
-        LogField::Person,
-        LogField::Phone,
-        LogField::Receiver,
-        LogField::Content,
-        LogField::ReportedElsewhere,
-        LogField::ReadBack,
-        LogField::ForwardedTo,
-        LogField::ForwardedAt,
-    ] {
+    for &field in LogField::RECORD {
         if field.applies_to(kind) {
             b.push(Block::Row(field.label(kind).into(), m(&f.value(field))));
         }
@@ -214,14 +202,7 @@ pub fn entry_form(entry: &Entry, office: &str, format: PaperFormat) -> String {
     b.push(Block::Row("记录人".into(), f.recorded_by.clone()));
     b.push(Block::Row("记录时间".into(), format_minute(f.recorded_at)));
     b.push(Block::Section("办理".into()));
-    for field in [
-        LogField::Triage,
-        LogField::Proposal,
-        LogField::Status,
-        LogField::Result,
-        LogField::Handler,
-        LogField::ClosedAt,
-    ] {
+    for &field in LogField::HANDLING {
         b.push(Block::Row(field.label(kind).into(), m(&f.value(field))));
     }
     for c in &entry.closings {
@@ -313,7 +294,7 @@ pub fn visit_form(visit: &Visit, office: &str, format: PaperFormat) -> String {
         format!("{} {}", f.id_type.label(), mask(&f.id_number)),
     ));
     b.push(Block::Row("工作单位".into(), m(&f.employer)));
-    b.push(Block::Row("联系电话".into(), super::directory::mask_phone(&f.phone)));
+    b.push(Block::Row("联系电话".into(), super::validate::mask_phone(&f.phone)));
     b.push(Block::Row("来访人数".into(), f.people_count.to_string()));
     b.push(Block::Row("同行人员".into(), m(&f.companions)));
     b.push(Block::Row("车牌".into(), m(&f.plate)));
@@ -336,7 +317,7 @@ pub fn visit_form(visit: &Visit, office: &str, format: PaperFormat) -> String {
                     "{} {} {}",
                     r.name,
                     mask(&r.id_number),
-                    super::directory::mask_phone(&r.phone)
+                    super::validate::mask_phone(&r.phone)
                 )
                 .trim()
                 .to_string(),

@@ -229,34 +229,11 @@ impl Screen for PeopleScreen {
         }
     }
 
-    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
-        if let Some(form) = &mut self.form {
-            form.on_char(c, cx);
-        }
-    }
-
-    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
-        match &mut self.form {
-            Some(form) => form.on_paste(text, cx),
-            None => cx.say("粘贴只能在填写表单时使用"),
-        }
-    }
-
-    fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(ApproverForm::dirty)
-    }
-
-    fn form_dirty(&self) -> bool {
-        self.has_unsaved()
-    }
+    approver_form_screen!();
 
     fn discard_form(&mut self) {
         self.form = None;
         self.purpose = None;
-    }
-
-    fn saving(&self) -> bool {
-        self.form.as_ref().is_some_and(ApproverForm::waiting)
     }
 
     fn on_show(&mut self, cx: &mut Cx<'_>) {

@@ -3,7 +3,7 @@
 //! an approver who signs with their PIN. Once committed it says what was rewritten, whether the
 //! write-ahead log was emptied and which backups still hold the text; Esc goes back to the record.
 
-use super::approver_form::{ApproverForm, Outcome};
+use super::approver_form::{ApproverForm, Outcome, confirmed_approvers};
 use super::keymap::{Action, Mode};
 use super::redaction::{Record, RedactRequest, RedactSubject, Redacted};
 use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target};
@@ -33,16 +33,7 @@ impl RedactScreen {
         self.blocked = None;
         self.form = None;
         // Any confirmed approver may approve: the store refuses anyone else.
-        let mut approvers: Vec<(String, bool)> = cx
-            .shared
-            .pins
-            .iter()
-            .filter(|p| p.pin_set_at.is_some() && p.approver_confirmed.is_some())
-            .map(|p| (p.name.clone(), false))
-            .collect();
-        if let Some(i) = approvers.iter().position(|(n, _)| n == cx.operator) {
-            approvers.swap(0, i);
-        }
+        let approvers = confirmed_approvers(cx);
         if approvers.is_empty() {
             self.blocked = Some("没有已确认的领导：删除误录内容须由领导输入本人 PIN 批准".into());
         } else {
@@ -85,33 +76,10 @@ impl Screen for RedactScreen {
         }
     }
 
-    fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
-        if let Some(form) = &mut self.form {
-            form.on_char(c, cx);
-        }
-    }
-
-    fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
-        match &mut self.form {
-            Some(form) => form.on_paste(text, cx),
-            None => cx.say("粘贴只能在填写表单时使用"),
-        }
-    }
-
-    fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(ApproverForm::dirty)
-    }
-
-    fn form_dirty(&self) -> bool {
-        self.has_unsaved()
-    }
+    approver_form_screen!();
 
     fn discard_form(&mut self) {
         self.form = None;
-    }
-
-    fn saving(&self) -> bool {
-        self.form.as_ref().is_some_and(ApproverForm::waiting)
     }
 
     fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {

@@ -1314,8 +1314,9 @@ fn row(section: &str, id: &str, time: &str, what: &str, value: &str, detail: &st
     [section, id, time, what, value, detail].map(String::from)
 }
 
-/// One line of Markdown text: no line breaks, and the characters that would start markup escaped.
-fn md_inline(s: &str) -> String {
+/// One line of Markdown text: no line breaks, and the characters that would start markup escaped
+/// (the 月度统计's Markdown too).
+pub(crate) fn md_inline(s: &str) -> String {
     let mut out = String::new();
     for c in sanitize(s, false).chars() {
         if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '|' | '#') {

@@ -34,25 +34,10 @@ pub fn reduced_id(id_number: &str) -> String {
     super::idcard::mask(id_number)
 }
 
-/// A phone number as kept once reduced: every digit but the last four starred, the rest as
-/// written — the rule of the directory's `mask_phone` for a 宅电 (written here again: the
-/// directory sits above the settings, which read this module; `tests/visit_store.rs` checks
-/// that both agree).
+/// A phone number as kept once reduced: the mask the screens show (`validate::mask_phone`).
 #[must_use]
 pub fn reduced_phone(phone: &str) -> String {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let mut seen = 0;
-    phone
-        .chars()
-        .map(|c| {
-            if c.is_ascii_digit() {
-                seen += 1;
-                if seen + 4 <= digits { '*' } else { c }
-            } else {
-                c
-            }
-        })
-        .collect()
+    super::validate::mask_phone(phone)
 }
 
 /// Whether an `id_key` is already a keyed digest.

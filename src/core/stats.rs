@@ -33,7 +33,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use super::csv::{csv_document, spreadsheet_safe};
 use super::log::{EntryKind, Triage};
-use super::report::{FirstReport, OnTimeRate, Punctuality, ReportEvent, Window};
+use super::report::{FirstReport, OnTimeRate, Punctuality, ReportEvent, Window, md_inline};
 use super::text::sanitize;
 use super::urgent::{Channel, Level};
 use super::validate::format_minute;
@@ -921,18 +921,6 @@ impl Stats {
         }
         csv_document(rows.iter().map(|r| r.iter().map(|c| spreadsheet_safe(c))))
     }
-}
-
-/// One line of Markdown text: no line breaks, and the characters that would start markup escaped.
-fn md_inline(s: &str) -> String {
-    let mut out = String::new();
-    for c in sanitize(s, false).chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '|' | '#') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

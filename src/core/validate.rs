@@ -211,6 +211,25 @@ pub fn required(label: &str, value: &str) -> Result<(), String> {
     }
 }
 
+/// A phone number masked: every digit but the last four starred, the rest as written (a 宅电
+/// until revealed, a visitor's phone past the retention period, a printed form).
+#[must_use]
+pub fn mask_phone(phone: &str) -> String {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let mut seen = 0;
+    phone
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                seen += 1;
+                if seen + 4 <= digits { '*' } else { c }
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -232,19 +232,7 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, settings: &
         push_wrapped(&mut out, &text, 0, cells, theme::URGENT);
     }
     heading(&mut out, "记录");
-    for field in [
-        LogField::OccurredAt,
-        LogField::Category,
-        LogField::Unit,
-        LogField::Person,
-        LogField::Phone,
-        LogField::Receiver,
-        LogField::Content,
-        LogField::ReportedElsewhere,
-        LogField::ReadBack,
-        LogField::ForwardedTo,
-        LogField::ForwardedAt,
-    ] {
+    for &field in LogField::RECORD {
         if field.applies_to(kind) {
             field_lines(&mut out, field.label(kind), &f.value(field), cells);
         }
@@ -268,14 +256,7 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, settings: &
     let first_owner = owner(&f.recorded_by, &later).unwrap_or_else(|| "（尚无人接手）".into());
     field_lines(&mut out, "首问责任人", &first_owner, cells);
     heading(&mut out, "办理");
-    for field in [
-        LogField::Triage,
-        LogField::Proposal,
-        LogField::Status,
-        LogField::Result,
-        LogField::Handler,
-        LogField::ClosedAt,
-    ] {
+    for &field in LogField::HANDLING {
         field_lines(&mut out, field.label(kind), &f.value(field), cells);
     }
     for c in &entry.closings {

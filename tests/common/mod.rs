@@ -190,6 +190,22 @@ impl Harness {
     }
 }
 
+/// A 重大 自然灾害 event at 李家集镇, occurred and received at `received`, written to the store as
+/// another terminal or a script would; the clock moves on two seconds, so the app has read it.
+pub fn add_major_event(h: &mut Harness, received: &str, summary: &str) -> i64 {
+    use zhiban::core::urgent::{EventDraft, Level, new_event};
+    let settings = parse(DEFAULT_TOML, None).unwrap().settings;
+    let t = at(received);
+    let mut draft = EventDraft::essentials("自然灾害", Level::Major, t, "李家集镇", summary);
+    draft.received_at = Some(t);
+    let event = new_event(draft, &settings.urgent, "张三", t).unwrap();
+    let lines = zhiban::core::urgent::raised(t, &settings.urgent.ladder);
+    let id = h.store.insert_event(&event, &lines).unwrap();
+    h.clock = t;
+    h.tick_to(t + chrono::Duration::seconds(2));
+    id
+}
+
 /// The duty leader's PIN in the tests that need a confirmed approver.
 pub const LEADER_PIN: &str = "135790";
 
