@@ -226,6 +226,9 @@ fn only_a_confirmed_approver_redacts_and_the_reason_must_not_repeat_the_text() {
     let mut r = request(Record::Entry(id), "content", "王五", at("2026-11-23 10:00"));
     r.reason = "误录：身份证号在此不该记录的内容".into();
     assert!(s.redact(&r).unwrap_err().to_string().contains("不要写出"));
+    // Nor any part of it: six characters from its middle are a quotation too.
+    r.reason = "误录了不该记录的内容".into();
+    assert!(s.redact(&r).unwrap_err().to_string().contains("不要写出"));
     r.reason = String::new();
     assert!(s.redact(&r).unwrap_err().to_string().contains("删除原因"));
     let r = request(Record::Entry(id), "occurred_at", "王五", at("2026-11-23 10:00"));

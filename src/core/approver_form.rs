@@ -133,7 +133,7 @@ impl ApproverForm {
         let mut me = Self::new(title, by, false);
         let reason = Field::text(ApproverField::Reason, "删除原因", false, super::redaction::REASON_MAX)
             .required()
-            .with_placeholder("如：误录涉密内容、误录他人个人信息（不要写出原内容）");
+            .with_placeholder("如：误录涉密内容（不要写出原内容）");
         let mut fields = vec![Field::choice(ApproverField::What, "删除哪一项", what, 0), reason];
         // The leader approves here: 批准人, not 确认人.
         for f in &mut me.form.fields {

@@ -170,6 +170,21 @@ pub fn scrub(text: &str, secrets: &[String], marker: &str) -> Option<String> {
     changed.then(|| current.into_iter().collect())
 }
 
+/// Whether `reason` repeats any of the secrets: a secret shorter than [`QUOTED_PREFIX`] whole, or
+/// any run of that many of its characters (from anywhere in it, not only its beginning) — the
+/// reason is kept in the marker and the record, so it must not carry what is being removed.
+#[must_use]
+pub fn quotes_secret(reason: &str, secrets: &[String]) -> bool {
+    secrets.iter().any(|secret| {
+        let chars: Vec<char> = secret.chars().collect();
+        let n = chars.len().min(QUOTED_PREFIX);
+        n >= 2
+            && chars
+                .windows(n)
+                .any(|w| reason.contains(w.iter().collect::<String>().as_str()))
+    })
+}
+
 /// What the redaction screen is opened with, from a record's detail: the record, how it is
 /// named, and its fields that hold text now (column, label, text as it stands).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -374,6 +389,22 @@ mod tests {
         assert_eq!(scrub("某某绝密会议", &secrets, m).as_deref(), Some("〔删〕"));
         assert_eq!(scrub("某某绝密会", &secrets, m), None);
         assert_eq!(scrub("无关的文字", &secrets, m), None);
+    }
+
+    #[test]
+    fn a_reason_may_not_repeat_any_part_of_the_text() {
+        let secrets = secrets_of(&["另一条误录：对方家住三号楼二单元".into(), "张三丰".into()]);
+        assert!(quotes_secret("误录：对方家住三号楼二单元", &secrets), "its end");
+        assert!(
+            quotes_secret("删除家住三号楼二单", &secrets),
+            "its middle, six characters"
+        );
+        assert!(quotes_secret("误录了张三丰的住址", &secrets), "a short secret whole");
+        assert!(
+            !quotes_secret("误录他人住址", &secrets),
+            "a few words in common are not a quotation"
+        );
+        assert!(!quotes_secret("误录张三的号码", &secrets));
     }
 
     #[test]

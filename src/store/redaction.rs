@@ -9,7 +9,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Result, Store, StoreError, time_to_sql};
 use crate::core::redaction::{
-    Record, RedactRequest, Redacted, RedactionRecord, check_reason, field_allowed, is_marker, marker, scrub, secrets_of,
+    Record, RedactRequest, Redacted, RedactionRecord, check_reason, field_allowed, is_marker, marker, quotes_secret,
+    scrub, secrets_of,
 };
 use crate::core::search::DocKind;
 
@@ -124,7 +125,7 @@ fn redact_in(tx: &Connection, req: &RedactRequest, reason: &str, mark: &str) -> 
             "这一项已经删除过，或太短（少于两个字），不必删除".into()
         }));
     }
-    if secrets.iter().any(|s| reason.contains(s.as_str())) {
+    if quotes_secret(reason, &secrets) {
         return Err(StoreError::Refused("删除原因里不要写出要删除的内容".into()));
     }
     let mut rows_changed = 0;
