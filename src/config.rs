@@ -413,6 +413,17 @@ struct RosterSection {
     rest_primaries: Option<Names>,
     #[serde(default)]
     rest_deputies: Option<Names>,
+    /// From this day of the month next month's roster is reminded until published (0: never).
+    #[serde(default)]
+    publish_remind_day: Option<Spanned<u32>>,
+    /// 漏岗 when nobody signed on this many minutes after a shift began (0: never).
+    #[serde(default)]
+    signon_alert_minutes: Option<Spanned<u32>>,
+    /// Days of 补休 one shift starting on a public holiday earns, and one on a weekend.
+    #[serde(default)]
+    comp_days_per_holiday_shift: Option<Spanned<f64>>,
+    #[serde(default)]
+    comp_days_per_weekend_shift: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -763,6 +774,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
     )?;
     // The default rotation names the default people; with the user's own [[people]] and no
     // [roster] of theirs it does not fit, so there is simply no rotation (the roster screen says so).
+    let roster_rules = roster_rules(roster.get_ref(), &err)?;
     let roster = match roster_settings(roster, &resolved, &err) {
         Err(_) if !roster_is_user => None,
         r => r?,
@@ -798,6 +810,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
             instruction,
             documents,
             notify,
+            roster_rules,
         },
         language: ui.language.into_inner(),
         source: path.map(Path::to_path_buf),
@@ -1177,6 +1190,48 @@ fn calendar_settings(c: CalendarSection, err: Locate<'_>) -> Result<Calendar, Co
         ));
     }
     Ok(Calendar { holidays, workdays })
+}
+
+/// `[roster]`'s rules for running the roster (issue 19): each optional, checked with its line.
+fn roster_rules(section: &RosterSection, err: Locate<'_>) -> Result<crate::core::roster_plan::RosterRules, ConfigError> {
+    let mut out = crate::core::roster_plan::RosterRules::default();
+    if let Some(d) = &section.publish_remind_day {
+        if *d.get_ref() > 28 {
+            return Err(err(
+                d.span(),
+                "publish_remind_day（每月几号起提醒发布下月排班）须在 1 到 28 之间；写 0 表示不提醒".into(),
+            ));
+        }
+        out.publish_remind_day = *d.get_ref();
+    }
+    if let Some(m) = &section.signon_alert_minutes {
+        if *m.get_ref() > 24 * 60 {
+            return Err(err(
+                m.span(),
+                "signon_alert_minutes（班次开始后多少分钟无人到岗即报漏岗）不能超过 1440；写 0 表示不报".into(),
+            ));
+        }
+        out.signon_alert_after = chrono::Duration::minutes(i64::from(*m.get_ref()));
+    }
+    let half_days = |v: &Spanned<f64>, name: &str| -> Result<i64, ConfigError> {
+        let x = *v.get_ref() * 2.0;
+        if !(0.0..=10.0).contains(&x) || x.fract() != 0.0 {
+            return Err(err(
+                v.span(),
+                format!("{name}（每个班次计补休几天）须是 0 到 5 之间半天的整数倍，如 0.5、1、2"),
+            ));
+        }
+        // Checked above: a whole number from 0 to 10.
+        #[allow(clippy::cast_possible_truncation)]
+        Ok(x as i64)
+    };
+    if let Some(v) = &section.comp_days_per_holiday_shift {
+        out.comp.holiday_half_days = half_days(v, "comp_days_per_holiday_shift")?;
+    }
+    if let Some(v) = &section.comp_days_per_weekend_shift {
+        out.comp.weekend_half_days = half_days(v, "comp_days_per_weekend_shift")?;
+    }
+    Ok(out)
 }
 
 /// The rotation, or `None` when `primaries = []` (shifts come only from imported rosters).

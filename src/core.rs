@@ -148,6 +148,7 @@ pub mod report;
 pub mod report_sent;
 pub mod retention;
 pub mod roster;
+pub mod roster_plan;
 pub mod roster_screen;
 pub mod screen;
 pub mod screens;

@@ -205,13 +205,14 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
             Ok(path) => Reply::Exported(path.display().to_string()),
             Err(e) => Reply::Failed(e),
         },
-        Request::LoadRoster(from, to) => store
-            .imported_shifts(from, to)
-            .and_then(|imported| Ok((imported, store.swaps(from, to)?)))
-            .map_or_else(failed, |(imported, swaps)| Reply::Roster {
+        Request::LoadRoster(from, to, month) => store
+            .planned_shifts(from, to)
+            .and_then(|imported| Ok((imported, store.swaps(from, to)?, store.roster_run(from, to, month, now)?)))
+            .map_or_else(failed, |(imported, swaps, run)| Reply::Roster {
                 window: (from, to),
                 imported,
                 swaps,
+                run: Box::new(run),
             }),
         Request::AddSwap(swap) => store.add_swap(&swap).map_or_else(failed, |_| Reply::SwapSaved),
         Request::SaveDrafts { person, drafts, scrub } => store

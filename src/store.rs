@@ -22,6 +22,7 @@ pub mod redaction;
 pub mod report;
 pub mod retention;
 pub mod roster;
+pub mod roster_plan;
 pub mod search;
 pub mod spotcheck;
 pub mod stats;
@@ -71,6 +72,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0027_visit_retention.sql"),
     include_str!("../migrations/0028_notify_claim.sql"),
     include_str!("../migrations/0029_stats_indexes.sql"),
+    include_str!("../migrations/0030_roster_plan.sql"),
 ];
 
 /// The schema version this build writes.

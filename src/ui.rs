@@ -363,6 +363,32 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
             note(&flag, theme::NOTICE);
         }
     }
+    // 漏岗: the shift on, nobody signed on (red, never cut).
+    if let Some(shift) = app.shared.roster.missed_post(&app.settings, app.now) {
+        let whole = format!(
+            "{}（排班表中按 o 到岗）",
+            crate::core::roster_plan::missed_post_text(&shift, app.now)
+        );
+        let short = format!("漏岗：{} 班次无人到岗", shift.start.format("%H:%M"));
+        if used(&spans) + width(&whole) + 2 <= cells {
+            spans.push(Span::styled(format!(" {whole} "), theme::STATUS_ALERT));
+        } else if used(&spans) + width(&short) + 2 <= cells {
+            spans.push(Span::styled(format!(" {short} "), theme::STATUS_ALERT));
+        } else {
+            note(&whole, theme::ERROR);
+        }
+    }
+    // Next month's roster not yet published (003:157).
+    if let Some((whole, short, pressing)) = app.shared.roster.run.reminder(app.now, &app.settings.roster_rules) {
+        let style = if pressing { theme::STATUS_ALERT } else { theme::NOTICE };
+        if used(&spans) + width(&whole) + 2 <= cells {
+            spans.push(Span::styled(format!(" {whole} "), style));
+        } else if used(&spans) + width(&short) + 2 <= cells {
+            spans.push(Span::styled(format!(" {short} "), style));
+        } else {
+            note(&short, style);
+        }
+    }
     // An office that reports daily: the 值班日报 due and not yet marked sent.
     if let Some(window) = &app.report_unsent {
         let (whole, short) = crate::core::report_sent::unsent_reminder(window);

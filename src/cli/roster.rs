@@ -82,7 +82,7 @@ pub(super) fn run(command: RosterCommand, config: &Config, store: &mut Store, op
                 .ok_or_else(|| bad_input("月份超出范围"))?;
             let (from, to) = (first.and_time(NaiveTime::MIN), next.and_time(NaiveTime::MIN));
             let (sf, st) = source_window(from, to);
-            let imported = store.imported_shifts(sf, st).map_err(|e| failure(e.to_string()))?;
+            let imported = store.planned_shifts(sf, st).map_err(|e| failure(e.to_string()))?;
             let swaps = store.swaps(sf, st).map_err(|e| failure(e.to_string()))?;
             let shifts = effective_shifts(
                 settings.roster.as_ref(),

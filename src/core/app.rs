@@ -113,6 +113,9 @@ enum Job {
 /// How often what the instruction cycle leaves open is read again (besides after every write).
 pub const FOLLOW_UPS_EVERY: Duration = Duration::seconds(30);
 
+/// 漏岗 rings again this often while nobody signs on.
+pub const MISSED_POST_RING_EVERY: Duration = Duration::minutes(10);
+
 /// How often the drafts follow the forms while typing goes on.
 const DRAFT_EVERY: Duration = Duration::seconds(5);
 
@@ -237,6 +240,8 @@ pub struct App {
     pub sign_in: Option<SignIn>,
     /// The last key or paste, for the idle lock.
     last_input: NaiveDateTime,
+    /// 漏岗 last rung: the shift's start and when.
+    missed_post_rung: Option<(NaiveDateTime, NaiveDateTime)>,
     /// The reminders of the instruction cycle already said (each once: status line, bell).
     reminded: std::collections::BTreeSet<super::instruction::ReminderKey>,
     /// SMS hook calls waiting for their claim (sent once it commits here).
@@ -299,6 +304,7 @@ impl App {
             sign_in: None,
             last_input: now,
             reminded: std::collections::BTreeSet::new(),
+            missed_post_rung: None,
             hooks_waiting: std::collections::HashMap::new(),
             hook_problem_said: false,
             outbox: OutboxState::default(),
@@ -585,6 +591,31 @@ impl App {
             self.load_follow_ups();
         }
         self.remind(now);
+        self.watch_posts(now);
+    }
+
+    /// 漏岗 (003:161): a shift nobody signed on for past `[roster] signon_alert_minutes` is said
+    /// on the status line (red, every screen, while it lasts), rung and sent to the desktop when
+    /// it begins and again every [`MISSED_POST_RING_EVERY`] until someone signs on.
+    fn watch_posts(&mut self, now: NaiveDateTime) {
+        let Some(shift) = self.shared.roster.missed_post(&self.settings, now) else {
+            self.missed_post_rung = None;
+            return;
+        };
+        let due = match self.missed_post_rung {
+            Some((start, at)) if start == shift.start => now - at >= MISSED_POST_RING_EVERY || now < at,
+            _ => true,
+        };
+        if due {
+            self.missed_post_rung = Some((shift.start, now));
+            self.say(&super::roster_plan::missed_post_text(&shift, now));
+            // No names on the desktop: the notice says only that a shift is unmanned.
+            let notice = super::alerts::Notice {
+                title: "值班提醒：漏岗".into(),
+                body: format!("{} 开始的班次无人到岗", shift.start.format("%H:%M")),
+            };
+            self.outbox.out.effects.extend([Effect::Ring, Effect::Notify(notice)]);
+        }
     }
 
     /// Reads what the instruction cycle leaves open, unless a read is already out (it sees
@@ -790,7 +821,9 @@ impl App {
         if let Some((from, to)) = self.shared.roster.load_if_needed(self.now) {
             // Marked loaded at once so a slow store is not asked again every tick.
             self.shared.roster.loaded = Some((from, to));
-            self.request(Job::Roster, Request::LoadRoster(from, to));
+            let month = self.shared.roster.month.map(super::roster_plan::month_of);
+            self.shared.roster.run_month = month;
+            self.request(Job::Roster, Request::LoadRoster(from, to, month));
         }
     }
 
@@ -922,10 +955,12 @@ impl App {
                     window,
                     imported,
                     swaps,
+                    run,
                 },
             ) => {
                 self.shared.roster.imported = imported;
                 self.shared.roster.swaps = swaps;
+                self.shared.roster.run = *run;
                 self.shared.roster.loaded = Some(window);
                 if self.operator.is_none() && !self.picker_moved {
                     self.preselect_on_duty();
@@ -1759,6 +1794,7 @@ mod tests {
             instruction: Default::default(),
             documents: Default::default(),
             notify: Default::default(),
+            roster_rules: Default::default(),
         }
     }
 

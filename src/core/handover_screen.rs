@@ -914,6 +914,7 @@ mod tests {
             instruction: Default::default(),
             documents: Default::default(),
             notify: Default::default(),
+            roster_rules: Default::default(),
         }
     }
 

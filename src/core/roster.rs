@@ -21,6 +21,20 @@ pub const MAX_SHIFT_HOURS: i64 = 48;
 pub const CSV_HEADER: &str = "开始,结束,带班领导,主班,副班";
 /// The English header, also accepted (case-insensitive).
 pub const CSV_HEADER_EN: &str = "start,end,leader,primary,deputy";
+/// The optional sixth column: the shift's other staff, names separated by 、 or ；.
+pub const CSV_STAFF_COLUMN: &str = "其他值班人员";
+/// Its English header.
+pub const CSV_STAFF_COLUMN_EN: &str = "staff";
+
+/// The other staff written in one CSV cell ("钱七、孙八"), in order, without blanks.
+#[must_use]
+pub fn split_staff(cell: &str) -> Vec<String> {
+    cell.split(['、', '；', ';', '，', '/'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect()
+}
 /// How times are written in the CSV file.
 pub const CSV_TIME_FORMAT: &str = "YYYY-MM-DD HH:MM";
 
@@ -56,6 +70,7 @@ labelled_enum!(
     ShiftSource {
         Rotation => "轮值",
         Imported => "导入",
+        Published => "已发布",
     }
 );
 
@@ -125,6 +140,9 @@ pub struct Shift {
     pub primary: String,
     /// May be empty.
     pub deputy: String,
+    /// 其他值班人员: the rest of the shift's staff beyond the three posts (several staff per
+    /// shift), in the order the roster lists them. Swaps name posts, so these are not swapped.
+    pub staff: Vec<String>,
     pub source: ShiftSource,
     /// The swaps applied to this shift, in recorded order (empty as stored or generated).
     pub swaps: Vec<Swap>,
@@ -192,6 +210,20 @@ impl Shift {
             Post::Primary => &mut self.primary,
             Post::Deputy => &mut self.deputy,
         }
+    }
+
+    /// Everyone on the shift: the posts that are filled, then the other staff.
+    pub fn people(&self) -> impl Iterator<Item = &str> {
+        [self.leader.as_str(), self.primary.as_str(), self.deputy.as_str()]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .chain(self.staff.iter().map(String::as_str))
+    }
+
+    /// Whether `name` is on the shift, at a post or among the other staff.
+    #[must_use]
+    pub fn has(&self, name: &str) -> bool {
+        !name.is_empty() && self.people().any(|n| n == name)
     }
 
     /// Whether the shift shares any moment with [`from`, `to`).
@@ -274,6 +306,7 @@ impl Rotation {
             leader: pick(&self.leaders, &self.rest_leaders),
             primary: pick(&self.primaries, &self.rest_primaries),
             deputy: pick(&self.deputies, &self.rest_deputies),
+            staff: Vec::new(),
             source: ShiftSource::Rotation,
             swaps: Vec::new(),
         }
@@ -606,8 +639,12 @@ pub(crate) fn line_of(text: &str, at: u64) -> usize {
 }
 
 fn is_header(fields: &[&str]) -> bool {
-    let zh: Vec<&str> = CSV_HEADER.split(',').collect();
-    let en: Vec<&str> = CSV_HEADER_EN.split(',').collect();
+    let mut zh: Vec<&str> = CSV_HEADER.split(',').collect();
+    let mut en: Vec<&str> = CSV_HEADER_EN.split(',').collect();
+    if fields.len() == zh.len() + 1 {
+        zh.push(CSV_STAFF_COLUMN);
+        en.push(CSV_STAFF_COLUMN_EN);
+    }
     // An office that says 值班领导 may head the column so (the same post).
     let zh_or_alt = fields.len() == zh.len()
         && fields
@@ -636,13 +673,18 @@ fn times_only(fields: &[&str]) -> Option<(NaiveDateTime, NaiveDateTime)> {
 /// One data row: the shift if it is entirely valid, and every problem found.
 fn parse_row(fields: &[&str], people: &[Person]) -> (Option<Shift>, Vec<String>) {
     let mut errors = Vec::new();
-    let &[start, end, leader, primary, deputy] = fields else {
-        errors.push(format!(
-            "应有 5 列（{CSV_HEADER}），实际有 {} 列：副班可以留空，但逗号不能少；姓名中不要有逗号",
-            fields.len()
-        ));
-        return (None, errors);
+    let ([start, end, leader, primary, deputy], staff_cell) = match fields {
+        [a, b, c, d, e] => ([*a, *b, *c, *d, *e], ""),
+        [a, b, c, d, e, f] => ([*a, *b, *c, *d, *e], *f),
+        _ => {
+            errors.push(format!(
+                "应有 5 列（{CSV_HEADER}）或加上第 6 列{CSV_STAFF_COLUMN}，实际有 {} 列：副班可以留空，但逗号不能少；姓名中不要有逗号",
+                fields.len()
+            ));
+            return (None, errors);
+        }
     };
+    let staff = split_staff(staff_cell);
     let mut time = |label: &str, value: &str| -> Option<NaiveDateTime> {
         let t = parse_time(value);
         if t.is_none() {
@@ -687,6 +729,19 @@ fn parse_row(fields: &[&str], people: &[Person]) -> (Option<Shift>, Vec<String>)
             ));
         }
     }
+    for (i, name) in staff.iter().enumerate() {
+        if !is_configured(people, name) {
+            errors.push(format!(
+                "{CSV_STAFF_COLUMN}“{}”不在值班人员名单中：严禁外单位职工或亲属代值，请改为名单中的人员",
+                shown(name)
+            ));
+        } else if [leader, primary, deputy].contains(&name.as_str()) || staff.iter().take(i).any(|n| n == name) {
+            errors.push(format!(
+                "“{}”在这个班次里出现了两次：一个人在同一班次只能担任一个岗位",
+                shown(name)
+            ));
+        }
+    }
     let posts = [(Post::Leader, leader), (Post::Primary, primary), (Post::Deputy, deputy)];
     for (i, (post, name)) in posts.iter().enumerate() {
         if let Some((other, _)) = posts.iter().take(i).find(|(_, n)| !name.is_empty() && n == name) {
@@ -708,6 +763,7 @@ fn parse_row(fields: &[&str], people: &[Person]) -> (Option<Shift>, Vec<String>)
         leader: leader.to_string(),
         primary: primary.to_string(),
         deputy: deputy.to_string(),
+        staff,
         source: ShiftSource::Imported,
         swaps: Vec::new(),
     };
@@ -781,6 +837,7 @@ mod tests {
             leader: leader.into(),
             primary: primary.into(),
             deputy: deputy.into(),
+            staff: Vec::new(),
             source: ShiftSource::Imported,
             swaps: Vec::new(),
         }
@@ -1296,8 +1353,20 @@ mod tests {
         };
         let e = one("2026-12-01 08:30,2026-12-02 08:30,张局长,李四");
         assert!(e.starts_with("第 2 行：应有 5 列") && e.contains("实际有 4 列"), "{e}");
+        let e = one("2026-12-01 08:30,2026-12-02 08:30,张局长,李四,钱七,赵六,多余");
+        assert!(e.contains("实际有 7 列"), "{e}");
+        // A sixth column is the other staff: only configured people, each once.
         let e = one("2026-12-01 08:30,2026-12-02 08:30,张局长,李四,钱七,多余");
-        assert!(e.contains("实际有 6 列"), "{e}");
+        assert!(e.contains("其他值班人员“多余”不在值班人员名单中"), "{e}");
+        let e = one("2026-12-01 08:30,2026-12-02 08:30,张局长,李四,钱七,赵六、李四");
+        assert!(e.contains("“李四”在这个班次里出现了两次"), "{e}");
+        let staffed = parse_csv(
+            "开始,结束,带班领导,主班,副班,其他值班人员\n2026-12-01 08:30,2026-12-02 08:30,张局长,李四,钱七,赵六、王五\n",
+            &people(),
+        )
+        .unwrap();
+        assert_eq!(staffed[0].staff, ["赵六", "王五"]);
+        assert!(staffed[0].has("王五") && !staffed[0].has("老孙"));
         let e = one("12月1日 8:30,2026-12-02 08:30,张局长,李四,钱七");
         assert!(
             e.starts_with("第 2 行：开始时间“12月1日 8:30”无法识别") && e.contains("YYYY-MM-DD HH:MM"),

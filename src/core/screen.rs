@@ -172,7 +172,8 @@ pub enum Request {
         id: HandoverId,
         office: String,
     },
-    LoadRoster(NaiveDateTime, NaiveDateTime),
+    /// The stored shifts, swaps and the running roster for a window, with the month shown.
+    LoadRoster(NaiveDateTime, NaiveDateTime, Option<NaiveDate>),
     AddSwap(Box<Swap>),
     /// Who is inside, and the watch list.
     LoadVisits,
@@ -378,6 +379,7 @@ pub enum Reply {
         window: (NaiveDateTime, NaiveDateTime),
         imported: Vec<Shift>,
         swaps: Vec<Swap>,
+        run: Box<super::roster_plan::RosterRun>,
     },
     SwapSaved,
     Visits {

@@ -35,6 +35,8 @@ pub struct Settings {
     pub documents: super::document::DocumentSettings,
     /// `[notify]`: the SMS or voice platform's command (issue 19).
     pub notify: super::hook::HookSettings,
+    /// `[roster]`'s rules for running it: the publish reminder, 漏岗, 补休 (issue 19).
+    pub roster_rules: super::roster_plan::RosterRules,
 }
 
 /// Where backups go and which are kept (by default: beside the database, the default rotation,
@@ -320,6 +322,7 @@ mod tests {
             instruction: Default::default(),
             documents: Default::default(),
             notify: Default::default(),
+            roster_rules: Default::default(),
         }
     }
 

@@ -38,13 +38,18 @@ impl Shared {
 /// combined with the configured rotation into the shifts people see.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RosterData {
-    /// Imported shifts and swaps read for `loaded`.
+    /// The stored shifts (published versions, and imported shifts where none is published) and
+    /// swaps read for `loaded`; the rotation fills the rest.
     pub imported: Vec<Shift>,
     pub swaps: Vec<Swap>,
     /// The window (already widened by `source_window`) those were read for.
     pub loaded: Option<(NaiveDateTime, NaiveDateTime)>,
     /// A month a screen shows, read as well as the days around now.
     pub month: Option<NaiveDate>,
+    /// Versions, sign-ons and the rest of running the roster, read with the shifts.
+    pub run: super::roster_plan::RosterRun,
+    /// The month `run.shown` was read for.
+    pub run_month: Option<NaiveDate>,
 }
 
 /// The first moment of the month holding `d`, and of the next month.
@@ -80,8 +85,13 @@ impl RosterData {
     #[must_use]
     pub fn load_if_needed(&self, now: NaiveDateTime) -> Option<(NaiveDateTime, NaiveDateTime)> {
         let (from, to) = self.needed(now);
+        let shown = self.month.map(super::roster_plan::month_of);
         match self.loaded {
-            Some((lf, lt)) if lf <= from - Duration::hours(super::roster::MAX_SHIFT_HOURS) && to < lt => None,
+            Some((lf, lt))
+                if lf <= from - Duration::hours(super::roster::MAX_SHIFT_HOURS) && to < lt && shown == self.run_month =>
+            {
+                None
+            }
             _ => Some(source_window(from, to)),
         }
     }
@@ -101,6 +111,13 @@ impl RosterData {
             from,
             to,
         )
+    }
+
+    /// 漏岗 now: the shift on, nobody signed on for it past the configured minutes.
+    #[must_use]
+    pub fn missed_post(&self, settings: &Settings, now: NaiveDateTime) -> Option<Shift> {
+        let shifts = self.shifts(settings, now - Duration::days(2), now + Duration::days(1));
+        self.run.missed(&shifts, now, &settings.roster_rules).cloned()
     }
 
     /// The shift on now and the one after it.

@@ -15,6 +15,7 @@ fn shift_from_row(row: &Row<'_>) -> rusqlite::Result<Shift> {
         leader: row.get(2)?,
         primary: row.get(3)?,
         deputy: row.get(4)?,
+        staff: crate::core::roster::split_staff(&row.get::<_, Option<String>>(5)?.unwrap_or_default()),
         source: ShiftSource::Imported,
         swaps: Vec::new(),
     })
@@ -73,6 +74,12 @@ impl Store {
         };
         check_import(shifts)?;
         self.write(|tx| {
+            // The staff of a replaced shift goes with it.
+            tx.execute(
+                "DELETE FROM roster_shift_staff WHERE shift_id IN \
+                 (SELECT id FROM roster_shift WHERE start_at >= ?1 AND start_at < ?2)",
+                params![time_to_sql(from), time_to_sql(to)],
+            )?;
             let replaced = tx.execute(
                 "DELETE FROM roster_shift WHERE start_at >= ?1 AND start_at < ?2",
                 params![time_to_sql(from), time_to_sql(to)],
@@ -80,7 +87,7 @@ impl Store {
             // What is left and still reaches into the period started before it.
             let kept: Vec<Shift> = tx
                 .prepare(
-                    "SELECT start_at, end_at, leader, primary_officer, deputy FROM roster_shift \
+                    "SELECT start_at, end_at, leader, primary_officer, deputy, NULL FROM roster_shift \
                      WHERE start_at < ?1 AND end_at > ?2 ORDER BY start_at, id",
                 )?
                 .query_map(params![time_to_sql(to), time_to_sql(from)], shift_from_row)?
@@ -102,6 +109,8 @@ impl Store {
                 "INSERT INTO roster_shift (start_at, end_at, leader, primary_officer, deputy, imported_at, imported_by, \
                  source_file) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
+            let mut insert_staff = tx
+                .prepare_cached("INSERT INTO roster_shift_staff (shift_id, staff, imported_by) VALUES (?1, ?2, ?3)")?;
             for s in shifts {
                 insert.execute(params![
                     time_to_sql(s.start),
@@ -113,6 +122,13 @@ impl Store {
                     by,
                     file
                 ])?;
+                if !s.staff.is_empty() {
+                    insert_staff.execute(params![
+                        tx.last_insert_rowid(),
+                        super::roster_plan::staff_to_sql(&s.staff),
+                        by
+                    ])?;
+                }
             }
             tx.execute(
                 "INSERT INTO roster_import (imported_at, imported_by, source_file, range_from, range_to, replaced, \
@@ -137,8 +153,9 @@ impl Store {
         // No stored shift is longer than MAX_SHIFT_HOURS, so the start index bounds the search.
         let earliest = from - Duration::hours(MAX_SHIFT_HOURS);
         let mut stmt = self.conn.prepare_cached(
-            "SELECT start_at, end_at, leader, primary_officer, deputy FROM roster_shift \
-             WHERE start_at >= ?1 AND start_at < ?2 AND end_at > ?3 ORDER BY start_at, id",
+            "SELECT r.start_at, r.end_at, r.leader, r.primary_officer, r.deputy, s.staff FROM roster_shift r \
+             LEFT JOIN roster_shift_staff s ON s.shift_id = r.id \
+             WHERE r.start_at >= ?1 AND r.start_at < ?2 AND r.end_at > ?3 ORDER BY r.start_at, r.id",
         )?;
         Ok(stmt
             .query_map(
