@@ -215,6 +215,28 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
                 run: Box::new(run),
             }),
         Request::AddSwap(swap) => store.add_swap(&swap).map_or_else(failed, |_| Reply::SwapSaved),
+        Request::AddRosterVersion {
+            month,
+            shifts,
+            source,
+            by,
+        } => store
+            .add_roster_version(month, &shifts, &source, &by, now)
+            .map_or_else(failed, |_| Reply::Confirmed),
+        Request::ApproveRoster {
+            plan_id,
+            approved_by,
+            approver_role,
+            by,
+        } => store
+            .approve_roster(plan_id, &approved_by, &approver_role, &by, now)
+            .map_or_else(failed, |()| Reply::Confirmed),
+        Request::PublishRoster { plan_id, by } => store
+            .publish_roster(plan_id, &by, now)
+            .map_or_else(failed, |()| Reply::Confirmed),
+        Request::SignOn { shift_start, person } => store
+            .add_signon(shift_start, &person, &person, now)
+            .map_or_else(failed, |()| Reply::Confirmed),
         Request::SaveDrafts { person, drafts, scrub } => store
             .save_drafts(&person, &drafts, scrub, now)
             .map_or_else(failed, |()| Reply::DraftsSaved),

@@ -683,6 +683,7 @@ pub struct ShiftJson<'a> {
     leader: &'a str,
     primary: &'a str,
     deputy: &'a str,
+    staff: &'a [String],
     source: &'static str,
     swaps: Vec<SwapJson<'a>>,
 }
@@ -707,6 +708,7 @@ impl<'a> ShiftJson<'a> {
             leader: &s.leader,
             primary: &s.primary,
             deputy: &s.deputy,
+            staff: &s.staff,
             source: s.source.label(),
             swaps: s
                 .swaps

@@ -258,6 +258,14 @@ pub enum Action {
     Today,
     /// Record a swap (调班) on the roster.
     Swap,
+    /// Draft the shown month's roster from the rotation (a new version).
+    DraftRoster,
+    /// Approve the shown month's latest draft (a leader's PIN).
+    ApproveRoster,
+    /// Publish the shown month's approved version.
+    PublishRoster,
+    /// 到岗: sign on for the shift now, with one's PIN.
+    SignOnDuty,
     RegisterVisit,
     /// Register a visitor without looking them up first.
     NewBlank,
@@ -411,6 +419,10 @@ impl Action {
             Self::NextMonth => "下个月",
             Self::Today => "回到今天",
             Self::Swap => "登记调班",
+            Self::DraftRoster => "按轮值草拟本月排班",
+            Self::ApproveRoster => "批准排班（领导 PIN）",
+            Self::PublishRoster => "发布排班",
+            Self::SignOnDuty => "到岗签到",
             Self::RegisterVisit => "登记来访",
             Self::NewBlank => "新来访人（不查找）",
             Self::LookupAll => "查全部来访（查找超时后）",
@@ -655,6 +667,10 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::HandoverDetail, &[Key::ch('q')], Action::Quit, false),
     // The roster's month.
     b(Mode::Roster, &[Key::ch('s')], Action::Swap, true),
+    b(Mode::Roster, &[Key::ch('o')], Action::SignOnDuty, true),
+    b(Mode::Roster, &[Key::ch('d')], Action::DraftRoster, false),
+    b(Mode::Roster, &[Key::ch('a')], Action::ApproveRoster, false),
+    b(Mode::Roster, &[Key::ch('p')], Action::PublishRoster, false),
     b(Mode::Roster, &[p(C::Left), Key::ch('h')], Action::PrevDay, false),
     b(Mode::Roster, &[p(C::Right), Key::ch('l')], Action::NextDay, false),
     b(Mode::Roster, &[p(C::Up), Key::ch('k')], Action::PrevWeek, false),

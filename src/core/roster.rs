@@ -71,6 +71,7 @@ labelled_enum!(
         Rotation => "轮值",
         Imported => "导入",
         Published => "已发布",
+        Pending => "待发布",
     }
 );
 

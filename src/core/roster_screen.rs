@@ -4,7 +4,9 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
+use super::approver_form::{ApproverField, ApproverForm, Outcome, confirmed_approvers};
 use super::form::FormEvent;
+use super::roster_plan::{approval_problems, arrival_shift, draft_from_rotation, month_label, month_of, version_problems};
 use super::form::{Field, Form};
 use super::keymap::{Action, Mode};
 use super::roster::{Post, Shift, Swap, validate_swap};
@@ -30,8 +32,19 @@ pub struct RosterScreen {
     pub form: Option<Form<RosterField>>,
     /// Shifts offered in the form, in the order of its 班次 choice.
     pub form_shifts: Vec<Shift>,
-    /// The swap being saved, and what its confirmation says.
+    /// A PIN form: a leader approving the month's roster, or an officer's 到岗.
+    pub sign: Option<(Signing, ApproverForm)>,
+    /// The swap, draft or publication being saved, and what its confirmation says.
     save_op: Option<(OpId, String)>,
+}
+
+/// What a PIN form on the roster screen signs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signing {
+    /// 批准: the version's id and "2027-01 第2版".
+    Approve { plan_id: i64, label: String },
+    /// 到岗 for the shift starting at `shift_start`.
+    Arrive { shift_start: NaiveDateTime },
 }
 
 /// An unsaved swap form kept as a draft: the day it was for, and what was typed.
@@ -48,6 +61,15 @@ pub enum RosterRequest {
     None,
     Say(String),
     AddSwap(Box<Swap>),
+    /// A new version of a month: its shifts and what it was drafted from.
+    Draft {
+        month: NaiveDate,
+        shifts: Vec<Shift>,
+    },
+    /// Publish this version ("2027-01 第2版").
+    Publish { plan_id: i64, label: String },
+    /// Open a PIN form (it needs the approvers the app knows).
+    Sign(Signing),
     /// Esc: back to the tab the month was opened from.
     Back,
 }
@@ -74,9 +96,83 @@ impl RosterScreen {
             Action::NextMonth => self.cursor = day.checked_add_months(chrono::Months::new(1)).or(Some(day)),
             Action::Today => self.cursor = Some(now.date()),
             Action::Swap => return self.open_swap_form(data, settings, operator, now),
+            Action::DraftRoster => return self.draft(data, settings, now),
+            Action::ApproveRoster => return self.approve(data),
+            Action::PublishRoster => return self.publish(data),
+            Action::SignOnDuty => return arrive(data, settings, operator, now),
             _ => {}
         }
         RosterRequest::None
+    }
+
+    /// The shown month's plan, once the store has read it for this month.
+    fn shown_plan<'a>(&self, data: &'a RosterData) -> Result<&'a super::roster_plan::MonthPlan, RosterRequest> {
+        let month = month_of(self.cursor.unwrap_or_default());
+        if data.run.shown.month == Some(month) {
+            Ok(&data.run.shown)
+        } else {
+            Err(RosterRequest::Say("正在读取这个月的排班版本，请稍候再按".into()))
+        }
+    }
+
+    /// `d`: a new version of the shown month drafted from the rotation.
+    fn draft(&self, data: &RosterData, settings: &Settings, now: NaiveDateTime) -> RosterRequest {
+        let month = month_of(self.cursor.unwrap_or(now.date()));
+        if month < month_of(now.date()) {
+            return RosterRequest::Say(format!("{} 已经过去，不能再草拟排班", month_label(month)));
+        }
+        let Some(rotation) = &settings.roster else {
+            return RosterRequest::Say(
+                "没有配置轮值，无法按轮值草拟：请用 zhiban roster draft --month 月份 --csv 文件 导入草稿".into(),
+            );
+        };
+        let shifts = draft_from_rotation(rotation, &settings.calendar, month);
+        if let Some(problem) = version_problems(&shifts, month, &settings.people).into_iter().next() {
+            return RosterRequest::Say(problem);
+        }
+        if let Err(why) = self.shown_plan(data) {
+            return why;
+        }
+        RosterRequest::Draft { month, shifts }
+    }
+
+    /// `a`: the latest draft of the shown month, to a leader's PIN — if it covers the month.
+    fn approve(&self, data: &RosterData) -> RosterRequest {
+        let plan = match self.shown_plan(data) {
+            Ok(p) => p,
+            Err(why) => return why,
+        };
+        let v = match plan.to_approve() {
+            Ok(v) => v,
+            Err(why) => return RosterRequest::Say(why),
+        };
+        let problems = approval_problems(&data.run.shown_pending, v.month);
+        if let Some(first) = problems.first() {
+            return RosterRequest::Say(format!(
+                "第{}版不能批准（{} 处问题）：{first}。请先修改草稿",
+                v.version,
+                problems.len()
+            ));
+        }
+        RosterRequest::Sign(Signing::Approve {
+            plan_id: v.id,
+            label: format!("{} 第{}版", month_label(v.month), v.version),
+        })
+    }
+
+    /// `p`: the shown month's approved version, published.
+    fn publish(&self, data: &RosterData) -> RosterRequest {
+        let plan = match self.shown_plan(data) {
+            Ok(p) => p,
+            Err(why) => return why,
+        };
+        match plan.to_publish() {
+            Ok(v) => RosterRequest::Publish {
+                plan_id: v.id,
+                label: format!("{} 第{}版", month_label(v.month), v.version),
+            },
+            Err(why) => RosterRequest::Say(why),
+        }
     }
 
     fn open_swap_form(
@@ -186,6 +282,29 @@ impl RosterScreen {
     }
 }
 
+/// `o`: 到岗 for the shift beginning within the hour or on now — only for someone on it.
+fn arrive(data: &RosterData, settings: &Settings, operator: &str, now: NaiveDateTime) -> RosterRequest {
+    let shifts = data.shifts(settings, now - Duration::days(2), now + Duration::days(1));
+    match arrival_shift(&shifts, operator, now) {
+        Err(why) => RosterRequest::Say(why),
+        Ok(shift)
+            if data
+                .run
+                .all_signons(&shifts)
+                .iter()
+                .any(|s| s.shift_start == shift.start && s.person == operator) =>
+        {
+            RosterRequest::Say(format!(
+                "{operator} 已经到岗签到过 {} 开始的班次",
+                shift.start.format("%m-%d %H:%M")
+            ))
+        }
+        Ok(shift) => RosterRequest::Sign(Signing::Arrive {
+            shift_start: shift.start,
+        }),
+    }
+}
+
 /// "11-23 08:30–11-24 08:30 主班 张三"
 #[must_use]
 pub fn shift_label(s: &Shift) -> String {
@@ -257,6 +376,31 @@ impl RosterScreen {
                 self.save_op = Some((cx.request(Request::AddSwap(swap)), said));
                 cx.say("正在保存…");
             }
+            RosterRequest::Draft { month, shifts } => {
+                let said = format!(
+                    "已保存：{} 新一版排班草稿（按轮值，{} 个班次）。请领导审核后按 a 批准",
+                    month_label(month),
+                    shifts.len()
+                );
+                let request = Request::AddRosterVersion {
+                    month,
+                    shifts,
+                    source: "轮值".into(),
+                    by: cx.operator.to_string(),
+                };
+                self.save_op = Some((cx.request(request), said));
+                cx.say("正在保存…");
+            }
+            RosterRequest::Publish { plan_id, label } => {
+                let said = format!("已发布：{label}。从此按这一版排班（变动请登记调班或另起新版）");
+                let request = Request::PublishRoster {
+                    plan_id,
+                    by: cx.operator.to_string(),
+                };
+                self.save_op = Some((cx.request(request), said));
+                cx.say("正在保存…");
+            }
+            RosterRequest::Sign(signing) => self.open_sign(signing, cx),
             RosterRequest::Back => {
                 cx.command(Command::RosterMonth(None));
                 cx.command(Command::Back);
@@ -268,12 +412,100 @@ impl RosterScreen {
     }
 }
 
+impl RosterScreen {
+    /// The PIN form: approvers for 批准 (the officer first when they are one), only the officer
+    /// at the keyboard for 到岗 (nobody signs on for a colleague).
+    fn open_sign(&mut self, signing: Signing, cx: &mut Cx<'_>) {
+        let (title, by, who, notice) = match &signing {
+            Signing::Approve { label, .. } => (
+                format!("批准排班：{label}"),
+                confirmed_approvers(cx),
+                "批准人",
+                "批准的领导输入本人 PIN；批准后这一版不再改动，记入审计".to_string(),
+            ),
+            Signing::Arrive { shift_start } => (
+                format!("到岗签到：{} 开始的班次", shift_start.format("%m-%d %H:%M")),
+                vec![(cx.operator.to_string(), false)],
+                "到岗人",
+                "本人输入 PIN 签到；严禁代值，记入审计".to_string(),
+            ),
+        };
+        if by.is_empty() {
+            cx.say("没有已确认的领导可以批准：请先在“人员与 PIN”中登记并确认领导");
+            return;
+        }
+        let mut form = ApproverForm::new(&title, by, false);
+        for f in &mut form.form.fields {
+            match f.key {
+                ApproverField::By => f.label = who.into(),
+                ApproverField::Pin => {
+                    f.label = format!("{who} PIN");
+                    f.placeholder = format!("{who}输入本人 PIN");
+                }
+                _ => {}
+            }
+        }
+        form.form.notice = Some(notice);
+        self.sign = Some((signing, form));
+    }
+
+    /// A reply to the PIN form: once the PIN matched, the write; once written, done.
+    fn on_sign_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
+        let Some((signing, form)) = &mut self.sign else {
+            return;
+        };
+        match form.on_reply(op, reply, cx) {
+            Outcome::Approved { by, .. } => {
+                let (request, said) = match signing {
+                    Signing::Approve { plan_id, label } => (
+                        Request::ApproveRoster {
+                            plan_id: *plan_id,
+                            approved_by: by.clone(),
+                            approver_role: cx
+                                .settings
+                                .person(&by)
+                                .map(|p| p.role.label().to_string())
+                                .unwrap_or_default(),
+                            by: cx.operator.to_string(),
+                        },
+                        format!("已批准：{label}（批准人 {by}）。按 p 发布"),
+                    ),
+                    Signing::Arrive { shift_start } => (
+                        Request::SignOn {
+                            shift_start: *shift_start,
+                            person: by.clone(),
+                        },
+                        format!("已到岗签到：{by}，{} 开始的班次", shift_start.format("%m-%d %H:%M")),
+                    ),
+                };
+                form.write(request, said, cx);
+            }
+            Outcome::Done(said) => {
+                self.sign = None;
+                cx.say(said);
+                cx.command(Command::RosterChanged);
+            }
+            Outcome::Nothing | Outcome::Redacted(_) => {}
+        }
+    }
+}
+
 impl Screen for RosterScreen {
     fn mode(&self) -> Mode {
-        if self.form.is_some() { Mode::Form } else { Mode::Roster }
+        if self.form.is_some() || self.sign.is_some() {
+            Mode::Form
+        } else {
+            Mode::Roster
+        }
     }
 
     fn on_action(&mut self, action: Action, cx: &mut Cx<'_>) {
+        if let Some((_, form)) = &mut self.sign {
+            if !form.on_action(action, cx) {
+                self.sign = None;
+            }
+            return;
+        }
         let request = match &mut self.form {
             Some(form) => match action {
                 Action::Cancel => {
@@ -298,12 +530,18 @@ impl Screen for RosterScreen {
     }
 
     fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
-        if let Some(form) = &mut self.form {
+        if let Some((_, form)) = &mut self.sign {
+            form.on_char(c, cx);
+        } else if let Some(form) = &mut self.form {
             type_into(form, c, cx);
         }
     }
 
     fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
+        if let Some((_, form)) = &mut self.sign {
+            form.on_paste(text, cx);
+            return;
+        }
         match &mut self.form {
             Some(form) => {
                 paste_into(form, text, cx);
@@ -313,7 +551,7 @@ impl Screen for RosterScreen {
     }
 
     fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(|f| f.dirty)
+        self.form.as_ref().is_some_and(|f| f.dirty) || self.sign.as_ref().is_some_and(|(_, f)| f.dirty())
     }
 
     fn form_dirty(&self) -> bool {
@@ -322,11 +560,12 @@ impl Screen for RosterScreen {
 
     fn discard_form(&mut self) {
         self.form = None;
+        self.sign = None;
         self.save_op = None;
     }
 
     fn saving(&self) -> bool {
-        self.save_op.is_some()
+        self.save_op.is_some() || self.sign.as_ref().is_some_and(|(_, f)| f.waiting())
     }
 
     fn draft(&self) -> Option<String> {
@@ -363,14 +602,20 @@ impl Screen for RosterScreen {
 
     fn on_reply(&mut self, op: OpId, reply: Reply, cx: &mut Cx<'_>) {
         let Some((_, said)) = self.save_op.take_if(|(id, _)| *id == op) else {
+            self.on_sign_reply(op, reply, cx);
             return;
         };
         match reply {
+            Reply::SwapSaved | Reply::Confirmed if self.form.is_none() => {
+                cx.say(said);
+                cx.command(Command::RosterChanged);
+            }
             Reply::SwapSaved => {
                 self.form = None;
                 cx.say(said);
                 cx.command(Command::RosterChanged);
             }
+            Reply::Failed(why) if self.form.is_none() => cx.say(format!("保存失败：{why}")),
             Reply::Failed(why) => {
                 save_failed(self.form.as_mut(), &why, cx);
             }

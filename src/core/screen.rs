@@ -175,6 +175,24 @@ pub enum Request {
     /// The stored shifts, swaps and the running roster for a window, with the month shown.
     LoadRoster(NaiveDateTime, NaiveDateTime, Option<NaiveDate>),
     AddSwap(Box<Swap>),
+    /// A new version of a month's roster (answered `Confirmed`).
+    AddRosterVersion {
+        month: NaiveDate,
+        shifts: Vec<Shift>,
+        source: String,
+        by: String,
+    },
+    /// 批准: the approver's PIN already matched (answered `Confirmed`).
+    ApproveRoster {
+        plan_id: i64,
+        approved_by: String,
+        approver_role: String,
+        by: String,
+    },
+    /// 发布 (answered `Confirmed`).
+    PublishRoster { plan_id: i64, by: String },
+    /// 到岗: the person's PIN already matched (answered `Confirmed`).
+    SignOn { shift_start: NaiveDateTime, person: String },
     /// Who is inside, and the watch list.
     LoadVisits,
     LoadVisitPage(VisitPageRequest),

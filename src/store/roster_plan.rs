@@ -324,7 +324,13 @@ impl Store {
         let shown = self.roster_month_plan(shown.unwrap_or(now.date()))?;
         let shown_pending = match (shown.latest(), shown.in_force()) {
             (Some(l), Some(f)) if l.id == f.id => Vec::new(),
-            (Some(l), _) => version_shifts(&self.conn, l.id)?,
+            (Some(l), _) => version_shifts(&self.conn, l.id)?
+                .into_iter()
+                .map(|s| Shift {
+                    source: ShiftSource::Pending,
+                    ..s
+                })
+                .collect(),
             (None, _) => Vec::new(),
         };
         let ever_signed_on = self

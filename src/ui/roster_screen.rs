@@ -28,7 +28,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .with_day(1)
         .unwrap_or(first)
         .and_time(NaiveTime::MIN);
-    let shifts = r.shifts(&app.settings, month_start, month_end);
+    // A version not yet in force (a draft, or approved and not published) is what is shown, so
+    // that the leader approving it and the officer publishing it see what they sign.
+    let pending = r.run.shown.month == Some(first) && !r.run.shown_pending.is_empty();
+    let shifts = if pending {
+        r.run.shown_pending.clone()
+    } else {
+        r.shifts(&app.settings, month_start, month_end)
+    };
+    let signons = r
+        .run
+        .all_signons(&r.shifts(&app.settings, month_start - Duration::days(1), month_end));
     let cells = month_days(
         first.year(),
         first.month(),
@@ -40,6 +50,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let col = (inner_w / 7).max(4);
     let inner_h = usize::from(area.height.saturating_sub(2));
     let mut details = Vec::new();
+    if r.run.shown.month == Some(first) {
+        let style = if pending { theme::NOTICE } else { theme::LABEL };
+        let keys = match r.run.shown.latest().map(crate::core::roster_plan::PlanVersion::state) {
+            Some(crate::core::roster_plan::PlanState::Draft) if pending => "（显示的是待批准的草稿；a 批准）",
+            Some(crate::core::roster_plan::PlanState::Approved) => "（显示的是已批准待发布的版本；p 发布）",
+            _ => "（d 按轮值草拟新版）",
+        };
+        push_wrapped(
+            &mut details,
+            &clean(&format!("{}{keys}", r.run.shown.summary())),
+            0,
+            inner_w,
+            style,
+        );
+    }
     // The chosen day in full.
     let kind = app.settings.calendar.day_kind(day);
     details.push(Line::styled(
@@ -67,6 +92,25 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         push_wrapped(&mut details, &people, 2, inner_w, Style::new());
         for w in &s.swaps {
             push_wrapped(&mut details, &clean(&swap_text(w)), 4, inner_w, theme::ASK_LEADER);
+        }
+        if !s.staff.is_empty() {
+            push_wrapped(
+                &mut details,
+                &clean(&format!("其他值班人员：{}", s.staff.join("、"))),
+                4,
+                inner_w,
+                Style::new(),
+            );
+        }
+        if !pending && s.start <= app.now {
+            let line = match crate::core::roster_plan::signed_on(s, &signons) {
+                Some(on) => (
+                    format!("到岗：{} {}（{}）", on.person, on.at.format("%m-%d %H:%M"), on.via.label()),
+                    theme::OK,
+                ),
+                None => ("未到岗签到（本班人员在班次开始前一小时内起按 o 签到）".to_string(), theme::ASK_LEADER),
+            };
+            push_wrapped(&mut details, &clean(&line.0), 4, inner_w, line.1);
         }
     }
     let month_gaps = gaps(&shifts, month_start, month_end);
