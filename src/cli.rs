@@ -597,8 +597,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let config = load_config(&cli.config)?;
             let mut store = open_store(&cli.db)?;
             let operator = match &command {
-                roster::RosterCommand::Import { operator, .. } => actor(operator.as_deref(), &config, &mut store)?,
-                roster::RosterCommand::Show { .. } => String::new(),
+                roster::RosterCommand::Import { operator, .. } | roster::RosterCommand::Draft { operator, .. } => {
+                    actor(operator.as_deref(), &config, &mut store)?
+                }
+                // Approving, publishing, signing on and granting leave are a person's acts: their PIN.
+                roster::RosterCommand::Approve { operator, .. }
+                | roster::RosterCommand::Publish { operator, .. }
+                | roster::RosterCommand::Signon { operator }
+                | roster::RosterCommand::CompTake { operator, .. } => actor(Some(operator), &config, &mut store)?,
+                roster::RosterCommand::Show { .. }
+                | roster::RosterCommand::Plan { .. }
+                | roster::RosterCommand::Comp { .. } => String::new(),
             };
             roster::run(command, &config, &mut store, operator)
         }

@@ -1193,7 +1193,10 @@ fn calendar_settings(c: CalendarSection, err: Locate<'_>) -> Result<Calendar, Co
 }
 
 /// `[roster]`'s rules for running the roster (issue 19): each optional, checked with its line.
-fn roster_rules(section: &RosterSection, err: Locate<'_>) -> Result<crate::core::roster_plan::RosterRules, ConfigError> {
+fn roster_rules(
+    section: &RosterSection,
+    err: Locate<'_>,
+) -> Result<crate::core::roster_plan::RosterRules, ConfigError> {
     let mut out = crate::core::roster_plan::RosterRules::default();
     if let Some(d) = &section.publish_remind_day {
         if *d.get_ref() > 28 {

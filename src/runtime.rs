@@ -207,7 +207,13 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         },
         Request::LoadRoster(from, to, month) => store
             .planned_shifts(from, to)
-            .and_then(|imported| Ok((imported, store.swaps(from, to)?, store.roster_run(from, to, month, now)?)))
+            .and_then(|imported| {
+                Ok((
+                    imported,
+                    store.swaps(from, to)?,
+                    store.roster_run(from, to, month, now)?,
+                ))
+            })
             .map_or_else(failed, |(imported, swaps, run)| Reply::Roster {
                 window: (from, to),
                 imported,

@@ -120,12 +120,18 @@ impl MonthPlan {
     pub fn to_approve(&self) -> Result<&PlanVersion, String> {
         let month = self.month.map(month_label).unwrap_or_default();
         match self.latest() {
-            None => Err(format!("{month} 还没有排班草稿：先按 d 按轮值生成草稿，或用 zhiban roster draft --csv 导入")),
+            None => Err(format!(
+                "{month} 还没有排班草稿：先按 d 按轮值生成草稿，或用 zhiban roster draft --csv 导入"
+            )),
             Some(v) if v.state() == PlanState::Draft => Ok(v),
             Some(v) => Err(format!(
                 "{month} 第{}版已经{}：要改动请先生成新的草稿（新版本须重新批准）",
                 v.version,
-                if v.state() == PlanState::Published { "发布" } else { "批准" }
+                if v.state() == PlanState::Published {
+                    "发布"
+                } else {
+                    "批准"
+                }
             )),
         }
     }
@@ -137,7 +143,7 @@ impl MonthPlan {
             None => Err(format!("{month} 还没有排班：先生成草稿并经领导批准")),
             Some(v) => match v.state() {
                 PlanState::Draft => Err(format!(
-                    "{month} 第{}版还是草稿：须先经领导批准（按 a，批准人输入本人 PIN）才能发布",
+                    "{month} 第{}版还是草稿：须先经领导批准（排班表中按 a，或 zhiban roster approve）才能发布",
                     v.version
                 )),
                 PlanState::Approved => Ok(v),
@@ -156,9 +162,7 @@ pub fn month_of(d: NaiveDate) -> NaiveDate {
 /// The month after the one holding `d`.
 #[must_use]
 pub fn next_month(d: NaiveDate) -> NaiveDate {
-    month_of(d)
-        .checked_add_months(chrono::Months::new(1))
-        .unwrap_or(d)
+    month_of(d).checked_add_months(chrono::Months::new(1)).unwrap_or(d)
 }
 
 /// "2027-01".
@@ -261,11 +265,7 @@ pub fn approval_problems(shifts: &[Shift], month: NaiveDate) -> Vec<String> {
     }
     for g in gaps(shifts, first, last_end.min(to).max(first)) {
         out.push(match g.reason {
-            GapReason::Uncovered => format!(
-                "{} 至 {} 无人值班",
-                format_minute(g.from),
-                format_minute(g.to)
-            ),
+            GapReason::Uncovered => format!("{} 至 {} 无人值班", format_minute(g.from), format_minute(g.to)),
             GapReason::NoPrimary => format!("{} 的班次没有主班", format_minute(g.from)),
         });
     }
@@ -549,7 +549,12 @@ pub fn days_text(half_days: i64) -> String {
 /// `"1"`, `"0.5"`, `"1.5天"` as half days (positive, at most 30 days).
 pub fn parse_days(s: &str) -> Result<i64, String> {
     let t = s.trim().trim_end_matches('天').trim();
-    let bad = || format!("天数“{}”无效：请写 0.5、1、1.5 这样的半天的整数倍，最多 30", sanitize(s.trim(), false));
+    let bad = || {
+        format!(
+            "天数“{}”无效：请写 0.5、1、1.5 这样的半天的整数倍，最多 30",
+            sanitize(s.trim(), false)
+        )
+    };
     let (whole, half) = match t.split_once('.') {
         None => (t, ""),
         Some((w, f)) => (w, f),
@@ -708,14 +713,24 @@ mod tests {
         let none = MonthPlan::default();
         let draft = plan(vec![version(1, false, false)]);
         let published = plan(vec![version(1, true, true)]);
-        assert_eq!(publish_reminder(at("2026-12-19 23:59"), 20, &published, &none, false), None);
+        assert_eq!(
+            publish_reminder(at("2026-12-19 23:59"), 20, &published, &none, false),
+            None
+        );
         let (whole, _, pressing) = publish_reminder(at("2026-12-20 00:00"), 20, &published, &none, false).unwrap();
         assert!(whole.contains("下月（2027-01）排班未发布：尚未编排"), "{whole}");
         assert!(!pressing);
         let (whole, _, _) = publish_reminder(at("2026-12-31 23:00"), 20, &published, &draft, false).unwrap();
         assert!(whole.contains("第1版草拟"), "{whole}");
-        assert_eq!(publish_reminder(at("2026-12-25 08:00"), 20, &published, &published, true), None);
-        assert_eq!(publish_reminder(at("2026-12-25 08:00"), 0, &published, &none, false), None, "0 = off");
+        assert_eq!(
+            publish_reminder(at("2026-12-25 08:00"), 20, &published, &published, true),
+            None
+        );
+        assert_eq!(
+            publish_reminder(at("2026-12-25 08:00"), 0, &published, &none, false),
+            None,
+            "0 = off"
+        );
         // Into the new month unpublished: an office that publishes is reminded, pressing.
         let (whole, _, pressing) = publish_reminder(at("2027-01-02 08:00"), 20, &draft, &none, true).unwrap();
         assert!(whole.starts_with("本月（2027-01）排班未发布"), "{whole}");
@@ -739,10 +754,22 @@ mod tests {
         shifts[10].primary.clear();
         shifts.remove(20);
         let problems = approval_problems(&shifts, month);
-        assert!(problems.iter().any(|p| p.contains("01-11 08:30 的班次没有主班")), "{problems:?}");
-        assert!(problems.iter().any(|p| p.contains("2027-01-21 08:30 至 2027-01-22 08:30 无人值班")), "{problems:?}");
+        assert!(
+            problems.iter().any(|p| p.contains("01-11 08:30 的班次没有主班")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("2027-01-21 08:30 至 2027-01-22 08:30 无人值班")),
+            "{problems:?}"
+        );
         shifts.pop();
-        assert!(approval_problems(&shifts, month).iter().any(|p| p.contains("月末无人值班")));
+        assert!(
+            approval_problems(&shifts, month)
+                .iter()
+                .any(|p| p.contains("月末无人值班"))
+        );
     }
 
     #[test]
@@ -756,7 +783,10 @@ mod tests {
         ];
         let p = version_problems(&bad, month, &people());
         assert!(p.iter().any(|m| m.contains("不是在 2027-01 开始的")), "{p:?}");
-        assert!(p.iter().any(|m| m.contains("外单位老王") && m.contains("严禁")), "{p:?}");
+        assert!(
+            p.iter().any(|m| m.contains("外单位老王") && m.contains("严禁")),
+            "{p:?}"
+        );
     }
 
     #[test]
@@ -780,11 +810,17 @@ mod tests {
             shift("2026-12-05 08:30", "2026-12-06 08:30", "张三", &["钱七"]),
         ];
         let after = Duration::minutes(30);
-        assert!(missed_post(&shifts, &[], at("2026-12-05 08:59"), after).is_none(), "not yet");
+        assert!(
+            missed_post(&shifts, &[], at("2026-12-05 08:59"), after).is_none(),
+            "not yet"
+        );
         let missed = missed_post(&shifts, &[], at("2026-12-05 09:00"), after).unwrap();
         assert_eq!(missed.primary, "张三");
         assert!(missed_post_text(missed, at("2026-12-05 09:15")).contains("已过 45 分钟"));
-        assert!(missed_post(&shifts, &[], at("2026-12-05 09:00"), Duration::zero()).is_none(), "0 = off");
+        assert!(
+            missed_post(&shifts, &[], at("2026-12-05 09:00"), Duration::zero()).is_none(),
+            "0 = off"
+        );
         // The incoming officer's handover signature at 08:20 is the sign-on of the 08:30 shift.
         let by_handover = handover_signons(&[("张三".into(), at("2026-12-05 08:20"))], &shifts);
         assert_eq!(by_handover[0].shift_start, at("2026-12-05 08:30"));
@@ -841,7 +877,14 @@ mod tests {
             recorded_at: at("2026-10-19 09:00"),
             note: String::new(),
         }];
-        let b = comp_balances(&shifts, &calendar, CompRule::default(), &taken, 2026, at("2026-12-05 09:00"));
+        let b = comp_balances(
+            &shifts,
+            &calendar,
+            CompRule::default(),
+            &taken,
+            2026,
+            at("2026-12-05 09:00"),
+        );
         let of = |n: &str| b.iter().find(|x| x.person == n).cloned();
         let zhang = of("张三").unwrap();
         assert_eq!((zhang.shifts, zhang.earned_half_days, zhang.taken_half_days), (2, 4, 1));
@@ -868,7 +911,11 @@ mod tests {
         assert_eq!(days_text(4), "2 天");
         assert!(check_comp("张三", "王五", &people()).is_ok());
         assert!(check_comp("张三", "李四", &people()).unwrap_err().contains("不是领导"));
-        assert!(check_comp("王五", "王五", &people()).unwrap_err().contains("不能批准自己"));
+        assert!(
+            check_comp("王五", "王五", &people())
+                .unwrap_err()
+                .contains("不能批准自己")
+        );
         assert!(check_comp("外人", "王五", &people()).is_err());
         assert_eq!(parse_month("2027年1月").unwrap(), day("2027-01-01"));
         assert!(parse_month("2027-13").is_err());

@@ -6,10 +6,12 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::approver_form::{ApproverField, ApproverForm, Outcome, confirmed_approvers};
 use super::form::FormEvent;
-use super::roster_plan::{approval_problems, arrival_shift, draft_from_rotation, month_label, month_of, version_problems};
 use super::form::{Field, Form};
 use super::keymap::{Action, Mode};
 use super::roster::{Post, Shift, Swap, validate_swap};
+use super::roster_plan::{
+    approval_problems, arrival_shift, draft_from_rotation, month_label, month_of, version_problems,
+};
 use super::screen::{Command, Cx, OpId, Reply, Request, Screen, Target, paste_into, save_failed, type_into};
 use super::settings::Settings;
 use super::shared::RosterData;
@@ -67,7 +69,10 @@ pub enum RosterRequest {
         shifts: Vec<Shift>,
     },
     /// Publish this version ("2027-01 第2版").
-    Publish { plan_id: i64, label: String },
+    Publish {
+        plan_id: i64,
+        label: String,
+    },
     /// Open a PIN form (it needs the approvers the app knows).
     Sign(Signing),
     /// Esc: back to the tab the month was opened from.

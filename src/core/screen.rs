@@ -190,9 +190,15 @@ pub enum Request {
         by: String,
     },
     /// 发布 (answered `Confirmed`).
-    PublishRoster { plan_id: i64, by: String },
+    PublishRoster {
+        plan_id: i64,
+        by: String,
+    },
     /// 到岗: the person's PIN already matched (answered `Confirmed`).
-    SignOn { shift_start: NaiveDateTime, person: String },
+    SignOn {
+        shift_start: NaiveDateTime,
+        person: String,
+    },
     /// Who is inside, and the watch list.
     LoadVisits,
     LoadVisitPage(VisitPageRequest),

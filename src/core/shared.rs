@@ -88,7 +88,9 @@ impl RosterData {
         let shown = self.month.map(super::roster_plan::month_of);
         match self.loaded {
             Some((lf, lt))
-                if lf <= from - Duration::hours(super::roster::MAX_SHIFT_HOURS) && to < lt && shown == self.run_month =>
+                if lf <= from - Duration::hours(super::roster::MAX_SHIFT_HOURS)
+                    && to < lt
+                    && shown == self.run_month =>
             {
                 None
             }

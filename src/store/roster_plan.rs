@@ -32,7 +32,8 @@ fn plan_shift_from_row(row: &Row<'_>) -> rusqlite::Result<Shift> {
 }
 
 fn day_from_sql(s: &str) -> rusqlite::Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 fn month_from_sql(s: &str) -> rusqlite::Result<NaiveDate> {
@@ -83,11 +84,9 @@ fn version_shifts(conn: &Connection, plan_id: i64) -> Result<Vec<Shift>> {
 
 /// The month and version of a plan row.
 fn plan_of(conn: &Connection, plan_id: i64) -> Result<(NaiveDate, i64)> {
-    conn.query_row(
-        "SELECT month, version FROM roster_plan WHERE id = ?1",
-        [plan_id],
-        |r| Ok((month_from_sql(&r.get::<_, String>(0)?)?, r.get(1)?)),
-    )
+    conn.query_row("SELECT month, version FROM roster_plan WHERE id = ?1", [plan_id], |r| {
+        Ok((month_from_sql(&r.get::<_, String>(0)?)?, r.get(1)?))
+    })
     .optional()?
     .ok_or_else(|| StoreError::Refused(format!("没有第 {plan_id} 号排班版本")))
 }
@@ -308,7 +307,9 @@ impl Store {
             "SELECT incoming, signed_at FROM handover WHERE signed_at >= ?1 AND signed_at < ?2 ORDER BY id",
         )?;
         Ok(stmt
-            .query_map(params![time_to_sql(from), time_to_sql(to)], |r| Ok((r.get(0)?, row_time(r, 1)?)))?
+            .query_map(params![time_to_sql(from), time_to_sql(to)], |r| {
+                Ok((r.get(0)?, row_time(r, 1)?))
+            })?
             .collect::<rusqlite::Result<_>>()?)
     }
 
@@ -376,18 +377,21 @@ impl Store {
              WHERE day >= ?1 AND day < ?2 ORDER BY day, id",
         )?;
         Ok(stmt
-            .query_map(params![format!("{year:04}-01-01"), format!("{:04}-01-01", year + 1)], |r| {
-                Ok(CompTaken {
-                    id: r.get(0)?,
-                    person: r.get(1)?,
-                    day: day_from_sql(&r.get::<_, String>(2)?)?,
-                    half_days: r.get(3)?,
-                    approved_by: r.get(4)?,
-                    recorded_by: r.get(5)?,
-                    recorded_at: row_time(r, 6)?,
-                    note: r.get(7)?,
-                })
-            })?
+            .query_map(
+                params![format!("{year:04}-01-01"), format!("{:04}-01-01", year + 1)],
+                |r| {
+                    Ok(CompTaken {
+                        id: r.get(0)?,
+                        person: r.get(1)?,
+                        day: day_from_sql(&r.get::<_, String>(2)?)?,
+                        half_days: r.get(3)?,
+                        approved_by: r.get(4)?,
+                        recorded_by: r.get(5)?,
+                        recorded_at: row_time(r, 6)?,
+                        note: r.get(7)?,
+                    })
+                },
+            )?
             .collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -105,10 +105,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         if !pending && s.start <= app.now {
             let line = match crate::core::roster_plan::signed_on(s, &signons) {
                 Some(on) => (
-                    format!("到岗：{} {}（{}）", on.person, on.at.format("%m-%d %H:%M"), on.via.label()),
+                    format!(
+                        "到岗：{} {}（{}）",
+                        on.person,
+                        on.at.format("%m-%d %H:%M"),
+                        on.via.label()
+                    ),
                     theme::OK,
                 ),
-                None => ("未到岗签到（本班人员在班次开始前一小时内起按 o 签到）".to_string(), theme::ASK_LEADER),
+                None => (
+                    "未到岗签到（本班人员在班次开始前一小时内起按 o 签到）".to_string(),
+                    theme::ASK_LEADER,
+                ),
             };
             push_wrapped(&mut details, &clean(&line.0), 4, inner_w, line.1);
         }
