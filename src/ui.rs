@@ -379,17 +379,6 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
             note(&whole, theme::ERROR);
         }
     }
-    // Next month's roster not yet published (003:157).
-    if let Some((whole, short, pressing)) = app.shared.roster.run.reminder(app.now, &app.settings.roster_rules) {
-        let style = if pressing { theme::STATUS_ALERT } else { theme::NOTICE };
-        if used(&spans) + width(&whole) + 2 <= cells {
-            spans.push(Span::styled(format!(" {whole} "), style));
-        } else if used(&spans) + width(&short) + 2 <= cells {
-            spans.push(Span::styled(format!(" {short} "), style));
-        } else {
-            note(&short, style);
-        }
-    }
     // An office that reports daily: the 值班日报 due and not yet marked sent.
     if let Some(window) = &app.report_unsent {
         let (whole, short) = crate::core::report_sent::unsent_reminder(window);
@@ -417,6 +406,17 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
             spans.push(Span::styled(format!(" {short} "), style));
         } else {
             note(&whole, style);
+        }
+    }
+    // Next month's roster not yet published (003:157): after the day's own reminders.
+    if let Some((whole, short, pressing)) = app.shared.roster.run.reminder(app.now, &app.settings.roster_rules) {
+        let style = if pressing { theme::STATUS_ALERT } else { theme::NOTICE };
+        if used(&spans) + width(&whole) + 2 <= cells {
+            spans.push(Span::styled(format!(" {whole} "), style));
+        } else if used(&spans) + width(&short) + 2 <= cells {
+            spans.push(Span::styled(format!(" {short} "), style));
+        } else {
+            note(&short, style);
         }
     }
     // A locked screen says nothing of what was last done.

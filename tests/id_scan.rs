@@ -30,7 +30,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use chrono::{Duration, NaiveDateTime, Timelike};
+use chrono::{Datelike, Duration, NaiveDateTime, Timelike};
 use clap::CommandFactory;
 use cli_common::{Sandbox, stderr, stdout};
 use common::Harness;
@@ -1844,6 +1844,97 @@ fn every_verb_and_option_was_run() {
     );
     r.run(&["roster", "show"], None, true);
     r.run(&["roster", "show", "--month", &month, "--json"], None, true);
+    // Running the roster: next month drafted (from a CSV with other staff, then from the
+    // rotation), approved by 王五's PIN, published; 到岗; 补休.
+    let next = (real_now.date().with_day(1).expect("the 1st") + Duration::days(32))
+        .format("%Y-%m")
+        .to_string();
+    let staffed = sb.file(
+        "next.csv",
+        &format!("开始,结束,带班领导,主班,副班,其他值班人员\n{next}-01 08:30,{next}-02 08:30,赵六,李四,,张三\n"),
+    );
+    r.run(
+        &[
+            "roster",
+            "draft",
+            "--month",
+            &next,
+            "--csv",
+            staffed.to_str().expect("a path"),
+            "--operator",
+            "张三",
+        ],
+        pin,
+        true,
+    );
+    r.run(&["roster", "draft", "--month", &next], None, true);
+    r.run(&["roster", "plan", "--month", &next], None, true);
+    r.run(&["roster", "plan", "--month", &next, "--csv"], None, true);
+    r.run(
+        &["roster", "publish", "--month", &next, "--operator", "张三"],
+        pin,
+        false,
+    );
+    r.run(
+        &["roster", "approve", "--month", &next, "--operator", "王五"],
+        Some("135790\n"),
+        true,
+    );
+    r.run(
+        &["roster", "publish", "--month", &next, "--operator", "张三"],
+        pin,
+        true,
+    );
+    // A rotation of 张三 alone: he is on whatever the clock says (tomorrow's import is 李四's).
+    let only_zhang = sb.file(
+        "only-zhang.toml",
+        "[roster]\nfirst_day = \"2026-11-01\"\nshift_starts = [\"08:30\"]\nleaders = [\"王五\"]\nprimaries = [\"张三\"]\n",
+    );
+    let only_zhang = only_zhang.to_str().expect("a path");
+    r.run(
+        &["roster", "signon", "--operator", "张三", "--config", only_zhang],
+        pin,
+        true,
+    );
+    r.run(
+        &["roster", "signon", "--operator", "张三", "--config", only_zhang],
+        pin,
+        false,
+    );
+    r.run(
+        &[
+            "roster",
+            "comp-take",
+            "张三",
+            "--day",
+            &today,
+            "--days",
+            "0.5",
+            "--note",
+            "国庆值班补休",
+            "--operator",
+            "王五",
+        ],
+        Some("135790\n"),
+        true,
+    );
+    r.run(
+        &[
+            "roster",
+            "comp-take",
+            "张三",
+            "--day",
+            &today,
+            "--days",
+            "0.3",
+            "--operator",
+            "王五",
+        ],
+        Some("135790\n"),
+        false,
+    );
+    r.run(&["roster", "comp"], None, true);
+    r.run(&["roster", "comp", "--year", "2026"], None, true);
     r.run(&["handover", "list"], None, true);
     r.run(&["handover", "list", "--json"], None, true);
     r.run(&["handover", "print", "1"], None, true);

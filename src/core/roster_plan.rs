@@ -289,8 +289,8 @@ pub fn over_imported(published: Vec<Shift>, imported: Vec<Shift>) -> Vec<Shift> 
 }
 
 /// The status line's reminder to publish next month's roster (003:157), from `remind_day` of the
-/// month until it is published; an office that has started publishing its rosters is also
-/// reminded while the current month has none in force. `(whole, short, pressing)`.
+/// month until it is published; an office that published an earlier month's roster is also
+/// reminded, pressing, while the current month has none in force. `(whole, short, pressing)`.
 #[must_use]
 pub fn publish_reminder(
     now: NaiveDateTime,
@@ -339,9 +339,10 @@ pub struct RosterRun {
     /// the one in force (a draft or an approved version to look at before approving or publishing).
     pub shown: MonthPlan,
     pub shown_pending: Vec<Shift>,
-    /// A roster was ever published here / anyone ever signed on or signed a handover: the
-    /// office runs its rosters and sign-ons this way (until then nothing is reminded or alerted).
-    pub ever_published: bool,
+    /// A roster of a month before this one was published here: the office runs its rosters
+    /// this way, so this month without one is pressing (a first month is not).
+    pub published_before: bool,
+    /// Anyone ever signed on or signed a handover here: until then 漏岗 is not alerted.
     pub ever_signed_on: bool,
 }
 
@@ -371,7 +372,7 @@ impl RosterRun {
             rules.publish_remind_day,
             &self.this_month,
             &self.next_month,
-            self.ever_published,
+            self.published_before,
         )
     }
 }

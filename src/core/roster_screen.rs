@@ -451,6 +451,8 @@ impl RosterScreen {
             }
         }
         form.form.notice = Some(notice);
+        // The signer offered first is usually the one at hand: the cursor waits on the PIN.
+        form.form.focus_on(ApproverField::Pin);
         self.sign = Some((signing, form));
     }
 

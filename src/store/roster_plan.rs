@@ -223,12 +223,16 @@ impl Store {
         })
     }
 
-    /// Whether any roster has ever been published here (the office runs its rosters this way).
-    pub fn roster_ever_published(&self) -> Result<bool> {
+    /// Whether a roster of a month before `month` was published here: the office ran its
+    /// rosters this way before, so a month without one is a miss, not a first month.
+    pub fn roster_published_before(&self, month: NaiveDate) -> Result<bool> {
         Ok(self
             .conn
-            .prepare_cached("SELECT 1 FROM roster_plan_step WHERE step = '已发布' LIMIT 1")?
-            .exists([])?)
+            .prepare_cached(
+                "SELECT 1 FROM roster_plan_step s JOIN roster_plan p ON p.id = s.plan_id \
+                 WHERE s.step = '已发布' AND p.month < ?1 LIMIT 1",
+            )?
+            .exists([month_label(month_of(month))])?)
     }
 
     /// The shifts of published versions overlapping [`from`, `to`): for each month, those of its
@@ -345,7 +349,7 @@ impl Store {
             next_month: self.roster_month_plan(next_month(now.date()))?,
             shown,
             shown_pending,
-            ever_published: self.roster_ever_published()?,
+            published_before: self.roster_published_before(now.date())?,
             ever_signed_on,
         })
     }
