@@ -80,6 +80,10 @@ fn next_month_is_drafted_approved_with_a_leaders_pin_and_published_and_the_remin
     assert!(month.contains("第1版 草拟"), "{month}");
     assert!(month.contains("显示的是待批准的草稿"), "{month}");
     assert!(
+        !month.contains("本月排班空缺"),
+        "the shift in force into the 1st's first hours is not a gap of the draft:\n{month}"
+    );
+    assert!(
         status(&mut h).contains("下月（2026-12）排班未发布：第1版草拟"),
         "{}",
         status(&mut h)

@@ -32,7 +32,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     // that the leader approving it and the officer publishing it see what they sign.
     let pending = r.run.shown.month == Some(first) && !r.run.shown_pending.is_empty();
     let shifts = if pending {
-        r.run.shown_pending.clone()
+        // The shift in force that runs into the month's first hours, then the version's own.
+        let mut shifts: Vec<_> = r
+            .shifts(&app.settings, month_start, month_end)
+            .into_iter()
+            .filter(|s| s.start < month_start)
+            .collect();
+        shifts.extend(r.run.shown_pending.iter().cloned());
+        shifts
     } else {
         r.shifts(&app.settings, month_start, month_end)
     };
