@@ -168,14 +168,13 @@ fn notify_settings(
             uses.push(match name.as_str() {
                 "升级" => HookUse::Escalation,
                 "来访告警" => HookUse::VisitAlert,
-                "电话通知" | "交办逾期" => {
+                "电话通知" => HookUse::NoticeCall,
+                "交办逾期" => HookUse::OverdueTask,
+                other => {
                     return Err(err(
                         u.span(),
-                        format!("uses 中的“{name}”尚不支持：目前可写 升级、来访告警"),
+                        format!("uses 中的“{other}”不认识：可写 升级、来访告警、电话通知、交办逾期"),
                     ));
-                }
-                other => {
-                    return Err(err(u.span(), format!("uses 中的“{other}”不认识：可写 升级、来访告警")));
                 }
             });
         }
@@ -1850,8 +1849,12 @@ mod tests {
             .notify;
         assert!(s.on_for(HookUse::Escalation));
         assert!(!s.on_for(HookUse::VisitAlert));
-        let e = user("[notify]\nuses = [\"电话通知\"]\n").unwrap_err();
-        assert!(e.message.contains("尚不支持"), "{e}");
+        let both = user("[notify]\ncommand = [\"/bin/sms\", \"{phone}\"]\nuses = [\"电话通知\", \"交办逾期\"]\n")
+            .unwrap()
+            .settings
+            .notify;
+        assert!(both.on_for(HookUse::NoticeCall) && both.on_for(HookUse::OverdueTask));
+        assert!(!both.on_for(HookUse::Escalation));
         let e = user("[notify]\n\ncommand = \"/opt/sms/send {phone}\"\n").unwrap_err();
         assert_eq!(e.line, Some(3), "{e}");
         let e = user("[notify]\ncommand = [\"sms send {phone}\"]\n").unwrap_err();

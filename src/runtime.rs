@@ -251,6 +251,10 @@ pub fn execute(store: &mut Store, request: Request, now: NaiveDateTime) -> Reply
         Request::ClaimNotify { target, rung, by, at } => store
             .claim_notify(target, rung, &by, at)
             .map_or_else(failed, Reply::Claimed),
+        Request::ClaimSend { key, by, at } => store.claim_send(key, &by, at).map_or_else(failed, Reply::Claimed),
+        Request::RecordSend { key, line, at } => store
+            .record_send(key, &line, crate::core::escalation::SYSTEM, at)
+            .map_or_else(failed, |()| Reply::Confirmed),
         Request::AppendAlertLine(target, line) => store
             .append_alert_line(target, &line)
             .map_or_else(failed, |()| Reply::TimelineAppended),

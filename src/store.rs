@@ -15,6 +15,7 @@ pub mod export;
 pub mod guard;
 pub mod handover;
 pub mod holiday;
+pub mod hook_send;
 pub mod instruction;
 pub mod log;
 pub mod pin;
@@ -73,6 +74,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0028_notify_claim.sql"),
     include_str!("../migrations/0029_stats_indexes.sql"),
     include_str!("../migrations/0030_roster_plan.sql"),
+    include_str!("../migrations/0031_hook_send.sql"),
 ];
 
 /// The schema version this build writes.

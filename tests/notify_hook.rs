@@ -244,3 +244,123 @@ fn a_collective_visit_alert_reaches_whom_to_report_to() {
     );
     assert!(!message.contains("河西村") && !message.contains("宅基地"), "{message}");
 }
+
+/// `uses = ["交办逾期", "电话通知"]`: a 交办 past its deadline reaches its 承办人 once, and a notice
+/// recipient whose phone went unanswered gets a message after each unanswered call; what each run
+/// did is kept with the claim and shown in 督办; a restart sends nothing again.
+#[test]
+fn an_overdue_task_and_an_unanswered_notice_reach_their_people_once() {
+    use zhiban::core::hook::{HookUse, SendKind};
+    use zhiban::core::instruction::{CallOutcome, ItemRef, NewPhoneNotice, NewTask, NoticeCall};
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("sent.txt");
+    let settings = HookSettings {
+        uses: vec![HookUse::OverdueTask, HookUse::NoticeCall],
+        ..hook(recorder(dir.path(), &log), 10)
+    };
+    let mut h = harness(&settings);
+    h.save_call("城关镇", "王某", "路灯不亮");
+    let task = h
+        .store
+        .add_tasks(&NewTask {
+            item: ItemRef::Entry(1),
+            instruction_id: None,
+            assignees: vec!["李四".into()],
+            requirement: "到场核实并反馈，涉及张某某".into(),
+            due: at("2026-11-23 03:30:00"),
+            recorded_by: "张三".into(),
+            recorded_at: at("2026-11-23 03:10:10"),
+        })
+        .unwrap()[0];
+    let notice = h
+        .store
+        .add_notice(&NewPhoneNotice {
+            content: "明早八点到县政府三楼开防汛会".into(),
+            meeting_at: None,
+            place: String::new(),
+            reply_needed: false,
+            recipients: vec!["王五".into()],
+            recorded_by: "张三".into(),
+            recorded_at: at("2026-11-23 03:10:20"),
+        })
+        .unwrap();
+    let recipient = h.store.notices(0).unwrap().0[0].recipients[0].id;
+    h.store
+        .add_notice_call(
+            notice,
+            recipient,
+            &NoticeCall {
+                outcome: CallOutcome::NotReached,
+                taker: String::new(),
+                read_back: false,
+                at: at("2026-11-23 03:11:00"),
+                recorded_by: "张三".into(),
+            },
+        )
+        .unwrap();
+    h.tick_to(at("2026-11-23 03:12:00"));
+    assert!(h.alerter.hooks.is_empty(), "nothing due yet: {:?}", h.alerter.hooks);
+
+    // 15 minutes after the unanswered call: 王五 gets a message, without the notice's content.
+    h.tick_to(at("2026-11-23 03:26:31"));
+    assert_eq!(h.alerter.hooks.len(), 1, "{:?}", h.alerter.hooks);
+    assert_eq!(
+        (h.alerter.hooks[0].name.as_str(), h.alerter.hooks[0].phone.as_str()),
+        ("王五", "13800000003")
+    );
+    finish_run(&mut h);
+    // Past its deadline: the 交办's 承办人 李四 gets one.
+    h.tick_to(at("2026-11-23 03:31:01"));
+    assert_eq!(h.alerter.hooks.len(), 2, "{:?}", h.alerter.hooks);
+    assert_eq!(h.alerter.hooks[1].name, "李四");
+    finish_run(&mut h);
+    let sent = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        sent.contains("13800000003|【值班室】有第 1 号电话通知给您，电话未接通。请尽快回电值班室。"),
+        "{sent}"
+    );
+    assert!(
+        sent.contains(&format!(
+            "13800000002|【值班室】第 {task} 号交办事项已过时限（11-23 03:30）。请尽快办理并向值班室反馈。"
+        )),
+        "{sent}"
+    );
+    assert!(
+        !sent.contains("防汛") && !sent.contains("张某某"),
+        "no content by default: {sent}"
+    );
+    let task_lines = h.store.send_lines(SendKind::OverdueTask, &[task]).unwrap();
+    assert!(
+        task_lines[0]
+            .line
+            .starts_with("短信/语音通知 李四 尾号0002：已发出（退出码 0）"),
+        "{task_lines:?}"
+    );
+    let notice_lines = h.store.send_lines(SendKind::NoticeCall, &[recipient]).unwrap();
+    assert!(
+        notice_lines[0].line.contains("王五 尾号0003：已发出"),
+        "{notice_lines:?}"
+    );
+    // 督办 shows what was sent, with the task.
+    h.tick_to(at("2026-11-23 03:32:00"));
+    let at_tasks = zhiban::core::app::goto_items()
+        .iter()
+        .position(|i| i.label == zhiban::core::screens::ScreenId::Tasks.label())
+        .unwrap();
+    h.key(zhiban::core::keymap::Key::ch(':'));
+    h.keys(zhiban::core::keymap::KeyCode::Down, at_tasks);
+    h.key(zhiban::core::keymap::Key::plain(zhiban::core::keymap::KeyCode::Enter));
+    let board = h.text();
+    assert!(
+        board.contains("催办 11-23 03:30：短信/语音通知 李四 尾号0002：已发出"),
+        "{board}"
+    );
+
+    // A restart: the same reminders fall due again, nothing is sent again.
+    let mut h = h.restart(at("2026-11-23 03:40:00"));
+    h.app.settings.notify = settings.clone();
+    h.alerter.runner = Some(HookRunner::start(settings));
+    h.tick_to(at("2026-11-23 03:41:00"));
+    assert!(h.alerter.hooks.is_empty(), "claimed before: {:?}", h.alerter.hooks);
+    assert!(h.store.verify(true).unwrap().is_ok());
+}

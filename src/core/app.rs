@@ -80,6 +80,8 @@ enum Job {
     HookLine,
     /// The SMS hook's run for an alert reaching a rung, claimed before it is sent.
     HookClaim(AlertTarget, usize),
+    /// The SMS hook's send for an overdue 交办 or a notice recipient, claimed before it is sent.
+    SendClaim(super::hook::SendKey),
     Roster,
     Unlock {
         name: String,
@@ -246,6 +248,8 @@ pub struct App {
     reminded: std::collections::BTreeSet<super::instruction::ReminderKey>,
     /// SMS hook calls waiting for their claim (sent once it commits here).
     hooks_waiting: std::collections::HashMap<(AlertTarget, usize), Vec<super::hook::HookCall>>,
+    /// The same for the instruction cycle's sends.
+    sends_waiting: std::collections::HashMap<super::hook::SendKey, super::hook::HookCall>,
     /// A hook failure was said; said again only after one went through.
     hook_problem_said: bool,
     outbox: OutboxState,
@@ -306,6 +310,7 @@ impl App {
             reminded: std::collections::BTreeSet::new(),
             missed_post_rung: None,
             hooks_waiting: std::collections::HashMap::new(),
+            sends_waiting: std::collections::HashMap::new(),
             hook_problem_said: false,
             outbox: OutboxState::default(),
         }
@@ -658,6 +663,10 @@ impl App {
             self.say(&text);
             self.outbox.out.effects.push(Effect::Ring);
         }
+        let fresh: Vec<super::instruction::ReminderKey> = fresh.into_iter().map(|(k, _)| k.clone()).collect();
+        for key in &fresh {
+            self.send_for(key);
+        }
         // Only what is still due is remembered: the set never outgrows what is open.
         self.reminded = due.into_iter().map(|(k, _)| k).collect();
     }
@@ -716,6 +725,90 @@ impl App {
                 Step::Say(m) => self.say(&m),
             }
         }
+    }
+
+    /// `[notify] uses = ["交办逾期", "电话通知"]`: a reminder falling due sends to the 承办人 of
+    /// an overdue 交办, or to a notice's recipient after an unanswered call — claimed first, so
+    /// one terminal sends. A name with no number is said (nothing to send to).
+    fn send_for(&mut self, key: &super::instruction::ReminderKey) {
+        use super::hook::{HookCall, HookCause, HookUse, SendKey, SendKind, notice_message, task_message};
+        use super::instruction::{RecipientState, ReminderKey};
+        let hook = &self.settings.notify;
+        let f = &self.shared.follow_ups;
+        let (send, name, message) = match key {
+            ReminderKey::TaskOverdue(id) if hook.on_for(HookUse::OverdueTask) => {
+                let Some(t) = f.tasks.iter().find(|t| t.id == *id) else {
+                    return;
+                };
+                let send = SendKey {
+                    kind: SendKind::OverdueTask,
+                    ref_id: t.id,
+                    attempt: 0,
+                };
+                (
+                    send,
+                    t.assignee.clone(),
+                    task_message(t.id, t.due, &t.requirement, hook),
+                )
+            }
+            ReminderKey::NoticeRetry(rid, _) if hook.on_for(HookUse::NoticeCall) => {
+                let Some((n, r)) = f
+                    .notices
+                    .iter()
+                    .find_map(|n| n.recipients.iter().find(|r| r.id == *rid).map(|r| (n, r)))
+                else {
+                    return;
+                };
+                let RecipientState::NotReached { tries, .. } = r.state(self.settings.instruction.notice_retry_after)
+                else {
+                    return;
+                };
+                let send = SendKey {
+                    kind: SendKind::NoticeCall,
+                    ref_id: r.id,
+                    attempt: i64::try_from(tries).unwrap_or(i64::MAX),
+                };
+                (send, r.name.clone(), notice_message(n.id, &n.content, hook))
+            }
+            _ => return,
+        };
+        let phone = self
+            .settings
+            .person(&name)
+            .map(|p| p.phone.clone())
+            .filter(|p| !p.trim().is_empty())
+            .or_else(|| self.shared.directory.phone_of(&name).map(str::to_string));
+        let Some(phone) = phone else {
+            self.say(&format!(
+                "短信/语音通知未发：通讯录和人员名单中没有“{}”的电话",
+                crate::core::text::sanitize(&name, false)
+            ));
+            return;
+        };
+        if self.sends_waiting.contains_key(&send) {
+            return;
+        }
+        self.sends_waiting.insert(
+            send,
+            HookCall {
+                cause: HookCause::Send(send),
+                name,
+                phone,
+                message,
+            },
+        );
+        let by = self
+            .operator
+            .clone()
+            .unwrap_or_else(|| super::escalation::SYSTEM.to_string());
+        self.request(
+            Job::SendClaim(send),
+            Request::ClaimSend {
+                key: send,
+                by,
+                at: self.now,
+            },
+        );
     }
 
     /// Whom the SMS or voice hook tells that `target` reached `rung`, and what: the rung's people
@@ -799,13 +892,24 @@ impl App {
     /// A hook run finished: its line on the timeline of what caused it; a failure said once
     /// (again only after one went through).
     fn hook_done(&mut self, outcome: super::hook::HookOutcome) {
-        if let super::hook::HookCause::Alert(target) = outcome.call.cause {
-            let line = super::urgent::TimelineLine {
-                at: outcome.started_at,
-                who: super::escalation::SYSTEM.to_string(),
-                text: outcome.line(),
-            };
-            self.request(Job::HookLine, Request::AppendAlertLine(target, line));
+        match outcome.call.cause {
+            super::hook::HookCause::Alert(target) => {
+                let line = super::urgent::TimelineLine {
+                    at: outcome.started_at,
+                    who: super::escalation::SYSTEM.to_string(),
+                    text: outcome.line(),
+                };
+                self.request(Job::HookLine, Request::AppendAlertLine(target, line));
+            }
+            super::hook::HookCause::Send(key) => self.request(
+                Job::HookLine,
+                Request::RecordSend {
+                    key,
+                    line: outcome.line(),
+                    at: outcome.started_at,
+                },
+            ),
+            super::hook::HookCause::Test => {}
         }
         match outcome.problem() {
             Some(problem) if !self.hook_problem_said => {
@@ -926,7 +1030,17 @@ impl App {
             (Job::Escalation(_), Reply::EscalationSaved(_)) => {
                 self.request(Job::Events, Request::LoadEvents);
             }
+            (Job::SendClaim(key), reply) => {
+                let call = self.sends_waiting.remove(&key);
+                match (reply, call) {
+                    (Reply::Claimed(true), Some(call)) => self.outbox.out.effects.push(Effect::Hook(call)),
+                    (Reply::Failed(why), _) => self.say(&format!("短信/语音通知未能登记，没有发送：{why}")),
+                    _ => {}
+                }
+            }
             (Job::HookLine, Reply::TimelineAppended) => {}
+            // A send's outcome recorded: the 督办 views show it once read again.
+            (Job::HookLine, Reply::Confirmed) => self.load_follow_ups(),
             (Job::HookLine, Reply::Failed(why)) => {
                 self.say(&format!("短信/语音通知的结果未能记入时间线：{why}"));
             }

@@ -725,6 +725,7 @@ mod tests {
                 notices: Vec::new(),
                 unsigned: Vec::new(),
                 holidays: Vec::new(),
+                sends: Vec::new(),
                 asks: vec![
                     AskItem {
                         entry_id: 3,

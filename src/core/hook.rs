@@ -16,6 +16,46 @@ pub enum HookUse {
     Escalation,
     /// A collective-visit or watch-list alert: the `[visit] report_to` people when it is raised.
     VisitAlert,
+    /// 电话通知: a recipient not reached by phone, after each unanswered call.
+    NoticeCall,
+    /// 交办逾期: a 交办 past its deadline, to its 承办人 (once).
+    OverdueTask,
+}
+
+/// What the instruction cycle sends through the hook, as `hook_send` keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SendKind {
+    /// An overdue 交办: the task's id.
+    OverdueTask,
+    /// A 电话通知 recipient not reached: the recipient's id.
+    NoticeCall,
+}
+
+impl SendKind {
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OverdueTask => "交办逾期",
+            Self::NoticeCall => "电话通知",
+        }
+    }
+}
+
+/// One send of the instruction cycle: which kind, which task or recipient, which attempt (the
+/// number of unanswered calls for a notice; 0 for a task).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SendKey {
+    pub kind: SendKind,
+    pub ref_id: i64,
+    pub attempt: i64,
+}
+
+/// A recorded send's outcome, shown with its task or notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendLine {
+    pub key: SendKey,
+    pub at: NaiveDateTime,
+    pub line: String,
 }
 
 /// `[notify]`.
@@ -99,6 +139,8 @@ pub fn check_command(command: &[String]) -> Result<(), String> {
 pub enum HookCause {
     /// An urgent event's or an entry alert's escalation (its timeline).
     Alert(AlertTarget),
+    /// An overdue 交办 or a notice recipient not reached (kept with the claim).
+    Send(SendKey),
     /// `zhiban notify test`: printed, not recorded.
     Test,
 }
@@ -146,6 +188,30 @@ pub fn alert_message(kind: MessageKind, facts: &AlertFacts, settings: &HookSetti
     );
     if settings.content && !facts.summary.trim().is_empty() {
         text.push_str(&format!("内容：{}", facts.summary.trim()));
+    }
+    text
+}
+
+/// The message to the 承办人 of an overdue 交办: its number and deadline (with `content`, what
+/// is asked).
+#[must_use]
+pub fn task_message(id: i64, due: NaiveDateTime, requirement: &str, settings: &HookSettings) -> String {
+    let mut text = format!(
+        "【值班室】第 {id} 号交办事项已过时限（{}）。请尽快办理并向值班室反馈。",
+        due.format("%m-%d %H:%M")
+    );
+    if settings.content && !requirement.trim().is_empty() {
+        text.push_str(&format!("要求：{}", requirement.trim()));
+    }
+    text
+}
+
+/// The message to a notice's recipient whose phone went unanswered (with `content`, the notice).
+#[must_use]
+pub fn notice_message(id: i64, content: &str, settings: &HookSettings) -> String {
+    let mut text = format!("【值班室】有第 {id} 号电话通知给您，电话未接通。请尽快回电值班室。");
+    if settings.content && !content.trim().is_empty() {
+        text.push_str(&format!("内容：{}", content.trim()));
     }
     text
 }

@@ -632,6 +632,8 @@ pub struct FollowUps {
     pub unsigned: Vec<OpenForward>,
     /// Holiday-roster rounds of the last weeks (节日值班表), reminded while one is incomplete.
     pub holidays: Vec<super::holiday::HolidayRound>,
+    /// What the SMS hook did for these 交办 and notice recipients (`[notify] uses`).
+    pub sends: Vec<super::hook::SendLine>,
 }
 
 /// A reminder said once (status line, the bell once): what it is about and which moment.

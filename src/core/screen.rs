@@ -247,6 +247,19 @@ pub enum Request {
     },
     /// A line for an alert's timeline (what the SMS or voice hook did).
     AppendAlertLine(super::urgent::AlertTarget, TimelineLine),
+    /// Claim the SMS hook's send for an overdue 交办 or a notice recipient not reached;
+    /// answered [`Reply::Claimed`].
+    ClaimSend {
+        key: super::hook::SendKey,
+        by: String,
+        at: NaiveDateTime,
+    },
+    /// What such a send's run did (answered `Confirmed`).
+    RecordSend {
+        key: super::hook::SendKey,
+        line: String,
+        at: NaiveDateTime,
+    },
     /// Redact a field typed by mistake (the approver's PIN checked); the backups taken before
     /// are listed from this directory setting.
     Redact(Box<RedactRequest>, super::settings::BackupSettings),

@@ -533,13 +533,30 @@ impl Store {
     /// Everything the cycle leaves open, whole: 交办 with what they are about and their 反馈,
     /// notices, 请示 not made (the handover draft).
     pub fn follow_ups(&self) -> Result<FollowUps> {
-        Ok(FollowUps {
+        let mut f = FollowUps {
             tasks: self.open_tasks()?,
             notices: self.notices(0)?.0,
             asks: self.open_asks()?,
             unsigned: self.open_forwards()?,
             holidays: Vec::new(),
-        })
+            sends: Vec::new(),
+        };
+        f.sends = self.sends_of(&f)?;
+        Ok(f)
+    }
+
+    /// The hook's recorded sends for the open 交办 and the notices' recipients.
+    fn sends_of(&self, f: &FollowUps) -> Result<Vec<crate::core::hook::SendLine>> {
+        use crate::core::hook::SendKind;
+        let tasks: Vec<i64> = f.tasks.iter().map(|t| t.id).collect();
+        let recipients: Vec<i64> = f
+            .notices
+            .iter()
+            .flat_map(|n| n.recipients.iter().map(|r| r.id))
+            .collect();
+        let mut out = self.send_lines(SendKind::OverdueTask, &tasks)?;
+        out.extend(self.send_lines(SendKind::NoticeCall, &recipients)?);
+        Ok(out)
     }
 
     /// What the reminders and the status line need, read every 30 seconds and after saves: the
@@ -552,13 +569,16 @@ impl Store {
         let tasks = stmt
             .query_map([], task_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(FollowUps {
+        let mut f = FollowUps {
             tasks,
             notices: self.notices(0)?.0,
             asks: self.open_asks()?,
             unsigned: self.open_forwards()?,
             holidays: Vec::new(),
-        })
+            sends: Vec::new(),
+        };
+        f.sends = self.sends_of(&f)?;
+        Ok(f)
     }
 
     /// 交办 given before `t` and not finished by then (the 值班日报's 督办 list), by deadline:

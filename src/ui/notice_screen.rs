@@ -147,6 +147,18 @@ fn render_notice(frame: &mut Frame, area: Rect, app: &App, n: &PhoneNotice, sele
                 cells,
                 style,
             );
+            // What the SMS hook did after an unanswered call (`[notify] uses = ["电话通知"]`).
+            if let Some(sent) = app
+                .shared
+                .follow_ups
+                .sends
+                .iter()
+                .rev()
+                .find(|l| l.key.kind == crate::core::hook::SendKind::NoticeCall && l.key.ref_id == r.id)
+            {
+                let text = format!("{}：{}", sent.at.format("%m-%d %H:%M"), clean(&sent.line));
+                push_wrapped(&mut group, &text, 4, cells, theme::PLACEHOLDER);
+            }
             group
         })
         .collect();

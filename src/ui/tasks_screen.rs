@@ -71,6 +71,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             push_wrapped(&mut group, &head, 0, cells, style);
             push_wrapped(&mut group, &about, 4, cells, Style::new());
             push_wrapped(&mut group, &last, 4, cells, theme::PLACEHOLDER);
+            // What the SMS hook did when it fell overdue (`[notify] uses = ["交办逾期"]`).
+            if let Some(sent) = app
+                .shared
+                .follow_ups
+                .sends
+                .iter()
+                .rev()
+                .find(|l| l.key.kind == crate::core::hook::SendKind::OverdueTask && l.key.ref_id == t.id)
+            {
+                let text = format!("催办 {}：{}", sent.at.format("%m-%d %H:%M"), clean(&sent.line));
+                push_wrapped(&mut group, &text, 4, cells, theme::PLACEHOLDER);
+            }
             group
         })
         .collect();

@@ -1,0 +1,28 @@
+-- 0031: the SMS or voice hook for the instruction cycle (issue 19, item 1): an overdue 交办 (to its
+-- 承办人) and a 电话通知 recipient not reached (after each unanswered call). As with the alerts'
+-- notify_claim, a send is claimed first, so only the terminal whose claim commits runs the
+-- command; what the run did is kept with the claim and shown with the task or notice. Records:
+-- audited, never changed.
+CREATE TABLE hook_send (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('交办逾期', '电话通知')),
+    ref_id     INTEGER NOT NULL,         -- task.id, or notice_recipient.id
+    attempt    INTEGER NOT NULL CHECK (attempt >= 0),
+    claimed_by TEXT NOT NULL,
+    claimed_at TEXT NOT NULL,
+    UNIQUE (kind, ref_id, attempt)
+);
+CREATE TABLE hook_send_result (
+    send_id     INTEGER PRIMARY KEY REFERENCES hook_send (id),
+    line        TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE TRIGGER hook_send_no_update BEFORE UPDATE ON hook_send
+BEGIN SELECT RAISE(ABORT, 'zhiban: a hook send is never changed'); END;
+CREATE TRIGGER hook_send_no_delete BEFORE DELETE ON hook_send
+BEGIN SELECT RAISE(ABORT, 'zhiban: a hook send is never deleted'); END;
+CREATE TRIGGER hook_send_result_no_update BEFORE UPDATE ON hook_send_result
+BEGIN SELECT RAISE(ABORT, 'zhiban: a hook result is never changed'); END;
+CREATE TRIGGER hook_send_result_no_delete BEFORE DELETE ON hook_send_result
+BEGIN SELECT RAISE(ABORT, 'zhiban: a hook result is never deleted'); END;
