@@ -369,3 +369,28 @@ fn an_imported_roster_keeps_each_shifts_other_staff_and_a_reimport_replaces_them
     assert_eq!((read[0].primary.as_str(), read[0].staff.len()), ("李四", 0));
     assert!(h.store.verify(true).unwrap().problems.is_empty());
 }
+
+#[test]
+fn the_incoming_officers_handover_signature_is_the_shifts_sign_on() {
+    use zhiban::core::handover::{Check, build_draft};
+    let mut h = Harness::new(200, 40, Some("张三"));
+    // 李四 hands over to 张三 at 08:25, five minutes before 张三's shift begins.
+    let signed = at("2026-11-23 08:25:00");
+    let state = h.store.open_state(signed).unwrap();
+    let mut d = build_draft(&state, "李四", "张三", at("2026-11-22 08:30:00"), signed);
+    d.summary = "当班平稳".into();
+    for item in &mut d.items {
+        item.check = Check::Confirmed;
+    }
+    h.store.sign_handover(&d, &[], signed).unwrap();
+    let mut h = h.restart(at("2026-11-23 09:30:00"));
+    h.tick_to(at("2026-11-23 09:30:05"));
+    assert!(h.app.shared.roster.run.ever_signed_on);
+    assert!(!status(&mut h).contains("漏岗"), "{}", status(&mut h));
+    open_roster(&mut h);
+    assert!(h.text().contains("到岗：张三 11-23 08:25（交接班签字）"), "{}", h.text());
+    // The next shift, which nobody signs on for, is 漏岗 half an hour in.
+    let mut h = h.restart(at("2026-11-24 09:00:00"));
+    h.tick_to(at("2026-11-24 09:00:05"));
+    assert!(status(&mut h).contains("漏岗：11-24 08:30 开始的班次（主班 李四）"), "{}", status(&mut h));
+}
