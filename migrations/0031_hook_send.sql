@@ -1,12 +1,13 @@
--- 0031: the SMS or voice hook for the instruction cycle (issue 19, item 1): an overdue 交办 (to its
--- 承办人) and a 电话通知 recipient not reached (after each unanswered call). As with the alerts'
+-- 0031: the SMS or voice hook beyond the alerts (issue 19, items 1 and 3): an overdue 交办 (to its
+-- 承办人), a 电话通知 recipient not reached (after each unanswered call), and 漏岗 (to the shift's
+-- duty leader). As with the alerts'
 -- notify_claim, a send is claimed first, so only the terminal whose claim commits runs the
 -- command; what the run did is kept with the claim and shown with the task or notice. Records:
 -- audited, never changed.
 CREATE TABLE hook_send (
     id         INTEGER PRIMARY KEY,
-    kind       TEXT NOT NULL CHECK (kind IN ('交办逾期', '电话通知')),
-    ref_id     INTEGER NOT NULL,         -- task.id, or notice_recipient.id
+    kind       TEXT NOT NULL CHECK (kind IN ('交办逾期', '电话通知', '漏岗')),
+    ref_id     INTEGER NOT NULL,         -- task.id, notice_recipient.id, or a shift's start (Unix minutes)
     attempt    INTEGER NOT NULL CHECK (attempt >= 0),
     claimed_by TEXT NOT NULL,
     claimed_at TEXT NOT NULL,

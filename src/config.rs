@@ -170,10 +170,11 @@ fn notify_settings(
                 "来访告警" => HookUse::VisitAlert,
                 "电话通知" => HookUse::NoticeCall,
                 "交办逾期" => HookUse::OverdueTask,
+                "漏岗" => HookUse::MissedPost,
                 other => {
                     return Err(err(
                         u.span(),
-                        format!("uses 中的“{other}”不认识：可写 升级、来访告警、电话通知、交办逾期"),
+                        format!("uses 中的“{other}”不认识：可写 升级、来访告警、电话通知、交办逾期、漏岗"),
                     ));
                 }
             });

@@ -364,3 +364,58 @@ fn an_overdue_task_and_an_unanswered_notice_reach_their_people_once() {
     assert!(h.alerter.hooks.is_empty(), "claimed before: {:?}", h.alerter.hooks);
     assert!(h.store.verify(true).unwrap().is_ok());
 }
+
+/// `uses = ["漏岗"]`: a shift nobody signed on for reaches its duty leader's phone once (the
+/// bell rings on every ten minutes; the SMS does not), with the shift's start only.
+#[test]
+fn missed_post_reaches_the_shifts_duty_leader_once() {
+    use zhiban::core::hook::{HookUse, SendKind, shift_ref};
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("sent.txt");
+    let settings = HookSettings {
+        uses: vec![HookUse::MissedPost],
+        ..hook(recorder(dir.path(), &log), 10)
+    };
+    let mut h = harness(&settings);
+    // The office signs on (李四, yesterday): from now on 漏岗 is watched.
+    h.store
+        .add_signon(at("2026-11-22 08:30:00"), "李四", "李四", at("2026-11-22 08:20:00"))
+        .unwrap();
+    let mut h = h.restart(at("2026-11-23 08:59:00"));
+    h.app.settings.notify = settings.clone();
+    h.alerter.runner = Some(HookRunner::start(settings.clone()));
+    h.tick_to(at("2026-11-23 09:00:02"));
+    // 11-23 is 张三's shift, led by 王五.
+    assert_eq!(h.alerter.hooks.len(), 1, "{:?}", h.alerter.hooks);
+    assert_eq!(h.alerter.hooks[0].name, "王五");
+    finish_run(&mut h);
+    let sent = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        sent.trim_end(),
+        "13800000003|【值班室】漏岗提醒：11-23 08:30 开始的班次已过 30 分钟无人到岗签到。请联系值班室。"
+    );
+    assert!(!sent.contains("张三"), "no names: {sent}");
+    h.tick_to(at("2026-11-23 09:25:00"));
+    assert_eq!(h.alerter.hooks.len(), 1, "once a shift");
+    let lines = h
+        .store
+        .send_lines(SendKind::MissedPost, &[shift_ref(at("2026-11-23 08:30:00"))])
+        .unwrap();
+    assert!(
+        lines[0].line.starts_with("短信/语音通知 王五 尾号0003：已发出"),
+        "{lines:?}"
+    );
+    h.key(zhiban::core::keymap::Key::ch('4'));
+    h.key(zhiban::core::keymap::Key::ch('r'));
+    assert!(
+        h.text().contains("漏岗短信 11-23 09:00：短信/语音通知 王五"),
+        "{}",
+        h.text()
+    );
+    // A restart does not send it again.
+    let mut h = h.restart(at("2026-11-23 09:30:00"));
+    h.app.settings.notify = settings.clone();
+    h.alerter.runner = Some(HookRunner::start(settings));
+    h.tick_to(at("2026-11-23 09:30:05"));
+    assert!(h.alerter.hooks.is_empty(), "{:?}", h.alerter.hooks);
+}

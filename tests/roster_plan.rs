@@ -388,9 +388,17 @@ fn the_incoming_officers_handover_signature_is_the_shifts_sign_on() {
     assert!(h.app.shared.roster.run.ever_signed_on);
     assert!(!status(&mut h).contains("漏岗"), "{}", status(&mut h));
     open_roster(&mut h);
-    assert!(h.text().contains("到岗：张三 11-23 08:25（交接班签字）"), "{}", h.text());
+    assert!(
+        h.text().contains("到岗：张三 11-23 08:25（交接班签字）"),
+        "{}",
+        h.text()
+    );
     // The next shift, which nobody signs on for, is 漏岗 half an hour in.
     let mut h = h.restart(at("2026-11-24 09:00:00"));
     h.tick_to(at("2026-11-24 09:00:05"));
-    assert!(status(&mut h).contains("漏岗：11-24 08:30 开始的班次（主班 李四）"), "{}", status(&mut h));
+    assert!(
+        status(&mut h).contains("漏岗：11-24 08:30 开始的班次（主班 李四）"),
+        "{}",
+        status(&mut h)
+    );
 }

@@ -611,6 +611,21 @@ impl App {
             Some((start, at)) if start == shift.start => now - at >= MISSED_POST_RING_EVERY || now < at,
             _ => true,
         };
+        // The shift's duty leader, at home, is told once a shift (`[notify] uses = ["漏岗"]`).
+        let first = self.missed_post_rung.is_none_or(|(start, _)| start != shift.start);
+        if first && self.settings.notify.on_for(super::hook::HookUse::MissedPost) && !shift.leader.is_empty() {
+            let send = super::hook::SendKey {
+                kind: super::hook::SendKind::MissedPost,
+                ref_id: super::hook::shift_ref(shift.start),
+                attempt: 0,
+            };
+            let minutes = (now - shift.start).num_minutes();
+            self.claim_and_send(
+                send,
+                shift.leader.clone(),
+                super::hook::missed_post_message(shift.start, minutes),
+            );
+        }
         if due {
             self.missed_post_rung = Some((shift.start, now));
             self.say(&super::roster_plan::missed_post_text(&shift, now));
@@ -731,7 +746,7 @@ impl App {
     /// an overdue 交办, or to a notice's recipient after an unanswered call — claimed first, so
     /// one terminal sends. A name with no number is said (nothing to send to).
     fn send_for(&mut self, key: &super::instruction::ReminderKey) {
-        use super::hook::{HookCall, HookCause, HookUse, SendKey, SendKind, notice_message, task_message};
+        use super::hook::{HookUse, SendKey, SendKind, notice_message, task_message};
         use super::instruction::{RecipientState, ReminderKey};
         let hook = &self.settings.notify;
         let f = &self.shared.follow_ups;
@@ -772,6 +787,13 @@ impl App {
             }
             _ => return,
         };
+        self.claim_and_send(send, name, message);
+    }
+
+    /// Sends `message` to `name` through the hook once `send` is claimed here (the first
+    /// terminal to claim it sends). A name with no number is said (nothing to send to).
+    fn claim_and_send(&mut self, send: super::hook::SendKey, name: String, message: String) {
+        use super::hook::{HookCall, HookCause};
         let phone = self
             .settings
             .person(&name)
@@ -1039,8 +1061,12 @@ impl App {
                 }
             }
             (Job::HookLine, Reply::TimelineAppended) => {}
-            // A send's outcome recorded: the 督办 views show it once read again.
-            (Job::HookLine, Reply::Confirmed) => self.load_follow_ups(),
+            // A send's outcome recorded: the 督办 views and the roster show it once read again.
+            (Job::HookLine, Reply::Confirmed) => {
+                self.load_follow_ups();
+                self.shared.roster.invalidate();
+                self.load_roster_if_needed();
+            }
             (Job::HookLine, Reply::Failed(why)) => {
                 self.say(&format!("短信/语音通知的结果未能记入时间线：{why}"));
             }

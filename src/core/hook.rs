@@ -20,6 +20,8 @@ pub enum HookUse {
     NoticeCall,
     /// 交办逾期: a 交办 past its deadline, to its 承办人 (once).
     OverdueTask,
+    /// 漏岗: a shift nobody signed on for, to its duty leader (once a shift).
+    MissedPost,
 }
 
 /// What the instruction cycle sends through the hook, as `hook_send` keeps it.
@@ -29,6 +31,8 @@ pub enum SendKind {
     OverdueTask,
     /// A 电话通知 recipient not reached: the recipient's id.
     NoticeCall,
+    /// 漏岗: the shift's start in Unix minutes ([`shift_ref`]).
+    MissedPost,
 }
 
 impl SendKind {
@@ -37,8 +41,24 @@ impl SendKind {
         match self {
             Self::OverdueTask => "交办逾期",
             Self::NoticeCall => "电话通知",
+            Self::MissedPost => "漏岗",
         }
     }
+}
+
+/// A shift's start as a send's `ref_id`: minutes since 1970 of its wall-clock time.
+#[must_use]
+pub fn shift_ref(start: NaiveDateTime) -> i64 {
+    start.and_utc().timestamp().div_euclid(60)
+}
+
+/// The message to a shift's duty leader when nobody signed on: the shift's start only.
+#[must_use]
+pub fn missed_post_message(start: NaiveDateTime, minutes: i64) -> String {
+    format!(
+        "【值班室】漏岗提醒：{} 开始的班次已过 {minutes} 分钟无人到岗签到。请联系值班室。",
+        start.format("%m-%d %H:%M")
+    )
 }
 
 /// One send of the instruction cycle: which kind, which task or recipient, which attempt (the

@@ -344,6 +344,8 @@ pub struct RosterRun {
     pub published_before: bool,
     /// Anyone ever signed on or signed a handover here: until then 漏岗 is not alerted.
     pub ever_signed_on: bool,
+    /// What the SMS hook did for 漏岗 of the shifts in the window.
+    pub sends: Vec<super::hook::SendLine>,
 }
 
 impl RosterRun {

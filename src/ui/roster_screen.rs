@@ -126,6 +126,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 ),
             };
             push_wrapped(&mut details, &clean(&line.0), 4, inner_w, line.1);
+            let key = crate::core::hook::shift_ref(s.start);
+            for sent in r.run.sends.iter().filter(|l| l.key.ref_id == key) {
+                let text = format!("漏岗短信 {}：{}", sent.at.format("%m-%d %H:%M"), clean(&sent.line));
+                push_wrapped(&mut details, &text, 4, inner_w, theme::PLACEHOLDER);
+            }
         }
     }
     let month_gaps = gaps(&shifts, month_start, month_end);
