@@ -146,10 +146,11 @@ fn render_screen(frame: &mut Frame, area: Rect, app: &App) {
         ScreenId::Urgent => urgent_screen::render(frame, area, app),
         ScreenId::Visitors => visit_screen::render(frame, area, app),
         ScreenId::Handover => handover_screen::render(frame, area, &s.handover),
-        ScreenId::Roster => match (&s.roster.sign, &s.roster.form) {
-            (Some((_, sign)), _) => form::render_form(frame, area, &sign.form),
-            (None, Some(form)) => form::render_form(frame, area, form),
-            (None, None) => roster_screen::render(frame, area, app),
+        ScreenId::Roster => match (&s.roster.sign, &s.roster.edit, &s.roster.form) {
+            (Some((_, sign)), _, _) => form::render_form(frame, area, &sign.form),
+            (None, Some(edit), _) => form::render_form(frame, area, &edit.form),
+            (None, None, Some(form)) => form::render_form(frame, area, form),
+            (None, None, None) => roster_screen::render(frame, area, app),
         },
         ScreenId::Search => search_screen::render(frame, area, &s.search),
         ScreenId::Findings => match &s.findings.form {

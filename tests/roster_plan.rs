@@ -402,3 +402,45 @@ fn the_incoming_officers_handover_signature_is_the_shifts_sign_on() {
         status(&mut h)
     );
 }
+
+#[test]
+fn a_shift_of_the_draft_is_changed_on_screen_as_a_new_version() {
+    use zhiban::core::roster_screen::EditField;
+    let mut h = Harness::new(100, 30, Some("张三"));
+    open_roster(&mut h);
+    h.key(Key::plain(zhiban::core::keymap::KeyCode::PageDown));
+    h.tick_to(at("2026-11-23 03:10:05"));
+    // Nothing to change before a draft exists.
+    h.key(Key::ch('e'));
+    assert!(h.text().contains("还没有排班草稿"), "{}", h.text());
+    h.key(Key::ch('d'));
+    h.tick_to(at("2026-11-23 03:10:08"));
+    // The cursor is on 12-23 (a month after today); 赵六 takes the 主班 there.
+    h.key(Key::ch('e'));
+    assert!(h.text().contains("修改第1版排班：2026-12-23"), "{}", h.text());
+    let form = &mut h.app.screens.roster.edit.as_mut().expect("the edit form").form;
+    let deputy = form.value(EditField::Deputy);
+    form.field_mut(EditField::Primary).unwrap().set_value(&deputy);
+    h.key(Key::ctrl('s'));
+    assert!(h.text().contains("出现了两次"), "{}", h.text());
+    let form = &mut h.app.screens.roster.edit.as_mut().expect("still open").form;
+    form.field_mut(EditField::Primary).unwrap().set_value("赵六");
+    form.field_mut(EditField::Leader).unwrap().set_value("王五");
+    h.key(Key::ctrl('s'));
+    assert!(
+        h.text()
+            .contains("已保存：2026-12 新一版排班草稿（修改 12-23 08:30 班次（据第1版），31 个班次）"),
+        "{}",
+        h.text()
+    );
+    h.tick_to(at("2026-11-23 03:10:10"));
+    let plan = h.store.roster_month_plan(december()).unwrap();
+    assert_eq!(plan.versions.len(), 2);
+    let v2 = h.store.roster_version_shifts(plan.versions[1].id).unwrap();
+    let v1 = h.store.roster_version_shifts(plan.versions[0].id).unwrap();
+    let changed: Vec<_> = v2.iter().zip(&v1).filter(|(a, b)| a != b).collect();
+    assert_eq!(changed.len(), 1, "one shift changed, the rest as they were");
+    assert_eq!(changed[0].0.primary, "赵六");
+    assert_eq!(v1[22].primary, "张三", "the first version is kept as it was");
+    assert!(h.text().contains("第2版 草拟"), "{}", h.text());
+}

@@ -264,6 +264,8 @@ pub enum Action {
     ApproveRoster,
     /// Publish the shown month's approved version.
     PublishRoster,
+    /// Change one shift of the shown draft (a new version).
+    EditRosterShift,
     /// 到岗: sign on for the shift now, with one's PIN.
     SignOnDuty,
     RegisterVisit,
@@ -422,6 +424,7 @@ impl Action {
             Self::DraftRoster => "按轮值草拟本月排班",
             Self::ApproveRoster => "批准排班（领导 PIN）",
             Self::PublishRoster => "发布排班",
+            Self::EditRosterShift => "修改草稿班次",
             Self::SignOnDuty => "到岗签到",
             Self::RegisterVisit => "登记来访",
             Self::NewBlank => "新来访人（不查找）",
@@ -671,6 +674,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Mode::Roster, &[Key::ch('d')], Action::DraftRoster, false),
     b(Mode::Roster, &[Key::ch('a')], Action::ApproveRoster, false),
     b(Mode::Roster, &[Key::ch('p')], Action::PublishRoster, false),
+    b(Mode::Roster, &[Key::ch('e')], Action::EditRosterShift, false),
     b(Mode::Roster, &[p(C::Left), Key::ch('h')], Action::PrevDay, false),
     b(Mode::Roster, &[p(C::Right), Key::ch('l')], Action::NextDay, false),
     b(Mode::Roster, &[p(C::Up), Key::ch('k')], Action::PrevWeek, false),

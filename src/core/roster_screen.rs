@@ -17,6 +17,30 @@ use super::settings::Settings;
 use super::shared::RosterData;
 use super::validate::format_minute;
 
+/// Fields of the form that changes one shift of a draft (a new version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EditField {
+    Shift,
+    Leader,
+    Primary,
+    Deputy,
+    Staff,
+}
+
+/// The change of one shift in a version not yet in force: the form, the version's shifts it
+/// starts from, the day's shifts offered, which of them the fields show, and the version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShiftEdit {
+    pub form: Form<EditField>,
+    base: Vec<Shift>,
+    day: Vec<Shift>,
+    shown: usize,
+    from_version: i64,
+}
+
+/// "（无）": a 副班 left empty.
+const NOBODY: &str = "（无）";
+
 /// Fields of the swap form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RosterField {
@@ -36,6 +60,8 @@ pub struct RosterScreen {
     pub form_shifts: Vec<Shift>,
     /// A PIN form: a leader approving the month's roster, or an officer's 到岗.
     pub sign: Option<(Signing, ApproverForm)>,
+    /// `e`: one shift of the shown draft changed.
+    pub edit: Option<ShiftEdit>,
     /// The swap, draft or publication being saved, and what its confirmation says.
     save_op: Option<(OpId, String)>,
 }
@@ -67,6 +93,7 @@ pub enum RosterRequest {
     Draft {
         month: NaiveDate,
         shifts: Vec<Shift>,
+        source: String,
     },
     /// Publish this version ("2027-01 第2版").
     Publish {
@@ -104,6 +131,7 @@ impl RosterScreen {
             Action::DraftRoster => return self.draft(data, settings, now),
             Action::ApproveRoster => return self.approve(data),
             Action::PublishRoster => return self.publish(data),
+            Action::EditRosterShift => return self.open_edit(data, settings),
             Action::SignOnDuty => return arrive(data, settings, operator, now),
             _ => {}
         }
@@ -138,7 +166,129 @@ impl RosterScreen {
         if let Err(why) = self.shown_plan(data) {
             return why;
         }
-        RosterRequest::Draft { month, shifts }
+        RosterRequest::Draft {
+            month,
+            shifts,
+            source: "轮值".into(),
+        }
+    }
+
+    /// `e`: the cursor day's shift in the version not yet in force, to change (a new version).
+    fn open_edit(&mut self, data: &RosterData, settings: &Settings) -> RosterRequest {
+        let plan = match self.shown_plan(data) {
+            Ok(p) => p,
+            Err(why) => return why,
+        };
+        let Some(latest) = plan.latest().filter(|v| v.published.is_none()) else {
+            return RosterRequest::Say(match plan.in_force() {
+                Some(v) => format!(
+                    "第{}版已发布：临时变动请登记调班（s）；要改排班请按 d 另起新版，改好后重新批准、发布",
+                    v.version
+                ),
+                None => "这个月还没有排班草稿：先按 d 按轮值生成".into(),
+            });
+        };
+        let day = self.cursor.unwrap_or_default();
+        let shifts: Vec<Shift> = data
+            .run
+            .shown_pending
+            .iter()
+            .filter(|s| s.start.date() == day)
+            .cloned()
+            .collect();
+        let Some(first) = shifts.first() else {
+            return RosterRequest::Say(format!("第{}版在 {} 没有班次", latest.version, day.format("%m-%d")));
+        };
+        let people: Vec<String> = settings.people.iter().map(|p| p.name.clone()).collect();
+        let mut deputies = vec![NOBODY.to_string()];
+        deputies.extend(people.iter().cloned());
+        let key = std::convert::identity::<EditField>;
+        let mut form = Form::new(
+            &format!(
+                "修改第{}版排班：{}（保存为新一版草稿）",
+                latest.version,
+                day.format("%Y-%m-%d")
+            ),
+            vec![
+                Field::choice(
+                    key(EditField::Shift),
+                    "班次",
+                    shifts.iter().map(shift_label).collect(),
+                    0,
+                ),
+                Field::choice(key(EditField::Leader), settings.leader_title(), people.clone(), 0),
+                Field::choice(key(EditField::Primary), "主班", people, 0),
+                Field::choice(key(EditField::Deputy), "副班", deputies, 0),
+                Field::text(key(EditField::Staff), "其他值班人员", false, 200)
+                    .with_placeholder("多人用顿号分隔，如：钱七、孙八"),
+            ],
+        );
+        form.notice = Some("保存后成为新一版草稿，须重新经领导批准（a）再发布（p）".into());
+        fill_edit(&mut form, first);
+        self.edit = Some(ShiftEdit {
+            form,
+            base: data.run.shown_pending.clone(),
+            day: shifts,
+            shown: 0,
+            from_version: latest.version,
+        });
+        RosterRequest::None
+    }
+
+    /// Ctrl-S on the edit form: the version's shifts with this one changed, checked as a
+    /// version, then saved as the next one.
+    fn save_edit(&mut self, settings: &Settings) -> RosterRequest {
+        let Some(edit) = &mut self.edit else {
+            return RosterRequest::None;
+        };
+        let Some(old) = edit.day.get(edit.shown).cloned() else {
+            return RosterRequest::None;
+        };
+        let value = |k| edit.form.value(k);
+        let deputy = value(EditField::Deputy);
+        let changed = Shift {
+            leader: value(EditField::Leader),
+            primary: value(EditField::Primary),
+            deputy: if deputy == NOBODY { String::new() } else { deputy },
+            staff: super::roster::split_staff(&value(EditField::Staff)),
+            ..old.clone()
+        };
+        let mut names: Vec<&str> = changed.people().collect();
+        names.sort_unstable();
+        if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+            let why = format!("“{}”在这个班次里出现了两次：一个人在同一班次只能担任一个岗位", w[0]);
+            edit.form.set_errors(&[(EditField::Staff, why.clone())]);
+            return RosterRequest::Say(why);
+        }
+        if changed == old {
+            return RosterRequest::Say("没有改动：改好岗位后再按 Ctrl-S".into());
+        }
+        let month = month_of(old.start.date());
+        let shifts: Vec<Shift> = edit
+            .base
+            .iter()
+            .map(|s| {
+                if s.start == old.start {
+                    changed.clone()
+                } else {
+                    s.clone()
+                }
+            })
+            .collect();
+        if let Some(problem) = version_problems(&shifts, month, &settings.people).into_iter().next() {
+            edit.form.set_errors(&[(EditField::Staff, problem.clone())]);
+            return RosterRequest::Say(problem);
+        }
+        edit.form.saving = true;
+        RosterRequest::Draft {
+            month,
+            shifts,
+            source: format!(
+                "修改 {} 班次（据第{}版）",
+                old.start.format("%m-%d %H:%M"),
+                edit.from_version
+            ),
+        }
     }
 
     /// `a`: the latest draft of the shown month, to a leader's PIN — if it covers the month.
@@ -287,6 +437,24 @@ impl RosterScreen {
     }
 }
 
+/// The fields of the edit form from `s`.
+fn fill_edit(form: &mut Form<EditField>, s: &Shift) {
+    let set = |form: &mut Form<EditField>, k, v: &str| {
+        if let Some(f) = form.field_mut(k) {
+            f.set_value(v);
+        }
+    };
+    set(form, EditField::Leader, &s.leader);
+    set(form, EditField::Primary, &s.primary);
+    set(
+        form,
+        EditField::Deputy,
+        if s.deputy.is_empty() { NOBODY } else { &s.deputy },
+    );
+    set(form, EditField::Staff, &s.staff.join("、"));
+    form.dirty = false;
+}
+
 /// `o`: 到岗 for the shift beginning within the hour or on now — only for someone on it.
 fn arrive(data: &RosterData, settings: &Settings, operator: &str, now: NaiveDateTime) -> RosterRequest {
     let shifts = data.shifts(settings, now - Duration::days(2), now + Duration::days(1));
@@ -381,16 +549,17 @@ impl RosterScreen {
                 self.save_op = Some((cx.request(Request::AddSwap(swap)), said));
                 cx.say("正在保存…");
             }
-            RosterRequest::Draft { month, shifts } => {
+            RosterRequest::Draft { month, shifts, source } => {
                 let said = format!(
-                    "已保存：{} 新一版排班草稿（按轮值，{} 个班次）。请领导审核后按 a 批准",
+                    "已保存：{} 新一版排班草稿（{}，{} 个班次）。请领导审核后按 a 批准",
                     month_label(month),
+                    if source == "轮值" { "按轮值" } else { &source },
                     shifts.len()
                 );
                 let request = Request::AddRosterVersion {
                     month,
                     shifts,
-                    source: "轮值".into(),
+                    source,
                     by: cx.operator.to_string(),
                 };
                 self.save_op = Some((cx.request(request), said));
@@ -499,7 +668,7 @@ impl RosterScreen {
 
 impl Screen for RosterScreen {
     fn mode(&self) -> Mode {
-        if self.form.is_some() || self.sign.is_some() {
+        if self.form.is_some() || self.sign.is_some() || self.edit.is_some() {
             Mode::Form
         } else {
             Mode::Roster
@@ -511,6 +680,38 @@ impl Screen for RosterScreen {
             if !form.on_action(action, cx) {
                 self.sign = None;
             }
+            return;
+        }
+        if let Some(edit) = &mut self.edit {
+            let request = match action {
+                Action::Cancel => {
+                    self.edit = None;
+                    RosterRequest::None
+                }
+                Action::Save if !edit.form.saving => {
+                    edit.form.clear_errors();
+                    self.save_edit(cx.settings)
+                }
+                Action::Save => RosterRequest::None,
+                a => {
+                    if let Some(FormEvent::Notice(m)) = edit.form.apply(a) {
+                        cx.say(m);
+                    }
+                    // Another 班次 chosen: the fields show that one.
+                    let index = match edit.form.field(EditField::Shift).map(|f| &f.input) {
+                        Some(super::form::Input::Choice { selected, .. }) => *selected,
+                        _ => 0,
+                    };
+                    if index != edit.shown
+                        && let Some(s) = edit.day.get(index).cloned()
+                    {
+                        edit.shown = index;
+                        fill_edit(&mut edit.form, &s);
+                    }
+                    RosterRequest::None
+                }
+            };
+            self.run(request, cx);
             return;
         }
         let request = match &mut self.form {
@@ -539,6 +740,8 @@ impl Screen for RosterScreen {
     fn on_char(&mut self, c: char, cx: &mut Cx<'_>) {
         if let Some((_, form)) = &mut self.sign {
             form.on_char(c, cx);
+        } else if let Some(edit) = &mut self.edit {
+            type_into(&mut edit.form, c, cx);
         } else if let Some(form) = &mut self.form {
             type_into(form, c, cx);
         }
@@ -547,6 +750,10 @@ impl Screen for RosterScreen {
     fn on_paste(&mut self, text: &str, cx: &mut Cx<'_>) {
         if let Some((_, form)) = &mut self.sign {
             form.on_paste(text, cx);
+            return;
+        }
+        if let Some(edit) = &mut self.edit {
+            paste_into(&mut edit.form, text, cx);
             return;
         }
         match &mut self.form {
@@ -558,7 +765,9 @@ impl Screen for RosterScreen {
     }
 
     fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(|f| f.dirty) || self.sign.as_ref().is_some_and(|(_, f)| f.dirty())
+        self.form.as_ref().is_some_and(|f| f.dirty)
+            || self.sign.as_ref().is_some_and(|(_, f)| f.dirty())
+            || self.edit.as_ref().is_some_and(|e| e.form.dirty)
     }
 
     fn form_dirty(&self) -> bool {
@@ -568,6 +777,7 @@ impl Screen for RosterScreen {
     fn discard_form(&mut self) {
         self.form = None;
         self.sign = None;
+        self.edit = None;
         self.save_op = None;
     }
 
@@ -614,6 +824,7 @@ impl Screen for RosterScreen {
         };
         match reply {
             Reply::SwapSaved | Reply::Confirmed if self.form.is_none() => {
+                self.edit = None;
                 cx.say(said);
                 cx.command(Command::RosterChanged);
             }
@@ -622,7 +833,10 @@ impl Screen for RosterScreen {
                 cx.say(said);
                 cx.command(Command::RosterChanged);
             }
-            Reply::Failed(why) if self.form.is_none() => cx.say(format!("保存失败：{why}")),
+            Reply::Failed(why) if self.form.is_none() => match &mut self.edit {
+                Some(edit) => save_failed(Some(&mut edit.form), &why, cx),
+                None => cx.say(format!("保存失败：{why}")),
+            },
             Reply::Failed(why) => {
                 save_failed(self.form.as_mut(), &why, cx);
             }
