@@ -219,7 +219,7 @@ impl RosterScreen {
                 Field::choice(key(EditField::Leader), settings.leader_title(), people.clone(), 0),
                 Field::choice(key(EditField::Primary), "主班", people, 0),
                 Field::choice(key(EditField::Deputy), "副班", deputies, 0),
-                Field::text(key(EditField::Staff), "其他值班人员", false, 200)
+                Field::text(key(EditField::Staff), "其他人员", false, 200)
                     .with_placeholder("多人用顿号分隔，如：钱七、孙八"),
             ],
         );
