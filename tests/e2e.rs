@@ -873,8 +873,10 @@ fn a_request_an_instruction_and_a_notice_typed_in_chinese_reach_the_database() {
     t.type_text("请城关镇立即组织巡堤");
     t.send_keys(&["C-s"]);
     t.see("领导批示（按 t 交办）");
-    // A notice to two duty rooms: one not reached, one reached.
+    // A notice to two duty rooms: one not reached, one reached. Each key waits for the screen the
+    // one before it opens: an Escape and the next letter in one read are Alt+letter.
     t.send_keys(&["Escape"]);
+    t.see("值班记录（按时间");
     t.send_keys(&["c"]);
     t.see("还没有电话通知");
     t.send_keys(&["n"]);
@@ -891,7 +893,10 @@ fn a_request_an_instruction_and_a_notice_typed_in_chinese_reach_the_database() {
     t.see("已通知：东风镇值班室");
     t.send_keys(&["C-s"]);
     t.see("已通知 1/2");
-    t.send_keys(&["Escape", "Escape"]);
+    t.send_keys(&["Escape"]);
+    t.wait_until("the notice list", DEADLINE, |s| !s.contains("第 1 号电话通知"));
+    t.send_keys(&["Escape"]);
+    t.see("值班记录（按时间");
     t.quit();
 
     let listed = sandbox.cli(&["log", "list", "--json"]);
