@@ -1020,12 +1020,8 @@ fn choose_theme(wanted: ThemeWanted, keyboard: &mut Keyboard) -> io::Result<Opti
             Input::HungUp => break,
         }
     }
-    // Whatever a terminal that does not know the question may have shown is wiped (not with
-    // ratatui's `clear`, which asks the terminal where its cursor is).
-    execute!(
-        out,
-        ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
-    )?;
+    // A terminal that does not know the question shows nothing of it: an OSC string is read to
+    // its end and dropped (ECMA-48), and the consoles that would print it are not asked (above).
     match found {
         Some(Some([r, g, b])) => {
             theme::set(Theme::for_background(r, g, b));
