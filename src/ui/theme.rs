@@ -258,7 +258,8 @@ pub const LIGHT: Styles = Styles {
     label: PLAIN_STYLE,
     label_focused: bold(fg(Color::Blue)),
     label_required: bold(fg(Color::Red)),
-    placeholder: PLAIN_STYLE,
+    // Not the text colour: a hint in an empty field must not pass for something typed.
+    placeholder: fg(Color::Blue),
     error: fg(Color::Red),
     notice: fg(Color::Magenta),
     highlight: on(Color::Black, Color::LightYellow),
