@@ -63,31 +63,6 @@ pub const MIN_COLS: u16 = 60;
 pub const MIN_ROWS: u16 = 20;
 
 pub fn render(app: &App, frame: &mut Frame) {
-    render_shell(app, frame);
-    cover_wide_halves(frame.buffer_mut());
-}
-
-/// Gives the hidden right half of every wide character its left half's colours. ratatui keeps
-/// that cell blank and unstyled, so when the next frame puts a blank there too it writes only
-/// the left one; a terminal that erases half a wide character (xterm) keeps the other half's
-/// background, and a red field (an alarm, the dark theme) would stay on screen as a red block.
-/// With the colours here the cell differs from the next frame's blank and is written over.
-fn cover_wide_halves(buf: &mut ratatui::buffer::Buffer) {
-    let area = buf.area;
-    for y in area.top()..area.bottom() {
-        for x in area.left()..area.right().saturating_sub(1) {
-            let (wide, style) = {
-                let c = &buf[(x, y)];
-                (unicode_width::UnicodeWidthStr::width(c.symbol()) > 1, c.style())
-            };
-            if wide && buf[(x + 1, y)].symbol() == " " {
-                buf[(x + 1, y)].set_style(style);
-            }
-        }
-    }
-}
-
-fn render_shell(app: &App, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_COLS || area.height < MIN_ROWS {
         render_too_small(frame, area, app);
@@ -710,23 +685,4 @@ pub fn render_help(frame: &mut Frame, area: Rect, mode: Mode, scroll: u16) {
     }
     lines.push(Line::styled("  Esc 关闭帮助", theme::placeholder()));
     dialog(frame, box_area, "帮助 · 按键", lines, theme::header());
-}
-
-#[cfg(test)]
-mod wide_tests {
-    use ratatui::buffer::Buffer;
-    use ratatui::layout::Rect;
-    use ratatui::style::{Color, Style};
-
-    #[test]
-    fn a_blank_frame_after_a_red_wide_character_writes_over_both_halves() {
-        let area = Rect::new(0, 0, 4, 1);
-        let mut red = Buffer::empty(area);
-        red.set_string(0, 0, "警", Style::new().bg(Color::Red));
-        super::cover_wide_halves(&mut red);
-        assert_eq!(red[(1, 0)].bg, Color::Red);
-        let blank = Buffer::empty(area);
-        let written: Vec<u16> = red.diff(&blank).iter().map(|(x, _, _)| *x).collect();
-        assert_eq!(written, vec![0, 1], "both halves of the old character are written over");
-    }
 }
