@@ -788,17 +788,34 @@ fn run_app(cli: &Cli) -> Result<(), Failure> {
     let store = open_store(&cli.db)?;
     // Nobody is at the keyboard until they sign in with their PIN; `--operator` only chooses
     // whose PIN is asked first.
+    let theme = theme_wanted(config.theme);
     let mut app = App::new(config.settings, None, crate::runtime::now());
     app.exposure = crate::files::exposure(store.path());
     if let Some(name) = &cli.operator {
         app.preselect(name);
     }
-    match crate::runtime::run(app, store).map_err(|e| failure(format!("终端出错：{e}")))? {
+    match crate::runtime::run(app, store, theme).map_err(|e| failure(format!("终端出错：{e}")))? {
         crate::runtime::signals::Ending::Quit => Ok(()),
         ending @ crate::runtime::signals::Ending::Signal(sig) => Err(Failure {
             code: ending.exit_code(),
             message: format!("收到 {}：已退出并恢复终端", crate::runtime::signals::name(sig)),
         }),
+    }
+}
+
+/// The colours to draw with: none under `NO_COLOR` (any value but empty, <https://no-color.org>),
+/// else the config's `[ui] theme`, `auto` asking the terminal.
+fn theme_wanted(choice: crate::config::ThemeChoice) -> crate::runtime::ThemeWanted {
+    use crate::config::ThemeChoice;
+    use crate::runtime::ThemeWanted;
+    use crate::ui::theme::Theme;
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return ThemeWanted::Fixed(Theme::Plain);
+    }
+    match choice {
+        ThemeChoice::Auto => ThemeWanted::Ask,
+        ThemeChoice::Dark => ThemeWanted::Fixed(Theme::Dark),
+        ThemeChoice::Light => ThemeWanted::Fixed(Theme::Light),
     }
 }
 

@@ -51,8 +51,30 @@ impl std::error::Error for ConfigError {}
 pub struct Config {
     pub settings: Settings,
     pub language: String,
+    /// `[ui] theme`: the colours for a dark or a light terminal, or ask the terminal.
+    pub theme: ThemeChoice,
     /// The user's file that was applied, if any.
     pub source: Option<PathBuf>,
+}
+
+/// `[ui] theme`: which colours to draw with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThemeChoice {
+    /// Ask the terminal for its background at start; dark when it does not answer.
+    #[default]
+    Auto,
+    Dark,
+    Light,
+}
+
+impl ThemeChoice {
+    /// The values the config file takes, in its words.
+    pub const WORDS: [(&'static str, Self); 3] = [("auto", Self::Auto), ("dark", Self::Dark), ("light", Self::Light)];
+
+    #[must_use]
+    pub fn parse(word: &str) -> Option<Self> {
+        Self::WORDS.iter().find(|(w, _)| *w == word).map(|(_, c)| *c)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -480,6 +502,8 @@ struct UiSection {
     language: Spanned<String>,
     #[serde(default)]
     lock_minutes: Option<Spanned<u32>>,
+    #[serde(default)]
+    theme: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -794,6 +818,20 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
         ));
     }
 
+    let theme = match &ui.theme {
+        None => ThemeChoice::Auto,
+        Some(word) => ThemeChoice::parse(word.get_ref().trim()).ok_or_else(|| {
+            err(
+                word.span(),
+                format!(
+                    "界面配色 theme = \"{}\" 不认识：可写 \"auto\"（启动时询问终端背景色，问不到按深色）、\
+                     \"dark\"（深色背景）或 \"light\"（浅色背景）",
+                    word.get_ref()
+                ),
+            )
+        })?,
+    };
+
     Ok(Config {
         settings: Settings {
             lock_minutes,
@@ -813,6 +851,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
             roster_rules,
         },
         language: ui.language.into_inner(),
+        theme,
         source: path.map(Path::to_path_buf),
     })
 }
@@ -1887,6 +1926,21 @@ mod tests {
         assert!(e.message.contains("holiday_remind_days"), "{e}");
         let e = user("[documents]\nsign_within = 5\n").unwrap_err();
         assert!(e.message.contains("sign_within_minutes"), "{e}");
+    }
+
+    #[test]
+    fn the_theme_is_auto_unless_written_and_a_wrong_one_names_its_line() {
+        assert_eq!(user("[office]\nname = \"x\"\n").unwrap().theme, ThemeChoice::Auto);
+        for (word, choice) in ThemeChoice::WORDS {
+            let c = user(&format!("[ui]\nlanguage = \"zh-CN\"\ntheme = \"{word}\"\n")).unwrap();
+            assert_eq!(c.theme, choice, "{word}");
+        }
+        let e = user("[ui]\nlanguage = \"zh-CN\"\nlock_minutes = 15\ntheme = \"白色\"\n").unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        assert!(e.message.contains("theme = \"白色\" 不认识"), "{e}");
+        assert!(e.message.contains("\"light\"（浅色背景）"), "{e}");
+        let e = user("[ui]\nlanguage = \"zh-CN\"\ntheme = 1\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPast
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use ratatui::crossterm::{cursor, event::KeyCode as TermKey, execute};
 
+pub mod background;
 pub mod backup;
 pub mod hook;
 pub mod index;
@@ -22,7 +23,7 @@ pub mod signals;
 mod visit;
 pub mod worker;
 
-use crate::core::app::{App, Effect, Msg, OpId, Reply, Request};
+use crate::core::app::{App, Effect, Msg, OpId, Reply, Request, StatusMessage};
 use crate::core::keymap::{Key, KeyCode};
 use crate::core::pin_policy::PinPlace;
 use crate::store::Store;
@@ -918,12 +919,19 @@ const DRAIN_AFTER: Duration = Duration::from_secs(50);
 /// [`signals`]); the terminal is restored either way, and nothing sent to the store thread is
 /// dropped unsaid: it is finished first ([`Live::drain`]), and what did not finish is said on
 /// stderr.
-pub fn run(mut app: App, store: Store) -> io::Result<signals::Ending> {
+pub fn run(mut app: App, store: Store, theme: ThemeWanted) -> io::Result<signals::Ending> {
     let signals = signals::Signals::install()?;
     let mut alerter = TerminalAlerter::start().with_hooks(&app.settings.notify);
     let (guard, mut terminal) = enter_terminal()?;
+    let mut keyboard = Keyboard::default();
+    if let Some(say) = choose_theme(theme, &mut keyboard)? {
+        app.message = Some(StatusMessage {
+            text: say.into(),
+            at: now(),
+        });
+    }
     let mut live = Live::start(store, &mut alerter);
-    let ran = run_until_quit(&mut app, &mut live, &mut terminal, &signals);
+    let ran = run_until_quit(&mut app, &mut live, &mut terminal, &signals, &mut keyboard);
     if !app.quit {
         // The loop broke off (the terminal went away under a draw): keep what is typed, as when
         // a stopping signal comes.
@@ -962,11 +970,109 @@ pub fn run(mut app: App, store: Store) -> io::Result<signals::Ending> {
     }
 }
 
+/// Which colours to draw with, as the command line settled it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeWanted {
+    /// This theme (`[ui] theme = "dark"` or `"light"`, or `NO_COLOR`).
+    Fixed(ui::theme::Theme),
+    /// Ask the terminal (`[ui] theme = "auto"`).
+    Ask,
+}
+
+/// Said once on the status line when the terminal did not tell its background.
+pub const NO_ANSWER: &str = "终端未告知背景色，按深色显示；浅色背景请在配置 [ui] 中写 theme = \"light\"";
+
+/// The keys read from the terminal, with the answer to the background query picked out.
+#[derive(Default)]
+struct Keyboard {
+    answers: background::Answers,
+    /// Read, not yet handled: keys typed while the app waited for the answer, or held back
+    /// while it looked like one.
+    queue: std::collections::VecDeque<Event>,
+    /// Whether the terminal was asked: only then is a late answer used.
+    asked: bool,
+}
+
+impl Keyboard {
+    /// The next event within `wait`: the queue's first, else the terminal's.
+    fn next(&mut self, wait: Duration) -> io::Result<Input> {
+        if let Some(e) = self.queue.pop_front() {
+            return Ok(Input::Event(e));
+        }
+        match next_input(wait)? {
+            Input::Event(e) => match self.answers.feed(e) {
+                background::Fed::Pass(events) => {
+                    self.queue.extend(events);
+                    Ok(self.queue.pop_front().map_or(Input::Nothing, Input::Event))
+                }
+                background::Fed::Held => Ok(Input::Swallowed),
+                background::Fed::Answer(colour) => Ok(Input::Background(colour)),
+            },
+            other => Ok(other),
+        }
+    }
+}
+
+/// Sets the theme before the first frame. Asked, it sends the background query and waits for
+/// the answer at most [`background::WAIT`]; what is typed meanwhile is kept, in order, for the
+/// loop. `Some(sentence)` when the terminal did not answer (it is then dark).
+fn choose_theme(wanted: ThemeWanted, keyboard: &mut Keyboard) -> io::Result<Option<&'static str>> {
+    use ui::theme::{self, Theme};
+    let ThemeWanted::Ask = wanted else {
+        if let ThemeWanted::Fixed(t) = wanted {
+            theme::set(t);
+        }
+        return Ok(None);
+    };
+    // The Linux console (and fbterm) is always dark and does not know the question: it would
+    // print it.
+    let term = std::env::var("TERM").unwrap_or_default();
+    if term.is_empty() || term == "dumb" || term == "linux" || term.starts_with("fbterm") {
+        theme::set(Theme::Dark);
+        return Ok(None);
+    }
+    let mut out = io::stdout();
+    out.write_all(background::QUERY.as_bytes())?;
+    out.flush()?;
+    keyboard.asked = true;
+    let deadline = std::time::Instant::now() + background::WAIT;
+    let mut found = None;
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        // Not the queue: what is read now is kept for the loop.
+        match next_input(left)? {
+            Input::Event(e) => match keyboard.answers.feed(e) {
+                background::Fed::Pass(events) => keyboard.queue.extend(events),
+                background::Fed::Held => {}
+                background::Fed::Answer(colour) => {
+                    found = Some(colour);
+                    break;
+                }
+            },
+            Input::Nothing | Input::Swallowed | Input::Background(_) => {}
+            // The loop finds the terminal gone at its first look.
+            Input::HungUp => break,
+        }
+    }
+    // A terminal that does not know the question shows nothing of it: an OSC string is read to
+    // its end and dropped (ECMA-48), and the consoles that would print it are not asked (above).
+    match found {
+        Some(Some([r, g, b])) => {
+            theme::set(Theme::for_background(r, g, b));
+            Ok(None)
+        }
+        _ => {
+            theme::set(Theme::Dark);
+            Ok(Some(NO_ANSWER))
+        }
+    }
+}
+
 fn run_until_quit(
     app: &mut App,
     live: &mut Live<'_>,
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     signals: &signals::Signals,
+    keyboard: &mut Keyboard,
 ) -> io::Result<()> {
     let mut auto_backup = backup::AutoBackup::new(&app.settings.backup, live.path.clone());
     let mut index = index::IndexBuilder::start(&live.path);
@@ -1022,7 +1128,18 @@ fn run_until_quit(
         {
             (wait, pause_ends, replies_due) = (poll, false, true);
         }
-        let input = match next_input(wait)? {
+        let input = match keyboard.next(wait)? {
+            // An answer to the background query that came after the first frame: used, not typed.
+            Input::Background(colour) => {
+                if let Some([r, g, b]) = colour
+                    && keyboard.asked
+                {
+                    ui::theme::set(ui::theme::Theme::for_background(r, g, b));
+                    changed = true;
+                }
+                continue;
+            }
+            Input::Swallowed => continue,
             Input::HungUp => {
                 // The terminal is gone (its window closed, its server killed; no SIGHUP need come
                 // with it): end as a signal would, the drafts kept.
@@ -1069,6 +1186,10 @@ enum Input {
     Event(Event),
     /// Nothing before the wait was over.
     Nothing,
+    /// A key held back: it may be part of the terminal's answer ([`background::Answers`]).
+    Swallowed,
+    /// The terminal's answer to the background query: its colour, if understood.
+    Background(Option<[u8; 3]>),
     /// The terminal hung up: its reads would only ever return end-of-file.
     HungUp,
 }

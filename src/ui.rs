@@ -177,7 +177,7 @@ fn render_goto(frame: &mut Frame, area: Rect, selected: usize) {
     };
     let style = |i: usize| {
         if i == selected {
-            theme::SELECTED
+            theme::selected()
         } else {
             ratatui::style::Style::new()
         }
@@ -207,16 +207,16 @@ fn render_goto(frame: &mut Frame, area: Rect, selected: usize) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
-        Span::styled("  Up/Down", theme::HINT_KEY),
+        Span::styled("  Up/Down", theme::hint_key()),
         Span::raw(" 选择  "),
-        Span::styled("Enter", theme::HINT_KEY),
+        Span::styled("Enter", theme::hint_key()),
         Span::raw(" 打开  "),
-        Span::styled("Esc", theme::HINT_KEY),
+        Span::styled("Esc", theme::hint_key()),
         Span::raw(" 返回"),
     ]));
     let widest = lines.iter().map(|l| l.width()).max().unwrap_or(0);
     let box_area = centered(area, to_u16(widest + 4).max(44), to_u16(lines.len() + 2));
-    dialog(frame, box_area, "转到", lines, theme::HEADER);
+    dialog(frame, box_area, "转到", lines, theme::header());
 }
 
 /// The yes/no question, wrapped inside its box.
@@ -229,13 +229,13 @@ fn render_confirm(frame: &mut Frame, area: Rect, question: &str) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
-        Span::styled(" y", theme::HINT_KEY),
+        Span::styled(" y", theme::hint_key()),
         Span::raw(" 是    "),
-        Span::styled("n", theme::HINT_KEY),
+        Span::styled("n", theme::hint_key()),
         Span::raw(" 否"),
     ]));
     let area = centered(area, w, to_u16(lines.len() + 2));
-    dialog(frame, area, "请确认", lines, theme::DIALOG);
+    dialog(frame, area, "请确认", lines, theme::dialog());
 }
 
 /// What a window below [`MIN_COLS`]×[`MIN_ROWS`] shows: how big it must be, and whether an
@@ -260,7 +260,7 @@ fn render_too_small(frame: &mut Frame, area: Rect, app: &App) {
         .take(usize::from(area.height))
         .map(|r| Line::raw(text.get(r).unwrap_or("").to_string()))
         .collect();
-    frame.render_widget(Paragraph::new(lines).style(theme::NOTICE), area);
+    frame.render_widget(Paragraph::new(lines).style(theme::notice()), area);
 }
 
 /// The tab bar, with the office's name at the right when it fits whole: tabs drawn compact to
@@ -273,11 +273,11 @@ fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
         let mut spans = Vec::new();
         for (i, tab) in ScreenId::tabs().iter().enumerate() {
             let style = if *tab == app.tab() && app.operator.is_some() {
-                theme::TAB_ACTIVE
+                theme::tab_active()
             } else if app.may_open(*tab) {
-                theme::TAB_INACTIVE
+                theme::tab_inactive()
             } else {
-                theme::TAB_UNAVAILABLE
+                theme::tab_unavailable()
             };
             if compact {
                 spans.push(Span::styled(format!("{} {}", i + 1, tab.label()), style));
@@ -299,7 +299,7 @@ fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
     let room = cells.saturating_sub(used(&spans));
     if !office.is_empty() && width(&office) < room {
         spans.push(Span::raw(" ".repeat(room - width(&office))));
-        spans.push(Span::styled(office, theme::HEADER));
+        spans.push(Span::styled(office, theme::header()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -327,8 +327,8 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
         },
     );
     let mut spans = vec![
-        Span::styled(format!(" {time} "), theme::STATUS_BAR),
-        Span::styled(format!(" {operator} "), theme::STATUS_OPERATOR),
+        Span::styled(format!(" {time} "), theme::status_bar()),
+        Span::styled(format!(" {operator} "), theme::status_operator()),
         alert_area(app),
     ];
     let used = |spans: &[Span]| spans.iter().map(|s| width(&s.content)).sum::<usize>();
@@ -343,14 +343,14 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
     for w in app.integrity.iter().chain(&app.exposure).chain(&app.backup_warning) {
         let w = clean(w);
         if used(&spans) + width(&w) + 2 <= cells {
-            spans.push(Span::styled(format!(" {w} "), theme::STATUS_ALERT));
+            spans.push(Span::styled(format!(" {w} "), theme::status_alert()));
         } else {
             // Its first clause stays on the status line; the whole of it is said below.
             let head = w.split(['（', '，', '：']).next().unwrap_or_default();
             if !head.is_empty() && used(&spans) + width(head) + 2 <= cells {
-                spans.push(Span::styled(format!(" {head} "), theme::STATUS_ALERT));
+                spans.push(Span::styled(format!(" {head} "), theme::status_alert()));
             }
-            note(&w, theme::ERROR);
+            note(&w, theme::error());
         }
     }
     // An urgent enrolment stays flagged until an approver confirms it (人员与 PIN).
@@ -360,9 +360,9 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
             many => format!("紧急登记待领导确认：{} 人", many.len()),
         };
         if used(&spans) + width(&flag) + 2 <= cells {
-            spans.push(Span::styled(format!(" {flag} "), theme::NOTICE));
+            spans.push(Span::styled(format!(" {flag} "), theme::status_notice()));
         } else {
-            note(&flag, theme::NOTICE);
+            note(&flag, theme::notice());
         }
     }
     // 漏岗: the shift on, nobody signed on (red, never cut).
@@ -373,22 +373,22 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
         );
         let short = format!("漏岗：{} 班次无人到岗", shift.start.format("%H:%M"));
         if used(&spans) + width(&whole) + 2 <= cells {
-            spans.push(Span::styled(format!(" {whole} "), theme::STATUS_ALERT));
+            spans.push(Span::styled(format!(" {whole} "), theme::status_alert()));
         } else if used(&spans) + width(&short) + 2 <= cells {
-            spans.push(Span::styled(format!(" {short} "), theme::STATUS_ALERT));
+            spans.push(Span::styled(format!(" {short} "), theme::status_alert()));
         } else {
-            note(&whole, theme::ERROR);
+            note(&whole, theme::error());
         }
     }
     // An office that reports daily: the 值班日报 due and not yet marked sent.
     if let Some(window) = &app.report_unsent {
         let (whole, short) = crate::core::report_sent::unsent_reminder(window);
         if used(&spans) + width(&whole) + 2 <= cells {
-            spans.push(Span::styled(format!(" {whole} "), theme::NOTICE));
+            spans.push(Span::styled(format!(" {whole} "), theme::status_notice()));
         } else if used(&spans) + width(&short) + 2 <= cells {
-            spans.push(Span::styled(format!(" {short} "), theme::NOTICE));
+            spans.push(Span::styled(format!(" {short} "), theme::status_notice()));
         } else {
-            note(&short, theme::NOTICE);
+            note(&short, theme::notice());
         }
     }
     // 督办: 交办 overdue or due soon, 请示 not made, notices not finished (counts only).
@@ -400,18 +400,26 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
             app.now,
         )
     {
-        let style = if overdue { theme::STATUS_ALERT } else { theme::NOTICE };
-        if used(&spans) + width(&whole) + 2 <= cells {
-            spans.push(Span::styled(format!(" {whole} "), style));
-        } else if used(&spans) + width(&short) + 2 <= cells {
-            spans.push(Span::styled(format!(" {short} "), style));
+        let (on_bar, below) = if overdue {
+            (theme::status_alert(), theme::error())
         } else {
-            note(&whole, style);
+            (theme::status_notice(), theme::notice())
+        };
+        if used(&spans) + width(&whole) + 2 <= cells {
+            spans.push(Span::styled(format!(" {whole} "), on_bar));
+        } else if used(&spans) + width(&short) + 2 <= cells {
+            spans.push(Span::styled(format!(" {short} "), on_bar));
+        } else {
+            note(&whole, below);
         }
     }
     // Next month's roster not yet published (003:157): after the day's own reminders.
     if let Some((whole, short, pressing)) = app.shared.roster.run.reminder(app.now, &app.settings.roster_rules) {
-        let style = if pressing { theme::STATUS_ALERT } else { theme::NOTICE };
+        let style = if pressing {
+            theme::status_alert()
+        } else {
+            theme::notice()
+        };
         if used(&spans) + width(&whole) + 2 <= cells {
             spans.push(Span::styled(format!(" {whole} "), style));
         } else if used(&spans) + width(&short) + 2 <= cells {
@@ -426,12 +434,13 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
     } else {
         app.message.as_ref().map(|m| clean(&m.text)).unwrap_or_default()
     };
-    let style = if message.contains("失败") {
-        theme::ERROR
+    // The message on the bar, and the same message when it has to go below the bar.
+    let (on_bar, style) = if message.contains("失败") {
+        (theme::status_alert(), theme::error())
     } else if message.starts_with("已保存") {
-        theme::OK
+        (theme::status_ok(), theme::ok())
     } else {
-        theme::NOTICE
+        (theme::status_notice(), theme::notice())
     };
     let message_cells = if message.is_empty() { 0 } else { width(&message) + 1 };
     // The roster strip (duty leader and phone; the next shift when wide). On a narrow screen a
@@ -439,7 +448,7 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
     let wide = cols >= 120;
     let strip = roster_screen::strip(app, app.now, wide).map(|(text, style)| Span::styled(format!(" {text} "), style));
     let strip_cells = strip.as_ref().map_or(0, |s| width(&s.content));
-    let strip_yields = strip.as_ref().is_some_and(|s| s.style != theme::STATUS_ALERT);
+    let strip_yields = strip.as_ref().is_some_and(|s| s.style != theme::status_alert());
     let base = used(&spans);
     let message_inline = message_cells == 0
         || base + strip_cells + message_cells <= cells
@@ -451,17 +460,14 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
         spans.push(strip);
     }
     if message_inline && message_cells > 0 {
-        spans.push(Span::styled(
-            format!(" {message}"),
-            style.patch(ratatui::style::Style::new().bg(ratatui::style::Color::DarkGray)),
-        ));
+        spans.push(Span::styled(format!(" {message}"), on_bar));
     } else if message_cells > 0 {
         note(&message, style);
     }
     let filled = used(&spans);
     spans.push(Span::styled(
         " ".repeat(cells.saturating_sub(filled)),
-        theme::STATUS_BAR,
+        theme::status_bar(),
     ));
     // Never more than four rows of notes (a message of a few hundred characters).
     notes.truncate(4);
@@ -479,10 +485,10 @@ fn alert_area(app: &App) -> Span<'static> {
         + entries;
     match (alerts.len() + entries, unacked) {
         // Not "none" before the store has said so (the first frame comes before the data).
-        (0, _) if !app.shared.alerts.read() => Span::styled(" 告警：读取中 ", theme::STATUS_BAR),
-        (0, _) => Span::styled(" 告警：无 ", theme::STATUS_BAR),
-        (_, 0) => Span::styled(format!(" 告警：{} 件报送未完成 ", alerts.len()), theme::STATUS_ALERT),
-        (_, n) => Span::styled(format!(" 告警：{n} 件未确认 F2 "), theme::STATUS_ALERT),
+        (0, _) if !app.shared.alerts.read() => Span::styled(" 告警：读取中 ", theme::status_bar()),
+        (0, _) => Span::styled(" 告警：无 ", theme::status_bar()),
+        (_, 0) => Span::styled(format!(" 告警：{} 件报送未完成 ", alerts.len()), theme::status_alert()),
+        (_, n) => Span::styled(format!(" 告警：{n} 件未确认 F2 "), theme::status_alert()),
     }
 }
 
@@ -495,8 +501,8 @@ fn render_hints(frame: &mut Frame, area: Rect, mode: Mode) {
             break;
         }
         used += piece;
-        spans.push(Span::styled(format!(" {keys}"), theme::HINT_KEY));
-        spans.push(Span::styled(format!(" {what} "), theme::HINT_TEXT));
+        spans.push(Span::styled(format!(" {keys}"), theme::hint_key()));
+        spans.push(Span::styled(format!(" {what} "), theme::hint_text()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -514,12 +520,12 @@ fn push_pin_row(
     let pad = " ".repeat(indent);
     let row = lines.len();
     lines.push(Line::from(vec![
-        Span::styled(format!("{pad}PIN："), theme::LABEL_FOCUSED),
+        Span::styled(format!("{pad}PIN："), theme::label_focused()),
         Span::raw(stars.to_string()),
     ]));
     match (error, checking) {
-        (Some(e), _) => push_wrapped(lines, &clean(e), indent, cells, theme::ERROR),
-        (None, true) => lines.push(Line::styled(format!("{pad}正在核对…"), theme::NOTICE)),
+        (Some(e), _) => push_wrapped(lines, &clean(e), indent, cells, theme::error()),
+        (None, true) => lines.push(Line::styled(format!("{pad}正在核对…"), theme::notice())),
         (None, false) => lines.push(Line::raw("")),
     }
     row
@@ -530,9 +536,9 @@ fn render_sign_in(frame: &mut Frame, area: Rect, app: &App, s: &crate::core::sig
     let width = area.width.clamp(20, 64);
     let cells = usize::from(width.saturating_sub(4));
     let mut lines = vec![Line::raw("")];
-    push_wrapped(&mut lines, &clean(&s.prompt()), 1, cells, theme::LABEL_FOCUSED);
+    push_wrapped(&mut lines, &clean(&s.prompt()), 1, cells, theme::label_focused());
     if let Some(n) = &s.notice {
-        push_wrapped(&mut lines, &clean(n), 1, cells, theme::NOTICE);
+        push_wrapped(&mut lines, &clean(n), 1, cells, theme::notice());
     }
     lines.push(Line::raw(""));
     let stars = "*".repeat(s.pin.text().chars().count());
@@ -543,7 +549,7 @@ fn render_sign_in(frame: &mut Frame, area: Rect, app: &App, s: &crate::core::sig
         box_area,
         &format!("{} · 值班登录", clean(&app.settings.office_name)),
         lines,
-        theme::HEADER,
+        theme::header(),
     );
     let (x, y) = (box_area.x + to_u16(7 + stars.len()), box_area.y + 1 + to_u16(pin_row));
     if x < box_area.right() && y < box_area.bottom() {
@@ -571,7 +577,7 @@ fn render_picker(frame: &mut Frame, area: Rect, app: &App) {
             clean(&p.phone)
         );
         let style = if i == app.picker_selected {
-            theme::SELECTED
+            theme::selected()
         } else {
             ratatui::style::Style::new()
         };
@@ -582,7 +588,7 @@ fn render_picker(frame: &mut Frame, area: Rect, app: &App) {
         box_area,
         &format!("{} · 值班登录", clean(&app.settings.office_name)),
         lines,
-        theme::HEADER,
+        theme::header(),
     );
 }
 
@@ -593,8 +599,8 @@ pub const LOCK_HINT: &str =
 /// The lock screen: no record, no message; alerts by category and time only.
 fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::lock::Lock) {
     let block = Block::bordered()
-        .title(Span::styled(" 屏幕已锁定 ", theme::DIALOG))
-        .border_style(theme::BORDER);
+        .title(Span::styled(" 屏幕已锁定 ", theme::dialog()))
+        .border_style(theme::border());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let cells = usize::from(inner.width);
@@ -618,7 +624,7 @@ fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::loc
             ),
             2,
             cells,
-            theme::NOTICE,
+            theme::notice(),
         );
     }
     lines.push(Line::raw(""));
@@ -627,7 +633,7 @@ fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::loc
     let entries = app.unacked_entry_alerts();
     if !alerts.is_empty() || !entries.is_empty() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled("  紧急事项（锁屏时不显示内容）：", theme::URGENT));
+        lines.push(Line::styled("  紧急事项（锁屏时不显示内容）：", theme::urgent()));
         for e in alerts {
             let state = if e.escalation.state == crate::core::escalation::EventState::New {
                 "未确认"
@@ -641,12 +647,12 @@ fn render_lock(frame: &mut Frame, area: Rect, app: &App, lock: &crate::core::loc
                 e.record.received_at.format("%H:%M"),
                 e.pressing(app.now)
             );
-            push_wrapped(&mut lines, &text, 2, cells, theme::URGENT);
+            push_wrapped(&mut lines, &text, 2, cells, theme::urgent());
         }
         for a in entries {
             lines.push(Line::styled(
                 format!("  值班记录紧急提醒 {} · 未确认", a.created_at.format("%H:%M")),
-                theme::URGENT,
+                theme::urgent(),
             ));
         }
     }
@@ -668,7 +674,7 @@ fn help_lines(mode: Mode, cells: usize) -> Vec<Line<'static>> {
         for (i, r) in rows.into_iter().enumerate() {
             let head = if i == 0 { keys.clone() } else { " ".repeat(keys_cells) };
             lines.push(Line::from(vec![
-                Span::styled(head, theme::HINT_KEY),
+                Span::styled(head, theme::hint_key()),
                 Span::raw(what.get(r).unwrap_or("").to_string()),
             ]));
         }
@@ -679,7 +685,7 @@ fn help_lines(mode: Mode, cells: usize) -> Vec<Line<'static>> {
             "在表单中直接输入文字（含中文输入法）；字母不会触发命令。",
             2,
             cells,
-            theme::NOTICE,
+            theme::notice(),
         );
     }
     lines
@@ -706,9 +712,9 @@ pub fn render_help(frame: &mut Frame, area: Rect, mode: Mode, scroll: u16) {
         let last = (first + room).min(n);
         lines.push(Line::styled(
             format!("  ↑↓ 滚动，第 {}–{last} 行，共 {n} 行", first + 1),
-            theme::PLACEHOLDER,
+            theme::placeholder(),
         ));
     }
-    lines.push(Line::styled("  Esc 关闭帮助", theme::PLACEHOLDER));
-    dialog(frame, box_area, "帮助 · 按键", lines, theme::HEADER);
+    lines.push(Line::styled("  Esc 关闭帮助", theme::placeholder()));
+    dialog(frame, box_area, "帮助 · 按键", lines, theme::header());
 }

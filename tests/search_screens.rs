@@ -4,7 +4,6 @@
 mod common;
 
 use common::Harness;
-use ratatui::style::Color;
 use zhiban::core::app::{Msg, Tab};
 use zhiban::core::keymap::{Key, KeyCode};
 use zhiban::core::visit::{VisitDraft, build_visit};
@@ -17,7 +16,7 @@ fn highlighted(h: &mut Harness, text: &str) -> bool {
     (0..buf.area.height).any(|y| {
         (0..buf.area.width).any(|x| {
             let c = &buf[(x, y)];
-            c.symbol() == first && c.bg == Color::Yellow
+            c.symbol() == first && Some(c.bg) == zhiban::ui::theme::highlight().bg
         })
     })
 }

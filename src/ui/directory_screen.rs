@@ -22,7 +22,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let [box_area, list_area] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
     let block = Block::bordered()
         .title(" 通讯录：查找（姓名、单位、拼音首字母或号码）")
-        .border_style(theme::BORDER);
+        .border_style(theme::border());
     let inner = block.inner(box_area);
     frame.render_widget(block, box_area);
     text_field(frame, inner, &screen.query, true, "如 wjz、应急局、2222");
@@ -31,19 +31,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let found: Vec<&Contact> = screen.found().collect();
     let mut lines = Vec::new();
     if !screen.loaded {
-        lines.push(Line::styled("读取中…", theme::HINT_TEXT));
+        lines.push(Line::styled("读取中…", theme::hint_text()));
     } else if screen.directory.contacts.is_empty() {
         push_wrapped(
             &mut lines,
             "通讯录是空的。导入：zhiban contacts import 通讯录.csv（表头：姓名,单位,职务,办公电话,手机,宅电,分组,备注）",
             0,
             cells,
-            theme::HINT_TEXT,
+            theme::hint_text(),
         );
     } else {
         lines.push(Line::styled(
             format!("找到 {} 人（共 {} 人）", found.len(), screen.directory.contacts.len()),
-            theme::HEADER,
+            theme::header(),
         ));
     }
     let groups: Vec<Vec<Line<'static>>> = found
@@ -51,7 +51,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .enumerate()
         .map(|(i, c)| {
             let style = if i == screen.selected {
-                theme::SELECTED
+                theme::selected()
             } else {
                 Style::new()
             };
@@ -72,7 +72,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     lines.extend(in_view(&groups, screen.selected, rows.saturating_sub(1).max(1)));
-    let block = Block::bordered().border_style(theme::BORDER);
+    let block = Block::bordered().border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), list_area);
 }
 
@@ -95,6 +95,6 @@ fn render_contact(frame: &mut Frame, area: Rect, c: &Contact, revealed: Option<&
     push_labelled(&mut lines, "备注", label, &clean(&c.note), cells);
     let block = Block::bordered()
         .title(format!(" {} ", clean(&c.name)))
-        .border_style(theme::BORDER);
+        .border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -24,11 +24,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let rows = usize::from(area.height.saturating_sub(2));
     let mut lines = Vec::new();
     if !screen.loaded {
-        lines.push(Line::styled("读取中…", theme::HINT_TEXT));
+        lines.push(Line::styled("读取中…", theme::hint_text()));
     } else if screen.open.is_empty() && screen.recent.is_empty() {
         lines.push(Line::styled(
             "还没有收文。按 n 登记文件、传真或明电：先选密级，密件只登记收到和告知机要员。",
-            theme::HINT_TEXT,
+            theme::hint_text(),
         ));
     } else {
         lines.push(Line::styled(
@@ -37,7 +37,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 screen.open.len(),
                 screen.recent.len()
             ),
-            theme::HEADER,
+            theme::header(),
         ));
     }
     let groups: Vec<Vec<Line<'static>>> = screen
@@ -45,15 +45,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .enumerate()
         .map(|(i, d)| {
             let style = if d.overdue(app.now, s) {
-                theme::URGENT
+                theme::urgent()
             } else if d.urgency == Urgency::Immediate && d.forwards.iter().any(|f| f.signature.is_none()) {
-                theme::ASK_LEADER
+                theme::ask_leader()
             } else {
                 Style::new()
             };
             // The selected row keeps its colour, reversed: an overdue one stays red.
             let style = if i == screen.selected {
-                style.patch(theme::SELECTED)
+                style.patch(theme::selected())
             } else {
                 style
             };
@@ -72,7 +72,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     lines.extend(in_view(&groups, screen.selected, rows.saturating_sub(1).max(1)));
-    let block = Block::bordered().title(" 收文登记 ").border_style(theme::BORDER);
+    let block = Block::bordered().title(" 收文登记 ").border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -98,7 +98,7 @@ fn render_document(frame: &mut Frame, area: Rect, app: &App, d: &Document, selec
             "密件：不录入文号、标题和内容，不代收代转（002:1522，000:162）",
             0,
             cells,
-            theme::ASK_LEADER,
+            theme::ask_leader(),
         );
         let told = d
             .clerk_told_at
@@ -138,10 +138,16 @@ fn render_document(frame: &mut Frame, area: Rect, app: &App, d: &Document, selec
     );
     if d.forwards.is_empty() {
         if !d.secrecy.is_secret() {
-            push_wrapped(&mut lines, "尚未转交：按 f 转交", 0, cells, theme::HINT_TEXT);
+            push_wrapped(&mut lines, "尚未转交：按 f 转交", 0, cells, theme::hint_text());
         }
     } else {
-        push_wrapped(&mut lines, "转交与签收（选中后按 s 记录签收）", 0, cells, theme::HEADER);
+        push_wrapped(
+            &mut lines,
+            "转交与签收（选中后按 s 记录签收）",
+            0,
+            cells,
+            theme::header(),
+        );
     }
     let groups: Vec<Vec<Line<'static>>> = d
         .forwards
@@ -149,12 +155,12 @@ fn render_document(frame: &mut Frame, area: Rect, app: &App, d: &Document, selec
         .enumerate()
         .map(|(i, f)| {
             let style = match f.state(app.now, s) {
-                ForwardState::Signed { .. } => theme::DONE,
-                ForwardState::Waiting { overdue: true } => theme::URGENT,
-                ForwardState::Waiting { overdue: false } => theme::ASK_LEADER,
+                ForwardState::Signed { .. } => theme::done(),
+                ForwardState::Waiting { overdue: true } => theme::urgent(),
+                ForwardState::Waiting { overdue: false } => theme::ask_leader(),
             };
             let style = if i == selected {
-                style.patch(theme::SELECTED)
+                style.patch(theme::selected())
             } else {
                 style
             };
@@ -173,6 +179,6 @@ fn render_document(frame: &mut Frame, area: Rect, app: &App, d: &Document, selec
     lines.extend(in_view(&groups, selected, room));
     let block = Block::bordered()
         .title(format!(" {} ", d.serial_label()))
-        .border_style(theme::BORDER);
+        .border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -17,9 +17,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let rows = usize::from(area.height.saturating_sub(2));
     let mut lines = Vec::new();
     if !screen.loaded {
-        lines.push(Line::styled("读取中…", theme::HINT_TEXT));
+        lines.push(Line::styled("读取中…", theme::hint_text()));
     } else if screen.rows.is_empty() {
-        lines.push(Line::styled("没有完整性发现：没有发现程序之外的改动。", theme::OK));
+        lines.push(Line::styled("没有完整性发现：没有发现程序之外的改动。", theme::ok()));
     }
     // A finding's state first (so even 60 columns show whether it waits), then what and how found,
     // wrapped: nothing is cut.
@@ -47,11 +47,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             );
             let detail = format!("{}；{} {}", clean(&f.what), f.found_at.format("%m-%d %H:%M"), how);
             let style = if i == screen.selected {
-                theme::SELECTED
+                theme::selected()
             } else if f.acknowledged.is_none() {
-                theme::ERROR
+                theme::error()
             } else {
-                theme::DONE
+                theme::done()
             };
             let mut group = Vec::new();
             push_wrapped(&mut group, &head, 0, cells, style);
@@ -66,8 +66,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         "程序不会在被外部改动过的行上继续写入。领导核实该行现在的内容后按 c、输入本人 PIN 确认；确认记入审计，这项发现永久保留。命令行：zhiban verify 查看全部，zhiban audit ack 编号 --operator 领导。",
         0,
         cells,
-        theme::HINT_TEXT,
+        theme::hint_text(),
     );
-    let block = Block::bordered().title(" 完整性发现 ").border_style(theme::BORDER);
+    let block = Block::bordered().title(" 完整性发现 ").border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

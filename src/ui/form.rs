@@ -58,8 +58,11 @@ pub fn render_form<K: FieldId>(frame: &mut Frame, area: Rect, form: &Form<K>) {
     // does not cut it.
     let saving = if form.saving { "正在保存… " } else { "" };
     let block = Block::bordered()
-        .title(Span::styled(format!(" {saving}{} ", clean(&form.title)), theme::HEADER))
-        .border_style(theme::BORDER);
+        .title(Span::styled(
+            format!(" {saving}{} ", clean(&form.title)),
+            theme::header(),
+        ))
+        .border_style(theme::border());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width < 20 || inner.height < 3 {
@@ -83,7 +86,7 @@ pub fn render_form<K: FieldId>(frame: &mut Frame, area: Rect, form: &Form<K>) {
     if aside_rows > 0 {
         let lines: Vec<Line> = aside
             .into_iter()
-            .map(|l| Line::from(Span::styled(l, theme::NOTICE)))
+            .map(|l| Line::from(Span::styled(l, theme::notice())))
             .collect();
         frame.render_widget(
             Paragraph::new(lines),
@@ -146,18 +149,22 @@ pub fn render_form<K: FieldId>(frame: &mut Frame, area: Rect, form: &Form<K>) {
         let focused = p.index == form.focus;
         let mut row = inner.y + to_u16(p.top - scroll);
         if let Some(h) = &field.heading {
-            let line = Line::from(Span::styled(format!("【{}】", clean(h)), theme::HEADER));
+            let line = Line::from(Span::styled(format!("【{}】", clean(h)), theme::header()));
             frame.render_widget(Paragraph::new(line), Rect::new(inner.x, row, inner.width, 1));
             row += 1;
         }
-        let label_style = if focused { theme::LABEL_FOCUSED } else { theme::LABEL };
+        let label_style = if focused {
+            theme::label_focused()
+        } else {
+            theme::label()
+        };
         let marker = if focused { ">" } else { " " };
         let mut label = vec![
             Span::styled(marker, label_style),
             Span::styled(pad(&clean(&field.label), LABEL_CELLS - 2), label_style),
         ];
         label.push(if field.required {
-            Span::styled("*", theme::LABEL_REQUIRED)
+            Span::styled("*", theme::label_required())
         } else {
             Span::raw(" ")
         });
@@ -186,7 +193,7 @@ pub fn render_form<K: FieldId>(frame: &mut Frame, area: Rect, form: &Form<K>) {
             let lines: Vec<Line> = wrap(&err, value_cells.max(10))
                 .into_iter()
                 .take(p.error)
-                .map(|r| Line::from(Span::styled(err.get(r).unwrap_or("").to_string(), theme::ERROR)))
+                .map(|r| Line::from(Span::styled(err.get(r).unwrap_or("").to_string(), theme::error())))
                 .collect();
             let err_area = Rect::new(value_area.x, row + to_u16(p.value), value_area.width, to_u16(p.error));
             frame.render_widget(Paragraph::new(lines), err_area);
@@ -195,7 +202,7 @@ pub fn render_form<K: FieldId>(frame: &mut Frame, area: Rect, form: &Form<K>) {
     if !notice_lines.is_empty() {
         let lines: Vec<Line> = notice_lines
             .into_iter()
-            .map(|l| Line::from(Span::styled(l, theme::NOTICE)))
+            .map(|l| Line::from(Span::styled(l, theme::notice())))
             .collect();
         let h = to_u16(lines.len());
         frame.render_widget(

@@ -32,7 +32,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &HandoverScreen) {
             1,
             Line::styled(
                 format!("签字时间  {}（交班、接班双方）", format_minute(h.signed_at)),
-                theme::OK,
+                theme::ok(),
             ),
         );
         if let Some(seal) = &h.seal {
@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &HandoverScreen) {
                 2,
                 Line::styled(
                     format!("审计链    {}（签字前的链尾，印在纸质交接单上）", seal.text()),
-                    theme::LABEL,
+                    theme::label(),
                 ),
             );
         }
@@ -54,8 +54,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &HandoverScreen) {
 
 fn render_block(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, scroll: usize) {
     let block = Block::bordered()
-        .title(Span::styled(clean(title), theme::HEADER))
-        .border_style(theme::BORDER);
+        .title(Span::styled(clean(title), theme::header()))
+        .border_style(theme::border());
     let shown: Vec<Line> = lines.into_iter().skip(scroll).collect();
     frame.render_widget(Paragraph::new(shown).block(block), area);
 }
@@ -63,7 +63,7 @@ fn render_block(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'sta
 fn render_history(frame: &mut Frame, area: Rect, s: &HandoverScreen) {
     let mut lines = Vec::new();
     if s.building {
-        lines.push(Line::styled("正在汇总未办结事项…", theme::NOTICE));
+        lines.push(Line::styled("正在汇总未办结事项…", theme::notice()));
     }
     if s.history.is_empty() && !s.loaded {
         lines.push(Line::raw("正在读取…"));
@@ -85,7 +85,7 @@ fn render_history(frame: &mut Frame, area: Rect, s: &HandoverScreen) {
                 pad("交班 → 接班", 22),
                 "移交事项"
             ),
-            theme::HEADER,
+            theme::header(),
         ));
         let inner_h = usize::from(area.height.saturating_sub(3));
         let scroll = (s.selected + 1).saturating_sub(inner_h);
@@ -102,7 +102,11 @@ fn render_history(frame: &mut Frame, area: Rect, s: &HandoverScreen) {
                 pad(&truncate(&clean(&format!("{} → {}", h.outgoing, h.incoming)), 21), 22),
                 h.items
             );
-            let style = if i == s.selected { theme::SELECTED } else { Style::new() };
+            let style = if i == s.selected {
+                theme::selected()
+            } else {
+                Style::new()
+            };
             lines.push(Line::styled(text, style));
         }
     }
@@ -136,9 +140,9 @@ fn document(d: &Draft, cells: usize, cursor: Option<(usize, bool)>) -> Vec<Line<
         &d.incoming
     };
     let mut lines = vec![Line::from(vec![
-        Span::styled("交班人 ", theme::LABEL),
+        Span::styled("交班人 ", theme::label()),
         Span::raw(clean(&d.outgoing)),
-        Span::styled("  →  接班人 ", theme::LABEL),
+        Span::styled("  →  接班人 ", theme::label()),
         Span::raw(clean(incoming)),
     ])];
     let period = format!(
@@ -161,7 +165,7 @@ fn document(d: &Draft, cells: usize, cursor: Option<(usize, bool)>) -> Vec<Line<
     };
     push_labelled(&mut lines, "交接物品", 9, &clean(&handed), cells);
     let heading = format!("── 移交事项 {} 项（在楼访客、计时中的事件在前）──", d.items.len());
-    push_wrapped(&mut lines, &heading, 0, cells, theme::HEADER);
+    push_wrapped(&mut lines, &heading, 0, cells, theme::header());
     if d.items.is_empty() {
         push_wrapped(
             &mut lines,
@@ -178,16 +182,16 @@ fn document(d: &Draft, cells: usize, cursor: Option<(usize, bool)>) -> Vec<Line<
         let as_group = item.grouped && !group_open;
         let group_pending = d.items.iter().any(|x| x.grouped && x.check == Check::Pending);
         let (mark, mark_style) = match &item.check {
-            _ if as_group && group_pending => ("[待确认]", theme::NOTICE),
-            _ if as_group => ("[已确认]", theme::OK),
-            Check::Pending if item.must_carry => ("[须接手]", theme::URGENT),
-            Check::Pending => ("[待确认]", theme::NOTICE),
-            Check::Confirmed => ("[已确认]", theme::OK),
-            Check::Question(_) => ("[有疑问]", theme::ASK_LEADER),
+            _ if as_group && group_pending => ("[待确认]", theme::notice()),
+            _ if as_group => ("[已确认]", theme::ok()),
+            Check::Pending if item.must_carry => ("[须接手]", theme::urgent()),
+            Check::Pending => ("[待确认]", theme::notice()),
+            Check::Confirmed => ("[已确认]", theme::ok()),
+            Check::Question(_) => ("[有疑问]", theme::ask_leader()),
         };
         let cursor = if selected == Some(i) { ">" } else { " " };
         let title_style = if selected == Some(i) {
-            theme::SELECTED
+            theme::selected()
         } else {
             Style::new()
         };
@@ -222,11 +226,11 @@ fn document(d: &Draft, cells: usize, cursor: Option<(usize, bool)>) -> Vec<Line<
             Check::Question(q) => format!("{}；疑问：{q}", item.detail),
             _ => item.detail.clone(),
         };
-        push_wrapped(&mut lines, &clean(&detail), 10, cells, theme::LABEL);
+        push_wrapped(&mut lines, &clean(&detail), 10, cells, theme::label());
     }
     if selected.is_some() {
         for b in sign_blockers(d) {
-            push_wrapped(&mut lines, &clean(&format!("签字前：{b}")), 0, cells, theme::NOTICE);
+            push_wrapped(&mut lines, &clean(&format!("签字前：{b}")), 0, cells, theme::notice());
         }
     }
     lines

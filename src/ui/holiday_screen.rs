@@ -23,17 +23,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let rows = usize::from(area.height.saturating_sub(2));
     let mut lines = Vec::new();
     if !screen.loaded {
-        lines.push(Line::styled("读取中…", theme::HINT_TEXT));
+        lines.push(Line::styled("读取中…", theme::hint_text()));
     } else if screen.rounds.is_empty() {
         push_wrapped(
             &mut lines,
             "近期没有节日值班表收集。节前按 n 新建：写明节日、收齐日期和须报送的单位（可选通讯录分组），收到一家按 y 登记一家。",
             0,
             cells,
-            theme::HINT_TEXT,
+            theme::hint_text(),
         );
     } else {
-        lines.push(Line::styled("节日值班表（收齐日期近的在前）", theme::HEADER));
+        lines.push(Line::styled("节日值班表（收齐日期近的在前）", theme::header()));
     }
     let remind = app.settings.documents.holiday_remind_before;
     let groups: Vec<Vec<Line<'static>>> = screen
@@ -42,14 +42,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .enumerate()
         .map(|(i, r)| {
             let style = if r.needs_reminder(app.now, remind) && r.overdue(app.now) {
-                theme::URGENT
+                theme::urgent()
             } else if r.needs_reminder(app.now, remind) {
-                theme::ASK_LEADER
+                theme::ask_leader()
             } else {
                 Style::new()
             };
             let style = if i == screen.selected {
-                style.patch(theme::SELECTED)
+                style.patch(theme::selected())
             } else {
                 style
             };
@@ -65,7 +65,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     lines.extend(in_view(&groups, screen.selected, rows.saturating_sub(1).max(1)));
-    let block = Block::bordered().title(" 节日值班表 ").border_style(theme::BORDER);
+    let block = Block::bordered().title(" 节日值班表 ").border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -73,13 +73,13 @@ fn render_round(frame: &mut Frame, area: Rect, app: &App, r: &HolidayRound, sele
     let cells = usize::from(area.width.saturating_sub(2));
     let rows = usize::from(area.height.saturating_sub(2));
     let mut lines = Vec::new();
-    push_wrapped(&mut lines, &r.state_line(app.now), 0, cells, theme::HEADER);
+    push_wrapped(&mut lines, &r.state_line(app.now), 0, cells, theme::header());
     push_wrapped(
         &mut lines,
         "选中单位：收到按 y；本单位上报按 s",
         0,
         cells,
-        theme::HINT_TEXT,
+        theme::hint_text(),
     );
     let groups: Vec<Vec<Line<'static>>> = r
         .units
@@ -89,13 +89,13 @@ fn render_round(frame: &mut Frame, area: Rect, app: &App, r: &HolidayRound, sele
             let (state, style) = match &u.received {
                 Some((at, _, by)) => (
                     format!("已收到 {}（{}登记）", at.format("%m-%d %H:%M"), clean(by)),
-                    theme::DONE,
+                    theme::done(),
                 ),
-                None if r.overdue(app.now) => ("未报（已过收齐日期）".to_string(), theme::URGENT),
+                None if r.overdue(app.now) => ("未报（已过收齐日期）".to_string(), theme::urgent()),
                 None => ("未报".to_string(), Style::new()),
             };
             let style = if i == selected {
-                style.patch(theme::SELECTED)
+                style.patch(theme::selected())
             } else {
                 style
             };
@@ -123,11 +123,11 @@ fn render_round(frame: &mut Frame, area: Rect, app: &App, r: &HolidayRound, sele
             &format!("本单位已上报 {} {}{via}", clean(&rep.to), rep.at.format("%m-%d %H:%M")),
             0,
             cells,
-            theme::OK,
+            theme::ok(),
         );
     }
     let block = Block::bordered()
         .title(format!(" {}：节日值班表 ", clean(&r.holiday)))
-        .border_style(theme::BORDER);
+        .border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

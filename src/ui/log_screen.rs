@@ -38,9 +38,9 @@ pub const JUST_SAVED: &str = "〔刚保存〕";
 
 fn row_style(row: &EntrySummary) -> Style {
     match (row.status, row.triage) {
-        (Status::Done, _) => theme::DONE,
-        (_, Triage::Urgent) => theme::URGENT,
-        (_, Triage::AskLeader) => theme::ASK_LEADER,
+        (Status::Done, _) => theme::done(),
+        (_, Triage::Urgent) => theme::urgent(),
+        (_, Triage::AskLeader) => theme::ask_leader(),
         _ => Style::new(),
     }
 }
@@ -62,8 +62,8 @@ fn render_list(frame: &mut Frame, area: Rect, list: &LogList, marked: Option<i64
         " 值班记录（按时间，最新在上） "
     };
     let block = Block::bordered()
-        .title(Span::styled(title, theme::HEADER))
-        .border_style(theme::BORDER);
+        .title(Span::styled(title, theme::header()))
+        .border_style(theme::border());
     if !list.loaded {
         let text = match &list.load_error {
             Some(e) => format!("读取失败：{}。处理后按 g（或 Home）重新读取", clean(e)),
@@ -105,7 +105,7 @@ fn render_list(frame: &mut Frame, area: Rect, list: &LogList, marked: Option<i64
         widths.remove(1);
         header.remove(1);
     }
-    let header = Row::new(header).style(theme::HEADER);
+    let header = Row::new(header).style(theme::header());
     let visible = usize::from(area.height.saturating_sub(LIST_CHROME_ROWS)).max(1);
     let rows = list.rows.iter().enumerate().skip(list.top).take(visible).map(|(i, r)| {
         let time = if wide {
@@ -114,7 +114,7 @@ fn render_list(frame: &mut Frame, area: Rect, list: &LogList, marked: Option<i64
             r.occurred_at.format("%m-%d %H:%M").to_string()
         };
         let style = if i == list.selected {
-            row_style(r).patch(theme::SELECTED)
+            row_style(r).patch(theme::selected())
         } else {
             row_style(r)
         };
@@ -163,7 +163,7 @@ fn field_lines(out: &mut Vec<Line<'static>>, label: &str, value: &str, cells: us
             " ".repeat(label_cells)
         };
         out.push(Line::from(vec![
-            Span::styled(head, theme::LABEL),
+            Span::styled(head, theme::label()),
             Span::raw(value.get(r).unwrap_or("").to_string()),
         ]));
     }
@@ -171,7 +171,7 @@ fn field_lines(out: &mut Vec<Line<'static>>, label: &str, value: &str, cells: us
 
 fn heading(out: &mut Vec<Line<'static>>, title: &str) {
     out.push(Line::raw(""));
-    out.push(Line::from(Span::styled(format!("【{title}】"), theme::HEADER)));
+    out.push(Line::from(Span::styled(format!("【{title}】"), theme::header())));
 }
 
 /// Every line of an entry's detail, already wrapped to `cells`.
@@ -182,9 +182,9 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, settings: &
     let kind: EntryKind = f.kind;
     let mut out = Vec::new();
     let title_style = match f.triage {
-        Triage::Urgent => theme::URGENT,
-        Triage::AskLeader => theme::ASK_LEADER,
-        _ => theme::HEADER,
+        Triage::Urgent => theme::urgent(),
+        Triage::AskLeader => theme::ask_leader(),
+        _ => theme::header(),
     };
     let title = format!(
         "第 {} 号  {}  {}  {}",
@@ -200,7 +200,7 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, settings: &
             "境外来源：一律请示领导，不得自行答复",
             0,
             cells,
-            theme::ASK_LEADER,
+            theme::ask_leader(),
         );
     }
     if let Some(reason) = &f.withheld {
@@ -209,7 +209,7 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, settings: &
             &format!("内容不录入（不该记录的坚决不记）：{}", clean(reason)),
             0,
             cells,
-            theme::ASK_LEADER,
+            theme::ask_leader(),
         );
     }
     let state = request_state(f.triage.needs_request(f.abroad), &entry.requests, s.retry_after);
@@ -220,16 +220,16 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, settings: &
             _ => label,
         };
         let style = if matches!(state, RequestState::Reached { .. }) {
-            theme::OK
+            theme::ok()
         } else {
-            theme::ASK_LEADER
+            theme::ask_leader()
         };
         push_wrapped(&mut out, &clean(&text), 0, cells, style);
     }
     if !entry.events.is_empty() {
         let ids: Vec<String> = entry.events.iter().map(|id| format!("第 {id} 号")).collect();
         let text = format!("已转为{}紧急事件（在“紧急事项”栏查看报送时限和报告）", ids.join("、"));
-        push_wrapped(&mut out, &text, 0, cells, theme::URGENT);
+        push_wrapped(&mut out, &text, 0, cells, theme::urgent());
     }
     heading(&mut out, "记录");
     for &field in LogField::RECORD {
@@ -274,13 +274,13 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, settings: &
                 if r.reached { "已联系上" } else { "未联系上" },
                 r.recorded_by
             );
-            let style = if r.reached { Style::new() } else { theme::PLACEHOLDER };
+            let style = if r.reached { Style::new() } else { theme::placeholder() };
             push_wrapped(&mut out, &clean(&text), 2, cells, style);
         }
     }
     heading(&mut out, &format!("领导批示（{} 条）", entry.instructions.len()));
     if entry.instructions.is_empty() {
-        push_wrapped(&mut out, "暂无。按 i 记录领导批示。", 2, cells, theme::PLACEHOLDER);
+        push_wrapped(&mut out, "暂无。按 i 记录领导批示。", 2, cells, theme::placeholder());
     }
     for i in &entry.instructions {
         // Who and how first (a leader typed with the post can be longer than a label), then the
@@ -288,11 +288,11 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, settings: &
         let number = i.id.map_or_else(String::new, |id| format!("第 {id} 号批示  "));
         let via = i.via.map_or_else(String::new, |v| format!("{}批示  ", v.label()));
         let head = format!("{number}{}  {via}{}", i.leader, format_minute(i.given_at));
-        push_wrapped(&mut out, &clean(&head), 2, cells, theme::LABEL);
+        push_wrapped(&mut out, &clean(&head), 2, cells, theme::label());
         let text = crate::core::text::sanitize(&i.text, true);
         push_wrapped(&mut out, &text, 4, cells, Style::new());
         let by = format!("{} 记录于 {}", clean(&i.recorded_by), format_minute(i.recorded_at));
-        push_wrapped(&mut out, &by, 4, cells, theme::PLACEHOLDER);
+        push_wrapped(&mut out, &by, 4, cells, theme::placeholder());
     }
     if !entry.forwards.is_empty() {
         heading(
@@ -302,9 +302,9 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, settings: &
         let docs = &settings.documents;
         for f in &entry.forwards {
             let style = match f.state(now, docs) {
-                crate::core::document::ForwardState::Signed { .. } => theme::DONE,
-                crate::core::document::ForwardState::Waiting { overdue: true } => theme::URGENT,
-                crate::core::document::ForwardState::Waiting { overdue: false } => theme::ASK_LEADER,
+                crate::core::document::ForwardState::Signed { .. } => theme::done(),
+                crate::core::document::ForwardState::Waiting { overdue: true } => theme::urgent(),
+                crate::core::document::ForwardState::Waiting { overdue: false } => theme::ask_leader(),
             };
             push_wrapped(&mut out, &clean(&f.line(now, docs)), 2, cells, style);
         }
@@ -314,8 +314,8 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, settings: &
         for t in &entry.tasks {
             let alert = t.alert(now, s.task_warn_before);
             let style = match alert {
-                TaskAlert::Overdue => theme::URGENT,
-                TaskAlert::DueSoon => theme::ASK_LEADER,
+                TaskAlert::Overdue => theme::urgent(),
+                TaskAlert::DueSoon => theme::ask_leader(),
                 TaskAlert::Quiet => Style::new(),
             };
             let state = t.short_state(now, s.task_warn_before);
@@ -343,7 +343,7 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, settings: &
                     fb.text,
                     if fb.closes { "（办结）" } else { "" }
                 );
-                push_wrapped(&mut out, &clean(&text), 6, cells, theme::PLACEHOLDER);
+                push_wrapped(&mut out, &clean(&text), 6, cells, theme::placeholder());
             }
         }
     }
@@ -361,7 +361,7 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, settings: &
             "无。记录保存后不能直接修改；按 e 更正或补充，原值会留在这里。",
             2,
             cells,
-            theme::PLACEHOLDER,
+            theme::placeholder(),
         );
     }
     for a in &entry.amendments {
@@ -390,8 +390,8 @@ pub fn detail_lines(entry: &Entry, cells: usize, now: NaiveDateTime, settings: &
 
 fn render_detail(frame: &mut Frame, area: Rect, detail: &DetailView, now: NaiveDateTime, s: &Settings) {
     let mut block = Block::bordered()
-        .title(Span::styled(format!(" 第 {} 号记录 ", detail.id), theme::HEADER))
-        .border_style(theme::BORDER);
+        .title(Span::styled(format!(" 第 {} 号记录 ", detail.id), theme::header()))
+        .border_style(theme::border());
     let Some(entry) = &detail.entry else {
         frame.render_widget(Paragraph::new("正在读取…").block(block), area);
         return;
@@ -407,7 +407,7 @@ fn render_detail(frame: &mut Frame, area: Rect, detail: &DetailView, now: NaiveD
         block = block.title_bottom(
             Line::from(Span::styled(
                 format!(" 第 {}/{} 行 ", scroll + 1, max_scroll + 1),
-                theme::PLACEHOLDER,
+                theme::placeholder(),
             ))
             .right_aligned(),
         );

@@ -24,11 +24,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     let mut lines = Vec::new();
     if !screen.loaded {
-        lines.push(Line::styled("读取中…", theme::HINT_TEXT));
+        lines.push(Line::styled("读取中…", theme::hint_text()));
     } else if screen.open.is_empty() && screen.done.is_empty() {
         lines.push(Line::styled(
             "还没有电话通知。按 n 新建：写一次内容，列出全部通知对象，逐个拨打记录。",
-            theme::HINT_TEXT,
+            theme::hint_text(),
         ));
     } else {
         lines.push(Line::styled(
@@ -37,7 +37,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 screen.open.len(),
                 screen.done.len()
             ),
-            theme::HEADER,
+            theme::header(),
         ));
     }
     let groups: Vec<Vec<Line<'static>>> = screen
@@ -51,11 +51,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 format!("已通知 {reached}/{total}")
             };
             let style = if i == screen.selected {
-                theme::SELECTED
+                theme::selected()
             } else if n.is_done() {
-                theme::DONE
+                theme::done()
             } else {
-                theme::ASK_LEADER
+                theme::ask_leader()
             };
             let head = format!(
                 "第 {} 号  {}  {}  {}",
@@ -70,7 +70,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     lines.extend(in_view(&groups, screen.selected, rows.saturating_sub(1).max(1)));
-    let block = Block::bordered().title(" 电话通知 ").border_style(theme::BORDER);
+    let block = Block::bordered().title(" 电话通知 ").border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -90,7 +90,7 @@ fn render_notice(frame: &mut Frame, area: Rect, app: &App, n: &PhoneNotice, sele
         &head,
         0,
         cells,
-        if n.is_done() { theme::OK } else { theme::HEADER },
+        if n.is_done() { theme::ok() } else { theme::header() },
     );
     push_wrapped(
         &mut lines,
@@ -114,7 +114,7 @@ fn render_notice(frame: &mut Frame, area: Rect, app: &App, n: &PhoneNotice, sele
         );
     }
     if n.reply_needed {
-        push_wrapped(&mut lines, "须回复", 0, cells, theme::ASK_LEADER);
+        push_wrapped(&mut lines, "须回复", 0, cells, theme::ask_leader());
     }
     let groups: Vec<Vec<Line<'static>>> = n
         .recipients
@@ -123,12 +123,12 @@ fn render_notice(frame: &mut Frame, area: Rect, app: &App, n: &PhoneNotice, sele
         .map(|(i, r)| {
             let state = r.state(retry);
             let style = if i == selected {
-                theme::SELECTED
+                theme::selected()
             } else {
                 match state {
-                    RecipientState::Notified { .. } => theme::DONE,
-                    RecipientState::NotReached { retry_at, .. } if retry_at <= app.now => theme::URGENT,
-                    RecipientState::NotReached { .. } => theme::ASK_LEADER,
+                    RecipientState::Notified { .. } => theme::done(),
+                    RecipientState::NotReached { retry_at, .. } if retry_at <= app.now => theme::urgent(),
+                    RecipientState::NotReached { .. } => theme::ask_leader(),
                     RecipientState::Waiting => Style::new(),
                 }
             };
@@ -157,7 +157,7 @@ fn render_notice(frame: &mut Frame, area: Rect, app: &App, n: &PhoneNotice, sele
                 .find(|l| l.key.kind == crate::core::hook::SendKind::NoticeCall && l.key.ref_id == r.id)
             {
                 let text = format!("{}：{}", sent.at.format("%m-%d %H:%M"), clean(&sent.line));
-                push_wrapped(&mut group, &text, 4, cells, theme::PLACEHOLDER);
+                push_wrapped(&mut group, &text, 4, cells, theme::placeholder());
             }
             group
         })
@@ -166,6 +166,6 @@ fn render_notice(frame: &mut Frame, area: Rect, app: &App, n: &PhoneNotice, sele
     lines.extend(in_view(&groups, selected, room));
     let block = Block::bordered()
         .title(format!(" 第 {} 号电话通知 ", n.id))
-        .border_style(theme::BORDER);
+        .border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -24,7 +24,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .is_some_and(|p| p.role.is_leader());
     let mut lines = vec![Line::styled(
         format!("{}{}PIN 登记与确认", pad("姓名", 10), pad("角色", 12)),
-        theme::HEADER,
+        theme::header(),
     )];
     let people = &app.settings.people;
     // Each person's row, its facts wrapped under their column (nothing a leader needs is cut).
@@ -42,9 +42,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 s.flagged() || person.role.is_leader() && s.pin_set_at.is_some() && s.approver_confirmed.is_none()
             });
             let style = if i == screen.selected {
-                theme::SELECTED
+                theme::selected()
             } else if flagged {
-                theme::NOTICE
+                theme::notice()
             } else {
                 ratatui::style::Style::new()
             };
@@ -69,8 +69,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         "e 为没有 PIN 的人登记（领导登记；无领导在场时由交班值班员紧急登记，须领导事后确认）；c 由领导确认紧急登记或配置中的领导角色。每次确认都要输入确认人的 PIN，并记入审计。",
         0,
         cells,
-        theme::HINT_TEXT,
+        theme::hint_text(),
     );
-    let block = Block::bordered().title(" 人员与 PIN ").border_style(theme::BORDER);
+    let block = Block::bordered().title(" 人员与 PIN ").border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

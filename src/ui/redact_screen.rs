@@ -23,12 +23,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 &format!("{label}：{}", clean(text)),
                 0,
                 cells,
-                theme::NOTICE,
+                theme::notice(),
             );
         }
         let rows = u16::try_from(lines.len()).unwrap_or(u16::MAX);
         let top = rows.saturating_add(2).min(area.height / 3).max(3.min(area.height));
-        let block = Block::bordered().title(" 将删除的内容 ").border_style(theme::BORDER);
+        let block = Block::bordered().title(" 将删除的内容 ").border_style(theme::border());
         frame.render_widget(
             Paragraph::new(lines).block(block),
             Rect::new(area.x, area.y, area.width, top),
@@ -46,20 +46,20 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 .map_or_else(|| label.clone(), |s| format!("{}的{label}", s.heading));
             for (i, l) in done.lines(&what).iter().enumerate() {
                 let style = if i == 0 {
-                    theme::OK
+                    theme::ok()
                 } else {
                     ratatui::style::Style::new()
                 };
                 push_wrapped(&mut lines, &clean(l), 0, cells, style);
             }
         }
-        (None, Some(why), _) => push_wrapped(&mut lines, why, 0, cells, theme::ERROR),
+        (None, Some(why), _) => push_wrapped(&mut lines, why, 0, cells, theme::error()),
         _ => push_wrapped(
             &mut lines,
             "在值班记录或收文登记的详情中按 x，由领导输入本人 PIN 批准，删除误录的涉密内容或他人个人信息。",
             0,
             cells,
-            theme::HINT_TEXT,
+            theme::hint_text(),
         ),
     }
     lines.push(Line::raw(""));
@@ -68,8 +68,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         "原内容不可恢复，只留“已删除（原因、批准人、时间）”；命令行：zhiban redact。Esc 返回该记录。",
         0,
         cells,
-        theme::HINT_TEXT,
+        theme::hint_text(),
     );
-    let block = Block::bordered().title(" 删除误录内容 ").border_style(theme::BORDER);
+    let block = Block::bordered().title(" 删除误录内容 ").border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -58,7 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let inner_h = usize::from(area.height.saturating_sub(2));
     let mut details = Vec::new();
     if r.run.shown.month == Some(first) {
-        let style = if pending { theme::NOTICE } else { theme::LABEL };
+        let style = if pending { theme::notice() } else { theme::label() };
         let keys = match r.run.shown.latest().map(crate::core::roster_plan::PlanVersion::state) {
             Some(crate::core::roster_plan::PlanState::Draft) if pending => "（显示的是待批准的草稿；a 批准）",
             Some(crate::core::roster_plan::PlanState::Approved) => "（显示的是已批准待发布的版本；p 发布）",
@@ -81,7 +81,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             WEEKDAYS[day.weekday().num_days_from_monday() as usize],
             kind.label()
         ),
-        theme::HEADER,
+        theme::header(),
     ));
     let from = day.and_time(NaiveTime::MIN);
     let of_day: Vec<_> = shifts
@@ -91,14 +91,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if of_day.is_empty() {
         details.push(Line::styled(
             "  无人值班：未配置轮值，也没有导入这一天的排班表",
-            theme::URGENT,
+            theme::urgent(),
         ));
     }
     for s in of_day {
         let people = clean(&shift_people(s, &app.settings));
         push_wrapped(&mut details, &people, 2, inner_w, Style::new());
         for w in &s.swaps {
-            push_wrapped(&mut details, &clean(&swap_text(w)), 4, inner_w, theme::ASK_LEADER);
+            push_wrapped(&mut details, &clean(&swap_text(w)), 4, inner_w, theme::ask_leader());
         }
         if !s.staff.is_empty() {
             push_wrapped(
@@ -118,18 +118,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                         on.at.format("%m-%d %H:%M"),
                         on.via.label()
                     ),
-                    theme::OK,
+                    theme::ok(),
                 ),
                 None => (
                     "未到岗签到（本班人员在班次开始前一小时内起按 o 签到）".to_string(),
-                    theme::ASK_LEADER,
+                    theme::ask_leader(),
                 ),
             };
             push_wrapped(&mut details, &clean(&line.0), 4, inner_w, line.1);
             let key = crate::core::hook::shift_ref(s.start);
             for sent in r.run.sends.iter().filter(|l| l.key.ref_id == key) {
                 let text = format!("漏岗短信 {}：{}", sent.at.format("%m-%d %H:%M"), clean(&sent.line));
-                push_wrapped(&mut details, &text, 4, inner_w, theme::PLACEHOLDER);
+                push_wrapped(&mut details, &text, 4, inner_w, theme::placeholder());
             }
         }
     }
@@ -149,7 +149,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             .collect::<Vec<_>>()
             .join("；");
         let text = format!("本月排班空缺 {} 处：{list}", month_gaps.len());
-        push_wrapped(&mut details, &text, 0, inner_w, theme::URGENT);
+        push_wrapped(&mut details, &text, 0, inner_w, theme::urgent());
     }
     // Leading blanks so the 1st falls under its weekday.
     let lead = usize::try_from(first.weekday().num_days_from_monday()).unwrap_or(0);
@@ -161,7 +161,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     lines.push(Line::from(
         WEEKDAYS
             .iter()
-            .map(|w| Span::styled(pad(&format!("周{w}"), col), theme::HEADER))
+            .map(|w| Span::styled(pad(&format!("周{w}"), col), theme::header()))
             .collect::<Vec<_>>(),
     ));
     let mut slots: Vec<Option<&crate::core::roster::DayCell>> = vec![None; lead];
@@ -196,18 +196,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 .join("/");
             let selected = c.date == day;
             let mut style = if c.kind.is_rest() {
-                theme::ASK_LEADER
+                theme::ask_leader()
             } else {
                 Style::new()
             };
             if c.is_today {
-                style = theme::OK;
+                style = theme::ok();
             }
             if selected {
-                style = theme::SELECTED;
+                style = theme::selected();
             }
             let gap_style = if c.shifts.iter().any(|s| s.primary.is_empty()) || c.shifts.is_empty() {
-                theme::URGENT
+                theme::urgent()
             } else {
                 style
             };
@@ -242,8 +242,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         title
     };
     let block = Block::bordered()
-        .title(Span::styled(title, theme::HEADER))
-        .border_style(theme::BORDER);
+        .title(Span::styled(title, theme::header()))
+        .border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -257,7 +257,7 @@ pub fn strip(app: &App, now: NaiveDateTime, wide: bool) -> Option<(String, Style
         return None;
     }
     let Some(cur) = current else {
-        return Some(("排班：此刻无人值班！".into(), theme::STATUS_ALERT));
+        return Some(("排班：此刻无人值班！".into(), theme::status_alert()));
     };
     let phone = settings
         .person(&cur.leader)
@@ -277,9 +277,9 @@ pub fn strip(app: &App, now: NaiveDateTime, wide: bool) -> Option<(String, Style
             g.from.format("%m-%d %H:%M"),
             g.reason.label()
         ));
-        return Some((clean(&text), theme::STATUS_ALERT));
+        return Some((clean(&text), theme::status_alert()));
     }
-    Some((clean(&text), theme::STATUS_OPERATOR))
+    Some((clean(&text), theme::status_operator()))
 }
 
 fn or_gap(name: &str) -> &str {

@@ -37,8 +37,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
         )
     };
     let block = Block::bordered()
-        .title(Span::styled(title, theme::HEADER))
-        .border_style(theme::BORDER);
+        .title(Span::styled(title, theme::header()))
+        .border_style(theme::border());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height < 4 || inner.width < 20 {
@@ -52,18 +52,18 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
     let before = text.get(..s.query.cursor()).map_or(0, width);
     let scroll = (before + 1).saturating_sub(field_w);
     let mut lines = vec![Line::from(vec![
-        Span::styled(prompt, theme::LABEL_FOCUSED),
+        Span::styled(prompt, theme::label_focused()),
         Span::raw(visible_slice(text, scroll, field_w)),
     ])];
     match &s.error {
         // What is wrong with the query and how to fix it: whole, on as many rows as it takes.
-        Some(e) => push_wrapped(&mut lines, &clean(e), 0, cells, theme::ERROR),
+        Some(e) => push_wrapped(&mut lines, &clean(e), 0, cells, theme::error()),
         None => {
             let hint = QUERY_HINTS
                 .iter()
                 .find(|h| width(h) <= cells)
                 .unwrap_or(&QUERY_HINTS[QUERY_HINTS.len() - 1]);
-            push_wrapped(&mut lines, hint, 0, cells, theme::PLACEHOLDER);
+            push_wrapped(&mut lines, hint, 0, cells, theme::placeholder());
         }
     }
     // While the index is built in the background a search finds only what is in it so far:
@@ -74,7 +74,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
         } else {
             format!("索引建立中（{}%）：较早的记录暂时查不到，建好后自动补全", b.percent)
         };
-        push_wrapped(&mut lines, &said, 0, cells, theme::NOTICE);
+        push_wrapped(&mut lines, &said, 0, cells, theme::notice());
     }
     // A search cut by its time budget says how far it looked, and how to go on: it must never
     // read as "nothing there".
@@ -90,7 +90,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
                 cut.at().format("%Y-%m-%d")
             )
         };
-        push_wrapped(&mut lines, &said, 0, cells, theme::NOTICE);
+        push_wrapped(&mut lines, &said, 0, cells, theme::notice());
     }
     let top_rows = lines.len();
     if s.cut.is_some() {
@@ -126,11 +126,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &SearchScreen) {
             ),
             pad(&h.status, 9),
         );
-        let head_style = if selected { theme::SELECTED } else { theme::LABEL };
+        let head_style = if selected { theme::selected() } else { theme::label() };
         let title = truncate(&clean(&h.title), cells.saturating_sub(width(&head) + 1));
         lines.push(Line::from(vec![
             Span::styled(head, head_style),
-            Span::styled(title, if selected { theme::SELECTED } else { Style::new() }),
+            Span::styled(title, if selected { theme::selected() } else { Style::new() }),
         ]));
         lines.push(snippet_line(&clean(&h.snippet), s, cells));
     }
@@ -145,18 +145,22 @@ fn render_report(frame: &mut Frame, area: Rect, view: &ReportView) {
         return render_form(frame, area, form);
     }
     let block = Block::bordered()
-        .title(Span::styled(" 值班日报（Esc 返回） ", theme::HEADER))
-        .border_style(theme::BORDER);
+        .title(Span::styled(" 值班日报（Esc 返回） ", theme::header()))
+        .border_style(theme::border());
     // Each line wrapped, not cut; the scroll counts the report's own lines.
     let cells = usize::from(area.width.saturating_sub(2));
     let mut shown = Vec::new();
     let label_style = if view.in_progress() {
-        theme::NOTICE
+        theme::notice()
     } else {
-        theme::LABEL_FOCUSED
+        theme::label_focused()
     };
     push_wrapped(&mut shown, &view.period_label(), 0, cells, label_style);
-    let sent_style = if view.sent.is_empty() { theme::NOTICE } else { theme::OK };
+    let sent_style = if view.sent.is_empty() {
+        theme::notice()
+    } else {
+        theme::ok()
+    };
     for l in view.sent_lines() {
         push_wrapped(&mut shown, &clean(&l), 0, cells, sent_style);
     }
@@ -183,7 +187,7 @@ fn snippet_line(snippet: &str, s: &SearchScreen, cells: usize) -> Line<'static> 
             spans.push(Span::raw(plain.to_string()));
         }
         if let Some(hit) = shown.get(r.clone()) {
-            spans.push(Span::styled(hit.to_string(), theme::HIGHLIGHT));
+            spans.push(Span::styled(hit.to_string(), theme::highlight()));
         }
         at = r.end;
     }

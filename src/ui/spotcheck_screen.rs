@@ -23,19 +23,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let rows = usize::from(area.height.saturating_sub(2));
     let mut lines = Vec::new();
     if !screen.loaded {
-        lines.push(Line::styled("读取中…", theme::HINT_TEXT));
+        lines.push(Line::styled("读取中…", theme::hint_text()));
     } else if screen.rounds.is_empty() {
         push_wrapped(
             &mut lines,
             "还没有查岗记录。按 n 开始：选一个值班室分组（来自通讯录），逐个拨打，一键记录在岗、未接或非值班人员接听。",
             0,
             cells,
-            theme::HINT_TEXT,
+            theme::hint_text(),
         );
     } else {
         lines.push(Line::styled(
             format!("最近 {} 次查岗", screen.rounds.len()),
-            theme::HEADER,
+            theme::header(),
         ));
     }
     let groups: Vec<Vec<Line<'static>>> = screen
@@ -45,9 +45,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .map(|(i, r)| {
             let summary = r.summary();
             let style = if i == screen.selected {
-                theme::SELECTED
+                theme::selected()
             } else if !summary.no_answer.is_empty() || !summary.not_on_duty.is_empty() {
-                theme::ASK_LEADER
+                theme::ask_leader()
             } else {
                 Style::new()
             };
@@ -70,7 +70,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     lines.extend(in_view(&groups, screen.selected, rows.saturating_sub(1).max(1)));
-    let block = Block::bordered().title(" 查岗 ").border_style(theme::BORDER);
+    let block = Block::bordered().title(" 查岗 ").border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -86,18 +86,18 @@ fn render_round(frame: &mut Frame, area: Rect, r: &SpotCheck, selected: usize) {
             r.summary().sentence()
         )
     };
-    push_wrapped(&mut lines, &head, 0, cells, theme::HEADER);
+    push_wrapped(&mut lines, &head, 0, cells, theme::header());
     let groups: Vec<Vec<Line<'static>>> = r
         .units
         .iter()
         .enumerate()
         .map(|(i, u)| {
             let style = if i == selected {
-                theme::SELECTED
+                theme::selected()
             } else {
                 match u.outcome() {
-                    Some(CheckOutcome::OnDuty) => theme::DONE,
-                    Some(CheckOutcome::NoAnswer | CheckOutcome::NotOnDuty) => theme::URGENT,
+                    Some(CheckOutcome::OnDuty) => theme::done(),
+                    Some(CheckOutcome::NoAnswer | CheckOutcome::NotOnDuty) => theme::urgent(),
                     None => Style::new(),
                 }
             };
@@ -126,6 +126,6 @@ fn render_round(frame: &mut Frame, area: Rect, r: &SpotCheck, selected: usize) {
     };
     let block = Block::bordered()
         .title(format!(" 第 {} 次查岗{group_name} ", r.id))
-        .border_style(theme::BORDER);
+        .border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -14,8 +14,8 @@ use crate::core::stats_screen::StatsScreen;
 
 pub fn render(frame: &mut Frame, area: Rect, screen: &StatsScreen) {
     let block = Block::bordered()
-        .title(Span::styled(" 统计（Esc 返回） ", theme::HEADER))
-        .border_style(theme::BORDER);
+        .title(Span::styled(" 统计（Esc 返回） ", theme::header()))
+        .border_style(theme::border());
     let cells = usize::from(area.width.saturating_sub(2));
     let mut shown = Vec::new();
     let head = match screen.period {
@@ -26,19 +26,19 @@ pub fn render(frame: &mut Frame, area: Rect, screen: &StatsScreen) {
         ),
         None => String::new(),
     };
-    push_wrapped(&mut shown, &head, 0, cells, theme::LABEL_FOCUSED);
+    push_wrapped(&mut shown, &head, 0, cells, theme::label_focused());
     let stale = screen.shown_for() != screen.period;
     if screen.loading() || stale {
-        push_wrapped(&mut shown, "正在统计…", 0, cells, theme::NOTICE);
+        push_wrapped(&mut shown, "正在统计…", 0, cells, theme::notice());
     } else if screen.stats.as_ref().is_some_and(|s| s.is_partial()) {
-        push_wrapped(&mut shown, "本期尚未结束：数字截至统计时", 0, cells, theme::NOTICE);
+        push_wrapped(&mut shown, "本期尚未结束：数字截至统计时", 0, cells, theme::notice());
     }
     shown.push(Line::raw(""));
     if !stale {
         for l in screen.lines.iter().skip(screen.scroll).take(usize::from(area.height)) {
             let l = clean(l);
             let style = if l.starts_with(['一', '二', '三', '四', '五']) {
-                theme::LABEL_FOCUSED
+                theme::label_focused()
             } else {
                 Style::new()
             };

@@ -19,11 +19,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let rows = usize::from(area.height.saturating_sub(2));
     let mut lines = Vec::new();
     if !screen.loaded {
-        lines.push(Line::styled("读取中…", theme::HINT_TEXT));
+        lines.push(Line::styled("读取中…", theme::hint_text()));
     } else if screen.rows.is_empty() {
         lines.push(Line::styled(
             "没有未办结的交办事项。打开一条记录按 t 交办（可依据领导批示）。",
-            theme::OK,
+            theme::ok(),
         ));
     } else {
         let overdue = screen
@@ -34,7 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         let head = format!("未办结 {} 项，其中超期 {overdue} 项（按时限排列）", screen.rows.len());
         lines.push(Line::styled(
             head,
-            if overdue > 0 { theme::URGENT } else { theme::HEADER },
+            if overdue > 0 { theme::urgent() } else { theme::header() },
         ));
     }
     let groups: Vec<Vec<Line<'static>>> = screen
@@ -44,11 +44,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .map(|(i, t)| {
             let alert = t.alert(app.now, warn);
             let style = if i == screen.selected {
-                theme::SELECTED
+                theme::selected()
             } else {
                 match alert {
-                    TaskAlert::Overdue => theme::URGENT,
-                    TaskAlert::DueSoon => theme::ASK_LEADER,
+                    TaskAlert::Overdue => theme::urgent(),
+                    TaskAlert::DueSoon => theme::ask_leader(),
                     TaskAlert::Quiet => Style::new(),
                 }
             };
@@ -70,7 +70,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             let mut group = Vec::new();
             push_wrapped(&mut group, &head, 0, cells, style);
             push_wrapped(&mut group, &about, 4, cells, Style::new());
-            push_wrapped(&mut group, &last, 4, cells, theme::PLACEHOLDER);
+            push_wrapped(&mut group, &last, 4, cells, theme::placeholder());
             // What the SMS hook did when it fell overdue (`[notify] uses = ["交办逾期"]`).
             if let Some(sent) = app
                 .shared
@@ -81,12 +81,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 .find(|l| l.key.kind == crate::core::hook::SendKind::OverdueTask && l.key.ref_id == t.id)
             {
                 let text = format!("催办 {}：{}", sent.at.format("%m-%d %H:%M"), clean(&sent.line));
-                push_wrapped(&mut group, &text, 4, cells, theme::PLACEHOLDER);
+                push_wrapped(&mut group, &text, 4, cells, theme::placeholder());
             }
             group
         })
         .collect();
     lines.extend(in_view(&groups, screen.selected, rows.saturating_sub(1).max(1)));
-    let block = Block::bordered().title(" 督办：交办事项 ").border_style(theme::BORDER);
+    let block = Block::bordered()
+        .title(" 督办：交办事项 ")
+        .border_style(theme::border());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

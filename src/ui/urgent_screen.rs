@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table};
 
@@ -22,19 +22,10 @@ use crate::core::urgent::facts::FactField;
 use crate::core::urgent::{Event, Urgency};
 use crate::core::visit_screen::is_visit_alert;
 
-const BANNER_RED: Style = Style::new()
-    .fg(Color::White)
-    .bg(Color::Red)
-    .add_modifier(Modifier::BOLD);
-const BANNER_AMBER: Style = Style::new()
-    .fg(Color::Black)
-    .bg(Color::Yellow)
-    .add_modifier(Modifier::BOLD);
-
 fn urgency_style(u: Urgency) -> Style {
     match u {
-        Urgency::Red => theme::URGENT,
-        Urgency::Amber => Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        Urgency::Red => theme::urgent(),
+        Urgency::Amber => theme::amber(),
         Urgency::Calm => Style::new(),
     }
 }
@@ -319,9 +310,11 @@ pub fn render_banner(frame: &mut Frame, area: Rect, app: &App) {
     let alerts = app.alerts();
     let entry_first = alerts.first().is_none_or(|e| e.escalation.state != EventState::New);
     let style = match alerts.first() {
-        _ if entry_first && !app.unacked_entry_alerts().is_empty() => BANNER_RED,
-        Some(top) if top.escalation.state == EventState::New || top.urgency(app.now) == Urgency::Red => BANNER_RED,
-        _ => BANNER_AMBER,
+        _ if entry_first && !app.unacked_entry_alerts().is_empty() => theme::banner_red(),
+        Some(top) if top.escalation.state == EventState::New || top.urgency(app.now) == Urgency::Red => {
+            theme::banner_red()
+        }
+        _ => theme::banner_amber(),
     };
     let lines: Vec<Line> = rows
         .iter()
@@ -352,9 +345,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let block = Block::bordered()
         .title(Span::styled(
             format!(" 紧急事项（{}；f 切换） ", screen.filter.label()),
-            theme::HEADER,
+            theme::header(),
         ))
-        .border_style(theme::BORDER);
+        .border_style(theme::border());
     if listed.is_empty() {
         let mut text = Vec::new();
         // Never "none" while the store has not answered yet (the first frame, a filter changed).
@@ -383,7 +376,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let rows = listed.iter().enumerate().skip(first).take(room).map(|(i, e)| {
         let run = clock::running(&e.clocks, app.now);
         let (clock_text, clock_style) = if e.escalation.state == EventState::Closed {
-            ("—".to_string(), theme::PLACEHOLDER)
+            ("—".to_string(), theme::placeholder())
         } else {
             match run.first() {
                 Some(d) => {
@@ -401,7 +394,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             }
         };
         let style = if i == screen.selected {
-            theme::SELECTED
+            theme::selected()
         } else {
             Style::new()
         };
@@ -450,7 +443,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             .filter(|(i, _)| keep(*i))
             .map(|(_, c)| c),
     )
-    .style(theme::HEADER);
+    .style(theme::header());
     frame.render_widget(
         Table::new(rows, widths).header(header).block(block).column_spacing(1),
         list_area,
@@ -479,9 +472,9 @@ pub fn detail_lines(
         EventState::New => say(
             &format!("未确认，当前提醒：{}（F2 或 a 确认）", who_to_phone(app, e)),
             0,
-            theme::URGENT,
+            theme::urgent(),
         ),
-        EventState::Closed => say("已结束：只能查看", 0, theme::PLACEHOLDER),
+        EventState::Closed => say("已结束：只能查看", 0, theme::placeholder()),
         s => say(
             &format!(
                 "状态：{}（p 报告 e 更新事实 g 升级/降级 t 追加报送对象 r 已处置 c 结束）",
@@ -491,7 +484,7 @@ pub fn detail_lines(
             Style::new(),
         ),
     }
-    say("报送时限：", 0, theme::HEADER);
+    say("报送时限：", 0, theme::header());
     for c in &e.clocks {
         let u = c
             .deadlines(now)
@@ -510,7 +503,7 @@ pub fn detail_lines(
     }
     let f = &e.facts;
     let r = &e.record;
-    say("事实（当前）：", 0, theme::HEADER);
+    say("事实（当前）：", 0, theme::header());
     say(&format!("地点：{}", f.shown(FactField::Place)), 2, Style::new());
     say(&format!("概况：{}", r.summary), 2, Style::new());
     say(
@@ -528,11 +521,11 @@ pub fn detail_lines(
         say(&format!("{}：{}", field.label(), f.shown(field)), 2, Style::new());
     }
     if let Some(entry_id) = r.log_entry_id {
-        say(&format!("由第 {entry_id} 号值班记录转来"), 2, theme::PLACEHOLDER);
+        say(&format!("由第 {entry_id} 号值班记录转来"), 2, theme::placeholder());
     }
     let unverified = f.unverified();
     if !unverified.is_empty() {
-        say(&format!("待核实：{}", unverified.join("、")), 2, theme::NOTICE);
+        say(&format!("待核实：{}", unverified.join("、")), 2, theme::notice());
     }
     for c in &e.changes {
         say(
@@ -544,10 +537,10 @@ pub fn detail_lines(
                 c.reason
             ),
             4,
-            theme::PLACEHOLDER,
+            theme::placeholder(),
         );
     }
-    say("时限依据：", 0, theme::HEADER);
+    say("时限依据：", 0, theme::header());
     for c in &e.clocks {
         say(
             &format!(
@@ -567,10 +560,10 @@ pub fn detail_lines(
         );
     }
     let Some(d) = detail else {
-        say("正在读取报告和时间线…", 0, theme::PLACEHOLDER);
+        say("正在读取报告和时间线…", 0, theme::placeholder());
         return lines;
     };
-    say(&format!("报告（{} 份）：", d.reports.len()), 0, theme::HEADER);
+    say(&format!("报告（{} 份）：", d.reports.len()), 0, theme::header());
     for (n, rep) in d.reports.iter().enumerate() {
         say(
             &format!(
@@ -591,7 +584,11 @@ pub fn detail_lines(
     // 请示 on an event is its report to the duty leader (above); the leaders' words and the work
     // handed out follow.
     if !d.instructions.is_empty() {
-        say(&format!("领导批示（{} 条）：", d.instructions.len()), 0, theme::HEADER);
+        say(
+            &format!("领导批示（{} 条）：", d.instructions.len()),
+            0,
+            theme::header(),
+        );
         for i in &d.instructions {
             let number = i.id.map_or_else(String::new, |id| format!("第 {id} 号批示  "));
             let via = i.via.map_or_else(String::new, |v| format!("{}批示  ", v.label()));
@@ -605,11 +602,11 @@ pub fn detail_lines(
     }
     if !d.tasks.is_empty() {
         let warn = app.settings.instruction.task_warn_before;
-        say(&format!("交办（{} 项）：", d.tasks.len()), 0, theme::HEADER);
+        say(&format!("交办（{} 项）：", d.tasks.len()), 0, theme::header());
         for t in &d.tasks {
             let style = match t.alert(now, warn) {
-                TaskAlert::Overdue => theme::URGENT,
-                TaskAlert::DueSoon => theme::ASK_LEADER,
+                TaskAlert::Overdue => theme::urgent(),
+                TaskAlert::DueSoon => theme::ask_leader(),
                 TaskAlert::Quiet => Style::new(),
             };
             say(
@@ -621,12 +618,12 @@ pub fn detail_lines(
                 say(
                     &format!("最近反馈 {}：{}", f.at.format("%m-%d %H:%M"), f.text),
                     5,
-                    theme::PLACEHOLDER,
+                    theme::placeholder(),
                 );
             }
         }
     }
-    say("时间线：", 0, theme::HEADER);
+    say("时间线：", 0, theme::header());
     for t in d.timeline.iter().rev() {
         say(
             &format!("{} {} {}", t.at.format("%m-%d %H:%M:%S"), t.who, t.text),
@@ -653,9 +650,9 @@ fn render_event_detail(
                 e.facts.level.label(),
                 e.record.category
             )),
-            theme::HEADER,
+            theme::header(),
         ))
-        .border_style(theme::BORDER);
+        .border_style(theme::border());
     let cells = usize::from(area.width.saturating_sub(2));
     let lines = detail_lines(app, e, detail, now, cells);
     let room = usize::from(area.height.saturating_sub(2));
@@ -673,7 +670,7 @@ fn render_event_detail(
         block = block.title_bottom(
             Line::from(Span::styled(
                 format!(" {}（PgUp/PgDn 翻看） ", note.join("，")),
-                theme::PLACEHOLDER,
+                theme::placeholder(),
             ))
             .right_aligned(),
         );

@@ -36,8 +36,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 
 fn block(title: &str) -> Block<'static> {
     Block::bordered()
-        .title(Span::styled(clean(title), theme::HEADER))
-        .border_style(theme::BORDER)
+        .title(Span::styled(clean(title), theme::header()))
+        .border_style(theme::border())
 }
 
 fn row(cells: &[(&str, usize)]) -> String {
@@ -101,7 +101,7 @@ fn render_board(frame: &mut Frame, area: Rect, app: &App) {
     if wide {
         cols.extend([("单位", 20), ("事由", 30)]);
     }
-    let mut lines = vec![Line::styled(row(&cols), theme::HEADER)];
+    let mut lines = vec![Line::styled(row(&cols), theme::header())];
     if rows.is_empty() {
         lines.push(Line::raw(
             if (s.show_all && !s.all.loaded) || (!s.show_all && !s.inside_read) {
@@ -155,14 +155,14 @@ fn render_board(frame: &mut Frame, area: Rect, app: &App) {
             cells.extend([(v.fields.employer.as_str(), 20), (v.fields.purpose.as_str(), 30)]);
         }
         let mut style = if v.is_inside() && is_overstay(v, app.now, limit) {
-            theme::URGENT
+            theme::urgent()
         } else if v.is_inside() || s.show_all {
             Style::new()
         } else {
-            theme::DONE
+            theme::done()
         };
         if i == s.selected {
-            style = style.patch(theme::SELECTED);
+            style = style.patch(theme::selected());
         }
         lines.push(Line::styled(row(&cells), style));
     }
@@ -185,19 +185,19 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
     let scroll = (before + 1).saturating_sub(field_w);
     let shown = visible_slice(text, scroll, field_w);
     let mut lines = vec![Line::from(vec![
-        Span::styled(prompt, theme::LABEL_FOCUSED),
+        Span::styled(prompt, theme::label_focused()),
         Span::raw(shown),
     ])];
     let cells = usize::from(inner.width);
     match &l.notice {
-        Some(n) => push_wrapped(&mut lines, &clean(n), 0, cells, theme::NOTICE),
+        Some(n) => push_wrapped(&mut lines, &clean(n), 0, cells, theme::notice()),
         // A cut answer must never pass for a complete one.
         None if l.cut && l.is_current() => push_wrapped(
             &mut lines,
             "未查完（超过时限，只查了一部分来访记录）：按 F5 查全部",
             0,
             cells,
-            theme::NOTICE,
+            theme::notice(),
         ),
         None => {
             let hint = [
@@ -207,7 +207,7 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
             .into_iter()
             .find(|h| width(h) <= cells)
             .unwrap_or("姓名、拼音、证件号或后 4 位");
-            push_wrapped(&mut lines, hint, 0, cells, theme::PLACEHOLDER);
+            push_wrapped(&mut lines, hint, 0, cells, theme::placeholder());
         }
     }
     let wide = inner.width >= 118;
@@ -234,7 +234,7 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
         lines.push(Line::raw(""));
         lines.push(Line::raw(none));
     } else {
-        lines.push(Line::styled(row(&cols), theme::HEADER));
+        lines.push(Line::styled(row(&cols), theme::header()));
         let room = usize::from(inner.height).saturating_sub(lines.len());
         let scroll = (l.selected + 1).saturating_sub(room);
         for (i, m) in l.results.iter().enumerate().skip(scroll).take(room) {
@@ -262,7 +262,11 @@ fn render_lookup(frame: &mut Frame, area: Rect, s: &VisitScreen, now: chrono::Na
             if wide {
                 cells.extend([(m.employer.as_str(), 20), (count.as_str(), 6)]);
             }
-            let style = if i == l.selected { theme::SELECTED } else { Style::new() };
+            let style = if i == l.selected {
+                theme::selected()
+            } else {
+                Style::new()
+            };
             lines.push(Line::styled(row(&cells), style));
         }
     }
@@ -312,7 +316,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, v: &Visit) {
     }
     if let Some(prev) = &v.previous {
         let text = clean(&crate::core::visit::describe_repeat(prev));
-        push_wrapped(&mut lines, &text, 0, cells, theme::ASK_LEADER);
+        push_wrapped(&mut lines, &text, 0, cells, theme::ask_leader());
     }
     if let Some(p) = f.petition.as_ref().filter(|_| !hidden) {
         push_labelled(&mut lines, "信访住址", 12, &clean(&p.address), cells);
@@ -338,7 +342,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, v: &Visit) {
             r.revealed_by,
             format_minute(r.revealed_at)
         ));
-        push_wrapped(&mut lines, &text, 0, cells, theme::PLACEHOLDER);
+        push_wrapped(&mut lines, &text, 0, cells, theme::placeholder());
     }
     let title = format!(" 第 {} 号来访 ", v.id);
     frame.render_widget(Paragraph::new(lines).block(block(&title)), area);
@@ -362,7 +366,7 @@ fn render_watch(frame: &mut Frame, area: Rect, s: &VisitScreen) {
             ("原因", reason_w),
         ]
     };
-    let mut lines = vec![Line::styled(row(&header), theme::HEADER)];
+    let mut lines = vec![Line::styled(row(&header), theme::header())];
     if s.watch.is_empty() {
         push_wrapped(
             &mut lines,
@@ -377,7 +381,7 @@ fn render_watch(frame: &mut Frame, area: Rect, s: &VisitScreen) {
         let id = w.id_number.as_deref().map(mask).unwrap_or_default();
         let by = format!("{} {}", w.added_by, w.added_at.format("%m-%d"));
         let style = if i == s.watch_selected {
-            theme::SELECTED
+            theme::selected()
         } else {
             Style::new()
         };

@@ -62,10 +62,10 @@ pub fn text_field(
             wrap(placeholder, cells)
                 .into_iter()
                 .take(usize::from(area.height))
-                .map(|r| Line::styled(placeholder.get(r).unwrap_or("").to_string(), theme::PLACEHOLDER))
+                .map(|r| Line::styled(placeholder.get(r).unwrap_or("").to_string(), theme::placeholder()))
                 .collect()
         } else {
-            vec![Line::styled(text::truncate(placeholder, cells), theme::PLACEHOLDER)]
+            vec![Line::styled(text::truncate(placeholder, cells), theme::placeholder())]
         };
         frame.render_widget(Paragraph::new(lines), area);
         return focused.then_some(Position::new(area.x, area.y));
@@ -105,12 +105,12 @@ pub fn choice_field(frame: &mut Frame, area: Rect, options: &[String], selected:
         for (i, o) in options.iter().enumerate() {
             let style = if i == selected {
                 if focused {
-                    theme::CHOICE_SELECTED
+                    theme::choice_selected()
                 } else {
-                    theme::LABEL_FOCUSED
+                    theme::label_focused()
                 }
             } else {
-                theme::PLACEHOLDER
+                theme::placeholder()
             };
             let text = if i == selected {
                 format!("[{}]", clean(o))
@@ -124,13 +124,13 @@ pub fn choice_field(frame: &mut Frame, area: Rect, options: &[String], selected:
     } else {
         let current = options.get(selected).map_or("", String::as_str);
         let style = if focused {
-            theme::CHOICE_SELECTED
+            theme::choice_selected()
         } else {
-            theme::LABEL_FOCUSED
+            theme::label_focused()
         };
         Line::from(vec![
             Span::styled(format!("< {} >", clean(current)), style),
-            Span::styled(format!(" {}/{}", selected + 1, options.len()), theme::PLACEHOLDER),
+            Span::styled(format!(" {}/{}", selected + 1, options.len()), theme::placeholder()),
         ])
     };
     frame.render_widget(Paragraph::new(line), area);
@@ -175,7 +175,7 @@ pub fn push_labelled(out: &mut Vec<Line<'static>>, label: &str, label_cells: usi
             " ".repeat(label_cells)
         };
         out.push(Line::from(vec![
-            Span::styled(head, theme::LABEL),
+            Span::styled(head, theme::label()),
             Span::raw(value.get(r).unwrap_or("").to_string()),
         ]));
     }

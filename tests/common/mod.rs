@@ -81,6 +81,8 @@ impl Harness {
         run_effects(&mut app, &mut store, &mut alerter, start, clock);
         dispatch(&mut app, &mut store, &mut alerter, Msg::Tick, clock);
         let terminal = Terminal::new(TestBackend::new(cols, rows)).unwrap();
+        // Screens are drawn in the dark theme, whatever terminal runs the tests.
+        zhiban::ui::theme::pin(zhiban::ui::theme::Theme::Dark);
         Self {
             app,
             store,
