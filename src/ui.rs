@@ -63,6 +63,34 @@ pub const MIN_COLS: u16 = 60;
 pub const MIN_ROWS: u16 = 20;
 
 pub fn render(app: &App, frame: &mut Frame) {
+    render_shell(app, frame);
+    colour_wide_halves(frame.buffer_mut());
+}
+
+/// Gives the hidden right half of every wide character its left half's colours (not its
+/// modifiers). ratatui keeps that cell blank and uncoloured; when a later frame writes a wide
+/// character one column to the left, xterm breaks the old character and keeps its background on
+/// the orphaned half, and ratatui, believing the cell blank already, never writes it: a red
+/// field (an alarm in the dark theme) stayed on screen as a red block. With the colours here
+/// that cell differs from the next frame's blank and is written over. Modifiers are left alone:
+/// a reversed half written on its own shows as a white gap in xterm.
+fn colour_wide_halves(buf: &mut ratatui::buffer::Buffer) {
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right().saturating_sub(1) {
+            let (wide, fg, bg) = {
+                let c = &buf[(x, y)];
+                (width(c.symbol()) > 1, c.fg, c.bg)
+            };
+            let hidden = &mut buf[(x + 1, y)];
+            if wide && hidden.symbol() == " " {
+                hidden.set_fg(fg).set_bg(bg);
+            }
+        }
+    }
+}
+
+fn render_shell(app: &App, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_COLS || area.height < MIN_ROWS {
         render_too_small(frame, area, app);
@@ -717,4 +745,37 @@ pub fn render_help(frame: &mut Frame, area: Rect, mode: Mode, scroll: u16) {
     }
     lines.push(Line::styled("  Esc 关闭帮助", theme::placeholder()));
     dialog(frame, box_area, "帮助 · 按键", lines, theme::header());
+}
+
+#[cfg(test)]
+mod wide_tests {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::style::{Color, Modifier, Style};
+
+    /// A red wide character, then the same row with a wide character one column to the left:
+    /// the orphaned right half of the old one must be written (xterm keeps its red otherwise).
+    #[test]
+    fn a_red_wide_characters_orphaned_half_is_written_over() {
+        let area = Rect::new(0, 0, 6, 1);
+        let mut before = Buffer::empty(area);
+        before.set_string(2, 0, "警", Style::new().bg(Color::Red));
+        let mut after = Buffer::empty(area);
+        after.set_string(1, 0, "值", Style::new());
+        let unfixed: Vec<u16> = before.diff(&after).iter().map(|(x, _, _)| *x).collect();
+        assert!(!unfixed.contains(&3), "ratatui alone leaves column 3: {unfixed:?}");
+        super::colour_wide_halves(&mut before);
+        super::colour_wide_halves(&mut after);
+        assert_eq!(before[(3, 0)].bg, Color::Red);
+        let written: Vec<u16> = before.diff(&after).iter().map(|(x, _, _)| *x).collect();
+        assert!(written.contains(&3), "the orphaned half is written: {written:?}");
+    }
+
+    #[test]
+    fn a_reversed_wide_characters_hidden_half_keeps_no_modifier() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 4, 1));
+        buf.set_string(0, 0, "值", Style::new().add_modifier(Modifier::REVERSED));
+        super::colour_wide_halves(&mut buf);
+        assert!(!buf[(1, 0)].modifier.contains(Modifier::REVERSED));
+    }
 }
