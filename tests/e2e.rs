@@ -859,6 +859,8 @@ fn a_request_an_instruction_and_a_notice_typed_in_chinese_reach_the_database() {
     // The entry needs the leader: 请示, not reached — the list row says so.
     t.send_keys(&["Enter"]);
     t.see("第 1 号记录");
+    // The record itself, not only its title: a key before it is read is answered "请稍候".
+    t.see("【记录】");
     t.send_keys(&["a"]);
     t.see("请示领导");
     t.focus("结果");
@@ -1548,6 +1550,7 @@ fn a_call_typed_in_chinese_is_redacted_with_the_leaders_pin_and_gone_from_the_fi
     type_call_and_save(&t);
     t.send_keys(&["Enter"]);
     t.see("第 1 号记录");
+    t.see("【记录】");
     t.send_keys(&["x"]);
     t.see("将删除的内容");
     t.see(CONTENT);
