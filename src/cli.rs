@@ -703,6 +703,19 @@ fn actor(name: Option<&str>, config: &Config, store: &mut Store) -> Result<Strin
     }
 }
 
+/// A CSV file to import, as text: a regular file of at most `files::CSV_MAX_BYTES`, in UTF-8
+/// (said in words how to save it so when it is not). `what` names it in the messages.
+fn read_csv_text(file: &std::path::Path, what: &'static str) -> Result<String, Failure> {
+    let bytes =
+        crate::files::read_regular(file, crate::files::CSV_MAX_BYTES, what).map_err(|e| bad_input(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|_| {
+        bad_input(format!(
+            "{} 不是 UTF-8 编码：请在表格软件中“另存为 CSV UTF-8”后再导入",
+            file.display()
+        ))
+    })
+}
+
 /// Prints a `--json` answer: one array of the record shapes `zhiban export` writes too.
 fn print_json<T: serde::Serialize>(items: &[T]) -> Result<(), Failure> {
     let mut w = output::stdout();

@@ -67,8 +67,8 @@ pub fn render(app: &App, frame: &mut Frame) {
     colour_wide_halves(frame.buffer_mut());
 }
 
-/// Gives the hidden right half of every wide character its left half's colours (not its
-/// modifiers). ratatui keeps that cell blank and uncoloured; when a later frame writes a wide
+/// Gives the hidden right half of every wide character on a coloured background its left
+/// half's colours (not its modifiers). ratatui keeps that cell blank and uncoloured; when a later frame writes a wide
 /// character one column to the left, xterm breaks the old character and keeps its background on
 /// the orphaned half, and ratatui, believing the cell blank already, never writes it: a red
 /// field (an alarm in the dark theme) stayed on screen as a red block. With the colours here
@@ -82,8 +82,10 @@ fn colour_wide_halves(buf: &mut ratatui::buffer::Buffer) {
                 let c = &buf[(x, y)];
                 (width(c.symbol()) > 1, c.fg, c.bg)
             };
+            // Only a background shows on a blank cell; a foreground alone is left as ratatui
+            // keeps it (a styled hidden half would equal a styled space written there next).
             let hidden = &mut buf[(x + 1, y)];
-            if wide && hidden.symbol() == " " {
+            if wide && bg != ratatui::style::Color::Reset && hidden.symbol() == " " {
                 hidden.set_fg(fg).set_bg(bg);
             }
         }

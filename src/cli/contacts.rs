@@ -67,14 +67,7 @@ pub(super) fn run(
 ) -> Result<(), Failure> {
     match command {
         ContactsCommand::Import { file, operator } => {
-            let bytes = crate::files::read_regular(&file, crate::files::CSV_MAX_BYTES, "通讯录 CSV 文件")
-                .map_err(|e| bad_input(e.to_string()))?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                bad_input(format!(
-                    "{} 不是 UTF-8 编码：请在表格软件中“另存为 CSV UTF-8”后再导入",
-                    file.display()
-                ))
-            })?;
+            let text = super::read_csv_text(&file, "通讯录 CSV 文件")?;
             let rows = parse_csv(&text).map_err(|errors| {
                 let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
                 bad_input(format!(

@@ -102,14 +102,7 @@ pub(super) enum RosterCommand {
 
 /// Reads and parses a roster CSV file: every error by line, nothing partial.
 fn read_csv(file: &std::path::Path, settings: &crate::core::settings::Settings) -> Result<Vec<Shift>, Failure> {
-    let bytes = crate::files::read_regular(file, crate::files::CSV_MAX_BYTES, "排班表 CSV 文件")
-        .map_err(|e| bad_input(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        bad_input(format!(
-            "{} 不是 UTF-8 编码：请在表格软件中“另存为 CSV UTF-8”后再导入",
-            file.display()
-        ))
-    })?;
+    let text = super::read_csv_text(file, "排班表 CSV 文件")?;
     parse_csv(&text, &settings.people).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         bad_input(format!(
@@ -119,15 +112,6 @@ fn read_csv(file: &std::path::Path, settings: &crate::core::settings::Settings) 
             lines.join("\n")
         ))
     })
-}
-
-/// A CSV cell: quoted when it holds a comma, a quote or a line break.
-fn cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// The months' versions, for `roster plan` and the messages of approve and publish.
@@ -225,19 +209,30 @@ fn run_to(
                 None => Vec::new(),
             };
             if csv {
-                say!(w, "{CSV_HEADER},{CSV_STAFF_COLUMN}");
-                for s in &shifts {
-                    say!(
-                        w,
-                        "{},{},{},{},{},{}",
-                        s.start.format("%Y-%m-%d %H:%M"),
-                        s.end.format("%Y-%m-%d %H:%M"),
-                        cell(&s.leader),
-                        cell(&s.primary),
-                        cell(&s.deputy),
-                        cell(&s.staff.join("、"))
-                    );
-                }
+                // The file `draft --csv` reads back (BOM, quoting and formula guard as every export).
+                use crate::core::csv::{csv_document, spreadsheet_safe};
+                let mut rows: Vec<Vec<String>> = vec![
+                    CSV_HEADER
+                        .split(',')
+                        .chain([CSV_STAFF_COLUMN])
+                        .map(str::to_string)
+                        .collect(),
+                ];
+                rows.extend(shifts.iter().map(|s| {
+                    [
+                        s.start.format("%Y-%m-%d %H:%M").to_string(),
+                        s.end.format("%Y-%m-%d %H:%M").to_string(),
+                        s.leader.clone(),
+                        s.primary.clone(),
+                        s.deputy.clone(),
+                        s.staff.join("、"),
+                    ]
+                    .iter()
+                    .map(|c| spreadsheet_safe(c))
+                    .collect()
+                }));
+                w.write_all(&csv_document(rows))
+                    .map_err(|e| super::output::stdout_failure(&e))?;
                 return Ok(());
             }
             say!(w, "{}", plan.summary());

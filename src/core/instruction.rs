@@ -636,6 +636,17 @@ pub struct FollowUps {
     pub sends: Vec<super::hook::SendLine>,
 }
 
+impl FollowUps {
+    /// The latest recorded send of the SMS hook for this 交办 or notice recipient.
+    #[must_use]
+    pub fn last_send(&self, kind: super::hook::SendKind, ref_id: i64) -> Option<&super::hook::SendLine> {
+        self.sends
+            .iter()
+            .rev()
+            .find(|l| l.key.kind == kind && l.key.ref_id == ref_id)
+    }
+}
+
 /// A reminder said once (status line, the bell once): what it is about and which moment.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ReminderKey {

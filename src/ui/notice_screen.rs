@@ -151,10 +151,7 @@ fn render_notice(frame: &mut Frame, area: Rect, app: &App, n: &PhoneNotice, sele
             if let Some(sent) = app
                 .shared
                 .follow_ups
-                .sends
-                .iter()
-                .rev()
-                .find(|l| l.key.kind == crate::core::hook::SendKind::NoticeCall && l.key.ref_id == r.id)
+                .last_send(crate::core::hook::SendKind::NoticeCall, r.id)
             {
                 let text = format!("{}：{}", sent.at.format("%m-%d %H:%M"), clean(&sent.line));
                 push_wrapped(&mut group, &text, 4, cells, theme::placeholder());

@@ -75,10 +75,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             if let Some(sent) = app
                 .shared
                 .follow_ups
-                .sends
-                .iter()
-                .rev()
-                .find(|l| l.key.kind == crate::core::hook::SendKind::OverdueTask && l.key.ref_id == t.id)
+                .last_send(crate::core::hook::SendKind::OverdueTask, t.id)
             {
                 let text = format!("催办 {}：{}", sent.at.format("%m-%d %H:%M"), clean(&sent.line));
                 push_wrapped(&mut group, &text, 4, cells, theme::placeholder());
