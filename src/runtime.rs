@@ -939,7 +939,7 @@ pub fn run(mut app: App, store: Store, theme: ThemeWanted) -> io::Result<signals
     }
     if live.busy() {
         // The app's last words (正在写完…) while the store thread finishes; the terminal may be gone.
-        let _ = terminal.draw(|frame| ui::render(&app, frame));
+        let _ = terminal.draw(|frame| ui::render_terminal(&app, frame));
     }
     let mut drained = live.drain(&mut app, DRAIN_ON_SCREEN);
     drop(terminal);
@@ -1114,7 +1114,7 @@ fn run_until_quit(
             changed = true;
         }
         if changed {
-            terminal.draw(|frame| ui::render(app, frame))?;
+            terminal.draw(|frame| ui::render_terminal(app, frame))?;
             changed = false;
         }
         // Wake at the next whole second so the status-line clock never lags, or when the pause

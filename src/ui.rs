@@ -64,16 +64,24 @@ pub const MIN_ROWS: u16 = 20;
 
 pub fn render(app: &App, frame: &mut Frame) {
     render_shell(app, frame);
+}
+
+/// [`render`] for a real terminal: each wide character's hidden half also takes its colours
+/// ([`colour_wide_halves`]). Not for `TestBackend`, which does not break a wide character the
+/// way xterm does: there a styled hidden half, equal to the styled space written there next,
+/// would leave its old letter standing.
+pub fn render_terminal(app: &App, frame: &mut Frame) {
+    render_shell(app, frame);
     colour_wide_halves(frame.buffer_mut());
 }
 
-/// Gives the hidden right half of every wide character on a coloured background its left
-/// half's colours (not its modifiers). ratatui keeps that cell blank and uncoloured; when a later frame writes a wide
-/// character one column to the left, xterm breaks the old character and keeps its background on
-/// the orphaned half, and ratatui, believing the cell blank already, never writes it: a red
-/// field (an alarm in the dark theme) stayed on screen as a red block. With the colours here
-/// that cell differs from the next frame's blank and is written over. Modifiers are left alone:
-/// a reversed half written on its own shows as a white gap in xterm.
+/// Gives the hidden right half of every wide character its left half's colours (not its
+/// modifiers). ratatui keeps that cell blank and uncoloured; when a later frame writes over the
+/// character's left half or shifts a wide character onto it, xterm breaks the old character
+/// and keeps its colours on the orphaned half, and ratatui, believing the cell blank already,
+/// never writes it: a red field (an alarm in the dark theme) stayed on screen as a red block.
+/// With the colours here that cell differs from the next frame's blank and is written over.
+/// Modifiers are left alone: a reversed half written on its own shows as a white gap in xterm.
 fn colour_wide_halves(buf: &mut ratatui::buffer::Buffer) {
     let area = buf.area;
     for y in area.top()..area.bottom() {
@@ -82,10 +90,8 @@ fn colour_wide_halves(buf: &mut ratatui::buffer::Buffer) {
                 let c = &buf[(x, y)];
                 (width(c.symbol()) > 1, c.fg, c.bg)
             };
-            // Only a background shows on a blank cell; a foreground alone is left as ratatui
-            // keeps it (a styled hidden half would equal a styled space written there next).
             let hidden = &mut buf[(x + 1, y)];
-            if wide && bg != ratatui::style::Color::Reset && hidden.symbol() == " " {
+            if wide && hidden.symbol() == " " {
                 hidden.set_fg(fg).set_bg(bg);
             }
         }
