@@ -181,20 +181,8 @@ fn sample<T>(runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration> {
 }
 
 fn main() {
-    let n: u64 = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
-    let dir = bench_dir();
-    let source = dir.join(format!("duty-{n}.db"));
-    assert!(
-        source.exists(),
-        "{} is missing: run `cargo bench --bench duty -- --only=size` first",
-        source.display()
-    );
-    let copy = dir.join(format!("cycle-{n}.db"));
-    remove_db(&copy);
-    std::fs::copy(&source, &copy).expect("copy the ten-year file");
+    let n = size_arg();
+    let copy = ten_year_copy("cycle");
     drop(Store::open(&copy).expect("migrate the copy"));
     let before = file_size(&copy);
     let mut store = Store::open(&copy).expect("open");

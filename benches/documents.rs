@@ -238,20 +238,7 @@ fn sample<T>(runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration> {
 }
 
 fn main() {
-    let n: u64 = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
-    let dir = bench_dir();
-    let source = dir.join(format!("duty-{n}.db"));
-    assert!(
-        source.exists(),
-        "{} is missing: run `cargo bench --bench duty -- --only=size` first",
-        source.display()
-    );
-    let copy = dir.join(format!("documents-{n}.db"));
-    remove_db(&copy);
-    std::fs::copy(&source, &copy).expect("copy the ten-year file");
+    let copy = ten_year_copy("documents");
     let (migrated_in, store) = time(|| Store::open(&copy).expect("migrate the copy"));
     drop(store);
     println!(

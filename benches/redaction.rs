@@ -15,20 +15,7 @@ use zhiban::core::redaction::{Record, RedactRequest};
 use zhiban::store::Store;
 
 fn main() {
-    let n: u64 = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
-    let dir = bench_dir();
-    let source = dir.join(format!("duty-{n}.db"));
-    assert!(
-        source.exists(),
-        "{} is missing: run `cargo bench --bench duty -- --only=size` first",
-        source.display()
-    );
-    let copy = dir.join(format!("redaction-{n}.db"));
-    remove_db(&copy);
-    std::fs::copy(&source, &copy).expect("copy the ten-year file");
+    let copy = ten_year_copy("redaction");
     let (migrated_in, store) = time(|| Store::open(&copy).expect("migrate the copy"));
     println!(
         "migrations up to 0026 on the ten-year file in {:.1} s",

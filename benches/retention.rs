@@ -12,7 +12,7 @@
 mod common;
 
 use common::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use zhiban::core::retention;
@@ -31,21 +31,9 @@ fn file_size(path: &Path) -> u64 {
 }
 
 fn main() {
-    let source: PathBuf = std::env::args()
-        .skip(1)
-        .find(|a| a.ends_with(".db"))
-        .map_or_else(|| bench_dir().join("duty-1000000.db"), PathBuf::from);
-    assert!(
-        source.exists(),
-        "{} is missing: run `cargo bench --bench duty -- --only=size` first, or name the file",
-        source.display()
-    );
-    let dir = bench_dir();
-    std::fs::create_dir_all(&dir).expect("the bench directory");
-    let copy = dir.join("retention-1000000.db");
-    remove_db(&copy);
+    let copy = ten_year_copy("retention");
+    // A fresh key: the copy's visits are reduced from scratch.
     let _ = std::fs::remove_file(zhiban::store::retention::key_path(&copy));
-    std::fs::copy(&source, &copy).expect("copy the ten-year file");
     let (migrated_in, store) = time(|| Store::open(&copy).expect("migrate the copy"));
     println!(
         "opened (migrated to schema {}) in {:.1} s",

@@ -12,7 +12,6 @@
 mod common;
 
 use common::*;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use zhiban::core::instruction::{Feedback, ItemRef, NewTask};
@@ -113,23 +112,7 @@ fn seed(store: &mut Store) {
 }
 
 fn main() {
-    let source: PathBuf = std::env::args()
-        .skip(1)
-        .find(|a| a.ends_with(".db"))
-        .map_or_else(|| bench_dir().join("duty-1000000.db"), PathBuf::from);
-    let reuse = std::env::args().any(|a| a == "--reuse");
-    let dir = bench_dir();
-    std::fs::create_dir_all(&dir).expect("the bench directory");
-    let copy = dir.join("stats-1000000.db");
-    if !(reuse && copy.exists()) {
-        assert!(
-            source.exists(),
-            "{} is missing: run `cargo bench --bench duty -- --only=size` first, or name the file",
-            source.display()
-        );
-        remove_db(&copy);
-        std::fs::copy(&source, &copy).expect("copy the ten-year file");
-    }
+    let copy = ten_year_copy("stats");
     let (migrated_in, store) = time(|| Store::open(&copy).expect("migrate the copy"));
     println!(
         "opened (migrated to schema {}) in {:.1} s",

@@ -457,6 +457,14 @@ const CALLER: &str = "王建国";
 const PHONE: &str = "13812345678";
 const CONTENT: &str = "河堤出现渗水，已组织人员巡查";
 
+/// Opens the first entry of the list and waits for the record itself, not only its title: a
+/// key pressed before it is read is answered "请稍候".
+fn open_first_entry(t: &Term) {
+    t.send_keys(&["Enter"]);
+    t.see("第 1 号记录");
+    t.see("【记录】");
+}
+
 /// Fills an incoming call (unit, caller, phone, content) into the open form, checking the
 /// terminal cursor sits right after the caller's name, and saves it as entry 1.
 fn type_call_and_save(t: &Term) {
@@ -857,10 +865,7 @@ fn a_request_an_instruction_and_a_notice_typed_in_chinese_reach_the_database() {
     t.open_new_entry();
     type_call_and_save(&t);
     // The entry needs the leader: 请示, not reached — the list row says so.
-    t.send_keys(&["Enter"]);
-    t.see("第 1 号记录");
-    // The record itself, not only its title: a key before it is read is answered "请稍候".
-    t.see("【记录】");
+    open_first_entry(&t);
     t.send_keys(&["a"]);
     t.see("请示领导");
     t.focus("结果");
@@ -1548,9 +1553,7 @@ fn a_call_typed_in_chinese_is_redacted_with_the_leaders_pin_and_gone_from_the_fi
     t.pick_operator();
     t.open_new_entry();
     type_call_and_save(&t);
-    t.send_keys(&["Enter"]);
-    t.see("第 1 号记录");
-    t.see("【记录】");
+    open_first_entry(&t);
     t.send_keys(&["x"]);
     t.see("将删除的内容");
     t.see(CONTENT);

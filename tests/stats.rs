@@ -5,8 +5,10 @@
 //! 信访, a 交办 finished in time and one overdue, two handovers; the figures, the indexes the
 //! queries use, and `zhiban stats` through the real binary in each format, bad arguments included.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod cli_common;
+
+use cli_common::Sandbox;
+use std::process::Output;
 
 use chrono::NaiveDateTime;
 use tempfile::TempDir;
@@ -384,37 +386,6 @@ fn the_statistics_queries_read_through_time_indexes() {
 
 // ---------------------------------------------------------------------------------------------
 // The real binary
-
-struct Sandbox {
-    dir: TempDir,
-}
-
-impl Sandbox {
-    fn new() -> Self {
-        let dir = TempDir::new().expect("temp dir");
-        for sub in ["home", "xdg-config", "xdg-data"] {
-            std::fs::create_dir(dir.path().join(sub)).expect("create sandbox dir");
-        }
-        Self { dir }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("data").join("zhiban.db")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_zhiban"))
-            .args(args)
-            .arg("--db")
-            .arg(self.db())
-            .env("HOME", self.dir.path().join("home"))
-            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
-            .env_remove("ZHIBAN_DB")
-            .output()
-            .expect("run zhiban")
-    }
-}
 
 fn success(out: &Output) -> Vec<u8> {
     assert_eq!(

@@ -311,6 +311,42 @@ pub fn bench_dir() -> PathBuf {
     target.join("bench-data")
 }
 
+/// The size named on the command line (a bare number: the duty benchmark's `duty-<n>.db`),
+/// else a million entries (ten years).
+pub fn size_arg() -> u64 {
+    std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+/// A copy of the duty benchmark's ten-year file for one benchmark to change:
+/// `target/bench-data/<name>-<n>.db`, made afresh unless `--reuse` is given and it exists. The
+/// original — a path ending `.db` on the command line, else `duty-<n>.db` ([`size_arg`]) — is
+/// never changed.
+pub fn ten_year_copy(name: &str) -> PathBuf {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n = size_arg();
+    let dir = bench_dir();
+    std::fs::create_dir_all(&dir).expect("the bench directory");
+    let source = args
+        .iter()
+        .find(|a| a.ends_with(".db"))
+        .map_or_else(|| dir.join(format!("duty-{n}.db")), PathBuf::from);
+    let copy = dir.join(format!("{name}-{n}.db"));
+    if args.iter().any(|a| a == "--reuse") && copy.exists() {
+        return copy;
+    }
+    assert!(
+        source.exists(),
+        "{} is missing: run `cargo bench --bench duty -- --only=size` first, or name the file",
+        source.display()
+    );
+    remove_db(&copy);
+    std::fs::copy(&source, &copy).expect("copy the ten-year file");
+    copy
+}
+
 pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut p = path.as_os_str().to_owned();
     p.push(suffix);

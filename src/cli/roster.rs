@@ -114,6 +114,17 @@ fn read_csv(file: &std::path::Path, settings: &crate::core::settings::Settings) 
     })
 }
 
+/// Problems listed: the first twenty, then how many more (a wrong month in a large file would
+/// otherwise print a line per shift).
+fn listed(problems: &[String]) -> Vec<String> {
+    const SHOWN: usize = 20;
+    let mut out: Vec<String> = problems.iter().take(SHOWN).cloned().collect();
+    if problems.len() > SHOWN {
+        out.push(format!("……另有 {} 处，改正以上各处后再看", problems.len() - SHOWN));
+    }
+    out
+}
+
 /// The months' versions, for `roster plan` and the messages of approve and publish.
 fn plan_of(store: &Store, month: &str) -> Result<crate::core::roster_plan::MonthPlan, Failure> {
     let month = parse_month(month).map_err(bad_input)?;
@@ -183,7 +194,7 @@ fn run_to(
             };
             let problems = version_problems(&shifts, month, &settings.people);
             if !problems.is_empty() {
-                return Err(bad_input(format!("没有生成草稿：\n{}", problems.join("\n"))));
+                return Err(bad_input(format!("没有生成草稿：\n{}", listed(&problems).join("\n"))));
             }
             let v = store
                 .add_roster_version(month, &shifts, &source, &operator, now)
@@ -196,7 +207,7 @@ fn run_to(
                 source,
                 shifts.len()
             );
-            for p in approval_problems(&shifts, month) {
+            for p in listed(&approval_problems(&shifts, month)) {
                 say!(w, "批准前须改正：{p}");
             }
             Ok(())
@@ -253,7 +264,7 @@ fn run_to(
                 );
             }
             if let Some(v) = latest {
-                for p in approval_problems(&shifts, v.month) {
+                for p in listed(&approval_problems(&shifts, v.month)) {
                     say!(w, "批准前须改正：{p}");
                 }
             }

@@ -5,7 +5,7 @@
 //! of those who sign in; it links to the directory by name ([`Directory::phone_of`]).
 
 use super::name_pinyin::{self, NameKeys};
-use super::roster::{RowError, line_of};
+use super::roster::{LineCounter, RowError};
 use super::validate;
 
 /// The header row of the CSV, in this order (domain.md §8).
@@ -368,11 +368,12 @@ pub fn parse_csv(text: &str) -> Result<Vec<NewContact>, Vec<RowError>> {
     let mut errors = Vec::new();
     let mut rows = Vec::new();
     let mut header_seen = false;
+    let mut lines = LineCounter::new(text);
     for result in reader.records() {
         let record = match result {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(1, |p| line_of(text, p.byte()));
+                let line = e.position().map_or(1, |p| lines.line_of(p.byte()));
                 errors.push(RowError {
                     line,
                     message: format!("无法读取这一行（{e}）：请用 Excel 或 WPS 另存为“CSV UTF-8”格式后重试"),
@@ -380,7 +381,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<NewContact>, Vec<RowError>> {
                 continue;
             }
         };
-        let line = record.position().map_or(1, |p| line_of(text, p.byte()));
+        let line = record.position().map_or(1, |p| lines.line_of(p.byte()));
         let fields: Vec<String> = record
             .iter()
             .map(|f| unguard(super::text::sanitize(f, false).trim()).to_string())

@@ -553,11 +553,12 @@ pub fn parse_csv(text: &str, people: &[Person]) -> Result<Vec<Shift>, Vec<RowErr
     let mut timed: Vec<(usize, NaiveDateTime, NaiveDateTime)> = Vec::new();
     let mut header_line = None;
     let mut data_rows = 0;
+    let mut lines = LineCounter::new(text);
     for result in reader.records() {
         let record = match result {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(1, |p| line_of(text, p.byte()));
+                let line = e.position().map_or(1, |p| lines.line_of(p.byte()));
                 errors.push(RowError {
                     line,
                     message: format!("无法读取这一行（{e}）：请用 Excel 或 WPS 另存为“CSV UTF-8”格式后重试"),
@@ -565,7 +566,7 @@ pub fn parse_csv(text: &str, people: &[Person]) -> Result<Vec<Shift>, Vec<RowErr
                 continue;
             }
         };
-        let line = record.position().map_or(1, |p| line_of(text, p.byte()));
+        let line = record.position().map_or(1, |p| lines.line_of(p.byte()));
         let fields: Vec<&str> = record.iter().map(str::trim).collect();
         if fields.iter().all(|f| f.is_empty()) {
             continue;
@@ -608,18 +609,7 @@ pub fn parse_csv(text: &str, people: &[Person]) -> Result<Vec<Shift>, Vec<RowErr
         }),
         Some(_) => {}
     }
-    for (j, &(line, start, end)) in timed.iter().enumerate() {
-        if let Some(&(earlier, s, e)) = timed.iter().take(j).find(|&&(_, s, e)| s < end && start < e) {
-            errors.push(RowError {
-                line,
-                message: format!(
-                    "与第 {earlier} 行的班次（{} 至 {}）时间重叠：同一时段只能有一个班次，请核对这两行的开始和结束时间",
-                    format_minute(s),
-                    format_minute(e)
-                ),
-            });
-        }
-    }
+    errors.extend(overlaps(&timed));
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.line);
         return Err(errors);
@@ -628,15 +618,81 @@ pub fn parse_csv(text: &str, people: &[Person]) -> Result<Vec<Shift>, Vec<RowErr
     Ok(shifts)
 }
 
-/// The 1-based line of the record starting at byte `at`. The reader counts the empty lines it
-/// skipped before a record as part of that record, so they are stepped over here.
-pub(crate) fn line_of(text: &str, at: u64) -> usize {
-    let bytes = text.as_bytes();
-    let mut at = usize::try_from(at).unwrap_or(bytes.len()).min(bytes.len());
-    while bytes.get(at).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
-        at += 1;
+/// Overlapping rows reported at most this many times; then once that there are more.
+const OVERLAPS_LISTED: usize = 20;
+
+/// Each row (line, start, end) that overlaps an earlier row of the file, naming the earliest
+/// such line. The earlier rows are kept by start, and no row is longer than
+/// [`MAX_SHIFT_HOURS`], so only those starting in that span before a row can overlap it — a
+/// file of 200,000 shifts is checked at once, not pair by pair. After [`OVERLAPS_LISTED`] the
+/// rest are said in one line.
+fn overlaps(timed: &[(usize, NaiveDateTime, NaiveDateTime)]) -> Vec<RowError> {
+    let mut earlier: std::collections::BTreeMap<(NaiveDateTime, usize), NaiveDateTime> =
+        std::collections::BTreeMap::new();
+    let mut out = Vec::new();
+    for &(line, start, end) in timed {
+        let reach = start - Duration::hours(MAX_SHIFT_HOURS);
+        let first = earlier
+            .range((reach, 0)..(end, 0))
+            .filter(|&(&(_, _), &e)| start < e)
+            .map(|(&(s, l), &e)| (l, s, e))
+            .min_by_key(|&(l, _, _)| l);
+        if let Some((earlier_line, s, e)) = first {
+            if out.len() == OVERLAPS_LISTED {
+                out.push(RowError {
+                    line,
+                    message: "从这一行起还有班次时间重叠，没有逐一列出：请先改正以上各处再导入".into(),
+                });
+                break;
+            }
+            out.push(RowError {
+                line,
+                message: format!(
+                    "与第 {earlier_line} 行的班次（{} 至 {}）时间重叠：同一时段只能有一个班次，请核对这两行的开始和结束时间",
+                    format_minute(s),
+                    format_minute(e)
+                ),
+            });
+        }
+        earlier.insert((start, line), end);
     }
-    1 + bytes.iter().take(at).filter(|&&b| b == b'\n').count()
+    out
+}
+
+/// The 1-based lines of the records of one file, asked in file order: the line breaks are
+/// counted once, from the record before — not from the start of the file for each record, which
+/// took minutes on a large file.
+pub(crate) struct LineCounter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self {
+            bytes: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record starting at byte `at`. The reader counts the empty lines it
+    /// skipped before a record as part of that record, so they are stepped over here.
+    pub(crate) fn line_of(&mut self, at: u64) -> usize {
+        let bytes = self.bytes;
+        let mut at = usize::try_from(at).unwrap_or(bytes.len()).min(bytes.len());
+        while bytes.get(at).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+            at += 1;
+        }
+        if at < self.at {
+            // Asked out of order: count again from the start.
+            (self.at, self.line) = (0, 1);
+        }
+        self.line += bytes[self.at..at].iter().filter(|&&b| b == b'\n').count();
+        self.at = at;
+        self.line
+    }
 }
 
 fn is_header(fields: &[&str]) -> bool {
@@ -1421,6 +1477,26 @@ mod tests {
         let e = parse_csv(text, &people()).unwrap_err();
         assert_eq!((e.len(), e[0].line), (1, 3));
         assert!(e[0].message.contains("第 2 行"));
+        // The earliest line is named when several earlier rows overlap.
+        let text = "开始,结束,带班领导,主班,副班\n\
+                    2026-12-02 08:30,2026-12-03 08:30,张局长,王五,\n\
+                    2026-12-01 08:30,2026-12-02 09:00,张局长,李四,\n\
+                    2026-12-02 08:00,2026-12-02 10:00,张局长,赵六,\n";
+        let e = parse_csv(text, &people()).unwrap_err();
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e[1].line == 4 && e[1].message.starts_with("与第 2 行"), "{e:?}");
+    }
+
+    #[test]
+    fn a_file_of_many_overlaps_lists_twenty_then_says_there_are_more() {
+        let mut text = String::from("开始,结束,带班领导,主班,副班\n");
+        for _ in 0..30 {
+            text.push_str("2026-12-01 08:30,2026-12-02 08:30,张局长,李四,\n");
+        }
+        let e = parse_csv(&text, &people()).unwrap_err();
+        assert_eq!(e.len(), OVERLAPS_LISTED + 1, "{e:?}");
+        assert!(e[..OVERLAPS_LISTED].iter().all(|x| x.message.starts_with("与第 2 行")));
+        assert!(e[OVERLAPS_LISTED].message.contains("没有逐一列出"), "{e:?}");
     }
 
     #[test]
