@@ -401,31 +401,43 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
             note(&flag, theme::notice());
         }
     }
-    // 漏岗: the shift on, nobody signed on (red, never cut).
+    // The reminders below: whole on the status line when it fits, else short, else `below`
+    // on the lines under it.
+    let mut say = |spans: &mut Vec<Span<'static>>,
+                   (whole, short, below): (&str, &str, &str),
+                   on_bar: ratatui::style::Style,
+                   below_style: ratatui::style::Style| {
+        if used(spans) + width(whole) + 2 <= cells {
+            spans.push(Span::styled(format!(" {whole} "), on_bar));
+        } else if used(spans) + width(short) + 2 <= cells {
+            spans.push(Span::styled(format!(" {short} "), on_bar));
+        } else {
+            note(below, below_style);
+        }
+    };
+    // 漏岗: the shift on, nobody signed on (red, said whole below when it does not fit).
     if let Some(shift) = app.shared.roster.missed_post(&app.settings, app.now) {
         let whole = format!(
             "{}（排班表中按 o 到岗）",
             crate::core::roster_plan::missed_post_text(&shift, app.now)
         );
         let short = format!("漏岗：{} 班次无人到岗", shift.start.format("%H:%M"));
-        if used(&spans) + width(&whole) + 2 <= cells {
-            spans.push(Span::styled(format!(" {whole} "), theme::status_alert()));
-        } else if used(&spans) + width(&short) + 2 <= cells {
-            spans.push(Span::styled(format!(" {short} "), theme::status_alert()));
-        } else {
-            note(&whole, theme::error());
-        }
+        say(
+            &mut spans,
+            (&whole, &short, &whole),
+            theme::status_alert(),
+            theme::error(),
+        );
     }
     // An office that reports daily: the 值班日报 due and not yet marked sent.
     if let Some(window) = &app.report_unsent {
         let (whole, short) = crate::core::report_sent::unsent_reminder(window);
-        if used(&spans) + width(&whole) + 2 <= cells {
-            spans.push(Span::styled(format!(" {whole} "), theme::status_notice()));
-        } else if used(&spans) + width(&short) + 2 <= cells {
-            spans.push(Span::styled(format!(" {short} "), theme::status_notice()));
-        } else {
-            note(&short, theme::notice());
-        }
+        say(
+            &mut spans,
+            (&whole, &short, &short),
+            theme::status_notice(),
+            theme::notice(),
+        );
     }
     // 督办: 交办 overdue or due soon, 请示 not made, notices not finished (counts only).
     if app.operator.is_some()
@@ -441,28 +453,16 @@ fn status_parts(app: &App, cols: u16) -> (Vec<Span<'static>>, Vec<Line<'static>>
         } else {
             (theme::status_notice(), theme::notice())
         };
-        if used(&spans) + width(&whole) + 2 <= cells {
-            spans.push(Span::styled(format!(" {whole} "), on_bar));
-        } else if used(&spans) + width(&short) + 2 <= cells {
-            spans.push(Span::styled(format!(" {short} "), on_bar));
-        } else {
-            note(&whole, below);
-        }
+        say(&mut spans, (&whole, &short, &whole), on_bar, below);
     }
     // Next month's roster not yet published (003:157): after the day's own reminders.
     if let Some((whole, short, pressing)) = app.shared.roster.run.reminder(app.now, &app.settings.roster_rules) {
-        let style = if pressing {
-            theme::status_alert()
+        let (on_bar, below) = if pressing {
+            (theme::status_alert(), theme::error())
         } else {
-            theme::notice()
+            (theme::status_notice(), theme::notice())
         };
-        if used(&spans) + width(&whole) + 2 <= cells {
-            spans.push(Span::styled(format!(" {whole} "), style));
-        } else if used(&spans) + width(&short) + 2 <= cells {
-            spans.push(Span::styled(format!(" {short} "), style));
-        } else {
-            note(&short, style);
-        }
+        say(&mut spans, (&whole, &short, &short), on_bar, below);
     }
     // A locked screen says nothing of what was last done.
     let message = if app.locked.is_some() {
