@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{OptionalExtension, params};
 
 use super::{Result, Store, row_time, time_to_sql};
-use crate::core::hook::{SendKey, SendKind, SendLine};
+use crate::core::hook::{SendKey, SendKind, SendLine, shift_ref};
 
 impl Store {
     /// Claims a send: true only for the first terminal (or run) to ask for this key.
@@ -64,5 +64,29 @@ impl Store {
         }
         out.sort_by_key(|l| l.at);
         Ok(out)
+    }
+
+    /// The 漏岗 sends of the shifts starting in [`from`, `to`), shown under each shift.
+    pub fn missed_post_sends(&self, from: NaiveDateTime, to: NaiveDateTime) -> Result<Vec<SendLine>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.ref_id, r.recorded_at, r.line FROM hook_send s JOIN hook_send_result r ON r.send_id = s.id \
+             WHERE s.kind = ?1 AND s.ref_id >= ?2 AND s.ref_id < ?3 ORDER BY s.id",
+        )?;
+        Ok(stmt
+            .query_map(
+                params![SendKind::MissedPost.label(), shift_ref(from), shift_ref(to)],
+                |r| {
+                    Ok(SendLine {
+                        key: SendKey {
+                            kind: SendKind::MissedPost,
+                            ref_id: r.get(0)?,
+                            attempt: 0,
+                        },
+                        at: row_time(r, 1)?,
+                        line: r.get(2)?,
+                    })
+                },
+            )?
+            .collect::<rusqlite::Result<_>>()?)
     }
 }

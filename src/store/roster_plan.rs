@@ -355,28 +355,6 @@ impl Store {
         })
     }
 
-    /// The hook's 漏岗 sends for shifts starting in [`from`, `to`).
-    fn missed_post_sends(&self, from: NaiveDateTime, to: NaiveDateTime) -> Result<Vec<crate::core::hook::SendLine>> {
-        use crate::core::hook::{SendKey, SendKind, SendLine, shift_ref};
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT s.ref_id, r.recorded_at, r.line FROM hook_send s JOIN hook_send_result r ON r.send_id = s.id \
-             WHERE s.kind = '漏岗' AND s.ref_id >= ?1 AND s.ref_id < ?2 ORDER BY s.id",
-        )?;
-        Ok(stmt
-            .query_map(params![shift_ref(from), shift_ref(to)], |r| {
-                Ok(SendLine {
-                    key: SendKey {
-                        kind: SendKind::MissedPost,
-                        ref_id: r.get(0)?,
-                        attempt: 0,
-                    },
-                    at: row_time(r, 1)?,
-                    line: r.get(2)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?)
-    }
-
     /// Records 补休 taken (checked beforehand with `core::roster_plan::check_comp`).
     pub fn add_comp_leave(&mut self, t: &CompTaken) -> Result<i64> {
         self.write(|tx| {
